@@ -1,0 +1,459 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ClusterCapabilities, crdAvailable } from "./capabilities";
+import { Labels, selectorLabels, standardLabels } from "./labels";
+import { assertDns1123Label } from "./names";
+import { TrafficRule, allowListPolicySpec } from "./network";
+import { ContainerSpec, PodPlacement, PortSpec, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { ServiceAccountSpec, createServiceAccount } from "./service-account";
+import { serviceMonitorSpec, ServiceMonitorOptions } from "./service-monitor";
+
+type Input<T> = pulumi.Input<T>;
+
+/** A Pods metric served by a custom-metrics adapter (e.g. seed 002's `active_tasks_per_pod`). */
+export interface PodsMetric {
+    name: string;
+    /** Target average per pod, as a quantity string (`"5"`). */
+    averageValue: string;
+}
+
+export interface HpaSpec {
+    minReplicas: number;
+    maxReplicas: number;
+    /** Target average CPU utilisation, percent of requests. */
+    cpuUtilization?: number;
+    /** Target average memory utilisation, percent of requests. */
+    memoryUtilization?: number;
+    podsMetrics?: PodsMetric[];
+    /** autoscaling/v2 scale-up/scale-down behaviour, passed through. */
+    behavior?: k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerBehavior;
+}
+
+/** Exactly one of the two; numbers or percentages (`"50%"`). */
+export type PdbSpec = { minAvailable: number | string } | { maxUnavailable: number | string };
+
+export interface VpaSpec {
+    /** `Off` only recommends (seed 003), `Auto` applies (seed 002). */
+    updateMode: "Off" | "Initial" | "Recreate" | "Auto";
+    minAllowed?: { cpu: string; memory: string };
+    maxAllowed?: { cpu: string; memory: string };
+}
+
+export interface ClaimSpec {
+    /** PVC name, stable (seed names such as `claude-sessions-pvc`). */
+    name: string;
+    /** e.g. `10Gi` */
+    size: string;
+    storageClassName?: string;
+    /** @default ["ReadWriteOnce"] */
+    accessModes?: string[];
+}
+
+/** A volume mounted into the main container. Exactly one source. */
+export interface VolumeSpec {
+    name: string;
+    mountPath: string;
+    readOnly?: boolean;
+    subPath?: string;
+    /** A PersistentVolumeClaim this service owns. */
+    claim?: ClaimSpec;
+    /** An existing PVC by name. */
+    existingClaim?: string;
+    emptyDir?: { sizeLimit?: string; medium?: "Memory" };
+    /** ConfigMap mounted as files. */
+    configMap?: string;
+    secret?: string;
+}
+
+/** A per-replica volume: switches the workload to a StatefulSet with `volumeClaimTemplates`. */
+export interface ReplicaVolumeSpec {
+    name: string;
+    mountPath: string;
+    size: string;
+    storageClassName?: string;
+}
+
+export interface ServicePortSpec {
+    /** Port the Service listens on. */
+    port: number;
+    /** Container port name or number. @default the port */
+    targetPort?: number | string;
+    name?: string;
+}
+
+export interface ServiceSpec {
+    /** Service name other workloads resolve. @default the workload name */
+    name?: string;
+    /** @default "ClusterIP" */
+    type?: "ClusterIP" | "NodePort" | "LoadBalancer";
+    /** @default every container port at its own number */
+    ports?: ServicePortSpec[];
+    annotations?: Record<string, string>;
+}
+
+export interface AgentServiceArgs {
+    /** Namespace (must exist; pass the PlatformNamespace as `dependsOn`). */
+    namespace: string;
+    /** Kubernetes name of the workload. @default the component name */
+    name?: string;
+    /** `app.kubernetes.io/part-of`: the system. */
+    partOf?: string;
+    /** `app.kubernetes.io/component`, e.g. `worker`. */
+    component?: string;
+    image: Input<string>;
+    command?: string[];
+    args?: string[];
+    /** Container ports; names are made DNS-1123 and unique. */
+    ports?: PortSpec[];
+    /** The Service; `false` for workers nobody calls. @default ClusterIP on every port */
+    service?: ServiceSpec | false;
+    /** Static replica count; mutually exclusive with `hpa`. @default 1 */
+    replicas?: number;
+    /** @default "RollingUpdate" (maxSurge 1, maxUnavailable 0) */
+    strategy?: "RollingUpdate" | "Recreate";
+    hpa?: HpaSpec;
+    /** @default maxUnavailable 1 when at least 2 replicas run, none otherwise; `false` for none */
+    pdb?: PdbSpec | false;
+    /** Created only when the cluster has the VPA CRD. */
+    vpa?: VpaSpec;
+    /** Created only when the cluster has the ServiceMonitor CRD. */
+    serviceMonitor?: ServiceMonitorOptions;
+    /** Plain, non-sensitive env literals. Secrets go in `secret` or `secretEnv`. */
+    env?: Record<string, Input<string>>;
+    /** Env from pod fields, e.g. `{ POD_NAME: "metadata.name" }`. */
+    fieldEnv?: Record<string, string>;
+    /** Single env vars read from existing Secret keys, e.g. `REDIS_URL` <- `redis-credentials`/`url`. */
+    secretEnv?: Record<string, { secret: string; key: string }>;
+    /** A ConfigMap this service owns, loaded with envFrom (or mounted at `mountPath`). */
+    config?: { name: string; data: Record<string, string>; mountPath?: string };
+    /** A Secret this service owns, loaded with envFrom. Values stay secret Outputs. */
+    secret?: { name: string; data: Record<string, Input<string>> };
+    /** Existing ConfigMaps/Secrets to load with envFrom. */
+    envFrom?: { configMaps?: string[]; secrets?: string[] };
+    volumes?: VolumeSpec[];
+    replicaVolumes?: ReplicaVolumeSpec[];
+    /** Keep PVCs (and StatefulSet claims) when the stack is destroyed or scaled down. @default true */
+    retainVolumes?: boolean;
+    resources?: ResourceSpec;
+    probes?: ProbeSet;
+    security?: SecurityOptions;
+    placement?: PodPlacement;
+    serviceAccount?: ServiceAccountSpec;
+    /** Allow-lists; the namespace default-deny blocks everything else. */
+    network?: { ingress?: TrafficRule[]; egress?: TrafficRule[] };
+    /** Extra labels on every object and pod (cannot override the selector). */
+    labels?: Labels;
+    podAnnotations?: Record<string, string>;
+    capabilities?: ClusterCapabilities;
+    terminationGracePeriodSeconds?: number;
+}
+
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P|E|Ei)?$/;
+
+/** Every rule an AgentService's args must satisfy; returns the messages (empty when valid). */
+export function agentServiceProblems(name: string, a: AgentServiceArgs): string[] {
+    const p: string[] = [];
+    const check = (ok: boolean, msg: string) => { if (!ok) p.push(`${name}: ${msg}`); };
+    for (const [field, value] of [["name", a.name ?? name], ["namespace", a.namespace]] as const) {
+        try { assertDns1123Label(field, value); } catch (e) { p.push(`${name}: ${(e as Error).message}`); }
+    }
+    check(!(a.replicas !== undefined && a.hpa), "replicas and hpa are mutually exclusive: the HPA owns the replica count");
+    if (a.replicas !== undefined) check(Number.isInteger(a.replicas) && a.replicas >= 0, `replicas must be an integer >= 0, got ${a.replicas}`);
+    if (a.hpa) {
+        const h = a.hpa;
+        check(Number.isInteger(h.minReplicas) && h.minReplicas >= 1, `hpa.minReplicas must be an integer >= 1, got ${h.minReplicas}`);
+        check(h.maxReplicas >= h.minReplicas, `hpa.maxReplicas must be >= hpa.minReplicas, got ${h.maxReplicas} < ${h.minReplicas}`);
+        check(h.cpuUtilization !== undefined || h.memoryUtilization !== undefined || (h.podsMetrics ?? []).length > 0,
+            "hpa needs at least one metric (cpuUtilization, memoryUtilization or podsMetrics)");
+        for (const [k, v] of [["cpuUtilization", h.cpuUtilization], ["memoryUtilization", h.memoryUtilization]] as const) {
+            if (v !== undefined) check(v > 0 && v <= 100, `hpa.${k} must be in 1..100 percent, got ${v}`);
+        }
+    }
+    check(!(a.strategy === "Recreate" && a.hpa), "strategy Recreate cannot be combined with an hpa");
+    if (a.pdb && "minAvailable" in a.pdb && typeof a.pdb.minAvailable === "number") {
+        const floor = a.hpa ? a.hpa.minReplicas : (a.replicas ?? 1);
+        check(a.pdb.minAvailable < floor, `pdb.minAvailable must be < the minimum replica count (${floor}) or no pod can ever be evicted, got ${a.pdb.minAvailable}`);
+    }
+    if (a.pdb && "maxUnavailable" in a.pdb && typeof a.pdb.maxUnavailable === "number") {
+        check(a.pdb.maxUnavailable >= 1, `pdb.maxUnavailable must be >= 1 or no pod can ever be evicted, got ${a.pdb.maxUnavailable}`);
+    }
+    const volumeNames = new Set<string>();
+    for (const v of a.volumes ?? []) {
+        check(!volumeNames.has(v.name), `volume names must be unique, "${v.name}" repeats`);
+        volumeNames.add(v.name);
+        const sources = [v.claim, v.existingClaim, v.emptyDir, v.configMap, v.secret].filter((s) => s !== undefined).length;
+        check(sources === 1, `volume "${v.name}" must have exactly one source (claim, existingClaim, emptyDir, configMap, secret), got ${sources}`);
+        if (v.claim) check(QUANTITY.test(v.claim.size), `volume "${v.name}" claim.size must be a quantity such as 10Gi, got "${v.claim.size}"`);
+    }
+    for (const v of a.replicaVolumes ?? []) {
+        check(!volumeNames.has(v.name), `volume names must be unique, "${v.name}" repeats`);
+        volumeNames.add(v.name);
+        check(QUANTITY.test(v.size), `replicaVolumes "${v.name}" size must be a quantity such as 10Gi, got "${v.size}"`);
+    }
+    if (a.service !== false && a.service?.type !== undefined) {
+        check((a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0, "a Service needs ports: set ports or service: false");
+    }
+    if (a.serviceMonitor) check((a.ports ?? []).length > 0, "serviceMonitor needs a port to scrape");
+    return p;
+}
+
+export function validateAgentServiceArgs(name: string, a: AgentServiceArgs): void {
+    const problems = agentServiceProblems(name, a);
+    if (problems.length) throw new Error(`invalid AgentService args:\n  - ${problems.join("\n  - ")}`);
+}
+
+/** The minimum number of replicas the workload runs at (what a PDB must leave room under). */
+export function minimumReplicas(a: AgentServiceArgs): number {
+    return a.hpa ? a.hpa.minReplicas : (a.replicas ?? 1);
+}
+
+/** The default PDB: allow one pod down when at least two run; none for a single replica. */
+export function defaultPdb(a: AgentServiceArgs): PdbSpec | undefined {
+    if (a.pdb === false) return undefined;
+    if (a.pdb) return a.pdb;
+    return minimumReplicas(a) >= 2 ? { maxUnavailable: 1 } : undefined;
+}
+
+export function hpaMetrics(h: HpaSpec): k8s.types.input.autoscaling.v2.MetricSpec[] {
+    const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [];
+    if (h.cpuUtilization !== undefined) metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: h.cpuUtilization } } });
+    if (h.memoryUtilization !== undefined) metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: h.memoryUtilization } } });
+    for (const m of h.podsMetrics ?? []) metrics.push({ type: "Pods", pods: { metric: { name: m.name }, target: { type: "AverageValue", averageValue: m.averageValue } } });
+    return metrics;
+}
+
+/** The main container's spec, env wiring included. */
+export function agentContainerSpec(workload: string, a: AgentServiceArgs): ContainerSpec {
+    const env: k8s.types.input.core.v1.EnvVar[] = [];
+    for (const [k, path] of Object.entries(a.fieldEnv ?? {}).sort()) env.push({ name: k, valueFrom: { fieldRef: { fieldPath: path } } });
+    for (const [k, v] of Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y))) env.push({ name: k, value: v });
+    for (const [k, ref] of Object.entries(a.secretEnv ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
+        env.push({ name: k, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } });
+    }
+    const envFrom: k8s.types.input.core.v1.EnvFromSource[] = [];
+    if (a.config && !a.config.mountPath) envFrom.push({ configMapRef: { name: a.config.name } });
+    for (const cm of a.envFrom?.configMaps ?? []) envFrom.push({ configMapRef: { name: cm } });
+    if (a.secret) envFrom.push({ secretRef: { name: a.secret.name } });
+    for (const s of a.envFrom?.secrets ?? []) envFrom.push({ secretRef: { name: s } });
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+        ...(a.volumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}), ...(v.subPath ? { subPath: v.subPath } : {}) })),
+        ...(a.replicaVolumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath })),
+        ...(a.config?.mountPath ? [{ name: "config", mountPath: a.config.mountPath, readOnly: true }] : []),
+    ];
+    return {
+        name: workload,
+        image: a.image,
+        command: a.command,
+        args: a.args,
+        ports: a.ports,
+        env,
+        envFrom,
+        volumeMounts: mounts,
+        resources: a.resources,
+        probes: a.probes,
+        security: a.security,
+    };
+}
+
+export function podVolumes(a: AgentServiceArgs): k8s.types.input.core.v1.Volume[] {
+    const vols: k8s.types.input.core.v1.Volume[] = (a.volumes ?? []).map((v) => {
+        if (v.claim) return { name: v.name, persistentVolumeClaim: { claimName: v.claim.name } };
+        if (v.existingClaim) return { name: v.name, persistentVolumeClaim: { claimName: v.existingClaim } };
+        if (v.configMap) return { name: v.name, configMap: { name: v.configMap } };
+        if (v.secret) return { name: v.name, secret: { secretName: v.secret } };
+        return { name: v.name, emptyDir: { ...(v.emptyDir?.sizeLimit ? { sizeLimit: v.emptyDir.sizeLimit } : {}), ...(v.emptyDir?.medium ? { medium: v.emptyDir.medium } : {}) } };
+    });
+    if (a.config?.mountPath) vols.push({ name: "config", configMap: { name: a.config.name } });
+    return vols;
+}
+
+/** Service ports: explicit ones, or every container port at its own number. */
+export function servicePorts(a: AgentServiceArgs, containerPortNames: string[]): k8s.types.input.core.v1.ServicePort[] {
+    const svc = a.service === false ? undefined : a.service;
+    if (svc?.ports?.length) {
+        return svc.ports.map((p, i) => ({ name: p.name ?? containerPortNames[i] ?? `port-${p.port}`, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" }));
+    }
+    return (a.ports ?? []).map((p, i) => ({ name: containerPortNames[i], port: p.containerPort, targetPort: containerPortNames[i], protocol: p.protocol ?? "TCP" }));
+}
+
+/**
+ * The universal workload: Deployment (or StatefulSet with per-replica volumes), Service,
+ * dedicated ServiceAccount + Role, HPA, PDB, VPA, ServiceMonitor, NetworkPolicy, env
+ * ConfigMap/Secret and PVCs, all hardened by default.
+ */
+export class AgentService extends pulumi.ComponentResource {
+    /** Kubernetes name of the workload. */
+    public readonly workloadName: string;
+    public readonly kind: "Deployment" | "StatefulSet";
+    /** Service name, when there is a Service. */
+    public readonly serviceName?: string;
+    /** `http://<svc>.<ns>.svc.cluster.local:<port>` for the first Service port. */
+    public readonly url?: string;
+    public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+    /** Pod selector labels (for NetworkPolicy peers and monitors). */
+    public readonly selector: Labels;
+
+    constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions, type = "agent-platform:kube:AgentService") {
+        validateAgentServiceArgs(name, args);
+        super(type, name, {}, opts);
+        const a = args;
+        const ns = a.namespace;
+        const workload = a.name ?? name;
+        this.workloadName = workload;
+        this.kind = (a.replicaVolumes ?? []).length > 0 ? "StatefulSet" : "Deployment";
+        const selector = selectorLabels(workload);
+        this.selector = selector;
+        const labels = standardLabels(workload, { partOf: a.partOf, component: a.component, extra: a.labels });
+        const meta = (objName: string, extra: Record<string, unknown> = {}) => ({ name: objName, namespace: ns, labels, ...extra });
+        const child = { parent: this };
+        const retain = a.retainVolumes ?? true;
+
+        const sa = createServiceAccount(name, ns, workload, labels, a.serviceAccount ?? {}, this);
+
+        const deps: pulumi.Resource[] = [sa.resource];
+        if (a.config) {
+            deps.push(new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(a.config.name), data: a.config.data }, child));
+        }
+        if (a.secret) {
+            deps.push(new k8s.core.v1.Secret(`${name}-secret`, {
+                metadata: meta(a.secret.name),
+                type: "Opaque",
+                stringData: pulumi.secret(a.secret.data as Record<string, Input<string>>) as any,
+            }, child));
+        }
+        for (const v of a.volumes ?? []) {
+            if (!v.claim) continue;
+            deps.push(new k8s.core.v1.PersistentVolumeClaim(`${name}-${v.name}-pvc`, {
+                metadata: meta(v.claim.name),
+                spec: {
+                    accessModes: v.claim.accessModes ?? ["ReadWriteOnce"],
+                    resources: { requests: { storage: v.claim.size } },
+                    ...(v.claim.storageClassName ? { storageClassName: v.claim.storageClassName } : {}),
+                },
+            }, { parent: this, retainOnDelete: retain }));
+        }
+
+        const container = buildContainer(agentContainerSpec(workload, a));
+        const containerPortNames = (container.ports as { name: string }[]).map((p) => p.name);
+        const podSpec = buildPodSpec({
+            containers: [container],
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: sa.automountToken,
+            volumes: podVolumes(a),
+            selector,
+            placement: a.placement,
+            security: a.security,
+            terminationGracePeriodSeconds: a.terminationGracePeriodSeconds,
+        });
+        const template = {
+            metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
+            spec: podSpec,
+        };
+        const replicas = a.hpa ? undefined : (a.replicas ?? 1);
+
+        let service: k8s.core.v1.Service | undefined;
+        const ports = servicePorts(a, containerPortNames);
+        if (a.service !== false && ports.length) {
+            const svc = a.service ?? {};
+            this.serviceName = svc.name ?? workload;
+            service = new k8s.core.v1.Service(`${name}-svc`, {
+                metadata: meta(this.serviceName, svc.annotations ? { annotations: svc.annotations } : {}),
+                spec: { type: svc.type ?? "ClusterIP", selector, ports },
+            }, child);
+            this.url = `http://${this.serviceName}.${ns}.svc.cluster.local:${ports[0].port}`;
+        }
+
+        if (this.kind === "StatefulSet") {
+            const headless = new k8s.core.v1.Service(`${name}-headless`, {
+                metadata: meta(`${workload}-headless`),
+                spec: { clusterIP: "None", selector, ports },
+            }, child);
+            this.workload = new k8s.apps.v1.StatefulSet(`${name}-sts`, {
+                metadata: meta(workload),
+                spec: {
+                    ...(replicas !== undefined ? { replicas } : {}),
+                    serviceName: `${workload}-headless`,
+                    podManagementPolicy: "Parallel",
+                    selector: { matchLabels: selector },
+                    updateStrategy: { type: "RollingUpdate" },
+                    persistentVolumeClaimRetentionPolicy: retain ? { whenDeleted: "Retain", whenScaled: "Retain" } : { whenDeleted: "Delete", whenScaled: "Delete" },
+                    template,
+                    volumeClaimTemplates: (a.replicaVolumes ?? []).map((v) => ({
+                        metadata: { name: v.name, labels: selector },
+                        spec: {
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: v.size } },
+                            ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
+                        },
+                    })),
+                },
+            }, { parent: this, dependsOn: [...deps, headless] });
+        } else {
+            const strategy = a.strategy === "Recreate"
+                ? { type: "Recreate" }
+                : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+            this.workload = new k8s.apps.v1.Deployment(`${name}-deploy`, {
+                metadata: meta(workload),
+                spec: {
+                    ...(replicas !== undefined ? { replicas } : {}),
+                    revisionHistoryLimit: 5,
+                    selector: { matchLabels: selector },
+                    strategy,
+                    template,
+                },
+            }, { parent: this, dependsOn: deps });
+        }
+
+        const target = { apiVersion: "apps/v1", kind: this.kind, name: workload };
+        if (a.hpa) {
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+                metadata: meta(workload),
+                spec: {
+                    scaleTargetRef: target,
+                    minReplicas: a.hpa.minReplicas,
+                    maxReplicas: a.hpa.maxReplicas,
+                    metrics: hpaMetrics(a.hpa),
+                    ...(a.hpa.behavior ? { behavior: a.hpa.behavior } : {}),
+                },
+            }, { parent: this, dependsOn: [this.workload] });
+        }
+        const pdb = defaultPdb(a);
+        if (pdb) {
+            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+                metadata: meta(workload),
+                spec: { selector: { matchLabels: selector }, ...pdb },
+            }, child);
+        }
+        if (a.vpa && crdAvailable(a.capabilities, "vpa", `VerticalPodAutoscaler ${ns}/${workload}`, this)) {
+            new k8s.apiextensions.CustomResource(`${name}-vpa`, {
+                apiVersion: "autoscaling.k8s.io/v1",
+                kind: "VerticalPodAutoscaler",
+                metadata: meta(workload),
+                spec: {
+                    targetRef: target,
+                    updatePolicy: { updateMode: a.vpa.updateMode },
+                    ...(a.vpa.minAllowed || a.vpa.maxAllowed ? {
+                        resourcePolicy: { containerPolicies: [{ containerName: "*", ...(a.vpa.minAllowed ? { minAllowed: a.vpa.minAllowed } : {}), ...(a.vpa.maxAllowed ? { maxAllowed: a.vpa.maxAllowed } : {}) }] },
+                    } : {}),
+                },
+            }, { parent: this, dependsOn: [this.workload] });
+        }
+        if (a.serviceMonitor && service && crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${ns}/${a.serviceMonitor.name ?? workload}`, this)) {
+            new k8s.apiextensions.CustomResource(`${name}-monitor`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: meta(a.serviceMonitor.name ?? workload),
+                spec: serviceMonitorSpec(selector, a.serviceMonitor),
+            }, { parent: this, dependsOn: [service] });
+        }
+        const ingress = a.network?.ingress ?? [];
+        const egress = a.network?.egress ?? [];
+        if (ingress.length || egress.length) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+                metadata: meta(workload),
+                spec: allowListPolicySpec(selector, ingress, egress),
+            }, child);
+        }
+        this.registerOutputs({ workloadName: workload, serviceName: this.serviceName, url: this.url });
+    }
+}

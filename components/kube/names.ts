@@ -1,0 +1,49 @@
+/** Kubernetes naming rules, as pure functions. */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** IANA_SVC_NAME: what Kubernetes accepts as a port name. */
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const MAX_PORT_NAME_LENGTH = 15;
+export const MAX_LABEL_NAME_LENGTH = 63;
+
+export function isDns1123Label(value: string): boolean {
+    return value.length <= MAX_LABEL_NAME_LENGTH && DNS1123_LABEL.test(value);
+}
+
+/** Throws `<field> must be a DNS-1123 label ...` naming the field and the value. */
+export function assertDns1123Label(field: string, value: string): void {
+    if (!isDns1123Label(value)) {
+        throw new Error(`${field} must be a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters), got "${value}"`);
+    }
+}
+
+/** True when `value` is a legal port name: DNS-1123, <= 15 characters, at least one letter. */
+export function isValidPortName(value: string): boolean {
+    return value.length <= MAX_PORT_NAME_LENGTH && PORT_NAME.test(value) && /[a-z]/.test(value) && !value.includes("--");
+}
+
+/** Squeezes any string into port-name shape (may still collide: see `uniquePortNames`). */
+export function sanitizePortName(raw: string): string {
+    let name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
+    if (!/[a-z]/.test(name)) name = `p${name}`;
+    name = name.slice(0, MAX_PORT_NAME_LENGTH).replace(/-+$/, "");
+    return name || "port";
+}
+
+/**
+ * Names every port uniquely within one container, keeping wanted names where legal and free:
+ * `["http", "http", "metrics"]` -> `["http", "http-2", "metrics"]`.
+ */
+export function uniquePortNames(wanted: string[]): string[] {
+    const taken = new Set<string>();
+    return wanted.map((raw) => {
+        const base = sanitizePortName(raw);
+        let candidate = base;
+        for (let n = 2; taken.has(candidate); n++) {
+            const suffix = `-${n}`;
+            candidate = `${base.slice(0, MAX_PORT_NAME_LENGTH - suffix.length).replace(/-+$/, "")}${suffix}`;
+        }
+        taken.add(candidate);
+        return candidate;
+    });
+}

@@ -1,0 +1,116 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { assertDns1123Label } from "./names";
+import { defaultDenySpec, dnsEgressSpec } from "./network";
+import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
+
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+export interface QuotaSpec {
+    /** e.g. `{ "requests.cpu": "100", "limits.memory": "400Gi", "persistentvolumeclaims": "10" }` */
+    hard: Record<string, string>;
+    /** Object name; seed 002 uses `claude-code-quota`, seed 003 `agent-quota`. @default `<namespace>-quota` */
+    name?: string;
+}
+
+export interface LimitRangeSpec {
+    /** @default `<namespace>-limits` */
+    name?: string;
+    defaultLimit: { cpu: string; memory: string };
+    defaultRequest: { cpu: string; memory: string };
+    max?: { cpu: string; memory: string };
+    min?: { cpu: string; memory: string };
+}
+
+export interface PlatformNamespaceArgs {
+    /** Namespace name (the seed's name; other systems address services through it). */
+    name: string;
+    /** Pod Security Admission: `enforce` is applied in prod, `warn`+`audit` only in dev. */
+    podSecurity: { level: PodSecurityLevel; enforce: boolean };
+    quota?: QuotaSpec;
+    limits?: LimitRangeSpec;
+    /** Label the namespace for Istio sidecar injection (seed 002 service mesh). @default false */
+    istioInjection?: boolean;
+    /** System this namespace belongs to (`app.kubernetes.io/part-of`). */
+    partOf?: string;
+    labels?: Record<string, string>;
+}
+
+// `latest` evaluates pods against the profile of the cluster's own Kubernetes version.
+const PSA_VERSION = "latest";
+
+/** Namespace labels for Pod Security Admission. Dev warns and audits; prod also enforces. */
+export function podSecurityLabels(level: PodSecurityLevel, enforce: boolean): Record<string, string> {
+    const labels: Record<string, string> = {
+        "pod-security.kubernetes.io/warn": level,
+        "pod-security.kubernetes.io/warn-version": PSA_VERSION,
+        "pod-security.kubernetes.io/audit": level,
+        "pod-security.kubernetes.io/audit-version": PSA_VERSION,
+    };
+    if (enforce) {
+        labels["pod-security.kubernetes.io/enforce"] = level;
+        labels["pod-security.kubernetes.io/enforce-version"] = PSA_VERSION;
+    }
+    return labels;
+}
+
+/**
+ * A namespace ready for workloads: Pod Security Admission labels, quota, default limits,
+ * and a default-deny NetworkPolicy with DNS egress so every workload must declare its traffic.
+ */
+export class PlatformNamespace extends pulumi.ComponentResource {
+    /** The namespace name, resolved once the Namespace exists (use it to order children after it). */
+    public readonly name: pulumi.Output<string>;
+    public readonly namespace: k8s.core.v1.Namespace;
+
+    constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertDns1123Label("namespace name", args.name);
+        super("agent-platform:kube:PlatformNamespace", name, {}, opts);
+        const ns = args.name;
+        const childOpts = { parent: this };
+        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: {
+                name: ns,
+                labels: {
+                    ...(args.labels ?? {}),
+                    ...podSecurityLabels(args.podSecurity.level, args.podSecurity.enforce),
+                    ...(args.istioInjection ? { "istio-injection": "enabled" } : {}),
+                    ...(args.partOf ? { [PART_OF_LABEL]: args.partOf } : {}),
+                    [MANAGED_BY_LABEL]: "pulumi",
+                },
+            },
+        }, childOpts);
+        this.name = this.namespace.metadata.name;
+        const inNs = { parent: this, dependsOn: [this.namespace] };
+        if (args.quota) {
+            new k8s.core.v1.ResourceQuota(`${name}-quota`, {
+                metadata: { name: args.quota.name ?? `${ns}-quota`, namespace: ns },
+                spec: { hard: args.quota.hard },
+            }, inNs);
+        }
+        if (args.limits) {
+            const l = args.limits;
+            new k8s.core.v1.LimitRange(`${name}-limits`, {
+                metadata: { name: l.name ?? `${ns}-limits`, namespace: ns },
+                spec: {
+                    limits: [{
+                        type: "Container",
+                        default: l.defaultLimit,
+                        defaultRequest: l.defaultRequest,
+                        ...(l.max ? { max: l.max } : {}),
+                        ...(l.min ? { min: l.min } : {}),
+                    }],
+                },
+            }, inNs);
+        }
+        new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
+            metadata: { name: "default-deny-all", namespace: ns },
+            spec: defaultDenySpec(),
+        }, inNs);
+        new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, {
+            metadata: { name: "allow-dns-egress", namespace: ns },
+            spec: dnsEgressSpec(),
+        }, inNs);
+        this.registerOutputs({ name: this.name });
+    }
+}

@@ -1,0 +1,232 @@
+/**
+ * Pure builders for hardened pod specs: security contexts, probes, resources, topology spread.
+ * Every workload component builds its pods through these, so the hardening is in one place.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { uniquePortNames, isValidPortName } from "./names";
+import { Labels } from "./labels";
+
+type Container = k8s.types.input.core.v1.Container;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+type Probe = k8s.types.input.core.v1.Probe;
+
+/** Non-root uid used when a workload does not name its own (outside the range distro images reserve). */
+export const DEFAULT_UID = 10001;
+
+/** Requests/limits for one container. */
+export interface ResourceSpec {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+// seed 004: compose services default to 100m/128Mi requests and 500m/512Mi limits; a sane floor for any agent.
+export const DEFAULT_RESOURCES: ResourceSpec = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "500m", memory: "512Mi" },
+};
+
+/** How the kubelet checks a container. Exactly one of `path` (HTTP GET), `command` (exec) or `tcp`. */
+export interface HealthCheck {
+    /** HTTP path, e.g. `/health`. */
+    path?: string;
+    /** Exec probe command. */
+    command?: string[];
+    /** Plain TCP connect. */
+    tcp?: boolean;
+    /** Port name or number; defaults to the container's first port. */
+    port?: number | string;
+    initialDelaySeconds?: number;
+    periodSeconds?: number;
+    timeoutSeconds?: number;
+    failureThreshold?: number;
+}
+
+/** Liveness, readiness and startup checks. `health` fills whichever of the three is missing. */
+export interface ProbeSet {
+    health?: HealthCheck;
+    liveness?: HealthCheck;
+    readiness?: HealthCheck;
+    startup?: HealthCheck;
+}
+
+export interface PortSpec {
+    /** Preferred port name; made DNS-1123, <= 15 characters and unique per container. */
+    name?: string;
+    containerPort: number;
+    protocol?: "TCP" | "UDP";
+}
+
+export interface SecurityOptions {
+    /** @default DEFAULT_UID */
+    runAsUser?: number;
+    /** @default runAsUser */
+    runAsGroup?: number;
+    /** Group owning mounted volumes. @default runAsGroup */
+    fsGroup?: number;
+    /** Opt-out for images that write outside mounted volumes. @default true */
+    readOnlyRootFilesystem?: boolean;
+}
+
+export interface ContainerSpec {
+    name: string;
+    image: k8s.types.input.core.v1.Container["image"];
+    command?: string[];
+    args?: string[];
+    ports?: PortSpec[];
+    env?: k8s.types.input.core.v1.EnvVar[];
+    envFrom?: k8s.types.input.core.v1.EnvFromSource[];
+    volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+    resources?: ResourceSpec;
+    probes?: ProbeSet;
+    security?: SecurityOptions;
+    imagePullPolicy?: "Always" | "IfNotPresent";
+}
+
+// Probe timing defaults: liveness is lenient (restart is expensive), readiness quick, startup
+// gives slow starters up to 5 minutes (30 x 10s) before liveness takes over.
+const PROBE_DEFAULTS = {
+    liveness: { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readiness: { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    startup: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+} as const;
+
+export function buildProbe(check: HealthCheck, kind: keyof typeof PROBE_DEFAULTS, defaultPort: number | string | undefined): Probe {
+    const modes = [check.path !== undefined, check.command !== undefined, check.tcp === true].filter(Boolean).length;
+    if (modes !== 1) throw new Error(`${kind} probe must set exactly one of path, command or tcp, got ${modes}`);
+    const d = PROBE_DEFAULTS[kind];
+    const port = check.port ?? defaultPort;
+    if ((check.path !== undefined || check.tcp) && port === undefined) {
+        throw new Error(`${kind} probe needs a port: the container has no ports and the check names none`);
+    }
+    const handler: Probe = check.path !== undefined
+        ? { httpGet: { path: check.path, port: port! } }
+        : check.command !== undefined
+            ? { exec: { command: check.command } }
+            : { tcpSocket: { port: port! } };
+    return {
+        ...handler,
+        initialDelaySeconds: check.initialDelaySeconds ?? d.initialDelaySeconds,
+        periodSeconds: check.periodSeconds ?? d.periodSeconds,
+        timeoutSeconds: check.timeoutSeconds ?? d.timeoutSeconds,
+        failureThreshold: check.failureThreshold ?? d.failureThreshold,
+    };
+}
+
+/** The container-level hardening: nothing a restricted Pod Security profile would reject. */
+export function containerSecurityContext(opts: SecurityOptions = {}): k8s.types.input.core.v1.SecurityContext {
+    const uid = opts.runAsUser ?? DEFAULT_UID;
+    if (uid === 0) throw new Error("security.runAsUser must be a non-zero uid (runAsNonRoot), got 0");
+    return {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: opts.runAsGroup ?? uid,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: opts.readOnlyRootFilesystem ?? true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+export function podSecurityContext(opts: SecurityOptions = {}): k8s.types.input.core.v1.PodSecurityContext {
+    const uid = opts.runAsUser ?? DEFAULT_UID;
+    const gid = opts.runAsGroup ?? uid;
+    return {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: gid,
+        fsGroup: opts.fsGroup ?? gid,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** Scratch space at /tmp so read-only root filesystems still work. */
+export const TMP_VOLUME = "tmp";
+
+/** One hardened container: probes, requests+limits, unique port names, /tmp mount. */
+export function buildContainer(spec: ContainerSpec): Container {
+    const ports = spec.ports ?? [];
+    const names = uniquePortNames(ports.map((p) => p.name ?? (p.protocol === "UDP" ? "udp" : "http")));
+    const firstPort: string | undefined = names[0];
+    const probes = spec.probes ?? {};
+    const pick = (k: "liveness" | "readiness" | "startup") => probes[k] ?? probes.health;
+    const liveness = pick("liveness");
+    const readiness = pick("readiness");
+    const startup = pick("startup");
+    const resources = spec.resources ?? DEFAULT_RESOURCES;
+    const mounts = [...(spec.volumeMounts ?? [])];
+    if (!mounts.some((m) => m.mountPath === "/tmp")) mounts.push({ name: TMP_VOLUME, mountPath: "/tmp" });
+    for (const n of names) if (!isValidPortName(n)) throw new Error(`container ${spec.name}: port name "${n}" is not a valid port name`);
+    return {
+        name: spec.name,
+        image: spec.image,
+        imagePullPolicy: spec.imagePullPolicy ?? "IfNotPresent",
+        ...(spec.command ? { command: spec.command } : {}),
+        ...(spec.args ? { args: spec.args } : {}),
+        ports: ports.map((p, i) => ({ name: names[i], containerPort: p.containerPort, protocol: p.protocol ?? "TCP" })),
+        ...(spec.env && spec.env.length ? { env: spec.env } : {}),
+        ...(spec.envFrom && spec.envFrom.length ? { envFrom: spec.envFrom } : {}),
+        resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+        ...(liveness ? { livenessProbe: buildProbe(liveness, "liveness", firstPort) } : {}),
+        ...(readiness ? { readinessProbe: buildProbe(readiness, "readiness", firstPort) } : {}),
+        ...(startup ? { startupProbe: buildProbe(startup, "startup", firstPort) } : {}),
+        securityContext: containerSecurityContext(spec.security),
+        volumeMounts: mounts,
+    };
+}
+
+export interface PodPlacement {
+    /** Spread replicas across nodes (always) and zones (prod). @default false */
+    spreadAcrossZones?: boolean;
+    /** `required` anti-affinity keeps two replicas off one node; `preferred` only tries. @default "preferred" */
+    antiAffinity?: "preferred" | "required" | "none";
+    nodeSelector?: Record<string, string>;
+    tolerations?: k8s.types.input.core.v1.Toleration[];
+}
+
+export function topologySpread(selector: Labels, spreadAcrossZones: boolean): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    const byNode = { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } };
+    const byZone = { ...byNode, topologyKey: "topology.kubernetes.io/zone" };
+    return spreadAcrossZones ? [byNode, byZone] : [byNode];
+}
+
+export function antiAffinity(selector: Labels, mode: "preferred" | "required"): k8s.types.input.core.v1.Affinity {
+    const term = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
+    return mode === "required"
+        ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }
+        : { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+}
+
+export interface PodSpecArgs {
+    containers: Container[];
+    initContainers?: Container[];
+    serviceAccountName: string;
+    /** @default false: pods get no API token unless they call the API. */
+    automountServiceAccountToken?: boolean;
+    volumes?: k8s.types.input.core.v1.Volume[];
+    selector: Labels;
+    placement?: PodPlacement;
+    security?: SecurityOptions;
+    terminationGracePeriodSeconds?: number;
+}
+
+/** A pod spec with hardened pod-level settings, a /tmp emptyDir and spread/anti-affinity. */
+export function buildPodSpec(args: PodSpecArgs): PodSpec {
+    const placement = args.placement ?? {};
+    const volumes = [...(args.volumes ?? [])];
+    if (!volumes.some((v) => v.name === TMP_VOLUME)) volumes.push({ name: TMP_VOLUME, emptyDir: { sizeLimit: "256Mi" } });
+    const mode = placement.antiAffinity ?? "preferred";
+    return {
+        serviceAccountName: args.serviceAccountName,
+        automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+        securityContext: podSecurityContext(args.security),
+        ...(args.initContainers ? { initContainers: args.initContainers } : {}),
+        containers: args.containers,
+        volumes,
+        topologySpreadConstraints: topologySpread(args.selector, placement.spreadAcrossZones ?? false),
+        ...(mode !== "none" ? { affinity: antiAffinity(args.selector, mode) } : {}),
+        ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
+        ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
+        ...(args.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds } : {}),
+    };
+}

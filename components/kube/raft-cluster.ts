@@ -1,0 +1,205 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Labels, RAFT_LABEL, selectorLabels, standardLabels } from "./labels";
+import { assertDns1123Label } from "./names";
+import { TrafficRule, allowListPolicySpec } from "./network";
+import { PodPlacement, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { ReplicaVolumeSpec } from "./agent-service";
+import { ServiceAccountSpec, createServiceAccount } from "./service-account";
+
+type Input<T> = pulumi.Input<T>;
+
+// seed 001: inquisitor serves HTTP on 8000 and Raft on 4321, health on /health, readiness on /ready.
+export const DEFAULT_HTTP_PORT = 8000;
+export const DEFAULT_RAFT_PORT = 4321;
+export const DEFAULT_RAFT_PROBES: ProbeSet = {
+    liveness: { path: "/health", port: "http" },
+    readiness: { path: "/ready", port: "http" },
+    startup: { path: "/health", port: "http" },
+};
+
+export interface RaftClusterArgs {
+    namespace: string;
+    /** StatefulSet name; pods are `<name>-0..n-1`. @default the component name */
+    name?: string;
+    partOf?: string;
+    image: Input<string>;
+    command?: string[];
+    args?: string[];
+    /** Cluster size 2f+1: odd and >= 3 (tolerates f failures). */
+    replicas: number;
+    /** @default 8000 */
+    httpPort?: number;
+    /** @default 4321 */
+    raftPort?: number;
+    /** Per-replica volumes (at least one, for the Raft log). */
+    volumes: ReplicaVolumeSpec[];
+    /** The client Service. @default ClusterIP named like the cluster, port 80 -> http */
+    clientService?: { name?: string; type?: "ClusterIP" | "LoadBalancer"; port?: number; annotations?: Record<string, string> };
+    /** @default `<name>-headless` */
+    headlessServiceName?: string;
+    /** Env var carrying the comma-separated peer addresses. @default "RAFT_PEERS" */
+    peersEnvVar?: string;
+    env?: Record<string, Input<string>>;
+    secretEnv?: Record<string, { secret: string; key: string }>;
+    envFrom?: { configMaps?: string[]; secrets?: string[] };
+    resources?: ResourceSpec;
+    probes?: ProbeSet;
+    security?: SecurityOptions;
+    placement?: PodPlacement;
+    serviceAccount?: ServiceAccountSpec;
+    /** Extra ingress allow rules (Raft peer traffic between members is always allowed). */
+    ingress?: TrafficRule[];
+    egress?: TrafficRule[];
+    /** Keep each replica's claims when the stack is destroyed or scaled down. @default true */
+    retainVolumes?: boolean;
+    labels?: Labels;
+    podAnnotations?: Record<string, string>;
+}
+
+/** Failures a cluster of `replicas` members tolerates: f in 2f+1. */
+export function raftFaultTolerance(replicas: number): number {
+    return Math.floor((replicas - 1) / 2);
+}
+
+/** Throws unless `replicas` is a legal Raft cluster size: odd and >= 3 (2f+1). */
+export function validateRaftReplicas(replicas: number, field = "replicas"): void {
+    if (!Number.isInteger(replicas) || replicas < 3 || replicas % 2 === 0) {
+        throw new Error(`raft ${field} must be odd and >= 3 (2f+1), got ${replicas}`);
+    }
+}
+
+/** Stable peer addresses: `<name>-<i>.<headless>.<ns>.svc.cluster.local:<port>`, joined by commas. */
+export function raftPeers(name: string, headless: string, namespace: string, replicas: number, port: number): string {
+    return Array.from({ length: replicas }, (_, i) => `${name}-${i}.${headless}.${namespace}.svc.cluster.local:${port}`).join(",");
+}
+
+/**
+ * A Raft consensus group: StatefulSet with per-replica claims, a headless Service that
+ * publishes not-ready pods (members must find each other before any is ready), a client
+ * Service, the peer list in env, and a PDB that never lets a disruption break quorum.
+ */
+export class RaftCluster extends pulumi.ComponentResource {
+    public readonly statefulSetName: string;
+    public readonly headlessServiceName: string;
+    public readonly clientServiceName: string;
+    public readonly peers: string;
+    public readonly selector: Labels;
+    public readonly url: string;
+
+    constructor(name: string, args: RaftClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const sts = args.name ?? name;
+        assertDns1123Label("name", sts);
+        assertDns1123Label("namespace", args.namespace);
+        validateRaftReplicas(args.replicas);
+        if (args.volumes.length === 0) throw new Error(`raft cluster ${sts}: volumes must name at least one per-replica volume for the Raft log`);
+        super("agent-platform:kube:RaftCluster", name, {}, opts);
+        const a = args;
+        const ns = a.namespace;
+        const httpPort = a.httpPort ?? DEFAULT_HTTP_PORT;
+        const raftPort = a.raftPort ?? DEFAULT_RAFT_PORT;
+        const headless = a.headlessServiceName ?? `${sts}-headless`;
+        const clientName = a.clientService?.name ?? sts;
+        this.statefulSetName = sts;
+        this.headlessServiceName = headless;
+        this.clientServiceName = clientName;
+        this.peers = raftPeers(sts, headless, ns, a.replicas, raftPort);
+        const selector = selectorLabels(sts);
+        this.selector = selector;
+        const labels = standardLabels(sts, { partOf: a.partOf, component: "raft", extra: { ...(a.labels ?? {}), [RAFT_LABEL]: "true" } });
+        const meta = (n: string, extra: Record<string, unknown> = {}) => ({ name: n, namespace: ns, labels, ...extra });
+        const child = { parent: this };
+        const sa = createServiceAccount(name, ns, sts, labels, a.serviceAccount ?? {}, this);
+
+        const env: k8s.types.input.core.v1.EnvVar[] = [
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+            // The pod name is the stable Raft node id (`inquisitor-0`), and it is the DNS label under the headless Service.
+            { name: "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: a.peersEnvVar ?? "RAFT_PEERS", value: this.peers },
+            { name: "RAFT_PORT", value: String(raftPort) },
+            { name: "CLUSTER_SIZE", value: String(a.replicas) },
+            ...Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => ({ name: k, value: v })),
+            ...Object.entries(a.secretEnv ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
+        ];
+        const envFrom = [
+            ...(a.envFrom?.configMaps ?? []).map((n) => ({ configMapRef: { name: n } })),
+            ...(a.envFrom?.secrets ?? []).map((n) => ({ secretRef: { name: n } })),
+        ];
+        const container = buildContainer({
+            name: sts,
+            image: a.image,
+            command: a.command,
+            args: a.args,
+            ports: [{ name: "http", containerPort: httpPort }, { name: "raft", containerPort: raftPort }],
+            env,
+            envFrom,
+            volumeMounts: a.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+            resources: a.resources,
+            probes: a.probes ?? DEFAULT_RAFT_PROBES,
+            security: a.security,
+        });
+
+        const headlessSvc = new k8s.core.v1.Service(`${name}-headless`, {
+            metadata: meta(headless),
+            spec: {
+                clusterIP: "None",
+                publishNotReadyAddresses: true,
+                selector,
+                ports: [{ name: "http", port: httpPort, targetPort: "http" }, { name: "raft", port: raftPort, targetPort: "raft" }],
+            },
+        }, child);
+        const client = a.clientService ?? {};
+        const clientPort = client.port ?? 80;
+        new k8s.core.v1.Service(`${name}-client`, {
+            metadata: meta(clientName, client.annotations ? { annotations: client.annotations } : {}),
+            spec: { type: client.type ?? "ClusterIP", selector, ports: [{ name: "http", port: clientPort, targetPort: "http" }] },
+        }, child);
+        this.url = `http://${clientName}.${ns}.svc.cluster.local:${clientPort}`;
+
+        const retain = a.retainVolumes ?? true;
+        new k8s.apps.v1.StatefulSet(`${name}-sts`, {
+            metadata: meta(sts),
+            spec: {
+                replicas: a.replicas,
+                serviceName: headless,
+                // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
+                podManagementPolicy: "Parallel",
+                selector: { matchLabels: selector },
+                updateStrategy: { type: "RollingUpdate" },
+                persistentVolumeClaimRetentionPolicy: retain ? { whenDeleted: "Retain", whenScaled: "Retain" } : { whenDeleted: "Delete", whenScaled: "Delete" },
+                template: {
+                    metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
+                    spec: buildPodSpec({
+                        containers: [container],
+                        serviceAccountName: sa.name,
+                        automountServiceAccountToken: sa.automountToken,
+                        selector,
+                        placement: { antiAffinity: "required", ...(a.placement ?? {}) },
+                        security: a.security,
+                    }),
+                },
+                volumeClaimTemplates: a.volumes.map((v) => ({
+                    metadata: { name: v.name, labels: selector },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        resources: { requests: { storage: v.size } },
+                        ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
+                    },
+                })),
+            },
+        }, { parent: this, dependsOn: [headlessSvc, sa.resource] });
+
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+            metadata: meta(sts),
+            spec: { selector: { matchLabels: selector }, maxUnavailable: raftFaultTolerance(a.replicas) },
+        }, child);
+
+        const peerTraffic: TrafficRule = { peers: [{ workload: sts }], ports: [raftPort] };
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+            metadata: meta(sts),
+            spec: allowListPolicySpec(selector, [peerTraffic, ...(a.ingress ?? [])], [peerTraffic, ...(a.egress ?? [])]),
+        }, child);
+        this.registerOutputs({ statefulSetName: sts, peers: this.peers, url: this.url });
+    }
+}
