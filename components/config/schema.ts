@@ -1,0 +1,110 @@
+/**
+ * The one schema for `agent-platform:*` stack config, and the loader that turns raw config
+ * into a typed PlatformConfig or throws one ConfigError naming every bad key path and rule.
+ */
+import { z } from "zod";
+import { crdsSchema } from "./capabilities";
+import { existingClusterSchema } from "./cluster";
+import { eksClusterSchema } from "./eks-section";
+import { claudeCodeSchema, claudeCodeSecrets } from "./systems/claude-code";
+import { inquisitorSchema, inquisitorSecrets } from "./systems/inquisitor";
+import { productionAgentsSchema, productionAgentsSecrets } from "./systems/production-agents";
+import { terminalMidSchema, terminalMidSecrets } from "./systems/terminal-mid";
+import { ushadowSchema, ushadowSecrets } from "./systems/ushadow";
+
+export const PROJECT = "agent-platform";
+
+/** Each system's config key, schema, and the secure keys it needs when enabled. */
+export const SYSTEMS = {
+    terminalMid: { schema: terminalMidSchema, secrets: terminalMidSecrets },
+    inquisitor: { schema: inquisitorSchema, secrets: inquisitorSecrets },
+    claudeCode: { schema: claudeCodeSchema, secrets: claudeCodeSecrets },
+    productionAgents: { schema: productionAgentsSchema, secrets: productionAgentsSecrets },
+    ushadow: { schema: ushadowSchema, secrets: ushadowSecrets },
+} as const;
+export type SystemKey = keyof typeof SYSTEMS;
+
+/** Every secure key any system reads; each must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS: readonly string[] = [...new Set(Object.values(SYSTEMS).flatMap((s) => [...s.secrets]))].sort();
+
+export const platformConfigSchema = z.object({
+    environment: z.enum(["dev", "prod"]),
+    cluster: z.discriminatedUnion("provider", [existingClusterSchema, eksClusterSchema]),
+    crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false }),
+    terminalMid: terminalMidSchema.optional(),
+    inquisitor: inquisitorSchema.optional(),
+    claudeCode: claudeCodeSchema.optional(),
+    productionAgents: productionAgentsSchema.optional(),
+    ushadow: ushadowSchema.optional(),
+}).strict().superRefine((cfg, ctx) => {
+    if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
+        ctx.addIssue({ code: "custom", path: ["inquisitor", "publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });
+    }
+    if (cfg.claudeCode?.serviceMesh && !cfg.crds.istio) {
+        ctx.addIssue({ code: "custom", path: ["claudeCode", "serviceMesh"], message: "needs crds.istio: true (the mesh's PeerAuthentication is an Istio CRD)" });
+    }
+});
+
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+export type Environment = PlatformConfig["environment"];
+
+/** A stack config that breaks one or more rules; `issues` are `key.path: rule` lines. */
+export class ConfigError extends Error {
+    constructor(public readonly issues: string[]) {
+        super(`invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n  - ${issues.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Pulumi hands structured config over as JSON strings; plain strings stay strings. */
+function parseValue(raw: string): unknown {
+    const t = raw.trim();
+    if (/^[[{]/.test(t) || t === "true" || t === "false" || /^-?[0-9]+(\.[0-9]+)?$/.test(t)) {
+        try { return JSON.parse(t); } catch { return raw; }
+    }
+    return raw;
+}
+
+function keyPath(path: PropertyKey[]): string {
+    return `${PROJECT}:${path.map(String).join(".")}`;
+}
+
+/**
+ * Validates raw config (`{"agent-platform:environment": "dev", ...}`, as `pulumi.runtime.allConfig()`
+ * returns it) and returns the typed config, or throws one ConfigError listing every problem.
+ * Pure: `isSecret` says which keys Pulumi holds encrypted.
+ */
+export function loadPlatformConfig(raw: Record<string, string>, isSecret: (key: string) => boolean): PlatformConfig {
+    const values: Record<string, unknown> = {};
+    const issues: string[] = [];
+    const prefix = `${PROJECT}:`;
+    for (const [k, v] of Object.entries(raw)) {
+        if (!k.startsWith(prefix)) continue;
+        const key = k.slice(prefix.length);
+        if (SECRET_KEYS.includes(key)) {
+            if (!isSecret(k)) issues.push(`${k}: must be stored encrypted (pulumi config set --secret ${key} ...)`);
+            continue;
+        }
+        values[key] = parseValue(v);
+    }
+    const parsed = platformConfigSchema.safeParse(values);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            if (issue.code === "unrecognized_keys") {
+                for (const extra of issue.keys) issues.push(`${keyPath([...issue.path, extra])}: unknown key (not in the schema)`);
+            } else {
+                issues.push(`${keyPath(issue.path)}: ${issue.message}`);
+            }
+        }
+    } else {
+        for (const [system, def] of Object.entries(SYSTEMS)) {
+            const section = parsed.data[system as SystemKey];
+            if (!section?.enabled) continue;
+            for (const secret of def.secrets) {
+                if (raw[`${prefix}${secret}`] === undefined) issues.push(`${prefix}${secret}: required secret for ${system} (pulumi config set --secret ${secret} ...)`);
+            }
+        }
+    }
+    if (issues.length) throw new ConfigError(issues);
+    return parsed.data!;
+}

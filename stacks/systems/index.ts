@@ -1,0 +1,21 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformConfig, SYSTEMS, SystemKey } from "../../components/config";
+import { SystemContext, SystemModule, SystemOutputs } from "./types";
+
+/** The modules, keyed like their config sections. A system without a module here cannot be enabled. */
+export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> }> = {};
+
+/** Deploys every enabled system, each under its own component so previews group by system. */
+export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "parent">, opts: pulumi.ComponentResourceOptions): Record<string, SystemOutputs> {
+    const outputs: Record<string, SystemOutputs> = {};
+    for (const key of Object.keys(SYSTEMS) as SystemKey[]) {
+        const section = config[key];
+        if (!section?.enabled) continue;
+        const module = SYSTEM_MODULES[key] as SystemModule<typeof section> | undefined;
+        if (!module) throw new Error(`agent-platform:${key}.enabled is true but no system module is registered for it`);
+        const group = new pulumi.ComponentResource(`agent-platform:system:${key}`, key, {}, opts);
+        outputs[key] = module(section, { ...ctx, parent: group });
+        group.registerOutputs(outputs[key] as unknown as pulumi.Inputs);
+    }
+    return outputs;
+}

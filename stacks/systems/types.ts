@@ -1,0 +1,39 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterCapabilities } from "../../components/kube";
+import { Environment, PlatformConfig } from "../../components/config";
+
+/** What every system module gets: the environment, the cluster's CRDs, secrets and its parent. */
+export interface SystemContext {
+    environment: Environment;
+    capabilities: ClusterCapabilities;
+    /** The whole config, for cross-system facts (e.g. the EKS node groups for placement). */
+    config: PlatformConfig;
+    /** Reads a secure config key as a secret Output (`config.requireSecret`). */
+    secret(key: string): pulumi.Output<string>;
+    /** Parent for every component the system creates (carries the Kubernetes provider). */
+    parent: pulumi.Resource;
+}
+
+/** What a system reports as stack outputs. */
+export interface SystemOutputs {
+    namespace: string;
+    /** In-cluster URLs by service name. */
+    services: Record<string, string>;
+    /** Public hosts served through Ingresses. */
+    ingressHosts?: string[];
+}
+
+export type SystemModule<C> = (config: C, ctx: SystemContext) => SystemOutputs;
+
+/** Facts that differ between dev and prod, derived in one place. */
+export function environmentDefaults(env: Environment) {
+    const prod = env === "prod";
+    return {
+        /** Keep data volumes when the stack is destroyed or scaled down. */
+        retainVolumes: prod,
+        /** Spread replicas across zones as well as nodes. */
+        spreadAcrossZones: prod,
+        /** Enforce Pod Security `restricted` (dev only warns and audits). */
+        enforcePodSecurity: prod,
+    };
+}

@@ -1,0 +1,145 @@
+/**
+ * Offline render: runs `stacks/index.ts` under the mock runtime with a stack's
+ * `Pulumi.<stack>.yaml` and returns the Kubernetes objects and the cloud resources.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { RecordedResource, runUnderMocks } from "./mock-runtime";
+import { PROJECT, SECRET_KEYS } from "../../components/config/schema";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const PROGRAM = path.join(REPO_ROOT, "stacks", "index.ts");
+export const REDACTED = "<redacted>";
+
+export interface K8sObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; [k: string]: any };
+    [k: string]: any;
+}
+
+export interface CloudResource {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface RenderResult {
+    objects: K8sObject[];
+    cloudResources: CloudResource[];
+    /** Every recorded resource, components and providers included (tests use it). */
+    resources: RecordedResource[];
+    /** The program's exports (stack outputs), unresolved. */
+    outputs: Record<string, unknown>;
+    /** Secure keys replaced by placeholders. */
+    placeholders: string[];
+}
+
+/** Config as the engine would hand it to the program: `project:key` -> string (JSON for objects). */
+export interface StackConfig {
+    values: Record<string, string>;
+    secretKeys: string[];
+    placeholders: string[];
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml`. Secure values cannot be decrypted offline: each is replaced by a
+ * placeholder, as is every secret the systems need that the file does not set (a real stack
+ * sets them with `pulumi config set --secret`).
+ */
+export function readStackConfig(file: string): StackConfig {
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    const config: Record<string, unknown> = doc.config ?? {};
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    const placeholders: string[] = [];
+    for (const [rawKey, v] of Object.entries(config)) {
+        const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+        if (v && typeof v === "object" && "secure" in (v as object)) {
+            values[key] = `placeholder-${key.split(":")[1]}`;
+            secretKeys.push(key);
+            placeholders.push(key);
+        } else {
+            values[key] = typeof v === "string" ? v : JSON.stringify(v);
+        }
+    }
+    for (const s of SECRET_KEYS) {
+        const key = `${PROJECT}:${s}`;
+        if (values[key] === undefined) {
+            values[key] = `placeholder-${s}`;
+            secretKeys.push(key);
+            placeholders.push(key);
+        }
+    }
+    return { values, secretKeys, placeholders };
+}
+
+function isKubernetes(r: RecordedResource): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm");
+}
+
+/** Turns recorded inputs into the object the API server would receive. */
+export function toK8sObject(r: RecordedResource, redact = true): K8sObject {
+    const obj = JSON.parse(JSON.stringify(r.inputs)) as K8sObject;
+    if (redact && obj.kind === "Secret") {
+        for (const field of ["data", "stringData"]) {
+            if (obj[field]) obj[field] = Object.fromEntries(Object.keys(obj[field]).sort().map((k) => [k, REDACTED]));
+        }
+    }
+    return obj;
+}
+
+/** Clears the program's modules so its top level (which reads config) runs again. */
+function forgetProgramModules(): void {
+    const stacksDir = path.join(REPO_ROOT, "stacks") + path.sep;
+    for (const id of Object.keys(require.cache)) if (id.startsWith(stacksDir)) delete require.cache[id];
+}
+
+/** Renders the program with explicit config (tests pass invalid configs this way). */
+export async function renderProgram(config: StackConfig, stack: string, opts: { redact?: boolean } = {}): Promise<RenderResult> {
+    forgetProgramModules();
+    const run = await runUnderMocks(() => require(PROGRAM) as Record<string, unknown>, {
+        project: PROJECT, stack, config: config.values, secretKeys: config.secretKeys,
+    });
+    const redact = opts.redact ?? true;
+    const objects = run.resources.filter(isKubernetes).map((r) => toK8sObject(r, redact));
+    const cloudResources = run.resources
+        .filter((r) => r.custom && !isKubernetes(r) && !r.type.startsWith("pulumi:providers:"))
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+    return { objects, cloudResources, resources: run.resources, outputs: run.result, placeholders: config.placeholders };
+}
+
+/** Renders `Pulumi.<stack>.yaml`. */
+export async function renderStack(stack: string, opts: { redact?: boolean } = {}): Promise<RenderResult> {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack config ${path.relative(process.cwd(), file)} (stacks: ${listStacks().join(", ")})`);
+    return renderProgram(readStackConfig(file), stack, opts);
+}
+
+export function listStacks(): string[] {
+    return fs.readdirSync(REPO_ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+/** `<namespace or _cluster>/<kind>-<name>.yaml` */
+export function objectPath(o: K8sObject): string {
+    return path.join(o.metadata.namespace ?? "_cluster", `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`);
+}
+
+/** Writes one YAML file per object plus cloud-resources.json; returns the files written. */
+export function writeRender(result: RenderResult, dir: string): string[] {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const written: string[] = [];
+    for (const o of result.objects) {
+        const file = path.join(dir, objectPath(o));
+        if (fs.existsSync(file)) throw new Error(`two objects render to ${file}: ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name} is not unique`);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, YAML.stringify(o, { sortMapEntries: false }));
+        written.push(file);
+    }
+    const cloud = path.join(dir, "cloud-resources.json");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(cloud, JSON.stringify(result.cloudResources, null, 2) + "\n");
+    written.push(cloud);
+    return written;
+}
