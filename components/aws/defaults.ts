@@ -1,0 +1,63 @@
+/** Named defaults of the EKS components, each with where it comes from. */
+
+/** EKS standard-support version at the time of writing (AWS EKS Kubernetes version calendar). */
+export const DEFAULT_KUBERNETES_VERSION = "1.33";
+/** A /16 leaves room for VPC-CNI pod IPs (one VPC IP per pod) across 3 AZs. */
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+/** Seed 002: "multi-AZ deployment"; three AZs survive the loss of one with quorum-based workloads. */
+export const DEFAULT_AZ_COUNT = 3;
+/** EKS requires control-plane subnets in at least two AZs (EKS user guide, VPC requirements). */
+export const MIN_AZ_COUNT = 2;
+/** Most AWS regions expose at most six AZs (us-east-1). */
+export const MAX_AZ_COUNT = 6;
+/** AWS VPC CIDR limits are /16../28; we keep /24 as the smallest useful cluster VPC. */
+export const MIN_VPC_PREFIX = 16;
+export const MAX_VPC_PREFIX = 24;
+/** AWS subnet minimum size. */
+export const MAX_SUBNET_PREFIX = 28;
+/** Public subnets only hold NAT gateways and load balancers: 8x smaller than private ones. */
+export const PUBLIC_SUBNET_EXTRA_BITS = 3;
+
+/** Seed 002 clusterAutoscaler: minNodes 3, maxNodes 100. */
+export const DEFAULT_AUTOSCALER_MIN_NODES = 3;
+export const DEFAULT_AUTOSCALER_MAX_NODES = 100;
+/** cluster-autoscaler FAQ: least-waste picks the group leaving the least idle CPU/memory. */
+export const DEFAULT_AUTOSCALER_EXPANDER = "least-waste" as const;
+/** cluster-autoscaler default `--scale-down-unneeded-time`. */
+export const DEFAULT_SCALE_DOWN_UNNEEDED_TIME = "10m";
+/**
+ * cluster-autoscaler releases by Kubernetes minor (the CA minor must match the cluster minor,
+ * cluster-autoscaler README "Releases"); the `.0` patch exists for every minor.
+ */
+export const CLUSTER_AUTOSCALER_IMAGES: Readonly<Record<string, string>> = {
+    "1.29": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.29.0",
+    "1.30": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.30.0",
+    "1.31": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.31.0",
+    "1.32": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.0",
+    "1.33": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0",
+};
+/** metrics-server compatibility matrix: 0.7.x supports Kubernetes 1.19+. */
+export const DEFAULT_METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.7.2";
+
+/** Managed node group defaults. */
+export const DEFAULT_CAPACITY_TYPE = "ON_DEMAND" as const;
+/** EKS-optimized AL2023 is the default AMI family from EKS 1.30 on (AL2 ends with 1.32). */
+export const DEFAULT_AMI_TYPE = "AL2023_x86_64_STANDARD";
+/** terraform-aws-modules/eks and EKS console default root volume size is 20 GiB; images for agents need more. */
+export const DEFAULT_DISK_SIZE_GIB = 50;
+/** EKS managed node group default launch template: hop limit 2 so containerised agents reach IMDSv2 tokens. */
+export const DEFAULT_IMDS_HOP_LIMIT = 2;
+/** Root device of AL2023 / Bottlerocket-free EKS AMIs. */
+export const ROOT_DEVICE_NAME = "/dev/xvda";
+
+/** All five control-plane log types (EKS user guide, control plane logging). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+/** CloudWatch retention for control-plane logs (CIS/AWS FSBP ask for >= 90 days of audit logs). */
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+/** KMS minimum deletion window is 7 days, default 30: keep the default to allow recovery. */
+export const KMS_DELETION_WINDOW_DAYS = 30;
+
+/** The audience of IRSA web-identity tokens (EKS IRSA docs). */
+export const IRSA_AUDIENCE = "sts.amazonaws.com";
+/** The gp3 default StorageClass name created on the cluster. */
+export const GP3_STORAGE_CLASS_NAME = "gp3";

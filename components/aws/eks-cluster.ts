@@ -1,0 +1,376 @@
+/**
+ * EksCluster: VPC, EKS control plane, managed node groups, IRSA, add-ons, cluster-autoscaler,
+ * metrics-server, gp3 default StorageClass, and a `k8s.Provider` for everything deployed on it.
+ * Built with `@pulumi/aws` resources only. All validation happens before `super(...)`.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { clusterAutoscalerManifests, autoscalerDiscoveryTags } from "./cluster-autoscaler";
+import { CONTROL_PLANE_LOG_TYPES, GP3_STORAGE_CLASS_NAME, IRSA_AUDIENCE, KMS_DELETION_WINDOW_DAYS, ROOT_DEVICE_NAME } from "./defaults";
+import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy, serviceTrustPolicy } from "./iam-policies";
+import { IrsaRole } from "./irsa";
+import { createKubeObject, KubeObject } from "./k8s-objects";
+import { buildKubeconfig } from "./kubeconfig";
+import { metricsServerManifests } from "./metrics-server";
+import { createNetwork } from "./network";
+import { gp3StorageClass } from "./storage-class";
+import { EksClusterArgs } from "./types";
+import { ResolvedEksCluster, ResolvedNodeGroup, resolveEksClusterArgs } from "./validation";
+
+/** EKS access policy granting cluster-admin (EKS access entries docs). */
+const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
+/** Rolling node updates replace at most a third of a group at once. */
+const NODE_UPDATE_MAX_UNAVAILABLE_PERCENT = 33;
+
+/** The resource options a managed node group gets: the autoscaler owns `desiredSize`. Pure. */
+export function nodeGroupResourceOptions(ignoreDesiredSizeChanges: boolean): Pick<pulumi.CustomResourceOptions, "ignoreChanges"> {
+    return ignoreDesiredSizeChanges ? { ignoreChanges: ["scalingConfig.desiredSize"] } : {};
+}
+
+/** Launch template data for a node group: IMDSv2 only, encrypted gp3 root volume, no SSH key. Pure. */
+export function launchTemplateSpec(group: ResolvedNodeGroup, clusterName: string, imdsHopLimit: number, tags: Record<string, string>) {
+    const instanceTags = { ...tags, Name: `${clusterName}-${group.name}`, "node-group": group.name };
+    return {
+        description: `EKS ${clusterName} node group ${group.name}: IMDSv2, encrypted gp3 root volume`,
+        metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: imdsHopLimit,
+            instanceMetadataTags: "disabled",
+        },
+        blockDeviceMappings: [
+            {
+                deviceName: ROOT_DEVICE_NAME,
+                ebs: { volumeSize: group.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            },
+        ],
+        monitoring: { enabled: true },
+        tagSpecifications: [
+            { resourceType: "instance", tags: instanceTags },
+            { resourceType: "volume", tags: instanceTags },
+        ],
+        updateDefaultVersion: true,
+        tags,
+    };
+}
+
+/** Stable short suffix for names derived from ARNs. */
+function shortHash(value: string): string {
+    return createHash("sha256").update(value).digest("hex").slice(0, 8);
+}
+
+export class EksCluster extends pulumi.ComponentResource {
+    /** Validated, defaulted settings this cluster was built from. */
+    public readonly settings: ResolvedEksCluster;
+    public readonly cluster: aws.eks.Cluster;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly clusterArn: pulumi.Output<string>;
+    public readonly endpoint: pulumi.Output<string>;
+    /** The region the kubeconfig and autoscaler use (checked equal to the provider region). */
+    public readonly region: pulumi.Output<string>;
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcIssuerUrl: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly nodeRoleArn: pulumi.Output<string>;
+    /** Node-group config name -> EKS node group name. */
+    public readonly nodeGroupNames: pulumi.Output<Record<string, string>>;
+    public readonly nodeGroups: Record<string, aws.eks.NodeGroup>;
+    /** Kubeconfig (JSON) with an `aws eks get-token` exec credential. Secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** The provider every Kubernetes resource of this cluster must use. */
+    public readonly provider: k8s.Provider;
+    /** Name of the gp3 default StorageClass. */
+    public readonly storageClassName: string;
+    public readonly ebsCsiRoleArn: pulumi.Output<string>;
+    public readonly autoscalerRoleArn?: pulumi.Output<string>;
+    /** ARNs of the `irsaRoles` from the args, by name. */
+    public readonly irsaRoleArns: Record<string, pulumi.Output<string>>;
+    private readonly partition: pulumi.Output<string>;
+    private readonly baseName: string;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate everything before any resource (including this component) is registered.
+        const s = resolveEksClusterArgs(name, args);
+        super("agent-platform:aws:EksCluster", name, {}, opts);
+        this.settings = s;
+        this.baseName = name;
+        const parent = { parent: this };
+        const tags = { ...s.tags, "agent-platform/cluster": s.clusterName };
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        this.partition = partition;
+        const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
+        this.region = aws.getRegionOutput({}, parent).region.apply((providerRegion) => {
+            if (s.region && s.region !== providerRegion) {
+                throw new Error(`EksCluster ${name}: region ${s.region} does not match the AWS provider region ${providerRegion} (aws:region); set them equal`);
+            }
+            return providerRegion;
+        });
+
+        // --- network
+        let privateSubnetIds: pulumi.Input<string>[];
+        let publicSubnetIds: pulumi.Input<string>[];
+        if (s.vpc.kind === "create") {
+            const net = createNetwork(name, { clusterName: s.clusterName, ...s.vpc, tags }, this);
+            this.vpcId = net.vpcId;
+            privateSubnetIds = net.privateSubnetIds;
+            publicSubnetIds = net.publicSubnetIds;
+        } else {
+            this.vpcId = pulumi.output(s.vpc.vpcId);
+            privateSubnetIds = s.vpc.privateSubnetIds;
+            publicSubnetIds = s.vpc.publicSubnetIds;
+        }
+        this.privateSubnetIds = pulumi.output(privateSubnetIds);
+        this.publicSubnetIds = pulumi.output(publicSubnetIds);
+
+        // --- control plane
+        const key = new aws.kms.Key(
+            `${name}-secrets-key`,
+            {
+                description: `EKS ${s.clusterName} Kubernetes secrets envelope encryption`,
+                enableKeyRotation: true,
+                deletionWindowInDays: KMS_DELETION_WINDOW_DAYS,
+                tags,
+            },
+            parent,
+        );
+        new aws.kms.Alias(`${name}-secrets-key-alias`, { name: `alias/eks/${s.clusterName}-secrets`, targetKeyId: key.keyId }, parent);
+        this.kmsKeyArn = key.arn;
+
+        const clusterRole = new aws.iam.Role(
+            `${name}-cluster-role`,
+            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")), description: `EKS ${s.clusterName} control plane`, tags },
+            parent,
+        );
+        const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, { role: clusterRole.name, policyArn: policyArn("AmazonEKSClusterPolicy") }, parent);
+        // terraform-aws-modules/eks "ClusterEncryption": the cluster role may use the secrets key.
+        const clusterKms = new aws.iam.RolePolicy(
+            `${name}-cluster-kms`,
+            {
+                role: clusterRole.id,
+                policy: key.arn.apply((arn) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: arn }],
+                    } satisfies PolicyDocument),
+                ),
+            },
+            parent,
+        );
+        // Created before the cluster so retention is ours, not EKS's "never expire".
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-cluster-logs`,
+            { name: `/aws/eks/${s.clusterName}/cluster`, retentionInDays: s.logRetentionDays, tags },
+            parent,
+        );
+
+        this.cluster = new aws.eks.Cluster(
+            `${name}-cluster`,
+            {
+                name: s.clusterName,
+                version: s.kubernetesVersion,
+                roleArn: clusterRole.arn,
+                vpcConfig: {
+                    subnetIds: privateSubnetIds,
+                    endpointPrivateAccess: s.endpoint.privateAccess,
+                    endpointPublicAccess: s.endpoint.publicAccess,
+                    ...(s.endpoint.publicAccess ? { publicAccessCidrs: s.endpoint.publicAccessCidrs } : {}),
+                },
+                accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: s.bootstrapCreatorAdmin },
+                encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+                enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+                tags,
+            },
+            { parent: this, dependsOn: [clusterPolicy, clusterKms, logGroup] },
+        );
+        this.clusterName = this.cluster.name;
+        this.clusterArn = this.cluster.arn;
+        this.endpoint = this.cluster.endpoint;
+
+        const adminAccess: pulumi.Resource[] = [];
+        for (const principalArn of s.adminPrincipals) {
+            const id = shortHash(principalArn);
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${id}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD", tags }, parent);
+            adminAccess.push(
+                new aws.eks.AccessPolicyAssociation(
+                    `${name}-admin-${id}-policy`,
+                    {
+                        clusterName: this.cluster.name,
+                        principalArn,
+                        policyArn: partition.apply((p) => `arn:${p}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`),
+                        accessScope: { type: "cluster" },
+                    },
+                    { parent: this, dependsOn: [entry] },
+                ),
+            );
+        }
+
+        // --- IRSA: the cluster's OIDC provider. No thumbprint is pinned: IAM validates EKS
+        // issuers against its trusted root CAs and fills the thumbprint itself.
+        const oidc = new aws.iam.OpenIdConnectProvider(
+            `${name}-oidc`,
+            { url: this.cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!), clientIdLists: [IRSA_AUDIENCE], tags },
+            parent,
+        );
+        this.oidcProviderArn = oidc.arn;
+        this.oidcIssuerUrl = this.cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
+        const irsa = (roleName: string, namespace: string, serviceAccount: string, extra: { policyArns?: pulumi.Input<string>[]; inlinePolicy?: pulumi.Input<PolicyDocument> }) =>
+            new IrsaRole(
+                `${name}-${roleName}`,
+                { oidcProviderArn: oidc.arn, oidcIssuerUrl: this.oidcIssuerUrl, namespace, serviceAccount, tags, ...extra },
+                parent,
+            );
+
+        // --- add-ons that nodes need to join (before compute, as terraform-aws-modules/eks does)
+        const addon = (addonName: string, version: string | undefined, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+            new aws.eks.Addon(
+                `${name}-${addonName}`,
+                {
+                    clusterName: this.cluster.name,
+                    addonName,
+                    ...(version ? { addonVersion: version } : {}),
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "OVERWRITE",
+                    tags,
+                    ...extra,
+                },
+                { parent: this, dependsOn },
+            );
+        const vpcCni = addon("vpc-cni", s.addons.vpcCni);
+        const kubeProxy = addon("kube-proxy", s.addons.kubeProxy);
+
+        // --- node groups
+        const nodeRole = new aws.iam.Role(
+            `${name}-node-role`,
+            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), description: `EKS ${s.clusterName} managed nodes`, tags },
+            parent,
+        );
+        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"].map(
+            (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, parent),
+        );
+        this.nodeRoleArn = nodeRole.arn;
+
+        this.nodeGroups = {};
+        for (const g of s.nodeGroups) {
+            const lt = new aws.ec2.LaunchTemplate(`${name}-${g.name}-lt`, launchTemplateSpec(g, s.clusterName, s.imdsHopLimit, tags), parent);
+            this.nodeGroups[g.name] = new aws.eks.NodeGroup(
+                `${name}-${g.name}`,
+                {
+                    clusterName: this.cluster.name,
+                    // A prefix (not a fixed name) so replacements can create-before-delete.
+                    nodeGroupNamePrefix: `${g.name}-`,
+                    version: this.cluster.version,
+                    nodeRoleArn: nodeRole.arn,
+                    subnetIds: g.subnetIds ?? privateSubnetIds,
+                    instanceTypes: g.instanceTypes,
+                    capacityType: g.capacityType,
+                    amiType: g.amiType,
+                    scalingConfig: { minSize: g.minSize, maxSize: g.maxSize, desiredSize: g.desiredSize },
+                    updateConfig: { maxUnavailablePercentage: NODE_UPDATE_MAX_UNAVAILABLE_PERCENT },
+                    labels: g.labels,
+                    taints: g.taints,
+                    launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
+                    tags: { ...tags, ...autoscalerDiscoveryTags(s.clusterName), "node-group": g.name },
+                },
+                { parent: this, dependsOn: [...nodePolicies, vpcCni, kubeProxy], ...nodeGroupResourceOptions(s.ignoreDesiredSizeChanges) },
+            );
+        }
+        const nodeGroupList = Object.values(this.nodeGroups);
+        this.nodeGroupNames = pulumi
+            .all(Object.entries(this.nodeGroups).map(([k, ng]) => ng.nodeGroupName.apply((n) => [k, n] as const)))
+            .apply((pairs) => Object.fromEntries(pairs));
+
+        // --- add-ons that need running nodes
+        addon("coredns", s.addons.coredns, {}, nodeGroupList);
+        const ebsRole = irsa("ebs-csi", "kube-system", "ebs-csi-controller-sa", { policyArns: [policyArn("service-role/AmazonEBSCSIDriverPolicy")] });
+        this.ebsCsiRoleArn = ebsRole.roleArn;
+        const ebsCsi = addon("aws-ebs-csi-driver", s.addons.awsEbsCsiDriver, { serviceAccountRoleArn: ebsRole.roleArn }, nodeGroupList);
+
+        // --- extra IRSA roles (e.g. the Postgres backup job's S3 access)
+        this.irsaRoleArns = {};
+        for (const [roleName, spec] of Object.entries(s.irsaRoles).sort(([a], [b]) => (a < b ? -1 : 1))) {
+            const s3 = spec.s3Access;
+            const role = irsa(`irsa-${roleName}`, spec.namespace, spec.serviceAccount, {
+                policyArns: spec.policyArns,
+                inlinePolicy: s3 ? partition.apply((p) => s3AccessPolicy(p, s3.bucket, s3.prefix, s3.readOnly ?? false)) : undefined,
+            });
+            this.irsaRoleArns[roleName] = role.roleArn;
+        }
+
+        // --- Kubernetes provider from stable inputs (no token in the kubeconfig)
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority.data, this.region])
+                .apply(([clusterName, endpoint, ca, region]) => JSON.stringify(buildKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca, region }))),
+        );
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: adminAccess });
+
+        // --- in-cluster add-ons on the cluster's own provider, after nodes exist
+        const kubeOpts = { parent: this, provider: this.provider, dependsOn: [...nodeGroupList, ...adminAccess] };
+        const objects: KubeObject[] = [];
+        this.storageClassName = GP3_STORAGE_CLASS_NAME;
+        createKubeObject(name, gp3StorageClass(), { ...kubeOpts, dependsOn: [...kubeOpts.dependsOn, ebsCsi] });
+        if (s.autoscaler.enabled) {
+            const caRole = irsa("cluster-autoscaler", "kube-system", "cluster-autoscaler", {
+                inlinePolicy: clusterAutoscalerPolicy(s.clusterName),
+            });
+            this.autoscalerRoleArn = caRole.roleArn;
+            objects.push(
+                ...clusterAutoscalerManifests({
+                    clusterName: s.clusterName,
+                    region: this.region,
+                    image: s.autoscaler.image,
+                    maxNodes: s.autoscaler.maxNodes,
+                    expander: s.autoscaler.expander,
+                    scaleDownUnneededTime: s.autoscaler.scaleDownUnneededTime,
+                    roleArn: caRole.roleArn,
+                }),
+            );
+        }
+        if (s.metricsServer.enabled) {
+            objects.push(...metricsServerManifests({ image: s.metricsServer.image, replicas: s.environment === "prod" ? 2 : 1 }));
+        }
+        for (const obj of objects) createKubeObject(name, obj, kubeOpts);
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
+            endpoint: this.endpoint,
+            kubeconfig: this.kubeconfig,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcIssuerUrl: this.oidcIssuerUrl,
+            nodeGroupNames: this.nodeGroupNames,
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            publicSubnetIds: this.publicSubnetIds,
+            kmsKeyArn: this.kmsKeyArn,
+            nodeRoleArn: this.nodeRoleArn,
+            ebsCsiRoleArn: this.ebsCsiRoleArn,
+        });
+    }
+
+    /**
+     * An IRSA role for `namespace/serviceAccount` on this cluster (child of the cluster).
+     * Put `role.serviceAccountAnnotations` on the ServiceAccount.
+     */
+    public createIrsaRole(
+        roleName: string,
+        args: { namespace: string; serviceAccount: string; policyArns?: pulumi.Input<string>[]; inlinePolicy?: pulumi.Input<PolicyDocument> },
+        opts?: pulumi.ComponentResourceOptions,
+    ): IrsaRole {
+        return new IrsaRole(
+            `${this.baseName}-${roleName}`,
+            { oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl, ...args },
+            { parent: this, ...opts },
+        );
+    }
+
+    /** Convenience: S3 access policy document for a bucket/prefix in this cluster's partition. */
+    public s3Policy(bucket: string, prefix?: string, readOnly = false): pulumi.Output<PolicyDocument> {
+        return this.partition.apply((p) => s3AccessPolicy(p, bucket, prefix, readOnly));
+    }
+}

@@ -1,0 +1,14 @@
+/** Public API of the AWS (EKS) components. */
+export * from "./types";
+export * from "./defaults";
+export { EksCluster, launchTemplateSpec, nodeGroupResourceOptions } from "./eks-cluster";
+export { IrsaRole, IrsaRoleArgs } from "./irsa";
+export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverlaps, SubnetPlan, ParsedCidr } from "./subnets";
+export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues, ValidationIssue, ResolvedEksCluster, ResolvedNodeGroup, ResolvedVpc, NODE_GROUP_LABEL } from "./validation";
+export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
+export { buildKubeconfig, getTokenArgs, KubeconfigArgs } from "./kubeconfig";
+export { clusterAutoscalerArgs, clusterAutoscalerManifests, autoscalerDiscoveryTags, CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";
+export { metricsServerArgs, metricsServerManifests, METRICS_SERVER_NAME, METRICS_SERVER_NAMESPACE } from "./metrics-server";
+export { gp3StorageClass } from "./storage-class";
+export { subnetTags, natGatewayCount } from "./network";
+export { KubeObject, hardenedPodSecurityContext, hardenedContainerSecurityContext } from "./k8s-objects";

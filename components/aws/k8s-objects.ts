@@ -1,0 +1,68 @@
+/**
+ * Shared helpers for the cluster add-on Kubernetes objects: the hardened security contexts
+ * and a kind -> Pulumi class mapper, so the add-on modules stay pure data builders.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** A Kubernetes object as plain data (values may be Pulumi inputs, e.g. an IRSA role ARN). */
+export interface KubeObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, pulumi.Input<string>> };
+    [field: string]: unknown;
+}
+
+/** Pod-level security context: non-root, seccomp RuntimeDefault. */
+export function hardenedPodSecurityContext(uid: number): Record<string, unknown> {
+    return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Container-level security context: read-only root FS, drop ALL, no privilege escalation. */
+export function hardenedContainerSecurityContext(uid: number): Record<string, unknown> {
+    return {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: uid,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** Pulumi resource name for an object: `<prefix>-<kind>-<name>` with `:` made safe. */
+export function objectResourceName(prefix: string, obj: KubeObject): string {
+    return `${prefix}-${obj.kind.toLowerCase()}-${obj.metadata.name.replace(/[:]/g, "-")}`;
+}
+
+/** Registers one plain Kubernetes object with its typed Pulumi class. */
+export function createKubeObject(prefix: string, obj: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const name = objectResourceName(prefix, obj);
+    const a = obj as unknown;
+    switch (`${obj.apiVersion}/${obj.kind}`) {
+        case "v1/ServiceAccount":
+            return new k8s.core.v1.ServiceAccount(name, a as k8s.core.v1.ServiceAccountArgs, opts);
+        case "v1/Service":
+            return new k8s.core.v1.Service(name, a as k8s.core.v1.ServiceArgs, opts);
+        case "apps/v1/Deployment":
+            return new k8s.apps.v1.Deployment(name, a as k8s.apps.v1.DeploymentArgs, opts);
+        case "policy/v1/PodDisruptionBudget":
+            return new k8s.policy.v1.PodDisruptionBudget(name, a as k8s.policy.v1.PodDisruptionBudgetArgs, opts);
+        case "rbac.authorization.k8s.io/v1/ClusterRole":
+            return new k8s.rbac.v1.ClusterRole(name, a as k8s.rbac.v1.ClusterRoleArgs, opts);
+        case "rbac.authorization.k8s.io/v1/ClusterRoleBinding":
+            return new k8s.rbac.v1.ClusterRoleBinding(name, a as k8s.rbac.v1.ClusterRoleBindingArgs, opts);
+        case "rbac.authorization.k8s.io/v1/Role":
+            return new k8s.rbac.v1.Role(name, a as k8s.rbac.v1.RoleArgs, opts);
+        case "rbac.authorization.k8s.io/v1/RoleBinding":
+            return new k8s.rbac.v1.RoleBinding(name, a as k8s.rbac.v1.RoleBindingArgs, opts);
+        case "storage.k8s.io/v1/StorageClass":
+            return new k8s.storage.v1.StorageClass(name, a as k8s.storage.v1.StorageClassArgs, opts);
+        case "apiregistration.k8s.io/v1/APIService":
+            return new k8s.apiregistration.v1.APIService(name, a as k8s.apiregistration.v1.APIServiceArgs, opts);
+        default:
+            throw new Error(`createKubeObject: unsupported kind ${obj.apiVersion}/${obj.kind} (${obj.metadata.name})`);
+    }
+}

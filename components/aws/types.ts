@@ -1,0 +1,160 @@
+/**
+ * Public argument types of the EKS components. Structural fields (VPC plan, node-group sizes,
+ * endpoint access) are plain values, not `pulumi.Input`, because they are validated
+ * synchronously before any resource is registered.
+ */
+/** `onePerAz`: one NAT gateway per AZ (no cross-AZ egress dependency); `single`: one shared NAT (cost option). */
+export type NatGatewayStrategy = "single" | "onePerAz";
+/** EKS managed node group capacity type. */
+export type CapacityType = "ON_DEMAND" | "SPOT";
+/** EKS node-group taint effects (the EKS API spelling, not the Kubernetes one). */
+export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
+/** Environment profile: `prod` turns on the high-availability and exposure rules. */
+export type EksEnvironment = "dev" | "prod";
+/** cluster-autoscaler `--expander` strategies supported here. */
+export type AutoscalerExpander = "least-waste" | "random" | "most-pods" | "price" | "priority";
+
+/** A VPC created by the component. */
+export interface VpcCreateArgs {
+    /** IPv4 CIDR of the VPC, /16../24. @default "10.0.0.0/16" */
+    cidr?: string;
+    /** Number of availability zones to span (2..6). Ignored when `availabilityZones` is set. @default 3 */
+    azCount?: number;
+    /** Explicit AZ names; @default the first `azCount` available zones of the region. */
+    availabilityZones?: string[];
+    /** NAT gateway strategy. @default "onePerAz" in prod, "single" in dev */
+    natGateways?: NatGatewayStrategy;
+}
+
+/** A VPC that already exists (bring your own). Private subnets must be in distinct AZs. */
+export interface VpcExistingArgs {
+    /** VPC id. */
+    vpcId: string;
+    /** Private subnet ids (nodes and the control-plane ENIs go here), one per AZ. */
+    privateSubnetIds: string[];
+    /** Public subnet ids (internet-facing load balancers). @default [] */
+    publicSubnetIds?: string[];
+}
+
+/** Network choice: exactly one of `create` / `existing`. @default { create: {} } */
+export interface VpcArgs {
+    create?: VpcCreateArgs;
+    existing?: VpcExistingArgs;
+}
+
+/** API server endpoint exposure. */
+export interface EndpointArgs {
+    /** Private endpoint inside the VPC. @default true */
+    privateAccess?: boolean;
+    /** Public endpoint. @default false */
+    publicAccess?: boolean;
+    /** CIDRs allowed on the public endpoint; required when `publicAccess` (EKS would default to 0.0.0.0/0). @default [] */
+    publicAccessCidrs?: string[];
+}
+
+export interface NodeTaint {
+    key: string;
+    value?: string;
+    effect: TaintEffect;
+}
+
+/** One EKS managed node group. */
+export interface NodeGroupArgs {
+    /** Instance types, at least one; more than one diversifies SPOT capacity. */
+    instanceTypes: string[];
+    /** @default "ON_DEMAND" */
+    capacityType?: CapacityType;
+    /** Minimum nodes (the autoscaler never goes below). */
+    minSize: number;
+    /** Maximum nodes (the autoscaler never goes above). */
+    maxSize: number;
+    /** Initial node count; later changes are owned by the autoscaler. @default minSize */
+    desiredSize?: number;
+    /** Kubernetes node labels. `node-group=<name>` is always added. @default {} */
+    labels?: Record<string, string>;
+    /** Kubernetes node taints. @default [] */
+    taints?: NodeTaint[];
+    /** Encrypted gp3 root volume size in GiB. @default 50 */
+    diskSizeGiB?: number;
+    /** EKS AMI type. @default "AL2023_x86_64_STANDARD" */
+    amiType?: string;
+    /** Restrict the group to these subnet ids; @default every private subnet (every AZ). */
+    subnetIds?: string[];
+}
+
+export interface AutoscalerArgs {
+    /** Deploy cluster-autoscaler. @default true */
+    enabled?: boolean;
+    /** Overall minimum nodes; node-group minimums must add up to at least this. @default 3 */
+    minNodes?: number;
+    /** Overall maximum nodes (`--max-nodes-total`). @default 100 */
+    maxNodes?: number;
+    /** Container image; @default the release matching the Kubernetes minor. */
+    image?: string;
+    /** @default "least-waste" */
+    expander?: AutoscalerExpander;
+    /** `--scale-down-unneeded-time`. @default "10m" */
+    scaleDownUnneededTime?: string;
+}
+
+export interface MetricsServerArgs {
+    /** Deploy metrics-server (every HPA needs it). @default true */
+    enabled?: boolean;
+    /** @default registry.k8s.io/metrics-server/metrics-server:v0.7.2 */
+    image?: string;
+}
+
+/** EKS add-on versions; unset means the default version AWS picks for the cluster version. */
+export interface AddonVersions {
+    vpcCni?: string;
+    coredns?: string;
+    kubeProxy?: string;
+    awsEbsCsiDriver?: string;
+}
+
+/** An extra IRSA role bound to one namespace/service account. */
+export interface IrsaRoleSpec {
+    namespace: string;
+    serviceAccount: string;
+    /** Managed policy ARNs to attach. */
+    policyArns?: string[];
+    /** S3 access for the role (e.g. the Postgres backup job). */
+    s3Access?: { bucket: string; prefix?: string; readOnly?: boolean };
+}
+
+export interface EksClusterArgs {
+    /** EKS cluster name (also the autoscaler discovery tag suffix). @default the component name */
+    clusterName?: string;
+    /** Environment profile for defaults and HA/exposure rules. @default "prod" */
+    environment?: EksEnvironment;
+    /** AWS region; must equal the AWS provider's region. @default the provider's region */
+    region?: string;
+    /** Kubernetes minor version, e.g. "1.33". @default "1.33" */
+    kubernetesVersion?: string;
+    /** Network: create a VPC or use an existing one. @default { create: {} } */
+    vpc?: VpcArgs;
+    /** API endpoint exposure. @default private only */
+    endpoint?: EndpointArgs;
+    /** IAM role/user ARNs granted AmazonEKSClusterAdminPolicy via access entries. @default [] */
+    adminPrincipals?: string[];
+    /** Grant the identity running `pulumi up` cluster-admin at creation (needed to deploy workloads). @default true */
+    bootstrapCreatorAdmin?: boolean;
+    /** Managed node groups by name (the name becomes the `node-group` label). */
+    nodeGroups: Record<string, NodeGroupArgs>;
+    /** Ignore `scalingConfig.desiredSize` diffs so the autoscaler owns it. @default true */
+    ignoreDesiredSizeChanges?: boolean;
+    /** cluster-autoscaler settings. */
+    autoscaler?: AutoscalerArgs;
+    /** metrics-server settings. */
+    metricsServer?: MetricsServerArgs;
+    /** EKS add-on versions. */
+    addons?: AddonVersions;
+    /** CloudWatch retention of control-plane logs. @default 90 */
+    logRetentionDays?: number;
+    /** IMDSv2 hop limit on nodes. @default 2 */
+    imdsHopLimit?: number;
+    /** Extra IRSA roles by name (e.g. `postgres-backup`). @default {} */
+    irsaRoles?: Record<string, IrsaRoleSpec>;
+    /** Tags added to every taggable AWS resource. @default {} */
+    tags?: Record<string, string>;
+}

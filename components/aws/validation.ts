@@ -1,0 +1,368 @@
+/**
+ * Pure validation and defaulting of `EksClusterArgs`. Every issue names the field path, the
+ * rule and the offending value. `resolveEksClusterArgs` throws before any resource exists.
+ */
+import * as defaults from "./defaults";
+import { parseCidr, planSubnets, SubnetPlan } from "./subnets";
+import {
+    AddonVersions,
+    AutoscalerExpander,
+    CapacityType,
+    EksClusterArgs,
+    EksEnvironment,
+    IrsaRoleSpec,
+    NatGatewayStrategy,
+    NodeTaint,
+} from "./types";
+
+export interface ValidationIssue {
+    /** Field path inside the args / the `cluster` config section, e.g. `["nodeGroups", "compute", "minSize"]`. */
+    path: string[];
+    message: string;
+}
+
+export interface ResolvedNodeGroup {
+    name: string;
+    instanceTypes: string[];
+    capacityType: CapacityType;
+    minSize: number;
+    maxSize: number;
+    desiredSize: number;
+    /** Includes `node-group=<name>`. Keys sorted. */
+    labels: Record<string, string>;
+    taints: NodeTaint[];
+    diskSizeGiB: number;
+    amiType: string;
+    /** Explicit subnets; undefined means every private subnet. */
+    subnetIds?: string[];
+}
+
+export type ResolvedVpc =
+    | { kind: "create"; cidr: string; azCount: number; availabilityZones?: string[]; natGateways: NatGatewayStrategy; subnets: SubnetPlan }
+    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
+
+export interface ResolvedEksCluster {
+    clusterName: string;
+    environment: EksEnvironment;
+    region?: string;
+    kubernetesVersion: string;
+    vpc: ResolvedVpc;
+    endpoint: { privateAccess: boolean; publicAccess: boolean; publicAccessCidrs: string[] };
+    /** Sorted. */
+    adminPrincipals: string[];
+    bootstrapCreatorAdmin: boolean;
+    /** Sorted by name. */
+    nodeGroups: ResolvedNodeGroup[];
+    ignoreDesiredSizeChanges: boolean;
+    autoscaler: {
+        enabled: boolean;
+        minNodes: number;
+        maxNodes: number;
+        image: string;
+        expander: AutoscalerExpander;
+        scaleDownUnneededTime: string;
+    };
+    metricsServer: { enabled: boolean; image: string };
+    addons: AddonVersions;
+    logRetentionDays: number;
+    imdsHopLimit: number;
+    irsaRoles: Record<string, IrsaRoleSpec>;
+    tags: Record<string, string>;
+}
+
+/** Values CloudWatch Logs accepts for `retentionInDays`. */
+export const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const CLUSTER_NAME_RE = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+/** EKS node-group names are also Kubernetes label values and resource-name suffixes. */
+const NODE_GROUP_NAME_RE = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const K8S_VERSION_RE = /^1\.\d{2}$/;
+const DURATION_RE = /^\d+(s|m|h)$/;
+const ARN_RE = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
+const NAT_STRATEGIES: readonly NatGatewayStrategy[] = ["single", "onePerAz"];
+const CAPACITY_TYPES: readonly CapacityType[] = ["ON_DEMAND", "SPOT"];
+const TAINT_EFFECTS: readonly string[] = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
+const EXPANDERS: readonly AutoscalerExpander[] = ["least-waste", "random", "most-pods", "price", "priority"];
+/** The label every node group carries; workloads select on it (seed 002: compute vs memory groups). */
+export const NODE_GROUP_LABEL = "node-group";
+
+function isInt(n: unknown): n is number {
+    return typeof n === "number" && Number.isInteger(n);
+}
+
+function duplicates(values: string[]): string[] {
+    return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+function sortedRecord(rec: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Number of AZs (private subnets) a node group spans, given the network choice. */
+function nodeGroupAzSpan(args: EksClusterArgs, subnetIds: string[] | undefined): number {
+    if (subnetIds) return new Set(subnetIds).size;
+    if (args.vpc?.existing) return new Set(args.vpc.existing.privateSubnetIds ?? []).size;
+    const create = args.vpc?.create ?? {};
+    return create.availabilityZones?.length ?? create.azCount ?? defaults.DEFAULT_AZ_COUNT;
+}
+
+/** Returns every rule violation of `args`; empty when valid. Pure. */
+export function validateEksClusterArgs(name: string, args: EksClusterArgs): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const add = (path: string[], message: string) => issues.push({ path, message });
+    const env = args.environment ?? "prod";
+    if (env !== "dev" && env !== "prod") add(["environment"], `environment must be "dev" or "prod", got ${JSON.stringify(env)}`);
+
+    const clusterName = args.clusterName ?? name;
+    if (!CLUSTER_NAME_RE.test(clusterName)) {
+        add(["clusterName"], `clusterName must match ${CLUSTER_NAME_RE} (EKS cluster name rules), got ${JSON.stringify(clusterName)}`);
+    }
+    const version = args.kubernetesVersion ?? defaults.DEFAULT_KUBERNETES_VERSION;
+    if (!K8S_VERSION_RE.test(version)) add(["kubernetesVersion"], `kubernetesVersion must be a minor version like "1.33", got ${JSON.stringify(version)}`);
+
+    // --- network
+    const vpc = args.vpc ?? {};
+    if (vpc.create && vpc.existing) {
+        add(["vpc"], "vpc.create and vpc.existing are mutually exclusive: set exactly one");
+    } else if (vpc.existing) {
+        const ex = vpc.existing;
+        if (!ex.vpcId) add(["vpc", "existing", "vpcId"], "vpc.existing.vpcId must be a non-empty VPC id");
+        const priv = ex.privateSubnetIds ?? [];
+        if (new Set(priv).size < defaults.MIN_AZ_COUNT) {
+            add(["vpc", "existing", "privateSubnetIds"], `vpc.existing.privateSubnetIds must list at least ${defaults.MIN_AZ_COUNT} distinct subnets in different AZs (EKS requirement), got ${priv.length}`);
+        }
+        for (const d of duplicates([...priv, ...(ex.publicSubnetIds ?? [])])) {
+            add(["vpc", "existing"], `vpc.existing subnet ids must be unique across privateSubnetIds and publicSubnetIds, got ${d} twice`);
+        }
+    } else {
+        const c = vpc.create ?? {};
+        const azs = c.availabilityZones;
+        const azCount = azs?.length ?? c.azCount ?? defaults.DEFAULT_AZ_COUNT;
+        if (azs) {
+            for (const d of duplicates(azs)) add(["vpc", "create", "availabilityZones"], `vpc.create.availabilityZones must be unique, got ${d} twice`);
+            if (c.azCount !== undefined && c.azCount !== azs.length) {
+                add(["vpc", "create", "azCount"], `vpc.create.azCount (${c.azCount}) must equal the length of vpc.create.availabilityZones (${azs.length}) when both are set`);
+            }
+        }
+        if (!isInt(azCount) || azCount < defaults.MIN_AZ_COUNT || azCount > defaults.MAX_AZ_COUNT) {
+            add(["vpc", "create", azs ? "availabilityZones" : "azCount"], `vpc.create.azCount must be an integer between ${defaults.MIN_AZ_COUNT} and ${defaults.MAX_AZ_COUNT} (EKS needs subnets in >= 2 AZs), got ${azCount}`);
+        } else {
+            try {
+                planSubnets(c.cidr ?? defaults.DEFAULT_VPC_CIDR, azCount);
+            } catch (e) {
+                add(["vpc", "create", "cidr"], (e as Error).message);
+            }
+        }
+        if (c.natGateways !== undefined && !NAT_STRATEGIES.includes(c.natGateways)) {
+            add(["vpc", "create", "natGateways"], `vpc.create.natGateways must be "single" or "onePerAz", got ${JSON.stringify(c.natGateways)}`);
+        }
+    }
+
+    // --- endpoint
+    const ep = args.endpoint ?? {};
+    const privateAccess = ep.privateAccess ?? true;
+    const publicAccess = ep.publicAccess ?? false;
+    const cidrs = ep.publicAccessCidrs ?? [];
+    if (!privateAccess && !publicAccess) add(["endpoint"], "endpoint.privateAccess and endpoint.publicAccess cannot both be false (the API server would be unreachable)");
+    if (publicAccess && cidrs.length === 0) {
+        add(["endpoint", "publicAccessCidrs"], "endpoint.publicAccessCidrs must list at least one CIDR when endpoint.publicAccess is true (EKS would otherwise allow 0.0.0.0/0)");
+    }
+    if (!publicAccess && cidrs.length > 0) add(["endpoint", "publicAccessCidrs"], "endpoint.publicAccessCidrs is set but endpoint.publicAccess is false; remove it or enable public access");
+    cidrs.forEach((cidr, i) => {
+        let parsed;
+        try {
+            parsed = parseCidr(cidr);
+        } catch (e) {
+            add(["endpoint", "publicAccessCidrs", String(i)], `endpoint.publicAccessCidrs[${i}]: ${(e as Error).message}`);
+            return;
+        }
+        if (env === "prod" && parsed.prefix === 0) {
+            add(["endpoint", "publicAccessCidrs", String(i)], `endpoint.publicAccessCidrs must not contain ${cidr} in prod (the API server would be open to the internet)`);
+        }
+    });
+    if (privateAccess === false && env === "prod" && publicAccess) {
+        add(["endpoint", "privateAccess"], "endpoint.privateAccess must be true in prod (nodes must reach the API server inside the VPC)");
+    }
+
+    // --- access
+    const admins = args.adminPrincipals ?? [];
+    admins.forEach((arn, i) => {
+        if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) {
+            add(["adminPrincipals", String(i)], `adminPrincipals[${i}] must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), got ${JSON.stringify(arn)}`);
+        }
+    });
+    for (const d of duplicates(admins)) add(["adminPrincipals"], `adminPrincipals must be unique, got ${d} twice`);
+
+    // --- node groups
+    const groups = Object.entries(args.nodeGroups ?? {});
+    if (groups.length === 0) add(["nodeGroups"], "nodeGroups must define at least one managed node group");
+    const vpcIsCreated = !vpc.existing;
+    for (const [gname, g] of groups) {
+        const p = (...rest: string[]) => ["nodeGroups", gname, ...rest];
+        const f = `nodeGroups.${gname}`;
+        if (!NODE_GROUP_NAME_RE.test(gname)) add(p(), `node group name must be lowercase alphanumeric or '-', at most 40 characters (it becomes a label value and resource names), got ${JSON.stringify(gname)}`);
+        const types = g.instanceTypes ?? [];
+        if (types.length === 0) add(p("instanceTypes"), `${f}.instanceTypes must list at least one instance type, got []`);
+        types.forEach((t, i) => {
+            if (!INSTANCE_TYPE_RE.test(t)) add(p("instanceTypes", String(i)), `${f}.instanceTypes[${i}] must look like "c7i.2xlarge", got ${JSON.stringify(t)}`);
+        });
+        for (const d of duplicates(types)) add(p("instanceTypes"), `${f}.instanceTypes must be unique, got ${d} twice`);
+        if (g.capacityType !== undefined && !CAPACITY_TYPES.includes(g.capacityType)) {
+            add(p("capacityType"), `${f}.capacityType must be "ON_DEMAND" or "SPOT", got ${JSON.stringify(g.capacityType)}`);
+        }
+        const min = g.minSize;
+        const max = g.maxSize;
+        const desired = g.desiredSize ?? min;
+        if (!isInt(min) || min < 0) add(p("minSize"), `${f}.minSize must be an integer >= 0, got ${min}`);
+        if (!isInt(max) || max < 1) add(p("maxSize"), `${f}.maxSize must be an integer >= 1, got ${max}`);
+        if (!isInt(desired) || desired < 0) add(p("desiredSize"), `${f}.desiredSize must be an integer >= 0, got ${desired}`);
+        if (isInt(min) && isInt(max) && isInt(desired) && !(min <= desired && desired <= max)) {
+            add(p("desiredSize"), `${f} must satisfy minSize <= desiredSize <= maxSize, got ${min} <= ${desired} <= ${max}`);
+        }
+        const disk = g.diskSizeGiB ?? defaults.DEFAULT_DISK_SIZE_GIB;
+        if (!isInt(disk) || disk < 20 || disk > 16384) add(p("diskSizeGiB"), `${f}.diskSizeGiB must be an integer between 20 and 16384 (gp3 limits, AMI needs 20), got ${disk}`);
+        const labelValue = g.labels?.[NODE_GROUP_LABEL];
+        if (labelValue !== undefined && labelValue !== gname) {
+            add(p("labels", NODE_GROUP_LABEL), `${f}.labels["${NODE_GROUP_LABEL}"] is reserved and always equals the group name "${gname}", got ${JSON.stringify(labelValue)}`);
+        }
+        (g.taints ?? []).forEach((t, i) => {
+            if (!t.key) add(p("taints", String(i), "key"), `${f}.taints[${i}].key must be non-empty`);
+            if (!TAINT_EFFECTS.includes(t.effect)) add(p("taints", String(i), "effect"), `${f}.taints[${i}].effect must be one of ${TAINT_EFFECTS.join(", ")}, got ${JSON.stringify(t.effect)}`);
+        });
+        if (g.subnetIds && vpcIsCreated) {
+            add(p("subnetIds"), `${f}.subnetIds requires vpc.existing (subnets created by this component are not known in advance; groups span every private subnet)`);
+        }
+        const span = nodeGroupAzSpan(args, g.subnetIds);
+        if (env === "prod" && span < 2) {
+            add(p("subnetIds"), `${f} must span at least 2 AZs in prod, got ${span}`);
+        }
+    }
+
+    // --- autoscaler
+    const as = args.autoscaler ?? {};
+    const minNodes = as.minNodes ?? defaults.DEFAULT_AUTOSCALER_MIN_NODES;
+    const maxNodes = as.maxNodes ?? defaults.DEFAULT_AUTOSCALER_MAX_NODES;
+    if (!isInt(minNodes) || minNodes < 0) add(["autoscaler", "minNodes"], `autoscaler.minNodes must be an integer >= 0, got ${minNodes}`);
+    if (!isInt(maxNodes) || maxNodes < 1) add(["autoscaler", "maxNodes"], `autoscaler.maxNodes must be an integer >= 1, got ${maxNodes}`);
+    if (isInt(minNodes) && isInt(maxNodes) && minNodes > maxNodes) add(["autoscaler"], `autoscaler must satisfy minNodes <= maxNodes, got ${minNodes} > ${maxNodes}`);
+    if (groups.length > 0 && groups.every(([, g]) => isInt(g.minSize) && isInt(g.maxSize))) {
+        const sumMin = groups.reduce((s, [, g]) => s + g.minSize, 0);
+        const sumMax = groups.reduce((s, [, g]) => s + g.maxSize, 0);
+        if (isInt(minNodes) && sumMin < minNodes) {
+            add(["autoscaler", "minNodes"], `the sum of nodeGroups.*.minSize (${sumMin}) must be >= autoscaler.minNodes (${minNodes}); the overall minimum is held by group minimums`);
+        }
+        if (isInt(maxNodes) && sumMin > maxNodes) {
+            add(["autoscaler", "maxNodes"], `the sum of nodeGroups.*.minSize (${sumMin}) must be <= autoscaler.maxNodes (${maxNodes})`);
+        }
+        if (isInt(maxNodes) && sumMax < maxNodes && (as.enabled ?? true) && env === "prod" && as.maxNodes !== undefined) {
+            add(["autoscaler", "maxNodes"], `autoscaler.maxNodes (${maxNodes}) is unreachable: the sum of nodeGroups.*.maxSize is ${sumMax}`);
+        }
+    }
+    if (as.expander !== undefined && !EXPANDERS.includes(as.expander)) add(["autoscaler", "expander"], `autoscaler.expander must be one of ${EXPANDERS.join(", ")}, got ${JSON.stringify(as.expander)}`);
+    if (as.scaleDownUnneededTime !== undefined && !DURATION_RE.test(as.scaleDownUnneededTime)) {
+        add(["autoscaler", "scaleDownUnneededTime"], `autoscaler.scaleDownUnneededTime must be a duration like "10m", got ${JSON.stringify(as.scaleDownUnneededTime)}`);
+    }
+    if ((as.enabled ?? true) && !as.image && K8S_VERSION_RE.test(version) && !defaults.CLUSTER_AUTOSCALER_IMAGES[version]) {
+        add(["autoscaler", "image"], `autoscaler.image is required for kubernetesVersion ${version}: no cluster-autoscaler release is mapped (known: ${Object.keys(defaults.CLUSTER_AUTOSCALER_IMAGES).join(", ")})`);
+    }
+
+    // --- misc
+    const retention = args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS;
+    if (!LOG_RETENTION_VALUES.includes(retention)) add(["logRetentionDays"], `logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${retention}`);
+    const hop = args.imdsHopLimit ?? defaults.DEFAULT_IMDS_HOP_LIMIT;
+    if (!isInt(hop) || hop < 1 || hop > 64) add(["imdsHopLimit"], `imdsHopLimit must be an integer between 1 and 64, got ${hop}`);
+    for (const [rname, r] of Object.entries(args.irsaRoles ?? {})) {
+        const p = (...rest: string[]) => ["irsaRoles", rname, ...rest];
+        if (!DNS1123_LABEL_RE.test(rname)) add(p(), `irsaRoles key must be a DNS-1123 label, got ${JSON.stringify(rname)}`);
+        if (!DNS1123_LABEL_RE.test(r.namespace ?? "")) add(p("namespace"), `irsaRoles.${rname}.namespace must be a DNS-1123 label, got ${JSON.stringify(r.namespace)}`);
+        if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(r.serviceAccount ?? "")) {
+            add(p("serviceAccount"), `irsaRoles.${rname}.serviceAccount must be a DNS-1123 subdomain, got ${JSON.stringify(r.serviceAccount)}`);
+        }
+        if ((r.policyArns ?? []).length === 0 && !r.s3Access) add(p(), `irsaRoles.${rname} must grant something: set policyArns or s3Access`);
+        (r.policyArns ?? []).forEach((arn, i) => {
+            if (!ARN_RE.test(arn)) add(p("policyArns", String(i)), `irsaRoles.${rname}.policyArns[${i}] must be an IAM policy ARN, got ${JSON.stringify(arn)}`);
+        });
+        if (r.s3Access && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(r.s3Access.bucket ?? "")) {
+            add(p("s3Access", "bucket"), `irsaRoles.${rname}.s3Access.bucket must be an S3 bucket name, got ${JSON.stringify(r.s3Access.bucket)}`);
+        }
+    }
+    return issues;
+}
+
+/** Formats issues into one error message. */
+export function formatIssues(context: string, issues: ValidationIssue[]): string {
+    return `${context}: ${issues.length} invalid setting(s):\n` + issues.map((i) => `  - ${i.message}`).join("\n");
+}
+
+/** Validates (throwing on any issue) and fills every default. Pure. */
+export function resolveEksClusterArgs(name: string, args: EksClusterArgs): ResolvedEksCluster {
+    const issues = validateEksClusterArgs(name, args);
+    if (issues.length > 0) throw new Error(formatIssues(`EksCluster ${name}`, issues));
+    const environment = args.environment ?? "prod";
+    const kubernetesVersion = args.kubernetesVersion ?? defaults.DEFAULT_KUBERNETES_VERSION;
+    let vpc: ResolvedVpc;
+    if (args.vpc?.existing) {
+        const ex = args.vpc.existing;
+        vpc = { kind: "existing", vpcId: ex.vpcId, privateSubnetIds: [...ex.privateSubnetIds], publicSubnetIds: [...(ex.publicSubnetIds ?? [])] };
+    } else {
+        const c = args.vpc?.create ?? {};
+        const azCount = c.availabilityZones?.length ?? c.azCount ?? defaults.DEFAULT_AZ_COUNT;
+        const cidr = c.cidr ?? defaults.DEFAULT_VPC_CIDR;
+        vpc = {
+            kind: "create",
+            cidr,
+            azCount,
+            availabilityZones: c.availabilityZones ? [...c.availabilityZones] : undefined,
+            natGateways: c.natGateways ?? (environment === "prod" ? "onePerAz" : "single"),
+            subnets: planSubnets(cidr, azCount),
+        };
+    }
+    const nodeGroups: ResolvedNodeGroup[] = Object.entries(args.nodeGroups)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([gname, g]) => ({
+            name: gname,
+            instanceTypes: [...g.instanceTypes],
+            capacityType: g.capacityType ?? defaults.DEFAULT_CAPACITY_TYPE,
+            minSize: g.minSize,
+            maxSize: g.maxSize,
+            desiredSize: g.desiredSize ?? g.minSize,
+            labels: sortedRecord({ ...(g.labels ?? {}), [NODE_GROUP_LABEL]: gname }),
+            taints: (g.taints ?? []).map((t) => ({ ...t })),
+            diskSizeGiB: g.diskSizeGiB ?? defaults.DEFAULT_DISK_SIZE_GIB,
+            amiType: g.amiType ?? defaults.DEFAULT_AMI_TYPE,
+            subnetIds: g.subnetIds ? [...g.subnetIds] : undefined,
+        }));
+    const as = args.autoscaler ?? {};
+    return {
+        clusterName: args.clusterName ?? name,
+        environment,
+        region: args.region,
+        kubernetesVersion,
+        vpc,
+        endpoint: {
+            privateAccess: args.endpoint?.privateAccess ?? true,
+            publicAccess: args.endpoint?.publicAccess ?? false,
+            publicAccessCidrs: [...(args.endpoint?.publicAccessCidrs ?? [])],
+        },
+        adminPrincipals: [...(args.adminPrincipals ?? [])].sort(),
+        bootstrapCreatorAdmin: args.bootstrapCreatorAdmin ?? true,
+        nodeGroups,
+        ignoreDesiredSizeChanges: args.ignoreDesiredSizeChanges ?? true,
+        autoscaler: {
+            enabled: as.enabled ?? true,
+            minNodes: as.minNodes ?? defaults.DEFAULT_AUTOSCALER_MIN_NODES,
+            maxNodes: as.maxNodes ?? defaults.DEFAULT_AUTOSCALER_MAX_NODES,
+            image: as.image ?? defaults.CLUSTER_AUTOSCALER_IMAGES[kubernetesVersion] ?? "",
+            expander: as.expander ?? defaults.DEFAULT_AUTOSCALER_EXPANDER,
+            scaleDownUnneededTime: as.scaleDownUnneededTime ?? defaults.DEFAULT_SCALE_DOWN_UNNEEDED_TIME,
+        },
+        metricsServer: { enabled: args.metricsServer?.enabled ?? true, image: args.metricsServer?.image ?? defaults.DEFAULT_METRICS_SERVER_IMAGE },
+        addons: { ...(args.addons ?? {}) },
+        logRetentionDays: args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
+        imdsHopLimit: args.imdsHopLimit ?? defaults.DEFAULT_IMDS_HOP_LIMIT,
+        irsaRoles: { ...(args.irsaRoles ?? {}) },
+        tags: sortedRecord(args.tags ?? {}),
+    };
+}
