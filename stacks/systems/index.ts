@@ -5,6 +5,16 @@ import { SystemContext, SystemModule, SystemOutputs } from "./types";
 /** The modules, keyed like their config sections. A system without a module here cannot be enabled. */
 export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> }> = {};
 
+/** Groups one system's components in previews and carries the Kubernetes provider to them. */
+class System extends pulumi.ComponentResource {
+    constructor(key: SystemKey, opts: pulumi.ComponentResourceOptions) {
+        super(`agent-platform:system:${key}`, key, {}, opts);
+    }
+    complete(outputs: SystemOutputs): void {
+        this.registerOutputs(outputs as unknown as pulumi.Inputs);
+    }
+}
+
 /** Deploys every enabled system, each under its own component so previews group by system. */
 export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "parent">, opts: pulumi.ComponentResourceOptions): Record<string, SystemOutputs> {
     const outputs: Record<string, SystemOutputs> = {};
@@ -13,9 +23,9 @@ export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "
         if (!section?.enabled) continue;
         const module = SYSTEM_MODULES[key] as SystemModule<typeof section> | undefined;
         if (!module) throw new Error(`agent-platform:${key}.enabled is true but no system module is registered for it`);
-        const group = new pulumi.ComponentResource(`agent-platform:system:${key}`, key, {}, opts);
+        const group = new System(key, opts);
         outputs[key] = module(section, { ...ctx, parent: group });
-        group.registerOutputs(outputs[key] as unknown as pulumi.Inputs);
+        group.complete(outputs[key]);
     }
     return outputs;
 }

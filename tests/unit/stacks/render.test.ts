@@ -1,0 +1,80 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack, writeRender } from "../../../tools/lib/render";
+import { ConfigError } from "../../../components/config";
+import { validateObjects } from "../../helpers/k8s-schema";
+
+describe("offline render of the stacks", () => {
+    const rendered: Record<string, RenderResult> = {};
+    before(async () => {
+        for (const stack of ["dev", "prod"]) rendered[stack] = await renderStack(stack);
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`GIVEN Pulumi.${stack}.yaml WHEN rendered THEN every Kubernetes object passes the OpenAPI schema`, () => {
+            const report = validateObjects(rendered[stack].objects);
+            assert.equal(report.validated + report.crdObjects.length, rendered[stack].objects.length);
+        });
+
+        it(`GIVEN Pulumi.${stack}.yaml WHEN rendered THEN object names are explicit and unique per kind and namespace`, () => {
+            const seen = new Set<string>();
+            for (const o of rendered[stack].objects) {
+                const id = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+                assert.ok(!seen.has(id), `duplicate ${id}`);
+                seen.add(id);
+            }
+        });
+
+        it(`GIVEN Pulumi.${stack}.yaml WHEN rendered THEN every Kubernetes object goes through the stack's explicit provider`, () => {
+            const k8s = rendered[stack].resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+            for (const r of k8s) assert.match(r.provider ?? "", /pulumi:providers:kubernetes/, `${r.type} ${r.name} uses the default provider`);
+        });
+
+        it(`GIVEN Pulumi.${stack}.yaml WHEN rendered THEN no Secret value reaches the files`, () => {
+            for (const o of rendered[stack].objects.filter((x) => x.kind === "Secret")) {
+                for (const v of Object.values({ ...(o.stringData ?? {}), ...(o.data ?? {}) })) assert.equal(v, "<redacted>");
+            }
+        });
+    }
+
+    it("GIVEN a render WHEN written THEN each object is one YAML file under <namespace|_cluster>/<kind>-<name>.yaml plus cloud-resources.json", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+        const files = writeRender(rendered.dev, dir);
+        assert.equal(files.length, rendered.dev.objects.length + 1);
+        assert.ok(fs.existsSync(path.join(dir, "cloud-resources.json")));
+        for (const o of rendered.dev.objects) {
+            assert.ok(fs.existsSync(path.join(dir, o.metadata.namespace ?? "_cluster", `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`)));
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("GIVEN an invalid stack config WHEN rendered THEN a ConfigError names every bad key and nothing is registered", async () => {
+        const config = readStackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
+        config.values["agent-platform:environment"] = "staging";
+        config.values["agent-platform:crds"] = JSON.stringify({ vpa: "maybe" });
+        let thrown: unknown;
+        try { await renderProgram(config, "dev"); } catch (e) { thrown = e; }
+        assert.ok(thrown instanceof ConfigError, String(thrown));
+        assert.match((thrown as Error).message, /agent-platform:environment/);
+        assert.match((thrown as Error).message, /agent-platform:crds.vpa/);
+    });
+
+    it("GIVEN an invalid stack WHEN the render CLI runs THEN it exits 1 with the key path and writes nothing", function () {
+        this.timeout(60000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-bad-"));
+        const configFile = path.join(dir, "Pulumi.invalid.yaml");
+        fs.writeFileSync(configFile, "config:\n  agent-platform:environment: staging\n  agent-platform:cluster:\n    provider: existing\n");
+        try {
+            const out = path.join(dir, "out");
+            const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "tools/render.ts"), "--stack", "invalid", "--config", configFile, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+            assert.equal(res.status, 1, res.stderr);
+            assert.match(res.stderr, /agent-platform:environment: /);
+            assert.ok(!fs.existsSync(out), "nothing is written on a config error");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
