@@ -1,0 +1,38 @@
+/** The one error type the compose compiler throws: always one line, naming file, service, field and rule. */
+
+export interface ComposeErrorLocation {
+    /** The compose file (or `<options>` for component/CLI options). */
+    file: string;
+    /** The compose service the problem is in, when there is one. */
+    service?: string;
+    /** The field path inside the service or file, e.g. `ports[1]`, `environment.DB_PASSWORD`. */
+    field?: string;
+}
+
+export class ComposeError extends Error {
+    readonly file: string;
+    readonly service?: string;
+    readonly field?: string;
+    readonly rule: string;
+
+    constructor(location: ComposeErrorLocation, rule: string) {
+        super(formatLocation(location) + oneLine(rule));
+        this.name = "ComposeError";
+        this.file = location.file;
+        this.service = location.service;
+        this.field = location.field;
+        this.rule = oneLine(rule);
+    }
+}
+
+/** `file: service "x": field: ` — the prefix shared by errors and warnings. */
+export function formatLocation(location: ComposeErrorLocation): string {
+    let out = `${location.file}: `;
+    if (location.service !== undefined) out += `service "${location.service}": `;
+    if (location.field !== undefined && location.field !== "") out += `${location.field}: `;
+    return out;
+}
+
+function oneLine(text: string): string {
+    return text.replace(/\s*\n\s*/g, " ").trim();
+}

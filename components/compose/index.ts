@@ -1,0 +1,10 @@
+/** Docker Compose -> Kubernetes: the pure compiler and the `ComposeApp` component (seed 004). */
+export * from "./errors";
+export * from "./interpolate";
+export * from "./env";
+export * from "./ports";
+export * from "./discovery";
+export * from "./parse";
+export * from "./compile";
+export * from "./render";
+export * from "./options";

@@ -1,0 +1,75 @@
+/**
+ * Runtime schema for deployment options given as data (the CLI's `--options` YAML file).
+ * The TypeScript interfaces in compile.ts are the source of truth; this mirrors them.
+ */
+import { z } from "zod";
+import { ComposeError } from "./errors";
+import type { CompileOptions } from "./compile";
+
+const quantities = z.strictObject({ cpu: z.string().optional(), memory: z.string().optional() });
+const serviceSpec = z.strictObject({
+    replicas: z.number().int().min(0).optional(),
+    resources: z.strictObject({ requests: quantities.optional(), limits: quantities.optional() }).optional(),
+    serviceType: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).optional(),
+    healthCheckPath: z.string().nullable().optional(),
+    ingress: z
+        .strictObject({
+            enabled: z.boolean().optional(),
+            host: z.string().optional(),
+            path: z.string().optional(),
+            tls: z.boolean().optional(),
+            tlsSecretName: z.string().optional(),
+            className: z.string().optional(),
+            port: z.union([z.string(), z.number()]).optional(),
+            annotations: z.record(z.string(), z.string()).optional(),
+        })
+        .optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    security: z
+        .strictObject({
+            runAsUser: z.number().int().min(0).nullable().optional(),
+            runAsGroup: z.number().int().min(0).nullable().optional(),
+            fsGroup: z.number().int().min(0).nullable().optional(),
+            runAsNonRoot: z.boolean().optional(),
+            readOnlyRootFilesystem: z.boolean().optional(),
+        })
+        .optional(),
+    writablePaths: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+});
+
+export const deploymentOptionsSchema = z.strictObject({
+    partOf: z.string().optional(),
+    defaults: serviceSpec.optional(),
+    services: z.record(z.string(), serviceSpec).optional(),
+    volumes: z
+        .record(
+            z.string(),
+            z.strictObject({
+                size: z.string().optional(),
+                storageClassName: z.string().optional(),
+                accessModes: z.array(z.enum(["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany", "ReadWriteOncePod"])).optional(),
+            }),
+        )
+        .optional(),
+    secretPatterns: z.array(z.string().min(1)).optional(),
+    bindMounts: z.enum(["reject", "emptyDir"]).optional(),
+    profiles: z.array(z.string()).optional(),
+    settings: z.record(z.string(), z.string()).optional(),
+});
+
+export type DeploymentOptions = Pick<CompileOptions, "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts"> & {
+    profiles?: string[];
+    settings?: Record<string, string>;
+};
+
+/** Validates options data, throwing a one-line `ComposeError` naming the file and key path. */
+export function parseDeploymentOptions(data: unknown, file: string): DeploymentOptions {
+    const result = deploymentOptionsSchema.safeParse(data ?? {});
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new ComposeError({ file, field: issue.path.map(String).join(".") || undefined }, issue.message);
+    }
+    return result.data as DeploymentOptions;
+}
