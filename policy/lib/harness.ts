@@ -1,0 +1,201 @@
+/**
+ * Runs the pack's policies without the Pulumi engine: builds ResourceValidationArgs and
+ * StackValidationArgs by hand (real `isType`, `getConfig` from a policy config file, a throwing
+ * `notApplicable`) and applies enforcement levels the way the engine does. Used by
+ * `npm run policy:check` and the tests. Never constructs a PolicyPack (that starts a gRPC server).
+ */
+import type {
+    EnforcementLevel,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { describe as describeK8s, Json, K8sObject, parseK8sType, typeToken } from "./k8s";
+import { PlatformRule, resourceRef } from "./rule";
+
+/** A resource to evaluate: a Pulumi type token, a Pulumi name and its inputs. */
+export interface InputResource {
+    type: string;
+    name: string;
+    props: Json;
+    urn?: string;
+    /** Where it came from (file path), for messages. */
+    source?: string;
+}
+
+/** A policy config file: `{"all": level, "<policy>": level | {enforcementLevel, ...knobs}}`. */
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export interface Violation {
+    policy: string;
+    level: EnforcementLevel;
+    severity?: string;
+    /** `Deployment/ns/name`, `aws:eks/cluster:Cluster/prod`, or `stack`. */
+    resource: string;
+    urn?: string;
+    message: string;
+}
+
+export class NotApplicableError extends Error {
+    constructor(public readonly reason?: string) {
+        super(reason ?? "not applicable");
+    }
+}
+
+const PROJECT = "agent-platform";
+
+export function urnFor(type: string, name: string, stack = "policy-check"): string {
+    return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
+}
+
+/** A Kubernetes object as a resource: type token from apiVersion/kind, name `ns/name`. */
+export function fromK8sObject(obj: K8sObject, source?: string): InputResource {
+    const type = typeToken(obj);
+    const name = describeK8s(obj).replace(/^\S+ /, "");
+    return { type, name, props: obj, urn: urnFor(type, name), ...(source ? { source } : {}) };
+}
+
+/** The engine's isType: compares the class's `__pulumiType` (or asks `isInstance`). */
+export function isTypeOf(type: string, resourceClass: Json): boolean {
+    const t = resourceClass?.__pulumiType;
+    if (typeof t === "string") return t === type;
+    return typeof resourceClass?.isInstance === "function" && resourceClass.isInstance({ __pulumiType: type }) === true;
+}
+
+const OPTS: PolicyResourceOptions = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+};
+
+function throwNotApplicable(reason?: string): never {
+    throw new NotApplicableError(reason);
+}
+
+/** Knobs for one policy from a config file (the engine passes them without enforcementLevel). */
+export function policyKnobs(policyName: string, config: PackConfig): object {
+    const c = config[policyName];
+    if (!c || typeof c === "string") return {};
+    const { enforcementLevel: _drop, ...knobs } = c;
+    return knobs;
+}
+
+/** Effective level: per-policy config, else `all`, else the policy's own level, else advisory. */
+export function enforcementLevelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PackConfig): EnforcementLevel {
+    const c = config[policy.name];
+    const own = typeof c === "string" ? c : c?.enforcementLevel;
+    const all = config.all;
+    const allLevel = typeof all === "string" ? all : all?.enforcementLevel;
+    return own ?? allLevel ?? policy.enforcementLevel ?? "advisory";
+}
+
+export function resourceArgs(res: InputResource, knobs: object = {}, stackTags: ReadonlyMap<string, string> = new Map()): ResourceValidationArgs {
+    const urn = res.urn ?? urnFor(res.type, res.name);
+    return {
+        type: res.type,
+        props: res.props,
+        urn,
+        name: res.name,
+        opts: OPTS,
+        stackTags,
+        isType: (cls) => isTypeOf(res.type, cls),
+        asType: ((cls: Json) => (isTypeOf(res.type, cls) ? res.props : undefined)) as ResourceValidationArgs["asType"],
+        getConfig: <T extends object>() => knobs as T,
+        notApplicable: throwNotApplicable,
+    };
+}
+
+export function stackArgs(resources: InputResource[], knobs: object = {}, stackTags: ReadonlyMap<string, string> = new Map()): StackValidationArgs {
+    const policyResources: PolicyResource[] = resources.map((r) => ({
+        type: r.type,
+        props: r.props,
+        urn: r.urn ?? urnFor(r.type, r.name),
+        name: r.name,
+        opts: OPTS,
+        dependencies: [],
+        propertyDependencies: {},
+        isType: (cls) => isTypeOf(r.type, cls),
+        asType: ((cls: Json) => (isTypeOf(r.type, cls) ? r.props : undefined)) as PolicyResource["asType"],
+    }));
+    return { resources: policyResources, stackTags, getConfig: <T extends object>() => knobs as T, notApplicable: throwNotApplicable };
+}
+
+export interface RuleOutcome {
+    /** Messages reported (empty when compliant). */
+    messages: { message: string; urn?: string }[];
+    /** Set when the policy declared itself not applicable. */
+    notApplicable?: string;
+}
+
+/** Runs one resource policy on one resource. */
+export async function runResourcePolicy(policy: ResourceValidationPolicy, res: InputResource, knobs: object = {}, stackTags?: ReadonlyMap<string, string>): Promise<RuleOutcome> {
+    const messages: RuleOutcome["messages"] = [];
+    const args = resourceArgs(res, knobs, stackTags);
+    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    try {
+        for (const v of validations) await v(args, (message, urn) => messages.push({ message, urn: urn ?? args.urn }));
+    } catch (e) {
+        if (e instanceof NotApplicableError) return { messages, notApplicable: e.reason ?? "" };
+        throw e;
+    }
+    return { messages };
+}
+
+/** Runs one stack policy over a set of resources. */
+export async function runStackPolicy(policy: StackValidationPolicy, resources: InputResource[], knobs: object = {}, stackTags?: ReadonlyMap<string, string>): Promise<RuleOutcome> {
+    const messages: RuleOutcome["messages"] = [];
+    try {
+        await policy.validateStack(stackArgs(resources, knobs, stackTags), (message, urn) => messages.push({ message, urn }));
+    } catch (e) {
+        if (e instanceof NotApplicableError) return { messages, notApplicable: e.reason ?? "" };
+        throw e;
+    }
+    return { messages };
+}
+
+export interface EvaluateOptions {
+    config?: PackConfig;
+    stackTags?: ReadonlyMap<string, string>;
+    /** Evaluate only these policies. */
+    only?: string[];
+}
+
+/** Runs every rule (resource rules per resource, stack rules once) and returns violations. */
+export async function evaluate(rules: PlatformRule[], resources: InputResource[], options: EvaluateOptions = {}): Promise<Violation[]> {
+    const config = options.config ?? {};
+    const out: Violation[] = [];
+    const byUrn = new Map(resources.map((r) => [r.urn ?? urnFor(r.type, r.name), r]));
+    for (const rule of rules) {
+        const p = rule.policy;
+        if (options.only && !options.only.includes(p.name)) continue;
+        const level = enforcementLevelOf(p, config);
+        if (level === "disabled") continue;
+        const reportLevel: EnforcementLevel = level === "remediate" ? "mandatory" : level;
+        const knobs = policyKnobs(p.name, config);
+        const add = (message: string, urn: string | undefined, fallback: string) => {
+            const res = urn ? byUrn.get(urn) : undefined;
+            out.push({ policy: p.name, level: reportLevel, severity: p.severity, resource: res ? resourceRef(res.type, res.name, res.props) : fallback, ...(urn ? { urn } : {}), message });
+        };
+        if (rule.scope === "resource") {
+            for (const r of resources) {
+                if (rule.appliesTo && !rule.appliesTo(r.type)) continue;
+                const o = await runResourcePolicy(p as ResourceValidationPolicy, r, knobs, options.stackTags);
+                for (const m of o.messages) add(m.message, m.urn, resourceRef(r.type, r.name, r.props));
+            }
+        } else {
+            const o = await runStackPolicy(p as StackValidationPolicy, resources, knobs, options.stackTags);
+            for (const m of o.messages) add(m.message, m.urn, "stack");
+        }
+    }
+    return out;
+}
+
+/** Whether a resource type is one the pack knows how to read (Kubernetes or the AWS types it checks). */
+export function isKnownType(type: string): boolean {
+    return parseK8sType(type) !== undefined || type.startsWith("aws:");
+}
