@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, mockState } from "./mock-providers";
+import "./mock-aws";
 
 /** The marker Pulumi wraps secret values in when they cross the RPC boundary. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";

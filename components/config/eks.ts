@@ -1,0 +1,157 @@
+/**
+ * Stack-config schema of `agent-platform:cluster` when `provider: eks`, and the pure mapper to
+ * `EksClusterArgs`. The rules live once, in `components/aws/validation.ts`; the schema's
+ * refinement reports the environment-independent ones, `validateEksForEnvironment` the ones
+ * that depend on the environment (prod: groups span >= 2 AZs, no 0.0.0.0/0 public endpoint).
+ */
+import { z } from "zod";
+import { EksClusterArgs, EksEnvironment } from "../aws/types";
+import { validateEksClusterArgs, ValidationIssue } from "../aws/validation";
+
+const nonEmpty = z.string().min(1);
+
+const vpcCreateSchema = z
+    .object({
+        cidr: nonEmpty.optional(),
+        azCount: z.number().int().optional(),
+        availabilityZones: z.array(nonEmpty).optional(),
+        natGateways: z.enum(["single", "onePerAz"]).optional(),
+    })
+    .strict();
+
+const vpcExistingSchema = z
+    .object({
+        vpcId: nonEmpty,
+        privateSubnetIds: z.array(nonEmpty),
+        publicSubnetIds: z.array(nonEmpty).optional(),
+    })
+    .strict();
+
+const taintSchema = z
+    .object({
+        key: nonEmpty,
+        value: z.string().optional(),
+        effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
+    })
+    .strict();
+
+const nodeGroupSchema = z
+    .object({
+        instanceTypes: z.array(nonEmpty),
+        capacityType: z.enum(["ON_DEMAND", "SPOT"]).optional(),
+        minSize: z.number().int(),
+        maxSize: z.number().int(),
+        desiredSize: z.number().int().optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+        taints: z.array(taintSchema).optional(),
+        diskSizeGiB: z.number().int().optional(),
+        amiType: nonEmpty.optional(),
+        subnetIds: z.array(nonEmpty).optional(),
+    })
+    .strict();
+
+const irsaRoleSchema = z
+    .object({
+        namespace: nonEmpty,
+        serviceAccount: nonEmpty,
+        policyArns: z.array(nonEmpty).optional(),
+        s3Access: z.object({ bucket: nonEmpty, prefix: z.string().optional(), readOnly: z.boolean().optional() }).strict().optional(),
+    })
+    .strict();
+
+/** `agent-platform:cluster` with `provider: eks`. */
+export const eksClusterConfigSchema = z
+    .object({
+        provider: z.literal("eks"),
+        /** EKS cluster name. @default the Pulumi component name (stacks use the stack name). */
+        name: nonEmpty.optional(),
+        /** AWS region; must equal `aws:region`. */
+        region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: "must be an AWS region such as us-east-1" }),
+        kubernetesVersion: z.string().optional(),
+        vpc: z.object({ create: vpcCreateSchema.optional(), existing: vpcExistingSchema.optional() }).strict().optional(),
+        endpoint: z
+            .object({ privateAccess: z.boolean().optional(), publicAccess: z.boolean().optional(), publicAccessCidrs: z.array(nonEmpty).optional() })
+            .strict()
+            .optional(),
+        adminPrincipals: z.array(nonEmpty).optional(),
+        bootstrapCreatorAdmin: z.boolean().optional(),
+        nodeGroups: z.record(z.string(), nodeGroupSchema),
+        ignoreDesiredSizeChanges: z.boolean().optional(),
+        autoscaler: z
+            .object({
+                enabled: z.boolean().optional(),
+                minNodes: z.number().int().optional(),
+                maxNodes: z.number().int().optional(),
+                image: nonEmpty.optional(),
+                expander: z.enum(["least-waste", "random", "most-pods", "price", "priority"]).optional(),
+                scaleDownUnneededTime: nonEmpty.optional(),
+            })
+            .strict()
+            .optional(),
+        metricsServer: z.object({ enabled: z.boolean().optional(), image: nonEmpty.optional() }).strict().optional(),
+        addons: z
+            .object({ vpcCni: nonEmpty.optional(), coredns: nonEmpty.optional(), kubeProxy: nonEmpty.optional(), awsEbsCsiDriver: nonEmpty.optional() })
+            .strict()
+            .optional(),
+        logRetentionDays: z.number().int().optional(),
+        imdsHopLimit: z.number().int().optional(),
+        irsaRoles: z.record(z.string(), irsaRoleSchema).optional(),
+        tags: z.record(z.string(), z.string()).optional(),
+    })
+    .strict()
+    .superRefine((cfg, ctx) => {
+        // Environment-independent rules (the dev profile is the weakest): min <= desired <= max,
+        // >= 1 instance type, vpc.create XOR vpc.existing, public endpoint needs CIDRs, ...
+        for (const issue of baseIssues(cfg)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    });
+
+export type EksClusterConfig = z.infer<typeof eksClusterConfigSchema>;
+
+/** EKS cluster name when `cluster.name` is unset: `agent-platform-<env>`. */
+export function defaultEksClusterName(env: EksEnvironment): string {
+    return `agent-platform-${env}`;
+}
+
+/** Pure mapper from the config section to the component args. */
+export function toEksClusterArgs(cfg: EksClusterConfig, env: EksEnvironment): EksClusterArgs {
+    return {
+        clusterName: nameFor(cfg, env),
+        environment: env,
+        region: cfg.region,
+        kubernetesVersion: cfg.kubernetesVersion,
+        vpc: cfg.vpc,
+        endpoint: cfg.endpoint,
+        adminPrincipals: cfg.adminPrincipals,
+        bootstrapCreatorAdmin: cfg.bootstrapCreatorAdmin,
+        nodeGroups: cfg.nodeGroups,
+        ignoreDesiredSizeChanges: cfg.ignoreDesiredSizeChanges,
+        autoscaler: cfg.autoscaler,
+        metricsServer: cfg.metricsServer,
+        addons: cfg.addons,
+        logRetentionDays: cfg.logRetentionDays,
+        imdsHopLimit: cfg.imdsHopLimit,
+        irsaRoles: cfg.irsaRoles,
+        tags: cfg.tags,
+    };
+}
+
+function nameFor(cfg: EksClusterConfig, env: EksEnvironment): string {
+    return cfg.name ?? defaultEksClusterName(env);
+}
+
+function baseIssues(cfg: EksClusterConfig): ValidationIssue[] {
+    return validateEksClusterArgs(nameFor(cfg, "dev"), toEksClusterArgs(cfg, "dev"));
+}
+
+function key(i: ValidationIssue): string {
+    return `${i.path.join(".")}\u0000${i.message}`;
+}
+
+/**
+ * The issues `env` adds on top of the schema's own refinement (for dev: none; for prod: groups
+ * spanning < 2 AZs, 0.0.0.0/0 on the public endpoint, ...). Paths are relative to `cluster`.
+ */
+export function validateEksForEnvironment(cfg: EksClusterConfig, env: EksEnvironment): ValidationIssue[] {
+    const already = new Set(baseIssues(cfg).map(key));
+    return validateEksClusterArgs(nameFor(cfg, env), toEksClusterArgs(cfg, env)).filter((i) => !already.has(key(i)));
+}
