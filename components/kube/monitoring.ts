@@ -1,0 +1,215 @@
+/**
+ * Monitoring: a PrometheusRule of platform alerts (built by the pure `platformAlertRules`),
+ * and a metrics Service with `prometheus.io/*` annotations (seed 001) plus an optional
+ * ServiceMonitor (seed 002). Both CRD objects are gated on `capabilities.serviceMonitor`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ClusterCapabilities, crdAvailable } from "./capabilities";
+import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./labels";
+import { assertDns1123Label } from "./names";
+import { ServiceMonitorOptions, prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
+
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    /** Prometheus duration. */
+    for: string;
+    labels: Record<string, string>;
+    annotations: { summary: string; description: string };
+}
+
+export interface AlertGroup {
+    name: string;
+    rules: AlertRule[];
+}
+
+export interface PlatformAlertOptions {
+    /** Namespace whose workloads are watched (every expression is scoped to it). */
+    namespace: string;
+    /** Add Redis alerts (needs the redis exporter). @default false */
+    redis?: boolean;
+    /** Add Postgres-down alerts (needs the postgres exporter). @default false */
+    postgres?: boolean;
+    /** CronJob names of database dumps to alert on (seed 002: `postgres-backup`). @default [] */
+    backupCronJobs?: string[];
+    /** Hours after which a dump with no success alerts. @default 26 (daily + 2h slack) */
+    backupMaxAgeHours?: number;
+    /** A 0/1 gauge per member saying "I am the leader" (seed 001: `inquisitor_raft_leader`). @default no Raft alerts */
+    raftLeaderMetric?: string;
+    /** Label added to every alert, for routing. @default "warning"/"critical" per alert */
+    extraLabels?: Record<string, string>;
+}
+
+// Alert windows: long enough to ignore a rollout, short enough to page within a quarter hour.
+export const ALERT_FOR = { crashLoop: "15m", unavailable: "15m", hpaMax: "15m", down: "2m", raft: "2m", backup: "0m" } as const;
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+export function platformAlertProblems(o: PlatformAlertOptions): string[] {
+    const p: string[] = [];
+    try { assertDns1123Label("namespace", o.namespace); } catch (e) { p.push((e as Error).message); }
+    for (const c of o.backupCronJobs ?? []) {
+        try { assertDns1123Label("backupCronJobs[]", c); } catch (e) { p.push((e as Error).message); }
+    }
+    if (o.raftLeaderMetric !== undefined && !METRIC_NAME.test(o.raftLeaderMetric)) p.push(`raftLeaderMetric must be a Prometheus metric name, got "${o.raftLeaderMetric}"`);
+    const age = o.backupMaxAgeHours ?? 26;
+    if (!(age > 0)) p.push(`backupMaxAgeHours must be > 0, got ${age}`);
+    return p;
+}
+
+/** The alert groups for one namespace. Pure and deterministic (same options -> same rules). */
+export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
+    const ns = `namespace="${o.namespace}"`;
+    const rule = (alert: string, expr: string, forDur: string, severity: "warning" | "critical", summary: string, description: string): AlertRule => ({
+        alert, expr, for: forDur, labels: { severity, ...(o.extraLabels ?? {}) }, annotations: { summary, description },
+    });
+    const workloads: AlertRule[] = [
+        rule("PodCrashLooping",
+            `max_over_time(kube_pod_container_status_waiting_reason{${ns},reason="CrashLoopBackOff"}[5m]) >= 1`,
+            ALERT_FOR.crashLoop, "warning", "Pod is crash looping",
+            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes."),
+        rule("DeploymentReplicasUnavailable",
+            `kube_deployment_status_replicas_unavailable{${ns}} > 0`,
+            ALERT_FOR.unavailable, "warning", "Deployment has unavailable replicas",
+            "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had {{ $value }} unavailable replicas for 15 minutes."),
+        rule("StatefulSetReplicasNotReady",
+            `kube_statefulset_status_replicas_ready{${ns}} < kube_statefulset_status_replicas{${ns}}`,
+            ALERT_FOR.unavailable, "warning", "StatefulSet has replicas that are not ready",
+            "StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had replicas not ready for 15 minutes."),
+        rule("HpaAtMaxReplicas",
+            `kube_horizontalpodautoscaler_status_current_replicas{${ns}} >= on(namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas{${ns}}`,
+            ALERT_FOR.hpaMax, "warning", "HPA is pinned at its maximum",
+            "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at maxReplicas for 15 minutes; demand may exceed capacity."),
+    ];
+    const data: AlertRule[] = [];
+    if (o.redis) {
+        data.push(rule("RedisDown", `redis_up{${ns}} == 0`, ALERT_FOR.down, "critical", "Redis is down",
+            "The redis exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach Redis."));
+        data.push(rule("RedisMetricsAbsent", `absent(redis_up{${ns}})`, ALERT_FOR.unavailable, "warning", "No Redis metrics",
+            `Prometheus has scraped no redis_up series in namespace ${o.namespace} for 15 minutes.`));
+    }
+    if (o.postgres) {
+        data.push(rule("PostgresDown", `pg_up{${ns}} == 0`, ALERT_FOR.down, "critical", "Postgres is down",
+            "The postgres exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach PostgreSQL."));
+    }
+    for (const cj of [...(o.backupCronJobs ?? [])].sort()) {
+        const age = (o.backupMaxAgeHours ?? 26) * 3600;
+        data.push(rule("PostgresBackupJobFailed",
+            `max by (namespace, job_name) (kube_job_status_failed{${ns},job_name=~"${cj}-[0-9]+"}) > 0`,
+            ALERT_FOR.backup, "critical", "Database backup job failed",
+            `Backup job {{ $labels.job_name }} of CronJob ${o.namespace}/${cj} failed.`));
+        data.push(rule("PostgresBackupTooOld",
+            `time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${cj}"} > ${age}`,
+            ALERT_FOR.backup, "critical", "No recent successful database backup",
+            `CronJob ${o.namespace}/${cj} has not succeeded for more than ${o.backupMaxAgeHours ?? 26} hours.`));
+    }
+    if (o.raftLeaderMetric) {
+        const m = `${o.raftLeaderMetric}{${ns}}`;
+        data.push(rule("RaftLeaderMissing", `sum(${m}) < 1`, ALERT_FOR.raft, "critical", "Raft cluster has no leader",
+            `No member in ${o.namespace} reports ${o.raftLeaderMetric} == 1: the cluster cannot commit writes.`));
+        data.push(rule("RaftMultipleLeaders", `sum(${m}) > 1`, ALERT_FOR.raft, "critical", "Raft cluster reports several leaders",
+            `More than one member in ${o.namespace} reports ${o.raftLeaderMetric} == 1 (split brain or stale metrics).`));
+    }
+    return [
+        { name: `${o.namespace}.workloads`, rules: workloads },
+        ...(data.length ? [{ name: `${o.namespace}.data`, rules: data }] : []),
+    ];
+}
+
+export interface MonitoringRulesArgs extends PlatformAlertOptions {
+    /** PrometheusRule name. @default `<namespace>-alerts` */
+    name?: string;
+    /** Labels the Prometheus `ruleSelector` matches (kube-prometheus-stack: `release: <release>`). @default {} */
+    ruleLabels?: Record<string, string>;
+    /** Created only when `capabilities.serviceMonitor` (Prometheus Operator CRDs). */
+    capabilities?: ClusterCapabilities;
+    partOf?: string;
+}
+
+/** A PrometheusRule with the platform alerts for one namespace (skipped with a log line without the Operator). */
+export class MonitoringRules extends pulumi.ComponentResource {
+    public readonly ruleName: string;
+    public readonly created: boolean;
+
+    constructor(name: string, args: MonitoringRulesArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = platformAlertProblems(args);
+        const ruleName = args.name ?? `${args.namespace}-alerts`;
+        try { assertDns1123Label("name", ruleName); } catch (e) { problems.push((e as Error).message); }
+        if (problems.length) throw new Error(`invalid MonitoringRules args for ${name}:\n  - ${problems.join("\n  - ")}`);
+        super("agent-platform:kube:MonitoringRules", name, {}, opts);
+        this.ruleName = ruleName;
+        this.created = crdAvailable(args.capabilities, "serviceMonitor", `PrometheusRule ${args.namespace}/${ruleName}`, this);
+        if (this.created) {
+            new k8s.apiextensions.CustomResource(`${name}-rules`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PrometheusRule",
+                metadata: {
+                    name: ruleName,
+                    namespace: args.namespace,
+                    labels: { ...standardLabels(ruleName, { partOf: args.partOf, component: "monitoring" }), ...(args.ruleLabels ?? {}) },
+                },
+                spec: { groups: platformAlertRules(args) },
+            }, { parent: this });
+        }
+        this.registerOutputs({ ruleName, created: this.created });
+    }
+}
+
+export interface MetricsServiceArgs {
+    namespace: string;
+    /** Workload whose pods serve metrics (selector `app.kubernetes.io/name`). */
+    workload: string;
+    /** Service name (seed 001: `inquisitor-metrics`). @default `<workload>-metrics` */
+    name?: string;
+    /** Container port serving metrics (seed 001: 8000). */
+    port: number;
+    /** Container port name or number to target. @default the port */
+    targetPort?: number | string;
+    /** @default "/metrics" */
+    path?: string;
+    /** Also create a ServiceMonitor (CRD-gated). @default false */
+    serviceMonitor?: boolean | Omit<ServiceMonitorOptions, "port" | "path" | "selector">;
+    capabilities?: ClusterCapabilities;
+    partOf?: string;
+    labels?: Labels;
+}
+
+/**
+ * A Service exposing a workload's metrics port with `prometheus.io/scrape|port|path`
+ * annotations (seed 001), and optionally a ServiceMonitor selecting just this Service.
+ */
+export class MetricsService extends pulumi.ComponentResource {
+    public readonly serviceName: string;
+
+    constructor(name: string, args: MetricsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const svcName = args.name ?? `${args.workload}-metrics`;
+        for (const [f, v] of [["namespace", args.namespace], ["workload", args.workload], ["name", svcName]] as const) assertDns1123Label(f, v);
+        if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) throw new Error(`port must be 1..65535, got ${args.port}`);
+        if (args.path !== undefined && !args.path.startsWith("/")) throw new Error(`path must start with '/', got "${args.path}"`);
+        super("agent-platform:kube:MetricsService", name, {}, opts);
+        this.serviceName = svcName;
+        const path = args.path ?? "/metrics";
+        const labels = { ...standardLabels(args.workload, { partOf: args.partOf, extra: args.labels }), [COMPONENT_LABEL]: "metrics" };
+        const svc = new k8s.core.v1.Service(`${name}-svc`, {
+            metadata: { name: svcName, namespace: args.namespace, labels, annotations: prometheusScrapeAnnotations(args.port, path) },
+            spec: {
+                type: "ClusterIP",
+                selector: selectorLabels(args.workload),
+                ports: [{ name: "metrics", port: args.port, targetPort: args.targetPort ?? args.port, protocol: "TCP" }],
+            },
+        }, { parent: this });
+        if (args.serviceMonitor && crdAvailable(args.capabilities, "serviceMonitor", `ServiceMonitor ${args.namespace}/${svcName}`, this)) {
+            const o = typeof args.serviceMonitor === "object" ? args.serviceMonitor : {};
+            new k8s.apiextensions.CustomResource(`${name}-monitor`, {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: o.name ?? svcName, namespace: args.namespace, labels },
+                spec: serviceMonitorSpec(selectorLabels(args.workload), {
+                    ...o, port: "metrics", path, selector: { ...selectorLabels(args.workload), [COMPONENT_LABEL]: "metrics" },
+                }),
+            }, { parent: this, dependsOn: [svc] });
+        }
+        this.registerOutputs({ serviceName: svcName });
+    }
+}

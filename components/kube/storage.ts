@@ -1,0 +1,108 @@
+/**
+ * StorageClass for EBS volumes through the EBS CSI driver (seed 002's `fast-ssd`). The seed's
+ * in-tree `kubernetes.io/aws-ebs` provisioner is deprecated (CSI migration, removed in 1.27):
+ * this always uses `ebs.csi.aws.com` with the same parameters.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
+import { assertDns1123Label } from "./names";
+
+export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
+// seed 002 `fast-ssd`: gp3, iops 3000, throughput 125, ext4, allowVolumeExpansion, Retain, WaitForFirstConsumer.
+export const FAST_SSD_DEFAULTS = { type: "gp3", iops: 3000, throughput: 125, fsType: "ext4" } as const;
+// AWS gp3 limits: 3000..16000 IOPS, 125..1000 MiB/s, at most 0.25 MiB/s per provisioned IOPS.
+export const GP3_LIMITS = { minIops: 3000, maxIops: 16000, minThroughput: 125, maxThroughput: 1000, throughputPerIops: 0.25 } as const;
+export const IS_DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+
+export type EbsVolumeType = "gp3" | "gp2" | "io1" | "io2" | "st1" | "sc1";
+
+export interface EbsStorageClassArgs {
+    /** StorageClass name (cluster-scoped; seed 002: `fast-ssd`). @default the component name */
+    name?: string;
+    /** @default "gp3" */
+    type?: EbsVolumeType;
+    /** Provisioned IOPS (gp3, io1, io2). @default 3000 for gp3 */
+    iops?: number;
+    /** MiB/s (gp3 only). @default 125 for gp3 */
+    throughput?: number;
+    /** @default "ext4" */
+    fsType?: "ext4" | "xfs";
+    /** Encrypt volumes at rest. @default true */
+    encrypted?: boolean;
+    /** KMS key for encryption. @default the account's EBS default key */
+    kmsKeyId?: pulumi.Input<string>;
+    /** `Retain` keeps the EBS volume when its claim is deleted (prod); `Delete` removes it (dev). @default "Retain" */
+    reclaimPolicy?: "Retain" | "Delete";
+    /** @default true */
+    allowVolumeExpansion?: boolean;
+    /** @default "WaitForFirstConsumer" (the volume is created in the zone the pod lands in) */
+    volumeBindingMode?: "WaitForFirstConsumer" | "Immediate";
+    /** Mark as the cluster default StorageClass. @default false */
+    isDefault?: boolean;
+    partOf?: string;
+}
+
+export function ebsStorageClassProblems(name: string, a: EbsStorageClassArgs): string[] {
+    const p: string[] = [];
+    try { assertDns1123Label("name", a.name ?? name); } catch (e) { p.push((e as Error).message); }
+    const type = a.type ?? "gp3";
+    if (type === "gp3") {
+        const iops = a.iops ?? FAST_SSD_DEFAULTS.iops;
+        const tp = a.throughput ?? FAST_SSD_DEFAULTS.throughput;
+        if (!Number.isInteger(iops) || iops < GP3_LIMITS.minIops || iops > GP3_LIMITS.maxIops) p.push(`iops for gp3 must be an integer in ${GP3_LIMITS.minIops}..${GP3_LIMITS.maxIops}, got ${iops}`);
+        if (!Number.isInteger(tp) || tp < GP3_LIMITS.minThroughput || tp > GP3_LIMITS.maxThroughput) p.push(`throughput for gp3 must be an integer in ${GP3_LIMITS.minThroughput}..${GP3_LIMITS.maxThroughput} MiB/s, got ${tp}`);
+        if (tp > iops * GP3_LIMITS.throughputPerIops) p.push(`throughput for gp3 must be <= 0.25 MiB/s per IOPS (${iops * GP3_LIMITS.throughputPerIops} at ${iops} IOPS), got ${tp}`);
+    } else {
+        if (a.throughput !== undefined) p.push(`throughput is only settable for gp3, got ${a.throughput} with type ${type}`);
+        if (a.iops !== undefined && type !== "io1" && type !== "io2") p.push(`iops is only settable for gp3, io1 and io2, got ${a.iops} with type ${type}`);
+    }
+    if (a.kmsKeyId !== undefined && a.encrypted === false) p.push("kmsKeyId is set but encrypted is false: a KMS key only applies to encrypted volumes");
+    return p;
+}
+
+/** The StorageClass body (everything but metadata); parameters are strings as the CSI driver expects. */
+export function ebsStorageClassSpec(a: EbsStorageClassArgs) {
+    const type = a.type ?? "gp3";
+    const iops = a.iops ?? (type === "gp3" ? FAST_SSD_DEFAULTS.iops : undefined);
+    const tp = a.throughput ?? (type === "gp3" ? FAST_SSD_DEFAULTS.throughput : undefined);
+    const encrypted = a.encrypted ?? true;
+    const parameters: Record<string, pulumi.Input<string>> = {
+        type,
+        "csi.storage.k8s.io/fstype": a.fsType ?? FAST_SSD_DEFAULTS.fsType,
+        encrypted: String(encrypted),
+        ...(iops !== undefined ? { iops: String(iops) } : {}),
+        ...(tp !== undefined ? { throughput: String(tp) } : {}),
+        ...(encrypted && a.kmsKeyId !== undefined ? { kmsKeyId: a.kmsKeyId } : {}),
+    };
+    return {
+        provisioner: EBS_CSI_PROVISIONER,
+        parameters,
+        reclaimPolicy: a.reclaimPolicy ?? "Retain",
+        allowVolumeExpansion: a.allowVolumeExpansion ?? true,
+        volumeBindingMode: a.volumeBindingMode ?? "WaitForFirstConsumer",
+    };
+}
+
+/** An EBS CSI StorageClass (encrypted, expandable, zone-aware, Retain by default). */
+export class EbsStorageClass extends pulumi.ComponentResource {
+    public readonly storageClassName: string;
+
+    constructor(name: string, args: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        const problems = ebsStorageClassProblems(name, args);
+        if (problems.length) throw new Error(`invalid EbsStorageClass args for ${name}:\n  - ${problems.join("\n  - ")}`);
+        super("agent-platform:kube:EbsStorageClass", name, {}, opts);
+        const scName = args.name ?? name;
+        this.storageClassName = scName;
+        new k8s.storage.v1.StorageClass(`${name}-sc`, {
+            metadata: {
+                name: scName,
+                labels: { [MANAGED_BY_LABEL]: "pulumi", ...(args.partOf ? { [PART_OF_LABEL]: args.partOf } : {}) },
+                annotations: { [IS_DEFAULT_CLASS_ANNOTATION]: String(args.isDefault ?? false) },
+            },
+            ...ebsStorageClassSpec(args),
+            // StorageClass parameters are immutable: changing them replaces the object (new claims only).
+        }, { parent: this, deleteBeforeReplace: true });
+        this.registerOutputs({ storageClassName: scName });
+    }
+}

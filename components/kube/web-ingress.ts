@@ -1,0 +1,159 @@
+/**
+ * WebIngress: one Ingress with TLS (cert-manager issuer annotation when cert-manager exists),
+ * ssl-redirect, websocket-aware routes, and several path rules to different backends
+ * (seed 002: `/` -> dashboard-frontend:80, `/api` -> dashboard-backend:4005).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { ClusterCapabilities, crdAvailable } from "./capabilities";
+import { Labels, standardLabels } from "./labels";
+import { assertDns1123Label } from "./names";
+import { NetworkPeer } from "./network";
+
+// seed 002: `ingressClassName: nginx`.
+export const DEFAULT_INGRESS_CLASS = "nginx";
+// seed 002: `cert-manager.io/cluster-issuer: "letsencrypt-prod"`.
+export const DEFAULT_CLUSTER_ISSUER = "letsencrypt-prod";
+/** Namespace of the ingress-nginx controller: backends admit it with `ingressControllerPeer`. */
+export const INGRESS_NGINX_NAMESPACE = "ingress-nginx";
+/** The peer backends behind a WebIngress must admit (pass it in their NetworkPolicy ingress rules). */
+export function ingressControllerPeer(namespace = INGRESS_NGINX_NAMESPACE): NetworkPeer {
+    return { namespaceLabels: { "kubernetes.io/metadata.name": namespace } };
+}
+
+const NGINX = "nginx.ingress.kubernetes.io";
+const DNS1123_SUBDOMAIN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export interface IngressRoute {
+    /** URL path, starting with `/`. */
+    path: string;
+    /** @default "Prefix" */
+    pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+    /** Backend Service name. */
+    service: string;
+    /** Backend Service port number or name. */
+    port: number | string;
+    /** The backend speaks websockets (long proxy timeouts; listed in `websocket-services`). @default false */
+    websocket?: boolean;
+}
+
+export interface WebIngressArgs {
+    namespace: string;
+    /** Ingress name (seed 002: `dashboard-ingress`). @default the component name */
+    name?: string;
+    /** Hosts served; all share the routes and the TLS certificate (seed 002: `dashboard.claude-code.company.com`). */
+    hosts: string[];
+    routes: IngressRoute[];
+    /** @default "nginx" */
+    ingressClassName?: string;
+    /**
+     * TLS: certificate Secret and the cert-manager ClusterIssuer that fills it (the annotation is set
+     * only when `capabilities.certManager`). `false` serves plain HTTP (dev only).
+     * @default { secretName: `<name>-tls`, clusterIssuer: "letsencrypt-prod" }
+     */
+    tls?: { secretName?: string; clusterIssuer?: string } | false;
+    /** Redirect HTTP to HTTPS. @default true when TLS is on */
+    sslRedirect?: boolean;
+    /** nginx `rewrite-target` (seed 002 sets `/`, which strips `/api/...` paths: opt-in only). @default none */
+    rewriteTarget?: string;
+    /** Proxy read/send timeout for websocket routes, seconds. @default 3600 */
+    websocketTimeoutSeconds?: number;
+    /** Extra annotations (win over the computed ones). */
+    annotations?: Record<string, string>;
+    capabilities?: ClusterCapabilities;
+    partOf?: string;
+    labels?: Labels;
+}
+
+export function webIngressProblems(name: string, a: WebIngressArgs): string[] {
+    const p: string[] = [];
+    for (const [f, v] of [["namespace", a.namespace], ["name", a.name ?? name]] as const) {
+        try { assertDns1123Label(f, v); } catch (e) { p.push((e as Error).message); }
+    }
+    if (a.hosts.length === 0) p.push("hosts must name at least one host, got []");
+    for (const h of a.hosts) if (!DNS1123_SUBDOMAIN.test(h) || h.length > 253) p.push(`hosts[] must be a lowercase DNS name, got "${h}"`);
+    if (new Set(a.hosts).size !== a.hosts.length) p.push(`hosts must be unique, got ${JSON.stringify(a.hosts)}`);
+    if (a.routes.length === 0) p.push("routes must have at least one path rule, got []");
+    const seen = new Set<string>();
+    for (const r of a.routes) {
+        if (!r.path.startsWith("/")) p.push(`routes[].path must start with '/', got "${r.path}"`);
+        const key = `${r.pathType ?? "Prefix"} ${r.path}`;
+        if (seen.has(key)) p.push(`routes must not repeat a path, "${r.path}" (${r.pathType ?? "Prefix"}) repeats`);
+        seen.add(key);
+        try { assertDns1123Label("routes[].service", r.service); } catch (e) { p.push((e as Error).message); }
+        if (typeof r.port === "number" && (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535)) p.push(`routes[].port must be 1..65535, got ${r.port}`);
+    }
+    if (a.tls === false && a.sslRedirect === true) p.push("sslRedirect is true but tls is false: there is no HTTPS to redirect to");
+    if (a.tls && a.tls.secretName !== undefined) {
+        try { assertDns1123Label("tls.secretName", a.tls.secretName); } catch (e) { p.push((e as Error).message); }
+    }
+    return p;
+}
+
+/** Annotations: ssl-redirect, websocket services + timeouts, cert-manager issuer (when available), rewrite, extras. Sorted. */
+export function webIngressAnnotations(a: WebIngressArgs, certManager: boolean): Record<string, string> {
+    const tls = a.tls === false ? undefined : (a.tls ?? {});
+    const ws = [...new Set(a.routes.filter((r) => r.websocket).map((r) => r.service))].sort();
+    const timeout = String(a.websocketTimeoutSeconds ?? 3600);
+    const out: Record<string, string> = {
+        [`${NGINX}/ssl-redirect`]: String(a.sslRedirect ?? tls !== undefined),
+        ...(tls ? { [`${NGINX}/force-ssl-redirect`]: String(a.sslRedirect ?? true) } : {}),
+        ...(ws.length ? {
+            [`${NGINX}/websocket-services`]: ws.join(","),
+            [`${NGINX}/proxy-read-timeout`]: timeout,
+            [`${NGINX}/proxy-send-timeout`]: timeout,
+        } : {}),
+        ...(tls && certManager ? { "cert-manager.io/cluster-issuer": tls.clusterIssuer ?? DEFAULT_CLUSTER_ISSUER } : {}),
+        ...(a.rewriteTarget ? { [`${NGINX}/rewrite-target`]: a.rewriteTarget } : {}),
+        ...(a.annotations ?? {}),
+    };
+    return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+}
+
+/** The Ingress spec: class, TLS for every host, the same path rules per host (longest paths first). */
+export function webIngressSpec(ingressName: string, a: WebIngressArgs): k8s.types.input.networking.v1.IngressSpec {
+    const tls = a.tls === false ? undefined : (a.tls ?? {});
+    const paths = [...a.routes]
+        .sort((x, y) => y.path.length - x.path.length || x.path.localeCompare(y.path))
+        .map((r) => ({
+            path: r.path,
+            pathType: r.pathType ?? "Prefix",
+            backend: { service: { name: r.service, port: typeof r.port === "number" ? { number: r.port } : { name: r.port } } },
+        }));
+    return {
+        ingressClassName: a.ingressClassName ?? DEFAULT_INGRESS_CLASS,
+        ...(tls ? { tls: [{ hosts: [...a.hosts], secretName: tls.secretName ?? `${ingressName}-tls` }] } : {}),
+        rules: a.hosts.map((host) => ({ host, http: { paths } })),
+    };
+}
+
+export class WebIngress extends pulumi.ComponentResource {
+    public readonly ingressName: string;
+    /** `https://<first host>` (or http when TLS is off). */
+    public readonly url: string;
+    public readonly tlsSecretName?: string;
+
+    constructor(name: string, args: WebIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = webIngressProblems(name, args);
+        if (problems.length) throw new Error(`invalid WebIngress args for ${name}:\n  - ${problems.join("\n  - ")}`);
+        super("agent-platform:kube:WebIngress", name, {}, opts);
+        const a = args;
+        const ingressName = a.name ?? name;
+        this.ingressName = ingressName;
+        const tls = a.tls === false ? undefined : (a.tls ?? {});
+        this.tlsSecretName = tls ? (tls.secretName ?? `${ingressName}-tls`) : undefined;
+        this.url = `${tls ? "https" : "http"}://${a.hosts[0]}`;
+        // Without cert-manager the TLS Secret must be provided some other way; say so rather than fail.
+        const certManager = tls ? crdAvailable(a.capabilities, "certManager", `cert-manager issuer annotation on Ingress ${a.namespace}/${ingressName} (provide Secret ${this.tlsSecretName} yourself)`, this) : false;
+        new k8s.networking.v1.Ingress(`${name}-ingress`, {
+            metadata: {
+                name: ingressName,
+                namespace: a.namespace,
+                labels: standardLabels(ingressName, { partOf: a.partOf, component: "ingress", extra: a.labels }),
+                annotations: webIngressAnnotations(a, certManager),
+            },
+            spec: webIngressSpec(ingressName, a),
+        }, { parent: this });
+        this.registerOutputs({ ingressName, url: this.url, tlsSecretName: this.tlsSecretName });
+    }
+}
