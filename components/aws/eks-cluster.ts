@@ -56,6 +56,20 @@ export function launchTemplateSpec(group: ResolvedNodeGroup, clusterName: string
     };
 }
 
+/** AWS resource types without a region (IAM is global). */
+const GLOBAL_AWS_TYPE_PREFIXES = ["aws:iam/"];
+
+/**
+ * Pins every regional `aws:` child resource to `region` (the per-resource `region` input of
+ * @pulumi/aws v7), so `cluster.region` is authoritative whatever `aws:region` says.
+ */
+export function regionTransformation(region: string): pulumi.ResourceTransformation {
+    return (t) => {
+        if (!t.type.startsWith("aws:") || GLOBAL_AWS_TYPE_PREFIXES.some((p) => t.type.startsWith(p))) return undefined;
+        return { props: { ...t.props, region }, opts: t.opts };
+    };
+}
+
 /** Stable short suffix for names derived from ARNs. */
 function shortHash(value: string): string {
     return createHash("sha256").update(value).digest("hex").slice(0, 8);
@@ -68,7 +82,7 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly endpoint: pulumi.Output<string>;
-    /** The region the kubeconfig and autoscaler use (checked equal to the provider region). */
+    /** The cluster's region (`args.region`, else the AWS provider's region). */
     public readonly region: pulumi.Output<string>;
     public readonly vpcId: pulumi.Output<string>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
@@ -96,7 +110,10 @@ export class EksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before any resource (including this component) is registered.
         const s = resolveEksClusterArgs(name, args);
-        super("agent-platform:aws:EksCluster", name, {}, opts);
+        super("agent-platform:aws:EksCluster", name, {}, {
+            ...opts,
+            transformations: [...(opts?.transformations ?? []), ...(s.region ? [regionTransformation(s.region)] : [])],
+        });
         this.settings = s;
         this.baseName = name;
         const parent = { parent: this };
@@ -104,18 +121,15 @@ export class EksCluster extends pulumi.ComponentResource {
         const partition = aws.getPartitionOutput({}, parent).partition;
         this.partition = partition;
         const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
-        this.region = aws.getRegionOutput({}, parent).region.apply((providerRegion) => {
-            if (s.region && s.region !== providerRegion) {
-                throw new Error(`EksCluster ${name}: region ${s.region} does not match the AWS provider region ${providerRegion} (aws:region); set them equal`);
-            }
-            return providerRegion;
-        });
+        // With `region` set, every regional AWS child is pinned to it (see regionTransformation);
+        // otherwise everything follows the AWS provider's region.
+        this.region = s.region ? pulumi.output(s.region) : aws.getRegionOutput({}, parent).region;
 
         // --- network
         let privateSubnetIds: pulumi.Input<string>[];
         let publicSubnetIds: pulumi.Input<string>[];
         if (s.vpc.kind === "create") {
-            const net = createNetwork(name, { clusterName: s.clusterName, ...s.vpc, tags }, this);
+            const net = createNetwork(name, { clusterName: s.clusterName, ...s.vpc, region: s.region, tags }, this);
             this.vpcId = net.vpcId;
             privateSubnetIds = net.privateSubnetIds;
             publicSubnetIds = net.publicSubnetIds;

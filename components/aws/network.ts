@@ -16,6 +16,8 @@ export interface NetworkPlan {
     availabilityZones?: string[];
     natGateways: NatGatewayStrategy;
     subnets: SubnetPlan;
+    /** Region to look AZs up in. @default the AWS provider's region */
+    region?: string;
     tags: Record<string, string>;
 }
 
@@ -49,7 +51,7 @@ export function createNetwork(name: string, plan: NetworkPlan, parent: pulumi.Re
         azName = (i) => names[i];
     } else {
         const azs = aws.getAvailabilityZonesOutput(
-            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }], ...(plan.region ? { region: plan.region } : {}) },
             { parent },
         );
         azName = (i) =>

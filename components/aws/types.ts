@@ -127,7 +127,7 @@ export interface EksClusterArgs {
     clusterName?: string;
     /** Environment profile for defaults and HA/exposure rules. @default "prod" */
     environment?: EksEnvironment;
-    /** AWS region; must equal the AWS provider's region. @default the provider's region */
+    /** AWS region every regional resource is pinned to (per-resource `region`, @pulumi/aws v7). @default the AWS provider's region */
     region?: string;
     /** Kubernetes minor version, e.g. "1.33". @default "1.33" */
     kubernetesVersion?: string;

@@ -27,8 +27,8 @@ function oidcId(name: string): string {
     return h.toString(16).toUpperCase().padStart(8, "0").repeat(4);
 }
 
-registerMockInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", () => {
-    const region = mockRegion();
+registerMockInvoke("aws:index/getAvailabilityZones:getAvailabilityZones", (inputs) => {
+    const region = inputs.region ?? mockRegion();
     const letters = ["a", "b", "c", "d", "e", "f"];
     return {
         id: region,
@@ -56,7 +56,7 @@ registerMockInvoke("aws:index/getRegion:getRegion", () => {
 });
 
 registerMockState("aws:eks/cluster:Cluster", (name, inputs) => {
-    const region = mockRegion();
+    const region = inputs.region ?? mockRegion();
     const clusterName = inputs.name ?? name;
     return {
         name: clusterName,
@@ -76,7 +76,7 @@ registerMockState("aws:iam/role:Role", (name, inputs) => ({
     name: inputs.name ?? name,
     arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? name}`,
 }));
-registerMockState("aws:kms/key:Key", (name) => ({ arn: arn("kms", `key/${name}`), keyId: `${name}-key-id` }));
+registerMockState("aws:kms/key:Key", (name, inputs) => ({ arn: arn("kms", `key/${name}`, inputs.region), keyId: `${name}-key-id` }));
 registerMockState("aws:ec2/launchTemplate:LaunchTemplate", (name) => ({ latestVersion: 1, defaultVersion: 1, arn: arn("ec2", `launch-template/${name}`) }));
 registerMockState("aws:eks/nodeGroup:NodeGroup", (name, inputs) => {
     const nodeGroupName = inputs.nodeGroupName ?? `${inputs.nodeGroupNamePrefix ?? name}mock`;
