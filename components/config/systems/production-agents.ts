@@ -1,18 +1,94 @@
 import { z } from "zod";
-import { hpa, pinnedImage, storage } from "../common";
+import { dnsLabel, hpa, pinnedImage, quantity, resources, storage } from "../common";
+
+// seed 003 `hpa.yaml`: 3..10 replicas on cpu 70%, plus memory (the seed names no number: 80%).
+const HPA = { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 };
+// seed 003 `deployment.yaml`: requests 500m/1Gi, limits 2000m/2Gi.
+const RESOURCES = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "2Gi" } };
+// seed 003 "Cost Optimization": ResourceQuota `agent-quota` with requests.cpu 20, requests.memory 40Gi, 10 PVCs.
+const QUOTA = { requestsCpu: "20", requestsMemory: "40Gi", persistentVolumeClaims: 10 };
+// seed 003 `pvc.yaml`: agent-data-pvc 10Gi, shared by every agent replica (hence ReadWriteMany).
+const DATA = { size: "10Gi", accessMode: "ReadWriteMany" as const, mountPath: "/app/data" };
+// Velero: daily at 03:00, kept 30 days (the platform's default retention, seed 002).
+const BACKUP = { enabled: true, schedule: "0 3 * * *", ttl: "720h0m0s", fsBackup: false };
+const PROBES = { livenessPath: "/health", readinessPath: "/health", startupPath: "/health" };
+
+const port = z.number().int().min(1).max(65535);
+const cron = z.string().refine((s) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s.trim()) || s.trim().split(/\s+/).length === 5,
+    { message: "must be a five-field cron expression or a macro such as @daily" });
+const httpPath = z.string().regex(/^\/[^\s]*$/, { message: "must be an absolute HTTP path such as /health" });
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: "must be a Prometheus metric name" });
+const nodeSelector = z.record(z.string().min(1), z.string());
 
 /** seed 003: the production agent deployment with Redis, HPA, NetworkPolicies and hardened pods. */
 export const productionAgentsSchema = z.object({
     enabled: z.boolean().default(true),
+    /** The agent image (seed: `your-registry/production-agent:v2.0.0`), pinned. */
     image: pinnedImage,
-    hpa: hpa.default({ minReplicas: 3, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 }),
+    hpa: hpa.default(HPA),
+    /**
+     * Custom Pods metrics for the HPA (seed: "custom metrics ... via Prometheus Adapter"). Off by
+     * default: an HPA whose metric cannot be fetched never scales down.
+     */
+    podsMetrics: z.array(z.object({ name: metricName, averageValue: quantity }).strict()).default([]),
+    resources: resources.default(RESOURCES),
     logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
     maxRetries: z.number().int().min(0).default(3),
     circuitBreakerThreshold: z.number().int().min(1).default(5),
     tokenBudgetPerRequest: z.number().int().min(1).default(10000),
-    dataStorage: storage.default({ size: "10Gi" }),
-    redisStorage: storage.default({ size: "10Gi" }),
-}).strict();
+    probes: z.object({
+        livenessPath: httpPath.default(PROBES.livenessPath),
+        readinessPath: httpPath.default(PROBES.readinessPath),
+        startupPath: httpPath.default(PROBES.startupPath),
+    }).strict().default(PROBES),
+    /** Port the agent serves Prometheus metrics on; 8000 means the HTTP port itself. */
+    metricsPort: port.default(9090),
+    metricsPath: httpPath.default("/metrics"),
+    /** Namespace of the Prometheus that scrapes the agent and the Redis exporter. */
+    monitoringNamespace: dnsLabel.default("monitoring"),
+    /** Other namespaces whose pods may call `agent-service` (the own namespace always may). */
+    clientNamespaces: z.array(dnsLabel).default([]),
+    /** `required` keeps two agents off one node; `preferred` only tries (single-node dev clusters). */
+    antiAffinity: z.enum(["required", "preferred"]).default("required"),
+    /** Node labels for the agent pods (prod: the EKS `node-group=compute` group). */
+    nodeSelector: nodeSelector.optional(),
+    dataStorage: storage.extend({
+        /** ReadWriteMany lets every replica mount the shared claim on any node (EFS in prod). */
+        accessMode: z.enum(["ReadWriteOnce", "ReadWriteMany"]).default(DATA.accessMode),
+        mountPath: z.string().regex(/^\/[^\s]*$/, { message: "must be an absolute path" }).default(DATA.mountPath),
+    }).strict().default(DATA),
+    redis: z.object({
+        /** @default the Redis component's pinned image */
+        image: pinnedImage.optional(),
+        storage: storage.default({ size: "10Gi" }),
+        resources: resources.optional(),
+        /** Node labels for the Redis pod (prod: the `node-group=memory` group). */
+        nodeSelector: nodeSelector.optional(),
+    }).strict().default({ storage: { size: "10Gi" } }),
+    quota: z.object({
+        requestsCpu: quantity,
+        requestsMemory: quantity,
+        persistentVolumeClaims: z.number().int().min(1),
+    }).strict().default(QUOTA),
+    backup: z.object({
+        enabled: z.boolean().default(BACKUP.enabled),
+        schedule: cron.default(BACKUP.schedule),
+        ttl: z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" }).default(BACKUP.ttl),
+        /** Copy volume contents with Velero's file-system backup (needed for EFS, which has no snapshots). */
+        fsBackup: z.boolean().default(BACKUP.fsBackup),
+    }).strict().default(BACKUP),
+}).strict().superRefine((c, ctx) => {
+    if (c.hpa.cpuUtilization === undefined && c.hpa.memoryUtilization === undefined && c.podsMetrics.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["hpa"], message: "needs at least one metric (cpuUtilization, memoryUtilization or podsMetrics)" });
+    }
+    if (c.dataStorage.accessMode === "ReadWriteOnce" && c.antiAffinity === "required" && c.hpa.maxReplicas > 1) {
+        ctx.addIssue({
+            code: "custom", path: ["dataStorage", "accessMode"],
+            message: `ReadWriteOnce attaches agent-data-pvc to one node, but required anti-affinity puts each of up to ${c.hpa.maxReplicas} agents on its own node: use ReadWriteMany (e.g. EFS) or antiAffinity: preferred`,
+        });
+    }
+});
 
 export type ProductionAgentsConfig = z.infer<typeof productionAgentsSchema>;
+/** Secure config keys this system reads with `requireSecret` when enabled (shared with claudeCode). */
 export const productionAgentsSecrets = ["anthropicApiKey"] as const;
