@@ -1,9 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig, SYSTEMS, SystemKey } from "../../components/config";
 import { SystemContext, SystemModule, SystemOutputs } from "./types";
+import { deployTerminalMid } from "./terminal-mid";
+import { deployInquisitor } from "./inquisitor";
+import { deployClaudeCode } from "./claude-code";
+import { deployProductionAgents } from "./production-agents";
 
 /** The modules, keyed like their config sections. A system without a module here cannot be enabled. */
-export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> }> = {};
+export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> }> = {
+    terminalMid: deployTerminalMid,
+    inquisitor: deployInquisitor,
+    claudeCode: deployClaudeCode,
+    productionAgents: deployProductionAgents,
+};
 
 /** Groups one system's components in previews and carries the Kubernetes provider to them. */
 class System extends pulumi.ComponentResource {

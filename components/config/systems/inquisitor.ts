@@ -1,20 +1,45 @@
 import { z } from "zod";
-import { hpa, pinnedImage, raftReplicas, resources, storage } from "../common";
+import { dnsLabel, hpa, pinnedImage, raftReplicas, resources, storage } from "../common";
+
+const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+const cron = z.string().refine((s) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s.trim()) || s.trim().split(/\s+/).length === 5,
+    { message: "must be a five-field cron expression or a macro such as @daily" });
+
+// seed 001: "HPA for the API layer (non-Raft components)": 2..10 on cpu 70%.
+const API_HPA = { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 };
 
 /** seed 001: the Raft-based inquisitor harness and its stateless API tier. */
 export const inquisitorSchema = z.object({
     enabled: z.boolean().default(true),
     image: pinnedImage,
-    /** Raft cluster size: 3 by default, 5 allowed. */
+    /** Raft cluster size: 3 by default, 5 allowed (2f+1). */
     replicas: raftReplicas.default(3),
     logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
+    // seed 001: "Configure structured logging with JSON output".
+    logFormat: z.enum(["json", "text"]).default("json"),
     /** Expose the client Service as a LoadBalancer (only where the cluster can provide one). */
     publicExposure: z.boolean().default(false),
     manifestsStorage: storage.default({ size: "5Gi" }),
     artifactsStorage: storage.default({ size: "10Gi" }),
-    api: z.object({ hpa: hpa.default({ minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 }) }).strict().default({ hpa: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 } }),
     resources: resources.optional(),
+    api: z.object({
+        /** @default the Raft members' image */
+        image: pinnedImage.optional(),
+        hpa: hpa.default(API_HPA),
+        resources: resources.optional(),
+    }).strict().default({ hpa: API_HPA }),
+    backup: z.object({
+        enabled: z.boolean().default(true),
+        // seed 001: `velero schedule create inquisitor-daily --schedule="@daily"`.
+        schedule: cron.default("@daily"),
+        ttl: z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" }).default("720h0m0s"),
+    }).strict().default({ enabled: true, schedule: "@daily", ttl: "720h0m0s" }),
+    /** Namespace of the Prometheus that scrapes `inquisitor-metrics`. */
+    monitoringNamespace: dnsLabel.default("monitoring"),
+    /** Where the API server's endpoints are (the members watch their ConfigMap and Secret). */
+    kubeApiCidrs: z.array(cidr).min(1).default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
 }).strict();
 
 export type InquisitorConfig = z.infer<typeof inquisitorSchema>;
+/** Secure config keys this system reads with `requireSecret` when enabled. */
 export const inquisitorSecrets = [] as const;

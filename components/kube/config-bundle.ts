@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Labels, standardLabels } from "./labels";
+import { assertDns1123Label } from "./names";
+
+type Input<T> = pulumi.Input<T>;
+
+export interface ConfigBundleArgs {
+    /** Namespace (must exist; pass the PlatformNamespace as `dependsOn`). */
+    namespace: string;
+    /** Plain settings, one ConfigMap (seed 001: `inquisitor-config`). */
+    configMap?: { name: string; data: Record<string, string> };
+    /** Sensitive settings, one Opaque Secret (seed 000: `claude-terminal-secrets`). Values stay secret Outputs. */
+    secret?: { name: string; data: Record<string, Input<string>> };
+    /** `app.kubernetes.io/part-of`: the system. */
+    partOf?: string;
+    labels?: Labels;
+}
+
+// Keys a ConfigMap would leak: the Secret is the only home for values named like credentials.
+const SENSITIVE_KEY = /(PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?KEY|CREDENTIAL)/i;
+
+/** Every rule a ConfigBundle's args must satisfy; returns the messages (empty when valid). */
+export function configBundleProblems(name: string, a: ConfigBundleArgs): string[] {
+    const p: string[] = [];
+    const dns = (field: string, v: string) => { try { assertDns1123Label(field, v); } catch (e) { p.push(`${name}: ${(e as Error).message}`); } };
+    dns("namespace", a.namespace);
+    if (!a.configMap && !a.secret) p.push(`${name}: set configMap, secret or both`);
+    if (a.configMap) {
+        dns("configMap.name", a.configMap.name);
+        for (const k of Object.keys(a.configMap.data)) {
+            if (SENSITIVE_KEY.test(k)) p.push(`${name}: configMap key "${k}" looks sensitive; put it in secret.data`);
+        }
+    }
+    if (a.secret) dns("secret.name", a.secret.name);
+    if (a.configMap && a.secret && a.configMap.name === a.secret.name) {
+        // Legal in Kubernetes, but `kubectl get` output and envFrom references become ambiguous to readers.
+        p.push(`${name}: configMap.name and secret.name must differ, both are "${a.secret.name}"`);
+    }
+    for (const [field, data] of [["configMap", a.configMap?.data], ["secret", a.secret?.data]] as const) {
+        for (const k of Object.keys(data ?? {})) {
+            if (!/^[-._a-zA-Z0-9]+$/.test(k)) p.push(`${name}: ${field} key "${k}" must consist of alphanumerics, '-', '_' or '.'`);
+        }
+    }
+    return p;
+}
+
+/**
+ * A ConfigMap + Secret pair that several workloads of a system share (loaded with `envFrom` or
+ * single `secretEnv` keys), owned by none of them: e.g. seed 001's `inquisitor-config` read by the
+ * Raft members and the API tier, seed 000's `claude-terminal-secrets` read by three workloads.
+ * Data keys are sorted so a second `pulumi up` shows no diff.
+ */
+export class ConfigBundle extends pulumi.ComponentResource {
+    public readonly configMapName?: string;
+    public readonly secretName?: string;
+    /** The objects, for `dependsOn` of the workloads that read them. */
+    public readonly resources: pulumi.Resource[];
+
+    constructor(name: string, args: ConfigBundleArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = configBundleProblems(name, args);
+        if (problems.length) throw new Error(`invalid ConfigBundle args:\n  - ${problems.join("\n  - ")}`);
+        super("agent-platform:kube:ConfigBundle", name, {}, opts);
+        const a = args;
+        const sorted = <T>(d: Record<string, T>) => Object.fromEntries(Object.entries(d).sort(([x], [y]) => x.localeCompare(y)));
+        this.resources = [];
+        if (a.configMap) {
+            this.configMapName = a.configMap.name;
+            this.resources.push(new k8s.core.v1.ConfigMap(`${name}-config`, {
+                metadata: { name: a.configMap.name, namespace: a.namespace, labels: standardLabels(a.configMap.name, { partOf: a.partOf, component: "config", extra: a.labels }) },
+                data: sorted(a.configMap.data),
+            }, { parent: this }));
+        }
+        if (a.secret) {
+            this.secretName = a.secret.name;
+            this.resources.push(new k8s.core.v1.Secret(`${name}-secret`, {
+                metadata: { name: a.secret.name, namespace: a.namespace, labels: standardLabels(a.secret.name, { partOf: a.partOf, component: "config", extra: a.labels }) },
+                type: "Opaque",
+                stringData: pulumi.secret(sorted(a.secret.data)) as pulumi.Input<Record<string, pulumi.Input<string>>>,
+            }, { parent: this }));
+        }
+        this.registerOutputs({ configMapName: this.configMapName, secretName: this.secretName });
+    }
+}

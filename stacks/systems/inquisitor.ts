@@ -1,0 +1,198 @@
+/**
+ * seed 001: the inquisitor (Apparatus System Harness) Raft cluster, its metrics endpoint, the
+ * stateless API tier, shared config, and daily Velero backups of the namespace.
+ */
+import * as random from "@pulumi/random";
+import { PlatformConfig } from "../../components/config";
+import { InquisitorConfig } from "../../components/config/systems/inquisitor";
+import { AgentService } from "../../components/kube/agent-service";
+import { Backups } from "../../components/kube/backups";
+import { ConfigBundle } from "../../components/kube/config-bundle";
+import { TrafficRule } from "../../components/kube/network";
+import { PlatformNamespace } from "../../components/kube/platform-namespace";
+import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
+import { quotaFor } from "../../components/kube/quota";
+import { RaftCluster } from "../../components/kube/raft-cluster";
+import { ServiceEndpoint } from "../../components/kube/service-endpoint";
+import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
+import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+
+// seed 001 names: other services and operators address these by DNS.
+export const NAMESPACE = "inquisitor-system";
+export const PART_OF = "inquisitor";
+export const RAFT_NAME = "inquisitor";
+export const HEADLESS_NAME = "inquisitor-headless";
+export const METRICS_NAME = "inquisitor-metrics";
+export const API_NAME = "inquisitor-api";
+export const CONFIG_NAME = "inquisitor-config";
+export const SECRET_NAME = "inquisitor-secrets";
+export const BACKUP_SCHEDULE_NAME = "inquisitor-daily";
+// seed 001: containerPort 8000 (http) and 4321 (raft); client Service 80 -> 8000.
+export const HTTP_PORT = 8000;
+export const RAFT_PORT = 4321;
+export const CLIENT_PORT = 80;
+// seed 001: manifests and artifacts mounted at /app/manifests and /app/artifacts.
+export const MANIFEST_DIR = "/app/manifests";
+export const ARTIFACT_DIR = "/app/artifacts";
+/** Marks pods that call the Kubernetes API (the policy pack's sec-no-automount-sa-token reads it). */
+export const USES_KUBE_API = { "agent-platform.io/uses-kube-api": "true" };
+
+// seed 001 StatefulSet: requests 500m/1Gi, limits 1000m/2Gi.
+export const RAFT_RESOURCES: ResourceSpec = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1000m", memory: "2Gi" } };
+// The API tier is stateless request handling; the seed gives it no numbers. CPU requests are what its HPA's 70% refers to.
+export const API_RESOURCES: ResourceSpec = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } };
+// seed 001: liveness /health (initialDelay 30, period 10), readiness /ready (initialDelay 10, period 5).
+export const INQUISITOR_PROBES: ProbeSet = {
+    liveness: { path: "/health", port: "http", initialDelaySeconds: 30, periodSeconds: 10 },
+    readiness: { path: "/ready", port: "http", initialDelaySeconds: 10, periodSeconds: 5 },
+    startup: { path: "/health", port: "http", periodSeconds: 10, failureThreshold: 30 },
+};
+// seed 001 Role `inquisitor-role`: configmaps and secrets get/list/watch; secrets narrowed to the system's own.
+export const INQUISITOR_RULES = [
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+    { apiGroups: [""], resources: ["secrets"], resourceNames: [SECRET_NAME], verbs: ["get", "list", "watch"] },
+];
+
+/** Whether the cluster can hand out LoadBalancer addresses (EKS can; an existing cluster says so in config). */
+export function loadBalancersAvailable(config: PlatformConfig): boolean {
+    return config.cluster.provider !== "existing" || config.cluster.loadBalancers;
+}
+
+export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): SystemOutputs {
+    const env = environmentDefaults(ctx.environment);
+    const raftResources = config.resources ?? RAFT_RESOURCES;
+    const apiResources = config.api.resources ?? API_RESOURCES;
+    const publicLb = config.publicExposure && loadBalancersAvailable(ctx.config);
+    const storageOf = (s: { size: string; storageClassName?: string }) => ({ size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) });
+
+    const namespace = new PlatformNamespace("inquisitor", {
+        name: NAMESPACE,
+        partOf: PART_OF,
+        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        quota: {
+            name: "inquisitor-quota",
+            hard: quotaFor([
+                // Raft members roll one at a time (no surge); the API tier surges one pod above its HPA max.
+                { pods: config.replicas, resources: raftResources, claims: Array.from({ length: config.replicas }, () => [config.manifestsStorage.size, config.artifactsStorage.size]).flat() },
+                { pods: config.api.hpa.maxReplicas + 1, resources: apiResources },
+            ]),
+        },
+        limits: {
+            name: "inquisitor-limits",
+            defaultRequest: { cpu: "100m", memory: "128Mi" },
+            defaultLimit: { cpu: "500m", memory: "512Mi" },
+            max: { cpu: "4", memory: "8Gi" },
+        },
+    }, { parent: ctx.parent });
+    const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
+
+    // The key clients present to the inquisitor API; generated, stable across updates, never in config files.
+    const apiKey = new random.RandomPassword("inquisitor-api-key", { length: 48, special: false }, { parent: ctx.parent });
+    const settings = new ConfigBundle("inquisitor-settings", {
+        namespace: NAMESPACE,
+        partOf: PART_OF,
+        configMap: {
+            name: CONFIG_NAME,
+            data: { LOG_LEVEL: config.logLevel, LOG_FORMAT: config.logFormat, MANIFEST_DIR, ARTIFACT_DIR },
+        },
+        secret: { name: SECRET_NAME, data: { "api-key": apiKey.result } },
+    }, inNamespace);
+    const shared = {
+        envFrom: { configMaps: [CONFIG_NAME] },
+        secretEnv: { API_KEY: { secret: SECRET_NAME, key: "api-key" } },
+    };
+    const kubeApi: TrafficRule = { peers: config.kubeApiCidrs.map((cidr) => ({ cidr })), ports: [443, 6443] };
+    const scrapers: TrafficRule = { peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": config.monitoringNamespace } }], ports: [HTTP_PORT] };
+
+    const raft = new RaftCluster("inquisitor", {
+        namespace: NAMESPACE,
+        name: RAFT_NAME,
+        partOf: PART_OF,
+        image: config.image,
+        replicas: config.replicas,
+        httpPort: HTTP_PORT,
+        raftPort: RAFT_PORT,
+        headlessServiceName: HEADLESS_NAME,
+        clientService: { name: RAFT_NAME, type: publicLb ? "LoadBalancer" : "ClusterIP", port: CLIENT_PORT },
+        volumes: [
+            { name: "manifests", mountPath: MANIFEST_DIR, ...storageOf(config.manifestsStorage) },
+            { name: "artifacts", mountPath: ARTIFACT_DIR, ...storageOf(config.artifactsStorage) },
+        ],
+        // seed 001 names the node id RAFT_NODE_ID; RaftCluster sets POD_NAME first, so $(POD_NAME) expands to the pod name.
+        env: { RAFT_NODE_ID: "$(POD_NAME)" },
+        ...shared,
+        resources: raftResources,
+        probes: INQUISITOR_PROBES,
+        placement: { spreadAcrossZones: env.spreadAcrossZones },
+        serviceAccount: { name: RAFT_NAME, rules: INQUISITOR_RULES },
+        podAnnotations: USES_KUBE_API,
+        ingress: [
+            // seed 001 NetworkPolicy: 8000 and 4321 from the namespace.
+            { peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT, RAFT_PORT] },
+            scrapers,
+            ...(publicLb ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [HTTP_PORT] }] : []),
+        ],
+        // Followers forward writes to the leader's HTTP port; members watch their ConfigMap/Secret through the API server.
+        egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }, kubeApi],
+        retainVolumes: env.retainVolumes,
+    }, { parent: ctx.parent, dependsOn: [namespace, settings] });
+
+    const metrics = new ServiceEndpoint("inquisitor-metrics", {
+        namespace: NAMESPACE,
+        name: METRICS_NAME,
+        workload: RAFT_NAME,
+        partOf: PART_OF,
+        component: "metrics",
+        ports: [{ name: "metrics", port: HTTP_PORT, targetPort: "http" }],
+        annotations: prometheusScrapeAnnotations(HTTP_PORT),
+    }, { parent: ctx.parent, dependsOn: [namespace, raft] });
+
+    const api = new AgentService("inquisitor-api", {
+        namespace: NAMESPACE,
+        name: API_NAME,
+        partOf: PART_OF,
+        component: "api",
+        image: config.api.image ?? config.image,
+        ports: [{ name: "http", containerPort: HTTP_PORT }],
+        service: { ports: [{ name: "http", port: CLIENT_PORT, targetPort: "http" }] },
+        hpa: config.api.hpa,
+        ...shared,
+        env: { INQUISITOR_CLUSTER_URL: raft.url },
+        // Stateless: the directories MANIFEST_DIR/ARTIFACT_DIR name are scratch space here; the Raft members own the data.
+        volumes: [
+            { name: "manifests", mountPath: MANIFEST_DIR, emptyDir: { sizeLimit: "1Gi" } },
+            { name: "artifacts", mountPath: ARTIFACT_DIR, emptyDir: { sizeLimit: "2Gi" } },
+        ],
+        resources: apiResources,
+        probes: INQUISITOR_PROBES,
+        placement: { spreadAcrossZones: env.spreadAcrossZones },
+        podAnnotations: prometheusScrapeAnnotations(HTTP_PORT),
+        network: {
+            ingress: [{ peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT] }, scrapers],
+            egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }],
+        },
+        capabilities: ctx.capabilities,
+        retainVolumes: env.retainVolumes,
+    }, { parent: ctx.parent, dependsOn: [namespace, settings] });
+
+    if (config.backup.enabled) {
+        new Backups("inquisitor-backups", {
+            scheduleName: BACKUP_SCHEDULE_NAME,
+            schedule: config.backup.schedule,
+            ttl: config.backup.ttl,
+            includedNamespaces: [NAMESPACE],
+            capabilities: ctx.capabilities,
+            partOf: PART_OF,
+        }, { parent: ctx.parent, dependsOn: [namespace] });
+    }
+
+    return {
+        namespace: NAMESPACE,
+        services: {
+            [RAFT_NAME]: raft.url,
+            [HEADLESS_NAME]: `http://${HEADLESS_NAME}.${NAMESPACE}.svc.cluster.local:${HTTP_PORT}`,
+            [METRICS_NAME]: metrics.url,
+            [API_NAME]: api.url!,
+        },
+    };
+}

@@ -1,0 +1,236 @@
+/**
+ * seed 000: the Claude Terminal MID service. The terminal HTTP service (3000) runs Claude
+ * sessions on a PVC, the ECC poller (a singleton) feeds it ServiceNow ECC queue items, and one
+ * ServiceNow MID server per configured name (each a singleton) connects the instance to it.
+ */
+import * as random from "@pulumi/random";
+import { TerminalMidConfig } from "../../components/config/systems/terminal-mid";
+import { AgentService } from "../../components/kube/agent-service";
+import { ConfigBundle } from "../../components/kube/config-bundle";
+import { INTERNET_HTTPS, TrafficRule } from "../../components/kube/network";
+import { PlatformNamespace } from "../../components/kube/platform-namespace";
+import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
+import { quotaFor } from "../../components/kube/quota";
+import { SingletonWorker } from "../../components/kube/singleton-worker";
+import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+
+// seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
+export const NAMESPACE = "claude-mid-service";
+export const PART_OF = "terminal-mid";
+export const TERMINAL_NAME = "claude-terminal-service";
+export const POLLER_NAME = "claude-ecc-poller";
+export const MID_NAME = "servicenow-mid-server";
+export const CONFIG_NAME = "claude-terminal-config";
+export const SECRET_NAME = "claude-terminal-secrets";
+export const SERVICE_ACCOUNT_NAME = "claude-terminal-sa";
+export const SESSIONS_CLAIM = "claude-sessions-pvc";
+export const MID_DATA_CLAIM = "mid-server-data-pvc";
+// seed 000: "HTTP Service (port 3000)", health at /health.
+export const TERMINAL_PORT = 3000;
+export const SESSIONS_MOUNT = "/app/sessions";
+/** Marks pods that call the Kubernetes API (the policy pack's sec-no-automount-sa-token reads it). */
+export const USES_KUBE_API = { "agent-platform.io/uses-kube-api": "true" };
+
+// seed 000: claude-terminal-service requests 250m/256Mi, limits 1000m/1Gi.
+export const TERMINAL_RESOURCES: ResourceSpec = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } };
+// The poller is a small Go loop; the seed gives it no numbers.
+export const POLLER_RESOURCES: ResourceSpec = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "256Mi" } };
+// The MID server is a JVM (wrapper + agent); ServiceNow sizes a MID host at 2+ cores and several GB.
+export const MID_RESOURCES: ResourceSpec = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+
+// ServiceNow's mid-server container recipe: user `mid` uid/gid 1001, files under /opt/snc_mid_server
+// (owned 1001:0) that its init script rewrites at start (config.xml, wrapper-override.conf).
+export const MID_HOME = "/opt/snc_mid_server";
+export const MID_UID = 1001;
+export const MID_SECURITY: SecurityOptions = { runAsUser: MID_UID, runAsGroup: MID_UID, fsGroup: MID_UID, readOnlyRootFilesystem: false };
+/** The MID's work directory (queues, state) survives restarts on the data claim. */
+export const MID_DATA_MOUNT = `${MID_HOME}/agent/work`;
+// The recipe's Docker HEALTHCHECK (`check_health.sh`: wrapper running and a heartbeat in the last 30 minutes;
+// every 5 min, 3 retries, 15 s timeout, 3 min start period) expressed as Kubernetes probes.
+const MID_HEALTH = ["bash", `${MID_HOME}/check_health.sh`];
+export const MID_PROBES: ProbeSet = {
+    startup: { command: MID_HEALTH, periodSeconds: 30, timeoutSeconds: 15, failureThreshold: 60 },
+    liveness: { command: MID_HEALTH, periodSeconds: 300, timeoutSeconds: 15, failureThreshold: 3 },
+    readiness: { command: MID_HEALTH, periodSeconds: 60, timeoutSeconds: 15, failureThreshold: 2 },
+};
+// seed 000 probes /health on 3000; liveness lenient, readiness quick.
+export const TERMINAL_PROBES: ProbeSet = {
+    liveness: { path: "/health", port: "http", initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
+    readiness: { path: "/health", port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
+    startup: { path: "/health", port: "http", periodSeconds: 5, failureThreshold: 24 },
+};
+// seed 000 Role `claude-terminal-role`: pods and services, get and list.
+export const TERMINAL_RULES = [{ apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list"] }];
+
+/** The first MID server keeps the seed's names; further ones append their MID name. */
+export function midObjectNames(names: string[]): { midName: string; workload: string; claim: string }[] {
+    return names.map((midName, i) => ({
+        midName,
+        workload: i === 0 ? MID_NAME : `${MID_NAME}-${midName}`,
+        claim: i === 0 ? MID_DATA_CLAIM : `${MID_DATA_CLAIM}-${midName}`,
+    }));
+}
+
+export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext): SystemOutputs {
+    const env = environmentDefaults(ctx.environment);
+    const mids = midObjectNames(config.midServer.names);
+    const midPort = config.midServer.webServerPort;
+    const terminalResources = config.resources ?? TERMINAL_RESOURCES;
+    const pollerResources = config.pollerResources ?? POLLER_RESOURCES;
+    const midResources = config.midServer.resources ?? MID_RESOURCES;
+    const sharedSessions = config.sessionsStorage.accessMode === "ReadWriteMany";
+    const storageClass = (s: { storageClassName?: string }) => (s.storageClassName ? { storageClassName: s.storageClassName } : {});
+
+    const namespace = new PlatformNamespace("terminal-mid", {
+        name: NAMESPACE,
+        partOf: PART_OF,
+        // The MID image runs as its own uid with a writable root filesystem: both are allowed by `restricted`.
+        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        quota: {
+            name: "claude-mid-service-quota",
+            hard: quotaFor([
+                { pods: config.replicas + 1, resources: terminalResources, claims: [config.sessionsStorage.size] },
+                { pods: 1, resources: pollerResources },
+                ...mids.map(() => ({ pods: 1, resources: midResources, claims: [config.midServer.storage.size] })),
+            ]),
+        },
+        limits: {
+            name: "claude-mid-service-limits",
+            defaultRequest: { cpu: "100m", memory: "128Mi" },
+            defaultLimit: { cpu: "500m", memory: "512Mi" },
+            max: { cpu: "4", memory: "8Gi" },
+        },
+    }, { parent: ctx.parent });
+    const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
+
+    // seed 000: ENCRYPTION_KEY from `openssl rand -base64 32`: 32 random bytes, base64.
+    const encryptionKey = new random.RandomBytes("terminal-mid-encryption-key", { length: 32 }, { parent: ctx.parent });
+    const proxy = config.midServer.proxy;
+    const settings = new ConfigBundle("terminal-mid-settings", {
+        namespace: NAMESPACE,
+        partOf: PART_OF,
+        configMap: {
+            name: CONFIG_NAME,
+            data: {
+                SERVICENOW_INSTANCE: config.servicenowInstance,
+                // seed 000: the MID server the terminal service targets; the first configured one.
+                MID_SERVER_NAME: mids[0].midName,
+                MID_SERVER_NAMES: mids.map((m) => m.midName).join(","),
+                MID_SERVER_URL: `http://${MID_NAME}.${NAMESPACE}.svc.cluster.local:${midPort}`,
+                PORT: String(TERMINAL_PORT),
+                SESSIONS_DIR: SESSIONS_MOUNT,
+            },
+        },
+        secret: {
+            name: SECRET_NAME,
+            data: {
+                SERVICENOW_API_USER: config.servicenowApiUser,
+                SERVICENOW_API_PASSWORD: ctx.secret("servicenowApiPassword"),
+                MID_INSTANCE_URL: config.midServer.instanceUrl,
+                MID_USERNAME: config.midServer.midUsername,
+                MID_PASSWORD: ctx.secret("midPassword"),
+                ENCRYPTION_KEY: encryptionKey.base64,
+                ...(proxy ? { MID_PROXY_HOST: proxy.host, MID_PROXY_PORT: String(proxy.port) } : {}),
+            },
+        },
+    }, inNamespace);
+    const fromSecret = (key: string) => ({ secret: SECRET_NAME, key });
+    const serviceNowApi = { SERVICENOW_API_USER: fromSecret("SERVICENOW_API_USER"), SERVICENOW_API_PASSWORD: fromSecret("SERVICENOW_API_PASSWORD") };
+    const afterSettings = { parent: ctx.parent, dependsOn: [namespace, settings] };
+    const kubeApi: TrafficRule = { peers: config.kubeApiCidrs.map((cidr) => ({ cidr })), ports: [443, 6443] };
+
+    const terminal = new AgentService("claude-terminal-service", {
+        namespace: NAMESPACE,
+        name: TERMINAL_NAME,
+        partOf: PART_OF,
+        component: "terminal",
+        image: config.image,
+        ports: [{ name: "http", containerPort: TERMINAL_PORT }],
+        replicas: config.replicas,
+        // A ReadWriteOnce sessions claim attaches to one node: the old pod must stop before the new one starts.
+        strategy: sharedSessions ? "RollingUpdate" : "Recreate",
+        envFrom: { configMaps: [CONFIG_NAME] },
+        secretEnv: { ...serviceNowApi, ENCRYPTION_KEY: fromSecret("ENCRYPTION_KEY") },
+        volumes: [{
+            name: "sessions",
+            mountPath: SESSIONS_MOUNT,
+            claim: { name: SESSIONS_CLAIM, size: config.sessionsStorage.size, accessModes: [config.sessionsStorage.accessMode], ...storageClass(config.sessionsStorage) },
+        }],
+        resources: terminalResources,
+        probes: TERMINAL_PROBES,
+        placement: { spreadAcrossZones: env.spreadAcrossZones },
+        serviceAccount: { name: SERVICE_ACCOUNT_NAME, rules: TERMINAL_RULES },
+        podAnnotations: USES_KUBE_API,
+        network: {
+            // Callers: the ECC poller hands it queue items, the MID servers call back, replicas talk to each other (seed).
+            ingress: [{ peers: [{ workload: TERMINAL_NAME }, { workload: POLLER_NAME }, ...mids.map((m) => ({ workload: m.workload }))], ports: [TERMINAL_PORT] }],
+            // seed 000: terminal -> MID server, and ServiceNow over 443; plus the API server for its read-only Role.
+            egress: [{ peers: mids.map((m) => ({ workload: m.workload })), ports: [midPort] }, INTERNET_HTTPS, kubeApi],
+        },
+        capabilities: ctx.capabilities,
+        retainVolumes: env.retainVolumes,
+    }, afterSettings);
+
+    new SingletonWorker("claude-ecc-poller", {
+        namespace: NAMESPACE,
+        name: POLLER_NAME,
+        partOf: PART_OF,
+        component: "ecc-poller",
+        image: config.pollerImage,
+        ...(config.pollerCommand ? { command: config.pollerCommand } : {}),
+        service: false,
+        envFrom: { configMaps: [CONFIG_NAME] },
+        secretEnv: serviceNowApi,
+        env: { TERMINAL_SERVICE_URL: terminal.url! },
+        resources: pollerResources,
+        network: { egress: [INTERNET_HTTPS, { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] }] },
+        capabilities: ctx.capabilities,
+    }, afterSettings);
+
+    const midImage = `${config.midServer.repository}:${config.midServer.release}`;
+    const midEgress: TrafficRule[] = [
+        INTERNET_HTTPS,
+        { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] },
+        ...(proxy ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [proxy.port] }] : []),
+    ];
+    const midUrls: Record<string, string> = {};
+    for (const m of mids) {
+        const mid = new SingletonWorker(m.workload, {
+            namespace: NAMESPACE,
+            name: m.workload,
+            partOf: PART_OF,
+            component: "mid-server",
+            image: midImage,
+            ports: [{ name: "web", containerPort: midPort }],
+            env: { MID_SERVER_NAME: m.midName },
+            // The recipe reads MID_INSTANCE_USERNAME/PASSWORD; the seed's MID_USERNAME/MID_PASSWORD are kept alongside.
+            secretEnv: {
+                MID_INSTANCE_URL: fromSecret("MID_INSTANCE_URL"),
+                MID_INSTANCE_USERNAME: fromSecret("MID_USERNAME"),
+                MID_INSTANCE_PASSWORD: fromSecret("MID_PASSWORD"),
+                MID_USERNAME: fromSecret("MID_USERNAME"),
+                MID_PASSWORD: fromSecret("MID_PASSWORD"),
+                ...(proxy ? { MID_PROXY_HOST: fromSecret("MID_PROXY_HOST"), MID_PROXY_PORT: fromSecret("MID_PROXY_PORT") } : {}),
+            },
+            volumes: [{ name: "data", mountPath: MID_DATA_MOUNT, claim: { name: m.claim, size: config.midServer.storage.size, ...storageClass(config.midServer.storage) } }],
+            resources: midResources,
+            probes: MID_PROBES,
+            // Explicit opt-outs for the vendor image: its own uid, and a root filesystem its init script rewrites.
+            security: MID_SECURITY,
+            // Give the MID JVM time to stop cleanly on SIGTERM.
+            terminationGracePeriodSeconds: 120,
+            network: {
+                ingress: [{ peers: [{ workload: TERMINAL_NAME }], ports: [midPort] }],
+                egress: midEgress,
+            },
+            capabilities: ctx.capabilities,
+            retainVolumes: env.retainVolumes,
+        }, afterSettings);
+        midUrls[m.workload] = mid.url!;
+    }
+
+    return {
+        namespace: NAMESPACE,
+        services: { [TERMINAL_NAME]: terminal.url!, ...midUrls },
+    };
+}
