@@ -337,11 +337,13 @@ export const availabilityRules: PlatformRule[] = [
     resourceRule({
         name: "avail-no-naked-pods",
         area: "availability",
-        description: "No bare Pods: a controller (Deployment, StatefulSet, Job...) must own every pod so it is recreated.",
+        description: "No bare Pods: a controller (Deployment, StatefulSet, Job...) must own every pod (ownerReferences with controller: true) so it is recreated.",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Wrap the pod in a Deployment (long-running) or Job (run-to-completion).",
         appliesTo: (t) => isKind(t, ["Pod"]),
-        check: () => ["is a bare Pod; nothing recreates it after a node failure"],
+        check: (o: K8sObject) => ((o.metadata as Json)?.ownerReferences ?? []).some((r: Json) => r?.controller === true)
+            ? []
+            : ["is a bare Pod (no controller ownerReference); nothing recreates it after a node failure"],
     }),
 ];
