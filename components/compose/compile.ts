@@ -365,8 +365,10 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
                     }),
                 },
             });
+            // Infrastructure is addressed on its client port (neo4j: bolt 7687, not the 7474 browser).
             const kind = INFRA_KINDS.find((k) => infra[k]?.service === svc.name);
-            url = `${urlScheme(ports[0].name, kind)}://${svc.name}.${namespace}.svc.cluster.local:${ports[0].containerPort}`;
+            const urlPort = (kind && ports.find((p) => p.containerPort === infra[kind]?.port)) || ports[0];
+            url = `${urlScheme(urlPort.name, kind)}://${svc.name}.${namespace}.svc.cluster.local:${urlPort.containerPort}`;
         }
 
         // Ingress.

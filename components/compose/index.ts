@@ -8,3 +8,4 @@ export * from "./parse";
 export * from "./compile";
 export * from "./render";
 export * from "./options";
+export * from "./compose-app";

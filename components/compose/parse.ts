@@ -142,7 +142,7 @@ export function parseCompose(text: string, options: ParseOptions): ComposeProjec
     const warn = (service: string | undefined, field: string | undefined, message: string) =>
         warnings.push(formatLocation({ file, service, field }) + message);
 
-    const doc = YAML.parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
+    const doc = YAML.parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
         const pos = e.linePos?.[0];
