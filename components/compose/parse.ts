@@ -223,6 +223,8 @@ function parseService(name: string, raw: unknown, ctx: ServiceContext): ComposeS
 
     for (const key of Object.keys(raw)) {
         if (key.startsWith("x-") || SERVICE_KEYS.has(key)) continue;
+        // Deployments restart pods like `always`/`unless-stopped`; only `no`/`on-failure` differ.
+        if (key === "restart" && !["no", "on-failure"].includes(String(raw.restart).split(":")[0])) continue;
         const why = IGNORED_SERVICE_KEYS[key];
         ctx.warn(name, key, why ? `ignored: ${why}` : "unknown key ignored");
     }
