@@ -7,7 +7,7 @@
  * replica, so a workload is never both.
  */
 import {
-    intOrPercent, isKind, isRaft, isSingleton, Json, K8sObject, k8sNamespaceOf, podTemplate, RAFT_LABEL,
+    intOrPercent, isKind, isRaft, LONG_RUNNING_KINDS, isSingleton, Json, K8sObject, k8sNamespaceOf, podTemplate, RAFT_LABEL,
     SCALABLE_KINDS, selectorMatches, SINGLETON_LABEL,
 } from "../lib/k8s";
 import { podRule } from "../lib/pod";
@@ -248,8 +248,10 @@ export const availabilityRules: PlatformRule[] = [
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
             for (const w of ws) {
+                // An explicit single replica has nothing to keep available across a drain; an unset
+                // count means "HPA-owned" by the platform's convention, so it needs a PDB too.
+                if (typeof w.obj.spec?.replicas === "number" && w.obj.spec.replicas < 2) continue;
                 const replicas = expectedReplicas(w, k);
-                if (replicas < 2 && !hpaFor(w, k)) continue; // nothing to keep available across a drain
                 const who = `${w.obj.kind} ${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}`;
                 const pdbs = pdbsFor(w, k);
                 if (pdbs.length === 0) { out.push({ message: `${who}: no PodDisruptionBudget selects its pods`, urn: w.urn }); continue; }
@@ -331,7 +333,7 @@ export const availabilityRules: PlatformRule[] = [
         severity: "low",
         enforcementLevel: "advisory",
         remediationSteps: "Set spec.priorityClassName to a PriorityClass for the tier.",
-        kinds: ["Deployment", "StatefulSet", "DaemonSet"],
+        kinds: LONG_RUNNING_KINDS,
         check: (pod) => (pod.spec.priorityClassName ? [] : ["pod spec has no priorityClassName"]),
     }),
     resourceRule({

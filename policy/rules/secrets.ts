@@ -7,13 +7,13 @@ import { podRule } from "../lib/pod";
 import { PlatformRule, resourceRule } from "../lib/rule";
 
 // Names kube-linter env-var-secret and Polaris sensitiveContainerEnvVar treat as sensitive.
-export const SENSITIVE_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|bearer|access[_-]?key|auth[_-]?key|session[_-]?key|signing[_-]?key|client[_-]?secret|dsn)/i;
+export const SENSITIVE_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|bearer|access[_-]?key|auth[_-]?key|session[_-]?key|signing[_-]?key|client[_-]?secret|dsn|key[_-]?content|(^|_)key$)/i;
 // Names that only point at a secret (a path, file or id), never hold one.
 export const REFERENCE_NAME = /(_FILE|_PATH|_DIR|_NAME|_KEY_ID|_ID|_URL_TEMPLATE|_ENABLED|_TTL|_EXPIRY|_TIMEOUT|_LENGTH)$/i;
 // Values that are secrets whatever the name: PEM keys, AWS/GitHub/Slack/OpenAI/Anthropic token formats,
 // URLs with embedded passwords.
 export const SECRET_VALUE = [
-    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    /-{3,}\s*BEGIN [A-Z ]*PRIVATE KEY\s*-{3,}/,
     /\bAKIA[0-9A-Z]{16}\b/,
     /\bgh[pousr]_[A-Za-z0-9]{30,}\b/,
     /\bxox[abpr]-[A-Za-z0-9-]{10,}/,

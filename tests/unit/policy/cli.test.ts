@@ -1,0 +1,112 @@
+/** `npm run policy:check` driven in-process (main()) over temporary YAML. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { formatViolations, main, parseArgs, UsageError } from "../../../tools/policy-check";
+import { compliantCloud, compliantObjects } from "./fixtures";
+import { POLICY_DIR } from "./helpers";
+
+const PROD_CONFIG = path.join(POLICY_DIR, "config", "prod.json");
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = process.stdout.write.bind(process.stdout);
+    const e = process.stderr.write.bind(process.stderr);
+    (process.stdout as { write: unknown }).write = (s: string) => { out.push(s); return true; };
+    (process.stderr as { write: unknown }).write = (s: string) => { err.push(s); return true; };
+    try {
+        const code = await main(args);
+        return { code, out: out.join(""), err: err.join("") };
+    } finally {
+        process.stdout.write = o;
+        process.stderr.write = e;
+    }
+}
+
+describe("policy:check CLI", () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-")); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    function writeRendered(mutate: (objs: ReturnType<typeof compliantObjects>) => void = () => undefined): void {
+        const objs = compliantObjects();
+        mutate(objs);
+        // render layout: <ns>/<kind>-<name>.yaml, two objects in one multi-document file
+        for (const o of objs.slice(2)) {
+            const sub = path.join(dir, o.metadata?.namespace ?? "_cluster");
+            fs.mkdirSync(sub, { recursive: true });
+            fs.writeFileSync(path.join(sub, `${o.kind.toLowerCase()}-${o.metadata?.name}.yaml`), stringify(o));
+        }
+        fs.writeFileSync(path.join(dir, "namespace.yaml"), objs.slice(0, 2).map((o) => stringify(o)).join("---\n"));
+        fs.writeFileSync(path.join(dir, "cloud-resources.json"), JSON.stringify(compliantCloud().map((r) => ({ type: r.type, name: r.name, inputs: r.props }))));
+    }
+
+    it("GIVEN a compliant rendered directory WHEN checked under prod.json THEN it exits 0", async () => {
+        writeRendered();
+        const r = await run([dir, "--config", PROD_CONFIG, "--stack-tag", `agent-platform:upgrade-rehearsed=${new Date().toISOString().slice(0, 10)}`]);
+        assert.strictEqual(r.out, "");
+        assert.strictEqual(r.code, 0, r.err);
+        assert.match(r.err, /0 mandatory and 0 advisory/);
+    });
+
+    it("GIVEN a privileged container and an open EKS endpoint WHEN checked THEN it exits 1 and prints policy, level, resource and message", async () => {
+        writeRendered((objs) => { objs.find((o) => o.metadata?.name === "api" && o.kind === "Deployment")!.spec.template.spec.containers[0].securityContext.privileged = true; });
+        const cloud = JSON.parse(fs.readFileSync(path.join(dir, "cloud-resources.json"), "utf8"));
+        cloud[0].inputs.vpcConfig.endpointPublicAccess = true;
+        fs.writeFileSync(path.join(dir, "cloud-resources.json"), JSON.stringify(cloud));
+        const r = await run([dir, "--config", PROD_CONFIG]);
+        assert.strictEqual(r.code, 1);
+        assert.match(r.out, /^sec-no-privileged\s+mandatory\s+Deployment\/agents\/api\s+Deployment agents\/api: container "api" sets securityContext.privileged: true$/m);
+        assert.match(r.out, /^eks-private-endpoint\s+mandatory\s+aws:eks\/cluster:Cluster\/prod-eks\s+/m);
+        assert.match(r.out, /^proc-upgrade-rehearsed\s+advisory\s+stack\s+stack: no agent-platform:upgrade-rehearsed tag/m);
+    });
+
+    it("GIVEN --json WHEN checked THEN violations come as JSON with counts", async () => {
+        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        const r = await run([dir, "--config", PROD_CONFIG, "--json"]);
+        const j = JSON.parse(r.out);
+        assert.strictEqual(r.code, 1);
+        assert.ok(j.resources > 40);
+        assert.deepStrictEqual(j.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { policy: string; resource: string }) => [v.policy, v.resource]), [["health-liveness", "Deployment/agents/api"]]);
+    });
+
+    it("GIVEN no config WHEN checked THEN the policies' own (dev) levels apply: only advisory findings exit 0", async () => {
+        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        const r = await run([dir]);
+        assert.strictEqual(r.code, 0);
+        assert.match(r.out, /health-liveness\s+advisory/);
+    });
+
+    it("GIVEN bad usage or input WHEN run THEN it exits 2 with a message", async () => {
+        assert.strictEqual((await run([])).code, 2);
+        assert.strictEqual((await run([dir, "--frobnicate"])).code, 2);
+        assert.strictEqual((await run([path.join(dir, "missing.yaml")])).code, 2);
+        fs.writeFileSync(path.join(dir, "bad.yaml"), "a: [1, 2\n");
+        const bad = await run([path.join(dir, "bad.yaml")]);
+        assert.strictEqual(bad.code, 2);
+        assert.match(bad.err, /bad.yaml: invalid YAML/);
+        fs.writeFileSync(path.join(dir, "cfg.json"), JSON.stringify({ "no-such-policy": "mandatory" }));
+        fs.writeFileSync(path.join(dir, "ok.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n");
+        const cfg = await run([path.join(dir, "ok.yaml"), "--config", path.join(dir, "cfg.json")]);
+        assert.strictEqual(cfg.code, 2);
+        assert.match(cfg.err, /unknown policies no-such-policy/);
+        assert.throws(() => parseArgs(["--stack-tag", "novalue", "x"]), UsageError);
+    });
+
+    it("GIVEN a List document WHEN checked THEN its items are evaluated", async () => {
+        fs.writeFileSync(path.join(dir, "list.yaml"), stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "agents" }, spec: { type: "NodePort", ports: [{ port: 80 }] } }] }));
+        const r = await run([dir, "--json"]);
+        assert.ok(JSON.parse(r.out).violations.some((v: { policy: string }) => v.policy === "net-no-public-service"));
+    });
+
+    it("GIVEN violations WHEN formatted THEN mandatory ones come first in aligned columns", () => {
+        const s = formatViolations([
+            { policy: "a", level: "advisory", resource: "X/n/x", message: "m1" },
+            { policy: "bb", level: "mandatory", resource: "Y/y", message: "m2" },
+        ]);
+        assert.strictEqual(s, "bb  mandatory  Y/y    m2\na   advisory   X/n/x  m1");
+    });
+});
