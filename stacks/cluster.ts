@@ -1,17 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { EksCluster } from "../components/aws";
 import { PlatformConfig } from "../components/config";
+import { toEksClusterArgs } from "../components/config/eks";
+
+export interface ClusterTarget {
+    /** The provider every Kubernetes resource of the systems uses. */
+    provider: k8s.Provider;
+    /** Stack outputs describing the cluster. */
+    outputs: Record<string, pulumi.Input<unknown>>;
+    /** Present when this stack provisions EKS. */
+    eks?: EksCluster;
+}
 
 /**
- * The Kubernetes provider every workload uses. An explicit provider with stable inputs:
- * changing the ambient kubeconfig never silently retargets (or replaces) the workloads.
+ * The cluster the systems deploy to. An explicit provider with stable inputs: changing the
+ * ambient kubeconfig never silently retargets (or replaces) the workloads.
  */
-export function clusterProvider(config: PlatformConfig): k8s.Provider {
+export function clusterTarget(config: PlatformConfig): ClusterTarget {
     const cluster = config.cluster;
     if (cluster.provider === "existing") {
-        return new k8s.Provider("cluster", {
+        const provider = new k8s.Provider("cluster", {
             ...(cluster.context ? { context: cluster.context } : {}),
             ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
         });
+        return { provider, outputs: { provider: "existing", context: cluster.context ?? "(current context)" } };
     }
-    throw new Error("agent-platform:cluster.provider eks: the EksCluster component is not wired yet");
+    const eks = new EksCluster("eks", toEksClusterArgs(cluster, config.environment));
+    return {
+        provider: eks.provider,
+        eks,
+        outputs: {
+            provider: "eks",
+            clusterName: eks.clusterName,
+            endpoint: eks.endpoint,
+            kubeconfig: eks.kubeconfig,
+            oidcProviderArn: eks.oidcProviderArn,
+            oidcIssuerUrl: eks.oidcIssuerUrl,
+            nodeGroupNames: eks.nodeGroupNames,
+        },
+    };
 }

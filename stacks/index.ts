@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, loadPlatformConfig } from "../components/config";
-import { clusterProvider } from "./cluster";
+import { clusterTarget } from "./cluster";
 import { deploySystems } from "./systems";
 
 // `isConfigSecret` is marked internal in the SDK typings but is how the runtime knows which keys were set with --secret.
@@ -12,14 +12,15 @@ const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): bool
 const config = loadPlatformConfig(pulumi.runtime.allConfig(), (key) => runtime.isConfigSecret(key));
 const stackConfig = new pulumi.Config(PROJECT);
 
-const provider = clusterProvider(config);
+const target = clusterTarget(config);
 
 const systems = deploySystems(config, {
     environment: config.environment,
     capabilities: config.crds,
     config,
     secret: (key) => stackConfig.requireSecret(key),
-}, { providers: { kubernetes: provider } });
+}, { providers: { kubernetes: target.provider }, dependsOn: target.eks ? [target.eks] : [] });
 
 export const environment = config.environment;
+export const cluster = target.outputs;
 export const outputs = systems;

@@ -1,7 +1,6 @@
 /**
- * The `cluster: { provider: "eks", ... }` variant. The full schema lives with the EksCluster
- * component (components/config/eks.ts); this file adapts it into the cluster union.
+ * The `cluster: { provider: "eks", ... }` variant of the cluster union. The schema lives with
+ * the EksCluster component's config (components/config/eks.ts); the environment-dependent rules
+ * are applied by the platform schema, which knows the environment.
  */
-import { z } from "zod";
-
-export const eksClusterSchema = z.object({ provider: z.literal("eks") }).loose();
+export { eksClusterConfigSchema as eksClusterSchema, validateEksForEnvironment } from "./eks";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { crdsSchema } from "./capabilities";
 import { existingClusterSchema } from "./cluster";
-import { eksClusterSchema } from "./eks-section";
+import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
 import { claudeCodeSchema, claudeCodeSecrets } from "./systems/claude-code";
 import { inquisitorSchema, inquisitorSecrets } from "./systems/inquisitor";
 import { productionAgentsSchema, productionAgentsSecrets } from "./systems/production-agents";
@@ -37,6 +37,11 @@ export const platformConfigSchema = z.object({
     productionAgents: productionAgentsSchema.optional(),
     ushadow: ushadowSchema.optional(),
 }).strict().superRefine((cfg, ctx) => {
+    if (cfg.cluster.provider === "eks") {
+        for (const issue of validateEksForEnvironment(cfg.cluster, cfg.environment)) {
+            ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
+        }
+    }
     if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
         ctx.addIssue({ code: "custom", path: ["inquisitor", "publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });
     }

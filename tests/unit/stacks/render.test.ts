@@ -6,10 +6,12 @@ import { spawnSync } from "child_process";
 import { REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack, writeRender } from "../../../tools/lib/render";
 import { ConfigError } from "../../../components/config";
 import { validateObjects } from "../../helpers/k8s-schema";
+import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
 
 describe("offline render of the stacks", () => {
     const rendered: Record<string, RenderResult> = {};
-    before(async () => {
+    before(async function () {
+        this.timeout(RENDER_TIMEOUT_MS);
         for (const stack of ["dev", "prod"]) rendered[stack] = await renderStack(stack);
     });
 

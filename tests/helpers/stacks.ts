@@ -1,0 +1,16 @@
+/**
+ * One render per stack per test process: every system test file asserts on the same render,
+ * so the program runs once per stack instead of once per file.
+ */
+import { RenderResult, renderStack } from "../../tools/lib/render";
+
+const cache = new Map<string, Promise<RenderResult>>();
+
+/** The render of `Pulumi.<stack>.yaml` with Secret values unredacted (tests check they are secret, not what they are). */
+export function renderedStack(stack: "dev" | "prod"): Promise<RenderResult> {
+    if (!cache.has(stack)) cache.set(stack, renderStack(stack, { redact: false }));
+    return cache.get(stack)!;
+}
+
+/** Mocha `before` timeout for a first render on a loaded 2-core machine. */
+export const RENDER_TIMEOUT_MS = 120_000;
