@@ -26,7 +26,7 @@ const CRD_GROUPS = ["monitoring.coreos.com/", "velero.io/", "cert-manager.io/", 
 export interface K8sObj {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    metadata: { name: string; namespace?: string; [k: string]: any };
     [k: string]: any;
 }
 
