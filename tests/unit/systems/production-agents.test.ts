@@ -6,8 +6,9 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { ConfigError, loadPlatformConfig } from "../../../components/config";
-import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack } from "../../../tools/lib/render";
+import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { find, kinds } from "../../helpers/mocks";
+import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
 import { validateObjects } from "../../helpers/k8s-schema";
 
 const NS = "production-agents";
@@ -33,9 +34,9 @@ const EXPECT = {
 describe("production-agents (seed 003)", () => {
     const rendered: Record<string, RenderResult> = {};
     before(async function () {
-        this.timeout(60000);
-        // Unredacted: the tests check where secret values do (and do not) end up.
-        for (const stack of ["dev", "prod"] as const) rendered[stack] = await renderStack(stack, { redact: false });
+        this.timeout(RENDER_TIMEOUT_MS);
+        // Shared, unredacted renders: the tests check where secret values do (and do not) end up.
+        for (const stack of ["dev", "prod"] as const) rendered[stack] = await renderedStack(stack);
     });
 
     for (const stack of ["dev", "prod"] as const) {
@@ -257,7 +258,7 @@ describe("production-agents (seed 003)", () => {
         let noCrds: RenderResult;
         let disabled: RenderResult;
         before(async function () {
-            this.timeout(60000);
+            this.timeout(RENDER_TIMEOUT_MS);
             const base = readStackConfig(path.join(REPO_ROOT, "Pulumi.prod.yaml"));
             // Only this system: the other sections are optional, and rendering them would only cost time.
             const systemKeys = ["terminalMid", "inquisitor", "claudeCode", "ushadow"].map((k) => `${P}:${k}`);
