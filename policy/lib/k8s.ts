@@ -14,6 +14,7 @@ export interface ObjectMeta {
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    ownerReferences?: { apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean }[];
 }
 
 export interface K8sObject {

@@ -344,7 +344,7 @@ export const availabilityRules: PlatformRule[] = [
         enforcementLevel: "advisory",
         remediationSteps: "Wrap the pod in a Deployment (long-running) or Job (run-to-completion).",
         appliesTo: (t) => isKind(t, ["Pod"]),
-        check: (o: K8sObject) => ((o.metadata as Json)?.ownerReferences ?? []).some((r: Json) => r?.controller === true)
+        check: (o: K8sObject) => (o.metadata?.ownerReferences ?? []).some((r) => r?.controller === true)
             ? []
             : ["is a bare Pod (no controller ownerReference); nothing recreates it after a node failure"],
     }),
