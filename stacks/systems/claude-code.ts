@@ -9,6 +9,7 @@ import { AgentService } from "../../components/kube/agent-service";
 import { Backups, DEFAULT_DUMP_RESOURCES, DumpDestination } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { INTERNET_HTTPS, TrafficRule } from "../../components/kube/network";
+import { PART_OF_LABEL } from "../../components/kube/labels";
 import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
 import { DEFAULT_POSTGRES_RESOURCES, POSTGRES_PORT, Postgres } from "../../components/kube/postgres";
@@ -53,6 +54,10 @@ export const BACKEND_PORT = 4005;
 export const CONFIG_DIR = "/app/config";
 /** Namespace of the Prometheus that scrapes `agent-metrics`. */
 export const MONITORING_NAMESPACE = "monitoring";
+/** Services carrying this label are scraped by `agent-metrics` (manager, workers, gateway, dashboard backend). */
+export const SCRAPED: Record<string, string> = { "agent-platform.io/scrape": MONITOR_NAME };
+/** Prometheus (namespace `monitoring`) may reach a port. */
+export const scrapers = (port: number): TrafficRule => ({ peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } }], ports: [port] });
 /** Marks pods that call the Kubernetes API (the policy pack's sec-no-automount-sa-token reads it). */
 export const USES_KUBE_API = { "agent-platform.io/uses-kube-api": "true" };
 // Istio's default sidecar (istio-proxy) resources: what Redis, Postgres and the dump job get (their
@@ -147,9 +152,9 @@ export function claudeCodeFootprints(c: ClaudeCodeConfig): WorkloadFootprint[] {
     return [
         { pods: surge(c.manager.replicas), resources: agent(c.manager.resources) },
         { pods: surge(c.worker.maxReplicas), resources: agent(c.worker.resources) },
-        { pods: surge(c.gateway.replicas), resources: agent(c.gateway.resources) },
-        { pods: surge(c.dashboard.frontendReplicas), resources: agent(c.dashboard.frontendResources) },
-        { pods: surge(c.dashboard.backendReplicas), resources: agent(c.dashboard.backendResources) },
+        { pods: surge(c.gateway.maxReplicas), resources: agent(c.gateway.resources) },
+        { pods: surge(c.dashboard.maxReplicas), resources: agent(c.dashboard.frontendResources) },
+        { pods: surge(c.dashboard.maxReplicas), resources: agent(c.dashboard.backendResources) },
         { pods: 1, resources: data(DEFAULT_REDIS_RESOURCES), claims: [c.redisStorage.size] },
         { pods: 1, resources: data(DEFAULT_POSTGRES_RESOURCES), claims: [c.postgresStorage.size] },
         { pods: 1, resources: data(DEFAULT_DUMP_RESOURCES), claims: "pvc" in dest ? [dest.pvc.size] : [] },
@@ -257,14 +262,15 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         secretEnv: { ...agentCommon.secretEnv, DATABASE_URL: { secret: POSTGRES_CREDENTIALS, key: "url" } },
         env: { ...agentCommon.env, WORKER_URL: `http://${WORKER}.${NAMESPACE}.svc.cluster.local:${AGENT_PORT}` },
         vpa: MANAGER_VPA,
-        // seed 002 ServiceMonitor agent-metrics: manager-agent's /metrics every 30s.
-        serviceMonitor: { name: MONITOR_NAME, port: "http", path: "/metrics", interval: "30s" },
+        labels: SCRAPED,
+        // seed 002 ServiceMonitor agent-metrics: /metrics every 30s, here of every agent-side Service (see SCRAPED).
+        serviceMonitor: { name: MONITOR_NAME, port: "http", path: "/metrics", interval: "30s", selector: { [PART_OF_LABEL]: PART_OF, ...SCRAPED } },
         serviceAccount: { name: SERVICE_ACCOUNT, rules: MANAGER_RULES },
         podAnnotations: { ...meshAnnotations, ...USES_KUBE_API },
         network: {
             ingress: [
                 { peers: [{ workload: GATEWAY }, { workload: BACKEND }], ports: [AGENT_PORT] },
-                { peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } }], ports: [AGENT_PORT] },
+                scrapers(AGENT_PORT),
             ],
             egress: [agentEgress(WORKER), redisEgress, postgresEgress, INTERNET_HTTPS],
         },
@@ -276,11 +282,12 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         name: WORKER,
         component: "agent",
         image: config.workerImage,
+        labels: SCRAPED,
         resources: config.worker.resources,
         hpa: { minReplicas: config.worker.minReplicas, maxReplicas: config.worker.maxReplicas, ...WORKER_HPA_TARGETS, behavior: WORKER_HPA_BEHAVIOR },
         // seed 002 agent-network-policy: in from manager-agent and api-gateway on 3000; out to redis 6379 and 443.
         network: {
-            ingress: [{ peers: [{ workload: MANAGER }, { workload: GATEWAY }], ports: [AGENT_PORT] }],
+            ingress: [{ peers: [{ workload: MANAGER }, { workload: GATEWAY }], ports: [AGENT_PORT] }, scrapers(AGENT_PORT)],
             egress: [redisEgress, INTERNET_HTTPS],
         },
     }, { parent: ctx.parent, dependsOn: dataDeps });
@@ -291,8 +298,10 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         name: GATEWAY,
         component: "gateway",
         image: config.gatewayImage,
-        replicas: config.gateway.replicas,
+        // seed 002 values.yaml autoscaling.hpa: cpu 70%, memory 80%.
+        hpa: { minReplicas: config.gateway.minReplicas, maxReplicas: config.gateway.maxReplicas, cpuUtilization: 70, memoryUtilization: 80 },
         resources: config.gateway.resources,
+        labels: SCRAPED,
         secretEnv: { ...agentCommon.secretEnv, DATABASE_URL: { secret: POSTGRES_CREDENTIALS, key: "url" } },
         env: {
             ...agentCommon.env,
@@ -300,7 +309,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
             WORKER_URL: `http://${WORKER}.${NAMESPACE}.svc.cluster.local:${AGENT_PORT}`,
         },
         network: {
-            ingress: [{ peers: [{ workload: BACKEND }], ports: [AGENT_PORT] }],
+            ingress: [{ peers: [{ workload: BACKEND }], ports: [AGENT_PORT] }, scrapers(AGENT_PORT)],
             egress: [agentEgress(MANAGER, WORKER), redisEgress, postgresEgress],
         },
     }, { parent: ctx.parent, dependsOn: dataDeps });
@@ -311,7 +320,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         name: FRONTEND,
         component: "dashboard",
         image: config.dashboardFrontendImage,
-        replicas: config.dashboard.frontendReplicas,
+        hpa: { minReplicas: config.dashboard.frontendReplicas, maxReplicas: config.dashboard.maxReplicas, cpuUtilization: 70 },
         resources: config.dashboard.frontendResources,
         ports: [{ name: "http", containerPort: FRONTEND_PORT }],
         service: { ports: [{ name: "http", port: FRONTEND_SERVICE_PORT, targetPort: "http" }] },
@@ -326,7 +335,8 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         name: BACKEND,
         component: "dashboard",
         image: config.dashboardBackendImage,
-        replicas: config.dashboard.backendReplicas,
+        hpa: { minReplicas: config.dashboard.backendReplicas, maxReplicas: config.dashboard.maxReplicas, cpuUtilization: 70 },
+        labels: SCRAPED,
         resources: config.dashboard.backendResources,
         ports: [{ name: "http", containerPort: BACKEND_PORT }],
         probes: WEB_PROBES("/health"),
@@ -342,7 +352,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
             DATABASE_URL: { secret: POSTGRES_CREDENTIALS, key: "url" },
         },
         network: {
-            ingress: [{ peers: [ingressControllerPeer()], ports: [BACKEND_PORT] }],
+            ingress: [{ peers: [ingressControllerPeer()], ports: [BACKEND_PORT] }, scrapers(BACKEND_PORT)],
             egress: [agentEgress(MANAGER, GATEWAY), redisEgress, postgresEgress],
         },
     }, { parent: ctx.parent, dependsOn: dataDeps });

@@ -12,6 +12,8 @@ export const DASHBOARD_FRONTEND_RESOURCES = { requests: { cpu: "100m", memory: "
 export const DASHBOARD_BACKEND_RESOURCES = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } };
 // seed 002 HPA worker-agent-hpa: 5..100.
 export const WORKER_HPA = { minReplicas: 5, maxReplicas: 100 };
+// seed 002 values.yaml `autoscaling.hpa`: 3..50, cpu 70%, memory 80% (applied to the stateless gateway).
+export const GATEWAY_HPA = { minReplicas: 3, maxReplicas: 50 };
 // seed 002 ResourceQuota claude-code-quota.
 export const SEED_QUOTA: Record<string, string> = {
     "requests.cpu": "100", "requests.memory": "200Gi", "limits.cpu": "200", "limits.memory": "400Gi",
@@ -76,17 +78,24 @@ export const claudeCodeSchema = z.object({
     }).strict()
         .refine((w) => w.maxReplicas >= w.minReplicas, { message: "maxReplicas must be >= minReplicas", path: ["maxReplicas"] })
         .default({ ...WORKER_HPA, resources: WORKER_RESOURCES }),
+    /** The API gateway scales by the seed's chart-wide `autoscaling.hpa` block (3..50, cpu 70%, memory 80%). */
     gateway: z.object({
-        replicas: replicas.default(2),
+        minReplicas: z.number().int().min(1, { message: "must be >= 1" }).default(GATEWAY_HPA.minReplicas),
+        maxReplicas: z.number().int().min(1).default(GATEWAY_HPA.maxReplicas),
         resources: resources.default(GATEWAY_RESOURCES),
-    }).strict().default({ replicas: 2, resources: GATEWAY_RESOURCES }),
+    }).strict()
+        .refine((g) => g.maxReplicas >= g.minReplicas, { message: "maxReplicas must be >= minReplicas", path: ["maxReplicas"] })
+        .default({ ...GATEWAY_HPA, resources: GATEWAY_RESOURCES }),
     dashboard: z.object({
-        // seed 002: dashboard.frontend.replicas: 2.
-        frontendReplicas: replicas.default(2),
-        backendReplicas: replicas.default(2),
+        // seed 002: dashboard.frontend.replicas: 2 (the HPA floor; it scales on cpu up to maxReplicas).
+        frontendReplicas: z.number().int().min(1, { message: "must be >= 1" }).default(2),
+        backendReplicas: z.number().int().min(1, { message: "must be >= 1" }).default(2),
+        maxReplicas: z.number().int().min(1).default(6),
         frontendResources: resources.default(DASHBOARD_FRONTEND_RESOURCES),
         backendResources: resources.default(DASHBOARD_BACKEND_RESOURCES),
-    }).strict().default({ frontendReplicas: 2, backendReplicas: 2, frontendResources: DASHBOARD_FRONTEND_RESOURCES, backendResources: DASHBOARD_BACKEND_RESOURCES }),
+    }).strict()
+        .refine((d) => d.maxReplicas >= Math.max(d.frontendReplicas, d.backendReplicas), { message: "maxReplicas must be >= frontendReplicas and backendReplicas", path: ["maxReplicas"] })
+        .default({ frontendReplicas: 2, backendReplicas: 2, maxReplicas: 6, frontendResources: DASHBOARD_FRONTEND_RESOURCES, backendResources: DASHBOARD_BACKEND_RESOURCES }),
     /** Public host of `dashboard-ingress` (seed 002: dashboard.claude-code.company.com). */
     dashboardHost: z.string().min(1).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { message: "must be a lowercase DNS name" }),
     /** cert-manager ClusterIssuer that fills `dashboard-tls` (seed 002: letsencrypt-prod). */

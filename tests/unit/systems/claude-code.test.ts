@@ -117,9 +117,12 @@ describe("claude-code system (seed 002)", () => {
                 const np = policy(objs[stack], "worker-agent");
                 assert.deepEqual(np.podSelector.matchLabels, name("worker-agent"));
                 assert.deepEqual(np.policyTypes, ["Ingress", "Egress"]);
-                assert.equal(np.ingress.length, 1);
                 assert.deepEqual(np.ingress[0].from.map((p: any) => p.podSelector.matchLabels), [name("manager-agent"), name("api-gateway")]);
                 assert.deepEqual(ports(np.ingress[0]), [3000]);
+                // The only other way in: Prometheus scraping agent-metrics.
+                assert.equal(np.ingress.length, 2);
+                assert.deepEqual(np.ingress[1].from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
+                assert.deepEqual(ports(np.ingress[1]), [3000]);
                 assert.deepEqual(np.egress[0].to.map((p: any) => p.podSelector.matchLabels), [name("redis")]);
                 assert.deepEqual(ports(np.egress[0]), [6379]);
                 assert.equal(np.egress[1].to[0].ipBlock.cidr, "0.0.0.0/0");
@@ -142,12 +145,18 @@ describe("claude-code system (seed 002)", () => {
                     "Prometheus may scrape agent-metrics");
             });
 
-            it("GIVEN the stack WHEN rendered THEN api-gateway and the dashboard tiers run with their ports and replicas", () => {
+            it("GIVEN the stack WHEN rendered THEN api-gateway and the dashboard tiers run with their ports and autoscaled replicas", () => {
+                const hpa = (w: string) => find(objs[stack], "HorizontalPodAutoscaler", w, NS).spec;
                 const gw = find(objs[stack], "Deployment", "api-gateway", NS);
-                assert.equal(gw.spec.replicas, prod ? 2 : 1);
+                assert.equal(gw.spec.replicas, undefined);
+                assert.deepEqual([hpa("api-gateway").minReplicas, hpa("api-gateway").maxReplicas], prod ? [3, 50] : [1, 2]);
+                assert.deepEqual(hpa("api-gateway").metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]), [["cpu", 70], ["memory", 80]]);
                 assert.equal(container(gw).ports[0].containerPort, 3000);
                 const fe = find(objs[stack], "Deployment", "dashboard-frontend", NS);
-                assert.equal(fe.spec.replicas, prod ? 2 : 1);
+                // seed 002: the frontend runs 2 replicas; they are the HPA floor.
+                assert.equal(hpa("dashboard-frontend").minReplicas, prod ? 2 : 1);
+                assert.equal(hpa("dashboard-backend").minReplicas, prod ? 2 : 1);
+                if (prod) assert.ok(find(objs[stack], "PodDisruptionBudget", "dashboard-frontend", NS));
                 const feSvc = find(objs[stack], "Service", "dashboard-frontend", NS);
                 assert.deepEqual(feSvc.spec.ports.map((p: any) => [p.port, p.targetPort]), [[80, "http"]]);
                 assert.equal(container(fe).ports[0].containerPort, 6011);
@@ -286,9 +295,12 @@ describe("claude-code system (seed 002)", () => {
                 assert.equal(s.spec.schedule, "0 3 * * *");
             });
 
-            it("GIVEN the ServiceMonitor CRD WHEN rendered THEN agent-metrics scrapes manager-agent /metrics every 30s", () => {
+            it("GIVEN the ServiceMonitor CRD WHEN rendered THEN agent-metrics scrapes manager-agent (and the other agent-side Services) /metrics every 30s", () => {
                 const sm = find(objs[stack], "ServiceMonitor", "agent-metrics", NS);
-                assert.deepEqual(sm.spec.selector.matchLabels, name("manager-agent"));
+                assert.equal(kinds(objs[stack], "ServiceMonitor").length, 1);
+                const sel: Record<string, string> = sm.spec.selector.matchLabels;
+                const selected = kinds(objs[stack], "Service").filter((svc) => Object.entries(sel).every(([k, v]) => svc.metadata.labels?.[k] === v)).map((svc) => svc.metadata.name).sort();
+                assert.deepEqual(selected, ["api-gateway", "dashboard-backend", "manager-agent", "worker-agent"]);
                 assert.deepEqual(sm.spec.endpoints, [{ port: "http", path: "/metrics", interval: "30s" }]);
             });
 
@@ -376,7 +388,7 @@ describe("claude-code config section", () => {
         ["bad quota quantity", { quota: { "requests.cpu": "many" } }, /claudeCode.quota.requests.cpu: must be a Kubernetes quantity/],
         ["worker limits over the LimitRange max", { worker: { minReplicas: 1, maxReplicas: 2, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "16", memory: "8Gi" } } } },
             /claudeCode.worker.resources.limits: worker limits 16\/8Gi exceed limits.max 8000m\/16Gi/],
-        ["requests under the LimitRange min", { gateway: { replicas: 2, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "1", memory: "1Gi" } } } },
+        ["requests under the LimitRange min", { gateway: { minReplicas: 2, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "1", memory: "1Gi" } } } },
             /claudeCode.gateway.resources.requests: gateway requests 10m\/16Mi are below limits.min/],
         ["uppercase dashboard host", { dashboardHost: "Dashboard.Example.com" }, /claudeCode.dashboardHost: must be a lowercase DNS name/],
         ["unknown key", { replicas: 3 }, /claudeCode.replicas: unknown key/],
