@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
-import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./labels";
+import { COMPONENT_LABEL, Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { assertDns1123Label } from "./names";
 import { INTERNET_HTTPS, NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 import { PodPlacement, ResourceSpec, buildContainer, buildPodSpec } from "./pod";
@@ -217,7 +217,8 @@ export class Postgres extends pulumi.ComponentResource {
         this.username = user;
         const selector = selectorLabels(sts);
         this.selector = selector;
-        const labels = standardLabels(sts, { partOf: a.partOf, component: "database", extra: a.labels });
+        // One primary, never autoscaled: labelled singleton so the policy pack exempts it from min-replicas/HPA.
+        const labels = standardLabels(sts, { partOf: a.partOf, component: "database", extra: { ...(a.labels ?? {}), [SINGLETON_LABEL]: "true" } });
         const meta = (n: string, extra: Record<string, unknown> = {}) => ({ name: n, namespace: ns, labels, ...extra });
         const child = { parent: this };
 

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
-import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./labels";
+import { COMPONENT_LABEL, Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { assertDns1123Label } from "./names";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 import { PodPlacement, ResourceSpec, buildContainer, buildPodSpec } from "./pod";
@@ -289,7 +289,8 @@ export class Redis extends pulumi.ComponentResource {
         this.port = REDIS_PORT;
         const selector = selectorLabels(sts);
         this.selector = selector;
-        const labels = standardLabels(sts, { partOf: a.partOf, component: "cache", extra: a.labels });
+        // A standalone Redis is a singleton (one pod, never autoscaled): the policy pack exempts it from min-replicas/HPA.
+        const labels = standardLabels(sts, { partOf: a.partOf, component: "cache", extra: { ...(a.labels ?? {}), ...(replicas === 1 ? { [SINGLETON_LABEL]: "true" } : {}) } });
         const meta = (n: string, extra: Record<string, unknown> = {}) => ({ name: n, namespace: ns, labels, ...extra });
         const child = { parent: this };
 
@@ -384,7 +385,8 @@ export class Redis extends pulumi.ComponentResource {
                         automountServiceAccountToken: false,
                         volumes: [{ name: "config", configMap: { name: `${sts}-config` } }],
                         selector,
-                        placement: a.placement,
+                        // Replicas are only worth having in other zones: spread by zone by default when there are several.
+                        placement: { spreadAcrossZones: replicas > 1, ...(a.placement ?? {}) },
                         security,
                         terminationGracePeriodSeconds: 30,
                     }),

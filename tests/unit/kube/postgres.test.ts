@@ -67,6 +67,7 @@ describe("kube/postgres", () => {
             assert.strictEqual(pvc.spec.storageClassName, "fast-ssd");
             const sts = one(r, "StatefulSet", "postgres");
             assert.strictEqual(sts.spec.replicas, 1);
+            assert.strictEqual(sts.metadata.labels["agent-platform.io/singleton"], "true", "one primary: exempt from min-replicas/HPA");
             assert.strictEqual(sts.spec.volumeClaimTemplates, undefined);
             assert.deepStrictEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
             const dataVol = sts.spec.template.spec.volumes.find((v: any) => v.name === "data");

@@ -81,6 +81,7 @@ describe("kube/redis", () => {
             assert.strictEqual(svc.spec.ports[0].port, 6379);
             assert.strictEqual(one(r, "Service", "redis-headless").spec.clusterIP, "None");
             assert.strictEqual(byKind(r, "PodDisruptionBudget").length, 0);
+            assert.strictEqual(sts.metadata.labels["agent-platform.io/singleton"], "true", "a standalone Redis is a singleton for the policy pack");
             const [pod] = podSpecs(r);
             assertHardened(pod.owner, pod.spec, { probes: true });
             const redis = pod.spec.containers[0];
@@ -129,6 +130,9 @@ describe("kube/redis", () => {
             assert.strictEqual(one(r, "Service", "redis-service").spec.selector["statefulset.kubernetes.io/pod-name"], "redis-0");
             assert.deepStrictEqual(one(r, "Service", "redis-service-replicas").spec.selector, { "app.kubernetes.io/name": "redis" });
             assert.strictEqual(one(r, "PodDisruptionBudget", "redis").spec.maxUnavailable, 1);
+            const sts = one(r, "StatefulSet", "redis");
+            assert.strictEqual(sts.metadata.labels["agent-platform.io/singleton"], undefined);
+            assert.ok(sts.spec.template.spec.topologySpreadConstraints.some((t: any) => t.topologyKey === "topology.kubernetes.io/zone"), "replicas spread across zones");
             const np = one(r, "NetworkPolicy", "redis");
             const peers = np.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
             assert.deepStrictEqual(peers.sort(), ["agent", "redis"]);
