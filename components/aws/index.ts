@@ -1,7 +1,7 @@
 /** Public API of the AWS (EKS) components. */
 export * from "./types";
 export * from "./defaults";
-export { EksCluster, launchTemplateSpec, nodeGroupResourceOptions } from "./eks-cluster";
+export { EksCluster, launchTemplateSpec, nodeGroupResourceOptions, regionTransformation } from "./eks-cluster";
 export { IrsaRole, IrsaRoleArgs } from "./irsa";
 export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverlaps, SubnetPlan, ParsedCidr } from "./subnets";
 export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues, ValidationIssue, ResolvedEksCluster, ResolvedNodeGroup, ResolvedVpc, NODE_GROUP_LABEL } from "./validation";
