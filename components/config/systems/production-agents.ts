@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dnsLabel, hpa, pinnedImage, quantity, resources, storage } from "../common";
+import { cpuMillis, formatCpu, formatMemory, memoryMi } from "../../kube/quota";
 
 // seed 003 `hpa.yaml`: 3..10 replicas on cpu 70%, plus memory (the seed names no number: 80%).
 const HPA = { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 };
@@ -11,6 +12,8 @@ const QUOTA = { requestsCpu: "20", requestsMemory: "40Gi", persistentVolumeClaim
 const DATA = { size: "10Gi", accessMode: "ReadWriteMany" as const, mountPath: "/app/data" };
 // Velero: daily at 03:00, kept 30 days (the platform's default retention, seed 002).
 const BACKUP = { enabled: true, schedule: "0 3 * * *", ttl: "720h0m0s", fsBackup: false };
+// What Redis asks for when not configured: the Redis component's defaults (redis 100m/256Mi + exporter 25m/32Mi).
+const REDIS_REQUESTS = { cpu: "125m", memory: "288Mi" };
 const PROBES = { livenessPath: "/health", readinessPath: "/health", startupPath: "/health" };
 
 const port = z.number().int().min(1).max(65535);
@@ -87,7 +90,40 @@ export const productionAgentsSchema = z.object({
             message: `ReadWriteOnce attaches agent-data-pvc to one node, but required anti-affinity puts each of up to ${c.hpa.maxReplicas} agents on its own node: use ReadWriteMany (e.g. EFS) or antiAffinity: preferred`,
         });
     }
+    let need: ReturnType<typeof productionAgentsFootprint>, quotaCpu: number, quotaMemory: number;
+    try {
+        need = productionAgentsFootprint(c);
+        quotaCpu = cpuMillis(c.quota.requestsCpu);
+        quotaMemory = memoryMi(c.quota.requestsMemory);
+    } catch (e) {
+        ctx.addIssue({ code: "custom", path: ["quota"], message: `cannot size the quota: ${(e as Error).message}` });
+        return;
+    }
+    if (quotaCpu < need.cpuMillis) {
+        ctx.addIssue({ code: "custom", path: ["quota", "requestsCpu"], message: `must cover ${formatCpu(need.cpuMillis)} (hpa.maxReplicas + 1 rollout pod at ${c.resources.requests.cpu}, plus Redis), got ${c.quota.requestsCpu}` });
+    }
+    if (quotaMemory < need.memoryMi) {
+        ctx.addIssue({ code: "custom", path: ["quota", "requestsMemory"], message: `must cover ${formatMemory(need.memoryMi)} (hpa.maxReplicas + 1 rollout pod at ${c.resources.requests.memory}, plus Redis), got ${c.quota.requestsMemory}` });
+    }
+    if (c.quota.persistentVolumeClaims < need.claims) {
+        ctx.addIssue({ code: "custom", path: ["quota", "persistentVolumeClaims"], message: `must allow at least ${need.claims} claims (agent-data-pvc and the Redis data claim), got ${c.quota.persistentVolumeClaims}` });
+    }
 });
+
+/**
+ * Requests of everything the namespace runs at full scale: the agents at HPA max plus the one
+ * rollout surge pod, and Redis. A quota below this rejects the pods the HPA asks for.
+ */
+export function productionAgentsFootprint(c: { hpa: { maxReplicas: number }; resources: { requests: { cpu: string; memory: string } }; redis: { resources?: { requests: { cpu: string; memory: string } } } }) {
+    const agents = c.hpa.maxReplicas + 1;
+    const redis = c.redis.resources ? { cpu: cpuMillis(c.redis.resources.requests.cpu) + 25, memory: memoryMi(c.redis.resources.requests.memory) + 32 }
+        : { cpu: cpuMillis(REDIS_REQUESTS.cpu), memory: memoryMi(REDIS_REQUESTS.memory) };
+    return {
+        cpuMillis: agents * cpuMillis(c.resources.requests.cpu) + redis.cpu,
+        memoryMi: agents * memoryMi(c.resources.requests.memory) + redis.memory,
+        claims: 2,
+    };
+}
 
 export type ProductionAgentsConfig = z.infer<typeof productionAgentsSchema>;
 /** Secure config keys this system reads with `requireSecret` when enabled (shared with claudeCode). */

@@ -301,7 +301,7 @@ describe("production-agents (seed 003)", () => {
             [`${P}:productionAgents`]: JSON.stringify({ image: "ghcr.io/agent-platform/production-agent:2.0.0", ...section }),
             ...extra,
         });
-        const isSecret = (k: string) => k === `${P}:anthropicApiKey`;
+        const isSecret = (k: string): boolean => k === `${P}:anthropicApiKey`;
         const errorOf = (r: Record<string, string>, secret = isSecret): string => {
             try { loadPlatformConfig(r, secret); } catch (e) {
                 assert.ok(e instanceof ConfigError, String(e));
@@ -330,6 +330,10 @@ describe("production-agents (seed 003)", () => {
             ["a ReadWriteOnce data claim with required anti-affinity", raw({ dataStorage: { size: "10Gi", accessMode: "ReadWriteOnce" } }), /agent-platform:productionAgents.dataStorage.accessMode: ReadWriteOnce attaches agent-data-pvc to one node/],
             ["a bad storage size", raw({ dataStorage: { size: "ten gigs" } }), /agent-platform:productionAgents.dataStorage.size: must be a Kubernetes quantity/],
             ["a bad quota quantity", raw({ quota: { requestsCpu: "lots", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota.requestsCpu: must be a Kubernetes quantity/],
+            ["a quota below the agents' cpu at HPA max", raw({ quota: { requestsCpu: "5", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota.requestsCpu: must cover 5625m \(hpa.maxReplicas \+ 1 rollout pod at 500m, plus Redis\), got 5/],
+            ["a quota below the agents' memory at HPA max", raw({ quota: { requestsCpu: "20", requestsMemory: "8Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota.requestsMemory: must cover 11552Mi .*got 8Gi/],
+            ["a quota without room for both claims", raw({ quota: { requestsCpu: "20", requestsMemory: "40Gi", persistentVolumeClaims: 1 } }), /agent-platform:productionAgents.quota.persistentVolumeClaims: must allow at least 2 claims/],
+            ["a cpu quota in bytes", raw({ quota: { requestsCpu: "20Gi", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota: cannot size the quota: cpu quantity must look like 500m or 2, got "20Gi"/],
             ["an unknown log level", raw({ logLevel: "VERBOSE" }), /agent-platform:productionAgents.logLevel: /],
             ["a negative MAX_RETRIES", raw({ maxRetries: -1 }), /agent-platform:productionAgents.maxRetries: /],
             ["a relative probe path", raw({ probes: { readinessPath: "ready" } }), /agent-platform:productionAgents.probes.readinessPath: must be an absolute HTTP path/],
