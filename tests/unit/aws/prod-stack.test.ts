@@ -1,0 +1,35 @@
+import { strict as assert } from "assert";
+import { renderStack, RenderResult } from "../../../tools/lib/render";
+
+describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function () {
+    this.timeout(60000);
+    let r: RenderResult;
+    before(async () => {
+        r = await renderStack("prod");
+    });
+
+    it("THEN cloud-resources lists the AWS side: VPC across 3 AZs, NAT per AZ, KMS-encrypted cluster, both node groups, OIDC and the four add-ons", () => {
+        const count = (type: string) => r.cloudResources.filter((c) => c.type === type).length;
+        assert.equal(count("aws:ec2/vpc:Vpc"), 1);
+        assert.equal(count("aws:ec2/subnet:Subnet"), 6);
+        assert.equal(count("aws:ec2/natGateway:NatGateway"), 3);
+        assert.equal(count("aws:eks/cluster:Cluster"), 1);
+        assert.equal(count("aws:kms/key:Key"), 1);
+        assert.equal(count("aws:iam/openIdConnectProvider:OpenIdConnectProvider"), 1);
+        assert.equal(count("aws:eks/addon:Addon"), 4);
+        const groups = r.cloudResources.filter((c) => c.type === "aws:eks/nodeGroup:NodeGroup").map((g) => (g.inputs.labels as Record<string, string>)["node-group"]);
+        assert.deepEqual(groups.sort(), ["compute", "memory"]);
+        const cluster = r.cloudResources.find((c) => c.type === "aws:eks/cluster:Cluster")!.inputs as any;
+        assert.ok(!(cluster.vpcConfig.publicAccessCidrs ?? []).includes("0.0.0.0/0"));
+    });
+
+    it("THEN every Kubernetes object, add-ons and workloads alike, is created on the EKS cluster's provider", () => {
+        const kube = r.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:"));
+        assert.ok(kube.length > 50, `only ${kube.length} Kubernetes objects`);
+        const providers = new Set(kube.map((x) => (x.provider ?? "").split("::").slice(0, 4).join("::")));
+        assert.equal(providers.size, 1, `objects on several providers: ${[...providers].join(", ")}`);
+        assert.match([...providers][0], /agent-platform:aws:EksCluster\$pulumi:providers:kubernetes::[^:]+-k8s$/);
+        const names = kube.map((x) => `${x.type.split(":").pop()}/${x.inputs.metadata?.name}`);
+        for (const n of ["StorageClass/gp3", "Deployment/cluster-autoscaler", "Deployment/metrics-server"]) assert.ok(names.includes(n), `missing ${n}`);
+    });
+});
