@@ -16,6 +16,7 @@ import { DEFAULT_POSTGRES_RESOURCES, POSTGRES_PORT, Postgres } from "../../compo
 import { WorkloadFootprint, cpuMillis, formatCpu, formatMemory, memoryMi, quotaFor } from "../../components/kube/quota";
 import { DEFAULT_REDIS_RESOURCES, REDIS_PORT, Redis } from "../../components/kube/redis";
 import { MeshPolicy } from "../../components/kube/service-mesh";
+import { EbsStorageClass } from "../../components/kube/storage";
 import { WebIngress, ingressControllerPeer } from "../../components/kube/web-ingress";
 import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
 
@@ -43,6 +44,8 @@ export const POSTGRES_CLAIM = "postgres-data";
 export const BACKUP_CRONJOB = "postgres-backup";
 export const VELERO_SCHEDULE = "claude-code-daily-backup";
 export const DATABASE = "claude_code";
+/** seed 002 StorageClass for the databases (EBS gp3 through the CSI driver). */
+export const FAST_SSD = "fast-ssd";
 
 // seed 002: containerPort 3000 for the agents; the dashboard frontend is served on 6011 (config.json
 // monitoring.dashboardPort) behind Service port 80; the WebSocket backend on 4005 (monitoring.apiPort).
@@ -190,6 +193,14 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         secret: { name: SECRETS_NAME, data: { "anthropic-api-key": ctx.secret("anthropicApiKey") } },
     }, inNamespace);
 
+    // seed 002 `fast-ssd`: created here on EKS (where the EBS CSI driver runs); any other cluster
+    // must already serve a class of that name, or the config names another one.
+    const classes = [config.redisStorage, config.postgresStorage].map((st) => st.storageClassName);
+    const dataDeps0 = ctx.config.cluster.provider === "eks" && classes.includes(FAST_SSD)
+        ? [new EbsStorageClass("claude-code-fast-ssd", { name: FAST_SSD, reclaimPolicy: env.retainVolumes ? "Retain" : "Delete", partOf: PART_OF }, { parent: ctx.parent })]
+        : [];
+    const inNamespaceWithStorage = { parent: ctx.parent, dependsOn: [namespace, ...dataDeps0] };
+
     const redis = new Redis("claude-code-redis", {
         namespace: NAMESPACE,
         statefulSetName: REDIS,
@@ -203,7 +214,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         capabilities: caps,
         placement: agentsPlacement,
         partOf: PART_OF,
-    }, inNamespace);
+    }, inNamespaceWithStorage);
 
     const destination: DumpDestination = "s3" in config.backup.destination
         ? { s3: { bucket: config.backup.destination.s3.bucket, prefix: config.backup.destination.s3.prefix, roleArn: config.backup.destination.s3.roleArn } }
@@ -224,7 +235,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         // seed 002 postgres-backup: daily at 02:00, `claude-code-<date>.sql.gz`, to S3 (prod) through IRSA.
         backup: { cronJobName: BACKUP_CRONJOB, schedule: config.backup.schedule, destination, filePrefix: PART_OF },
         partOf: PART_OF,
-    }, inNamespace);
+    }, inNamespaceWithStorage);
 
     const dataDeps = [namespace, settings, redis, postgres];
     const redisEgress: TrafficRule = { peers: [{ workload: REDIS }], ports: [REDIS_PORT] };
