@@ -13,7 +13,7 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
 import { quotaFor } from "../../components/kube/quota";
 import { RaftCluster } from "../../components/kube/raft-cluster";
-import { ServiceEndpoint } from "../../components/kube/service-endpoint";
+import { MetricsService } from "../../components/kube/monitoring";
 import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
 import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
 
@@ -34,6 +34,11 @@ export const CLIENT_PORT = 80;
 // seed 001: manifests and artifacts mounted at /app/manifests and /app/artifacts.
 export const MANIFEST_DIR = "/app/manifests";
 export const ARTIFACT_DIR = "/app/artifacts";
+/** What makes an AWS LoadBalancer Service internal (the policy pack's net-no-public-service accepts either). */
+export const INTERNAL_LB_ANNOTATIONS = {
+    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+};
 /** Marks pods that call the Kubernetes API (the policy pack's sec-no-automount-sa-token reads it). */
 export const USES_KUBE_API = { "agent-platform.io/uses-kube-api": "true" };
 
@@ -113,7 +118,12 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         httpPort: HTTP_PORT,
         raftPort: RAFT_PORT,
         headlessServiceName: HEADLESS_NAME,
-        clientService: { name: RAFT_NAME, type: publicLb ? "LoadBalancer" : "ClusterIP", port: CLIENT_PORT },
+        clientService: {
+            name: RAFT_NAME,
+            type: publicLb ? "LoadBalancer" : "ClusterIP",
+            port: CLIENT_PORT,
+            ...(publicLb && config.loadBalancerScheme === "internal" ? { annotations: INTERNAL_LB_ANNOTATIONS } : {}),
+        },
         volumes: [
             { name: "manifests", mountPath: MANIFEST_DIR, ...storageOf(config.manifestsStorage) },
             { name: "artifacts", mountPath: ARTIFACT_DIR, ...storageOf(config.artifactsStorage) },
@@ -137,15 +147,18 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         retainVolumes: env.retainVolumes,
     }, { parent: ctx.parent, dependsOn: [namespace, settings] });
 
-    const metrics = new ServiceEndpoint("inquisitor-metrics", {
+    // seed 001 `inquisitor-metrics`: prometheus.io/* annotations, plus a ServiceMonitor where the operator runs.
+    const metrics = new MetricsService("inquisitor-metrics", {
         namespace: NAMESPACE,
         name: METRICS_NAME,
         workload: RAFT_NAME,
+        port: HTTP_PORT,
+        targetPort: "http",
+        serviceMonitor: true,
+        capabilities: ctx.capabilities,
         partOf: PART_OF,
-        component: "metrics",
-        ports: [{ name: "metrics", port: HTTP_PORT, targetPort: "http" }],
-        annotations: prometheusScrapeAnnotations(HTTP_PORT),
     }, { parent: ctx.parent, dependsOn: [namespace, raft] });
+    const metricsUrl = `http://${metrics.serviceName}.${NAMESPACE}.svc.cluster.local:${HTTP_PORT}`;
 
     const api = new AgentService("inquisitor-api", {
         namespace: NAMESPACE,
@@ -167,6 +180,7 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         probes: INQUISITOR_PROBES,
         placement: { spreadAcrossZones: env.spreadAcrossZones },
         podAnnotations: prometheusScrapeAnnotations(HTTP_PORT),
+        serviceMonitor: { port: "http" },
         network: {
             ingress: [{ peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT] }, scrapers],
             egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }],
@@ -191,7 +205,7 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         services: {
             [RAFT_NAME]: raft.url,
             [HEADLESS_NAME]: `http://${HEADLESS_NAME}.${NAMESPACE}.svc.cluster.local:${HTTP_PORT}`,
-            [METRICS_NAME]: metrics.url,
+            [METRICS_NAME]: metricsUrl,
             [API_NAME]: api.url!,
         },
     };

@@ -6,6 +6,7 @@
 import * as random from "@pulumi/random";
 import { TerminalMidConfig } from "../../components/config/systems/terminal-mid";
 import { AgentService } from "../../components/kube/agent-service";
+import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { INTERNET_HTTPS, TrafficRule } from "../../components/kube/network";
 import { PlatformNamespace } from "../../components/kube/platform-namespace";
@@ -25,6 +26,7 @@ export const SECRET_NAME = "claude-terminal-secrets";
 export const SERVICE_ACCOUNT_NAME = "claude-terminal-sa";
 export const SESSIONS_CLAIM = "claude-sessions-pvc";
 export const MID_DATA_CLAIM = "mid-server-data-pvc";
+export const BACKUP_SCHEDULE_NAME = "claude-mid-service-daily";
 // seed 000: "HTTP Service (port 3000)", health at /health.
 export const TERMINAL_PORT = 3000;
 export const SESSIONS_MOUNT = "/app/sessions";
@@ -227,6 +229,18 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
             retainVolumes: env.retainVolumes,
         }, afterSettings);
         midUrls[m.workload] = mid.url!;
+    }
+
+    if (config.backup.enabled) {
+        // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
+        new Backups("terminal-mid-backups", {
+            scheduleName: BACKUP_SCHEDULE_NAME,
+            schedule: config.backup.schedule,
+            ttl: config.backup.ttl,
+            includedNamespaces: [NAMESPACE],
+            capabilities: ctx.capabilities,
+            partOf: PART_OF,
+        }, { parent: ctx.parent, dependsOn: [namespace] });
     }
 
     return {

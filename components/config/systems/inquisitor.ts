@@ -19,6 +19,8 @@ export const inquisitorSchema = z.object({
     logFormat: z.enum(["json", "text"]).default("json"),
     /** Expose the client Service as a LoadBalancer (only where the cluster can provide one). */
     publicExposure: z.boolean().default(false),
+    /** A public client Service is an internal (VPC-only) AWS load balancer unless explicitly internet-facing. */
+    loadBalancerScheme: z.enum(["internal", "internet-facing"]).default("internal"),
     manifestsStorage: storage.default({ size: "5Gi" }),
     artifactsStorage: storage.default({ size: "10Gi" }),
     resources: resources.optional(),

@@ -54,9 +54,9 @@ describe("inquisitor system (seed 001)", () => {
     for (const stack of ["dev", "prod"]) {
         const prod = stack === "prod";
         describe(`Pulumi.${stack}.yaml`, () => {
-            it("GIVEN the stack WHEN rendered THEN every object passes the OpenAPI schema (Velero Schedule structurally)", () => {
+            it("GIVEN the stack WHEN rendered THEN every object passes the OpenAPI schema (ServiceMonitors and the Velero Schedule structurally)", () => {
                 const report = validateObjects(objs(stack));
-                assert.deepEqual(report.crdObjects, ["Schedule velero/inquisitor-daily"]);
+                assert.deepEqual(report.crdObjects.sort(), [`ServiceMonitor ${NS}/inquisitor-api`, `ServiceMonitor ${NS}/inquisitor-metrics`, "Schedule velero/inquisitor-daily"].sort());
             });
 
             it("GIVEN the namespace WHEN rendered THEN it is inquisitor-system with restricted PSA (enforced in prod only), quota, limits and default-deny", () => {
@@ -127,11 +127,17 @@ describe("inquisitor system (seed 001)", () => {
                 assert.deepEqual(headless.spec.ports.map((p: any) => p.port), [8000, 4321]);
                 const client = find(objs(stack), "Service", "inquisitor", NS);
                 assert.equal(client.spec.type, prod ? "LoadBalancer" : "ClusterIP");
+                // prod's LoadBalancer is internal (VPC-only) unless loadBalancerScheme says internet-facing.
+                assert.equal(client.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-scheme"], prod ? "internal" : undefined);
                 assert.deepEqual([client.spec.ports[0].port, client.spec.ports[0].targetPort], [80, "http"]);
                 const metrics = find(objs(stack), "Service", "inquisitor-metrics", NS);
                 assert.deepEqual(metrics.metadata.annotations, { "prometheus.io/scrape": "true", "prometheus.io/port": "8000", "prometheus.io/path": "/metrics" });
                 assert.deepEqual(metrics.spec.selector, { "app.kubernetes.io/name": "inquisitor" });
                 assert.deepEqual([metrics.spec.ports[0].name, metrics.spec.ports[0].port, metrics.spec.ports[0].targetPort], ["metrics", 8000, "http"]);
+                const monitor = find(objs(stack), "ServiceMonitor", "inquisitor-metrics", NS);
+                assert.deepEqual(monitor.spec.endpoints[0].port, "metrics");
+                assert.equal(monitor.spec.endpoints[0].path, "/metrics");
+                assert.equal(find(objs(stack), "ServiceMonitor", "inquisitor-api", NS).spec.endpoints[0].port, "http");
             });
 
             it("GIVEN inquisitor-config and inquisitor-secrets WHEN rendered THEN the ConfigMap has the seed keys and the generated API key lives only in the Secret, as a secret", () => {
@@ -238,6 +244,13 @@ describe("inquisitor system (seed 001)", () => {
             assert.equal(sts.spec.replicas, 5);
             assert.equal(envOf(container(sts)).RAFT_PEERS.split(",").length, 5);
             assert.equal(find(r.objects, "PodDisruptionBudget", "inquisitor", NS).spec.maxUnavailable, 2);
+        });
+
+        it("GIVEN an internet-facing public client WHEN rendered THEN the LoadBalancer carries no internal annotations", async () => {
+            const r = await renderProgram(withSection("prod", (s) => { s.loadBalancerScheme = "internet-facing"; }), "prod");
+            const client = find(r.objects, "Service", "inquisitor", NS);
+            assert.equal(client.spec.type, "LoadBalancer");
+            assert.equal(client.metadata.annotations, undefined);
         });
 
         it("GIVEN Velero not installed WHEN rendered THEN no Schedule is created", async () => {

@@ -59,10 +59,17 @@ describe("terminal-mid system (seed 000)", () => {
         const midNames = prod ? ["k8s-mid-prod-01", "k8s-mid-prod-02"] : ["k8s-mid-dev"];
         const mids = midObjectNames(midNames);
         describe(`Pulumi.${stack}.yaml`, () => {
-            it("GIVEN the stack WHEN rendered THEN every object passes the OpenAPI schema", () => {
+            it("GIVEN the stack WHEN rendered THEN every object passes the OpenAPI schema (the Velero Schedule structurally)", () => {
                 const report = validateObjects(objs(stack));
-                assert.equal(report.crdObjects.length, 0);
-                assert.equal(report.validated, objs(stack).length);
+                assert.deepEqual(report.crdObjects, ["Schedule velero/claude-mid-service-daily"]);
+                assert.equal(report.validated, objs(stack).length - 1);
+            });
+
+            it("GIVEN Velero in the cluster WHEN rendered THEN Schedule claude-mid-service-daily backs up the sessions and MID data daily for 30 days", () => {
+                const s = find(objs(stack), "Schedule", "claude-mid-service-daily", "velero");
+                assert.equal(s.spec.schedule, "@daily");
+                assert.deepEqual(s.spec.template.includedNamespaces, [NS]);
+                assert.equal(s.spec.template.ttl, "720h0m0s");
             });
 
             it("GIVEN the namespace WHEN rendered THEN claude-mid-service has restricted PSA (enforced in prod), a quota covering every claim, limits and default-deny", () => {
