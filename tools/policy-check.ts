@@ -89,8 +89,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    // exitCode, not process.exit(): exiting at once would truncate large output written to a pipe.
+    main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
         process.stderr.write(`policy:check: ${(e as Error).stack ?? e}\n`);
-        process.exit(2);
+        process.exitCode = 2;
     });
 }

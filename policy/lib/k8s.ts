@@ -80,6 +80,13 @@ export function namespace(obj: K8sObject): string {
     return obj.metadata?.namespace ?? "default";
 }
 
+/**
+ * Namespaces of cluster add-ons that must run there (cluster-autoscaler, metrics-server): the
+ * namespace-level rules (quota, default-deny, policy coverage, scrape coverage, HPA presence)
+ * skip them, as Polaris' default exemptions do. Knob `systemNamespaces` on those rules.
+ */
+export const SYSTEM_NAMESPACES = ["kube-system"];
+
 /** Alias of `namespace` for call sites where `namespace` would shadow a variable. */
 export const k8sNamespaceOf = namespace;
 

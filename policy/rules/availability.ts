@@ -8,7 +8,7 @@
  */
 import {
     intOrPercent, isKind, isRaft, LONG_RUNNING_KINDS, isSingleton, Json, K8sObject, k8sNamespaceOf, podTemplate, RAFT_LABEL,
-    SCALABLE_KINDS, selectorMatches, SINGLETON_LABEL,
+    SCALABLE_KINDS, selectorMatches, SINGLETON_LABEL, SYSTEM_NAMESPACES,
 } from "../lib/k8s";
 import { podRule } from "../lib/pod";
 import { k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
@@ -178,11 +178,11 @@ export const availabilityRules: PlatformRule[] = [
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Give the AgentService an `autoscaling` block, or list the workload in exemptNames (namespace/name).",
-        defaults: { exemptNames: [] as string[] },
-        knobs: { exemptNames: "namespace/name of workloads that deliberately run a fixed replica count" },
+        defaults: { exemptNames: [] as string[], systemNamespaces: SYSTEM_NAMESPACES },
+        knobs: { exemptNames: "namespace/name of workloads that deliberately run a fixed replica count", systemNamespaces: "namespaces of cluster add-ons, not judged" },
         check: (items, cfg) => {
             const k = k8sItems(items);
-            const ws = scalableWorkloads(k).filter((w) => !isSingleton(w.obj) && !isRaft(w.obj));
+            const ws = scalableWorkloads(k).filter((w) => !isSingleton(w.obj) && !isRaft(w.obj) && !cfg.systemNamespaces.includes(k8sNamespaceOf(w.obj)));
             if (ws.length === 0) return undefined;
             return ws
                 .filter((w) => !cfg.exemptNames.includes(`${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}`))

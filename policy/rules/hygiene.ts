@@ -33,7 +33,7 @@ export const hygieneRules: PlatformRule[] = [
         severity: "low",
         enforcementLevel: "advisory",
         remediationSteps: "Set metadata.namespace to the system's PlatformNamespace.",
-        defaults: { forbiddenNamespaces: ["default", "kube-system", "kube-public"] },
+        defaults: { forbiddenNamespaces: ["default", "kube-public", "kube-node-lease"] },
         knobs: { forbiddenNamespaces: "namespaces the platform never deploys into" },
         appliesTo: (t) => parseK8sType(t) !== undefined && !CLUSTER_SCOPED_KINDS.includes(kindOf(t)!) && !/List$/.test(kindOf(t)!),
         check: (o: K8sObject, cfg) => {

@@ -3,7 +3,7 @@
  * Coverage rules are stack policies: they match NetworkPolicy selectors against the pod
  * templates of workloads in the same stack.
  */
-import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches } from "../lib/k8s";
+import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
 import { k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
 type K8sItem = StackItem & { obj: K8sObject };
@@ -98,11 +98,11 @@ export const networkRules: PlatformRule[] = [
         severity: "high",
         enforcementLevel: "advisory",
         remediationSteps: "Create the namespace with PlatformNamespace (default-deny + DNS egress).",
-        defaults: { requireEgress: true },
-        knobs: { requireEgress: "the default-deny must also cover Egress" },
+        defaults: { requireEgress: true, systemNamespaces: SYSTEM_NAMESPACES },
+        knobs: { requireEgress: "the default-deny must also cover Egress", systemNamespaces: "namespaces of cluster add-ons, not judged" },
         check: (items, cfg) => {
             const k = k8sItems(items);
-            const ws = workloads(k);
+            const ws = workloads(k).filter((w) => !cfg.systemNamespaces.includes(k8sNamespaceOf(w.obj)));
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
             const namespaces = [...new Set(ws.map((w) => k8sNamespaceOf(w.obj)))].sort();
@@ -122,9 +122,11 @@ export const networkRules: PlatformRule[] = [
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Declare the workload's allowed peers (AgentService `allowFrom`) so it gets its own NetworkPolicy.",
-        check: (items) => {
+        defaults: { systemNamespaces: SYSTEM_NAMESPACES },
+        knobs: { systemNamespaces: "namespaces of cluster add-ons, not judged" },
+        check: (items, cfg) => {
             const k = k8sItems(items);
-            const ws = workloads(k);
+            const ws = workloads(k).filter((w) => !cfg.systemNamespaces.includes(k8sNamespaceOf(w.obj)));
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
             for (const w of ws) {

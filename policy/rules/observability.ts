@@ -1,5 +1,5 @@
 /** Monitoring and logging (seed checklists: "monitoring is set up", "logging is configured"). */
-import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches } from "../lib/k8s";
+import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
 import { k8sItems, PlatformRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
 type K8sItem = StackItem & { obj: K8sObject };
@@ -23,14 +23,14 @@ export const observabilityRules: PlatformRule[] = [
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Enable `monitoring` on the AgentService (ServiceMonitor), or add a PodMonitor.",
-        defaults: { acceptScrapeAnnotations: true },
-        knobs: { acceptScrapeAnnotations: "accept prometheus.io/scrape pod annotations instead of a ServiceMonitor" },
+        defaults: { acceptScrapeAnnotations: true, systemNamespaces: SYSTEM_NAMESPACES },
+        knobs: { acceptScrapeAnnotations: "accept prometheus.io/scrape pod annotations instead of a ServiceMonitor", systemNamespaces: "namespaces of cluster add-ons, not judged" },
         check: (items, cfg) => {
             const k = k8sItems(items);
             const services = k.filter((i) => i.obj.kind === "Service" && i.obj.spec?.selector && Object.keys(i.obj.spec.selector).length);
             const serviceMonitors = k.filter((i) => i.obj.kind === "ServiceMonitor");
             const podMonitors = k.filter((i) => i.obj.kind === "PodMonitor");
-            const served = k.filter((i) => isKind(i.type, ["Deployment", "StatefulSet", "DaemonSet"]))
+            const served = k.filter((i) => isKind(i.type, ["Deployment", "StatefulSet", "DaemonSet"]) && !cfg.systemNamespaces.includes(k8sNamespaceOf(i.obj)))
                 .map((w) => ({ w, tpl: podTemplate(w.obj)! }))
                 .filter(({ w, tpl }) => tpl && services.some((s) => k8sNamespaceOf(s.obj) === k8sNamespaceOf(w.obj) && mapSelectorMatches(s.obj.spec.selector, tpl.labels)));
             if (served.length === 0) return undefined;

@@ -1,5 +1,5 @@
 /** Resource requests and limits (seed checklists: "resource limits are configured"). */
-import { allContainers, isKind, k8sNamespaceOf, parseQuantity } from "../lib/k8s";
+import { allContainers, isKind, k8sNamespaceOf, parseQuantity, SYSTEM_NAMESPACES } from "../lib/k8s";
 import { podRule } from "../lib/pod";
 import { k8sItems, PlatformRule, stackRule, StackViolation } from "../lib/rule";
 
@@ -75,12 +75,14 @@ export const resourceRules: PlatformRule[] = [
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Create the namespace with PlatformNamespace (it adds a ResourceQuota and LimitRange).",
-        check: (items) => {
+        defaults: { systemNamespaces: SYSTEM_NAMESPACES },
+        knobs: { systemNamespaces: "namespaces of cluster add-ons, not judged" },
+        check: (items, cfg) => {
             const k = k8sItems(items);
             const workloadNs = new Map<string, string>();
             for (const i of k) if (isKind(i.type, ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"])) {
                 const ns = k8sNamespaceOf(i.obj);
-                if (!workloadNs.has(ns)) workloadNs.set(ns, i.urn);
+                if (!workloadNs.has(ns) && !cfg.systemNamespaces.includes(ns)) workloadNs.set(ns, i.urn);
             }
             if (workloadNs.size === 0) return undefined;
             const out: StackViolation[] = [];
