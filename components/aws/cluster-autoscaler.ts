@@ -10,8 +10,11 @@ export const CLUSTER_AUTOSCALER_NAME = "cluster-autoscaler";
 export const CLUSTER_AUTOSCALER_NAMESPACE = "kube-system";
 /** Upstream example runs as nobody. */
 const CA_UID = 65534;
-/** Upstream example: requests = limits = 100m / 600Mi. */
-const CA_RESOURCES = { requests: { cpu: "100m", memory: "600Mi" }, limits: { cpu: "100m", memory: "600Mi" } };
+/** Upstream example: requests = limits = 100m / 600Mi; it writes nothing to disk but logs. */
+const CA_RESOURCES = {
+    requests: { cpu: "100m", memory: "600Mi", "ephemeral-storage": "50Mi" },
+    limits: { cpu: "100m", memory: "600Mi", "ephemeral-storage": "200Mi" },
+};
 const CA_METRICS_PORT = 8085;
 
 export interface ClusterAutoscalerOptions {
@@ -51,7 +54,13 @@ export function clusterAutoscalerArgs(o: Pick<ClusterAutoscalerOptions, "cluster
 
 /** ServiceAccount (IRSA-annotated), RBAC and Deployment. */
 export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObject[] {
-    const labels = { "app.kubernetes.io/name": CLUSTER_AUTOSCALER_NAME, "app.kubernetes.io/part-of": "agent-platform" };
+    const labels = {
+        "app.kubernetes.io/name": CLUSTER_AUTOSCALER_NAME,
+        "app.kubernetes.io/part-of": "agent-platform",
+        "app.kubernetes.io/managed-by": "pulumi",
+        // One active instance (leader election); never autoscaled itself.
+        "agent-platform.io/singleton": "true",
+    };
     const ns = CLUSTER_AUTOSCALER_NAMESPACE;
     const name = CLUSTER_AUTOSCALER_NAME;
     return [
@@ -118,11 +127,18 @@ export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObj
             spec: {
                 // One active instance (leader election); the autoscaler must never autoscale itself.
                 replicas: 1,
+                // Singleton: never two instances acting at once during a rollout.
+                strategy: { type: "Recreate" },
                 selector: { matchLabels: { "app.kubernetes.io/name": name } },
                 template: {
                     metadata: {
                         labels,
-                        annotations: { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false", "prometheus.io/scrape": "true", "prometheus.io/port": String(CA_METRICS_PORT) },
+                        annotations: {
+                            "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
+                            "agent-platform.io/uses-kube-api": "true",
+                            "prometheus.io/scrape": "true",
+                            "prometheus.io/port": String(CA_METRICS_PORT),
+                        },
                     },
                     spec: {
                         serviceAccountName: name,
@@ -139,7 +155,8 @@ export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObj
                                 env: [{ name: "AWS_REGION", value: o.region }],
                                 ports: [{ name: "http-metrics", containerPort: CA_METRICS_PORT, protocol: "TCP" }],
                                 resources: CA_RESOURCES,
-                                livenessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, initialDelaySeconds: 30, periodSeconds: 20 },
+                                startupProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 5, failureThreshold: 24 },
+                                livenessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 20 },
                                 readinessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 10 },
                                 securityContext: hardenedContainerSecurityContext(CA_UID),
                             },

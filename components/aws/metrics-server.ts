@@ -8,8 +8,14 @@ export const METRICS_SERVER_NAME = "metrics-server";
 export const METRICS_SERVER_NAMESPACE = "kube-system";
 /** Upstream manifest runs as UID 1000. */
 const MS_UID = 1000;
-/** Upstream requests (100m/200Mi); limits sized for ~100 nodes (metrics-server sizing guide). */
-const MS_RESOURCES = { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "500m", memory: "500Mi" } };
+/**
+ * Upstream requests 100m/200Mi; memory sized for ~100 nodes (metrics-server sizing guide) with
+ * request = limit so it is never OOM-killed first; /tmp holds only its serving certificate.
+ */
+const MS_RESOURCES = {
+    requests: { cpu: "100m", memory: "300Mi", "ephemeral-storage": "20Mi" },
+    limits: { cpu: "500m", memory: "300Mi", "ephemeral-storage": "100Mi" },
+};
 const MS_PORT = 10250;
 
 export interface MetricsServerOptions {
@@ -32,7 +38,7 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
     const name = METRICS_SERVER_NAME;
     const ns = METRICS_SERVER_NAMESPACE;
     const selector = { "k8s-app": name };
-    const labels = { ...selector, "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "agent-platform" };
+    const labels = { ...selector, "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "agent-platform", "app.kubernetes.io/managed-by": "pulumi" };
     const objects: KubeObject[] = [
         { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: ns, labels } },
         {
@@ -94,13 +100,14 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                 selector: { matchLabels: selector },
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
                 template: {
-                    metadata: { labels },
+                    metadata: { labels, annotations: { "agent-platform.io/uses-kube-api": "true" } },
                     spec: {
                         serviceAccountName: name,
                         priorityClassName: "system-cluster-critical",
                         nodeSelector: { "kubernetes.io/os": "linux" },
                         securityContext: hardenedPodSecurityContext(MS_UID),
                         topologySpreadConstraints: [
+                            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } },
                             { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
                         ],
                         containers: [
@@ -111,6 +118,7 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                                 args: metricsServerArgs(),
                                 ports: [{ name: "https", containerPort: MS_PORT, protocol: "TCP" }],
                                 resources: MS_RESOURCES,
+                                startupProbe: { httpGet: { path: "/livez", port: "https", scheme: "HTTPS" }, periodSeconds: 5, failureThreshold: 24 },
                                 livenessProbe: { httpGet: { path: "/livez", port: "https", scheme: "HTTPS" }, periodSeconds: 10, failureThreshold: 3 },
                                 readinessProbe: { httpGet: { path: "/readyz", port: "https", scheme: "HTTPS" }, initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 3 },
                                 securityContext: hardenedContainerSecurityContext(MS_UID),

@@ -36,7 +36,7 @@ function assertHardened(deployment: KubeObject): void {
         assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
         assert.equal(c.securityContext.seccompProfile.type, "RuntimeDefault");
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory, `${c.name} requests+limits`);
-        assert.ok(c.livenessProbe && c.readinessProbe, `${c.name} probes`);
+        assert.ok(c.startupProbe && c.livenessProbe && c.readinessProbe, `${c.name} probes`);
         assert.doesNotMatch(c.image, /:latest$/);
     }
 }
@@ -66,6 +66,8 @@ describe("aws/cluster-autoscaler", () => {
         assertHardened(dep);
         const spec = dep.spec as any;
         assert.equal(spec.replicas, 1);
+        assert.deepEqual(spec.strategy, { type: "Recreate" });
+        assert.equal(dep.metadata.labels!["agent-platform.io/singleton"], "true");
         assert.equal(spec.template.spec.serviceAccountName, "cluster-autoscaler");
         assert.equal(spec.template.metadata.annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"], "false");
         assert.deepEqual(spec.template.spec.containers[0].env, [{ name: "AWS_REGION", value: "us-east-1" }]);
@@ -84,6 +86,8 @@ describe("aws/metrics-server", () => {
         new Deployment(dep).validate();
         assertHardened(dep);
         assert.equal((dep.spec as any).replicas, 2);
+        const spread = (dep.spec as any).template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey);
+        assert.deepEqual(spread, ["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
         const [svc] = byKind(objs, "Service");
         new Service(svc).validate();
         assert.deepEqual((byKind(objs, "APIService")[0].spec as any).service, { name: svc.metadata.name, namespace: svc.metadata.namespace });
