@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Labels, selectorLabels, standardLabels } from "./labels";
+import { assertDns1123Label, isValidPortName } from "./names";
+
+export interface EndpointPortSpec {
+    /** Service port name (IANA_SVC_NAME: <= 15 characters). */
+    name: string;
+    /** Port the Service listens on. */
+    port: number;
+    /** Container port name or number. @default the port */
+    targetPort?: number | string;
+}
+
+export interface ServiceEndpointArgs {
+    namespace: string;
+    /** Service name other workloads (or scrapers) resolve. @default the component name */
+    name?: string;
+    /** The workload (its `app.kubernetes.io/name`) whose pods the Service selects. */
+    workload: string;
+    ports: EndpointPortSpec[];
+    /** @default "ClusterIP" */
+    type?: "ClusterIP" | "LoadBalancer";
+    /** e.g. `prometheusScrapeAnnotations(8000)` (seed 001 `inquisitor-metrics`). */
+    annotations?: Record<string, string>;
+    partOf?: string;
+    /** `app.kubernetes.io/component` of the Service itself, e.g. `metrics`. */
+    component?: string;
+}
+
+export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): string[] {
+    const p: string[] = [];
+    const dns = (field: string, v: string) => { try { assertDns1123Label(field, v); } catch (e) { p.push(`${name}: ${(e as Error).message}`); } };
+    dns("name", a.name ?? name);
+    dns("namespace", a.namespace);
+    dns("workload", a.workload);
+    if (a.ports.length === 0) p.push(`${name}: ports must name at least one port`);
+    const seen = new Set<string>();
+    for (const port of a.ports) {
+        if (!isValidPortName(port.name)) p.push(`${name}: port name "${port.name}" is not a valid port name (DNS-1123, <= 15 characters, a letter)`);
+        if (seen.has(port.name)) p.push(`${name}: port names must be unique, "${port.name}" repeats`);
+        seen.add(port.name);
+        if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) p.push(`${name}: port ${port.name} must be in 1..65535, got ${port.port}`);
+    }
+    return p;
+}
+
+/**
+ * An extra Service in front of an existing workload's pods: the object a workload component does
+ * not make itself, such as seed 001's annotated `inquisitor-metrics` next to RaftCluster's
+ * client and headless Services. It selects pods by the workload's stable selector labels.
+ */
+export class ServiceEndpoint extends pulumi.ComponentResource {
+    public readonly serviceName: string;
+    /** `http://<svc>.<ns>.svc.cluster.local:<first port>` */
+    public readonly url: string;
+    public readonly selector: Labels;
+
+    constructor(name: string, args: ServiceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = serviceEndpointProblems(name, args);
+        if (problems.length) throw new Error(`invalid ServiceEndpoint args:\n  - ${problems.join("\n  - ")}`);
+        super("agent-platform:kube:ServiceEndpoint", name, {}, opts);
+        const a = args;
+        this.serviceName = a.name ?? name;
+        this.selector = selectorLabels(a.workload);
+        // The Service carries its own name label; only its selector points at the workload's pods.
+        const labels = standardLabels(this.serviceName, { partOf: a.partOf, component: a.component });
+        new k8s.core.v1.Service(`${name}-svc`, {
+            metadata: { name: this.serviceName, namespace: a.namespace, labels, ...(a.annotations ? { annotations: a.annotations } : {}) },
+            spec: {
+                type: a.type ?? "ClusterIP",
+                selector: this.selector,
+                ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" })),
+            },
+        }, { parent: this });
+        this.url = `http://${this.serviceName}.${a.namespace}.svc.cluster.local:${a.ports[0].port}`;
+        this.registerOutputs({ serviceName: this.serviceName, url: this.url });
+    }
+}

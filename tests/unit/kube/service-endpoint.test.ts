@@ -1,0 +1,46 @@
+import { strict as assert } from "assert";
+import { ServiceEndpoint, serviceEndpointProblems } from "../../../components/kube/service-endpoint";
+import { prometheusScrapeAnnotations } from "../../../components/kube/service-monitor";
+import { find, render } from "../../helpers/mocks";
+import { validateObjects } from "../../helpers/k8s-schema";
+
+describe("ServiceEndpoint", () => {
+    it("GIVEN a workload and annotations WHEN created THEN one Service selects the workload's pods and carries the annotations", async () => {
+        let url = "";
+        const { objects } = await render(() => {
+            const e = new ServiceEndpoint("m", {
+                namespace: "inquisitor-system", name: "inquisitor-metrics", workload: "inquisitor", component: "metrics",
+                ports: [{ name: "metrics", port: 8000, targetPort: "http" }], annotations: prometheusScrapeAnnotations(8000),
+            });
+            url = e.url;
+        });
+        validateObjects(objects);
+        assert.equal(objects.length, 1);
+        const svc = find(objects, "Service", "inquisitor-metrics", "inquisitor-system");
+        assert.deepEqual(svc.spec.selector, { "app.kubernetes.io/name": "inquisitor" });
+        assert.equal(svc.metadata.labels["app.kubernetes.io/name"], "inquisitor-metrics");
+        assert.equal(svc.metadata.annotations["prometheus.io/scrape"], "true");
+        assert.deepEqual(svc.spec.ports, [{ name: "metrics", port: 8000, targetPort: "http", protocol: "TCP" }]);
+        assert.equal(svc.spec.type, "ClusterIP");
+        assert.equal(url, "http://inquisitor-metrics.inquisitor-system.svc.cluster.local:8000");
+    });
+
+    it("GIVEN no targetPort WHEN created THEN the Service targets the same port number", async () => {
+        const { objects } = await render(() => new ServiceEndpoint("x", { namespace: "ns", workload: "w", ports: [{ name: "http", port: 8080 }] }));
+        assert.equal(find(objects, "Service", "x").spec.ports[0].targetPort, 8080);
+    });
+
+    const bad: [string, Parameters<typeof serviceEndpointProblems>[1], RegExp][] = [
+        ["no ports", { namespace: "ns", workload: "w", ports: [] }, /ports must name at least one port/],
+        ["a long port name", { namespace: "ns", workload: "w", ports: [{ name: "prometheus-metrics", port: 1 }] }, /port name "prometheus-metrics" is not a valid port name/],
+        ["a repeated port name", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 1 }, { name: "a", port: 2 }] }, /"a" repeats/],
+        ["port 0", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 0 }] }, /must be in 1..65535, got 0/],
+        ["a bad workload", { namespace: "ns", workload: "W!", ports: [{ name: "a", port: 1 }] }, /workload must be a DNS-1123 label/],
+    ];
+    for (const [what, args, message] of bad) {
+        it(`GIVEN ${what} WHEN validated THEN the problem is named`, () => {
+            assert.match(serviceEndpointProblems("e", args).join("\n"), message);
+            assert.throws(() => new ServiceEndpoint("e", args), message);
+        });
+    }
+});
