@@ -129,6 +129,7 @@ export function main(argv: readonly string[], io: CliIo): number {
             volumes: options.volumes,
             secretPatterns: options.secretPatterns,
             bindMounts: options.bindMounts,
+            networkPolicies: options.networkPolicies,
             profiles: [...(options.profiles ?? []), ...args.profiles],
             readFile: (p) => fs.readFileSync(path.resolve(baseDir, p), "utf8"),
         });

@@ -94,6 +94,16 @@ export interface ServiceSecuritySpec {
     readOnlyRootFilesystem?: boolean;
 }
 
+/** Traffic rules for a service's NetworkPolicy (used when `CompileOptions.networkPolicies`). */
+export interface ServiceNetworkSpec {
+    /** Compose services that may connect to this service's ports, besides those that `depends_on` it. */
+    allowFrom?: string[];
+    /** Namespaces whose pods may connect to this service's ports (e.g. the ingress controller's). */
+    allowFromNamespaces?: string[];
+    /** Egress beyond the project's own services, e.g. the internet on 443 for LLM APIs. */
+    egress?: { cidr: string; except?: string[]; ports: number[] }[];
+}
+
 /** seed 004 `KubernetesDeploymentSpec`, per compose service (namespace is app-wide). */
 export interface ServiceDeploymentSpec {
     /** @default compose deploy.replicas, else 1 */
@@ -116,6 +126,8 @@ export interface ServiceDeploymentSpec {
     writablePaths?: string[];
     /** Env values for this service only; they override everything else. */
     env?: Record<string, string>;
+    /** NetworkPolicy additions (with `networkPolicies`). */
+    network?: ServiceNetworkSpec;
 }
 
 export interface VolumeSpec {
@@ -148,6 +160,13 @@ export interface CompileOptions {
     layers?: VariableLayers;
     /** Infrastructure in effect; a service does not receive its own infrastructure values. */
     infrastructure?: DiscoveredInfrastructure;
+    /**
+     * One NetworkPolicy `<svc>` per service: ingress on its ports from the services that
+     * `depends_on` it (or list it in `network.allowFrom`) and from `network.allowFromNamespaces`;
+     * egress to the ports of the services it depends on / is allowed to call, DNS, and `network.egress`.
+     * @default false
+     */
+    networkPolicies?: boolean;
 }
 
 export interface ConvertOptions extends Omit<CompileOptions, "layers" | "infrastructure"> {
@@ -406,7 +425,56 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
             secretReasons: Object.fromEntries(Object.entries(env.reasons).filter(([, r]) => r.secret)),
         };
     }
+    if (options.networkPolicies) objects.push(...networkPolicies(project, options, services, namespace, partOf));
     return { objects, services, infrastructure: infra, warnings };
+}
+
+// ---------------------------------------------------------------- network policies
+
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** Who calls whom: `depends_on` edges plus `network.allowFrom`, as client -> sorted callees. */
+export function serviceCallGraph(project: ComposeProject, options: Pick<CompileOptions, "defaults" | "services">): Map<string, string[]> {
+    const names = new Set(project.services.map((s) => s.name));
+    const calls = new Map<string, Set<string>>(project.services.map((s) => [s.name, new Set(s.dependsOn.filter((d) => names.has(d)))]));
+    for (const svc of project.services) {
+        const allowFrom = mergeSpec(options.defaults, options.services?.[svc.name]).network?.allowFrom ?? [];
+        allowFrom.forEach((client, i) => {
+            if (!names.has(client)) throw new ComposeError({ file: "<options>", service: svc.name, field: `network.allowFrom[${i}]` }, `no active service "${client}" in ${project.file}`);
+            calls.get(client)!.add(svc.name);
+        });
+    }
+    return new Map([...calls.entries()].map(([k, v]) => [k, [...v].sort()]));
+}
+
+function networkPolicies(project: ComposeProject, options: CompileOptions, services: Record<string, CompiledService>, namespace: string, partOf: string | undefined): KubeObject[] {
+    const calls = serviceCallGraph(project, options);
+    const ports = (svc: string) => services[svc].ports.map((p) => ({ port: p.containerPort, protocol: p.protocol }));
+    const pods = (svc: string) => ({ podSelector: { matchLabels: { [NAME_LABEL]: svc } } });
+    const out: KubeObject[] = [];
+    for (const svc of Object.keys(services).sort()) {
+        const spec = mergeSpec(options.defaults, options.services?.[svc]);
+        const net = spec.network ?? {};
+        const clients = [...calls.entries()].filter(([, callees]) => callees.includes(svc)).map(([c]) => c).sort();
+        const ingress: Record<string, unknown>[] = [];
+        if (ports(svc).length) {
+            if (clients.length) ingress.push({ from: clients.map(pods), ports: ports(svc) });
+            for (const ns of net.allowFromNamespaces ?? []) ingress.push({ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } }], ports: ports(svc) });
+        }
+        const egress: Record<string, unknown>[] = [
+            // DNS, so the policy works even without a namespace-wide DNS allowance.
+            { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } } }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+            ...(calls.get(svc) ?? []).filter((callee) => ports(callee).length).map((callee) => ({ to: [pods(callee)], ports: ports(callee) })),
+            ...(net.egress ?? []).map((e) => ({ to: [{ ipBlock: { cidr: e.cidr, ...(e.except?.length ? { except: e.except } : {}) } }], ports: e.ports.map((port) => ({ port, protocol: "TCP" })) })),
+        ];
+        out.push({
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: svc, namespace, labels: sortKeys(baseLabels(svc, partOf)) },
+            spec: { podSelector: { matchLabels: { [NAME_LABEL]: svc } }, policyTypes: ["Ingress", "Egress"], ingress, egress },
+        });
+    }
+    return out;
 }
 
 // ---------------------------------------------------------------- deployment
@@ -769,6 +837,7 @@ function mergeSpec(defaults: ServiceDeploymentSpec | undefined, own: ServiceDepl
         security: d.security || o.security ? { ...d.security, ...o.security } : undefined,
         env: d.env || o.env ? { ...d.env, ...o.env } : undefined,
         writablePaths: o.writablePaths ?? d.writablePaths,
+        network: d.network || o.network ? { ...d.network, ...o.network } : undefined,
     };
 }
 

@@ -51,6 +51,8 @@ export interface ComposeAppArgs {
     bindMounts?: CompileOptions["bindMounts"];
     /** Active compose profiles. @default [] */
     profiles?: string[];
+    /** One allow-list NetworkPolicy per service (see `CompileOptions.networkPolicies`). @default false */
+    networkPolicies?: boolean;
 }
 
 /** Compiles the component args with the pure compiler; placeholders stand in for Outputs. */
@@ -111,6 +113,7 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
         taintedVariables: tainted,
         bindMounts: args.bindMounts,
         profiles: args.profiles,
+        networkPolicies: args.networkPolicies,
         readFile: (p) => fs.readFileSync(path.resolve(baseDir, p), "utf8"),
     });
     return { compiled, inputs };
@@ -196,6 +199,8 @@ function createObject(resName: string, obj: KubeObject, inputs: readonly pulumi.
             return new k8s.networking.v1.Ingress(resName, m(body), opts);
         case "PersistentVolumeClaim":
             return new k8s.core.v1.PersistentVolumeClaim(resName, m(body), opts);
+        case "NetworkPolicy":
+            return new k8s.networking.v1.NetworkPolicy(resName, m(body), opts);
         default:
             throw new Error(`ComposeApp: the compiler produced an unexpected kind ${obj.kind}`);
     }

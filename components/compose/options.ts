@@ -37,6 +37,13 @@ const serviceSpec = z.strictObject({
         .optional(),
     writablePaths: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).optional(),
+    network: z
+        .strictObject({
+            allowFrom: z.array(z.string()).optional(),
+            allowFromNamespaces: z.array(z.string()).optional(),
+            egress: z.array(z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional(), ports: z.array(z.number().int().min(1).max(65535)) })).optional(),
+        })
+        .optional(),
 });
 
 export const deploymentOptionsSchema = z.strictObject({
@@ -57,9 +64,10 @@ export const deploymentOptionsSchema = z.strictObject({
     bindMounts: z.enum(["reject", "emptyDir"]).optional(),
     profiles: z.array(z.string()).optional(),
     settings: z.record(z.string(), z.string()).optional(),
+    networkPolicies: z.boolean().optional(),
 });
 
-export type DeploymentOptions = Pick<CompileOptions, "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts"> & {
+export type DeploymentOptions = Pick<CompileOptions, "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts" | "networkPolicies"> & {
     profiles?: string[];
     settings?: Record<string, string>;
 };

@@ -5,6 +5,7 @@ import { deployTerminalMid } from "./terminal-mid";
 import { deployInquisitor } from "./inquisitor";
 import { deployClaudeCode } from "./claude-code";
 import { deployProductionAgents } from "./production-agents";
+import { deployUshadow } from "./ushadow";
 
 /** The modules, keyed like their config sections. A system without a module here cannot be enabled. */
 export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> }> = {
@@ -12,6 +13,7 @@ export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullabl
     inquisitor: deployInquisitor,
     claudeCode: deployClaudeCode,
     productionAgents: deployProductionAgents,
+    ushadow: deployUshadow,
 };
 
 /** Groups one system's components in previews and carries the Kubernetes provider to them. */

@@ -1,0 +1,151 @@
+/**
+ * seed 004 ushadow: the services of a Compose file (backend, mem0 and its UI, plus mongo, redis,
+ * qdrant and neo4j) compiled by `ComposeApp` into ConfigMap (plain env) + Secret (sensitive env) +
+ * Deployment (envFrom both) + Service (+ Ingress, PVCs) per service, in namespace `ushadow`.
+ * Infrastructure connection strings are discovered from the services the stack creates
+ * (`{service}.{namespace}.svc.cluster.local:{port}`). Composes components only.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import YAML from "yaml";
+import { UshadowConfig } from "../../components/config/systems/ushadow";
+import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "../../components/compose";
+import { INTERNET_HTTPS, PlatformNamespace, SINGLETON_LABEL } from "../../components/kube";
+import { Backups } from "../../components/kube/backups";
+import { DEFAULT_INGRESS_CLASS } from "../../components/kube/web-ingress";
+import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+
+// seed 004: "Namespace: ushadow (default)".
+export const NAMESPACE = "ushadow";
+const PART_OF = "ushadow";
+/** The compose service serving the memory UI (the one the seed's examples deploy and expose). */
+export const UI_SERVICE = "mem0-ui";
+/** The backend calls mem0's API (`MEM0_API_URL`) without a compose `depends_on` on it. */
+const EXTRA_CALLERS: Record<string, string[]> = { mem0: ["backend"] };
+// Defaults for pods nobody sized (seed 004 `KubernetesDeploymentSpec` defaults: 100m/128Mi .. 500m/512Mi).
+const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit: { cpu: "500m", memory: "512Mi" } };
+
+/** Reads and validates the deployment options file (the `compose:convert --options` format). */
+export function loadDeploymentOptions(file: string): DeploymentOptions {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new ComposeError({ file }, `cannot read options file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const doc = YAML.parseDocument(text);
+    if (doc.errors.length) throw new ComposeError({ file }, `invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+    return parseDeploymentOptions(doc.toJS(), file);
+}
+
+/** Per-service spec: the options file, then the stack config's replicas/resources, ingress and network rules. */
+function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager: boolean): Record<string, ServiceDeploymentSpec> {
+    const specs: Record<string, ServiceDeploymentSpec> = {};
+    const names = new Set([...Object.keys(options.services ?? {}), ...Object.keys(c.replicas), ...Object.keys(c.resources), ...c.internetEgress, ...c.singletons, UI_SERVICE, ...Object.keys(EXTRA_CALLERS)]);
+    for (const svc of [...names].sort()) {
+        const base = options.services?.[svc] ?? {};
+        const spec: ServiceDeploymentSpec = { ...base };
+        if (c.replicas[svc] !== undefined) spec.replicas = c.replicas[svc];
+        if (c.resources[svc]) spec.resources = c.resources[svc];
+        if (c.singletons.includes(svc)) spec.labels = { ...(base.labels ?? {}), [SINGLETON_LABEL]: "true" };
+        const network = { ...(base.network ?? {}) };
+        if (EXTRA_CALLERS[svc]) network.allowFrom = [...new Set([...(network.allowFrom ?? []), ...EXTRA_CALLERS[svc]])];
+        if (c.internetEgress.includes(svc)) {
+            const https = INTERNET_HTTPS.peers[0] as { cidr: string; except?: string[] };
+            network.egress = [...(network.egress ?? []), { cidr: https.cidr, except: https.except, ports: [443] }];
+        }
+        if (svc === UI_SERVICE) {
+            network.allowFromNamespaces = [...new Set([...(network.allowFromNamespaces ?? []), c.ingressControllerNamespace])];
+            spec.ingress = {
+                ...(base.ingress ?? {}),
+                enabled: true,
+                host: c.uiHost,
+                tls: true,
+                className: base.ingress?.className ?? DEFAULT_INGRESS_CLASS,
+                annotations: { ...(base.ingress?.annotations ?? {}), ...(certManager ? { "cert-manager.io/cluster-issuer": c.clusterIssuer } : {}) },
+            };
+        }
+        spec.network = network;
+        specs[svc] = spec;
+    }
+    return specs;
+}
+
+/**
+ * The ComposeApp args (pure apart from reading the options file): what the tests read is what is
+ * deployed. `secrets` carries the secret Inputs (stack secrets and generated passwords).
+ */
+export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities">, secrets: Record<string, pulumi.Input<string>>): ComposeAppArgs {
+    const options = loadDeploymentOptions(c.optionsFile);
+    const volumes = { ...(options.volumes ?? {}) };
+    for (const [vol, s] of Object.entries(c.storage)) volumes[vol] = { ...(volumes[vol] ?? {}), size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) };
+    return {
+        composeFile: c.composeFile,
+        namespace: NAMESPACE,
+        partOf: options.partOf ?? PART_OF,
+        settings: { ...(options.settings ?? {}), ...c.settings },
+        // The backend accepts browser calls from the UI's public origin.
+        env: { CORS_ORIGINS: `https://${c.uiHost}` },
+        secretEnv: secrets,
+        defaults: options.defaults,
+        services: serviceSpecs(c, options, ctx.capabilities.certManager ?? false),
+        volumes,
+        ...(options.secretPatterns ? { secretPatterns: [...options.secretPatterns] } : {}),
+        bindMounts: options.bindMounts,
+        profiles: [...new Set([...(options.profiles ?? []), ...c.profiles])],
+        networkPolicies: true,
+    };
+}
+
+export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutputs {
+    const env = environmentDefaults(ctx.environment);
+    const opts = { parent: ctx.parent };
+
+    // Generated, never in config: the neo4j password (compose: NEO4J_PASSWORD, NEO4J_AUTH=neo4j/${NEO4J_PASSWORD}).
+    const neo4jPassword = new random.RandomPassword("ushadow-neo4j-password", { length: 32, special: false }, opts);
+    const args = ushadowComposeArgs(c, ctx, {
+        AUTH_SECRET_KEY: ctx.secret("ushadowAuthSecretKey"),
+        OPENAI_API_KEY: ctx.secret("openaiApiKey"),
+        ANTHROPIC_API_KEY: ctx.secret("anthropicApiKey"),
+        NEO4J_PASSWORD: neo4jPassword.result,
+    });
+    // Compile once up front (pure): a bad compose file fails here, before the namespace exists.
+    const { compiled } = compileComposeAppArgs(args);
+
+    const ns = new PlatformNamespace("ushadow", {
+        name: NAMESPACE,
+        partOf: PART_OF,
+        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        quota: {
+            name: "ushadow-quota",
+            hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },
+        },
+        limits: { name: "ushadow-limits", ...LIMITS },
+    }, opts);
+    const inNs = { parent: ctx.parent, dependsOn: [ns] };
+
+    new ComposeApp("ushadow", args, inNs);
+
+    if (c.backup.enabled) {
+        // Velero: the namespace with its PVCs (mongo, redis, qdrant, neo4j data).
+        new Backups("ushadow-backup", {
+            scheduleName: "ushadow-daily",
+            includedNamespaces: [NAMESPACE],
+            schedule: c.backup.schedule,
+            ttl: c.backup.ttl,
+            capabilities: ctx.capabilities,
+            partOf: PART_OF,
+        }, inNs);
+    }
+
+    const ingressHosts = compiled.objects.filter((o) => o.kind === "Ingress")
+        .flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host))
+        .filter((h): h is string => !!h);
+    return {
+        namespace: NAMESPACE,
+        services: Object.fromEntries(Object.values(compiled.services).filter((s) => s.url).map((s) => [s.name, s.url as string])),
+        ingressHosts,
+    };
+}
+
