@@ -19,6 +19,7 @@ const systems = deploySystems(config, {
     capabilities: config.crds,
     config,
     secret: (key) => stackConfig.requireSecret(key),
+    irsaRoleArn: (name) => target.eks?.irsaRoleArns[name],
 }, { providers: { kubernetes: target.provider }, dependsOn: target.eks ? [target.eks] : [] });
 
 export const environment = config.environment;

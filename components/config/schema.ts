@@ -45,6 +45,10 @@ export const platformConfigSchema = z.object({
     if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
         ctx.addIssue({ code: "custom", path: ["inquisitor", "publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });
     }
+    const backup = cfg.claudeCode?.enabled ? cfg.claudeCode.backup.destination : undefined;
+    if (backup && "s3" in backup && !backup.s3.roleArn && !(cfg.cluster.provider === "eks" && cfg.cluster.irsaRoles?.["postgres-backup"])) {
+        ctx.addIssue({ code: "custom", path: ["claudeCode", "backup", "destination", "s3", "roleArn"], message: "required unless cluster.irsaRoles.postgres-backup creates the role (EKS)" });
+    }
     if (cfg.claudeCode?.serviceMesh && !cfg.crds.istio) {
         ctx.addIssue({ code: "custom", path: ["claudeCode", "serviceMesh"], message: "needs crds.istio: true (the mesh's PeerAuthentication is an Istio CRD)" });
     }

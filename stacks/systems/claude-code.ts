@@ -4,6 +4,7 @@
  * through `dashboard-ingress`; Redis holds sessions and the task queue, Postgres persists tasks
  * (nightly dump + Velero). Optional Istio mesh with STRICT mTLS.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ClaudeCodeConfig } from "../../components/config/systems/claude-code";
 import { AgentService } from "../../components/kube/agent-service";
 import { Backups, DEFAULT_DUMP_RESOURCES, DumpDestination } from "../../components/kube/backups";
@@ -164,6 +165,15 @@ export function claudeCodeFootprints(c: ClaudeCodeConfig): WorkloadFootprint[] {
     ];
 }
 
+/** The backup's IRSA role: the configured ARN, else the one the stack's EKS cluster created for it. */
+export function backupRoleArn(configured: string | undefined, ctx: SystemContext): pulumi.Input<string> {
+    const arn = configured ?? ctx.irsaRoleArn(BACKUP_CRONJOB);
+    if (!arn) {
+        throw new Error(`agent-platform:claudeCode.backup.destination.s3.roleArn: required unless the EKS cluster defines irsaRoles.${BACKUP_CRONJOB} (namespace ${NAMESPACE}, serviceAccount ${BACKUP_CRONJOB})`);
+    }
+    return arn;
+}
+
 export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): SystemOutputs {
     const env = environmentDefaults(ctx.environment);
     const caps = ctx.capabilities;
@@ -217,7 +227,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
     }, inNamespaceWithStorage);
 
     const destination: DumpDestination = "s3" in config.backup.destination
-        ? { s3: { bucket: config.backup.destination.s3.bucket, prefix: config.backup.destination.s3.prefix, roleArn: config.backup.destination.s3.roleArn } }
+        ? { s3: { ...config.backup.destination.s3, roleArn: backupRoleArn(config.backup.destination.s3.roleArn, ctx) } }
         : { pvc: storageOf(config.backup.destination.pvc) };
     const postgres = new Postgres("claude-code-postgres", {
         namespace: NAMESPACE,

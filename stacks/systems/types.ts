@@ -10,6 +10,8 @@ export interface SystemContext {
     config: PlatformConfig;
     /** Reads a secure config key as a secret Output (`config.requireSecret`). */
     secret(key: string): pulumi.Output<string>;
+    /** ARN of an IRSA role the stack's EKS cluster created (`cluster.irsaRoles.<name>`), if any. */
+    irsaRoleArn(name: string): pulumi.Output<string> | undefined;
     /** Parent for every component the system creates (carries the Kubernetes provider). */
     parent: pulumi.Resource;
 }

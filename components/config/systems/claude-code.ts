@@ -51,8 +51,8 @@ const dumpDestination = z.union([
             // seed 002: `aws s3 cp ... s3://claude-code-backups/`.
             bucket: s3Bucket.default("claude-code-backups"),
             prefix: z.string().default(""),
-            /** IAM role the backup ServiceAccount assumes (IRSA annotation). */
-            roleArn,
+            /** IAM role the backup ServiceAccount assumes (IRSA annotation). @default the EKS cluster's `irsaRoles.postgres-backup` */
+            roleArn: roleArn.optional(),
         }).strict(),
     }).strict(),
     z.object({ pvc: z.object({ size: quantity, storageClassName: z.string().min(1).optional() }).strict() }).strict(),

@@ -8,9 +8,10 @@ import * as path from "path";
 import { ConfigError, loadPlatformConfig } from "../../../components/config";
 import { claudeCodeSchema } from "../../../components/config/systems/claude-code";
 import { cpuMillis, memoryMi } from "../../../components/kube/quota";
-import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack } from "../../../tools/lib/render";
+import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { appConfigJson, atLeast } from "../../../stacks/systems/claude-code";
 import { find, kinds, recordOf } from "../../helpers/mocks";
+import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
 
 const NS = "claude-code";
 const P = "agent-platform";
@@ -28,9 +29,9 @@ describe("claude-code system (seed 002)", () => {
     const r: Record<string, RenderResult> = {};
     const objs: Record<string, K8sObject[]> = {};
     before(async function () {
-        this.timeout(60000);
-        for (const stack of ["dev", "prod"]) {
-            r[stack] = await renderStack(stack);
+        this.timeout(RENDER_TIMEOUT_MS);
+        for (const stack of ["dev", "prod"] as const) {
+            r[stack] = await renderedStack(stack);
             objs[stack] = inNs(r[stack]);
         }
     });
@@ -281,7 +282,10 @@ describe("claude-code system (seed 002)", () => {
                 if (prod) {
                     const upload = all.find((c: any) => c.name === "upload");
                     assert.equal(upload.env.find((e: any) => e.name === "BACKUP_S3_URI").value, "s3://claude-code-backups/");
-                    assert.equal(sa.metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/claude-code-postgres-backup");
+                    // The role comes from the EKS cluster's irsaRoles.postgres-backup, trusted for exactly this ServiceAccount.
+                    assert.match(sa.metadata.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam::[0-9]{12}:role\/.*postgres-backup/);
+                    const role = r[stack].cloudResources.find((c) => c.type === "aws:iam/role:Role" && c.name.includes("postgres-backup"));
+                    assert.match(String(role?.inputs.assumeRolePolicy), /"system:serviceaccount:claude-code:postgres-backup"/);
                 } else {
                     assert.ok(pod.volumes.some((v: any) => v.persistentVolumeClaim?.claimName === "postgres-backup-dumps"));
                     assert.equal(sa.metadata.annotations, undefined);
