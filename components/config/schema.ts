@@ -9,14 +9,17 @@ import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
 import { claudeCodeSchema, claudeCodeSecrets } from "./systems/claude-code";
 import { inquisitorSchema, inquisitorSecrets } from "./systems/inquisitor";
 import { productionAgentsSchema, productionAgentsSecrets } from "./systems/production-agents";
-import { terminalMidSchema, terminalMidSecrets } from "./systems/terminal-mid";
+import { terminalMidRequiredSecrets, terminalMidSchema, terminalMidSecrets } from "./systems/terminal-mid";
 import { ushadowSchema, ushadowSecrets } from "./systems/ushadow";
 
 export const PROJECT = "agent-platform";
 
-/** Each system's config key, schema, and the secure keys it needs when enabled. */
+/**
+ * Each system's config key, schema, the secure keys it may read, and (when not all of them)
+ * which of those its section requires.
+ */
 export const SYSTEMS = {
-    terminalMid: { schema: terminalMidSchema, secrets: terminalMidSecrets },
+    terminalMid: { schema: terminalMidSchema, secrets: terminalMidSecrets, requiredSecrets: terminalMidRequiredSecrets },
     inquisitor: { schema: inquisitorSchema, secrets: inquisitorSecrets },
     claudeCode: { schema: claudeCodeSchema, secrets: claudeCodeSecrets },
     productionAgents: { schema: productionAgentsSchema, secrets: productionAgentsSecrets },
@@ -106,10 +109,11 @@ export function loadPlatformConfig(raw: Record<string, string>, isSecret: (key: 
             }
         }
     } else {
-        for (const [system, def] of Object.entries(SYSTEMS)) {
-            const section = parsed.data[system as SystemKey];
+        for (const [system, def] of Object.entries(SYSTEMS) as [SystemKey, (typeof SYSTEMS)[SystemKey]][]) {
+            const section = parsed.data[system];
             if (!section?.enabled) continue;
-            for (const secret of def.secrets) {
+            const required = "requiredSecrets" in def ? def.requiredSecrets(section as never) : def.secrets;
+            for (const secret of required) {
                 if (raw[`${prefix}${secret}`] === undefined) issues.push(`${prefix}${secret}: required secret for ${system} (pulumi config set --secret ${secret} ...)`);
             }
         }

@@ -141,6 +141,10 @@ export interface AgentServiceArgs {
     serviceAccount?: ServiceAccountSpec;
     /** Allow-lists; the namespace default-deny blocks everything else. */
     network?: { ingress?: TrafficRule[]; egress?: TrafficRule[] };
+    /** Main container name. @default the workload name */
+    containerName?: string;
+    /** Names of the satellite objects, where a seed names them (`agent-hpa`, `agent-network-policy`). @default the workload name */
+    objectNames?: { hpa?: string; vpa?: string; pdb?: string; networkPolicy?: string };
     /** Extra labels on every object and pod (cannot override the selector). */
     labels?: Labels;
     podAnnotations?: Record<string, string>;
@@ -154,7 +158,10 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P|E|Ei)?$/;
 export function agentServiceProblems(name: string, a: AgentServiceArgs): string[] {
     const p: string[] = [];
     const check = (ok: boolean, msg: string) => { if (!ok) p.push(`${name}: ${msg}`); };
-    for (const [field, value] of [["name", a.name ?? name], ["namespace", a.namespace]] as const) {
+    const named: [string, string][] = [["name", a.name ?? name], ["namespace", a.namespace],
+        ...(a.containerName ? [["containerName", a.containerName] as [string, string]] : []),
+        ...Object.entries(a.objectNames ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [`objectNames.${k}`, v as string] as [string, string])];
+    for (const [field, value] of named) {
         try { assertDns1123Label(field, value); } catch (e) { p.push(`${name}: ${(e as Error).message}`); }
     }
     check(!(a.replicas !== undefined && a.hpa), "replicas and hpa are mutually exclusive: the HPA owns the replica count");
@@ -241,7 +248,7 @@ export function agentContainerSpec(workload: string, a: AgentServiceArgs): Conta
         ...(a.config?.mountPath ? [{ name: "config", mountPath: a.config.mountPath, readOnly: true }] : []),
     ];
     return {
-        name: workload,
+        name: a.containerName ?? workload,
         image: a.image,
         command: a.command,
         args: a.args,
@@ -407,7 +414,7 @@ export class AgentService extends pulumi.ComponentResource {
         const target = { apiVersion: "apps/v1", kind: this.kind, name: workload };
         if (a.hpa) {
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-                metadata: meta(workload),
+                metadata: meta(a.objectNames?.hpa ?? workload),
                 spec: {
                     scaleTargetRef: target,
                     minReplicas: a.hpa.minReplicas,
@@ -420,7 +427,7 @@ export class AgentService extends pulumi.ComponentResource {
         const pdb = defaultPdb(a);
         if (pdb) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-                metadata: meta(workload),
+                metadata: meta(a.objectNames?.pdb ?? workload),
                 spec: { selector: { matchLabels: selector }, ...pdb },
             }, child);
         }
@@ -428,7 +435,7 @@ export class AgentService extends pulumi.ComponentResource {
             new k8s.apiextensions.CustomResource(`${name}-vpa`, {
                 apiVersion: "autoscaling.k8s.io/v1",
                 kind: "VerticalPodAutoscaler",
-                metadata: meta(workload),
+                metadata: meta(a.objectNames?.vpa ?? workload),
                 spec: {
                     targetRef: target,
                     updatePolicy: { updateMode: a.vpa.updateMode },
@@ -450,7 +457,7 @@ export class AgentService extends pulumi.ComponentResource {
         const egress = a.network?.egress ?? [];
         if (ingress.length || egress.length) {
             new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-                metadata: meta(workload),
+                metadata: meta(a.objectNames?.networkPolicy ?? workload),
                 spec: allowListPolicySpec(selector, ingress, egress),
             }, child);
         }

@@ -40,6 +40,8 @@ export interface RaftClusterArgs {
     headlessServiceName?: string;
     /** Env var carrying the comma-separated peer addresses. @default "RAFT_PEERS" */
     peersEnvVar?: string;
+    /** Env var carrying the stable node id (the pod name, e.g. `inquisitor-0`). @default "NODE_ID" */
+    nodeIdEnvVar?: string;
     env?: Record<string, Input<string>>;
     secretEnv?: Record<string, { secret: string; key: string }>;
     envFrom?: { configMaps?: string[]; secrets?: string[] };
@@ -115,7 +117,7 @@ export class RaftCluster extends pulumi.ComponentResource {
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
             // The pod name is the stable Raft node id (`inquisitor-0`), and it is the DNS label under the headless Service.
-            { name: "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: a.nodeIdEnvVar ?? "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
             { name: a.peersEnvVar ?? "RAFT_PEERS", value: this.peers },
             { name: "RAFT_PORT", value: String(raftPort) },
             { name: "CLUSTER_SIZE", value: String(a.replicas) },

@@ -133,6 +133,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
                 MID_PASSWORD: ctx.secret("midPassword"),
                 ENCRYPTION_KEY: encryptionKey.base64,
                 ...(proxy ? { MID_PROXY_HOST: proxy.host, MID_PROXY_PORT: String(proxy.port) } : {}),
+                ...(proxy?.username ? { MID_PROXY_USERNAME: proxy.username, MID_PROXY_PASSWORD: ctx.secret("midProxyPassword") } : {}),
             },
         },
     }, inNamespace);
@@ -213,6 +214,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
                 MID_USERNAME: fromSecret("MID_USERNAME"),
                 MID_PASSWORD: fromSecret("MID_PASSWORD"),
                 ...(proxy ? { MID_PROXY_HOST: fromSecret("MID_PROXY_HOST"), MID_PROXY_PORT: fromSecret("MID_PROXY_PORT") } : {}),
+                ...(proxy?.username ? { MID_PROXY_USERNAME: fromSecret("MID_PROXY_USERNAME"), MID_PROXY_PASSWORD: fromSecret("MID_PROXY_PASSWORD") } : {}),
             },
             volumes: [{ name: "data", mountPath: MID_DATA_MOUNT, claim: { name: m.claim, size: config.midServer.storage.size, ...storageClass(config.midServer.storage) } }],
             resources: midResources,

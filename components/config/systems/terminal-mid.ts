@@ -43,8 +43,8 @@ export const terminalMidSchema = z.object({
             .refine((n) => new Set(n).size === n.length, { message: "MID server names must be unique (two pods with one name fight over one MID record)" }),
         instanceUrl: z.url({ protocol: /^https$/, message: "must be an https:// URL" }),
         midUsername: z.string().min(1),
-        /** Optional outbound proxy (MID_PROXY_HOST/MID_PROXY_PORT). */
-        proxy: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict().optional(),
+        /** Optional outbound proxy (MID_PROXY_HOST/MID_PROXY_PORT, and MID_PROXY_USERNAME + the `midProxyPassword` secret when it authenticates). */
+        proxy: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), username: z.string().min(1).optional() }).strict().optional(),
         /** Port of the MID Web Server extension the terminal service calls (configured in the instance). */
         webServerPort: z.number().int().min(1024).max(65535).default(8080),
         storage: claim.default({ size: "5Gi" }),
@@ -74,4 +74,9 @@ export const terminalMidSchema = z.object({
 export type TerminalMidConfig = z.infer<typeof terminalMidSchema>;
 
 /** Secure config keys this system reads with `requireSecret` when enabled. */
-export const terminalMidSecrets = ["servicenowApiPassword", "midPassword"] as const;
+export const terminalMidSecrets = ["servicenowApiPassword", "midPassword", "midProxyPassword"] as const;
+
+/** The secrets this section needs: the proxy password only when the proxy authenticates. */
+export function terminalMidRequiredSecrets(c: TerminalMidConfig): string[] {
+    return ["servicenowApiPassword", "midPassword", ...(c.midServer.proxy?.username ? ["midProxyPassword"] : [])];
+}

@@ -121,7 +121,23 @@ describe("AgentService", () => {
         assert.equal(kinds(objects, "VerticalPodAutoscaler").length + kinds(objects, "ServiceMonitor").length, 0);
     });
 
+    it("GIVEN seed object names WHEN created THEN the container, HPA, VPA, PDB and NetworkPolicy carry them", async () => {
+        const { objects } = await render(() => new AgentService("agent", {
+            ...base, name: "agent-deployment", containerName: "agent",
+            hpa: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70 },
+            vpa: { updateMode: "Off" }, capabilities: { vpa: true },
+            network: { egress: [INTERNET_HTTPS] },
+            objectNames: { hpa: "agent-hpa", vpa: "agent-vpa", pdb: "agent-pdb", networkPolicy: "agent-network-policy" },
+        }));
+        assert.equal(find(objects, "Deployment", "agent-deployment").spec.template.spec.containers[0].name, "agent");
+        assert.equal(find(objects, "HorizontalPodAutoscaler", "agent-hpa").spec.scaleTargetRef.name, "agent-deployment");
+        assert.equal(find(objects, "VerticalPodAutoscaler", "agent-vpa").spec.targetRef.name, "agent-deployment");
+        assert.ok(find(objects, "PodDisruptionBudget", "agent-pdb"));
+        assert.ok(find(objects, "NetworkPolicy", "agent-network-policy"));
+    });
+
     const invalid: [string, Partial<AgentServiceArgs>, RegExp][] = [
+        ["an object name that is not DNS-1123", { objectNames: { hpa: "Agent_HPA" } }, /objectNames.hpa must be a DNS-1123 label/],
         ["replicas with an hpa", { replicas: 3, hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 } }, /replicas and hpa are mutually exclusive/],
         ["hpa max < min", { hpa: { minReplicas: 5, maxReplicas: 2, cpuUtilization: 70 } }, /hpa.maxReplicas must be >= hpa.minReplicas, got 2 < 5/],
         ["hpa without metrics", { hpa: { minReplicas: 1, maxReplicas: 2 } }, /hpa needs at least one metric/],

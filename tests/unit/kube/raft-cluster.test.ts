@@ -36,6 +36,13 @@ describe("RaftCluster", () => {
         assert.equal(np.spec.ingress[0].ports[0].port, 4321);
     });
 
+    it("GIVEN a node-id env var name WHEN created THEN the pod name is exposed under it", async () => {
+        const { objects } = await render(() => new RaftCluster("r", { namespace: "ns", image: "a/b:1", replicas: 3, nodeIdEnvVar: "RAFT_NODE_ID", volumes: [{ name: "log", mountPath: "/log", size: "1Gi" }] }));
+        const env = find(objects, "StatefulSet", "r").spec.template.spec.containers[0].env;
+        assert.deepEqual(env.find((e: any) => e.name === "RAFT_NODE_ID").valueFrom, { fieldRef: { fieldPath: "metadata.name" } });
+        assert.equal(env.find((e: any) => e.name === "NODE_ID"), undefined);
+    });
+
     it("GIVEN 5 replicas WHEN created THEN the PDB tolerates 2 and the peer list has 5 members", async () => {
         const { objects } = await render(() => new RaftCluster("r", { namespace: "ns", image: "a/b:1", replicas: 5, volumes: [{ name: "log", mountPath: "/log", size: "1Gi" }] }));
         assert.equal(find(objects, "PodDisruptionBudget", "r").spec.maxUnavailable, 2);

@@ -259,6 +259,28 @@ describe("terminal-mid system (seed 000)", () => {
             assert.ok(np.egress.some((e: any) => e.ports?.[0]?.port === 3128));
         });
 
+        it("GIVEN an authenticating proxy WHEN rendered THEN the username and the midProxyPassword secret reach the MID servers only through the Secret", async () => {
+            const r = await renderProgram(withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128, username: "mid-proxy" }; }), "dev", { redact: false });
+            const secret = find(r.objects, "Secret", "claude-terminal-secrets", NS);
+            assert.equal(secret.stringData.MID_PROXY_USERNAME, "mid-proxy");
+            assert.equal(secret.stringData.MID_PROXY_PASSWORD, "placeholder-midProxyPassword");
+            const env = envOf(container(find(r.objects, "Deployment", "servicenow-mid-server", NS)));
+            assert.deepEqual(env.MID_PROXY_PASSWORD, fromSecret("MID_PROXY_PASSWORD"));
+            for (const cm of r.objects.filter((o) => o.kind === "ConfigMap")) assert.ok(!JSON.stringify(cm).includes("placeholder-midProxyPassword"));
+        });
+
+        it("GIVEN an authenticating proxy WHEN midProxyPassword is not set THEN the config error names the secret", () => {
+            const cfg = withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128, username: "mid-proxy" }; });
+            delete cfg.values[`${P}:midProxyPassword`];
+            assert.match(configErrorOf(cfg).message, /agent-platform:midProxyPassword: required secret for terminalMid/);
+        });
+
+        it("GIVEN a proxy without a username WHEN midProxyPassword is not set THEN the config is valid", () => {
+            const cfg = withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128 }; });
+            delete cfg.values[`${P}:midProxyPassword`];
+            loadPlatformConfig(cfg.values, (k) => cfg.secretKeys.includes(k));
+        });
+
         it("GIVEN 3 terminal replicas on a ReadWriteMany sessions volume WHEN rendered THEN the terminal rolls (1/0) and the claim is RWX", async () => {
             const r = await renderProgram(withSection("dev", (s) => { s.replicas = 3; s.sessionsStorage = { size: "10Gi", accessMode: "ReadWriteMany", storageClassName: "efs" }; }), "dev");
             const d = find(r.objects, "Deployment", "claude-terminal-service", NS);
