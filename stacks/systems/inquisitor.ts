@@ -128,8 +128,8 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
             { name: "manifests", mountPath: MANIFEST_DIR, ...storageOf(config.manifestsStorage) },
             { name: "artifacts", mountPath: ARTIFACT_DIR, ...storageOf(config.artifactsStorage) },
         ],
-        // seed 001 names the node id RAFT_NODE_ID; RaftCluster sets POD_NAME first, so $(POD_NAME) expands to the pod name.
-        env: { RAFT_NODE_ID: "$(POD_NAME)" },
+        // seed 001 names the node id RAFT_NODE_ID (the pod name).
+        nodeIdEnvVar: "RAFT_NODE_ID",
         ...shared,
         resources: raftResources,
         probes: INQUISITOR_PROBES,

@@ -17,6 +17,10 @@ import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
 export const NAMESPACE = "production-agents";
 export const AGENT = "agent-deployment";
 export const AGENT_SERVICE = "agent-service";
+export const AGENT_CONTAINER = "agent";
+export const AGENT_HPA = "agent-hpa";
+export const AGENT_VPA = "agent-vpa";
+export const AGENT_NETWORK_POLICY = "agent-network-policy";
 export const AGENT_PORT = 8000;
 export const AGENT_CONFIG = "agent-config";
 export const AGENT_SECRETS = "agent-secrets";
@@ -69,6 +73,9 @@ export function agentArgs(c: ProductionAgentsConfig, ctx: Pick<SystemContext, "e
     return {
         namespace: NAMESPACE,
         name: AGENT,
+        // seed 003 names: container `agent` (kubectl set image ... agent=), agent-hpa, agent-vpa, agent-network-policy.
+        containerName: AGENT_CONTAINER,
+        objectNames: { hpa: AGENT_HPA, vpa: AGENT_VPA, networkPolicy: AGENT_NETWORK_POLICY },
         partOf: PART_OF,
         component: "agent",
         image: c.image,

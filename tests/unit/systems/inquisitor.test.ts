@@ -94,8 +94,7 @@ describe("inquisitor system (seed 001)", () => {
                 const env = envOf(c);
                 assert.deepEqual(env.POD_NAME, { fieldRef: { fieldPath: "metadata.name" } });
                 assert.deepEqual(env.POD_NAMESPACE, { fieldRef: { fieldPath: "metadata.namespace" } });
-                assert.equal(env.RAFT_NODE_ID, "$(POD_NAME)");
-                assert.ok(c.env.findIndex((e: any) => e.name === "POD_NAME") < c.env.findIndex((e: any) => e.name === "RAFT_NODE_ID"), "POD_NAME must precede RAFT_NODE_ID for $(POD_NAME) to expand");
+                assert.deepEqual(c.env.find((e: any) => e.name === "RAFT_NODE_ID").valueFrom, { fieldRef: { fieldPath: "metadata.name" } });
                 assert.equal(env.RAFT_PEERS, [0, 1, 2].map((i) => `inquisitor-${i}.inquisitor-headless.${NS}.svc.cluster.local:4321`).join(","));
                 assert.deepEqual(env.API_KEY, { secretKeyRef: { name: "inquisitor-secrets", key: "api-key" } });
                 assert.deepEqual(c.envFrom, [{ configMapRef: { name: "inquisitor-config" } }]);

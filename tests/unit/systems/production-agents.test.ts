@@ -54,11 +54,11 @@ describe("production-agents (seed 003)", () => {
                 const d = get(rendered[stack], "Deployment", "agent-deployment");
                 assert.deepEqual(d.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
                 assert.equal(d.spec.replicas, undefined);
-                assert.equal(container(d, "agent-deployment").image, "ghcr.io/agent-platform/production-agent:2.0.0");
+                assert.equal(container(d, "agent").image, "ghcr.io/agent-platform/production-agent:2.0.0");
             });
 
             it(`GIVEN the agent WHEN rendered THEN its HPA scales ${x.hpa[0]}..${x.hpa[1]} on cpu 70% plus memory 80%`, () => {
-                const hpa = get(rendered[stack], "HorizontalPodAutoscaler", "agent-deployment");
+                const hpa = get(rendered[stack], "HorizontalPodAutoscaler", "agent-hpa");
                 assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "agent-deployment" });
                 assert.equal(hpa.spec.minReplicas, x.hpa[0]);
                 assert.equal(hpa.spec.maxReplicas, x.hpa[1]);
@@ -70,7 +70,7 @@ describe("production-agents (seed 003)", () => {
 
             it("GIVEN the agent pod WHEN rendered THEN it runs as uid 1000 with a read-only root FS, ALL capabilities dropped and no privilege escalation", () => {
                 const d = get(rendered[stack], "Deployment", "agent-deployment");
-                const sc = container(d, "agent-deployment").securityContext;
+                const sc = container(d, "agent").securityContext;
                 assert.equal(sc.runAsUser, 1000);
                 assert.equal(sc.runAsNonRoot, true);
                 assert.equal(sc.readOnlyRootFilesystem, true);
@@ -83,7 +83,7 @@ describe("production-agents (seed 003)", () => {
             });
 
             it("GIVEN the agent container WHEN rendered THEN liveness, readiness and startup probes hit /health on the http port 8000", () => {
-                const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent-deployment");
+                const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent");
                 assert.deepEqual(c.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]), [["http", 8000], ["metrics", 9090]]);
                 for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
                     assert.deepEqual(c[probe].httpGet, { path: "/health", port: "http" }, probe);
@@ -92,7 +92,7 @@ describe("production-agents (seed 003)", () => {
             });
 
             it(`GIVEN the agent container WHEN rendered THEN it requests ${x.requests.cpu}/${x.requests.memory} and is limited to ${x.limits.cpu}/${x.limits.memory}`, () => {
-                const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent-deployment");
+                const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent");
                 assert.deepEqual(c.resources, { requests: x.requests, limits: x.limits });
             });
 
@@ -125,7 +125,7 @@ describe("production-agents (seed 003)", () => {
                 assert.equal(cm.data.TOKEN_BUDGET_PER_REQUEST, "10000");
                 assert.equal(cm.data.REDIS_HOST, "redis-service.production-agents.svc.cluster.local");
                 assert.equal(cm.data.REDIS_PORT, "6379");
-                const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent-deployment");
+                const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent");
                 assert.deepEqual(c.envFrom, [{ configMapRef: { name: "agent-config" } }]);
             });
 
@@ -139,7 +139,7 @@ describe("production-agents (seed 003)", () => {
                 const record = r.resources.find((x) => x.inputs?.kind === "Secret" && x.inputs?.metadata?.name === "agent-secrets" && x.inputs?.metadata?.namespace === NS);
                 assert.ok(record?.secretPaths.includes("stringData"), "stringData is a secret Output");
                 assert.ok(r.resources.some((x) => x.type === "random:index/randomPassword:RandomPassword" && x.name === "production-agents-redis-password"));
-                const c = container(get(r, "Deployment", "agent-deployment"), "agent-deployment");
+                const c = container(get(r, "Deployment", "agent-deployment"), "agent");
                 const env = Object.fromEntries(c.env.map((e: { name: string; valueFrom?: unknown }) => [e.name, e.valueFrom]));
                 assert.deepEqual(env.ANTHROPIC_API_KEY, { secretKeyRef: { name: "agent-secrets", key: "anthropic-api-key" } });
                 assert.deepEqual(env.REDIS_PASSWORD, { secretKeyRef: { name: "agent-secrets", key: "redis-password" } });
@@ -157,7 +157,7 @@ describe("production-agents (seed 003)", () => {
                 assert.equal(pvc.spec.storageClassName, stack === "prod" ? "efs-sc" : undefined);
                 const d = get(rendered[stack], "Deployment", "agent-deployment");
                 assert.ok(podSpec(d).volumes.some((v: { name: string; persistentVolumeClaim?: { claimName: string } }) => v.name === "data" && v.persistentVolumeClaim?.claimName === "agent-data-pvc"));
-                assert.ok(container(d, "agent-deployment").volumeMounts.some((m: { name: string; mountPath: string }) => m.name === "data" && m.mountPath === "/app/data"));
+                assert.ok(container(d, "agent").volumeMounts.some((m: { name: string; mountPath: string }) => m.name === "data" && m.mountPath === "/app/data"));
             });
 
             it(`GIVEN Redis WHEN rendered THEN StatefulSet redis (1 replica, ${x.redisSize} data claim) sits behind redis-service:6379 and reads its password from agent-secrets`, () => {
@@ -181,7 +181,7 @@ describe("production-agents (seed 003)", () => {
             });
 
             it("GIVEN the agent NetworkPolicy WHEN rendered THEN it admits 8000 from the namespace and the metrics port from monitoring, and egresses only to redis:6379 and external 443", () => {
-                const np = get(rendered[stack], "NetworkPolicy", "agent-deployment");
+                const np = get(rendered[stack], "NetworkPolicy", "agent-network-policy");
                 assert.deepEqual(np.spec.podSelector.matchLabels, { "app.kubernetes.io/name": "agent-deployment" });
                 assert.deepEqual(np.spec.policyTypes, ["Ingress", "Egress"]);
                 assert.deepEqual(np.spec.ingress, [
@@ -215,7 +215,7 @@ describe("production-agents (seed 003)", () => {
             });
 
             it("GIVEN the VPA WHEN rendered THEN it targets agent-deployment in recommendation mode (updateMode Off, no conflict with the HPA)", () => {
-                const vpa = get(rendered[stack], "VerticalPodAutoscaler", "agent-deployment");
+                const vpa = get(rendered[stack], "VerticalPodAutoscaler", "agent-vpa");
                 assert.deepEqual(vpa.spec.targetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "agent-deployment" });
                 assert.equal(vpa.spec.updatePolicy.updateMode, "Off");
             });
@@ -281,10 +281,10 @@ describe("production-agents (seed 003)", () => {
         });
 
         it("GIVEN metricsPort 8000 and a custom Pods metric WHEN rendered THEN metrics share the http port and the HPA adds the Pods metric", () => {
-            const c = container(get(noCrds, "Deployment", "agent-deployment"), "agent-deployment");
+            const c = container(get(noCrds, "Deployment", "agent-deployment"), "agent");
             assert.deepEqual(c.ports.map((p: { containerPort: number }) => p.containerPort), [8000]);
-            assert.deepEqual(get(noCrds, "NetworkPolicy", "agent-deployment").spec.ingress[1].ports, [{ port: 8000, protocol: "TCP" }]);
-            const hpa = get(noCrds, "HorizontalPodAutoscaler", "agent-deployment");
+            assert.deepEqual(get(noCrds, "NetworkPolicy", "agent-network-policy").spec.ingress[1].ports, [{ port: 8000, protocol: "TCP" }]);
+            const hpa = get(noCrds, "HorizontalPodAutoscaler", "agent-hpa");
             assert.deepEqual(hpa.spec.metrics[2], { type: "Pods", pods: { metric: { name: "requests_per_second" }, target: { type: "AverageValue", averageValue: "50" } } });
         });
 
