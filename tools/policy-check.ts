@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
         opts = parseArgs(argv);
         if (opts.config) config = readPackConfig(opts.config);
-        resources = loadResources(opts.inputs);
+        resources = loadResources(opts.inputs, (m) => process.stderr.write(`policy:check: warning: ${m}\n`));
     } catch (e) {
         if (e instanceof UsageError || e instanceof InputError) {
             process.stderr.write(`policy:check: ${e.message}\n${e instanceof UsageError && e.message !== USAGE ? USAGE + "\n" : ""}`);

@@ -13,7 +13,7 @@ export const CLOUD_RESOURCES_FILE = "cloud-resources.json";
 export class InputError extends Error {}
 
 /** Kubernetes objects of a YAML text; `kind: List` items are expanded, empty documents skipped. */
-export function parseYamlObjects(text: string, source: string): K8sObject[] {
+export function parseYamlObjects(text: string, source: string, onSkip?: (message: string) => void): K8sObject[] {
     const out: K8sObject[] = [];
     for (const doc of parseAllDocuments(text)) {
         if (doc.errors.length) throw new InputError(`${source}: invalid YAML: ${doc.errors[0].message}`);
@@ -22,7 +22,10 @@ export function parseYamlObjects(text: string, source: string): K8sObject[] {
         const items: Json[] = v.kind === "List" || (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) ? v.items ?? [] : [v];
         for (const o of items) {
             if (!o || typeof o !== "object" || typeof o.kind !== "string" || typeof o.apiVersion !== "string") {
-                throw new InputError(`${source}: document is not a Kubernetes object (needs apiVersion and kind)`);
+                const message = `${source}: document is not a Kubernetes object (needs apiVersion and kind)`;
+                if (!onSkip) throw new InputError(message);
+                onSkip(`${message}; skipped`);
+                continue;
             }
             out.push(o as K8sObject);
         }
@@ -51,19 +54,35 @@ function walk(dir: string): string[] {
         });
 }
 
-/** Reads every resource under the given files/directories. */
-export function loadResources(inputs: string[]): InputResource[] {
+/**
+ * Reads every resource under the given files/directories. Files named explicitly must hold only
+ * Kubernetes objects; YAML found by walking a directory (Helm values, CI files...) that is not a
+ * Kubernetes object is skipped and reported through `onSkip`.
+ */
+export function loadResources(inputs: string[], onSkip: (message: string) => void = () => undefined): InputResource[] {
     const out: InputResource[] = [];
     for (const input of inputs) {
         if (!fs.existsSync(input)) throw new InputError(`${input}: no such file or directory`);
-        const files = fs.statSync(input).isDirectory() ? walk(input) : [input];
-        for (const f of files) {
+        const walked = fs.statSync(input).isDirectory();
+        for (const f of walked ? walk(input) : [input]) {
             const text = fs.readFileSync(f, "utf8");
             if (/\.json$/i.test(f)) out.push(...parseCloudResources(text, f));
-            else out.push(...parseYamlObjects(text, f).map((o) => fromK8sObject(o, f)));
+            else out.push(...parseYamlObjects(text, f, walked ? onSkip : undefined).map((o) => fromK8sObject(o, f)));
         }
     }
-    // Same object twice (e.g. a file passed and its directory): keep the first.
+    // The same file reached twice (named and inside a named directory) counts once; the same
+    // object name in different files (fixture corpora, overlays) stays, with a unique URN.
     const seen = new Set<string>();
-    return out.filter((r) => (seen.has(r.urn!) ? false : (seen.add(r.urn!), true)));
+    const urns = new Set<string>();
+    const kept: InputResource[] = [];
+    for (const r of out) {
+        const key = `${path.resolve(r.source ?? "")}\0${r.urn}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        let urn = r.urn!;
+        for (let n = 2; urns.has(urn); n++) urn = `${r.urn}#${n}`;
+        urns.add(urn);
+        kept.push({ ...r, urn });
+    }
+    return kept;
 }

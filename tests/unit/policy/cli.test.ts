@@ -96,6 +96,15 @@ describe("policy:check CLI", () => {
         assert.throws(() => parseArgs(["--stack-tag", "novalue", "x"]), UsageError);
     });
 
+    it("GIVEN a directory with non-Kubernetes YAML WHEN walked THEN it is skipped with a warning; named explicitly THEN exit 2", async () => {
+        writeRendered();
+        fs.writeFileSync(path.join(dir, "values.yaml"), "replicaCount: 3\n");
+        const walked = await run([dir, "--json"]);
+        assert.strictEqual(walked.code, 0);
+        assert.match(walked.err, /values.yaml: document is not a Kubernetes object .*; skipped/);
+        assert.strictEqual((await run([path.join(dir, "values.yaml")])).code, 2);
+    });
+
     it("GIVEN a List document WHEN checked THEN its items are evaluated", async () => {
         fs.writeFileSync(path.join(dir, "list.yaml"), stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "agents" }, spec: { type: "NodePort", ports: [{ port: 80 }] } }] }));
         const r = await run([dir, "--json"]);
