@@ -26,6 +26,12 @@ const EXTRA_CALLERS: Record<string, string[]> = { mem0: ["backend"] };
 // Defaults for pods nobody sized (seed 004 `KubernetesDeploymentSpec` defaults: 100m/128Mi .. 500m/512Mi).
 const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit: { cpu: "500m", memory: "512Mi" } };
 
+/**
+ * Compose variables always routed to the Secrets: the backend's session signing key and the LLM API
+ * keys come from stack secrets, the neo4j password is generated.
+ */
+export const SECRET_ENV = ["AUTH_SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "NEO4J_PASSWORD"] as const;
+
 /** Reads and validates the deployment options file (the `compose:convert --options` format). */
 export function loadDeploymentOptions(file: string): DeploymentOptions {
     let text: string;
@@ -102,16 +108,19 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
     const env = environmentDefaults(ctx.environment);
     const opts = { parent: ctx.parent };
 
+    // Compile first with stand-ins for the secret values (pure): a bad compose or options file
+    // fails here, before anything (even the generated password) is registered.
+    const { compiled } = compileComposeAppArgs(ushadowComposeArgs(c, ctx, Object.fromEntries(SECRET_ENV.map((k) => [k, `<${k}>`]))));
+
     // Generated, never in config: the neo4j password (compose: NEO4J_PASSWORD, NEO4J_AUTH=neo4j/${NEO4J_PASSWORD}).
     const neo4jPassword = new random.RandomPassword("ushadow-neo4j-password", { length: 32, special: false }, opts);
-    const args = ushadowComposeArgs(c, ctx, {
+    const secrets: Record<(typeof SECRET_ENV)[number], pulumi.Input<string>> = {
         AUTH_SECRET_KEY: ctx.secret("ushadowAuthSecretKey"),
         OPENAI_API_KEY: ctx.secret("openaiApiKey"),
         ANTHROPIC_API_KEY: ctx.secret("anthropicApiKey"),
         NEO4J_PASSWORD: neo4jPassword.result,
-    });
-    // Compile once up front (pure): a bad compose file fails here, before the namespace exists.
-    const { compiled } = compileComposeAppArgs(args);
+    };
+    const args = ushadowComposeArgs(c, ctx, secrets);
 
     const ns = new PlatformNamespace("ushadow", {
         name: NAMESPACE,

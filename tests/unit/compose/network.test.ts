@@ -1,0 +1,60 @@
+/** `networkPolicies` (opt-in): one allow-list NetworkPolicy per compose service from depends_on / allowFrom. */
+import { strict as assert } from "assert";
+import { ComposeError, KubeObject, convertCompose } from "../../../components/compose";
+
+const COMPOSE = `
+services:
+  web:
+    image: nginx:1.27.2
+    ports: ["8080:80"]
+    depends_on: [api]
+  api:
+    image: ghcr.io/acme/api:1.0.0
+    ports: ["8000"]
+    depends_on: [db]
+  db:
+    image: postgres:16.4
+    ports: ["5432"]
+  worker:
+    image: ghcr.io/acme/worker:1.0.0
+`;
+
+const policies = (objects: KubeObject[]) => Object.fromEntries(objects.filter((o) => o.kind === "NetworkPolicy").map((o) => [o.metadata.name, o.spec as any]));
+const peers = (rules: any[], dir: "from" | "to") => rules.flatMap((r) => r[dir].map((p: any) => p.podSelector?.matchLabels["app.kubernetes.io/name"] ?? p.ipBlock?.cidr ?? `ns:${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`)).sort();
+
+describe("compose networkPolicies", () => {
+    it("GIVEN the default WHEN compiled THEN no NetworkPolicy is emitted", () => {
+        const app = convertCompose(COMPOSE, { file: "c.yml", namespace: "ns" });
+        assert.deepEqual(app.objects.filter((o) => o.kind === "NetworkPolicy"), []);
+    });
+
+    it("GIVEN networkPolicies WHEN compiled THEN each service admits its depends_on callers on its ports and may call its dependencies, DNS and declared egress", () => {
+        const app = convertCompose(COMPOSE, {
+            file: "c.yml", namespace: "ns", networkPolicies: true,
+            services: {
+                db: { network: { allowFrom: ["worker"] } },
+                web: { network: { allowFromNamespaces: ["ingress-nginx"] } },
+                worker: { network: { egress: [{ cidr: "0.0.0.0/0", except: ["10.0.0.0/8"], ports: [443] }] } },
+            },
+        });
+        const np = policies(app.objects);
+        assert.deepEqual(Object.keys(np).sort(), ["api", "db", "web", "worker"]);
+        assert.deepEqual(np.db.podSelector, { matchLabels: { "app.kubernetes.io/name": "db" } });
+        assert.deepEqual(np.db.policyTypes, ["Ingress", "Egress"]);
+        assert.deepEqual(peers(np.db.ingress, "from"), ["api", "worker"]);
+        assert.deepEqual(np.db.ingress[0].ports, [{ port: 5432, protocol: "TCP" }]);
+        assert.deepEqual(peers(np.api.ingress, "from"), ["web"]);
+        assert.deepEqual(peers(np.web.ingress, "from"), ["ns:ingress-nginx"]);
+        assert.deepEqual(np.worker.ingress, []);
+        assert.deepEqual(peers(np.web.egress, "to"), ["api", "ns:kube-system"]);
+        assert.deepEqual(peers(np.worker.egress, "to"), ["0.0.0.0/0", "db", "ns:kube-system"]);
+        assert.deepEqual(np.worker.egress.find((e: any) => e.to[0].ipBlock).ports, [{ port: 443, protocol: "TCP" }]);
+    });
+
+    it("GIVEN allowFrom naming no service WHEN compiled THEN ComposeError names the option path", () => {
+        assert.throws(
+            () => convertCompose(COMPOSE, { file: "c.yml", namespace: "ns", networkPolicies: true, services: { db: { network: { allowFrom: ["nope"] } } } }),
+            (e: Error) => e instanceof ComposeError && /network\.allowFrom\[0\]/.test(e.message) && /no active service "nope"/.test(e.message),
+        );
+    });
+});
