@@ -9,6 +9,10 @@ export interface ServiceAccountSpec {
     rules?: k8s.types.input.rbac.v1.PolicyRule[];
     /** Mount an API token into pods. @default true when `rules` is non-empty, else false */
     automountToken?: boolean;
+    /** Role name, where a seed names it (`claude-code-role`). @default the ServiceAccount name */
+    roleName?: string;
+    /** RoleBinding name (`claude-code-binding`). @default the ServiceAccount name */
+    roleBindingName?: string;
     /** e.g. `eks.amazonaws.com/role-arn` for IRSA. */
     annotations?: Record<string, pulumi.Input<string>>;
 }
@@ -26,10 +30,11 @@ export function createServiceAccount(
         automountServiceAccountToken: false,
     }, { parent });
     if (rules.length) {
-        const role = new k8s.rbac.v1.Role(`${prefix}-role`, { metadata: meta, rules }, { parent });
+        const roleName = spec.roleName ?? name;
+        const role = new k8s.rbac.v1.Role(`${prefix}-role`, { metadata: { ...meta, name: roleName }, rules }, { parent });
         new k8s.rbac.v1.RoleBinding(`${prefix}-rolebinding`, {
-            metadata: meta,
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+            metadata: { ...meta, name: spec.roleBindingName ?? name },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
             subjects: [{ kind: "ServiceAccount", name, namespace }],
         }, { parent, dependsOn: [role, resource] });
     }

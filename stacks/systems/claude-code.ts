@@ -283,10 +283,11 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         secretEnv: { ...agentCommon.secretEnv, DATABASE_URL: { secret: POSTGRES_CREDENTIALS, key: "url" } },
         env: { ...agentCommon.env, WORKER_URL: `http://${WORKER}.${NAMESPACE}.svc.cluster.local:${AGENT_PORT}` },
         vpa: MANAGER_VPA,
+        objectNames: { vpa: "manager-agent-vpa" },
         labels: SCRAPED,
         // seed 002 ServiceMonitor agent-metrics: /metrics every 30s, here of every agent-side Service (see SCRAPED).
         serviceMonitor: { name: MONITOR_NAME, port: "http", path: "/metrics", interval: "30s", selector: { [PART_OF_LABEL]: PART_OF, ...SCRAPED } },
-        serviceAccount: { name: SERVICE_ACCOUNT, rules: MANAGER_RULES },
+        serviceAccount: { name: SERVICE_ACCOUNT, rules: MANAGER_RULES, roleName: "claude-code-role", roleBindingName: "claude-code-binding" },
         podAnnotations: { ...meshAnnotations, ...USES_KUBE_API },
         network: {
             ingress: [
@@ -306,6 +307,8 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         labels: SCRAPED,
         resources: config.worker.resources,
         hpa: { minReplicas: config.worker.minReplicas, maxReplicas: config.worker.maxReplicas, ...WORKER_HPA_TARGETS, behavior: WORKER_HPA_BEHAVIOR },
+        // seed 002 names the worker's HPA and NetworkPolicy.
+        objectNames: { hpa: "worker-agent-hpa", networkPolicy: "agent-network-policy" },
         // seed 002 agent-network-policy: in from manager-agent and api-gateway on 3000; out to redis 6379 and 443.
         network: {
             ingress: [{ peers: [{ workload: MANAGER }, { workload: GATEWAY }], ports: [AGENT_PORT] }, scrapers(AGENT_PORT)],

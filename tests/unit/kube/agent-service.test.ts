@@ -66,6 +66,7 @@ describe("AgentService", () => {
         assert.deepEqual(role.rules[0].verbs, ["get", "list"]);
         const rb = find(objects, "RoleBinding", "claude-code-sa");
         assert.deepEqual(rb.subjects, [{ kind: "ServiceAccount", name: "claude-code-sa", namespace: "claude-code" }]);
+        assert.equal(rb.roleRef.name, "claude-code-sa");
         assert.equal(find(objects, "Deployment", "manager-agent").spec.template.spec.automountServiceAccountToken, true);
     });
 
@@ -119,6 +120,17 @@ describe("AgentService", () => {
     it("GIVEN no CRDs WHEN a VPA and ServiceMonitor are asked for THEN they are skipped, not failed", async () => {
         const { objects } = await render(() => new AgentService("x", { ...base, name: "x", vpa: { updateMode: "Off" }, serviceMonitor: { port: "metrics" } }));
         assert.equal(kinds(objects, "VerticalPodAutoscaler").length + kinds(objects, "ServiceMonitor").length, 0);
+    });
+
+    it("GIVEN seed Role and RoleBinding names WHEN created THEN the binding refers to the named Role", async () => {
+        const { objects } = await render(() => new AgentService("mgr", {
+            ...base, name: "manager-agent",
+            serviceAccount: { name: "claude-code-sa", roleName: "claude-code-role", roleBindingName: "claude-code-binding", rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] },
+        }));
+        assert.ok(find(objects, "Role", "claude-code-role"));
+        const rb = find(objects, "RoleBinding", "claude-code-binding");
+        assert.equal(rb.roleRef.name, "claude-code-role");
+        assert.equal(rb.subjects[0].name, "claude-code-sa");
     });
 
     it("GIVEN seed object names WHEN created THEN the container, HPA, VPA, PDB and NetworkPolicy carry them", async () => {

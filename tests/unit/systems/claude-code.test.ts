@@ -83,7 +83,7 @@ describe("claude-code system (seed 002)", () => {
             });
 
             it("GIVEN the VPA CRD WHEN rendered THEN manager-agent has an Auto VPA bounded 100m/128Mi .. 4000m/8Gi", () => {
-                const vpa = find(objs[stack], "VerticalPodAutoscaler", "manager-agent", NS);
+                const vpa = find(objs[stack], "VerticalPodAutoscaler", "manager-agent-vpa", NS);
                 assert.deepEqual(vpa.spec.targetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "manager-agent" });
                 assert.equal(vpa.spec.updatePolicy.updateMode, "Auto");
                 const cp = vpa.spec.resourcePolicy.containerPolicies[0];
@@ -98,7 +98,7 @@ describe("claude-code system (seed 002)", () => {
                 assert.deepEqual(envOf(d).REDIS_URL, { secretKeyRef: { name: "redis-credentials", key: "url" } });
                 assert.equal(d.spec.template.spec.securityContext.runAsUser, 1000);
                 assert.equal(d.spec.template.spec.securityContext.fsGroup, 2000);
-                const hpa = find(objs[stack], "HorizontalPodAutoscaler", "worker-agent", NS);
+                const hpa = find(objs[stack], "HorizontalPodAutoscaler", "worker-agent-hpa", NS);
                 assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "worker-agent" });
                 assert.equal(hpa.spec.minReplicas, prod ? 5 : 1);
                 assert.equal(hpa.spec.maxReplicas, prod ? 100 : 3);
@@ -115,7 +115,7 @@ describe("claude-code system (seed 002)", () => {
             });
 
             it("GIVEN the stack WHEN rendered THEN the worker NetworkPolicy admits manager-agent and api-gateway on 3000 and lets out redis 6379 and 443", () => {
-                const np = policy(objs[stack], "worker-agent");
+                const np = policy(objs[stack], "agent-network-policy");
                 assert.deepEqual(np.podSelector.matchLabels, name("worker-agent"));
                 assert.deepEqual(np.policyTypes, ["Ingress", "Egress"]);
                 assert.deepEqual(np.ingress[0].from.map((p: any) => p.podSelector.matchLabels), [name("manager-agent"), name("api-gateway")]);
@@ -212,13 +212,13 @@ describe("claude-code system (seed 002)", () => {
             });
 
             it("GIVEN the stack WHEN rendered THEN claude-code-sa is bound to a read-only Role without secrets", () => {
-                const role = find(objs[stack], "Role", "claude-code-sa", NS);
+                const role = find(objs[stack], "Role", "claude-code-role", NS);
                 const granted = role.rules.flatMap((x: any) => x.resources);
                 assert.deepEqual(granted.sort(), ["configmaps", "deployments", "pods", "replicasets", "services"]);
                 for (const rule of role.rules) assert.deepEqual(rule.verbs, ["get", "list", "watch"]);
-                const rb = find(objs[stack], "RoleBinding", "claude-code-sa", NS);
+                const rb = find(objs[stack], "RoleBinding", "claude-code-binding", NS);
                 assert.deepEqual(rb.subjects, [{ kind: "ServiceAccount", name: "claude-code-sa", namespace: NS }]);
-                assert.deepEqual(rb.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "claude-code-sa" });
+                assert.deepEqual(rb.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "claude-code-role" });
             });
 
             it("GIVEN the stack WHEN rendered THEN claude-code-quota covers the seed's numbers and the worker HPA at its max, and claude-code-limits has the limits", () => {
@@ -350,7 +350,7 @@ describe("claude-code system (seed 002)", () => {
         assert.ok(!bare.objects.some((x) => x.kind === "Schedule" && x.metadata.name === "claude-code-daily-backup"));
         assert.equal(find(o, "Ingress", "dashboard-ingress", NS).metadata.annotations["cert-manager.io/cluster-issuer"], undefined);
         // The plain objects stay.
-        find(o, "HorizontalPodAutoscaler", "worker-agent", NS);
+        find(o, "HorizontalPodAutoscaler", "worker-agent-hpa", NS);
         find(o, "CronJob", "postgres-backup", NS);
     });
 });
