@@ -61,3 +61,30 @@ export const KMS_DELETION_WINDOW_DAYS = 30;
 export const IRSA_AUDIENCE = "sts.amazonaws.com";
 /** The gp3 default StorageClass name created on the cluster. */
 export const GP3_STORAGE_CLASS_NAME = "gp3";
+/**
+ * Reclaim policy of the cluster's StorageClasses per environment: prod keeps volumes when a claim
+ * is deleted (policy rule `stor-data-retained`), dev deletes them so test data costs nothing.
+ */
+export const DEFAULT_RECLAIM_POLICY = { prod: "Retain", dev: "Delete" } as const;
+
+/** The EFS StorageClass name seed 003's `agent-data-pvc` asks for (Pulumi.prod.yaml `dataStorage.storageClassName`). */
+export const EFS_STORAGE_CLASS_NAME = "efs-sc";
+/** EFS user guide: General Purpose is the recommended mode; Max I/O is legacy and excludes Elastic throughput. */
+export const DEFAULT_EFS_PERFORMANCE_MODE = "generalPurpose" as const;
+/**
+ * EFS user guide "Managing throughput": AWS recommends Elastic for most workloads and it is the
+ * EFS console default (the API default is still Bursting, which ties throughput to the small
+ * stored size of a 10Gi agent-data volume).
+ */
+export const DEFAULT_EFS_THROUGHPUT_MODE = "elastic" as const;
+/** EFS provisioned throughput limits (EFS quotas): 1..3414 MiB/s. */
+export const MIN_EFS_PROVISIONED_MIBPS = 1;
+export const MAX_EFS_PROVISIONED_MIBPS = 3414;
+/** NFSv4.1, the only port EFS mount targets listen on. */
+export const NFS_PORT = 2049;
+/** The EFS CSI controller's service account (aws-efs-csi-driver add-on), bound to its IRSA role. */
+export const EFS_CSI_CONTROLLER_SERVICE_ACCOUNT = "efs-csi-controller-sa";
+/** EFS CSI access-point root directories: owner-only, since every access point enforces its own POSIX uid/gid. */
+export const EFS_DIRECTORY_PERMS = "700";
+/** EFS is encrypted with the cluster's customer-managed key (rotation on, auditable grants) unless set to `aws-managed`. */
+export const DEFAULT_EFS_KMS_KEY = "cluster" as const;

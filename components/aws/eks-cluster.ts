@@ -1,6 +1,7 @@
 /**
  * EksCluster: VPC, EKS control plane, managed node groups, IRSA, add-ons, cluster-autoscaler,
- * metrics-server, gp3 default StorageClass, and a `k8s.Provider` for everything deployed on it.
+ * metrics-server, gp3 default StorageClass, opt-in EFS (ReadWriteMany StorageClass), and a
+ * `k8s.Provider` for everything deployed on it.
  * Built with `@pulumi/aws` resources only. All validation happens before `super(...)`.
  */
 import * as aws from "@pulumi/aws";
@@ -8,14 +9,22 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { clusterAutoscalerManifests, autoscalerDiscoveryTags } from "./cluster-autoscaler";
-import { CONTROL_PLANE_LOG_TYPES, GP3_STORAGE_CLASS_NAME, IRSA_AUDIENCE, KMS_DELETION_WINDOW_DAYS, ROOT_DEVICE_NAME } from "./defaults";
+import {
+    CONTROL_PLANE_LOG_TYPES,
+    EFS_CSI_CONTROLLER_SERVICE_ACCOUNT,
+    GP3_STORAGE_CLASS_NAME,
+    IRSA_AUDIENCE,
+    KMS_DELETION_WINDOW_DAYS,
+    ROOT_DEVICE_NAME,
+} from "./defaults";
+import { createEfs } from "./efs";
 import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy, serviceTrustPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
 import { createKubeObject, KubeObject } from "./k8s-objects";
 import { buildKubeconfig } from "./kubeconfig";
 import { metricsServerManifests } from "./metrics-server";
 import { createNetwork } from "./network";
-import { gp3StorageClass } from "./storage-class";
+import { efsStorageClass, gp3StorageClass } from "./storage-class";
 import { EksClusterArgs } from "./types";
 import { ResolvedEksCluster, ResolvedNodeGroup, resolveEksClusterArgs } from "./validation";
 
@@ -101,6 +110,12 @@ export class EksCluster extends pulumi.ComponentResource {
     /** Name of the gp3 default StorageClass. */
     public readonly storageClassName: string;
     public readonly ebsCsiRoleArn: pulumi.Output<string>;
+    /** EFS file system id; set only with `efs.enabled`. */
+    public readonly efsFileSystemId?: pulumi.Output<string>;
+    /** Name of the ReadWriteMany EFS StorageClass; set only with `efs.enabled`. */
+    public readonly efsStorageClassName?: string;
+    /** IRSA role of the EFS CSI controller; set only with `efs.enabled`. */
+    public readonly efsCsiRoleArn?: pulumi.Output<string>;
     public readonly autoscalerRoleArn?: pulumi.Output<string>;
     /** ARNs of the `irsaRoles` from the args, by name. */
     public readonly irsaRoleArns: Record<string, pulumi.Output<string>>;
@@ -304,6 +319,29 @@ export class EksCluster extends pulumi.ComponentResource {
         this.ebsCsiRoleArn = ebsRole.roleArn;
         const ebsCsi = addon("aws-ebs-csi-driver", s.addons.awsEbsCsiDriver, { serviceAccountRoleArn: ebsRole.roleArn }, nodeGroupList);
 
+        // --- opt-in EFS (ReadWriteMany): file system, NFS security group, mount targets, CSI add-on
+        let efsReady: pulumi.Resource[] = [];
+        if (s.efs) {
+            const efs = createEfs(
+                name,
+                {
+                    clusterName: s.clusterName,
+                    efs: s.efs,
+                    vpcId: this.vpcId,
+                    privateSubnetIds,
+                    nodeSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+                    kmsKeyArn: key.arn,
+                    tags,
+                },
+                this,
+            );
+            this.efsFileSystemId = efs.fileSystem.id;
+            const efsRole = irsa("efs-csi", "kube-system", EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, { policyArns: [policyArn("service-role/AmazonEFSCSIDriverPolicy")] });
+            this.efsCsiRoleArn = efsRole.roleArn;
+            const efsCsi = addon("aws-efs-csi-driver", s.addons.awsEfsCsiDriver, { serviceAccountRoleArn: efsRole.roleArn }, nodeGroupList);
+            efsReady = [efsCsi, efs.nfsIngress, ...efs.mountTargets];
+        }
+
         // --- extra IRSA roles (e.g. the Postgres backup job's S3 access)
         this.irsaRoleArns = {};
         for (const [roleName, spec] of Object.entries(s.irsaRoles).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -327,7 +365,14 @@ export class EksCluster extends pulumi.ComponentResource {
         const kubeOpts = { parent: this, provider: this.provider, dependsOn: [...nodeGroupList, ...adminAccess] };
         const objects: KubeObject[] = [];
         this.storageClassName = GP3_STORAGE_CLASS_NAME;
-        createKubeObject(name, gp3StorageClass(), { ...kubeOpts, dependsOn: [...kubeOpts.dependsOn, ebsCsi] });
+        createKubeObject(name, gp3StorageClass(s.storage.defaultReclaimPolicy), { ...kubeOpts, dependsOn: [...kubeOpts.dependsOn, ebsCsi] });
+        if (s.efs && this.efsFileSystemId) {
+            this.efsStorageClassName = s.efs.storageClassName;
+            createKubeObject(name, efsStorageClass({ name: s.efs.storageClassName, fileSystemId: this.efsFileSystemId, reclaimPolicy: s.efs.reclaimPolicy }), {
+                ...kubeOpts,
+                dependsOn: [...kubeOpts.dependsOn, ...efsReady],
+            });
+        }
         if (s.autoscaler.enabled) {
             const caRole = irsa("cluster-autoscaler", "kube-system", "cluster-autoscaler", {
                 inlinePolicy: clusterAutoscalerPolicy(s.clusterName),
@@ -364,6 +409,7 @@ export class EksCluster extends pulumi.ComponentResource {
             kmsKeyArn: this.kmsKeyArn,
             nodeRoleArn: this.nodeRoleArn,
             ebsCsiRoleArn: this.ebsCsiRoleArn,
+            ...(this.efsFileSystemId ? { efsFileSystemId: this.efsFileSystemId, efsCsiRoleArn: this.efsCsiRoleArn } : {}),
         });
     }
 

@@ -11,6 +11,16 @@ export type CapacityType = "ON_DEMAND" | "SPOT";
 export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
 /** Environment profile: `prod` turns on the high-availability and exposure rules. */
 export type EksEnvironment = "dev" | "prod";
+/** StorageClass `reclaimPolicy`: `Retain` keeps the volume (and its data) when the claim is deleted. */
+export type ReclaimPolicy = "Retain" | "Delete";
+/** EFS performance mode (`maxIO` is legacy and incompatible with `elastic` throughput). */
+export type EfsPerformanceMode = "generalPurpose" | "maxIO";
+/** EFS throughput mode. */
+export type EfsThroughputMode = "elastic" | "bursting" | "provisioned";
+/** EFS encryption key: the cluster's customer-managed KMS key, or the AWS-managed `aws/elasticfilesystem` key. */
+export type EfsKmsKey = "cluster" | "aws-managed";
+/** EFS lifecycle transition of files to Infrequent Access (EFS API spelling). */
+export type EfsTransitionToIa = "AFTER_1_DAY" | "AFTER_7_DAYS" | "AFTER_14_DAYS" | "AFTER_30_DAYS" | "AFTER_60_DAYS" | "AFTER_90_DAYS" | "AFTER_180_DAYS" | "AFTER_270_DAYS" | "AFTER_365_DAYS";
 /** cluster-autoscaler `--expander` strategies supported here. */
 export type AutoscalerExpander = "least-waste" | "random" | "most-pods" | "price" | "priority";
 
@@ -110,6 +120,38 @@ export interface AddonVersions {
     coredns?: string;
     kubeProxy?: string;
     awsEbsCsiDriver?: string;
+    /** Only with `efs.enabled`. */
+    awsEfsCsiDriver?: string;
+}
+
+/** The EBS-backed default StorageClass (`gp3`). */
+export interface StorageArgs {
+    /** `reclaimPolicy` of the gp3 default class. @default "Retain" in prod, "Delete" in dev */
+    defaultReclaimPolicy?: ReclaimPolicy;
+}
+
+/**
+ * Opt-in EFS for ReadWriteMany claims (e.g. seed 003's `agent-data-pvc`, shared by 3..10 pods
+ * across nodes): encrypted file system, NFS security group, one mount target per private subnet,
+ * the `aws-efs-csi-driver` add-on with its IRSA role and a StorageClass provisioning access points.
+ */
+export interface EfsArgs {
+    /** Create the file system, driver and StorageClass. @default false */
+    enabled?: boolean;
+    /** Name of the EFS StorageClass. @default "efs-sc" */
+    storageClassName?: string;
+    /** @default "generalPurpose" */
+    performanceMode?: EfsPerformanceMode;
+    /** @default "elastic" */
+    throughputMode?: EfsThroughputMode;
+    /** MiB/s; required with (and only allowed with) `throughputMode: provisioned`. */
+    provisionedThroughputMibps?: number;
+    /** Encryption key of the file system (always encrypted). @default "cluster" */
+    kmsKey?: EfsKmsKey;
+    /** Move files not accessed for this long to Infrequent Access. @default none (no lifecycle policy) */
+    transitionToIa?: EfsTransitionToIa;
+    /** `reclaimPolicy` of the EFS StorageClass. @default "Retain" in prod, "Delete" in dev */
+    reclaimPolicy?: ReclaimPolicy;
 }
 
 /** An extra IRSA role bound to one namespace/service account. */
@@ -149,6 +191,10 @@ export interface EksClusterArgs {
     metricsServer?: MetricsServerArgs;
     /** EKS add-on versions. */
     addons?: AddonVersions;
+    /** The gp3 default StorageClass. @default { defaultReclaimPolicy: "Retain" in prod, "Delete" in dev } */
+    storage?: StorageArgs;
+    /** EFS for ReadWriteMany volumes. @default { enabled: false } */
+    efs?: EfsArgs;
     /** CloudWatch retention of control-plane logs. @default 90 */
     logRetentionDays?: number;
     /** IMDSv2 hop limit on nodes. @default 2 */

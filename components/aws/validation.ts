@@ -8,11 +8,16 @@ import {
     AddonVersions,
     AutoscalerExpander,
     CapacityType,
+    EfsKmsKey,
+    EfsPerformanceMode,
+    EfsThroughputMode,
+    EfsTransitionToIa,
     EksClusterArgs,
     EksEnvironment,
     IrsaRoleSpec,
     NatGatewayStrategy,
     NodeTaint,
+    ReclaimPolicy,
 } from "./types";
 
 export interface ValidationIssue {
@@ -41,6 +46,17 @@ export type ResolvedVpc =
     | { kind: "create"; cidr: string; azCount: number; availabilityZones?: string[]; natGateways: NatGatewayStrategy; subnets: SubnetPlan }
     | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
 
+/** EFS settings with every default filled (present only when `efs.enabled`). */
+export interface ResolvedEfs {
+    storageClassName: string;
+    performanceMode: EfsPerformanceMode;
+    throughputMode: EfsThroughputMode;
+    provisionedThroughputMibps?: number;
+    kmsKey: EfsKmsKey;
+    transitionToIa?: EfsTransitionToIa;
+    reclaimPolicy: ReclaimPolicy;
+}
+
 export interface ResolvedEksCluster {
     clusterName: string;
     environment: EksEnvironment;
@@ -64,6 +80,9 @@ export interface ResolvedEksCluster {
     };
     metricsServer: { enabled: boolean; image: string };
     addons: AddonVersions;
+    storage: { defaultReclaimPolicy: ReclaimPolicy };
+    /** Undefined when `efs.enabled` is not true: nothing EFS-related is created. */
+    efs?: ResolvedEfs;
     logRetentionDays: number;
     imdsHopLimit: number;
     irsaRoles: Record<string, IrsaRoleSpec>;
@@ -85,6 +104,23 @@ const NAT_STRATEGIES: readonly NatGatewayStrategy[] = ["single", "onePerAz"];
 const CAPACITY_TYPES: readonly CapacityType[] = ["ON_DEMAND", "SPOT"];
 const TAINT_EFFECTS: readonly string[] = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
 const EXPANDERS: readonly AutoscalerExpander[] = ["least-waste", "random", "most-pods", "price", "priority"];
+const RECLAIM_POLICIES: readonly ReclaimPolicy[] = ["Retain", "Delete"];
+const EFS_PERFORMANCE_MODES: readonly EfsPerformanceMode[] = ["generalPurpose", "maxIO"];
+const EFS_THROUGHPUT_MODES: readonly EfsThroughputMode[] = ["elastic", "bursting", "provisioned"];
+const EFS_KMS_KEYS: readonly EfsKmsKey[] = ["cluster", "aws-managed"];
+export const EFS_TRANSITIONS_TO_IA: readonly EfsTransitionToIa[] = [
+    "AFTER_1_DAY",
+    "AFTER_7_DAYS",
+    "AFTER_14_DAYS",
+    "AFTER_30_DAYS",
+    "AFTER_60_DAYS",
+    "AFTER_90_DAYS",
+    "AFTER_180_DAYS",
+    "AFTER_270_DAYS",
+    "AFTER_365_DAYS",
+];
+/** Kubernetes object names (StorageClass): DNS-1123 subdomain. */
+const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** The label every node group carries; workloads select on it (seed 002: compute vs memory groups). */
 export const NODE_GROUP_LABEL = "node-group";
 
@@ -268,6 +304,13 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs): Vali
         add(["autoscaler", "image"], `autoscaler.image is required for kubernetesVersion ${version}: no cluster-autoscaler release is mapped (known: ${Object.keys(defaults.CLUSTER_AUTOSCALER_IMAGES).join(", ")})`);
     }
 
+    // --- storage
+    const reclaim = args.storage?.defaultReclaimPolicy;
+    if (reclaim !== undefined && !RECLAIM_POLICIES.includes(reclaim)) {
+        add(["storage", "defaultReclaimPolicy"], `storage.defaultReclaimPolicy must be "Retain" or "Delete", got ${JSON.stringify(reclaim)}`);
+    }
+    issues.push(...validateEfs(args));
+
     // --- misc
     const retention = args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS;
     if (!LOG_RETENTION_VALUES.includes(retention)) add(["logRetentionDays"], `logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${retention}`);
@@ -287,6 +330,60 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs): Vali
         if (r.s3Access && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(r.s3Access.bucket ?? "")) {
             add(p("s3Access", "bucket"), `irsaRoles.${rname}.s3Access.bucket must be an S3 bucket name, got ${JSON.stringify(r.s3Access.bucket)}`);
         }
+    }
+    return issues;
+}
+
+/** The EFS rules (also: nothing but `enabled` may be set while EFS is off). Pure. */
+function validateEfs(args: EksClusterArgs): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const add = (path: string[], message: string) => issues.push({ path, message });
+    const efs = args.efs ?? {};
+    const enabled = efs.enabled === true;
+    if (efs.enabled !== undefined && typeof efs.enabled !== "boolean") add(["efs", "enabled"], `efs.enabled must be true or false, got ${JSON.stringify(efs.enabled)}`);
+    if (!enabled) {
+        const set = (Object.keys(efs) as (keyof typeof efs)[]).filter((k) => k !== "enabled" && efs[k] !== undefined).sort();
+        for (const k of set) add(["efs", k], `efs.${k} is set but efs.enabled is not true; enable EFS or remove efs.${k}`);
+        if (args.addons?.awsEfsCsiDriver !== undefined) {
+            add(["addons", "awsEfsCsiDriver"], "addons.awsEfsCsiDriver is set but efs.enabled is not true; enable EFS or remove the add-on version");
+        }
+        return issues;
+    }
+    const existing = args.vpc?.existing;
+    if (existing && !args.vpc?.create && (existing.privateSubnetIds ?? []).length === 0) {
+        add(["efs", "enabled"], "efs.enabled requires private subnets for the EFS mount targets: vpc.existing.privateSubnetIds is empty");
+    }
+    const scName = efs.storageClassName ?? defaults.EFS_STORAGE_CLASS_NAME;
+    if (!DNS1123_SUBDOMAIN_RE.test(scName)) add(["efs", "storageClassName"], `efs.storageClassName must be a DNS-1123 subdomain (a StorageClass name), got ${JSON.stringify(scName)}`);
+    if (scName === defaults.GP3_STORAGE_CLASS_NAME) {
+        add(["efs", "storageClassName"], `efs.storageClassName must differ from the gp3 default class "${defaults.GP3_STORAGE_CLASS_NAME}", got ${JSON.stringify(scName)}`);
+    }
+    const perf = efs.performanceMode ?? defaults.DEFAULT_EFS_PERFORMANCE_MODE;
+    const tput = efs.throughputMode ?? defaults.DEFAULT_EFS_THROUGHPUT_MODE;
+    if (!EFS_PERFORMANCE_MODES.includes(perf)) add(["efs", "performanceMode"], `efs.performanceMode must be one of ${EFS_PERFORMANCE_MODES.join(", ")}, got ${JSON.stringify(perf)}`);
+    if (!EFS_THROUGHPUT_MODES.includes(tput)) add(["efs", "throughputMode"], `efs.throughputMode must be one of ${EFS_THROUGHPUT_MODES.join(", ")}, got ${JSON.stringify(tput)}`);
+    if (perf === "maxIO" && tput === "elastic") {
+        add(["efs", "performanceMode"], 'efs.performanceMode "maxIO" and efs.throughputMode "elastic" are mutually exclusive (EFS rule): use generalPurpose or another throughput mode');
+    }
+    const mibps = efs.provisionedThroughputMibps;
+    if (tput === "provisioned") {
+        if (mibps === undefined) {
+            add(["efs", "provisionedThroughputMibps"], 'efs.provisionedThroughputMibps is required when efs.throughputMode is "provisioned"');
+        } else if (!isInt(mibps) || mibps < defaults.MIN_EFS_PROVISIONED_MIBPS || mibps > defaults.MAX_EFS_PROVISIONED_MIBPS) {
+            add(
+                ["efs", "provisionedThroughputMibps"],
+                `efs.provisionedThroughputMibps must be an integer between ${defaults.MIN_EFS_PROVISIONED_MIBPS} and ${defaults.MAX_EFS_PROVISIONED_MIBPS} (EFS quota), got ${mibps}`,
+            );
+        }
+    } else if (mibps !== undefined) {
+        add(["efs", "provisionedThroughputMibps"], `efs.provisionedThroughputMibps is only allowed with efs.throughputMode "provisioned", got throughputMode ${JSON.stringify(tput)}`);
+    }
+    if (efs.kmsKey !== undefined && !EFS_KMS_KEYS.includes(efs.kmsKey)) add(["efs", "kmsKey"], `efs.kmsKey must be "cluster" or "aws-managed", got ${JSON.stringify(efs.kmsKey)}`);
+    if (efs.transitionToIa !== undefined && !EFS_TRANSITIONS_TO_IA.includes(efs.transitionToIa)) {
+        add(["efs", "transitionToIa"], `efs.transitionToIa must be one of ${EFS_TRANSITIONS_TO_IA.join(", ")}, got ${JSON.stringify(efs.transitionToIa)}`);
+    }
+    if (efs.reclaimPolicy !== undefined && !RECLAIM_POLICIES.includes(efs.reclaimPolicy)) {
+        add(["efs", "reclaimPolicy"], `efs.reclaimPolicy must be "Retain" or "Delete", got ${JSON.stringify(efs.reclaimPolicy)}`);
     }
     return issues;
 }
@@ -360,9 +457,25 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
         },
         metricsServer: { enabled: args.metricsServer?.enabled ?? true, image: args.metricsServer?.image ?? defaults.DEFAULT_METRICS_SERVER_IMAGE },
         addons: { ...(args.addons ?? {}) },
+        storage: { defaultReclaimPolicy: args.storage?.defaultReclaimPolicy ?? defaults.DEFAULT_RECLAIM_POLICY[environment] },
+        efs: resolveEfs(args, environment),
         logRetentionDays: args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
         imdsHopLimit: args.imdsHopLimit ?? defaults.DEFAULT_IMDS_HOP_LIMIT,
         irsaRoles: { ...(args.irsaRoles ?? {}) },
         tags: sortedRecord(args.tags ?? {}),
+    };
+}
+
+function resolveEfs(args: EksClusterArgs, environment: EksEnvironment): ResolvedEfs | undefined {
+    const efs = args.efs;
+    if (efs?.enabled !== true) return undefined;
+    return {
+        storageClassName: efs.storageClassName ?? defaults.EFS_STORAGE_CLASS_NAME,
+        performanceMode: efs.performanceMode ?? defaults.DEFAULT_EFS_PERFORMANCE_MODE,
+        throughputMode: efs.throughputMode ?? defaults.DEFAULT_EFS_THROUGHPUT_MODE,
+        ...(efs.provisionedThroughputMibps !== undefined ? { provisionedThroughputMibps: efs.provisionedThroughputMibps } : {}),
+        kmsKey: efs.kmsKey ?? defaults.DEFAULT_EFS_KMS_KEY,
+        ...(efs.transitionToIa !== undefined ? { transitionToIa: efs.transitionToIa } : {}),
+        reclaimPolicy: efs.reclaimPolicy ?? defaults.DEFAULT_RECLAIM_POLICY[environment],
     };
 }

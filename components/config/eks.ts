@@ -5,8 +5,8 @@
  * that depend on the environment (prod: groups span >= 2 AZs, no 0.0.0.0/0 public endpoint).
  */
 import { z } from "zod";
-import { EksClusterArgs, EksEnvironment } from "../aws/types";
-import { validateEksClusterArgs, ValidationIssue } from "../aws/validation";
+import { EfsTransitionToIa, EksClusterArgs, EksEnvironment } from "../aws/types";
+import { EFS_TRANSITIONS_TO_IA, validateEksClusterArgs, ValidationIssue } from "../aws/validation";
 
 const nonEmpty = z.string().min(1);
 
@@ -59,6 +59,23 @@ const irsaRoleSchema = z
     })
     .strict();
 
+const reclaimPolicySchema = z.enum(["Retain", "Delete"]);
+
+/** Opt-in EFS (ReadWriteMany StorageClass); the rules between fields live in components/aws/validation.ts. */
+const efsSchema = z
+    .object({
+        enabled: z.boolean(),
+        /** @default "efs-sc" */
+        storageClassName: nonEmpty.optional(),
+        performanceMode: z.enum(["generalPurpose", "maxIO"]).optional(),
+        throughputMode: z.enum(["elastic", "bursting", "provisioned"]).optional(),
+        provisionedThroughputMibps: z.number().int().optional(),
+        kmsKey: z.enum(["cluster", "aws-managed"]).optional(),
+        transitionToIa: z.enum(EFS_TRANSITIONS_TO_IA as [EfsTransitionToIa, ...EfsTransitionToIa[]]).optional(),
+        reclaimPolicy: reclaimPolicySchema.optional(),
+    })
+    .strict();
+
 /** `agent-platform:cluster` with `provider: eks`. */
 export const eksClusterConfigSchema = z
     .object({
@@ -90,9 +107,18 @@ export const eksClusterConfigSchema = z
             .optional(),
         metricsServer: z.object({ enabled: z.boolean().optional(), image: nonEmpty.optional() }).strict().optional(),
         addons: z
-            .object({ vpcCni: nonEmpty.optional(), coredns: nonEmpty.optional(), kubeProxy: nonEmpty.optional(), awsEbsCsiDriver: nonEmpty.optional() })
+            .object({
+                vpcCni: nonEmpty.optional(),
+                coredns: nonEmpty.optional(),
+                kubeProxy: nonEmpty.optional(),
+                awsEbsCsiDriver: nonEmpty.optional(),
+                awsEfsCsiDriver: nonEmpty.optional(),
+            })
             .strict()
             .optional(),
+        /** gp3 default class; `defaultReclaimPolicy` defaults to Retain in prod, Delete in dev. */
+        storage: z.object({ defaultReclaimPolicy: reclaimPolicySchema.optional() }).strict().optional(),
+        efs: efsSchema.optional(),
         logRetentionDays: z.number().int().optional(),
         imdsHopLimit: z.number().int().optional(),
         irsaRoles: z.record(z.string(), irsaRoleSchema).optional(),
@@ -128,6 +154,8 @@ export function toEksClusterArgs(cfg: EksClusterConfig, env: EksEnvironment): Ek
         autoscaler: cfg.autoscaler,
         metricsServer: cfg.metricsServer,
         addons: cfg.addons,
+        storage: cfg.storage,
+        efs: cfg.efs,
         logRetentionDays: cfg.logRetentionDays,
         imdsHopLimit: cfg.imdsHopLimit,
         irsaRoles: cfg.irsaRoles,

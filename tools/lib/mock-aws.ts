@@ -66,7 +66,8 @@ registerMockState("aws:eks/cluster:Cluster", (name, inputs) => {
         certificateAuthority: { data: Buffer.from(`mock-ca-${clusterName}`).toString("base64") },
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${oidcId(clusterName)}` }] }],
         status: "ACTIVE",
-        clusterSecurityGroupId: `sg-${clusterName}`,
+        // EKS creates the cluster security group (managed nodes get it when their launch template sets none).
+        vpcConfig: { ...(inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${clusterName}`, vpcId: `vpc-of-${clusterName}` },
     };
 });
 registerMockState("aws:iam/openIdConnectProvider:OpenIdConnectProvider", (_name, inputs) => ({
@@ -89,3 +90,19 @@ registerMockState("aws:eks/nodeGroup:NodeGroup", (name, inputs) => {
 });
 registerMockState("aws:eks/addon:Addon", (_name, inputs) => ({ arn: arn("eks", `addon/${inputs.clusterName}/${inputs.addonName}/mock`), addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.1" }));
 registerMockState("aws:cloudwatch/logGroup:LogGroup", (_name, inputs) => ({ arn: arn("logs", `log-group:${inputs.name}`) }));
+registerMockState("aws:efs/fileSystem:FileSystem", (name, inputs) => ({
+    arn: arn("elasticfilesystem", `file-system/${name}-id`, inputs.region),
+    dnsName: `${name}-id.efs.${inputs.region ?? mockRegion()}.amazonaws.com`,
+    kmsKeyId: inputs.kmsKeyId ?? arn("kms", "alias/aws/elasticfilesystem", inputs.region),
+    ownerId: MOCK_ACCOUNT_ID,
+}));
+registerMockState("aws:efs/mountTarget:MountTarget", (name, inputs) => ({
+    dnsName: `${inputs.fileSystemId}.efs.${inputs.region ?? mockRegion()}.amazonaws.com`,
+    networkInterfaceId: `eni-${name}`,
+    ipAddress: "10.0.0.10",
+}));
+registerMockState("aws:ec2/securityGroup:SecurityGroup", (name, inputs) => ({ arn: arn("ec2", `security-group/${name}-id`, inputs.region), ownerId: MOCK_ACCOUNT_ID }));
+registerMockState("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (name, inputs) => ({
+    arn: arn("ec2", `security-group-rule/${name}-id`, inputs.region),
+    securityGroupRuleId: `sgr-${name}`,
+}));

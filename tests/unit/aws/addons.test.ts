@@ -3,12 +3,10 @@ import { autoscalerDiscoveryTags, clusterAutoscalerArgs, clusterAutoscalerManife
 import { KubeObject } from "../../../components/aws/k8s-objects";
 import { buildKubeconfig, getTokenArgs } from "../../../components/aws/kubeconfig";
 import { metricsServerManifests } from "../../../components/aws/metrics-server";
-import { gp3StorageClass } from "../../../components/aws/storage-class";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const { Deployment } = require("kubernetes-models/apps/v1/Deployment");
 const { ClusterRole } = require("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole");
-const { StorageClass } = require("kubernetes-models/storage.k8s.io/v1/StorageClass");
 const { Service } = require("kubernetes-models/v1/Service");
 
 const CA = {
@@ -98,19 +96,6 @@ describe("aws/metrics-server", () => {
 
     it("GIVEN 1 replica WHEN built THEN no PDB is created (it would block node drains)", () => {
         assert.equal(byKind(metricsServerManifests({ image: "x:1", replicas: 1 }), "PodDisruptionBudget").length, 0);
-    });
-});
-
-describe("aws/storage-class", () => {
-    it("GIVEN the gp3 class WHEN built THEN it is the encrypted EBS CSI default, bound on first consumer and expandable", () => {
-        const sc = gp3StorageClass() as any;
-        new StorageClass(sc).validate();
-        assert.equal(sc.metadata.name, "gp3");
-        assert.equal(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
-        assert.equal(sc.provisioner, "ebs.csi.aws.com");
-        assert.deepEqual(sc.parameters, { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" });
-        assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
-        assert.equal(sc.allowVolumeExpansion, true);
     });
 });
 

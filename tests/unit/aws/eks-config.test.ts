@@ -43,6 +43,44 @@ describe("config/eks eksClusterConfigSchema", () => {
         assert.deepEqual([r.autoscaler.minNodes, r.autoscaler.maxNodes], [3, 100]);
         assert.equal(r.nodeGroups.reduce((s, g) => s + g.maxSize, 0), 100);
         assert.ok(!r.endpoint.publicAccessCidrs.includes("0.0.0.0/0"));
+        assert.equal(r.storage.defaultReclaimPolicy, "Retain");
+        assert.deepEqual(r.efs, { storageClassName: "efs-sc", performanceMode: "generalPurpose", throughputMode: "elastic", kmsKey: "cluster", reclaimPolicy: "Retain" });
+    });
+
+    it("GIVEN Pulumi.prod.yaml's cluster block WHEN parsed THEN EFS is enabled with the efs-sc class seed 003's agent-data-pvc asks for", () => {
+        const stack = parse(readFileSync(join(__dirname, "../../../Pulumi.prod.yaml"), "utf8"));
+        const cfg = eksClusterConfigSchema.parse(stack.config["agent-platform:cluster"]);
+        assert.deepEqual(validateEksForEnvironment(cfg, "prod"), []);
+        const r = resolveEksClusterArgs("prod", toEksClusterArgs(cfg, "prod"));
+        assert.equal(r.efs?.storageClassName, "efs-sc");
+        assert.equal(r.efs?.reclaimPolicy, "Retain");
+        assert.equal(r.storage.defaultReclaimPolicy, "Retain");
+    });
+
+    it("GIVEN a minimal config without storage/efs WHEN mapped for dev and prod THEN gp3 is Delete in dev, Retain in prod, and EFS is off", () => {
+        const cfg = eksClusterConfigSchema.parse(minimal());
+        assert.equal(resolveEksClusterArgs("dev", toEksClusterArgs(cfg, "dev")).storage.defaultReclaimPolicy, "Delete");
+        assert.equal(resolveEksClusterArgs("prod", toEksClusterArgs(cfg, "prod")).storage.defaultReclaimPolicy, "Retain");
+        assert.equal(resolveEksClusterArgs("prod", toEksClusterArgs(cfg, "prod")).efs, undefined);
+    });
+
+    it("GIVEN efs and storage sections WHEN parsed THEN they map through to the args", () => {
+        const cfg = eksClusterConfigSchema.parse(
+            minimal({ storage: { defaultReclaimPolicy: "Delete" }, efs: { enabled: true, throughputMode: "provisioned", provisionedThroughputMibps: 128, transitionToIa: "AFTER_30_DAYS" } }),
+        );
+        const args = toEksClusterArgs(cfg, "prod");
+        assert.deepEqual(args.storage, { defaultReclaimPolicy: "Delete" });
+        assert.deepEqual(args.efs, { enabled: true, throughputMode: "provisioned", provisionedThroughputMibps: 128, transitionToIa: "AFTER_30_DAYS" });
+    });
+
+    it("GIVEN invalid efs settings WHEN parsed THEN zod and the shared rules report them at the efs path", () => {
+        expectIssue(minimal({ efs: { throughputMode: "elastic" } }), "efs.enabled", /.+/);
+        expectIssue(minimal({ efs: { enabled: true, throughputMode: "fast" } }), "efs.throughputMode", /.+/);
+        expectIssue(minimal({ efs: { enabled: true, unknown: 1 } }), "efs", /unknown/);
+        expectIssue(minimal({ storage: { defaultReclaimPolicy: "Recycle" } }), "storage.defaultReclaimPolicy", /.+/);
+        expectIssue(minimal({ efs: { enabled: true, performanceMode: "maxIO" } }), "efs.performanceMode", /"maxIO" and efs\.throughputMode "elastic" are mutually exclusive/);
+        expectIssue(minimal({ efs: { enabled: false, storageClassName: "efs-sc" } }), "efs.storageClassName", /efs\.enabled is not true/);
+        expectIssue(minimal({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: [] } }, efs: { enabled: true } }), "efs.enabled", /requires private subnets/);
     });
 
     it("GIVEN a minimal config WHEN mapped THEN the cluster name defaults per environment and the region is carried", () => {

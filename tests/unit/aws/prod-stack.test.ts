@@ -8,7 +8,7 @@ describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function (
         r = await renderStack("prod");
     });
 
-    it("THEN cloud-resources lists the AWS side: VPC across 3 AZs, NAT per AZ, KMS-encrypted cluster, both node groups, OIDC and the four add-ons", () => {
+    it("THEN cloud-resources lists the AWS side: VPC across 3 AZs, NAT per AZ, KMS-encrypted cluster, both node groups, OIDC and the five add-ons (EFS CSI included)", () => {
         const count = (type: string) => r.cloudResources.filter((c) => c.type === type).length;
         assert.equal(count("aws:ec2/vpc:Vpc"), 1);
         assert.equal(count("aws:ec2/subnet:Subnet"), 6);
@@ -16,11 +16,28 @@ describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function (
         assert.equal(count("aws:eks/cluster:Cluster"), 1);
         assert.equal(count("aws:kms/key:Key"), 1);
         assert.equal(count("aws:iam/openIdConnectProvider:OpenIdConnectProvider"), 1);
-        assert.equal(count("aws:eks/addon:Addon"), 4);
+        assert.equal(count("aws:eks/addon:Addon"), 5);
         const groups = r.cloudResources.filter((c) => c.type === "aws:eks/nodeGroup:NodeGroup").map((g) => (g.inputs.labels as Record<string, string>)["node-group"]);
         assert.deepEqual(groups.sort(), ["compute", "memory"]);
         const cluster = r.cloudResources.find((c) => c.type === "aws:eks/cluster:Cluster")!.inputs as any;
         assert.ok(!(cluster.vpcConfig.publicAccessCidrs ?? []).includes("0.0.0.0/0"));
+    });
+
+    it("THEN EFS is on (cluster.efs.enabled): an encrypted file system, one mount target per private subnet and the EFS CSI add-on", () => {
+        const of = (type: string) => r.cloudResources.filter((c) => c.type === type);
+        const fs = of("aws:efs/fileSystem:FileSystem");
+        assert.equal(fs.length, 1);
+        assert.equal((fs[0].inputs as any).encrypted, true);
+        assert.equal(of("aws:efs/mountTarget:MountTarget").length, 3);
+        assert.ok(of("aws:eks/addon:Addon").some((a) => (a.inputs as any).addonName === "aws-efs-csi-driver"));
+    });
+
+    it("THEN the gp3 default class and the efs-sc class both retain data, so the Redis claim and agent-data-pvc survive claim deletion", () => {
+        const classes = r.resources.filter((x) => x.type === "kubernetes:storage.k8s.io/v1:StorageClass");
+        const byName = Object.fromEntries(classes.map((c) => [c.inputs.metadata?.name, c.inputs]));
+        assert.equal(byName["gp3"]?.reclaimPolicy, "Retain");
+        assert.equal(byName["efs-sc"]?.reclaimPolicy, "Retain");
+        assert.equal(byName["efs-sc"]?.provisioner, "efs.csi.aws.com");
     });
 
     it("THEN every Kubernetes object, add-ons and workloads alike, is created on the EKS cluster's provider", () => {
