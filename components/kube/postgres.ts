@@ -116,6 +116,8 @@ export interface PostgresArgs {
     image?: string;
     /** @default "prometheuscommunity/postgres-exporter:v0.15.0" */
     exporterImage?: string;
+    /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
+    exporterResources?: ResourceSpec;
     placement?: PodPlacement;
     partOf?: string;
     labels?: Labels;
@@ -273,7 +275,7 @@ export class Postgres extends pulumi.ComponentResource {
                     { name: "DATA_SOURCE_USER", value: user },
                     { name: "DATA_SOURCE_PASS", valueFrom: passwordRef },
                 ],
-                resources: DEFAULT_EXPORTER_RESOURCES,
+                resources: a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES,
                 probes: { health: { tcp: true, port: "metrics" } },
                 security,
             }));

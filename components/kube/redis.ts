@@ -118,6 +118,8 @@ export interface RedisArgs {
     image?: string;
     /** @default "oliver006/redis_exporter:v1.66.0" */
     exporterImage?: string;
+    /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
+    exporterResources?: ResourceSpec;
     placement?: PodPlacement;
     partOf?: string;
     labels?: Labels;
@@ -344,7 +346,7 @@ export class Redis extends pulumi.ComponentResource {
                     { name: "REDIS_EXPORTER_CONFIG_COMMAND", value: "-" },
                     passwordEnv("REDIS_PASSWORD"),
                 ],
-                resources: DEFAULT_EXPORTER_RESOURCES,
+                resources: a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES,
                 probes: { health: { path: "/health", port: "metrics" } },
                 security,
             }));

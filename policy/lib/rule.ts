@@ -122,6 +122,36 @@ function withDefaults<C>(defaults: C | undefined, given: object): C {
     return { ...(defaults ?? {}), ...given } as C;
 }
 
+/**
+ * Every rule takes `exemptNames`: resources it deliberately does not judge, named
+ * `namespace/name` (Kubernetes, namespaced), `name` (cluster-scoped) or the Pulumi resource
+ * name (other providers). An exemption lives in the environment's config file, next to the
+ * rule it weakens, and each one is justified in policy/README.md ("Exemptions").
+ */
+export const EXEMPT_KNOB = "exemptNames";
+const EXEMPT_DESCRIPTION = "namespace/name (or cluster-scoped name, or Pulumi name) of resources this rule deliberately does not judge; justify each in policy/README.md";
+
+/** The identity an exemption names. */
+export function exemptionKey(type: string, name: string, props: Json): string {
+    if (parseK8sType(type) && props && typeof props === "object" && props.metadata?.name) {
+        return props.metadata.namespace ? `${props.metadata.namespace}/${props.metadata.name}` : String(props.metadata.name);
+    }
+    return name;
+}
+
+function exemptions(config: object): string[] {
+    const list = (config as Record<string, unknown>)[EXEMPT_KNOB];
+    return Array.isArray(list) ? list.map(String) : [];
+}
+
+/** Knob defaults and descriptions with the universal exemption list added. */
+function withExemptKnob<C>(defaults: C | undefined, knobs: { [K in keyof C]: string } | undefined): { defaults: C; knobs: { [K in keyof C]: string } } {
+    return {
+        defaults: { [EXEMPT_KNOB]: [], ...(defaults ?? {}) } as C,
+        knobs: { [EXEMPT_KNOB]: EXEMPT_DESCRIPTION, ...(knobs ?? {}) } as { [K in keyof C]: string },
+    };
+}
+
 export function resourceRule<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): PlatformRule {
     const meta = {
         name: spec.name,
@@ -130,13 +160,14 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         remediationSteps: spec.remediationSteps,
         enforcementLevel: spec.enforcementLevel,
     };
-    const configSchema = configSchemaOf(spec.defaults, spec.knobs);
-    if (configSchema) Object.assign(meta, { configSchema });
+    const knobbed = withExemptKnob(spec.defaults, spec.knobs);
+    Object.assign(meta, { configSchema: configSchemaOf(knobbed.defaults, knobbed.knobs) });
     const policy: ResourceValidationPolicy = {
         ...meta,
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
             if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
-            const config = withDefaults<C>(spec.defaults, args.getConfig<object>());
+            const config = withDefaults<C>(knobbed.defaults, args.getConfig<object>());
+            if (exemptions(config).includes(exemptionKey(args.type, args.name, args.props))) return;
             const subject = describeResource(args.type, args.name, args.props);
             for (const m of spec.check(args.props, config, { type: args.type, name: args.name, stackTags: args.stackTags })) {
                 report(`${subject}: ${m}`);
@@ -147,7 +178,8 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         const remediate = spec.remediate;
         policy.remediateResource = (args: ResourceValidationArgs) => {
             if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
-            const config = withDefaults<C>(spec.defaults, args.getConfig<object>());
+            const config = withDefaults<C>(knobbed.defaults, args.getConfig<object>());
+            if (exemptions(config).includes(exemptionKey(args.type, args.name, args.props))) return undefined;
             return remediate(clone(args.props), config);
         };
     }
@@ -167,16 +199,21 @@ export function stackItems(args: StackValidationArgs): StackItem[] {
 }
 
 export function stackRule<C extends object = Record<string, never>>(spec: StackRuleSpec<C>): PlatformRule {
+    const knobbed = withExemptKnob(spec.defaults, spec.knobs);
     const policy: StackValidationPolicy = {
         name: spec.name,
         description: spec.description,
         severity: spec.severity,
         remediationSteps: spec.remediationSteps,
         enforcementLevel: spec.enforcementLevel,
-        ...(configSchemaOf(spec.defaults, spec.knobs) ? { configSchema: configSchemaOf(spec.defaults, spec.knobs) } : {}),
+        configSchema: configSchemaOf(knobbed.defaults, knobbed.knobs),
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-            const config = withDefaults<C>(spec.defaults, args.getConfig<object>());
-            const found = spec.check(stackItems(args), config, { stackTags: args.stackTags, now: new Date() });
+            const config = withDefaults<C>(knobbed.defaults, args.getConfig<object>());
+            // Exempt resources are not judged; they still count as context (e.g. an exempt workload's PDB).
+            const exempt = new Set(exemptions(config));
+            const items = stackItems(args);
+            const exemptUrns = new Set(items.filter((i) => exempt.has(exemptionKey(i.type, i.name, i.props))).map((i) => i.urn));
+            const found = spec.check(items, config, { stackTags: args.stackTags, now: new Date() })?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
             if (found === undefined) args.notApplicable(`${spec.name}: nothing in this stack to judge`);
             for (const v of found) report(v.message, v.urn);
         },

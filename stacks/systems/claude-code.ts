@@ -15,7 +15,7 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
 import { DEFAULT_POSTGRES_RESOURCES, POSTGRES_PORT, Postgres } from "../../components/kube/postgres";
 import { WorkloadFootprint, cpuMillis, formatCpu, formatMemory, memoryMi, quotaFor } from "../../components/kube/quota";
-import { DEFAULT_REDIS_RESOURCES, REDIS_PORT, Redis } from "../../components/kube/redis";
+import { DEFAULT_EXPORTER_RESOURCES, DEFAULT_REDIS_RESOURCES, REDIS_PORT, Redis } from "../../components/kube/redis";
 import { MeshPolicy } from "../../components/kube/service-mesh";
 import { EbsStorageClass } from "../../components/kube/storage";
 import { WebIngress, ingressControllerPeer } from "../../components/kube/web-ingress";
@@ -147,6 +147,15 @@ export function plusSidecar(r: ResourceSpec, sidecar: ResourceSpec): ResourceSpe
     return { requests: sum(r.requests, sidecar.requests), limits: sum(r.limits, sidecar.limits) };
 }
 
+/** The Redis/Postgres exporter sidecars sized to at least the namespace LimitRange's minimum (seed 002: 50m/64Mi). */
+export function exporterResources(c: ClaudeCodeConfig): ResourceSpec {
+    const atLeastMin = (r: { cpu: string; memory: string }) => ({
+        cpu: formatCpu(Math.max(cpuMillis(r.cpu), cpuMillis(c.limits.min.cpu))),
+        memory: formatMemory(Math.max(memoryMi(r.memory), memoryMi(c.limits.min.memory))),
+    });
+    return { requests: atLeastMin(DEFAULT_EXPORTER_RESOURCES.requests), limits: atLeastMin(DEFAULT_EXPORTER_RESOURCES.limits) };
+}
+
 /** The namespace's pods at their largest (HPA max and rollout surge included, Istio sidecars when meshed), for the quota. */
 export function claudeCodeFootprints(c: ClaudeCodeConfig): WorkloadFootprint[] {
     const surge = (n: number) => (n > 0 ? n + 1 : 0);
@@ -159,8 +168,8 @@ export function claudeCodeFootprints(c: ClaudeCodeConfig): WorkloadFootprint[] {
         { pods: surge(c.gateway.maxReplicas), resources: agent(c.gateway.resources) },
         { pods: surge(c.dashboard.maxReplicas), resources: agent(c.dashboard.frontendResources) },
         { pods: surge(c.dashboard.maxReplicas), resources: agent(c.dashboard.backendResources) },
-        { pods: 1, resources: data(DEFAULT_REDIS_RESOURCES), claims: [c.redisStorage.size] },
-        { pods: 1, resources: data(DEFAULT_POSTGRES_RESOURCES), claims: [c.postgresStorage.size] },
+        { pods: 1, resources: data(plusSidecar(DEFAULT_REDIS_RESOURCES, exporterResources(c))), claims: [c.redisStorage.size] },
+        { pods: 1, resources: data(plusSidecar(DEFAULT_POSTGRES_RESOURCES, exporterResources(c))), claims: [c.postgresStorage.size] },
         { pods: 1, resources: data(DEFAULT_DUMP_RESOURCES), claims: "pvc" in dest ? [dest.pvc.size] : [] },
     ];
 }
@@ -216,6 +225,8 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         statefulSetName: REDIS,
         serviceName: REDIS,
         clients: [MANAGER, WORKER, GATEWAY, BACKEND],
+        exporter: true,
+        exporterResources: exporterResources(config),
         // seed 002: REDIS_URL from Secret `redis-credentials` key `url`; the password sits next to it.
         passwordSecret: { name: REDIS_CREDENTIALS, key: "password" },
         urlSecret: { name: REDIS_CREDENTIALS, key: "url" },
@@ -233,6 +244,8 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         namespace: NAMESPACE,
         statefulSetName: POSTGRES,
         clients: [MANAGER, GATEWAY, BACKEND],
+        exporter: true,
+        exporterResources: exporterResources(config),
         database: DATABASE,
         username: DATABASE,
         passwordSecret: { name: POSTGRES_CREDENTIALS, key: "password" },

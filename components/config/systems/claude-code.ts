@@ -17,7 +17,8 @@ export const GATEWAY_HPA = { minReplicas: 3, maxReplicas: 50 };
 // seed 002 ResourceQuota claude-code-quota.
 export const SEED_QUOTA: Record<string, string> = {
     "requests.cpu": "100", "requests.memory": "200Gi", "limits.cpu": "200", "limits.memory": "400Gi",
-    persistentvolumeclaims: "10", services: "10", secrets: "20",
+    // services: the seed says 10; the Redis and Postgres exporters add two metrics Services.
+    persistentvolumeclaims: "10", services: "12", secrets: "20",
 };
 // seed 002 LimitRange claude-code-limits.
 export const SEED_LIMITS = {

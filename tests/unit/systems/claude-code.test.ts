@@ -231,13 +231,13 @@ describe("claude-code system (seed 002)", () => {
                     assert.ok(val(q[k]) >= val(v), `${k} ${q[k]} >= ${v}`);
                 }
                 assert.equal(q.persistentvolumeclaims, "10");
-                assert.equal(q.services, "10");
+                assert.equal(q.services, "12");
                 assert.equal(q.secrets, "20");
                 const workers = prod ? 101 : 4;
                 const workerReq = prod ? 1000 : 250;
                 assert.ok(cpuMillis(q["requests.cpu"]) >= workers * workerReq, `requests.cpu ${q["requests.cpu"]} fits ${workers} workers`);
                 const services = kinds(objs[stack], "Service").length;
-                assert.ok(services <= 10, `${services} Services fit the quota`);
+                assert.ok(services <= 12, `${services} Services fit the quota`);
                 const lr = find(objs[stack], "LimitRange", "claude-code-limits", NS).spec.limits[0];
                 assert.equal(lr.type, "Container");
                 assert.deepEqual(lr.defaultRequest, { cpu: "100m", memory: "128Mi" });
@@ -301,7 +301,13 @@ describe("claude-code system (seed 002)", () => {
 
             it("GIVEN the ServiceMonitor CRD WHEN rendered THEN agent-metrics scrapes manager-agent (and the other agent-side Services) /metrics every 30s", () => {
                 const sm = find(objs[stack], "ServiceMonitor", "agent-metrics", NS);
-                assert.equal(kinds(objs[stack], "ServiceMonitor").length, 1);
+                // Redis and Postgres run exporters sized to the LimitRange minimum (seed 002: 50m/64Mi), so admission accepts them.
+                for (const sts of ["redis", "postgres"]) {
+                    const exporter = find(objs[stack], "StatefulSet", sts, NS).spec.template.spec.containers.find((c: any) => c.name === "exporter");
+                    assert.deepEqual(exporter.resources.requests, { cpu: "50m", memory: "64Mi" }, sts);
+                }
+                // agent-metrics plus the Redis and Postgres exporters' monitors.
+                assert.deepEqual(kinds(objs[stack], "ServiceMonitor").map((m) => m.metadata.name).sort(), ["agent-metrics", "postgres", "redis"]);
                 const sel: Record<string, string> = sm.spec.selector.matchLabels;
                 const selected = kinds(objs[stack], "Service").filter((svc) => Object.entries(sel).every(([k, v]) => svc.metadata.labels?.[k] === v)).map((svc) => svc.metadata.name).sort();
                 assert.deepEqual(selected, ["api-gateway", "dashboard-backend", "manager-agent", "worker-agent"]);
