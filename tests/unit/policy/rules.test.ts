@@ -157,3 +157,36 @@ describe("policy rules", () => {
         });
     });
 });
+
+describe("policy exemptions (exemptNames, every rule)", () => {
+    const withExempt = (policy: string, names: string[]) => ({ ...PROD, [policy]: { ...(PROD[policy] as object), exemptNames: names } });
+
+    it("GIVEN every rule WHEN its configSchema is read THEN it offers the exemptNames knob", () => {
+        for (const r of allRules) {
+            const props = (r.policy.configSchema?.properties ?? {}) as Record<string, { type?: string }>;
+            assert.strictEqual(props.exemptNames?.type, "array", `${r.policy.name} has no exemptNames knob`);
+        }
+    });
+
+    for (const c of resourceCases.filter((x) => typeof x.fixture === "string").slice(0, 12)) {
+        it(`GIVEN ${c.policy} on ${c.title} WHEN the resource is exempt THEN nothing is reported, and another name is still judged`, async () => {
+            const res = mutated(c);
+            const key = res.props?.metadata?.name
+                ? (res.props.metadata.namespace ? `${res.props.metadata.namespace}/${res.props.metadata.name}` : res.props.metadata.name)
+                : res.name;
+            const exempt = await checkResource(c.policy, res, withExempt(c.policy, [key]));
+            assert.deepStrictEqual(exempt.messages, []);
+            const other = await checkResource(c.policy, res, withExempt(c.policy, ["elsewhere/other"]));
+            assert.ok(other.messages.some((m) => c.expect.test(m.message)));
+        });
+    }
+
+    it("GIVEN a stack rule violation WHEN the workload is exempt THEN it is not reported", async () => {
+        const c = stackCases.find((x) => x.policy === "avail-pdb-present")!;
+        const rs = c.mutate(compliantStack()) ?? compliantStack();
+        const flagged = await checkStack(c.policy, rs, PROD, compliantTags());
+        assert.ok(flagged.messages.length > 0);
+        const exempt = await checkStack(c.policy, rs, withExempt(c.policy, ["agents/api"]), compliantTags());
+        assert.deepStrictEqual(exempt.messages, []);
+    });
+});

@@ -85,9 +85,9 @@ describe("terminal-mid system (seed 000)", () => {
 
             it("GIVEN claude-terminal-service WHEN rendered THEN it serves HTTP on 3000 with /health probes and the seed's resources", () => {
                 const d = find(objs(stack), "Deployment", "claude-terminal-service", NS);
-                assert.equal(d.spec.replicas, 1);
-                // The ReadWriteOnce sessions claim attaches to one node: stop the old pod first.
-                assert.deepEqual(d.spec.strategy, { type: "Recreate" });
+                // prod: sessions on ReadWriteMany EFS, 2 replicas rolling 1/0; dev: one replica on a ReadWriteOnce claim, which must stop before the next starts.
+                assert.equal(d.spec.replicas, prod ? 2 : 1);
+                assert.deepEqual(d.spec.strategy, prod ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } : { type: "Recreate" });
                 const c = container(d);
                 assert.equal(c.image, "ghcr.io/agent-platform/claude-terminal-service:1.0.0");
                 assert.deepEqual(c.ports, [{ name: "http", containerPort: 3000, protocol: "TCP" }]);
@@ -103,7 +103,8 @@ describe("terminal-mid system (seed 000)", () => {
             it("GIVEN the session workspaces WHEN rendered THEN claude-sessions-pvc is mounted and sized (10Gi in prod), retained in prod", () => {
                 const pvc = find(objs(stack), "PersistentVolumeClaim", "claude-sessions-pvc", NS);
                 assert.equal(pvc.spec.resources.requests.storage, prod ? "10Gi" : "2Gi");
-                assert.deepEqual(pvc.spec.accessModes, ["ReadWriteOnce"]);
+                assert.deepEqual(pvc.spec.accessModes, prod ? ["ReadWriteMany"] : ["ReadWriteOnce"]);
+                assert.equal(pvc.spec.storageClassName, prod ? "efs-sc" : undefined);
                 const pod = find(objs(stack), "Deployment", "claude-terminal-service", NS).spec.template.spec;
                 assert.deepEqual(pod.volumes.find((v: any) => v.name === "sessions"), { name: "sessions", persistentVolumeClaim: { claimName: "claude-sessions-pvc" } });
                 assert.ok(container({ spec: { template: { spec: pod } } }).volumeMounts.some((m: any) => m.name === "sessions" && m.mountPath === "/app/sessions"));
