@@ -10,6 +10,8 @@ import { k8sItems, PlatformRule, resourceRule, stackRule, StackViolation } from 
 export const DATA_PATHS = ["/data", "/var/lib/postgresql/data", "/var/lib/postgresql", "/var/lib/redis", "/bitnami", "/var/lib/mysql", "/manifests", "/artifacts"];
 // Provisioners that understand `parameters.encrypted` (EBS CSI and the in-tree plugin).
 export const EBS_PROVISIONERS = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
+/** Regional, sizeless file systems: no zone to wait for, nothing to expand. */
+export const REGIONAL_FILE_PROVISIONERS = ["efs.csi.aws.com", "filestore.csi.storage.gke.io", "file.csi.azure.com", "nfs.csi.k8s.io"];
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 function underDataPath(mountPath: string, dataPaths: string[]): boolean {
@@ -60,7 +62,7 @@ export const storageRules: PlatformRule[] = [
     resourceRule({
         name: "stor-class-safe",
         area: "storage",
-        description: "StorageClasses encrypt EBS volumes, allow expansion and bind WaitForFirstConsumer.",
+        description: "StorageClasses encrypt EBS volumes; zonal block-storage classes allow expansion and bind WaitForFirstConsumer (regional file systems such as EFS need neither).",
         severity: "high",
         enforcementLevel: "advisory",
         remediationSteps: "Set reclaimPolicy: Retain, parameters.encrypted: \"true\", allowVolumeExpansion: true, volumeBindingMode: WaitForFirstConsumer.",
@@ -71,6 +73,8 @@ export const storageRules: PlatformRule[] = [
             const out: string[] = [];
             if (cfg.requireRetain && o.reclaimPolicy !== "Retain") out.push(`reclaimPolicy is ${o.reclaimPolicy ?? "Delete (default)"}; deleting a PVC would delete the data`);
             if (EBS_PROVISIONERS.includes(o.provisioner) && String(o.parameters?.encrypted) !== "true") out.push("EBS volumes are not encrypted (parameters.encrypted: \"true\")");
+            // EFS/NFS volumes are regional and sizeless: binding early is safe and expansion has no meaning.
+            if (REGIONAL_FILE_PROVISIONERS.includes(o.provisioner)) return out;
             if (o.allowVolumeExpansion !== true) out.push("does not set allowVolumeExpansion: true");
             if (o.volumeBindingMode !== "WaitForFirstConsumer") out.push(`volumeBindingMode is ${o.volumeBindingMode ?? "Immediate (default)"}; zonal volumes may land away from their pod`);
             return out;

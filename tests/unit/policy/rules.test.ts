@@ -190,3 +190,13 @@ describe("policy exemptions (exemptNames, every rule)", () => {
         assert.deepStrictEqual(exempt.messages, []);
     });
 });
+
+describe("stor-class-safe on regional file systems", () => {
+    it("GIVEN an EFS class binding Immediate without expansion WHEN checked THEN it passes, while the same settings on EBS fail", async () => {
+        const efs = fromK8sObject({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "efs-sc" }, provisioner: "efs.csi.aws.com", reclaimPolicy: "Retain", volumeBindingMode: "Immediate", parameters: { provisioningMode: "efs-ap", fileSystemId: "fs-123", directoryPerms: "700" } } as never);
+        assert.deepStrictEqual((await checkResource("stor-class-safe", efs)).messages, []);
+        const ebs = fromK8sObject({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "ebs" }, provisioner: "ebs.csi.aws.com", reclaimPolicy: "Retain", volumeBindingMode: "Immediate", parameters: { type: "gp3", encrypted: "true" } } as never);
+        const msgs = (await checkResource("stor-class-safe", ebs)).messages.map((m) => m.message);
+        assert.ok(msgs.some((m) => /volumeBindingMode is Immediate/.test(m)) && msgs.some((m) => /allowVolumeExpansion/.test(m)), msgs.join("\n"));
+    });
+});
