@@ -38,6 +38,7 @@ export function clusterTarget(config: PlatformConfig): ClusterTarget {
             oidcProviderArn: eks.oidcProviderArn,
             oidcIssuerUrl: eks.oidcIssuerUrl,
             nodeGroupNames: eks.nodeGroupNames,
+            ...(eks.efsFileSystemId ? { efsFileSystemId: eks.efsFileSystemId } : {}),
         },
     };
 }
