@@ -4,17 +4,20 @@
  *   npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]
  *       [--out DIR] [--options F.yaml] [--profile P]... [--show-secrets]
  *
- * Same code path as the component: `convertCompose` from components/compose. Secret values are
+ * Exactly the same code as the component: it runs `ComposeApp` (and so AgentService) under the
+ * shared Pulumi mock runtime and prints the Kubernetes objects it registers. Secret values are
  * printed as `<redacted>` unless --show-secrets. Bad input exits 1 with a one-line reason.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { convertCompose } from "../components/compose/compile";
+import { ComposeApp, ComposeAppArgs } from "../components/compose/compose-app";
 import { ComposeError } from "../components/compose/errors";
 import { parseDotenv } from "../components/compose/interpolate";
 import { parseDeploymentOptions } from "../components/compose/options";
 import { objectFileName, renderObject, renderYaml } from "../components/compose/render";
+import { runUnderMocks } from "./lib/mock-runtime";
+import { K8sObject, toK8sObject } from "./lib/render";
 
 export const USAGE =
     "usage: compose-convert <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F] [--out DIR] [--options F] [--profile P]... [--show-secrets]";
@@ -100,11 +103,35 @@ function readText(file: string, what: string): string {
     }
 }
 
-/** Runs the CLI; returns the exit code. */
-export function main(argv: readonly string[], io: CliIo): number {
+/** Order of kinds in the output: what a reader wants first, and stable across runs. */
+const KIND_ORDER = ["ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet",
+    "HorizontalPodAutoscaler", "PodDisruptionBudget", "VerticalPodAutoscaler", "ServiceMonitor", "NetworkPolicy", "Ingress"];
+
+/**
+ * Runs `ComposeApp` under the mock runtime and returns the Kubernetes objects it creates (Secret
+ * values redacted unless `showSecrets`), ordered by kind then name, and the compiler's warnings.
+ */
+export async function renderComposeApp(args: ComposeAppArgs, opts: { showSecrets?: boolean } = {}): Promise<{ objects: K8sObject[]; warnings: string[] }> {
+    // pulumi.log prints to the console without an engine; the CLI reports warnings itself.
+    const saved = { log: console.log, warn: console.warn, error: console.error };
+    console.log = console.warn = console.error = () => undefined;
+    try {
+        const run = await runUnderMocks(() => new ComposeApp("compose", args).warnings, { project: "compose-convert", stack: "convert" });
+        const rank = (k: string) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
+        const objects = run.resources
+            .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"))
+            .map((r) => toK8sObject(r, !opts.showSecrets))
+            .sort((a, b) => rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+        return { objects, warnings: run.result };
+    } finally {
+        Object.assign(console, saved);
+    }
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
     try {
         const args = parseArgs(argv);
-        const text = readText(args.composeFile, "compose file");
         // Explicit values: --env-file entries, then --env (which wins).
         const explicit: Record<string, string> = {};
         for (const f of args.envFiles) {
@@ -117,29 +144,28 @@ export function main(argv: readonly string[], io: CliIo): number {
         }
         Object.assign(explicit, args.env);
         const options = args.optionsFile ? parseDeploymentOptions(parseYamlFile(args.optionsFile), args.optionsFile) : {};
-        const baseDir = path.dirname(args.composeFile);
-        const app = convertCompose(text, {
-            file: args.composeFile,
+        const { objects, warnings } = await renderComposeApp({
+            composeFile: args.composeFile,
             namespace: args.namespace,
-            explicit,
+            env: explicit,
             settings: options.settings,
             partOf: options.partOf,
             defaults: options.defaults,
             services: options.services,
             volumes: options.volumes,
-            secretPatterns: options.secretPatterns,
+            secretPatterns: options.secretPatterns ? [...options.secretPatterns] : undefined,
             bindMounts: options.bindMounts,
             networkPolicies: options.networkPolicies,
+            spreadAcrossZones: options.spreadAcrossZones,
             profiles: [...(options.profiles ?? []), ...args.profiles],
-            readFile: (p) => fs.readFileSync(path.resolve(baseDir, p), "utf8"),
-        });
-        for (const w of app.warnings) io.stderr(`warning: ${w}\n`);
+        }, { showSecrets: args.showSecrets });
+        for (const w of warnings) io.stderr(`warning: ${w}\n`);
         if (args.out) {
             fs.mkdirSync(args.out, { recursive: true });
-            for (const obj of app.objects) fs.writeFileSync(path.join(args.out, objectFileName(obj)), renderObject(obj, { showSecrets: args.showSecrets }));
-            io.stderr(`wrote ${app.objects.length} objects to ${args.out}\n`);
+            for (const obj of objects) fs.writeFileSync(path.join(args.out, objectFileName(obj)), renderObject(obj, { showSecrets: args.showSecrets }));
+            io.stderr(`wrote ${objects.length} objects to ${args.out}\n`);
         } else {
-            io.stdout(renderYaml(app.objects, { showSecrets: args.showSecrets }));
+            io.stdout(renderYaml(objects, { showSecrets: args.showSecrets }));
         }
         return 0;
     } catch (e) {
@@ -163,5 +189,7 @@ function parseYamlFile(file: string): unknown {
 }
 
 if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+    main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then((code) => {
+        process.exitCode = code;
+    });
 }

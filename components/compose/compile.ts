@@ -1,13 +1,19 @@
 /**
- * ComposeProject + deployment options (seed 004 `KubernetesDeploymentSpec`) -> plain Kubernetes
- * objects. Pure: no Pulumi, no file system; `convertCompose` is the single entry point shared by
- * the `ComposeApp` component and the `compose:convert` CLI.
+ * ComposeProject + deployment options (seed 004 `KubernetesDeploymentSpec`) -> the args of the
+ * platform's workload components. Pure: no resources, no file system; `convertCompose` is the
+ * single entry point shared by the `ComposeApp` component and the `compose:convert` CLI.
  *
- * Per compose service: ConfigMap `<svc>-config` (plain env), Secret `<svc>-secrets` (sensitive
- * env), Deployment `<svc>` (envFrom both), Service `<svc>` (when it has ports), Ingress `<svc>`
- * (when asked for); one PersistentVolumeClaim per named volume.
+ * Per compose service: `AgentServiceArgs` (or `SingletonWorker` args for single-instance stateful
+ * services) named after the service, carrying the ConfigMap `<svc>-config` (plain env), Secret
+ * `<svc>-secrets` (sensitive env), PVC claims, ports, probes, resources, security opt-outs,
+ * NetworkPolicy allow-lists, HPA and metrics; plus an Ingress `<svc>` when asked for.
  */
 import { createHash } from "crypto";
+import { agentServiceProblems, type AgentServiceArgs, type VolumeSpec as AgentVolumeSpec } from "../kube/agent-service";
+import type { TrafficRule } from "../kube/network";
+import type { ProbeSet, ResourceSpec, SecurityOptions } from "../kube/pod";
+import { prometheusScrapeAnnotations } from "../kube/service-monitor";
+import { validateSingletonArgs } from "../kube/singleton-worker";
 import { ComposeError, formatLocation } from "./errors";
 import { DiscoveredInfrastructure, discoverInfrastructure, infraKindOf, infrastructureVariables, INFRA_KINDS, InfraKind } from "./discovery";
 import { DEFAULT_SECRET_PATTERNS, EnvClassification, secretNameMatcher, splitEnv, EnvValue } from "./env";
@@ -32,8 +38,16 @@ export const DEFAULT_VOLUME_SIZE = "1Gi";
 export const DEFAULT_SERVICE_TYPE: ServiceType = "ClusterIP";
 /** seed 004: ingress path default. */
 export const DEFAULT_INGRESS_PATH = "/";
-/** Probe timing when the compose healthcheck does not say (Kubernetes defaults, startup allows 150 s). */
-export const DEFAULT_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, startupPeriodSeconds: 5, startupFailureThreshold: 30 } as const;
+/**
+ * Exec-probe timing when the compose healthcheck does not say (Kubernetes defaults; startup allows
+ * 150 s). Liveness waits for twice the readiness failures, so an overloaded pod leaves the Service
+ * before it is restarted (and the two probes differ, policy `health-probes-distinct`).
+ */
+export const DEFAULT_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, startupPeriodSeconds: 5, startupFailureThreshold: 30, livenessRetriesFactor: 2 } as const;
+/** Prometheus convention. */
+export const DEFAULT_METRICS_PATH = "/metrics";
+/** seed 002: agent HPAs target 70% CPU. */
+export const DEFAULT_CPU_UTILIZATION = 70;
 
 export const NAME_LABEL = "app.kubernetes.io/name";
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
@@ -128,6 +142,31 @@ export interface ServiceDeploymentSpec {
     env?: Record<string, string>;
     /** NetworkPolicy additions (with `networkPolicies`). */
     network?: ServiceNetworkSpec;
+    /** An HPA instead of a fixed replica count (mutually exclusive with `replicas`). @default none */
+    autoscaling?: AutoscalingSpec;
+    /** The service serves Prometheus metrics: a ServiceMonitor (when available) or scrape annotations. @default none */
+    metrics?: MetricsSpec;
+    /**
+     * Deploy as a SingletonWorker (exactly one pod, Recreate, no PDB/HPA, `agent-platform.io/singleton`).
+     * @default true for one replica on a ReadWriteOnce volume (a database), else false
+     */
+    singleton?: boolean;
+}
+
+export interface AutoscalingSpec {
+    /** @default none: required */
+    minReplicas: number;
+    /** @default none: required, >= minReplicas */
+    maxReplicas: number;
+    /** Target average CPU, percent of requests. @default 70 */
+    cpuUtilization?: number;
+}
+
+export interface MetricsSpec {
+    /** Container port name or number serving the metrics. */
+    port: string | number;
+    /** @default "/metrics" */
+    path?: string;
 }
 
 export interface VolumeSpec {
@@ -167,6 +206,10 @@ export interface CompileOptions {
      * @default false
      */
     networkPolicies?: boolean;
+    /** Spread each service's pods across zones as well as nodes (prod). @default false */
+    spreadAcrossZones?: boolean;
+    /** The cluster serves the ServiceMonitor CRD: `metrics` become ServiceMonitors, else scrape annotations. @default false */
+    serviceMonitors?: boolean;
 }
 
 export interface ConvertOptions extends Omit<CompileOptions, "layers" | "infrastructure"> {
@@ -217,8 +260,49 @@ export interface CompiledService {
     secretReasons: Record<string, EnvClassification>;
 }
 
+/** Patches for what AgentService cannot express yet, applied by ComposeApp as a transformation. */
+export interface WorkloadPatch {
+    /** Main container fields (compose working_dir, tty, stdin_open). */
+    container?: { workingDir?: string; tty?: boolean; stdin?: boolean };
+    /** Pod fields: `enableServiceLinks: false`. */
+    pod?: { enableServiceLinks?: boolean };
+    /** Root or the image's own uid (`null`): set/removed on the pod and container security contexts. */
+    security?: SecurityPatch;
+    /** kompose headless Services and NodePort numbers (port name -> nodePort). */
+    service?: { headless?: boolean; nodePorts?: Record<string, number> };
+    /** Metadata annotations of the Deployment (the spec's `annotations`). */
+    annotations?: Record<string, string>;
+    /**
+     * The service's NetworkPolicy isolates ingress even when nobody may call it (AgentService only
+     * lists directions that have rules), so `networkPolicies` holds without a namespace default-deny.
+     */
+    networkPolicy?: { isolateIngress: true };
+}
+
+export interface SecurityPatch {
+    runAsNonRoot?: false;
+    runAsUser?: 0 | null;
+    runAsGroup?: 0 | null;
+    fsGroup?: 0 | null;
+}
+
+/** One compose service, ready for `new AgentService(...)` / `new SingletonWorker(...)`. */
+export interface CompiledWorkload {
+    /** Compose service name (= Kubernetes name of the Deployment and Service). */
+    service: string;
+    component: "AgentService" | "SingletonWorker";
+    /** Deploy-time values appear as placeholders in `image` and `secret.data` only. */
+    args: AgentServiceArgs;
+    /** Services owning a PVC this one mounts as an existing claim (deploy those first). */
+    claimOwners: string[];
+    patch: WorkloadPatch;
+}
+
 export interface CompiledApp {
-    objects: KubeObject[];
+    /** In service-name order. */
+    workloads: CompiledWorkload[];
+    /** Ingresses (`<svc>`), as plain objects. */
+    ingresses: KubeObject[];
     services: Record<string, CompiledService>;
     infrastructure: DiscoveredInfrastructure;
     warnings: string[];
@@ -283,36 +367,24 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
     const layers = options.layers ?? {};
     const infra = options.infrastructure ?? {};
 
-    const objects: KubeObject[] = [];
+    const workloads: CompiledWorkload[] = [];
+    const ingresses: KubeObject[] = [];
     const services: Record<string, CompiledService> = {};
 
-    // PVCs first: one per named (non-external) volume that an active service mounts.
+    // One PVC per named (non-external) volume that an active service mounts, owned by the first
+    // service (in name order) that mounts it; the others mount it as an existing claim.
     const pvcNames = planVolumes(project, options, warn);
-    for (const [vol, plan] of [...pvcNames.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (plan.external) continue;
-        objects.push({
-            apiVersion: "v1",
-            kind: "PersistentVolumeClaim",
-            metadata: { name: plan.claimName, namespace, labels: sortKeys({ ...baseLabels(plan.claimName, partOf), ...plan.labels }) },
-            spec: {
-                accessModes: plan.accessModes,
-                resources: { requests: { storage: plan.size } },
-                ...(plan.storageClassName ? { storageClassName: plan.storageClassName } : {}),
-            },
-        });
-    }
+    const calls = options.networkPolicies ? serviceCallGraph(project, options) : new Map<string, string[]>();
+    const namedPorts = new Map(project.services.map((s) => [s.name, namePorts(s.ports)]));
+    const portsOf = (svc: string) => (namedPorts.get(svc)?.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol as "TCP" | "UDP" }));
 
     for (const svc of [...project.services].sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const spec = mergeSpec(options.defaults, options.services?.[svc.name]);
         const at = (field?: string) => ({ file, service: svc.name, field });
         const optAt = (field: string) => ({ ...opt, service: svc.name, field });
-        const labels = serviceLabels(svc.name, partOf, spec, optAt);
+        const extraLabels = serviceLabels(svc.name, partOf, spec, optAt);
         const annotations = spec.annotations ? sortKeys({ ...spec.annotations }) : undefined;
         if (annotations) for (const k of Object.keys(annotations)) if (!isQualifiedName(k)) throw new ComposeError(optAt(`annotations.${k}`), "is not a valid annotation key");
-        const meta = (name: string, extraAnnotations?: Record<string, string>): KubeMetadata => {
-            const a = { ...(annotations ?? {}), ...(extraAnnotations ?? {}) };
-            return { name, namespace, labels, ...(Object.keys(a).length ? { annotations: sortKeys(a) } : {}) };
-        };
 
         // Environment: resolution order service option > explicit > settings > infrastructure > compose.
         const ownKinds = new Set(INFRA_KINDS.filter((k) => infra[k]?.service === svc.name));
@@ -343,48 +415,46 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
             }
         }
         const env = splitEnv(envValues, { isSecretName, tainted });
+        for (const [k, v] of Object.entries(env.config)) {
+            // Deploy-time values are tainted and go to the Secret; a placeholder here would be a compiler bug.
+            if (containsPlaceholder(v)) throw new ComposeError(at(`environment.${k}`), "a deploy-time (Output) value cannot go to the ConfigMap");
+        }
 
-        // Ports.
-        const named = namePorts(svc.ports);
+        // Ports (compose syntax parsed in ports.ts; names made legal and unique by components/kube/names).
+        const named = namedPorts.get(svc.name)!;
         for (const d of named.duplicates) warn(svc.name, "ports", `container port ${d.containerPort}/${d.protocol.toLowerCase()} is listed more than once; Kubernetes exposes it once`);
         const ports = named.ports;
 
-        // ConfigMap + Secret.
-        const configName = `${svc.name}-config`;
-        const secretName = `${svc.name}-secrets`;
         const hasConfig = Object.keys(env.config).length > 0;
         const hasSecret = Object.keys(env.secrets).length > 0;
-        if (hasConfig) objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(configName), data: env.config });
-        if (hasSecret) objects.push({ apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque", stringData: env.secrets });
+        const configName = `${svc.name}-config`;
+        const secretName = `${svc.name}-secrets`;
 
-        // Deployment.
-        const deployment = buildDeployment(svc, spec, {
-            namespace, labels, meta, ports, pvcNames, configName: hasConfig ? configName : undefined, secretName: hasSecret ? secretName : undefined,
-            configHash: hasConfig ? hash(env.config) : undefined, at, optAt, warn, bindMounts: options.bindMounts ?? "reject",
-        });
-        objects.push(deployment);
-
-        // Service.
         const serviceType = resolveServiceType(svc, spec, at, optAt);
         const composeAnnotations = composeLabelAnnotations(svc, warn);
+        const nodePorts: Record<string, number> = {};
+        if (serviceType === "NodePort") {
+            ports.forEach((p, i) => {
+                const n = nodePortFor(p, i === 0 ? svc.labels[KOMPOSE_LABELS.nodePort] : undefined, at);
+                if (n !== undefined) nodePorts[p.name] = n;
+            });
+        }
+
+        const workload = buildWorkload(svc, spec, {
+            namespace, partOf, labels: extraLabels, annotations, ports, pvcNames, at, optAt, warn,
+            bindMounts: options.bindMounts ?? "reject",
+            config: hasConfig ? { name: configName, data: env.config } : undefined,
+            secret: hasSecret ? { name: secretName, data: env.secrets } : undefined,
+            serviceType, serviceAnnotations: composeAnnotations, nodePorts,
+            spreadAcrossZones: options.spreadAcrossZones ?? false,
+            serviceMonitors: options.serviceMonitors ?? false,
+            network: options.networkPolicies ? networkRules(svc.name, spec, calls, portsOf) : undefined,
+        });
+        workloads.push(workload);
+
+        // In-cluster URL; infrastructure is addressed on its client port (neo4j: bolt 7687, not the 7474 browser).
         let url: string | undefined;
         if (ports.length > 0) {
-            const nodePortLabel = svc.labels[KOMPOSE_LABELS.nodePort];
-            objects.push({
-                apiVersion: "v1",
-                kind: "Service",
-                metadata: meta(svc.name, composeAnnotations),
-                spec: {
-                    type: serviceType === "Headless" ? "ClusterIP" : serviceType,
-                    ...(serviceType === "Headless" ? { clusterIP: "None" } : {}),
-                    selector: { [NAME_LABEL]: svc.name },
-                    ports: ports.map((p, i) => {
-                        const nodePort = serviceType === "NodePort" ? nodePortFor(p, i === 0 ? nodePortLabel : undefined, at) : undefined;
-                        return { name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol, ...(nodePort ? { nodePort } : {}) };
-                    }),
-                },
-            });
-            // Infrastructure is addressed on its client port (neo4j: bolt 7687, not the 7474 browser).
             const kind = INFRA_KINDS.find((k) => infra[k]?.service === svc.name);
             const urlPort = (kind && ports.find((p) => p.containerPort === infra[kind]?.port)) || ports[0];
             url = `${urlScheme(urlPort.name, kind)}://${svc.name}.${namespace}.svc.cluster.local:${urlPort.containerPort}`;
@@ -403,10 +473,11 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
                 ...(ingress.host ? { host: ingress.host } : {}),
                 http: { paths: [{ path, pathType: "Prefix", backend: { service: { name: svc.name, port: { name: backendPort.name } } } }] },
             };
-            objects.push({
+            const ingressAnnotations = { ...(annotations ?? {}), ...(ingress.annotations ?? {}) };
+            ingresses.push({
                 apiVersion: "networking.k8s.io/v1",
                 kind: "Ingress",
-                metadata: meta(svc.name, ingress.annotations),
+                metadata: { name: svc.name, namespace, labels: sortKeys({ ...extraLabels, ...baseLabels(svc.name, partOf) }), ...(Object.keys(ingressAnnotations).length ? { annotations: sortKeys(ingressAnnotations) } : {}) },
                 spec: {
                     ...(ingress.className ? { ingressClassName: ingress.className } : {}),
                     rules: [rule],
@@ -425,13 +496,10 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
             secretReasons: Object.fromEntries(Object.entries(env.reasons).filter(([, r]) => r.secret)),
         };
     }
-    if (options.networkPolicies) objects.push(...networkPolicies(project, options, services, namespace, partOf));
-    return { objects, services, infrastructure: infra, warnings };
+    return { workloads, ingresses, services, infrastructure: infra, warnings };
 }
 
 // ---------------------------------------------------------------- network policies
-
-const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** Who calls whom: `depends_on` edges plus `network.allowFrom`, as client -> sorted callees. */
 export function serviceCallGraph(project: ComposeProject, options: Pick<CompileOptions, "defaults" | "services">): Map<string, string[]> {
@@ -447,82 +515,93 @@ export function serviceCallGraph(project: ComposeProject, options: Pick<CompileO
     return new Map([...calls.entries()].map(([k, v]) => [k, [...v].sort()]));
 }
 
-function networkPolicies(project: ComposeProject, options: CompileOptions, services: Record<string, CompiledService>, namespace: string, partOf: string | undefined): KubeObject[] {
-    const calls = serviceCallGraph(project, options);
-    const ports = (svc: string) => services[svc].ports.map((p) => ({ port: p.containerPort, protocol: p.protocol }));
-    const pods = (svc: string) => ({ podSelector: { matchLabels: { [NAME_LABEL]: svc } } });
-    const out: KubeObject[] = [];
-    for (const svc of Object.keys(services).sort()) {
-        const spec = mergeSpec(options.defaults, options.services?.[svc]);
-        const net = spec.network ?? {};
-        const clients = [...calls.entries()].filter(([, callees]) => callees.includes(svc)).map(([c]) => c).sort();
-        const ingress: Record<string, unknown>[] = [];
-        if (ports(svc).length) {
-            if (clients.length) ingress.push({ from: clients.map(pods), ports: ports(svc) });
-            for (const ns of net.allowFromNamespaces ?? []) ingress.push({ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } } }], ports: ports(svc) });
-        }
-        const egress: Record<string, unknown>[] = [
-            // DNS, so the policy works even without a namespace-wide DNS allowance.
-            { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } } }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
-            ...(calls.get(svc) ?? []).filter((callee) => ports(callee).length).map((callee) => ({ to: [pods(callee)], ports: ports(callee) })),
-            ...(net.egress ?? []).map((e) => ({ to: [{ ipBlock: { cidr: e.cidr, ...(e.except?.length ? { except: e.except } : {}) } }], ports: e.ports.map((port) => ({ port, protocol: "TCP" })) })),
-        ];
-        out.push({
-            apiVersion: "networking.k8s.io/v1",
-            kind: "NetworkPolicy",
-            metadata: { name: svc, namespace, labels: sortKeys(baseLabels(svc, partOf)) },
-            spec: { podSelector: { matchLabels: { [NAME_LABEL]: svc } }, policyTypes: ["Ingress", "Egress"], ingress, egress },
-        });
+type RulePorts = { port: number; protocol: "TCP" | "UDP" }[];
+
+/**
+ * AgentService `network` allow-lists of one service: ingress on its ports from its callers
+ * (depends_on / allowFrom) and `allowFromNamespaces`; egress to DNS, the ports of its callees and
+ * `network.egress`.
+ */
+export function networkRules(svc: string, spec: ServiceDeploymentSpec, calls: Map<string, string[]>, portsOf: (svc: string) => RulePorts): { ingress: TrafficRule[]; egress: TrafficRule[] } {
+    const net = spec.network ?? {};
+    const clients = [...calls.entries()].filter(([, callees]) => callees.includes(svc)).map(([c]) => c).sort();
+    const ingress: TrafficRule[] = [];
+    if (portsOf(svc).length) {
+        if (clients.length) ingress.push({ peers: clients.map((c) => ({ workload: c })), ports: portsOf(svc) });
+        for (const ns of net.allowFromNamespaces ?? []) ingress.push({ peers: [{ namespace: ns }], ports: portsOf(svc) });
     }
-    return out;
+    const egress: TrafficRule[] = [
+        // DNS, so the policy works even without a namespace-wide DNS allowance.
+        { peers: [{ namespace: "kube-system" }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+        ...(calls.get(svc) ?? []).filter((callee) => portsOf(callee).length).map((callee) => ({ peers: [{ workload: callee }], ports: portsOf(callee) })),
+        ...(net.egress ?? []).map((e) => ({ peers: [{ cidr: e.cidr, ...(e.except?.length ? { except: e.except } : {}) }], ports: e.ports })),
+    ];
+    return { ingress, egress };
 }
 
-// ---------------------------------------------------------------- deployment
+// ---------------------------------------------------------------- workload
 
-interface DeploymentContext {
+interface WorkloadContext {
     namespace: string;
+    partOf?: string;
     labels: Record<string, string>;
-    meta: (name: string, extra?: Record<string, string>) => KubeMetadata;
+    annotations?: Record<string, string>;
     ports: NamedPort[];
     pvcNames: Map<string, VolumePlan>;
-    configName?: string;
-    secretName?: string;
-    configHash?: string;
+    config?: { name: string; data: Record<string, string> };
+    secret?: { name: string; data: Record<string, string> };
+    serviceType: ResolvedServiceType;
+    serviceAnnotations?: Record<string, string>;
+    nodePorts: Record<string, number>;
+    spreadAcrossZones: boolean;
+    serviceMonitors: boolean;
+    network?: { ingress: TrafficRule[]; egress: TrafficRule[] };
     at: (field?: string) => { file: string; service: string; field?: string };
     optAt: (field: string) => { file: string; service: string; field: string };
     warn: (service: string | undefined, field: string | undefined, message: string) => void;
     bindMounts: "reject" | "emptyDir";
 }
 
-function buildDeployment(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: DeploymentContext): KubeObject {
+/** One compose service -> the args of the AgentService (or SingletonWorker) that deploys it. */
+function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): CompiledWorkload {
     const replicas = spec.replicas ?? svc.replicas ?? DEFAULT_REPLICAS;
     if (!Number.isInteger(replicas) || replicas < 0) throw new ComposeError(ctx.optAt("replicas"), `must be a non-negative integer, got ${replicas}`);
+    const autoscaling = spec.autoscaling;
+    if (autoscaling && spec.replicas !== undefined) throw new ComposeError(ctx.optAt("autoscaling"), "replicas and autoscaling are mutually exclusive: the HPA owns the replica count");
+    if (autoscaling) {
+        const { minReplicas: min, maxReplicas: max, cpuUtilization: cpu } = autoscaling;
+        if (!Number.isInteger(min) || min < 1) throw new ComposeError(ctx.optAt("autoscaling.minReplicas"), `must be an integer >= 1, got ${min}`);
+        if (!Number.isInteger(max) || max < min) throw new ComposeError(ctx.optAt("autoscaling.maxReplicas"), `must be an integer >= minReplicas (${min}), got ${max}`);
+        if (cpu !== undefined && (cpu <= 0 || cpu > 100)) throw new ComposeError(ctx.optAt("autoscaling.cpuUtilization"), `must be in 1..100 percent, got ${cpu}`);
+    }
 
-    const security = podSecurity(svc, spec, ctx);
+    const { security, patch: securityPatch } = podSecurity(svc, spec, ctx);
     const resources = resolveResources(svc, spec, ctx);
     const probes = resolveProbes(svc, spec, ctx);
 
-    const volumes: Array<Record<string, unknown>> = [];
-    const mounts: Array<Record<string, unknown>> = [];
+    const volumes: AgentVolumeSpec[] = [];
+    const claimOwners: string[] = [];
     let usesRwoClaim = false;
     svc.volumes.forEach((m: ComposeVolumeMount, i: number) => {
-        let volume: Record<string, unknown>;
-        let volName: string;
+        const ro = m.readOnly ? { readOnly: true } : {};
         switch (m.type) {
             case "volume": {
                 const plan = ctx.pvcNames.get(m.source as string) as VolumePlan;
-                volName = truncateLabel(`vol-${plan.claimName}`);
-                volume = { name: volName, persistentVolumeClaim: { claimName: plan.claimName, ...(m.readOnly ? { readOnly: true } : {}) } };
+                const name = truncateLabel(`vol-${plan.claimName}`);
+                if (plan.external || plan.owner !== svc.name) {
+                    volumes.push({ name, mountPath: m.target, existingClaim: plan.claimName, ...ro });
+                    if (!plan.external) claimOwners.push(plan.owner);
+                } else {
+                    volumes.push({ name, mountPath: m.target, ...ro, claim: { name: plan.claimName, size: plan.size, accessModes: plan.accessModes, ...(plan.storageClassName ? { storageClassName: plan.storageClassName } : {}) } });
+                }
                 if (plan.accessModes.includes("ReadWriteOnce") || plan.accessModes.includes("ReadWriteOncePod")) usesRwoClaim = true;
                 break;
             }
             case "tmpfs":
-                volName = `tmpfs-${i}`;
-                volume = { name: volName, emptyDir: { medium: "Memory" } };
+                volumes.push({ name: `tmpfs-${i}`, mountPath: m.target, emptyDir: { medium: "Memory" }, ...ro });
                 break;
             case "anonymous":
-                volName = `anon-${i}`;
-                volume = { name: volName, emptyDir: {} };
+                volumes.push({ name: `anon-${i}`, mountPath: m.target, emptyDir: {}, ...ro });
                 ctx.warn(svc.name, m.field, `anonymous volume at ${m.target} becomes an emptyDir (data is lost when the pod is replaced); use a named volume to keep it`);
                 break;
             case "bind":
@@ -532,81 +611,98 @@ function buildDeployment(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: 
                         `bind mount "${m.source}" -> ${m.target} cannot be deployed to Kubernetes (no host paths); use a named volume, or set bindMounts: "emptyDir" to map bind mounts to empty directories explicitly`,
                     );
                 }
-                volName = `bind-${i}`;
-                volume = { name: volName, emptyDir: {} };
+                volumes.push({ name: `bind-${i}`, mountPath: m.target, emptyDir: {}, ...ro });
                 ctx.warn(svc.name, m.field, `bind mount "${m.source}" mapped to an empty directory at ${m.target} (bindMounts: "emptyDir"); its host contents are not copied`);
                 break;
         }
-        volumes.push(volume);
-        mounts.push({ name: volName, mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
     });
-    const mountedPaths = new Set(svc.volumes.map((m) => m.target));
-    if (security.readOnlyRootFilesystem) {
-        const writable = ["/tmp", ...(spec.writablePaths ?? [])];
-        writable.forEach((path, i) => {
-            if (!path.startsWith("/")) throw new ComposeError(ctx.optAt(`writablePaths[${i - 1}]`), `must be an absolute path, got "${path}"`);
+    // AgentService mounts /tmp itself; extra writable paths become emptyDirs.
+    const mountedPaths = new Set(["/tmp", ...svc.volumes.map((m) => m.target)]);
+    if (security.readOnlyRootFilesystem !== false) {
+        (spec.writablePaths ?? []).forEach((path, i) => {
+            if (!path.startsWith("/")) throw new ComposeError(ctx.optAt(`writablePaths[${i}]`), `must be an absolute path, got "${path}"`);
             if (mountedPaths.has(path)) return;
             mountedPaths.add(path);
-            const name = i === 0 ? "tmp" : `writable-${i}`;
-            volumes.push({ name, emptyDir: {} });
-            mounts.push({ name, mountPath: path });
+            volumes.push({ name: `writable-${i + 1}`, mountPath: path, emptyDir: {} });
         });
     } else if (spec.writablePaths?.length) {
         ctx.warn(svc.name, "writablePaths", "ignored: the root filesystem is writable (security.readOnlyRootFilesystem: false)");
     }
+    if (usesRwoClaim && autoscaling) throw new ComposeError(ctx.optAt("autoscaling"), "a service on a ReadWriteOnce volume cannot autoscale (its pods could not all mount it); use ReadWriteMany or drop autoscaling");
     if (usesRwoClaim && replicas > 1) ctx.warn(svc.name, "replicas", `${replicas} replicas share a ReadWriteOnce volume; pods on other nodes cannot mount it`);
 
-    const envFrom: Array<Record<string, unknown>> = [];
-    if (ctx.configName) envFrom.push({ configMapRef: { name: ctx.configName } });
-    if (ctx.secretName) envFrom.push({ secretRef: { name: ctx.secretName } });
+    // Singleton: asked for, or the natural reading of one replica on a ReadWriteOnce volume (a database).
+    const singleton = spec.singleton ?? (usesRwoClaim && replicas === 1 && !autoscaling);
+    if (singleton && (replicas !== 1 || autoscaling)) throw new ComposeError(ctx.optAt("singleton"), `a singleton runs exactly 1 replica without autoscaling, got ${autoscaling ? "autoscaling" : `replicas ${replicas}`}`);
 
-    const container: Record<string, unknown> = {
+    // Metrics: a ServiceMonitor where the Prometheus Operator is installed, scrape annotations otherwise.
+    let serviceMonitor: AgentServiceArgs["serviceMonitor"];
+    const podAnnotations: Record<string, string> = { ...(ctx.annotations ?? {}) };
+    if (ctx.config) podAnnotations[CONFIG_HASH_ANNOTATION] = hash(ctx.config.data);
+    if (spec.metrics) {
+        const mp = ctx.ports.find((p) => p.name === spec.metrics!.port || p.containerPort === Number(spec.metrics!.port));
+        if (!mp) throw new ComposeError(ctx.optAt("metrics.port"), `"${spec.metrics.port}" is not one of the service's ports (${ctx.ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`);
+        const path = spec.metrics.path ?? DEFAULT_METRICS_PATH;
+        if (!path.startsWith("/")) throw new ComposeError(ctx.optAt("metrics.path"), `must start with "/", got "${path}"`);
+        if (ctx.serviceMonitors) serviceMonitor = { port: mp.name, path };
+        else Object.assign(podAnnotations, prometheusScrapeAnnotations(mp.containerPort, path));
+    }
+
+    const strategy = usesRwoClaim ? "Recreate" : undefined;
+    const args: AgentServiceArgs = {
+        namespace: ctx.namespace,
         name: svc.name,
-        image: svc.image,
+        ...(ctx.partOf ? { partOf: ctx.partOf } : {}),
+        image: svc.image as string,
         ...(svc.entrypoint ? { command: svc.entrypoint } : {}),
         ...(svc.command ? { args: svc.command } : {}),
-        ...(svc.workingDir ? { workingDir: svc.workingDir } : {}),
-        ...(ctx.ports.length ? { ports: ctx.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })) } : {}),
-        ...(envFrom.length ? { envFrom } : {}),
+        ports: ctx.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, ...(p.protocol !== "TCP" ? { protocol: p.protocol as "UDP" } : {}) })),
+        service: ctx.ports.length ? { type: ctx.serviceType === "Headless" ? "ClusterIP" : ctx.serviceType, ...(ctx.serviceAnnotations || ctx.annotations ? { annotations: sortKeys({ ...(ctx.annotations ?? {}), ...(ctx.serviceAnnotations ?? {}) }) } : {}) } : false,
+        ...(autoscaling ? { hpa: { minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, cpuUtilization: autoscaling.cpuUtilization ?? DEFAULT_CPU_UTILIZATION } } : singleton ? {} : { replicas }),
+        ...(strategy && !singleton ? { strategy } : {}),
+        ...(serviceMonitor ? { serviceMonitor } : {}),
+        ...(ctx.config ? { config: ctx.config } : {}),
+        ...(ctx.secret ? { secret: ctx.secret } : {}),
+        ...(volumes.length ? { volumes } : {}),
         resources,
-        ...probes,
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: security.readOnlyRootFilesystem,
-            capabilities: { drop: ["ALL"] },
-        },
-        ...(mounts.length ? { volumeMounts: mounts } : {}),
-        ...(svc.tty ? { tty: true } : {}),
-        ...(svc.stdinOpen ? { stdin: true } : {}),
+        ...(probes ? { probes } : {}),
+        security,
+        placement: { spreadAcrossZones: ctx.spreadAcrossZones },
+        ...(ctx.network ? { network: ctx.network } : {}),
+        ...(Object.keys(ctx.labels).length ? { labels: ctx.labels } : {}),
+        ...(Object.keys(podAnnotations).length ? { podAnnotations: sortKeys(podAnnotations) } : {}),
+        ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: svc.stopGracePeriodSeconds } : {}),
     };
+    const problems = singleton ? singletonProblems(svc.name, args) : agentServiceProblems(svc.name, args);
+    if (problems.length) throw new ComposeError(ctx.at(), `cannot be deployed: ${problems.map((p) => p.replace(`${svc.name}: `, "")).join("; ")}`);
 
-    const podAnnotations = ctx.configHash ? { [CONFIG_HASH_ANNOTATION]: ctx.configHash } : undefined;
-    return {
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: ctx.meta(svc.name),
-        spec: {
-            replicas,
-            selector: { matchLabels: { [NAME_LABEL]: svc.name } },
-            // A ReadWriteOnce claim cannot be attached to the old and new pod at once.
-            strategy: usesRwoClaim ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-            template: {
-                metadata: { labels: ctx.labels, ...(podAnnotations ? { annotations: podAnnotations } : {}) },
-                spec: {
-                    automountServiceAccountToken: false,
-                    // Service links would inject e.g. REDIS_PORT=tcp://... and clash with app env.
-                    enableServiceLinks: false,
-                    securityContext: security.pod,
-                    ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: svc.stopGracePeriodSeconds } : {}),
-                    containers: [container],
-                    ...(volumes.length ? { volumes } : {}),
-                },
-            },
+    const patch: WorkloadPatch = {
+        container: {
+            ...(svc.workingDir ? { workingDir: svc.workingDir } : {}),
+            ...(svc.tty ? { tty: true } : {}),
+            ...(svc.stdinOpen ? { stdin: true } : {}),
         },
+        // Service links would inject e.g. REDIS_PORT=tcp://... and clash with app env.
+        pod: { enableServiceLinks: false },
+        ...(Object.keys(securityPatch).length ? { security: securityPatch } : {}),
+        ...(ctx.serviceType === "Headless" || Object.keys(ctx.nodePorts).length ? { service: { ...(ctx.serviceType === "Headless" ? { headless: true } : {}), ...(Object.keys(ctx.nodePorts).length ? { nodePorts: ctx.nodePorts } : {}) } } : {}),
+        ...(ctx.annotations ? { annotations: ctx.annotations } : {}),
+        ...(ctx.network ? { networkPolicy: { isolateIngress: true as const } } : {}),
     };
+    return { service: svc.name, component: singleton ? "SingletonWorker" : "AgentService", args, claimOwners: [...new Set(claimOwners)].sort(), patch };
 }
 
-function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: DeploymentContext) {
+function singletonProblems(name: string, args: AgentServiceArgs): string[] {
+    try {
+        validateSingletonArgs(name, args);
+    } catch (e) {
+        return (e as Error).message.split("\n").slice(1).map((l) => l.replace(/^\s*-\s*/, ""));
+    }
+    return agentServiceProblems(name, { ...args, replicas: 1, strategy: "Recreate", pdb: false });
+}
+
+/** AgentService security options, plus what it cannot express (root, the image's own uid) as a patch. */
+function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): { security: SecurityOptions; patch: SecurityPatch } {
     const s = spec.security ?? {};
     const runAsNonRoot = s.runAsNonRoot ?? true;
     let composeUid: number | undefined;
@@ -633,15 +729,23 @@ function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Depl
     }
     const runAsGroup = "runAsGroup" in s ? s.runAsGroup : composeGid ?? runAsUser;
     const fsGroup = "fsGroup" in s ? s.fsGroup : runAsGroup;
-    const pod: Record<string, unknown> = { runAsNonRoot };
-    if (runAsUser !== null && runAsUser !== undefined) pod.runAsUser = runAsUser;
-    if (runAsGroup !== null && runAsGroup !== undefined) pod.runAsGroup = runAsGroup;
-    if (fsGroup !== null && fsGroup !== undefined) pod.fsGroup = fsGroup;
-    pod.seccompProfile = { type: "RuntimeDefault" };
-    return { pod, readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true };
+    // AgentService always runs as a non-root uid; root and "the image's USER" (null) are patched in.
+    const expressible = (v: number | null | undefined) => v !== null && v !== undefined && v !== 0;
+    const security: SecurityOptions = {
+        ...(expressible(runAsUser) ? { runAsUser: runAsUser as number } : {}),
+        ...(expressible(runAsGroup) ? { runAsGroup: runAsGroup as number } : {}),
+        ...(expressible(fsGroup) ? { fsGroup: fsGroup as number } : {}),
+        readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
+    };
+    const patch: SecurityPatch = {};
+    if (!runAsNonRoot) patch.runAsNonRoot = false;
+    if (!expressible(runAsUser)) patch.runAsUser = runAsUser === 0 ? 0 : null;
+    if (!expressible(runAsGroup)) patch.runAsGroup = runAsGroup === 0 ? 0 : null;
+    if (!expressible(fsGroup)) patch.fsGroup = fsGroup === 0 ? 0 : null;
+    return { security, patch };
 }
 
-function resolveResources(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: DeploymentContext) {
+function resolveResources(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): ResourceSpec {
     const pick = (section: "requests" | "limits", key: "cpu" | "memory") => {
         const explicit = spec.resources?.[section]?.[key] ?? svc.resources?.[section]?.[key];
         return { value: explicit ?? DEFAULT_RESOURCES[section][key], explicit: explicit !== undefined };
@@ -665,45 +769,49 @@ function resolveResources(svc: ComposeService, spec: ServiceDeploymentSpec, ctx:
         out.requests[key] = request;
         out.limits[key] = limit;
     }
-    return out;
+    return out as unknown as ResourceSpec;
 }
 
-function resolveProbes(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: DeploymentContext): Record<string, unknown> {
-    if (spec.healthCheckPath === null) return {};
-    let handler: Record<string, unknown>;
+/**
+ * Probes, always three distinct ones (an overloaded pod should leave the Service, not restart):
+ * `healthCheckPath` -> HTTP on the first TCP port with AgentService's liveness/readiness/startup
+ * defaults; a compose healthcheck -> exec probes, readiness on its timing, liveness after twice its
+ * retries, startup covering start_period; otherwise TCP on the first port; `null` -> none.
+ */
+function resolveProbes(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): ProbeSet | undefined {
+    if (spec.healthCheckPath === null) return undefined;
     const hc = svc.healthcheck;
-    const timing = {
-        periodSeconds: hc?.intervalSeconds ?? DEFAULT_PROBE.periodSeconds,
-        timeoutSeconds: hc?.timeoutSeconds ?? DEFAULT_PROBE.timeoutSeconds,
-        failureThreshold: hc?.retries ?? DEFAULT_PROBE.failureThreshold,
-    };
+    const firstTcp = ctx.ports.find((p) => p.protocol === "TCP");
     if (typeof spec.healthCheckPath === "string") {
         if (!spec.healthCheckPath.startsWith("/")) throw new ComposeError(ctx.optAt("healthCheckPath"), `must start with "/", got "${spec.healthCheckPath}"`);
-        const port = ctx.ports.find((p) => p.protocol === "TCP");
-        if (!port) throw new ComposeError(ctx.optAt("healthCheckPath"), "an HTTP probe needs a TCP port, but the service has none");
-        handler = { httpGet: { path: spec.healthCheckPath, port: port.name } };
-    } else if (hc) {
-        handler = { exec: { command: hc.command } };
-    } else if (hc === null) {
-        return {};
-    } else {
-        const port = ctx.ports.find((p) => p.protocol === "TCP");
-        if (!port) return {};
-        handler = { tcpSocket: { port: port.name } };
+        if (!firstTcp) throw new ComposeError(ctx.optAt("healthCheckPath"), "an HTTP probe needs a TCP port, but the service has none");
+        const check = { path: spec.healthCheckPath, port: firstTcp.name };
+        return { liveness: check, readiness: check, startup: check };
     }
-    const startupFailures = hc?.startPeriodSeconds !== undefined ? Math.max(1, Math.ceil(hc.startPeriodSeconds / DEFAULT_PROBE.startupPeriodSeconds)) + timing.failureThreshold : DEFAULT_PROBE.startupFailureThreshold;
-    return {
-        startupProbe: { ...handler, periodSeconds: DEFAULT_PROBE.startupPeriodSeconds, timeoutSeconds: timing.timeoutSeconds, failureThreshold: startupFailures },
-        readinessProbe: { ...handler, ...timing },
-        livenessProbe: { ...handler, ...timing },
-    };
+    if (hc) {
+        const period = hc.intervalSeconds ?? DEFAULT_PROBE.periodSeconds;
+        const timeout = hc.timeoutSeconds ?? DEFAULT_PROBE.timeoutSeconds;
+        const retries = hc.retries ?? DEFAULT_PROBE.failureThreshold;
+        const startupFailures = hc.startPeriodSeconds !== undefined
+            ? Math.max(1, Math.ceil(hc.startPeriodSeconds / DEFAULT_PROBE.startupPeriodSeconds)) + retries
+            : DEFAULT_PROBE.startupFailureThreshold;
+        const command = hc.command;
+        return {
+            readiness: { command, periodSeconds: period, timeoutSeconds: timeout, failureThreshold: retries },
+            liveness: { command, periodSeconds: period, timeoutSeconds: timeout, failureThreshold: retries * DEFAULT_PROBE.livenessRetriesFactor },
+            startup: { command, periodSeconds: DEFAULT_PROBE.startupPeriodSeconds, timeoutSeconds: timeout, failureThreshold: startupFailures },
+        };
+    }
+    if (hc === null || !firstTcp) return undefined;
+    const tcp = { tcp: true, port: firstTcp.name };
+    return { liveness: tcp, readiness: tcp, startup: tcp };
 }
 
 // ---------------------------------------------------------------- service, ingress
 
 type ResolvedServiceType = ServiceType | "Headless";
 
-function resolveServiceType(svc: ComposeService, spec: ServiceDeploymentSpec, at: DeploymentContext["at"], optAt: DeploymentContext["optAt"]): ResolvedServiceType {
+function resolveServiceType(svc: ComposeService, spec: ServiceDeploymentSpec, at: WorkloadContext["at"], optAt: WorkloadContext["optAt"]): ResolvedServiceType {
     if (spec.serviceType !== undefined) {
         if (!["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.serviceType)) throw new ComposeError(optAt("serviceType"), `must be ClusterIP, NodePort or LoadBalancer, got "${spec.serviceType}"`);
         return spec.serviceType;
@@ -719,7 +827,7 @@ function resolveServiceType(svc: ComposeService, spec: ServiceDeploymentSpec, at
 /** seed 004 / Kubernetes: NodePorts live in 30000-32767. */
 const NODE_PORT_RANGE = [30000, 32767] as const;
 
-function nodePortFor(port: NamedPort, label: string | undefined, at: DeploymentContext["at"]): number | undefined {
+function nodePortFor(port: NamedPort, label: string | undefined, at: WorkloadContext["at"]): number | undefined {
     if (label !== undefined) {
         const n = Number(label);
         if (!Number.isInteger(n) || n < NODE_PORT_RANGE[0] || n > NODE_PORT_RANGE[1]) throw new ComposeError(at(`labels.${KOMPOSE_LABELS.nodePort}`), `must be a port in ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}, got "${label}"`);
@@ -729,7 +837,7 @@ function nodePortFor(port: NamedPort, label: string | undefined, at: DeploymentC
     return undefined;
 }
 
-function resolveIngress(svc: ComposeService, spec: ServiceDeploymentSpec, at: DeploymentContext["at"], optAt: DeploymentContext["optAt"]): IngressSpec | undefined {
+function resolveIngress(svc: ComposeService, spec: ServiceDeploymentSpec, at: WorkloadContext["at"], optAt: WorkloadContext["optAt"]): IngressSpec | undefined {
     if (spec.ingress !== undefined) {
         if (spec.ingress.enabled === false) return undefined;
         if (spec.ingress.host !== undefined && !isDnsHost(spec.ingress.host)) throw new ComposeError(optAt("ingress.host"), `must be a DNS host name, got "${spec.ingress.host}"`);
@@ -781,6 +889,8 @@ function composeLabelAnnotations(svc: ComposeService, warn: (s: string | undefin
 
 interface VolumePlan {
     claimName: string;
+    /** The compose service whose AgentService creates the PVC (first by name). */
+    owner: string;
     external: boolean;
     size: string;
     storageClassName?: string;
@@ -813,6 +923,7 @@ function planVolumes(project: ComposeProject, options: CompileOptions, warn: (s:
         const storageClassName = spec.storageClassName ?? labelFrom(KOMPOSE_LABELS.volumeStorageClass);
         plans.set(vol, {
             claimName: decl.external ? sanitizeName(vol) : claimName,
+            owner: [...svcNames].sort()[0],
             external: decl.external,
             size,
             ...(storageClassName ? { storageClassName } : {}),
@@ -845,14 +956,15 @@ function baseLabels(name: string, partOf: string | undefined): Record<string, st
     return { [NAME_LABEL]: name, ...(partOf ? { [PART_OF_LABEL]: partOf } : {}), [MANAGED_BY_LABEL]: "pulumi" };
 }
 
-function serviceLabels(name: string, partOf: string | undefined, spec: ServiceDeploymentSpec, optAt: DeploymentContext["optAt"]): Record<string, string> {
+/** The spec's extra labels, validated (AgentService adds the app.kubernetes.io/* ones). */
+function serviceLabels(name: string, partOf: string | undefined, spec: ServiceDeploymentSpec, optAt: WorkloadContext["optAt"]): Record<string, string> {
     const base = baseLabels(name, partOf);
     for (const [k, v] of Object.entries(spec.labels ?? {})) {
         if (k in base || k === PART_OF_LABEL || k === MANAGED_BY_LABEL) throw new ComposeError(optAt(`labels.${k}`), "is set by the compiler and cannot be overridden");
         if (!isQualifiedName(k)) throw new ComposeError(optAt(`labels.${k}`), "is not a valid label key");
         if (!isLabelValue(v)) throw new ComposeError(optAt(`labels.${k}`), `"${v}" is not a valid label value (at most 63 characters, alphanumerics, '-', '_', '.')`);
     }
-    return sortKeys({ ...(spec.labels ?? {}), ...base });
+    return sortKeys({ ...(spec.labels ?? {}) });
 }
 
 function isDns1123Label(v: string): boolean {

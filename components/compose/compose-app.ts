@@ -1,20 +1,23 @@
 /**
- * `ComposeApp`: a Compose project deployed to Kubernetes (seed 004).
+ * `ComposeApp`: a Compose project deployed to Kubernetes (seed 004) by the platform's one workload
+ * component: the pure compiler (`convertCompose`) turns each compose service into `AgentService`
+ * (or `SingletonWorker`) args; this class only instantiates them. The compose input is compiled
+ * and validated in the constructor *before* `super()`, so an invalid file throws a `ComposeError`
+ * before the component or any child is registered.
  *
- * The pure compiler (`convertCompose`) builds every object; this class only creates them. The
- * compose input is compiled in the constructor *before* `super()`, so an invalid file throws a
- * `ComposeError` before the component or any child is registered.
- *
- * Values only known at deploy time (Outputs in `env`/`secretEnv`, an Output namespace) enter the
- * compiler as placeholders and are substituted inside `apply`; every Output-valued explicit env
- * value, and everything in `secretEnv`, is routed to the Secret whatever its name, because it may
- * be secret. Secret `stringData` values are always wrapped in `pulumi.secret`.
+ * Values only known at deploy time (Outputs in `env`/`secretEnv`) enter the compiler as
+ * placeholders and are substituted inside `apply`; every Output-valued explicit env value, and
+ * everything in `secretEnv`, is routed to the Secret whatever its name, because it may be secret.
+ * AgentService wraps Secret values in `pulumi.secret`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CompiledApp, CompileOptions, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, KubeObject, ServiceDeploymentSpec, VolumeSpec } from "./compile";
+import { AgentService, type AgentServiceArgs } from "../kube/agent-service";
+import type { ClusterCapabilities } from "../kube/capabilities";
+import { SingletonWorker } from "../kube/singleton-worker";
+import { CompiledApp, CompiledWorkload, CompileOptions, containsPlaceholder, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, SecurityPatch, ServiceDeploymentSpec, VolumeSpec, WorkloadPatch } from "./compile";
 import { DiscoveredInfrastructure } from "./discovery";
 import { ComposeError } from "./errors";
 
@@ -25,8 +28,8 @@ export interface ComposeAppArgs {
     composeText?: string;
     /** Name used in messages when composeText is given. @default "<composeText>" */
     composeFileName?: string;
-    /** Target namespace for every object. */
-    namespace: pulumi.Input<string>;
+    /** Target namespace for every object (a plain string: Kubernetes names and in-cluster URLs are built from it). */
+    namespace: string;
     /** Explicit env values (highest precedence). Plain strings are routed by name; Outputs always go to the Secret. */
     env?: Record<string, pulumi.Input<string>>;
     /** Explicit values that are always secret (routed to the Secret, wrapped in pulumi.secret). */
@@ -53,10 +56,14 @@ export interface ComposeAppArgs {
     profiles?: string[];
     /** One allow-list NetworkPolicy per service (see `CompileOptions.networkPolicies`). @default false */
     networkPolicies?: boolean;
+    /** Spread every service's pods across zones as well as nodes. @default false */
+    spreadAcrossZones?: boolean;
+    /** CRDs the cluster serves: `serviceMonitor` turns `metrics` into ServiceMonitors (else scrape annotations). @default {} */
+    capabilities?: ClusterCapabilities;
 }
 
 /** Compiles the component args with the pure compiler; placeholders stand in for Outputs. */
-export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: CompiledApp; inputs: pulumi.Input<string>[] } {
+export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: CompiledApp; inputs: pulumi.Input<string>[]; file: string } {
     const opts = { file: "<ComposeApp args>" };
     if ((args.composeFile === undefined) === (args.composeText === undefined)) {
         throw new ComposeError({ ...opts, field: "composeFile/composeText" }, "give exactly one of composeFile and composeText");
@@ -96,7 +103,8 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
         explicit[k] = typeof v === "string" ? v : placeholder(v);
         tainted.push(k);
     }
-    const namespace = typeof args.namespace === "string" ? args.namespace : placeholder(args.namespace);
+    if (typeof args.namespace !== "string") throw new ComposeError({ ...opts, field: "namespace" }, "must be a plain string (Kubernetes names and in-cluster URLs are built from it)");
+    const namespace = args.namespace;
 
     const compiled = convertCompose(text, {
         file,
@@ -114,9 +122,11 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
         bindMounts: args.bindMounts,
         profiles: args.profiles,
         networkPolicies: args.networkPolicies,
+        spreadAcrossZones: args.spreadAcrossZones,
+        serviceMonitors: args.capabilities?.serviceMonitor ?? false,
         readFile: (p) => fs.readFileSync(path.resolve(baseDir, p), "utf8"),
     });
-    return { compiled, inputs };
+    return { compiled, inputs, file };
 }
 
 /** Replaces placeholders in every string of `value` with the Inputs they stand for. */
@@ -136,72 +146,115 @@ export function materialize<T>(value: T, inputs: readonly pulumi.Input<string>[]
     return value;
 }
 
+/**
+ * The workload's args with deploy-time values substituted. They may only appear in the image and
+ * the Secret values (everything else names objects or must be known to validate).
+ */
+export function materializeWorkloadArgs(w: CompiledWorkload, inputs: readonly pulumi.Input<string>[], file: string): AgentServiceArgs {
+    const { image, secret, ...rest } = w.args;
+    if (containsPlaceholder(JSON.stringify(rest))) {
+        throw new ComposeError({ file, service: w.service }, "a deploy-time (Output) value can only be used in env values and the image");
+    }
+    return {
+        ...rest,
+        image: materialize(image as string, inputs) as pulumi.Input<string>,
+        ...(secret ? { secret: { name: secret.name, data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, materialize(v as string, inputs) as pulumi.Input<string>])) } } : {}),
+    };
+}
+
+/**
+ * Applies a `WorkloadPatch` to the Deployment and Service an AgentService creates: what AgentService
+ * cannot express yet (working_dir, tty, service links, root/image uid, headless, NodePort numbers,
+ * ingress isolation of a NetworkPolicy without ingress rules).
+ */
+export function workloadPatchTransformation(patch: WorkloadPatch): pulumi.ResourceTransformation {
+    return ({ type, props, opts }) => {
+        if (type === "kubernetes:apps/v1:Deployment") {
+            const spec = props.spec;
+            const pod = { ...spec.template.spec, ...(patch.pod ?? {}) };
+            pod.containers = pod.containers.map((c: Record<string, unknown>, i: number) => (i === 0 ? { ...c, ...(patch.container ?? {}) } : c));
+            if (patch.security) {
+                pod.securityContext = applySecurityPatch(pod.securityContext, patch.security, ["runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup"]);
+                pod.containers = pod.containers.map((c: { securityContext?: Record<string, unknown> }) => ({ ...c, securityContext: applySecurityPatch(c.securityContext ?? {}, patch.security!, ["runAsNonRoot", "runAsUser", "runAsGroup"]) }));
+            }
+            const metadata = patch.annotations ? { ...props.metadata, annotations: { ...(props.metadata.annotations ?? {}), ...patch.annotations } } : props.metadata;
+            return { props: { ...props, metadata, spec: { ...spec, template: { ...spec.template, spec: pod } } }, opts };
+        }
+        if (type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && patch.networkPolicy?.isolateIngress) {
+            const spec = props.spec;
+            if (spec.policyTypes.includes("Ingress")) return undefined;
+            return { props: { ...props, spec: { ...spec, policyTypes: ["Ingress", ...spec.policyTypes], ingress: [] } }, opts };
+        }
+        if (type === "kubernetes:core/v1:Service" && patch.service) {
+            const s = patch.service;
+            const spec = { ...props.spec };
+            if (s.headless) spec.clusterIP = "None";
+            if (s.nodePorts) spec.ports = spec.ports.map((p: { name: string }) => (s.nodePorts![p.name] ? { ...p, nodePort: s.nodePorts![p.name] } : p));
+            return { props: { ...props, spec }, opts };
+        }
+        return undefined;
+    };
+}
+
+function applySecurityPatch(sc: Record<string, unknown>, patch: SecurityPatch, keys: (keyof SecurityPatch)[]): Record<string, unknown> {
+    const out = { ...sc };
+    for (const k of keys) {
+        if (!(k in patch)) continue;
+        if (patch[k] === null) delete out[k];
+        else out[k] = patch[k];
+    }
+    return out;
+}
+
+/**
+ * A Compose project on the platform's workload component: one `AgentService` (or `SingletonWorker`
+ * for single-instance stateful services) per compose service, named after it, plus its Ingress.
+ */
 export class ComposeApp extends pulumi.ComponentResource {
     /** Compose service name -> in-cluster URL of its first port (services with ports only). */
     public readonly services!: pulumi.Output<Record<string, string>>;
-    /** Created objects keyed `Kind/name`, e.g. `Deployment/backend`. */
-    public readonly resources!: Record<string, pulumi.CustomResource>;
+    /** The workload component per compose service. */
+    public readonly workloads!: Record<string, AgentService>;
+    /** Ingresses by compose service name. */
+    public readonly ingresses!: Record<string, k8s.networking.v1.Ingress>;
     /** Compiler warnings (unknown keys, ignored settings). */
     public readonly warnings!: string[];
 
     constructor(name: string, args: ComposeAppArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Compile first: invalid input throws before anything is registered.
-        const { compiled, inputs } = compileComposeAppArgs(args);
+        // Compile and validate first: invalid input throws before anything is registered.
+        const { compiled, inputs, file } = compileComposeAppArgs(args);
+        const workloadArgs = compiled.workloads.map((w) => materializeWorkloadArgs(w, inputs, file));
         super("agent-platform:compose:ComposeApp", name, {}, opts);
 
-        const resources: Record<string, pulumi.CustomResource> = {};
-        const key = (kind: string, objName: string) => `${kind}/${objName}`;
-        for (const obj of compiled.objects) {
-            const resName = `${name}-${obj.metadata.name}`;
-            const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: dependenciesOf(obj, resources) };
-            resources[key(obj.kind, obj.metadata.name)] = createObject(resName, obj, inputs, childOpts);
+        const workloads: Record<string, AgentService> = {};
+        compiled.workloads.forEach((w, i) => {
+            const a = { ...workloadArgs[i], ...(args.capabilities ? { capabilities: args.capabilities } : {}) };
+            const childOpts: pulumi.ComponentResourceOptions = {
+                parent: this,
+                dependsOn: w.claimOwners.map((o) => workloads[o]).filter((d) => d !== undefined),
+                transformations: [workloadPatchTransformation(w.patch)],
+            };
+            const { hpa: _h, strategy: _s, pdb: _p, ...singletonArgs } = a;
+            workloads[w.service] = w.component === "SingletonWorker"
+                ? new SingletonWorker(`${name}-${w.service}`, singletonArgs, childOpts)
+                : new AgentService(`${name}-${w.service}`, a, childOpts);
+        });
+        const ingresses: Record<string, k8s.networking.v1.Ingress> = {};
+        for (const ing of compiled.ingresses) {
+            const svc = ing.metadata.name;
+            const { apiVersion: _a, kind: _k, ...body } = ing;
+            ingresses[svc] = new k8s.networking.v1.Ingress(`${name}-${svc}-ingress`, materialize(body, inputs) as k8s.networking.v1.IngressArgs, {
+                parent: this,
+                ...(workloads[svc] ? { dependsOn: [workloads[svc]] } : {}),
+            });
         }
 
         const urls = Object.fromEntries(Object.values(compiled.services).filter((s) => s.url).map((s) => [s.name, s.url as string]));
-        this.services = pulumi.output(materialize(urls, inputs)) as pulumi.Output<Record<string, string>>;
-        this.resources = resources;
+        this.services = pulumi.output(urls);
+        this.workloads = workloads;
+        this.ingresses = ingresses;
         this.warnings = compiled.warnings;
         for (const w of compiled.warnings) pulumi.log.warn(w, this);
         this.registerOutputs({ services: this.services });
-    }
-}
-
-/** A Deployment waits for the ConfigMap, Secret and PVCs it references. */
-function dependenciesOf(obj: KubeObject, created: Record<string, pulumi.CustomResource>): pulumi.Resource[] {
-    if (obj.kind !== "Deployment") return [];
-    const podSpec = (obj.spec as any).template.spec;
-    const deps: pulumi.Resource[] = [];
-    for (const c of podSpec.containers) {
-        for (const ref of c.envFrom ?? []) {
-            if (ref.configMapRef) deps.push(created[`ConfigMap/${ref.configMapRef.name}`]);
-            if (ref.secretRef) deps.push(created[`Secret/${ref.secretRef.name}`]);
-        }
-    }
-    for (const v of podSpec.volumes ?? []) if (v.persistentVolumeClaim) deps.push(created[`PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}`]);
-    return deps.filter((d) => d !== undefined);
-}
-
-function createObject(resName: string, obj: KubeObject, inputs: readonly pulumi.Input<string>[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    const { apiVersion: _a, kind: _k, ...body } = obj;
-    const m = <T>(v: T) => materialize(v, inputs) as any;
-    switch (obj.kind) {
-        case "ConfigMap":
-            return new k8s.core.v1.ConfigMap(resName, m(body), opts);
-        case "Secret": {
-            const stringData = Object.fromEntries(Object.entries(obj.stringData as Record<string, string>).map(([k, v]) => [k, pulumi.secret(materialize(v, inputs))]));
-            return new k8s.core.v1.Secret(resName, { metadata: m(obj.metadata), type: obj.type as string, stringData }, opts);
-        }
-        case "Deployment":
-            return new k8s.apps.v1.Deployment(resName, m(body), opts);
-        case "Service":
-            return new k8s.core.v1.Service(resName, m(body), opts);
-        case "Ingress":
-            return new k8s.networking.v1.Ingress(resName, m(body), opts);
-        case "PersistentVolumeClaim":
-            return new k8s.core.v1.PersistentVolumeClaim(resName, m(body), opts);
-        case "NetworkPolicy":
-            return new k8s.networking.v1.NetworkPolicy(resName, m(body), opts);
-        default:
-            throw new Error(`ComposeApp: the compiler produced an unexpected kind ${obj.kind}`);
     }
 }

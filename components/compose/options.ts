@@ -44,6 +44,15 @@ const serviceSpec = z.strictObject({
             egress: z.array(z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional(), ports: z.array(z.number().int().min(1).max(65535)) })).optional(),
         })
         .optional(),
+    autoscaling: z
+        .strictObject({
+            minReplicas: z.number().int().min(1),
+            maxReplicas: z.number().int().min(1),
+            cpuUtilization: z.number().int().min(1).max(100).optional(),
+        })
+        .optional(),
+    metrics: z.strictObject({ port: z.union([z.string(), z.number().int().min(1).max(65535)]), path: z.string().optional() }).optional(),
+    singleton: z.boolean().optional(),
 });
 
 export const deploymentOptionsSchema = z.strictObject({
@@ -65,9 +74,10 @@ export const deploymentOptionsSchema = z.strictObject({
     profiles: z.array(z.string()).optional(),
     settings: z.record(z.string(), z.string()).optional(),
     networkPolicies: z.boolean().optional(),
+    spreadAcrossZones: z.boolean().optional(),
 });
 
-export type DeploymentOptions = Pick<CompileOptions, "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts" | "networkPolicies"> & {
+export type DeploymentOptions = Pick<CompileOptions, "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts" | "networkPolicies" | "spreadAcrossZones"> & {
     profiles?: string[];
     settings?: Record<string, string>;
 };

@@ -3,7 +3,10 @@
  *
  * Short syntax: `[HOST_IP:][HOST_PORT[-END]:]CONTAINER_PORT[-END][/PROTOCOL]` (IPv6 host IPs in
  * brackets). Long syntax: `{ target, published, protocol, host_ip, mode, name, app_protocol }`.
+ * Port names are made legal and unique by the platform's naming rules (components/kube/names.ts),
+ * the same ones AgentService applies to every workload.
  */
+import { uniquePortNames } from "../kube/names";
 
 export type PortProtocol = "TCP" | "UDP" | "SCTP";
 
@@ -18,14 +21,6 @@ export interface ComposePort {
 
 /** seed 004: a range like `9000-9100` becomes one port each; this caps accidental huge ranges. */
 export const MAX_PORTS_PER_RANGE = 100;
-
-/** Kubernetes IANA_SVC_NAME rules: DNS-1123 label shape, at most 15 characters, at least one letter. */
-export const MAX_PORT_NAME_LENGTH = 15;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-export function isValidPortName(name: string): boolean {
-    return name.length >= 1 && name.length <= MAX_PORT_NAME_LENGTH && PORT_NAME.test(name) && /[a-z]/.test(name) && !name.includes("--");
-}
 
 /** Thrown with the rule only; the parser adds file/service/field. */
 export class PortSpecError extends Error {}
@@ -126,32 +121,6 @@ export function wantedPortName(port: ComposePort): string {
     if (port.protocol === "UDP") return "udp";
     if (port.protocol === "SCTP") return "sctp";
     return WELL_KNOWN_PORT_NAMES[port.containerPort] ?? "http";
-}
-
-/** Squeezes any string into port-name shape: lowercase, `[a-z0-9-]`, no `--`, starts with a letter, <= 15. */
-export function sanitizePortName(raw: string): string {
-    let name = raw.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-    if (!/^[a-z]/.test(name)) name = name === "" ? "port" : `p${name}`;
-    name = name.slice(0, MAX_PORT_NAME_LENGTH).replace(/-+$/, "");
-    return name;
-}
-
-/**
- * Names ports uniquely within one container, keeping wanted names where legal and free
- * (seed 004: `http`, `http-2`, ...). Always returns valid names of the same count.
- */
-export function uniquePortNames(wanted: readonly string[]): string[] {
-    const taken = new Set<string>();
-    return wanted.map((raw) => {
-        const base = sanitizePortName(raw);
-        let candidate = base;
-        for (let n = 2; taken.has(candidate); n++) {
-            const suffix = `-${n}`;
-            candidate = `${base.slice(0, MAX_PORT_NAME_LENGTH - suffix.length).replace(/-+$/, "")}${suffix}`;
-        }
-        taken.add(candidate);
-        return candidate;
-    });
 }
 
 export interface NamedPort extends ComposePort {

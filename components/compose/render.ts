@@ -1,6 +1,12 @@
 /** Plain Kubernetes objects -> YAML, with Secret values redacted unless asked otherwise. */
 import * as YAML from "yaml";
-import { KubeObject } from "./compile";
+
+/** Any Kubernetes object: kind and name are all rendering needs. */
+export interface RenderableObject {
+    kind: string;
+    metadata: { name: string };
+    [field: string]: unknown;
+}
 
 /** What replaces every Secret value in review output. */
 export const REDACTED = "<redacted>";
@@ -11,27 +17,27 @@ export interface RenderOptions {
 }
 
 /** Returns a copy with every Secret `stringData`/`data` value replaced by `<redacted>` (keys kept). */
-export function redactSecrets(obj: KubeObject): KubeObject {
+export function redactSecrets<T extends RenderableObject>(obj: T): T {
     if (obj.kind !== "Secret") return obj;
-    const out: KubeObject = { ...obj };
+    const out: T = { ...obj };
     for (const field of ["stringData", "data"] as const) {
         const values = obj[field] as Record<string, string> | undefined;
-        if (values) out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, REDACTED]));
+        if (values) (out as Record<string, unknown>)[field] = Object.fromEntries(Object.keys(values).map((k) => [k, REDACTED]));
     }
     return out;
 }
 
 /** One YAML document. */
-export function renderObject(obj: KubeObject, options: RenderOptions = {}): string {
+export function renderObject(obj: RenderableObject, options: RenderOptions = {}): string {
     return YAML.stringify(options.showSecrets ? obj : redactSecrets(obj), { lineWidth: 0, sortMapEntries: false, aliasDuplicateObjects: false });
 }
 
 /** Multi-document YAML (`---` between objects), in the compiler's stable order. */
-export function renderYaml(objects: readonly KubeObject[], options: RenderOptions = {}): string {
+export function renderYaml(objects: readonly RenderableObject[], options: RenderOptions = {}): string {
     return objects.map((o) => renderObject(o, options)).join("---\n");
 }
 
 /** seed 004 manifest naming: `<name>-<kind>.yaml`, e.g. `mem0-ui-deployment.yaml`. */
-export function objectFileName(obj: KubeObject): string {
+export function objectFileName(obj: RenderableObject): string {
     return `${obj.metadata.name}-${obj.kind.toLowerCase()}.yaml`;
 }

@@ -1,7 +1,8 @@
 /**
  * seed 004 ushadow: the services of a Compose file (backend, mem0 and its UI, plus mongo, redis,
- * qdrant and neo4j) compiled by `ComposeApp` into ConfigMap (plain env) + Secret (sensitive env) +
- * Deployment (envFrom both) + Service (+ Ingress, PVCs) per service, in namespace `ushadow`.
+ * qdrant and neo4j) compiled by `ComposeApp` into one AgentService per service (SingletonWorker for
+ * the databases): ConfigMap (plain env) + Secret (sensitive env) + Deployment (envFrom both) +
+ * Service + ServiceAccount + NetworkPolicy (+ HPA/PDB, Ingress, PVCs), in namespace `ushadow`.
  * Infrastructure connection strings are discovered from the services the stack creates
  * (`{service}.{namespace}.svc.cluster.local:{port}`). Composes components only.
  */
@@ -11,7 +12,7 @@ import * as random from "@pulumi/random";
 import YAML from "yaml";
 import { UshadowConfig } from "../../components/config/systems/ushadow";
 import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "../../components/compose";
-import { INTERNET_HTTPS, PlatformNamespace, SINGLETON_LABEL } from "../../components/kube";
+import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
 import { Backups } from "../../components/kube/backups";
 import { DEFAULT_INGRESS_CLASS } from "../../components/kube/web-ingress";
 import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
@@ -21,8 +22,6 @@ export const NAMESPACE = "ushadow";
 const PART_OF = "ushadow";
 /** The compose service serving the memory UI (the one the seed's examples deploy and expose). */
 export const UI_SERVICE = "mem0-ui";
-/** The backend calls mem0's API (`MEM0_API_URL`) without a compose `depends_on` on it. */
-const EXTRA_CALLERS: Record<string, string[]> = { mem0: ["backend"] };
 // Defaults for pods nobody sized (seed 004 `KubernetesDeploymentSpec` defaults: 100m/128Mi .. 500m/512Mi).
 const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit: { cpu: "500m", memory: "512Mi" } };
 
@@ -45,18 +44,22 @@ export function loadDeploymentOptions(file: string): DeploymentOptions {
     return parseDeploymentOptions(doc.toJS(), file);
 }
 
-/** Per-service spec: the options file, then the stack config's replicas/resources, ingress and network rules. */
+/** Per-service spec: the options file, then the stack config's replicas/autoscaling/resources, singletons, ingress and network rules. */
 function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager: boolean): Record<string, ServiceDeploymentSpec> {
     const specs: Record<string, ServiceDeploymentSpec> = {};
-    const names = new Set([...Object.keys(options.services ?? {}), ...Object.keys(c.replicas), ...Object.keys(c.resources), ...c.internetEgress, ...c.singletons, UI_SERVICE, ...Object.keys(EXTRA_CALLERS)]);
+    const names = new Set([...Object.keys(options.services ?? {}), ...Object.keys(c.replicas), ...Object.keys(c.autoscaling), ...Object.keys(c.resources), ...c.internetEgress, ...c.singletons, UI_SERVICE]);
     for (const svc of [...names].sort()) {
         const base = options.services?.[svc] ?? {};
         const spec: ServiceDeploymentSpec = { ...base };
         if (c.replicas[svc] !== undefined) spec.replicas = c.replicas[svc];
+        if (c.autoscaling[svc]) {
+            spec.autoscaling = c.autoscaling[svc];
+            delete spec.replicas;
+        }
         if (c.resources[svc]) spec.resources = c.resources[svc];
-        if (c.singletons.includes(svc)) spec.labels = { ...(base.labels ?? {}), [SINGLETON_LABEL]: "true" };
+        // SingletonWorker: one pod, Recreate, no HPA/PDB, labelled agent-platform.io/singleton.
+        if (c.singletons.includes(svc)) spec.singleton = true;
         const network = { ...(base.network ?? {}) };
-        if (EXTRA_CALLERS[svc]) network.allowFrom = [...new Set([...(network.allowFrom ?? []), ...EXTRA_CALLERS[svc]])];
         if (c.internetEgress.includes(svc)) {
             const https = INTERNET_HTTPS.peers[0] as { cidr: string; except?: string[] };
             network.egress = [...(network.egress ?? []), { cidr: https.cidr, except: https.except, ports: [443] }];
@@ -82,7 +85,7 @@ function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager:
  * The ComposeApp args (pure apart from reading the options file): what the tests read is what is
  * deployed. `secrets` carries the secret Inputs (stack secrets and generated passwords).
  */
-export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities">, secrets: Record<string, pulumi.Input<string>>): ComposeAppArgs {
+export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities" | "environment">, secrets: Record<string, pulumi.Input<string>>): ComposeAppArgs {
     const options = loadDeploymentOptions(c.optionsFile);
     const volumes = { ...(options.volumes ?? {}) };
     for (const [vol, s] of Object.entries(c.storage)) volumes[vol] = { ...(volumes[vol] ?? {}), size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) };
@@ -101,6 +104,8 @@ export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "c
         bindMounts: options.bindMounts,
         profiles: [...new Set([...(options.profiles ?? []), ...c.profiles])],
         networkPolicies: true,
+        spreadAcrossZones: environmentDefaults(ctx.environment).spreadAcrossZones,
+        capabilities: ctx.capabilities,
     };
 }
 
@@ -148,7 +153,7 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
         }, inNs);
     }
 
-    const ingressHosts = compiled.objects.filter((o) => o.kind === "Ingress")
+    const ingressHosts = compiled.ingresses
         .flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host))
         .filter((h): h is string => !!h);
     return {

@@ -26,6 +26,13 @@ export const ushadowSchema = z.object({
     profiles: z.array(z.string().min(1)).default([]),
     /** Replicas per compose service (over the options file and the compose `deploy.replicas`). */
     replicas: z.record(composeName, replicas).default({}),
+    /** HPA per compose service instead of a fixed count (AgentService `hpa`; a PDB comes with it). */
+    autoscaling: z.record(composeName, z.object({
+        minReplicas: z.number().int().min(1),
+        maxReplicas: z.number().int().min(1),
+        /** @default 70 */
+        cpuUtilization: z.number().int().min(1).max(100).optional(),
+    }).strict()).default({}),
     /** Requests/limits per compose service (over the options file and the compose `deploy.resources`). */
     resources: z.record(composeName, resources).default({}),
     /** PVC size/class per compose volume name (`mongo_data`), over the options file. */
@@ -56,6 +63,11 @@ export const ushadowSchema = z.object({
 }).strict().superRefine((c, ctx) => {
     for (const svc of c.singletons) {
         if ((c.replicas[svc] ?? 1) > 1) ctx.addIssue({ code: "custom", path: ["replicas", svc], message: `${svc} is a singleton (one pod on a ReadWriteOnce volume) and must run 1 replica, got ${c.replicas[svc]}` });
+        if (c.autoscaling[svc]) ctx.addIssue({ code: "custom", path: ["autoscaling", svc], message: `${svc} is a singleton (one pod on a ReadWriteOnce volume) and cannot autoscale` });
+    }
+    for (const [svc, a] of Object.entries(c.autoscaling)) {
+        if (c.replicas[svc] !== undefined) ctx.addIssue({ code: "custom", path: ["autoscaling", svc], message: `give ${svc} either replicas or autoscaling: the HPA owns the replica count` });
+        if (a.maxReplicas < a.minReplicas) ctx.addIssue({ code: "custom", path: ["autoscaling", svc, "maxReplicas"], message: `must be >= minReplicas (${a.minReplicas}), got ${a.maxReplicas}` });
     }
     for (const [svc, r] of Object.entries(c.resources)) {
         for (const k of ["cpu", "memory"] as const) {

@@ -23,7 +23,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
                 "ushadow",
                 {
                     composeFile: USHADOW_COMPOSE,
-                    namespace: pulumi.output("ushadow"),
+                    namespace: "ushadow",
                     secretEnv: { AUTH_SECRET_KEY: pulumi.secret("auth-from-config") },
                     env: { CORS_ORIGINS: "https://ushadow.example.com", OPENAI_API_KEY: pulumi.output("sk-from-output") },
                     settings: { LOG_LEVEL: "warning" },
@@ -40,7 +40,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
         assert.ok(component && !component.custom);
 
         const secrets = byType(resources, "kubernetes:core/v1:Secret");
-        assert.deepEqual(secrets.map((s) => s.name).sort(), ["ushadow-backend-secrets", "ushadow-mem0-secrets", "ushadow-neo4j-secrets"]);
+        assert.deepEqual(secrets.map((s) => s.name).sort(), ["ushadow-backend-secret", "ushadow-mem0-secret", "ushadow-neo4j-secret"]);
         for (const s of secrets) {
             for (const key of Object.keys(s.inputs.stringData)) {
                 const secret = s.secretPaths.includes("stringData") || s.secretPaths.includes(`stringData.${key}`);
@@ -62,7 +62,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
         const backendCm = one(resources, "kubernetes:core/v1:ConfigMap", "backend-config");
         assert.equal(backendCm.inputs.data.CORS_ORIGINS, "https://ushadow.example.com", "explicit plain value");
         assert.equal(backendCm.inputs.data.LOG_LEVEL, "warning", "stack setting beats the compose default");
-        assert.equal(backendCm.inputs.metadata.namespace, "ushadow", "Output namespace flows through");
+        assert.equal(backendCm.inputs.metadata.namespace, "ushadow");
         assert.equal(backendCm.inputs.data.MONGODB_URI, "mongodb://mongo.ushadow.svc.cluster.local:27017/ushadow");
 
         for (const r of resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && x.type !== "pulumi:providers:kubernetes")) {
@@ -70,6 +70,11 @@ describe("ComposeApp (under Pulumi mocks)", () => {
             assert.ok(r.provider?.includes("cluster"), `${r.type} ${r.name} must use the given provider, got ${r.provider}`);
         }
         assert.equal(byType(resources, "kubernetes:apps/v1:Deployment").length, 7);
+        const workloads = resources.filter((r) => r.type === "agent-platform:kube:AgentService" || r.type === "agent-platform:kube:SingletonWorker");
+        assert.deepEqual(workloads.map((w) => `${w.type.split(":")[2]} ${w.name}`).sort(), [
+            "AgentService ushadow-backend", "AgentService ushadow-mem0", "AgentService ushadow-mem0-ui",
+            "SingletonWorker ushadow-mongo", "SingletonWorker ushadow-neo4j", "SingletonWorker ushadow-qdrant", "SingletonWorker ushadow-redis",
+        ]);
         assert.equal(byType(resources, "kubernetes:networking.k8s.io/v1:Ingress").length, 1);
         assert.equal(byType(resources, "kubernetes:core/v1:PersistentVolumeClaim").length, 5);
         assert.equal(result.backend, "http://backend.ushadow.svc.cluster.local:8000");
@@ -100,5 +105,120 @@ describe("ComposeApp (under Pulumi mocks)", () => {
             return "";
         });
         assert.match(result, /composeFile\/composeText: give exactly one of composeFile and composeText/);
+    });
+
+    describe("every compose service is an AgentService", () => {
+        const COMPOSE = [
+            "services:",
+            "  api:",
+            "    image: ghcr.io/acme/api:1.2.0",
+            "    ports: ['8000', '9090']",
+            "    depends_on: [db]",
+            "  web:",
+            "    image: ghcr.io/acme/web:1.2.0",
+            "    ports: ['3000']",
+            "    deploy: { replicas: 3 }",
+            "  db:",
+            "    image: postgres:16.4",
+            "    ports: ['5432']",
+            "    volumes: ['pg:/var/lib/postgresql/data']",
+            "volumes:",
+            "  pg:",
+            "",
+        ].join("\n");
+        const k8s = (rs: RecordedResource[], kind: string) => rs.filter((r) => r.custom && r.type.endsWith(`:${kind}`)).map((r) => r.inputs);
+        const named = (rs: RecordedResource[], kind: string, name: string) => {
+            const o = k8s(rs, kind).find((i) => i.metadata.name === name);
+            if (!o) throw new Error(`no ${kind}/${name}`);
+            return o;
+        };
+        let resources: RecordedResource[] = [];
+        before(async () => {
+            ({ resources } = await runUnderMocks(() => new ComposeApp("acme", {
+                composeText: COMPOSE,
+                namespace: "acme",
+                networkPolicies: true,
+                spreadAcrossZones: true,
+                capabilities: { serviceMonitor: true },
+                services: {
+                    api: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, metrics: { port: 9090 }, healthCheckPath: "/healthz" },
+                },
+            })));
+        });
+
+        it("GIVEN autoscaling WHEN deployed THEN an HPA owns the replica count (no spec.replicas) and a PDB keeps one pod evictable", () => {
+            const hpa = named(resources, "HorizontalPodAutoscaler", "api");
+            assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [2, 6]);
+            assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "api" });
+            assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
+            assert.equal(named(resources, "Deployment", "api").spec.replicas, undefined);
+            assert.deepEqual(named(resources, "PodDisruptionBudget", "api").spec.maxUnavailable, 1);
+        });
+
+        it("GIVEN deploy.replicas 3 WHEN deployed THEN a PDB (maxUnavailable 1) and node + zone spread come from AgentService", () => {
+            assert.equal(named(resources, "Deployment", "web").spec.replicas, 3);
+            assert.deepEqual(named(resources, "PodDisruptionBudget", "web").spec.maxUnavailable, 1);
+            const pod = named(resources, "Deployment", "web").spec.template.spec;
+            assert.deepEqual(pod.topologySpreadConstraints.map((t: any) => t.topologyKey), ["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+        });
+
+        it("GIVEN any service WHEN deployed THEN it has a dedicated ServiceAccount and distinct liveness/readiness probes", () => {
+            for (const svc of ["api", "web", "db"]) {
+                assert.equal(named(resources, "ServiceAccount", svc).automountServiceAccountToken, false);
+                const pod = named(resources, "Deployment", svc).spec.template.spec;
+                assert.equal(pod.serviceAccountName, svc);
+                const c = pod.containers[0];
+                assert.ok(c.startupProbe, svc);
+                assert.notDeepEqual(c.livenessProbe, c.readinessProbe, svc);
+            }
+            assert.deepEqual(named(resources, "Deployment", "api").spec.template.spec.containers[0].livenessProbe.httpGet, { path: "/healthz", port: "http" });
+        });
+
+        it("GIVEN one replica on a ReadWriteOnce volume WHEN deployed THEN it is a SingletonWorker: Recreate, singleton label, no PDB/HPA, owns its PVC", () => {
+            const db = named(resources, "Deployment", "db");
+            assert.equal(db.spec.strategy.type, "Recreate");
+            assert.equal(db.spec.template.metadata.labels["agent-platform.io/singleton"], "true");
+            assert.ok(!k8s(resources, "PodDisruptionBudget").some((p) => p.metadata.name === "db"));
+            assert.equal(named(resources, "PersistentVolumeClaim", "pg").metadata.labels["app.kubernetes.io/name"], "db");
+            assert.ok(resources.some((r) => r.type === "agent-platform:kube:SingletonWorker" && r.name === "acme-db"));
+        });
+
+        it("GIVEN metrics and the ServiceMonitor CRD WHEN deployed THEN a ServiceMonitor scrapes the named port", () => {
+            const sm = named(resources, "ServiceMonitor", "api");
+            assert.deepEqual(sm.spec.endpoints, [{ port: "metrics", path: "/metrics", interval: "30s" }]);
+        });
+
+        it("GIVEN networkPolicies WHEN deployed THEN AgentService NetworkPolicies admit depends_on callers and isolate both directions", () => {
+            const db = named(resources, "NetworkPolicy", "db").spec;
+            assert.deepEqual(db.policyTypes, ["Ingress", "Egress"]);
+            assert.deepEqual(db.ingress[0].from, [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } } }]);
+            const web = named(resources, "NetworkPolicy", "web").spec;
+            assert.deepEqual([web.policyTypes, web.ingress], [["Ingress", "Egress"], []]);
+        });
+
+        for (const [what, services, re] of [
+            ["replicas and autoscaling", { api: { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 3 } } }, /service "api": autoscaling: replicas and autoscaling are mutually exclusive/],
+            ["a singleton with 2 replicas", { web: { singleton: true, replicas: 2 } }, /service "web": singleton: a singleton runs exactly 1 replica/],
+            ["autoscaling on a ReadWriteOnce volume", { db: { autoscaling: { minReplicas: 2, maxReplicas: 3 } } }, /service "db": autoscaling: a service on a ReadWriteOnce volume cannot autoscale/],
+            ["metrics on an unknown port", { api: { metrics: { port: "prom" } } }, /service "api": metrics.port: "prom" is not one of the service's ports/],
+        ] as const) {
+            it(`GIVEN ${what} WHEN constructing THEN ComposeError names the option and nothing is registered`, async () => {
+                const { resources: rs, result } = await runUnderMocks(() => {
+                    try {
+                        new ComposeApp("acme", { composeText: COMPOSE, namespace: "acme", services: services as any });
+                    } catch (e) {
+                        return e;
+                    }
+                    return undefined;
+                });
+                assert.ok(result instanceof ComposeError, String(result));
+                assert.match((result as Error).message, re);
+                assert.deepEqual(rs, []);
+            });
+        }
+
+        it("GIVEN an Output namespace THEN ComposeError says it must be a plain string", () => {
+            assert.throws(() => new ComposeApp("x", { composeText: COMPOSE, namespace: pulumi.output("acme") as unknown as string }), /namespace: must be a plain string/);
+        });
     });
 });

@@ -13,8 +13,8 @@ describe("compose env separation", () => {
         const custom = secretNameMatcher([...DEFAULT_SECRET_PATTERNS, "NEO4J_AUTH", "*_DSN"]);
         assert.ok(custom("NEO4J_AUTH") && custom("sentry_dsn") && !isSecret("NEO4J_AUTH"));
         const app = convertCompose("services:\n  web:\n    image: nginx:1.27\n    environment: { SENTRY_DSN: https://k@s/1, API_KEY_ID: abc }\n", { file: "c.yml", namespace: "a", secretPatterns: ["*_DSN"] });
-        assert.deepEqual(app.objects.find((o) => o.kind === "Secret")?.stringData, { SENTRY_DSN: "https://k@s/1" });
-        assert.deepEqual(app.objects.find((o) => o.kind === "ConfigMap")?.data, { API_KEY_ID: "abc" });
+        assert.deepEqual(app.workloads[0].args.secret, { name: "web-secrets", data: { SENTRY_DSN: "https://k@s/1" } });
+        assert.deepEqual(app.workloads[0].args.config, { name: "web-config", data: { API_KEY_ID: "abc" } });
     });
     it("URLs with a password, values built from secret variables and tainted inputs are secret", () => {
         assert.ok(urlHasPassword("postgres://u:p@db:5432/x"));

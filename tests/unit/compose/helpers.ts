@@ -2,8 +2,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { convertCompose, KubeObject, CompiledApp } from "../../../components/compose/compile";
+import { convertCompose, CompiledApp } from "../../../components/compose/compile";
+import { ComposeAppArgs } from "../../../components/compose/compose-app";
 import { parseDeploymentOptions } from "../../../components/compose/options";
+import { renderComposeApp } from "../../../tools/compose-convert";
+import { K8sObject } from "../../../tools/lib/render";
 
 export const REPO = path.resolve(__dirname, "../../..");
 export const USHADOW_COMPOSE = path.join(REPO, "examples/compose/ushadow/docker-compose.yml");
@@ -11,7 +14,7 @@ export const USHADOW_OPTIONS = path.join(REPO, "examples/compose/ushadow/options
 export const RESEARCH_COMPOSE = path.join(REPO, "examples/compose/research-agent/docker-compose.yml");
 
 /** Validates one object against the Kubernetes OpenAPI schema (kubernetes-models 4.x, CommonJS). */
-export function validateSchema(obj: KubeObject): void {
+export function validateSchema(obj: { apiVersion: string; kind: string }): void {
     const modules: Record<string, string> = {
         "v1/ConfigMap": "kubernetes-models/v1/ConfigMap",
         "v1/Secret": "kubernetes-models/v1/Secret",
@@ -19,6 +22,10 @@ export function validateSchema(obj: KubeObject): void {
         "v1/PersistentVolumeClaim": "kubernetes-models/v1/PersistentVolumeClaim",
         "apps/v1/Deployment": "kubernetes-models/apps/v1/Deployment",
         "networking.k8s.io/v1/Ingress": "kubernetes-models/networking.k8s.io/v1/Ingress",
+        "networking.k8s.io/v1/NetworkPolicy": "kubernetes-models/networking.k8s.io/v1/NetworkPolicy",
+        "v1/ServiceAccount": "kubernetes-models/v1/ServiceAccount",
+        "policy/v1/PodDisruptionBudget": "kubernetes-models/policy/v1/PodDisruptionBudget",
+        "autoscaling/v2/HorizontalPodAutoscaler": "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler",
     };
     const mod = modules[`${obj.apiVersion}/${obj.kind}`];
     if (!mod) throw new Error(`no schema for ${obj.apiVersion}/${obj.kind}`);
@@ -43,7 +50,27 @@ export function convertUshadow(extra: { explicit?: Record<string, string> } = {}
     });
 }
 
-export function find(objects: readonly KubeObject[], kind: string, name: string): any {
+/** The ComposeApp args the ushadow goldens use (the CLI's `--options` file, AUTH_SECRET_KEY given). */
+export function ushadowAppArgs(extra: Partial<ComposeAppArgs> = {}): ComposeAppArgs {
+    const o = ushadowOptions();
+    return {
+        composeFile: USHADOW_COMPOSE,
+        namespace: "ushadow",
+        env: { AUTH_SECRET_KEY: "test-auth-secret" },
+        partOf: o.partOf,
+        services: o.services,
+        volumes: o.volumes,
+        networkPolicies: o.networkPolicies,
+        ...extra,
+    };
+}
+
+/** What ComposeApp creates, as Kubernetes objects (Secret values shown: tests assert on them). */
+export async function renderApp(args: ComposeAppArgs): Promise<K8sObject[]> {
+    return (await renderComposeApp(args, { showSecrets: true })).objects;
+}
+
+export function find(objects: readonly { kind: string; metadata: { name: string } }[], kind: string, name: string): any {
     const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
     if (!o) throw new Error(`no ${kind}/${name} among ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
     return o;

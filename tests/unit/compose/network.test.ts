@@ -1,6 +1,12 @@
-/** `networkPolicies` (opt-in): one allow-list NetworkPolicy per compose service from depends_on / allowFrom. */
+/**
+ * `networkPolicies` (opt-in): one allow-list NetworkPolicy per compose service from depends_on /
+ * allowFrom, expressed as AgentService `network` TrafficRules (rendered here with AgentService's
+ * own pure `allowListPolicySpec`).
+ */
 import { strict as assert } from "assert";
-import { ComposeError, KubeObject, convertCompose } from "../../../components/compose";
+import { CompiledApp, ComposeError, convertCompose } from "../../../components/compose";
+import { selectorLabels } from "../../../components/kube/labels";
+import { allowListPolicySpec } from "../../../components/kube/network";
 
 const COMPOSE = `
 services:
@@ -19,13 +25,14 @@ services:
     image: ghcr.io/acme/worker:1.0.0
 `;
 
-const policies = (objects: KubeObject[]) => Object.fromEntries(objects.filter((o) => o.kind === "NetworkPolicy").map((o) => [o.metadata.name, o.spec as any]));
+const policies = (app: CompiledApp) => Object.fromEntries(app.workloads.filter((w) => w.args.network)
+    .map((w) => [w.service, allowListPolicySpec(selectorLabels(w.service), w.args.network?.ingress ?? [], w.args.network?.egress ?? []) as any]));
 const peers = (rules: any[], dir: "from" | "to") => rules.flatMap((r) => r[dir].map((p: any) => p.podSelector?.matchLabels["app.kubernetes.io/name"] ?? p.ipBlock?.cidr ?? `ns:${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`)).sort();
 
 describe("compose networkPolicies", () => {
     it("GIVEN the default WHEN compiled THEN no NetworkPolicy is emitted", () => {
         const app = convertCompose(COMPOSE, { file: "c.yml", namespace: "ns" });
-        assert.deepEqual(app.objects.filter((o) => o.kind === "NetworkPolicy"), []);
+        assert.deepEqual(policies(app), {});
     });
 
     it("GIVEN networkPolicies WHEN compiled THEN each service admits its depends_on callers on its ports and may call its dependencies, DNS and declared egress", () => {
@@ -37,7 +44,7 @@ describe("compose networkPolicies", () => {
                 worker: { network: { egress: [{ cidr: "0.0.0.0/0", except: ["10.0.0.0/8"], ports: [443] }] } },
             },
         });
-        const np = policies(app.objects);
+        const np = policies(app);
         assert.deepEqual(Object.keys(np).sort(), ["api", "db", "web", "worker"]);
         assert.deepEqual(np.db.podSelector, { matchLabels: { "app.kubernetes.io/name": "db" } });
         assert.deepEqual(np.db.policyTypes, ["Ingress", "Egress"]);
@@ -45,7 +52,10 @@ describe("compose networkPolicies", () => {
         assert.deepEqual(np.db.ingress[0].ports, [{ port: 5432, protocol: "TCP" }]);
         assert.deepEqual(peers(np.api.ingress, "from"), ["web"]);
         assert.deepEqual(peers(np.web.ingress, "from"), ["ns:ingress-nginx"]);
-        assert.deepEqual(np.worker.ingress, []);
+        // No ports, nobody to admit: AgentService lists egress only; ComposeApp's patch isolates ingress too.
+        assert.equal(np.worker.ingress, undefined);
+        assert.deepEqual(np.worker.policyTypes, ["Egress"]);
+        assert.ok(app.workloads.every((w) => w.patch.networkPolicy?.isolateIngress), "every policy isolates ingress");
         assert.deepEqual(peers(np.web.egress, "to"), ["api", "ns:kube-system"]);
         assert.deepEqual(peers(np.worker.egress, "to"), ["0.0.0.0/0", "db", "ns:kube-system"]);
         assert.deepEqual(np.worker.egress.find((e: any) => e.to[0].ipBlock).ports, [{ port: 443, protocol: "TCP" }]);

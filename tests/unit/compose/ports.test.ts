@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { isValidPortName, namePorts, parseLongPort, parseShortPort, uniquePortNames, MAX_PORT_NAME_LENGTH } from "../../../components/compose/ports";
+import { namePorts, parseLongPort, parseShortPort } from "../../../components/compose/ports";
+import { isValidPortName, uniquePortNames, MAX_PORT_NAME_LENGTH } from "../../../components/kube/names";
 
 describe("compose ports", () => {
     describe("short syntax", () => {

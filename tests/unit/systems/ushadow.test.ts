@@ -1,7 +1,8 @@
 /**
  * seed 004 (ushadow): what the dev and prod stacks render for the Compose-driven system (namespace
- * `ushadow`, one ConfigMap/Secret/Deployment/Service per compose service, discovered infrastructure
- * URLs, PVCs, hardened pods, NetworkPolicies, Velero), plus the config rules of
+ * `ushadow`, one AgentService per compose service: ConfigMap/Secret/Deployment/Service/ServiceAccount,
+ * HPA + PDB where replicated, SingletonWorker databases, discovered infrastructure URLs, PVCs,
+ * hardened pods, NetworkPolicies, metrics, Velero), plus the config rules of
  * `agent-platform:ushadow` and a malformed compose file failing before anything is registered.
  */
 import { strict as assert } from "assert";
@@ -47,14 +48,19 @@ const WRITABLE_ROOT = ["mem0-ui", "neo4j"];
 const EXPECT = {
     dev: {
         enforce: false, host: "memory.ushadow.dev.company.com", issuer: "letsencrypt-staging", ttl: "168h0m0s",
-        replicas: { backend: 1, mem0: 1, "mem0-ui": 1, mongo: 1, redis: 1, qdrant: 1, neo4j: 1 } as Record<string, number>,
+        replicas: { backend: 1, mem0: 1, "mem0-ui": 1, mongo: 1, redis: 1, qdrant: 1, neo4j: 1 } as Record<string, number | undefined>,
+        hpa: {} as Record<string, [number, number]>,
+        zoneSpread: false,
         pvcs: { "mongo-data": "2Gi", "redis-data": "1Gi", "qdrant-data": "2Gi", "neo4j-data": "2Gi", "neo4j-logs": "1Gi" },
         backendResources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         quota: { "requests.cpu": "4", "requests.memory": "8Gi", persistentvolumeclaims: "8" },
     },
     prod: {
         enforce: true, host: "memory.ushadow.company.com", issuer: "letsencrypt-prod", ttl: "720h0m0s",
-        replicas: { backend: 2, mem0: 2, "mem0-ui": 2, mongo: 1, redis: 1, qdrant: 1, neo4j: 1 } as Record<string, number>,
+        // backend, mem0 and the UI are autoscaled (the HPA owns the count, spec.replicas unset).
+        replicas: { backend: undefined, mem0: undefined, "mem0-ui": undefined, mongo: 1, redis: 1, qdrant: 1, neo4j: 1 } as Record<string, number | undefined>,
+        hpa: { backend: [2, 4], mem0: [2, 4], "mem0-ui": [2, 3] } as Record<string, [number, number]>,
+        zoneSpread: true,
         pvcs: { "mongo-data": "50Gi", "redis-data": "5Gi", "qdrant-data": "50Gi", "neo4j-data": "50Gi", "neo4j-logs": "5Gi" },
         backendResources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         quota: { "requests.cpu": "8", "requests.memory": "16Gi", persistentvolumeclaims: "10" },
@@ -149,6 +155,26 @@ describe("ushadow (seed 004)", () => {
                 assert.equal(outputs.services.backend, `http://${host("backend")}:8000`);
                 assert.equal(outputs.services.mongo, `mongodb://${host("mongo")}:27017`);
                 assert.deepEqual(outputs.ingressHosts, [x.host]);
+            });
+
+            it("GIVEN AgentService WHEN rendered THEN each service has its own ServiceAccount, distinct probes, spread, HPA + PDB when replicated, and metrics where the options name them", () => {
+                const r = rendered[stack];
+                for (const svc of SERVICES) {
+                    const pod = podSpec(get(r, "Deployment", svc));
+                    assert.equal(pod.serviceAccountName, svc);
+                    assert.equal(get(r, "ServiceAccount", svc).automountServiceAccountToken, false);
+                    assert.notDeepEqual(pod.containers[0].livenessProbe, pod.containers[0].readinessProbe, svc);
+                    const keys = pod.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey);
+                    assert.deepEqual(keys, x.zoneSpread ? ["kubernetes.io/hostname", "topology.kubernetes.io/zone"] : ["kubernetes.io/hostname"], svc);
+                }
+                const hpas = Object.fromEntries(kinds(inNs(r), "HorizontalPodAutoscaler").map((h) => [h.metadata.name, [h.spec.minReplicas, h.spec.maxReplicas]]));
+                assert.deepEqual(hpas, x.hpa);
+                const pdbs = kinds(inNs(r), "PodDisruptionBudget").map((p) => p.metadata.name).sort();
+                assert.deepEqual(pdbs, Object.keys(x.hpa).sort());
+                for (const p of kinds(inNs(r), "PodDisruptionBudget")) assert.equal(p.spec.maxUnavailable, 1);
+                // crds.serviceMonitor is on in both stacks: the options' metrics ports become ServiceMonitors.
+                const monitors = Object.fromEntries(kinds(inNs(r), "ServiceMonitor").map((m) => [m.metadata.name, m.spec.endpoints[0].port]));
+                assert.deepEqual(monitors, { backend: "http", mem0: "http", qdrant: "http" });
             });
 
             it("GIVEN named compose volumes WHEN rendered THEN each is a ReadWriteOnce PVC of the stack's size, mounted by its service, whose Deployment uses Recreate", () => {
@@ -263,6 +289,9 @@ describe("ushadow (seed 004)", () => {
         for (const [what, r, message] of [
             ["no uiHost", raw({}), /agent-platform:ushadow.uiHost/],
             ["a singleton scaled to 2", raw({ uiHost: "m.example.com", replicas: { mongo: 2 } }), /agent-platform:ushadow.replicas.mongo: mongo is a singleton .* must run 1 replica, got 2/],
+            ["a singleton autoscaled", raw({ uiHost: "m.example.com", autoscaling: { redis: { minReplicas: 2, maxReplicas: 3 } } }), /agent-platform:ushadow.autoscaling.redis: redis is a singleton .* cannot autoscale/],
+            ["both replicas and autoscaling", raw({ uiHost: "m.example.com", replicas: { backend: 2 }, autoscaling: { backend: { minReplicas: 2, maxReplicas: 3 } } }), /agent-platform:ushadow.autoscaling.backend: give backend either replicas or autoscaling/],
+            ["autoscaling max below min", raw({ uiHost: "m.example.com", autoscaling: { backend: { minReplicas: 3, maxReplicas: 2 } } }), /agent-platform:ushadow.autoscaling.backend.maxReplicas: must be >= minReplicas \(3\), got 2/],
             ["a request above its limit", raw({ uiHost: "m.example.com", resources: { backend: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } }), /agent-platform:ushadow.resources.backend.requests.cpu: request 2 exceeds limit 1/],
             ["an unknown key", raw({ uiHost: "m.example.com", replica: 2 }), /agent-platform:ushadow.replica: unknown key/],
             ["a bad backup ttl", raw({ uiHost: "m.example.com", backup: { ttl: "30 days" } }), /agent-platform:ushadow.backup.ttl: must be a Go duration/],
