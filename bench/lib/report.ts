@@ -1,0 +1,102 @@
+/** The benchmark's results: rows of figures, the machine, and the markdown/JSON writers. */
+import { execSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface Row {
+    section: string;
+    figure: string;
+    /** A number, or `"unavailable"` / `"failed"` with the reason in `how`. */
+    value: number | string;
+    unit: string;
+    how: string;
+}
+
+export interface Machine {
+    nproc: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    platform: string;
+    loadAvgStart: number[];
+    loadAvgEnd?: number[];
+}
+
+export interface Results {
+    date: string;
+    command: string;
+    git: { commit: string; dirtyFiles: number };
+    machine: Machine;
+    durationS?: number;
+    rows: Row[];
+    /** Supporting data (growth points, phase breakdowns, profiles), rendered as extra tables. */
+    details: Record<string, unknown>;
+    notes: string[];
+}
+
+export function machine(): Machine {
+    return {
+        nproc: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        node: process.version,
+        platform: `${os.type()} ${os.release()} ${os.arch()}`,
+        loadAvgStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    };
+}
+
+export function gitState(root: string): { commit: string; dirtyFiles: number } {
+    try {
+        const commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+        const dirty = execSync("git status --porcelain", { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean).length;
+        return { commit, dirtyFiles: dirty };
+    } catch {
+        return { commit: "unknown", dirtyFiles: -1 };
+    }
+}
+
+function fmt(v: number | string): string {
+    if (typeof v === "string") return `**${v}**`;
+    if (Number.isInteger(v)) return String(v);
+    const a = Math.abs(v);
+    return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
+
+function table(headers: string[], rows: (string | number)[][]): string {
+    const esc = (c: string | number) => String(c).replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+}
+
+export function toMarkdown(r: Results): string {
+    const m = r.machine;
+    const out: string[] = [
+        "# Benchmarks",
+        "",
+        `Latest run: ${r.date}, commit \`${r.git.commit}\`${r.git.dirtyFiles > 0 ? ` (working tree had ${r.git.dirtyFiles} uncommitted paths from concurrent work)` : ""}, ${r.durationS ?? "?"} s in all.`,
+        "",
+        `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, node ${m.node}, ${m.platform}; ` +
+            `load average (1/5/15 min) ${m.loadAvgStart.join(" / ")} at start, ${(m.loadAvgEnd ?? []).join(" / ")} at end. ` +
+            "The machine was shared with other builds and tests: absolute times are noisy, ratios measured within this one run are the stable figures.",
+        "",
+        `Reproduce: \`${r.command}\``,
+        "",
+    ];
+    const sections = [...new Set(r.rows.map((x) => x.section))];
+    for (const s of sections) {
+        out.push(`## ${s}`, "", table(["figure", "value", "unit", "how measured"], r.rows.filter((x) => x.section === s).map((x) => [x.figure, fmt(x.value), x.unit, x.how])), "");
+    }
+    for (const [name, d] of Object.entries(r.details)) {
+        const v = d as { title: string; headers: string[]; rows: (string | number)[][] };
+        if (!v?.headers) continue;
+        out.push(`### ${v.title ?? name}`, "", table(v.headers, v.rows.map((row) => row.map((c) => (typeof c === "number" ? fmt(c) : c)))), "");
+    }
+    if (r.notes.length) out.push("## Notes", "", ...r.notes.map((n) => `* ${n}`), "");
+    return out.join("\n");
+}
+
+export function writeResults(r: Results, dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(r, null, 2) + "\n");
+    fs.writeFileSync(path.join(dir, "results.md"), toMarkdown(r));
+}

@@ -1,0 +1,245 @@
+/**
+ * npm run bench -- [--only eval,growth,policy,deploy,tests,profile] [--reps N] [--out DIR]
+ *
+ * Measures program evaluation (prod/dev stacks, growth with AgentService count), policy
+ * evaluation, the real deploy against plain kubectl (when the e2e toolchain is cached) and the
+ * test suites, in one run, and writes `<out>/results.md` and `<out>/results.json` (default
+ * `bench/`). Every timed unit runs in a fresh child process unless the row says otherwise.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { benchDeploy } from "./lib/deploy";
+import { REPO_ROOT, runChild, runCommand } from "./lib/child";
+import { selfTimeByOrigin } from "./lib/profile";
+import { gitState, machine, Results, Row, writeResults } from "./lib/report";
+import { judgeGrowth, linearFit, median } from "./lib/stats";
+import { writeSyntheticManifests } from "./lib/synthetic";
+
+const SECTIONS = ["eval", "growth", "policy", "deploy", "tests", "profile"] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options { only: Set<Section>; reps: number; out: string }
+
+function parseArgs(argv: string[]): Options {
+    const o: Options = { only: new Set(SECTIONS), reps: 5, out: path.join(REPO_ROOT, "bench") };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i], v = argv[i + 1];
+        if (a === "--only" && v) {
+            const bad = v.split(",").filter((s) => !(SECTIONS as readonly string[]).includes(s));
+            if (bad.length) throw new Error(`--only: unknown sections ${bad.join(", ")} (known: ${SECTIONS.join(", ")})`);
+            o.only = new Set(v.split(",") as Section[]); i++;
+        } else if (a === "--reps" && v) { o.reps = Number(v); i++; }
+        else if (a === "--out" && v) { o.out = path.resolve(v); i++; }
+        else throw new Error(`unknown argument ${a}; usage: npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR]`);
+    }
+    if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error(`--reps must be an integer >= 1, got ${o.reps}`);
+    return o;
+}
+
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+const mib = (kib: number) => kib / 1024;
+
+interface RenderReport {
+    stack: string; bootMs: number; pulumiMs: number; k8sMs: number; awsMs: number; randomMs: number; toolsMs: number;
+    programMs: number; totalMs: number; objects: number; cloudResources: number; resources: number; baseRssKiB: number; peakRssKiB: number;
+}
+
+async function benchEval(o: Options, rows: Row[], details: Record<string, unknown>): Promise<void> {
+    const S = "Program evaluation (mock runtime, the `npm run render` path)";
+    const phaseRows: (string | number)[][] = [];
+    for (const stack of ["dev", "prod"]) {
+        const runs: { wallMs: number; report: RenderReport }[] = [];
+        try {
+            for (let i = 0; i < o.reps; i++) runs.push(await runChild<RenderReport>("render-child.ts", [stack]));
+        } catch (e) {
+            rows.push({ section: S, figure: `${stack} stack evaluation`, value: "failed", unit: "", how: (e as Error).message.split("\n").slice(0, 3).join(" ") });
+            continue;
+        }
+        const med = (f: (r: RenderReport) => number) => median(runs.map((r) => f(r.report)));
+        const r0 = runs[0].report;
+        log(`${stack}: wall ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, program ${med((r) => r.programMs).toFixed(0)} ms`);
+        rows.push(
+            { section: S, figure: `${stack}: evaluate the stack, fresh process`, value: median(runs.map((r) => r.wallMs)) / 1000, unit: "s",
+                how: `median of ${o.reps} child processes, spawn to exit: node + ts-node start-up, module loading, TS transpile, program under mocks (${r0.resources} resources, ${r0.objects} Kubernetes objects, ${r0.cloudResources} AWS)` },
+            { section: S, figure: `${stack}: program alone (renderStack)`, value: med((r) => r.programMs) / 1000, unit: "s",
+                how: "median, in the child: renderStack() after @pulumi/* were loaded (transpile + evaluation of stacks/ and components/ + mock registration)" },
+            { section: S, figure: `${stack}: peak memory`, value: mib(med((r) => r.peakRssKiB)), unit: "MiB",
+                how: `median getrusage maxRSS of the child (whole process); ${mib(med((r) => r.baseRssKiB)).toFixed(0)} MiB of it is node + ts-node before any import, so the program adds ${mib(med((r) => r.peakRssKiB - r.baseRssKiB)).toFixed(0)} MiB` },
+        );
+        phaseRows.push([stack, med((r) => r.bootMs), med((r) => r.pulumiMs), med((r) => r.k8sMs), med((r) => r.awsMs), med((r) => r.randomMs), med((r) => r.toolsMs), med((r) => r.programMs), med((r) => r.totalMs)]);
+    }
+    details.evalPhases = {
+        title: "Where a fresh-process evaluation spends its time (median ms, in the child)",
+        headers: ["stack", "node + ts-node boot", "require @pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/aws", "@pulumi/random", "tools/lib/render", "program (renderStack)", "total in child"],
+        rows: phaseRows,
+    };
+}
+
+interface GrowthReport { n: number; runMs: number; resources: number; custom: number; peakRssKiB: number }
+
+async function benchGrowth(o: Options, rows: Row[], details: Record<string, unknown>): Promise<void> {
+    const S = "Growth: N AgentServices in one program (mock runtime)";
+    const ns = [1, 10, 100, 500];
+    const reps = Math.max(1, Math.min(o.reps, 3));
+    const byN = new Map<number, GrowthReport[]>(ns.map((n) => [n, []]));
+    // Interleaved (1, 10, 100, 500, 1, 10, ...) so load swings hit every size alike.
+    for (let i = 0; i < reps; i++) {
+        for (const n of ns) {
+            const r = await runChild<GrowthReport>("growth-child.ts", [String(n)]);
+            byN.get(n)!.push(r.report);
+            log(`growth n=${n}: ${r.report.runMs.toFixed(0)} ms`);
+        }
+    }
+    const t = ns.map((n) => median(byN.get(n)!.map((r) => r.runMs)));
+    const perService = byN.get(1)![0].resources;
+    const fit = linearFit(ns, t);
+    const ratio = t[3] / t[2];
+    const judged = judgeGrowth(ratio, fit.r2);
+    const how = `median of ${reps} fresh processes per N; time of runUnderMocks alone (modules loaded first); each AgentService registers ${perService} resources (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy + component)`;
+    rows.push(
+        { section: S, figure: "per-AgentService cost b (fit t = a + b·N)", value: fit.b, unit: "ms", how: `least squares over N = ${ns.join(", ")}; ${how}` },
+        { section: S, figure: "per-resource cost", value: fit.b / perService, unit: "ms", how: `b / ${perService} resources per AgentService` },
+        { section: S, figure: "fixed cost a", value: fit.a, unit: "ms", how: "intercept of the fit" },
+        { section: S, figure: "R² of the linear fit", value: fit.r2, unit: "", how: "1 = the line explains every point" },
+        { section: S, figure: "t(500) / t(100)", value: ratio, unit: "×", how: "≈ 5 linear, ≈ 25 quadratic" },
+        { section: S, figure: "growth verdict", value: judged.linear ? "linear" : "NOT linear", unit: "", how: judged.verdict },
+        { section: S, figure: "peak memory at N = 500", value: mib(median(byN.get(500)!.map((r) => r.peakRssKiB))), unit: "MiB",
+            how: `getrusage maxRSS of the child (median); at N = 100: ${mib(median(byN.get(100)!.map((r) => r.peakRssKiB))).toFixed(0)} MiB` },
+    );
+    details.growth = {
+        title: "Growth points (median of the fresh processes)",
+        headers: ["N AgentServices", "resources", "time (ms)", "ms per AgentService", "fit a + b·N (ms)", "peak RSS (MiB)"],
+        rows: ns.map((n, i) => [n, byN.get(n)![0].resources, t[i], t[i] / n, fit.a + fit.b * n, mib(median(byN.get(n)!.map((r) => r.peakRssKiB)))]),
+    };
+}
+
+interface PolicyReport { resources: number; rules: number; violations: number; mandatory: number; loadMs: number; evalMs: number; firstLoadMs: number; firstEvalMs: number }
+
+async function benchPolicy(o: Options, rows: Row[], details: Record<string, unknown>, tmp: string): Promise<void> {
+    const S = "Policy evaluation (the `npm run policy:check` code path: loadResources + evaluate, every rule of the pack)";
+    const reps = Math.max(2, Math.min(o.reps, 3));
+    const prodDir = path.join(tmp, "render-prod");
+    const sets: { name: string; dir: string; prep: () => Promise<string> }[] = [
+        { name: "prod render", dir: prodDir, prep: async () => {
+            await runChild("render-child.ts", ["prod", "--out", prodDir]);
+            return "rendered first with `render` (objects + cloud-resources.json)";
+        } },
+        { name: "synthetic 5,000 objects", dir: path.join(tmp, "synthetic"), prep: async () => {
+            const n = writeSyntheticManifests(path.join(tmp, "synthetic"), 5000);
+            return `${n} files generated by bench/lib/synthetic.ts: 1,000 each of hardened Deployments, Services, HPAs, PDBs, NetworkPolicies in 10 namespaces`;
+        } },
+    ];
+    const detailRows: (string | number)[][] = [];
+    for (const set of sets) {
+        let origin: string;
+        let r: PolicyReport;
+        try {
+            origin = await set.prep();
+            r = (await runChild<PolicyReport>("policy-child.ts", [set.dir, path.join(REPO_ROOT, "policy/config/prod.json"), String(reps)])).report;
+        } catch (e) {
+            rows.push({ section: S, figure: `${set.name}: resources checked per second`, value: "failed", unit: "", how: (e as Error).message.split("\n").slice(0, 3).join(" ") });
+            continue;
+        }
+        log(`policy ${set.name}: ${r.resources} resources, load ${r.loadMs.toFixed(0)} ms, evaluate ${r.evalMs.toFixed(0)} ms`);
+        rows.push(
+            { section: S, figure: `${set.name}: resources checked per second`, value: r.resources / ((r.loadMs + r.evalMs) / 1000), unit: "resources/s",
+                how: `${r.resources} resources × ${r.rules} policies with policy/config/prod.json; (parse YAML + evaluate) median of ${reps} passes in one process; ${origin}` },
+            { section: S, figure: `${set.name}: rule evaluation alone`, value: r.resources / (r.evalMs / 1000), unit: "resources/s", how: "evaluate() only, YAML already parsed" },
+        );
+        detailRows.push([set.name, r.resources, r.violations, r.mandatory, r.firstLoadMs, r.loadMs, r.firstEvalMs, r.evalMs]);
+    }
+    details.policy = {
+        title: "Policy check phases (ms)",
+        headers: ["input", "resources", "violations", "mandatory", "parse (1st pass)", "parse (median)", "evaluate (1st pass)", "evaluate (median)"],
+        rows: detailRows,
+    };
+}
+
+async function benchTests(rows: Row[], toolchainOk: { ok: boolean; reason: string }): Promise<void> {
+    const S = "Test suites";
+    log("npm test (unit tier, once)...");
+    const r = await runCommand("npm", ["test", "--silent"]);
+    const passing = /(\d+) passing/.exec(r.stdout + r.stderr)?.[1];
+    const failing = /(\d+) failing/.exec(r.stdout + r.stderr)?.[1];
+    rows.push({ section: S, figure: "`npm test` (unit tier)", value: r.wallMs / 1000, unit: "s",
+        how: `one run, wall time of the npm process; exit ${r.code}, ${passing ?? "?"} passing${failing ? `, ${failing} failing` : ""}` });
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    if (!pkg.scripts?.e2e) {
+        rows.push({ section: S, figure: "`npm run e2e`", value: "unavailable", unit: "", how: "package.json has no `e2e` script yet (issue 8)" });
+    } else if (!toolchainOk.ok) {
+        rows.push({ section: S, figure: "`npm run e2e`", value: "unavailable", unit: "", how: toolchainOk.reason });
+    } else {
+        log("npm run e2e (once)...");
+        const e = await runCommand("npm", ["run", "e2e", "--silent"]);
+        rows.push({ section: S, figure: "`npm run e2e`", value: e.wallMs / 1000, unit: "s", how: `one run, wall time; exit ${e.code}` });
+    }
+}
+
+async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: string): Promise<void> {
+    const S = "Profile of a prod evaluation (`node --cpu-prof`)";
+    const dir = path.join(tmp, "cpuprof");
+    try {
+        await runChild("render-child.ts", ["prod"], ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+    } catch (e) {
+        rows.push({ section: S, figure: "CPU profile", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
+        return;
+    }
+    const file = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+    if (!file) return;
+    const by = selfTimeByOrigin(path.join(dir, file), REPO_ROOT);
+    const total = by.reduce((s, x) => s + x.ms, 0);
+    const top = by[0];
+    rows.push({ section: S, figure: `largest self-time origin: ${top.origin}`, value: (100 * top.ms) / total, unit: "% of samples",
+        how: `one prod render in a fresh process under --cpu-prof; self time grouped by package / project directory (${(total / 1000).toFixed(1)} s sampled)` });
+    details.profile = {
+        title: "Self time by origin, one prod evaluation (node --cpu-prof)",
+        headers: ["origin", "self ms", "%"],
+        rows: by.slice(0, 12).map((x) => [x.origin, x.ms, (100 * x.ms) / total]),
+    };
+}
+
+async function main(): Promise<void> {
+    const o = parseArgs(process.argv.slice(2));
+    const t0 = Date.now();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agent-platform-bench-"));
+    const results: Results = {
+        date: new Date().toISOString(),
+        command: `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`,
+        git: gitState(REPO_ROOT),
+        machine: machine(),
+        rows: [],
+        details: {},
+        notes: [
+            "Times are wall-clock (`process.hrtime`/`performance.now`); memory is getrusage maxRSS of the measuring child process, i.e. its high-water mark including node and ts-node.",
+            "Medians of repeated fresh processes; runs of different sizes are interleaved so a load spike hits all of them alike.",
+        ],
+    };
+    log(`load average at start: ${results.machine.loadAvgStart.join(" ")}; scratch dir ${tmp}`);
+    try {
+        let toolchain = { ok: false, reason: "not checked" };
+        if (o.only.has("eval")) await benchEval(o, results.rows, results.details);
+        if (o.only.has("growth")) await benchGrowth(o, results.rows, results.details);
+        if (o.only.has("policy")) await benchPolicy(o, results.rows, results.details, tmp);
+        if (o.only.has("profile")) await benchProfile(results.rows, results.details, tmp);
+        if (o.only.has("deploy") || o.only.has("tests")) {
+            const d = await benchDeploy({ tmp, log, run: o.only.has("deploy") });
+            toolchain = d.toolchain;
+            if (o.only.has("deploy")) {
+                results.rows.push(...d.rows);
+                Object.assign(results.details, d.details);
+                results.notes.push(...d.notes);
+            }
+        }
+        if (o.only.has("tests")) await benchTests(results.rows, toolchain);
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    results.machine.loadAvgEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+    results.durationS = Math.round((Date.now() - t0) / 1000);
+    writeResults(results, o.out);
+    log(`load average at end: ${results.machine.loadAvgEnd.join(" ")}; wrote ${path.relative(process.cwd(), o.out)}/results.{md,json} in ${results.durationS} s`);
+    for (const r of results.rows) process.stdout.write(`${r.section.split(" (")[0]} | ${r.figure}: ${typeof r.value === "number" ? r.value.toPrecision(4) : r.value} ${r.unit}\n`);
+}
+
+main().catch((e) => { process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
