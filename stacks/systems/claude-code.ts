@@ -99,7 +99,7 @@ export const WORKER_HPA_BEHAVIOR = {
 export const WORKER_HPA_TARGETS = { cpuUtilization: 70, memoryUtilization: 80, podsMetrics: [{ name: "active_tasks_per_pod", averageValue: "5" }] };
 // seed 002 manager-agent-vpa: Auto, 100m/128Mi .. 4000m/8Gi.
 export const MANAGER_VPA = { updateMode: "Auto" as const, minAllowed: { cpu: "100m", memory: "128Mi" }, maxAllowed: { cpu: "4000m", memory: "8Gi" } };
-// seed 002 claude-code-role, narrowed to reads (see docs/deviations/002-claude-code.md): the manager
+// seed 002 claude-code-role, narrowed to reads (see README, "Deviations from the seed documents"): the manager
 // watches the worker pool and its Services/config; credentials reach it as env, never through the API.
 export const MANAGER_RULES = [
     { apiGroups: [""], resources: ["pods", "services", "configmaps"], verbs: ["get", "list", "watch"] },
