@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, loadPlatformConfig } from "../components/config";
+import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
 import { deploySystems } from "./systems";
 
@@ -13,6 +14,7 @@ const config = loadPlatformConfig(pulumi.runtime.allConfig(), (key) => runtime.i
 const stackConfig = new pulumi.Config(PROJECT);
 
 const target = clusterTarget(config);
+const withoutLoadBalancers = config.cluster.provider === "existing" && !config.cluster.loadBalancers;
 
 const systems = deploySystems(config, {
     environment: config.environment,
@@ -20,7 +22,11 @@ const systems = deploySystems(config, {
     config,
     secret: (key) => stackConfig.requireSecret(key),
     irsaRoleArn: (name) => target.eks?.irsaRoleArns[name],
-}, { providers: { kubernetes: target.provider }, dependsOn: target.eks ? [target.eks] : [] });
+}, {
+    providers: { kubernetes: target.provider },
+    dependsOn: target.eks ? [target.eks] : [],
+    transformations: withoutLoadBalancers ? [skipLoadBalancerAwaits] : [],
+});
 
 export const environment = config.environment;
 export const cluster = target.outputs;

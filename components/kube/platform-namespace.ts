@@ -31,6 +31,12 @@ export interface PlatformNamespaceArgs {
     limits?: LimitRangeSpec;
     /** Label the namespace for Istio sidecar injection (seed 002 service mesh). @default false */
     istioInjection?: boolean;
+    /**
+     * Keep the Namespace when the stack is destroyed, so the retained PVCs in it (and the data on
+     * them) survive `pulumi destroy`; deleting a namespace would delete every claim inside it.
+     * @default false
+     */
+    retainOnDelete?: boolean;
     /** System this namespace belongs to (`app.kubernetes.io/part-of`). */
     partOf?: string;
     labels?: Record<string, string>;
@@ -79,7 +85,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
                     [MANAGED_BY_LABEL]: "pulumi",
                 },
             },
-        }, childOpts);
+        }, { ...childOpts, retainOnDelete: args.retainOnDelete ?? false });
         this.name = this.namespace.metadata.name;
         const inNs = { parent: this, dependsOn: [this.namespace] };
         if (args.quota) {

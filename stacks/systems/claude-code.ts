@@ -195,6 +195,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         name: NAMESPACE,
         partOf: PART_OF,
         podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        retainOnDelete: env.retainVolumes,
         istioInjection: config.serviceMesh,
         quota: { name: QUOTA_NAME, hard: atLeast(config.quota, quotaFor(claudeCodeFootprints(config))) },
         limits: { name: LIMITS_NAME, ...config.limits },

@@ -74,6 +74,7 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         name: NAMESPACE,
         partOf: PART_OF,
         podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        retainOnDelete: env.retainVolumes,
         quota: {
             name: "inquisitor-quota",
             hard: quotaFor([

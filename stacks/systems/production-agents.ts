@@ -120,6 +120,7 @@ export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemCon
         name: NAMESPACE,
         partOf: PART_OF,
         podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        retainOnDelete: env.retainVolumes,
         quota: {
             name: AGENT_QUOTA,
             hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },

@@ -88,6 +88,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         partOf: PART_OF,
         // The MID image runs as its own uid with a writable root filesystem: both are allowed by `restricted`.
         podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        retainOnDelete: env.retainVolumes,
         quota: {
             name: "claude-mid-service-quota",
             hard: quotaFor([

@@ -131,6 +131,7 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
         name: NAMESPACE,
         partOf: PART_OF,
         podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        retainOnDelete: env.retainVolumes,
         quota: {
             name: "ushadow-quota",
             hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },

@@ -31,6 +31,16 @@ describe("PlatformNamespace", () => {
         assert.equal(kinds(objects, "ResourceQuota").length, 0);
     });
 
+    it("GIVEN retainOnDelete WHEN created THEN only the Namespace itself is kept on destroy (its retained claims survive with it)", async () => {
+        for (const retain of [true, false]) {
+            const seen: Record<string, unknown> = {};
+            const transformations = [(t: any) => { seen[t.type] = t.opts.retainOnDelete; return undefined; }];
+            await render(() => new PlatformNamespace("data", { name: "data-ns", podSecurity: { level: "restricted", enforce: true }, retainOnDelete: retain }, { transformations }));
+            assert.equal(seen["kubernetes:core/v1:Namespace"], retain);
+            assert.ok(!seen["kubernetes:networking.k8s.io/v1:NetworkPolicy"], "policies are removed with the stack");
+        }
+    });
+
     it("GIVEN an invalid namespace name WHEN created THEN it fails before registering anything", async () => {
         let thrown: Error | undefined;
         const { resources } = await render(() => {

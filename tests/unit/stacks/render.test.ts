@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import { REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack, writeRender } from "../../../tools/lib/render";
 import { ConfigError } from "../../../components/config";
 import { validateObjects } from "../../helpers/k8s-schema";
-import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
+import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
 
 describe("offline render of the stacks", () => {
     const rendered: Record<string, RenderResult> = {};
@@ -78,5 +78,24 @@ describe("offline render of the stacks", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("load balancer awaits", () => {
+    it("GIVEN a cluster without load balancers (dev) WHEN rendered THEN every Ingress and LoadBalancer Service skips the await, and nothing else does", async function () {
+        this.timeout(RENDER_TIMEOUT_MS);
+        const dev = await renderedStack("dev");
+        const ingresses = dev.objects.filter((o) => o.kind === "Ingress");
+        assert.ok(ingresses.length > 0, "the dev stack has Ingresses");
+        for (const o of dev.objects) {
+            const lb = o.kind === "Ingress" || (o.kind === "Service" && o.spec?.type === "LoadBalancer");
+            assert.equal(o.metadata.annotations?.["pulumi.com/skipAwait"], lb ? "true" : undefined, `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+        }
+    });
+
+    it("GIVEN prod (EKS) WHEN rendered THEN Ingresses are awaited", async function () {
+        this.timeout(RENDER_TIMEOUT_MS);
+        const prod = await renderedStack("prod");
+        for (const o of prod.objects.filter((x) => x.kind === "Ingress")) assert.equal(o.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
     });
 });
