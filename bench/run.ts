@@ -70,6 +70,7 @@ async function benchEval(o: Options, rows: Row[], details: Record<string, unknow
         phaseRows.push([stack, med((r) => r.bootMs), med((r) => r.pulumiMs), med((r) => r.k8sMs), med((r) => r.awsMs), med((r) => r.randomMs), med((r) => r.toolsMs), med((r) => r.programMs), med((r) => r.totalMs)]);
     }
     details.evalPhases = {
+        section: S,
         title: "Where a fresh-process evaluation spends its time (median ms, in the child)",
         headers: ["stack", "node + ts-node boot", "require @pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/aws", "@pulumi/random", "tools/lib/render", "program (renderStack)", "total in child"],
         rows: phaseRows,
@@ -108,6 +109,7 @@ async function benchGrowth(o: Options, rows: Row[], details: Record<string, unkn
             how: `getrusage maxRSS of the child (median); at N = 100: ${mib(median(byN.get(100)!.map((r) => r.peakRssKiB))).toFixed(0)} MiB` },
     );
     details.growth = {
+        section: S,
         title: "Growth points (median of the fresh processes)",
         headers: ["N AgentServices", "resources", "time (ms)", "ms per AgentService", "fit a + b·N (ms)", "peak RSS (MiB)"],
         rows: ns.map((n, i) => [n, byN.get(n)![0].resources, t[i], t[i] / n, fit.a + fit.b * n, mib(median(byN.get(n)!.map((r) => r.peakRssKiB)))]),
@@ -150,6 +152,7 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
         detailRows.push([set.name, r.resources, r.violations, r.mandatory, r.firstLoadMs, r.loadMs, r.firstEvalMs, r.evalMs]);
     }
     details.policy = {
+        section: S,
         title: "Policy check phases (ms)",
         headers: ["input", "resources", "violations", "mandatory", "parse (1st pass)", "parse (median)", "evaluate (1st pass)", "evaluate (median)"],
         rows: detailRows,
@@ -192,7 +195,49 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
     const top = by[0];
     rows.push({ section: S, figure: `largest self-time origin: ${top.origin}`, value: (100 * top.ms) / total, unit: "% of samples",
         how: `one prod render in a fresh process under --cpu-prof; self time grouped by package / project directory (${(total / 1000).toFixed(1)} s sampled)` });
+    // Experiment: the cost of source-mapped stack traces (one per resource) at N = 100.
+    const on: number[] = [], off: number[] = [];
+    try {
+        for (let i = 0; i < 3; i++) {
+            on.push((await runChild<GrowthReport>("growth-child.ts", ["100"])).report.runMs);
+            off.push((await runChild<GrowthReport>("growth-child.ts", ["100", "--plain-stacks"])).report.runMs);
+        }
+        const [mOn, mOff] = [median(on), median(off)];
+        log(`profile: N=100 with source-mapped stacks ${mOn.toFixed(0)} ms, plain ${mOff.toFixed(0)} ms`);
+        rows.push(
+            { section: S, figure: "100 AgentServices, ts-node source-mapped stack traces (as `render` runs)", value: mOn, unit: "ms", how: "median of 3 fresh processes, interleaved with the next row" },
+            { section: S, figure: "100 AgentServices, plain V8 stack traces", value: mOff, unit: "ms", how: "same, with Error.prepareStackTrace (source-map-support) removed before the run" },
+            { section: S, figure: "share of the per-resource cost spent source-mapping stack traces", value: (100 * (mOn - mOff)) / mOn, unit: "%",
+                how: "(on - off) / on: every Pulumi resource constructor captures an unbounded stack trace (Resource.callsites) that ts-node maps through source maps" },
+        );
+    } catch (e) {
+        rows.push({ section: S, figure: "source-mapped stack trace experiment", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
+    }
+    // Experiment: the same prod evaluation with transpiled JavaScript served from a warm on-disk cache.
+    try {
+        const env = { BENCH_TS_CACHE: path.join(tmp, "ts-cache") };
+        const preload = [path.join(__dirname, "lib", "ts-cache.ts")];
+        await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env }); // warms the cache
+        const plain: RenderReport[] = [], cached: RenderReport[] = [];
+        for (let i = 0; i < 3; i++) {
+            plain.push((await runChild<RenderReport>("render-child.ts", ["prod"])).report);
+            cached.push((await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env })).report);
+        }
+        const work = (r: RenderReport) => r.toolsMs + r.programMs;
+        const [mp, mc] = [median(plain.map(work)), median(cached.map(work))];
+        log(`profile: prod tools+program ${mp.toFixed(0)} ms with ts-node, ${mc.toFixed(0)} ms with a warm transpile cache`);
+        rows.push(
+            { section: S, figure: "prod: load tools + evaluate program, ts-node transpiling (as `render` runs)", value: mp / 1000, unit: "s",
+                how: "median of 3 fresh processes (tools/lib/render require + renderStack), interleaved with the next row" },
+            { section: S, figure: "prod: the same with transpiled JS from a warm disk cache", value: mc / 1000, unit: "s",
+                how: "bench/lib/ts-cache.ts replaces the .ts require hook: ts.transpileModule output cached by content hash" },
+            { section: S, figure: "share of that time spent transpiling TypeScript", value: (100 * (mp - mc)) / mp, unit: "%", how: "(ts-node - cached) / ts-node" },
+        );
+    } catch (e) {
+        rows.push({ section: S, figure: "transpile cache experiment", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
+    }
     details.profile = {
+        section: S,
         title: "Self time by origin, one prod evaluation (node --cpu-prof)",
         headers: ["origin", "self ms", "%"],
         rows: by.slice(0, 12).map((x) => [x.origin, x.ms, (100 * x.ms) / total]),

@@ -11,13 +11,16 @@ export interface ChildResult<T> {
     report: T;
 }
 
-/** Runs `bench/lib/<script>` in a fresh node process; rejects with its stderr tail on failure. */
-export function runChild<T>(script: string, args: string[], nodeArgs: string[] = []): Promise<ChildResult<T>> {
+/**
+ * Runs `bench/lib/<script>` in a fresh node process (`preload` modules are required after ts-node);
+ * rejects with its stderr tail on failure.
+ */
+export function runChild<T>(script: string, args: string[], nodeArgs: string[] = [], opts: { preload?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult<T>> {
     return new Promise((resolve, reject) => {
         const file = path.join(__dirname, script);
         const t0 = process.hrtime.bigint();
-        const child = spawn(process.execPath, [...nodeArgs, "-r", "ts-node/register/transpile-only", file, ...args], {
-            cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+        const child = spawn(process.execPath, [...nodeArgs, "-r", "ts-node/register/transpile-only", ...(opts.preload ?? []).flatMap((p) => ["-r", p]), file, ...args], {
+            cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env },
         });
         let out = "", err = "";
         child.stdout.on("data", (d) => (out += d));

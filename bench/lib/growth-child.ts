@@ -1,6 +1,11 @@
 /**
  * Child: registers N AgentServices in one program under the mock runtime and reports the time
- * of that run alone (modules are loaded first, outside the timing). `growth-child.ts <n>`
+ * of that run alone (modules are loaded first, outside the timing). `growth-child.ts <n> [--plain-stacks]`
+ *
+ * `--plain-stacks` removes ts-node's source-mapped stack formatting (Error.prepareStackTrace from
+ * source-map-support) before the run: every Pulumi resource constructor captures a full stack
+ * trace (`Resource.callsites()`, Error.stackTraceLimit = Infinity), and under ts-node each one is
+ * mapped through source maps. The experiment measures what that costs.
  */
 import { performance } from "perf_hooks";
 import { AgentService, AgentServiceArgs } from "../../components/kube/agent-service";
@@ -22,6 +27,7 @@ export function serviceArgs(i: number): AgentServiceArgs {
 
 async function main(): Promise<void> {
     const n = Number(process.argv[2]);
+    if (process.argv[3] === "--plain-stacks") (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     if (!Number.isInteger(n) || n < 1) throw new Error(`usage: growth-child.ts <n >= 1>, got ${process.argv[2]}`);
     const t = performance.now();
     const run = await runUnderMocks(() => {

@@ -68,6 +68,9 @@ function table(headers: string[], rows: (string | number)[][]): string {
     return [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
 }
 
+/** A supporting table, printed after its section's figures. */
+interface Detail { section?: string; title: string; headers: string[]; rows: (string | number)[][] }
+
 export function toMarkdown(r: Results): string {
     const m = r.machine;
     const out: string[] = [
@@ -83,14 +86,14 @@ export function toMarkdown(r: Results): string {
         "",
     ];
     const sections = [...new Set(r.rows.map((x) => x.section))];
+    const details = Object.entries(r.details).map(([name, d]) => ({ name, ...(d as Detail) })).filter((d) => d.headers);
+    const detail = (d: Detail & { name: string }) =>
+        out.push(`### ${d.title ?? d.name}`, "", table(d.headers, d.rows.map((row) => row.map((c) => (typeof c === "number" ? fmt(c) : c)))), "");
     for (const s of sections) {
         out.push(`## ${s}`, "", table(["figure", "value", "unit", "how measured"], r.rows.filter((x) => x.section === s).map((x) => [x.figure, fmt(x.value), x.unit, x.how])), "");
+        details.filter((d) => d.section === s).forEach(detail);
     }
-    for (const [name, d] of Object.entries(r.details)) {
-        const v = d as { title: string; headers: string[]; rows: (string | number)[][] };
-        if (!v?.headers) continue;
-        out.push(`### ${v.title ?? name}`, "", table(v.headers, v.rows.map((row) => row.map((c) => (typeof c === "number" ? fmt(c) : c)))), "");
-    }
+    details.filter((d) => !d.section || !sections.includes(d.section)).forEach(detail);
     if (r.notes.length) out.push("## Notes", "", ...r.notes.map((n) => `* ${n}`), "");
     return out.join("\n");
 }
