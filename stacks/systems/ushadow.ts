@@ -7,6 +7,7 @@
  * (`{service}.{namespace}.svc.cluster.local:{port}`). Composes components only.
  */
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import YAML from "yaml";
@@ -30,6 +31,13 @@ const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit:
  * keys come from stack secrets, the neo4j password is generated.
  */
 export const SECRET_ENV = ["AUTH_SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "NEO4J_PASSWORD"] as const;
+
+/**
+ * The project root (where Pulumi.yaml is): config paths are relative to it. The engine runs the
+ * program with the working directory set to `main` (stacks/), so a cwd-relative read would miss.
+ */
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const fromProjectRoot = (file: string): string => path.resolve(PROJECT_ROOT, file);
 
 /** Reads and validates the deployment options file (the `compose:convert --options` format). */
 export function loadDeploymentOptions(file: string): DeploymentOptions {
@@ -86,11 +94,11 @@ function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager:
  * deployed. `secrets` carries the secret Inputs (stack secrets and generated passwords).
  */
 export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities" | "environment">, secrets: Record<string, pulumi.Input<string>>): ComposeAppArgs {
-    const options = loadDeploymentOptions(c.optionsFile);
+    const options = loadDeploymentOptions(fromProjectRoot(c.optionsFile));
     const volumes = { ...(options.volumes ?? {}) };
     for (const [vol, s] of Object.entries(c.storage)) volumes[vol] = { ...(volumes[vol] ?? {}), size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) };
     return {
-        composeFile: c.composeFile,
+        composeFile: fromProjectRoot(c.composeFile),
         namespace: NAMESPACE,
         partOf: options.partOf ?? PART_OF,
         settings: { ...(options.settings ?? {}), ...c.settings },

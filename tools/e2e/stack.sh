@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Offline Pulumi workspace for a stack of this project on the local control plane
+# (cluster.sh), and the main job built on it.
+#
+# Usage:
+#   tools/e2e/stack.sh up [--no-policy]   npm run up:local: toolchain + cluster (unless running) +
+#                                         pulumi up --policy-pack policy; leaves the cluster running
+#   tools/e2e/stack.sh down [--destroy]   npm run down:local: (pulumi destroy, then) stop the cluster
+#   tools/e2e/stack.sh prepare            workspace + stack + config copy with secrets (no cluster needed)
+#   tools/e2e/stack.sh env                print the exports for running pulumi/kubectl by hand (eval it)
+#   tools/e2e/stack.sh status             show the workspace, the stack and the cluster
+#
+#   eval "$(tools/e2e/stack.sh env)"
+#   pulumi preview --stack dev --config-file "$AP_STACK_CONFIG" --policy-pack policy \
+#     --policy-pack-config policy/config/dev.json
+#
+# The workspace lives outside the repo ($AP_STACK_STATE): PULUMI_HOME (plugins), a file backend,
+# and project/Pulumi.<stack>.yaml, a COPY of the repo's stack file that also holds the
+# passphrase salt and every secure key the systems read (SECRET_KEYS), set with
+# `pulumi config set --secret` to random values generated once per workspace (secrets.env).
+# Every pulumi command gets `--config-file $AP_STACK_CONFIG`; the committed Pulumi.<stack>.yaml
+# is never written. The copy is refreshed from the repo file on every `prepare`.
+#
+# Environment:
+#   AP_STACK                stack name (default dev); its config is Pulumi.$AP_STACK.yaml unless
+#   AP_STACK_SOURCE         names another source file (the e2e suite's variants)
+#   AP_STACK_STATE          workspace dir (default $AP_CACHE/e2e-state)
+#   AP_STACK_PASSPHRASE     passphrase of the local secrets provider (default: a fixed local one;
+#                           the stack only ever holds generated local values)
+#   AP_CLUSTER_STATE, AP_APISERVER_PORT, AP_ETCD_PORT   passed to cluster.sh
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+AP_CACHE=${AP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-platform}
+STACK=${AP_STACK:-dev}
+SOURCE=${AP_STACK_SOURCE:-$REPO/Pulumi.$STACK.yaml}
+W=${AP_STACK_STATE:-$AP_CACHE/e2e-state}
+PROJECT_DIR=$W/project
+CONFIG=$PROJECT_DIR/Pulumi.$STACK.yaml
+SECRETS=$W/secrets.env
+POLICY_CONFIG=$REPO/policy/config/$STACK.json
+[[ -f $POLICY_CONFIG ]] || POLICY_CONFIG=$REPO/policy/config/dev.json
+
+log() { echo "stack: $*" >&2; }
+die() { echo "stack: ERROR: $*" >&2; exit 1; }
+now() { date +%s; }
+
+case "$W/" in "$REPO"/*) die "AP_STACK_STATE ($W) must be outside the repo" ;; esac
+
+# --------------------------------------------------------------- environment
+setup_env() { # exports everything pulumi/kubectl need; builds nothing that is cached
+  local bin kbin
+  bin=$("$HERE/toolchain.sh" bin 2>/dev/null) || { "$HERE/toolchain.sh" check || true; die "toolchain missing (tools/e2e/toolchain.sh bin)"; }
+  kbin=$("$HERE/cluster.sh" build 2>/dev/null | sed -n 1p) || die "control-plane binaries missing (tools/e2e/cluster.sh build)"
+  eval "$("$HERE/cluster.sh" env)"
+  export PATH="$bin:$kbin:$PATH" KUBECONFIG
+  export PULUMI_HOME=$W/pulumi-home
+  export PULUMI_BACKEND_URL=file://$W/backend
+  export PULUMI_CONFIG_PASSPHRASE=${AP_STACK_PASSPHRASE:-agent-platform-local-only}
+  unset PULUMI_CONFIG_PASSPHRASE_FILE PULUMI_ACCESS_TOKEN
+  export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_CREDENTIAL_STORE=plaintext PULUMI_IGNORE_AMBIENT_PLUGINS=true
+  export AP_STACK_CONFIG=$CONFIG
+  mkdir -p "$W/backend" "$PULUMI_HOME" "$PROJECT_DIR"   # the file backend dir must exist
+}
+
+print_env() {
+  cat <<EOF
+export PATH="$PATH"
+export KUBECONFIG="$KUBECONFIG"
+export PULUMI_HOME="$PULUMI_HOME" PULUMI_BACKEND_URL="$PULUMI_BACKEND_URL"
+export PULUMI_CONFIG_PASSPHRASE="$PULUMI_CONFIG_PASSPHRASE"
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_CREDENTIAL_STORE=plaintext PULUMI_IGNORE_AMBIENT_PLUGINS=true
+export AP_STACK_CONFIG="$CONFIG"
+EOF
+}
+
+# --------------------------------------------------------------- workspace
+secret_keys() { # SECRET_KEYS from components/config/schema.ts, one per line
+  (cd "$REPO" && node -r ts-node/register/transpile-only -e \
+    'for (const k of require("./components/config/schema").SECRET_KEYS) console.log(k)')
+}
+
+ensure_policy_deps() {
+  if [[ ! -d $REPO/policy/node_modules/@pulumi/policy ]]; then
+    log "npm ci --prefix policy"
+    npm ci --prefix "$REPO/policy" --no-audit --no-fund >&2
+  fi
+}
+
+# Stack commands that have no --config-file (stack init/rm) run in $PROJECT_DIR, a directory
+# with a copy of Pulumi.yaml: whatever they write lands in the copy, never in the repo.
+in_project() { (cd "$PROJECT_DIR" && "$@"); }
+
+prepare() {
+  [[ -f $SOURCE ]] || die "no stack config $SOURCE"
+  [[ -d $REPO/node_modules/@pulumi/pulumi ]] || die "run npm ci first (node_modules missing)"
+  ensure_policy_deps
+  "$HERE/toolchain.sh" plugins >/dev/null 2>&1 || "$HERE/toolchain.sh" plugins
+  cp "$REPO/Pulumi.yaml" "$PROJECT_DIR/Pulumi.yaml"
+
+  # Fresh copy of the source config, keeping the salt the stack was created with.
+  local salt=""
+  [[ -f $CONFIG ]] && salt=$(grep '^encryptionsalt:' "$CONFIG" || true)
+  if ! in_project pulumi stack ls --non-interactive 2>/dev/null | awk 'NR>1 {sub(/\*$/, "", $1); print $1}' | grep -qx "$STACK"; then
+    salt=""
+    rm -f "$CONFIG"
+    in_project pulumi stack init "$STACK" --secrets-provider passphrase --non-interactive >&2
+    salt=$(grep '^encryptionsalt:' "$CONFIG")
+  fi
+  cp "$SOURCE" "$CONFIG.tmp"
+  sed -i '/^encryptionsalt:/d' "$CONFIG.tmp"
+  [[ -n $salt ]] && echo "$salt" >>"$CONFIG.tmp"
+  mv "$CONFIG.tmp" "$CONFIG"
+
+  # One random value per secure key, generated once per workspace (stable across runs, so
+  # a second `pulumi up` sees the same secrets).
+  local key value
+  touch "$SECRETS"; chmod 600 "$SECRETS"
+  for key in $(secret_keys); do
+    value=$(sed -n "s/^$key=//p" "$SECRETS")
+    if [[ -z $value ]]; then
+      value=local-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)
+      echo "$key=$value" >>"$SECRETS"
+    fi
+    in_project pulumi config set --secret --stack "$STACK" --config-file "$CONFIG" "agent-platform:$key" "$value" --non-interactive
+  done
+  log "stack $STACK ready: backend $PULUMI_BACKEND_URL, config $CONFIG"
+}
+
+# The local cluster is recreated (fresh etcd) by every cluster.sh up: a stack deployed to an
+# earlier cluster describes objects that no longer exist, so it is removed and re-created.
+reset_if_new_cluster() {
+  local ca=${KUBECONFIG%/kubeconfig}/pki/ca.crt mark=$W/cluster-ca.$STACK.sha256 now_sum
+  now_sum=$(sha256sum "$ca" | cut -d' ' -f1)
+  if [[ -f $mark && $(cat "$mark") != "$now_sum" ]]; then
+    log "the cluster was recreated since the last deploy: removing stale stack $STACK state"
+    in_project pulumi stack rm "$STACK" --force --yes --preserve-config --non-interactive >&2 || true
+    rm -f "$CONFIG"
+  fi
+  echo "$now_sum" >"$mark"
+}
+
+# Namespaces a cluster with the declared CRDs would already have (crds.velero: Velero runs in
+# `velero`; its Schedules are created there).
+cluster_namespaces() {
+  local ns
+  for ns in velero; do
+    kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns" >&2
+  done
+}
+
+pulumi_up() {
+  local policy=(--policy-pack "$REPO/policy" --policy-pack-config "$POLICY_CONFIG")
+  [[ ${1:-} == --no-policy ]] && policy=()
+  (cd "$REPO" && pulumi up --stack "$STACK" --config-file "$CONFIG" "${policy[@]}" --yes --non-interactive)
+}
+
+do_up() {
+  local t0 t1; t0=$(now)
+  setup_env
+  "$HERE/cluster.sh" up
+  reset_if_new_cluster
+  prepare
+  cluster_namespaces
+  t1=$(now)
+  pulumi_up "$@"
+  log "pulumi up: $(( $(now) - t1 ))s; up:local total: $(( $(now) - t0 ))s"
+  kubectl get deployments,statefulsets -A 2>/dev/null | grep -v '^kube-system' || true
+  cat >&2 <<EOF
+
+The dev stack is up on the local control plane (left running). Reach it with:
+  kubectl --kubeconfig $KUBECONFIG get pods -A
+  eval "\$(tools/e2e/stack.sh env)"   # then: pulumi stack output --stack $STACK, pulumi preview --config-file "\$AP_STACK_CONFIG" ...
+Stop it with: npm run down:local   (add -- --destroy to run pulumi destroy first)
+EOF
+}
+
+do_down() {
+  setup_env
+  if [[ ${1:-} == --destroy ]]; then
+    if "$HERE/cluster.sh" status >/dev/null 2>&1 && [[ -f $CONFIG ]]; then
+      (cd "$REPO" && pulumi destroy --stack "$STACK" --config-file "$CONFIG" --yes --non-interactive)
+    else
+      log "cluster not running or no stack: nothing to destroy"
+    fi
+  fi
+  "$HERE/cluster.sh" down
+}
+
+case "${1:-}" in
+  up) shift; do_up "$@" ;;
+  down) shift; do_down "$@" ;;
+  prepare) setup_env; prepare; echo "$CONFIG" ;;
+  env) setup_env; print_env ;;
+  status) setup_env; echo "workspace $W, config $CONFIG"; in_project pulumi stack ls --non-interactive || true; "$HERE/cluster.sh" status ;;
+  -h|--help|help|"") sed -n '2,34p' "$0" ;;
+  *) die "unknown command $1 (up|down|prepare|env|status)" ;;
+esac
