@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AutoscalerExpander } from "./types";
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext, KubeObject } from "./k8s-objects";
+import { containerSecurityContext, podSecurityContext } from "../kube/pod";
+import { KubeObject } from "./k8s-objects";
 
 export const CLUSTER_AUTOSCALER_NAME = "cluster-autoscaler";
 export const CLUSTER_AUTOSCALER_NAMESPACE = "kube-system";
@@ -143,7 +144,7 @@ export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObj
                     spec: {
                         serviceAccountName: name,
                         priorityClassName: "system-cluster-critical",
-                        securityContext: hardenedPodSecurityContext(CA_UID),
+                        securityContext: podSecurityContext({ runAsUser: CA_UID }),
                         nodeSelector: { "kubernetes.io/os": "linux" },
                         containers: [
                             {
@@ -158,7 +159,7 @@ export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObj
                                 startupProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 5, failureThreshold: 24 },
                                 livenessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 20 },
                                 readinessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 10 },
-                                securityContext: hardenedContainerSecurityContext(CA_UID),
+                                securityContext: containerSecurityContext({ runAsUser: CA_UID }),
                             },
                         ],
                     },

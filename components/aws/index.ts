@@ -12,4 +12,4 @@ export { metricsServerArgs, metricsServerManifests, METRICS_SERVER_NAME, METRICS
 export { gp3StorageClass, efsStorageClass, EfsStorageClassArgs } from "./storage-class";
 export { createEfs, efsFileSystemSpec, efsNfsIngressRule, EfsPlan, Efs } from "./efs";
 export { subnetTags, natGatewayCount } from "./network";
-export { KubeObject, hardenedPodSecurityContext, hardenedContainerSecurityContext } from "./k8s-objects";
+export { KubeObject } from "./k8s-objects";

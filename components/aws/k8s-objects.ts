@@ -1,6 +1,7 @@
 /**
- * Shared helpers for the cluster add-on Kubernetes objects: the hardened security contexts
- * and a kind -> Pulumi class mapper, so the add-on modules stay pure data builders.
+ * Shared helpers for the cluster add-on Kubernetes objects: a kind -> Pulumi class mapper, so
+ * the add-on modules stay pure data builders. (Their pods are hardened with the same
+ * security-context builders as every workload: components/kube/pod.ts.)
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,25 +12,6 @@ export interface KubeObject {
     kind: string;
     metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, pulumi.Input<string>> };
     [field: string]: unknown;
-}
-
-/** Pod-level security context: non-root, seccomp RuntimeDefault. */
-export function hardenedPodSecurityContext(uid: number): Record<string, unknown> {
-    return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
-}
-
-/** Container-level security context: read-only root FS, drop ALL, no privilege escalation. */
-export function hardenedContainerSecurityContext(uid: number): Record<string, unknown> {
-    return {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: uid,
-        seccompProfile: { type: "RuntimeDefault" },
-    };
 }
 
 /** Pulumi resource name for an object: `<prefix>-<kind>-<name>` with `:` made safe. */

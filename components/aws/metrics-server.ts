@@ -2,7 +2,8 @@
  * metrics-server (pure builders): the resource-metrics API every HPA reads. Follows the
  * upstream v0.7.x `components.yaml` / `high-availability-1.21+.yaml` with requests+limits.
  */
-import { hardenedContainerSecurityContext, hardenedPodSecurityContext, KubeObject } from "./k8s-objects";
+import { containerSecurityContext, podSecurityContext } from "../kube/pod";
+import { KubeObject } from "./k8s-objects";
 
 export const METRICS_SERVER_NAME = "metrics-server";
 export const METRICS_SERVER_NAMESPACE = "kube-system";
@@ -105,7 +106,7 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                         serviceAccountName: name,
                         priorityClassName: "system-cluster-critical",
                         nodeSelector: { "kubernetes.io/os": "linux" },
-                        securityContext: hardenedPodSecurityContext(MS_UID),
+                        securityContext: podSecurityContext({ runAsUser: MS_UID }),
                         topologySpreadConstraints: [
                             { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } },
                             { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
@@ -121,7 +122,7 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                                 startupProbe: { httpGet: { path: "/livez", port: "https", scheme: "HTTPS" }, periodSeconds: 5, failureThreshold: 24 },
                                 livenessProbe: { httpGet: { path: "/livez", port: "https", scheme: "HTTPS" }, periodSeconds: 10, failureThreshold: 3 },
                                 readinessProbe: { httpGet: { path: "/readyz", port: "https", scheme: "HTTPS" }, initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 3 },
-                                securityContext: hardenedContainerSecurityContext(MS_UID),
+                                securityContext: containerSecurityContext({ runAsUser: MS_UID }),
                                 volumeMounts: [{ name: "tmp-dir", mountPath: "/tmp" }],
                             },
                         ],
