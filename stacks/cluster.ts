@@ -23,6 +23,11 @@ export function clusterTarget(config: PlatformConfig): ClusterTarget {
         const provider = new k8s.Provider("cluster", {
             ...(cluster.context ? { context: cluster.context } : {}),
             ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
+            // The stack is the source of truth: `pulumi up` takes back the fields it declares
+            // from a manual edit (`kubectl scale` leaves .spec.replicas owned by "kubectl", and
+            // without force the apply fails with a field conflict instead of repairing the drift).
+            // Fields the stack leaves to controllers (HPA-owned replicas) are never declared.
+            enablePatchForce: true,
         });
         return { provider, outputs: { provider: "existing", context: cluster.context ?? "(current context)" } };
     }

@@ -42,6 +42,12 @@ describe("offline render of the stacks", () => {
         });
     }
 
+    it("GIVEN the dev stack (existing cluster) WHEN rendered THEN its provider forces server-side apply, so `pulumi up` repairs manual edits", () => {
+        const provider = rendered.dev.resources.find((r) => r.type === "pulumi:providers:kubernetes");
+        assert.ok(provider, "no kubernetes provider");
+        assert.equal(String(provider.inputs.enablePatchForce), "true");   // provider inputs reach the mocks as strings
+    });
+
     it("GIVEN a render WHEN written THEN each object is one YAML file under <namespace|_cluster>/<kind>-<name>.yaml plus cloud-resources.json", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
         const files = writeRender(rendered.dev, dir);
