@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { configErrorOfRaw } from "../../helpers/config";
 import { ConfigError, SECRET_KEYS, loadPlatformConfig } from "../../../components/config";
 
 const P = "agent-platform";
@@ -13,13 +14,7 @@ function baseRaw(): Record<string, string> {
 const noSecrets = () => false;
 
 function errorOf(raw: Record<string, string>, isSecret: (k: string) => boolean = noSecrets): ConfigError {
-    try {
-        loadPlatformConfig(raw, isSecret);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e as ConfigError;
-    }
-    assert.fail("config was accepted");
+    return configErrorOfRaw(raw, isSecret);
 }
 
 const inquisitor = (extra: Record<string, unknown> = {}) => JSON.stringify({ image: "ghcr.io/wadelabs/apparatus-system-harness:1.4.2", ...extra });

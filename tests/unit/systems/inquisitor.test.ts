@@ -3,6 +3,7 @@
  * rendered once with only this system's section kept, so another system's state cannot fail it.
  */
 import { strict as assert } from "assert";
+import { configErrorOf } from "../../helpers/config";
 import * as path from "path";
 import { REPO_ROOT, RenderResult, StackConfig, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { ConfigError, loadPlatformConfig } from "../../../components/config";
@@ -29,16 +30,6 @@ function withSection(stack: string, patch: (section: Record<string, any>) => voi
     return cfg;
 }
 
-/** Config validation runs before any resource is registered: check it on the raw values directly (fast). */
-function configErrorOf(cfg: StackConfig): ConfigError {
-    try {
-        loadPlatformConfig(cfg.values, (k) => cfg.secretKeys.includes(k));
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e as ConfigError;
-    }
-    return assert.fail("config was accepted");
-}
 
 const container = (o: any) => o.spec.template.spec.containers[0];
 const envOf = (c: any) => Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
