@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { configErrorOf } from "../../helpers/config";
 import * as path from "path";
 import { REPO_ROOT, RenderResult, StackConfig, readStackConfig, renderProgram } from "../../../tools/lib/render";
-import { ConfigError, loadPlatformConfig } from "../../../components/config";
+import { ConfigError } from "../../../components/config";
 import { validateObjects } from "../../helpers/k8s-schema";
 import { find, kinds, recordOf } from "../../helpers/mocks";
 
