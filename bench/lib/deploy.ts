@@ -91,7 +91,10 @@ export async function benchDeploy(opts: { tmp: string; log: (m: string) => void;
     const sh = (cmd: string, args: string[], timeoutMs = 900_000) => runCommand(cmd, args, { cwd: project, env, timeoutMs });
     const must = async (what: string, cmd: string, args: string[], timeoutMs?: number) => {
         const r = await sh(cmd, args, timeoutMs);
-        if (r.code !== 0) throw new Error(`${what} exit ${r.code}: ${tail(r.stdout + "\n" + r.stderr, 6)}`);
+        if (r.code !== 0) {
+            const errors = (r.stdout + "\n" + r.stderr).split("\n").map((l) => l.trim()).filter((l) => /error:/i.test(l)).slice(0, 3);
+            throw new Error(`${what} exit ${r.code} after ${(r.wallMs / 1000).toFixed(0)} s: ${errors.join(" / ") || tail(r.stdout + "\n" + r.stderr, 6)}`);
+        }
         return r;
     };
     const clusterUp = async () => {
