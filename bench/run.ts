@@ -179,7 +179,7 @@ async function benchTests(rows: Row[], toolchainOk: { ok: boolean; reason: strin
         if (e.code === 0 || passing) {
             rows.push({ section: S, figure: "`npm run e2e`", value: e.wallMs / 1000, unit: "s", how: `one run, wall time; exit ${e.code}, ${passing ?? "?"} passing` });
         } else {
-            const why = (e.stderr || e.stdout).trim().split("\n").filter((l) => /error|ENOENT|cannot|not found/i.test(l)).slice(0, 2).join(" / ");
+            const why = (e.stderr || e.stdout).trim().split("\n").filter((l) => /^\w*Error:|ENOENT|cannot find|not found/.test(l)).slice(0, 2).join(" / ");
             rows.push({ section: S, figure: "`npm run e2e`", value: "failed", unit: "", how: `exit ${e.code} after ${(e.wallMs / 1000).toFixed(1)} s with no test run: ${why || "see npm run e2e"}` });
         }
     }
