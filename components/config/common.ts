@@ -1,5 +1,6 @@
 /** Zod building blocks shared by the stack-config sections. */
 import { z } from "zod";
+import { isCronSchedule } from "../kube/backups";
 
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P|E|Ei)?$/;
 
@@ -34,3 +35,18 @@ export const replicas = z.number().int().min(0, { message: "must be an integer >
 export const raftReplicas = z.number().int().refine((n) => n >= 3 && n % 2 === 1, { message: "raft replicas must be odd and >= 3 (2f+1)" });
 
 export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a DNS-1123 label" }).max(63);
+
+/** A five-field cron expression or a macro such as `@daily` (Velero schedules, dump CronJobs). */
+export const cronSchedule = z.string().refine(isCronSchedule, { message: "must be a five-field cron expression or a macro such as @daily" });
+
+/** A Go duration such as `720h0m0s` (Velero TTLs). */
+export const goDuration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" });
+
+/** A Velero backup section: on by default (created only where crds.velero is true). */
+export function veleroBackup(defaults: { schedule: string; ttl: string }) {
+    return z.object({
+        enabled: z.boolean().default(true),
+        schedule: cronSchedule.default(defaults.schedule),
+        ttl: goDuration.default(defaults.ttl),
+    }).strict().default({ enabled: true, ...defaults });
+}

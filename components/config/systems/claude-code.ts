@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pinnedImage, quantity, replicas, resources, storage } from "../common";
+import { cronSchedule, goDuration, pinnedImage, quantity, replicas, resources, storage } from "../common";
 
 /* Defaults are the seed's production values (seed 002, "Technical Specifications - Kubernetes Deployment & Auto-scaling"). */
 
@@ -41,9 +41,6 @@ const cpuPair = z.object({ cpu: quantity, memory: quantity }).strict();
 const nodeSelector = z.record(z.string().min(1), z.string());
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/claude-code-backup" });
 const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name (3-63 lowercase letters, digits, '.', '-')" });
-const cron = z.string().refine((s) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s.trim()) || s.trim().split(/\s+/).length === 5,
-    { message: "must be a five-field cron expression or a macro such as @daily" });
-const goDuration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" });
 
 /** Where the nightly pg_dump goes: S3 through an IRSA role (seed 002, prod) or a PVC (dev). */
 const dumpDestination = z.union([
@@ -106,11 +103,11 @@ export const claudeCodeSchema = z.object({
     redisStorage: storage.default({ size: "10Gi" }),
     backup: z.object({
         // seed 002: `schedule: "0 2 * * *"  # Daily at 2 AM`.
-        schedule: cron.default("0 2 * * *"),
+        schedule: cronSchedule.default("0 2 * * *"),
         destination: dumpDestination.default({ pvc: { size: "20Gi" } }),
         velero: z.object({
             enabled: z.boolean().default(true),
-            schedule: cron.default("0 3 * * *"),
+            schedule: cronSchedule.default("0 3 * * *"),
             // seed 002: `ttl: 720h0m0s  # 30 days retention`.
             ttl: goDuration.default("720h0m0s"),
         }).strict().default({ enabled: true, schedule: "0 3 * * *", ttl: "720h0m0s" }),

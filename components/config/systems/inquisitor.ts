@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { dnsLabel, hpa, pinnedImage, raftReplicas, resources, storage } from "../common";
+import { dnsLabel, hpa, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "../common";
 
 const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
-const cron = z.string().refine((s) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s.trim()) || s.trim().split(/\s+/).length === 5,
-    { message: "must be a five-field cron expression or a macro such as @daily" });
 
 // seed 001: "HPA for the API layer (non-Raft components)": 2..10 on cpu 70%.
 const API_HPA = { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 };
@@ -30,12 +28,8 @@ export const inquisitorSchema = z.object({
         hpa: hpa.default(API_HPA),
         resources: resources.optional(),
     }).strict().default({ hpa: API_HPA }),
-    backup: z.object({
-        enabled: z.boolean().default(true),
-        // seed 001: `velero schedule create inquisitor-daily --schedule="@daily"`.
-        schedule: cron.default("@daily"),
-        ttl: z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" }).default("720h0m0s"),
-    }).strict().default({ enabled: true, schedule: "@daily", ttl: "720h0m0s" }),
+    // seed 001: `velero schedule create inquisitor-daily --schedule="@daily"`.
+    backup: veleroBackup({ schedule: "@daily", ttl: "720h0m0s" }),
     /** Namespace of the Prometheus that scrapes `inquisitor-metrics`. */
     monitoringNamespace: dnsLabel.default("monitoring"),
     /** Where the API server's endpoints are (the members watch their ConfigMap and Secret). */

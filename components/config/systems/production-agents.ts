@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, hpa, pinnedImage, quantity, resources, storage } from "../common";
+import { cronSchedule, dnsLabel, goDuration, hpa, pinnedImage, quantity, resources, storage } from "../common";
 import { cpuMillis, formatCpu, formatMemory, memoryMi } from "../../kube/quota";
 
 // seed 003 `hpa.yaml`: 3..10 replicas on cpu 70%, plus memory (the seed names no number: 80%).
@@ -17,8 +17,6 @@ const REDIS_REQUESTS = { cpu: "125m", memory: "288Mi" };
 const PROBES = { livenessPath: "/health", readinessPath: "/health", startupPath: "/health" };
 
 const port = z.number().int().min(1).max(65535);
-const cron = z.string().refine((s) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s.trim()) || s.trim().split(/\s+/).length === 5,
-    { message: "must be a five-field cron expression or a macro such as @daily" });
 const httpPath = z.string().regex(/^\/[^\s]*$/, { message: "must be an absolute HTTP path such as /health" });
 const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { message: "must be a Prometheus metric name" });
 const nodeSelector = z.record(z.string().min(1), z.string());
@@ -75,8 +73,8 @@ export const productionAgentsSchema = z.object({
     }).strict().default(QUOTA),
     backup: z.object({
         enabled: z.boolean().default(BACKUP.enabled),
-        schedule: cron.default(BACKUP.schedule),
-        ttl: z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" }).default(BACKUP.ttl),
+        schedule: cronSchedule.default(BACKUP.schedule),
+        ttl: goDuration.default(BACKUP.ttl),
         /** Copy volume contents with Velero's file-system backup (needed for EFS, which has no snapshots). */
         fsBackup: z.boolean().default(BACKUP.fsBackup),
     }).strict().default(BACKUP),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, pinnedImage, quantity, replicas, resources } from "../common";
+import { dnsLabel, pinnedImage, quantity, replicas, resources, veleroBackup } from "../common";
 
 // seed 000: the MID server Deployment is `servicenow-mid-server`; further MID servers append `-<name>`.
 const MID_WORKLOAD_PREFIX = "servicenow-mid-server-";
@@ -57,12 +57,7 @@ export const terminalMidSchema = z.object({
     resources: resources.optional(),
     pollerResources: resources.optional(),
     /** Velero backups of the namespace (sessions and MID data); created only where crds.velero is true. */
-    backup: z.object({
-        enabled: z.boolean().default(true),
-        schedule: z.string().refine((v) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(v.trim()) || v.trim().split(/\s+/).length === 5,
-            { message: "must be a five-field cron expression or a macro such as @daily" }).default("@daily"),
-        ttl: z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" }).default("720h0m0s"),
-    }).strict().default({ enabled: true, schedule: "@daily", ttl: "720h0m0s" }),
+    backup: veleroBackup({ schedule: "@daily", ttl: "720h0m0s" }),
     /** Where the API server's endpoints are (the terminal's read-only Role needs it). */
     kubeApiCidrs: z.array(cidr).min(1).default(DEFAULT_KUBE_API_CIDRS),
 }).strict().superRefine((c, ctx) => {

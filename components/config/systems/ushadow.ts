@@ -1,17 +1,15 @@
 import { z } from "zod";
-import { dnsLabel, quantity, replicas, resources, storage } from "../common";
+import { dnsLabel, quantity, replicas, resources, storage, veleroBackup } from "../common";
 import { cpuMillis, memoryMi } from "../../kube/quota";
 
 // Velero: daily at 03:00, kept 30 days (the platform's default retention, seed 002).
-const BACKUP = { enabled: true, schedule: "0 3 * * *", ttl: "720h0m0s" };
+const BACKUP = { schedule: "0 3 * * *", ttl: "720h0m0s" };
 // Namespace quota sized for the compose file's services at their default/compose sizes plus one
 // rollout pod each (backend 2 x 250m/256Mi, neo4j 1Gi, the rest 100m/128Mi), with headroom.
 const QUOTA = { requestsCpu: "4", requestsMemory: "8Gi", persistentVolumeClaims: 10 };
 
 const composeName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a compose service name (DNS-1123 label)" });
 const host = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { message: "must be a DNS host name such as memory.example.com" });
-const cron = z.string().refine((s) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(s.trim()) || s.trim().split(/\s+/).length === 5,
-    { message: "must be a five-field cron expression or a macro such as @daily" });
 
 /** seed 004: services from a Compose file, deployed through ComposeApp into namespace `ushadow`. */
 export const ushadowSchema = z.object({
@@ -55,11 +53,7 @@ export const ushadowSchema = z.object({
         requestsMemory: quantity,
         persistentVolumeClaims: z.number().int().min(1),
     }).strict().default(QUOTA),
-    backup: z.object({
-        enabled: z.boolean().default(BACKUP.enabled),
-        schedule: cron.default(BACKUP.schedule),
-        ttl: z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { message: "must be a Go duration such as 720h0m0s" }).default(BACKUP.ttl),
-    }).strict().default(BACKUP),
+    backup: veleroBackup(BACKUP),
 }).strict().superRefine((c, ctx) => {
     for (const svc of c.singletons) {
         if ((c.replicas[svc] ?? 1) > 1) ctx.addIssue({ code: "custom", path: ["replicas", svc], message: `${svc} is a singleton (one pod on a ReadWriteOnce volume) and must run 1 replica, got ${c.replicas[svc]}` });
