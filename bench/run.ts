@@ -176,7 +176,7 @@ async function benchTests(rows: Row[], toolchainOk: { ok: boolean; reason: strin
         log("npm run e2e (once)...");
         const e = await runCommand("npm", ["run", "e2e", "--silent"]);
         const passing = /(\d+) passing/.exec(e.stdout + e.stderr)?.[1];
-        if (e.code === 0 || passing) {
+        if (e.code === 0 || Number(passing) > 0) {
             rows.push({ section: S, figure: "`npm run e2e`", value: e.wallMs / 1000, unit: "s", how: `one run, wall time; exit ${e.code}, ${passing ?? "?"} passing` });
         } else {
             const why = (e.stderr || e.stdout).trim().split("\n").filter((l) => /^\w*Error:|ENOENT|cannot find|not found/.test(l)).slice(0, 2).join(" / ");
