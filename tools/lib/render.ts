@@ -121,6 +121,14 @@ export function listStacks(): string[] {
     return fs.readdirSync(REPO_ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
 }
 
+/**
+ * YAML that kubectl reads back as written: kubectl parses YAML 1.1, where bare `yes`/`no`/`on`
+ * are booleans, so emitting 1.1 quotes them (`--appendonly "yes"` stays a string).
+ */
+export function toManifestYaml(o: unknown): string {
+    return YAML.stringify(o, { version: "1.1", sortMapEntries: false });
+}
+
 /** `<namespace or _cluster>/<kind>-<name>.yaml` */
 export function objectPath(o: K8sObject): string {
     return path.join(o.metadata.namespace ?? "_cluster", `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`);
@@ -134,7 +142,7 @@ export function writeRender(result: RenderResult, dir: string): string[] {
         const file = path.join(dir, objectPath(o));
         if (fs.existsSync(file)) throw new Error(`two objects render to ${file}: ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name} is not unique`);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, YAML.stringify(o, { sortMapEntries: false }));
+        fs.writeFileSync(file, toManifestYaml(o));
         written.push(file);
     }
     const cloud = path.join(dir, "cloud-resources.json");

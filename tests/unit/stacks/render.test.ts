@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack, writeRender } from "../../../tools/lib/render";
+import * as YAML from "yaml";
+import { REPO_ROOT, RenderResult, readStackConfig, renderProgram, renderStack, toManifestYaml, writeRender } from "../../../tools/lib/render";
 import { ConfigError } from "../../../components/config";
 import { validateObjects } from "../../helpers/k8s-schema";
 import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
@@ -57,6 +58,11 @@ describe("offline render of the stacks", () => {
             assert.ok(fs.existsSync(path.join(dir, o.metadata.namespace ?? "_cluster", `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`)));
         }
         fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("GIVEN strings YAML 1.1 reads as booleans WHEN written THEN they are quoted (kubectl parses 1.1)", () => {
+        const text = toManifestYaml({ args: ["--appendonly", "yes", "on", "no"], mode: "0755" });
+        assert.deepEqual(YAML.parse(text, { version: "1.1" }), { args: ["--appendonly", "yes", "on", "no"], mode: "0755" });
     });
 
     it("GIVEN an invalid stack config WHEN rendered THEN a ConfigError names every bad key and nothing is registered", async () => {
