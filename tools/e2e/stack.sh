@@ -196,6 +196,6 @@ case "${1:-}" in
   prepare) setup_env; prepare; echo "$CONFIG" ;;
   env) setup_env; print_env ;;
   status) setup_env; echo "workspace $W, config $CONFIG"; in_project pulumi stack ls --non-interactive || true; "$HERE/cluster.sh" status ;;
-  -h|--help|help|"") sed -n '2,29p' "$0" ;;
+  -h|--help|help|"") sed -n '2,30p' "$0" ;;
   *) die "unknown command $1 (up|down|prepare|env|status)" ;;
 esac
