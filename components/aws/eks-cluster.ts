@@ -359,7 +359,9 @@ export class EksCluster extends pulumi.ComponentResource {
                 .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority.data, this.region])
                 .apply(([clusterName, endpoint, ca, region]) => JSON.stringify(buildKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca, region }))),
         );
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: adminAccess });
+        // enablePatchForce: the stack takes back the fields it declares after a manual `kubectl`
+        // edit (as on existing clusters, stacks/cluster.ts); HPA-owned replicas are never declared.
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enablePatchForce: true }, { parent: this, dependsOn: adminAccess });
 
         // --- in-cluster add-ons on the cluster's own provider, after nodes exist
         const kubeOpts = { parent: this, provider: this.provider, dependsOn: [...nodeGroupList, ...adminAccess] };

@@ -211,7 +211,9 @@ describe("aws/EksCluster under mocks (prod defaults)", function () {
         assert.match(kc.clusters[0].cluster.server, /^https:\/\/.*\.eks\.amazonaws\.com$/);
         assert.equal(kc.clusters[0].cluster["certificate-authority-data"], Buffer.from("mock-ca-agent-platform-prod").toString("base64"));
         assert.deepEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "agent-platform-prod", "--region", "us-east-1", "--output", "json"]);
-        assert.deepEqual(Object.keys(provider.inputs).filter((k) => k !== "version"), ["kubeconfig"]);
+        // Stable inputs only (no replacement on the next up): the kubeconfig and the drift-repair switch.
+        assert.deepEqual(Object.keys(provider.inputs).filter((k) => k !== "version").sort(), ["enablePatchForce", "kubeconfig"]);
+        assert.equal(String(provider.inputs.enablePatchForce), "true");
     });
 
     it("THEN every Kubernetes object (add-ons and workloads) is created on the EKS provider", () => {
