@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 import { TrafficRule, allowListPolicySpec } from "./network";
 import { ContainerSpec, PodPlacement, PortSpec, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
@@ -162,7 +162,7 @@ export function agentServiceProblems(name: string, a: AgentServiceArgs): string[
         ...(a.containerName ? [["containerName", a.containerName] as [string, string]] : []),
         ...Object.entries(a.objectNames ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [`objectNames.${k}`, v as string] as [string, string])];
     for (const [field, value] of named) {
-        try { assertDns1123Label(field, value); } catch (e) { p.push(`${name}: ${(e as Error).message}`); }
+        p.push(...dns1123Problem(field, value).map((m) => `${name}: ${m}`));
     }
     check(!(a.replicas !== undefined && a.hpa), "replicas and hpa are mutually exclusive: the HPA owns the replica count");
     if (a.replicas !== undefined) check(Number.isInteger(a.replicas) && a.replicas >= 0, `replicas must be an integer >= 0, got ${a.replicas}`);

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 import { ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
 
 type Input<T> = pulumi.Input<T>;
@@ -81,7 +81,7 @@ export function veleroTemplateProblems(t: VeleroBackupTemplate, field = "templat
     if (t.includedNamespaces.length === 0) p.push(`${field}.includedNamespaces must name at least one namespace, got []`);
     for (const ns of t.includedNamespaces) {
         if (ns === "*") continue;
-        try { assertDns1123Label(`${field}.includedNamespaces[]`, ns); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem(`${field}.includedNamespaces[]`, ns));
     }
     const ttl = t.ttl ?? DEFAULT_VELERO_TTL;
     if (!GO_DURATION.test(ttl)) p.push(`${field}.ttl must be a Go duration such as 720h0m0s, got "${ttl}"`);
@@ -130,7 +130,7 @@ export function backupsProblems(name: string, a: BackupsArgs): string[] {
     const names: [string, string][] = [["scheduleName", a.scheduleName ?? name], ["veleroNamespace", a.veleroNamespace ?? VELERO_NAMESPACE]];
     for (const b of a.onDemand ?? []) names.push(["onDemand[]", b]);
     for (const [f, v] of names) {
-        try { assertDns1123Label(f, v); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem(f, v));
     }
     if (a.schedule !== false && a.schedule !== undefined && !isCronSchedule(a.schedule)) {
         p.push(`schedule must be a five-field cron expression or a macro such as @daily, got "${a.schedule}"`);

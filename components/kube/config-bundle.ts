@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -23,7 +23,7 @@ const SENSITIVE_KEY = /(PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?
 /** Every rule a ConfigBundle's args must satisfy; returns the messages (empty when valid). */
 export function configBundleProblems(name: string, a: ConfigBundleArgs): string[] {
     const p: string[] = [];
-    const dns = (field: string, v: string) => { try { assertDns1123Label(field, v); } catch (e) { p.push(`${name}: ${(e as Error).message}`); } };
+    const dns = (field: string, v: string) => { p.push(...dns1123Problem(field, v).map((m) => `${name}: ${m}`)); };
     dns("namespace", a.namespace);
     if (!a.configMap && !a.secret) p.push(`${name}: set configMap, secret or both`);
     if (a.configMap) {

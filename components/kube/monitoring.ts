@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { assertDns1123Label, dns1123Problem } from "./names";
 import { ServiceMonitorOptions, prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 
 export interface AlertRule {
@@ -48,9 +48,9 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 export function platformAlertProblems(o: PlatformAlertOptions): string[] {
     const p: string[] = [];
-    try { assertDns1123Label("namespace", o.namespace); } catch (e) { p.push((e as Error).message); }
+    p.push(...dns1123Problem("namespace", o.namespace));
     for (const c of o.backupCronJobs ?? []) {
-        try { assertDns1123Label("backupCronJobs[]", c); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem("backupCronJobs[]", c));
     }
     if (o.raftLeaderMetric !== undefined && !METRIC_NAME.test(o.raftLeaderMetric)) p.push(`raftLeaderMetric must be a Prometheus metric name, got "${o.raftLeaderMetric}"`);
     const age = o.backupMaxAgeHours ?? 26;
@@ -135,7 +135,7 @@ export class MonitoringRules extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringRulesArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = platformAlertProblems(args);
         const ruleName = args.name ?? `${args.namespace}-alerts`;
-        try { assertDns1123Label("name", ruleName); } catch (e) { problems.push((e as Error).message); }
+        problems.push(...dns1123Problem("name", ruleName));
         if (problems.length) throw new Error(`invalid MonitoringRules args for ${name}:\n  - ${problems.join("\n  - ")}`);
         super("agent-platform:kube:MonitoringRules", name, {}, opts);
         this.ruleName = ruleName;

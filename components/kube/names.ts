@@ -10,11 +10,15 @@ export function isDns1123Label(value: string): boolean {
     return value.length <= MAX_LABEL_NAME_LENGTH && DNS1123_LABEL.test(value);
 }
 
+/** `[]` for a DNS-1123 label, else the one message naming the field, the rule and the value (for validators that collect problems). */
+export function dns1123Problem(field: string, value: string): string[] {
+    return isDns1123Label(value) ? [] : [`${field} must be a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters), got "${value}"`];
+}
+
 /** Throws `<field> must be a DNS-1123 label ...` naming the field and the value. */
 export function assertDns1123Label(field: string, value: string): void {
-    if (!isDns1123Label(value)) {
-        throw new Error(`${field} must be a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters), got "${value}"`);
-    }
+    const [problem] = dns1123Problem(field, value);
+    if (problem) throw new Error(problem);
 }
 
 /** True when `value` is a legal port name: DNS-1123, <= 15 characters, at least one letter. */

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 import { INTERNET_HTTPS, NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 import { PodPlacement, ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { createServiceAccount } from "./service-account";
@@ -134,7 +134,7 @@ export function postgresProblems(a: PostgresArgs): string[] {
     if (a.backup?.cronJobName) names.push(["backup.cronJobName", a.backup.cronJobName]);
     for (const c of a.clients) names.push(["clients[]", c]);
     for (const [f, v] of names) {
-        try { assertDns1123Label(f, v); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem(f, v));
     }
     if (a.clients.length === 0 && (a.extraClientPeers ?? []).length === 0) {
         p.push("clients must name at least one workload allowed to reach Postgres on 5432 (or set extraClientPeers), got []");

@@ -10,7 +10,7 @@ import * as random from "@pulumi/random";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 import { PodPlacement, ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { createServiceAccount } from "./service-account";
@@ -135,7 +135,7 @@ export function redisProblems(a: RedisArgs): string[] {
     if (a.urlSecret) names.push(["urlSecret.name", a.urlSecret.name]);
     for (const c of a.clients) names.push(["clients[]", c]);
     for (const [f, v] of names) {
-        try { assertDns1123Label(f, v); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem(f, v));
     }
     const replicas = a.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) p.push(`replicas must be an integer >= 1, got ${replicas}`);

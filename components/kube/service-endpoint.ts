@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label, isValidPortName } from "./names";
+import { dns1123Problem, isValidPortName } from "./names";
 
 export interface EndpointPortSpec {
     /** Service port name (IANA_SVC_NAME: <= 15 characters). */
@@ -30,7 +30,7 @@ export interface ServiceEndpointArgs {
 
 export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): string[] {
     const p: string[] = [];
-    const dns = (field: string, v: string) => { try { assertDns1123Label(field, v); } catch (e) { p.push(`${name}: ${(e as Error).message}`); } };
+    const dns = (field: string, v: string) => { p.push(...dns1123Problem(field, v).map((m) => `${name}: ${m}`)); };
     dns("name", a.name ?? name);
     dns("namespace", a.namespace);
     dns("workload", a.workload);

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 // seed 002 `fast-ssd`: gp3, iops 3000, throughput 125, ext4, allowVolumeExpansion, Retain, WaitForFirstConsumer.
@@ -45,7 +45,7 @@ export interface EbsStorageClassArgs {
 
 export function ebsStorageClassProblems(name: string, a: EbsStorageClassArgs): string[] {
     const p: string[] = [];
-    try { assertDns1123Label("name", a.name ?? name); } catch (e) { p.push((e as Error).message); }
+    p.push(...dns1123Problem("name", a.name ?? name));
     const type = a.type ?? "gp3";
     if (type === "gp3") {
         const iops = a.iops ?? FAST_SSD_DEFAULTS.iops;

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
 import { NetworkPeer } from "./network";
 
 // seed 002: `ingressClassName: nginx`.
@@ -68,7 +68,7 @@ export interface WebIngressArgs {
 export function webIngressProblems(name: string, a: WebIngressArgs): string[] {
     const p: string[] = [];
     for (const [f, v] of [["namespace", a.namespace], ["name", a.name ?? name]] as const) {
-        try { assertDns1123Label(f, v); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem(f, v));
     }
     if (a.hosts.length === 0) p.push("hosts must name at least one host, got []");
     for (const h of a.hosts) if (!DNS1123_SUBDOMAIN.test(h) || h.length > 253) p.push(`hosts[] must be a lowercase DNS name, got "${h}"`);
@@ -80,12 +80,12 @@ export function webIngressProblems(name: string, a: WebIngressArgs): string[] {
         const key = `${r.pathType ?? "Prefix"} ${r.path}`;
         if (seen.has(key)) p.push(`routes must not repeat a path, "${r.path}" (${r.pathType ?? "Prefix"}) repeats`);
         seen.add(key);
-        try { assertDns1123Label("routes[].service", r.service); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem("routes[].service", r.service));
         if (typeof r.port === "number" && (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535)) p.push(`routes[].port must be 1..65535, got ${r.port}`);
     }
     if (a.tls === false && a.sslRedirect === true) p.push("sslRedirect is true but tls is false: there is no HTTPS to redirect to");
     if (a.tls && a.tls.secretName !== undefined) {
-        try { assertDns1123Label("tls.secretName", a.tls.secretName); } catch (e) { p.push((e as Error).message); }
+        p.push(...dns1123Problem("tls.secretName", a.tls.secretName));
     }
     return p;
 }
