@@ -7,8 +7,8 @@ import { deployClaudeCode } from "./claude-code";
 import { deployProductionAgents } from "./production-agents";
 import { deployUshadow } from "./ushadow";
 
-/** The modules, keyed like their config sections. A system without a module here cannot be enabled. */
-export const SYSTEM_MODULES: Partial<{ [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> }> = {
+/** The modules, keyed like their config sections: a config section without a module is a type error. */
+export const SYSTEM_MODULES: { [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> } = {
     terminalMid: deployTerminalMid,
     inquisitor: deployInquisitor,
     claudeCode: deployClaudeCode,
@@ -32,8 +32,7 @@ export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "
     for (const key of Object.keys(SYSTEMS) as SystemKey[]) {
         const section = config[key];
         if (!section?.enabled) continue;
-        const module = SYSTEM_MODULES[key] as SystemModule<typeof section> | undefined;
-        if (!module) throw new Error(`agent-platform:${key}.enabled is true but no system module is registered for it`);
+        const module = SYSTEM_MODULES[key] as SystemModule<typeof section>;
         const group = new System(key, opts);
         outputs[key] = module(section, { ...ctx, parent: group });
         group.complete(outputs[key]);
