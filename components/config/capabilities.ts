@@ -8,3 +8,23 @@ export const crdsSchema = z.object({
     certManager: z.boolean().default(false),
     istio: z.boolean().default(false),
 }).strict();
+
+export type Capability = keyof z.infer<typeof crdsSchema>;
+
+/**
+ * What a cluster must serve for each `crds.*` key the stack declares: the CRDs of the kinds the
+ * components create under it, the namespace they are created in (Velero Schedules live in
+ * Velero's own namespace), and what usually provides them. Read by the bring-your-own-cluster
+ * preflight (tools/e2e/preflight.ts) and mirrored by tools/e2e/crds.yaml for the local control plane.
+ */
+export const CAPABILITY_REQUIREMENTS: Record<Capability, { crds: readonly string[]; namespaces: readonly string[]; providedBy: string }> = {
+    serviceMonitor: {
+        crds: ["servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"],
+        namespaces: [],
+        providedBy: "the Prometheus Operator (kube-prometheus-stack)",
+    },
+    vpa: { crds: ["verticalpodautoscalers.autoscaling.k8s.io"], namespaces: [], providedBy: "the Vertical Pod Autoscaler" },
+    velero: { crds: ["schedules.velero.io", "backups.velero.io"], namespaces: ["velero"], providedBy: "Velero" },
+    certManager: { crds: ["clusterissuers.cert-manager.io"], namespaces: [], providedBy: "cert-manager" },
+    istio: { crds: ["peerauthentications.security.istio.io"], namespaces: [], providedBy: "Istio" },
+};

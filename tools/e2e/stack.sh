@@ -3,12 +3,23 @@
 # (cluster.sh), and the main job built on it.
 #
 # Usage:
-#   tools/e2e/stack.sh up [--no-policy]   npm run up:local: toolchain + cluster (unless running) +
-#                                         pulumi up --policy-pack policy; leaves the cluster running
-#   tools/e2e/stack.sh down [--destroy]   npm run down:local: (pulumi destroy, then) stop the cluster
-#   tools/e2e/stack.sh prepare            workspace + stack + config copy with secrets (no cluster needed)
-#   tools/e2e/stack.sh env                print the exports for running pulumi/kubectl by hand (eval it)
-#   tools/e2e/stack.sh status             show the workspace, the stack and the cluster
+#   tools/e2e/stack.sh up [FLAGS]        npm run up:local: toolchain + cluster (unless running) +
+#                                        pulumi up --policy-pack policy; leaves the cluster running
+#   tools/e2e/stack.sh down [FLAGS]      npm run down:local: (pulumi destroy, then) stop the cluster
+#   tools/e2e/stack.sh prepare [FLAGS]   workspace + stack + config copy with secrets (no cluster needed)
+#   tools/e2e/stack.sh env [FLAGS]       print the exports for running pulumi/kubectl by hand (eval it)
+#   tools/e2e/stack.sh status [FLAGS]    show the workspace, the stack and the cluster
+#
+# Flags:
+#   --kubeconfig FILE    deploy to the existing cluster FILE points at (kind, k3d, minikube, a
+#                        shared dev cluster) instead of the local control plane; `up` first checks
+#                        that it serves every CRD the stack config declares (crds.*); `down` never
+#                        stops it. Its workspace is separate from the local control plane's.
+#   --context NAME       with --kubeconfig: that context instead of the file's current one
+#   --no-policy          up: deploy without the policy pack
+#   --destroy            down: run pulumi destroy before stopping the local control plane
+#   -h, --help           this text
+# Exit codes: 0 ok, 1 a step failed (its output says which), 2 usage.
 #
 #   eval "$(tools/e2e/stack.sh env)"
 #   pulumi preview --stack dev --config-file "$AP_STACK_CONFIG" --policy-pack policy \
@@ -24,7 +35,8 @@
 # Environment:
 #   AP_STACK                stack name (default dev); its config is Pulumi.$AP_STACK.yaml unless
 #   AP_STACK_SOURCE         names another source file (the e2e suite's variants)
-#   AP_STACK_STATE          workspace dir (default $AP_CACHE/e2e-state)
+#   AP_STACK_STATE          workspace dir (default $AP_CACHE/e2e-state, or
+#                           $AP_CACHE/cluster-<hash> with --kubeconfig)
 #   AP_STACK_PASSPHRASE     passphrase of the local secrets provider (default: a fixed local one;
 #                           the stack only ever holds generated local values)
 #   AP_CLUSTER_STATE, AP_APISERVER_PORT, AP_ETCD_PORT   passed to cluster.sh
@@ -35,26 +47,58 @@ REPO=$(cd "$HERE/../.." && pwd)
 AP_CACHE=${AP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-platform}
 STACK=${AP_STACK:-dev}
 SOURCE=${AP_STACK_SOURCE:-$REPO/Pulumi.$STACK.yaml}
-W=${AP_STACK_STATE:-$AP_CACHE/e2e-state}
+
+log() { echo "stack: $*" >&2; }
+die() { echo "stack: ERROR: $*" >&2; exit 1; }
+usage() { echo "stack: $*; see tools/e2e/stack.sh --help" >&2; exit 2; }
+now() { date +%s; }
+
+# ------------------------------------------------------------------ arguments
+CMD=${1:-}; [[ $# -gt 0 ]] && shift
+[[ $CMD == -h || $CMD == --help ]] && CMD=help
+BYO_KUBECONFIG="" BYO_CONTEXT="" NO_POLICY="" DESTROY=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --kubeconfig) [[ $# -ge 2 && -n $2 ]] || usage "--kubeconfig needs a file"
+      [[ -f $2 ]] || usage "--kubeconfig $2: no such file"
+      BYO_KUBECONFIG=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --context) [[ $# -ge 2 && -n $2 ]] || usage "--context needs a name"; BYO_CONTEXT=$2; shift 2 ;;
+    --no-policy) [[ $CMD == up ]] || usage "--no-policy is a flag of up"; NO_POLICY=1; shift ;;
+    --destroy) [[ $CMD == down ]] || usage "--destroy is a flag of down"; DESTROY=1; shift ;;
+    -h|--help) CMD=help; shift ;;
+    *) usage "unknown argument $1" ;;
+  esac
+done
+[[ -n $BYO_CONTEXT && -z $BYO_KUBECONFIG ]] && usage "--context needs --kubeconfig"
+
+if [[ -n $BYO_KUBECONFIG ]]; then
+  W=${AP_STACK_STATE:-$AP_CACHE/cluster-$(echo "$BYO_KUBECONFIG $BYO_CONTEXT" | sha256sum | cut -c1-12)}
+else
+  W=${AP_STACK_STATE:-$AP_CACHE/e2e-state}
+fi
 PROJECT_DIR=$W/project
 CONFIG=$PROJECT_DIR/Pulumi.$STACK.yaml
 SECRETS=$W/secrets.env
 POLICY_CONFIG=$REPO/policy/config/$STACK.json
 [[ -f $POLICY_CONFIG ]] || POLICY_CONFIG=$REPO/policy/config/dev.json
 
-log() { echo "stack: $*" >&2; }
-die() { echo "stack: ERROR: $*" >&2; exit 1; }
-now() { date +%s; }
-
 case "$W/" in "$REPO"/*) die "AP_STACK_STATE ($W) must be outside the repo" ;; esac
 
 # --------------------------------------------------------------- environment
-setup_env() { # exports everything pulumi/kubectl need; builds nothing that is cached
-  local bin kbin
-  bin=$("$HERE/toolchain.sh" bin 2>/dev/null) || { "$HERE/toolchain.sh" check || true; die "toolchain missing (tools/e2e/toolchain.sh bin)"; }
-  kbin=$("$HERE/cluster.sh" build 2>/dev/null | sed -n 1p) || die "control-plane binaries missing (tools/e2e/cluster.sh build)"
-  eval "$("$HERE/cluster.sh" env)"
-  export PATH="$bin:$kbin:$PATH" KUBECONFIG
+setup_env() { # exports everything pulumi/kubectl need; builds (with progress) what is missing
+  local bin kbin=""
+  log "toolchain (pulumi, language host, providers): tools/e2e/toolchain.sh bin"
+  bin=$("$HERE/toolchain.sh" bin) || die "the Pulumi toolchain is missing (see the toolchain lines above)"
+  if [[ -n $BYO_KUBECONFIG ]]; then
+    export KUBECONFIG=$BYO_KUBECONFIG
+    command -v kubectl >/dev/null || kbin=$("$HERE/cluster.sh" build | sed -n 1p) ||
+      die "kubectl is not on PATH and could not be built (see the cluster lines above)"
+  else
+    log "control plane binaries: tools/e2e/cluster.sh build"
+    kbin=$("$HERE/cluster.sh" build | sed -n 1p) || die "the control-plane binaries are missing (see the cluster lines above)"
+    eval "$("$HERE/cluster.sh" env)"
+  fi
+  export PATH="$bin${kbin:+:$kbin}:$PATH" KUBECONFIG
   export PULUMI_HOME=$W/pulumi-home
   export PULUMI_BACKEND_URL=file://$W/backend
   export PULUMI_CONFIG_PASSPHRASE=${AP_STACK_PASSPHRASE:-agent-platform-local-only}
@@ -98,7 +142,7 @@ prepare() {
   [[ -f $SOURCE ]] || die "no stack config $SOURCE"
   [[ -d $REPO/node_modules/@pulumi/pulumi ]] || die "run npm ci first (node_modules missing)"
   ensure_policy_deps
-  "$HERE/toolchain.sh" plugins >/dev/null 2>&1 || "$HERE/toolchain.sh" plugins
+  "$HERE/toolchain.sh" plugins >/dev/null
   cp "$REPO/Pulumi.yaml" "$PROJECT_DIR/Pulumi.yaml"
 
   # Fresh copy of the source config, keeping the salt the stack was created with.
@@ -114,6 +158,12 @@ prepare() {
   sed -i '/^encryptionsalt:/d' "$CONFIG.tmp"
   [[ -n $salt ]] && echo "$salt" >>"$CONFIG.tmp"
   mv "$CONFIG.tmp" "$CONFIG"
+  # An existing cluster is named in the copy, so every later pulumi command targets it whatever
+  # the ambient KUBECONFIG says.
+  if [[ -n $BYO_KUBECONFIG ]]; then
+    in_project pulumi config set --path --stack "$STACK" --config-file "$CONFIG" agent-platform:cluster.kubeconfig "$BYO_KUBECONFIG" --non-interactive
+    [[ -z $BYO_CONTEXT ]] || in_project pulumi config set --path --stack "$STACK" --config-file "$CONFIG" agent-platform:cluster.context "$BYO_CONTEXT" --non-interactive
+  fi
 
   # One random value per secure key, generated once per workspace (stable across runs, so
   # a second `pulumi up` sees the same secrets).
@@ -154,48 +204,61 @@ cluster_namespaces() {
 
 pulumi_up() {
   local policy=(--policy-pack "$REPO/policy" --policy-pack-config "$POLICY_CONFIG")
-  [[ ${1:-} == --no-policy ]] && policy=()
+  [[ -n $NO_POLICY ]] && policy=()
   (cd "$REPO" && pulumi up --stack "$STACK" --config-file "$CONFIG" "${policy[@]}" --yes --non-interactive)
 }
 
+where() { if [[ -n $BYO_KUBECONFIG ]]; then echo "the cluster of $BYO_KUBECONFIG${BYO_CONTEXT:+ (context $BYO_CONTEXT)}"; else echo "the local control plane"; fi; }
+
 do_up() {
-  local t0 t1; t0=$(now)
+  local t0 t1 flags=""; t0=$(now)
+  [[ -n $BYO_KUBECONFIG ]] && flags=" --kubeconfig $BYO_KUBECONFIG${BYO_CONTEXT:+ --context $BYO_CONTEXT}"
   setup_env
-  "$HERE/cluster.sh" up
-  reset_if_new_cluster
-  prepare
-  cluster_namespaces
+  if [[ -n $BYO_KUBECONFIG ]]; then
+    # Fail before anything is deployed when the cluster lacks what the config declares.
+    (cd "$REPO" && node -r ts-node/register/transpile-only tools/e2e/preflight.ts --config "$SOURCE" ${BYO_CONTEXT:+--context "$BYO_CONTEXT"}) ||
+      die "not deploying to $(where): fix the cluster or the config keys listed above"
+    prepare
+  else
+    "$HERE/cluster.sh" up
+    reset_if_new_cluster
+    prepare
+    cluster_namespaces
+  fi
   t1=$(now)
-  pulumi_up "$@"
+  pulumi_up
   log "pulumi up: $(( $(now) - t1 ))s; up:local total: $(( $(now) - t0 ))s"
-  kubectl get deployments,statefulsets -A 2>/dev/null | grep -v '^kube-system' || true
+  kubectl ${BYO_CONTEXT:+--context "$BYO_CONTEXT"} get deployments,statefulsets -A 2>/dev/null | grep -v '^kube-system' || true
   cat >&2 <<EOF
 
-The dev stack is up on the local control plane (left running). Reach it with:
-  kubectl --kubeconfig $KUBECONFIG get pods -A
-  eval "\$(tools/e2e/stack.sh env)"   # then: pulumi stack output --stack $STACK, pulumi preview --config-file "\$AP_STACK_CONFIG" ...
-Stop it with: npm run down:local   (add -- --destroy to run pulumi destroy first)
+The $STACK stack is up on $(where). Reach it with:
+  export KUBECONFIG=$KUBECONFIG; kubectl ${BYO_CONTEXT:+--context $BYO_CONTEXT }get pods -A
+  eval "\$(tools/e2e/stack.sh env$flags)"   # then: pulumi stack output --stack $STACK --config-file "\$AP_STACK_CONFIG"
+Stop it with: npm run down:local --${flags} --destroy   (pulumi destroy$([[ -n $BYO_KUBECONFIG ]] || echo ", then stop the control plane"))
 EOF
 }
 
 do_down() {
   setup_env
-  if [[ ${1:-} == --destroy ]]; then
-    if "$HERE/cluster.sh" status >/dev/null 2>&1 && [[ -f $CONFIG ]]; then
+  if [[ -n $DESTROY ]]; then
+    if { [[ -n $BYO_KUBECONFIG ]] || "$HERE/cluster.sh" status >/dev/null 2>&1; } && [[ -f $CONFIG ]]; then
       (cd "$REPO" && pulumi destroy --stack "$STACK" --config-file "$CONFIG" --yes --non-interactive)
     else
       log "cluster not running or no stack: nothing to destroy"
     fi
   fi
-  "$HERE/cluster.sh" down
+  # An existing cluster is not ours to stop.
+  [[ -n $BYO_KUBECONFIG ]] || "$HERE/cluster.sh" down
 }
 
-case "${1:-}" in
-  up) shift; do_up "$@" ;;
-  down) shift; do_down "$@" ;;
+case "$CMD" in
+  up) do_up ;;
+  down) do_down ;;
   prepare) setup_env; prepare; echo "$CONFIG" ;;
   env) setup_env; print_env ;;
-  status) setup_env; echo "workspace $W, config $CONFIG"; in_project pulumi stack ls --non-interactive || true; "$HERE/cluster.sh" status ;;
-  -h|--help|help|"") sed -n '2,30p' "$0" ;;
-  *) die "unknown command $1 (up|down|prepare|env|status)" ;;
+  status) setup_env; echo "workspace $W, config $CONFIG"; in_project pulumi stack ls --non-interactive || true
+    if [[ -n $BYO_KUBECONFIG ]]; then kubectl ${BYO_CONTEXT:+--context "$BYO_CONTEXT"} get nodes; else "$HERE/cluster.sh" status; fi ;;
+  help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' ;;
+  "") usage "a command is required (up|down|prepare|env|status)" ;;
+  *) usage "unknown command $CMD (up|down|prepare|env|status)" ;;
 esac

@@ -22,8 +22,20 @@
 # Environment:
 #   AP_CACHE            cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/agent-platform)
 #   AP_NO_RANDOM=1      do not provide pulumi-resource-random
-#   AP_GIT_MIRROR       dir with <owner>+<name>/repo bare git snapshots (default /work/.mirror);
-#                       without one, sources are cloned (blob-less) from github.com
+#   AP_TOOLCHAIN_SRC    dir with the checksummed source archives and their SHA256SUMS
+#                       (default: shared/toolchain-src next to the checkout, if it exists)
+#   AP_GIT_MIRROR       dir with <owner>+<name>/repo bare git snapshots (no default)
+#   AP_NO_NETWORK=1     skip `pulumi plugin install` from the network
+#
+# Where each tool comes from, first match wins (every run says which, per tool):
+#   1. PATH (a normal Pulumi install)
+#   2. providers only: the Pulumi plugin cache ($PULUMI_HOME/plugins or ~/.pulumi/plugins)
+#      at the pinned version
+#   3. this cache, built by an earlier run
+#   4. providers only: `pulumi plugin install resource NAME VERSION` (official binaries;
+#      fails fast without network)
+#   5. a build from Go sources: modules from the Go proxy; the sources the proxy refuses from
+#      $AP_TOOLCHAIN_SRC archives (sha256-verified), else $AP_GIT_MIRROR, else a git clone
 # Logs of each build go to <cache>/<tool>-<version>/build.log; progress goes to stderr.
 set -euo pipefail
 
@@ -41,9 +53,13 @@ RANDOM_PROVIDER_VERSION=4.21.1
 RANDOM_PROVIDER_REF=v4.21.1
 
 AP_CACHE=${AP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/agent-platform}
-AP_GIT_MIRROR=${AP_GIT_MIRROR:-/work/.mirror}
+AP_GIT_MIRROR=${AP_GIT_MIRROR:-}
 BIN=$AP_CACHE/bin
-SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
+# The archives ship beside the checkout (../shared/toolchain-src of the repo root).
+TOOLCHAIN_SRC=${AP_TOOLCHAIN_SRC:-$(cd "$HERE/../../.." && pwd)/shared/toolchain-src}
+PLUGIN_HOME=${PULUMI_HOME:-$HOME/.pulumi}
 
 CLI_DIR=$AP_CACHE/pulumi-cli-v$PULUMI_VERSION
 KP_DIR=$AP_CACHE/pulumi-resource-kubernetes-v$K8S_PROVIDER_VERSION
@@ -68,27 +84,43 @@ which_outside_bin() {
   return 1
 }
 
-# git_dir OWNER/NAME: a git dir holding that repository (local snapshot or blob-less clone).
-git_dir() {
-  local m="$AP_GIT_MIRROR/${1/\//+}/repo" c="$AP_CACHE/src/${1/\//+}.git"
-  if [[ -d "$m" ]]; then echo "$m"; return; fi
-  if [[ ! -d "$c" ]]; then
-    log "cloning https://github.com/$1 (blob-less) into $c"
-    git clone -q --bare --filter=blob:none "https://github.com/$1" "$c" >&2 || die "cannot clone $1"
+# source_tree OWNER/NAME REF ARCHIVE DEST PATH...: the files of OWNER/NAME at REF under PATH...,
+# written into DEST (laid out as in the repository). Taken from $TOOLCHAIN_SRC/ARCHIVE.tar.gz
+# when it is there (its SHA256SUMS line must match), else from a git snapshot in
+# $AP_GIT_MIRROR, else from a blob-less clone of github.com.
+source_tree() {
+  local repo=$1 ref=$2 archive=$3 dest=$4; shift 4
+  local file=$TOOLCHAIN_SRC/$archive.tar.gz
+  rm -rf "$dest"; mkdir -p "$dest"
+  if [[ -f $file ]]; then
+    local sum
+    sum=$(grep -E "[[:space:]]\*?$archive\.tar\.gz\$" "$TOOLCHAIN_SRC/SHA256SUMS" 2>/dev/null) ||
+      die "$file has no line in $TOOLCHAIN_SRC/SHA256SUMS"
+    (cd "$TOOLCHAIN_SRC" && sha256sum -c --quiet - <<<"$sum" >&2) || die "$file: checksum mismatch"
+    log "sources of $repo@$ref: $file (sha256 verified)"
+    local p; for p in "$@"; do
+      tar -xzf "$file" -C "$dest" --strip-components=1 "$archive/$p" || die "$p not in $file"
+    done
+    return
   fi
-  echo "$c"
-}
-
-# git_extract GITDIR REV DEST PATH...: write the files of REV under PATH... into DEST.
-# Snapshots may lack their largest blobs; those are skipped with a warning (the builds below
-# regenerate or do not need them).
-git_extract() {
-  local g=$1 rev=$2 dest=$3; shift 3
-  git --git-dir="$g" rev-parse -q --verify "$rev^{commit}" >/dev/null || die "$rev not in $g"
+  local g
+  if [[ -n $AP_GIT_MIRROR && -d $AP_GIT_MIRROR/${repo/\//+}/repo ]]; then
+    g=$AP_GIT_MIRROR/${repo/\//+}/repo; log "sources of $repo@$ref: git snapshot $g"
+  else
+    g=$AP_CACHE/src/${repo/\//+}.git
+    if [[ ! -d $g ]]; then
+      log "sources of $repo@$ref: no archive in $TOOLCHAIN_SRC and no snapshot; cloning https://github.com/$repo (blob-less)"
+      git clone -q --bare --filter=blob:none "https://github.com/$repo" "$g.tmp" >&2 ||
+        { rm -rf "$g.tmp"; die "cannot clone $repo: set AP_TOOLCHAIN_SRC to a directory with $archive.tar.gz (see tools/e2e/README.md)"; }
+      mv "$g.tmp" "$g"
+    fi
+  fi
+  git --git-dir="$g" rev-parse -q --verify "$ref^{commit}" >/dev/null || die "$ref not in $g"
   local mode type obj path
-  git --git-dir="$g" ls-tree -r "$rev" -- "$@" | while read -r mode type obj path; do
+  git --git-dir="$g" ls-tree -r "$ref" -- "$@" | while read -r mode type obj path; do
     [[ $type == blob ]] || continue
     mkdir -p "$dest/$(dirname "$path")"
+    # Snapshots may lack their largest blobs; the builds below regenerate or do not need them.
     if ! git --git-dir="$g" cat-file blob "$obj" >"$dest/$path" 2>/dev/null; then
       rm -f "$dest/$path"; log "  (blob missing in snapshot, skipped: $path)"
     fi
@@ -119,10 +151,10 @@ build_cli() {
       # language host's non-test .go files at the release commit) as a package of this module.
       log "language host module refused; building it from pulumi/pulumi@${PULUMI_COMMIT:0:12} sources"
       rm -rf langhost; mkdir -p langhost
-      local g f; g=$(git_dir pulumi/pulumi)
-      for f in $(git --git-dir="$g" ls-tree --name-only "$PULUMI_COMMIT" sdk/nodejs/cmd/pulumi-language-nodejs/); do
-        [[ $f == *.go && $f != *_test.go && $f != *_windows.go ]] || continue
-        git --git-dir="$g" cat-file blob "$PULUMI_COMMIT:$f" >"langhost/$(basename "$f")"
+      local f
+      source_tree pulumi/pulumi "$PULUMI_COMMIT" "pulumi-${PULUMI_COMMIT:0:12}" langhost-src sdk/nodejs/cmd/pulumi-language-nodejs
+      for f in langhost-src/sdk/nodejs/cmd/pulumi-language-nodejs/*.go; do
+        [[ $f != *_test.go && $f != *_windows.go ]] && cp "$f" langhost/
       done
       go build "${F[@]}" -o bin/pulumi-language-nodejs.tmp ./langhost
     fi
@@ -139,8 +171,7 @@ build_kubernetes_provider() {
   # proxy (403 for every pseudo-version), and its zip would lack the generated schema anyway:
   # build the provider module from the git tag's sources.
   # (always a fresh copy: -mod=mod builds rewrite go.mod, and edits below must apply to the original)
-  rm -rf src
-  git_extract "$(git_dir pulumi/pulumi-kubernetes)" "$K8S_PROVIDER_REF" src provider
+  source_tree pulumi/pulumi-kubernetes "$K8S_PROVIDER_REF" "pulumi-kubernetes-$K8S_PROVIDER_REF" src provider
   cd src/provider
   # Module pins the proxy refuses, replaced by the nearest served versions:
   #  - pulumi pkg/sdk v3.243.0 zip: 403 -> v3.246.0 (v4.32.0 does not compile against >= v3.247.0)
@@ -230,8 +261,7 @@ build_random_provider() {
   mkdir -p "$RP_DIR/bin"; cd "$RP_DIR"
   # github.com/pulumi/pulumi-random/provider/v4 is refused by the proxy (403): build the tag's
   # sources (provider/ incl. its ./shim module; schema.json is in the snapshot).
-  rm -rf src
-  git_extract "$(git_dir pulumi/pulumi-random)" "$RANDOM_PROVIDER_REF" src provider
+  source_tree pulumi/pulumi-random "$RANDOM_PROVIDER_REF" "pulumi-random-$RANDOM_PROVIDER_REF" src provider
   cd src/provider
   # pulumi-terraform-bridge v3.135.0 pins pseudo-versions of pulumi-language-dotnet and
   # pulumi-yaml that the proxy refuses (403); they are only reached through its tfgen/convert
@@ -253,34 +283,87 @@ build_random_provider() {
 }
 
 # ---------------------------------------------------------------- driver
+# NAME PLUGIN VERSION CACHED-PATH BUILD-FN (PLUGIN/VERSION "-" for tools that are not providers)
 tools() {
-  echo "pulumi $CLI_DIR/bin/pulumi build_cli"
-  echo "pulumi-language-nodejs $CLI_DIR/bin/pulumi-language-nodejs build_cli"
-  echo "pulumi-resource-kubernetes $KP_DIR/bin/pulumi-resource-kubernetes build_kubernetes_provider"
-  [[ "${AP_NO_RANDOM:-}" == 1 ]] || echo "pulumi-resource-random $RP_DIR/bin/pulumi-resource-random build_random_provider"
+  echo "pulumi - - $CLI_DIR/bin/pulumi build_cli"
+  echo "pulumi-language-nodejs - - $CLI_DIR/bin/pulumi-language-nodejs build_cli"
+  echo "pulumi-resource-kubernetes kubernetes $K8S_PROVIDER_VERSION $KP_DIR/bin/pulumi-resource-kubernetes build_kubernetes_provider"
+  [[ "${AP_NO_RANDOM:-}" == 1 ]] || echo "pulumi-resource-random random $RANDOM_PROVIDER_VERSION $RP_DIR/bin/pulumi-resource-random build_random_provider"
 }
 
-# ensure [build]: link every tool into $BIN (PATH ones are left alone, not linked); with
-# "build", missing ones are built first. Returns 1 if something is missing.
-ensure() {
-  local build=${1:-} name path fn ext missing=0
-  mkdir -p "$BIN"
-  while read -r name path fn; do
-    if ext=$(which_outside_bin "$name"); then
-      rm -f "$BIN/$name"; log "$name: using $ext from PATH"; continue
+# plugin_cache_path PLUGIN VERSION: the provider binary in a Pulumi plugin cache, if installed.
+plugin_cache_path() {
+  local home
+  for home in ${PULUMI_HOME:+"$PULUMI_HOME"} "$HOME/.pulumi"; do
+    if [[ -x $home/plugins/resource-$1-v$2/pulumi-resource-$1 ]]; then
+      echo "$home/plugins/resource-$1-v$2/pulumi-resource-$1"; return 0
     fi
-    if [[ ! -x "$path" && -n "$build" ]]; then
-      log "$name: building into $(dirname "$(dirname "$path")") (log: .../build.log)"
-      local dir; dir=$(dirname "$(dirname "$path")"); mkdir -p "$dir"
-      # Run the build as a separate bash process: errexit must hold inside it, and bash
-      # ignores set -e in anything called from an `if`/`||` context (as ensure is).
-      local rc=0; "$SELF" __build "$fn" >>"$dir/build.log" 2>&1 || rc=$?
-      if (( rc != 0 )); then
-        log "$name: BUILD FAILED, see $dir/build.log:"; tail -n 20 "$dir/build.log" >&2
+  done
+  return 1
+}
+
+# network_install PLUGIN VERSION: official binaries via `pulumi plugin install` (needs
+# get.pulumi.com or GitHub; on an offline machine it fails within the timeout).
+network_install() {
+  [[ ${AP_NO_NETWORK:-} == 1 ]] && return 1
+  local pulumi; pulumi=$(command -v pulumi 2>/dev/null || echo "$BIN/pulumi")
+  [[ -x $pulumi ]] || return 1
+  log "$1: trying \`pulumi plugin install resource $1 $2\` (official binaries)"
+  if timeout "${AP_PLUGIN_INSTALL_TIMEOUT:-90}" "$pulumi" plugin install resource "$1" "$2" --non-interactive >&2 2>&1; then
+    return 0
+  fi
+  log "$1: not installable from the network here; building from source instead"
+  return 1
+}
+
+# build_with_progress NAME FN DIR: run build FN in its own bash process (errexit must hold inside
+# it, and bash ignores set -e in anything called from an if/|| context, as ensure is), logging to
+# DIR/build.log and printing a heartbeat with the elapsed time and the log's last line.
+build_with_progress() {
+  local name=$1 fn=$2 dir=$3 s rc=0 pid t=0 last
+  s=$(now); mkdir -p "$dir"
+  log "$name: building from source (log: $dir/build.log)"
+  "$SELF" __build "$fn" >>"$dir/build.log" 2>&1 & pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5; t=$((t + 5))
+    if (( t % 60 == 0 )); then
+      last=$(tail -n 1 "$dir/build.log" 2>/dev/null | cut -c1-100)
+      log "$name: still building ($(( $(now) - s ))s) ${last:+- $last}"
+    fi
+  done
+  wait "$pid" || rc=$?
+  if (( rc != 0 )); then
+    log "$name: BUILD FAILED after $(( $(now) - s ))s; last lines of $dir/build.log:"
+    tail -n 25 "$dir/build.log" >&2
+    return 1
+  fi
+  log "$name: built in $(( $(now) - s ))s"
+}
+
+# ensure [build]: link every tool into $BIN (PATH ones are left alone, not linked), saying where
+# each comes from; with "build", missing ones are installed or built first. Returns 1 if
+# something is missing.
+ensure() {
+  local build=${1:-} name plugin ver path fn ext found missing=0
+  mkdir -p "$BIN"
+  while read -r name plugin ver path fn; do
+    if ext=$(which_outside_bin "$name"); then
+      rm -f "$BIN/$name"; log "$name: from PATH ($ext)"; continue
+    fi
+    found=""
+    if [[ $plugin != - ]] && found=$(plugin_cache_path "$plugin" "$ver"); then
+      log "$name: from the Pulumi plugin cache ($found)"
+    elif [[ -x $path ]]; then
+      found=$path; log "$name: built earlier ($path)"
+    elif [[ -n $build ]]; then
+      if [[ $plugin != - ]] && network_install "$plugin" "$ver" && found=$(plugin_cache_path "$plugin" "$ver"); then
+        log "$name: installed official binaries ($found)"
+      elif build_with_progress "$name" "$fn" "$(dirname "$(dirname "$path")")" && [[ -x $path ]]; then
+        found=$path
       fi
     fi
-    if [[ -x "$path" ]]; then
-      ln -sfn "$path" "$BIN/$name"; log "$name: $path"
+    if [[ -n $found ]]; then
+      ln -sfn "$found" "$BIN/$name"
     else
       rm -f "$BIN/$name"; log "$name: MISSING"; missing=1
     fi
@@ -288,19 +371,20 @@ ensure() {
   return $missing
 }
 
-# install_plugins: copy the providers built here into $PULUMI_HOME's plugin cache (offline).
+# install_plugins: put the providers in use (built here, from PATH or from the user's plugin
+# cache) into $PULUMI_HOME's plugin cache, offline, so runs can ignore ambient plugins.
 install_plugins() {
   local pulumi name ver path home=${PULUMI_HOME:-$HOME/.pulumi}
-  pulumi=$(command -v pulumi 2>/dev/null || echo "$BIN/pulumi")
-  while read -r name ver path; do
-    [[ -x $path ]] || continue
+  pulumi=$(command -v pulumi)
+  while read -r name ver; do
+    path=$(command -v "pulumi-resource-$name") || continue
     if [[ -x $home/plugins/resource-$name-v$ver/pulumi-resource-$name ]]; then
       log "plugin $name $ver already in $home/plugins"; continue
     fi
-    PULUMI_HOME=$home "$pulumi" plugin install resource "$name" "$ver" -f "$path" >&2
+    PULUMI_HOME=$home "$pulumi" plugin install resource "$name" "$ver" -f "$(readlink -f "$path")" >&2
   done <<PLUGINS
-kubernetes $K8S_PROVIDER_VERSION $KP_DIR/bin/pulumi-resource-kubernetes
-random $RANDOM_PROVIDER_VERSION $RP_DIR/bin/pulumi-resource-random
+kubernetes $K8S_PROVIDER_VERSION
+random $RANDOM_PROVIDER_VERSION
 PLUGINS
 }
 
