@@ -45,7 +45,8 @@ export GOFLAGS="-mod=mod -p=${AP_GO_PARALLEL:-2}"
 
 log() { echo "cluster: $*" >&2; }
 die() { echo "cluster: ERROR: $*" >&2; exit 1; }
-now() { date +%s; }
+# shellcheck source=tools/e2e/lib.sh
+source "$HERE/lib.sh"
 
 # ------------------------------------------------------------------ binaries
 K8S_BIN=""; KWOK_BIN=""; KUBECTL=""
@@ -101,16 +102,6 @@ kwok_build() { # VERSION
   echo "built kwok in $(( $(now) - s ))s"
 }
 
-# run_build LOGDIR FN ARGS...: run a build function as a separate bash process (so errexit
-# holds inside it; bash ignores set -e under `if`/`||`), output to LOGDIR/build.log.
-run_build() {
-  local d=$1 rc=0; shift; mkdir -p "$d"
-  log "building $* (log: $d/build.log)"
-  "$SELF" __build "$@" >>"$d/build.log" 2>&1 || rc=$?
-  (( rc == 0 )) || { log "build failed: $*"; tail -n 15 "$d/build.log" >&2; }
-  return $rc
-}
-
 on_path() { command -v "$1" >/dev/null 2>&1; }
 
 ensure_bins() { # [build]
@@ -123,7 +114,7 @@ ensure_bins() { # [build]
       ok=1; for t in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl; do
         [[ -x $AP_CACHE/k8s-v$v/bin/$t ]] || ok=0; done
       if (( ok == 0 )) && [[ -n $build ]]; then
-        run_build "$AP_CACHE/k8s-v$v" k8s_build "$v" && ok=1
+        run_build "kubernetes v$v (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl)" "$AP_CACHE/k8s-v$v" k8s_build "$v" && ok=1
       fi
       if (( ok == 1 )); then K8S_BIN=$AP_CACHE/k8s-v$v/bin; break; fi
       [[ -n $build ]] || break
@@ -142,7 +133,7 @@ ensure_bins() { # [build]
   if on_path kwok; then KWOK_BIN=$(command -v kwok)
   else
     for v in "${KWOK_VERSIONS[@]}"; do
-      if [[ ! -x $AP_CACHE/kwok-v$v/bin/kwok && -n $build ]]; then run_build "$AP_CACHE/kwok-v$v" kwok_build "$v" || true; fi
+      if [[ ! -x $AP_CACHE/kwok-v$v/bin/kwok && -n $build ]]; then run_build "kwok v$v" "$AP_CACHE/kwok-v$v" kwok_build "$v" || true; fi
       if [[ -x $AP_CACHE/kwok-v$v/bin/kwok ]]; then KWOK_BIN=$AP_CACHE/kwok-v$v/bin/kwok; break; fi
       [[ -n $build ]] || break
     done

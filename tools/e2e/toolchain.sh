@@ -72,7 +72,8 @@ export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi-kubernetes,g
 
 log() { echo "toolchain: $*" >&2; }
 die() { echo "toolchain: ERROR: $*" >&2; exit 1; }
-now() { date +%s; }
+# shellcheck source=tools/e2e/lib.sh
+source "$HERE/lib.sh"
 
 # which_outside_bin TOOL: path of TOOL on PATH, ignoring our own bin dir.
 which_outside_bin() {
@@ -316,30 +317,6 @@ network_install() {
   return 1
 }
 
-# build_with_progress NAME FN DIR: run build FN in its own bash process (errexit must hold inside
-# it, and bash ignores set -e in anything called from an if/|| context, as ensure is), logging to
-# DIR/build.log and printing a heartbeat with the elapsed time and the log's last line.
-build_with_progress() {
-  local name=$1 fn=$2 dir=$3 s rc=0 pid t=0 last
-  s=$(now); mkdir -p "$dir"
-  log "$name: building from source (log: $dir/build.log)"
-  "$SELF" __build "$fn" >>"$dir/build.log" 2>&1 & pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 5; t=$((t + 5))
-    if (( t % 60 == 0 )); then
-      last=$(tail -n 1 "$dir/build.log" 2>/dev/null | cut -c1-100)
-      log "$name: still building ($(( $(now) - s ))s) ${last:+- $last}"
-    fi
-  done
-  wait "$pid" || rc=$?
-  if (( rc != 0 )); then
-    log "$name: BUILD FAILED after $(( $(now) - s ))s; last lines of $dir/build.log:"
-    tail -n 25 "$dir/build.log" >&2
-    return 1
-  fi
-  log "$name: built in $(( $(now) - s ))s"
-}
-
 # ensure [build]: link every tool into $BIN (PATH ones are left alone, not linked), saying where
 # each comes from; with "build", missing ones are installed or built first. Returns 1 if
 # something is missing.
@@ -358,7 +335,7 @@ ensure() {
     elif [[ -n $build ]]; then
       if [[ $plugin != - ]] && network_install "$plugin" "$ver" && found=$(plugin_cache_path "$plugin" "$ver"); then
         log "$name: installed official binaries ($found)"
-      elif build_with_progress "$name" "$fn" "$(dirname "$(dirname "$path")")" && [[ -x $path ]]; then
+      elif run_build "$name" "$(dirname "$(dirname "$path")")" "$fn" && [[ -x $path ]]; then
         found=$path
       fi
     fi
