@@ -86,16 +86,23 @@ case "$W/" in "$REPO"/*) die "AP_STACK_STATE ($W) must be outside the repo" ;; e
 
 # --------------------------------------------------------------- environment
 setup_env() { # exports everything pulumi/kubectl need; builds (with progress) what is missing
-  local bin kbin=""
-  log "toolchain (pulumi, language host, providers): tools/e2e/toolchain.sh bin"
-  bin=$("$HERE/toolchain.sh" bin) || die "the Pulumi toolchain is missing (see the toolchain lines above)"
+  local bin kbin="" kout=$W/.cluster-build.out cpid=""
+  mkdir -p "$W"
+  # The control-plane build (skipped for an existing cluster that has kubectl) runs beside the
+  # toolchain build; both print their progress to stderr.
+  if [[ -z $BYO_KUBECONFIG ]] || ! command -v kubectl >/dev/null; then
+    log "control-plane binaries: tools/e2e/cluster.sh build (in parallel)"
+    "$HERE/cluster.sh" build >"$kout" & cpid=$!
+  fi
+  log "Pulumi toolchain: tools/e2e/toolchain.sh bin"
+  bin=$("$HERE/toolchain.sh" bin) || { [[ -z $cpid ]] || wait "$cpid" || true; die "the Pulumi toolchain is missing (see the toolchain lines above)"; }
+  if [[ -n $cpid ]]; then
+    wait "$cpid" || die "the control-plane binaries are missing (see the cluster lines above)"
+    kbin=$(sed -n 1p "$kout")
+  fi
   if [[ -n $BYO_KUBECONFIG ]]; then
     export KUBECONFIG=$BYO_KUBECONFIG
-    command -v kubectl >/dev/null || kbin=$("$HERE/cluster.sh" build | sed -n 1p) ||
-      die "kubectl is not on PATH and could not be built (see the cluster lines above)"
   else
-    log "control plane binaries: tools/e2e/cluster.sh build"
-    kbin=$("$HERE/cluster.sh" build | sed -n 1p) || die "the control-plane binaries are missing (see the cluster lines above)"
     eval "$("$HERE/cluster.sh" env)"
   fi
   export PATH="$bin${kbin:+:$kbin}:$PATH" KUBECONFIG
