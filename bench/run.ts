@@ -1,5 +1,6 @@
 /**
  * npm run bench -- [--only eval,growth,policy,deploy,tests,profile] [--reps N] [--out DIR]
+ * (help, exit codes and error conventions: tools/lib/cli.ts; `--help` lists every flag)
  *
  * Measures program evaluation (prod/dev stacks, growth with AgentService count), policy
  * evaluation, the real deploy against plain kubectl (when the e2e toolchain is cached) and the
@@ -15,25 +16,37 @@ import { selfTimeByOrigin } from "./lib/profile";
 import { gitState, machine, Results, Row, writeResults } from "./lib/report";
 import { judgeGrowth, linearFit, median } from "./lib/stats";
 import { writeSyntheticManifests } from "./lib/synthetic";
+import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError } from "../tools/lib/cli";
 
 const SECTIONS = ["eval", "growth", "policy", "deploy", "tests", "profile"] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options { only: Set<Section>; reps: number; out: string }
 
-function parseArgs(argv: string[]): Options {
+export const CLI = defineCli({
+    name: "bench",
+    usage: `npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR]`,
+    summary: `Measures program evaluation, growth with AgentService count, policy evaluation, the real
+deploy against plain kubectl (when the e2e toolchain is cached), the test suites and a CPU
+profile, and writes DIR/results.md and DIR/results.json. Progress goes to stderr, one line per
+figure to stdout.`,
+    flags: {
+        only: { value: "LIST", help: `comma-separated sections to run (default all: ${SECTIONS.join(",")})` },
+        reps: { value: "N", help: "repetitions per timed unit (default 5)" },
+        out: { value: "DIR", help: "where results.md and results.json go (default bench/)" },
+    },
+});
+
+function toOptions(a: Args<typeof CLI>): Options {
     const o: Options = { only: new Set(SECTIONS), reps: 5, out: path.join(REPO_ROOT, "bench") };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i], v = argv[i + 1];
-        if (a === "--only" && v) {
-            const bad = v.split(",").filter((s) => !(SECTIONS as readonly string[]).includes(s));
-            if (bad.length) throw new Error(`--only: unknown sections ${bad.join(", ")} (known: ${SECTIONS.join(", ")})`);
-            o.only = new Set(v.split(",") as Section[]); i++;
-        } else if (a === "--reps" && v) { o.reps = Number(v); i++; }
-        else if (a === "--out" && v) { o.out = path.resolve(v); i++; }
-        else throw new Error(`unknown argument ${a}; usage: npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR]`);
+    if (a.only !== undefined) {
+        const bad = a.only.split(",").filter((s) => !(SECTIONS as readonly string[]).includes(s));
+        if (bad.length) throw new UsageError(`--only: unknown sections ${bad.join(", ")} (known: ${SECTIONS.join(", ")})`);
+        o.only = new Set(a.only.split(",") as Section[]);
     }
-    if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error(`--reps must be an integer >= 1, got ${o.reps}`);
+    if (a.reps !== undefined) o.reps = Number(a.reps);
+    if (a.out !== undefined) o.out = path.resolve(a.out);
+    if (!Number.isInteger(o.reps) || o.reps < 1) throw new UsageError(`--reps must be an integer >= 1, got ${a.reps}`);
     return o;
 }
 
@@ -250,8 +263,8 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
     };
 }
 
-async function main(): Promise<void> {
-    const o = parseArgs(process.argv.slice(2));
+async function bench(args: Args<typeof CLI>): Promise<void> {
+    const o = toOptions(args);
     const t0 = Date.now();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agent-platform-bench-"));
     const results: Results = {
@@ -293,4 +306,9 @@ async function main(): Promise<void> {
     for (const r of results.rows) process.stdout.write(`${r.section.split(" (")[0]} | ${r.figure}: ${typeof r.value === "number" ? r.value.toPrecision(4) : r.value} ${r.unit}\n`);
 }
 
-main().catch((e) => { process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
+/** Runs the CLI (conventions: tools/lib/cli.ts); resolves to the exit code. */
+export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+    return runCli(CLI, argv, bench, io);
+}
+
+if (require.main === module) void runMain(CLI, bench);

@@ -1,12 +1,12 @@
 /**
  * compose:convert — prints (or writes) the Kubernetes YAML that `ComposeApp` would create.
  *
- *   npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]
- *       [--out DIR] [--options F.yaml] [--profile P]... [--show-secrets]
+ *   npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]...
+ *       [--out DIR [--force]] [--options F.yaml] [--profile P]... [--show-secrets]
  *
  * Exactly the same code as the component: it runs `ComposeApp` (and so AgentService) under the
  * shared Pulumi mock runtime and prints the Kubernetes objects it registers. Secret values are
- * printed as `<redacted>` unless --show-secrets. Bad input exits 1 with a one-line reason.
+ * printed as `<redacted>` unless --show-secrets. Conventions (help, exit codes): tools/lib/cli.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,84 +15,46 @@ import { ComposeApp, ComposeAppArgs } from "../components/compose/compose-app";
 import { ComposeError } from "../components/compose/errors";
 import { parseDotenv } from "../components/compose/interpolate";
 import { parseDeploymentOptions } from "../components/compose/options";
-import { objectFileName, renderObject, renderYaml } from "../components/compose/render";
+import { renderObject, renderYaml } from "../components/compose/render";
+import { Args, CliIo, defineCli, runCli, runMain, UsageError } from "./lib/cli";
 import { runUnderMocks } from "./lib/mock-runtime";
+import { assertWritable, MANIFEST, objectPath, writeOutputDir } from "./lib/output";
 import { K8sObject, toK8sObject } from "./lib/render";
 
-export const USAGE =
-    "usage: compose-convert <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F] [--out DIR] [--options F] [--profile P]... [--show-secrets]";
+export const CLI = defineCli({
+    name: "compose-convert",
+    usage: "npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]... [--options F] [--profile P]... [--out DIR [--force]] [--show-secrets]",
+    summary: `Converts a Docker Compose file into the Kubernetes objects the ComposeApp component would
+create (the same code, run under the mock runtime) and prints them as multi-document YAML on
+stdout, or writes them under --out. Warnings and the namespace chosen go to stderr.`,
+    positionals: { name: "<compose.yml>", help: "the Compose file to convert", min: 1, max: 1 },
+    flags: {
+        namespace: { value: "NS", short: "n", help: "target namespace (default: derived from the compose project name: its top-level name:, else its directory)" },
+        env: { value: "KEY=VAL", repeat: true, help: "an explicit variable value; wins over --env-file" },
+        envFile: { value: "FILE", repeat: true, help: "a .env file of explicit variable values" },
+        options: { value: "FILE", help: "a deployment options YAML (settings, defaults, per-service options, volumes...)" },
+        profile: { value: "NAME", repeat: true, help: "activate a Compose profile (added to the options file's profiles)" },
+        out: { value: "DIR", help: "write one file per object as <namespace>/<kind>-<name>.yaml instead of printing" },
+        force: { help: `with --out: write into a non-empty DIR that has no ${MANIFEST} (removes nothing there)` },
+        showSecrets: { help: "print Secret values instead of <redacted>" },
+    },
+    epilog: `Output safety (--out): the files written are listed in DIR/${MANIFEST}; the next run removes
+only those. A non-empty DIR without that list is refused with exit 2 unless --force. A .git
+directory is never touched. Same layout and rules as npm run render.`,
+    userErrors: [ComposeError],
+});
 
-/** seed 004: the ushadow deployer's default namespace is its own; here the neutral Kubernetes default. */
-export const DEFAULT_NAMESPACE = "default";
-
-export interface CliArgs {
-    composeFile: string;
-    namespace: string;
-    env: Record<string, string>;
-    envFiles: string[];
-    out?: string;
-    optionsFile?: string;
-    profiles: string[];
-    showSecrets: boolean;
-}
-
-class UsageError extends Error {}
-
-export function parseArgs(argv: readonly string[]): CliArgs {
-    const args: CliArgs = { composeFile: "", namespace: DEFAULT_NAMESPACE, env: {}, envFiles: [], profiles: [], showSecrets: false };
-    const positional: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const value = () => {
-            if (inline !== undefined) return inline;
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-            return v;
-        };
-        switch (flag) {
-            case "--namespace":
-            case "-n":
-                args.namespace = value();
-                break;
-            case "--env": {
-                const kv = value();
-                const eq = kv.indexOf("=");
-                if (eq <= 0) throw new UsageError(`--env expects KEY=VAL, got "${kv}"`);
-                args.env[kv.slice(0, eq)] = kv.slice(eq + 1);
-                break;
-            }
-            case "--env-file":
-                args.envFiles.push(value());
-                break;
-            case "--out":
-                args.out = value();
-                break;
-            case "--options":
-                args.optionsFile = value();
-                break;
-            case "--profile":
-                args.profiles.push(value());
-                break;
-            case "--show-secrets":
-                args.showSecrets = true;
-                break;
-            case "--help":
-            case "-h":
-                throw new UsageError(USAGE);
-            default:
-                if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-                positional.push(a);
-        }
-    }
-    if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "missing <compose.yml>" : `expected one compose file, got ${positional.length}`);
-    args.composeFile = positional[0];
-    return args;
-}
-
-export interface CliIo {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
+/**
+ * The namespace for a compose file when --namespace is not given: the compose project name
+ * (top-level `name:`, else the file's directory, as docker compose does), made a DNS-1123 label.
+ */
+export function namespaceFromProject(composeFile: string, text: string): string {
+    let raw: unknown;
+    try { raw = (YAML.parse(text) as Record<string, unknown> | null)?.name; } catch { raw = undefined; }
+    const source = typeof raw === "string" && raw && !raw.includes("$") ? raw : path.basename(path.dirname(path.resolve(composeFile)));
+    const ns = source.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+    if (!ns || ns === "default") throw new UsageError(`cannot derive a namespace from the compose project name "${source}"; pass --namespace`);
+    return ns;
 }
 
 function readText(file: string, what: string): string {
@@ -128,58 +90,61 @@ export async function renderComposeApp(args: ComposeAppArgs, opts: { showSecrets
     }
 }
 
-/** Runs the CLI; resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-    try {
-        const args = parseArgs(argv);
-        // Explicit values: --env-file entries, then --env (which wins).
-        const explicit: Record<string, string> = {};
-        for (const f of args.envFiles) {
-            try {
-                for (const e of parseDotenv(readText(f, "env file"))) explicit[e.key] = e.value.replace(/\$\$/g, "$");
-            } catch (e) {
-                if (e instanceof ComposeError) throw e;
-                throw new ComposeError({ file: f }, (e as Error).message);
-            }
-        }
-        Object.assign(explicit, args.env);
-        const options = args.optionsFile ? parseDeploymentOptions(parseYamlFile(args.optionsFile), args.optionsFile) : {};
-        const { objects, warnings } = await renderComposeApp({
-            composeFile: args.composeFile,
-            namespace: args.namespace,
-            env: explicit,
-            settings: options.settings,
-            partOf: options.partOf,
-            defaults: options.defaults,
-            services: options.services,
-            volumes: options.volumes,
-            secretPatterns: options.secretPatterns ? [...options.secretPatterns] : undefined,
-            bindMounts: options.bindMounts,
-            networkPolicies: options.networkPolicies,
-            spreadAcrossZones: options.spreadAcrossZones,
-            profiles: [...(options.profiles ?? []), ...args.profiles],
-        }, { showSecrets: args.showSecrets });
-        for (const w of warnings) io.stderr(`warning: ${w}\n`);
-        if (args.out) {
-            fs.mkdirSync(args.out, { recursive: true });
-            for (const obj of objects) fs.writeFileSync(path.join(args.out, objectFileName(obj)), renderObject(obj, { showSecrets: args.showSecrets }));
-            io.stderr(`wrote ${objects.length} objects to ${args.out}\n`);
-        } else {
-            io.stdout(renderYaml(objects, { showSecrets: args.showSecrets }));
-        }
-        return 0;
-    } catch (e) {
-        if (e instanceof UsageError) {
-            io.stderr(`compose-convert: ${e.message}${e.message === USAGE ? "" : `\n${USAGE}`}\n`);
-            return e.message === USAGE ? 0 : 1;
-        }
-        if (e instanceof ComposeError) {
-            io.stderr(`compose-convert: ${e.message}\n`);
-            return 1;
-        }
-        io.stderr(`compose-convert: ${(e as Error).message.split("\n")[0]}\n`);
-        return 1;
+/** The conversion itself, on a parsed command line. */
+export async function convert(args: Args<typeof CLI>, io: CliIo): Promise<number> {
+    const composeFile = args._[0];
+    if (args.force && !args.out) throw new UsageError("--force only applies with --out");
+    if (args.out) assertWritable(args.out, { force: args.force });
+    const explicit: Record<string, string> = {};
+    for (const kv of args.env) {
+        const eq = kv.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--env expects KEY=VAL, got "${kv}"`);
     }
+    // Explicit values: --env-file entries, then --env (which wins).
+    for (const f of args.envFile) {
+        try {
+            for (const e of parseDotenv(readText(f, "env file"))) explicit[e.key] = e.value.replace(/\$\$/g, "$");
+        } catch (e) {
+            if (e instanceof ComposeError) throw e;
+            throw new ComposeError({ file: f }, (e as Error).message);
+        }
+    }
+    for (const kv of args.env) explicit[kv.slice(0, kv.indexOf("="))] = kv.slice(kv.indexOf("=") + 1);
+    const options = args.options ? parseDeploymentOptions(parseYamlFile(args.options), args.options) : {};
+    let namespace = args.namespace;
+    if (namespace === undefined) {
+        namespace = namespaceFromProject(composeFile, readText(composeFile, "compose file"));
+        io.stderr(`compose-convert: namespace ${namespace} (from the compose project name; --namespace to choose)\n`);
+    }
+    const { objects, warnings } = await renderComposeApp({
+        composeFile,
+        namespace,
+        env: explicit,
+        settings: options.settings,
+        partOf: options.partOf,
+        defaults: options.defaults,
+        services: options.services,
+        volumes: options.volumes,
+        secretPatterns: options.secretPatterns ? [...options.secretPatterns] : undefined,
+        bindMounts: options.bindMounts,
+        networkPolicies: options.networkPolicies,
+        spreadAcrossZones: options.spreadAcrossZones,
+        profiles: [...(options.profiles ?? []), ...args.profile],
+    }, { showSecrets: args.showSecrets });
+    for (const w of warnings) io.stderr(`compose-convert: warning: ${w}\n`);
+    if (args.out) {
+        const files = objects.map((o) => ({ path: objectPath(o), content: renderObject(o, { showSecrets: args.showSecrets }) }));
+        const { removed } = writeOutputDir(args.out, files, { force: args.force });
+        io.stderr(`compose-convert: wrote ${files.length} objects to ${args.out}${removed.length ? ` (removed ${removed.length} stale files of the previous run)` : ""}\n`);
+    } else {
+        io.stdout(renderYaml(objects, { showSecrets: args.showSecrets }));
+    }
+    return 0;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export function main(argv: readonly string[], io: CliIo): Promise<number> {
+    return runCli(CLI, argv, convert, io);
 }
 
 function parseYamlFile(file: string): unknown {
@@ -188,8 +153,4 @@ function parseYamlFile(file: string): unknown {
     return doc.toJS();
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then((code) => {
-        process.exitCode = code;
-    });
-}
+if (require.main === module) void runMain(CLI, convert);

@@ -1,5 +1,6 @@
 /**
  * npm run policy:check -- <file|dir>... [--config policy/config/prod.json] [--json] [--stack-tag key=value]...
+ * (help, exit codes and error conventions: tools/lib/cli.ts; `--help` lists every flag)
  *
  * Runs the CrossGuard pack's policies (resource and stack rules) over plain Kubernetes YAML
  * (multi-document, directories walked) and `cloud-resources.json`. Prints
@@ -10,8 +11,23 @@ import * as fs from "fs";
 import { evaluate, PackConfig, Violation } from "../policy/lib/harness";
 import { InputError, loadResources } from "../policy/lib/load";
 import { allRules } from "../policy/rules/all";
+import { Args, CliIo, defineCli, parseArgs as parseCliArgs, processIo, runCli, runMain, UsageError, UserError } from "./lib/cli";
 
-const USAGE = "usage: npm run policy:check -- <file|dir>... [--config policy/config/prod.json] [--json] [--stack-tag key=value]...";
+export const CLI = defineCli({
+    name: "policy:check",
+    usage: "npm run policy:check -- <file|dir>... [--config FILE] [--json] [--stack-tag KEY=VALUE]...",
+    summary: `Runs the CrossGuard pack's policies (resource and stack rules) over plain Kubernetes YAML
+(multi-document; directories are walked) and cloud-resources.json, e.g. the output of
+npm run render. Prints one line per violation on stdout (policy, level, resource, message),
+mandatory first, and the counts on stderr.`,
+    positionals: { name: "<file|dir>...", help: "YAML files, cloud-resources.json, or directories to walk", min: 1 },
+    flags: {
+        config: { value: "FILE", help: "policy levels and settings, e.g. policy/config/prod.json (default: each policy's own level)" },
+        json: { help: "print {resources, mandatory, advisory, violations} as JSON on stdout instead" },
+        stackTag: { value: "KEY=VALUE", repeat: true, help: "a stack tag the stack policies see (e.g. agent-platform:upgrade-rehearsed=2025-01-31)" },
+    },
+    exitCodes: { 1: "a mandatory violation", 2: "usage error, or input that cannot be read (missing file, invalid YAML, bad --config)" },
+});
 
 export interface CliOptions {
     inputs: string[];
@@ -20,28 +36,20 @@ export interface CliOptions {
     stackTags: Map<string, string>;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
+
+function toOptions(a: Args<typeof CLI>): CliOptions {
+    const stackTags = new Map<string, string>();
+    for (const v of a.stackTag) {
+        const eq = v.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--stack-tag expects key=value, got ${v}`);
+        stackTags.set(v.slice(0, eq), v.slice(eq + 1));
+    }
+    return { inputs: a._, config: a.config, json: a.json, stackTags };
+}
 
 export function parseArgs(argv: string[]): CliOptions {
-    const opts: CliOptions = { inputs: [], json: false, stackTags: new Map() };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json") opts.json = true;
-        else if (a === "--config" || a === "--stack-tag") {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-            if (a === "--config") opts.config = v;
-            else {
-                const eq = v.indexOf("=");
-                if (eq <= 0) throw new UsageError(`--stack-tag expects key=value, got ${v}`);
-                opts.stackTags.set(v.slice(0, eq), v.slice(eq + 1));
-            }
-        } else if (a === "-h" || a === "--help") throw new UsageError(USAGE);
-        else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
-        else opts.inputs.push(a);
-    }
-    if (opts.inputs.length === 0) throw new UsageError("no input files or directories given");
-    return opts;
+    return toOptions(parseCliArgs(CLI, argv));
 }
 
 export function readPackConfig(file: string): PackConfig {
@@ -62,36 +70,31 @@ export function formatViolations(vs: Violation[]): string {
     return sorted.map((v) => `${v.policy.padEnd(wp)}  ${v.level.padEnd(wl)}  ${v.resource.padEnd(wr)}  ${v.message}`).join("\n");
 }
 
-export async function main(argv: string[]): Promise<number> {
-    let opts: CliOptions;
+async function check(args: Args<typeof CLI>, io: CliIo): Promise<number> {
+    const opts = toOptions(args);
     let config: PackConfig = {};
     let resources;
     try {
-        opts = parseArgs(argv);
         if (opts.config) config = readPackConfig(opts.config);
-        resources = loadResources(opts.inputs, (m) => process.stderr.write(`policy:check: warning: ${m}\n`));
+        resources = loadResources(opts.inputs, (m) => io.stderr(`policy:check: warning: ${m}\n`));
     } catch (e) {
-        if (e instanceof UsageError || e instanceof InputError) {
-            process.stderr.write(`policy:check: ${e.message}\n${e instanceof UsageError && e.message !== USAGE ? USAGE + "\n" : ""}`);
-            return 2;
-        }
+        if (e instanceof InputError) throw new UserError(e.message, 2);
         throw e;
     }
     const violations = await evaluate(allRules, resources, { config, stackTags: opts.stackTags });
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (opts.json) {
-        process.stdout.write(JSON.stringify({ resources: resources.length, mandatory, advisory: violations.length - mandatory, violations }, null, 2) + "\n");
+        io.stdout(JSON.stringify({ resources: resources.length, mandatory, advisory: violations.length - mandatory, violations }, null, 2) + "\n");
     } else {
-        if (violations.length) process.stdout.write(formatViolations(violations) + "\n");
-        process.stderr.write(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
+        if (violations.length) io.stdout(formatViolations(violations) + "\n");
+        io.stderr(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
     }
     return mandatory > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-    // exitCode, not process.exit(): exiting at once would truncate large output written to a pipe.
-    main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-        process.stderr.write(`policy:check: ${(e as Error).stack ?? e}\n`);
-        process.exitCode = 2;
-    });
+/** Runs the CLI (conventions: tools/lib/cli.ts); resolves to the exit code. */
+export function main(argv: string[], io: CliIo = processIo): Promise<number> {
+    return runCli(CLI, argv, check, io);
 }
+
+if (require.main === module) void runMain(CLI, check);

@@ -4,41 +4,44 @@
  */
 import * as path from "path";
 import { ConfigError } from "../components/config/schema";
+import { Args, CliIo, defineCli, processIo, runCli, runMain } from "./lib/cli";
+import { assertWritable, MANIFEST } from "./lib/output";
 import { REPO_ROOT, readStackConfig, renderProgram, renderStack, writeRender } from "./lib/render";
 
-function usage(msg: string): never {
-    console.error(`${msg}\nusage: npm run render -- --stack <name> [--out DIR] [--config FILE]
-  --config FILE  read the stack config from FILE instead of Pulumi.<name>.yaml`);
-    process.exit(2);
-}
-
-function parseArgs(argv: string[]): { stack: string; out?: string; config?: string } {
-    let stack: string | undefined;
-    let out: string | undefined;
-    let config: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--stack") stack = argv[++i];
-        else if (a === "--out") out = argv[++i];
-        else if (a === "--config") config = argv[++i];
-        else usage(`unknown argument ${a}`);
-    }
-    if (!stack) usage("--stack is required");
-    return { stack, out, config };
-}
-
-async function main(): Promise<void> {
-    const { stack, out, config } = parseArgs(process.argv.slice(2));
-    const dir = path.resolve(out ?? path.join(REPO_ROOT, "rendered", stack));
-    const result = config ? await renderProgram(readStackConfig(path.resolve(config)), stack) : await renderStack(stack);
-    const files = writeRender(result, dir);
-    const rel = path.relative(process.cwd(), dir) || ".";
-    console.log(`rendered ${result.objects.length} Kubernetes objects and ${result.cloudResources.length} cloud resources of stack ${stack} to ${rel} (${files.length} files)`);
-    if (result.placeholders.length) console.log(`secure values replaced by placeholders: ${result.placeholders.join(", ")}`);
-}
-
-main().catch((err: unknown) => {
-    // Config errors carry the full list of key paths; anything else is a program error.
-    console.error(err instanceof ConfigError ? err.message : `render failed: ${(err as Error).stack ?? err}`);
-    process.exit(1);
+export const CLI = defineCli({
+    name: "render",
+    usage: "npm run render -- --stack NAME [--out DIR] [--config FILE] [--force]",
+    summary: `Runs the Pulumi program offline (mock runtime: no cloud, no cluster, no pulumi CLI) with the
+stack's config and writes every Kubernetes object it would create, one YAML file each as
+<namespace or _cluster>/<kind>-<name>.yaml, plus cloud-resources.json (the AWS resources).
+Secure config values cannot be decrypted offline: they become placeholders and Secret values
+are written as <redacted>.`,
+    flags: {
+        stack: { value: "NAME", required: true, help: "the stack to render (reads Pulumi.NAME.yaml)" },
+        out: { value: "DIR", help: "output directory (default rendered/NAME)" },
+        config: { value: "FILE", help: "read the stack config from FILE instead of Pulumi.NAME.yaml" },
+        force: { help: `write into a non-empty DIR that has no ${MANIFEST} (removes nothing there)` },
+    },
+    epilog: `Output safety: the files written are listed in DIR/${MANIFEST}; the next run removes only
+those. A non-empty DIR without that list (e.g. a git checkout) is refused with exit 2 unless
+--force. A .git directory is never touched. The summary line goes to stderr.`,
+    userErrors: [ConfigError],
 });
+
+export async function render(args: Args<typeof CLI>, io: CliIo): Promise<number> {
+    const dir = path.resolve(args.out ?? path.join(REPO_ROOT, "rendered", args.stack));
+    assertWritable(dir, { force: args.force });   // refuse before the (slow) render
+    const result = args.config ? await renderProgram(readStackConfig(path.resolve(args.config)), args.stack) : await renderStack(args.stack);
+    const files = writeRender(result, dir, { force: args.force });
+    const rel = path.relative(process.cwd(), dir) || ".";
+    io.stderr(`render: ${result.objects.length} Kubernetes objects and ${result.cloudResources.length} cloud resources of stack ${args.stack} -> ${rel} (${files.length} files)\n`);
+    if (result.placeholders.length) io.stderr(`render: secure values replaced by placeholders: ${result.placeholders.join(", ")}\n`);
+    return 0;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+    return runCli(CLI, argv, render, io);
+}
+
+if (require.main === module) void runMain(CLI, render);

@@ -37,8 +37,3 @@ export function renderObject(obj: RenderableObject, options: RenderOptions = {})
 export function renderYaml(objects: readonly RenderableObject[], options: RenderOptions = {}): string {
     return objects.map((o) => renderObject(o, options)).join("---\n");
 }
-
-/** seed 004 manifest naming: `<name>-<kind>.yaml`, e.g. `mem0-ui-deployment.yaml`. */
-export function objectFileName(obj: RenderableObject): string {
-    return `${obj.metadata.name}-${obj.kind.toLowerCase()}.yaml`;
-}

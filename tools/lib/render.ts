@@ -6,6 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { RecordedResource, runUnderMocks } from "./mock-runtime";
+import { UserError } from "./cli";
+import { objectPath, OutputFile, writeOutputDir } from "./output";
 import { PROJECT, SECRET_KEYS } from "../../components/config/schema";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -49,7 +51,14 @@ export interface StackConfig {
  * sets them with `pulumi config set --secret`).
  */
 export function readStackConfig(file: string): StackConfig {
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    const shown = path.relative(process.cwd(), file);
+    if (!fs.existsSync(file)) throw new UserError(`no stack config ${shown}`);
+    let doc: { config?: Record<string, unknown> };
+    try {
+        doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+    } catch (e) {
+        throw new UserError(`${shown}: invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
     const config: Record<string, unknown> = doc.config ?? {};
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -113,7 +122,7 @@ export async function renderProgram(config: StackConfig, stack: string, opts: { 
 /** Renders `Pulumi.<stack>.yaml`. */
 export async function renderStack(stack: string, opts: { redact?: boolean } = {}): Promise<RenderResult> {
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`no stack config ${path.relative(process.cwd(), file)} (stacks: ${listStacks().join(", ")})`);
+    if (!fs.existsSync(file)) throw new UserError(`no stack config ${path.relative(process.cwd(), file)} (stacks: ${listStacks().join(", ")})`);
     return renderProgram(readStackConfig(file), stack, opts);
 }
 
@@ -129,25 +138,12 @@ export function toManifestYaml(o: unknown): string {
     return YAML.stringify(o, { version: "1.1", sortMapEntries: false });
 }
 
-/** `<namespace or _cluster>/<kind>-<name>.yaml` */
-export function objectPath(o: K8sObject): string {
-    return path.join(o.metadata.namespace ?? "_cluster", `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`);
-}
-
-/** Writes one YAML file per object plus cloud-resources.json; returns the files written. */
-export function writeRender(result: RenderResult, dir: string): string[] {
-    fs.rmSync(dir, { recursive: true, force: true });
-    const written: string[] = [];
-    for (const o of result.objects) {
-        const file = path.join(dir, objectPath(o));
-        if (fs.existsSync(file)) throw new Error(`two objects render to ${file}: ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name} is not unique`);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, toManifestYaml(o));
-        written.push(file);
-    }
-    const cloud = path.join(dir, "cloud-resources.json");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(cloud, JSON.stringify(result.cloudResources, null, 2) + "\n");
-    written.push(cloud);
-    return written;
+/**
+ * Writes one YAML file per object plus cloud-resources.json into `dir` (layout and safety rules:
+ * ./output.ts); returns the files written, as absolute paths.
+ */
+export function writeRender(result: RenderResult, dir: string, opts: { force?: boolean } = {}): string[] {
+    const files: OutputFile[] = result.objects.map((o) => ({ path: objectPath(o), content: toManifestYaml(o) }));
+    files.push({ path: "cloud-resources.json", content: JSON.stringify(result.cloudResources, null, 2) + "\n" });
+    return writeOutputDir(dir, files, opts).written.map((f) => path.join(path.resolve(dir), f));
 }

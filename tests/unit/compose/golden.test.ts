@@ -227,13 +227,13 @@ describe("compose golden files", function () {
             const [, out] = await cli([rel(RESEARCH_COMPOSE), "--env", "POSTGRES_PASSWORD=pg-test-pw", "--show-secrets"]);
             assert.ok(out.includes("pg-test-pw"));
         });
-        it("WHEN --out DIR THEN one file per object is written, named <name>-<kind>.yaml", async () => {
+        it("WHEN --out DIR THEN one file per object is written, in render's layout <namespace>/<kind>-<name>.yaml", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "compose-out-"));
-            const [code] = await cli([rel(USHADOW_COMPOSE), "-n", "ushadow", "--env", "AUTH_SECRET_KEY=x", "--out", dir]);
-            assert.equal(code, 0);
-            const files = fs.readdirSync(dir);
-            assert.ok(files.includes("mem0-ui-deployment.yaml") && files.includes("backend-secrets-secret.yaml"), files.join(","));
-            assert.match(fs.readFileSync(path.join(dir, "backend-secrets-secret.yaml"), "utf8"), /AUTH_SECRET_KEY: <redacted>/);
+            const [code, , err] = await cli([rel(USHADOW_COMPOSE), "-n", "ushadow", "--env", "AUTH_SECRET_KEY=x", "--out", dir]);
+            assert.equal(code, 0, err);
+            const files = fs.readdirSync(path.join(dir, "ushadow"));
+            assert.ok(files.includes("deployment-mem0-ui.yaml") && files.includes("secret-backend-secrets.yaml"), files.join(","));
+            assert.match(fs.readFileSync(path.join(dir, "ushadow", "secret-backend-secrets.yaml"), "utf8"), /AUTH_SECRET_KEY: <redacted>/);
             fs.rmSync(dir, { recursive: true });
         });
         it("WHEN --env-file is given THEN its values are explicit values, and --env wins over it", async () => {
@@ -246,18 +246,18 @@ describe("compose golden files", function () {
             assert.doesNotMatch(out, /Europe\/Berlin/);
             fs.rmSync(dir, { recursive: true });
         });
-        const bad: Array<[string, string[], RegExp]> = [
-            ["no arguments", [], /missing <compose.yml>/],
-            ["unknown flag", ["x.yml", "--frob"], /unknown option --frob/],
-            ["--env without =", ["x.yml", "--env", "NOPE"], /--env expects KEY=VAL/],
-            ["missing file", ["does/not/exist.yml"], /does\/not\/exist.yml: cannot read compose file: ENOENT/],
-            ["missing required variable", [rel(USHADOW_COMPOSE)], /required variable is missing or empty: AUTH_SECRET_KEY/],
-            ["bad options file", [rel(USHADOW_COMPOSE), "--env", "AUTH_SECRET_KEY=x", "--options", rel(USHADOW_COMPOSE)], /docker-compose.yml: /],
+        const bad: Array<[string, string[], RegExp, number]> = [
+            ["no arguments", [], /missing <compose.yml>/, 2],
+            ["unknown flag", ["x.yml", "--frob"], /unknown option --frob/, 2],
+            ["--env without =", ["x.yml", "--env", "NOPE"], /--env expects KEY=VAL/, 2],
+            ["missing file", ["does/not/exist.yml", "-n", "x"], /does\/not\/exist.yml: cannot read compose file: ENOENT/, 1],
+            ["missing required variable", [rel(USHADOW_COMPOSE), "-n", "x"], /required variable is missing or empty: AUTH_SECRET_KEY/, 1],
+            ["bad options file", [rel(USHADOW_COMPOSE), "--env", "AUTH_SECRET_KEY=x", "--options", rel(USHADOW_COMPOSE)], /docker-compose.yml: /, 1],
         ];
-        for (const [title, argv, re] of bad) {
-            it(`GIVEN ${title} THEN exit 1 with a one-line reason`, async () => {
+        for (const [title, argv, re, exit] of bad) {
+            it(`GIVEN ${title} THEN exit ${exit} with a one-line reason`, async () => {
                 const [code, out, err] = await cli(argv);
-                assert.equal(code, 1);
+                assert.equal(code, exit);
                 assert.equal(out, "");
                 assert.match(err.split("\n")[0], re);
                 assert.ok(err.startsWith("compose-convert: "));

@@ -1,0 +1,101 @@
+/**
+ * Every CLI follows tools/lib/cli.ts: -h/--help exits 0 and names every flag; a bad flag exits 2;
+ * bad input is one line without a stack trace (exit 1, or the code its help documents), and
+ * --debug adds the trace. Run in-process through each CLI's `main`, plus each entry file once
+ * as a real process so the `require.main` wiring is covered too.
+ */
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as path from "path";
+import { CliSpec, helpText } from "../../../tools/lib/cli";
+import { REPO_ROOT } from "../../../tools/lib/render";
+
+interface CliModule { CLI: CliSpec; main(argv: readonly string[], io: { stdout: (t: string) => void; stderr: (t: string) => void }): Promise<number> }
+
+interface Case {
+    script: string;
+    file: string;
+    load: () => CliModule;
+    /** A command line with bad input, the exit code the help documents for it, and the message. */
+    badInput: [string[], number, RegExp];
+}
+
+const CASES: Case[] = [
+    { script: "render", file: "tools/render.ts", load: () => require("../../../tools/render"), badInput: [["--stack", "no-such-stack"], 1, /^render: no stack config Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/] },
+    { script: "compose:convert", file: "tools/compose-convert.ts", load: () => require("../../../tools/compose-convert"), badInput: [["no/such/compose.yml", "-n", "x"], 1, /^compose-convert: no\/such\/compose.yml: cannot read compose file: ENOENT$/] },
+    { script: "policy:check", file: "tools/policy-check.ts", load: () => require("../../../tools/policy-check"), badInput: [["no/such/dir"], 2, /^policy:check: no\/such\/dir: no such file or directory$/] },
+    { script: "bench", file: "bench/run.ts", load: () => require("../../../bench/run"), badInput: [["--reps", "0"], 2, /^bench: --reps must be an integer >= 1, got 0$/] },
+];
+
+async function run(m: CliModule, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await m.main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+    return { code, out, err };
+}
+
+const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("CLI conventions (every CLI)", function () {
+    this.timeout(60000);
+
+    it("THEN every npm script of a CLI is listed here", () => {
+        const scripts = require(path.join(REPO_ROOT, "package.json")).scripts as Record<string, string>;
+        for (const c of CASES) assert.match(scripts[c.script], new RegExp(`ts-node --transpile-only ${c.file.replace(".", "\\.")}$`), c.script);
+    });
+
+    for (const c of CASES) {
+        describe(`GIVEN npm run ${c.script}`, () => {
+            it("WHEN -h or --help THEN exit 0, the help on stdout naming every flag and the exit codes", async () => {
+                const m = c.load();
+                for (const flag of ["-h", "--help"]) {
+                    const r = await run(m, [flag]);
+                    assert.equal(r.code, 0);
+                    assert.equal(r.err, "");
+                    assert.equal(r.out, helpText(m.CLI));
+                }
+                const help = helpText(m.CLI);
+                for (const k of Object.keys(m.CLI.flags)) assert.ok(help.includes(`--${kebab(k)}`), `--${kebab(k)} is not in the help`);
+                assert.match(help, /^exit codes:\n  0  .+\n  1  .+\n  2  .+$/m);
+            });
+
+            it("WHEN given an unknown flag THEN exit 2 with the reason and the usage, no stack trace", async () => {
+                const r = await run(c.load(), ["--no-such-flag"]);
+                assert.equal(r.code, 2);
+                assert.equal(r.out, "");
+                assert.match(r.err, /^[\w:-]+: unknown option --no-such-flag\nusage: npm run /);
+                assert.doesNotMatch(r.err, TRACE);
+            });
+
+            it("WHEN given bad input THEN one line without a stack trace; with --debug THEN the trace", async () => {
+                const [argv, code, re] = c.badInput;
+                const r = await run(c.load(), argv);
+                assert.equal(r.code, code, r.err);
+                assert.equal(r.out, "");
+                assert.match(r.err.split("\n")[0], re);
+                if (code === 1) assert.equal(r.err.trimEnd().split("\n").length, 1, r.err);
+                assert.doesNotMatch(r.err, TRACE);
+                const debug = await run(c.load(), [...argv, "--debug"]);
+                assert.equal(debug.code, code);
+                assert.match(debug.err, TRACE);
+            });
+        });
+    }
+
+    it("WHEN each entry file runs as a process with --help THEN it exits 0 with the help on stdout", async () => {
+        const tsNode = require.resolve("ts-node/dist/bin.js");
+        const results = await Promise.all(CASES.map((c) => new Promise<{ c: Case; code: number | null; out: string; err: string }>((resolve) => {
+            const p = spawn(process.execPath, [tsNode, "--transpile-only", path.join(REPO_ROOT, c.file), "--help"], { cwd: REPO_ROOT });
+            let out = "";
+            let err = "";
+            p.stdout.on("data", (d) => (out += d));
+            p.stderr.on("data", (d) => (err += d));
+            p.on("close", (code) => resolve({ c, code, out, err }));
+        })));
+        for (const { c, code, out, err } of results) {
+            assert.equal(code, 0, `${c.script}: ${err}`);
+            assert.equal(out, helpText(c.load().CLI), c.script);
+        }
+    });
+});
