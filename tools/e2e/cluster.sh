@@ -124,11 +124,7 @@ ensure_bins() { # [build]
   fi
   # kubectl: PATH one only if within the supported skew (+-1 minor) of the server.
   KUBECTL=$K8S_BIN/kubectl
-  if on_path kubectl; then
-    local minor
-    minor=$(kubectl version --client -o json 2>/dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -n1)
-    if [[ -n $minor ]] && (( minor >= 33 && minor <= 35 )); then KUBECTL=$(command -v kubectl); fi
-  fi
+  if on_path kubectl && kubectl_in_skew; then KUBECTL=$(command -v kubectl); fi
   [[ -x $KUBECTL ]] || { log "kubectl: MISSING"; return 1; }
   if on_path kwok; then KWOK_BIN=$(command -v kwok)
   else

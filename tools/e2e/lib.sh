@@ -3,6 +3,14 @@
 
 now() { date +%s; }
 
+# kubectl_in_skew: true when the kubectl on PATH is within the supported skew (+-1 minor) of the
+# v1.34 control plane. (Some machines carry an old kubectl, e.g. a cloud SDK's 1.32 dispatcher.)
+kubectl_in_skew() {
+  local minor
+  minor=$(kubectl version --client -o json 2>/dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -n1)
+  [[ -n $minor ]] && (( minor >= 33 && minor <= 35 ))
+}
+
 # run_build NAME LOGDIR FN ARGS...: run build function FN as a separate bash process (errexit
 # must hold inside it, and bash ignores set -e in anything called from an if/|| context),
 # appending its output to LOGDIR/build.log. Prints what it builds, a heartbeat every minute

@@ -51,7 +51,8 @@ SOURCE=${AP_STACK_SOURCE:-$REPO/Pulumi.$STACK.yaml}
 log() { echo "stack: $*" >&2; }
 die() { echo "stack: ERROR: $*" >&2; exit 1; }
 usage() { echo "stack: $*; see tools/e2e/stack.sh --help" >&2; exit 2; }
-now() { date +%s; }
+# shellcheck source=tools/e2e/lib.sh
+source "$HERE/lib.sh"
 
 # ------------------------------------------------------------------ arguments
 CMD=${1:-}; [[ $# -gt 0 ]] && shift
@@ -90,7 +91,7 @@ setup_env() { # exports everything pulumi/kubectl need; builds (with progress) w
   mkdir -p "$W"
   # The control-plane build (skipped for an existing cluster that has kubectl) runs beside the
   # toolchain build; both print their progress to stderr.
-  if [[ -z $BYO_KUBECONFIG ]] || ! command -v kubectl >/dev/null; then
+  if [[ -z $BYO_KUBECONFIG ]] || ! kubectl_in_skew; then
     log "control-plane binaries: tools/e2e/cluster.sh build (in parallel)"
     "$HERE/cluster.sh" build >"$kout" & cpid=$!
   fi
