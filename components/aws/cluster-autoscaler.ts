@@ -158,7 +158,9 @@ export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObj
                                 resources: CA_RESOURCES,
                                 startupProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 5, failureThreshold: 24 },
                                 livenessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 20 },
-                                readinessProbe: { httpGet: { path: "/health-check", port: CA_METRICS_PORT }, periodSeconds: 10 },
+                                // /health-check fails when the autoscaler loop is stuck (restart it); readiness is the
+                                // metrics port answering, so the two never fail together.
+                                readinessProbe: { tcpSocket: { port: CA_METRICS_PORT }, periodSeconds: 10 },
                                 securityContext: containerSecurityContext({ runAsUser: CA_UID }),
                             },
                         ],

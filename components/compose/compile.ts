@@ -774,8 +774,8 @@ function resolveResources(svc: ComposeService, spec: ServiceDeploymentSpec, ctx:
 
 /**
  * Probes, always three distinct ones (an overloaded pod should leave the Service, not restart):
- * `healthCheckPath` -> HTTP on the first TCP port with AgentService's liveness/readiness/startup
- * defaults; a compose healthcheck -> exec probes, readiness on its timing, liveness after twice its
+ * `healthCheckPath` -> readiness and startup HTTP on the first TCP port, liveness TCP on that port
+ * (AgentService's timing defaults); a compose healthcheck -> exec probes, readiness on its timing, liveness after twice its
  * retries, startup covering start_period; otherwise TCP on the first port; `null` -> none.
  */
 function resolveProbes(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): ProbeSet | undefined {
@@ -785,8 +785,10 @@ function resolveProbes(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
     if (typeof spec.healthCheckPath === "string") {
         if (!spec.healthCheckPath.startsWith("/")) throw new ComposeError(ctx.optAt("healthCheckPath"), `must start with "/", got "${spec.healthCheckPath}"`);
         if (!firstTcp) throw new ComposeError(ctx.optAt("healthCheckPath"), "an HTTP probe needs a TCP port, but the service has none");
+        // Liveness on the TCP port, readiness on the HTTP path: a slow or cut-off app leaves the
+        // Service without being restarted (the same endpoint for both would fail them together).
         const check = { path: spec.healthCheckPath, port: firstTcp.name };
-        return { liveness: check, readiness: check, startup: check };
+        return { liveness: { tcp: true, port: firstTcp.name }, readiness: check, startup: check };
     }
     if (hc) {
         const period = hc.intervalSeconds ?? DEFAULT_PROBE.periodSeconds;

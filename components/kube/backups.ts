@@ -312,7 +312,6 @@ export function pgDumpCronJobSpec(a: PgDumpCronJobArgs): k8s.types.input.batch.v
             spec: {
                 backoffLimit: 2,
                 activeDeadlineSeconds: a.activeDeadlineSeconds ?? DEFAULT_DUMP_DEADLINE_SECONDS,
-                ttlSecondsAfterFinished: 86400,
                 template: {
                     metadata: { labels: a.labels },
                     spec: {

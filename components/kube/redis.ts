@@ -347,7 +347,9 @@ export class Redis extends pulumi.ComponentResource {
                     passwordEnv("REDIS_PASSWORD"),
                 ],
                 resources: a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES,
-                probes: { health: { path: "/health", port: "metrics" } },
+                // Liveness asks the exporter's /health; readiness is only the open port, so a slow
+                // exporter never takes the Redis pod out of its Service.
+                probes: { liveness: { path: "/health", port: "metrics" }, readiness: { tcp: true, port: "metrics" }, startup: { path: "/health", port: "metrics" } },
                 security,
             }));
         }

@@ -21,15 +21,58 @@ export function raftFaultTolerance(replicas: number): number {
 }
 
 const HOSTNAME = "kubernetes.io/hostname";
+/** Rollout strategies the API knows (apps/v1). */
+const DEPLOYMENT_STRATEGIES = ["RollingUpdate", "Recreate"];
+const SET_UPDATE_STRATEGIES = ["RollingUpdate", "OnDelete"];
 const ZONE = "topology.kubernetes.io/zone";
 
-function spreadKeys(podSpec: Json): Set<string> {
+/** Whether a pod-affinity term's namespaces can include the pod's own namespace. */
+function termCoversNamespace(term: Json, ns: string): boolean {
+    const names: string[] = Array.isArray(term?.namespaces) ? term.namespaces : [];
+    const nsSel = term?.namespaceSelector ?? undefined;
+    // namespaces and namespaceSelector are ORed; with neither, the term means the pod's own namespace.
+    if (names.length === 0 && nsSel === undefined) return true;
+    if (names.includes(ns)) return true;
+    if (nsSel === undefined) return false;
+    const byName = nsSel.matchLabels?.["kubernetes.io/metadata.name"];
+    // Other namespace labels are not visible to a policy: assume they select the own namespace.
+    return byName === undefined || byName === ns;
+}
+
+export interface SpreadAnalysis {
+    /** Topology keys that really spread the workload's own replicas. */
+    keys: Set<string>;
+    /** Why a declared constraint or term never applies to the workload's own pods. */
+    dead: string[];
+}
+
+/**
+ * The topology keys that spread a workload's own replicas. A topology spread constraint counts
+ * when its labelSelector selects the pod's own labels; an anti-affinity term also needs its
+ * namespaces to include the pod's namespace. Terms that can never match are reported.
+ */
+export function analyzeSpread(pod: { spec: Json; labels: Record<string, string> }, ns: string): SpreadAnalysis {
     const keys = new Set<string>();
-    for (const t of podSpec?.topologySpreadConstraints ?? []) if (t?.topologyKey) keys.add(t.topologyKey);
-    const anti = podSpec?.affinity?.podAntiAffinity;
-    for (const t of anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []) if (t?.topologyKey) keys.add(t.topologyKey);
-    for (const t of anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []) if (t?.podAffinityTerm?.topologyKey) keys.add(t.podAffinityTerm.topologyKey);
-    return keys;
+    const dead: string[] = [];
+    for (const t of pod.spec?.topologySpreadConstraints ?? []) {
+        if (!t?.topologyKey) continue;
+        if (selectorMatches(t.labelSelector, pod.labels)) keys.add(t.topologyKey);
+        else dead.push(`topologySpreadConstraint on ${t.topologyKey} does not select its own pods (labelSelector ${JSON.stringify(t.labelSelector ?? null)})`);
+    }
+    const anti = pod.spec?.affinity?.podAntiAffinity;
+    const terms: Json[] = [
+        ...(anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+        ...(anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: Json) => w?.podAffinityTerm),
+    ];
+    for (const t of terms) {
+        if (!t?.topologyKey) continue;
+        if (!termCoversNamespace(t, ns)) {
+            dead.push(`podAntiAffinity term on ${t.topologyKey} lists namespaces [${(t.namespaces ?? []).join(", ")}]${t.namespaceSelector ? ` / namespaceSelector ${JSON.stringify(t.namespaceSelector)}` : ""} without its own namespace ${ns}; it never matches its own replicas`);
+        } else if (!selectorMatches(t.labelSelector, pod.labels)) {
+            dead.push(`podAntiAffinity term on ${t.topologyKey} does not select its own pods (labelSelector ${JSON.stringify(t.labelSelector ?? null)})`);
+        } else keys.add(t.topologyKey);
+    }
+    return { keys, dead };
 }
 
 /** The HPA that targets a workload, if any. */
@@ -100,7 +143,8 @@ export const availabilityRules: PlatformRule[] = [
             if (typeof r !== "number") out.push("sets no spec.replicas; a Raft group needs a fixed odd member count");
             else if (r < 3 || r % 2 === 0) out.push(`raft replicas must be odd and >= 3 (2f+1), got ${r}`);
             if (!Array.isArray(o.spec?.volumeClaimTemplates) || o.spec.volumeClaimTemplates.length === 0) out.push("has no volumeClaimTemplates; each member needs its own persistent log");
-            if (!spreadKeys(podTemplate(o)?.spec).has(HOSTNAME)) out.push(`does not spread members across nodes (${HOSTNAME} anti-affinity or topology spread)`);
+            const tpl = podTemplate(o);
+            if (!tpl || !analyzeSpread(tpl, k8sNamespaceOf(o)).keys.has(HOSTNAME)) out.push(`does not spread members across nodes (${HOSTNAME} anti-affinity or topology spread)`);
             return out;
         },
     }),
@@ -238,7 +282,7 @@ export const availabilityRules: PlatformRule[] = [
     stackRule({
         name: "avail-pdb-present",
         area: "availability",
-        description: "Every replicated Deployment/StatefulSet is covered by a PDB that still allows at least one voluntary disruption.",
+        description: "Every replicated Deployment/StatefulSet is covered by a PDB, and no PDB of a non-singleton workload blocks every drain (minAvailable equal to the replica count, the HPA minimum or a single replica).",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Add a PodDisruptionBudget (AgentService does) with maxUnavailable: 1 or minAvailable below the replica count.",
@@ -248,13 +292,14 @@ export const availabilityRules: PlatformRule[] = [
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
             for (const w of ws) {
-                // An explicit single replica has nothing to keep available across a drain; an unset
-                // count means "HPA-owned" by the platform's convention, so it needs a PDB too.
-                if (typeof w.obj.spec?.replicas === "number" && w.obj.spec.replicas < 2) continue;
                 const replicas = expectedReplicas(w, k);
                 const who = `${w.obj.kind} ${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}`;
                 const pdbs = pdbsFor(w, k);
-                if (pdbs.length === 0) { out.push({ message: `${who}: no PodDisruptionBudget selects its pods`, urn: w.urn }); continue; }
+                // An explicit single replica needs no PDB (nothing to keep available across a drain), but
+                // one that keeps its only pod blocks every drain. An unset count means "HPA-owned" by the
+                // platform's convention, so it needs a PDB too.
+                const single = typeof w.obj.spec?.replicas === "number" && w.obj.spec.replicas < 2;
+                if (pdbs.length === 0) { if (!single) out.push({ message: `${who}: no PodDisruptionBudget selects its pods`, urn: w.urn }); continue; }
                 if (pdbs.length > 1) out.push({ message: `${who}: ${pdbs.length} PodDisruptionBudgets select its pods; the eviction API refuses pods with more than one`, urn: w.urn });
                 for (const p of pdbs) {
                     if (allowedDisruptions(p.obj.spec, replicas) < 1) out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption at ${replicas} replica(s)`, urn: p.urn });
@@ -298,8 +343,8 @@ export const availabilityRules: PlatformRule[] = [
         check: (pod, o, cfg) => {
             if (isSingleton(o)) return [];
             if (typeof o.spec?.replicas === "number" && o.spec.replicas < 2) return [];
-            const keys = spreadKeys(pod.spec);
-            const out: string[] = [];
+            const { keys, dead } = analyzeSpread(pod, k8sNamespaceOf(o));
+            const out: string[] = [...dead];
             if (!keys.has(HOSTNAME)) out.push(`replicas are not spread across nodes (${HOSTNAME})`);
             if (cfg.requireZoneSpread && !keys.has(ZONE)) out.push(`replicas are not spread across zones (${ZONE})`);
             return out;
@@ -308,12 +353,19 @@ export const availabilityRules: PlatformRule[] = [
     resourceRule({
         name: "avail-rolling-update",
         area: "availability",
-        description: "Replicated workloads roll out gradually: Deployments RollingUpdate with maxUnavailable below the replica count, StatefulSets/DaemonSets not OnDelete.",
+        description: "Rollout strategies exist (Deployments RollingUpdate/Recreate, StatefulSets/DaemonSets RollingUpdate/OnDelete), and replicated workloads roll out gradually: RollingUpdate with maxUnavailable below the replica count, never OnDelete.",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Use RollingUpdate with maxSurge 1 / maxUnavailable 0 (AgentService default); only singletons use Recreate.",
         appliesTo: (t) => isKind(t, ["Deployment", "StatefulSet", "DaemonSet"]),
         check: (o: K8sObject) => {
+            // A type the API does not know is rejected by the API server (or ignored by older ones): singletons included.
+            if (o.kind === "Deployment" && o.spec?.strategy?.type !== undefined && !DEPLOYMENT_STRATEGIES.includes(o.spec.strategy.type)) {
+                return [`strategy type ${o.spec.strategy.type} does not exist (${DEPLOYMENT_STRATEGIES.join(" or ")})`];
+            }
+            if (o.kind !== "Deployment" && o.spec?.updateStrategy?.type !== undefined && !SET_UPDATE_STRATEGIES.includes(o.spec.updateStrategy.type)) {
+                return [`updateStrategy type ${o.spec.updateStrategy.type} does not exist (${SET_UPDATE_STRATEGIES.join(" or ")})`];
+            }
             if (isSingleton(o)) return [];
             if (o.kind === "Deployment") {
                 const s = o.spec?.strategy ?? {};

@@ -57,22 +57,35 @@ export const healthRules: PlatformRule[] = [
     podRule({
         name: "health-probes-distinct",
         area: "health",
-        description: "Liveness and readiness probes are not identical (an overloaded pod should stop receiving traffic, not restart).",
+        description: "Liveness and readiness do not ask the same HTTP or gRPC endpoint: readiness reflects dependencies (an overloaded or cut-off pod leaves the Service), liveness only whether the process must restart.",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Give liveness a longer period/threshold than readiness, or a different endpoint.",
+        remediationSteps: "Point readiness at an endpoint that checks the pod's dependencies (e.g. /ready) and keep liveness on /health, or make liveness a plain TCP check on the port. Different timings on the same endpoint are not enough: both fail together.",
         kinds: LONG_RUNNING_KINDS,
         check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.container.livenessProbe && r.container.readinessProbe && jsonEqual(r.container.livenessProbe, r.container.readinessProbe))
-            .map((r) => `${r.label} livenessProbe is identical to its readinessProbe`),
+            .filter((r) => r.longRunning)
+            .flatMap((r) => {
+                const l = r.container.livenessProbe;
+                const rd = r.container.readinessProbe;
+                if (!l || !rd) return [];
+                if (jsonEqual(l, rd)) return [`${r.label} livenessProbe is identical to its readinessProbe`];
+                // exec and TCP handlers carry one signal only; HTTP and gRPC can answer liveness and readiness apart.
+                for (const action of ["httpGet", "grpc"]) {
+                    if (l[action] && rd[action] && jsonEqual(l[action], rd[action])) {
+                        const what = action === "httpGet" ? `GET ${l.httpGet.path ?? "/"} on port ${l.httpGet.port}` : `gRPC ${l.grpc.service ?? "(default service)"} on port ${l.grpc.port}`;
+                        return [`${r.label} livenessProbe and readinessProbe use the same handler (${what}); only their timings differ, so they fail together`];
+                    }
+                }
+                return [];
+            }),
     }),
     podRule({
         name: "health-probe-port",
         area: "health",
-        description: "Probe ports name or number a port the container declares.",
+        description: "Probe ports name or number a TCP port the container declares (httpGet, tcpSocket and grpc probes connect over TCP; a UDP port never answers).",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Point the probe at a declared containerPort (by name or number).",
+        remediationSteps: "Point the probe at a declared TCP containerPort (by name or number), or probe a UDP service with an exec command.",
         kinds: LONG_RUNNING_KINDS,
         check: (pod) => {
             const out: string[] = [];
@@ -82,10 +95,15 @@ export const healthRules: PlatformRule[] = [
                     const p = r.container[kind];
                     const port = p?.httpGet?.port ?? p?.tcpSocket?.port ?? p?.grpc?.port;
                     if (port === undefined) continue;
-                    const ok = typeof port === "number" || /^\d+$/.test(String(port))
-                        ? ports.length === 0 || ports.some((d) => Number(d.containerPort) === Number(port))
-                        : ports.some((d) => d.name === port);
-                    if (!ok) out.push(`${r.label} ${kind} uses port ${port}, which the container does not declare`);
+                    const byNumber = typeof port === "number" || /^\d+$/.test(String(port));
+                    const declared = byNumber ? ports.filter((d) => Number(d.containerPort) === Number(port)) : ports.filter((d) => d.name === port);
+                    // An undeclared number is fine while the container declares no ports at all (nothing to compare with).
+                    if (declared.length === 0 && !(byNumber && ports.length === 0)) {
+                        out.push(`${r.label} ${kind} uses port ${port}, which the container does not declare`);
+                    } else if (declared.length > 0 && !declared.some((d) => (d.protocol ?? "TCP") === "TCP")) {
+                        // httpGet, tcpSocket and grpc probes all connect over TCP.
+                        out.push(`${r.label} ${kind} uses port ${port}, which is declared ${declared[0].protocol}; the kubelet probes over TCP`);
+                    }
                 }
             }
             return out;

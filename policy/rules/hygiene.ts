@@ -104,10 +104,10 @@ export const hygieneRules: PlatformRule[] = [
     resourceRule({
         name: "hyg-jobs",
         area: "hygiene",
-        description: "Jobs clean up (ttlSecondsAfterFinished), CronJobs have a startingDeadlineSeconds and do not run concurrently.",
+        description: "Standalone Jobs clean up (ttlSecondsAfterFinished); CronJobs leave cleanup to their history limits (no TTL in the job template), have a startingDeadlineSeconds and do not run concurrently.",
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: "Set ttlSecondsAfterFinished on Jobs; startingDeadlineSeconds and concurrencyPolicy Forbid on CronJobs.",
+        remediationSteps: "Set ttlSecondsAfterFinished on standalone Jobs; on CronJobs remove it from the jobTemplate, set successful/failedJobsHistoryLimit, startingDeadlineSeconds and concurrencyPolicy Forbid.",
         appliesTo: (t) => isKind(t, ["Job", "CronJob"]),
         check: (o: K8sObject) => {
             const out: string[] = [];
@@ -115,6 +115,9 @@ export const hygieneRules: PlatformRule[] = [
                 if (o.spec?.ttlSecondsAfterFinished === undefined) out.push("sets no ttlSecondsAfterFinished; finished pods pile up");
                 if (!["Never", "OnFailure"].includes(o.spec?.template?.spec?.restartPolicy)) out.push("pod restartPolicy must be Never or OnFailure");
             } else {
+                // The CronJob controller prunes its Jobs by successful/failedJobsHistoryLimit; a TTL deletes
+                // them (failed ones included) behind its back, before anyone can read why a run failed.
+                if (o.spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined) out.push(`jobTemplate sets ttlSecondsAfterFinished ${o.spec.jobTemplate.spec.ttlSecondsAfterFinished}; the CronJob's history limits already prune its Jobs, and the TTL deletes failed runs before they can be inspected`);
                 if (o.spec?.startingDeadlineSeconds === undefined) out.push("sets no startingDeadlineSeconds; after 100 missed runs it stops scheduling");
                 if ((o.spec?.concurrencyPolicy ?? "Allow") === "Allow") out.push("concurrencyPolicy Allow lets runs overlap");
                 if (!["Never", "OnFailure"].includes(o.spec?.jobTemplate?.spec?.template?.spec?.restartPolicy)) out.push("pod restartPolicy must be Never or OnFailure");

@@ -144,10 +144,10 @@ export const networkRules: PlatformRule[] = [
     stackRule({
         name: "net-dangling-refs",
         area: "network",
-        description: "Service selectors select pods of a workload in the stack, and Ingress backends name Services in the stack.",
+        description: "Service selectors select pods of a workload in the stack, and Ingress backends name Services in the stack and a port those Services expose.",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Fix the Service selector / Ingress backend name so it points at an existing workload / Service.",
+        remediationSteps: "Fix the Service selector / Ingress backend name and port so it points at an existing workload / Service port (by number or name).",
         check: (items) => {
             const k = k8sItems(items);
             const services = k.filter((i) => i.obj.kind === "Service");
@@ -171,8 +171,15 @@ export const networkRules: PlatformRule[] = [
                 ];
                 for (const b of backends) {
                     const name = b?.service?.name;
-                    if (name && !services.some((s) => s.obj.metadata?.name === name && k8sNamespaceOf(s.obj) === ns)) {
-                        out.push({ message: `${who(ing.obj)}: backend Service ${name} is not in the stack`, urn: ing.urn });
+                    if (!name) continue;
+                    const svc = services.find((s) => s.obj.metadata?.name === name && k8sNamespaceOf(s.obj) === ns);
+                    if (!svc) { out.push({ message: `${who(ing.obj)}: backend Service ${name} is not in the stack`, urn: ing.urn }); continue; }
+                    const port = b.service.port ?? {};
+                    const wanted = port.number ?? port.name;
+                    const ports: Json[] = svc.obj.spec?.ports ?? [];
+                    const exposed = port.number !== undefined ? ports.some((p) => Number(p?.port) === Number(port.number)) : port.name !== undefined ? ports.some((p) => p?.name === port.name) : true;
+                    if (!exposed) {
+                        out.push({ message: `${who(ing.obj)}: backend Service ${name} port ${wanted} is not a port of the Service (it exposes ${ports.map((p) => p?.name ? `${p.name}/${p.port}` : String(p?.port)).join(", ") || "none"})`, urn: ing.urn });
                     }
                 }
             }

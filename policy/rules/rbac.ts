@@ -70,7 +70,7 @@ export const rbacRules: PlatformRule[] = [
     resourceRule({
         name: "rbac-limit-secrets-pod-create",
         area: "rbac",
-        description: "Roles do not list/watch Secrets or create Pods (both amount to reading every secret in scope).",
+        description: "Roles do not list/watch/get Secrets without resourceNames, nor create Pods (both amount to reading every secret in scope).",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Grant get on named secrets (resourceNames) instead of list/watch; create workloads through a controller rather than pods.",
@@ -78,8 +78,11 @@ export const rbacRules: PlatformRule[] = [
         check: (o: K8sObject) => {
             const out: string[] = [];
             const rules: Json[] = o.rules ?? [];
-            if (rules.some((r) => grants(r, "secrets", ["list", "watch"]))) out.push("can list/watch secrets");
-            if (rules.some((r) => grants(r, "secrets", ["get"]) && !(Array.isArray(r?.resourceNames) && r.resourceNames.length))) out.push("can get any secret (no resourceNames)");
+            // resourceNames scope a rule to the named objects: list/watch/get then see only those Secrets.
+            const unscoped = rules.filter((r) => !(Array.isArray(r?.resourceNames) && r.resourceNames.length));
+            if (unscoped.some((r) => grants(r, "secrets", ["list", "watch"]))) out.push("can list/watch secrets");
+            if (unscoped.some((r) => grants(r, "secrets", ["get"]))) out.push("can get any secret (no resourceNames)");
+            // create cannot be scoped by resourceNames: the name is not known when the request is authorised.
             if (rules.some((r) => grants(r, "pods", ["create"]))) out.push("can create pods");
             return out;
         },

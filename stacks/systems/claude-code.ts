@@ -83,11 +83,19 @@ export const AGENT_PROBES: ProbeSet = {
     readiness: { path: "/ready", port: "http", initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 },
     startup: { path: "/health", port: "http", periodSeconds: 10, failureThreshold: 30 },
 };
-const WEB_PROBES = (path: string): ProbeSet => ({
-    liveness: { path, port: "http", initialDelaySeconds: 10, periodSeconds: 10 },
+// The dashboard frontend serves static files: liveness is the open port, readiness the page itself.
+const STATIC_WEB_PROBES = (path: string): ProbeSet => ({
+    liveness: { tcp: true, port: "http", initialDelaySeconds: 10, periodSeconds: 10 },
     readiness: { path, port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
     startup: { path, port: "http", periodSeconds: 5, failureThreshold: 24 },
 });
+// The dashboard backend follows seed 002's service convention (the manager's /health + /ready):
+// readiness /ready reflects its backends (manager, Redis), liveness /health only the process.
+const BACKEND_PROBES: ProbeSet = {
+    liveness: { path: "/health", port: "http", initialDelaySeconds: 10, periodSeconds: 10 },
+    readiness: { path: "/ready", port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
+    startup: { path: "/health", port: "http", periodSeconds: 5, failureThreshold: 24 },
+};
 // seed 002 manager-agent securityContext: runAsNonRoot, runAsUser 1000, fsGroup 2000.
 export const AGENT_SECURITY = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 2000 };
 // seed 002 worker-agent-hpa behavior: up 100%/15s after a 60s window, down 50%/60s after 300s.
@@ -362,7 +370,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         resources: config.dashboard.frontendResources,
         ports: [{ name: "http", containerPort: FRONTEND_PORT }],
         service: { ports: [{ name: "http", port: FRONTEND_SERVICE_PORT, targetPort: "http" }] },
-        probes: WEB_PROBES("/"),
+        probes: STATIC_WEB_PROBES("/"),
         placement: dashboardPlacement,
         network: { ingress: [{ peers: [ingressControllerPeer()], ports: [FRONTEND_PORT] }] },
     }, { parent: ctx.parent, dependsOn: [namespace] });
@@ -377,7 +385,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         labels: SCRAPED,
         resources: config.dashboard.backendResources,
         ports: [{ name: "http", containerPort: BACKEND_PORT }],
-        probes: WEB_PROBES("/health"),
+        probes: BACKEND_PROBES,
         placement: dashboardPlacement,
         env: {
             NODE_ENV: "production",

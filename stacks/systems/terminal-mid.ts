@@ -55,10 +55,12 @@ export const MID_PROBES: ProbeSet = {
     liveness: { command: MID_HEALTH, periodSeconds: 300, timeoutSeconds: 15, failureThreshold: 3 },
     readiness: { command: MID_HEALTH, periodSeconds: 60, timeoutSeconds: 15, failureThreshold: 2 },
 };
-// seed 000 probes /health on 3000; liveness lenient, readiness quick.
+// seed 000 probes /health on 3000 (liveness, lenient); readiness asks /ready, which reflects the
+// service's dependencies (ServiceNow API, sessions volume), so a cut-off pod leaves the Service
+// instead of being restarted.
 export const TERMINAL_PROBES: ProbeSet = {
     liveness: { path: "/health", port: "http", initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
-    readiness: { path: "/health", port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
+    readiness: { path: "/ready", port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
     startup: { path: "/health", port: "http", periodSeconds: 5, failureThreshold: 24 },
 };
 // seed 000 Role `claude-terminal-role`: pods and services, get and list.

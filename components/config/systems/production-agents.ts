@@ -14,7 +14,9 @@ const DATA = { size: "10Gi", accessMode: "ReadWriteMany" as const, mountPath: "/
 const BACKUP = { enabled: true, schedule: "0 3 * * *", ttl: "720h0m0s", fsBackup: false };
 // What Redis asks for when not configured: the Redis component's defaults (redis 100m/256Mi + exporter 25m/32Mi).
 const REDIS_REQUESTS = { cpu: "125m", memory: "288Mi" };
-const PROBES = { livenessPath: "/health", readinessPath: "/health", startupPath: "/health" };
+// seed 003 curls /health; readiness asks /ready, which reflects Redis and the model API, so a cut-off
+// agent leaves the Service instead of being restarted by a liveness probe on the same endpoint.
+const PROBES = { livenessPath: "/health", readinessPath: "/ready", startupPath: "/health" };
 
 const port = z.number().int().min(1).max(65535);
 const httpPath = z.string().regex(/^\/[^\s]*$/, { message: "must be an absolute HTTP path such as /health" });

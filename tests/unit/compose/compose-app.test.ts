@@ -171,7 +171,9 @@ describe("ComposeApp (under Pulumi mocks)", () => {
                 assert.ok(c.startupProbe, svc);
                 assert.notDeepEqual(c.livenessProbe, c.readinessProbe, svc);
             }
-            assert.deepEqual(named(resources, "Deployment", "api").spec.template.spec.containers[0].livenessProbe.httpGet, { path: "/healthz", port: "http" });
+            const api = named(resources, "Deployment", "api").spec.template.spec.containers[0];
+            assert.deepEqual(api.readinessProbe.httpGet, { path: "/healthz", port: "http" });
+            assert.deepEqual(api.livenessProbe.tcpSocket, { port: "http" }, "liveness on the port, readiness on the path");
         });
 
         it("GIVEN one replica on a ReadWriteOnce volume WHEN deployed THEN it is a SingletonWorker: Recreate, singleton label, no PDB/HPA, owns its PVC", () => {

@@ -17,8 +17,9 @@ export function podLabels(name: string): Record<string, string> {
 
 /** A container hardened the way components/kube/pod.ts buildContainer does. */
 export function container(name: string, opts: { port?: number; exec?: boolean } = {}): Json {
-    const probe = (period: number, threshold: number) => (opts.port
-        ? { httpGet: { path: "/health", port: "http" }, periodSeconds: period, failureThreshold: threshold }
+    // Readiness asks a different endpoint than liveness: /ready reflects dependencies, /health only the process.
+    const probe = (period: number, threshold: number, path = "/health") => (opts.port
+        ? { httpGet: { path, port: "http" }, periodSeconds: period, failureThreshold: threshold }
         : { exec: { command: ["/bin/healthcheck"] }, periodSeconds: period, failureThreshold: threshold });
     return {
         name,
@@ -31,7 +32,7 @@ export function container(name: string, opts: { port?: number; exec?: boolean } 
             limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "1Gi" },
         },
         livenessProbe: probe(10, 3),
-        readinessProbe: probe(5, 3),
+        readinessProbe: probe(5, 3, "/ready"),
         startupProbe: probe(10, 30),
         securityContext: {
             runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false, privileged: false,

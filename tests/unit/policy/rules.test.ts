@@ -7,7 +7,7 @@ import { fromK8sObject, InputResource } from "../../../policy/lib/harness";
 import { clone, Json, parseK8sType, POD_KINDS } from "../../../policy/lib/k8s";
 import { describeResource } from "../../../policy/lib/rule";
 import { allRules } from "../../../policy/rules/all";
-import { c0, D, HPA, ResourceCase, resourceCases, sc0, SINGLE, stackCases, without } from "./cases";
+import { c0, CJ, D, HPA, ResourceCase, resourceCases, sc0, SINGLE, stackCases, without } from "./cases";
 import { compliantStack, compliantTags } from "./fixtures";
 import { checkResource, checkStack, DEV, find, PROD } from "./helpers";
 
@@ -198,5 +198,45 @@ describe("stor-class-safe on regional file systems", () => {
         const ebs = fromK8sObject({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "ebs" }, provisioner: "ebs.csi.aws.com", reclaimPolicy: "Retain", volumeBindingMode: "Immediate", parameters: { type: "gp3", encrypted: "true" } } as never);
         const msgs = (await checkResource("stor-class-safe", ebs)).messages.map((m) => m.message);
         assert.ok(msgs.some((m) => /volumeBindingMode is Immediate/.test(m)) && msgs.some((m) => /allowVolumeExpansion/.test(m)), msgs.join("\n"));
+    });
+});
+
+describe("policy rules: what peer linters catch, without their false positives", () => {
+    const api = () => clone(find(compliantStack(), D).props);
+    it("GIVEN a Role reading one named Secret (resourceNames) WHEN rbac-limit-secrets-pod-create runs THEN it passes (Role inquisitor)", async () => {
+        const role = clone(find(compliantStack(), "Role/agents/api").props);
+        role.rules.push({ apiGroups: [""], resources: ["secrets"], resourceNames: ["inquisitor-secrets"], verbs: ["get", "list", "watch"] });
+        assert.deepStrictEqual((await checkResource("rbac-limit-secrets-pod-create", fromK8sObject(role))).messages, []);
+    });
+    it("GIVEN anti-affinity that names its own namespace WHEN avail-spread runs THEN it counts", async () => {
+        const o = api();
+        delete o.spec.template.spec.topologySpreadConstraints;
+        o.spec.template.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({ topologyKey, namespaces: ["agents"], labelSelector: { matchLabels: { "app.kubernetes.io/name": "api" } } })) } };
+        assert.deepStrictEqual((await checkResource("avail-spread", fromK8sObject(o))).messages, []);
+    });
+    it("GIVEN a port number declared for both TCP and UDP WHEN a TCP probe uses it THEN health-probe-port passes", async () => {
+        const o = api();
+        c0(o).ports.push({ name: "dns-udp", containerPort: 5353, protocol: "UDP" }, { name: "dns-tcp", containerPort: 5353, protocol: "TCP" });
+        c0(o).livenessProbe = { tcpSocket: { port: 5353 } };
+        assert.deepStrictEqual((await checkResource("health-probe-port", fromK8sObject(o))).messages, []);
+    });
+    it("GIVEN the same exec command for liveness and readiness WHEN health-probes-distinct runs THEN it passes (a command has no second signal)", async () => {
+        const o = api();
+        c0(o).livenessProbe = { exec: { command: ["pg_isready"] }, periodSeconds: 10 };
+        c0(o).readinessProbe = { exec: { command: ["pg_isready"] }, periodSeconds: 5 };
+        assert.deepStrictEqual((await checkResource("health-probes-distinct", fromK8sObject(o))).messages, []);
+    });
+    it("GIVEN an Ingress backend naming the Service port by name WHEN net-dangling-refs runs THEN it passes", async () => {
+        const rs = compliantStack();
+        find(rs, "Ingress/agents/api").props.spec.rules[0].http.paths[0].backend.service.port = { name: "http" };
+        assert.deepStrictEqual((await checkStack("net-dangling-refs", rs)).messages, []);
+    });
+    it("GIVEN a singleton whose PDB keeps its one pod WHEN avail-pdb-present runs THEN avail-singleton-exempt owns it (no double report)", async () => {
+        const rs = [...compliantStack(), fromK8sObject({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "poller", namespace: "agents" }, spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "poller" } } } })];
+        assert.deepStrictEqual((await checkStack("avail-pdb-present", rs)).messages, []);
+    });
+    it("GIVEN a CronJob whose job template sets no TTL WHEN hyg-jobs runs THEN it passes (history limits clean up)", async () => {
+        const cj = find(compliantStack(), CJ);
+        assert.deepStrictEqual((await checkResource("hyg-jobs", cj)).messages, []);
     });
 });

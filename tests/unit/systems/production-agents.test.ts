@@ -82,12 +82,13 @@ describe("production-agents (seed 003)", () => {
                 assert.equal(podSpec(d).serviceAccountName, "agent-sa");
             });
 
-            it("GIVEN the agent container WHEN rendered THEN liveness, readiness and startup probes hit /health on the http port 8000", () => {
+            it("GIVEN the agent container WHEN rendered THEN liveness and startup hit /health and readiness /ready on the http port 8000", () => {
                 const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent");
                 assert.deepEqual(c.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]), [["http", 8000], ["metrics", 9090]]);
-                for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+                for (const probe of ["livenessProbe", "startupProbe"]) {
                     assert.deepEqual(c[probe].httpGet, { path: "/health", port: "http" }, probe);
                 }
+                assert.deepEqual(c.readinessProbe.httpGet, { path: "/ready", port: "http" });
                 assert.ok(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds >= 300, "startup allows 5 minutes before liveness");
             });
 

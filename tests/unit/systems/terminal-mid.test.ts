@@ -82,8 +82,9 @@ describe("terminal-mid system (seed 000)", () => {
                 const c = container(d);
                 assert.equal(c.image, "ghcr.io/agent-platform/claude-terminal-service:1.0.0");
                 assert.deepEqual(c.ports, [{ name: "http", containerPort: 3000, protocol: "TCP" }]);
-                for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) assert.deepEqual(probe.httpGet, { path: "/health", port: "http" });
-                assert.notDeepEqual(c.livenessProbe, c.readinessProbe);
+                for (const probe of [c.livenessProbe, c.startupProbe]) assert.deepEqual(probe.httpGet, { path: "/health", port: "http" });
+                // readiness reflects dependencies on its own endpoint (health-probes-distinct)
+                assert.deepEqual(c.readinessProbe.httpGet, { path: "/ready", port: "http" });
                 assert.deepEqual(c.resources, prod
                     ? { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }
                     : { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
