@@ -20,7 +20,7 @@ describe("e2e: up:local --kubeconfig deploys the dev stack to an existing cluste
     const byo = ["--kubeconfig", kubeconfig, "--context", "agent-platform-e2e"];
     /** stack.sh with no cluster knobs at all: only the flags name the target. */
     const stackEnv = (): NodeJS.ProcessEnv => {
-        const env = { ...process.env, AP_STACK_STATE: path.join(ws.dir, "byo-stack") };
+        const env: NodeJS.ProcessEnv = { ...process.env, AP_STACK_STATE: path.join(ws.dir, "byo-stack") };
         for (const k of ["AP_CLUSTER_STATE", "AP_APISERVER_PORT", "AP_ETCD_PORT", "KUBECONFIG"]) delete env[k];
         return env;
     };
