@@ -331,7 +331,7 @@ ensure() {
     if [[ $plugin != - ]] && found=$(plugin_cache_path "$plugin" "$ver"); then
       log "$name: from the Pulumi plugin cache ($found)"
     elif [[ -x $path ]]; then
-      found=$path; log "$name: built earlier ($path)"
+      found=$path; log "$name: from this cache ($path)"
     elif [[ -n $build ]]; then
       if [[ $plugin != - ]] && network_install "$plugin" "$ver" && found=$(plugin_cache_path "$plugin" "$ver"); then
         log "$name: installed official binaries ($found)"
