@@ -81,6 +81,18 @@ function keyPath(path: PropertyKey[]): string {
     return `${PROJECT}:${path.map(String).join(".")}`;
 }
 
+/** The secure keys a valid config needs: one entry per enabled system and key it requires. */
+export function requiredSecrets(cfg: PlatformConfig): { key: string; system: SystemKey }[] {
+    const out: { key: string; system: SystemKey }[] = [];
+    for (const [system, def] of Object.entries(SYSTEMS) as [SystemKey, (typeof SYSTEMS)[SystemKey]][]) {
+        const section = cfg[system];
+        if (!section?.enabled) continue;
+        const keys = "requiredSecrets" in def ? def.requiredSecrets(section as never) : def.secrets;
+        for (const key of keys) out.push({ key, system });
+    }
+    return out;
+}
+
 /**
  * Validates raw config (`{"agent-platform:environment": "dev", ...}`, as `pulumi.runtime.allConfig()`
  * returns it) and returns the typed config, or throws one ConfigError listing every problem.
@@ -109,13 +121,8 @@ export function loadPlatformConfig(raw: Record<string, string>, isSecret: (key: 
             }
         }
     } else {
-        for (const [system, def] of Object.entries(SYSTEMS) as [SystemKey, (typeof SYSTEMS)[SystemKey]][]) {
-            const section = parsed.data[system];
-            if (!section?.enabled) continue;
-            const required = "requiredSecrets" in def ? def.requiredSecrets(section as never) : def.secrets;
-            for (const secret of required) {
-                if (raw[`${prefix}${secret}`] === undefined) issues.push(`${prefix}${secret}: required secret for ${system} (pulumi config set --secret ${secret} ...)`);
-            }
+        for (const { key, system } of requiredSecrets(parsed.data)) {
+            if (raw[`${prefix}${key}`] === undefined) issues.push(`${prefix}${key}: required secret for ${system} (pulumi config set --secret ${key} ...)`);
         }
     }
     if (issues.length) throw new ConfigError(issues);
