@@ -5,8 +5,11 @@
  * non-interactive `pulumi preview`/`up` (CI runs them first) and generate the README's table of
  * secure keys from the config schema, so neither can drift from what the program reads.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as YAML from "yaml";
 import { ConfigError, Environment, PROJECT, PlatformConfig, SECRET_KEYS, SYSTEMS, SystemKey, loadPlatformConfig, requiredSecrets } from "../../components/config/schema";
+import { REPO_ROOT, readStackConfig } from "./render";
 
 /** The secrets provider each environment's stack is initialised with (README "Secrets"). */
 export const SECRETS_PROVIDER: Record<Environment, "passphrase" | "awskms"> = { dev: "passphrase", prod: "awskms" };
@@ -204,4 +207,17 @@ export function spliceTable(text: string, table: string): string {
     const e = text.indexOf(TABLE_END);
     if (b < 0 || e < b) throw new StackFileError(`README.md: the secret-key table markers are missing (${TABLE_BEGIN} ... ${TABLE_END})`);
     return `${text.slice(0, b + TABLE_BEGIN.length)}\n${table}\n${text.slice(e)}`;
+}
+
+/** The stacks with a committed settings file (`Pulumi.<name>.yaml`), in name order. */
+export function committedStacks(root = REPO_ROOT): string[] {
+    return fs.readdirSync(root).map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+/** The README table for the committed stacks (secure values stand in as placeholders). */
+export function readmeTable(root = REPO_ROOT): string {
+    return secretKeysTable(committedStacks(root).map((name) => {
+        const c = readStackConfig(path.join(root, `Pulumi.${name}.yaml`));
+        return { name, config: loadPlatformConfig(c.values, (k) => c.secretKeys.includes(k)) };
+    }));
 }

@@ -4,11 +4,13 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, SECRET_KEYS, loadPlatformConfig, requiredSecrets } from "../../../components/config/schema";
 import { REPO_ROOT, readStackConfig } from "../../../tools/lib/render";
+import { CliIo, runCli } from "../../../tools/lib/cli";
 import {
-    SECRETS_PROVIDER, StackFile, StackFileError, TABLE_BEGIN, TABLE_END, checkStackSecrets, formatSecretsCheck, parseStackFile,
-    readersOf, secretKeysTable, secretsProviderOf, spliceTable,
+    SECRETS_PROVIDER, StackFile, StackFileError, TABLE_BEGIN, TABLE_END, checkStackSecrets, committedStacks, formatSecretsCheck, parseStackFile,
+    readersOf, readmeTable, secretKeysTable, secretsProviderOf, spliceTable,
 } from "../../../tools/lib/stack-secrets";
-import { committedStacks, main, readmeTable } from "../../../tools/stack-secrets";
+import * as check from "../../../tools/secrets-check";
+import * as table from "../../../tools/secrets-table";
 
 const committed = (stack: string): StackFile => parseStackFile(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"), `Pulumi.${stack}.yaml`);
 
@@ -179,40 +181,46 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
     });
 
     describe("CLI (npm run secrets:check / secrets:table)", () => {
-        function capture(argv: string[]): { code: number; out: string; err: string } {
+        async function run(argv: string[], body: (io: CliIo) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
             let out = "";
             let err = "";
-            const [o, e] = [process.stdout.write, process.stderr.write];
-            process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-            process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-            try { return { code: main(argv), out, err }; } finally { process.stdout.write = o; process.stderr.write = e; }
+            const code = await body({ stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+            return { code, out, err };
         }
+        const secretsCheck = (argv: string[], env: Record<string, string> = {}) =>
+            run(argv, (io) => runCli(check.CLI, argv, (a, i) => check.secretsCheck(a, i, env), io));
 
-        it("exits 2 with the usage on a bad command or argument", () => {
-            for (const argv of [[], ["nope"], ["check"], ["check", "--stack"], ["check", "--stack", "dev", "--bogus"], ["table", "--bogus"]]) {
-                const r = capture(argv);
+        it("exits 2 with the usage on a bad command line", async () => {
+            for (const argv of [[], ["--stack"], ["--stack", "dev", "--bogus"], ["--stack", "dev", "extra"]]) {
+                const r = await secretsCheck(argv);
                 assert.equal(r.code, 2, argv.join(" "));
-                assert.match(r.err, /^secrets: .*\nusage: npm run secrets:check/, argv.join(" "));
+                assert.match(r.err, /^secrets:check: .*\nusage: npm run secrets:check -- --stack NAME/, argv.join(" "));
             }
         });
 
-        it("exits 2 naming the file for a stack without one", () => {
-            const r = capture(["check", "--stack", "staging"]);
-            assert.equal(r.code, 2);
-            assert.match(r.err, /^secrets: no stack file Pulumi\.staging\.yaml \(stacks: dev, prod\)/);
-        });
-
-        it("exits 1 listing the problems of a committed stack that is not bootstrapped", () => {
-            const r = capture(["check", "--stack", "prod"]);
+        it("exits 1 naming the file for a stack without one", async () => {
+            const r = await secretsCheck(["--stack", "staging"]);
             assert.equal(r.code, 1);
-            assert.match(r.err, /^stack prod cannot be previewed or deployed/);
-            assert.equal(r.out, "");
+            assert.equal(r.err, "secrets:check: no stack file Pulumi.staging.yaml (stacks: dev, prod)\n");
         });
 
-        it("prints the table", () => {
-            const r = capture(["table"]);
-            assert.equal(r.code, 0);
-            assert.equal(r.out, readmeTable() + "\n");
+        it("exits 1 listing every problem of a committed stack that is not bootstrapped, on stderr only", async () => {
+            const r = await secretsCheck(["--stack", "prod", "--non-interactive"]);
+            assert.equal(r.code, 1);
+            assert.equal(r.out, "");
+            assert.equal(r.err, `secrets:check: ${formatSecretsCheck("prod", checkStackSecrets("prod", committed("prod"), { nonInteractive: true, env: {} }))}\n`);
+            assert.match(r.err, /PULUMI_ACCESS_TOKEN: not set/);
+        });
+
+        it("secrets:table prints the README table, and --write leaves an up-to-date README unchanged", async () => {
+            const printed = await run([], (io) => runCli(table.CLI, [], (a, i) => table.secretsTable(a, i), io));
+            assert.deepEqual([printed.code, printed.out], [0, readmeTable() + "\n"]);
+            const copy = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "readme-")), "README.md");
+            fs.writeFileSync(copy, `# x\n${TABLE_BEGIN}\nstale\n${TABLE_END}\n`);
+            const written = await run(["--write"], (io) => runCli(table.CLI, ["--write"], (a, i) => table.secretsTable(a, i, copy), io));
+            assert.equal(written.code, 0);
+            assert.equal(fs.readFileSync(copy, "utf8"), `# x\n${TABLE_BEGIN}\n${readmeTable()}\n${TABLE_END}\n`);
+            assert.equal(written.err, "secrets:table: README.md: table rewritten\n");
         });
     });
 

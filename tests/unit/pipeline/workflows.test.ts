@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../../tools/lib/render";
-import { committedStacks } from "../../../tools/stack-secrets";
+import { committedStacks } from "../../../tools/lib/stack-secrets";
 import { Context, Value, condition, interpolate } from "./expressions";
 
 const GH = path.join(REPO_ROOT, ".github");
