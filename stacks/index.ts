@@ -6,11 +6,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, loadPlatformConfig } from "../components/config";
 import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
-import { deploySystems } from "./systems";
+import { checkSystems, deploySystems } from "./systems";
 
 // `isConfigSecret` is marked internal in the SDK typings but is how the runtime knows which keys were set with --secret.
 const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
-const config = loadPlatformConfig(pulumi.runtime.allConfig(), (key) => runtime.isConfigSecret(key));
+/** User errors (ConfigError is a RunError) print one message; `pulumi up --debug` also logs the stack trace. */
+function withDebugTrace<T>(f: () => T): T {
+    try {
+        return f();
+    } catch (e) {
+        void pulumi.log.debug(String((e as Error)?.stack ?? e));
+        throw e;
+    }
+}
+
+const config = withDebugTrace(() => {
+    const c = loadPlatformConfig(pulumi.runtime.allConfig(), (key) => runtime.isConfigSecret(key));
+    // Files and compose projects too, before the cluster or any system registers a resource.
+    checkSystems(c, { environment: c.environment, capabilities: c.crds });
+    return c;
+});
 const stackConfig = new pulumi.Config(PROJECT);
 
 const target = clusterTarget(config);

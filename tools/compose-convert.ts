@@ -2,19 +2,21 @@
  * compose:convert — prints (or writes) the Kubernetes YAML that `ComposeApp` would create.
  *
  *   npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]...
- *       [--out DIR [--force]] [--options F.yaml] [--profile P]... [--show-secrets]
+ *       [--out DIR [--force]] [--options F.yaml] [--profile P]... [--root DIR] [--show-secrets]
  *
  * Exactly the same code as the component: it runs `ComposeApp` (and so AgentService) under the
  * shared Pulumi mock runtime and prints the Kubernetes objects it registers. Secret values are
  * printed as `<redacted>` unless --show-secrets. Conventions (help, exit codes): tools/lib/cli.ts.
+ * The compose file and its `env_file`s must stay inside the compose file's directory, or inside
+ * `--root DIR` when given; files named by flags are never /proc, /dev, FIFOs or sockets.
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { ComposeApp, ComposeAppArgs } from "../components/compose/compose-app";
 import { ComposeError } from "../components/compose/errors";
 import { parseDotenv } from "../components/compose/interpolate";
 import { parseDeploymentOptions } from "../components/compose/options";
+import { InputError, readTextFile, readTextInside } from "../components/input/files";
+import { parseYaml } from "../components/input/yaml";
 import { renderObject, renderYaml } from "../components/compose/render";
 import { Args, CliIo, defineCli, runCli, runMain, UsageError } from "./lib/cli";
 import { runUnderMocks } from "./lib/mock-runtime";
@@ -23,7 +25,7 @@ import { K8sObject, toK8sObject } from "./lib/render";
 
 export const CLI = defineCli({
     name: "compose-convert",
-    usage: "npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]... [--options F] [--profile P]... [--out DIR [--force]] [--show-secrets]",
+    usage: "npm run compose:convert -- <compose.yml> [--namespace NS] [--env KEY=VAL]... [--env-file F]... [--options F] [--profile P]... [--root DIR] [--out DIR [--force]] [--show-secrets]",
     summary: `Converts a Docker Compose file into the Kubernetes objects the ComposeApp component would
 create (the same code, run under the mock runtime) and prints them as multi-document YAML on
 stdout, or writes them under --out. Warnings and the namespace chosen go to stderr.`,
@@ -34,6 +36,7 @@ stdout, or writes them under --out. Warnings and the namespace chosen go to stde
         envFile: { value: "FILE", repeat: true, help: "a .env file of explicit variable values" },
         options: { value: "FILE", help: "a deployment options YAML (settings, defaults, per-service options, volumes...)" },
         profile: { value: "NAME", repeat: true, help: "activate a Compose profile (added to the options file's profiles)" },
+        root: { value: "DIR", help: "directory the compose file and every env_file must stay inside (default: the compose file's directory)" },
         out: { value: "DIR", help: "write one file per object as <namespace>/<kind>-<name>.yaml instead of printing" },
         force: { help: `with --out: write into a non-empty DIR that has no ${MANIFEST} (removes nothing there)` },
         showSecrets: { help: "print Secret values instead of <redacted>" },
@@ -41,7 +44,7 @@ stdout, or writes them under --out. Warnings and the namespace chosen go to stde
     epilog: `Output safety (--out): the files written are listed in DIR/${MANIFEST}; the next run removes
 only those. A non-empty DIR without that list is refused with exit 2 unless --force. A .git
 directory is never touched. Same layout and rules as npm run render.`,
-    userErrors: [ComposeError],
+    userErrors: [ComposeError, InputError],
 });
 
 /**
@@ -50,18 +53,20 @@ directory is never touched. Same layout and rules as npm run render.`,
  */
 export function namespaceFromProject(composeFile: string, text: string): string {
     let raw: unknown;
-    try { raw = (YAML.parse(text) as Record<string, unknown> | null)?.name; } catch { raw = undefined; }
+    try { raw = (parseYaml(text, { merge: true }) as Record<string, unknown> | null)?.name; } catch { raw = undefined; }
     const source = typeof raw === "string" && raw && !raw.includes("$") ? raw : path.basename(path.dirname(path.resolve(composeFile)));
     const ns = source.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
     if (!ns || ns === "default") throw new UsageError(`cannot derive a namespace from the compose project name "${source}"; pass --namespace`);
     return ns;
 }
 
-function readText(file: string, what: string): string {
+/** Reads a file named by a flag: never /proc, /dev, a FIFO, a socket, an oversized or non-UTF-8 file. */
+function readText(file: string, flag: string): string {
     try {
-        return fs.readFileSync(file, "utf8");
+        return readTextFile(file);
     } catch (e) {
-        throw new ComposeError({ file }, `cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if (e instanceof InputError) throw new ComposeError({ file: flag }, e.message);
+        throw e;
     }
 }
 
@@ -103,21 +108,30 @@ export async function convert(args: Args<typeof CLI>, io: CliIo): Promise<number
     // Explicit values: --env-file entries, then --env (which wins).
     for (const f of args.envFile) {
         try {
-            for (const e of parseDotenv(readText(f, "env file"))) explicit[e.key] = e.value.replace(/\$\$/g, "$");
+            for (const e of parseDotenv(readText(f, "--env-file"))) explicit[e.key] = e.value.replace(/\$\$/g, "$");
         } catch (e) {
             if (e instanceof ComposeError) throw e;
-            throw new ComposeError({ file: f }, (e as Error).message);
+            throw new ComposeError({ file: `--env-file ${f}` }, (e as Error).message);
         }
     }
     for (const kv of args.env) explicit[kv.slice(0, kv.indexOf("="))] = kv.slice(kv.indexOf("=") + 1);
     const options = args.options ? parseDeploymentOptions(parseYamlFile(args.options), args.options) : {};
+    const root = args.root ?? path.dirname(path.resolve(composeFile));
     let namespace = args.namespace;
     if (namespace === undefined) {
-        namespace = namespaceFromProject(composeFile, readText(composeFile, "compose file"));
+        let text: string;
+        try {
+            text = readTextInside(path.resolve(composeFile), { root });
+        } catch (e) {
+            if (e instanceof InputError) throw new ComposeError({ file: composeFile }, `cannot read the compose file: ${e.message}`);
+            throw e;
+        }
+        namespace = namespaceFromProject(composeFile, text);
         io.stderr(`compose-convert: namespace ${namespace} (from the compose project name; --namespace to choose)\n`);
     }
     const { objects, warnings } = await renderComposeApp({
         composeFile,
+        rootDir: root,
         namespace,
         env: explicit,
         settings: options.settings,
@@ -148,9 +162,13 @@ export function main(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function parseYamlFile(file: string): unknown {
-    const doc = YAML.parseDocument(readText(file, "options file"));
-    if (doc.errors.length) throw new ComposeError({ file }, `invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-    return doc.toJS();
+    const text = readText(file, "--options");
+    try {
+        return parseYaml(text);
+    } catch (e) {
+        if (e instanceof InputError) throw new ComposeError({ file }, e.message);
+        throw e;
+    }
 }
 
 if (require.main === module) void runMain(CLI, convert);

@@ -3,7 +3,9 @@
  * would create, one YAML file each, plus cloud-resources.json. No cloud, no cluster, no CLI.
  */
 import * as path from "path";
+import { ComposeError } from "../components/compose/errors";
 import { ConfigError } from "../components/config/schema";
+import { InputError } from "../components/input/files";
 import { Args, CliIo, defineCli, processIo, runCli, runMain } from "./lib/cli";
 import { assertWritable, MANIFEST } from "./lib/output";
 import { REPO_ROOT, readStackConfig, renderProgram, renderStack, writeRender } from "./lib/render";
@@ -25,7 +27,7 @@ are written as <redacted>.`,
     epilog: `Output safety: the files written are listed in DIR/${MANIFEST}; the next run removes only
 those. A non-empty DIR without that list (e.g. a git checkout) is refused with exit 2 unless
 --force. A .git directory is never touched. The summary line goes to stderr.`,
-    userErrors: [ConfigError],
+    userErrors: [ConfigError, ComposeError, InputError],
 });
 
 export async function render(args: Args<typeof CLI>, io: CliIo): Promise<number> {

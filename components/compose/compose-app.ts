@@ -10,7 +10,6 @@
  * everything in `secretEnv`, is routed to the Secret whatever its name, because it may be secret.
  * AgentService wraps Secret values in `pulumi.secret`.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -20,10 +19,17 @@ import { SingletonWorker } from "../kube/singleton-worker";
 import { CompiledApp, CompiledWorkload, CompileOptions, containsPlaceholder, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, SecurityPatch, ServiceDeploymentSpec, VolumeSpec, WorkloadPatch } from "./compile";
 import { DiscoveredInfrastructure } from "./discovery";
 import { ComposeError } from "./errors";
+import { InputError, readTextInside } from "../input/files";
 
 export interface ComposeAppArgs {
     /** Path to the compose file (env_file paths resolve next to it). Exactly one of composeFile / composeText. */
     composeFile?: string;
+    /**
+     * Directory that the compose file and every `env_file` must stay inside (after `..` and
+     * symlinks); `/proc`, `/dev`, `/sys`, FIFOs, sockets and devices are never read.
+     * @default the compose file's directory (the working directory with composeText)
+     */
+    rootDir?: string;
     /** Compose YAML text. Exactly one of composeFile / composeText. */
     composeText?: string;
     /** Name used in messages when composeText is given. @default "<composeText>" */
@@ -71,13 +77,16 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
     let text: string;
     let file: string;
     let baseDir = process.cwd();
+    let root = args.rootDir === undefined ? process.cwd() : path.resolve(args.rootDir);
     if (args.composeFile !== undefined) {
         file = args.composeFile;
         baseDir = path.dirname(path.resolve(args.composeFile));
+        if (args.rootDir === undefined) root = baseDir;
         try {
-            text = fs.readFileSync(args.composeFile, "utf8");
+            text = readTextInside(path.resolve(args.composeFile), { root });
         } catch (e) {
-            throw new ComposeError({ file }, `cannot read compose file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+            if (e instanceof InputError) throw new ComposeError({ file }, `cannot read the compose file: ${e.message}`);
+            throw e;
         }
     } else {
         text = args.composeText as string;
@@ -124,7 +133,7 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
         networkPolicies: args.networkPolicies,
         spreadAcrossZones: args.spreadAcrossZones,
         serviceMonitors: args.capabilities?.serviceMonitor ?? false,
-        readFile: (p) => fs.readFileSync(path.resolve(baseDir, p), "utf8"),
+        readFile: (p) => readTextInside(p, { root, base: baseDir }),
     });
     return { compiled, inputs, file };
 }

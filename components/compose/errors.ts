@@ -1,4 +1,5 @@
 /** The one error type the compose compiler throws: always one line, naming file, service, field and rule. */
+import * as pulumi from "@pulumi/pulumi";
 
 export interface ComposeErrorLocation {
     /** The compose file (or `<options>` for component/CLI options). */
@@ -9,7 +10,8 @@ export interface ComposeErrorLocation {
     field?: string;
 }
 
-export class ComposeError extends Error {
+/** A RunError, so a Pulumi program using ComposeApp prints the line without a stack trace. */
+export class ComposeError extends pulumi.RunError {
     readonly file: string;
     readonly service?: string;
     readonly field?: string;
@@ -35,4 +37,13 @@ export function formatLocation(location: ComposeErrorLocation): string {
 
 function oneLine(text: string): string {
     return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/** Longest user value echoed in a message: enough to recognise it, never a whole file or secret blob. */
+export const MAX_ECHO = 60;
+
+/** A user value for a message: JSON-quoted, on one line, cut to MAX_ECHO characters. */
+export function excerpt(value: string): string {
+    const quoted = JSON.stringify(value);
+    return quoted.length <= MAX_ECHO ? quoted : `${quoted.slice(0, MAX_ECHO - 4)}…" (${value.length} characters)`;
 }

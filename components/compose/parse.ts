@@ -6,8 +6,9 @@
  * then each service is checked field by field. Problems are `ComposeError`s naming the file,
  * service and field; unknown or unsupported keys become warnings naming the service and key.
  */
-import * as YAML from "yaml";
-import { ComposeError, formatLocation } from "./errors";
+import { InputError } from "../input/files";
+import { parseYaml } from "../input/yaml";
+import { ComposeError, excerpt, formatLocation } from "./errors";
 import { interpolate, InterpolationError, parseDotenv, VariableLookup } from "./interpolate";
 import { ComposePort, parseLongPort, parseShortPort, PortSpecError } from "./ports";
 
@@ -142,16 +143,16 @@ export function parseCompose(text: string, options: ParseOptions): ComposeProjec
     const warn = (service: string | undefined, field: string | undefined, message: string) =>
         warnings.push(formatLocation({ file, service, field }) + message);
 
-    const doc = YAML.parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        const pos = e.linePos?.[0];
-        const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        throw new ComposeError({ file }, `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${message}`);
+    let root: unknown;
+    try {
+        root = parseYaml(text, { merge: true });
+    } catch (e) {
+        if (e instanceof InputError) throw new ComposeError({ file }, e.message);
+        throw e;
     }
-    const root: unknown = doc.toJS({ maxAliasCount: 10000 });
     if (root === null || root === undefined) throw new ComposeError({ file }, "the file is empty; expected a mapping with a `services` key");
-    if (!isMap(root)) throw new ComposeError({ file }, `the top level must be a mapping with a \`services\` key, got ${typeName(root)}`);
+    // The type only: a non-YAML file (say /etc/passwd) parses as one long string that must not be echoed.
+    if (!isMap(root)) throw new ComposeError({ file }, `the top level must be a mapping with a \`services\` key, got ${Array.isArray(root) ? "a list" : `a ${typeof root}`}`);
 
     for (const key of Object.keys(root)) {
         if (key.startsWith("x-")) continue;
@@ -307,6 +308,11 @@ function parseEnvironment(raw: Record<string, unknown>, service: string, ctx: Se
             try {
                 text = ctx.readFile(path);
             } catch (e) {
+                // Only a missing optional file is skipped: a refused path (outside the root, /proc, a FIFO) is always an error.
+                if (e instanceof InputError) {
+                    if (e.missing && !required) return;
+                    throw new ComposeError({ file, service, field }, e.message);
+                }
                 if (!required) return;
                 throw new ComposeError({ file, service, field }, `env_file "${path}" cannot be read: ${(e as Error).message.split("\n")[0]}`);
             }
@@ -676,5 +682,5 @@ function typeName(v: unknown): string {
     if (v === null) return "null";
     if (Array.isArray(v)) return "a list";
     if (typeof v === "object") return "a mapping";
-    return `${typeof v} ${JSON.stringify(v)}`;
+    return `${typeof v} ${typeof v === "string" ? excerpt(v) : JSON.stringify(v)}`;
 }

@@ -2,6 +2,7 @@
  * The one schema for `agent-platform:*` stack config, and the loader that turns raw config
  * into a typed PlatformConfig or throws one ConfigError naming every bad key path and rule.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crdsSchema } from "./capabilities";
 import { existingClusterSchema } from "./cluster";
@@ -60,8 +61,11 @@ export const platformConfigSchema = z.object({
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type Environment = PlatformConfig["environment"];
 
-/** A stack config that breaks one or more rules; `issues` are `key.path: rule` lines. */
-export class ConfigError extends Error {
+/**
+ * A stack config that breaks one or more rules; `issues` are `key.path: rule` lines. A RunError,
+ * so the Pulumi runtime prints the message without a stack trace (`pulumi up --debug` logs it).
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(public readonly issues: string[]) {
         super(`invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n  - ${issues.join("\n  - ")}`);
         this.name = "ConfigError";

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig, SYSTEMS, SystemKey } from "../../components/config";
+import { ConfigError, PlatformConfig, SYSTEMS, SystemKey } from "../../components/config";
 import { SystemContext, SystemModule, SystemOutputs } from "./types";
 import { deployTerminalMid } from "./terminal-mid";
 import { deployInquisitor } from "./inquisitor";
 import { deployClaudeCode } from "./claude-code";
 import { deployProductionAgents } from "./production-agents";
-import { deployUshadow } from "./ushadow";
+import { deployUshadow, ushadowProblems } from "./ushadow";
 
 /** The modules, keyed like their config sections: a config section without a module is a type error. */
 export const SYSTEM_MODULES: { [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> } = {
@@ -15,6 +15,28 @@ export const SYSTEM_MODULES: { [K in SystemKey]: SystemModule<NonNullable<Platfo
     productionAgents: deployProductionAgents,
     ushadow: deployUshadow,
 };
+
+/**
+ * Checks beyond the schema (files the config names, compose projects compiled with stand-ins),
+ * per system; each returns `agent-platform:<key>: rule` problems and registers nothing.
+ */
+export const SYSTEM_CHECKS: { [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => string[] } = {
+    ushadow: ushadowProblems,
+};
+
+/**
+ * Runs every enabled system's checks and throws one ConfigError listing all their problems. The
+ * program calls it before the cluster or any system registers a resource.
+ */
+export function checkSystems(config: PlatformConfig, ctx: Pick<SystemContext, "capabilities" | "environment">): void {
+    const issues: string[] = [];
+    for (const key of Object.keys(SYSTEMS) as SystemKey[]) {
+        const section = config[key];
+        const check = SYSTEM_CHECKS[key] as ((c: typeof section, x: typeof ctx) => string[]) | undefined;
+        if (section?.enabled && check) issues.push(...check(section, ctx));
+    }
+    if (issues.length > 0) throw new ConfigError(issues);
+}
 
 /** Groups one system's components in previews and carries the Kubernetes provider to them. */
 class System extends pulumi.ComponentResource {

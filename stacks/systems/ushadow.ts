@@ -6,12 +6,13 @@
  * Infrastructure connection strings are discovered from the services the stack creates
  * (`{service}.{namespace}.svc.cluster.local:{port}`). Composes components only.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import YAML from "yaml";
+import { ConfigError, PROJECT } from "../../components/config/schema";
 import { UshadowConfig } from "../../components/config/systems/ushadow";
+import { InputError, readTextInside, realRoot } from "../../components/input/files";
+import { parseYaml } from "../../components/input/yaml";
 import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "../../components/compose";
 import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
 import { Backups } from "../../components/kube/backups";
@@ -37,19 +38,32 @@ export const SECRET_ENV = ["AUTH_SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_K
  * program with the working directory set to `main` (stacks/), so a cwd-relative read would miss.
  */
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const fromProjectRoot = (file: string): string => path.resolve(PROJECT_ROOT, file);
 
-/** Reads and validates the deployment options file (the `compose:convert --options` format). */
-export function loadDeploymentOptions(file: string): DeploymentOptions {
-    let text: string;
+/** `agent-platform:ushadow.<key>`: how errors name the config key that led to a file or value. */
+const key = (k: string) => `${PROJECT}:ushadow.${k}`;
+
+/** The root every ushadow file must stay inside: `filesRoot` (relative to the project root) or the project root. */
+function filesRoot(c: UshadowConfig): string {
+    const root = path.resolve(PROJECT_ROOT, c.filesRoot ?? ".");
     try {
-        text = fs.readFileSync(file, "utf8");
+        return realRoot(root);
     } catch (e) {
-        throw new ComposeError({ file }, `cannot read options file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if (e instanceof InputError) throw new ConfigError([`${key("filesRoot")}: ${e.message}`]);
+        throw e;
     }
-    const doc = YAML.parseDocument(text);
-    if (doc.errors.length) throw new ComposeError({ file }, `invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-    return parseDeploymentOptions(doc.toJS(), file);
+}
+
+/**
+ * Reads and validates the deployment options file (the `compose:convert --options` format), which
+ * must stay inside `root`. Errors are ConfigErrors naming `agent-platform:ushadow.optionsFile`.
+ */
+export function loadDeploymentOptions(file: string, root: string = PROJECT_ROOT): DeploymentOptions {
+    try {
+        return parseDeploymentOptions(parseYaml(readTextInside(file, { root, base: PROJECT_ROOT })), file);
+    } catch (e) {
+        if (e instanceof InputError || e instanceof ComposeError) throw new ConfigError([`${key("optionsFile")}: ${e.message}`]);
+        throw e;
+    }
 }
 
 /** Per-service spec: the options file, then the stack config's replicas/autoscaling/resources, singletons, ingress and network rules. */
@@ -94,11 +108,13 @@ function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager:
  * deployed. `secrets` carries the secret Inputs (stack secrets and generated passwords).
  */
 export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities" | "environment">, secrets: Record<string, pulumi.Input<string>>): ComposeAppArgs {
-    const options = loadDeploymentOptions(fromProjectRoot(c.optionsFile));
+    const root = filesRoot(c);
+    const options = loadDeploymentOptions(c.optionsFile, root);
     const volumes = { ...(options.volumes ?? {}) };
     for (const [vol, s] of Object.entries(c.storage)) volumes[vol] = { ...(volumes[vol] ?? {}), size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) };
     return {
-        composeFile: fromProjectRoot(c.composeFile),
+        composeFile: path.resolve(PROJECT_ROOT, c.composeFile),
+        rootDir: root,
         namespace: NAMESPACE,
         partOf: options.partOf ?? PART_OF,
         settings: { ...(options.settings ?? {}), ...c.settings },
@@ -117,13 +133,57 @@ export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "c
     };
 }
 
+/** Stand-ins for the secret Inputs: compiling needs only their names. */
+const SECRET_STAND_INS: Record<string, string> = Object.fromEntries(SECRET_ENV.map((k) => [k, `<${k}>`]));
+
+/**
+ * The `agent-platform:ushadow.*` key a compose problem comes from: a problem in the compose file
+ * (or an env_file it names) is `composeFile`; a deployment-spec problem is the stack key that set
+ * the value when the stack set it, else `optionsFile`.
+ */
+function configKeyOf(e: ComposeError, c: UshadowConfig): string {
+    if (e.file !== "<options>") return "composeFile";
+    const svc = e.service;
+    const field = e.field ?? "";
+    const top = field.split(/[.[]/)[0];
+    if (svc !== undefined) {
+        if (top === "replicas" && c.replicas[svc] !== undefined) return `replicas.${svc}`;
+        if (top === "autoscaling" && c.autoscaling[svc] !== undefined) return `autoscaling.${svc}`;
+        if (top === "resources" && c.resources[svc] !== undefined) return `resources.${svc}`;
+        if (top === "singleton" && c.singletons.includes(svc)) return "singletons";
+        if (top === "ingress" && svc === UI_SERVICE) return "uiHost";
+    }
+    if (top === "volumes") {
+        const vol = field.split(".")[1];
+        if (vol !== undefined && c.storage[vol] !== undefined) return `storage.${vol}`;
+    }
+    if (top === "profiles") return "profiles";
+    return "optionsFile";
+}
+
+/**
+ * Everything `deployUshadow` would reject, as config problems naming the `agent-platform:ushadow.*`
+ * key: the files, the options and the compose project, compiled with stand-ins for the secrets.
+ * Pure apart from reading the files; registers nothing.
+ */
+export function ushadowProblems(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities" | "environment">): string[] {
+    try {
+        compileComposeAppArgs(ushadowComposeArgs(c, ctx, SECRET_STAND_INS));
+        return [];
+    } catch (e) {
+        if (e instanceof ConfigError) return [...e.issues];
+        if (e instanceof ComposeError) return [`${key(configKeyOf(e, c))}: ${e.message}`];
+        throw e;
+    }
+}
+
 export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutputs {
     const env = environmentDefaults(ctx.environment);
     const opts = { parent: ctx.parent };
 
     // Compile first with stand-ins for the secret values (pure): a bad compose or options file
     // fails here, before anything (even the generated password) is registered.
-    const { compiled } = compileComposeAppArgs(ushadowComposeArgs(c, ctx, Object.fromEntries(SECRET_ENV.map((k) => [k, `<${k}>`]))));
+    const { compiled } = compileComposeAppArgs(ushadowComposeArgs(c, ctx, SECRET_STAND_INS));
 
     // Generated, never in config: the neo4j password (compose: NEO4J_PASSWORD, NEO4J_AUTH=neo4j/${NEO4J_PASSWORD}).
     const neo4jPassword = new random.RandomPassword("ushadow-neo4j-password", { length: 32, special: false }, opts);

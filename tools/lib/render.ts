@@ -8,7 +8,9 @@ import * as YAML from "yaml";
 import { RecordedResource, runUnderMocks } from "./mock-runtime";
 import { UserError } from "./cli";
 import { objectPath, OutputFile, writeOutputDir } from "./output";
-import { PROJECT, SECRET_KEYS } from "../../components/config/schema";
+import { ConfigError, PROJECT, SECRET_KEYS } from "../../components/config/schema";
+import { InputError, readTextFile } from "../../components/input/files";
+import { parseYaml } from "../../components/input/yaml";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const PROGRAM = path.join(REPO_ROOT, "stacks", "index.ts");
@@ -48,18 +50,23 @@ export interface StackConfig {
 /**
  * Reads `Pulumi.<stack>.yaml`. Secure values cannot be decrypted offline: each is replaced by a
  * placeholder, as is every secret the systems need that the file does not set (a real stack
- * sets them with `pulumi config set --secret`).
+ * sets them with `pulumi config set --secret`). A file that cannot be read or parsed (not UTF-8, a
+ * tab, a duplicate key, an alias bomb, too deep, not a regular file) is one ConfigError line.
  */
 export function readStackConfig(file: string): StackConfig {
-    const shown = path.relative(process.cwd(), file);
+    const shown = path.relative(process.cwd(), file) || file;
     if (!fs.existsSync(file)) throw new UserError(`no stack config ${shown}`);
-    let doc: { config?: Record<string, unknown> };
+    let doc: unknown;
     try {
-        doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+        doc = parseYaml(readTextFile(file)) ?? {};
     } catch (e) {
-        throw new UserError(`${shown}: invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+        if (e instanceof InputError) throw new ConfigError([`${shown}: ${e.message}`]);
+        throw e;
     }
-    const config: Record<string, unknown> = doc.config ?? {};
+    const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (!isMapping(doc)) throw new ConfigError([`${shown}: the top level must be a mapping with a \`config\` key`]);
+    if (doc.config !== undefined && doc.config !== null && !isMapping(doc.config)) throw new ConfigError([`${shown}: config: must be a mapping of keys`]);
+    const config: Record<string, unknown> = (doc.config as Record<string, unknown> | undefined) ?? {};
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const placeholders: string[] = [];

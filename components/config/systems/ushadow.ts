@@ -14,10 +14,16 @@ const host = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-
 /** seed 004: services from a Compose file, deployed through ComposeApp into namespace `ushadow`. */
 export const ushadowSchema = z.object({
     enabled: z.boolean().default(true),
-    /** Compose file, relative to the project root. */
+    /** Compose file, relative to the project root; it and its `env_file`s must stay inside `filesRoot`. */
     composeFile: z.string().min(1).default("examples/compose/ushadow/docker-compose.yml"),
-    /** Deployment options (per-service uid opt-outs, probes, volume sizes), `compose:convert --options` format. */
+    /** Deployment options (per-service uid opt-outs, probes, volume sizes), `compose:convert --options` format; inside `filesRoot`. */
     optionsFile: z.string().min(1).default("examples/compose/ushadow/options.yaml"),
+    /**
+     * The directory composeFile, optionsFile and every `env_file` must stay inside (after `..` and
+     * symlinks), relative to the project root; name one explicitly to read files from elsewhere.
+     * `/proc`, `/dev`, `/sys`, FIFOs and sockets are never read. @default the project root
+     */
+    filesRoot: z.string().min(1).optional(),
     /** Plain settings offered to compose interpolation (after explicit values, before discovery). */
     settings: z.record(z.string(), z.string()).default({}),
     /** Compose profiles to activate. */

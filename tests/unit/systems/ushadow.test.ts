@@ -314,11 +314,13 @@ describe("ushadow (seed 004)", () => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "ushadow-bad-"));
             badFile = path.join(dir, "docker-compose.yml");
             fs.writeFileSync(badFile, "services:\n  web:\n    image: nginx:1.27.2\n    ports: [\"abc:80\"]\n");
+            // Files outside the project root are read only under an explicit filesRoot.
+            fs.copyFileSync(path.join(REPO_ROOT, "examples/compose/ushadow/options.yaml"), path.join(dir, "options.yaml"));
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         it("GIVEN a bad compose file WHEN the system deploys THEN it throws ComposeError before registering any resource", async () => {
-            const c = ushadowSchema.parse({ uiHost: "m.example.com", composeFile: badFile, internetEgress: [], singletons: [] });
+            const c = ushadowSchema.parse({ uiHost: "m.example.com", filesRoot: dir, composeFile: badFile, optionsFile: path.join(dir, "options.yaml"), internetEgress: [], singletons: [] });
             let error: unknown;
             const run = await render(() => {
                 const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
@@ -331,13 +333,13 @@ describe("ushadow (seed 004)", () => {
             assert.deepEqual(run.resources.map((r) => r.type), ["test:index:Parent"]);
         });
 
-        it("GIVEN the dev stack pointing at a bad compose file WHEN the program renders THEN it fails with ComposeError naming the file", async function () {
+        it("GIVEN the dev stack pointing at a bad compose file WHEN the program renders THEN it fails with ConfigError naming the key and the file", async function () {
             this.timeout(RENDER_TIMEOUT_MS);
             const config = readStackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
             // Only this system: rendering the others would only cost time.
             config.values = Object.fromEntries(Object.entries(config.values).filter(([k]) => !["terminalMid", "inquisitor", "claudeCode", "productionAgents"].map((s) => `${P}:${s}`).includes(k)));
-            config.values[`${P}:ushadow`] = JSON.stringify({ ...JSON.parse(config.values[`${P}:ushadow`]), composeFile: badFile });
-            await assert.rejects(renderProgram(config, "dev"), (e: Error) => e instanceof ComposeError && e.message.includes(badFile));
+            config.values[`${P}:ushadow`] = JSON.stringify({ ...JSON.parse(config.values[`${P}:ushadow`]), filesRoot: dir, composeFile: badFile, optionsFile: path.join(dir, "options.yaml") });
+            await assert.rejects(renderProgram(config, "dev"), (e: Error) => e instanceof ConfigError && e.message.includes(`${P}:ushadow.composeFile: ${badFile}: service "web": ports[0]`));
         });
     });
 });
