@@ -98,7 +98,14 @@ export function resolveInside(file: string, options: ReadInsideOptions): string 
     if (!isInside(resolved, root)) {
         throw new InputError(`"${file}" is outside the root ${root}; paths must stay inside it (no "..", no absolute paths elsewhere)`);
     }
-    const rootReal = realRoot(root);
+    let rootReal: string;
+    try {
+        rootReal = realRoot(root);
+    } catch (e) {
+        // A file inside a root that does not exist does not exist either: say so about the file.
+        if (e instanceof InputError && !fs.existsSync(root)) throw new InputError(`"${file}" does not exist`, { missing: true });
+        throw e;
+    }
     let real: string;
     try {
         real = fs.realpathSync(resolved);

@@ -18,7 +18,7 @@ const CANARY_VAR = "AP_TEST_DEPLOYER_CANARY";
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+    const code = await main([...argv, "--namespace", "apps"], { stdout: (t) => (out += t), stderr: (t) => (err += t) });
     return { code, out, err };
 }
 
