@@ -391,10 +391,11 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
         const ownInfraVars = new Set(Object.keys(infrastructureVariables(Object.fromEntries([...ownKinds].map((k) => [k, infra[k]])) as DiscoveredInfrastructure)));
         const envValues: EnvValue[] = [];
         const envSources: Record<string, EnvSource> = {};
-        const names = new Set(svc.environment.map((e) => e.name));
+        const byEnvName = new Map(svc.environment.map((e) => [e.name, e]));
+        const names = new Set(byEnvName.keys());
         for (const k of Object.keys(spec.env ?? {})) names.add(k);
         for (const name of [...names].sort()) {
-            const entry = svc.environment.find((e) => e.name === name);
+            const entry = byEnvName.get(name);
             const fromOption = spec.env?.[name];
             if (fromOption !== undefined) {
                 envValues.push({ name, value: fromOption, variables: [] });
@@ -415,6 +416,10 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
             }
         }
         const env = splitEnv(envValues, { isSecretName, tainted });
+        for (const [what, data] of [[`ConfigMap ${svc.name}-config`, env.config], [`Secret ${svc.name}-secrets`, env.secrets]] as const) {
+            const bytes = envDataBytes(data);
+            if (bytes > MAX_OBJECT_DATA_BYTES) throw new ComposeError(at("environment"), `${what} would hold ${bytes} bytes of data, over the Kubernetes limit of ${MAX_OBJECT_DATA_BYTES} (1 MiB); move large values into a volume or an image`);
+        }
         for (const [k, v] of Object.entries(env.config)) {
             // Deploy-time values are tainted and go to the Secret; a placeholder here would be a compiler bug.
             if (containsPlaceholder(v)) throw new ComposeError(at(`environment.${k}`), "a deploy-time (Output) value cannot go to the ConfigMap");
@@ -996,6 +1001,16 @@ export function sanitizeName(v: string): string {
 
 function truncateLabel(v: string): string {
     return v.slice(0, 63).replace(/-+$/, "");
+}
+
+/** The API server rejects a ConfigMap or Secret whose data exceeds 1 MiB (core/v1 validation, etcd's request limit). */
+export const MAX_OBJECT_DATA_BYTES = 1024 * 1024;
+
+/** UTF-8 bytes of a ConfigMap/Secret's keys and values, as the API server counts them. */
+function envDataBytes(data: Record<string, string>): number {
+    let total = 0;
+    for (const [k, v] of Object.entries(data)) total += Buffer.byteLength(k) + Buffer.byteLength(v);
+    return total;
 }
 
 function sortKeys<T>(obj: Record<string, T>): Record<string, T> {

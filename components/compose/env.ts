@@ -28,17 +28,36 @@ export const DEFAULT_SECRET_PATTERNS: readonly string[] = [
     "CREDENTIALS",
 ];
 
-/** Compiles glob patterns (`*` = any run of characters) into one case-insensitive matcher. */
+/**
+ * Compiles glob patterns (`*` = any run of characters) into one case-insensitive matcher. Matching
+ * is by plain string search (prefix, suffix, then each middle part leftmost in order), never a
+ * backtracking regex, so a pattern like `*A*A*A*` stays linear on long names.
+ */
 export function secretNameMatcher(patterns: readonly string[] = DEFAULT_SECRET_PATTERNS): (name: string) => boolean {
-    const regexes = patterns.map((p) => {
+    const globs = patterns.map((p) => {
         if (p.trim() === "") throw new Error(`secret pattern must not be empty`);
-        const source = p
-            .split("*")
-            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-            .join(".*");
-        return new RegExp(`^${source}$`, "i");
+        return p.toLowerCase().split("*");
     });
-    return (name) => regexes.some((r) => r.test(name));
+    return (name) => {
+        const lower = name.toLowerCase();
+        return globs.some((parts) => globMatch(parts, lower));
+    };
+}
+
+/** `parts` is a glob split at `*`; greedy leftmost placement of the middle parts is exact for `*`-only globs. */
+function globMatch(parts: readonly string[], text: string): boolean {
+    if (parts.length === 1) return text === parts[0];
+    const first = parts[0];
+    const last = parts[parts.length - 1];
+    if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+    let at = first.length;
+    const end = text.length - last.length;
+    for (let i = 1; i < parts.length - 1; i++) {
+        const found = text.indexOf(parts[i], at);
+        if (found < 0 || found + parts[i].length > end) return false;
+        at = found + parts[i].length;
+    }
+    return true;
 }
 
 /** `scheme://user:password@host...` — a URL with a password in its userinfo. */

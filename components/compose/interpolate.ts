@@ -81,6 +81,15 @@ export interface InterpolationResult {
     variables: string[];
 }
 
+/** Deepest `${A:-${B:-...}}` nesting accepted: real files nest two or three levels; the limit keeps expansion linear. */
+export const MAX_INTERPOLATION_DEPTH = 16;
+
+/** A value for a message: quoted, one line, cut short (a long value may be a secret or a whole file). */
+function shown(text: string): string {
+    const quoted = JSON.stringify(text);
+    return quoted.length <= 60 ? quoted : `${quoted.slice(0, 56)}…" (${text.length} characters)`;
+}
+
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -90,7 +99,7 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
  */
 export function interpolate(text: string, lookup: VariableLookup): InterpolationResult {
     const used = new Set<string>();
-    const value = expand(text, lookup, used);
+    const value = expand(text, lookup, used, 0);
     return { value, variables: [...used].sort() };
 }
 
@@ -99,7 +108,8 @@ export function hasInterpolation(text: string): boolean {
     return text.includes("$");
 }
 
-function expand(text: string, lookup: VariableLookup, used: Set<string>): string {
+function expand(text: string, lookup: VariableLookup, used: Set<string>, depth: number): string {
+    if (depth > MAX_INTERPOLATION_DEPTH) throw new InterpolationError(`interpolation nests deeper than ${MAX_INTERPOLATION_DEPTH} levels`);
     let out = "";
     let i = 0;
     while (i < text.length) {
@@ -117,8 +127,8 @@ function expand(text: string, lookup: VariableLookup, used: Set<string>): string
         }
         if (next === "{") {
             const end = matchingBrace(text, i + 1);
-            if (end < 0) throw new InterpolationError(`invalid interpolation format in "${text}": unterminated "\${"`);
-            out += expandBraced(text.slice(i + 2, end), text, lookup, used);
+            if (end < 0) throw new InterpolationError(`invalid interpolation format in ${shown(text)}: unterminated "\${"`);
+            out += expandBraced(text.slice(i + 2, end), text, lookup, used, depth);
             i = end + 1;
             continue;
         }
@@ -131,7 +141,7 @@ function expand(text: string, lookup: VariableLookup, used: Set<string>): string
             i = j;
             continue;
         }
-        throw new InterpolationError(`invalid interpolation format in "${text}": a lone "$" must be written "$$"`);
+        throw new InterpolationError(`invalid interpolation format in ${shown(text)}: a lone "$" must be written "$$"`);
     }
     return out;
 }
@@ -139,13 +149,13 @@ function expand(text: string, lookup: VariableLookup, used: Set<string>): string
 /** Expands a default only to compare with a found value: never throws, records nothing. */
 function expandQuietly(text: string, lookup: VariableLookup): string {
     try {
-        return expand(text, lookup, new Set<string>());
+        return expand(text, lookup, new Set<string>(), 0);
     } catch {
         return "";
     }
 }
 
-/** Index of the `}` closing the `{` at `open`, honouring nested `${...}`; -1 when unterminated. */
+/** Index of the `}` closing the `{` at `open`, honouring nested `${...}`; -1 when unterminated (or nested too deep). */
 function matchingBrace(text: string, open: number): number {
     let depth = 0;
     for (let i = open; i < text.length; i++) {
@@ -154,8 +164,10 @@ function matchingBrace(text: string, open: number): number {
             i++;
             continue;
         }
-        if (c === "{") depth++;
-        else if (c === "}") {
+        if (c === "{") {
+            // Deeper than any accepted expansion: stop scanning (the caller reports the nesting).
+            if (++depth > MAX_INTERPOLATION_DEPTH + 1) throw new InterpolationError(`interpolation nests deeper than ${MAX_INTERPOLATION_DEPTH} levels`);
+        } else if (c === "}") {
             depth--;
             if (depth === 0) return i;
         }
@@ -163,9 +175,9 @@ function matchingBrace(text: string, open: number): number {
     return -1;
 }
 
-function expandBraced(body: string, whole: string, lookup: VariableLookup, used: Set<string>): string {
+function expandBraced(body: string, whole: string, lookup: VariableLookup, used: Set<string>, depth: number): string {
     let j = 0;
-    if (!NAME_START.test(body[0] ?? "")) throw new InterpolationError(`invalid interpolation format in "${whole}": "\${${body}}" does not start with a variable name`);
+    if (!NAME_START.test(body[0] ?? "")) throw new InterpolationError(`invalid interpolation format in ${shown(whole)}: ${shown(`\${${body}}`)} does not start with a variable name`);
     while (j < body.length && NAME_CHAR.test(body[j])) j++;
     const name = body.slice(0, j);
     const rest = body.slice(j);
@@ -180,18 +192,18 @@ function expandBraced(body: string, whole: string, lookup: VariableLookup, used:
     const present = colon ? raw !== undefined && raw !== "" : raw !== undefined;
     switch (op) {
         case "-":
-            if (!present) return expand(arg, lookup, used);
+            if (!present) return expand(arg, lookup, used, depth + 1);
             return lookup.rebase ? lookup.rebase(name, raw as string, expandQuietly(arg, lookup)) : (raw as string);
         case "+":
-            return present ? expand(arg, lookup, used) : "";
+            return present ? expand(arg, lookup, used, depth + 1) : "";
         case "?": {
             if (present) return raw as string;
-            const message = expand(arg, lookup, used);
+            const message = expand(arg, lookup, used, depth + 1);
             const what = colon ? "required variable is missing or empty" : "required variable is missing";
             throw new InterpolationError(`${what}: ${name}${message ? ` (${message})` : ""}`);
         }
         default:
-            throw new InterpolationError(`invalid interpolation format in "${whole}": unsupported modifier "${rest}" after ${name}`);
+            throw new InterpolationError(`invalid interpolation format in ${shown(whole)}: unsupported modifier ${shown(rest)} after ${name}`);
     }
 }
 

@@ -284,8 +284,9 @@ function parseEnvironment(raw: Record<string, unknown>, service: string, ctx: Se
     const { file, lookup } = ctx;
     const byName = new Map<string, EnvEntry>();
     const add = (entry: EnvEntry, field: string) => {
-        if (!ENV_NAME.test(entry.name)) {
-            throw new ComposeError({ file, service, field }, `variable name "${entry.name}" must consist of letters, digits, '_', '-' or '.' (ConfigMap/Secret key rules)`);
+        if (entry.name.length > 253 || !ENV_NAME.test(entry.name)) {
+            // The field path would repeat the (maybe huge) name: name the section, quote an excerpt.
+            throw new ComposeError({ file, service, field: field.startsWith("environment.") ? "environment" : field }, `variable name ${excerpt(entry.name)} must be 1-253 letters, digits, '_', '-' or '.' (ConfigMap/Secret key rules)`);
         }
         byName.set(entry.name, entry);
     };

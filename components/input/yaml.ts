@@ -2,7 +2,7 @@
  * YAML parsing with explicit limits, for every YAML file a user hands in (stack configs, compose
  * files, deployment options): a size limit checked before parsing, a nesting-depth limit (flow
  * depth checked by the linear lexer before the recursive composer runs, block depth on the parsed
- * tree), an alias-expansion limit (billion-laughs documents), and unique keys. Every failure is
+ * tree), an alias-expansion limit (billion-laughs documents), and unique keys (checked in linear time). Every failure is
  * one `InputError` line with the position and the rule; the offending text is never echoed.
  */
 import * as YAML from "yaml";
@@ -43,14 +43,30 @@ function flowDepthExceeds(text: string, limit: number): boolean {
 }
 
 /**
- * Depth of the parsed node tree (aliases not followed), iteratively; throws on an alias inside the
- * node it refers to (`&a [*a]`), which would make the value circular.
+ * Walks the parsed node tree once, iteratively (aliases not followed): returns its depth, and
+ * throws on a duplicate mapping key (checked here with a set: the yaml library's own `uniqueKeys`
+ * compares every pair, quadratic in the keys of a mapping) or on an alias inside the node it
+ * refers to (`&a [*a]`), which would make the value circular.
  */
-function nodeDepth(doc: YAML.Document.Parsed): number {
+function checkTree(doc: YAML.Document.Parsed, lineCounter: YAML.LineCounter, merge: boolean): number {
     let max = 0;
     const stack: Array<[unknown, number]> = [[doc.contents, 0]];
     while (stack.length > 0) {
         const [node, depth] = stack.pop()!;
+        if (YAML.isMap(node)) {
+            const seen = new Set<string>();
+            for (const pair of node.items) {
+                const k = pair.key;
+                if (!YAML.isScalar(k)) continue;
+                if (merge && k.value === "<<") continue;
+                const id = `${typeof k.value}:${String(k.value)}`;
+                if (seen.has(id)) {
+                    const pos = lineCounter.linePos(k.range?.[0] ?? 0);
+                    throw new InputError(`invalid YAML at line ${pos.line}, column ${pos.col}: Map keys must be unique`);
+                }
+                seen.add(id);
+            }
+        }
         if (YAML.isAlias(node)) {
             const target = node.resolve(doc);
             if (target?.range && node.range && node.range[0] >= target.range[0] && node.range[0] < target.range[2]) {
@@ -81,7 +97,8 @@ export function parseYaml(text: string, options: YamlParseOptions = {}): unknown
     if (text.length > limits.maxBytes) throw new InputError(`YAML text is ${text.length} characters, over the ${limits.maxBytes} limit`);
     if (flowDepthExceeds(text, limits.maxDepth)) throw new InputError(`YAML nests deeper than ${limits.maxDepth} levels`);
     const lineCounter = new YAML.LineCounter();
-    const doc = YAML.parseDocument(text, { merge: options.merge ?? false, uniqueKeys: true, prettyErrors: false, lineCounter, strict: true });
+    const merge = options.merge ?? false;
+    const doc = YAML.parseDocument(text, { merge, uniqueKeys: false, prettyErrors: false, lineCounter, strict: true });
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
         if (e.code === "RESOURCE_EXHAUSTION") throw new InputError(`YAML nests deeper than ${limits.maxDepth} levels`);
@@ -89,7 +106,7 @@ export function parseYaml(text: string, options: YamlParseOptions = {}): unknown
         const rule = e.code === "MULTIPLE_DOCS" ? "the file must hold one YAML document, found another after `---`" : firstLine(e.message);
         throw new InputError(`invalid YAML at line ${pos.line}, column ${pos.col}: ${rule}`);
     }
-    if (nodeDepth(doc) > limits.maxDepth) throw new InputError(`YAML nests deeper than ${limits.maxDepth} levels`);
+    if (checkTree(doc, lineCounter, merge) > limits.maxDepth) throw new InputError(`YAML nests deeper than ${limits.maxDepth} levels`);
     try {
         return doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (e) {

@@ -250,7 +250,7 @@ describe("compose golden files", function () {
             ["no arguments", [], /missing <compose.yml>/, 2],
             ["unknown flag", ["x.yml", "--frob"], /unknown option --frob/, 2],
             ["--env without =", ["x.yml", "--env", "NOPE"], /--env expects KEY=VAL/, 2],
-            ["missing file", ["does/not/exist.yml", "-n", "x"], /does\/not\/exist.yml: cannot read compose file: ENOENT/, 1],
+            ["missing file", ["does/not/exist.yml", "-n", "x"], /does\/not\/exist.yml: cannot read the compose file: ".*does\/not\/exist.yml" does not exist/, 1],
             ["missing required variable", [rel(USHADOW_COMPOSE), "-n", "x"], /required variable is missing or empty: AUTH_SECRET_KEY/, 1],
             ["bad options file", [rel(USHADOW_COMPOSE), "--env", "AUTH_SECRET_KEY=x", "--options", rel(USHADOW_COMPOSE)], /docker-compose.yml: /, 1],
         ];
