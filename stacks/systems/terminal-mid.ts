@@ -170,8 +170,9 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         network: {
             // Callers: the ECC poller hands it queue items, the MID servers call back, replicas talk to each other (seed).
             ingress: [{ peers: [{ workload: TERMINAL_NAME }, { workload: POLLER_NAME }, ...mids.map((m) => ({ workload: m.workload }))], ports: [TERMINAL_PORT] }],
-            // seed 000: terminal -> MID server, and ServiceNow over 443; plus the API server for its read-only Role.
-            egress: [{ peers: mids.map((m) => ({ workload: m.workload })), ports: [midPort] }, INTERNET_HTTPS, kubeApi],
+            // seed 000: terminal -> MID server, and ServiceNow over 443; plus the API server for its read-only Role,
+            // and its own replicas (the seed admits them on ingress, so they must also be let out).
+            egress: [{ peers: mids.map((m) => ({ workload: m.workload })), ports: [midPort] }, INTERNET_HTTPS, kubeApi, { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] }],
         },
         capabilities: ctx.capabilities,
         retainVolumes: env.retainVolumes,

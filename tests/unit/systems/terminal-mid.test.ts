@@ -211,7 +211,7 @@ describe("terminal-mid system (seed 000)", () => {
                 }
             });
 
-            it("GIVEN the NetworkPolicies WHEN rendered THEN terminal -> MID servers, ServiceNow over 443, poller -> terminal, and MID servers only reachable from the terminal", () => {
+            it("GIVEN the NetworkPolicies WHEN rendered THEN terminal -> MID servers, ServiceNow over 443, terminal -> its replicas, poller -> terminal, and MID servers only reachable from the terminal", () => {
                 const terminal = find(objs(stack), "NetworkPolicy", "claude-terminal-service", NS).spec;
                 assert.deepEqual(terminal.policyTypes, ["Ingress", "Egress"]);
                 assert.deepEqual(terminal.ingress[0].from.map((f: any) => f.podSelector.matchLabels[NAME]), ["claude-terminal-service", "claude-ecc-poller", ...mids.map((m) => m.workload)]);
@@ -219,6 +219,8 @@ describe("terminal-mid system (seed 000)", () => {
                 assert.deepEqual(terminal.egress[0], { to: mids.map((m) => ({ podSelector: { matchLabels: { [NAME]: m.workload } } })), ports: [{ port: 8080, protocol: "TCP" }] });
                 assert.deepEqual(terminal.egress[1], INTERNET_443);
                 assert.deepEqual(terminal.egress[2].ports.map((p: any) => p.port), [443, 6443]);
+                // Replicas admit each other on ingress (seed 000), so each may also call the others.
+                assert.deepEqual(terminal.egress[3], { to: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 3000, protocol: "TCP" }] });
                 const poller = find(objs(stack), "NetworkPolicy", "claude-ecc-poller", NS).spec;
                 assert.deepEqual(poller.policyTypes, ["Egress"]);
                 assert.deepEqual(poller.egress, [INTERNET_443, { to: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 3000, protocol: "TCP" }] }]);
