@@ -14,6 +14,7 @@ import type { TrafficRule } from "../kube/network";
 import type { ProbeSet, ResourceSpec, SecurityOptions } from "../kube/pod";
 import { prometheusScrapeAnnotations } from "../kube/service-monitor";
 import { validateSingletonArgs } from "../kube/singleton-worker";
+import { mountPathProblem } from "../input/files";
 import { ComposeError, formatLocation } from "./errors";
 import { DiscoveredInfrastructure, discoverInfrastructure, infraKindOf, infrastructureVariables, INFRA_KINDS, InfraKind } from "./discovery";
 import { DEFAULT_SECRET_PATTERNS, EnvClassification, secretNameMatcher, splitEnv, EnvValue } from "./env";
@@ -354,6 +355,10 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
     const partOf = options.partOf ?? project.name;
     if (partOf !== undefined && !isLabelValue(partOf)) throw new ComposeError({ ...opt, field: "partOf" }, `must be a valid label value, got "${partOf}"`);
 
+    // The API server's own Service is default/kubernetes: a compose service of that name would replace it.
+    if (namespace === "default" && project.services.some((s) => s.name === "kubernetes")) {
+        throw new ComposeError({ file, service: "kubernetes" }, 'is the API server\'s own Service name in namespace "default"; rename the service or deploy to another namespace');
+    }
     const byName = new Map(project.services.map((s) => [s.name, s]));
     for (const key of Object.keys(options.services ?? {})) {
         if (!byName.has(key)) throw new ComposeError({ ...opt, field: `services.${key}` }, `no active service "${key}" in ${file} (services: ${[...byName.keys()].join(", ")})`);
@@ -625,7 +630,8 @@ function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
     const mountedPaths = new Set(["/tmp", ...svc.volumes.map((m) => m.target)]);
     if (security.readOnlyRootFilesystem !== false) {
         (spec.writablePaths ?? []).forEach((path, i) => {
-            if (!path.startsWith("/")) throw new ComposeError(ctx.optAt(`writablePaths[${i}]`), `must be an absolute path, got "${path}"`);
+            const problem = mountPathProblem(path);
+            if (problem) throw new ComposeError(ctx.optAt(`writablePaths[${i}]`), problem);
             if (mountedPaths.has(path)) return;
             mountedPaths.add(path);
             volumes.push({ name: `writable-${i + 1}`, mountPath: path, emptyDir: {} });

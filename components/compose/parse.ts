@@ -6,7 +6,7 @@
  * then each service is checked field by field. Problems are `ComposeError`s naming the file,
  * service and field; unknown or unsupported keys become warnings naming the service and key.
  */
-import { InputError } from "../input/files";
+import { InputError, mountPathProblem } from "../input/files";
 import { parseYaml } from "../input/yaml";
 import { ComposeError, excerpt, formatLocation } from "./errors";
 import { interpolate, InterpolationError, parseDotenv, VariableLookup } from "./interpolate";
@@ -154,6 +154,8 @@ export function parseCompose(text: string, options: ParseOptions): ComposeProjec
     // The type only: a non-YAML file (say /etc/passwd) parses as one long string that must not be echoed.
     if (!isMap(root)) throw new ComposeError({ file }, `the top level must be a mapping with a \`services\` key, got ${Array.isArray(root) ? "a list" : `a ${typeof root}`}`);
 
+    // Rejected, not ignored: a warning would silently drop the services and env they bring in.
+    if (root.include !== undefined) throw new ComposeError({ file, field: "include" }, "is not supported: the included files' services would be lost; merge them into this file");
     for (const key of Object.keys(root)) {
         if (key.startsWith("x-")) continue;
         if (!TOP_LEVEL_KEYS.has(key)) warn(undefined, key, `unknown top-level key ignored`);
@@ -222,6 +224,7 @@ function parseService(name: string, raw: unknown, ctx: ServiceContext): ComposeS
     }
     if (raw === null || !isMap(raw)) throw new ComposeError(at(), `must be a mapping, got ${typeName(raw)}`);
 
+    if (raw.extends !== undefined) throw new ComposeError(at("extends"), "is not supported: the keys it would inherit would be lost; write them into this service (YAML anchors and `<<` merge keys work)");
     for (const key of Object.keys(raw)) {
         if (key.startsWith("x-") || SERVICE_KEYS.has(key)) continue;
         // Deployments restart pods like `always`/`unless-stopped`; only `no`/`on-failure` differ.
@@ -405,7 +408,8 @@ function parseVolumes(raw: Record<string, unknown>, service: string, ctx: Servic
     const out: ComposeVolumeMount[] = [];
     const at = (field: string) => ({ file, service, field });
     const checkTarget = (target: string, field: string) => {
-        if (!target.startsWith("/")) throw new ComposeError(at(field), `container path "${target}" must be absolute`);
+        const problem = mountPathProblem(target);
+        if (problem) throw new ComposeError(at(field), problem);
     };
     if (raw.volumes !== undefined && raw.volumes !== null) {
         if (!Array.isArray(raw.volumes)) throw new ComposeError(at("volumes"), `must be a list, got ${typeName(raw.volumes)}`);
@@ -530,7 +534,10 @@ function parseDeploy(
         if (key !== "replicas" && key !== "resources") ctx.warn(service.name, `deploy.${key}`, "ignored: only deploy.replicas and deploy.resources are compiled");
     }
     if (raw.replicas !== undefined) {
-        const r = typeof raw.replicas === "string" ? Number(interpolateAt(raw.replicas, lookup, at("deploy.replicas")).value) : raw.replicas;
+        const text = typeof raw.replicas === "string" ? interpolateAt(raw.replicas, lookup, at("deploy.replicas")).value.trim() : undefined;
+        // An unset variable interpolates to "", which Number() would read as 0 replicas.
+        if (text === "") throw new ComposeError(at("deploy.replicas"), `is empty after interpolation (an unset variable?); give a number`);
+        const r = text !== undefined ? (/^\d+$/.test(text) ? Number(text) : NaN) : raw.replicas;
         if (typeof r !== "number" || !Number.isInteger(r) || r < 0) throw new ComposeError(at("deploy.replicas"), `must be a non-negative integer, got ${JSON.stringify(raw.replicas)}`);
         service.replicas = r;
     }

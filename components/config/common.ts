@@ -6,11 +6,55 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P|E|Ei)?$/;
 
 export const quantity = z.string().regex(QUANTITY, { message: "must be a Kubernetes quantity such as 500m, 10Gi or 2" });
 
+const DOMAIN_COMPONENT = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const PATH_COMPONENT = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * The OCI/Docker image reference grammar (distribution/reference): `[host[:port]/]path[:tag][@digest]`,
+ * lowercase path components with `.`/`_`/`__`/`-` separators, a repository name of at most 255
+ * characters. Returns the rule broken, or undefined. Split by hand, so it is linear on any input.
+ */
+export function imageReferenceProblem(ref: string): string | undefined {
+    if (ref.length > 512) return "is longer than an image reference can be";
+    if (/\s/.test(ref)) return "must not contain whitespace";
+    let rest = ref;
+    let digest: string | undefined;
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest)) return "has a digest that is not sha256:<64 hex digits>";
+    }
+    const lastSlash = rest.lastIndexOf("/");
+    const colon = rest.lastIndexOf(":");
+    let tag: string | undefined;
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) return `has an invalid tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')`;
+    }
+    if (rest.length === 0 || rest.length > 255) return "must have a repository name of 1-255 characters";
+    const parts = rest.split("/");
+    const first = parts[0];
+    if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase())) {
+        const [host, port, ...extra] = first.split(":");
+        if (extra.length > 0 || (port !== undefined && !/^\d{1,5}$/.test(port)) || !host.split(".").every((c) => DOMAIN_COMPONENT.test(c))) return `has an invalid registry host "${first}"`;
+        parts.shift();
+    }
+    if (!parts.every((p) => PATH_COMPONENT.test(p))) return "must have lowercase path components (a-z, 0-9, separated by '.', '_', '__' or '-')";
+    return undefined;
+}
+
 /** An image reference pinned to a tag or digest; `latest` and untagged images drift silently. */
-export const pinnedImage = z.string().min(1).refine(
-    (v) => /@sha256:[a-f0-9]{64}$/.test(v) || (/:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v.split("/").pop() ?? "") && !/:latest$/.test(v)),
-    { message: "must be pinned to a tag or digest (not untagged, not :latest)" },
-);
+export const pinnedImage = z.string().min(1).superRefine((v, ctx) => {
+    const problem = imageReferenceProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem} (an OCI image reference)` });
+    else if (!(/@sha256:[a-f0-9]{64}$/.test(v) || (/:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v.split("/").pop() ?? "") && !/:latest$/.test(v)))) {
+        ctx.addIssue({ code: "custom", message: "must be pinned to a tag or digest (not untagged, not :latest)" });
+    }
+});
 
 export const resources = z.object({
     requests: z.object({ cpu: quantity, memory: quantity }).strict(),

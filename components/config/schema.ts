@@ -7,6 +7,7 @@ import { z } from "zod";
 import { crdsSchema } from "./capabilities";
 import { existingClusterSchema } from "./cluster";
 import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
+import { limitProblems, limitsSchema } from "./limits";
 import { claudeCodeSchema, claudeCodeSecrets } from "./systems/claude-code";
 import { inquisitorSchema, inquisitorSecrets } from "./systems/inquisitor";
 import { productionAgentsSchema, productionAgentsSecrets } from "./systems/production-agents";
@@ -35,12 +36,15 @@ export const platformConfigSchema = z.object({
     environment: z.enum(["dev", "prod"]),
     cluster: z.discriminatedUnion("provider", [existingClusterSchema, eksClusterSchema]),
     crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false }),
+    /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */
+    limits: limitsSchema,
     terminalMid: terminalMidSchema.optional(),
     inquisitor: inquisitorSchema.optional(),
     claudeCode: claudeCodeSchema.optional(),
     productionAgents: productionAgentsSchema.optional(),
     ushadow: ushadowSchema.optional(),
 }).strict().superRefine((cfg, ctx) => {
+    for (const issue of limitProblems(cfg as unknown as Record<string, unknown>, cfg.limits, cfg.environment)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
     if (cfg.cluster.provider === "eks") {
         for (const issue of validateEksForEnvironment(cfg.cluster, cfg.environment)) {
             ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });

@@ -182,3 +182,17 @@ function readRegularFile(real: string, shown: string, maxBytes: number): string 
         fs.closeSync(fd);
     }
 }
+
+/**
+ * Container directories a volume must never cover: the root and the system directories every image
+ * needs (`/run`, `/tmp`, `/var/run` stay allowed: tmpfs there is how a read-only root gets scratch space).
+ */
+export const SYSTEM_DIRECTORIES: readonly string[] = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/sbin", "/sys", "/usr"];
+
+/** Why a container mount path is refused (relative, `/`, a system directory after `..`/`//`), or undefined. */
+export function mountPathProblem(target: string): string | undefined {
+    if (!target.startsWith("/")) return `container path ${JSON.stringify(target.slice(0, 80))} must be absolute`;
+    const normal = path.posix.normalize(target).replace(/(.)\/+$/, "$1");
+    if (SYSTEM_DIRECTORIES.includes(normal)) return `container path "${normal}" would hide the image's ${normal === "/" ? "whole filesystem" : "system directory"}; mount a subdirectory`;
+    return undefined;
+}

@@ -42,16 +42,45 @@ export const DEFAULT_UPLOAD_RESOURCES: ResourceSpec = {
 export const DEFAULT_DUMP_SCRATCH = "20Gi";
 
 const CRON_MACRO = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
-const CRON_FIELD = /^[0-9*/,\-A-Za-z?]+$/;
+/** Five cron fields as CronJob (robfig/cron standard parser) reads them: range and names per field. */
+const CRON_FIELDS: ReadonlyArray<{ min: number; max: number; names?: readonly string[] }> = [
+    { min: 0, max: 59 },
+    { min: 0, max: 23 },
+    { min: 1, max: 31 },
+    { min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+    { min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/** One cron field: `*`, `?` (day fields), `a`, `a-b`, each optionally `/step`, comma-separated; values in range. */
+function isCronField(text: string, index: number): boolean {
+    const { min, max, names } = CRON_FIELDS[index];
+    const value = (v: string): number | undefined => {
+        if (/^\d{1,2}$/.test(v)) return Number(v);
+        const i = names?.indexOf(v.toLowerCase()) ?? -1;
+        return i < 0 ? undefined : i + min;
+    };
+    return text.split(",").every((part) => {
+        const [range, step, ...extra] = part.split("/");
+        if (extra.length > 0 || (step !== undefined && !/^\d{1,2}$/.test(step)) || (step !== undefined && Number(step) < 1)) return false;
+        if (range === "*" || (range === "?" && (index === 2 || index === 4))) return true;
+        const [a, b, ...more] = range.split("-");
+        if (more.length > 0) return false;
+        const lo = value(a);
+        const hi = b === undefined ? lo : value(b);
+        // robfig/cron (CronJob's parser) bounds: day of week 0-6, so 7 is refused as it is there.
+        return lo !== undefined && hi !== undefined && lo >= min && hi <= max && lo <= hi;
+    });
+}
 const GO_DURATION = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** A five-field cron expression or a macro such as `@daily` (what CronJob and Velero accept). */
+/** A five-field cron expression with every field in range, or a macro such as `@daily` (what CronJob and Velero accept). */
 export function isCronSchedule(s: string): boolean {
     const t = s.trim();
     if (CRON_MACRO.test(t)) return true;
+    if (t.length > 200) return false;
     const fields = t.split(/\s+/);
-    return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+    return fields.length === 5 && fields.every((f, i) => isCronField(f, i));
 }
 
 export function assertCronSchedule(field: string, s: string): void {

@@ -150,6 +150,9 @@ function configKeyOf(e: ComposeError, c: UshadowConfig): string {
         if (top === "replicas" && c.replicas[svc] !== undefined) return `replicas.${svc}`;
         if (top === "autoscaling" && c.autoscaling[svc] !== undefined) return `autoscaling.${svc}`;
         if (top === "resources" && c.resources[svc] !== undefined) return `resources.${svc}`;
+        // A singleton (options file or `singletons`) scaled by the stack: the stack key that scaled it.
+        if (top === "singleton" && c.replicas[svc] !== undefined) return `replicas.${svc}`;
+        if (top === "singleton" && c.autoscaling[svc] !== undefined) return `autoscaling.${svc}`;
         if (top === "singleton" && c.singletons.includes(svc)) return "singletons";
         if (top === "ingress" && svc === UI_SERVICE) return "uiHost";
     }

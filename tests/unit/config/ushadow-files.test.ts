@@ -9,6 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { ConfigError } from "../../../components/config";
 import { ushadowSchema } from "../../../components/config/systems/ushadow";
 import { ushadowProblems } from "../../../stacks/systems/ushadow";
@@ -83,6 +84,18 @@ describe("ushadow files: composeFile, optionsFile and env_file stay inside the p
             assert.match(problems[0], rule);
             assert.ok(!problems[0].includes(CANARY));
         }
+    });
+
+    it("GIVEN an options file that makes backend a singleton WHEN the stack scales or autoscales it THEN the problem names the stack key", () => {
+        const options = YAML.parse(fs.readFileSync(path.join(tmp, "options.yaml"), "utf8"));
+        options.services.backend = { ...(options.services.backend ?? {}), singleton: true };
+        fs.writeFileSync(path.join(tmp, "single.yaml"), YAML.stringify(options));
+        const files = { filesRoot: tmp, composeFile: path.join(tmp, "ok.yml"), optionsFile: path.join(tmp, "single.yaml") };
+        const scaled = ushadowProblems(section({ ...files, replicas: { backend: 2 } }), CTX);
+        assert.equal(scaled.length, 1, scaled.join("\n"));
+        assert.match(scaled[0], /^agent-platform:ushadow\.replicas\.backend: .*a singleton runs exactly 1 replica without autoscaling, got replicas 2/);
+        const autoscaled = ushadowProblems(section({ ...files, autoscaling: { backend: { minReplicas: 2, maxReplicas: 3 } } }), CTX);
+        assert.match(autoscaled.join("\n"), /^agent-platform:ushadow\.autoscaling\.backend: .*singleton/);
     });
 
     it("GIVEN a compose file outside the project root without filesRoot WHEN checked THEN it is refused", () => {
