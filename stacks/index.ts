@@ -45,4 +45,6 @@ const systems = deploySystems(config, {
 
 export const environment = config.environment;
 export const cluster = target.outputs;
-export const outputs = systems;
+export const outputs = systems.outputs;
+/** Per system: namespace, workloads, URLs, ingress hosts, secret keys read, CRD-skipped objects, port-forward (`npm run summary`). */
+export const summary = systems.summary;

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PlatformConfig, SYSTEMS, SystemKey } from "../../components/config";
+import { collectSkipped } from "../../components/kube";
+import { SystemRecorder, SystemSummary } from "../summary";
 import { SystemContext, SystemModule, SystemOutputs } from "./types";
 import { deployTerminalMid } from "./terminal-mid";
 import { deployInquisitor } from "./inquisitor";
@@ -48,16 +50,26 @@ class System extends pulumi.ComponentResource {
     }
 }
 
-/** Deploys every enabled system, each under its own component so previews group by system. */
-export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "parent">, opts: pulumi.ComponentResourceOptions): Record<string, SystemOutputs> {
+/**
+ * Deploys every enabled system, each under its own component so previews group by system.
+ * Returns each system's outputs and its summary (what runs, how to reach it: stacks/summary.ts).
+ */
+export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "parent">, opts: pulumi.ComponentResourceOptions): {
+    outputs: Record<string, SystemOutputs>;
+    summary: Record<string, pulumi.Output<SystemSummary>>;
+} {
     const outputs: Record<string, SystemOutputs> = {};
+    const summary: Record<string, pulumi.Output<SystemSummary>> = {};
     for (const key of Object.keys(SYSTEMS) as SystemKey[]) {
         const section = config[key];
         if (!section?.enabled) continue;
         const module = SYSTEM_MODULES[key] as SystemModule<typeof section>;
-        const group = new System(key, opts);
-        outputs[key] = module(section, { ...ctx, parent: group });
+        const recorder = new SystemRecorder();
+        const group = new System(key, { ...opts, transformations: [...(opts.transformations ?? []), recorder.transformation] });
+        const { result, skipped } = collectSkipped(() => module(section, { ...ctx, secret: recorder.secret(ctx.secret), parent: group }));
+        outputs[key] = result;
+        summary[key] = recorder.summary(key, result, skipped);
         group.complete(outputs[key]);
     }
-    return outputs;
+    return { outputs, summary };
 }

@@ -35,6 +35,17 @@ export interface MockRunOptions {
     config?: Record<string, string>;
     /** Config keys (`project:key`) to mark secret. */
     secretKeys?: string[];
+    /**
+     * Receives the program's `pulumi.log.info` lines (without an engine the SDK would print them
+     * to stdout). Default: dropped, unless the environment sets MOCK_LOG=1, which writes them to
+     * stderr. Warnings and errors are never swallowed.
+     */
+    onInfo?: (message: string) => void;
+}
+
+/** Where info lines go when the caller does not say: nowhere, unless MOCK_LOG=1 asks for them. */
+export function defaultInfoSink(message: string): void {
+    if (process.env.MOCK_LOG === "1") process.stderr.write(`info: [mock runtime] ${message}\n`);
 }
 
 export interface MockRun<T> {
@@ -73,6 +84,13 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     const resources: RecordedResource[] = [];
     const project = options.project ?? "agent-platform";
     const stack = options.stack ?? "test";
+    const log = pulumi.log as { info: typeof pulumi.log.info };
+    const sdkInfo = log.info;
+    const onInfo = options.onInfo ?? defaultInfoSink;
+    log.info = (message: string) => {
+        onInfo(message);
+        return Promise.resolve();
+    };
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
         await pulumi.runtime.setMocks(
@@ -96,6 +114,7 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
         await pulumi.runtime.disconnect();
         return { resources, result };
     } finally {
+        log.info = sdkInfo;
         running = false;
     }
 }

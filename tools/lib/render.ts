@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { RecordedResource, runUnderMocks } from "./mock-runtime";
 import { UserError } from "./cli";
@@ -112,11 +113,18 @@ function forgetProgramModules(): void {
     for (const id of Object.keys(require.cache)) if (id.startsWith(stacksDir)) delete require.cache[id];
 }
 
+export interface RenderOptions {
+    /** Redact Secret values (default true). */
+    redact?: boolean;
+    /** Receives the program's info lines (default: tools/lib/mock-runtime's, quiet unless MOCK_LOG=1). */
+    onInfo?: (message: string) => void;
+}
+
 /** Renders the program with explicit config (tests pass invalid configs this way). */
-export async function renderProgram(config: StackConfig, stack: string, opts: { redact?: boolean } = {}): Promise<RenderResult> {
+export async function renderProgram(config: StackConfig, stack: string, opts: RenderOptions = {}): Promise<RenderResult> {
     forgetProgramModules();
     const run = await runUnderMocks(() => require(PROGRAM) as Record<string, unknown>, {
-        project: PROJECT, stack, config: config.values, secretKeys: config.secretKeys,
+        project: PROJECT, stack, config: config.values, secretKeys: config.secretKeys, onInfo: opts.onInfo,
     });
     const redact = opts.redact ?? true;
     const objects = run.resources.filter(isKubernetes).map((r) => toK8sObject(r, redact));
@@ -126,8 +134,20 @@ export async function renderProgram(config: StackConfig, stack: string, opts: { 
     return { objects, cloudResources, resources: run.resources, outputs: run.result, placeholders: config.placeholders };
 }
 
+/** The program's `summary` output (stacks/summary.ts), resolved; `{}` when it exports none. */
+export async function resolveSummary(result: RenderResult): Promise<Record<string, { secretKeys: string[] } & Record<string, unknown>>> {
+    const summary = (result.outputs as { summary?: Record<string, pulumi.Output<unknown>> }).summary ?? {};
+    return new Promise((resolve) => pulumi.output(summary).apply((v) => resolve(v as never)));
+}
+
+/** The placeholders the program actually read (a secret no enabled system reads is not listed). */
+export async function placeholdersRead(result: RenderResult): Promise<string[]> {
+    const read = new Set(Object.values(await resolveSummary(result)).flatMap((s) => s.secretKeys));
+    return result.placeholders.filter((k) => read.has(k.slice(k.indexOf(":") + 1)));
+}
+
 /** Renders `Pulumi.<stack>.yaml`. */
-export async function renderStack(stack: string, opts: { redact?: boolean } = {}): Promise<RenderResult> {
+export async function renderStack(stack: string, opts: RenderOptions = {}): Promise<RenderResult> {
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new UserError(`no stack config ${path.relative(process.cwd(), file)} (stacks: ${listStacks().join(", ")})`);
     return renderProgram(readStackConfig(file), stack, opts);

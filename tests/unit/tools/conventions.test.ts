@@ -24,6 +24,7 @@ const CASES: Case[] = [
     { script: "render", file: "tools/render.ts", load: () => require("../../../tools/render"), badInput: [["--stack", "no-such-stack"], 1, /^render: no stack config Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/] },
     { script: "compose:convert", file: "tools/compose-convert.ts", load: () => require("../../../tools/compose-convert"), badInput: [["no/such/compose.yml", "-n", "x"], 1, /^compose-convert: no\/such\/compose.yml: cannot read the compose file: "\/.*\/no\/such\/compose.yml" does not exist$/] },
     { script: "policy:check", file: "tools/policy-check.ts", load: () => require("../../../tools/policy-check"), badInput: [["no/such/dir"], 2, /^policy:check: no\/such\/dir: no such file or directory$/] },
+    { script: "summary", file: "tools/summary.ts", load: () => require("../../../tools/summary"), badInput: [["--file", "no/such/summary.json"], 1, /^summary: cannot read no\/such\/summary.json: ENOENT$/] },
     { script: "bench", file: "bench/run.ts", load: () => require("../../../bench/run"), badInput: [["--reps", "0"], 2, /^bench: --reps must be an integer >= 1, got 0$/] },
 ];
 
