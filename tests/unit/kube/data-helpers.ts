@@ -3,7 +3,6 @@
  * Kubernetes objects, schema-validate them, and check that secrets stay in Secrets.
  */
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, runUnderMocks } from "../../../tools/lib/mock-runtime";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -40,18 +39,11 @@ export interface Rendered {
 /** Runs `program` under mocks, capturing `pulumi.log.info` lines (the CRD-skip messages). */
 export async function render(program: () => unknown): Promise<Rendered> {
     const logs: string[] = [];
-    const log = pulumi.log as unknown as { info: (msg: string) => unknown };
-    const original = log.info;
-    log.info = (msg: string) => { logs.push(msg); return Promise.resolve(); };
-    try {
-        const { resources } = await runUnderMocks(program);
-        const objects = resources
-            .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
-            .map((r) => Object.assign({}, r.inputs as K8sObj, { $secretPaths: r.secretPaths, $name: r.name }));
-        return { resources, objects, logs };
-    } finally {
-        log.info = original;
-    }
+    const { resources } = await runUnderMocks(program, { onInfo: (msg) => logs.push(msg) });
+    const objects = resources
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
+        .map((r) => Object.assign({}, r.inputs as K8sObj, { $secretPaths: r.secretPaths, $name: r.name }));
+    return { resources, objects, logs };
 }
 
 export function byKind(r: Rendered, kind: string): (K8sObj & { $secretPaths: string[]; $name: string })[] {
