@@ -5,6 +5,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError } from "../components/config/schema";
 import { CliIo, defineCli, processIo, runCli, runMain, UsageError, UserError, Args } from "./lib/cli";
 import { formatSummary, LiveWorkload, parseSummary, Readiness, readiness, StackSummary } from "./lib/summary";
 
@@ -25,6 +26,7 @@ stdout.`,
         kubeContext: { value: "CTX", help: "with --live: the kubectl context (default: the current one)" },
         json: { help: "print the summary (and, with --live, the readiness) as JSON instead of text" },
     },
+    userErrors: [ConfigError],
     exitCodes: { 1: "invalid input, pulumi or kubectl failed, or (--live) a workload is not Ready" },
     epilog: `Examples:
   npm run summary -- --stack dev --offline

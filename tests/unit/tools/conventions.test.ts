@@ -25,6 +25,7 @@ const CASES: Case[] = [
     { script: "compose:convert", file: "tools/compose-convert.ts", load: () => require("../../../tools/compose-convert"), badInput: [["no/such/compose.yml", "-n", "x"], 1, /^compose-convert: no\/such\/compose.yml: cannot read the compose file: "\/.*\/no\/such\/compose.yml" does not exist$/] },
     { script: "policy:check", file: "tools/policy-check.ts", load: () => require("../../../tools/policy-check"), badInput: [["no/such/dir"], 2, /^policy:check: no\/such\/dir: no such file or directory$/] },
     { script: "summary", file: "tools/summary.ts", load: () => require("../../../tools/summary"), badInput: [["--file", "no/such/summary.json"], 1, /^summary: cannot read no\/such\/summary.json: ENOENT$/] },
+    { script: "cost", file: "tools/cost.ts", load: () => require("../../../tools/cost"), badInput: [["--stack", "prod", "--prices", "no/such/prices.json"], 1, /^cost: cannot read price table no\/such\/prices.json: ENOENT$/] },
     { script: "bench", file: "bench/run.ts", load: () => require("../../../bench/run"), badInput: [["--reps", "0"], 2, /^bench: --reps must be an integer >= 1, got 0$/] },
 ];
 
