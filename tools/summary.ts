@@ -11,7 +11,7 @@ import { formatSummary, LiveWorkload, parseSummary, Readiness, readiness, StackS
 
 export const CLI = defineCli({
     name: "summary",
-    usage: "npm run summary -- (--stack NAME [--config-file FILE] [--offline] | --file FILE|-) [--live [--kube-context CTX]] [--json]",
+    usage: "npm run summary -- (--stack NAME [--offline] | --file FILE|-) [--live [--kube-context CTX]] [--json]",
     summary: `Prints, per system, what the stack runs and how to reach it: the namespace, the workloads
 (Ready out of total with --live), the in-cluster URLs and ingress hosts, the secret keys it
 reads, the objects skipped because a CRD is absent, and the port-forward to its main UI.
@@ -19,7 +19,6 @@ The data is the stack output "summary" (pulumi stack output summary --json); the
 stdout.`,
     flags: {
         stack: { value: "NAME", help: "read the summary with `pulumi stack output summary --json --stack NAME` (run from the repository)" },
-        configFile: { value: "FILE", help: "with --stack: passed to pulumi as --config-file (as up:local does)" },
         offline: { help: "with --stack: render the stack offline (mock runtime) instead of asking pulumi: what it would run" },
         file: { value: "FILE", help: "read that JSON from FILE, or from stdin with -" },
         live: { help: "ask the cluster (kubectl get deployments,statefulsets,daemonsets) how many workloads are Ready; exit 1 if any is not" },
@@ -35,8 +34,8 @@ stdout.`,
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
-function fromPulumi(stack: string, configFile: string | undefined): string {
-    const args = ["stack", "output", "summary", "--json", "--stack", stack, ...(configFile ? ["--config-file", configFile] : [])];
+function fromPulumi(stack: string): string {
+    const args = ["stack", "output", "summary", "--json", "--stack", stack];
     const r = spawnSync("pulumi", args, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
     if (r.error) throw new UserError(`cannot run pulumi: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message} (use --offline or --file)`);
     if (r.status !== 0) throw new UserError(`pulumi ${args.join(" ")} failed: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
@@ -63,7 +62,7 @@ function liveReadiness(summary: StackSummary, context: string | undefined): Reco
 
 async function printSummary(args: Args<typeof CLI>, io: CliIo): Promise<number> {
     if (!!args.stack === !!args.file) throw new UsageError("give exactly one of --stack NAME and --file FILE|-");
-    if ((args.offline || args.configFile) && !args.stack) throw new UsageError("--offline and --config-file go with --stack");
+    if (args.offline && !args.stack) throw new UsageError("--offline goes with --stack");
     if (args.kubeContext && !args.live) throw new UsageError("--kube-context goes with --live");
     let summary: StackSummary;
     if (args.file) {
@@ -78,7 +77,7 @@ async function printSummary(args: Args<typeof CLI>, io: CliIo): Promise<number> 
     } else if (args.offline) {
         summary = await offlineSummary(args.stack!);
     } else {
-        summary = parseSummary(fromPulumi(args.stack!, args.configFile), `stack ${args.stack}`);
+        summary = parseSummary(fromPulumi(args.stack!), `stack ${args.stack}`);
     }
     const live = args.live ? liveReadiness(summary, args.kubeContext) : undefined;
     io.stdout(args.json ? JSON.stringify(live ? { summary, readiness: live } : summary, null, 2) + "\n" : formatSummary(summary, live));
