@@ -36,6 +36,7 @@ const CASES: Case[] = [
     { script: "cost", file: "tools/cost.ts", load: () => require("../../../tools/cost"), badInput: [["--stack", "prod", "--prices", "no/such/prices.json"], 1, /^cost: cannot read price table no\/such\/prices.json: ENOENT$/] },
     { script: "secrets:check", file: "tools/secrets-check.ts", load: viaBody("../../../tools/secrets-check", "secretsCheck"), badInput: [["--stack", "no-such-stack"], 1, /^secrets:check: no stack file Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/] },
     { script: "secrets:table", file: "tools/secrets-table.ts", load: viaBody("../../../tools/secrets-table", "secretsTable"), badInput: [["extra"], 2, /^secrets:table: unexpected argument extra$/] },
+    { script: "netmatrix", file: "tools/netmatrix.ts", load: () => require("../../../tools/netmatrix"), badInput: [["--stack", "staging"], 2, /^netmatrix: --stack must be one of dev, prod, got staging$/] },
     { script: "bench", file: "bench/run.ts", load: () => require("../../../bench/run"), badInput: [["--reps", "0"], 2, /^bench: --reps must be an integer >= 1, got 0$/] },
 ];
 
