@@ -8,7 +8,7 @@
  * stranger in `default`, the ingress controller, Prometheus) are what test ingress policies.
  */
 import { NAME_LABEL } from "../../components/kube/labels";
-import { AGENTS_DEBUG, INGRESS_CONTROLLER, ISTIOD, KUBE_DNS, PROMETHEUS, STRANGER } from "./platform";
+import { AGENTS_DEBUG, CLAUDE_CODE_ACME_SOLVER, INGRESS_CONTROLLER, ISTIOD, KUBE_DNS, PROMETHEUS, STRANGER, USHADOW_ACME_SOLVER } from "./platform";
 import { Expectation, ExternalTarget, Flow, FlowTarget, PodRef, PodTarget, Protocol, StackName, STACKS, SystemId, isExternal } from "./types";
 
 /** A workload the stacks render, picked by its selector label, with the ports it serves. */
@@ -22,6 +22,8 @@ function workload(namespace: string, name: string, service: string | undefined, 
 
 const INTERNET: ExternalTarget = { external: "internet" };
 const KUBE_API: ExternalTarget = { external: "kube-api" };
+const NODES: ExternalTarget = { external: "nodes" };
+const PRIVATE_NETWORK: ExternalTarget = { external: "private-network" };
 
 // ---- the systems' pods (namespaces and names from the seeds) ----
 const MID_NS = "claude-mid-service";
@@ -147,6 +149,7 @@ const TERMINAL_MID: Flow[] = [
     tm.deny({ from: poller, to: mid, port: 8080, seed: "000:568-572", why: "only the terminal's egress names the MID server" }),
     tm.deny({ from: terminal, to: ccPostgres, port: 5432, seed: "000:568-577", why: "the terminal's egress is the MID server and HTTPS only; another system's database is neither" }),
     tm.deny({ from: mid, to: ccRedis, port: 6379, seed: "000:548", why: "a pod of one system never reaches another system's Redis" }),
+    tm.deny({ from: terminal, to: PRIVATE_NETWORK, port: 443, seed: "000:568-577", why: "an API-server allowance (kubeApiCidrs) must not open other private networks on 443", issue: 21 }),
     tm.deny({ from: poller, to: mongo, port: 27017, seed: "000:548", why: "a pod of one system never reaches another system's database" }),
 ];
 const TERMINAL_MID_ISOLATION = [
@@ -161,6 +164,7 @@ const INQUISITOR: Flow[] = [
     iq.allow({ from: inquisitor, to: inquisitor, port: 8000, seed: "001:430-436", why: "the namespace may call 8000 (followers forward to the leader)" }),
     iq.allow({ from: inquisitorApi, to: inquisitor, port: 8000, seed: "001:430-436", why: "the API tier (same namespace) calls the Raft members on 8000" }),
     iq.allow({ from: PROMETHEUS, to: { ...inquisitor, service: "inquisitor-metrics" }, port: 8000, seed: "001:296-306", why: "inquisitor-metrics: prometheus.io/scrape on 8000 /metrics" }),
+    iq.allow({ from: PROMETHEUS, to: inquisitorApi, port: 8000, seed: "001:289", why: "the API tier exposes the same /metrics (ServiceMonitor inquisitor-api)" }),
     iq.allow({ from: inquisitor, to: KUBE_API, port: 443, seed: "001:391-395", why: "inquisitor-role: get/list/watch configmaps and secrets through the API server" }),
     ...dns("inquisitor", "001:440-446", "the seed's only egress rule is DNS", [inquisitor, inquisitorApi]),
     iq.deny({ from: STRANGER, to: inquisitor, port: 8000, seed: "001:430-436", why: "8000 is admitted from namespace inquisitor-system only" }),
@@ -188,11 +192,16 @@ const CLAUDE_CODE: Flow[] = [
     cc.allow({ from: INGRESS_CONTROLLER, to: frontend, port: 6011, seed: "002:333-341", why: "dashboard-ingress routes / to dashboard-frontend (container port 6011)" }),
     cc.allow({ from: INGRESS_CONTROLLER, to: backendCc, port: 4005, seed: "002:343-349", why: "dashboard-ingress routes /api to dashboard-backend:4005" }),
     cc.allow({ from: PROMETHEUS, to: manager, port: 3000, seed: "002:390-401", why: "ServiceMonitor agent-metrics scrapes the manager" }),
+    cc.allow({ from: PROMETHEUS, to: worker, port: 3000, seed: "002:390-401", why: "ServiceMonitor agent-metrics scrapes every agent Service" }),
+    cc.allow({ from: PROMETHEUS, to: { ...ccRedis, service: "redis-metrics" }, port: 9121, seed: "002:28", why: "monitoring: the Redis exporter's metrics" }),
+    cc.allow({ from: PROMETHEUS, to: { ...ccPostgres, service: "postgres-metrics" }, port: 9187, seed: "002:28", why: "monitoring: the Postgres exporter's metrics" }),
+    cc.allow({ from: INGRESS_CONTROLLER, to: CLAUDE_CODE_ACME_SOLVER, port: 8089, seed: "002:325", why: "cert-manager's letsencrypt-prod issues dashboard-tls through an HTTP-01 solver in claude-code", issue: 21 }),
     cc.allow({ from: pgBackup, to: ccPostgres, port: 5432, seed: "002:667", why: "pg_dump $DATABASE_URL" }),
     cc.allow({ from: pgBackup, to: INTERNET, port: 443, seed: "002:668", why: "aws s3 cp to s3://claude-code-backups/ (prod; dev keeps dumps on a PVC)", stacks: ["prod"] }),
     cc.allow({ from: manager, to: ISTIOD, port: 15012, seed: "002:11", why: "Istio service mesh: sidecars fetch config and certificates from istiod", stacks: ["prod"] }),
     ...dns("claude-code", "002:146-150", "services are addressed by name (REDIS_URL, DATABASE_URL)", [manager, worker, gateway, frontend, backendCc, ccRedis, ccPostgres, pgBackup]),
     cc.deny({ from: worker, to: ccPostgres, port: 5432, seed: "002:302-312", why: "the worker's egress is Redis and HTTPS only" }),
+    cc.deny({ from: worker, to: KUBE_API, port: 443, seed: "002:572-574", why: "claude-code-role is bound to the manager's claude-code-sa only; the worker has no API-server business", issue: 21 }),
     cc.deny({ from: worker, to: manager, port: 3000, seed: "002:302-312", why: "the worker's egress is Redis and HTTPS only" }),
     cc.deny({ from: frontend, to: ccPostgres, port: 5432, seed: "002:29-31", why: "network policies: the static frontend reaches no database" }),
     cc.deny({ from: frontend, to: ccRedis, port: 6379, seed: "002:29-31", why: "network policies: the static frontend reaches no session store" }),
@@ -220,6 +229,7 @@ const PRODUCTION_AGENTS: Flow[] = [
     pa.allow({ from: agent, to: paRedis, port: 6379, seed: "003:356-358", why: "nc -zv redis-service 6379 from the agent pod; agents talk to Redis (435)" }),
     pa.allow({ from: agent, to: INTERNET, port: 443, seed: "003:435", why: "agents talk to external APIs" }),
     pa.allow({ from: PROMETHEUS, to: agent, port: 9090, seed: "003:437", why: "Prometheus scrapes the metrics endpoint" }),
+    pa.allow({ from: PROMETHEUS, to: { ...paRedis, service: "redis-metrics" }, port: 9121, seed: "003:437", why: "Prometheus scrapes the Redis exporter" }),
     ...dns("production-agents", "003:358", "the agent reaches redis-service by name", [agent, paRedis]),
     pa.deny({ from: AGENTS_DEBUG, to: paRedis, port: 6379, seed: "003:436", why: "Redis receives connections from the agent only" }),
     pa.deny({ from: STRANGER, to: paRedis, port: 6379, seed: "003:436", why: "Redis receives connections from the agent only" }),
@@ -239,6 +249,8 @@ const us = system("ushadow");
 const USHADOW: Flow[] = [
     us.allow({ from: INGRESS_CONTROLLER, to: mem0Ui, port: 3000, seed: "004:63", why: "the generated Ingress exposes the memory UI", ref: `${COMPOSE}:81` }),
     us.allow({ from: INGRESS_CONTROLLER, to: usBackend, port: 8000, seed: "004:14-18", why: "the React frontend calls the FastAPI backend over its HTTPS API", issue: 21 }),
+    us.allow({ from: INGRESS_CONTROLLER, to: mem0, port: 8765, seed: "004:240", why: "mem0-ui calls the mem0 API from the browser (NEXT_PUBLIC_API_URL), so the UI's public host must route to mem0", ref: `${COMPOSE}:78`, issue: 21 }),
+    us.allow({ from: INGRESS_CONTROLLER, to: USHADOW_ACME_SOLVER, port: 8089, seed: "004:180", why: "the UI's TLS certificate is issued through cert-manager's HTTP-01 solver in ushadow", ref: `${COMPOSE}:82`, issue: 21 }),
     us.allow({ from: usBackend, to: mongo, port: 27017, seed: "004:155-157", why: "mongo.ushadow.svc.cluster.local:27017", ref: `${COMPOSE}:20` }),
     us.allow({ from: usBackend, to: usRedis, port: 6379, seed: "004:127", why: "the backend uses redis", ref: `${COMPOSE}:21` }),
     us.allow({ from: usBackend, to: qdrant, port: 6333, seed: "004:129", why: "the backend uses qdrant", ref: `${COMPOSE}:22` }),
@@ -265,6 +277,13 @@ const USHADOW_ISOLATION = isolated("ushadow", "004:25-29", "the namespace's serv
 // ---- cluster add-ons the prod stack deploys (seed 002 cluster autoscaler, seed 003 metrics server) ----
 const pl = system("platform");
 const PLATFORM: Flow[] = [
+    pl.allow({ from: clusterAutoscaler, to: KUBE_API, port: 443, seed: "002:101-104", why: "the autoscaler watches pods and nodes", issue: 21, stacks: ["prod"] }),
+    pl.allow({ from: clusterAutoscaler, to: INTERNET, port: 443, seed: "002:101-104", why: "Auto Scaling, EC2 and EKS APIs through the NAT gateways", issue: 21, stacks: ["prod"] }),
+    pl.allow({ from: PROMETHEUS, to: clusterAutoscaler, port: 8085, seed: "002:101-104", why: "Prometheus scrapes the autoscaler's metrics", issue: 21, stacks: ["prod"] }),
+    pl.allow({ from: metricsServer, to: NODES, port: 10250, seed: "003:25", why: "metrics-server scrapes every kubelet", issue: 21, stacks: ["prod"] }),
+    pl.allow({ from: metricsServer, to: KUBE_API, port: 443, seed: "003:25", why: "metrics-server lists nodes and authenticates its callers", issue: 21, stacks: ["prod"] }),
+    ...dns("platform", "003:25", "the add-ons resolve the API and AWS endpoints by name", [clusterAutoscaler, metricsServer], ["prod"]),
+    pl.deny({ from: clusterAutoscaler, to: PRIVATE_NETWORK, port: 443, seed: "002:101-104", why: "its AWS egress is the internet, not other private networks", issue: 21, stacks: ["prod"] }),
     pl.deny({ from: STRANGER, to: metricsServer, port: 10250, seed: "003:25", why: "the metrics server is called by the API server only", issue: 21, stacks: ["prod"] }),
     pl.deny({ from: INGRESS_CONTROLLER, to: metricsServer, port: 10250, seed: "003:25", why: "the internet-facing side never reaches the metrics server", issue: 21, stacks: ["prod"] }),
     pl.deny({ from: STRANGER, to: clusterAutoscaler, port: 8085, seed: "002:101-104", why: "the cluster autoscaler admits only its scraper", issue: 21, stacks: ["prod"] }),

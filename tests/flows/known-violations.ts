@@ -20,7 +20,17 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
         "ServiceMonitor mem0 exists, but the compose path adds no monitoring rule to the service's policy"),
     ...each(BOTH, "monitoring/prometheus -> ushadow/qdrant:6333/TCP", 21,
         "ServiceMonitor qdrant exists, but the compose path adds no monitoring rule to the service's policy"),
+    ...each(BOTH, "ingress-nginx/ingress-nginx-controller -> ushadow/mem0:8765/TCP", 21,
+        "mem0-ui's NEXT_PUBLIC_API_URL is http://localhost:8765 and no Ingress routes the UI's public host to mem0"),
+    ...each(BOTH, "ingress-nginx/ingress-nginx-controller -> claude-code/acme-http01-solver:8089/TCP", 21,
+        "cert-manager's HTTP-01 solver pod runs behind claude-code's default-deny; no policy admits the ingress controller to it"),
+    ...each(BOTH, "ingress-nginx/ingress-nginx-controller -> ushadow/acme-http01-solver:8089/TCP", 21,
+        "cert-manager's HTTP-01 solver pod runs behind ushadow's default-deny; no policy admits the ingress controller to it"),
     // Must-deny flows the policies allow.
+    ...each(BOTH, "claude-mid-service/claude-terminal-service -> private-network:443/TCP", 21,
+        "kubeApiCidrs defaults to all of RFC 1918 on 443/6443, which opens every private network, not only the API server"),
+    ...each(["prod"], "kube-system/cluster-autoscaler -> private-network:443/TCP", 21,
+        "cluster-autoscaler is selected by no NetworkPolicy: its egress is open"),
     ...each(BOTH, "inquisitor-system/inquisitor -> default/stranger:443/TCP", 21,
         "kubeApiCidrs defaults to all of RFC 1918 on 443/6443, which opens every in-cluster HTTPS endpoint " +
         "(on EKS pods get VPC addresses, so scoping it to the VPC CIDR alone still opens the pods)"),

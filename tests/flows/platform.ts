@@ -55,7 +55,21 @@ export const AGENTS_DEBUG: PlatformPod = {
     provider: "probe", ports: tcp(8080), stacks: STACKS,
 };
 
-export const PLATFORM_PODS: readonly PlatformPod[] = [KUBE_DNS, PROMETHEUS, INGRESS_CONTROLLER, ISTIOD, STRANGER, AGENTS_DEBUG];
+/**
+ * cert-manager's HTTP-01 solver for a namespace's Ingress certificate: cert-manager runs it in the
+ * Ingress's namespace while a challenge is open, and the ACME server reaches it through the
+ * ingress controller on 8089.
+ */
+function acmeSolver(namespace: string): PlatformPod {
+    return {
+        namespace, name: "acme-http01-solver", podLabels: { "acme.cert-manager.io/http01-solver": "true" },
+        provider: "cluster", ports: tcp(8089), stacks: STACKS,
+    };
+}
+export const CLAUDE_CODE_ACME_SOLVER = acmeSolver("claude-code");
+export const USHADOW_ACME_SOLVER = acmeSolver("ushadow");
+
+export const PLATFORM_PODS: readonly PlatformPod[] = [KUBE_DNS, PROMETHEUS, INGRESS_CONTROLLER, ISTIOD, STRANGER, AGENTS_DEBUG, CLAUDE_CODE_ACME_SOLVER, USHADOW_ACME_SOLVER];
 
 /** The platform pod a PodRef names, if any (same namespace, same labels). */
 export function platformPod(ref: PodRef): PlatformPod | undefined {

@@ -48,10 +48,12 @@ export interface PodTarget extends PodRef {
 
 /**
  * A destination outside the pod network: `internet` is any public address (the LLM and
- * ServiceNow APIs, S3); `kube-api` is the Kubernetes API server's endpoint as pods reach it.
+ * ServiceNow APIs, S3); `kube-api` is the Kubernetes API server's endpoint as pods reach it;
+ * `nodes` are the nodes' kubelets; `private-network` is a private address outside the cluster's
+ * network (another VPC, an office network) that no allowance meant for the cluster may open.
  */
 export interface ExternalTarget {
-    external: "internet" | "kube-api";
+    external: "internet" | "kube-api" | "nodes" | "private-network";
 }
 
 export type FlowTarget = PodTarget | ExternalTarget;

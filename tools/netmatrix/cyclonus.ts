@@ -11,9 +11,9 @@ import { spawnSync } from "child_process";
 export const CYCLONUS_VERSION = "v0.5.6";
 const MODULE = "github.com/mattfenwick/cyclonus/cmd/cyclonus";
 
-/** `$AP_CACHE` (default ~/.cache/agent-platform)/cyclonus-<version>/cyclonus, as the e2e toolchain caches its binaries. */
+/** `$AP_CACHE` (default `${XDG_CACHE_HOME:-~/.cache}/agent-platform`)/cyclonus-<version>/cyclonus, where the e2e toolchain caches its binaries. */
 export function cyclonusPath(): string {
-    const cache = process.env.AP_CACHE ?? path.join(os.homedir(), ".cache", "agent-platform");
+    const cache = process.env.AP_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "agent-platform");
     return path.join(cache, `cyclonus-${CYCLONUS_VERSION}`, "cyclonus");
 }
 

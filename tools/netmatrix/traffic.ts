@@ -4,29 +4,44 @@
  * against pod addresses, so every pod gets an address from its stack's pod network, and the
  * external ends get the addresses they have in that stack.
  */
-import { Flow, StackName, isExternal } from "../../tests/flows";
+import { ExternalTarget, Flow, StackName, isExternal } from "../../tests/flows";
 import { RenderIndex, ResolvedPod, resolvePod } from "./resolve";
 
 /**
- * Where pods and the API server are in each stack's network. prod: EKS with the VPC CNI gives
- * pods addresses from the VPC (Pulumi.prod.yaml `cluster.vpc.create.cidr`), and pods reach the
- * API server at the control plane's ENIs in the VPC. dev: the local cluster's real nodes give
- * pods 10.244.0.0/16 and reach the API server at 10.250.0.1 (tools/e2e/nodes.sh).
+ * Where pods, nodes and the API server are in each stack's network. prod: EKS with the VPC CNI
+ * gives pods and nodes addresses from the VPC (Pulumi.prod.yaml `cluster.vpc.create.cidr`), and
+ * pods reach the API server at the control plane's ENIs in the VPC. dev: the local cluster's real
+ * nodes give pods 10.244.0.0/16; nodes are 10.250.0.1N and pods reach the API server at
+ * 10.250.0.1 (tools/e2e/nodes.sh).
  */
 export interface StackNetwork {
-    /** Pod addresses are handed out from here (a /16). */
+    /** Pod addresses are handed out from here (a /16; its x.y.0.0/24 stays for nodes and the API server). */
     podCidr: string;
     /** The API server's address as pods reach it. */
     kubeApi: string;
+    /** A node's (kubelet's) address. */
+    node: string;
 }
 
 export const STACK_NETWORKS: Record<StackName, StackNetwork> = {
-    prod: { podCidr: "10.40.0.0/16", kubeApi: "10.40.0.10" },
-    dev: { podCidr: "10.244.0.0/16", kubeApi: "10.250.0.1" },
+    prod: { podCidr: "10.40.0.0/16", kubeApi: "10.40.0.10", node: "10.40.0.20" },
+    dev: { podCidr: "10.244.0.0/16", kubeApi: "10.250.0.1", node: "10.250.0.11" },
 };
 
 /** A public address (TEST-NET-2) standing for the internet: LLM APIs, ServiceNow, S3. */
 export const INTERNET_ADDRESS = "198.51.100.10";
+/** A private address outside both stacks' networks (another VPC, an office network). */
+export const PRIVATE_NETWORK_ADDRESS = "192.168.100.10";
+
+/** The address an external destination has in a stack. */
+export function externalAddress(external: ExternalTarget["external"], stack: StackName): string {
+    switch (external) {
+        case "internet": return INTERNET_ADDRESS;
+        case "private-network": return PRIVATE_NETWORK_ADDRESS;
+        case "kube-api": return STACK_NETWORKS[stack].kubeApi;
+        case "nodes": return STACK_NETWORKS[stack].node;
+    }
+}
 
 export interface CyclonusPeer {
     Internal?: { PodLabels: Record<string, string>; NamespaceLabels: Record<string, string>; Namespace: string };
@@ -79,7 +94,7 @@ export function toTraffic(flow: Flow, stack: StackName, idx: RenderIndex, book: 
     let destination: CyclonusPeer;
     let portName = "";
     if (isExternal(flow.to)) {
-        destination = { IP: flow.to.external === "internet" ? INTERNET_ADDRESS : STACK_NETWORKS[stack].kubeApi };
+        destination = { IP: externalAddress(flow.to.external, stack) };
     } else {
         const to = resolve(flow.to);
         destination = internal(to, book);

@@ -3,7 +3,7 @@ import { Flow } from "../../flows";
 import { STRANGER } from "../../flows/platform";
 import { K8sObject } from "../../../tools/lib/render";
 import { indexRender } from "../../../tools/netmatrix/resolve";
-import { AddressBook, INTERNET_ADDRESS, STACK_NETWORKS, toTraffic } from "../../../tools/netmatrix/traffic";
+import { AddressBook, INTERNET_ADDRESS, PRIVATE_NETWORK_ADDRESS, STACK_NETWORKS, toTraffic } from "../../../tools/netmatrix/traffic";
 
 const labels = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "demo" });
 
@@ -33,12 +33,15 @@ describe("netmatrix: flows as cyclonus traffic", () => {
         assert.deepEqual([t.Protocol, t.ResolvedPort, t.ResolvedPortName], ["TCP", 8000, "http"]);
     });
 
-    it("GIVEN external destinations WHEN converted THEN the internet is a public address and the API server is the stack's endpoint", () => {
+    it("GIVEN external destinations WHEN converted THEN the internet is a public address, another private network a private one, the API server and nodes the stack's", () => {
         const book = new AddressBook(STACK_NETWORKS.dev);
         const internet = toTraffic({ ...base, id: "t2", from: ref("api"), to: { external: "internet" }, port: 443 }, "dev", idx, book);
         const api = toTraffic({ ...base, id: "t3", from: ref("api"), to: { external: "kube-api" }, port: 443 }, "dev", idx, book);
         assert.deepEqual(internet.Destination, { IP: INTERNET_ADDRESS });
         assert.deepEqual(api.Destination, { IP: STACK_NETWORKS.dev.kubeApi });
+        const nodes = toTraffic({ ...base, id: "t5", from: ref("api"), to: { external: "nodes" }, port: 10250 }, "prod", idx, book);
+        const lan = toTraffic({ ...base, id: "t6", from: ref("api"), to: { external: "private-network" }, port: 443 }, "prod", idx, book);
+        assert.deepEqual([nodes.Destination, lan.Destination], [{ IP: STACK_NETWORKS.prod.node }, { IP: PRIVATE_NETWORK_ADDRESS }]);
     });
 
     it("GIVEN a platform pod (not rendered) WHEN converted THEN it carries its declared labels and its namespace's name label", () => {
@@ -55,6 +58,6 @@ describe("netmatrix: flows as cyclonus traffic", () => {
     });
 
     it("GIVEN a pod network that is not a /16 WHEN an address book is made THEN it says what it needs", () => {
-        assert.throws(() => new AddressBook({ podCidr: "10.0.0.0/8", kubeApi: "10.0.0.1" }), /podCidr must be a \/16 like 10.244.0.0\/16, got 10.0.0.0\/8/);
+        assert.throws(() => new AddressBook({ podCidr: "10.0.0.0/8", kubeApi: "10.0.0.1", node: "10.0.0.2" }), /podCidr must be a \/16 like 10.244.0.0\/16, got 10.0.0.0\/8/);
     });
 });
