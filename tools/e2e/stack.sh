@@ -236,7 +236,9 @@ do_up() {
   t1=$(now)
   pulumi_up
   log "pulumi up: $(( $(now) - t1 ))s; up:local total: $(( $(now) - t0 ))s"
-  kubectl ${BYO_CONTEXT:+--context "$BYO_CONTEXT"} get deployments,statefulsets -A 2>/dev/null | grep -v '^kube-system' || true
+  # What is now running, per system (the stack output `summary`, workloads counted live).
+  (cd "$REPO" && node -r ts-node/register/transpile-only tools/summary.ts --stack "$STACK" --live ${BYO_CONTEXT:+--kube-context "$BYO_CONTEXT"}) ||
+    log "warning: the summary reports workloads that are not Ready yet (see above)"
   cat >&2 <<EOF
 
 The $STACK stack is up on $(where). Reach it with:
