@@ -6,6 +6,7 @@
  * then each service is checked field by field. Problems are `ComposeError`s naming the file,
  * service and field; unknown or unsupported keys become warnings naming the service and key.
  */
+import { imageReferenceProblem } from "../config/common";
 import { InputError, mountPathProblem } from "../input/files";
 import { parseYaml } from "../input/yaml";
 import { ComposeError, excerpt, formatLocation } from "./errors";
@@ -244,6 +245,9 @@ function parseService(name: string, raw: unknown, ctx: ServiceContext): ComposeS
 
     service.image = str("image");
     if (service.image === "") throw new ComposeError(at("image"), "must not be empty");
+    // Deploy-time placeholders (`{{pulumi-input:N}}`) are checked when they resolve; anything else must parse as the kubelet will.
+    const imageProblem = service.image !== undefined && !service.image.includes("{{pulumi-input:") ? imageReferenceProblem(service.image) : undefined;
+    if (imageProblem) throw new ComposeError(at("image"), `${excerpt(service.image as string)} ${imageProblem} (an OCI image reference)`);
     if (raw.build !== undefined) {
         if (service.image === undefined) throw new ComposeError(at("build"), "has `build` but no `image`; Kubernetes needs an image pushed to a registry, so set `image`");
         ctx.warn(name, "build", "ignored: the image is pulled from a registry, not built");

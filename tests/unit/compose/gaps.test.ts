@@ -28,6 +28,8 @@ describe("compose: nothing is silently dropped or reinterpreted", () => {
         ["a volume on /", web("    volumes:\n      - data:/\nvolumes:\n  data: {}\n"), "web", "volumes[0]", /"\/" would hide the image's whole filesystem/],
         ["a volume on /etc/", web("    volumes:\n      - data:/etc/\nvolumes:\n  data: {}\n"), "web", "volumes[0]", /"\/etc" would hide the image's system directory/],
         ["a tmpfs on /usr/../usr", web("    tmpfs: /usr/../usr\n"), "web", "tmpfs", /"\/usr" would hide/],
+        ["an image with a space", "services:\n  web:\n    image: \"nginx :1.27\"\n", "web", "image", /must not contain whitespace/],
+        ["an image with uppercase", "services:\n  web:\n    image: Org/Nginx:1.27\n", "web", "image", /lowercase path components/],
         ["a service named kubernetes in default", "services:\n  kubernetes:\n    image: nginx:1.27.2\n", "kubernetes", "", /API server's own Service name in namespace "default"/, "default"],
     ];
     for (const [what, text, service, field, rule, ns] of cases) {
