@@ -243,7 +243,7 @@ do_up() {
 
 The $STACK stack is up on $(where). Reach it with:
   export KUBECONFIG=$KUBECONFIG; kubectl ${BYO_CONTEXT:+--context $BYO_CONTEXT }get pods -A
-  eval "\$(tools/e2e/stack.sh env$flags)"   # then: pulumi stack output --stack $STACK --config-file "\$AP_STACK_CONFIG"
+  eval "\$(tools/e2e/stack.sh env$flags)"   # then: pulumi stack output --stack $STACK; npm run summary -- --stack $STACK --live
 Stop it with: npm run down:local --${flags} --destroy   (pulumi destroy$([[ -n $BYO_KUBECONFIG ]] || echo ", then stop the control plane"))
 EOF
 }
