@@ -13,7 +13,8 @@ import { agentServiceProblems, type AgentServiceArgs, type VolumeSpec as AgentVo
 import type { TrafficRule } from "../kube/network";
 import type { ProbeSet, ResourceSpec, SecurityOptions } from "../kube/pod";
 import { prometheusScrapeAnnotations } from "../kube/service-monitor";
-import { validateSingletonArgs } from "../kube/singleton-worker";
+import { formatProblem } from "../kube/problems";
+import { singletonWorkerProblems } from "../kube/singleton-worker";
 import { mountPathProblem } from "../input/files";
 import { ComposeError, formatLocation } from "./errors";
 import { DiscoveredInfrastructure, discoverInfrastructure, infraKindOf, infrastructureVariables, INFRA_KINDS, InfraKind } from "./discovery";
@@ -684,8 +685,8 @@ function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
         ...(Object.keys(podAnnotations).length ? { podAnnotations: sortKeys(podAnnotations) } : {}),
         ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: svc.stopGracePeriodSeconds } : {}),
     };
-    const problems = singleton ? singletonProblems(svc.name, args) : agentServiceProblems(svc.name, args);
-    if (problems.length) throw new ComposeError(ctx.at(), `cannot be deployed: ${problems.map((p) => p.replace(`${svc.name}: `, "")).join("; ")}`);
+    const problems = singleton ? singletonWorkerProblems(svc.name, args) : agentServiceProblems(svc.name, args);
+    if (problems.length) throw new ComposeError(ctx.at(), `cannot be deployed: ${problems.map(formatProblem).join("; ")}`);
 
     const patch: WorkloadPatch = {
         container: {
@@ -701,15 +702,6 @@ function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
         ...(ctx.network ? { networkPolicy: { isolateIngress: true as const } } : {}),
     };
     return { service: svc.name, component: singleton ? "SingletonWorker" : "AgentService", args, claimOwners: [...new Set(claimOwners)].sort(), patch };
-}
-
-function singletonProblems(name: string, args: AgentServiceArgs): string[] {
-    try {
-        validateSingletonArgs(name, args);
-    } catch (e) {
-        return (e as Error).message.split("\n").slice(1).map((l) => l.replace(/^\s*-\s*/, ""));
-    }
-    return agentServiceProblems(name, { ...args, replicas: 1, strategy: "Recreate", pdb: false });
 }
 
 /** AgentService security options, plus what it cannot express (root, the image's own uid) as a patch. */

@@ -2,10 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, selectorLabels, standardLabels } from "./labels";
-import { dns1123Problem } from "./names";
+import { dns1123Problems, serviceUrl } from "./names";
 import { TrafficRule, allowListPolicySpec } from "./network";
 import { ContainerSpec, PodPlacement, PortSpec, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { Problem, assertNoProblems, check } from "./problems";
+import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
+import { ReplicaVolumeSpec, claimSpec, createStatefulSet } from "./stateful-set";
 import { serviceMonitorSpec, ServiceMonitorOptions } from "./service-monitor";
 
 type Input<T> = pulumi.Input<T>;
@@ -63,14 +66,6 @@ export interface VolumeSpec {
     /** ConfigMap mounted as files. */
     configMap?: string;
     secret?: string;
-}
-
-/** A per-replica volume: switches the workload to a StatefulSet with `volumeClaimTemplates`. */
-export interface ReplicaVolumeSpec {
-    name: string;
-    mountPath: string;
-    size: string;
-    storageClassName?: string;
 }
 
 export interface ServicePortSpec {
@@ -152,61 +147,72 @@ export interface AgentServiceArgs {
     terminationGracePeriodSeconds?: number;
 }
 
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|M|G|T|P|E|Ei)?$/;
+/** HPA rules: a floor of one, max >= min, at least one metric, utilisations in 1..100. */
+function hpaProblems(h: HpaSpec): Problem[] {
+    return [
+        ...check(Number.isInteger(h.minReplicas) && h.minReplicas >= 1, "hpa.minReplicas", "must be an integer >= 1", h.minReplicas),
+        ...check(h.maxReplicas >= h.minReplicas, "hpa.maxReplicas", `must be >= hpa.minReplicas (${h.minReplicas})`, h.maxReplicas),
+        ...check(h.cpuUtilization !== undefined || h.memoryUtilization !== undefined || (h.podsMetrics ?? []).length > 0,
+            "hpa", "needs at least one metric (cpuUtilization, memoryUtilization or podsMetrics)"),
+        ...(["cpuUtilization", "memoryUtilization"] as const).flatMap((k) => {
+            const v = h[k];
+            return check(v === undefined || (v > 0 && v <= 100), `hpa.${k}`, "must be in 1..100 percent", v);
+        }),
+    ];
+}
 
-/** Every rule an AgentService's args must satisfy; returns the messages (empty when valid). */
-export function agentServiceProblems(name: string, a: AgentServiceArgs): string[] {
-    const p: string[] = [];
-    const check = (ok: boolean, msg: string) => { if (!ok) p.push(`${name}: ${msg}`); };
-    const named: [string, string][] = [["name", a.name ?? name], ["namespace", a.namespace],
-        ...(a.containerName ? [["containerName", a.containerName] as [string, string]] : []),
-        ...Object.entries(a.objectNames ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [`objectNames.${k}`, v as string] as [string, string])];
-    for (const [field, value] of named) {
-        p.push(...dns1123Problem(field, value).map((m) => `${name}: ${m}`));
+/** A PDB that leaves no pod evictable would block every node drain. */
+function pdbProblems(a: AgentServiceArgs): Problem[] {
+    const pdb = a.pdb;
+    if (!pdb) return [];
+    if ("minAvailable" in pdb && typeof pdb.minAvailable === "number") {
+        const floor = minimumReplicas(a);
+        return check(pdb.minAvailable < floor, "pdb.minAvailable", `must be < the minimum replica count (${floor}) or no pod can ever be evicted`, pdb.minAvailable);
     }
-    check(!(a.replicas !== undefined && a.hpa), "replicas and hpa are mutually exclusive: the HPA owns the replica count");
-    if (a.replicas !== undefined) check(Number.isInteger(a.replicas) && a.replicas >= 0, `replicas must be an integer >= 0, got ${a.replicas}`);
-    if (a.hpa) {
-        const h = a.hpa;
-        check(Number.isInteger(h.minReplicas) && h.minReplicas >= 1, `hpa.minReplicas must be an integer >= 1, got ${h.minReplicas}`);
-        check(h.maxReplicas >= h.minReplicas, `hpa.maxReplicas must be >= hpa.minReplicas, got ${h.maxReplicas} < ${h.minReplicas}`);
-        check(h.cpuUtilization !== undefined || h.memoryUtilization !== undefined || (h.podsMetrics ?? []).length > 0,
-            "hpa needs at least one metric (cpuUtilization, memoryUtilization or podsMetrics)");
-        for (const [k, v] of [["cpuUtilization", h.cpuUtilization], ["memoryUtilization", h.memoryUtilization]] as const) {
-            if (v !== undefined) check(v > 0 && v <= 100, `hpa.${k} must be in 1..100 percent, got ${v}`);
-        }
+    if ("maxUnavailable" in pdb && typeof pdb.maxUnavailable === "number") {
+        return check(pdb.maxUnavailable >= 1, "pdb.maxUnavailable", "must be >= 1 or no pod can ever be evicted", pdb.maxUnavailable);
     }
-    check(!(a.strategy === "Recreate" && a.hpa), "strategy Recreate cannot be combined with an hpa");
-    if (a.pdb && "minAvailable" in a.pdb && typeof a.pdb.minAvailable === "number") {
-        const floor = a.hpa ? a.hpa.minReplicas : (a.replicas ?? 1);
-        check(a.pdb.minAvailable < floor, `pdb.minAvailable must be < the minimum replica count (${floor}) or no pod can ever be evicted, got ${a.pdb.minAvailable}`);
-    }
-    if (a.pdb && "maxUnavailable" in a.pdb && typeof a.pdb.maxUnavailable === "number") {
-        check(a.pdb.maxUnavailable >= 1, `pdb.maxUnavailable must be >= 1 or no pod can ever be evicted, got ${a.pdb.maxUnavailable}`);
-    }
-    const volumeNames = new Set<string>();
-    for (const v of a.volumes ?? []) {
-        check(!volumeNames.has(v.name), `volume names must be unique, "${v.name}" repeats`);
-        volumeNames.add(v.name);
+    return [];
+}
+
+/** Volume names unique across volumes and replicaVolumes; one source each; sizes are quantities. */
+function volumeProblems(a: AgentServiceArgs): Problem[] {
+    const p: Problem[] = [];
+    const seen = new Set<string>();
+    const unique = (path: string, n: string) => {
+        p.push(...check(!seen.has(n), path, "must be unique across volumes and replicaVolumes", n));
+        seen.add(n);
+    };
+    (a.volumes ?? []).forEach((v, i) => {
+        unique(`volumes[${i}].name`, v.name);
         const sources = [v.claim, v.existingClaim, v.emptyDir, v.configMap, v.secret].filter((s) => s !== undefined).length;
-        check(sources === 1, `volume "${v.name}" must have exactly one source (claim, existingClaim, emptyDir, configMap, secret), got ${sources}`);
-        if (v.claim) check(QUANTITY.test(v.claim.size), `volume "${v.name}" claim.size must be a quantity such as 10Gi, got "${v.claim.size}"`);
-    }
-    for (const v of a.replicaVolumes ?? []) {
-        check(!volumeNames.has(v.name), `volume names must be unique, "${v.name}" repeats`);
-        volumeNames.add(v.name);
-        check(QUANTITY.test(v.size), `replicaVolumes "${v.name}" size must be a quantity such as 10Gi, got "${v.size}"`);
-    }
-    if (a.service !== false && a.service?.type !== undefined) {
-        check((a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0, "a Service needs ports: set ports or service: false");
-    }
-    if (a.serviceMonitor) check((a.ports ?? []).length > 0, "serviceMonitor needs a port to scrape");
+        p.push(...check(sources === 1, `volumes[${i}]`, `("${v.name}") must have exactly one source (claim, existingClaim, emptyDir, configMap, secret)`, sources));
+        if (v.claim) p.push(...check(isQuantity(v.claim.size), `volumes[${i}].claim.size`, QUANTITY_RULE("10Gi"), v.claim.size));
+    });
+    (a.replicaVolumes ?? []).forEach((v, i) => {
+        unique(`replicaVolumes[${i}].name`, v.name);
+        p.push(...check(isQuantity(v.size), `replicaVolumes[${i}].size`, QUANTITY_RULE("10Gi"), v.size));
+    });
     return p;
 }
 
-export function validateAgentServiceArgs(name: string, a: AgentServiceArgs): void {
-    const problems = agentServiceProblems(name, a);
-    if (problems.length) throw new Error(`invalid AgentService args:\n  - ${problems.join("\n  - ")}`);
+/** Every rule an AgentService's args must satisfy, as data (path, rule, value); empty when valid. */
+export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem[] {
+    const named: [string, string][] = [["name", a.name ?? name], ["namespace", a.namespace],
+        ...(a.containerName ? [["containerName", a.containerName] as [string, string]] : []),
+        ...Object.entries(a.objectNames ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [`objectNames.${k}`, v as string] as [string, string])];
+    return [
+        ...dns1123Problems(named),
+        ...check(!(a.replicas !== undefined && a.hpa), "replicas", "and hpa are mutually exclusive: the HPA owns the replica count"),
+        ...check(a.replicas === undefined || (Number.isInteger(a.replicas) && a.replicas >= 0), "replicas", "must be an integer >= 0", a.replicas),
+        ...(a.hpa ? hpaProblems(a.hpa) : []),
+        ...check(!(a.strategy === "Recreate" && a.hpa), "strategy", "Recreate cannot be combined with an hpa"),
+        ...pdbProblems(a),
+        ...volumeProblems(a),
+        ...check(a.service === false || a.service?.type === undefined || (a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0,
+            "service", "needs ports: set ports or service: false"),
+        ...check(!a.serviceMonitor || (a.ports ?? []).length > 0, "serviceMonitor", "needs a port to scrape"),
+    ];
 }
 
 /** The minimum number of replicas the workload runs at (what a PDB must leave room under). */
@@ -301,7 +307,7 @@ export class AgentService extends pulumi.ComponentResource {
     public readonly selector: Labels;
 
     constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions, type = "agent-platform:kube:AgentService") {
-        validateAgentServiceArgs(name, args);
+        assertNoProblems(type.split(":").pop() as string, name, agentServiceProblems(name, args));
         super(type, name, {}, opts);
         const a = args;
         const ns = a.namespace;
@@ -332,11 +338,7 @@ export class AgentService extends pulumi.ComponentResource {
             if (!v.claim) continue;
             deps.push(new k8s.core.v1.PersistentVolumeClaim(`${name}-${v.name}-pvc`, {
                 metadata: meta(v.claim.name),
-                spec: {
-                    accessModes: v.claim.accessModes ?? ["ReadWriteOnce"],
-                    resources: { requests: { storage: v.claim.size } },
-                    ...(v.claim.storageClassName ? { storageClassName: v.claim.storageClassName } : {}),
-                },
+                spec: { ...claimSpec(v.claim.size, v.claim.storageClassName), accessModes: v.claim.accessModes ?? ["ReadWriteOnce"] },
             }, { parent: this, retainOnDelete: retain }));
         }
 
@@ -367,34 +369,24 @@ export class AgentService extends pulumi.ComponentResource {
                 metadata: meta(this.serviceName, svc.annotations ? { annotations: svc.annotations } : {}),
                 spec: { type: svc.type ?? "ClusterIP", selector, ports },
             }, child);
-            this.url = `http://${this.serviceName}.${ns}.svc.cluster.local:${ports[0].port}`;
+            this.url = serviceUrl("http", this.serviceName, ns, ports[0].port as number);
         }
 
         if (this.kind === "StatefulSet") {
-            const headless = new k8s.core.v1.Service(`${name}-headless`, {
-                metadata: meta(`${workload}-headless`),
-                spec: { clusterIP: "None", selector, ports },
-            }, child);
-            this.workload = new k8s.apps.v1.StatefulSet(`${name}-sts`, {
-                metadata: meta(workload),
-                spec: {
-                    ...(replicas !== undefined ? { replicas } : {}),
-                    serviceName: `${workload}-headless`,
-                    podManagementPolicy: "Parallel",
-                    selector: { matchLabels: selector },
-                    updateStrategy: { type: "RollingUpdate" },
-                    persistentVolumeClaimRetentionPolicy: retain ? { whenDeleted: "Retain", whenScaled: "Retain" } : { whenDeleted: "Delete", whenScaled: "Delete" },
-                    template,
-                    volumeClaimTemplates: (a.replicaVolumes ?? []).map((v) => ({
-                        metadata: { name: v.name, labels: selector },
-                        spec: {
-                            accessModes: ["ReadWriteOnce"],
-                            resources: { requests: { storage: v.size } },
-                            ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
-                        },
-                    })),
-                },
-            }, { parent: this, dependsOn: [...deps, headless] });
+            this.workload = createStatefulSet(name, {
+                namespace: ns,
+                name: workload,
+                headlessServiceName: `${workload}-headless`,
+                ports,
+                labels,
+                selector,
+                replicas,
+                podManagementPolicy: "Parallel",
+                retainVolumes: retain,
+                template,
+                claims: a.replicaVolumes ?? [],
+                dependsOn: deps,
+            }, this).statefulSet;
         } else {
             const strategy = a.strategy === "Recreate"
                 ? { type: "Recreate" }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, standardLabels } from "./labels";
 import { dns1123Problem } from "./names";
+import { Problem, assertNoProblems, check } from "./problems";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -20,27 +21,19 @@ export interface ConfigBundleArgs {
 // Keys a ConfigMap would leak: the Secret is the only home for values named like credentials.
 const SENSITIVE_KEY = /(PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?KEY|CREDENTIAL)/i;
 
-/** Every rule a ConfigBundle's args must satisfy; returns the messages (empty when valid). */
-export function configBundleProblems(name: string, a: ConfigBundleArgs): string[] {
-    const p: string[] = [];
-    const dns = (field: string, v: string) => { p.push(...dns1123Problem(field, v).map((m) => `${name}: ${m}`)); };
-    dns("namespace", a.namespace);
-    if (!a.configMap && !a.secret) p.push(`${name}: set configMap, secret or both`);
+/** Every rule a ConfigBundle's args must satisfy, as data (path, rule, value); empty when valid. */
+export function configBundleProblems(name: string, a: ConfigBundleArgs): Problem[] {
+    const p: Problem[] = [...dns1123Problem("namespace", a.namespace)];
+    p.push(...check(!!(a.configMap || a.secret), "configMap", "or secret (or both) must be set"));
     if (a.configMap) {
-        dns("configMap.name", a.configMap.name);
-        for (const k of Object.keys(a.configMap.data)) {
-            if (SENSITIVE_KEY.test(k)) p.push(`${name}: configMap key "${k}" looks sensitive; put it in secret.data`);
-        }
+        p.push(...dns1123Problem("configMap.name", a.configMap.name));
+        for (const k of Object.keys(a.configMap.data)) p.push(...check(!SENSITIVE_KEY.test(k), `configMap.data.${k}`, "looks sensitive; put it in secret.data"));
     }
-    if (a.secret) dns("secret.name", a.secret.name);
-    if (a.configMap && a.secret && a.configMap.name === a.secret.name) {
-        // Legal in Kubernetes, but `kubectl get` output and envFrom references become ambiguous to readers.
-        p.push(`${name}: configMap.name and secret.name must differ, both are "${a.secret.name}"`);
-    }
+    if (a.secret) p.push(...dns1123Problem("secret.name", a.secret.name));
+    // Legal in Kubernetes, but `kubectl get` output and envFrom references become ambiguous to readers.
+    p.push(...check(!(a.configMap && a.secret && a.configMap.name === a.secret.name), "secret.name", "must differ from configMap.name", a.secret?.name));
     for (const [field, data] of [["configMap", a.configMap?.data], ["secret", a.secret?.data]] as const) {
-        for (const k of Object.keys(data ?? {})) {
-            if (!/^[-._a-zA-Z0-9]+$/.test(k)) p.push(`${name}: ${field} key "${k}" must consist of alphanumerics, '-', '_' or '.'`);
-        }
+        for (const k of Object.keys(data ?? {})) p.push(...check(/^[-._a-zA-Z0-9]+$/.test(k), `${field}.data`, "keys must consist of alphanumerics, '-', '_' or '.'", k));
     }
     return p;
 }
@@ -58,8 +51,7 @@ export class ConfigBundle extends pulumi.ComponentResource {
     public readonly resources: pulumi.Resource[];
 
     constructor(name: string, args: ConfigBundleArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = configBundleProblems(name, args);
-        if (problems.length) throw new Error(`invalid ConfigBundle args:\n  - ${problems.join("\n  - ")}`);
+        assertNoProblems("ConfigBundle", name, configBundleProblems(name, args));
         super("agent-platform:kube:ConfigBundle", name, {}, opts);
         const a = args;
         const sorted = <T>(d: Record<string, T>) => Object.fromEntries(Object.entries(d).sort(([x], [y]) => x.localeCompare(y)));

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label, dns1123Problem } from "./names";
+import { dns1123Problem, dns1123Problems } from "./names";
+import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceMonitorOptions, prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 
 export interface AlertRule {
@@ -46,16 +47,13 @@ export const ALERT_FOR = { crashLoop: "15m", unavailable: "15m", hpaMax: "15m", 
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-export function platformAlertProblems(o: PlatformAlertOptions): string[] {
-    const p: string[] = [];
-    p.push(...dns1123Problem("namespace", o.namespace));
-    for (const c of o.backupCronJobs ?? []) {
-        p.push(...dns1123Problem("backupCronJobs[]", c));
-    }
-    if (o.raftLeaderMetric !== undefined && !METRIC_NAME.test(o.raftLeaderMetric)) p.push(`raftLeaderMetric must be a Prometheus metric name, got "${o.raftLeaderMetric}"`);
+export function platformAlertProblems(o: PlatformAlertOptions): Problem[] {
     const age = o.backupMaxAgeHours ?? 26;
-    if (!(age > 0)) p.push(`backupMaxAgeHours must be > 0, got ${age}`);
-    return p;
+    return [
+        ...dns1123Problems([["namespace", o.namespace], ...(o.backupCronJobs ?? []).map((c): [string, string] => ["backupCronJobs[]", c])]),
+        ...check(o.raftLeaderMetric === undefined || METRIC_NAME.test(o.raftLeaderMetric), "raftLeaderMetric", "must be a Prometheus metric name", o.raftLeaderMetric),
+        ...check(age > 0, "backupMaxAgeHours", "must be > 0", age),
+    ];
 }
 
 /** The alert groups for one namespace. Pure and deterministic (same options -> same rules). */
@@ -133,10 +131,8 @@ export class MonitoringRules extends pulumi.ComponentResource {
     public readonly created: boolean;
 
     constructor(name: string, args: MonitoringRulesArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = platformAlertProblems(args);
         const ruleName = args.name ?? `${args.namespace}-alerts`;
-        problems.push(...dns1123Problem("name", ruleName));
-        if (problems.length) throw new Error(`invalid MonitoringRules args for ${name}:\n  - ${problems.join("\n  - ")}`);
+        assertNoProblems("MonitoringRules", name, [...platformAlertProblems(args), ...dns1123Problem("name", ruleName)]);
         super("agent-platform:kube:MonitoringRules", name, {}, opts);
         this.ruleName = ruleName;
         this.created = crdAvailable(args.capabilities, "serviceMonitor", `PrometheusRule ${args.namespace}/${ruleName}`, this);
@@ -175,6 +171,14 @@ export interface MetricsServiceArgs {
     labels?: Labels;
 }
 
+export function metricsServiceProblems(a: MetricsServiceArgs): Problem[] {
+    return [
+        ...dns1123Problems([["namespace", a.namespace], ["workload", a.workload], ["name", a.name ?? `${a.workload}-metrics`]]),
+        ...check(Number.isInteger(a.port) && a.port >= 1 && a.port <= 65535, "port", "must be 1..65535", a.port),
+        ...check(a.path === undefined || a.path.startsWith("/"), "path", "must start with '/'", a.path),
+    ];
+}
+
 /**
  * A Service exposing a workload's metrics port with `prometheus.io/scrape|port|path`
  * annotations (seed 001), and optionally a ServiceMonitor selecting just this Service.
@@ -183,10 +187,8 @@ export class MetricsService extends pulumi.ComponentResource {
     public readonly serviceName: string;
 
     constructor(name: string, args: MetricsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertNoProblems("MetricsService", name, metricsServiceProblems(args));
         const svcName = args.name ?? `${args.workload}-metrics`;
-        for (const [f, v] of [["namespace", args.namespace], ["workload", args.workload], ["name", svcName]] as const) assertDns1123Label(f, v);
-        if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) throw new Error(`port must be 1..65535, got ${args.port}`);
-        if (args.path !== undefined && !args.path.startsWith("/")) throw new Error(`path must start with '/', got "${args.path}"`);
         super("agent-platform:kube:MetricsService", name, {}, opts);
         this.serviceName = svcName;
         const path = args.path ?? "/metrics";

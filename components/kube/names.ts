@@ -1,4 +1,5 @@
 /** Kubernetes naming rules, as pure functions. */
+import { Problem, check } from "./problems";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** IANA_SVC_NAME: what Kubernetes accepts as a port name. */
@@ -10,15 +11,34 @@ export function isDns1123Label(value: string): boolean {
     return value.length <= MAX_LABEL_NAME_LENGTH && DNS1123_LABEL.test(value);
 }
 
-/** `[]` for a DNS-1123 label, else the one message naming the field, the rule and the value (for validators that collect problems). */
-export function dns1123Problem(field: string, value: string): string[] {
-    return isDns1123Label(value) ? [] : [`${field} must be a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters), got "${value}"`];
+export const DNS1123_RULE = "must be a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)";
+
+/** `[]` for a DNS-1123 label, else the one problem naming the field, the rule and the value. */
+export function dns1123Problem(field: string, value: string): Problem[] {
+    return check(isDns1123Label(value), field, DNS1123_RULE, value);
 }
 
-/** Throws `<field> must be a DNS-1123 label ...` naming the field and the value. */
-export function assertDns1123Label(field: string, value: string): void {
-    const [problem] = dns1123Problem(field, value);
-    if (problem) throw new Error(problem);
+/** The DNS-1123 problems of several named values (`[field, value]` pairs). */
+export function dns1123Problems(named: [string, string][]): Problem[] {
+    return named.flatMap(([f, v]) => dns1123Problem(f, v));
+}
+
+/** The cluster DNS suffix every in-cluster address ends with. */
+export const CLUSTER_DOMAIN = "svc.cluster.local";
+
+/** `<service>.<namespace>.svc.cluster.local`: how a Service is addressed from any namespace. */
+export function serviceHost(service: string, namespace: string): string {
+    return `${service}.${namespace}.${CLUSTER_DOMAIN}`;
+}
+
+/** `<scheme>://<service>.<namespace>.svc.cluster.local:<port>`. */
+export function serviceUrl(scheme: string, service: string, namespace: string, port: number): string {
+    return `${scheme}://${serviceHost(service, namespace)}:${port}`;
+}
+
+/** `<set>-<ordinal>.<headless>.<namespace>.svc.cluster.local`: one StatefulSet pod's stable name. */
+export function podHost(statefulSet: string, ordinal: number, headless: string, namespace: string): string {
+    return serviceHost(`${statefulSet}-${ordinal}.${headless}`, namespace);
 }
 
 /** True when `value` is a legal port name: DNS-1123, <= 15 characters, at least one letter. */

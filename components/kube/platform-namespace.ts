@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { assertDns1123Label } from "./names";
+import { dns1123Problem } from "./names";
+import { assertNoProblems } from "./problems";
 import { defaultDenySpec, dnsEgressSpec } from "./network";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
 
@@ -70,7 +71,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
 
     constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        assertDns1123Label("namespace name", args.name);
+        assertNoProblems("PlatformNamespace", name, dns1123Problem("name", args.name));
         super("agent-platform:kube:PlatformNamespace", name, {}, opts);
         const ns = args.name;
         const childOpts = { parent: this };

@@ -4,6 +4,9 @@
  * their claims, plus headroom. Pure functions; PlatformNamespace takes the result as `quota.hard`.
  */
 import { ResourceSpec } from "./pod";
+import { cpuMillis, formatCpu, formatMemory, memoryMi } from "./quantity";
+
+export { cpuMillis, formatCpu, formatMemory, memoryMi };
 
 /** One workload at its largest: how many pods can exist at once and what each asks for. */
 export interface WorkloadFootprint {
@@ -14,44 +17,11 @@ export interface WorkloadFootprint {
     claims?: string[];
 }
 
-const BINARY: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, Pi: 1024 ** 3 };
-const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
-
-/** `500m` -> 500, `2` -> 2000, `1.5` -> 1500. */
-export function cpuMillis(q: string): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(q);
-    if (!m) throw new Error(`cpu quantity must look like 500m or 2, got "${q}"`);
-    return m[2] === "m" ? Number(m[1]) : Math.round(Number(m[1]) * 1000);
-}
-
-/** `512Mi` -> 512, `2Gi` -> 2048, `1G` -> 953.67..., `1048576` (bytes) -> 1. */
-export function memoryMi(q: string): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(q);
-    if (!m) throw new Error(`memory quantity must look like 512Mi or 2Gi, got "${q}"`);
-    const n = Number(m[1]);
-    const unit = m[2];
-    if (!unit) return n / (1024 * 1024);
-    if (unit in BINARY) return n * BINARY[unit];
-    return (n * DECIMAL[unit]) / (1024 * 1024);
-}
-
 // Quotas are read by people: round up to 500m of cpu and 512Mi of memory (1Gi of storage).
 const CPU_STEP = 500;
 const MEMORY_STEP = 512;
 const STORAGE_STEP = 1024;
 const roundUp = (v: number, step: number) => Math.ceil(v / step - 1e-9) * step;
-
-/** 4500 -> "4500m", 4000 -> "4". */
-export function formatCpu(millis: number): string {
-    const m = Math.ceil(millis);
-    return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
-}
-
-/** 2048 -> "2Gi", 1536 -> "1536Mi". */
-export function formatMemory(mi: number): string {
-    const m = Math.ceil(mi);
-    return m % 1024 === 0 ? `${m / 1024}Gi` : `${m}Mi`;
-}
 
 /**
  * `ResourceQuota.spec.hard` covering every footprint with `headroom` (a fraction, default 0.25)

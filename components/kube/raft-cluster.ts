@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, RAFT_LABEL, selectorLabels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problems, podHost, serviceUrl } from "./names";
 import { TrafficRule, allowListPolicySpec } from "./network";
 import { PodPlacement, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
-import { ReplicaVolumeSpec } from "./agent-service";
+import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
+import { ReplicaVolumeSpec, createStatefulSet } from "./stateful-set";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -64,16 +65,57 @@ export function raftFaultTolerance(replicas: number): number {
     return Math.floor((replicas - 1) / 2);
 }
 
-/** Throws unless `replicas` is a legal Raft cluster size: odd and >= 3 (2f+1). */
-export function validateRaftReplicas(replicas: number, field = "replicas"): void {
-    if (!Number.isInteger(replicas) || replicas < 3 || replicas % 2 === 0) {
-        throw new Error(`raft ${field} must be odd and >= 3 (2f+1), got ${replicas}`);
-    }
+/** True when `replicas` is a legal Raft cluster size: odd and >= 3 (2f+1). */
+export function isRaftSize(replicas: number): boolean {
+    return Number.isInteger(replicas) && replicas >= 3 && replicas % 2 === 1;
+}
+
+export const RAFT_SIZE_RULE = "must be odd and >= 3 (2f+1)";
+
+/** Every rule the args must satisfy, as data (path, rule, value). */
+export function raftClusterProblems(name: string, a: RaftClusterArgs): Problem[] {
+    return [
+        ...dns1123Problems([["name", a.name ?? name], ["namespace", a.namespace]]),
+        ...check(isRaftSize(a.replicas), "replicas", RAFT_SIZE_RULE, a.replicas),
+        ...check(a.volumes.length > 0, "volumes", "must name at least one per-replica volume for the Raft log", a.volumes),
+    ];
 }
 
 /** Stable peer addresses: `<name>-<i>.<headless>.<ns>.svc.cluster.local:<port>`, joined by commas. */
 export function raftPeers(name: string, headless: string, namespace: string, replicas: number, port: number): string {
-    return Array.from({ length: replicas }, (_, i) => `${name}-${i}.${headless}.${namespace}.svc.cluster.local:${port}`).join(",");
+    return Array.from({ length: replicas }, (_, i) => `${podHost(name, i, headless, namespace)}:${port}`).join(",");
+}
+
+/** The member container: peer list, node id and cluster size in env, http and raft ports, per-replica mounts. */
+function raftContainer(sts: string, a: RaftClusterArgs, peers: string, httpPort: number, raftPort: number) {
+    const env: k8s.types.input.core.v1.EnvVar[] = [
+        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        // The pod name is the stable Raft node id (`inquisitor-0`), and it is the DNS label under the headless Service.
+        { name: a.nodeIdEnvVar ?? "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: a.peersEnvVar ?? "RAFT_PEERS", value: peers },
+        { name: "RAFT_PORT", value: String(raftPort) },
+        { name: "CLUSTER_SIZE", value: String(a.replicas) },
+        ...Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => ({ name: k, value: v })),
+        ...Object.entries(a.secretEnv ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
+    ];
+    const envFrom = [
+        ...(a.envFrom?.configMaps ?? []).map((n) => ({ configMapRef: { name: n } })),
+        ...(a.envFrom?.secrets ?? []).map((n) => ({ secretRef: { name: n } })),
+    ];
+    return buildContainer({
+        name: sts,
+        image: a.image,
+        command: a.command,
+        args: a.args,
+        ports: [{ name: "http", containerPort: httpPort }, { name: "raft", containerPort: raftPort }],
+        env,
+        envFrom,
+        volumeMounts: a.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+        resources: a.resources,
+        probes: a.probes ?? DEFAULT_RAFT_PROBES,
+        security: a.security,
+    });
 }
 
 /**
@@ -90,22 +132,22 @@ export class RaftCluster extends pulumi.ComponentResource {
     public readonly url: string;
 
     constructor(name: string, args: RaftClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const sts = args.name ?? name;
-        assertDns1123Label("name", sts);
-        assertDns1123Label("namespace", args.namespace);
-        validateRaftReplicas(args.replicas);
-        if (args.volumes.length === 0) throw new Error(`raft cluster ${sts}: volumes must name at least one per-replica volume for the Raft log`);
+        assertNoProblems("RaftCluster", name, raftClusterProblems(name, args));
         super("agent-platform:kube:RaftCluster", name, {}, opts);
         const a = args;
+        const sts = a.name ?? name;
         const ns = a.namespace;
         const httpPort = a.httpPort ?? DEFAULT_HTTP_PORT;
         const raftPort = a.raftPort ?? DEFAULT_RAFT_PORT;
         const headless = a.headlessServiceName ?? `${sts}-headless`;
-        const clientName = a.clientService?.name ?? sts;
+        const client = a.clientService ?? {};
+        const clientName = client.name ?? sts;
+        const clientPort = client.port ?? 80;
         this.statefulSetName = sts;
         this.headlessServiceName = headless;
         this.clientServiceName = clientName;
         this.peers = raftPeers(sts, headless, ns, a.replicas, raftPort);
+        this.url = serviceUrl("http", clientName, ns, clientPort);
         const selector = selectorLabels(sts);
         this.selector = selector;
         const labels = standardLabels(sts, { partOf: a.partOf, component: "raft", extra: { ...(a.labels ?? {}), [RAFT_LABEL]: "true" } });
@@ -113,90 +155,41 @@ export class RaftCluster extends pulumi.ComponentResource {
         const child = { parent: this };
         const sa = createServiceAccount(name, ns, sts, labels, a.serviceAccount ?? {}, this);
 
-        const env: k8s.types.input.core.v1.EnvVar[] = [
-            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-            // The pod name is the stable Raft node id (`inquisitor-0`), and it is the DNS label under the headless Service.
-            { name: a.nodeIdEnvVar ?? "NODE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-            { name: a.peersEnvVar ?? "RAFT_PEERS", value: this.peers },
-            { name: "RAFT_PORT", value: String(raftPort) },
-            { name: "CLUSTER_SIZE", value: String(a.replicas) },
-            ...Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => ({ name: k, value: v })),
-            ...Object.entries(a.secretEnv ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
-        ];
-        const envFrom = [
-            ...(a.envFrom?.configMaps ?? []).map((n) => ({ configMapRef: { name: n } })),
-            ...(a.envFrom?.secrets ?? []).map((n) => ({ secretRef: { name: n } })),
-        ];
-        const container = buildContainer({
+        createStatefulSet(name, {
+            namespace: ns,
             name: sts,
-            image: a.image,
-            command: a.command,
-            args: a.args,
-            ports: [{ name: "http", containerPort: httpPort }, { name: "raft", containerPort: raftPort }],
-            env,
-            envFrom,
-            volumeMounts: a.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
-            resources: a.resources,
-            probes: a.probes ?? DEFAULT_RAFT_PROBES,
-            security: a.security,
-        });
-
-        const headlessSvc = new k8s.core.v1.Service(`${name}-headless`, {
-            metadata: meta(headless),
-            spec: {
-                clusterIP: "None",
-                publishNotReadyAddresses: true,
-                selector,
-                ports: [{ name: "http", port: httpPort, targetPort: "http" }, { name: "raft", port: raftPort, targetPort: "raft" }],
+            headlessServiceName: headless,
+            ports: [{ name: "http", port: httpPort, targetPort: "http" }, { name: "raft", port: raftPort, targetPort: "raft" }],
+            // Members must find each other before any is ready.
+            publishNotReadyAddresses: true,
+            labels,
+            selector,
+            replicas: a.replicas,
+            // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
+            podManagementPolicy: "Parallel",
+            retainVolumes: a.retainVolumes ?? true,
+            template: {
+                metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
+                spec: buildPodSpec({
+                    containers: [raftContainer(sts, a, this.peers, httpPort, raftPort)],
+                    serviceAccountName: sa.name,
+                    automountServiceAccountToken: sa.automountToken,
+                    selector,
+                    placement: { antiAffinity: "required", ...(a.placement ?? {}) },
+                    security: a.security,
+                }),
             },
-        }, child);
-        const client = a.clientService ?? {};
-        const clientPort = client.port ?? 80;
+            claims: a.volumes,
+            dependsOn: [sa.resource],
+        }, this);
         new k8s.core.v1.Service(`${name}-client`, {
             metadata: meta(clientName, client.annotations ? { annotations: client.annotations } : {}),
             spec: { type: client.type ?? "ClusterIP", selector, ports: [{ name: "http", port: clientPort, targetPort: "http" }] },
         }, child);
-        this.url = `http://${clientName}.${ns}.svc.cluster.local:${clientPort}`;
-
-        const retain = a.retainVolumes ?? true;
-        new k8s.apps.v1.StatefulSet(`${name}-sts`, {
-            metadata: meta(sts),
-            spec: {
-                replicas: a.replicas,
-                serviceName: headless,
-                // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
-                podManagementPolicy: "Parallel",
-                selector: { matchLabels: selector },
-                updateStrategy: { type: "RollingUpdate" },
-                persistentVolumeClaimRetentionPolicy: retain ? { whenDeleted: "Retain", whenScaled: "Retain" } : { whenDeleted: "Delete", whenScaled: "Delete" },
-                template: {
-                    metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
-                    spec: buildPodSpec({
-                        containers: [container],
-                        serviceAccountName: sa.name,
-                        automountServiceAccountToken: sa.automountToken,
-                        selector,
-                        placement: { antiAffinity: "required", ...(a.placement ?? {}) },
-                        security: a.security,
-                    }),
-                },
-                volumeClaimTemplates: a.volumes.map((v) => ({
-                    metadata: { name: v.name, labels: selector },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        resources: { requests: { storage: v.size } },
-                        ...(v.storageClassName ? { storageClassName: v.storageClassName } : {}),
-                    },
-                })),
-            },
-        }, { parent: this, dependsOn: [headlessSvc, sa.resource] });
-
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
             metadata: meta(sts),
             spec: { selector: { matchLabels: selector }, maxUnavailable: raftFaultTolerance(a.replicas) },
         }, child);
-
         const peerTraffic: TrafficRule = { peers: [{ workload: sts }], ports: [raftPort] };
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
             metadata: meta(sts),

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, selectorLabels, standardLabels } from "./labels";
-import { dns1123Problem, isValidPortName } from "./names";
+import { dns1123Problems, isValidPortName, serviceUrl } from "./names";
+import { Problem, assertNoProblems, check } from "./problems";
 
 export interface EndpointPortSpec {
     /** Service port name (IANA_SVC_NAME: <= 15 characters). */
@@ -28,20 +29,16 @@ export interface ServiceEndpointArgs {
     component?: string;
 }
 
-export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): string[] {
-    const p: string[] = [];
-    const dns = (field: string, v: string) => { p.push(...dns1123Problem(field, v).map((m) => `${name}: ${m}`)); };
-    dns("name", a.name ?? name);
-    dns("namespace", a.namespace);
-    dns("workload", a.workload);
-    if (a.ports.length === 0) p.push(`${name}: ports must name at least one port`);
+export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): Problem[] {
+    const p: Problem[] = [...dns1123Problems([["name", a.name ?? name], ["namespace", a.namespace], ["workload", a.workload]])];
+    p.push(...check(a.ports.length > 0, "ports", "must name at least one port", a.ports));
     const seen = new Set<string>();
-    for (const port of a.ports) {
-        if (!isValidPortName(port.name)) p.push(`${name}: port name "${port.name}" is not a valid port name (DNS-1123, <= 15 characters, a letter)`);
-        if (seen.has(port.name)) p.push(`${name}: port names must be unique, "${port.name}" repeats`);
+    a.ports.forEach((port, i) => {
+        p.push(...check(isValidPortName(port.name), `ports[${i}].name`, "must be a valid port name (DNS-1123, <= 15 characters, a letter)", port.name));
+        p.push(...check(!seen.has(port.name), `ports[${i}].name`, "must be unique", port.name));
         seen.add(port.name);
-        if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) p.push(`${name}: port ${port.name} must be in 1..65535, got ${port.port}`);
-    }
+        p.push(...check(Number.isInteger(port.port) && port.port >= 1 && port.port <= 65535, `ports[${i}].port`, "must be in 1..65535", port.port));
+    });
     return p;
 }
 
@@ -57,8 +54,7 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
     public readonly selector: Labels;
 
     constructor(name: string, args: ServiceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = serviceEndpointProblems(name, args);
-        if (problems.length) throw new Error(`invalid ServiceEndpoint args:\n  - ${problems.join("\n  - ")}`);
+        assertNoProblems("ServiceEndpoint", name, serviceEndpointProblems(name, args));
         super("agent-platform:kube:ServiceEndpoint", name, {}, opts);
         const a = args;
         this.serviceName = a.name ?? name;
@@ -73,7 +69,7 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
                 ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" })),
             },
         }, { parent: this });
-        this.url = `http://${this.serviceName}.${a.namespace}.svc.cluster.local:${a.ports[0].port}`;
+        this.url = serviceUrl("http", this.serviceName, a.namespace, a.ports[0].port);
         this.registerOutputs({ serviceName: this.serviceName, url: this.url });
     }
 }

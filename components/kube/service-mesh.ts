@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
-import { assertDns1123Label } from "./names";
+import { dns1123Problems } from "./names";
+import { assertNoProblems } from "./problems";
 import { TrafficRule, allowListPolicySpec } from "./network";
 
 /** Namespace istiod runs in (Istio's default install). */
@@ -53,8 +54,7 @@ export class MeshPolicy extends pulumi.ComponentResource {
 
     constructor(name: string, args: MeshPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         const objName = args.name ?? "default";
-        assertDns1123Label("namespace", args.namespace);
-        assertDns1123Label("name", objName);
+        assertNoProblems("MeshPolicy", name, dns1123Problems([["namespace", args.namespace], ["name", objName]]));
         super("agent-platform:kube:MeshPolicy", name, {}, opts);
         if (crdAvailable(args.capabilities, "istio", `PeerAuthentication ${args.namespace}/${objName}`, this)) {
             this.peerAuthenticationName = objName;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentService, AgentServiceArgs } from "./agent-service";
+import { AgentService, AgentServiceArgs, agentServiceProblems } from "./agent-service";
 import { SINGLETON_LABEL } from "./labels";
+import { Problem, assertNoProblems, check } from "./problems";
 
 /** Everything an AgentService takes except what a singleton fixes. */
 export type SingletonWorkerArgs = Omit<AgentServiceArgs, "hpa" | "strategy" | "pdb"> & {
@@ -8,15 +9,26 @@ export type SingletonWorkerArgs = Omit<AgentServiceArgs, "hpa" | "strategy" | "p
     replicas?: number;
 };
 
-/** Throws unless the args describe exactly one replica with no autoscaling. */
-export function validateSingletonArgs(name: string, args: SingletonWorkerArgs): void {
+/** What a singleton fixes, as data: exactly one replica, never autoscaled, Recreate, a Deployment. */
+function singletonRules(a: AgentServiceArgs): Problem[] {
+    return [
+        ...check(a.replicas === undefined || a.replicas === 1, "replicas", "must be exactly 1 for a singleton", a.replicas),
+        ...check(!a.hpa, "hpa", "is not allowed: a singleton is never autoscaled"),
+        ...check(!a.strategy || a.strategy === "Recreate", "strategy", "must be Recreate (no overlap of old and new pod)", a.strategy),
+        ...check(!(a.replicaVolumes ?? []).length, "replicaVolumes", "are not allowed: a singleton is a Deployment; use volumes with a claim"),
+    ];
+}
+
+/** Every rule a SingletonWorker's args must satisfy: the singleton's own, then AgentService's with what it fixes. */
+export function singletonWorkerProblems(name: string, args: SingletonWorkerArgs): Problem[] {
     const a = args as AgentServiceArgs;
-    const problems: string[] = [];
-    if (a.replicas !== undefined && a.replicas !== 1) problems.push(`replicas must be exactly 1 for a singleton, got ${a.replicas}`);
-    if (a.hpa) problems.push("hpa is not allowed: a singleton is never autoscaled");
-    if (a.strategy && a.strategy !== "Recreate") problems.push(`strategy must be Recreate (no overlap of old and new pod), got ${a.strategy}`);
-    if ((a.replicaVolumes ?? []).length) problems.push("replicaVolumes are not allowed: a singleton is a Deployment; use volumes with a claim");
-    if (problems.length) throw new Error(`invalid SingletonWorker ${name}:\n  - ${problems.join("\n  - ")}`);
+    const own = singletonRules(a);
+    return own.length ? own : agentServiceProblems(name, singletonArgs(a));
+}
+
+/** The AgentService args a singleton runs with. */
+function singletonArgs(a: SingletonWorkerArgs): AgentServiceArgs {
+    return { ...a, replicas: 1, strategy: "Recreate", pdb: false, labels: { ...(a.labels ?? {}), [SINGLETON_LABEL]: "true" } };
 }
 
 /**
@@ -27,13 +39,7 @@ export function validateSingletonArgs(name: string, args: SingletonWorkerArgs): 
  */
 export class SingletonWorker extends AgentService {
     constructor(name: string, args: SingletonWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateSingletonArgs(name, args);
-        super(name, {
-            ...args,
-            replicas: 1,
-            strategy: "Recreate",
-            pdb: false,
-            labels: { ...(args.labels ?? {}), [SINGLETON_LABEL]: "true" },
-        }, opts, "agent-platform:kube:SingletonWorker");
+        assertNoProblems("SingletonWorker", name, singletonRules(args as AgentServiceArgs));
+        super(name, singletonArgs(args), opts, "agent-platform:kube:SingletonWorker");
     }
 }

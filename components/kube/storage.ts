@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
 import { dns1123Problem } from "./names";
+import { Problem, assertNoProblems, check } from "./problems";
 
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 // seed 002 `fast-ssd`: gp3, iops 3000, throughput 125, ext4, allowVolumeExpansion, Retain, WaitForFirstConsumer.
@@ -43,21 +44,21 @@ export interface EbsStorageClassArgs {
     partOf?: string;
 }
 
-export function ebsStorageClassProblems(name: string, a: EbsStorageClassArgs): string[] {
-    const p: string[] = [];
-    p.push(...dns1123Problem("name", a.name ?? name));
+export function ebsStorageClassProblems(name: string, a: EbsStorageClassArgs): Problem[] {
+    const p: Problem[] = [...dns1123Problem("name", a.name ?? name)];
     const type = a.type ?? "gp3";
     if (type === "gp3") {
         const iops = a.iops ?? FAST_SSD_DEFAULTS.iops;
         const tp = a.throughput ?? FAST_SSD_DEFAULTS.throughput;
-        if (!Number.isInteger(iops) || iops < GP3_LIMITS.minIops || iops > GP3_LIMITS.maxIops) p.push(`iops for gp3 must be an integer in ${GP3_LIMITS.minIops}..${GP3_LIMITS.maxIops}, got ${iops}`);
-        if (!Number.isInteger(tp) || tp < GP3_LIMITS.minThroughput || tp > GP3_LIMITS.maxThroughput) p.push(`throughput for gp3 must be an integer in ${GP3_LIMITS.minThroughput}..${GP3_LIMITS.maxThroughput} MiB/s, got ${tp}`);
-        if (tp > iops * GP3_LIMITS.throughputPerIops) p.push(`throughput for gp3 must be <= 0.25 MiB/s per IOPS (${iops * GP3_LIMITS.throughputPerIops} at ${iops} IOPS), got ${tp}`);
+        const L = GP3_LIMITS;
+        p.push(...check(Number.isInteger(iops) && iops >= L.minIops && iops <= L.maxIops, "iops", `for gp3 must be an integer in ${L.minIops}..${L.maxIops}`, iops));
+        p.push(...check(Number.isInteger(tp) && tp >= L.minThroughput && tp <= L.maxThroughput, "throughput", `for gp3 must be an integer in ${L.minThroughput}..${L.maxThroughput} MiB/s`, tp));
+        p.push(...check(tp <= iops * L.throughputPerIops, "throughput", `for gp3 must be <= 0.25 MiB/s per IOPS (${iops * L.throughputPerIops} at ${iops} IOPS)`, tp));
     } else {
-        if (a.throughput !== undefined) p.push(`throughput is only settable for gp3, got ${a.throughput} with type ${type}`);
-        if (a.iops !== undefined && type !== "io1" && type !== "io2") p.push(`iops is only settable for gp3, io1 and io2, got ${a.iops} with type ${type}`);
+        p.push(...check(a.throughput === undefined, "throughput", `is only settable for gp3, not ${type}`, a.throughput));
+        p.push(...check(a.iops === undefined || type === "io1" || type === "io2", "iops", `is only settable for gp3, io1 and io2, not ${type}`, a.iops));
     }
-    if (a.kmsKeyId !== undefined && a.encrypted === false) p.push("kmsKeyId is set but encrypted is false: a KMS key only applies to encrypted volumes");
+    p.push(...check(!(a.kmsKeyId !== undefined && a.encrypted === false), "kmsKeyId", "is set but encrypted is false: a KMS key only applies to encrypted volumes"));
     return p;
 }
 
@@ -89,8 +90,7 @@ export class EbsStorageClass extends pulumi.ComponentResource {
     public readonly storageClassName: string;
 
     constructor(name: string, args: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        const problems = ebsStorageClassProblems(name, args);
-        if (problems.length) throw new Error(`invalid EbsStorageClass args for ${name}:\n  - ${problems.join("\n  - ")}`);
+        assertNoProblems("EbsStorageClass", name, ebsStorageClassProblems(name, args));
         super("agent-platform:kube:EbsStorageClass", name, {}, opts);
         const scName = args.name ?? name;
         this.storageClassName = scName;

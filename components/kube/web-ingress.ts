@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
-import { dns1123Problem } from "./names";
+import { dns1123Problem, dns1123Problems } from "./names";
+import { Problem, assertNoProblems, check } from "./problems";
 import { NetworkPeer } from "./network";
 
 // seed 002: `ingressClassName: nginx`.
@@ -65,28 +66,23 @@ export interface WebIngressArgs {
     labels?: Labels;
 }
 
-export function webIngressProblems(name: string, a: WebIngressArgs): string[] {
-    const p: string[] = [];
-    for (const [f, v] of [["namespace", a.namespace], ["name", a.name ?? name]] as const) {
-        p.push(...dns1123Problem(f, v));
-    }
-    if (a.hosts.length === 0) p.push("hosts must name at least one host, got []");
-    for (const h of a.hosts) if (!DNS1123_SUBDOMAIN.test(h) || h.length > 253) p.push(`hosts[] must be a lowercase DNS name, got "${h}"`);
-    if (new Set(a.hosts).size !== a.hosts.length) p.push(`hosts must be unique, got ${JSON.stringify(a.hosts)}`);
-    if (a.routes.length === 0) p.push("routes must have at least one path rule, got []");
+export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
+    const p: Problem[] = [...dns1123Problems([["namespace", a.namespace], ["name", a.name ?? name]])];
+    p.push(...check(a.hosts.length > 0, "hosts", "must name at least one host", a.hosts));
+    for (const h of a.hosts) p.push(...check(DNS1123_SUBDOMAIN.test(h) && h.length <= 253, "hosts[]", "must be a lowercase DNS name", h));
+    p.push(...check(new Set(a.hosts).size === a.hosts.length, "hosts", "must be unique", a.hosts));
+    p.push(...check(a.routes.length > 0, "routes", "must have at least one path rule", a.routes));
     const seen = new Set<string>();
-    for (const r of a.routes) {
-        if (!r.path.startsWith("/")) p.push(`routes[].path must start with '/', got "${r.path}"`);
+    a.routes.forEach((r, i) => {
+        p.push(...check(r.path.startsWith("/"), `routes[${i}].path`, "must start with '/'", r.path));
         const key = `${r.pathType ?? "Prefix"} ${r.path}`;
-        if (seen.has(key)) p.push(`routes must not repeat a path, "${r.path}" (${r.pathType ?? "Prefix"}) repeats`);
+        p.push(...check(!seen.has(key), `routes[${i}].path`, `must not repeat a path (${r.pathType ?? "Prefix"})`, r.path));
         seen.add(key);
-        p.push(...dns1123Problem("routes[].service", r.service));
-        if (typeof r.port === "number" && (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535)) p.push(`routes[].port must be 1..65535, got ${r.port}`);
-    }
-    if (a.tls === false && a.sslRedirect === true) p.push("sslRedirect is true but tls is false: there is no HTTPS to redirect to");
-    if (a.tls && a.tls.secretName !== undefined) {
-        p.push(...dns1123Problem("tls.secretName", a.tls.secretName));
-    }
+        p.push(...dns1123Problem(`routes[${i}].service`, r.service));
+        if (typeof r.port === "number") p.push(...check(Number.isInteger(r.port) && r.port >= 1 && r.port <= 65535, `routes[${i}].port`, "must be 1..65535", r.port));
+    });
+    p.push(...check(!(a.tls === false && a.sslRedirect === true), "sslRedirect", "is true but tls is false: there is no HTTPS to redirect to"));
+    if (a.tls && a.tls.secretName !== undefined) p.push(...dns1123Problem("tls.secretName", a.tls.secretName));
     return p;
 }
 
@@ -134,8 +130,7 @@ export class WebIngress extends pulumi.ComponentResource {
     public readonly tlsSecretName?: string;
 
     constructor(name: string, args: WebIngressArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = webIngressProblems(name, args);
-        if (problems.length) throw new Error(`invalid WebIngress args for ${name}:\n  - ${problems.join("\n  - ")}`);
+        assertNoProblems("WebIngress", name, webIngressProblems(name, args));
         super("agent-platform:kube:WebIngress", name, {}, opts);
         const a = args;
         const ingressName = a.name ?? name;

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentService, AgentServiceArgs, agentServiceProblems } from "../../../components/kube/agent-service";
 import { INTERNET_HTTPS } from "../../../components/kube/network";
@@ -151,20 +152,20 @@ describe("AgentService", () => {
     const invalid: [string, Partial<AgentServiceArgs>, RegExp][] = [
         ["an object name that is not DNS-1123", { objectNames: { hpa: "Agent_HPA" } }, /objectNames.hpa must be a DNS-1123 label/],
         ["replicas with an hpa", { replicas: 3, hpa: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 } }, /replicas and hpa are mutually exclusive/],
-        ["hpa max < min", { hpa: { minReplicas: 5, maxReplicas: 2, cpuUtilization: 70 } }, /hpa.maxReplicas must be >= hpa.minReplicas, got 2 < 5/],
+        ["hpa max < min", { hpa: { minReplicas: 5, maxReplicas: 2, cpuUtilization: 70 } }, /hpa.maxReplicas must be >= hpa.minReplicas \(5\), got 2/],
         ["hpa without metrics", { hpa: { minReplicas: 1, maxReplicas: 2 } }, /hpa needs at least one metric/],
         ["hpa cpu over 100", { hpa: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 170 } }, /hpa.cpuUtilization must be in 1..100 percent, got 170/],
         ["pdb blocking eviction", { replicas: 2, pdb: { minAvailable: 2 } }, /pdb.minAvailable must be < the minimum replica count \(2\)/],
         ["pdb maxUnavailable 0", { replicas: 2, pdb: { maxUnavailable: 0 } }, /pdb.maxUnavailable must be >= 1/],
         ["negative replicas", { replicas: -1 }, /replicas must be an integer >= 0, got -1/],
         ["bad namespace", { namespace: "Claude_Code" }, /namespace must be a DNS-1123 label/],
-        ["volume without source", { volumes: [{ name: "v", mountPath: "/v" }] }, /volume "v" must have exactly one source/],
+        ["volume without source", { volumes: [{ name: "v", mountPath: "/v" }] }, /volumes\[0\] \("v"\) must have exactly one source/],
         ["bad claim size", { volumes: [{ name: "v", mountPath: "/v", claim: { name: "v", size: "lots" } }] }, /claim.size must be a quantity/],
         ["Recreate with hpa", { strategy: "Recreate", hpa: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 50 } }, /strategy Recreate cannot be combined with an hpa/],
     ];
     for (const [what, patch, expected] of invalid) {
         it(`GIVEN ${what} WHEN validated THEN it is rejected naming the rule`, () => {
-            const problems = agentServiceProblems("svc", { ...base, ...patch } as AgentServiceArgs);
+            const problems = agentServiceProblems("svc", { ...base, ...patch } as AgentServiceArgs).map(formatProblem);
             assert.ok(problems.some((p) => expected.test(p)), problems.join("\n"));
         });
     }

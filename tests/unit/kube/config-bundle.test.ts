@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigBundle, configBundleProblems } from "../../../components/kube/config-bundle";
 import { find, recordOf, render } from "../../helpers/mocks";
@@ -28,16 +29,16 @@ describe("ConfigBundle", () => {
     });
 
     const bad: [string, Parameters<typeof configBundleProblems>[1], RegExp][] = [
-        ["neither object", { namespace: "ns" }, /set configMap, secret or both/],
-        ["a password in the ConfigMap", { namespace: "ns", configMap: { name: "c", data: { DB_PASSWORD: "x" } } }, /configMap key "DB_PASSWORD" looks sensitive/],
-        ["an API key in the ConfigMap", { namespace: "ns", configMap: { name: "c", data: { API_KEY: "x" } } }, /configMap key "API_KEY" looks sensitive/],
-        ["equal names", { namespace: "ns", configMap: { name: "x", data: {} }, secret: { name: "x", data: {} } }, /must differ, both are "x"/],
-        ["an invalid key", { namespace: "ns", secret: { name: "s", data: { "a b": "1" } } }, /secret key "a b" must consist of/],
+        ["neither object", { namespace: "ns" }, /configMap or secret \(or both\) must be set/],
+        ["a password in the ConfigMap", { namespace: "ns", configMap: { name: "c", data: { DB_PASSWORD: "x" } } }, /configMap.data.DB_PASSWORD looks sensitive/],
+        ["an API key in the ConfigMap", { namespace: "ns", configMap: { name: "c", data: { API_KEY: "x" } } }, /configMap.data.API_KEY looks sensitive/],
+        ["equal names", { namespace: "ns", configMap: { name: "x", data: {} }, secret: { name: "x", data: {} } }, /secret.name must differ from configMap.name, got "x"/],
+        ["an invalid key", { namespace: "ns", secret: { name: "s", data: { "a b": "1" } } }, /secret.data keys must consist of .* got "a b"/],
         ["a bad name", { namespace: "ns", configMap: { name: "Bad_Name", data: {} } }, /configMap.name must be a DNS-1123 label/],
     ];
     for (const [what, args, message] of bad) {
         it(`GIVEN ${what} WHEN validated THEN the problem is named`, () => {
-            assert.match(configBundleProblems("b", args).join("\n"), message);
+            assert.match(configBundleProblems("b", args).map(formatProblem).join("\n"), message);
             assert.throws(() => new ConfigBundle("b", args), message);
         });
     }

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import { MetricsService, MonitoringRules, platformAlertProblems, platformAlertRules } from "../../../components/kube/monitoring";
 import { byKind, one, render, validateAll } from "./data-helpers";
 
@@ -33,10 +34,10 @@ describe("kube/monitoring", () => {
             assert.deepStrictEqual(platformAlertRules(o), platformAlertRules({ ...o, backupCronJobs: ["a", "b"] }));
         });
         it("GIVEN bad options THEN each rule fails naming the value", () => {
-            assert.match(platformAlertProblems({ namespace: "NS" }).join(), /namespace must be a DNS-1123 label/);
-            assert.match(platformAlertProblems({ namespace: "ns", raftLeaderMetric: "raft-leader" }).join(), /raftLeaderMetric must be a Prometheus metric name, got "raft-leader"/);
-            assert.match(platformAlertProblems({ namespace: "ns", backupCronJobs: ["Bad"] }).join(), /backupCronJobs\[\] must be a DNS-1123 label/);
-            assert.match(platformAlertProblems({ namespace: "ns", backupMaxAgeHours: 0 }).join(), /backupMaxAgeHours must be > 0, got 0/);
+            assert.match(platformAlertProblems({ namespace: "NS" }).map(formatProblem).join(), /namespace must be a DNS-1123 label/);
+            assert.match(platformAlertProblems({ namespace: "ns", raftLeaderMetric: "raft-leader" }).map(formatProblem).join(), /raftLeaderMetric must be a Prometheus metric name, got "raft-leader"/);
+            assert.match(platformAlertProblems({ namespace: "ns", backupCronJobs: ["Bad"] }).map(formatProblem).join(), /backupCronJobs\[\] must be a DNS-1123 label/);
+            assert.match(platformAlertProblems({ namespace: "ns", backupMaxAgeHours: 0 }).map(formatProblem).join(), /backupMaxAgeHours must be > 0, got 0/);
             assert.throws(() => new MonitoringRules("m", { namespace: "ns", raftLeaderMetric: "a b" }), /invalid MonitoringRules args/);
         });
     });

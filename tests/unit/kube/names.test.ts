@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import * as fc from "fast-check";
-import { assertDns1123Label, isDns1123Label, isValidPortName, sanitizePortName, uniquePortNames } from "../../../components/kube/names";
+import { dns1123Problem, isDns1123Label, isValidPortName, sanitizePortName, uniquePortNames } from "../../../components/kube/names";
 
 describe("names", () => {
     it("GIVEN any strings WHEN named as ports THEN every name is a valid port name (DNS-1123, <= 15 chars)", () => {
@@ -36,6 +37,10 @@ describe("names", () => {
         assert.ok(!isDns1123Label("Claude"));
         assert.ok(!isDns1123Label("-x"));
         assert.ok(!isDns1123Label("a".repeat(64)));
-        assert.throws(() => assertDns1123Label("namespace", "Bad_Name"), /namespace must be a DNS-1123 label .* got "Bad_Name"/);
+        assert.deepStrictEqual(dns1123Problem("namespace", "ok-name"), []);
+        const [p] = dns1123Problem("namespace", "Bad_Name");
+        assert.strictEqual(p.path, "namespace");
+        assert.strictEqual(p.value, "Bad_Name");
+        assert.match(formatProblem(p), /namespace must be a DNS-1123 label .* got "Bad_Name"/);
     });
 });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import { POSTGRES_IMAGE, Postgres, PostgresArgs, postgresProblems, postgresServerArgs } from "../../../components/kube/postgres";
 import { assertHardened, assertPasswordOnlyInSecrets, byKind, one, podSpecs, render, validateAll } from "./data-helpers";
 
@@ -46,11 +47,11 @@ describe("kube/postgres", () => {
             ["bad backup schedule", { backup: { schedule: "daily at 2", destination: { pvc: { size: "20Gi" } } } }, /backup.schedule must be a five-field cron expression .* got "daily at 2"/],
             ["bad bucket", { backup: { destination: { s3: { bucket: "Bad_Bucket", roleArn: "arn" } } } }, /backup.destination.s3.bucket must be an S3 bucket name .* got "Bad_Bucket"/],
             ["two destinations", { backup: { destination: { s3: { bucket: "bucket", roleArn: "arn" }, pvc: { size: "1Gi" } } as any } }, /backup.destination must set exactly one of s3 or pvc, got 2/],
-            ["bad setting key", { settings: { "max wal": "1" } }, /settings key must be a postgresql.conf parameter name, got "max wal"/],
+            ["bad setting key", { settings: { "max wal": "1" } }, /settings keys must be postgresql.conf parameter names, got "max wal"/],
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
-                const problems = postgresProblems({ ...seed002, ...patch });
+                const problems = postgresProblems({ ...seed002, ...patch }).map(formatProblem);
                 assert.ok(problems.some((p) => re.test(p)), `expected ${re} in ${JSON.stringify(problems)}`);
                 assert.throws(() => new Postgres("db", { ...seed002, ...patch }), re);
             });

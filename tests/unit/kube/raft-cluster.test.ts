@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { RaftCluster, raftFaultTolerance, raftPeers, validateRaftReplicas } from "../../../components/kube/raft-cluster";
+import { RaftCluster, RaftClusterArgs, raftClusterProblems, raftFaultTolerance, raftPeers } from "../../../components/kube/raft-cluster";
+import { ValidationError } from "../../../components/kube/problems";
 import { RAFT_LABEL } from "../../../components/kube/labels";
 import { find, render } from "../../helpers/mocks";
 import { validateObjects } from "../../helpers/k8s-schema";
@@ -51,8 +52,14 @@ describe("RaftCluster", () => {
     it("GIVEN any replica count WHEN validated THEN only odd counts >= 3 pass, with the rule in the message", () => {
         fc.assert(fc.property(fc.integer({ min: -5, max: 99 }), (n) => {
             const ok = n >= 3 && n % 2 === 1;
-            if (ok) validateRaftReplicas(n);
-            else assert.throws(() => validateRaftReplicas(n), new RegExp(`raft replicas must be odd and >= 3 \\(2f\\+1\\), got ${n}`));
+            const args: RaftClusterArgs = { namespace: "ns", image: "a/b:1", replicas: n, volumes: [{ name: "log", mountPath: "/log", size: "1Gi" }] };
+            const problems = raftClusterProblems("r", args);
+            if (ok) assert.deepStrictEqual(problems, []);
+            else {
+                assert.deepStrictEqual(problems, [{ path: "replicas", rule: "must be odd and >= 3 (2f+1)", value: n }]);
+                assert.throws(() => new RaftCluster("r", args), (e: unknown) => e instanceof ValidationError
+                    && new RegExp(`invalid RaftCluster args for r:\\n  - replicas must be odd and >= 3 \\(2f\\+1\\), got ${n}`).test(e.message));
+            }
         }), { numRuns: 200 });
     });
 
@@ -70,7 +77,7 @@ describe("RaftCluster", () => {
         const { resources } = await render(() => {
             try { new RaftCluster("r", { namespace: "ns", image: "a/b:1", replicas: 4, volumes: [{ name: "log", mountPath: "/log", size: "1Gi" }] }); } catch (e) { thrown = e as Error; }
         });
-        assert.match(thrown?.message ?? "", /raft replicas must be odd and >= 3 \(2f\+1\), got 4/);
+        assert.match(thrown?.message ?? "", /invalid RaftCluster args for r:\n  - replicas must be odd and >= 3 \(2f\+1\), got 4/);
         assert.equal(resources.length, 0);
     });
 });

@@ -1,8 +1,10 @@
 import * as assert from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import * as fc from "fast-check";
 import {
-    REDIS_DISABLED_COMMANDS, REDIS_IMAGE, Redis, RedisArgs, redisConfig, redisProblems, redisStartScript, secretsByName,
+    REDIS_DISABLED_COMMANDS, REDIS_IMAGE, Redis, RedisArgs, redisConfig, redisProblems, redisStartScript,
 } from "../../../components/kube/redis";
+import { secretsByName } from "../../../components/kube/credentials";
 import { assertHardened, assertPasswordOnlyInSecrets, byKind, one, podSpecs, render, validateAll } from "./data-helpers";
 
 const base: RedisArgs = { namespace: "production-agents", serviceName: "redis-service", clients: ["agent"] };
@@ -51,13 +53,13 @@ describe("kube/redis", () => {
             ["bad client", { clients: ["Agent"] }, /clients\[\] must be a DNS-1123 label .* got "Agent"/],
             ["password with existing Secret", { password: "x", passwordSecret: { name: "agent-secrets", key: "redis-password", existing: true } }, /password and passwordSecret.existing are mutually exclusive/],
             ["url with existing Secret", { urlSecret: { name: "redis-credentials" }, passwordSecret: { name: "agent-secrets", existing: true } }, /urlSecret needs a password the component knows/],
-            ["url and password on one key", { urlSecret: { name: "creds", key: "k" }, passwordSecret: { name: "creds", key: "k" } }, /urlSecret.key and passwordSecret.key must differ/],
+            ["url and password on one key", { urlSecret: { name: "creds", key: "k" }, passwordSecret: { name: "creds", key: "k" } }, /urlSecret.key must differ from passwordSecret.key when both use Secret "creds", got "k"/],
             ["bad storage size", { storage: { size: "ten gigs" } }, /storage.size must be a quantity such as 10Gi, got "ten gigs"/],
             ["bad maxmemory", { maxmemory: "1 GB" }, /maxmemory must be bytes .* got "1 GB"/],
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
-                const problems = redisProblems({ ...base, ...patch });
+                const problems = redisProblems({ ...base, ...patch }).map(formatProblem);
                 assert.ok(problems.some((p) => re.test(p)), `expected ${re} in ${JSON.stringify(problems)}`);
                 assert.throws(() => new Redis("redis", { ...base, ...patch }), re);
             });

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import { ServiceEndpoint, serviceEndpointProblems } from "../../../components/kube/service-endpoint";
 import { prometheusScrapeAnnotations } from "../../../components/kube/service-monitor";
 import { find, render } from "../../helpers/mocks";
@@ -32,14 +33,14 @@ describe("ServiceEndpoint", () => {
 
     const bad: [string, Parameters<typeof serviceEndpointProblems>[1], RegExp][] = [
         ["no ports", { namespace: "ns", workload: "w", ports: [] }, /ports must name at least one port/],
-        ["a long port name", { namespace: "ns", workload: "w", ports: [{ name: "prometheus-metrics", port: 1 }] }, /port name "prometheus-metrics" is not a valid port name/],
-        ["a repeated port name", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 1 }, { name: "a", port: 2 }] }, /"a" repeats/],
+        ["a long port name", { namespace: "ns", workload: "w", ports: [{ name: "prometheus-metrics", port: 1 }] }, /ports\[0\].name must be a valid port name .* got "prometheus-metrics"/],
+        ["a repeated port name", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 1 }, { name: "a", port: 2 }] }, /ports\[1\].name must be unique, got "a"/],
         ["port 0", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 0 }] }, /must be in 1..65535, got 0/],
         ["a bad workload", { namespace: "ns", workload: "W!", ports: [{ name: "a", port: 1 }] }, /workload must be a DNS-1123 label/],
     ];
     for (const [what, args, message] of bad) {
         it(`GIVEN ${what} WHEN validated THEN the problem is named`, () => {
-            assert.match(serviceEndpointProblems("e", args).join("\n"), message);
+            assert.match(serviceEndpointProblems("e", args).map(formatProblem).join("\n"), message);
             assert.throws(() => new ServiceEndpoint("e", args), message);
         });
     }

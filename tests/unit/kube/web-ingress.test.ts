@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { formatProblem } from "../../../components/kube/problems";
 import { WebIngress, WebIngressArgs, ingressControllerPeer, webIngressAnnotations, webIngressProblems, webIngressSpec } from "../../../components/kube/web-ingress";
 import { one, render, validateAll } from "./data-helpers";
 
@@ -57,15 +58,16 @@ describe("kube/web-ingress", () => {
             ["bad host", { hosts: ["Dashboard.Example.com"] }, /hosts\[\] must be a lowercase DNS name, got "Dashboard.Example.com"/],
             ["duplicate hosts", { hosts: ["a.example.com", "a.example.com"] }, /hosts must be unique/],
             ["no routes", { routes: [] }, /routes must have at least one path rule, got \[\]/],
-            ["relative path", { routes: [{ path: "api", service: "b", port: 80 }] }, /routes\[\].path must start with '\/', got "api"/],
-            ["repeated path", { routes: [{ path: "/", service: "a", port: 80 }, { path: "/", service: "b", port: 80 }] }, /routes must not repeat a path, "\/" \(Prefix\) repeats/],
-            ["bad port", { routes: [{ path: "/", service: "a", port: 70000 }] }, /routes\[\].port must be 1..65535, got 70000/],
-            ["bad service", { routes: [{ path: "/", service: "Front_End", port: 80 }] }, /routes\[\].service must be a DNS-1123 label/],
+            ["relative path", { routes: [{ path: "api", service: "b", port: 80 }] }, /routes\[0\].path must start with '\/', got "api"/],
+            ["repeated path", { routes: [{ path: "/", service: "a", port: 80 }, { path: "/", service: "b", port: 80 }] }, /routes\[1\].path must not repeat a path \(Prefix\), got "\/"/],
+            ["bad port", { routes: [{ path: "/", service: "a", port: 70000 }] }, /routes\[0\].port must be 1..65535, got 70000/],
+            ["bad service", { routes: [{ path: "/", service: "Front_End", port: 80 }] }, /routes\[0\].service must be a DNS-1123 label/],
             ["redirect without TLS", { tls: false, sslRedirect: true }, /sslRedirect is true but tls is false/],
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
-                assert.ok(webIngressProblems("web", { ...seed002, ...patch }).some((p) => re.test(p)), JSON.stringify(webIngressProblems("web", { ...seed002, ...patch })));
+                const problems = webIngressProblems("web", { ...seed002, ...patch }).map(formatProblem);
+                assert.ok(problems.some((p) => re.test(p)), problems.join("\n"));
                 assert.throws(() => new WebIngress("web", { ...seed002, ...patch }), re);
             });
         }
