@@ -262,32 +262,6 @@ export interface CompiledService {
     secretReasons: Record<string, EnvClassification>;
 }
 
-/** Patches for what AgentService cannot express yet, applied by ComposeApp as a transformation. */
-export interface WorkloadPatch {
-    /** Main container fields (compose working_dir, tty, stdin_open). */
-    container?: { workingDir?: string; tty?: boolean; stdin?: boolean };
-    /** Pod fields: `enableServiceLinks: false`. */
-    pod?: { enableServiceLinks?: boolean };
-    /** Root or the image's own uid (`null`): set/removed on the pod and container security contexts. */
-    security?: SecurityPatch;
-    /** kompose headless Services and NodePort numbers (port name -> nodePort). */
-    service?: { headless?: boolean; nodePorts?: Record<string, number> };
-    /** Metadata annotations of the Deployment (the spec's `annotations`). */
-    annotations?: Record<string, string>;
-    /**
-     * The service's NetworkPolicy isolates ingress even when nobody may call it (AgentService only
-     * lists directions that have rules), so `networkPolicies` holds without a namespace default-deny.
-     */
-    networkPolicy?: { isolateIngress: true };
-}
-
-export interface SecurityPatch {
-    runAsNonRoot?: false;
-    runAsUser?: 0 | null;
-    runAsGroup?: 0 | null;
-    fsGroup?: 0 | null;
-}
-
 /** One compose service, ready for `new AgentService(...)` / `new SingletonWorker(...)`. */
 export interface CompiledWorkload {
     /** Compose service name (= Kubernetes name of the Deployment and Service). */
@@ -297,7 +271,6 @@ export interface CompiledWorkload {
     args: AgentServiceArgs;
     /** Services owning a PVC this one mounts as an existing claim (deploy those first). */
     claimOwners: string[];
-    patch: WorkloadPatch;
 }
 
 export interface CompiledApp {
@@ -586,7 +559,7 @@ function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
         if (cpu !== undefined && (cpu <= 0 || cpu > 100)) throw new ComposeError(ctx.optAt("autoscaling.cpuUtilization"), `must be in 1..100 percent, got ${cpu}`);
     }
 
-    const { security, patch: securityPatch } = podSecurity(svc, spec, ctx);
+    const security = podSecurity(svc, spec, ctx);
     const resources = resolveResources(svc, spec, ctx);
     const probes = resolveProbes(svc, spec, ctx);
 
@@ -669,7 +642,12 @@ function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
         ...(svc.entrypoint ? { command: svc.entrypoint } : {}),
         ...(svc.command ? { args: svc.command } : {}),
         ports: ctx.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, ...(p.protocol !== "TCP" ? { protocol: p.protocol as "UDP" } : {}) })),
-        service: ctx.ports.length ? { type: ctx.serviceType === "Headless" ? "ClusterIP" : ctx.serviceType, ...(ctx.serviceAnnotations || ctx.annotations ? { annotations: sortKeys({ ...(ctx.annotations ?? {}), ...(ctx.serviceAnnotations ?? {}) }) } : {}) } : false,
+        service: ctx.ports.length ? {
+            type: ctx.serviceType === "Headless" ? "ClusterIP" : ctx.serviceType,
+            ...(ctx.serviceAnnotations || ctx.annotations ? { annotations: sortKeys({ ...(ctx.annotations ?? {}), ...(ctx.serviceAnnotations ?? {}) }) } : {}),
+            ...(ctx.serviceType === "Headless" ? { headless: true } : {}),
+            ...(Object.keys(ctx.nodePorts).length ? { nodePorts: ctx.nodePorts } : {}),
+        } : false,
         ...(autoscaling ? { hpa: { minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, cpuUtilization: autoscaling.cpuUtilization ?? DEFAULT_CPU_UTILIZATION } } : singleton ? {} : { replicas }),
         ...(strategy && !singleton ? { strategy } : {}),
         ...(serviceMonitor ? { serviceMonitor } : {}),
@@ -680,32 +658,26 @@ function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Wo
         ...(probes ? { probes } : {}),
         security,
         placement: { spreadAcrossZones: ctx.spreadAcrossZones },
-        ...(ctx.network ? { network: ctx.network } : {}),
+        // The policy isolates ingress even when nobody may call the service, so it holds without a namespace default-deny.
+        ...(ctx.network ? { network: { ...ctx.network, isolateIngress: true } } : {}),
         ...(Object.keys(ctx.labels).length ? { labels: ctx.labels } : {}),
         ...(Object.keys(podAnnotations).length ? { podAnnotations: sortKeys(podAnnotations) } : {}),
+        ...(ctx.annotations ? { workloadAnnotations: ctx.annotations } : {}),
         ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: svc.stopGracePeriodSeconds } : {}),
+        ...(svc.workingDir ? { workingDir: svc.workingDir } : {}),
+        ...(svc.tty ? { tty: true } : {}),
+        ...(svc.stdinOpen ? { stdin: true } : {}),
+        // Service links would inject e.g. REDIS_PORT=tcp://... and clash with app env.
+        enableServiceLinks: false,
     };
     const problems = singleton ? singletonWorkerProblems(svc.name, args) : agentServiceProblems(svc.name, args);
     if (problems.length) throw new ComposeError(ctx.at(), `cannot be deployed: ${problems.map(formatProblem).join("; ")}`);
 
-    const patch: WorkloadPatch = {
-        container: {
-            ...(svc.workingDir ? { workingDir: svc.workingDir } : {}),
-            ...(svc.tty ? { tty: true } : {}),
-            ...(svc.stdinOpen ? { stdin: true } : {}),
-        },
-        // Service links would inject e.g. REDIS_PORT=tcp://... and clash with app env.
-        pod: { enableServiceLinks: false },
-        ...(Object.keys(securityPatch).length ? { security: securityPatch } : {}),
-        ...(ctx.serviceType === "Headless" || Object.keys(ctx.nodePorts).length ? { service: { ...(ctx.serviceType === "Headless" ? { headless: true } : {}), ...(Object.keys(ctx.nodePorts).length ? { nodePorts: ctx.nodePorts } : {}) } } : {}),
-        ...(ctx.annotations ? { annotations: ctx.annotations } : {}),
-        ...(ctx.network ? { networkPolicy: { isolateIngress: true as const } } : {}),
-    };
-    return { service: svc.name, component: singleton ? "SingletonWorker" : "AgentService", args, claimOwners: [...new Set(claimOwners)].sort(), patch };
+    return { service: svc.name, component: singleton ? "SingletonWorker" : "AgentService", args, claimOwners: [...new Set(claimOwners)].sort() };
 }
 
-/** AgentService security options, plus what it cannot express (root, the image's own uid) as a patch. */
-function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): { security: SecurityOptions; patch: SecurityPatch } {
+/** AgentService security options: hardened defaults, the compose `user`, and the spec's visible opt-outs (root, the image's own ids). */
+function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): SecurityOptions {
     const s = spec.security ?? {};
     const runAsNonRoot = s.runAsNonRoot ?? true;
     let composeUid: number | undefined;
@@ -732,20 +704,14 @@ function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Work
     }
     const runAsGroup = "runAsGroup" in s ? s.runAsGroup : composeGid ?? runAsUser;
     const fsGroup = "fsGroup" in s ? s.fsGroup : runAsGroup;
-    // AgentService always runs as a non-root uid; root and "the image's USER" (null) are patched in.
-    const expressible = (v: number | null | undefined) => v !== null && v !== undefined && v !== 0;
-    const security: SecurityOptions = {
-        ...(expressible(runAsUser) ? { runAsUser: runAsUser as number } : {}),
-        ...(expressible(runAsGroup) ? { runAsGroup: runAsGroup as number } : {}),
-        ...(expressible(fsGroup) ? { fsGroup: fsGroup as number } : {}),
+    // Every id is explicit: a number, or null for the image's own (no field in the security contexts).
+    return {
+        ...(runAsNonRoot ? {} : { runAsNonRoot: false }),
+        runAsUser: runAsUser ?? null,
+        runAsGroup: runAsGroup ?? null,
+        fsGroup: fsGroup ?? null,
         readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
     };
-    const patch: SecurityPatch = {};
-    if (!runAsNonRoot) patch.runAsNonRoot = false;
-    if (!expressible(runAsUser)) patch.runAsUser = runAsUser === 0 ? 0 : null;
-    if (!expressible(runAsGroup)) patch.runAsGroup = runAsGroup === 0 ? 0 : null;
-    if (!expressible(fsGroup)) patch.fsGroup = fsGroup === 0 ? 0 : null;
-    return { security, patch };
 }
 
 function resolveResources(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: WorkloadContext): ResourceSpec {

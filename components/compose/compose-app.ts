@@ -16,7 +16,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { AgentService, type AgentServiceArgs } from "../kube/agent-service";
 import type { ClusterCapabilities } from "../kube/capabilities";
 import { SingletonWorker } from "../kube/singleton-worker";
-import { CompiledApp, CompiledWorkload, CompileOptions, containsPlaceholder, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, SecurityPatch, ServiceDeploymentSpec, VolumeSpec, WorkloadPatch } from "./compile";
+import { CompiledApp, CompiledWorkload, CompileOptions, containsPlaceholder, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, ServiceDeploymentSpec, VolumeSpec } from "./compile";
 import { DiscoveredInfrastructure } from "./discovery";
 import { ComposeError } from "./errors";
 import { InputError, readTextInside } from "../input/files";
@@ -172,50 +172,6 @@ export function materializeWorkloadArgs(w: CompiledWorkload, inputs: readonly pu
 }
 
 /**
- * Applies a `WorkloadPatch` to the Deployment and Service an AgentService creates: what AgentService
- * cannot express yet (working_dir, tty, service links, root/image uid, headless, NodePort numbers,
- * ingress isolation of a NetworkPolicy without ingress rules).
- */
-export function workloadPatchTransformation(patch: WorkloadPatch): pulumi.ResourceTransformation {
-    return ({ type, props, opts }) => {
-        if (type === "kubernetes:apps/v1:Deployment") {
-            const spec = props.spec;
-            const pod = { ...spec.template.spec, ...(patch.pod ?? {}) };
-            pod.containers = pod.containers.map((c: Record<string, unknown>, i: number) => (i === 0 ? { ...c, ...(patch.container ?? {}) } : c));
-            if (patch.security) {
-                pod.securityContext = applySecurityPatch(pod.securityContext, patch.security, ["runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup"]);
-                pod.containers = pod.containers.map((c: { securityContext?: Record<string, unknown> }) => ({ ...c, securityContext: applySecurityPatch(c.securityContext ?? {}, patch.security!, ["runAsNonRoot", "runAsUser", "runAsGroup"]) }));
-            }
-            const metadata = patch.annotations ? { ...props.metadata, annotations: { ...(props.metadata.annotations ?? {}), ...patch.annotations } } : props.metadata;
-            return { props: { ...props, metadata, spec: { ...spec, template: { ...spec.template, spec: pod } } }, opts };
-        }
-        if (type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && patch.networkPolicy?.isolateIngress) {
-            const spec = props.spec;
-            if (spec.policyTypes.includes("Ingress")) return undefined;
-            return { props: { ...props, spec: { ...spec, policyTypes: ["Ingress", ...spec.policyTypes], ingress: [] } }, opts };
-        }
-        if (type === "kubernetes:core/v1:Service" && patch.service) {
-            const s = patch.service;
-            const spec = { ...props.spec };
-            if (s.headless) spec.clusterIP = "None";
-            if (s.nodePorts) spec.ports = spec.ports.map((p: { name: string }) => (s.nodePorts![p.name] ? { ...p, nodePort: s.nodePorts![p.name] } : p));
-            return { props: { ...props, spec }, opts };
-        }
-        return undefined;
-    };
-}
-
-function applySecurityPatch(sc: Record<string, unknown>, patch: SecurityPatch, keys: (keyof SecurityPatch)[]): Record<string, unknown> {
-    const out = { ...sc };
-    for (const k of keys) {
-        if (!(k in patch)) continue;
-        if (patch[k] === null) delete out[k];
-        else out[k] = patch[k];
-    }
-    return out;
-}
-
-/**
  * A Compose project on the platform's workload component: one `AgentService` (or `SingletonWorker`
  * for single-instance stateful services) per compose service, named after it, plus its Ingress.
  */
@@ -241,7 +197,6 @@ export class ComposeApp extends pulumi.ComponentResource {
             const childOpts: pulumi.ComponentResourceOptions = {
                 parent: this,
                 dependsOn: w.claimOwners.map((o) => workloads[o]).filter((d) => d !== undefined),
-                transformations: [workloadPatchTransformation(w.patch)],
             };
             const { hpa: _h, strategy: _s, pdb: _p, ...singletonArgs } = a;
             workloads[w.service] = w.component === "SingletonWorker"

@@ -84,6 +84,21 @@ export interface ServiceSpec {
     /** @default every container port at its own number */
     ports?: ServicePortSpec[];
     annotations?: Record<string, string>;
+    /** A headless Service (`clusterIP: None`): DNS returns the pods, no virtual IP. @default false */
+    headless?: boolean;
+    /** NodePort numbers by Service port name (type NodePort; 30000-32767). @default assigned by the cluster */
+    nodePorts?: Record<string, number>;
+}
+
+/** Allow-lists of the workload's NetworkPolicy. */
+export interface NetworkSpec {
+    ingress?: TrafficRule[];
+    egress?: TrafficRule[];
+    /**
+     * Isolate ingress even without ingress rules (nobody may connect), so the policy holds without a
+     * namespace default-deny. @default false: only the directions with rules are restricted here
+     */
+    isolateIngress?: boolean;
 }
 
 export interface AgentServiceArgs {
@@ -135,7 +150,7 @@ export interface AgentServiceArgs {
     placement?: PodPlacement;
     serviceAccount?: ServiceAccountSpec;
     /** Allow-lists; the namespace default-deny blocks everything else. */
-    network?: { ingress?: TrafficRule[]; egress?: TrafficRule[] };
+    network?: NetworkSpec;
     /** Main container name. @default the workload name */
     containerName?: string;
     /** Names of the satellite objects, where a seed names them (`agent-hpa`, `agent-network-policy`). @default the workload name */
@@ -143,8 +158,18 @@ export interface AgentServiceArgs {
     /** Extra labels on every object and pod (cannot override the selector). */
     labels?: Labels;
     podAnnotations?: Record<string, string>;
+    /** Annotations of the Deployment (or StatefulSet) object itself. @default none */
+    workloadAnnotations?: Record<string, string>;
     capabilities?: ClusterCapabilities;
     terminationGracePeriodSeconds?: number;
+    /** Main container's working directory (compose `working_dir`). @default the image's */
+    workingDir?: string;
+    /** Allocate a TTY for the main container (compose `tty`). @default false */
+    tty?: boolean;
+    /** Keep the main container's stdin open (compose `stdin_open`). @default false */
+    stdin?: boolean;
+    /** `false` stops Kubernetes injecting `<SVC>_PORT`-style env (it clashes with app env such as REDIS_PORT). @default unset (Kubernetes: true) */
+    enableServiceLinks?: boolean;
 }
 
 /** HPA rules: a floor of one, max >= min, at least one metric, utilisations in 1..100. */
@@ -212,6 +237,10 @@ export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem
         ...check(a.service === false || a.service?.type === undefined || (a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0,
             "service", "needs ports: set ports or service: false"),
         ...check(!a.serviceMonitor || (a.ports ?? []).length > 0, "serviceMonitor", "needs a port to scrape"),
+        ...check(a.security?.runAsUser !== 0 || a.security.runAsNonRoot === false, "security.runAsUser",
+            "0 (root) needs security.runAsNonRoot: false", a.security?.runAsUser),
+        ...Object.entries(a.service ? (a.service.nodePorts ?? {}) : {}).flatMap(([port, n]) =>
+            check(Number.isInteger(n) && n >= 30000 && n <= 32767, `service.nodePorts.${port}`, "must be a port in 30000-32767", n)),
     ];
 }
 
@@ -265,6 +294,9 @@ export function agentContainerSpec(workload: string, a: AgentServiceArgs): Conta
         resources: a.resources,
         probes: a.probes,
         security: a.security,
+        workingDir: a.workingDir,
+        tty: a.tty,
+        stdin: a.stdin,
     };
 }
 
@@ -287,6 +319,92 @@ export function servicePorts(a: AgentServiceArgs, containerPortNames: string[]):
         return svc.ports.map((p, i) => ({ name: p.name ?? containerPortNames[i] ?? `port-${p.port}`, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" }));
     }
     return (a.ports ?? []).map((p, i) => ({ name: containerPortNames[i], port: p.containerPort, targetPort: containerPortNames[i], protocol: p.protocol ?? "TCP" }));
+}
+
+/** The Service spec: type, ports (with NodePort numbers), headless when asked. */
+export function serviceSpec(a: AgentServiceArgs, selector: Labels, ports: k8s.types.input.core.v1.ServicePort[]): k8s.types.input.core.v1.ServiceSpec {
+    const svc = a.service === false ? {} : (a.service ?? {});
+    const nodePorts = svc.nodePorts ?? {};
+    return {
+        type: svc.type ?? "ClusterIP",
+        selector,
+        ports: ports.map((p) => (nodePorts[p.name as string] ? { ...p, nodePort: nodePorts[p.name as string] } : p)),
+        ...(svc.headless ? { clusterIP: "None" } : {}),
+    };
+}
+
+/** The Deployment's rollout: Recreate, or a surge of one with nobody unavailable. */
+export function deploymentStrategy(a: AgentServiceArgs) {
+    return a.strategy === "Recreate" ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+}
+
+type Meta = (objName: string, extra?: Record<string, unknown>) => { name: string; namespace: string; labels: Labels };
+
+/** What the workload reads at start: its ConfigMap, Secret and owned claims. */
+function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, parent: pulumi.Resource): pulumi.Resource[] {
+    const deps: pulumi.Resource[] = [];
+    if (a.config) deps.push(new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(a.config.name), data: a.config.data }, { parent }));
+    if (a.secret) {
+        deps.push(new k8s.core.v1.Secret(`${name}-secret`, {
+            metadata: meta(a.secret.name),
+            type: "Opaque",
+            stringData: pulumi.secret(a.secret.data as Record<string, Input<string>>) as unknown as Record<string, Input<string>>,
+        }, { parent }));
+    }
+    for (const v of a.volumes ?? []) {
+        if (!v.claim) continue;
+        deps.push(new k8s.core.v1.PersistentVolumeClaim(`${name}-${v.name}-pvc`, {
+            metadata: meta(v.claim.name),
+            spec: { ...claimSpec(v.claim.size, v.claim.storageClassName), accessModes: v.claim.accessModes ?? ["ReadWriteOnce"] },
+        }, { parent, retainOnDelete: a.retainVolumes ?? true }));
+    }
+    return deps;
+}
+
+/** HPA, PDB, VPA (CRD-gated), ServiceMonitor (CRD-gated) and the NetworkPolicy around the workload. */
+function createSatellites(name: string, a: AgentServiceArgs, self: AgentService, meta: Meta, service: k8s.core.v1.Service | undefined): void {
+    const child = { parent: self };
+    const ns = a.namespace;
+    const workload = self.workloadName;
+    const target = { apiVersion: "apps/v1", kind: self.kind, name: workload };
+    if (a.hpa) {
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+            metadata: meta(a.objectNames?.hpa ?? workload),
+            spec: { scaleTargetRef: target, minReplicas: a.hpa.minReplicas, maxReplicas: a.hpa.maxReplicas, metrics: hpaMetrics(a.hpa), ...(a.hpa.behavior ? { behavior: a.hpa.behavior } : {}) },
+        }, { parent: self, dependsOn: [self.workload] });
+    }
+    const pdb = defaultPdb(a);
+    if (pdb) {
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(a.objectNames?.pdb ?? workload), spec: { selector: { matchLabels: self.selector }, ...pdb } }, child);
+    }
+    if (a.vpa && crdAvailable(a.capabilities, "vpa", `VerticalPodAutoscaler ${ns}/${workload}`, self)) {
+        const { minAllowed, maxAllowed } = a.vpa;
+        new k8s.apiextensions.CustomResource(`${name}-vpa`, {
+            apiVersion: "autoscaling.k8s.io/v1",
+            kind: "VerticalPodAutoscaler",
+            metadata: meta(a.objectNames?.vpa ?? workload),
+            spec: {
+                targetRef: target,
+                updatePolicy: { updateMode: a.vpa.updateMode },
+                ...(minAllowed || maxAllowed ? { resourcePolicy: { containerPolicies: [{ containerName: "*", ...(minAllowed ? { minAllowed } : {}), ...(maxAllowed ? { maxAllowed } : {}) }] } } : {}),
+            },
+        }, { parent: self, dependsOn: [self.workload] });
+    }
+    if (a.serviceMonitor && service && crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${ns}/${a.serviceMonitor.name ?? workload}`, self)) {
+        new k8s.apiextensions.CustomResource(`${name}-monitor`, {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "ServiceMonitor",
+            metadata: meta(a.serviceMonitor.name ?? workload),
+            spec: serviceMonitorSpec(self.selector, a.serviceMonitor),
+        }, { parent: self, dependsOn: [service] });
+    }
+    const net = a.network ?? {};
+    if ((net.ingress ?? []).length || (net.egress ?? []).length || net.isolateIngress) {
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+            metadata: meta(a.objectNames?.networkPolicy ?? workload),
+            spec: allowListPolicySpec(self.selector, net.ingress ?? [], net.egress ?? [], { isolateIngress: net.isolateIngress }),
+        }, child);
+    }
 }
 
 /**
@@ -317,142 +435,53 @@ export class AgentService extends pulumi.ComponentResource {
         const selector = selectorLabels(workload);
         this.selector = selector;
         const labels = standardLabels(workload, { partOf: a.partOf, component: a.component, extra: a.labels });
-        const meta = (objName: string, extra: Record<string, unknown> = {}) => ({ name: objName, namespace: ns, labels, ...extra });
-        const child = { parent: this };
-        const retain = a.retainVolumes ?? true;
+        const meta: Meta = (objName, extra = {}) => ({ name: objName, namespace: ns, labels, ...extra });
 
         const sa = createServiceAccount(name, ns, workload, labels, a.serviceAccount ?? {}, this);
-
-        const deps: pulumi.Resource[] = [sa.resource];
-        if (a.config) {
-            deps.push(new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(a.config.name), data: a.config.data }, child));
-        }
-        if (a.secret) {
-            deps.push(new k8s.core.v1.Secret(`${name}-secret`, {
-                metadata: meta(a.secret.name),
-                type: "Opaque",
-                stringData: pulumi.secret(a.secret.data as Record<string, Input<string>>) as any,
-            }, child));
-        }
-        for (const v of a.volumes ?? []) {
-            if (!v.claim) continue;
-            deps.push(new k8s.core.v1.PersistentVolumeClaim(`${name}-${v.name}-pvc`, {
-                metadata: meta(v.claim.name),
-                spec: { ...claimSpec(v.claim.size, v.claim.storageClassName), accessModes: v.claim.accessModes ?? ["ReadWriteOnce"] },
-            }, { parent: this, retainOnDelete: retain }));
-        }
-
+        const deps: pulumi.Resource[] = [sa.resource, ...createOwnedObjects(name, a, meta, this)];
         const container = buildContainer(agentContainerSpec(workload, a));
-        const containerPortNames = (container.ports as { name: string }[]).map((p) => p.name);
-        const podSpec = buildPodSpec({
-            containers: [container],
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: sa.automountToken,
-            volumes: podVolumes(a),
-            selector,
-            placement: a.placement,
-            security: a.security,
-            terminationGracePeriodSeconds: a.terminationGracePeriodSeconds,
-        });
         const template = {
             metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
-            spec: podSpec,
+            spec: buildPodSpec({
+                containers: [container],
+                serviceAccountName: sa.name,
+                automountServiceAccountToken: sa.automountToken,
+                volumes: podVolumes(a),
+                selector,
+                placement: a.placement,
+                security: a.security,
+                terminationGracePeriodSeconds: a.terminationGracePeriodSeconds,
+                enableServiceLinks: a.enableServiceLinks,
+            }),
         };
         const replicas = a.hpa ? undefined : (a.replicas ?? 1);
 
         let service: k8s.core.v1.Service | undefined;
-        const ports = servicePorts(a, containerPortNames);
+        const ports = servicePorts(a, (container.ports as { name: string }[]).map((p) => p.name));
         if (a.service !== false && ports.length) {
             const svc = a.service ?? {};
             this.serviceName = svc.name ?? workload;
             service = new k8s.core.v1.Service(`${name}-svc`, {
                 metadata: meta(this.serviceName, svc.annotations ? { annotations: svc.annotations } : {}),
-                spec: { type: svc.type ?? "ClusterIP", selector, ports },
-            }, child);
+                spec: serviceSpec(a, selector, ports),
+            }, { parent: this });
             this.url = serviceUrl("http", this.serviceName, ns, ports[0].port as number);
         }
 
+        const workloadMeta = meta(workload, a.workloadAnnotations ? { annotations: a.workloadAnnotations } : {});
         if (this.kind === "StatefulSet") {
             this.workload = createStatefulSet(name, {
-                namespace: ns,
-                name: workload,
-                headlessServiceName: `${workload}-headless`,
-                ports,
-                labels,
-                selector,
-                replicas,
-                podManagementPolicy: "Parallel",
-                retainVolumes: retain,
-                template,
-                claims: a.replicaVolumes ?? [],
-                dependsOn: deps,
+                namespace: ns, name: workload, headlessServiceName: `${workload}-headless`, ports, labels, selector, replicas,
+                annotations: a.workloadAnnotations, podManagementPolicy: "Parallel", retainVolumes: a.retainVolumes ?? true,
+                template, claims: a.replicaVolumes ?? [], dependsOn: deps,
             }, this).statefulSet;
         } else {
-            const strategy = a.strategy === "Recreate"
-                ? { type: "Recreate" }
-                : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
             this.workload = new k8s.apps.v1.Deployment(`${name}-deploy`, {
-                metadata: meta(workload),
-                spec: {
-                    ...(replicas !== undefined ? { replicas } : {}),
-                    revisionHistoryLimit: 5,
-                    selector: { matchLabels: selector },
-                    strategy,
-                    template,
-                },
+                metadata: workloadMeta,
+                spec: { ...(replicas !== undefined ? { replicas } : {}), revisionHistoryLimit: 5, selector: { matchLabels: selector }, strategy: deploymentStrategy(a), template },
             }, { parent: this, dependsOn: deps });
         }
-
-        const target = { apiVersion: "apps/v1", kind: this.kind, name: workload };
-        if (a.hpa) {
-            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-                metadata: meta(a.objectNames?.hpa ?? workload),
-                spec: {
-                    scaleTargetRef: target,
-                    minReplicas: a.hpa.minReplicas,
-                    maxReplicas: a.hpa.maxReplicas,
-                    metrics: hpaMetrics(a.hpa),
-                    ...(a.hpa.behavior ? { behavior: a.hpa.behavior } : {}),
-                },
-            }, { parent: this, dependsOn: [this.workload] });
-        }
-        const pdb = defaultPdb(a);
-        if (pdb) {
-            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-                metadata: meta(a.objectNames?.pdb ?? workload),
-                spec: { selector: { matchLabels: selector }, ...pdb },
-            }, child);
-        }
-        if (a.vpa && crdAvailable(a.capabilities, "vpa", `VerticalPodAutoscaler ${ns}/${workload}`, this)) {
-            new k8s.apiextensions.CustomResource(`${name}-vpa`, {
-                apiVersion: "autoscaling.k8s.io/v1",
-                kind: "VerticalPodAutoscaler",
-                metadata: meta(a.objectNames?.vpa ?? workload),
-                spec: {
-                    targetRef: target,
-                    updatePolicy: { updateMode: a.vpa.updateMode },
-                    ...(a.vpa.minAllowed || a.vpa.maxAllowed ? {
-                        resourcePolicy: { containerPolicies: [{ containerName: "*", ...(a.vpa.minAllowed ? { minAllowed: a.vpa.minAllowed } : {}), ...(a.vpa.maxAllowed ? { maxAllowed: a.vpa.maxAllowed } : {}) }] },
-                    } : {}),
-                },
-            }, { parent: this, dependsOn: [this.workload] });
-        }
-        if (a.serviceMonitor && service && crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${ns}/${a.serviceMonitor.name ?? workload}`, this)) {
-            new k8s.apiextensions.CustomResource(`${name}-monitor`, {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "ServiceMonitor",
-                metadata: meta(a.serviceMonitor.name ?? workload),
-                spec: serviceMonitorSpec(selector, a.serviceMonitor),
-            }, { parent: this, dependsOn: [service] });
-        }
-        const ingress = a.network?.ingress ?? [];
-        const egress = a.network?.egress ?? [];
-        if (ingress.length || egress.length) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-                metadata: meta(a.objectNames?.networkPolicy ?? workload),
-                spec: allowListPolicySpec(selector, ingress, egress),
-            }, child);
-        }
+        createSatellites(name, a, this, meta, service);
         this.registerOutputs({ workloadName: workload, serviceName: this.serviceName, url: this.url });
     }
 }

@@ -57,13 +57,17 @@ function toRules(rules: TrafficRule[], direction: "from" | "to") {
     });
 }
 
-/** The spec of a workload's allow-list policy. Only the directions with rules are restricted here; the namespace default-deny covers the rest. */
-export function allowListPolicySpec(podSelector: Labels, ingress: TrafficRule[], egress: TrafficRule[]): k8s.types.input.networking.v1.NetworkPolicySpec {
-    const policyTypes = [...(ingress.length ? ["Ingress"] : []), ...(egress.length ? ["Egress"] : [])];
+/**
+ * The spec of a workload's allow-list policy. Only the directions with rules are restricted here
+ * (the namespace default-deny covers the rest), unless `isolateIngress` closes ingress without rules.
+ */
+export function allowListPolicySpec(podSelector: Labels, ingress: TrafficRule[], egress: TrafficRule[], opts: { isolateIngress?: boolean } = {}): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const restrictIngress = ingress.length > 0 || opts.isolateIngress === true;
+    const policyTypes = [...(restrictIngress ? ["Ingress"] : []), ...(egress.length ? ["Egress"] : [])];
     return {
         podSelector: { matchLabels: podSelector },
         policyTypes,
-        ...(ingress.length ? { ingress: toRules(ingress, "from") } : {}),
+        ...(restrictIngress ? { ingress: toRules(ingress, "from") } : {}),
         ...(egress.length ? { egress: toRules(egress, "to") } : {}),
     };
 }

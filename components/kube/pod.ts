@@ -57,15 +57,30 @@ export interface PortSpec {
 }
 
 export interface SecurityOptions {
-    /** @default DEFAULT_UID */
-    runAsUser?: number;
-    /** @default runAsUser */
-    runAsGroup?: number;
-    /** Group owning mounted volumes. @default runAsGroup */
-    fsGroup?: number;
+    /**
+     * Opt-out for images that must run as root: with `false`, `runAsUser: 0` is allowed and
+     * `runAsNonRoot` is false on the pod and its containers. @default true
+     */
+    runAsNonRoot?: boolean;
+    /** uid, or `null` to keep the image's USER (no `runAsUser` in the security contexts). @default DEFAULT_UID */
+    runAsUser?: number | null;
+    /** gid, or `null` to keep the image's group. @default runAsUser */
+    runAsGroup?: number | null;
+    /** Group owning mounted volumes, or `null` for none. @default runAsGroup */
+    fsGroup?: number | null;
     /** Opt-out for images that write outside mounted volumes. @default true */
     readOnlyRootFilesystem?: boolean;
 }
+
+/** The ids in effect: `null` means "not set" (the image's own), defaults follow uid -> gid -> fsGroup. */
+export function securityIds(opts: SecurityOptions = {}): { uid: number | null; gid: number | null; fsGroup: number | null } {
+    const uid = opts.runAsUser === undefined ? DEFAULT_UID : opts.runAsUser;
+    const gid = opts.runAsGroup === undefined ? uid : opts.runAsGroup;
+    return { uid, gid, fsGroup: opts.fsGroup === undefined ? gid : opts.fsGroup };
+}
+
+/** `{ [key]: value }` unless the value is null (the field is left to the image). */
+const idField = (key: string, v: number | null) => (v === null ? {} : { [key]: v });
 
 export interface ContainerSpec {
     name: string;
@@ -80,6 +95,12 @@ export interface ContainerSpec {
     probes?: ProbeSet;
     security?: SecurityOptions;
     imagePullPolicy?: "Always" | "IfNotPresent";
+    /** Working directory (compose `working_dir`). @default the image's */
+    workingDir?: string;
+    /** Allocate a TTY (compose `tty`). @default false */
+    tty?: boolean;
+    /** Keep stdin open (compose `stdin_open`). @default false */
+    stdin?: boolean;
 }
 
 // Probe timing defaults: liveness is lenient (restart is expensive), readiness quick, startup
@@ -114,12 +135,13 @@ export function buildProbe(check: HealthCheck, kind: keyof typeof PROBE_DEFAULTS
 
 /** The container-level hardening: nothing a restricted Pod Security profile would reject. */
 export function containerSecurityContext(opts: SecurityOptions = {}): k8s.types.input.core.v1.SecurityContext {
-    const uid = opts.runAsUser ?? DEFAULT_UID;
-    if (uid === 0) throw new Error("security.runAsUser must be a non-zero uid (runAsNonRoot), got 0");
+    const nonRoot = opts.runAsNonRoot ?? true;
+    const { uid, gid } = securityIds(opts);
+    if (uid === 0 && nonRoot) throw new Error("security.runAsUser must be a non-zero uid (runAsNonRoot), got 0");
     return {
-        runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: opts.runAsGroup ?? uid,
+        runAsNonRoot: nonRoot,
+        ...idField("runAsUser", uid),
+        ...idField("runAsGroup", gid),
         allowPrivilegeEscalation: false,
         privileged: false,
         readOnlyRootFilesystem: opts.readOnlyRootFilesystem ?? true,
@@ -129,13 +151,12 @@ export function containerSecurityContext(opts: SecurityOptions = {}): k8s.types.
 }
 
 export function podSecurityContext(opts: SecurityOptions = {}): k8s.types.input.core.v1.PodSecurityContext {
-    const uid = opts.runAsUser ?? DEFAULT_UID;
-    const gid = opts.runAsGroup ?? uid;
+    const { uid, gid, fsGroup } = securityIds(opts);
     return {
-        runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: gid,
-        fsGroup: opts.fsGroup ?? gid,
+        runAsNonRoot: opts.runAsNonRoot ?? true,
+        ...idField("runAsUser", uid),
+        ...idField("runAsGroup", gid),
+        ...idField("fsGroup", fsGroup),
         seccompProfile: { type: "RuntimeDefault" },
     };
 }
@@ -172,6 +193,9 @@ export function buildContainer(spec: ContainerSpec): Container {
         ...(startup ? { startupProbe: buildProbe(startup, "startup", firstPort) } : {}),
         securityContext: containerSecurityContext(spec.security),
         volumeMounts: mounts,
+        ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
+        ...(spec.tty ? { tty: true } : {}),
+        ...(spec.stdin ? { stdin: true } : {}),
     };
 }
 
@@ -208,6 +232,8 @@ export interface PodSpecArgs {
     placement?: PodPlacement;
     security?: SecurityOptions;
     terminationGracePeriodSeconds?: number;
+    /** Inject `<SVC>_PORT`-style variables of every Service (they clash with app env). @default unset (Kubernetes: true) */
+    enableServiceLinks?: boolean;
 }
 
 /** A pod spec with hardened pod-level settings, a /tmp emptyDir and spread/anti-affinity. */
@@ -228,5 +254,6 @@ export function buildPodSpec(args: PodSpecArgs): PodSpec {
         ...(placement.nodeSelector ? { nodeSelector: placement.nodeSelector } : {}),
         ...(placement.tolerations ? { tolerations: placement.tolerations } : {}),
         ...(args.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds } : {}),
+        ...(args.enableServiceLinks !== undefined ? { enableServiceLinks: args.enableServiceLinks } : {}),
     };
 }

@@ -50,6 +50,8 @@ export interface StatefulSetArgs {
     /** Publish pods before they are ready (members that must find each other to become ready). @default false */
     publishNotReadyAddresses?: boolean;
     labels: Labels;
+    /** Annotations of the StatefulSet object. @default none */
+    annotations?: Record<string, string>;
     selector: Labels;
     /** Omitted when an HPA owns the count. */
     replicas?: number;
@@ -72,7 +74,7 @@ export function createStatefulSet(prefix: string, a: StatefulSetArgs, parent: pu
         spec: { clusterIP: "None", ...(a.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}), selector: a.selector, ports: a.ports },
     }, { parent });
     const statefulSet = new k8s.apps.v1.StatefulSet(`${prefix}-sts`, {
-        metadata: meta(a.name),
+        metadata: { ...meta(a.name), ...(a.annotations ? { annotations: a.annotations } : {}) },
         spec: {
             ...(a.replicas !== undefined ? { replicas: a.replicas } : {}),
             serviceName: a.headlessServiceName,

@@ -26,7 +26,7 @@ services:
 `;
 
 const policies = (app: CompiledApp) => Object.fromEntries(app.workloads.filter((w) => w.args.network)
-    .map((w) => [w.service, allowListPolicySpec(selectorLabels(w.service), w.args.network?.ingress ?? [], w.args.network?.egress ?? []) as any]));
+    .map((w) => [w.service, allowListPolicySpec(selectorLabels(w.service), w.args.network?.ingress ?? [], w.args.network?.egress ?? [], { isolateIngress: w.args.network?.isolateIngress }) as any]));
 const peers = (rules: any[], dir: "from" | "to") => rules.flatMap((r) => r[dir].map((p: any) => p.podSelector?.matchLabels["app.kubernetes.io/name"] ?? p.ipBlock?.cidr ?? `ns:${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`)).sort();
 
 describe("compose networkPolicies", () => {
@@ -52,10 +52,10 @@ describe("compose networkPolicies", () => {
         assert.deepEqual(np.db.ingress[0].ports, [{ port: 5432, protocol: "TCP" }]);
         assert.deepEqual(peers(np.api.ingress, "from"), ["web"]);
         assert.deepEqual(peers(np.web.ingress, "from"), ["ns:ingress-nginx"]);
-        // No ports, nobody to admit: AgentService lists egress only; ComposeApp's patch isolates ingress too.
-        assert.equal(np.worker.ingress, undefined);
-        assert.deepEqual(np.worker.policyTypes, ["Egress"]);
-        assert.ok(app.workloads.every((w) => w.patch.networkPolicy?.isolateIngress), "every policy isolates ingress");
+        // No ports, nobody to admit: the policy still isolates ingress (it holds without a namespace default-deny).
+        assert.deepEqual(np.worker.ingress, []);
+        assert.deepEqual(np.worker.policyTypes, ["Ingress", "Egress"]);
+        assert.ok(app.workloads.every((w) => w.args.network?.isolateIngress), "every policy isolates ingress");
         assert.deepEqual(peers(np.web.egress, "to"), ["api", "ns:kube-system"]);
         assert.deepEqual(peers(np.worker.egress, "to"), ["0.0.0.0/0", "db", "ns:kube-system"]);
         assert.deepEqual(np.worker.egress.find((e: any) => e.to[0].ipBlock).ports, [{ port: 443, protocol: "TCP" }]);

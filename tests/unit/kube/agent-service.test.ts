@@ -170,12 +170,65 @@ describe("AgentService", () => {
         });
     }
 
+    it("GIVEN compose-style container settings WHEN created THEN the main container and pod carry them (no patching of the objects)", async () => {
+        const { objects } = await render(() => new AgentService("shell", {
+            ...base, name: "shell", workingDir: "/srv/app", tty: true, stdin: true, enableServiceLinks: false,
+            workloadAnnotations: { "example.com/owner": "team-a" },
+        }));
+        const d = find(objects, "Deployment", "shell");
+        const c = d.spec.template.spec.containers[0];
+        assert.deepEqual([c.workingDir, c.tty, c.stdin], ["/srv/app", true, true]);
+        assert.equal(d.spec.template.spec.enableServiceLinks, false);
+        assert.deepEqual(d.metadata.annotations, { "example.com/owner": "team-a" });
+        const plain = find((await render(() => new AgentService("plain", { ...base, name: "plain" }))).objects, "Deployment", "plain");
+        for (const k of ["workingDir", "tty", "stdin"]) assert.ok(!(k in plain.spec.template.spec.containers[0]), k);
+        assert.ok(!("enableServiceLinks" in plain.spec.template.spec));
+        assert.equal(plain.metadata.annotations, undefined);
+    });
+
+    it("GIVEN a headless Service and a NodePort Service WHEN created THEN clusterIP None and the numbered node ports are set", async () => {
+        const { objects } = await render(() => {
+            new AgentService("db", { ...base, name: "db", service: { headless: true } });
+            new AgentService("web", { ...base, name: "web", service: { type: "NodePort", nodePorts: { http: 30080 } } });
+        });
+        validateObjects(objects);
+        assert.equal(find(objects, "Service", "db").spec.clusterIP, "None");
+        const web = find(objects, "Service", "web").spec;
+        assert.equal(web.clusterIP, undefined);
+        assert.deepEqual(web.ports.map((p: any) => [p.name, p.nodePort]), [["http", 30080], ["metrics", undefined]]);
+        assert.match(agentServiceProblems("web", { ...base, service: { type: "NodePort", nodePorts: { http: 80 } } }).map(formatProblem).join(), /service.nodePorts.http must be a port in 30000-32767, got 80/);
+    });
+
+    it("GIVEN isolateIngress and egress only WHEN created THEN the policy denies all ingress explicitly", async () => {
+        const { objects } = await render(() => new AgentService("w", { ...base, name: "w", network: { egress: [INTERNET_HTTPS], isolateIngress: true } }));
+        const np = find(objects, "NetworkPolicy", "w").spec;
+        assert.deepEqual(np.policyTypes, ["Ingress", "Egress"]);
+        assert.deepEqual(np.ingress, []);
+        const alone = await render(() => new AgentService("lone", { ...base, name: "lone", network: { isolateIngress: true } }));
+        assert.deepEqual(find(alone.objects, "NetworkPolicy", "lone").spec.policyTypes, ["Ingress"]);
+    });
+
+    it("GIVEN the image-id opt-outs WHEN created THEN null ids are left to the image and root needs runAsNonRoot false", async () => {
+        const { objects } = await render(() => {
+            new AgentService("img", { ...base, name: "img", security: { runAsUser: null, runAsGroup: null, fsGroup: null } });
+            new AgentService("root", { ...base, name: "root", security: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 } });
+        });
+        const pod = (n: string) => find(objects, "Deployment", n).spec.template.spec;
+        assert.deepEqual(pod("img").securityContext, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        assert.ok(!("runAsUser" in pod("img").containers[0].securityContext) && !("runAsGroup" in pod("img").containers[0].securityContext));
+        assert.deepEqual([pod("root").securityContext.runAsNonRoot, pod("root").securityContext.runAsUser, pod("root").securityContext.fsGroup], [false, 0, 0]);
+        assert.deepEqual([pod("root").containers[0].securityContext.runAsNonRoot, pod("root").containers[0].securityContext.runAsUser], [false, 0]);
+        assert.deepEqual(agentServiceProblems("x", { ...base, security: { runAsUser: 0 } }), [
+            { path: "security.runAsUser", rule: "0 (root) needs security.runAsNonRoot: false", value: 0 },
+        ]);
+    });
+
     it("GIVEN invalid args WHEN constructed THEN nothing is registered", async () => {
         let thrown: Error | undefined;
         const { resources } = await render(() => {
             try { new AgentService("bad", { ...base, replicas: 2, hpa: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 50 } }); } catch (e) { thrown = e as Error; }
         });
-        assert.match(thrown?.message ?? "", /mutually exclusive/);
+        assert.match(thrown?.message ?? "", /invalid AgentService args for bad:\n  - replicas and hpa are mutually exclusive/);
         assert.equal(resources.length, 0);
     });
 });
