@@ -18,6 +18,40 @@ export function dns1123Problem(field: string, value: string): Problem[] {
     return check(isDns1123Label(value), field, DNS1123_RULE, value);
 }
 
+const DNS_LABEL_PART = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS_NAME = new RegExp(`^${DNS_LABEL_PART}(\\.${DNS_LABEL_PART})*$`);
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** A lowercase DNS name (DNS-1123 subdomain, <= 253 characters); `wildcard` also accepts a leading `*.`. */
+export function isDnsName(v: string, opts: { wildcard?: boolean } = {}): boolean {
+    const name = opts.wildcard && v.startsWith("*.") ? v.slice(2) : v;
+    return v.length <= 253 && DNS_NAME.test(name);
+}
+
+/** A label value: empty, or <= 63 alphanumerics, '-', '_', '.', starting and ending alphanumeric. */
+export function isLabelValue(v: string): boolean {
+    return v === "" || (v.length <= MAX_LABEL_NAME_LENGTH && LABEL_VALUE.test(v));
+}
+
+/** A label or annotation key: `[prefix/]name`, the prefix a DNS name, the name <= 63 characters. */
+export function isQualifiedName(key: string): boolean {
+    const parts = key.split("/");
+    if (parts.length > 2) return false;
+    const name = parts[parts.length - 1];
+    if (parts.length === 2 && !isDnsName(parts[0])) return false;
+    return name.length >= 1 && name.length <= MAX_LABEL_NAME_LENGTH && LABEL_VALUE.test(name);
+}
+
+/** Squeezes any string into a DNS-1123 label (`mongo_data` -> `mongo-data`); may return "". */
+export function sanitizeDnsLabel(v: string): string {
+    return truncateLabel(v.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, ""));
+}
+
+/** Cuts a name to 63 characters without a trailing '-'. */
+export function truncateLabel(v: string): string {
+    return v.slice(0, MAX_LABEL_NAME_LENGTH).replace(/-+$/, "");
+}
+
 /** The DNS-1123 problems of several named values (`[field, value]` pairs). */
 export function dns1123Problems(named: [string, string][]): Problem[] {
     return named.flatMap(([f, v]) => dns1123Problem(f, v));

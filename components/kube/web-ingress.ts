@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
-import { dns1123Problem, dns1123Problems } from "./names";
+import { dns1123Problem, dns1123Problems, isDnsName } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { NetworkPeer } from "./network";
 
@@ -23,7 +23,6 @@ export function ingressControllerPeer(namespace = INGRESS_NGINX_NAMESPACE): Netw
 }
 
 const NGINX = "nginx.ingress.kubernetes.io";
-const DNS1123_SUBDOMAIN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export interface IngressRoute {
     /** URL path, starting with `/`. */
@@ -69,7 +68,7 @@ export interface WebIngressArgs {
 export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
     const p: Problem[] = [...dns1123Problems([["namespace", a.namespace], ["name", a.name ?? name]])];
     p.push(...check(a.hosts.length > 0, "hosts", "must name at least one host", a.hosts));
-    for (const h of a.hosts) p.push(...check(DNS1123_SUBDOMAIN.test(h) && h.length <= 253, "hosts[]", "must be a lowercase DNS name", h));
+    for (const h of a.hosts) p.push(...check(isDnsName(h, { wildcard: true }), "hosts[]", "must be a lowercase DNS name", h));
     p.push(...check(new Set(a.hosts).size === a.hosts.length, "hosts", "must be unique", a.hosts));
     p.push(...check(a.routes.length > 0, "routes", "must have at least one path rule", a.routes));
     const seen = new Set<string>();
