@@ -8,6 +8,7 @@ import * as path from "path";
 import { REPO_ROOT, RenderResult, StackConfig, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { ConfigError } from "../../../components/config";
 import { validateObjects } from "../../helpers/k8s-schema";
+import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
 import { find, kinds, recordOf } from "../../helpers/mocks";
 
 const P = "agent-platform";
@@ -36,7 +37,8 @@ const envOf = (c: any) => Object.fromEntries((c.env ?? []).map((e: any) => [e.na
 
 describe("inquisitor system (seed 001)", () => {
     const rendered: Record<string, RenderResult> = {};
-    before(async () => {
+    before(async function () {
+        this.timeout(RENDER_TIMEOUT_MS);
         for (const stack of ["dev", "prod"]) rendered[stack] = await renderProgram(onlySystem(stack, OTHER_SYSTEMS), stack, { redact: false });
     });
     const objs = (stack: string) => rendered[stack].objects;

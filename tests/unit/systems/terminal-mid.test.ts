@@ -11,6 +11,7 @@ import { SINGLETON_LABEL } from "../../../components/kube/labels";
 import { PRIVATE_RANGES } from "../../../components/kube/network";
 import { midObjectNames } from "../../../stacks/systems/terminal-mid";
 import { validateObjects } from "../../helpers/k8s-schema";
+import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
 import { find, kinds, recordOf } from "../../helpers/mocks";
 
 const P = "agent-platform";
@@ -40,7 +41,8 @@ const INTERNET_443 = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANG
 
 describe("terminal-mid system (seed 000)", () => {
     const rendered: Record<string, RenderResult> = {};
-    before(async () => {
+    before(async function () {
+        this.timeout(RENDER_TIMEOUT_MS);
         for (const stack of ["dev", "prod"]) rendered[stack] = await renderProgram(onlySystem(stack), stack, { redact: false });
     });
     const objs = (stack: string) => rendered[stack].objects;
