@@ -18,7 +18,7 @@ const MONITORING = ["obs-metrics"];
 const LOGGING = ["eks-control-plane-logging", "obs-logging"];
 const BACKUP = ["stor-backup", "stor-data-retained"];
 const RBAC = ["rbac-no-cluster-admin", "rbac-no-wildcards", "rbac-no-exec-attach", "rbac-risky-binding", "rbac-limit-secrets-pod-create", "sec-dedicated-sa", "sec-no-automount-sa-token", "eks-access-api-mode"];
-const NETWORK = ["net-default-deny", "net-policy-coverage", "net-no-public-service", "net-ingress-tls", "net-dangling-refs", "eks-private-endpoint", "eks-nodes-private"];
+const NETWORK = ["net-default-deny", "net-policy-coverage", "net-no-public-service", "net-ingress-tls", "net-dangling-refs", "eks-private-endpoint", "eks-nodes-private", "eks-network-policy-enforced"];
 const SCANNING = ["img-tag-pinned", "img-digest", "img-registry-allowlist", "ecr-scan-immutable"];
 const ROLLBACK = ["avail-rolling-update", "avail-pdb-present", "hyg-deprecated-api", "eks-supported-version", "proc-upgrade-rehearsed"];
 

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { EksCluster } from "../components/aws";
+import { AddonReadiness } from "../components/aws/platform-addons";
 import { PlatformConfig } from "../components/config";
+import { existingNetworkPolicyEnforcement, NetworkPolicyEnforcement } from "../components/config/cluster";
 import { toEksClusterArgs } from "../components/config/eks";
 
 export interface ClusterTarget {
@@ -11,6 +13,10 @@ export interface ClusterTarget {
     outputs: Record<string, pulumi.Input<unknown>>;
     /** Present when this stack provisions EKS. */
     eks?: EksCluster;
+    /** What objects needing a platform add-on wait for (empty when the cluster's add-ons are external). */
+    addons: AddonReadiness;
+    /** Whether the cluster's CNI enforces NetworkPolicies. */
+    networkPolicies: NetworkPolicyEnforcement;
 }
 
 /**
@@ -29,12 +35,32 @@ export function clusterTarget(config: PlatformConfig): ClusterTarget {
             // Fields the stack leaves to controllers (HPA-owned replicas) are never declared.
             enablePatchForce: true,
         });
-        return { provider, outputs: { provider: "existing", context: cluster.context ?? "(current context)" } };
+        const networkPolicies = existingNetworkPolicyEnforcement(cluster);
+        if (networkPolicies !== "enforced") {
+            pulumi.log.warn(
+                networkPolicies === "unknown"
+                    ? "agent-platform:cluster.networkPolicies is not set: nothing says this cluster's CNI enforces the systems' NetworkPolicies (set it to enforced or not-enforced)"
+                    : "agent-platform:cluster.networkPolicies is not-enforced: the systems' NetworkPolicies are accepted and ignored on this cluster",
+            );
+        }
+        return {
+            provider,
+            addons: {},
+            networkPolicies,
+            outputs: {
+                provider: "existing",
+                context: cluster.context ?? "(current context)",
+                networkPolicies,
+                ...(cluster.apiServerCidrs ? { apiServerCidrs: cluster.apiServerCidrs } : {}),
+            },
+        };
     }
     const eks = new EksCluster("eks", toEksClusterArgs(cluster, config.environment));
     return {
         provider: eks.provider,
         eks,
+        addons: eks.addons.ready,
+        networkPolicies: eks.networkPolicyEnforcement,
         outputs: {
             provider: "eks",
             clusterName: eks.clusterName,
@@ -43,6 +69,10 @@ export function clusterTarget(config: PlatformConfig): ClusterTarget {
             oidcProviderArn: eks.oidcProviderArn,
             oidcIssuerUrl: eks.oidcIssuerUrl,
             nodeGroupNames: eks.nodeGroupNames,
+            vpcCidr: eks.vpcCidr,
+            apiServerCidrs: eks.apiServerCidrs,
+            networkPolicies: eks.networkPolicyEnforcement,
+            addons: eks.addons.installed,
             ...(eks.efsFileSystemId ? { efsFileSystemId: eks.efsFileSystemId } : {}),
         },
     };

@@ -3,6 +3,7 @@
  * The config is validated before any resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { dependOnAddons } from "../components/aws/platform-addons";
 import { PROJECT, loadPlatformConfig } from "../components/config";
 import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
@@ -40,7 +41,8 @@ const systems = deploySystems(config, {
 }, {
     providers: { kubernetes: target.provider },
     dependsOn: target.eks ? [target.eks] : [],
-    transformations: withoutLoadBalancers ? [skipLoadBalancerAwaits] : [],
+    // Objects that need a platform add-on (CRD-backed kinds, Ingresses, pods the mesh injects) wait for it.
+    transformations: [dependOnAddons(target.addons), ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : [])],
 });
 
 export const environment = config.environment;

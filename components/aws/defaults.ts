@@ -1,4 +1,5 @@
 /** Named defaults of the EKS components, each with where it comes from. */
+import type { PlatformAddonsArgs } from "./types";
 
 /** EKS standard-support version at the time of writing (AWS EKS Kubernetes version calendar). */
 export const DEFAULT_KUBERNETES_VERSION = "1.33";
@@ -88,3 +89,65 @@ export const EFS_CSI_CONTROLLER_SERVICE_ACCOUNT = "efs-csi-controller-sa";
 export const EFS_DIRECTORY_PERMS = "700";
 /** EFS is encrypted with the cluster's customer-managed key (rotation on, auditable grants) unless set to `aws-managed`. */
 export const DEFAULT_EFS_KMS_KEY = "cluster" as const;
+
+/** A pinned Helm chart: repository URL, chart name, version, and the namespace it is installed in. */
+export interface PinnedChart {
+    repo: string;
+    chart: string;
+    version: string;
+    namespace: string;
+}
+
+/**
+ * The Helm charts of the add-ons AWS offers no EKS add-on for (EKS user guide, "Amazon EKS
+ * add-ons" and "Community add-ons": cert-manager is one, Prometheus Operator, VPA, Velero, Istio
+ * and ingress-nginx are not). Versions are exact pins; `platformAddons.<name>.version` overrides.
+ */
+export const ADDON_CHARTS = {
+    /** kube-prometheus-stack 76.x: Prometheus Operator 0.85 with its CRDs. The `monitoring` namespace is the one the systems' NetworkPolicies admit for scrapes. */
+    prometheusOperator: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "76.5.1", namespace: "monitoring" },
+    /** Fairwinds' VPA chart (the autoscaler project publishes no chart of its own): VPA 1.x recommender, updater, admission controller. */
+    vpa: { repo: "https://charts.fairwinds.com/stable", chart: "vpa", version: "4.10.1", namespace: "vpa" },
+    /** Velero chart 11.4.0 = Velero 1.17.1. `velero` is the namespace the systems' Schedules are created in. */
+    velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0", namespace: "velero" },
+    /** Istio 1.27 charts (base: CRDs; cni: the node agent; istiod: the control plane), installed in that order. */
+    istioBase: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "base", version: "1.27.1", namespace: "istio-system" },
+    istioCni: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "cni", version: "1.27.1", namespace: "istio-system" },
+    istiod: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "istiod", version: "1.27.1", namespace: "istio-system" },
+    /** ingress-nginx 4.13 (controller 1.13); `ingress-nginx` is the namespace the systems' NetworkPolicies admit. */
+    ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.13.3", namespace: "ingress-nginx" },
+} as const satisfies Record<string, PinnedChart>;
+
+/** velero-plugin-for-aws 1.13.x is the plugin line for Velero 1.17 (plugin compatibility matrix). */
+export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.13.0";
+/** The Velero server's service account (bound to its IRSA role). */
+export const VELERO_SERVICE_ACCOUNT = "velero-server";
+/** Velero's default locations: the systems' Schedules name `default` (components/kube/backups.ts). */
+export const VELERO_LOCATION_NAME = "default";
+/** cert-manager is an EKS community add-on (EKS user guide, "Community add-ons"), installed in `cert-manager`. */
+export const CERT_MANAGER_ADDON_NAME = "cert-manager";
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+/** The issuer seed 002's Ingress names (`cert-manager.io/cluster-issuer: letsencrypt-prod`). */
+export const DEFAULT_CLUSTER_ISSUER = "letsencrypt-prod";
+/** Let's Encrypt production ACME directory. */
+export const LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
+/** seed 002: `ingressClassName: nginx`; the HTTP-01 solver uses the same class. */
+export const INGRESS_CLASS_NAME = "nginx";
+/** Old object versions in the backup buckets are kept this long unless configured. */
+export const DEFAULT_NONCURRENT_VERSION_DAYS = 30;
+/** S3 guidance: abort multipart uploads that never completed after a week (they are billed). */
+export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+/** vpc-cni add-on configuration turning on its network policy agent (EKS user guide, "Limit pod traffic with Kubernetes network policies"). */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
+/**
+ * Which platform add-on serves each `agent-platform:crds.*` capability (the keys of
+ * components/config/capabilities.ts). On EKS, declaring a capability requires its add-on entry.
+ */
+export const CAPABILITY_ADDONS = {
+    serviceMonitor: "prometheusOperator",
+    vpa: "vpa",
+    velero: "velero",
+    certManager: "certManager",
+    istio: "istio",
+} as const satisfies Record<string, keyof PlatformAddonsArgs>;

@@ -16,14 +16,18 @@ import {
     IRSA_AUDIENCE,
     KMS_DELETION_WINDOW_DAYS,
     ROOT_DEVICE_NAME,
+    VPC_CNI_CONFIGURATION,
 } from "./defaults";
+import { createBucket } from "./buckets";
 import { createEfs } from "./efs";
 import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy, serviceTrustPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
 import { createKubeObject, KubeObject } from "./k8s-objects";
+import { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy } from "./kube-system-policies";
 import { buildKubeconfig } from "./kubeconfig";
 import { metricsServerManifests } from "./metrics-server";
 import { createNetwork } from "./network";
+import { ClusterAddons } from "./platform-addons";
 import { efsStorageClass, gp3StorageClass } from "./storage-class";
 import { EksClusterArgs } from "./types";
 import { ResolvedEksCluster, ResolvedNodeGroup, resolveEksClusterArgs } from "./validation";
@@ -94,6 +98,18 @@ export class EksCluster extends pulumi.ComponentResource {
     /** The cluster's region (`args.region`, else the AWS provider's region). */
     public readonly region: pulumi.Output<string>;
     public readonly vpcId: pulumi.Output<string>;
+    /**
+     * The VPC's IPv4 CIDR. The API server's ENIs and the nodes live in it, so it is the range to
+     * scope NetworkPolicy egress to the API server (and kubelets) to.
+     */
+    public readonly vpcCidr: pulumi.Output<string>;
+    /** The cluster's Service CIDR (the `kubernetes` Service's ClusterIP is in it). */
+    public readonly serviceCidr: pulumi.Output<string>;
+    /**
+     * Where pods reach the API server: the VPC CIDR (control-plane ENIs) and the Service CIDR
+     * (the `kubernetes` ClusterIP). The scope of every NetworkPolicy egress to the API server.
+     */
+    public readonly apiServerCidrs: pulumi.Output<string[]>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     public readonly oidcProviderArn: pulumi.Output<string>;
@@ -119,6 +135,12 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly autoscalerRoleArn?: pulumi.Output<string>;
     /** ARNs of the `irsaRoles` from the args, by name. */
     public readonly irsaRoleArns: Record<string, pulumi.Output<string>>;
+    /** The buckets of `buckets`, by bucket name. */
+    public readonly buckets: Record<string, aws.s3.Bucket>;
+    /** The platform add-ons (`platformAddons`): what the systems depend on. */
+    public readonly addons: ClusterAddons;
+    /** Whether NetworkPolicies are enforced: always, the vpc-cni add-on runs its network policy agent. */
+    public readonly networkPolicyEnforcement = "enforced" as const;
     private readonly partition: pulumi.Output<string>;
     private readonly baseName: string;
 
@@ -146,10 +168,12 @@ export class EksCluster extends pulumi.ComponentResource {
         if (s.vpc.kind === "create") {
             const net = createNetwork(name, { clusterName: s.clusterName, ...s.vpc, region: s.region, tags }, this);
             this.vpcId = net.vpcId;
+            this.vpcCidr = pulumi.output(s.vpc.cidr);
             privateSubnetIds = net.privateSubnetIds;
             publicSubnetIds = net.publicSubnetIds;
         } else {
             this.vpcId = pulumi.output(s.vpc.vpcId);
+            this.vpcCidr = s.vpc.cidr !== undefined ? pulumi.output(s.vpc.cidr) : aws.ec2.getVpcOutput({ id: s.vpc.vpcId }, parent).cidrBlock;
             privateSubnetIds = s.vpc.privateSubnetIds;
             publicSubnetIds = s.vpc.publicSubnetIds;
         }
@@ -218,6 +242,8 @@ export class EksCluster extends pulumi.ComponentResource {
         );
         this.clusterName = this.cluster.name;
         this.clusterArn = this.cluster.arn;
+        this.serviceCidr = this.cluster.kubernetesNetworkConfig.apply((c) => c.serviceIpv4Cidr!);
+        this.apiServerCidrs = pulumi.all([this.vpcCidr, this.serviceCidr]).apply(([vpc, svc]) => [vpc, svc]);
         this.endpoint = this.cluster.endpoint;
 
         const adminAccess: pulumi.Resource[] = [];
@@ -269,7 +295,9 @@ export class EksCluster extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn },
             );
-        const vpcCni = addon("vpc-cni", s.addons.vpcCni);
+        // configurationValues: the network policy agent, so every NetworkPolicy is enforced (seed 003:
+        // "Enable CNI plugin that supports network policies"); without it they are accepted and ignored.
+        const vpcCni = addon("vpc-cni", s.addons.vpcCni, { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) });
         const kubeProxy = addon("kube-proxy", s.addons.kubeProxy);
 
         // --- node groups
@@ -353,6 +381,12 @@ export class EksCluster extends pulumi.ComponentResource {
             this.irsaRoleArns[roleName] = role.roleArn;
         }
 
+        // --- S3 buckets the stack owns (e.g. the Postgres dump target of an irsaRoles entry)
+        this.buckets = {};
+        for (const b of s.buckets) {
+            this.buckets[b.name] = createBucket(name, b, { tags, retainOnDelete: s.environment === "prod" }, this).bucket;
+        }
+
         // --- Kubernetes provider from stable inputs (no token in the kubeconfig)
         this.kubeconfig = pulumi.secret(
             pulumi
@@ -367,7 +401,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const kubeOpts = { parent: this, provider: this.provider, dependsOn: [...nodeGroupList, ...adminAccess] };
         const objects: KubeObject[] = [];
         this.storageClassName = GP3_STORAGE_CLASS_NAME;
-        createKubeObject(name, gp3StorageClass(s.storage.defaultReclaimPolicy), { ...kubeOpts, dependsOn: [...kubeOpts.dependsOn, ebsCsi] });
+        const gp3 = createKubeObject(name, gp3StorageClass(s.storage.defaultReclaimPolicy), { ...kubeOpts, dependsOn: [...kubeOpts.dependsOn, ebsCsi] });
         if (s.efs && this.efsFileSystemId) {
             this.efsStorageClassName = s.efs.storageClassName;
             createKubeObject(name, efsStorageClass({ name: s.efs.storageClassName, fileSystemId: this.efsFileSystemId, reclaimPolicy: s.efs.reclaimPolicy }), {
@@ -395,7 +429,30 @@ export class EksCluster extends pulumi.ComponentResource {
         if (s.metricsServer.enabled) {
             objects.push(...metricsServerManifests({ image: s.metricsServer.image, replicas: s.environment === "prod" ? 2 : 1 }));
         }
+        // Their own NetworkPolicies: nothing else reaches them, they reach only what they need.
+        const policyScope = { apiServerCidrs: [this.vpcCidr, this.serviceCidr], vpcCidr: this.vpcCidr };
+        if (s.autoscaler.enabled) objects.push(clusterAutoscalerNetworkPolicy(policyScope));
+        if (s.metricsServer.enabled) objects.push(metricsServerNetworkPolicy(policyScope));
         for (const obj of objects) createKubeObject(name, obj, kubeOpts);
+
+        // --- platform add-ons (Prometheus Operator, VPA, Velero, cert-manager, Istio, ingress-nginx)
+        this.addons = new ClusterAddons(
+            `${name}-addons`,
+            {
+                addons: s.platformAddons,
+                environment: s.environment,
+                region: this.region,
+                oidcProviderArn: oidc.arn,
+                oidcIssuerUrl: this.oidcIssuerUrl,
+                partition,
+                clusterName: this.cluster.name,
+                storageClassName: GP3_STORAGE_CLASS_NAME,
+                provider: this.provider,
+                clusterReady: [...nodeGroupList, ...adminAccess, gp3],
+                tags,
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -406,6 +463,8 @@ export class EksCluster extends pulumi.ComponentResource {
             oidcIssuerUrl: this.oidcIssuerUrl,
             nodeGroupNames: this.nodeGroupNames,
             vpcId: this.vpcId,
+            vpcCidr: this.vpcCidr,
+            serviceCidr: this.serviceCidr,
             privateSubnetIds: this.privateSubnetIds,
             publicSubnetIds: this.publicSubnetIds,
             kmsKeyArn: this.kmsKeyArn,

@@ -118,3 +118,30 @@ export function s3AccessPolicy(partition: string, bucket: string, prefix?: strin
         Statement: [list, { Sid: "Objects", Effect: "Allow", Action: objectActions, Resource: `${bucketArn}/${keyPrefix}*` }],
     };
 }
+
+/**
+ * Velero server permissions (velero-plugin-for-aws README, "Set permissions for Velero"): EBS
+ * snapshots of the cluster's volumes (EC2 describe/create/delete on `*`: snapshot ids are not
+ * known in advance) and objects in its one backup bucket.
+ */
+export function veleroPolicy(partition: string, bucket: string): PolicyDocument {
+    const bucketArn = `arn:${partition}:s3:::${bucket}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "VolumeSnapshots",
+                Effect: "Allow",
+                Action: ["ec2:CreateSnapshot", "ec2:CreateSnapshots", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots", "ec2:DescribeVolumes"],
+                Resource: "*",
+            },
+            {
+                Sid: "BackupObjects",
+                Effect: "Allow",
+                Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+                Resource: `${bucketArn}/*`,
+            },
+            { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn },
+        ],
+    };
+}

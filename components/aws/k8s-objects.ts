@@ -42,6 +42,8 @@ export function createKubeObject(prefix: string, obj: KubeObject, opts: pulumi.C
             return new k8s.rbac.v1.RoleBinding(name, a as k8s.rbac.v1.RoleBindingArgs, opts);
         case "storage.k8s.io/v1/StorageClass":
             return new k8s.storage.v1.StorageClass(name, a as k8s.storage.v1.StorageClassArgs, opts);
+        case "networking.k8s.io/v1/NetworkPolicy":
+            return new k8s.networking.v1.NetworkPolicy(name, a as k8s.networking.v1.NetworkPolicyArgs, opts);
         case "apiregistration.k8s.io/v1/APIService":
             return new k8s.apiregistration.v1.APIService(name, a as k8s.apiregistration.v1.APIServiceArgs, opts);
         default:

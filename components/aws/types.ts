@@ -44,6 +44,11 @@ export interface VpcExistingArgs {
     privateSubnetIds: string[];
     /** Public subnet ids (internet-facing load balancers). @default [] */
     publicSubnetIds?: string[];
+    /**
+     * The VPC's IPv4 CIDR: the range the API server's ENIs (and the nodes) live in, used to scope
+     * NetworkPolicy egress to the API server. @default looked up from the VPC
+     */
+    cidr?: string;
 }
 
 /** Network choice: exactly one of `create` / `existing`. @default { create: {} } */
@@ -164,6 +169,87 @@ export interface IrsaRoleSpec {
     s3Access?: { bucket: string; prefix?: string; readOnly?: boolean };
 }
 
+/**
+ * How a cluster add-on is provided: `install` (this component installs and owns it) or
+ * `external` (someone else manages it on this cluster; nothing is installed, and the systems
+ * may still rely on it). An add-on without an entry is neither: the systems must not rely on it.
+ */
+export type AddonMode = "install" | "external";
+
+/** An add-on installed as a pinned Helm release. */
+export interface HelmAddonArgs {
+    /** @default "install" */
+    mode?: AddonMode;
+    /** Chart version; @default the pinned version in defaults.ts (ADDON_CHARTS). */
+    version?: string;
+}
+
+/** Velero: S3 backup storage location (bucket created here), EBS snapshot location, IRSA role, node agent. */
+export interface VeleroAddonArgs extends HelmAddonArgs {
+    /** S3 bucket for backups; created versioned, encrypted, private, with a lifecycle rule. Required with `install`. */
+    bucket?: string;
+    /** Days a replaced or deleted backup object version is kept. @default 30 */
+    noncurrentVersionDays?: number;
+    /**
+     * Back up every pod volume with the node agent (file-system backup, Kopia) unless a Schedule or
+     * volume opts out. EFS volumes cannot be snapshotted, so they need this or a per-volume opt-in. @default false
+     */
+    defaultVolumesToFsBackup?: boolean;
+}
+
+/** cert-manager (the EKS community add-on `cert-manager`) and the ACME ClusterIssuer the Ingresses name. */
+export interface CertManagerAddonArgs {
+    /** @default "install" */
+    mode?: AddonMode;
+    /** EKS add-on version; @default AWS's default for the cluster version. */
+    version?: string;
+    /** ACME account e-mail (expiry notices). Required with `install`. */
+    acmeEmail?: string;
+    /** ClusterIssuer name. @default "letsencrypt-prod" */
+    issuerName?: string;
+    /** ACME directory. @default Let's Encrypt production */
+    acmeServer?: string;
+}
+
+/** Istio (base, CNI node agent, istiod) for meshed namespaces. */
+export interface IstioAddonArgs extends HelmAddonArgs {
+    /**
+     * With `external`: whether that Istio runs its CNI node agent. Without it every injected pod
+     * carries `istio-init` (NET_ADMIN, NET_RAW), which Pod Security `restricted` rejects.
+     * Installed here, Istio always runs with its CNI node agent.
+     */
+    cni?: boolean;
+}
+
+/** Load balancer scheme of the ingress controller's NLB. */
+export type LoadBalancerScheme = "internet-facing" | "internal";
+
+/** ingress-nginx (class `nginx`) behind an AWS Network Load Balancer. */
+export interface IngressNginxAddonArgs extends HelmAddonArgs {
+    /** @default "internet-facing" */
+    scheme?: LoadBalancerScheme;
+}
+
+/** The cluster add-ons the systems rely on (CRDs, controllers, the Ingress path). */
+export interface PlatformAddonsArgs {
+    /** Prometheus Operator with its CRDs (ServiceMonitor, PrometheusRule) and a Prometheus selecting every ServiceMonitor. */
+    prometheusOperator?: HelmAddonArgs;
+    /** Vertical Pod Autoscaler (recommender, updater, admission controller) and its CRD. */
+    vpa?: HelmAddonArgs;
+    velero?: VeleroAddonArgs;
+    certManager?: CertManagerAddonArgs;
+    istio?: IstioAddonArgs;
+    ingressNginx?: IngressNginxAddonArgs;
+}
+
+/** An S3 bucket the stack owns (e.g. the Postgres dump target an IRSA role writes to). */
+export interface BucketArgs {
+    /** Days after which current objects expire; @default never (only old versions expire). */
+    expirationDays?: number;
+    /** Days a replaced or deleted object version is kept. @default 30 */
+    noncurrentVersionDays?: number;
+}
+
 export interface EksClusterArgs {
     /** EKS cluster name (also the autoscaler discovery tag suffix). @default the component name */
     clusterName?: string;
@@ -201,6 +287,10 @@ export interface EksClusterArgs {
     imdsHopLimit?: number;
     /** Extra IRSA roles by name (e.g. `postgres-backup`). @default {} */
     irsaRoles?: Record<string, IrsaRoleSpec>;
+    /** Cluster add-ons the systems rely on; an add-on without an entry is not installed. @default {} */
+    platformAddons?: PlatformAddonsArgs;
+    /** S3 buckets to create, by bucket name (versioned, SSE, public access blocked, TLS only). @default {} */
+    buckets?: Record<string, BucketArgs>;
     /** Tags added to every taggable AWS resource. @default {} */
     tags?: Record<string, string>;
 }

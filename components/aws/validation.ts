@@ -5,8 +5,10 @@
 import * as defaults from "./defaults";
 import { parseCidr, planSubnets, SubnetPlan } from "./subnets";
 import {
+    AddonMode,
     AddonVersions,
     AutoscalerExpander,
+    BucketArgs,
     CapacityType,
     EfsKmsKey,
     EfsPerformanceMode,
@@ -15,6 +17,7 @@ import {
     EksClusterArgs,
     EksEnvironment,
     IrsaRoleSpec,
+    LoadBalancerScheme,
     NatGatewayStrategy,
     NodeTaint,
     ReclaimPolicy,
@@ -44,7 +47,27 @@ export interface ResolvedNodeGroup {
 
 export type ResolvedVpc =
     | { kind: "create"; cidr: string; azCount: number; availabilityZones?: string[]; natGateways: NatGatewayStrategy; subnets: SubnetPlan }
-    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
+    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[]; cidr?: string };
+
+/** A Helm-installed add-on with its chart version resolved (`external`: nothing is installed). */
+export type ResolvedHelmAddon = { mode: "install"; version: string } | { mode: "external" };
+
+/** Every add-on entry with its defaults filled; an absent key means "not provided on this cluster". */
+export interface ResolvedPlatformAddons {
+    prometheusOperator?: ResolvedHelmAddon;
+    vpa?: ResolvedHelmAddon;
+    velero?: { mode: "install"; version: string; bucket: string; noncurrentVersionDays: number; defaultVolumesToFsBackup: boolean } | { mode: "external" };
+    certManager?: { mode: "install"; version?: string; acmeEmail: string; issuerName: string; acmeServer: string } | { mode: "external" };
+    istio?: { mode: "install"; version: string } | { mode: "external"; cni: boolean };
+    ingressNginx?: { mode: "install"; version: string; scheme: LoadBalancerScheme } | { mode: "external" };
+}
+
+/** A bucket with its lifecycle defaults filled. */
+export interface ResolvedBucket {
+    name: string;
+    expirationDays?: number;
+    noncurrentVersionDays: number;
+}
 
 /** EFS settings with every default filled (present only when `efs.enabled`). */
 export interface ResolvedEfs {
@@ -86,6 +109,9 @@ export interface ResolvedEksCluster {
     logRetentionDays: number;
     imdsHopLimit: number;
     irsaRoles: Record<string, IrsaRoleSpec>;
+    platformAddons: ResolvedPlatformAddons;
+    /** Sorted by name. */
+    buckets: ResolvedBucket[];
     tags: Record<string, string>;
 }
 
@@ -168,6 +194,13 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs): Vali
         const priv = ex.privateSubnetIds ?? [];
         if (new Set(priv).size < defaults.MIN_AZ_COUNT) {
             add(["vpc", "existing", "privateSubnetIds"], `vpc.existing.privateSubnetIds must list at least ${defaults.MIN_AZ_COUNT} distinct subnets in different AZs (EKS requirement), got ${priv.length}`);
+        }
+        if (ex.cidr !== undefined) {
+            try {
+                parseCidr(ex.cidr);
+            } catch (e) {
+                add(["vpc", "existing", "cidr"], `vpc.existing.cidr: ${(e as Error).message}`);
+            }
         }
         for (const d of duplicates([...priv, ...(ex.publicSubnetIds ?? [])])) {
             add(["vpc", "existing"], `vpc.existing subnet ids must be unique across privateSubnetIds and publicSubnetIds, got ${d} twice`);
@@ -310,6 +343,7 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs): Vali
         add(["storage", "defaultReclaimPolicy"], `storage.defaultReclaimPolicy must be "Retain" or "Delete", got ${JSON.stringify(reclaim)}`);
     }
     issues.push(...validateEfs(args));
+    issues.push(...validatePlatformAddons(args));
 
     // --- misc
     const retention = args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS;
@@ -402,7 +436,13 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
     let vpc: ResolvedVpc;
     if (args.vpc?.existing) {
         const ex = args.vpc.existing;
-        vpc = { kind: "existing", vpcId: ex.vpcId, privateSubnetIds: [...ex.privateSubnetIds], publicSubnetIds: [...(ex.publicSubnetIds ?? [])] };
+        vpc = {
+            kind: "existing",
+            vpcId: ex.vpcId,
+            privateSubnetIds: [...ex.privateSubnetIds],
+            publicSubnetIds: [...(ex.publicSubnetIds ?? [])],
+            ...(ex.cidr !== undefined ? { cidr: ex.cidr } : {}),
+        };
     } else {
         const c = args.vpc?.create ?? {};
         const azCount = c.availabilityZones?.length ?? c.azCount ?? defaults.DEFAULT_AZ_COUNT;
@@ -462,6 +502,14 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
         logRetentionDays: args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS,
         imdsHopLimit: args.imdsHopLimit ?? defaults.DEFAULT_IMDS_HOP_LIMIT,
         irsaRoles: { ...(args.irsaRoles ?? {}) },
+        platformAddons: resolvePlatformAddons(args),
+        buckets: Object.entries(args.buckets ?? {})
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([bucket, b]) => ({
+                name: bucket,
+                ...(b.expirationDays !== undefined ? { expirationDays: b.expirationDays } : {}),
+                noncurrentVersionDays: b.noncurrentVersionDays ?? defaults.DEFAULT_NONCURRENT_VERSION_DAYS,
+            })),
         tags: sortedRecord(args.tags ?? {}),
     };
 }
@@ -478,4 +526,136 @@ function resolveEfs(args: EksClusterArgs, environment: EksEnvironment): Resolved
         ...(efs.transitionToIa !== undefined ? { transitionToIa: efs.transitionToIa } : {}),
         reclaimPolicy: efs.reclaimPolicy ?? defaults.DEFAULT_RECLAIM_POLICY[environment],
     };
+}
+
+const ADDON_MODES: readonly AddonMode[] = ["install", "external"];
+const LB_SCHEMES: readonly LoadBalancerScheme[] = ["internet-facing", "internal"];
+/** S3 bucket naming rules (general purpose buckets): 3..63 lowercase letters, digits, dots, hyphens. */
+const S3_BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Chart / add-on versions: a semantic version, optionally `v`-prefixed, with an optional suffix (`v1.17.2-eksbuild.1`). */
+const VERSION_RE = /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/;
+
+/** Settings each add-on accepts beyond `mode` and `version`, and which of them only make sense with `install`. */
+const INSTALL_ONLY: Record<string, readonly string[]> = {
+    prometheusOperator: [],
+    vpa: [],
+    velero: ["bucket", "noncurrentVersionDays", "defaultVolumesToFsBackup"],
+    certManager: ["acmeEmail", "issuerName", "acmeServer"],
+    istio: [],
+    ingressNginx: ["scheme"],
+};
+
+function isPositiveInt(n: unknown, max = 36500): boolean {
+    return isInt(n) && n >= 1 && n <= max;
+}
+
+/** The rules of `platformAddons` and `buckets`. Pure. */
+function validatePlatformAddons(args: EksClusterArgs): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const add = (path: string[], message: string) => issues.push({ path, message });
+    const addons = args.platformAddons ?? {};
+    for (const [key, entry] of Object.entries(addons) as [string, Record<string, unknown> | undefined][]) {
+        if (entry === undefined) continue;
+        const p = (...rest: string[]) => ["platformAddons", key, ...rest];
+        const f = `platformAddons.${key}`;
+        const mode = (entry.mode ?? "install") as AddonMode;
+        if (!ADDON_MODES.includes(mode)) {
+            add(p("mode"), `${f}.mode must be "install" or "external", got ${JSON.stringify(entry.mode)}`);
+            continue;
+        }
+        if (entry.version !== undefined && (typeof entry.version !== "string" || !VERSION_RE.test(entry.version))) {
+            add(p("version"), `${f}.version must be an exact version such as 1.2.3 or v1.17.2-eksbuild.1, got ${JSON.stringify(entry.version)}`);
+        }
+        if (mode === "external") {
+            for (const k of ["version", ...(INSTALL_ONLY[key] ?? [])]) {
+                if (entry[k] !== undefined) add(p(k), `${f}.${k} only applies with mode "install" (an external add-on is not installed here); remove it`);
+            }
+        }
+    }
+    const v = addons.velero;
+    if (v && (v.mode ?? "install") === "install") {
+        if (v.bucket === undefined) add(["platformAddons", "velero", "bucket"], "platformAddons.velero.bucket is required with mode \"install\" (the S3 bucket Velero stores backups in; it is created)");
+        else if (!S3_BUCKET_RE.test(v.bucket)) add(["platformAddons", "velero", "bucket"], `platformAddons.velero.bucket must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(v.bucket)}`);
+        else if (args.buckets?.[v.bucket] !== undefined) {
+            add(["buckets", v.bucket], `buckets.${v.bucket} is also platformAddons.velero.bucket, which Velero creates; list it in one place only`);
+        }
+        if (v.noncurrentVersionDays !== undefined && !isPositiveInt(v.noncurrentVersionDays)) {
+            add(["platformAddons", "velero", "noncurrentVersionDays"], `platformAddons.velero.noncurrentVersionDays must be an integer >= 1, got ${JSON.stringify(v.noncurrentVersionDays)}`);
+        }
+    }
+    const cm = addons.certManager;
+    if (cm && (cm.mode ?? "install") === "install") {
+        if (cm.acmeEmail === undefined) add(["platformAddons", "certManager", "acmeEmail"], "platformAddons.certManager.acmeEmail is required with mode \"install\" (the ACME account of the ClusterIssuer)");
+        else if (!EMAIL_RE.test(cm.acmeEmail)) add(["platformAddons", "certManager", "acmeEmail"], `platformAddons.certManager.acmeEmail must be an e-mail address, got ${JSON.stringify(cm.acmeEmail)}`);
+        if (cm.issuerName !== undefined && !DNS1123_SUBDOMAIN_RE.test(cm.issuerName)) {
+            add(["platformAddons", "certManager", "issuerName"], `platformAddons.certManager.issuerName must be a DNS-1123 subdomain, got ${JSON.stringify(cm.issuerName)}`);
+        }
+        if (cm.acmeServer !== undefined && !/^https:\/\/[^\s]+$/.test(cm.acmeServer)) {
+            add(["platformAddons", "certManager", "acmeServer"], `platformAddons.certManager.acmeServer must be an https:// URL, got ${JSON.stringify(cm.acmeServer)}`);
+        }
+    }
+    const istio = addons.istio;
+    if (istio && (istio.mode ?? "install") === "install" && istio.cni === false) {
+        add(["platformAddons", "istio", "cni"], "platformAddons.istio.cni cannot be false with mode \"install\": Istio is installed with its CNI node agent so injected pods need no NET_ADMIN/NET_RAW");
+    }
+    const nginx = addons.ingressNginx;
+    if (nginx?.scheme !== undefined && !LB_SCHEMES.includes(nginx.scheme)) {
+        add(["platformAddons", "ingressNginx", "scheme"], `platformAddons.ingressNginx.scheme must be "internet-facing" or "internal", got ${JSON.stringify(nginx.scheme)}`);
+    }
+    for (const [bucket, b] of Object.entries(args.buckets ?? {}) as [string, BucketArgs][]) {
+        const p = (...rest: string[]) => ["buckets", bucket, ...rest];
+        if (!S3_BUCKET_RE.test(bucket) || bucket.includes("..")) add(p(), `buckets key must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
+        if (b.expirationDays !== undefined && !isPositiveInt(b.expirationDays)) add(p("expirationDays"), `buckets.${bucket}.expirationDays must be an integer >= 1, got ${JSON.stringify(b.expirationDays)}`);
+        if (b.noncurrentVersionDays !== undefined && !isPositiveInt(b.noncurrentVersionDays)) {
+            add(p("noncurrentVersionDays"), `buckets.${bucket}.noncurrentVersionDays must be an integer >= 1, got ${JSON.stringify(b.noncurrentVersionDays)}`);
+        }
+    }
+    return issues;
+}
+
+function resolvePlatformAddons(args: EksClusterArgs): ResolvedPlatformAddons {
+    const a = args.platformAddons ?? {};
+    const out: ResolvedPlatformAddons = {};
+    const helm = (entry: { mode?: AddonMode; version?: string }, chart: defaults.PinnedChart): ResolvedHelmAddon =>
+        (entry.mode ?? "install") === "external" ? { mode: "external" } : { mode: "install", version: entry.version ?? chart.version };
+    if (a.prometheusOperator) out.prometheusOperator = helm(a.prometheusOperator, defaults.ADDON_CHARTS.prometheusOperator);
+    if (a.vpa) out.vpa = helm(a.vpa, defaults.ADDON_CHARTS.vpa);
+    if (a.velero) {
+        const v = a.velero;
+        out.velero = (v.mode ?? "install") === "external"
+            ? { mode: "external" }
+            : {
+                mode: "install",
+                version: v.version ?? defaults.ADDON_CHARTS.velero.version,
+                bucket: v.bucket!,
+                noncurrentVersionDays: v.noncurrentVersionDays ?? defaults.DEFAULT_NONCURRENT_VERSION_DAYS,
+                defaultVolumesToFsBackup: v.defaultVolumesToFsBackup ?? false,
+            };
+    }
+    if (a.certManager) {
+        const c = a.certManager;
+        out.certManager = (c.mode ?? "install") === "external"
+            ? { mode: "external" }
+            : {
+                mode: "install",
+                ...(c.version !== undefined ? { version: c.version } : {}),
+                acmeEmail: c.acmeEmail!,
+                issuerName: c.issuerName ?? defaults.DEFAULT_CLUSTER_ISSUER,
+                acmeServer: c.acmeServer ?? defaults.LETSENCRYPT_PRODUCTION,
+            };
+    }
+    if (a.istio) {
+        const i = a.istio;
+        out.istio = (i.mode ?? "install") === "external"
+            ? { mode: "external", cni: i.cni ?? false }
+            : { mode: "install", version: i.version ?? defaults.ADDON_CHARTS.istiod.version };
+    }
+    if (a.ingressNginx) {
+        const n = a.ingressNginx;
+        out.ingressNginx = (n.mode ?? "install") === "external"
+            ? { mode: "external" }
+            : { mode: "install", version: n.version ?? defaults.ADDON_CHARTS.ingressNginx.version, scheme: n.scheme ?? "internet-facing" };
+    }
+    return out;
 }

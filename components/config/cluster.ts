@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { parseCidr } from "../aws/subnets";
+
+const cidr = z.string().refine((v) => { try { parseCidr(v); return true; } catch { return false; } }, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
 
 /** Deploy into a cluster that already exists, through the current kubeconfig (or one context of it). */
 export const existingClusterSchema = z.object({
@@ -9,4 +12,34 @@ export const existingClusterSchema = z.object({
     kubeconfig: z.string().min(1).optional(),
     /** Whether the cluster can hand out LoadBalancer addresses (kind/kwok clusters cannot). @default true */
     loadBalancers: z.boolean().default(true),
+    /**
+     * Whether the cluster's CNI enforces NetworkPolicies (Calico, Cilium, VPC CNI with
+     * enableNetworkPolicy, kube-network-policies, ...). Every system isolates itself with them; a
+     * CNI without policy support accepts and ignores them. `not-enforced` is refused in prod;
+     * unset is reported as "unknown" (a warning at deploy time).
+     */
+    networkPolicies: z.enum(["enforced", "not-enforced"]).optional(),
+    /** The address ranges of the cluster's API server endpoints (NetworkPolicy egress to the API is scoped to them). */
+    apiServerCidrs: z.array(cidr).min(1).optional(),
 }).strict();
+
+export type ExistingClusterConfig = z.infer<typeof existingClusterSchema>;
+
+/** What a cluster says about NetworkPolicy enforcement. */
+export type NetworkPolicyEnforcement = "enforced" | "not-enforced" | "unknown";
+
+/** An existing cluster's declared enforcement (`unknown` when the config does not say). Pure. */
+export function existingNetworkPolicyEnforcement(cluster: ExistingClusterConfig): NetworkPolicyEnforcement {
+    return cluster.networkPolicies ?? "unknown";
+}
+
+/** The rules an existing cluster adds in `environment` (paths relative to `cluster`). Pure. */
+export function existingClusterIssues(cluster: ExistingClusterConfig, environment: "dev" | "prod"): { path: string[]; message: string }[] {
+    if (environment === "prod" && cluster.networkPolicies === "not-enforced") {
+        return [{
+            path: ["networkPolicies"],
+            message: "is \"not-enforced\": prod relies on NetworkPolicies (default-deny and allow-lists), which this cluster would accept and ignore; use a CNI that enforces them",
+        }];
+    }
+    return [];
+}

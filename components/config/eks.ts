@@ -5,6 +5,7 @@
  * that depend on the environment (prod: groups span >= 2 AZs, no 0.0.0.0/0 public endpoint).
  */
 import { z } from "zod";
+import { CAPABILITY_ADDONS, DEFAULT_CLUSTER_ISSUER } from "../aws/defaults";
 import { EfsTransitionToIa, EksClusterArgs, EksEnvironment } from "../aws/types";
 import { EFS_TRANSITIONS_TO_IA, validateEksClusterArgs, ValidationIssue } from "../aws/validation";
 
@@ -24,6 +25,8 @@ const vpcExistingSchema = z
         vpcId: nonEmpty,
         privateSubnetIds: z.array(nonEmpty),
         publicSubnetIds: z.array(nonEmpty).optional(),
+        /** The VPC's CIDR (scopes API-server egress); looked up from the VPC when omitted. */
+        cidr: nonEmpty.optional(),
     })
     .strict();
 
@@ -76,6 +79,33 @@ const efsSchema = z
     })
     .strict();
 
+const addonMode = z.enum(["install", "external"]);
+const helmAddonSchema = z.object({ mode: addonMode.optional(), version: nonEmpty.optional() }).strict();
+
+/**
+ * `cluster.platformAddons`: what the systems rely on. An entry installs the add-on (`mode:
+ * install`, the default) or records that someone else runs it (`mode: external`); no entry means
+ * the cluster does not provide it. Field rules live in components/aws/validation.ts.
+ */
+const platformAddonsSchema = z
+    .object({
+        prometheusOperator: helmAddonSchema.optional(),
+        vpa: helmAddonSchema.optional(),
+        velero: helmAddonSchema
+            .extend({ bucket: nonEmpty.optional(), noncurrentVersionDays: z.number().int().optional(), defaultVolumesToFsBackup: z.boolean().optional() })
+            .strict()
+            .optional(),
+        certManager: helmAddonSchema
+            .extend({ acmeEmail: nonEmpty.optional(), issuerName: nonEmpty.optional(), acmeServer: nonEmpty.optional() })
+            .strict()
+            .optional(),
+        istio: helmAddonSchema.extend({ cni: z.boolean().optional() }).strict().optional(),
+        ingressNginx: helmAddonSchema.extend({ scheme: z.enum(["internet-facing", "internal"]).optional() }).strict().optional(),
+    })
+    .strict();
+
+const bucketSchema = z.object({ expirationDays: z.number().int().optional(), noncurrentVersionDays: z.number().int().optional() }).strict();
+
 /** `agent-platform:cluster` with `provider: eks`. */
 export const eksClusterConfigSchema = z
     .object({
@@ -122,6 +152,9 @@ export const eksClusterConfigSchema = z
         logRetentionDays: z.number().int().optional(),
         imdsHopLimit: z.number().int().optional(),
         irsaRoles: z.record(z.string(), irsaRoleSchema).optional(),
+        platformAddons: platformAddonsSchema.optional(),
+        /** S3 buckets this stack creates, by bucket name (e.g. the Postgres dump target of irsaRoles.postgres-backup). */
+        buckets: z.record(z.string(), bucketSchema).optional(),
         tags: z.record(z.string(), z.string()).optional(),
     })
     .strict()
@@ -159,6 +192,8 @@ export function toEksClusterArgs(cfg: EksClusterConfig, env: EksEnvironment): Ek
         logRetentionDays: cfg.logRetentionDays,
         imdsHopLimit: cfg.imdsHopLimit,
         irsaRoles: cfg.irsaRoles,
+        platformAddons: cfg.platformAddons,
+        buckets: cfg.buckets,
         tags: cfg.tags,
     };
 }
@@ -182,4 +217,51 @@ function key(i: ValidationIssue): string {
 export function validateEksForEnvironment(cfg: EksClusterConfig, env: EksEnvironment): ValidationIssue[] {
     const already = new Set(baseIssues(cfg).map(key));
     return validateEksClusterArgs(nameFor(cfg, env), toEksClusterArgs(cfg, env)).filter((i) => !already.has(key(i)));
+}
+
+/** The platform facts the EKS add-on rules need (a slice of the parsed platform config). */
+export interface EksCapabilityContext {
+    environment: EksEnvironment;
+    /** `agent-platform:crds`: the capabilities the stack declares present. */
+    crds: Partial<Record<keyof typeof CAPABILITY_ADDONS, boolean>>;
+    /** Whether an enabled system turns the Istio mesh on. */
+    meshOn: boolean;
+    /** ClusterIssuers enabled systems name, with the config path that names each. */
+    issuers: { path: string[]; name: string }[];
+}
+
+/**
+ * Rules between `crds`, the systems and `cluster.platformAddons` on EKS (paths from the config
+ * root). A capability declared present must be installed or marked external; with the mesh on in
+ * prod an external Istio must run its CNI node agent (Pod Security `restricted` rejects
+ * `istio-init`); an installed cert-manager's issuer must be the one the systems name. Pure.
+ */
+export function eksCapabilityIssues(cfg: EksClusterConfig, ctx: EksCapabilityContext): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const addons = cfg.platformAddons ?? {};
+    for (const [capability, addon] of Object.entries(CAPABILITY_ADDONS) as [keyof typeof CAPABILITY_ADDONS, keyof NonNullable<EksClusterConfig["platformAddons"]>][]) {
+        if (ctx.crds[capability] && !addons[addon]) {
+            issues.push({
+                path: ["crds", capability],
+                message: `is declared present, but cluster.platformAddons.${addon} neither installs it nor marks it external: add cluster.platformAddons.${addon} ({ mode: install } or { mode: external }) or set crds.${capability} to false`,
+            });
+        }
+    }
+    const istio = addons.istio;
+    if (ctx.meshOn && ctx.environment === "prod" && istio?.mode === "external" && istio.cni !== true) {
+        issues.push({
+            path: ["cluster", "platformAddons", "istio", "cni"],
+            message: "must be true with the mesh on in prod: without Istio's CNI node agent every injected pod carries istio-init (NET_ADMIN, NET_RAW), which Pod Security restricted rejects",
+        });
+    }
+    const cm = addons.certManager;
+    if (cm && (cm.mode ?? "install") === "install") {
+        const issuer = cm.issuerName ?? DEFAULT_CLUSTER_ISSUER;
+        for (const named of ctx.issuers) {
+            if (named.name !== issuer) {
+                issues.push({ path: named.path, message: `names ClusterIssuer ${JSON.stringify(named.name)}, but cluster.platformAddons.certManager creates ${JSON.stringify(issuer)}` });
+            }
+        }
+    }
+    return issues;
 }

@@ -5,8 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crdsSchema } from "./capabilities";
-import { existingClusterSchema } from "./cluster";
+import { existingClusterIssues, existingClusterSchema } from "./cluster";
 import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
+import { eksCapabilityIssues } from "./eks";
 import { limitProblems, limitsSchema } from "./limits";
 import { claudeCodeSchema, claudeCodeSecrets } from "./systems/claude-code";
 import { inquisitorSchema, inquisitorSecrets } from "./systems/inquisitor";
@@ -49,6 +50,16 @@ export const platformConfigSchema = z.object({
         for (const issue of validateEksForEnvironment(cfg.cluster, cfg.environment)) {
             ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
         }
+        const issuers = [
+            ...(cfg.claudeCode?.enabled ? [{ path: ["claudeCode", "clusterIssuer"], name: cfg.claudeCode.clusterIssuer }] : []),
+            ...(cfg.ushadow?.enabled ? [{ path: ["ushadow", "clusterIssuer"], name: cfg.ushadow.clusterIssuer }] : []),
+        ];
+        const meshOn = !!(cfg.claudeCode?.enabled && cfg.claudeCode.serviceMesh);
+        for (const issue of eksCapabilityIssues(cfg.cluster, { environment: cfg.environment, crds: cfg.crds, meshOn, issuers })) {
+            ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+        }
+    } else {
+        for (const issue of existingClusterIssues(cfg.cluster, cfg.environment)) ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
     }
     if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
         ctx.addIssue({ code: "custom", path: ["inquisitor", "publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });

@@ -51,7 +51,9 @@ export interface ParsedType {
 /** Parses `kubernetes:<group>/<version>:<Kind>`; undefined for any other provider's token. */
 export function parseK8sType(type: string): ParsedType | undefined {
     const m = /^kubernetes:([^/:]+)\/([^:]+):(.+)$/.exec(type);
-    return m ? { group: m[1], version: m[2], kind: m[3] } : undefined;
+    // Helm releases (`kubernetes:helm.sh/v3:Release`) are provider resources, not API objects.
+    if (!m || m[1] === "helm.sh") return undefined;
+    return { group: m[1], version: m[2], kind: m[3] };
 }
 
 /** Kind of a Kubernetes type token (`kubernetes:apps/v1:Deployment` -> `Deployment`). */

@@ -5,13 +5,26 @@
  * Only the presence/shape of inputs is checked: ARNs and ids are unknown during preview.
  */
 import { Json } from "../lib/k8s";
-import { PlatformRule, resourceRule } from "../lib/rule";
+import { PlatformRule, resourceRule, stackRule } from "../lib/rule";
 
 export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 export const EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 export const KMS_KEY = "aws:kms/key:Key";
 export const ECR_REPOSITORY = "aws:ecr/repository:Repository";
+export const EKS_ADDON = "aws:eks/addon:Addon";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+/** Whether a vpc-cni add-on's `configurationValues` (a JSON string) turns on its network policy agent. */
+export function vpcCniEnforcesNetworkPolicies(configurationValues: Json): boolean {
+    if (typeof configurationValues !== "string") return false;
+    try {
+        const v = JSON.parse(configurationValues);
+        return v?.enableNetworkPolicy === "true" || v?.enableNetworkPolicy === true;
+    } catch {
+        return false;
+    }
+}
 
 // EKS user guide "Control plane logging": all five log types.
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -211,6 +224,24 @@ export const eksRules: PlatformRule[] = [
         check: (p: Json) => (Array.isArray(p.networkInterfaces) ? p.networkInterfaces : [])
             .filter((n: Json) => isTrue(n?.associatePublicIpAddress))
             .map((n: Json) => `network interface ${n.deviceIndex ?? 0} associates a public IP`),
+    }),
+    stackRule({
+        name: "eks-network-policy-enforced",
+        area: "eks",
+        description: "A stack that declares NetworkPolicies on the EKS cluster it creates turns on the vpc-cni network policy agent (configurationValues enableNetworkPolicy), so the policies are enforced rather than accepted and ignored.",
+        severity: "high",
+        enforcementLevel: "advisory",
+        remediationSteps: "Give the vpc-cni add-on configurationValues {\"enableNetworkPolicy\": \"true\"} (EksCluster does).",
+        check: (items) => {
+            const clusters = items.filter((i) => i.type === EKS_CLUSTER);
+            const policies = items.filter((i) => i.type === NETWORK_POLICY);
+            if (clusters.length === 0 || policies.length === 0) return undefined;
+            const cni = items.filter((i) => i.type === EKS_ADDON && i.props?.addonName === "vpc-cni");
+            if (cni.some((a) => vpcCniEnforcesNetworkPolicies(a.props?.configurationValues))) return [];
+            const at = cni[0] ?? clusters[0];
+            const why = cni.length ? "the vpc-cni add-on does not set enableNetworkPolicy" : "no vpc-cni add-on turns on network policy enforcement";
+            return [{ message: `${at.type.split(":").pop()} ${at.name}: ${policies.length} NetworkPolicies are declared, but ${why}; the cluster accepts and ignores them`, urn: at.urn }];
+        },
     }),
     resourceRule({
         name: "ecr-scan-immutable",

@@ -55,6 +55,9 @@ registerMockInvoke("aws:index/getRegion:getRegion", () => {
     return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
 });
 
+/** An existing VPC looked up by id (EksCluster with `vpc.existing` and no `cidr`). */
+registerMockInvoke("aws:ec2/getVpc:getVpc", (inputs) => ({ id: inputs.id, arn: arn("ec2", `vpc/${inputs.id}`, inputs.region), cidrBlock: "10.0.0.0/16", ownerId: MOCK_ACCOUNT_ID }));
+
 registerMockState("aws:eks/cluster:Cluster", (name, inputs) => {
     const region = inputs.region ?? mockRegion();
     const clusterName = inputs.name ?? name;
@@ -68,6 +71,8 @@ registerMockState("aws:eks/cluster:Cluster", (name, inputs) => {
         status: "ACTIVE",
         // EKS creates the cluster security group (managed nodes get it when their launch template sets none).
         vpcConfig: { ...(inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${clusterName}`, vpcId: `vpc-of-${clusterName}` },
+        // EKS picks 172.20.0.0/16 for VPCs in 10.0.0.0/8 when no Service CIDR is given.
+        kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16", ...(inputs.kubernetesNetworkConfig ?? {}) },
     };
 });
 registerMockState("aws:iam/openIdConnectProvider:OpenIdConnectProvider", (_name, inputs) => ({

@@ -227,6 +227,9 @@ export const stackCases: StackCase[] = [
     S("rbac-risky-binding", "a binding to an all-powerful Role", edit(ROLE, (o) => { o.rules = [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]; }), /RoleBinding agents\/api: binds Role api, which grants everything/),
     S("obs-metrics", "the api ServiceMonitor removed", without("ServiceMonitor/agents/api"), /Deployment agents\/api: serves traffic but no ServiceMonitor/),
     S("obs-logging", "no shipper and no add-on", (rs) => without("aws:eks/addon:Addon/prod-eks-cloudwatch", DS)(rs), /no log shipper/),
+    S("eks-network-policy-enforced", "vpc-cni without configurationValues", edit("aws:eks/addon:Addon/prod-eks-vpc-cni", (o) => { delete o.configurationValues; }), /NetworkPolicies are declared, but the vpc-cni add-on does not set enableNetworkPolicy/),
+    S("eks-network-policy-enforced", "enableNetworkPolicy false", edit("aws:eks/addon:Addon/prod-eks-vpc-cni", (o) => { o.configurationValues = JSON.stringify({ enableNetworkPolicy: "false" }); }), /does not set enableNetworkPolicy/),
+    S("eks-network-policy-enforced", "no vpc-cni add-on", without("aws:eks/addon:Addon/prod-eks-vpc-cni"), /no vpc-cni add-on turns on network policy enforcement/),
     S("proc-upgrade-rehearsed", "no rehearsal tag", (rs) => rs, /never been rehearsed/, new Map()),
     S("proc-upgrade-rehearsed", "a stale rehearsal", (rs) => rs, /2020-01-01 is \d+ days old/, new Map([["agent-platform:upgrade-rehearsed", "2020-01-01"]])),
 ];

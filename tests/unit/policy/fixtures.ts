@@ -255,6 +255,7 @@ export function compliantCloud(): InputResource[] {
         r("aws:kms/key:Key", "prod-eks-secrets-key", { enableKeyRotation: true, deletionWindowInDays: 30 }),
         r("aws:ecr/repository:Repository", "agents", { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" }),
         r("aws:eks/addon:Addon", "prod-eks-cloudwatch", { clusterName: "prod-eks", addonName: "amazon-cloudwatch-observability" }),
+        r("aws:eks/addon:Addon", "prod-eks-vpc-cni", { clusterName: "prod-eks", addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
     ];
 }
 

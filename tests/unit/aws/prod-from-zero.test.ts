@@ -1,0 +1,222 @@
+/**
+ * Prod from zero (issue 21), on the rendered prod stack under mocks with the dependencies the
+ * engine would receive: enforced NetworkPolicies (vpc-cni), the add-ons layer installed before
+ * the systems, the buckets, the mesh Pod Security admits, and the pack's CNI rule.
+ * Not exercised here (no AWS, no network): that the charts install, that the EKS add-ons reach
+ * ACTIVE, that the NLB and the ACME challenge work.
+ */
+import { strict as assert } from "assert";
+import { ADDON_CHARTS } from "../../../components/aws/defaults";
+import { ADDON_API_GROUPS, ADDON_KEYS, AddonKey } from "../../../components/aws/platform-addons";
+import { evaluate, InputResource, urnFor } from "../../../policy/lib/harness";
+import { eksRules } from "../../../policy/rules/eks";
+import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
+import { Registered, renderWithDependencies } from "./dependencies";
+import { PROD } from "../policy/helpers";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const ADDON = "aws:eks/addon:Addon";
+
+describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)", function () {
+    this.timeout(RENDER_TIMEOUT_MS);
+    let all: Registered[] = [];
+    const of = (type: string) => all.filter((r) => r.type === type);
+    const release = (name: string) => {
+        const r = of(RELEASE).find((x) => x.inputs.name === name);
+        assert.ok(r, `no Helm release ${name}`);
+        return r!;
+    };
+    const kube = () => all.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh"));
+    const id = (r: Registered) => `${r.type.split(":").pop()} ${r.inputs.metadata?.namespace ?? "_cluster"}/${r.inputs.metadata?.name}`;
+
+    before(async () => {
+        all = await renderWithDependencies("prod");
+    });
+
+    describe("enforced NetworkPolicies", () => {
+        it("THEN the vpc-cni add-on turns on its network policy agent", () => {
+            const cni = of(ADDON).filter((a) => a.inputs.addonName === "vpc-cni");
+            assert.equal(cni.length, 1);
+            assert.deepEqual(JSON.parse(cni[0].inputs.configurationValues), { enableNetworkPolicy: "true" });
+        });
+
+        it("THEN the pack's eks-network-policy-enforced passes on today's render and fails on yesterday's (vpc-cni without configurationValues)", async () => {
+            const resources = (strip: boolean): InputResource[] => all
+                .filter((r) => r.custom && (r.type.startsWith("aws:") || r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy"))
+                .map((r) => {
+                    const props = JSON.parse(JSON.stringify(r.inputs));
+                    if (strip && r.type === ADDON && props.addonName === "vpc-cni") delete props.configurationValues;
+                    return { type: r.type, name: r.name, props, urn: urnFor(r.type, r.name) };
+                });
+            const rule = eksRules.filter((r) => r.policy.name === "eks-network-policy-enforced");
+            assert.deepEqual(await evaluate(rule, resources(false), { config: PROD }), []);
+            const yesterday = await evaluate(rule, resources(true), { config: PROD });
+            assert.deepEqual(yesterday.map((v) => [v.policy, v.level]), [["eks-network-policy-enforced", "mandatory"]]);
+            assert.match(yesterday[0].message, /NetworkPolicies are declared, but the vpc-cni add-on does not set enableNetworkPolicy/);
+        });
+
+        it("THEN cluster-autoscaler and metrics-server in kube-system each have their own NetworkPolicy scoped to the VPC and Service CIDRs", () => {
+            const nps = kube().filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.inputs.metadata.namespace === "kube-system");
+            assert.deepEqual(nps.map((n) => n.inputs.metadata.name).sort(), ["cluster-autoscaler", "metrics-server"]);
+            const ms = nps.find((n) => n.inputs.metadata.name === "metrics-server")!.inputs;
+            assert.deepEqual(ms.spec.ingress[0].from, [{ ipBlock: { cidr: "10.40.0.0/16" } }]);
+            const ca = nps.find((n) => n.inputs.metadata.name === "cluster-autoscaler")!.inputs;
+            assert.deepEqual(ca.spec.egress[0].to.map((t: any) => t.ipBlock.cidr), ["10.40.0.0/16", "172.20.0.0/16"]);
+            // The workloads they protect are the ones rendered.
+            const selects = (np: any, w: any) => Object.entries(np.spec.podSelector.matchLabels).every(([k, v]) => w.spec.template.metadata.labels[k] === v);
+            for (const np of nps) {
+                const w = kube().find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === np.inputs.metadata.name)!;
+                assert.ok(selects(np.inputs, w.inputs), np.inputs.metadata.name);
+            }
+        });
+    });
+
+    describe("the add-ons layer", () => {
+        it("THEN Prometheus Operator, VPA, Velero, Istio (base, CNI, istiod) and ingress-nginx are pinned Helm releases from their repositories", () => {
+            const want: Record<string, keyof typeof ADDON_CHARTS> = {
+                "kube-prometheus-stack": "prometheusOperator",
+                vpa: "vpa",
+                velero: "velero",
+                "istio-base": "istioBase",
+                "istio-cni": "istioCni",
+                istiod: "istiod",
+                "ingress-nginx": "ingressNginx",
+            };
+            assert.deepEqual(of(RELEASE).map((r) => r.inputs.name).sort(), Object.keys(want).sort());
+            for (const [name, key] of Object.entries(want)) {
+                const r = release(name).inputs;
+                const chart = ADDON_CHARTS[key];
+                assert.deepEqual([r.chart, r.version, r.repositoryOpts.repo, r.namespace], [chart.chart, chart.version, chart.repo, chart.namespace], name);
+                assert.match(r.version, /^\d+\.\d+\.\d+$/, `${name} is not pinned`);
+            }
+        });
+
+        it("THEN cert-manager is the EKS community add-on and the ClusterIssuer letsencrypt-prod waits for it", () => {
+            const cm = of(ADDON).find((a) => a.inputs.addonName === "cert-manager")!;
+            assert.ok(cm);
+            const issuer = kube().find((r) => r.type === "kubernetes:cert-manager.io/v1:ClusterIssuer")!;
+            assert.equal(issuer.inputs.metadata.name, "letsencrypt-prod");
+            assert.equal(issuer.inputs.spec.acme.server, "https://acme-v02.api.letsencrypt.org/directory");
+            assert.ok(issuer.dependencies.includes(cm.urn));
+        });
+
+        it("THEN every add-on waits for the nodes (an add-on on a cluster without nodes never becomes ready)", () => {
+            const nodeGroups = of("aws:eks/nodeGroup:NodeGroup").map((n) => n.urn);
+            assert.ok(nodeGroups.length > 0);
+            for (const r of [...of(RELEASE), ...of(ADDON).filter((a) => a.inputs.addonName === "cert-manager")]) {
+                for (const ng of nodeGroups) assert.ok(r.dependencies.includes(ng), `${r.name} does not wait for ${ng}`);
+            }
+        });
+
+        it("THEN Velero gets its bucket and an IRSA role bound to velero/velero-server, and its release waits for both", () => {
+            const v = release("velero");
+            assert.equal(v.inputs.values.configuration.backupStorageLocation[0].bucket, "agent-platform-prod-velero");
+            assert.equal(v.inputs.values.configuration.backupStorageLocation[0].config.region, "us-east-1");
+            const roleArn = v.inputs.values.serviceAccount.server.annotations["eks.amazonaws.com/role-arn"];
+            const role = of("aws:iam/role:Role").find((r) => roleArn.endsWith(`/${r.name}`))!;
+            assert.ok(role, `no role for ${roleArn}`);
+            assert.match(JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy)), /system:serviceaccount:velero:velero-server/);
+            const bucket = of("aws:s3/bucket:Bucket").find((b) => b.inputs.bucket === "agent-platform-prod-velero")!;
+            assert.ok(v.dependencies.includes(bucket.urn) && v.dependencies.includes(role.urn));
+        });
+
+        it("THEN the istio charts install in order: base, then the CNI node agent, then istiod", () => {
+            assert.ok(release("istio-cni").dependencies.includes(release("istio-base").urn));
+            const istiod = release("istiod");
+            assert.ok(istiod.dependencies.includes(release("istio-base").urn) && istiod.dependencies.includes(release("istio-cni").urn));
+        });
+    });
+
+    describe("buckets", () => {
+        for (const name of ["claude-code-backups", "agent-platform-prod-velero"]) {
+            it(`THEN ${name} is created versioned, encrypted, private, TLS-only, with a lifecycle rule, and never force-emptied`, () => {
+                const b = of("aws:s3/bucket:Bucket").find((x) => x.inputs.bucket === name)!;
+                assert.ok(b, `no bucket ${name}`);
+                assert.equal(b.inputs.forceDestroy, false);
+                const on = (type: string) => of(type).filter((x) => x.name.startsWith(`${b.name}-`));
+                assert.equal(on("aws:s3/bucketVersioning:BucketVersioning")[0].inputs.versioningConfiguration.status, "Enabled");
+                assert.equal(on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+                const pab = on("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs;
+                assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+                const rules = on("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules;
+                assert.equal(rules[0].status, "Enabled");
+                assert.ok(rules[0].noncurrentVersionExpiration.noncurrentDays > 0);
+                assert.match(on("aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy, /aws:SecureTransport/);
+                assert.equal(on("aws:s3/bucketOwnershipControls:BucketOwnershipControls")[0].inputs.rule.objectOwnership, "BucketOwnerEnforced");
+            });
+        }
+
+        it("THEN the Postgres dumps expire after 35 days and the IRSA role of the backup job writes to that bucket", () => {
+            const b = of("aws:s3/bucket:Bucket").find((x) => x.inputs.bucket === "claude-code-backups")!;
+            const rules = of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((x) => x.name.startsWith(`${b.name}-`))!.inputs.rules;
+            assert.deepEqual(rules[0].expiration, { days: 35 });
+            const policy = of("aws:iam/rolePolicy:RolePolicy").map((p) => String(p.inputs.policy)).find((p) => p.includes("arn:aws:s3:::claude-code-backups"));
+            assert.ok(policy, "no role policy grants the backup bucket");
+        });
+    });
+
+    describe("ordering: nothing is created before the add-on it needs", () => {
+        const readyOf = (k: AddonKey): string[] => {
+            switch (k) {
+                case "prometheusOperator": return [release("kube-prometheus-stack").urn];
+                case "vpa": return [release("vpa").urn];
+                case "velero": return [release("velero").urn];
+                case "ingressNginx": return [release("ingress-nginx").urn];
+                case "istio": return [release("istiod").urn];
+                case "certManager": return [of(ADDON).find((a) => a.inputs.addonName === "cert-manager")!.urn];
+            }
+        };
+        const groupOf = (type: string) => /^kubernetes:([^/]+)\//.exec(type)?.[1] ?? "";
+
+        it("THEN every CRD-backed object of the systems depends on the add-on serving its API group", () => {
+            const crdBacked = kube().filter((r) => ADDON_KEYS.some((k) => ADDON_API_GROUPS[k].includes(groupOf(r.type))) && r.type !== "kubernetes:cert-manager.io/v1:ClusterIssuer");
+            const kinds = new Set(crdBacked.map((r) => r.type.split(":").pop()));
+            for (const k of ["ServiceMonitor", "Schedule", "PeerAuthentication", "VerticalPodAutoscaler"]) assert.ok(kinds.has(k), `the prod render has no ${k}`);
+            const missing: string[] = [];
+            for (const r of crdBacked) {
+                const addon = ADDON_KEYS.find((k) => ADDON_API_GROUPS[k].includes(groupOf(r.type)))!;
+                for (const urn of readyOf(addon)) if (!r.dependencies.includes(urn)) missing.push(`${id(r)} does not wait for ${addon}`);
+            }
+            assert.deepEqual(missing, []);
+        });
+
+        it("THEN every Ingress waits for ingress-nginx and cert-manager, and every workload for istiod (its injector must exist first)", () => {
+            const missing: string[] = [];
+            const ingresses = kube().filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress");
+            assert.ok(ingresses.length > 0);
+            for (const r of ingresses) for (const k of ["ingressNginx", "certManager"] as AddonKey[]) for (const urn of readyOf(k)) if (!r.dependencies.includes(urn)) missing.push(`${id(r)} -> ${k}`);
+            const workloads = kube().filter((r) => /:(Deployment|StatefulSet|CronJob|Job)$/.test(r.type) && r.inputs.metadata.namespace !== "kube-system");
+            assert.ok(workloads.length > 10);
+            for (const r of workloads) if (!r.dependencies.includes(readyOf("istio")[0])) missing.push(`${id(r)} -> istio`);
+            assert.deepEqual(missing, []);
+        });
+
+        it("THEN objects that need no add-on do not wait for one (namespaces, quotas and NetworkPolicies come first)", () => {
+            const addonUrns = new Set(ADDON_KEYS.flatMap(readyOf));
+            const free = kube().filter((r) => /:(Namespace|NetworkPolicy|ResourceQuota|ConfigMap)$/.test(r.type));
+            assert.ok(free.length > 10);
+            for (const r of free) assert.ok(!r.dependencies.some((d) => addonUrns.has(d)), `${id(r)} waits for an add-on`);
+        });
+    });
+
+    describe("the mesh that Pod Security admits", () => {
+        it("THEN Istio runs its CNI node agent with native sidecars, and no pod in a restricted namespace has an init container needing capabilities", () => {
+            const istiod = release("istiod").inputs.values;
+            assert.equal(istiod.pilot.cni.enabled, true);
+            assert.equal(istiod.pilot.env.ENABLE_NATIVE_SIDECARS, "true");
+            const restricted = new Set(kube().filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted").map((r) => r.inputs.metadata.name));
+            assert.ok(restricted.has("claude-code"), "claude-code is not restricted");
+            const meshed = kube().find((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.name === "claude-code")!;
+            assert.equal(meshed.inputs.metadata.labels["istio-injection"], "enabled");
+            const offenders: string[] = [];
+            for (const r of kube().filter((x) => restricted.has(x.inputs.metadata?.namespace))) {
+                const spec = r.inputs.spec?.template?.spec ?? r.inputs.spec?.jobTemplate?.spec?.template?.spec;
+                for (const c of spec?.initContainers ?? []) {
+                    const sc = c.securityContext ?? {};
+                    if ((sc.capabilities?.add ?? []).length || sc.privileged || sc.runAsUser === 0) offenders.push(`${id(r)}: ${c.name}`);
+                }
+            }
+            assert.deepEqual(offenders, []);
+        });
+    });
+});
