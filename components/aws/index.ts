@@ -4,8 +4,8 @@ export * from "./defaults";
 export { EksCluster, launchTemplateSpec, nodeGroupResourceOptions, regionTransformation } from "./eks-cluster";
 export { IrsaRole, IrsaRoleArgs } from "./irsa";
 export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverlaps, SubnetPlan, ParsedCidr } from "./subnets";
-export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues, ValidationIssue, ResolvedEksCluster, ResolvedEfs, ResolvedNodeGroup, ResolvedVpc, NODE_GROUP_LABEL } from "./validation";
-export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
+export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues, ValidationIssue, ResolvedEksCluster, ResolvedEfs, ResolvedNodeGroup, ResolvedVpc, ResolvedPlatformAddons, ResolvedBucket, NODE_GROUP_LABEL } from "./validation";
+export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, veleroPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
 export { buildKubeconfig, getTokenArgs, KubeconfigArgs } from "./kubeconfig";
 export { clusterAutoscalerArgs, clusterAutoscalerManifests, autoscalerDiscoveryTags, CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";
 export { metricsServerArgs, metricsServerManifests, METRICS_SERVER_NAME, METRICS_SERVER_NAMESPACE } from "./metrics-server";
@@ -13,3 +13,22 @@ export { gp3StorageClass, efsStorageClass, EfsStorageClassArgs } from "./storage
 export { createEfs, efsFileSystemSpec, efsNfsIngressRule, EfsPlan, Efs } from "./efs";
 export { subnetTags, natGatewayCount } from "./network";
 export { KubeObject } from "./k8s-objects";
+export {
+    ClusterAddons,
+    ClusterAddonsArgs,
+    AddonKey,
+    AddonReadiness,
+    ADDON_KEYS,
+    ADDON_API_GROUPS,
+    addonsNeededBy,
+    dependOnAddons,
+    prometheusOperatorValues,
+    vpaValues,
+    veleroValues,
+    istiodValues,
+    ingressNginxValues,
+    nlbAnnotations,
+    acmeClusterIssuer,
+} from "./platform-addons";
+export { createBucket, bucketLifecycleRules, tlsOnlyBucketPolicy, Bucket } from "./buckets";
+export { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy, KubeSystemPolicyArgs } from "./kube-system-policies";

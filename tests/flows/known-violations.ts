@@ -29,8 +29,6 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
     // Must-deny flows the policies allow.
     ...each(BOTH, "claude-mid-service/claude-terminal-service -> private-network:443/TCP", 21,
         "kubeApiCidrs defaults to all of RFC 1918 on 443/6443, which opens every private network, not only the API server"),
-    ...each(["prod"], "kube-system/cluster-autoscaler -> private-network:443/TCP", 21,
-        "cluster-autoscaler is selected by no NetworkPolicy: its egress is open"),
     ...each(BOTH, "inquisitor-system/inquisitor -> default/stranger:443/TCP", 21,
         "kubeApiCidrs defaults to all of RFC 1918 on 443/6443, which opens every in-cluster HTTPS endpoint " +
         "(on EKS pods get VPC addresses, so scoping it to the VPC CIDR alone still opens the pods)"),
@@ -39,11 +37,8 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
     ...each(["prod"], "ingress-nginx/ingress-nginx-controller -> inquisitor-system/inquisitor:8000/TCP", 21,
         "the member policy admits 0.0.0.0/0 on 8000 for a public LoadBalancer; narrow it to the LoadBalancer's source ranges"),
     ...each(["prod"], "default/stranger -> kube-system/metrics-server:10250/TCP", 21,
-        "metrics-server is selected by no NetworkPolicy: anything reaches it"),
+        "metrics-server admits only the VPC CIDR (where the API server's ENIs are), but on the VPC CNI pods take VPC addresses too; " +
+        "closing it needs control-plane subnets of their own to admit instead"),
     ...each(["prod"], "ingress-nginx/ingress-nginx-controller -> kube-system/metrics-server:10250/TCP", 21,
-        "metrics-server is selected by no NetworkPolicy: the internet-facing side reaches it"),
-    ...each(["prod"], "default/stranger -> kube-system/cluster-autoscaler:8085/TCP", 21,
-        "cluster-autoscaler is selected by no NetworkPolicy: anything reaches it"),
-    ...each(["prod"], "ingress-nginx/ingress-nginx-controller -> kube-system/cluster-autoscaler:8085/TCP", 21,
-        "cluster-autoscaler is selected by no NetworkPolicy: the internet-facing side reaches it"),
+        "metrics-server admits only the VPC CIDR, which on the VPC CNI includes the ingress controller's pod address (see above)"),
 ];

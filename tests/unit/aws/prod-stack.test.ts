@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { RenderResult } from "../../../tools/lib/render";
-import { renderedStack } from "../../helpers/stacks";
+import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
 
 describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function () {
-    this.timeout(60000);
+    this.timeout(RENDER_TIMEOUT_MS);
     let r: RenderResult;
     before(async () => {
         r = await renderedStack("prod");
