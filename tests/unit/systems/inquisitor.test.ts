@@ -231,7 +231,8 @@ describe("inquisitor system (seed 001)", () => {
         });
     }
 
-    describe("config variants", () => {
+    describe("config variants", function () {
+        this.timeout(RENDER_TIMEOUT_MS); // each case renders a stack
         it("GIVEN replicas 5 WHEN rendered THEN 5 members, 5 peers and a PDB tolerating 2", async () => {
             const r = await renderProgram(withSection("dev", (s) => { s.replicas = 5; }), "dev");
             const sts = find(r.objects, "StatefulSet", "inquisitor", NS);
