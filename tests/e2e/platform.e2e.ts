@@ -95,9 +95,16 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
 
     it("(a) GIVEN a config the schema allows (ushadow options give backend an emptyDir at /data) WHEN previewed THEN the mandatory stor-persistent-state policy blocks it and nothing is created", async function () {
         this.timeout(600_000);
-        const options = editYaml(path.join(REPO_ROOT, "examples/compose/ushadow/options.yaml"), path.join(ws.dir, "options-emptydir-data.yaml"),
+        // Files outside the project are read only under an explicitly named root (ushadow.filesRoot).
+        const root = path.join(ws.dir, "ushadow-files");
+        fs.cpSync(path.join(REPO_ROOT, "examples/compose/ushadow"), root, { recursive: true });
+        const options = editYaml(path.join(root, "options.yaml"), path.join(root, "options-emptydir-data.yaml"),
             (d) => d.setIn(["services", "backend", "writablePaths"], ["/data"]));
-        const bad = editYaml(devConfig, path.join(ws.dir, "ushadow-emptydir.yaml"), (d) => d.setIn(["config", `${P}:ushadow`, "optionsFile"], options));
+        const bad = editYaml(devConfig, path.join(ws.dir, "ushadow-emptydir.yaml"), (d) => {
+            d.setIn(["config", `${P}:ushadow`, "filesRoot"], root);
+            d.setIn(["config", `${P}:ushadow`, "composeFile"], path.join(root, "docker-compose.yml"));
+            d.setIn(["config", `${P}:ushadow`, "optionsFile"], options);
+        });
         const r = await timed("(a) preview: emptyDir data path (pack)", () => ws.pulumi(dev(["preview", ...POLICY], bad)));
         assert.notEqual(r.code, 0);
         assert.match(r.out, /\[mandatory\][^\n]*stor-persistent-state/);
