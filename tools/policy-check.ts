@@ -9,7 +9,8 @@
  */
 import * as fs from "fs";
 import { evaluate, PackConfig, Violation } from "../policy/lib/harness";
-import { InputError, loadResources } from "../policy/lib/load";
+import { PackConfigError } from "../policy/lib/config";
+import { InputError, loadPackConfig, loadResources } from "../policy/lib/load";
 import { allRules } from "../policy/rules/all";
 import { Args, CliIo, defineCli, parseArgs as parseCliArgs, processIo, runCli, runMain, UsageError, UserError } from "./lib/cli";
 
@@ -52,14 +53,14 @@ export function parseArgs(argv: string[]): CliOptions {
     return toOptions(parseCliArgs(CLI, argv));
 }
 
+/** Reads and validates a pack config (schema: policy/lib/config.ts); every problem names its key. */
 export function readPackConfig(file: string): PackConfig {
-    let v: unknown;
-    try { v = JSON.parse(fs.readFileSync(file, "utf8")); } catch (e) { throw new UsageError(`--config ${file}: ${(e as Error).message}`); }
-    if (!v || typeof v !== "object" || Array.isArray(v)) throw new UsageError(`--config ${file}: expected a JSON object of policy settings`);
-    const known = new Set(["all", ...allRules.map((r) => r.policy.name)]);
-    const unknown = Object.keys(v).filter((k) => !known.has(k));
-    if (unknown.length) throw new UsageError(`--config ${file}: unknown policies ${unknown.join(", ")}`);
-    return v as PackConfig;
+    try {
+        return loadPackConfig(file);
+    } catch (e) {
+        if (e instanceof PackConfigError || e instanceof InputError) throw new UserError(`--config ${e.message}`, 2);
+        throw e;
+    }
 }
 
 /** Human output: one aligned line per violation, mandatory first. */

@@ -126,7 +126,7 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                                 volumeMounts: [{ name: "tmp-dir", mountPath: "/tmp" }],
                             },
                         ],
-                        volumes: [{ name: "tmp-dir", emptyDir: {} }],
+                        volumes: [{ name: "tmp-dir", emptyDir: { sizeLimit: "64Mi" } }],
                     },
                 },
             },

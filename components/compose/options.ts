@@ -35,7 +35,7 @@ const serviceSpec = z.strictObject({
             readOnlyRootFilesystem: z.boolean().optional(),
         })
         .optional(),
-    writablePaths: z.array(z.string()).optional(),
+    writablePaths: z.array(z.union([z.string(), z.strictObject({ path: z.string(), sizeLimit: z.string().optional() })])).optional(),
     env: z.record(z.string(), z.string()).optional(),
     network: z
         .strictObject({

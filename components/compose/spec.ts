@@ -22,6 +22,8 @@ export const DEFAULT_REPLICAS = 1;
 export const DEFAULT_RUN_AS_USER = DEFAULT_UID;
 /** kompose defaults PVCs to 100Mi, too small for any database; 1Gi is the smallest useful gp3 size. */
 export const DEFAULT_VOLUME_SIZE = "1Gi";
+/** sizeLimit of the emptyDirs the compiler creates (writable paths, anonymous volumes, bind mounts): none may fill the node's disk. */
+export const DEFAULT_SCRATCH_SIZE = "1Gi";
 /** seed 004: service_type default ClusterIP. */
 export const DEFAULT_SERVICE_TYPE: ServiceType = "ClusterIP";
 /** seed 004: ingress path default. */
@@ -122,8 +124,11 @@ export interface ServiceDeploymentSpec {
     labels?: Record<string, string>;
     /** Pod security opt-outs. */
     security?: ServiceSecuritySpec;
-    /** Extra writable emptyDir paths besides /tmp (for a read-only root filesystem). */
-    writablePaths?: string[];
+    /**
+     * Extra writable emptyDir paths besides /tmp (for a read-only root filesystem): a path, or
+     * `{ path, sizeLimit }`. @default sizeLimit DEFAULT_SCRATCH_SIZE
+     */
+    writablePaths?: (string | { path: string; sizeLimit?: string })[];
     /** Env values for this service only; they override everything else. */
     env?: Record<string, string>;
     /** NetworkPolicy additions (with `networkPolicies`). */

@@ -10,7 +10,7 @@ import { isQuantity } from "../kube/quantity";
 import { mountPathProblem } from "../input/files";
 import { ComposeError } from "./errors";
 import type { ComposeProject, ComposeService, ComposeVolumeMount } from "./parse";
-import { AccessMode, CompileOptions, DEFAULT_VOLUME_SIZE, KOMPOSE_LABELS, ServiceContext, ServiceDeploymentSpec, Warn } from "./spec";
+import { AccessMode, CompileOptions, DEFAULT_SCRATCH_SIZE, DEFAULT_VOLUME_SIZE, KOMPOSE_LABELS, ServiceContext, ServiceDeploymentSpec, Warn } from "./spec";
 
 export interface VolumePlan {
     claimName: string;
@@ -85,7 +85,7 @@ function mountVolume(svc: ComposeService, m: ComposeVolumeMount, i: number, plan
             return { name: `tmpfs-${i}`, mountPath: m.target, emptyDir: { medium: "Memory" }, ...ro };
         case "anonymous":
             ctx.warn(svc.name, m.field, `anonymous volume at ${m.target} becomes an emptyDir (data is lost when the pod is replaced); use a named volume to keep it`);
-            return { name: `anon-${i}`, mountPath: m.target, emptyDir: {}, ...ro };
+            return { name: `anon-${i}`, mountPath: m.target, emptyDir: { sizeLimit: DEFAULT_SCRATCH_SIZE }, ...ro };
         case "bind":
             if (bindMounts === "reject") {
                 throw new ComposeError(
@@ -94,7 +94,7 @@ function mountVolume(svc: ComposeService, m: ComposeVolumeMount, i: number, plan
                 );
             }
             ctx.warn(svc.name, m.field, `bind mount "${m.source}" mapped to an empty directory at ${m.target} (bindMounts: "emptyDir"); its host contents are not copied`);
-            return { name: `bind-${i}`, mountPath: m.target, emptyDir: {}, ...ro };
+            return { name: `bind-${i}`, mountPath: m.target, emptyDir: { sizeLimit: DEFAULT_SCRATCH_SIZE }, ...ro };
     }
 }
 
@@ -106,12 +106,14 @@ function writablePaths(svc: ComposeService, spec: ServiceDeploymentSpec, readOnl
     }
     const mounted = new Set(["/tmp", ...svc.volumes.map((m) => m.target)]);
     const out: AgentVolumeSpec[] = [];
-    (spec.writablePaths ?? []).forEach((path, i) => {
+    (spec.writablePaths ?? []).forEach((entry, i) => {
+        const { path, sizeLimit } = typeof entry === "string" ? { path: entry, sizeLimit: undefined } : entry;
         const problem = mountPathProblem(path);
         if (problem) throw new ComposeError(ctx.optAt(`writablePaths[${i}]`), problem);
+        if (sizeLimit !== undefined && !isQuantity(sizeLimit)) throw new ComposeError(ctx.optAt(`writablePaths[${i}].sizeLimit`), `"${sizeLimit}" is not a Kubernetes quantity`);
         if (mounted.has(path)) return;
         mounted.add(path);
-        out.push({ name: `writable-${i + 1}`, mountPath: path, emptyDir: {} });
+        out.push({ name: `writable-${i + 1}`, mountPath: path, emptyDir: { sizeLimit: sizeLimit ?? DEFAULT_SCRATCH_SIZE } });
     });
     return out;
 }

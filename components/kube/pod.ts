@@ -13,10 +13,10 @@ type Probe = k8s.types.input.core.v1.Probe;
 /** Non-root uid used when a workload does not name its own (outside the range distro images reserve). */
 export const DEFAULT_UID = 10001;
 
-/** Requests/limits for one container. */
+/** Requests/limits for one container; `ephemeral-storage` is derived by buildPodSpec when unset. */
 export interface ResourceSpec {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
+    requests: { cpu: string; memory: string; "ephemeral-storage"?: string };
+    limits: { cpu: string; memory: string; "ephemeral-storage"?: string };
 }
 
 // seed 004: compose services default to 100m/128Mi requests and 500m/512Mi limits; a sane floor for any agent.
@@ -236,18 +236,60 @@ export interface PodSpecArgs {
     enableServiceLinks?: boolean;
 }
 
+/** emptyDir scratch above which a container declares ephemeral-storage (the pack's res-ephemeral-storage default). */
+export const SCRATCH_THRESHOLD_MI = 1024;
+/** What a writable root filesystem may grow to (logs, caches, self-upgrades of vendor images). */
+export const WRITABLE_ROOT_ALLOWANCE_MI = 2048;
+
+const MI: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, k: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, T: 1e12 / 2 ** 20 };
+function sizeMi(q: unknown): number | undefined {
+    const m = typeof q === "string" ? /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q) : undefined;
+    return m ? Number(m[1]) * (m[2] ? MI[m[2]] : 1 / 2 ** 20) : undefined;
+}
+
+/**
+ * Bounds disk use where it is real. A container that has a writable root filesystem, or mounts
+ * more than SCRATCH_THRESHOLD_MI of disk-backed emptyDir, gets an ephemeral-storage request and
+ * limit of its scratch plus (writable root) WRITABLE_ROOT_ALLOWANCE_MI: the scheduler reserves
+ * the disk the pod may fill, and the kubelet never evicts it before its volumes are full.
+ * Explicit ephemeral-storage settings are kept. Other containers (read-only root, small /tmp)
+ * need none: the kubelet rotates their logs.
+ */
+export function withEphemeralStorage(container: Container, volumes: k8s.types.input.core.v1.Volume[]): Container {
+    const res = container.resources as { requests?: Record<string, string>; limits?: Record<string, string> } | undefined;
+    if (res?.requests?.["ephemeral-storage"] !== undefined || res?.limits?.["ephemeral-storage"] !== undefined) return container;
+    const scratch = new Map<string, number>();
+    for (const v of volumes) {
+        const e = v.emptyDir as { medium?: string; sizeLimit?: string } | undefined;
+        if (e && e.medium !== "Memory") scratch.set(v.name as string, sizeMi(e.sizeLimit) ?? 0);
+    }
+    const mounted = new Set(((container.volumeMounts ?? []) as { name: string }[]).map((m) => m.name).filter((n) => scratch.has(n)));
+    const scratchMi = [...mounted].reduce((t, n) => t + scratch.get(n)!, 0);
+    const writableRoot = (container.securityContext as { readOnlyRootFilesystem?: boolean } | undefined)?.readOnlyRootFilesystem !== true;
+    if (!writableRoot && scratchMi <= SCRATCH_THRESHOLD_MI) return container;
+    const disk = `${Math.ceil(scratchMi + (writableRoot ? WRITABLE_ROOT_ALLOWANCE_MI : 0))}Mi`;
+    return {
+        ...container,
+        resources: {
+            requests: { ...(res?.requests ?? {}), "ephemeral-storage": disk },
+            limits: { ...(res?.limits ?? {}), "ephemeral-storage": disk },
+        },
+    };
+}
+
 /** A pod spec with hardened pod-level settings, a /tmp emptyDir and spread/anti-affinity. */
 export function buildPodSpec(args: PodSpecArgs): PodSpec {
     const placement = args.placement ?? {};
     const volumes = [...(args.volumes ?? [])];
     if (!volumes.some((v) => v.name === TMP_VOLUME)) volumes.push({ name: TMP_VOLUME, emptyDir: { sizeLimit: "256Mi" } });
     const mode = placement.antiAffinity ?? "preferred";
+    const bounded = (cs: Container[]) => cs.map((c) => withEphemeralStorage(c, volumes));
     return {
         serviceAccountName: args.serviceAccountName,
         automountServiceAccountToken: args.automountServiceAccountToken ?? false,
         securityContext: podSecurityContext(args.security),
-        ...(args.initContainers ? { initContainers: args.initContainers } : {}),
-        containers: args.containers,
+        ...(args.initContainers ? { initContainers: bounded(args.initContainers) } : {}),
+        containers: bounded(args.containers),
         volumes,
         topologySpreadConstraints: topologySpread(args.selector, placement.spreadAcrossZones ?? false),
         ...(mode !== "none" ? { affinity: antiAffinity(args.selector, mode) } : {}),

@@ -5,8 +5,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { fromK8sObject, InputResource, urnFor } from "./harness";
-import { Json, K8sObject } from "./k8s";
+import { allRules } from "../rules/all";
+import { validatePackConfig } from "./config";
+import { fromK8sObject, InputResource, PackConfig, urnFor } from "./harness";
+import { PlatformRule, resourceRef } from "./rule";
+import { CLUSTER_SCOPED_KINDS, Json, K8sObject, parseK8sType } from "./k8s";
 
 export const CLOUD_RESOURCES_FILE = "cloud-resources.json";
 
@@ -57,32 +60,75 @@ function walk(dir: string): string[] {
 /**
  * Reads every resource under the given files/directories. Files named explicitly must hold only
  * Kubernetes objects; YAML found by walking a directory (Helm values, CI files...) that is not a
- * Kubernetes object is skipped and reported through `onSkip`.
+ * Kubernetes object is skipped and reported through `onSkip`. Each resource's `source` is
+ * `file#document`. Two documents for the same object anywhere in the input are an InputError.
  */
 export function loadResources(inputs: string[], onSkip: (message: string) => void = () => undefined): InputResource[] {
     const out: InputResource[] = [];
+    const files = new Map<string, string>(); // real path -> how it was first reached
     for (const input of inputs) {
         if (!fs.existsSync(input)) throw new InputError(`${input}: no such file or directory`);
         const walked = fs.statSync(input).isDirectory();
         for (const f of walked ? walk(input) : [input]) {
+            // The same file reached twice (named and inside a named directory) is read once.
+            const real = fs.realpathSync(f);
+            const first = files.get(real);
+            if (first !== undefined) { onSkip(`${f}: the same file as ${first}; read once`); continue; }
+            files.set(real, f);
             const text = fs.readFileSync(f, "utf8");
             if (/\.json$/i.test(f)) out.push(...parseCloudResources(text, f));
-            else out.push(...parseYamlObjects(text, f, walked ? onSkip : undefined).map((o) => fromK8sObject(o, f)));
+            else parseYamlObjects(text, f, walked ? onSkip : undefined).forEach((o, i) => out.push({ ...fromK8sObject(o, `${f}#${i + 1}`) }));
         }
     }
-    // The same file reached twice (named and inside a named directory) counts once; the same
-    // object name in different files (fixture corpora, overlays) stays, with a unique URN.
-    const seen = new Set<string>();
-    const urns = new Set<string>();
-    const kept: InputResource[] = [];
-    for (const r of out) {
-        const key = `${path.resolve(r.source ?? "")}\0${r.urn}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let urn = r.urn!;
-        for (let n = 2; urns.has(urn); n++) urn = `${r.urn}#${n}`;
-        urns.add(urn);
-        kept.push({ ...r, urn });
+    assertNoDuplicates(out);
+    return out;
+}
+
+/** API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> core). */
+function groupOf(apiVersion: unknown): string {
+    const v = String(apiVersion ?? "");
+    return v.includes("/") ? v.slice(0, v.indexOf("/")) : "";
+}
+
+/**
+ * Two documents for one object (same API group, kind, namespace and name) are an error:
+ * kubectl would apply both and the last one wins, so checking either alone would judge the
+ * wrong object. Objects named by generateName are distinct by construction.
+ */
+export function assertNoDuplicates(resources: InputResource[]): void {
+    const seen = new Map<string, InputResource>();
+    const dups: string[] = [];
+    for (const r of resources) {
+        const p = r.props;
+        let id: string;
+        if (parseK8sType(r.type) && p && typeof p === "object") {
+            if (!p.metadata?.name) continue;
+            const kind = String(p.kind);
+            const ns = CLUSTER_SCOPED_KINDS.includes(kind) ? "" : String(p.metadata.namespace ?? "default");
+            id = `${groupOf(p.apiVersion)}\0${kind}\0${ns}\0${p.metadata.name}`;
+        } else id = `${r.type}\0${r.name}`;
+        const first = seen.get(id);
+        if (first) dups.push(`${resourceRef(r.type, r.name, r.props)} is defined twice (${first.source ?? "?"} and ${r.source ?? "?"}); kubectl would apply both and the last one wins`);
+        else seen.set(id, r);
     }
-    return kept;
+    if (dups.length) throw new InputError(dups.length === 1 ? dups[0] : `${dups.length} objects are defined twice:\n${dups.map((d) => `  - ${d}`).join("\n")}`);
+}
+
+/**
+ * Reads a pack config file (`policy/config/<env>.json`) and validates it against the pack's
+ * schema: unknown rules, unknown levels, unknown or mistyped knobs and exemptions without a
+ * reason are errors that name the key (PackConfigError).
+ */
+export function loadPackConfig(file: string, rules: PlatformRule[] = allRules): PackConfig {
+    let text: string;
+    try {
+        if (!fs.statSync(file).isFile()) throw new InputError(`${file}: not a regular file`);
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    }
+    let v: unknown;
+    try { v = JSON.parse(text); } catch (e) { throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`); }
+    return validatePackConfig<PackConfig>(v, rules.map((r) => ({ ...r.schema, enforcementLevel: r.policy.enforcementLevel })), file);
 }

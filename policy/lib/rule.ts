@@ -13,6 +13,8 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { Exemption, isIsoDate, KnobCheck, knobProblems, PackConfigError, RuleSchema, UNIVERSAL_KNOBS } from "./config";
+import { frameworkOf } from "./frameworks";
 import { clone, describe as describeK8s, Json, K8sObject, parseK8sType } from "./k8s";
 
 export type Area =
@@ -23,9 +25,11 @@ interface RuleMeta<C> {
     /** kebab-case, unique across the pack. */
     name: string;
     area: Area;
+    /** A short title (CrossGuard displayName); derived from the description when omitted. */
+    displayName?: string;
     description: string;
     severity: Severity;
-    /** How to fix a violation (shown by Pulumi and in the README). */
+    /** How to fix a violation (shown by Pulumi, printed with each finding by policy:check). */
     remediationSteps: string;
     /** Level when no config names the rule: the dev level (see config/dev.json). */
     enforcementLevel: EnforcementLevel;
@@ -33,6 +37,10 @@ interface RuleMeta<C> {
     defaults?: C;
     /** One-line description per knob; every knob needs one. */
     knobs?: { [K in keyof C]: string };
+    /** Extra constraints per knob (enum, quantity, range), beyond the type of its default. */
+    checks?: { [K in keyof C]?: KnobCheck };
+    /** Constraints that hold while the rule is enabled (e.g. an allow-list that must list something). */
+    whenEnabled?: (knobs: C) => { key: string; message: string }[];
 }
 
 export interface ResourceContext {
@@ -81,6 +89,20 @@ export interface PlatformRule {
     appliesTo?: (type: string) => boolean;
     /** Whether `remediateResource` is offered. */
     remediates: boolean;
+    /** Knob types, defaults and constraints: what the config validator checks. */
+    schema: RuleSchema;
+}
+
+/** Where each rule is documented: an anchor in policy/README.md. */
+export const RULE_DOCS = "policy/README.md";
+export function ruleUrl(name: string): string {
+    return `${RULE_DOCS}#${name}`;
+}
+
+/** A short title from the description: its first clause. */
+export function titleOf(description: string): string {
+    const first = description.split(/(?<=\.)\s|: | \(/)[0].replace(/\.$/, "");
+    return first.length <= 80 ? first : `${first.slice(0, 77)}...`;
 }
 
 /** How a message names a resource: `Deployment ns/name` for Kubernetes, `<token> <name>` otherwise. */
@@ -90,6 +112,13 @@ export function describeResource(type: string, name: string, props: Json): strin
     }
     return `${type} ${name}`;
 }
+
+const EXEMPTION_SCHEMA = {
+    type: "object",
+    properties: { name: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 1 }, expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } },
+    required: ["name", "reason"],
+    additionalProperties: false,
+};
 
 /** The CrossGuard `configSchema` derived from a rule's knob defaults and descriptions. */
 export function configSchemaOf<C>(defaults: C | undefined, knobs: { [K in keyof C]: string } | undefined): PolicyConfigSchema | undefined {
@@ -101,9 +130,9 @@ export function configSchemaOf<C>(defaults: C | undefined, knobs: { [K in keyof 
         properties[key] = {
             type,
             description: knobs[key],
-            ...(type === "array" ? { items: { type: "string" } } : {}),
-            default: d as never,
-        };
+            ...(type === "array" ? { items: key === "exemptions" ? EXEMPTION_SCHEMA : { type: "string" } } : {}),
+            ...(d === undefined ? {} : { default: d as never }),
+        } as never;
     }
     return { properties };
 }
@@ -122,16 +151,10 @@ function withDefaults<C>(defaults: C | undefined, given: object): C {
     return { ...(defaults ?? {}), ...given } as C;
 }
 
-/**
- * Every rule takes `exemptNames`: resources it deliberately does not judge, named
- * `namespace/name` (Kubernetes, namespaced), `name` (cluster-scoped) or the Pulumi resource
- * name (other providers). An exemption lives in the environment's config file, next to the
- * rule it weakens, and each one is justified in policy/README.md ("Exemptions").
- */
-export const EXEMPT_KNOB = "exemptNames";
-const EXEMPT_DESCRIPTION = "namespace/name (or cluster-scoped name, or Pulumi name) of resources this rule deliberately does not judge; justify each in policy/README.md";
+/** Annotation that exempts one object from one rule; its value is the reason. */
+export const EXEMPT_ANNOTATION_PREFIX = "agent-platform.io/policy-exempt.";
 
-/** The identity an exemption names. */
+/** The identity a config exemption names. */
 export function exemptionKey(type: string, name: string, props: Json): string {
     if (parseK8sType(type) && props && typeof props === "object" && props.metadata?.name) {
         return props.metadata.namespace ? `${props.metadata.namespace}/${props.metadata.name}` : String(props.metadata.name);
@@ -139,36 +162,94 @@ export function exemptionKey(type: string, name: string, props: Json): string {
     return name;
 }
 
-function exemptions(config: object): string[] {
-    const list = (config as Record<string, unknown>)[EXEMPT_KNOB];
-    return Array.isArray(list) ? list.map(String) : [];
+export interface ExemptionState {
+    /** The rule does not judge this resource. */
+    exempt: boolean;
+    /** Reported as violations of the rule (an expired exemption, an annotation without a reason). */
+    problems: string[];
 }
 
-/** Knob defaults and descriptions with the universal exemption list added. */
-function withExemptKnob<C>(defaults: C | undefined, knobs: { [K in keyof C]: string } | undefined): { defaults: C; knobs: { [K in keyof C]: string } } {
+/**
+ * Whether `rule` judges a resource: a config exemption `{name, reason, expires?}` or an object
+ * annotation `agent-platform.io/policy-exempt.<rule>: "<reason>"` exempts it. An expired
+ * exemption, or an annotation without a reason, exempts nothing and is itself a violation.
+ */
+export function exemptionState(rule: string, exemptions: Exemption[], type: string, name: string, props: Json, now: Date): ExemptionState {
+    const problems: string[] = [];
+    let exempt = false;
+    const key = exemptionKey(type, name, props);
+    const today = now.toISOString().slice(0, 10);
+    for (const e of exemptions) {
+        if (e.name !== key) continue;
+        if (e.expires && isIsoDate(e.expires) && e.expires < today) problems.push(`exemption from ${rule} expired on ${e.expires} ("${e.reason}"); renew it with a new date or fix the resource`);
+        else exempt = true;
+    }
+    const ann = parseK8sType(type) ? props?.metadata?.annotations?.[EXEMPT_ANNOTATION_PREFIX + rule] : undefined;
+    if (ann !== undefined) {
+        if (typeof ann === "string" && ann.trim() !== "") exempt = true;
+        else problems.push(`annotation ${EXEMPT_ANNOTATION_PREFIX}${rule} gives no reason, so it exempts nothing; its value must say why the rule does not apply`);
+    }
+    return { exempt, problems };
+}
+
+/** Knob defaults and descriptions with the universal knobs (exemptions, reason) added. */
+function withUniversalKnobs<C>(defaults: C | undefined, knobs: { [K in keyof C]: string } | undefined): { defaults: C; knobs: { [K in keyof C]: string } } {
     return {
-        defaults: { [EXEMPT_KNOB]: [], ...(defaults ?? {}) } as C,
-        knobs: { [EXEMPT_KNOB]: EXEMPT_DESCRIPTION, ...(knobs ?? {}) } as { [K in keyof C]: string },
+        defaults: { exemptions: [], reason: "", ...(defaults ?? {}) } as C,
+        knobs: { ...UNIVERSAL_KNOBS, ...(knobs ?? {}) } as unknown as { [K in keyof C]: string },
     };
 }
 
-export function resourceRule<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): PlatformRule {
-    const meta = {
+/** The validator's view of a rule. */
+function schemaOf<C>(spec: RuleMeta<C>): RuleSchema {
+    return {
         name: spec.name,
+        defaults: { ...(spec.defaults ?? {}) } as Record<string, unknown>,
+        ...(spec.checks ? { checks: spec.checks as Record<string, KnobCheck> } : {}),
+        ...(spec.whenEnabled ? { whenEnabled: spec.whenEnabled as unknown as RuleSchema["whenEnabled"] } : {}),
+    };
+}
+
+/**
+ * The knobs a policy was handed, checked against its schema (the engine validates types but
+ * not unknown keys): a typo fails the preview with the key's name instead of silently
+ * weakening the rule.
+ */
+function checkedKnobs<C>(schema: RuleSchema, defaults: C, given: object): C & { exemptions: Exemption[] } {
+    const problems = knobProblems(schema, given as Record<string, unknown>, "advisory");
+    if (problems.length) throw new PackConfigError("(pulumi policy config)", problems);
+    return withDefaults(defaults, given) as C & { exemptions: Exemption[] };
+}
+
+/** CrossGuard metadata shared by resource and stack policies. */
+function metadataOf<C>(spec: RuleMeta<C>) {
+    const framework = frameworkOf(spec.name);
+    return {
+        name: spec.name,
+        displayName: spec.displayName ?? titleOf(spec.description),
         description: spec.description,
         severity: spec.severity,
         remediationSteps: spec.remediationSteps,
         enforcementLevel: spec.enforcementLevel,
+        tags: [spec.area],
+        url: ruleUrl(spec.name),
+        ...(framework ? { framework } : {}),
     };
-    const knobbed = withExemptKnob(spec.defaults, spec.knobs);
-    Object.assign(meta, { configSchema: configSchemaOf(knobbed.defaults, knobbed.knobs) });
+}
+
+export function resourceRule<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): PlatformRule {
+    const knobbed = withUniversalKnobs(spec.defaults, spec.knobs);
+    const schema = schemaOf(spec);
     const policy: ResourceValidationPolicy = {
-        ...meta,
+        ...metadataOf(spec),
+        configSchema: configSchemaOf(knobbed.defaults, knobbed.knobs),
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
             if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
-            const config = withDefaults<C>(knobbed.defaults, args.getConfig<object>());
-            if (exemptions(config).includes(exemptionKey(args.type, args.name, args.props))) return;
+            const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
             const subject = describeResource(args.type, args.name, args.props);
+            const ex = exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, new Date());
+            for (const m of ex.problems) report(`${subject}: ${m}`);
+            if (ex.exempt) return;
             for (const m of spec.check(args.props, config, { type: args.type, name: args.name, stackTags: args.stackTags })) {
                 report(`${subject}: ${m}`);
             }
@@ -178,12 +259,12 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         const remediate = spec.remediate;
         policy.remediateResource = (args: ResourceValidationArgs) => {
             if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
-            const config = withDefaults<C>(knobbed.defaults, args.getConfig<object>());
-            if (exemptions(config).includes(exemptionKey(args.type, args.name, args.props))) return undefined;
+            const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
+            if (exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, new Date()).exempt) return undefined;
             return remediate(clone(args.props), config);
         };
     }
-    return { policy, area: spec.area, scope: "resource", appliesTo: spec.appliesTo, remediates: !!spec.remediate };
+    return { policy, area: spec.area, scope: "resource", appliesTo: spec.appliesTo, remediates: !!spec.remediate, schema };
 }
 
 /** Resources of a stack as plain items (Kubernetes props also exposed as objects). */
@@ -199,26 +280,33 @@ export function stackItems(args: StackValidationArgs): StackItem[] {
 }
 
 export function stackRule<C extends object = Record<string, never>>(spec: StackRuleSpec<C>): PlatformRule {
-    const knobbed = withExemptKnob(spec.defaults, spec.knobs);
+    const knobbed = withUniversalKnobs(spec.defaults, spec.knobs);
+    const schema = schemaOf(spec);
     const policy: StackValidationPolicy = {
-        name: spec.name,
-        description: spec.description,
-        severity: spec.severity,
-        remediationSteps: spec.remediationSteps,
-        enforcementLevel: spec.enforcementLevel,
+        ...metadataOf(spec),
         configSchema: configSchemaOf(knobbed.defaults, knobbed.knobs),
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-            const config = withDefaults<C>(knobbed.defaults, args.getConfig<object>());
+            const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
+            const now = new Date();
             // Exempt resources are not judged; they still count as context (e.g. an exempt workload's PDB).
-            const exempt = new Set(exemptions(config));
             const items = stackItems(args);
-            const exemptUrns = new Set(items.filter((i) => exempt.has(exemptionKey(i.type, i.name, i.props))).map((i) => i.urn));
-            const found = spec.check(items, config, { stackTags: args.stackTags, now: new Date() })?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
-            if (found === undefined) args.notApplicable(`${spec.name}: nothing in this stack to judge`);
+            const exemptUrns = new Set<string>();
+            const problems: StackViolation[] = [];
+            for (const i of items) {
+                const ex = exemptionState(spec.name, config.exemptions, i.type, i.name, i.props, now);
+                if (ex.exempt) exemptUrns.add(i.urn);
+                for (const m of ex.problems) problems.push({ message: `${describeResource(i.type, i.name, i.props)}: ${m}`, urn: i.urn });
+            }
+            const found = spec.check(items, config, { stackTags: args.stackTags, now })?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
+            for (const v of problems) report(v.message, v.urn);
+            if (found === undefined) {
+                if (problems.length === 0) args.notApplicable(`${spec.name}: nothing in this stack to judge`);
+                return;
+            }
             for (const v of found) report(v.message, v.urn);
         },
     };
-    return { policy, area: spec.area, scope: "stack", remediates: false };
+    return { policy, area: spec.area, scope: "stack", remediates: false, schema };
 }
 
 /** Kubernetes objects of a stack with their URNs. */

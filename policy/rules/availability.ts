@@ -10,6 +10,7 @@ import {
     intOrPercent, isKind, isRaft, LONG_RUNNING_KINDS, isSingleton, Json, K8sObject, k8sNamespaceOf, podTemplate, RAFT_LABEL,
     SCALABLE_KINDS, selectorMatches, SINGLETON_LABEL, SYSTEM_NAMESPACES,
 } from "../lib/k8s";
+import { knobChecks } from "../lib/config";
 import { podRule } from "../lib/pod";
 import { k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
@@ -120,6 +121,7 @@ export const availabilityRules: PlatformRule[] = [
         remediationSteps: `Raise spec.replicas, let an HPA own the count (remove spec.replicas), or mark a poller ${SINGLETON_LABEL}: "true".`,
         defaults: { minReplicas: 2 },
         knobs: { minReplicas: "minimum static replica count for non-singleton Deployments/StatefulSets" },
+        checks: { minReplicas: knobChecks.atLeast(1) },
         appliesTo: (t) => isKind(t, SCALABLE_KINDS),
         check: (o: K8sObject, cfg) => {
             if (isSingleton(o)) return [];
@@ -221,15 +223,14 @@ export const availabilityRules: PlatformRule[] = [
         description: "Every replicated Deployment/StatefulSet (not singleton, not Raft) is targeted by an HPA (seed 003: HPA configured).",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Give the AgentService an `autoscaling` block, or list the workload in exemptNames (namespace/name).",
-        defaults: { exemptNames: [] as string[], systemNamespaces: SYSTEM_NAMESPACES },
-        knobs: { exemptNames: "namespace/name of workloads that deliberately run a fixed replica count", systemNamespaces: "namespaces of cluster add-ons, not judged" },
+        remediationSteps: "Give the AgentService an `autoscaling` block, or exempt a workload that deliberately runs a fixed replica count (exemptions: [{name: namespace/name, reason}]).",
+        defaults: { systemNamespaces: SYSTEM_NAMESPACES },
+        knobs: { systemNamespaces: "namespaces of cluster add-ons, not judged" },
         check: (items, cfg) => {
             const k = k8sItems(items);
             const ws = scalableWorkloads(k).filter((w) => !isSingleton(w.obj) && !isRaft(w.obj) && !cfg.systemNamespaces.includes(k8sNamespaceOf(w.obj)));
             if (ws.length === 0) return undefined;
             return ws
-                .filter((w) => !cfg.exemptNames.includes(`${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}`))
                 .filter((w) => !hpaFor(w, k))
                 .map((w) => ({ message: `${w.obj.kind} ${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}: no HorizontalPodAutoscaler targets this replicated workload`, urn: w.urn }));
         },
@@ -243,6 +244,7 @@ export const availabilityRules: PlatformRule[] = [
         remediationSteps: "Set minReplicas >= 2, maxReplicas above it and a cpu/memory/pods metric (seed 002: worker HPA 5..100, cpu 70%, memory 80%).",
         defaults: { minReplicas: 2 },
         knobs: { minReplicas: "lowest allowed HPA minReplicas" },
+        checks: { minReplicas: knobChecks.atLeast(1) },
         appliesTo: (t) => isKind(t, ["HorizontalPodAutoscaler"]),
         check: (o: K8sObject, cfg) => {
             const out: string[] = [];

@@ -4,6 +4,7 @@
  * aws:ec2/launchTemplate:LaunchTemplate, aws:kms/key:Key and aws:ecr/repository:Repository.
  * Only the presence/shape of inputs is checked: ARNs and ids are unknown during preview.
  */
+import { knobChecks } from "../lib/config";
 import { Json } from "../lib/k8s";
 import { PlatformRule, resourceRule, stackRule } from "../lib/rule";
 
@@ -145,6 +146,7 @@ export const eksRules: PlatformRule[] = [
         remediationSteps: "Give the node group the private subnets of every AZ.",
         defaults: { minSubnets: 2 },
         knobs: { minSubnets: "minimum number of subnets (AZs) per node group" },
+        checks: { minSubnets: knobChecks.atLeast(1) },
         appliesTo: only(EKS_NODE_GROUP),
         check: (p: Json, cfg) => {
             const n = Array.isArray(p.subnetIds) ? p.subnetIds.length : 0;
@@ -160,6 +162,7 @@ export const eksRules: PlatformRule[] = [
         remediationSteps: "Raise scalingConfig.minSize; list several instance types for SPOT capacity.",
         defaults: { minNodes: 2 },
         knobs: { minNodes: "smallest acceptable scalingConfig.minSize" },
+        checks: { minNodes: knobChecks.atLeast(1) },
         appliesTo: only(EKS_NODE_GROUP),
         check: (p: Json, cfg) => {
             const s = p.scalingConfig ?? {};

@@ -1,5 +1,6 @@
 /** Hygiene: namespaces, labels, runbooks, API versions, env, Jobs, Pod Security Admission labels. */
 import { allContainers, CLUSTER_SCOPED_KINDS, isKind, K8sObject, kindOf, MANAGED_BY_LABEL, NAME_LABEL, parseK8sType, PART_OF_LABEL } from "../lib/k8s";
+import { knobChecks } from "../lib/config";
 import { podRule } from "../lib/pod";
 import { PlatformRule, resourceRule } from "../lib/rule";
 
@@ -134,6 +135,7 @@ export const hygieneRules: PlatformRule[] = [
         remediationSteps: "Label the namespace pod-security.kubernetes.io/enforce: restricted (PlatformNamespace does in prod).",
         defaults: { level: "baseline" },
         knobs: { level: "weakest acceptable pod-security.kubernetes.io/enforce level (privileged, baseline, restricted)" },
+        checks: { level: knobChecks.oneOf(PSA_LEVELS) },
         appliesTo: (t) => isKind(t, ["Namespace"]),
         check: (o: K8sObject, cfg) => {
             const v = o.metadata?.labels?.["pod-security.kubernetes.io/enforce"];

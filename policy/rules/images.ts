@@ -14,7 +14,7 @@ export interface ImageRef {
     digest?: string;
 }
 
-/** Splits `registry/repo:tag@sha256:...`; Docker Hub images get registry `docker.io`. */
+/** Splits `registry/repo:tag@sha256:...`; Docker Hub images get registry `docker.io`, official ones repository `library/<name>`. */
 export function parseImage(image: string): ImageRef {
     let rest = image.trim();
     let digest: string | undefined;
@@ -27,8 +27,24 @@ export function parseImage(image: string): ImageRef {
     const path = hasRegistry ? rest.slice(slash + 1) : rest;
     const colon = path.lastIndexOf(":");
     const tag = colon >= 0 ? path.slice(colon + 1) : undefined;
-    const repository = colon >= 0 ? path.slice(0, colon) : path;
+    const bare = colon >= 0 ? path.slice(0, colon) : path;
+    const repository = registry === "docker.io" && !bare.includes("/") ? `library/${bare}` : bare;
     return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+/**
+ * Whether an image comes from an approved source: `registry` (any repository on it),
+ * `registry/path` (that repository or anything under it, e.g. `ghcr.io/agent-platform`,
+ * `docker.io/library` for official images) or `*.suffix` (registries under a domain).
+ */
+export function sourceApproved(ref: ImageRef, source: string): boolean {
+    if (source.startsWith("*.")) return ref.registry.endsWith(source.slice(1));
+    const slash = source.indexOf("/");
+    const registry = slash < 0 ? source : source.slice(0, slash);
+    if (ref.registry !== registry) return false;
+    if (slash < 0) return true;
+    const prefix = source.slice(slash + 1).replace(/\/+$/, "");
+    return ref.repository === prefix || ref.repository.startsWith(prefix + "/");
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -56,15 +72,19 @@ export const imageRules: PlatformRule[] = [
     podRule({
         name: "img-digest",
         area: "images",
-        description: "Images are pinned by digest (@sha256:...), so what was scanned is what runs.",
+        description: "Images are pinned by digest (@sha256:...), so what was scanned is what runs; `repositories` narrows the rule to images whose tags float by design (release families such as servicenow/mid-server:yokohama).",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Reference the image as repo:tag@sha256:<digest> (the digest CI scanned).",
-        defaults: { approvedDigests: [] as string[] },
-        knobs: { approvedDigests: "when non-empty, only these sha256 digests (the scanned set) are accepted" },
+        remediationSteps: "Reference the image as repo:tag@sha256:<digest> (the digest CI scanned); for the MID server set terminalMid.midServer.digest to the build you pushed.",
+        defaults: { approvedDigests: [] as string[], repositories: [] as string[] },
+        knobs: {
+            approvedDigests: "when non-empty, only these sha256 digests (the scanned set) are accepted",
+            repositories: "when non-empty, only images from these sources (registry/repository prefixes, as in img-registry-allowlist) must be digest-pinned",
+        },
         check: (pod, _o, cfg) => allContainers(pod.spec).flatMap((r) => {
             const image = String(r.container.image ?? "");
             const ref = parseImage(image);
+            if (cfg.repositories.length && !cfg.repositories.some((s) => sourceApproved(ref, s))) return [];
             if (!ref.digest || !DIGEST.test(ref.digest)) return [`${r.label} image ${image} is not pinned by sha256 digest`];
             if (cfg.approvedDigests.length && !cfg.approvedDigests.includes(ref.digest)) return [`${r.label} image digest ${ref.digest} is not in the approved (scanned) list`];
             return [];
@@ -73,20 +93,19 @@ export const imageRules: PlatformRule[] = [
     podRule({
         name: "img-registry-allowlist",
         area: "images",
-        description: "Images come from an allowed registry (e.g. the account's ECR); an empty list allows any registry.",
-        severity: "medium",
-        enforcementLevel: "advisory",
-        remediationSteps: "Mirror the image into an allowed registry, or add the registry to allowedRegistries.",
+        description: "Images come only from approved sources: registries, or publishers on a registry (ghcr.io/agent-platform, docker.io/library). Off until a config lists them; an enabled rule with an empty list is a config error.",
+        severity: "high",
+        enforcementLevel: "disabled",
+        remediationSteps: "Mirror the image into an approved registry (e.g. the account's ECR), or approve its publisher in allowedRegistries after it has been reviewed and scanned.",
         defaults: { allowedRegistries: [] as string[] },
-        knobs: { allowedRegistries: "registry hosts (docker.io, ghcr.io, <acct>.dkr.ecr.<region>.amazonaws.com); prefix `*.` for a domain suffix" },
-        check: (pod, _o, cfg) => {
-            if (cfg.allowedRegistries.length === 0) return [];
-            return allContainers(pod.spec).flatMap((r) => {
-                const ref = parseImage(String(r.container.image ?? ""));
-                const ok = cfg.allowedRegistries.some((a) => (a.startsWith("*.") ? ref.registry.endsWith(a.slice(1)) : ref.registry === a));
-                return ok ? [] : [`${r.label} image ${r.container.image} comes from registry ${ref.registry}, not in ${cfg.allowedRegistries.join(", ")}`];
-            });
-        },
+        knobs: { allowedRegistries: "approved sources: a registry host (registry.k8s.io), a registry/path prefix (ghcr.io/agent-platform, docker.io/library for official images) or *.domain" },
+        whenEnabled: (k) => (k.allowedRegistries.length === 0 ? [{ key: "allowedRegistries", message: "is empty while the rule is enabled: list the approved registries, or disable the rule with a reason" }] : []),
+        check: (pod, _o, cfg) => allContainers(pod.spec).flatMap((r) => {
+            const ref = parseImage(String(r.container.image ?? ""));
+            return cfg.allowedRegistries.some((a) => sourceApproved(ref, a))
+                ? []
+                : [`${r.label} image ${r.container.image} is not from an approved source (${cfg.allowedRegistries.join(", ") || "none approved"})`];
+        }),
     }),
     podRule({
         name: "img-pull-policy",

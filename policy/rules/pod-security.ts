@@ -3,6 +3,7 @@
  * plus the service-account and port hygiene the catalog lists under pod security.
  * Container-level settings override pod-level ones (effectiveSecurityContext).
  */
+import { knobChecks } from "../lib/config";
 import { allContainers, effectiveSecurityContext, Json, LONG_RUNNING_KINDS } from "../lib/k8s";
 import { podRule } from "../lib/pod";
 import { PlatformRule } from "../lib/rule";
@@ -367,6 +368,7 @@ export const podSecurityRules: PlatformRule[] = [
         remediationSteps: "Listen on an unprivileged port (e.g. 8080) and map 80/443 in the Service; never run sshd in a pod (use kubectl debug).",
         defaults: { minPort: 1024 },
         knobs: { minPort: "lowest containerPort allowed without NET_BIND_SERVICE" },
+        checks: { minPort: knobChecks.atLeast(1) },
         check: (pod, _obj, cfg) => {
             const out: string[] = [];
             for (const r of allContainers(pod.spec)) {

@@ -2,6 +2,7 @@
  * Process items a policy cannot observe, enforced through proxies (catalog section 6):
  * the upgrade/rollback rehearsal date is recorded as a stack tag.
  */
+import { knobChecks } from "../lib/config";
 import { PlatformRule, stackRule } from "../lib/rule";
 
 /** Stack tag holding the ISO date (YYYY-MM-DD) of the last upgrade/rollback rehearsal. */
@@ -25,6 +26,7 @@ export const processRules: PlatformRule[] = [
         remediationSteps: `Rehearse upgrade + rollback on dev, then \`pulumi stack tag set ${REHEARSAL_TAG} $(date +%F)\`.`,
         defaults: { maxAgeDays: 90 },
         knobs: { maxAgeDays: "how old the last rehearsal may be" },
+        checks: { maxAgeDays: knobChecks.atLeast(1) },
         check: (_items, cfg, ctx) => {
             const v = ctx.stackTags.get(REHEARSAL_TAG);
             if (!v) return [{ message: `stack: no ${REHEARSAL_TAG} tag; upgrade/rollback has never been rehearsed` }];

@@ -1,5 +1,6 @@
 /** Resource requests and limits (seed checklists: "resource limits are configured"). */
-import { allContainers, isKind, k8sNamespaceOf, parseQuantity, SYSTEM_NAMESPACES } from "../lib/k8s";
+import { allContainers, effectiveSecurityContext, isKind, Json, k8sNamespaceOf, parseQuantity, SYSTEM_NAMESPACES } from "../lib/k8s";
+import { knobChecks } from "../lib/config";
 import { podRule } from "../lib/pod";
 import { k8sItems, PlatformRule, stackRule, StackViolation } from "../lib/rule";
 
@@ -20,6 +21,46 @@ function requestsAndLimits(resource: "cpu" | "memory" | "ephemeral-storage", req
         }
         return out;
     };
+}
+
+/** Human quantity for messages (binary units). */
+function formatBytes(n: number): string {
+    for (const [u, f] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (n >= f) return `${Math.round((n / f) * 100) / 100}${u}`;
+    return String(n);
+}
+
+/**
+ * Disk use that is real: disk-backed emptyDirs (bounded by sizeLimit) and writable root
+ * filesystems. Containers with read-only roots and a small /tmp need no ephemeral-storage (the
+ * kubelet rotates their logs); the others must tell the scheduler and the evictor.
+ */
+function ephemeralStorage(podSpec: Json, threshold: number): string[] {
+    const out: string[] = [];
+    const scratch = new Map<string, number>();
+    for (const v of podSpec?.volumes ?? []) {
+        if (!v?.emptyDir || v.emptyDir.medium === "Memory") continue;
+        const size = parseQuantity(v.emptyDir.sizeLimit);
+        if (v.emptyDir.sizeLimit === undefined) out.push(`emptyDir "${v.name}" has no sizeLimit; it can fill the node's disk`);
+        scratch.set(v.name, size ?? Infinity);
+    }
+    for (const r of allContainers(podSpec)) {
+        if (r.kind === "ephemeralContainer") continue;
+        const mounted = (r.container.volumeMounts ?? []).map((m: Json) => m?.name).filter((n: string) => scratch.has(n));
+        const total = [...new Set<string>(mounted)].reduce((t, n) => t + scratch.get(n)!, 0);
+        const writableRoot = effectiveSecurityContext(podSpec, r.container).readOnlyRootFilesystem !== true;
+        const big = total > threshold;
+        if (!writableRoot && !big) continue;
+        const why = writableRoot ? "has a writable root filesystem" : `mounts ${Number.isFinite(total) ? formatBytes(total) : "unbounded"} of emptyDir scratch`;
+        const req = r.container.resources?.requests?.["ephemeral-storage"];
+        const lim = r.container.resources?.limits?.["ephemeral-storage"];
+        if (req === undefined) out.push(`${r.label} ${why} but no ephemeral-storage request`);
+        if (lim === undefined) out.push(`${r.label} ${why} but no ephemeral-storage limit`);
+        const lm = parseQuantity(lim);
+        const rq = parseQuantity(req);
+        if (rq !== undefined && lm !== undefined && rq > lm) out.push(`${r.label} ephemeral-storage request ${req} exceeds its limit ${lim}`);
+        if (lm !== undefined && Number.isFinite(total) && total > 0 && lm < total) out.push(`${r.label} ephemeral-storage limit ${lim} is below the ${formatBytes(total)} of emptyDir scratch it mounts; the pod is evicted before the volume fills`);
+    }
+    return out;
 }
 
 export const resourceRules: PlatformRule[] = [
@@ -46,11 +87,14 @@ export const resourceRules: PlatformRule[] = [
     podRule({
         name: "res-ephemeral-storage",
         area: "resources",
-        description: "Containers bound their scratch disk with an ephemeral-storage request and limit.",
-        severity: "low",
+        description: "Where disk use is real, it is bounded: every disk-backed emptyDir has a sizeLimit, and a container with a writable root filesystem or more than scratchThreshold of emptyDir scratch sets an ephemeral-storage request and a limit that covers its scratch.",
+        severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Set resources.requests/limits ephemeral-storage, or size emptyDir volumes with sizeLimit.",
-        check: (pod) => requestsAndLimits("ephemeral-storage", true)(pod),
+        remediationSteps: "Give every emptyDir a sizeLimit; on containers with a writable root filesystem or large scratch volumes set resources.requests/limits ephemeral-storage (the limit at least the scratch it mounts, or the kubelet evicts the pod before the volume fills).",
+        defaults: { scratchThreshold: "1Gi" },
+        knobs: { scratchThreshold: "emptyDir scratch (sum of the sizeLimits a container mounts) above which the container must declare ephemeral-storage" },
+        checks: { scratchThreshold: knobChecks.quantity },
+        check: (pod, _o, cfg) => ephemeralStorage(pod.spec, parseQuantity(cfg.scratchThreshold) ?? 2 ** 30),
     }),
     podRule({
         name: "res-qos-guaranteed",

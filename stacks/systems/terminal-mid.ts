@@ -194,7 +194,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         capabilities: ctx.capabilities,
     }, afterSettings);
 
-    const midImage = `${config.midServer.repository}:${config.midServer.release}`;
+    const midImage = `${config.midServer.repository}:${config.midServer.release}${config.midServer.digest ? `@${config.midServer.digest}` : ""}`;
     const midEgress: TrafficRule[] = [
         INTERNET_HTTPS,
         { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] },

@@ -37,6 +37,12 @@ export const terminalMidSchema = z.object({
             .refine((r) => r !== "latest", { message: "must name a release, not latest" }),
         /** Image repository. @default servicenow/mid-server (seed 000: the official image) */
         repository: z.string().min(1).default("servicenow/mid-server"),
+        /**
+         * Digest of the build to run (`sha256:<64 hex>`). A release tag such as `yokohama` names a
+         * family of builds: without a digest two MID pods can run different builds. The prod pack
+         * (`img-digest`) requires it.
+         */
+        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: "must be a sha256 image digest (sha256:<64 hex digits>)" }).optional(),
         /** One singleton MID server per name (ServiceNow pairs exactly one running MID with a name). */
         names: z.array(dnsLabel.max(MAX_MID_NAME_LENGTH, { message: `must be at most ${MAX_MID_NAME_LENGTH} characters (the workload is servicenow-mid-server-<name>)` }))
             .min(1, { message: "needs at least one MID server name" })

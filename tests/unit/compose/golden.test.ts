@@ -157,7 +157,8 @@ describe("compose golden files", function () {
             const neo4j = find(objects, "Deployment", "neo4j").spec.template.spec;
             assert.equal(neo4j.containers[0].securityContext.readOnlyRootFilesystem, false);
             assert.deepEqual(neo4j.containers[0].livenessProbe.exec.command, ["/bin/sh", "-c", "wget -qO- http://localhost:7474 || exit 1"]);
-            assert.deepEqual(neo4j.containers[0].resources.limits, { cpu: "500m", memory: "2Gi" });
+            // a writable root filesystem: the disk it may fill is declared (pod.ts withEphemeralStorage)
+            assert.deepEqual(neo4j.containers[0].resources.limits, { cpu: "500m", memory: "2Gi", "ephemeral-storage": "2304Mi" });
             assert.deepEqual(find(objects, "Deployment", "redis").spec.template.spec.containers[0].args, ["redis-server", "--appendonly", "yes", "--save", "60", "1"]);
         });
 

@@ -50,6 +50,25 @@ describe("pod helpers", () => {
         assert.ok(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution);
     });
 
+    it("GIVEN disk use that is real WHEN the pod spec is built THEN ephemeral-storage covers it; a read-only root with a small /tmp gets none", () => {
+        const mk = (security: { readOnlyRootFilesystem?: boolean }, mounts: { name: string; mountPath: string }[] = []) =>
+            buildContainer({ name: "c", image: "x:1", security, volumeMounts: mounts });
+        const spec = buildPodSpec({
+            serviceAccountName: "sa", selector: { app: "x" },
+            containers: [mk({}), mk({ readOnlyRootFilesystem: false }), mk({}, [{ name: "dump", mountPath: "/backup" }])],
+            volumes: [{ name: "dump", emptyDir: { sizeLimit: "20Gi" } }],
+        }) as any;
+        const disk = (i: number) => [spec.containers[i].resources.requests["ephemeral-storage"], spec.containers[i].resources.limits["ephemeral-storage"]];
+        assert.deepEqual(disk(0), [undefined, undefined], "read-only root, 256Mi /tmp: nothing to declare");
+        assert.deepEqual(disk(1), ["2304Mi", "2304Mi"], "writable root: 2Gi allowance + /tmp");
+        assert.deepEqual(disk(2), ["20736Mi", "20736Mi"], "20Gi scratch + /tmp");
+        const explicit = buildPodSpec({
+            serviceAccountName: "sa", selector: { app: "x" },
+            containers: [buildContainer({ name: "c", image: "x:1", security: { readOnlyRootFilesystem: false }, resources: { requests: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "5Gi" } } })],
+        }) as any;
+        assert.equal(explicit.containers[0].resources.limits["ephemeral-storage"], "5Gi", "explicit settings are kept");
+    });
+
     it("GIVEN dev placement WHEN spread THEN only nodes are spread", () => {
         assert.equal(topologySpread({ a: "b" }, false).length, 1);
     });

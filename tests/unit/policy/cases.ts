@@ -93,7 +93,10 @@ export const resourceCases: ResourceCase[] = [
     R("res-cpu", D, "request above limit", (o) => { c0(o).resources.requests.cpu = "2"; }, /exceeds its limit/),
     R("res-memory", D, "no memory limit", (o) => { delete c0(o).resources.limits.memory; }, /no memory limit/),
     R("res-memory", D, "a malformed quantity", (o) => { c0(o).resources.requests.memory = "lots"; }, /not a quantity/),
-    R("res-ephemeral-storage", D, "no ephemeral-storage request", (o) => { delete c0(o).resources.requests["ephemeral-storage"]; }, /no ephemeral-storage request/),
+    R("res-ephemeral-storage", D, "a writable root filesystem without an ephemeral-storage request", (o) => { sc0(o).readOnlyRootFilesystem = false; delete c0(o).resources.requests["ephemeral-storage"]; }, /writable root filesystem.*no ephemeral-storage request/),
+    R("res-ephemeral-storage", D, "a disk-backed emptyDir without sizeLimit", (o) => { delete pod(o).volumes[0].emptyDir.sizeLimit; }, /emptyDir "tmp" has no sizeLimit/),
+    R("res-ephemeral-storage", CJ, "a 20Gi scratch volume and no ephemeral-storage limit", (o) => { pod(o).volumes.push({ name: "backup", emptyDir: { sizeLimit: "20Gi" } }); c0(o).volumeMounts.push({ name: "backup", mountPath: "/backup" }); delete c0(o).resources.limits["ephemeral-storage"]; }, /20\.25Gi of emptyDir scratch.*no ephemeral-storage limit/),
+    R("res-ephemeral-storage", CJ, "a 20Gi scratch volume under a 1Gi limit", (o) => { pod(o).volumes.push({ name: "backup", emptyDir: { sizeLimit: "20Gi" } }); c0(o).volumeMounts.push({ name: "backup", mountPath: "/backup" }); }, /ephemeral-storage limit 1Gi is below the 20\.25Gi.*evicted/),
     R("res-qos-guaranteed", D, "memory request below limit", (o) => { c0(o).resources.requests.memory = "128Mi"; }, /differs from its limit/),
     // health
     R("health-liveness", D, "no livenessProbe", (o) => { delete c0(o).livenessProbe; }, /no livenessProbe/),
@@ -145,9 +148,12 @@ export const resourceCases: ResourceCase[] = [
     // images
     R("img-tag-pinned", D, "latest", (o) => { c0(o).image = "nginx:latest"; }, /floating tag latest/),
     R("img-tag-pinned", D, "no tag", (o) => { c0(o).image = "registry.local:5000/team/nginx"; }, /has no tag/),
-    R("img-digest", D, "tag only", (o) => { c0(o).image = "ghcr.io/agent-platform/api:1.4.2"; }, /not pinned by sha256 digest/),
+    R("img-digest", D, "tag only", (o) => { c0(o).image = "ghcr.io/agent-platform/api:1.4.2"; }, /not pinned by sha256 digest/, { "img-digest": {} }),
     R("img-digest", D, "a digest outside the approved list", (o) => { c0(o).image = `ghcr.io/x/api@sha256:${"0".repeat(64)}`; }, /not in the approved/, { "img-digest": { approvedDigests: [`sha256:${"1".repeat(64)}`] } }),
-    R("img-registry-allowlist", D, "a registry outside the list", (o) => { c0(o).image = "docker.io/library/redis:7.2.4"; }, /registry docker.io/, { "img-registry-allowlist": { allowedRegistries: ["ghcr.io", "*.amazonaws.com"] } }),
+    R("img-registry-allowlist", D, "a registry outside the list", (o) => { c0(o).image = "docker.io/library/redis:7.2.4"; }, /docker.io\/library\/redis:7.2.4 is not from an approved source/, { "img-registry-allowlist": { allowedRegistries: ["ghcr.io", "*.amazonaws.com"] } }),
+    R("img-registry-allowlist", D, "another organisation on an approved registry", (o) => { c0(o).image = "ghcr.io/someone-else/api:1.0.0"; }, /ghcr.io\/someone-else\/api:1.0.0 is not from an approved source \(ghcr.io\/agent-platform, docker.io\/library\)/, { "img-registry-allowlist": { allowedRegistries: ["ghcr.io/agent-platform", "docker.io/library"] } }),
+    R("img-registry-allowlist", D, "a Docker Hub user image when only official images are approved", (o) => { c0(o).image = "mem0/openmemory-mcp:0.3.1"; }, /not from an approved source/, { "img-registry-allowlist": { allowedRegistries: ["docker.io/library"] } }),
+    R("img-digest", D, "a tag-only image of a repository that must be digest-pinned", (o) => { c0(o).image = "servicenow/mid-server:yokohama"; }, /servicenow\/mid-server:yokohama is not pinned by sha256 digest/, { "img-digest": { repositories: ["docker.io/servicenow/mid-server"] } }),
     R("img-pull-policy", D, "tag-pinned with IfNotPresent", (o) => { c0(o).image = "ghcr.io/agent-platform/api:1.4.2"; }, /imagePullPolicy IfNotPresent/),
     // network
     R("net-no-public-service", SVC, "a public LoadBalancer", (o) => { o.spec.type = "LoadBalancer"; }, /public LoadBalancer/),

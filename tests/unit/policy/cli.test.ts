@@ -92,7 +92,7 @@ describe("policy:check CLI", () => {
         fs.writeFileSync(path.join(dir, "ok.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: y}\n");
         const cfg = await run([path.join(dir, "ok.yaml"), "--config", path.join(dir, "cfg.json")]);
         assert.strictEqual(cfg.code, 2);
-        assert.match(cfg.err, /unknown policies no-such-policy/);
+        assert.match(cfg.err, /- no-such-policy: unknown rule/);
         assert.throws(() => parseArgs(["--stack-tag", "novalue", "x"]), UsageError);
     });
 

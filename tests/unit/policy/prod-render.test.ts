@@ -1,6 +1,6 @@
 /**
  * The rendered prod stack under policy/config/prod.json: zero mandatory violations. Deliberate
- * exceptions are `exemptNames` entries in prod.json, each justified in policy/README.md.
+ * exceptions are `exemptions` entries ({name, reason}) in prod.json.
  */
 import * as assert from "assert";
 import { evaluate, fromK8sObject, InputResource, urnFor } from "../../../policy/lib/harness";
@@ -29,7 +29,7 @@ describe("policy pack on the rendered prod stack", function () {
     it("GIVEN prod.json WHEN its exemptions are read THEN each names a resource the prod render has", () => {
         const names = new Set(resources.map((r) => (r.props?.metadata?.name ? (r.props.metadata.namespace ? `${r.props.metadata.namespace}/${r.props.metadata.name}` : r.props.metadata.name) : r.name)));
         for (const [rule, cfg] of Object.entries(PROD)) {
-            for (const exempt of (typeof cfg === "object" && Array.isArray((cfg as { exemptNames?: unknown }).exemptNames) ? (cfg as { exemptNames: string[] }).exemptNames : [])) {
+            for (const { name: exempt } of (typeof cfg === "object" && Array.isArray((cfg as { exemptions?: unknown }).exemptions) ? (cfg as { exemptions: { name: string }[] }).exemptions : [])) {
                 assert.ok(names.has(exempt), `${rule} exempts ${exempt}, which the prod stack does not create (stale exemption)`);
             }
         }

@@ -158,13 +158,18 @@ describe("policy rules", () => {
     });
 });
 
-describe("policy exemptions (exemptNames, every rule)", () => {
-    const withExempt = (policy: string, names: string[]) => ({ ...PROD, [policy]: { ...(PROD[policy] as object), exemptNames: names } });
+describe("policy exemptions (every rule: config {name, reason, expires?} and the object annotation)", () => {
+    const withExempt = (policy: string, names: string[], expires?: string) => ({
+        ...PROD,
+        [policy]: { ...(PROD[policy] as object), exemptions: names.map((name) => ({ name, reason: "test", ...(expires ? { expires } : {}) })) },
+    });
 
-    it("GIVEN every rule WHEN its configSchema is read THEN it offers the exemptNames knob", () => {
+    it("GIVEN every rule WHEN its configSchema is read THEN it offers exemptions of {name, reason, expires?} and a reason", () => {
         for (const r of allRules) {
-            const props = (r.policy.configSchema?.properties ?? {}) as Record<string, { type?: string }>;
-            assert.strictEqual(props.exemptNames?.type, "array", `${r.policy.name} has no exemptNames knob`);
+            const props = (r.policy.configSchema?.properties ?? {}) as Record<string, { type?: string; items?: { required?: string[] } }>;
+            assert.strictEqual(props.exemptions?.type, "array", `${r.policy.name} has no exemptions knob`);
+            assert.deepStrictEqual(props.exemptions?.items?.required, ["name", "reason"], r.policy.name);
+            assert.strictEqual(props.reason?.type, "string", r.policy.name);
         }
     });
 
@@ -181,6 +186,28 @@ describe("policy exemptions (exemptNames, every rule)", () => {
         });
     }
 
+    it("GIVEN an exemption that expired WHEN the rule runs THEN the resource is judged again and the expiry is itself a violation", async () => {
+        const c = resourceCases.find((x) => x.policy === "sec-no-privileged")!;
+        const res = mutated(c);
+        const o = await checkResource(c.policy, res, withExempt(c.policy, ["agents/api"], "2020-01-31"));
+        assert.ok(o.messages.some((m) => /exemption from sec-no-privileged expired on 2020-01-31 \("test"\)/.test(m.message)), JSON.stringify(o.messages));
+        assert.ok(o.messages.some((m) => c.expect.test(m.message)));
+        const later = await checkResource(c.policy, res, withExempt(c.policy, ["agents/api"], "2999-12-31"));
+        assert.deepStrictEqual(later.messages, []);
+    });
+
+    it("GIVEN the annotation agent-platform.io/policy-exempt.<rule> WHEN it gives a reason THEN the object is exempt; WHEN empty THEN it exempts nothing and is reported", async () => {
+        const c = resourceCases.find((x) => x.policy === "sec-readonly-rootfs")!;
+        const res = mutated(c);
+        res.props.metadata.annotations = { ...(res.props.metadata.annotations ?? {}), "agent-platform.io/policy-exempt.sec-readonly-rootfs": "the vendor image rewrites its config at start" };
+        assert.deepStrictEqual((await checkResource(c.policy, res)).messages, []);
+        assert.ok((await checkResource("sec-no-privileged", fromK8sObject({ ...res.props, spec: { ...res.props.spec } }))).messages.length === 0, "other rules unaffected by this annotation (and the fixture is not privileged)");
+        res.props.metadata.annotations["agent-platform.io/policy-exempt.sec-readonly-rootfs"] = " ";
+        const msgs = (await checkResource(c.policy, res)).messages.map((m) => m.message);
+        assert.ok(msgs.some((m) => /annotation agent-platform.io\/policy-exempt.sec-readonly-rootfs gives no reason/.test(m)), msgs.join("\n"));
+        assert.ok(msgs.some((m) => c.expect.test(m)));
+    });
+
     it("GIVEN a stack rule violation WHEN the workload is exempt THEN it is not reported", async () => {
         const c = stackCases.find((x) => x.policy === "avail-pdb-present")!;
         const rs = c.mutate(compliantStack()) ?? compliantStack();
@@ -188,6 +215,8 @@ describe("policy exemptions (exemptNames, every rule)", () => {
         assert.ok(flagged.messages.length > 0);
         const exempt = await checkStack(c.policy, rs, withExempt(c.policy, ["agents/api"]), compliantTags());
         assert.deepStrictEqual(exempt.messages, []);
+        const expired = await checkStack(c.policy, rs, withExempt(c.policy, ["agents/api"], "2021-06-01"), compliantTags());
+        assert.ok(expired.messages.some((m) => /expired on 2021-06-01/.test(m.message)) && expired.messages.length > 1, JSON.stringify(expired.messages));
     });
 });
 
@@ -234,6 +263,28 @@ describe("policy rules: what peer linters catch, without their false positives",
     it("GIVEN a singleton whose PDB keeps its one pod WHEN avail-pdb-present runs THEN avail-singleton-exempt owns it (no double report)", async () => {
         const rs = [...compliantStack(), fromK8sObject({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "poller", namespace: "agents" }, spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "poller" } } } })];
         assert.deepStrictEqual((await checkStack("avail-pdb-present", rs)).messages, []);
+    });
+    it("GIVEN a read-only root filesystem and a small /tmp WHEN res-ephemeral-storage runs THEN no ephemeral-storage is required (no blanket finding)", async () => {
+        const o = api();
+        delete c0(o).resources.requests["ephemeral-storage"];
+        delete c0(o).resources.limits["ephemeral-storage"];
+        assert.deepStrictEqual((await checkResource("res-ephemeral-storage", fromK8sObject(o))).messages, []);
+    });
+    it("GIVEN a memory-backed emptyDir without sizeLimit WHEN res-ephemeral-storage runs THEN it is not disk scratch", async () => {
+        const o = api();
+        o.spec.template.spec.volumes.push({ name: "shm", emptyDir: { medium: "Memory" } });
+        assert.deepStrictEqual((await checkResource("res-ephemeral-storage", fromK8sObject(o))).messages, []);
+    });
+    it("GIVEN an allow-list of publishers WHEN images come from them THEN img-registry-allowlist passes (official Docker Hub images are docker.io/library)", async () => {
+        const o = api();
+        o.spec.template.spec.containers.push({ ...clone(c0(o)), name: "redis", image: "redis:7.4.1-alpine" }, { ...clone(c0(o)), name: "ca", image: "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0" });
+        const cfg = { "img-registry-allowlist": { allowedRegistries: ["ghcr.io/agent-platform", "docker.io/library", "registry.k8s.io"] } };
+        assert.deepStrictEqual((await checkResource("img-registry-allowlist", fromK8sObject(o), cfg)).messages, []);
+    });
+    it("GIVEN img-digest scoped to some repositories WHEN another image is tag-pinned only THEN it is not judged", async () => {
+        const o = api();
+        c0(o).image = "ghcr.io/agent-platform/api:1.4.2";
+        assert.deepStrictEqual((await checkResource("img-digest", fromK8sObject(o), { "img-digest": { repositories: ["docker.io/servicenow/mid-server"] } })).messages, []);
     });
     it("GIVEN a CronJob whose job template sets no TTL WHEN hyg-jobs runs THEN it passes (history limits clean up)", async () => {
         const cj = find(compliantStack(), CJ);

@@ -168,7 +168,7 @@ describe("terminal-mid system (seed 000)", () => {
                 assert.ok(!objs(stack).some((o) => o.metadata.name === "claude-ecc-poller" && ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(o.kind)));
             });
 
-            it(`GIVEN ${mids.length} MID server name(s) WHEN rendered THEN each is a singleton on servicenow/mid-server:yokohama with its own data claim; the first keeps the seed's names`, () => {
+            it(`GIVEN ${mids.length} MID server name(s) WHEN rendered THEN each is a singleton on servicenow/mid-server:yokohama pinned by digest, with its own data claim; the first keeps the seed's names`, () => {
                 assert.equal(mids[0].workload, "servicenow-mid-server");
                 assert.equal(mids[0].claim, "mid-server-data-pvc");
                 for (const m of mids) {
@@ -177,7 +177,7 @@ describe("terminal-mid system (seed 000)", () => {
                     assert.deepEqual(d.spec.strategy, { type: "Recreate" });
                     assert.equal(d.metadata.labels[SINGLETON_LABEL], "true");
                     const c = container(d);
-                    assert.equal(c.image, "servicenow/mid-server:yokohama");
+                    assert.match(c.image, /^servicenow\/mid-server:yokohama@sha256:[a-f0-9]{64}$/, "one build for every MID pod");
                     const env = envOf(c);
                     assert.equal(env.MID_SERVER_NAME, m.midName);
                     assert.deepEqual(env.MID_INSTANCE_URL, fromSecret("MID_INSTANCE_URL"));
@@ -294,6 +294,7 @@ describe("terminal-mid system (seed 000)", () => {
             ["no MID server name", (s) => { s.midServer.names = []; }, /agent-platform:terminalMid\.midServer\.names: needs at least one MID server name/],
             ["a MID name too long for the workload name", (s) => { s.midServer.names = ["mid", "m".repeat(42)]; }, /agent-platform:terminalMid\.midServer\.names\.1: must be at most 41 characters/],
             ["MID release latest", (s) => { s.midServer.release = "latest"; }, /agent-platform:terminalMid\.midServer\.release: must name a release, not latest/],
+            ["a MID digest that is not sha256", (s) => { s.midServer.digest = "latest"; }, /agent-platform:terminalMid\.midServer\.digest: must be a sha256 image digest/],
             ["an http:// instance URL", (s) => { s.midServer.instanceUrl = "http://acme.service-now.com"; }, /agent-platform:terminalMid\.midServer\.instanceUrl: must be an https:\/\/ URL/],
             ["an instance with a scheme", (s) => { s.servicenowInstance = "https://acme.service-now.com"; }, /agent-platform:terminalMid\.servicenowInstance: must be a host name/],
             ["2 replicas on a ReadWriteOnce sessions claim", (s) => { s.replicas = 2; }, /agent-platform:terminalMid\.replicas: more than 1 replica \(got 2\) needs sessionsStorage\.accessMode ReadWriteMany/],
