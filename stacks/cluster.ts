@@ -23,7 +23,7 @@ export interface ClusterTarget {
  * The cluster the systems deploy to. An explicit provider with stable inputs: changing the
  * ambient kubeconfig never silently retargets (or replaces) the workloads.
  */
-export function clusterTarget(config: PlatformConfig): ClusterTarget {
+export function clusterTarget(config: PlatformConfig, opts: pulumi.ComponentResourceOptions = {}): ClusterTarget {
     const cluster = config.cluster;
     if (cluster.provider === "existing") {
         const provider = new k8s.Provider("cluster", {
@@ -55,7 +55,7 @@ export function clusterTarget(config: PlatformConfig): ClusterTarget {
             },
         };
     }
-    const eks = new EksCluster("eks", toEksClusterArgs(cluster, config.environment));
+    const eks = new EksCluster("eks", toEksClusterArgs(cluster, config.environment), opts);
     return {
         provider: eks.provider,
         eks,

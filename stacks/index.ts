@@ -7,6 +7,7 @@ import { dependOnAddons } from "../components/aws/platform-addons";
 import { PROJECT, loadPlatformConfig } from "../components/config";
 import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
+import { policyGate } from "./policy-gate";
 import { checkSystems, deploySystems } from "./systems";
 
 // `isConfigSecret` is marked internal in the SDK typings but is how the runtime knows which keys were set with --secret.
@@ -29,7 +30,10 @@ const config = withDebugTrace(() => {
 });
 const stackConfig = new pulumi.Config(PROJECT);
 
-const target = clusterTarget(config);
+// No bypass: every resource is judged by the pack's resource rules at the levels of
+// policy/config/<environment>.json before it is registered, with or without --policy-pack.
+const gate = withDebugTrace(() => policyGate(config.environment));
+const target = clusterTarget(config, { transformations: [gate] });
 const withoutLoadBalancers = config.cluster.provider === "existing" && !config.cluster.loadBalancers;
 
 const systems = deploySystems(config, {
@@ -42,7 +46,7 @@ const systems = deploySystems(config, {
     providers: { kubernetes: target.provider },
     dependsOn: target.eks ? [target.eks] : [],
     // Objects that need a platform add-on (CRD-backed kinds, Ingresses, pods the mesh injects) wait for it.
-    transformations: [dependOnAddons(target.addons), ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : [])],
+    transformations: [dependOnAddons(target.addons), ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []), gate],
 });
 
 export const environment = config.environment;

@@ -6,6 +6,8 @@ import * as path from "path";
 import { ComposeError } from "../components/compose/errors";
 import { ConfigError } from "../components/config/schema";
 import { InputError } from "../components/input/files";
+import { PackConfigError } from "../policy/lib/config";
+import { PolicyGateError } from "../policy/lib/gate";
 import { Args, CliIo, defineCli, processIo, runCli, runMain } from "./lib/cli";
 import { assertWritable, MANIFEST } from "./lib/output";
 import { placeholdersRead, REPO_ROOT, readStackConfig, renderProgram, renderStack, writeRender } from "./lib/render";
@@ -27,7 +29,7 @@ are written as <redacted>.`,
     epilog: `Output safety: the files written are listed in DIR/${MANIFEST}; the next run removes only
 those. A non-empty DIR without that list (e.g. a git checkout) is refused with exit 2 unless
 --force. A .git directory is never touched. The summary line goes to stderr.`,
-    userErrors: [ConfigError, ComposeError, InputError],
+    userErrors: [ConfigError, ComposeError, InputError, PackConfigError, PolicyGateError],
 });
 
 export async function render(args: Args<typeof CLI>, io: CliIo): Promise<number> {

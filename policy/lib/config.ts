@@ -43,11 +43,21 @@ export interface ConfigProblem {
     message: string;
 }
 
+/**
+ * Pulumi's language host prints an error carrying this brand (what `pulumi.RunError` sets) as
+ * its message alone, without a stack trace: errors the user fixes in a file need no trace.
+ */
+export function asRunError<E extends Error>(e: E): E {
+    Object.defineProperty(e, "__pulumiRunError", { value: true, enumerable: false });
+    return e;
+}
+
 /** Thrown for an invalid pack config; the message lists every problem, one per line. */
 export class PackConfigError extends Error {
     constructor(public readonly source: string, public readonly problems: ConfigProblem[]) {
         super(`invalid policy pack config ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
         this.name = "PackConfigError";
+        asRunError(this);
     }
 }
 

@@ -91,6 +91,11 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
         onInfo(message);
         return Promise.resolve();
     };
+    // A registration whose inputs reject (e.g. the policy gate refusing a resource) is never sent;
+    // the engine's language host reports it as the program's error, and so does this run.
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => { if (!rejections.includes(reason)) rejections.push(reason); };
+    process.on("unhandledRejection", onRejection);
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
         await pulumi.runtime.setMocks(
@@ -112,9 +117,18 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
         );
         const result = await program();
         await pulumi.runtime.disconnect();
+        // Rejections surface a tick after the registrations that awaited them.
+        await new Promise((r) => setImmediate(r));
+        if (rejections.length) {
+            // The refused registrations' outputs never settle; the run has failed, so they are not
+            // leaks to report at process exit.
+            (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+            throw rejections[0];
+        }
         return { resources, result };
     } finally {
         log.info = sdkInfo;
+        process.off("unhandledRejection", onRejection);
         running = false;
     }
 }

@@ -1,0 +1,95 @@
+/**
+ * The in-process policy gate: the pack's resource rules evaluated by the program itself on each
+ * resource's inputs before it is registered, at the levels of the stack's own pack config. A
+ * `pulumi preview`/`up` without `--policy-pack` (or with another environment's config) still
+ * refuses a resource that breaks a mandatory rule. Stack rules (quorum PDBs, coverage, backups)
+ * need the whole stack and gate through the pack, which `npm run preview|up -- --stack X` attach.
+ *
+ * Pure: the program (stacks/policy-gate.ts) resolves the inputs and calls `gateRefusals`.
+ */
+import * as path from "path";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { asRunError, levelOf } from "./config";
+import { InputResource, PackConfig, policyKnobs, runResourcePolicy } from "./harness";
+import { Json } from "./k8s";
+import { PlatformRule } from "./rule";
+
+/** The pack config the gate applies for an environment: the one the wrappers attach. */
+export function packConfigFile(environment: string): string {
+    return path.resolve(__dirname, "..", "config", `${environment}.json`);
+}
+
+export interface Refusal {
+    rule: string;
+    /** `Deployment ns/name: message`, as the pack reports it. */
+    message: string;
+    remediation?: string;
+}
+
+/** Thrown (as the rejection of the gated inputs) when a resource breaks a mandatory rule. */
+export class PolicyGateError extends Error {
+    constructor(public readonly refusals: Refusal[], public readonly configFile: string) {
+        super(formatRefusals(refusals, configFile));
+        this.name = "PolicyGateError";
+        asRunError(this);
+        // The SDK prefixes the message of an input's rejection with `error serializing property "x": `;
+        // the refusal is about the resource, not one property, so the message stays as written.
+        const message = this.message;
+        Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+    }
+}
+
+/** One line per refusal, `[mandatory] <rule>: <resource>: <message>`, the way the pack labels violations. */
+export function formatRefusals(refusals: Refusal[], configFile: string): string {
+    const lines = refusals.map((r) => `[mandatory] ${r.rule}: ${r.message}${r.remediation ? ` (fix: ${r.remediation})` : ""}`);
+    return `policy gate (${path.relative(process.cwd(), configFile) || configFile}) refuses to deploy:\n  ${lines.join("\n  ")}`;
+}
+
+/** Reading an input that is not known yet (preview): the rule cannot judge it now. */
+export class UnknownInputError extends Error {}
+
+/**
+ * A read-only view of resolved inputs in which reading a value that is still unknown throws
+ * UnknownInputError (what CrossGuard does during preview): a rule that needs it is skipped,
+ * the others still judge the known parts.
+ */
+export function unknownChecking(value: Json, isUnknown: (v: unknown) => boolean): Json {
+    if (isUnknown(value)) throw new UnknownInputError("unknown input");
+    if (value === null || typeof value !== "object") return value;
+    return new Proxy(value, {
+        get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver);
+            if (typeof prop === "symbol") return v;
+            return unknownChecking(v, isUnknown);
+        },
+        set() { throw new TypeError("the gate's view of resource inputs is read-only"); },
+    });
+}
+
+/**
+ * The mandatory (or remediate: the gate cannot fix, so it refuses) resource-rule violations of
+ * one resource under `config`. Rules that read an unknown input are skipped (`skipped`).
+ */
+export async function gateRefusals(
+    rules: PlatformRule[],
+    config: PackConfig,
+    res: InputResource,
+    opts: { stackTags?: ReadonlyMap<string, string>; isUnknown?: (v: unknown) => boolean; skipped?: (rule: string) => void } = {},
+): Promise<Refusal[]> {
+    const out: Refusal[] = [];
+    const isUnknown = opts.isUnknown ?? (() => false);
+    const props = unknownChecking(res.props, isUnknown);
+    for (const r of rules) {
+        if (r.scope !== "resource" || !r.appliesTo?.(res.type)) continue;
+        const level = levelOf(r.policy, config as Record<string, unknown>);
+        if (level !== "mandatory" && level !== "remediate") continue;
+        try {
+            const o = await runResourcePolicy(r.policy as ResourceValidationPolicy, { ...res, props }, policyKnobs(r.policy.name, config), opts.stackTags);
+            for (const m of o.messages) out.push({ rule: r.policy.name, message: m.message, ...(r.policy.remediationSteps ? { remediation: r.policy.remediationSteps } : {}) });
+        } catch (e) {
+            if (e instanceof UnknownInputError) { opts.skipped?.(r.policy.name); continue; }
+            throw e;
+        }
+    }
+    return out;
+}
