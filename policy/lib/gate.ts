@@ -66,6 +66,22 @@ export function unknownChecking(value: Json, isUnknown: (v: unknown) => boolean)
     });
 }
 
+function containsUnknown(v: Json, isUnknown: (v: unknown) => boolean): boolean {
+    if (isUnknown(v)) return true;
+    if (v === null || typeof v !== "object") return false;
+    return Object.values(v).some((x) => containsUnknown(x, isUnknown));
+}
+
+const refusing = new WeakMap<object, { rules: PlatformRule[]; list: PlatformRule[] }>();
+/** Resource rules at mandatory or remediate under `config` (cached per config object and rule list). */
+export function refusingRules(rules: PlatformRule[], config: PackConfig): PlatformRule[] {
+    const hit = refusing.get(config);
+    if (hit && hit.rules === rules) return hit.list;
+    const list = rules.filter((r) => r.scope === "resource" && ["mandatory", "remediate"].includes(levelOf(r.policy, config as Record<string, unknown>)));
+    refusing.set(config, { rules, list });
+    return list;
+}
+
 /**
  * The mandatory (or remediate: the gate cannot fix, so it refuses) resource-rule violations of
  * one resource under `config`. Rules that read an unknown input are skipped (`skipped`).
@@ -77,12 +93,11 @@ export async function gateRefusals(
     opts: { stackTags?: ReadonlyMap<string, string>; isUnknown?: (v: unknown) => boolean; skipped?: (rule: string) => void } = {},
 ): Promise<Refusal[]> {
     const out: Refusal[] = [];
-    const isUnknown = opts.isUnknown ?? (() => false);
-    const props = unknownChecking(res.props, isUnknown);
-    for (const r of rules) {
-        if (r.scope !== "resource" || !r.appliesTo?.(res.type)) continue;
-        const level = levelOf(r.policy, config as Record<string, unknown>);
-        if (level !== "mandatory" && level !== "remediate") continue;
+    const isUnknown = opts.isUnknown;
+    // The read-guard costs a Proxy per access: only inputs that hold an unknown need it.
+    const props = isUnknown && containsUnknown(res.props, isUnknown) ? unknownChecking(res.props, isUnknown) : res.props;
+    for (const r of refusingRules(rules, config)) {
+        if (!r.appliesTo?.(res.type)) continue;
         try {
             const o = await runResourcePolicy(r.policy as ResourceValidationPolicy, { ...res, props }, policyKnobs(r.policy.name, config), opts.stackTags);
             for (const m of o.messages) out.push({ rule: r.policy.name, message: m.message, ...(r.policy.remediationSteps ? { remediation: r.policy.remediationSteps } : {}) });

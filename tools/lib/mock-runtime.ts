@@ -94,7 +94,12 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     // A registration whose inputs reject (e.g. the policy gate refusing a resource) is never sent;
     // the engine's language host reports it as the program's error, and so does this run.
     const rejections: unknown[] = [];
-    const onRejection = (reason: unknown) => { if (!rejections.includes(reason)) rejections.push(reason); };
+    let failed: (reason: unknown) => void = () => undefined;
+    // The engine stops the program at its first unhandled error; so does this run (registrations
+    // waiting on a refused resource's outputs would otherwise wait forever).
+    const firstRejection = new Promise<never>((_, reject) => { failed = reject; });
+    firstRejection.catch(() => undefined);
+    const onRejection = (reason: unknown) => { if (!rejections.includes(reason)) rejections.push(reason); failed(reason); };
     process.on("unhandledRejection", onRejection);
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
@@ -115,15 +120,18 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
             stack,
             false,
         );
-        const result = await program();
-        await pulumi.runtime.disconnect();
-        // Rejections surface a tick after the registrations that awaited them.
-        await new Promise((r) => setImmediate(r));
-        if (rejections.length) {
+        let result: T;
+        try {
+            result = await Promise.race([Promise.resolve(program()), firstRejection]);
+            await Promise.race([pulumi.runtime.disconnect(), firstRejection]);
+            // Rejections surface a tick after the registrations that awaited them.
+            await new Promise((r) => setImmediate(r));
+            if (rejections.length) throw rejections[0];
+        } catch (e) {
             // The refused registrations' outputs never settle; the run has failed, so they are not
             // leaks to report at process exit.
-            (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
-            throw rejections[0];
+            if (rejections.length) (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+            throw e;
         }
         return { resources, result };
     } finally {

@@ -241,11 +241,10 @@ describe("inquisitor system (seed 001)", () => {
             assert.equal(find(r.objects, "PodDisruptionBudget", "inquisitor", NS).spec.maxUnavailable, 2);
         });
 
-        it("GIVEN an internet-facing public client WHEN rendered THEN the LoadBalancer carries no internal annotations", async () => {
-            const r = await renderProgram(withSection("prod", (s) => { s.loadBalancerScheme = "internet-facing"; }), "prod");
-            const client = find(r.objects, "Service", "inquisitor", NS);
-            assert.equal(client.spec.type, "LoadBalancer");
-            assert.equal(client.metadata.annotations, undefined);
+        it("GIVEN an internet-facing public client WHEN the prod program runs THEN the policy gate refuses the public LoadBalancer until prod.json allow-lists it", async () => {
+            // An internet-facing harness API is an explicit decision: net-no-public-service.allowedServices in policy/config/prod.json.
+            await assert.rejects(renderProgram(withSection("prod", (s) => { s.loadBalancerScheme = "internet-facing"; }), "prod"),
+                /\[mandatory\] net-no-public-service: Service inquisitor-system\/inquisitor: is a public LoadBalancer Service/);
         });
 
         it("GIVEN Velero not installed WHEN rendered THEN no Schedule is created", async () => {
