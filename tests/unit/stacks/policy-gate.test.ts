@@ -4,6 +4,7 @@
  * `pulumi up` without `--policy-pack` still refuses a mandatory violation.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -86,16 +87,20 @@ describe("policy gate in the program (no bypass without --policy-pack)", functio
     it("GIVEN the dev stack with a config variant the schema allows (ushadow backend given an emptyDir at /data) WHEN rendered THEN the program refuses with stor-persistent-state", async () => {
         const config = readStackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
         const optionsFile = path.join(REPO_ROOT, "examples/compose/ushadow/options.yaml");
-        const options = YAML.parseDocument(require("fs").readFileSync(optionsFile, "utf8"));
+        const options = YAML.parseDocument(fs.readFileSync(optionsFile, "utf8"));
         options.setIn(["services", "backend", "writablePaths"], ["/data"]);
-        const tmp = path.join(require("os").tmpdir(), `gate-options-${process.pid}.yaml`);
-        require("fs").writeFileSync(tmp, String(options));
+        // Config files must stay inside the project (agent-platform:ushadow.filesRoot): a scratch
+        // directory under the git-ignored rendered/.
+        fs.mkdirSync(path.join(REPO_ROOT, "rendered"), { recursive: true });
+        const dir = fs.mkdtempSync(path.join(REPO_ROOT, "rendered", ".gate-test-"));
         try {
+            const file = path.join(dir, "options.yaml");
+            fs.writeFileSync(file, String(options));
             const ushadow = JSON.parse(config.values["agent-platform:ushadow"]);
-            config.values["agent-platform:ushadow"] = JSON.stringify({ ...ushadow, optionsFile: tmp });
+            config.values["agent-platform:ushadow"] = JSON.stringify({ ...ushadow, optionsFile: path.relative(REPO_ROOT, file) });
             await assert.rejects(renderProgram(config, "dev"), /\[mandatory\] stor-persistent-state: Deployment ushadow\/backend: container "backend" mounts non-persistent volume "writable-1" at data path \/data/);
         } finally {
-            require("fs").rmSync(tmp, { force: true });
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 });
