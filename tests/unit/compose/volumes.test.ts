@@ -41,14 +41,17 @@ describe("compose/volumes", () => {
         assert.throws(() => serviceVolumes(svc, {}, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()), /volumes\[0\]: bind mount "\.\/src" -> \/app cannot be deployed/);
         const ctx = context();
         const v = serviceVolumes(svc, {}, new Map(), { bindMounts: "emptyDir", readOnlyRoot: true }, ctx);
-        assert.deepEqual(v.volumes, [{ name: "bind-0", mountPath: "/app", emptyDir: {}, readOnly: true }]);
+        assert.deepEqual(v.volumes, [{ name: "bind-0", mountPath: "/app", emptyDir: { sizeLimit: "1Gi" }, readOnly: true }], "every disk emptyDir is bounded");
         assert.match(ctx.warnings.join(), /mapped to an empty directory/);
     });
 
     it("GIVEN writable paths THEN emptyDirs under a read-only root, none for /tmp or mounted paths, a warning when the root is writable", () => {
         const svc = service({ volumes: [{ type: "tmpfs", target: "/run", readOnly: false, field: "volumes[0]" }] });
         const v = serviceVolumes(svc, { writablePaths: ["/tmp", "/run", "/var/cache"] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context());
-        assert.deepEqual(v.volumes, [{ name: "tmpfs-0", mountPath: "/run", emptyDir: { medium: "Memory" } }, { name: "writable-3", mountPath: "/var/cache", emptyDir: {} }]);
+        assert.deepEqual(v.volumes, [{ name: "tmpfs-0", mountPath: "/run", emptyDir: { medium: "Memory" } }, { name: "writable-3", mountPath: "/var/cache", emptyDir: { sizeLimit: "1Gi" } }]);
+        const sized = serviceVolumes(service({}), { writablePaths: [{ path: "/snapshots", sizeLimit: "10Gi" }] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context());
+        assert.deepEqual(sized.volumes, [{ name: "writable-1", mountPath: "/snapshots", emptyDir: { sizeLimit: "10Gi" } }]);
+        assert.throws(() => serviceVolumes(service({}), { writablePaths: [{ path: "/s", sizeLimit: "lots" }] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()), /writablePaths\[0\]\.sizeLimit: "lots" is not a Kubernetes quantity/);
         const ctx = context();
         assert.equal(serviceVolumes(svc, { writablePaths: ["/x"] }, new Map(), { bindMounts: "reject", readOnlyRoot: false }, ctx).volumes.length, 1);
         assert.match(ctx.warnings.join(), /writablePaths: ignored/);
