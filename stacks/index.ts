@@ -7,6 +7,7 @@ import { dependOnAddons } from "../components/aws/platform-addons";
 import { PROJECT, loadPlatformConfig } from "../components/config";
 import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
+import { imageOverridesTransformation } from "./images";
 import { policyGate } from "./policy-gate";
 import { checkSystems, deploySystems } from "./systems";
 
@@ -35,6 +36,7 @@ const stackConfig = new pulumi.Config(PROJECT);
 const gate = withDebugTrace(() => policyGate(config.environment));
 const target = clusterTarget(config, { transformations: [gate] });
 const withoutLoadBalancers = config.cluster.provider === "existing" && !config.cluster.loadBalancers;
+const imageOverrides = imageOverridesTransformation(config.images);
 
 const systems = deploySystems(config, {
     environment: config.environment,
@@ -46,7 +48,13 @@ const systems = deploySystems(config, {
     providers: { kubernetes: target.provider },
     dependsOn: target.eks ? [target.eks] : [],
     // Objects that need a platform add-on (CRD-backed kinds, Ingresses, pods the mesh injects) wait for it.
-    transformations: [dependOnAddons(target.addons), ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []), gate],
+    // The gate judges the images that are deployed, so it runs after the `images` overrides.
+    transformations: [
+        dependOnAddons(target.addons),
+        ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []),
+        ...(imageOverrides ? [imageOverrides] : []),
+        gate,
+    ],
 });
 
 export const environment = config.environment;

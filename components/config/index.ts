@@ -1,2 +1,3 @@
 export * from "./schema";
 export * from "./common";
+export * from "./images";

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crdsSchema } from "./capabilities";
 import { existingClusterIssues, existingClusterSchema } from "./cluster";
+import { imageOverridesSchema } from "./images";
 import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
 import { eksCapabilityIssues } from "./eks";
 import { limitProblems, limitsSchema } from "./limits";
@@ -39,6 +40,7 @@ export const platformConfigSchema = z.object({
     crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false }),
     /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */
     limits: limitsSchema,
+    images: imageOverridesSchema.default({}),
     terminalMid: terminalMidSchema.optional(),
     inquisitor: inquisitorSchema.optional(),
     claudeCode: claudeCodeSchema.optional(),
