@@ -21,6 +21,8 @@
 #   AP_STORAGE_CLASSES      StorageClasses whose PVCs kwok binds; the first is the default
 #                           (default "standard,gp3,fast-ssd")
 #   AP_READY_TIMEOUT        seconds to wait for each readiness step (default 120)
+#   AP_NODES                kwok (default): fake nodes; real: real nodes from tools/e2e/nodes.sh
+#                           (kubelet, containerd, kube-proxy, CoreDNS, kube-network-policies)
 set -euo pipefail
 
 K8S_VERSIONS=(1.34.2 1.34.3 1.34.4)   # first that builds wins (TOOLCHAIN.md §4 fallbacks)
@@ -34,6 +36,11 @@ ETCD_PORT=${AP_ETCD_PORT:-12379}
 ETCD_PEER_PORT=$((ETCD_PORT + 1))
 STORAGE_CLASSES=${AP_STORAGE_CLASSES:-standard,gp3,fast-ssd}
 TIMEOUT=${AP_READY_TIMEOUT:-120}
+NODES_MODE=${AP_NODES:-kwok}
+[[ $NODES_MODE == kwok || $NODES_MODE == real ]] || { echo "cluster: ERROR: AP_NODES must be kwok or real" >&2; exit 2; }
+# Real nodes reach the API server at the nodes' fabric address (tools/e2e/nodes.sh), which is
+# also what the `kubernetes` Service points pods to.
+ADVERTISE=127.0.0.1; [[ $NODES_MODE == real ]] && ADVERTISE=10.250.0.1
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF=$HERE/$(basename "${BASH_SOURCE[0]}")
 
@@ -127,6 +134,7 @@ ensure_bins() { # [build]
   if on_path kubectl && kubectl_in_skew; then KUBECTL=$(command -v kubectl); fi
   [[ -x $KUBECTL ]] || { log "kubectl: MISSING"; return 1; }
   if on_path kwok; then KWOK_BIN=$(command -v kwok)
+  elif [[ $NODES_MODE == real ]]; then :   # real nodes need no kwok
   else
     for v in "${KWOK_VERSIONS[@]}"; do
       if [[ ! -x $AP_CACHE/kwok-v$v/bin/kwok && -n $build ]]; then run_build "kwok v$v" "$AP_CACHE/kwok-v$v" kwok_build "$v" || true; fi
@@ -134,7 +142,7 @@ ensure_bins() { # [build]
       [[ -n $build ]] || break
     done
   fi
-  [[ -n $KWOK_BIN ]] || { log "kwok: MISSING"; return 1; }
+  [[ -n $KWOK_BIN || $NODES_MODE == real ]] || { log "kwok: MISSING"; return 1; }
   log "kubectl: $KUBECTL; kwok: $KWOK_BIN"
 }
 
@@ -169,6 +177,7 @@ stop_pids() { # "NAME PID BIN" lines on stdin
 }
 
 do_down() {
+  [[ ! -f $STATE/nodes/pids ]] || "$HERE/nodes.sh" down || true
   [[ -f $PIDFILE ]] || { log "nothing to stop (no $PIDFILE)"; return 0; }
   grep -v '^etcd ' "$PIDFILE" | stop_pids
   grep '^etcd ' "$PIDFILE" | stop_pids
@@ -211,11 +220,12 @@ pki() {
   cert apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+subjectAltName=IP:127.0.0.1,IP:10.96.0.1,IP:10.250.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
   local client="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
   cert admin "/O=system:masters/CN=kubernetes-admin" "$client"
+  cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "$client"
   cert controller-manager "/CN=system:kube-controller-manager" "$client"
   cert scheduler "/CN=system:kube-scheduler" "$client"
   openssl genrsa -out sa.key 2048 2>/dev/null
@@ -317,7 +327,7 @@ metadata:
   name: $c
   annotations:
     storageclass.kubernetes.io/is-default-class: "$([[ $first == 1 ]] && echo true || echo false)"
-provisioner: kwok.x-k8s.io/volume
+provisioner: $([[ $NODES_MODE == real ]] && echo agent-platform.local/hostpath || echo kwok.x-k8s.io/volume)
 reclaimPolicy: Delete
 volumeBindingMode: Immediate
 allowVolumeExpansion: true
@@ -345,7 +355,7 @@ do_up() {
     die "running but not ready"
   fi
   K8S_VERSION=$("$K8S_BIN/kube-apiserver" --version 2>/dev/null | sed 's/.*v//')
-  KWOK_VERSION=$("$KWOK_BIN" --version 2>/dev/null | sed -n 's/.*version v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1)
+  [[ -z $KWOK_BIN ]] || KWOK_VERSION=$("$KWOK_BIN" --version 2>/dev/null | sed -n 's/.*version v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1)
   for p in "$API_PORT" "$ETCD_PORT" "$ETCD_PEER_PORT"; do port_free "$p" || die "127.0.0.1:$p is in use"; done
 
   rm -rf "$STATE"; mkdir -p "$STATE/logs" "$STATE/etcd"; chmod 700 "$STATE"
@@ -356,6 +366,17 @@ do_up() {
   kubeconfig controller-manager "$STATE/controller-manager.kubeconfig"
   kubeconfig scheduler "$STATE/scheduler.kubeconfig"
   local P=$STATE/pki
+  # Real nodes: the API server reaches the kubelets (in their own network namespaces) through an
+  # HTTP CONNECT proxy on a unix socket that tools/e2e/nodes.sh starts.
+  cat >"$STATE/egress-selector.yaml" <<EOF
+apiVersion: apiserver.k8s.io/v1beta1
+kind: EgressSelectorConfiguration
+egressSelections:
+- name: cluster
+  connection:
+    proxyProtocol: HTTPConnect
+    transport: { uds: { udsName: "$STATE/egress.sock" } }
+EOF
 
   start etcd "$K8S_BIN/etcd" --name=e2e --data-dir="$STATE/etcd" \
     --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
@@ -366,13 +387,15 @@ do_up() {
 
   start kube-apiserver "$K8S_BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --bind-address=127.0.0.1 --advertise-address="$ADVERTISE" --secure-port="$API_PORT" \
     --tls-cert-file="$P/apiserver.crt" --tls-private-key-file="$P/apiserver.key" \
     --client-ca-file="$P/ca.crt" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$P/sa.pub" --service-account-signing-key-file="$P/sa.key" \
     --service-cluster-ip-range=10.96.0.0/16 --service-node-port-range=30000-32767 \
     --authorization-mode=Node,RBAC --allow-privileged=true \
+    --kubelet-client-certificate="$P/apiserver-kubelet-client.crt" --kubelet-client-key="$P/apiserver-kubelet-client.key" \
+    $([[ $NODES_MODE == real ]] && echo --egress-selector-config-file="$STATE/egress-selector.yaml" --kubelet-preferred-address-types=InternalIP) \
     --profiling=false --v=1
   wait_for "kube-apiserver /readyz" curl -fsS --cacert "$P/ca.crt" --cert "$P/admin.crt" --key "$P/admin.key" \
     "https://127.0.0.1:$API_PORT/readyz"
@@ -391,13 +414,20 @@ do_up() {
     --authorization-kubeconfig="$STATE/scheduler.kubeconfig" \
     --leader-elect=false --bind-address=127.0.0.1 --secure-port=0 --profiling=false --v=1
 
-  write_stages
-  start kwok "$KWOK_BIN" --kubeconfig="$KUBECONFIG_FILE" --config="$STATE/kwok-stages.yaml" \
-    --manage-all-nodes=true --node-lease-duration-seconds=40 --cidr=10.244.0.1/16 --node-ip=127.0.0.1
+  if [[ $NODES_MODE == kwok ]]; then
+    write_stages
+    start kwok "$KWOK_BIN" --kubeconfig="$KUBECONFIG_FILE" --config="$STATE/kwok-stages.yaml" \
+      --manage-all-nodes=true --node-lease-duration-seconds=40 --cidr=10.244.0.1/16 --node-ip=127.0.0.1
+  fi
 
   storage_classes_yaml | kc apply -f - >/dev/null
   kc apply -f "$HERE/crds.yaml" >/dev/null
-  nodes_yaml | kc apply -f - >/dev/null
+  if [[ $NODES_MODE == kwok ]]; then
+    nodes_yaml | kc apply -f - >/dev/null
+  else
+    wait_for "default ServiceAccount in kube-system" kc -n kube-system get serviceaccount default
+    "$HERE/nodes.sh" up
+  fi
 
   wait_for "nodes Ready" kc wait --for=condition=Ready node --all --timeout=5s
   wait_for "CRDs Established" kc wait --for=condition=Established crd --all --timeout=5s

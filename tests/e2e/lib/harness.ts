@@ -38,16 +38,17 @@ export class Workspace {
     }
 
     /** Runs a command to completion; never throws on a non-zero exit. */
-    run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Result> {
+    run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: Buffer } = {}): Promise<Result> {
         const t0 = Date.now();
         this.note(`$ ${cmd} ${args.join(" ")}`);
         return new Promise((resolve) => {
-            const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? this.env, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? this.env, stdio: [opts.input ? "pipe" : "ignore", "pipe", "pipe"] });
+            if (opts.input) child.stdin!.end(opts.input);
             let out = "";
             let stdout = "";
             const onData = (b: Buffer) => { out += b.toString(); fs.appendFileSync(this.log, b); };
-            child.stdout.on("data", (b: Buffer) => { stdout += b.toString(); onData(b); });
-            child.stderr.on("data", onData);
+            child.stdout!.on("data", (b: Buffer) => { stdout += b.toString(); onData(b); });
+            child.stderr!.on("data", onData);
             const timer = setTimeout(() => { out += `\n[e2e] timeout after ${opts.timeoutMs} ms: SIGTERM\n`; child.kill("SIGTERM"); }, opts.timeoutMs ?? 600_000);
             child.on("close", (code) => {
                 clearTimeout(timer);
@@ -59,7 +60,7 @@ export class Workspace {
     }
 
     /** Runs and requires exit 0. */
-    async must(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Result> {
+    async must(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: Buffer } = {}): Promise<Result> {
         const r = await this.run(cmd, args, opts);
         if (r.code !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(" ")} exit ${r.code}:\n${tail(r.out, 40)}\n(full log: ${this.log})`);
         return r;
@@ -85,7 +86,25 @@ export class Workspace {
         await this.must(path.join(E2E_TOOLS, "stack.sh"), ["prepare"], { env, timeoutMs: 600_000 });
         const e = await this.must(path.join(E2E_TOOLS, "stack.sh"), ["env"], { env });
         this.env = { ...process.env, ...parseExports(e.stdout) };
+        if (this.realNodes) await this.useLocalImages(this.env.AP_STACK_CONFIG!);
         return this.env.AP_STACK_CONFIG!;
+    }
+
+    /** AP_NODES=real: the cluster runs containers (tools/e2e/nodes.sh), kwok otherwise. */
+    get realNodes(): boolean {
+        return this.toolEnv.AP_NODES === "real";
+    }
+
+    /** The images real nodes hold (`nodes.sh image-map`), given to the stack as its `images` config map. */
+    async imageMap(): Promise<Record<string, string>> {
+        const r = await this.must(path.join(E2E_TOOLS, "nodes.sh"), ["image-map"], { env: this.toolEnv });
+        return JSON.parse(r.stdout);
+    }
+
+    /** Adds the `images` override map to a config copy (only ever the copy, never the repo file). */
+    async useLocalImages(config: string): Promise<void> {
+        const map = await this.imageMap();
+        editYaml(config, config, (doc) => { doc.setIn(["config", "agent-platform:images"], map); });
     }
 
     pulumi(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<Result> {

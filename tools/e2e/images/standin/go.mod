@@ -1,0 +1,3 @@
+module agent-platform.local/standin
+
+go 1.24
