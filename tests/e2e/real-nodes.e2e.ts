@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEV_POLICY_CONFIG, POLICY_DIR, Workspace, eventually, sleep, summary } from "./lib/harness";
-import { FlowResult, dnsFlows, loadFlows, matrixDot, matrixTable, sourcePod, tryFlow } from "./lib/flows";
+import { FlowResult, dnsFlows, listening, loadFlows, matrixDot, matrixTable, sourcePod, tryFlow } from "./lib/flows";
 
 const PLATFORM_NAMESPACES = ["claude-code", "claude-mid-service", "inquisitor-system", "production-agents", "ushadow"];
 const POLICY = ["--policy-pack", POLICY_DIR, "--policy-pack-config", DEV_POLICY_CONFIG];
@@ -116,10 +116,13 @@ const enabled = process.env.AP_NODES === "real";
         const svg = spawnSync("dot", ["-Tsvg", dot, "-o", dot.replace(/\.dot$/, ".svg")], { encoding: "utf8" });
         console.log(`\n    connectivity matrix (flows from ${source}):\n${matrixTable(results).replace(/^/gm, "      ")}`);
         console.log(`    written: ${json}, ${dot}${svg.status === 0 ? `, ${dot.replace(/\.dot$/, ".svg")}` : ` (graphviz: ${svg.error?.message ?? svg.stderr})`}`);
-        // A deny is only meaningful if the same target accepts its intended clients.
+        // A deny is only meaningful if the target listens: an allowed flow to the same port, or else
+        // a connection from inside a target pod to its own port (no NetworkPolicy applies there).
         for (const r of results.filter((x) => x.expect === "deny" && x.ok)) {
             const control = results.find((x) => x.expect === "allow" && x.ok && x.to.ns === r.to.ns && x.to.service === r.to.service && x.port === r.port);
-            assert.ok(control, `deny ${r.from.ns}/${r.from.workload} -> ${r.to.ns}/${r.to.service}:${r.port} has no allowed flow to the same port proving it listens`);
+            if (control) continue;
+            const listens = await listening(ws, r.to.ns, r.to.service, r.port);
+            assert.ok(listens, `deny ${r.from.ns}/${r.from.workload} -> ${r.to.ns}/${r.to.service}:${r.port} proves nothing: the target does not listen on ${r.port}`);
         }
         const failed = results.filter((r) => !r.ok);
         assert.deepEqual(failed.map((r) => `${r.from.ns}/${r.from.workload} -> ${r.to.ns}/${r.to.service}:${r.port} expected ${r.expect}, observed ${r.observed} (${r.detail})`), []);
@@ -127,9 +130,11 @@ const enabled = process.env.AP_NODES === "real";
 
     it("GIVEN the claude-code Redis THEN commands without AUTH, FLUSHALL and CONFIG are refused, and a key survives a pod restart (AOF on its volume)", async function () {
         this.timeout(600_000);
-        const cli = (args: string) => exec("claude-code", "redis-0", "redis", `redis-cli -h 127.0.0.1 -p 6379 ${args} 2>&1`);
+        // The container's env carries REDISCLI_AUTH (for its probes): drop it for the unauthenticated client.
+        const cli = (args: string) => exec("claude-code", "redis-0", "redis", `env -u REDISCLI_AUTH redis-cli -h 127.0.0.1 -p 6379 ${args} 2>&1`);
         const authed = (args: string) => exec("claude-code", "redis-0", "redis", `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning -h 127.0.0.1 -p 6379 ${args} 2>&1`);
         assert.match((await cli("SET e2e:noauth x")).out, /NOAUTH/);
+        assert.match((await cli("GET e2e:noauth")).out, /NOAUTH/);
         assert.match((await authed("PING")).out, /PONG/);
         assert.match((await authed("FLUSHALL")).out, /unknown command/i);
         assert.match((await authed("CONFIG GET requirepass")).out, /unknown command/i);
@@ -154,7 +159,10 @@ const enabled = process.env.AP_NODES === "real";
         await ws.must("kubectl", ["create", "job", "-n", "claude-code", "e2e-backup", "--from=cronjob/postgres-backup"]);
         await eventually("backup Job complete", async () => {
             const job = await ws.kubectlJson(["get", "job", "-n", "claude-code", "e2e-backup"]);
-            if (job.status?.failed) return `failed: ${JSON.stringify(job.status)}`;
+            if (job.status?.conditions?.some((c: any) => c.type === "Failed" && c.status === "True")) {
+                const logs = await ws.run("kubectl", ["logs", "-n", "claude-code", "job/e2e-backup", "--all-containers"]);
+                throw new Error(`backup Job failed: ${JSON.stringify(job.status.conditions)}\n${logs.out.slice(-2000)}`);
+            }
             return job.status?.succeeded === 1;
         }, 300_000);
         const logs = await ws.must("kubectl", ["logs", "-n", "claude-code", "job/e2e-backup", "--all-containers"]);

@@ -279,6 +279,7 @@ images_build() { # OUTDIR
   cp -a /usr/share/zoneinfo "$r/postgres/usr/share/"
   mkdir -p "$r/postgres/var/run/postgresql" "$r/postgres/var/lib/postgresql/data"
   install -m 755 "$HERE/images/postgres/docker-entrypoint.sh" "$r/postgres/usr/local/bin/docker-entrypoint.sh"
+  copy_bin "$r/postgres" /usr/bin/find   # the dump Job prunes with `find -delete` (not in busybox-static)
   oci_archive "$r/postgres" "$(img_postgres)" "$out/postgres.tar" \
     "{\"Entrypoint\":[\"docker-entrypoint.sh\"],\"Cmd\":[\"postgres\"],\"Env\":[\"PATH=/usr/local/bin:$pg/bin:/usr/bin:/bin\",\"PGDATA=/var/lib/postgresql/data\"],\"WorkingDir\":\"/\",\"ExposedPorts\":{\"5432/tcp\":{}}}"
 

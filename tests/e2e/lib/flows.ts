@@ -135,6 +135,18 @@ export async function servicePort(ws: Workspace, ns: string, service: string, po
     return podPort;
 }
 
+/** True when a pod behind the Service accepts connections on `podPort` from inside itself. */
+export async function listening(ws: Workspace, ns: string, service: string, podPort: number): Promise<boolean> {
+    const svc = await ws.kubectlJson(["get", "service", "-n", ns, service]);
+    const selector = Object.entries(svc.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+    if (!selector) return false;
+    const pods = await ws.kubectlJson<{ items: any[] }>(["get", "pods", "-n", ns, "-l", selector]);
+    const pod = pods.items.find((p) => p.status?.phase === "Running");
+    if (!pod) return false;
+    const r = await ws.run("kubectl", ["exec", "-n", ns, pod.metadata.name, "--", "standin", "connect", "127.0.0.1", String(podPort), "4s"], { timeoutMs: 60_000 });
+    return r.code === 0;
+}
+
 /** Tries one flow from inside its source pod. A refused or timed-out connection is a deny. */
 export async function tryFlow(ws: Workspace, flow: Flow): Promise<FlowResult> {
     const pod = await sourcePod(ws, flow.from.ns, flow.from.workload);
