@@ -279,7 +279,10 @@ images_build() { # OUTDIR
   cp -a /usr/share/zoneinfo "$r/postgres/usr/share/"
   mkdir -p "$r/postgres/var/run/postgresql" "$r/postgres/var/lib/postgresql/data"
   install -m 755 "$HERE/images/postgres/docker-entrypoint.sh" "$r/postgres/usr/local/bin/docker-entrypoint.sh"
-  copy_bin "$r/postgres" /usr/bin/find   # the dump Job prunes with `find -delete` (not in busybox-static)
+  # The dump Job's script needs `find -delete` and `set -o pipefail`: GNU find, and bash as /bin/sh
+  # (busybox-static's sh runs its own applets, whose find has no -delete, whatever PATH says).
+  copy_bin "$r/postgres" /usr/bin/find /bin/bash
+  ln -sf bash "$r/postgres/bin/sh"
   oci_archive "$r/postgres" "$(img_postgres)" "$out/postgres.tar" \
     "{\"Entrypoint\":[\"docker-entrypoint.sh\"],\"Cmd\":[\"postgres\"],\"Env\":[\"PATH=/usr/local/bin:$pg/bin:/usr/bin:/bin\",\"PGDATA=/var/lib/postgresql/data\"],\"WorkingDir\":\"/\",\"ExposedPorts\":{\"5432/tcp\":{}}}"
 
