@@ -14,6 +14,7 @@
 #   tools/e2e/nodes.sh down             stop exactly what `up` started, remove its namespaces
 #   tools/e2e/nodes.sh status           processes, nodes, add-on pods
 #   tools/e2e/nodes.sh image-map        the e2e image overrides (stack config `images` map), JSON
+#   tools/e2e/nodes.sh config-images F  add that map to the stack config copy F (agent-platform:images)
 #
 # Layout: every node is one network namespace and one mount namespace made by this script
 # (nothing touches the host's network stack, mount table, or kernel tunables): containerd,
@@ -789,6 +790,14 @@ case "${1:-}" in
   down) do_down ;;
   status) do_status ;;
   image-map) image_map ;;
+  config-images) # CONFIG: add the map to a stack config COPY as agent-platform:images (never the repo's file)
+    [[ -f ${2:-} ]] || die "usage: nodes.sh config-images CONFIG_COPY"
+    case "$(cd "$(dirname "$2")" && pwd)/" in "$REPO"/*) die "$2 is inside the repo: give a copy (stack.sh prepare writes one)" ;; esac
+    image_map | (cd "$REPO" && node -e '
+      const fs = require("fs"), YAML = require("yaml"), file = process.argv[1];
+      const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+      doc.setIn(["config", "agent-platform:images"], JSON.parse(fs.readFileSync(0, "utf8")));
+      fs.writeFileSync(file, doc.toString());' "$2") ;;
   __provision) provision_loop ;;
   __build) shift; "$@" ;;   # internal: one build function, run by run_build in its own process
   -h|--help|help|"") sed -n '2,30p' "$0" ;;
