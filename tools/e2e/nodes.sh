@@ -307,9 +307,14 @@ ensure_images() { # [build] -> IMAGES
 # The stack config `images` map for the e2e copy: every image the dev stack deploys -> the
 # locally built image that stands in for it (Redis and PostgreSQL are the real servers).
 image_map() {
-  local redis pg; redis=$(img_redis); pg=$(img_postgres)
+  local redis pg mid; redis=$(img_redis); pg=$(img_postgres)
+  # the MID server runs by digest (midServer.digest in the dev config): that reference is the key
+  mid=$(sed -n 's/^ *digest: *\(sha256:[a-f0-9]\{64\}\).*/\1/p' "$REPO/Pulumi.dev.yaml" | head -n1)
+  local midline=""
+  [[ -z $mid ]] || midline="  \"servicenow/mid-server:yokohama@$mid\": \"$IMG_STANDIN\","
   cat <<EOF
 {
+$midline
   "redis:7.4.1-alpine": "$redis",
   "postgres:16.4-alpine": "$pg",
   "oliver006/redis_exporter:v1.66.0": "$IMG_STANDIN",
