@@ -250,9 +250,25 @@ new k8s.apps.v1.Deployment("privileged", {
     it("(g) GIVEN a prod-environment variant (existing cluster, no load balancers) WHEN deployed and destroyed THEN workloads are removed and every data claim and its namespace remain", async function () {
         this.timeout(1_200_000);
         // Pulumi.dev.yaml with environment prod: enforced Pod Security, zone spread, retained
-        // volumes and namespaces. Gated by dev.json: prod.json's sizing rules (replicas >= 2, HPA
-        // minimums) are about capacity, not about what this scenario checks.
-        const source = editYaml(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(ws.dir, "Pulumi.e2e-prod.source.yaml"), (d) => d.setIn(["config", `${P}:environment`], "prod"));
+        // volumes and namespaces. The program's own gate judges it with prod.json whatever pack
+        // config the CLI is given, so the variant takes the smallest sizes prod.json admits: two
+        // replicas (or HPA minimum two) for every stateless workload, and the terminal's sessions
+        // on ReadWriteMany so it rolls instead of being recreated.
+        // The CLI's pack runs with dev.json: prod.json's stack-level rules judge the EKS cluster and its
+        // add-ons, which this existing-cluster variant does not create.
+        const source = editYaml(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(ws.dir, "Pulumi.e2e-prod.source.yaml"), (d) => {
+            const set = (keys: string[], value: unknown) => d.setIn(["config", ...keys], d.createNode(value));
+            set([`${P}:environment`], "prod");
+            set([`${P}:terminalMid`, "replicas"], 2);
+            set([`${P}:terminalMid`, "sessionsStorage", "accessMode"], "ReadWriteMany");
+            set([`${P}:productionAgents`, "hpa", "minReplicas"], 2);
+            set([`${P}:claudeCode`, "manager", "replicas"], 2);
+            set([`${P}:claudeCode`, "worker", "minReplicas"], 2);
+            set([`${P}:claudeCode`, "gateway"], { minReplicas: 2, maxReplicas: 3 });
+            set([`${P}:claudeCode`, "dashboard"], { frontendReplicas: 2, backendReplicas: 2, maxReplicas: 3 });
+            d.deleteIn(["config", `${P}:ushadow`, "replicas"]);
+            set([`${P}:ushadow`, "autoscaling"], Object.fromEntries(["backend", "mem0", "mem0-ui"].map((s) => [s, { minReplicas: 2, maxReplicas: 3 }])));
+        });
         const config = await timed("(g) stack.sh prepare e2e-prod", () => ws.prepare("e2e-prod", source));
         const prod = (args: string[]) => [...args, "--stack", "e2e-prod", "--config-file", config];
         const up = await timed("(g) pulumi up e2e-prod (prod environment)", () => ws.pulumi(prod(["up", "--yes", ...POLICY])));
