@@ -4,7 +4,9 @@ import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, serviceUrl } from "./names";
 import { TrafficRule, allowListPolicySpec } from "./network";
-import { ContainerSpec, PodPlacement, PortSpec, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { meshProxyFromAnnotations } from "./mesh-proxy";
+import { ContainerSpec, DEFAULT_RESOURCES, PodPlacement, PortSpec, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { WorkloadFootprint, withSurge } from "./quota";
 import { Problem, assertNoProblems, check } from "./problems";
 import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
@@ -319,6 +321,28 @@ export function servicePorts(a: AgentServiceArgs, containerPortNames: string[]):
         return svc.ports.map((p, i) => ({ name: p.name ?? containerPortNames[i] ?? `port-${p.port}`, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" }));
     }
     return (a.ports ?? []).map((p, i) => ({ name: containerPortNames[i], port: p.containerPort, targetPort: containerPortNames[i], protocol: p.protocol ?? "TCP" }));
+}
+
+/**
+ * The workload at its largest, for quotas: the HPA maximum (or the replica count), plus the one
+ * surge pod a rolling Deployment adds (a StatefulSet or a Recreate rollout adds none), its claims,
+ * and the mesh proxy its annotations size.
+ */
+export function agentServiceFootprint(a: AgentServiceArgs): WorkloadFootprint {
+    const replicaVolumes = a.replicaVolumes ?? [];
+    const statefulSet = replicaVolumes.length > 0;
+    const max = a.hpa ? a.hpa.maxReplicas : (a.replicas ?? 1);
+    const claims = [
+        ...(a.volumes ?? []).flatMap((v) => (v.claim ? [v.claim.size] : [])),
+        ...Array.from({ length: statefulSet ? max : 0 }, () => replicaVolumes.map((v) => v.size)).flat(),
+    ];
+    const meshSidecar = meshProxyFromAnnotations(a.podAnnotations);
+    return {
+        pods: statefulSet || a.strategy === "Recreate" ? max : withSurge(max),
+        resources: a.resources ?? DEFAULT_RESOURCES,
+        ...(claims.length ? { claims } : {}),
+        ...(meshSidecar ? { meshSidecar } : {}),
+    };
 }
 
 /** The Service spec: type, ports (with NodePort numbers), headless when asked. */

@@ -9,7 +9,8 @@ import { Labels, selectorLabels, standardLabels } from "./labels";
 import { INTERNET_HTTPS, TrafficRule, allowListPolicySpec } from "./network";
 import { ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
 import { Problem, check } from "./problems";
-import { QUANTITY_RULE, isQuantity } from "./quantity";
+import { QUANTITY_RULE, cpuMillis, isQuantity, memoryMi } from "./quantity";
+import type { WorkloadFootprint } from "./quota";
 import { createServiceAccount } from "./service-account";
 import { claimSpec } from "./stateful-set";
 
@@ -191,6 +192,21 @@ export function pgDumpCronJobSpec(a: PgDumpCronJobArgs): k8s.types.input.batch.v
             },
         },
     };
+}
+
+/**
+ * One dump pod at a time (concurrency Forbid). With S3 the dump runs as an init container before
+ * the upload, so the pod needs the larger of the two; with a PVC only the dump runs. For quotas.
+ */
+export function pgDumpFootprint(d: DumpDestination): WorkloadFootprint {
+    const larger = (a: string, b: string, parse: (q: string) => number) => (parse(a) >= parse(b) ? a : b);
+    const u = DEFAULT_UPLOAD_RESOURCES;
+    const dmp = DEFAULT_DUMP_RESOURCES;
+    const resources: ResourceSpec = "s3" in d ? {
+        requests: { cpu: larger(dmp.requests.cpu, u.requests.cpu, cpuMillis), memory: larger(dmp.requests.memory, u.requests.memory, memoryMi) },
+        limits: { cpu: larger(dmp.limits.cpu, u.limits.cpu, cpuMillis), memory: larger(dmp.limits.memory, u.limits.memory, memoryMi) },
+    } : dmp;
+    return { pods: 1, resources, claims: "pvc" in d ? [d.pvc.size] : [] };
 }
 
 export interface PgDumpJobArgs {

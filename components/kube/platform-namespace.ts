@@ -1,17 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { dns1123Problem } from "./names";
-import { assertNoProblems } from "./problems";
+import { assertNoProblems, check } from "./problems";
 import { defaultDenySpec, dnsEgressSpec } from "./network";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
+import { ISTIO_PROXY_RESOURCES } from "./mesh-proxy";
+import { WorkloadFootprint, atLeast, quotaFor, withMeshSidecars } from "./quota";
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
 export interface QuotaSpec {
-    /** e.g. `{ "requests.cpu": "100", "limits.memory": "400Gi", "persistentvolumeclaims": "10" }` */
-    hard: Record<string, string>;
+    /**
+     * e.g. `{ "requests.cpu": "100", "limits.memory": "400Gi", "persistentvolumeclaims": "10" }`. With
+     * `footprints` it is a floor: each key is the larger of this value and what the footprints need.
+     */
+    hard?: Record<string, string>;
+    /**
+     * What the namespace's workloads can run at their maximum scale (each component reports its own:
+     * `agentServiceFootprint`, `redisFootprint`, ...); the quota covers them with headroom, proxies included
+     * when the namespace is meshed. @default none: `hard` as given
+     */
+    footprints?: WorkloadFootprint[];
     /** Object name; seed 002 uses `claude-code-quota`, seed 003 `agent-quota`. @default `<namespace>-quota` */
     name?: string;
+}
+
+/** The quota's `hard`: as given, or the footprints' need (mesh proxies included) raised to the given floor. */
+export function quotaHard(q: QuotaSpec, meshed: boolean): Record<string, string> {
+    if (!q.footprints) return q.hard ?? {};
+    return atLeast(q.hard ?? {}, quotaFor(meshed ? withMeshSidecars(q.footprints, ISTIO_PROXY_RESOURCES) : q.footprints));
 }
 
 export interface LimitRangeSpec {
@@ -71,7 +88,10 @@ export class PlatformNamespace extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
 
     constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        assertNoProblems("PlatformNamespace", name, dns1123Problem("name", args.name));
+        assertNoProblems("PlatformNamespace", name, [
+            ...dns1123Problem("name", args.name),
+            ...check(!args.quota || args.quota.hard !== undefined || args.quota.footprints !== undefined, "quota", "needs hard, footprints or both"),
+        ]);
         super("agent-platform:kube:PlatformNamespace", name, {}, opts);
         const ns = args.name;
         const childOpts = { parent: this };
@@ -92,7 +112,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
         if (args.quota) {
             new k8s.core.v1.ResourceQuota(`${name}-quota`, {
                 metadata: { name: args.quota.name ?? `${ns}-quota`, namespace: ns },
-                spec: { hard: args.quota.hard },
+                spec: { hard: quotaHard(args.quota, args.istioInjection ?? false) },
             }, inNs);
         }
         if (args.limits) {

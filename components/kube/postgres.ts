@@ -7,11 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities } from "./capabilities";
 import { CredentialArgs, SecretKeyRef, createCredentialSecrets, credentialNames, credentialProblems, resolveCredentials, secretUrl } from "./credentials";
-import { createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { DEFAULT_EXPORTER_RESOURCES, createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { WorkloadFootprint, sumResources } from "./quota";
 import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, serviceHost } from "./names";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
-import { DumpDestination, createPgDumpJob, destinationProblems } from "./pg-dump";
+import { DumpDestination, createPgDumpJob, destinationProblems, pgDumpFootprint } from "./pg-dump";
 import { isCronSchedule } from "./backups";
 import { PodPlacement, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check, under } from "./problems";
@@ -150,6 +151,19 @@ export function postgresServerArgs(settings: Record<string, string> = {}): strin
 
 /** `pg_isready` against the local server as the app user (no password needed). */
 export const PG_ISREADY_COMMAND = ["sh", "-c", `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$POSTGRES_USER" -d "$POSTGRES_DB"`];
+
+/** The primary (postgres plus exporter, its data claim) and the dump job's pod when there is a backup; for quotas. */
+export function postgresFootprints(a: PostgresArgs): WorkloadFootprint[] {
+    const postgres = a.resources ?? DEFAULT_POSTGRES_RESOURCES;
+    return [
+        {
+            pods: 1,
+            resources: a.exporter ? sumResources(postgres, a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES) : postgres,
+            claims: [a.storage?.size ?? DEFAULT_POSTGRES_STORAGE],
+        },
+        ...(a.backup ? [pgDumpFootprint(a.backup.destination)] : []),
+    ];
+}
 
 type Security = Required<Pick<SecurityOptions, "runAsUser" | "runAsGroup" | "fsGroup">>;
 

@@ -4,7 +4,8 @@
  * their claims, plus headroom. Pure functions; PlatformNamespace takes the result as `quota.hard`.
  */
 import { ResourceSpec } from "./pod";
-import { cpuMillis, formatCpu, formatMemory, memoryMi } from "./quantity";
+import { cpuMillis, formatCpu, formatMemory, memoryMi, quantityForKey } from "./quantity";
+import { sortKeys } from "./sorted";
 
 export { cpuMillis, formatCpu, formatMemory, memoryMi };
 
@@ -12,9 +13,40 @@ export { cpuMillis, formatCpu, formatMemory, memoryMi };
 export interface WorkloadFootprint {
     /** Pods at the maximum scale, rollout surge included (e.g. HPA max + 1). */
     pods: number;
+    /** Every container of one pod, summed (sidecars such as exporters included). */
     resources: ResourceSpec;
     /** Sizes of the claims the workload owns in total (StatefulSets: per replica x replicas). */
     claims?: string[];
+    /** The service-mesh proxy each pod runs when its namespace is meshed, when the pod sizes it itself. @default the mesh's default proxy */
+    meshSidecar?: ResourceSpec;
+}
+
+/** Containers' resources summed (a pod's workload container plus its sidecars). */
+export function sumResources(...specs: ResourceSpec[]): ResourceSpec {
+    const sum = (pick: (r: ResourceSpec) => { cpu: string; memory: string }) => ({
+        cpu: formatCpu(specs.reduce((t, r) => t + cpuMillis(pick(r).cpu), 0)),
+        memory: formatMemory(specs.reduce((t, r) => t + memoryMi(pick(r).memory), 0)),
+    });
+    return { requests: sum((r) => r.requests), limits: sum((r) => r.limits) };
+}
+
+/** The footprints of a meshed namespace: every pod also runs its proxy (its own size, else `proxy`). */
+export function withMeshSidecars(footprints: WorkloadFootprint[], proxy: ResourceSpec): WorkloadFootprint[] {
+    return footprints.map((f) => ({ ...f, resources: sumResources(f.resources, f.meshSidecar ?? proxy) }));
+}
+
+/** Pods of a rolling Deployment at its largest: the maximum count plus the one surge pod (none when it runs no pods). */
+export function withSurge(pods: number): number {
+    return pods > 0 ? pods + 1 : 0;
+}
+
+/** Per key, the larger of the configured quota and the footprints' need: a quota must never cap an HPA below its max. Keys sorted. */
+export function atLeast(configured: Record<string, string>, needed: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = { ...configured };
+    for (const [k, v] of Object.entries(needed)) {
+        if (out[k] === undefined || quantityForKey(k, v) > quantityForKey(k, out[k])) out[k] = v;
+    }
+    return sortKeys(out);
 }
 
 // Quotas are read by people: round up to 500m of cpu and 512Mi of memory (1Gi of storage).

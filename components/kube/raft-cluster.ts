@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { Labels, RAFT_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, podHost, serviceUrl } from "./names";
 import { TrafficRule, allowListPolicySpec } from "./network";
-import { PodPlacement, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { DEFAULT_RESOURCES, PodPlacement, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import type { WorkloadFootprint } from "./quota";
 import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
 import { ReplicaVolumeSpec, createStatefulSet } from "./stateful-set";
@@ -79,6 +80,15 @@ export function raftClusterProblems(name: string, a: RaftClusterArgs): Problem[]
         ...check(isRaftSize(a.replicas), "replicas", RAFT_SIZE_RULE, a.replicas),
         ...check(a.volumes.length > 0, "volumes", "must name at least one per-replica volume for the Raft log", a.volumes),
     ];
+}
+
+/** Every member at once (members roll one at a time, no surge), each with its per-replica claims; for quotas. */
+export function raftClusterFootprint(a: RaftClusterArgs): WorkloadFootprint {
+    return {
+        pods: a.replicas,
+        resources: a.resources ?? DEFAULT_RESOURCES,
+        claims: Array.from({ length: a.replicas }, () => a.volumes.map((v) => v.size)).flat(),
+    };
 }
 
 /** Stable peer addresses: `<name>-<i>.<headless>.<ns>.svc.cluster.local:<port>`, joined by commas. */

@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities } from "./capabilities";
 import { CredentialArgs, SecretKeyRef, createCredentialSecrets, credentialNames, credentialProblems, resolveCredentials, secretUrl } from "./credentials";
-import { createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { DEFAULT_EXPORTER_RESOURCES, createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { WorkloadFootprint, sumResources } from "./quota";
 import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, podHost, serviceHost } from "./names";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
@@ -156,6 +157,17 @@ export const REDIS_READINESS_COMMAND = ["sh", "-c", `test "$(${PING} 2>&1)" = PO
 /** Deterministic digest of a config file: rolls the pods when the config changes. */
 export function configChecksum(text: string): string {
     return createHash("sha256").update(text).digest("hex");
+}
+
+/** Every member at once (a StatefulSet rolls without surge), redis plus exporter, one data claim each; for quotas. */
+export function redisFootprint(a: RedisArgs): WorkloadFootprint {
+    const replicas = a.replicas ?? 1;
+    const redis = a.resources ?? DEFAULT_REDIS_RESOURCES;
+    return {
+        pods: replicas,
+        resources: a.exporter ? sumResources(redis, a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES) : redis,
+        claims: Array.from({ length: replicas }, () => a.storage?.size ?? DEFAULT_REDIS_STORAGE),
+    };
 }
 
 /** The redis container: start script, password from the Secret, config and data mounts, tolerant probes. */

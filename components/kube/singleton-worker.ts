@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentService, AgentServiceArgs, agentServiceProblems } from "./agent-service";
+import { AgentService, AgentServiceArgs, agentServiceFootprint, agentServiceProblems } from "./agent-service";
+import { WorkloadFootprint } from "./quota";
 import { SINGLETON_LABEL } from "./labels";
 import { Problem, assertNoProblems, check } from "./problems";
 
@@ -24,6 +25,11 @@ export function singletonWorkerProblems(name: string, args: SingletonWorkerArgs)
     const a = args as AgentServiceArgs;
     const own = singletonRules(a);
     return own.length ? own : agentServiceProblems(name, singletonArgs(a));
+}
+
+/** One pod, never surged (Recreate), for quotas. */
+export function singletonWorkerFootprint(args: SingletonWorkerArgs): WorkloadFootprint {
+    return agentServiceFootprint(singletonArgs(args));
 }
 
 /** The AgentService args a singleton runs with. */

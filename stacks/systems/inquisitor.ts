@@ -5,14 +5,14 @@
 import * as random from "@pulumi/random";
 import { PlatformConfig } from "../../components/config";
 import { InquisitorConfig } from "../../components/config/systems/inquisitor";
-import { AgentService } from "../../components/kube/agent-service";
+import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
 import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { TrafficRule } from "../../components/kube/network";
 import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
-import { quotaFor } from "../../components/kube/quota";
-import { RaftCluster } from "../../components/kube/raft-cluster";
+import { serviceUrl } from "../../components/kube/names";
+import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../components/kube/raft-cluster";
 import { MetricsService } from "../../components/kube/monitoring";
 import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
 import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
@@ -63,54 +63,19 @@ export function loadBalancersAvailable(config: PlatformConfig): boolean {
     return config.cluster.provider !== "existing" || config.cluster.loadBalancers;
 }
 
-export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): SystemOutputs {
+const storageOf = (s: { size: string; storageClassName?: string }) => ({ size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) });
+const shared = {
+    envFrom: { configMaps: [CONFIG_NAME] },
+    secretEnv: { API_KEY: { secret: SECRET_NAME, key: "api-key" } },
+};
+const scrapers = (config: InquisitorConfig): TrafficRule => ({ peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": config.monitoringNamespace } }], ports: [HTTP_PORT] });
+
+/** seed 001 StatefulSet `inquisitor`: 2f+1 Raft members with per-replica claims, headless and client Services. */
+function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs {
     const env = environmentDefaults(ctx.environment);
-    const raftResources = config.resources ?? RAFT_RESOURCES;
-    const apiResources = config.api.resources ?? API_RESOURCES;
     const publicLb = config.publicExposure && loadBalancersAvailable(ctx.config);
-    const storageOf = (s: { size: string; storageClassName?: string }) => ({ size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) });
-
-    const namespace = new PlatformNamespace("inquisitor", {
-        name: NAMESPACE,
-        partOf: PART_OF,
-        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
-        retainOnDelete: env.retainVolumes,
-        quota: {
-            name: "inquisitor-quota",
-            hard: quotaFor([
-                // Raft members roll one at a time (no surge); the API tier surges one pod above its HPA max.
-                { pods: config.replicas, resources: raftResources, claims: Array.from({ length: config.replicas }, () => [config.manifestsStorage.size, config.artifactsStorage.size]).flat() },
-                { pods: config.api.hpa.maxReplicas + 1, resources: apiResources },
-            ]),
-        },
-        limits: {
-            name: "inquisitor-limits",
-            defaultRequest: { cpu: "100m", memory: "128Mi" },
-            defaultLimit: { cpu: "500m", memory: "512Mi" },
-            max: { cpu: "4", memory: "8Gi" },
-        },
-    }, { parent: ctx.parent });
-    const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
-
-    // The key clients present to the inquisitor API; generated, stable across updates, never in config files.
-    const apiKey = new random.RandomPassword("inquisitor-api-key", { length: 48, special: false }, { parent: ctx.parent });
-    const settings = new ConfigBundle("inquisitor-settings", {
-        namespace: NAMESPACE,
-        partOf: PART_OF,
-        configMap: {
-            name: CONFIG_NAME,
-            data: { LOG_LEVEL: config.logLevel, LOG_FORMAT: config.logFormat, MANIFEST_DIR, ARTIFACT_DIR },
-        },
-        secret: { name: SECRET_NAME, data: { "api-key": apiKey.result } },
-    }, inNamespace);
-    const shared = {
-        envFrom: { configMaps: [CONFIG_NAME] },
-        secretEnv: { API_KEY: { secret: SECRET_NAME, key: "api-key" } },
-    };
     const kubeApi: TrafficRule = { peers: config.kubeApiCidrs.map((cidr) => ({ cidr })), ports: [443, 6443] };
-    const scrapers: TrafficRule = { peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": config.monitoringNamespace } }], ports: [HTTP_PORT] };
-
-    const raft = new RaftCluster("inquisitor", {
+    return {
         namespace: NAMESPACE,
         name: RAFT_NAME,
         partOf: PART_OF,
@@ -132,7 +97,7 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         // seed 001 names the node id RAFT_NODE_ID (the pod name).
         nodeIdEnvVar: "RAFT_NODE_ID",
         ...shared,
-        resources: raftResources,
+        resources: config.resources ?? RAFT_RESOURCES,
         probes: INQUISITOR_PROBES,
         placement: { spreadAcrossZones: env.spreadAcrossZones },
         serviceAccount: { name: RAFT_NAME, rules: INQUISITOR_RULES },
@@ -140,13 +105,79 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         ingress: [
             // seed 001 NetworkPolicy: 8000 and 4321 from the namespace.
             { peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT, RAFT_PORT] },
-            scrapers,
+            scrapers(config),
             ...(publicLb ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [HTTP_PORT] }] : []),
         ],
         // Followers forward writes to the leader's HTTP port; members watch their ConfigMap/Secret through the API server.
         egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }, kubeApi],
         retainVolumes: env.retainVolumes,
-    }, { parent: ctx.parent, dependsOn: [namespace, settings] });
+    };
+}
+
+/** The stateless API tier (HPA), in front of the Raft cluster's client Service. */
+function apiArgs(config: InquisitorConfig, ctx: SystemContext): AgentServiceArgs {
+    const env = environmentDefaults(ctx.environment);
+    return {
+        namespace: NAMESPACE,
+        name: API_NAME,
+        partOf: PART_OF,
+        component: "api",
+        image: config.api.image ?? config.image,
+        ports: [{ name: "http", containerPort: HTTP_PORT }],
+        service: { ports: [{ name: "http", port: CLIENT_PORT, targetPort: "http" }] },
+        hpa: config.api.hpa,
+        ...shared,
+        env: { INQUISITOR_CLUSTER_URL: serviceUrl("http", RAFT_NAME, NAMESPACE, CLIENT_PORT) },
+        // Stateless: the directories MANIFEST_DIR/ARTIFACT_DIR name are scratch space here; the Raft members own the data.
+        volumes: [
+            { name: "manifests", mountPath: MANIFEST_DIR, emptyDir: { sizeLimit: "1Gi" } },
+            { name: "artifacts", mountPath: ARTIFACT_DIR, emptyDir: { sizeLimit: "2Gi" } },
+        ],
+        resources: config.api.resources ?? API_RESOURCES,
+        probes: INQUISITOR_PROBES,
+        placement: { spreadAcrossZones: env.spreadAcrossZones },
+        podAnnotations: prometheusScrapeAnnotations(HTTP_PORT),
+        serviceMonitor: { port: "http" },
+        network: {
+            ingress: [{ peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT] }, scrapers(config)],
+            egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }],
+        },
+        capabilities: ctx.capabilities,
+        retainVolumes: env.retainVolumes,
+    };
+}
+
+export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): SystemOutputs {
+    const env = environmentDefaults(ctx.environment);
+    const raft = raftArgs(config, ctx);
+    const api = apiArgs(config, ctx);
+    const namespace = new PlatformNamespace("inquisitor", {
+        name: NAMESPACE,
+        partOf: PART_OF,
+        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
+        retainOnDelete: env.retainVolumes,
+        quota: { name: "inquisitor-quota", footprints: [raftClusterFootprint(raft), agentServiceFootprint(api)] },
+        limits: {
+            name: "inquisitor-limits",
+            defaultRequest: { cpu: "100m", memory: "128Mi" },
+            defaultLimit: { cpu: "500m", memory: "512Mi" },
+            max: { cpu: "4", memory: "8Gi" },
+        },
+    }, { parent: ctx.parent });
+    const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
+
+    // The key clients present to the inquisitor API; generated, stable across updates, never in config files.
+    const apiKey = new random.RandomPassword("inquisitor-api-key", { length: 48, special: false }, { parent: ctx.parent });
+    const settings = new ConfigBundle("inquisitor-settings", {
+        namespace: NAMESPACE,
+        partOf: PART_OF,
+        configMap: {
+            name: CONFIG_NAME,
+            data: { LOG_LEVEL: config.logLevel, LOG_FORMAT: config.logFormat, MANIFEST_DIR, ARTIFACT_DIR },
+        },
+        secret: { name: SECRET_NAME, data: { "api-key": apiKey.result } },
+    }, inNamespace);
+    const cluster = new RaftCluster("inquisitor", raft, { parent: ctx.parent, dependsOn: [namespace, settings] });
 
     // seed 001 `inquisitor-metrics`: prometheus.io/* annotations, plus a ServiceMonitor where the operator runs.
     const metrics = new MetricsService("inquisitor-metrics", {
@@ -158,37 +189,8 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
         serviceMonitor: true,
         capabilities: ctx.capabilities,
         partOf: PART_OF,
-    }, { parent: ctx.parent, dependsOn: [namespace, raft] });
-    const metricsUrl = `http://${metrics.serviceName}.${NAMESPACE}.svc.cluster.local:${HTTP_PORT}`;
-
-    const api = new AgentService("inquisitor-api", {
-        namespace: NAMESPACE,
-        name: API_NAME,
-        partOf: PART_OF,
-        component: "api",
-        image: config.api.image ?? config.image,
-        ports: [{ name: "http", containerPort: HTTP_PORT }],
-        service: { ports: [{ name: "http", port: CLIENT_PORT, targetPort: "http" }] },
-        hpa: config.api.hpa,
-        ...shared,
-        env: { INQUISITOR_CLUSTER_URL: raft.url },
-        // Stateless: the directories MANIFEST_DIR/ARTIFACT_DIR name are scratch space here; the Raft members own the data.
-        volumes: [
-            { name: "manifests", mountPath: MANIFEST_DIR, emptyDir: { sizeLimit: "1Gi" } },
-            { name: "artifacts", mountPath: ARTIFACT_DIR, emptyDir: { sizeLimit: "2Gi" } },
-        ],
-        resources: apiResources,
-        probes: INQUISITOR_PROBES,
-        placement: { spreadAcrossZones: env.spreadAcrossZones },
-        podAnnotations: prometheusScrapeAnnotations(HTTP_PORT),
-        serviceMonitor: { port: "http" },
-        network: {
-            ingress: [{ peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT] }, scrapers],
-            egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }],
-        },
-        capabilities: ctx.capabilities,
-        retainVolumes: env.retainVolumes,
-    }, { parent: ctx.parent, dependsOn: [namespace, settings] });
+    }, { parent: ctx.parent, dependsOn: [namespace, cluster] });
+    const apiTier = new AgentService("inquisitor-api", api, { parent: ctx.parent, dependsOn: [namespace, settings] });
 
     if (config.backup.enabled) {
         new Backups("inquisitor-backups", {
@@ -204,10 +206,10 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
     return {
         namespace: NAMESPACE,
         services: {
-            [RAFT_NAME]: raft.url,
-            [HEADLESS_NAME]: `http://${HEADLESS_NAME}.${NAMESPACE}.svc.cluster.local:${HTTP_PORT}`,
-            [METRICS_NAME]: metricsUrl,
-            [API_NAME]: api.url!,
+            [RAFT_NAME]: cluster.url,
+            [HEADLESS_NAME]: serviceUrl("http", HEADLESS_NAME, NAMESPACE, HTTP_PORT),
+            [METRICS_NAME]: serviceUrl("http", metrics.serviceName, NAMESPACE, HTTP_PORT),
+            [API_NAME]: apiTier.url!,
         },
     };
 }

@@ -6,7 +6,7 @@
  */
 import * as random from "@pulumi/random";
 import { ProductionAgentsConfig } from "../../components/config/systems/production-agents";
-import { AgentService, AgentServiceArgs, INTERNET_HTTPS, PlatformNamespace, SINGLETON_LABEL, TrafficRule } from "../../components/kube";
+import { AgentService, AgentServiceArgs, INTERNET_HTTPS, PlatformNamespace, SINGLETON_LABEL, TrafficGraph, TrafficRule, serviceHost } from "../../components/kube";
 import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { REDIS_PORT, Redis } from "../../components/kube/redis";
@@ -43,27 +43,30 @@ export function agentConfigData(c: ProductionAgentsConfig, env: Environment): Re
         LOG_LEVEL: c.logLevel,
         MAX_RETRIES: String(c.maxRetries),
         METRICS_PORT: String(c.metricsPort),
-        REDIS_HOST: `${REDIS_SERVICE}.${NAMESPACE}.svc.cluster.local`,
+        REDIS_HOST: serviceHost(REDIS_SERVICE, NAMESPACE),
         REDIS_PORT: String(REDIS_PORT),
         TOKEN_BUDGET_PER_REQUEST: String(c.tokenBudgetPerRequest),
     };
 }
 
+/**
+ * Every flow of the namespace, once: the agent's callers (its own namespace and the client
+ * namespaces), Prometheus on the metrics port ("Prometheus can scrape metrics endpoints"), and
+ * seed 003's "Agent can only talk to Redis and external APIs". Redis admits exactly its callers.
+ */
+export function productionAgentsTraffic(c: ProductionAgentsConfig): TrafficGraph {
+    const scraper = { namespaceLabels: { "kubernetes.io/metadata.name": c.monitoringNamespace } };
+    return new TrafficGraph()
+        .allow([NAMESPACE, ...c.clientNamespaces].map((namespace) => ({ namespace })), AGENT, AGENT_PORT)
+        .allow(scraper, AGENT, c.metricsPort)
+        .allow(AGENT, REDIS, REDIS_PORT)
+        .allow(AGENT, INTERNET_HTTPS.peers[0], 443);
+}
+
 /** Who may reach the agent, and where the agent may go (the namespace default-denies the rest). */
 export function agentNetwork(c: ProductionAgentsConfig): { ingress: TrafficRule[]; egress: TrafficRule[] } {
-    const scraper = { namespaceLabels: { "kubernetes.io/metadata.name": c.monitoringNamespace } };
-    return {
-        ingress: [
-            { peers: [NAMESPACE, ...c.clientNamespaces].map((namespace) => ({ namespace })), ports: [AGENT_PORT] },
-            // seed 003: "Prometheus can scrape metrics endpoints".
-            { peers: [scraper], ports: [c.metricsPort] },
-        ],
-        egress: [
-            // seed 003: "Agent can only talk to Redis and external APIs".
-            { peers: [{ workload: REDIS }], ports: [REDIS_PORT] },
-            INTERNET_HTTPS,
-        ],
-    };
+    const flows = productionAgentsTraffic(c);
+    return { ingress: flows.ingressOf(AGENT), egress: flows.egressOf(AGENT) };
 }
 
 /** The AgentService args for `agent-deployment` (pure: what the tests read is what is deployed). */
@@ -145,7 +148,7 @@ export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemCon
         // seed 003: one Redis (`redis-0`), the only writer; never autoscaled.
         replicas: 1,
         labels: { [SINGLETON_LABEL]: "true" },
-        clients: [AGENT],
+        clients: productionAgentsTraffic(c).clientsOf(REDIS),
         passwordSecret: { name: AGENT_SECRETS, key: "redis-password", existing: true },
         exporter: true,
         metricsScraper: { namespaceLabels: { "kubernetes.io/metadata.name": c.monitoringNamespace } },

@@ -5,14 +5,15 @@
  */
 import * as random from "@pulumi/random";
 import { TerminalMidConfig } from "../../components/config/systems/terminal-mid";
-import { AgentService } from "../../components/kube/agent-service";
+import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
 import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
-import { INTERNET_HTTPS, TrafficRule } from "../../components/kube/network";
+import { serviceUrl } from "../../components/kube/names";
+import { INTERNET_HTTPS } from "../../components/kube/network";
 import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
-import { quotaFor } from "../../components/kube/quota";
-import { SingletonWorker } from "../../components/kube/singleton-worker";
+import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
+import { TrafficGraph } from "../../components/kube/traffic";
 import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
@@ -75,15 +76,127 @@ export function midObjectNames(names: string[]): { midName: string; workload: st
     }));
 }
 
+type Mid = ReturnType<typeof midObjectNames>[number];
+
+/**
+ * Every flow of the namespace, once. seed 000: the terminal calls the MID servers and ServiceNow
+ * (443), reads the API server for its Role, and its replicas talk to each other; the ECC poller and
+ * the MID servers call the terminal back; MID servers may go through the configured proxy.
+ */
+export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[]): TrafficGraph {
+    const internet = INTERNET_HTTPS.peers[0];
+    const proxy = config.midServer.proxy;
+    const g = new TrafficGraph()
+        .allow(TERMINAL_NAME, mids.map((m) => m.workload), config.midServer.webServerPort)
+        .allow(TERMINAL_NAME, internet, 443)
+        .allow(TERMINAL_NAME, config.kubeApiCidrs.map((cidr) => ({ cidr })), [443, 6443])
+        .allow(TERMINAL_NAME, TERMINAL_NAME, TERMINAL_PORT)
+        .allow(POLLER_NAME, internet, 443)
+        .allow(POLLER_NAME, TERMINAL_NAME, TERMINAL_PORT);
+    for (const m of mids) {
+        g.allow(m.workload, internet, 443).allow(m.workload, TERMINAL_NAME, TERMINAL_PORT);
+        if (proxy) g.allow(m.workload, { cidr: "0.0.0.0/0" }, proxy.port);
+    }
+    return g;
+}
+
+const storageClass = (s: { storageClassName?: string }) => (s.storageClassName ? { storageClassName: s.storageClassName } : {});
+const fromSecret = (key: string) => ({ secret: SECRET_NAME, key });
+const serviceNowApi = { SERVICENOW_API_USER: fromSecret("SERVICENOW_API_USER"), SERVICENOW_API_PASSWORD: fromSecret("SERVICENOW_API_PASSWORD") };
+
+/** The terminal HTTP service: sessions on a claim, read-only Role, seed probes. */
+function terminalArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGraph): AgentServiceArgs {
+    const env = environmentDefaults(ctx.environment);
+    const sharedSessions = config.sessionsStorage.accessMode === "ReadWriteMany";
+    return {
+        namespace: NAMESPACE,
+        name: TERMINAL_NAME,
+        partOf: PART_OF,
+        component: "terminal",
+        image: config.image,
+        ports: [{ name: "http", containerPort: TERMINAL_PORT }],
+        replicas: config.replicas,
+        // A ReadWriteOnce sessions claim attaches to one node: the old pod must stop before the new one starts.
+        strategy: sharedSessions ? "RollingUpdate" : "Recreate",
+        envFrom: { configMaps: [CONFIG_NAME] },
+        secretEnv: { ...serviceNowApi, ENCRYPTION_KEY: fromSecret("ENCRYPTION_KEY") },
+        volumes: [{
+            name: "sessions",
+            mountPath: SESSIONS_MOUNT,
+            claim: { name: SESSIONS_CLAIM, size: config.sessionsStorage.size, accessModes: [config.sessionsStorage.accessMode], ...storageClass(config.sessionsStorage) },
+        }],
+        resources: config.resources ?? TERMINAL_RESOURCES,
+        probes: TERMINAL_PROBES,
+        placement: { spreadAcrossZones: env.spreadAcrossZones },
+        serviceAccount: { name: SERVICE_ACCOUNT_NAME, rules: TERMINAL_RULES },
+        podAnnotations: USES_KUBE_API,
+        network: flows.network(TERMINAL_NAME),
+        capabilities: ctx.capabilities,
+        retainVolumes: env.retainVolumes,
+    };
+}
+
+/** The ECC poller: one replica, never two (it would process each queue item twice). */
+function pollerArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGraph): SingletonWorkerArgs {
+    return {
+        namespace: NAMESPACE,
+        name: POLLER_NAME,
+        partOf: PART_OF,
+        component: "ecc-poller",
+        image: config.pollerImage,
+        ...(config.pollerCommand ? { command: config.pollerCommand } : {}),
+        service: false,
+        envFrom: { configMaps: [CONFIG_NAME] },
+        secretEnv: serviceNowApi,
+        env: { TERMINAL_SERVICE_URL: serviceUrl("http", TERMINAL_NAME, NAMESPACE, TERMINAL_PORT) },
+        resources: config.pollerResources ?? POLLER_RESOURCES,
+        network: flows.network(POLLER_NAME),
+        capabilities: ctx.capabilities,
+    };
+}
+
+/** One ServiceNow MID server (a singleton with its work directory on a claim). */
+function midArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGraph, m: Mid): SingletonWorkerArgs {
+    const proxy = config.midServer.proxy;
+    return {
+        namespace: NAMESPACE,
+        name: m.workload,
+        partOf: PART_OF,
+        component: "mid-server",
+        image: `${config.midServer.repository}:${config.midServer.release}${config.midServer.digest ? `@${config.midServer.digest}` : ""}`,
+        ports: [{ name: "web", containerPort: config.midServer.webServerPort }],
+        env: { MID_SERVER_NAME: m.midName },
+        // The recipe reads MID_INSTANCE_USERNAME/PASSWORD; the seed's MID_USERNAME/MID_PASSWORD are kept alongside.
+        secretEnv: {
+            MID_INSTANCE_URL: fromSecret("MID_INSTANCE_URL"),
+            MID_INSTANCE_USERNAME: fromSecret("MID_USERNAME"),
+            MID_INSTANCE_PASSWORD: fromSecret("MID_PASSWORD"),
+            MID_USERNAME: fromSecret("MID_USERNAME"),
+            MID_PASSWORD: fromSecret("MID_PASSWORD"),
+            ...(proxy ? { MID_PROXY_HOST: fromSecret("MID_PROXY_HOST"), MID_PROXY_PORT: fromSecret("MID_PROXY_PORT") } : {}),
+            ...(proxy?.username ? { MID_PROXY_USERNAME: fromSecret("MID_PROXY_USERNAME"), MID_PROXY_PASSWORD: fromSecret("MID_PROXY_PASSWORD") } : {}),
+        },
+        volumes: [{ name: "data", mountPath: MID_DATA_MOUNT, claim: { name: m.claim, size: config.midServer.storage.size, ...storageClass(config.midServer.storage) } }],
+        resources: config.midServer.resources ?? MID_RESOURCES,
+        probes: MID_PROBES,
+        // Explicit opt-outs for the vendor image: its own uid, and a root filesystem its init script rewrites.
+        security: MID_SECURITY,
+        // Give the MID JVM time to stop cleanly on SIGTERM.
+        terminationGracePeriodSeconds: 120,
+        network: flows.network(m.workload),
+        capabilities: ctx.capabilities,
+        retainVolumes: environmentDefaults(ctx.environment).retainVolumes,
+    };
+}
+
 export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext): SystemOutputs {
     const env = environmentDefaults(ctx.environment);
     const mids = midObjectNames(config.midServer.names);
     const midPort = config.midServer.webServerPort;
-    const terminalResources = config.resources ?? TERMINAL_RESOURCES;
-    const pollerResources = config.pollerResources ?? POLLER_RESOURCES;
-    const midResources = config.midServer.resources ?? MID_RESOURCES;
-    const sharedSessions = config.sessionsStorage.accessMode === "ReadWriteMany";
-    const storageClass = (s: { storageClassName?: string }) => (s.storageClassName ? { storageClassName: s.storageClassName } : {});
+    const flows = terminalMidTraffic(config, mids);
+    const terminal = terminalArgs(config, ctx, flows);
+    const poller = pollerArgs(config, ctx, flows);
+    const midServers = mids.map((m) => midArgs(config, ctx, flows, m));
 
     const namespace = new PlatformNamespace("terminal-mid", {
         name: NAMESPACE,
@@ -93,11 +206,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         retainOnDelete: env.retainVolumes,
         quota: {
             name: "claude-mid-service-quota",
-            hard: quotaFor([
-                { pods: config.replicas + 1, resources: terminalResources, claims: [config.sessionsStorage.size] },
-                { pods: 1, resources: pollerResources },
-                ...mids.map(() => ({ pods: 1, resources: midResources, claims: [config.midServer.storage.size] })),
-            ]),
+            footprints: [agentServiceFootprint(terminal), singletonWorkerFootprint(poller), ...midServers.map(singletonWorkerFootprint)],
         },
         limits: {
             name: "claude-mid-service-limits",
@@ -121,7 +230,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
                 // seed 000: the MID server the terminal service targets; the first configured one.
                 MID_SERVER_NAME: mids[0].midName,
                 MID_SERVER_NAMES: mids.map((m) => m.midName).join(","),
-                MID_SERVER_URL: `http://${MID_NAME}.${NAMESPACE}.svc.cluster.local:${midPort}`,
+                MID_SERVER_URL: serviceUrl("http", MID_NAME, NAMESPACE, midPort),
                 PORT: String(TERMINAL_PORT),
                 SESSIONS_DIR: SESSIONS_MOUNT,
             },
@@ -140,102 +249,13 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
             },
         },
     }, inNamespace);
-    const fromSecret = (key: string) => ({ secret: SECRET_NAME, key });
-    const serviceNowApi = { SERVICENOW_API_USER: fromSecret("SERVICENOW_API_USER"), SERVICENOW_API_PASSWORD: fromSecret("SERVICENOW_API_PASSWORD") };
     const afterSettings = { parent: ctx.parent, dependsOn: [namespace, settings] };
-    const kubeApi: TrafficRule = { peers: config.kubeApiCidrs.map((cidr) => ({ cidr })), ports: [443, 6443] };
-
-    const terminal = new AgentService("claude-terminal-service", {
-        namespace: NAMESPACE,
-        name: TERMINAL_NAME,
-        partOf: PART_OF,
-        component: "terminal",
-        image: config.image,
-        ports: [{ name: "http", containerPort: TERMINAL_PORT }],
-        replicas: config.replicas,
-        // A ReadWriteOnce sessions claim attaches to one node: the old pod must stop before the new one starts.
-        strategy: sharedSessions ? "RollingUpdate" : "Recreate",
-        envFrom: { configMaps: [CONFIG_NAME] },
-        secretEnv: { ...serviceNowApi, ENCRYPTION_KEY: fromSecret("ENCRYPTION_KEY") },
-        volumes: [{
-            name: "sessions",
-            mountPath: SESSIONS_MOUNT,
-            claim: { name: SESSIONS_CLAIM, size: config.sessionsStorage.size, accessModes: [config.sessionsStorage.accessMode], ...storageClass(config.sessionsStorage) },
-        }],
-        resources: terminalResources,
-        probes: TERMINAL_PROBES,
-        placement: { spreadAcrossZones: env.spreadAcrossZones },
-        serviceAccount: { name: SERVICE_ACCOUNT_NAME, rules: TERMINAL_RULES },
-        podAnnotations: USES_KUBE_API,
-        network: {
-            // Callers: the ECC poller hands it queue items, the MID servers call back, replicas talk to each other (seed).
-            ingress: [{ peers: [{ workload: TERMINAL_NAME }, { workload: POLLER_NAME }, ...mids.map((m) => ({ workload: m.workload }))], ports: [TERMINAL_PORT] }],
-            // seed 000: terminal -> MID server, and ServiceNow over 443; plus the API server for its read-only Role,
-            // and its own replicas (the seed admits them on ingress, so they must also be let out).
-            egress: [{ peers: mids.map((m) => ({ workload: m.workload })), ports: [midPort] }, INTERNET_HTTPS, kubeApi, { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] }],
-        },
-        capabilities: ctx.capabilities,
-        retainVolumes: env.retainVolumes,
-    }, afterSettings);
-
-    new SingletonWorker("claude-ecc-poller", {
-        namespace: NAMESPACE,
-        name: POLLER_NAME,
-        partOf: PART_OF,
-        component: "ecc-poller",
-        image: config.pollerImage,
-        ...(config.pollerCommand ? { command: config.pollerCommand } : {}),
-        service: false,
-        envFrom: { configMaps: [CONFIG_NAME] },
-        secretEnv: serviceNowApi,
-        env: { TERMINAL_SERVICE_URL: terminal.url! },
-        resources: pollerResources,
-        network: { egress: [INTERNET_HTTPS, { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] }] },
-        capabilities: ctx.capabilities,
-    }, afterSettings);
-
-    const midImage = `${config.midServer.repository}:${config.midServer.release}${config.midServer.digest ? `@${config.midServer.digest}` : ""}`;
-    const midEgress: TrafficRule[] = [
-        INTERNET_HTTPS,
-        { peers: [{ workload: TERMINAL_NAME }], ports: [TERMINAL_PORT] },
-        ...(proxy ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [proxy.port] }] : []),
-    ];
+    const terminalService = new AgentService("claude-terminal-service", terminal, afterSettings);
+    new SingletonWorker("claude-ecc-poller", poller, afterSettings);
     const midUrls: Record<string, string> = {};
-    for (const m of mids) {
-        const mid = new SingletonWorker(m.workload, {
-            namespace: NAMESPACE,
-            name: m.workload,
-            partOf: PART_OF,
-            component: "mid-server",
-            image: midImage,
-            ports: [{ name: "web", containerPort: midPort }],
-            env: { MID_SERVER_NAME: m.midName },
-            // The recipe reads MID_INSTANCE_USERNAME/PASSWORD; the seed's MID_USERNAME/MID_PASSWORD are kept alongside.
-            secretEnv: {
-                MID_INSTANCE_URL: fromSecret("MID_INSTANCE_URL"),
-                MID_INSTANCE_USERNAME: fromSecret("MID_USERNAME"),
-                MID_INSTANCE_PASSWORD: fromSecret("MID_PASSWORD"),
-                MID_USERNAME: fromSecret("MID_USERNAME"),
-                MID_PASSWORD: fromSecret("MID_PASSWORD"),
-                ...(proxy ? { MID_PROXY_HOST: fromSecret("MID_PROXY_HOST"), MID_PROXY_PORT: fromSecret("MID_PROXY_PORT") } : {}),
-                ...(proxy?.username ? { MID_PROXY_USERNAME: fromSecret("MID_PROXY_USERNAME"), MID_PROXY_PASSWORD: fromSecret("MID_PROXY_PASSWORD") } : {}),
-            },
-            volumes: [{ name: "data", mountPath: MID_DATA_MOUNT, claim: { name: m.claim, size: config.midServer.storage.size, ...storageClass(config.midServer.storage) } }],
-            resources: midResources,
-            probes: MID_PROBES,
-            // Explicit opt-outs for the vendor image: its own uid, and a root filesystem its init script rewrites.
-            security: MID_SECURITY,
-            // Give the MID JVM time to stop cleanly on SIGTERM.
-            terminationGracePeriodSeconds: 120,
-            network: {
-                ingress: [{ peers: [{ workload: TERMINAL_NAME }], ports: [midPort] }],
-                egress: midEgress,
-            },
-            capabilities: ctx.capabilities,
-            retainVolumes: env.retainVolumes,
-        }, afterSettings);
-        midUrls[m.workload] = mid.url!;
-    }
+    midServers.forEach((args, i) => {
+        midUrls[mids[i].workload] = new SingletonWorker(mids[i].workload, args, afterSettings).url!;
+    });
 
     if (config.backup.enabled) {
         // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
@@ -251,6 +271,6 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
 
     return {
         namespace: NAMESPACE,
-        services: { [TERMINAL_NAME]: terminal.url!, ...midUrls },
+        services: { [TERMINAL_NAME]: terminalService.url!, ...midUrls },
     };
 }

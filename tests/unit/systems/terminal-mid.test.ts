@@ -73,6 +73,11 @@ describe("terminal-mid system (seed 000)", () => {
                 const quota = find(objs(stack), "ResourceQuota", "claude-mid-service-quota", NS).spec.hard;
                 assert.equal(quota.persistentvolumeclaims, String(1 + mids.length + 2));
                 assert.equal(quota["requests.storage"], prod ? "25Gi" : "4Gi");
+                // Derived from the workloads' footprints: a rolling terminal (shared sessions, prod) surges one pod,
+                // a Recreate one (ReadWriteOnce sessions, dev) never runs old and new pods together.
+                const terminal = find(objs(stack), "Deployment", "claude-terminal-service", NS).spec;
+                const surge = terminal.strategy.type === "RollingUpdate" ? 1 : 0;
+                assert.equal(quota.pods, String(Math.ceil((terminal.replicas + surge + 1 + mids.length) * 1.25)));
                 find(objs(stack), "LimitRange", "claude-mid-service-limits", NS);
                 find(objs(stack), "NetworkPolicy", "default-deny-all", NS);
             });
