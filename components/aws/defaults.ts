@@ -114,6 +114,8 @@ export const ADDON_CHARTS = {
     istioBase: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "base", version: "1.27.1", namespace: "istio-system" },
     istioCni: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "cni", version: "1.27.1", namespace: "istio-system" },
     istiod: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "istiod", version: "1.27.1", namespace: "istio-system" },
+    /** External Secrets Operator 0.20 (serves external-secrets.io/v1). */
+    externalSecrets: { repo: "https://charts.external-secrets.io", chart: "external-secrets", version: "0.20.4", namespace: "external-secrets" },
     /** ingress-nginx 4.13 (controller 1.13); `ingress-nginx` is the namespace the systems' NetworkPolicies admit. */
     ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.13.3", namespace: "ingress-nginx" },
 } as const satisfies Record<string, PinnedChart>;
@@ -133,6 +135,14 @@ export const DEFAULT_CLUSTER_ISSUER = "letsencrypt-prod";
 export const LETSENCRYPT_PRODUCTION = "https://acme-v02.api.letsencrypt.org/directory";
 /** seed 002: `ingressClassName: nginx`; the HTTP-01 solver uses the same class. */
 export const INGRESS_CLASS_NAME = "nginx";
+/** The External Secrets Operator's service account (bound to its IRSA role) and the store the systems name. */
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
+export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
+/** Container Insights log retention unless configured (CloudWatch Logs accepts it). */
+export const DEFAULT_CONTAINER_LOG_RETENTION_DAYS = 30;
+/** ECR lifecycle defaults: untagged images are build leftovers; 100 tagged images cover months of releases. */
+export const DEFAULT_ECR_UNTAGGED_DAYS = 14;
+export const DEFAULT_ECR_KEEP_IMAGES = 100;
 /** Old object versions in the backup buckets are kept this long unless configured. */
 export const DEFAULT_NONCURRENT_VERSION_DAYS = 30;
 /** S3 guidance: abort multipart uploads that never completed after a week (they are billed). */

@@ -19,6 +19,7 @@ import {
     VPC_CNI_CONFIGURATION,
 } from "./defaults";
 import { createBucket } from "./buckets";
+import { createEcr } from "./ecr";
 import { createEfs } from "./efs";
 import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy, serviceTrustPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
@@ -27,6 +28,7 @@ import { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy } from "./ku
 import { buildKubeconfig } from "./kubeconfig";
 import { metricsServerManifests } from "./metrics-server";
 import { createNetwork } from "./network";
+import { CLOUDWATCH_AGENT_POLICY, createCloudWatchObservability } from "./observability";
 import { ClusterAddons } from "./platform-addons";
 import { efsStorageClass, gp3StorageClass } from "./storage-class";
 import { EksClusterArgs } from "./types";
@@ -135,6 +137,10 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly autoscalerRoleArn?: pulumi.Output<string>;
     /** ARNs of the `irsaRoles` from the args, by name. */
     public readonly irsaRoleArns: Record<string, pulumi.Output<string>>;
+    /** ECR repository URLs by repository name (`ecr.repositories`). */
+    public readonly ecrRepositoryUrls: Record<string, pulumi.Output<string>> = {};
+    /** The CloudWatch agent's IRSA role; set only with `cloudwatchObservability.enabled`. */
+    public readonly cloudwatchAgentRoleArn?: pulumi.Output<string>;
     /** The buckets of `buckets`, by bucket name. */
     public readonly buckets: Record<string, aws.s3.Bucket>;
     /** The platform add-ons (`platformAddons`): what the systems depend on. */
@@ -379,6 +385,32 @@ export class EksCluster extends pulumi.ComponentResource {
                 inlinePolicy: s3 ? partition.apply((p) => s3AccessPolicy(p, s3.bucket, s3.prefix, s3.readOnly ?? false)) : undefined,
             });
             this.irsaRoleArns[roleName] = role.roleArn;
+        }
+
+        // --- container logs and metrics (CloudWatch agent + Fluent Bit), log groups with our retention
+        if (s.cloudwatchObservability) {
+            const cw = createCloudWatchObservability(
+                name,
+                {
+                    clusterName: s.clusterName,
+                    eksClusterName: this.cluster.name,
+                    retentionDays: s.cloudwatchObservability.logRetentionDays,
+                    version: s.cloudwatchObservability.version,
+                    oidcProviderArn: oidc.arn,
+                    oidcIssuerUrl: this.oidcIssuerUrl,
+                    agentPolicyArn: policyArn(CLOUDWATCH_AGENT_POLICY),
+                    nodesReady: nodeGroupList,
+                    tags,
+                },
+                this,
+            );
+            this.cloudwatchAgentRoleArn = cw.roleArn;
+        }
+
+        // --- ECR repositories for the project's own images, pull-through cache rules
+        if (s.ecr) {
+            const repos = createEcr(name, { ...s.ecr, kmsKeyArn: key.arn, tags }, this);
+            for (const [repoName, repo] of Object.entries(repos)) this.ecrRepositoryUrls[repoName] = repo.repositoryUrl;
         }
 
         // --- S3 buckets the stack owns (e.g. the Postgres dump target of an irsaRoles entry)

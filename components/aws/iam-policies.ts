@@ -145,3 +145,21 @@ export function veleroPolicy(partition: string, bucket: string): PolicyDocument 
         ],
     };
 }
+
+/**
+ * Read access to the Secrets Manager secrets under one name prefix (External Secrets Operator,
+ * "AWS Secrets Manager" provider docs): the operator can read the stack's secrets and no others.
+ */
+export function secretsManagerReadPolicy(partition: string, region: string, accountId: string, prefix: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ReadStackSecrets",
+                Effect: "Allow",
+                Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"],
+                Resource: `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${prefix}*`,
+            },
+        ],
+    };
+}

@@ -5,7 +5,7 @@ export { EksCluster, launchTemplateSpec, nodeGroupResourceOptions, regionTransfo
 export { IrsaRole, IrsaRoleArgs } from "./irsa";
 export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverlaps, SubnetPlan, ParsedCidr } from "./subnets";
 export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues, ValidationIssue, ResolvedEksCluster, ResolvedEfs, ResolvedNodeGroup, ResolvedVpc, ResolvedPlatformAddons, ResolvedBucket, NODE_GROUP_LABEL } from "./validation";
-export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, veleroPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
+export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, veleroPolicy, secretsManagerReadPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
 export { buildKubeconfig, getTokenArgs, KubeconfigArgs } from "./kubeconfig";
 export { clusterAutoscalerArgs, clusterAutoscalerManifests, autoscalerDiscoveryTags, CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";
 export { metricsServerArgs, metricsServerManifests, METRICS_SERVER_NAME, METRICS_SERVER_NAMESPACE } from "./metrics-server";
@@ -29,6 +29,10 @@ export {
     ingressNginxValues,
     nlbAnnotations,
     acmeClusterIssuer,
+    externalSecretsValues,
+    secretsManagerStore,
 } from "./platform-addons";
+export { createCloudWatchObservability, containerInsightsLogGroups, CloudWatchObservabilityPlan, CLOUDWATCH_ADDON_NAME } from "./observability";
+export { createEcr, ecrLifecyclePolicy, ecrRepositorySpec, EcrPlan, PULL_THROUGH_UPSTREAMS } from "./ecr";
 export { createBucket, bucketLifecycleRules, tlsOnlyBucketPolicy, Bucket } from "./buckets";
 export { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy, KubeSystemPolicyArgs } from "./kube-system-policies";

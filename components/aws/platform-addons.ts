@@ -16,13 +16,15 @@ import { createBucket } from "./buckets";
 import {
     ADDON_CHARTS,
     CERT_MANAGER_ADDON_NAME,
+    CLUSTER_SECRET_STORE,
+    EXTERNAL_SECRETS_SERVICE_ACCOUNT,
     INGRESS_CLASS_NAME,
     PinnedChart,
     VELERO_AWS_PLUGIN_IMAGE,
     VELERO_LOCATION_NAME,
     VELERO_SERVICE_ACCOUNT,
 } from "./defaults";
-import { veleroPolicy } from "./iam-policies";
+import { secretsManagerReadPolicy, veleroPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
 import { KubeObject } from "./k8s-objects";
 import { EksEnvironment, LoadBalancerScheme, PlatformAddonsArgs } from "./types";
@@ -30,7 +32,7 @@ import { ResolvedPlatformAddons } from "./validation";
 
 /** The add-ons, by their `platformAddons` key. */
 export type AddonKey = keyof PlatformAddonsArgs;
-export const ADDON_KEYS: readonly AddonKey[] = ["prometheusOperator", "vpa", "velero", "certManager", "istio", "ingressNginx"];
+export const ADDON_KEYS: readonly AddonKey[] = ["prometheusOperator", "vpa", "velero", "certManager", "istio", "ingressNginx", "externalSecrets"];
 
 /** API groups of the CRD-backed kinds each add-on serves. */
 export const ADDON_API_GROUPS: Readonly<Record<AddonKey, readonly string[]>> = {
@@ -40,6 +42,7 @@ export const ADDON_API_GROUPS: Readonly<Record<AddonKey, readonly string[]>> = {
     certManager: ["cert-manager.io", "acme.cert-manager.io"],
     istio: ["networking.istio.io", "security.istio.io", "telemetry.istio.io"],
     ingressNginx: [],
+    externalSecrets: ["external-secrets.io", "generators.external-secrets.io"],
 };
 
 /** Kinds whose pods Istio's injector must see: in a meshed namespace they are admitted only after istiod runs. */
@@ -187,6 +190,27 @@ export function ingressNginxValues(env: EksEnvironment, scheme: LoadBalancerSche
     };
 }
 
+/** External Secrets Operator values: its CRDs, and credentials from IRSA on its service account. Pure. */
+export function externalSecretsValues(roleArn: string): Record<string, unknown> {
+    return {
+        installCRDs: true,
+        serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+    };
+}
+
+/**
+ * The ClusterSecretStore the systems' ExternalSecrets name: AWS Secrets Manager in the cluster's
+ * region, with the operator's own (IRSA) credentials, so no access key exists anywhere. Pure.
+ */
+export function secretsManagerStore(region: pulumi.Input<string>): KubeObject {
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "ClusterSecretStore",
+        metadata: { name: CLUSTER_SECRET_STORE, labels: { ...PART_OF, "app.kubernetes.io/name": CLUSTER_SECRET_STORE } },
+        spec: { provider: { aws: { service: "SecretsManager", region } } },
+    };
+}
+
 export interface AcmeIssuerArgs {
     name: string;
     email: string;
@@ -243,6 +267,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
     public readonly veleroRoleArn?: pulumi.Output<string>;
     /** The ACME ClusterIssuer's name, when cert-manager is installed here. */
     public readonly clusterIssuer?: string;
+    /** The ClusterSecretStore's name, when the External Secrets Operator is installed here. */
+    public readonly secretStore?: string;
 
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:index:ClusterAddons", name, {}, opts);
@@ -328,6 +354,29 @@ export class ClusterAddons extends pulumi.ComponentResource {
             const base = release("istio-base", ADDON_CHARTS.istioBase, version, { defaultRevision: "default" });
             const cni = release("istio-cni", ADDON_CHARTS.istioCni, version, {}, [base]);
             this.ready.istio = [release("istiod", ADDON_CHARTS.istiod, version, istiodValues(env), [base, cni])];
+        }
+        if (a.externalSecrets?.mode === "install") {
+            const e = a.externalSecrets;
+            const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+            const role = new IrsaRole(
+                `${name}-external-secrets`,
+                {
+                    oidcProviderArn: args.oidcProviderArn,
+                    oidcIssuerUrl: args.oidcIssuerUrl,
+                    namespace: ADDON_CHARTS.externalSecrets.namespace,
+                    serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+                    inlinePolicy: pulumi.all([args.partition, args.region, account]).apply(([p, r, acct]) => secretsManagerReadPolicy(p, r, acct, e.secretsPrefix)),
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            const operator = release("external-secrets", ADDON_CHARTS.externalSecrets, e.version, role.roleArn.apply((arn) => externalSecretsValues(arn)), [role]);
+            const store = new k8s.apiextensions.CustomResource(`${name}-clustersecretstore`, secretsManagerStore(args.region) as k8s.apiextensions.CustomResourceArgs, {
+                ...kube,
+                dependsOn: [...args.clusterReady, operator],
+            });
+            this.secretStore = CLUSTER_SECRET_STORE;
+            this.ready.externalSecrets = [operator, store];
         }
         this.installed = ADDON_KEYS.filter((k) => this.ready[k]).sort();
         this.registerOutputs({ installed: this.installed, ...(this.veleroRoleArn ? { veleroRoleArn: this.veleroRoleArn } : {}) });

@@ -230,6 +230,15 @@ export interface IngressNginxAddonArgs extends HelmAddonArgs {
     scheme?: LoadBalancerScheme;
 }
 
+/** External Secrets Operator reading AWS Secrets Manager, with a ClusterSecretStore for the systems. */
+export interface ExternalSecretsAddonArgs extends HelmAddonArgs {
+    /**
+     * The Secrets Manager name prefix the stack's secrets live under (e.g. `agent-platform/prod/`);
+     * the operator's IRSA role may read those secrets only. Required with `install`.
+     */
+    secretsPrefix?: string;
+}
+
 /** The cluster add-ons the systems rely on (CRDs, controllers, the Ingress path). */
 export interface PlatformAddonsArgs {
     /** Prometheus Operator with its CRDs (ServiceMonitor, PrometheusRule) and a Prometheus selecting every ServiceMonitor. */
@@ -240,6 +249,36 @@ export interface PlatformAddonsArgs {
     certManager?: CertManagerAddonArgs;
     istio?: IstioAddonArgs;
     ingressNginx?: IngressNginxAddonArgs;
+    /** External Secrets Operator + ClusterSecretStore `aws-secrets-manager` (issue 19). */
+    externalSecrets?: ExternalSecretsAddonArgs;
+}
+
+/**
+ * Container logs and metrics through the `amazon-cloudwatch-observability` EKS add-on (CloudWatch
+ * agent + Fluent Bit), its IRSA role, and the Container Insights log groups with our retention.
+ */
+export interface CloudWatchObservabilityArgs {
+    /** @default false */
+    enabled?: boolean;
+    /** Retention of the Container Insights log groups. @default 30 */
+    logRetentionDays?: number;
+    /** EKS add-on version; @default AWS's default for the cluster version. */
+    version?: string;
+}
+
+/** Public registries ECR caches without credentials, by cache prefix. */
+export type PullThroughCachePrefix = "ecr-public" | "k8s" | "quay";
+
+/** ECR repositories for the project's own images (scan on push, immutable tags, lifecycle). */
+export interface EcrArgs {
+    /** Repository names, e.g. `agent-platform/production-agent`. @default [] */
+    repositories?: string[];
+    /** Untagged images expire after this many days. @default 14 */
+    untaggedDays?: number;
+    /** At most this many images are kept per repository. @default 100 */
+    keepImages?: number;
+    /** Pull-through cache rules for public registries. @default [] */
+    pullThroughCache?: PullThroughCachePrefix[];
 }
 
 /** An S3 bucket the stack owns (e.g. the Postgres dump target an IRSA role writes to). */
@@ -291,6 +330,10 @@ export interface EksClusterArgs {
     platformAddons?: PlatformAddonsArgs;
     /** S3 buckets to create, by bucket name (versioned, SSE, public access blocked, TLS only). @default {} */
     buckets?: Record<string, BucketArgs>;
+    /** Container logs and metrics in CloudWatch. @default { enabled: false } */
+    cloudwatchObservability?: CloudWatchObservabilityArgs;
+    /** ECR repositories and pull-through cache rules. @default none */
+    ecr?: EcrArgs;
     /** Tags added to every taggable AWS resource. @default {} */
     tags?: Record<string, string>;
 }

@@ -9,6 +9,7 @@ import {
     AddonVersions,
     AutoscalerExpander,
     BucketArgs,
+    PullThroughCachePrefix,
     CapacityType,
     EfsKmsKey,
     EfsPerformanceMode,
@@ -60,6 +61,7 @@ export interface ResolvedPlatformAddons {
     certManager?: { mode: "install"; version?: string; acmeEmail: string; issuerName: string; acmeServer: string } | { mode: "external" };
     istio?: { mode: "install"; version: string } | { mode: "external"; cni: boolean };
     ingressNginx?: { mode: "install"; version: string; scheme: LoadBalancerScheme } | { mode: "external" };
+    externalSecrets?: { mode: "install"; version: string; secretsPrefix: string } | { mode: "external" };
 }
 
 /** A bucket with its lifecycle defaults filled. */
@@ -112,6 +114,10 @@ export interface ResolvedEksCluster {
     platformAddons: ResolvedPlatformAddons;
     /** Sorted by name. */
     buckets: ResolvedBucket[];
+    /** Undefined unless `cloudwatchObservability.enabled`. */
+    cloudwatchObservability?: { logRetentionDays: number; version?: string };
+    /** Undefined when no repository and no cache rule is asked for. */
+    ecr?: { repositories: string[]; untaggedDays: number; keepImages: number; pullThroughCache: PullThroughCachePrefix[] };
     tags: Record<string, string>;
 }
 
@@ -503,6 +509,24 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
         imdsHopLimit: args.imdsHopLimit ?? defaults.DEFAULT_IMDS_HOP_LIMIT,
         irsaRoles: { ...(args.irsaRoles ?? {}) },
         platformAddons: resolvePlatformAddons(args),
+        ...(args.cloudwatchObservability?.enabled === true
+            ? {
+                cloudwatchObservability: {
+                    logRetentionDays: args.cloudwatchObservability.logRetentionDays ?? defaults.DEFAULT_CONTAINER_LOG_RETENTION_DAYS,
+                    ...(args.cloudwatchObservability.version ? { version: args.cloudwatchObservability.version } : {}),
+                },
+            }
+            : {}),
+        ...((args.ecr?.repositories?.length ?? 0) + (args.ecr?.pullThroughCache?.length ?? 0) > 0
+            ? {
+                ecr: {
+                    repositories: [...(args.ecr!.repositories ?? [])].sort(),
+                    untaggedDays: args.ecr!.untaggedDays ?? defaults.DEFAULT_ECR_UNTAGGED_DAYS,
+                    keepImages: args.ecr!.keepImages ?? defaults.DEFAULT_ECR_KEEP_IMAGES,
+                    pullThroughCache: [...(args.ecr!.pullThroughCache ?? [])].sort(),
+                },
+            }
+            : {}),
         buckets: Object.entries(args.buckets ?? {})
             .sort(([a], [b]) => (a < b ? -1 : 1))
             .map(([bucket, b]) => ({
@@ -544,7 +568,13 @@ const INSTALL_ONLY: Record<string, readonly string[]> = {
     certManager: ["acmeEmail", "issuerName", "acmeServer"],
     istio: [],
     ingressNginx: ["scheme"],
+    externalSecrets: ["secretsPrefix"],
 };
+const PULL_THROUGH_PREFIXES: readonly PullThroughCachePrefix[] = ["ecr-public", "k8s", "quay"];
+/** ECR repository names (ECR API: lowercase path segments separated by `/`). */
+const ECR_REPO_RE = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** Secrets Manager name characters (no wildcard: the prefix scopes an IAM policy). */
+const SECRETS_PREFIX_RE = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
 
 function isPositiveInt(n: unknown, max = 36500): boolean {
     return isInt(n) && n >= 1 && n <= max;
@@ -599,10 +629,39 @@ function validatePlatformAddons(args: EksClusterArgs): ValidationIssue[] {
     if (istio && (istio.mode ?? "install") === "install" && istio.cni === false) {
         add(["platformAddons", "istio", "cni"], "platformAddons.istio.cni cannot be false with mode \"install\": Istio is installed with its CNI node agent so injected pods need no NET_ADMIN/NET_RAW");
     }
+    const eso = addons.externalSecrets;
+    if (eso && (eso.mode ?? "install") === "install") {
+        if (eso.secretsPrefix === undefined) add(["platformAddons", "externalSecrets", "secretsPrefix"], "platformAddons.externalSecrets.secretsPrefix is required with mode \"install\" (the operator may read the secrets under it only)");
+        else if (!SECRETS_PREFIX_RE.test(eso.secretsPrefix)) {
+            add(["platformAddons", "externalSecrets", "secretsPrefix"], `platformAddons.externalSecrets.secretsPrefix must be a Secrets Manager name prefix (letters, digits, / _ + = . @ -), got ${JSON.stringify(eso.secretsPrefix)}`);
+        }
+    }
     const nginx = addons.ingressNginx;
     if (nginx?.scheme !== undefined && !LB_SCHEMES.includes(nginx.scheme)) {
         add(["platformAddons", "ingressNginx", "scheme"], `platformAddons.ingressNginx.scheme must be "internet-facing" or "internal", got ${JSON.stringify(nginx.scheme)}`);
     }
+    const cw = args.cloudwatchObservability ?? {};
+    if (cw.enabled !== true) {
+        for (const k of ["logRetentionDays", "version"] as const) {
+            if (cw[k] !== undefined) add(["cloudwatchObservability", k], `cloudwatchObservability.${k} is set but cloudwatchObservability.enabled is not true; enable it or remove cloudwatchObservability.${k}`);
+        }
+    } else {
+        if (cw.logRetentionDays !== undefined && !LOG_RETENTION_VALUES.includes(cw.logRetentionDays)) {
+            add(["cloudwatchObservability", "logRetentionDays"], `cloudwatchObservability.logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${cw.logRetentionDays}`);
+        }
+        if (cw.version !== undefined && !VERSION_RE.test(cw.version)) add(["cloudwatchObservability", "version"], `cloudwatchObservability.version must be an exact version such as v4.1.0-eksbuild.1, got ${JSON.stringify(cw.version)}`);
+    }
+    const ecr = args.ecr ?? {};
+    (ecr.repositories ?? []).forEach((r, i) => {
+        if (!ECR_REPO_RE.test(r)) add(["ecr", "repositories", String(i)], `ecr.repositories[${i}] must be an ECR repository name (lowercase path segments such as agent-platform/production-agent), got ${JSON.stringify(r)}`);
+    });
+    for (const d of duplicates(ecr.repositories ?? [])) add(["ecr", "repositories"], `ecr.repositories must be unique, got ${d} twice`);
+    if (ecr.untaggedDays !== undefined && !isPositiveInt(ecr.untaggedDays)) add(["ecr", "untaggedDays"], `ecr.untaggedDays must be an integer >= 1, got ${JSON.stringify(ecr.untaggedDays)}`);
+    if (ecr.keepImages !== undefined && !isPositiveInt(ecr.keepImages, 10000)) add(["ecr", "keepImages"], `ecr.keepImages must be an integer between 1 and 10000, got ${JSON.stringify(ecr.keepImages)}`);
+    (ecr.pullThroughCache ?? []).forEach((c, i) => {
+        if (!PULL_THROUGH_PREFIXES.includes(c)) add(["ecr", "pullThroughCache", String(i)], `ecr.pullThroughCache[${i}] must be one of ${PULL_THROUGH_PREFIXES.join(", ")}, got ${JSON.stringify(c)}`);
+    });
+    for (const d of duplicates(ecr.pullThroughCache ?? [])) add(["ecr", "pullThroughCache"], `ecr.pullThroughCache must be unique, got ${d} twice`);
     for (const [bucket, b] of Object.entries(args.buckets ?? {}) as [string, BucketArgs][]) {
         const p = (...rest: string[]) => ["buckets", bucket, ...rest];
         if (!S3_BUCKET_RE.test(bucket) || bucket.includes("..")) add(p(), `buckets key must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
@@ -656,6 +715,12 @@ function resolvePlatformAddons(args: EksClusterArgs): ResolvedPlatformAddons {
         out.ingressNginx = (n.mode ?? "install") === "external"
             ? { mode: "external" }
             : { mode: "install", version: n.version ?? defaults.ADDON_CHARTS.ingressNginx.version, scheme: n.scheme ?? "internet-facing" };
+    }
+    if (a.externalSecrets) {
+        const e = a.externalSecrets;
+        out.externalSecrets = (e.mode ?? "install") === "external"
+            ? { mode: "external" }
+            : { mode: "install", version: e.version ?? defaults.ADDON_CHARTS.externalSecrets.version, secretsPrefix: e.secretsPrefix! };
     }
     return out;
 }

@@ -101,6 +101,7 @@ const platformAddonsSchema = z
             .optional(),
         istio: helmAddonSchema.extend({ cni: z.boolean().optional() }).strict().optional(),
         ingressNginx: helmAddonSchema.extend({ scheme: z.enum(["internet-facing", "internal"]).optional() }).strict().optional(),
+        externalSecrets: helmAddonSchema.extend({ secretsPrefix: nonEmpty.optional() }).strict().optional(),
     })
     .strict();
 
@@ -155,6 +156,21 @@ export const eksClusterConfigSchema = z
         platformAddons: platformAddonsSchema.optional(),
         /** S3 buckets this stack creates, by bucket name (e.g. the Postgres dump target of irsaRoles.postgres-backup). */
         buckets: z.record(z.string(), bucketSchema).optional(),
+        /** Container logs/metrics: the amazon-cloudwatch-observability add-on, its IRSA role and log groups. */
+        cloudwatchObservability: z
+            .object({ enabled: z.boolean(), logRetentionDays: z.number().int().optional(), version: nonEmpty.optional() })
+            .strict()
+            .optional(),
+        /** ECR repositories for the project's own images (scan on push, immutable tags, lifecycle). */
+        ecr: z
+            .object({
+                repositories: z.array(nonEmpty).optional(),
+                untaggedDays: z.number().int().optional(),
+                keepImages: z.number().int().optional(),
+                pullThroughCache: z.array(z.enum(["ecr-public", "k8s", "quay"])).optional(),
+            })
+            .strict()
+            .optional(),
         tags: z.record(z.string(), z.string()).optional(),
     })
     .strict()
@@ -194,6 +210,8 @@ export function toEksClusterArgs(cfg: EksClusterConfig, env: EksEnvironment): Ek
         irsaRoles: cfg.irsaRoles,
         platformAddons: cfg.platformAddons,
         buckets: cfg.buckets,
+        cloudwatchObservability: cfg.cloudwatchObservability,
+        ecr: cfg.ecr,
         tags: cfg.tags,
     };
 }

@@ -100,7 +100,7 @@ export function labels(obj: K8sObject): Record<string, string> {
 export const CLUSTER_SCOPED_KINDS = [
     "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
     "CustomResourceDefinition", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-    "PodSecurityPolicy", "CSIDriver", "VolumeSnapshotClass", "ClusterIssuer", "IngressClass", "APIService", "RuntimeClass",
+    "PodSecurityPolicy", "CSIDriver", "VolumeSnapshotClass", "ClusterIssuer", "ClusterSecretStore", "IngressClass", "APIService", "RuntimeClass",
 ];
 
 /** `Deployment agents/worker` or `ClusterRole reader`: how every message names a resource. */

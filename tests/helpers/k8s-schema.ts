@@ -4,7 +4,7 @@
  * they get a structural check and are listed so tests can see what was not schema-checked.
  */
 /** API groups served by CRDs in this project (ServiceMonitor, VPA, Velero, cert-manager, Istio). */
-const CRD_GROUPS = new Set(["monitoring.coreos.com", "autoscaling.k8s.io", "velero.io", "cert-manager.io", "security.istio.io"]);
+const CRD_GROUPS = new Set(["monitoring.coreos.com", "autoscaling.k8s.io", "velero.io", "cert-manager.io", "security.istio.io", "external-secrets.io"]);
 
 type Validator = new (obj: unknown) => { validate(): void };
 const cache = new Map<string, Validator | null>();

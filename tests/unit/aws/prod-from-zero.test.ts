@@ -72,7 +72,7 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
     });
 
     describe("the add-ons layer", () => {
-        it("THEN Prometheus Operator, VPA, Velero, Istio (base, CNI, istiod) and ingress-nginx are pinned Helm releases from their repositories", () => {
+        it("THEN Prometheus Operator, VPA, Velero, Istio (base, CNI, istiod), ingress-nginx and the External Secrets Operator are pinned Helm releases from their repositories", () => {
             const want: Record<string, keyof typeof ADDON_CHARTS> = {
                 "kube-prometheus-stack": "prometheusOperator",
                 vpa: "vpa",
@@ -81,6 +81,7 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
                 "istio-cni": "istioCni",
                 istiod: "istiod",
                 "ingress-nginx": "ingressNginx",
+                "external-secrets": "externalSecrets",
             };
             assert.deepEqual(of(RELEASE).map((r) => r.inputs.name).sort(), Object.keys(want).sort());
             for (const [name, key] of Object.entries(want)) {
@@ -164,6 +165,7 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
                 case "ingressNginx": return [release("ingress-nginx").urn];
                 case "istio": return [release("istiod").urn];
                 case "certManager": return [of(ADDON).find((a) => a.inputs.addonName === "cert-manager")!.urn];
+                case "externalSecrets": return [release("external-secrets").urn];
             }
         };
         const groupOf = (type: string) => /^kubernetes:([^/]+)\//.exec(type)?.[1] ?? "";

@@ -9,7 +9,7 @@ describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function (
         r = await renderedStack("prod");
     });
 
-    it("THEN cloud-resources lists the AWS side: VPC across 3 AZs, NAT per AZ, KMS-encrypted cluster, both node groups, OIDC and the six EKS add-ons (EFS CSI and cert-manager included)", () => {
+    it("THEN cloud-resources lists the AWS side: VPC across 3 AZs, NAT per AZ, KMS-encrypted cluster, both node groups, OIDC and the seven EKS add-ons (EFS CSI, cert-manager and CloudWatch observability included)", () => {
         const count = (type: string) => r.cloudResources.filter((c) => c.type === type).length;
         assert.equal(count("aws:ec2/vpc:Vpc"), 1);
         assert.equal(count("aws:ec2/subnet:Subnet"), 6);
@@ -18,7 +18,7 @@ describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function (
         assert.equal(count("aws:kms/key:Key"), 1);
         assert.equal(count("aws:iam/openIdConnectProvider:OpenIdConnectProvider"), 1);
         const addons = r.cloudResources.filter((c) => c.type === "aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort();
-        assert.deepEqual(addons, ["aws-ebs-csi-driver", "aws-efs-csi-driver", "cert-manager", "coredns", "kube-proxy", "vpc-cni"]);
+        assert.deepEqual(addons, ["amazon-cloudwatch-observability", "aws-ebs-csi-driver", "aws-efs-csi-driver", "cert-manager", "coredns", "kube-proxy", "vpc-cni"]);
         const groups = r.cloudResources.filter((c) => c.type === "aws:eks/nodeGroup:NodeGroup").map((g) => (g.inputs.labels as Record<string, string>)["node-group"]);
         assert.deepEqual(groups.sort(), ["compute", "memory"]);
         const cluster = r.cloudResources.find((c) => c.type === "aws:eks/cluster:Cluster")!.inputs as any;
