@@ -98,8 +98,10 @@ function parseValue(raw: string): unknown {
     return raw;
 }
 
+/** `agent-platform:a.b.0`; a segment that is empty or holds characters a key name never has is quoted, so the message still names it. */
 function keyPath(path: PropertyKey[]): string {
-    return `${PROJECT}:${path.map(String).join(".")}`;
+    const plain = (k: string, i: number) => (i > 0 && /^\d+$/.test(k)) || /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(k);
+    return `${PROJECT}:${path.map(String).map((k, i) => (plain(k, i) ? k : JSON.stringify(k))).join(".")}`;
 }
 
 /** The secure keys a valid config needs: one entry per enabled system and key it requires. */

@@ -44,6 +44,8 @@ describe("stack config schema", () => {
         ["unknown cluster provider", { ...baseRaw(), [`${P}:cluster`]: JSON.stringify({ provider: "gke" }) }, /agent-platform:cluster.provider: /],
         ["unknown top-level key", { ...baseRaw(), [`${P}:clsuter`]: "x" }, /agent-platform:clsuter: unknown key/],
         ["unknown nested key", { ...baseRaw(), [`${P}:crds`]: JSON.stringify({ prometheus: true }) }, /agent-platform:crds.prometheus: unknown key/],
+        ["unknown key with a quote in it (quoted, so the message still names it)", { ...baseRaw(), [`${P}:'crds`]: "x" }, /agent-platform:"'crds": unknown key/],
+        ["empty key (quoted)", { ...baseRaw(), [`${P}:`]: "x" }, /agent-platform:"": unknown key/],
         ["even raft replicas", { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ replicas: 4 }) }, /agent-platform:inquisitor.replicas: raft replicas must be odd and >= 3/],
         ["raft replicas below 3", { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ replicas: 1 }) }, /agent-platform:inquisitor.replicas: raft replicas must be odd and >= 3/],
         ["image tagged latest", { ...baseRaw(), [`${P}:inquisitor`]: JSON.stringify({ image: "ghcr.io/x/y:latest" }) }, /agent-platform:inquisitor.image: must be pinned/],

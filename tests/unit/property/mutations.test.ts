@@ -94,7 +94,7 @@ function assertClean(e: unknown, kind: "compose" | "config"): void {
     assert.ok(!message.includes(CANARY), `the canary reached a message: ${message}`);
     assert.ok(!/root:x:0|\/bin\/bash|nologin/.test(message), `a file's contents reached a message: ${message}`);
     if (e instanceof ConfigError) {
-        assert.ok(e.issues.length > 0 && e.issues.every((i) => /^(agent-platform:[A-Za-z]|[^\s]+\.yaml: )/.test(i) && !i.includes("\n")), `every issue names a key: ${e.message}`);
+        assert.ok(e.issues.length > 0 && e.issues.every((i) => /^(agent-platform:([A-Za-z_]|"[^"\n]*")|[^\s]+\.yaml: )/.test(i) && !i.includes("\n")), `every issue names a key: ${e.message}`);
     } else {
         assert.ok(!message.includes("\n"), `one line: ${message}`);
         assert.ok((e as ComposeError).file.length > 0 && (e as ComposeError).rule.length > 0);
