@@ -22,7 +22,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEV_POLICY_CONFIG, POLICY_DIR, REPO_ROOT, Workspace, editYaml, eventually, notReady, summary } from "./lib/harness";
+import { DEV_POLICY_CONFIG, POLICY_DIR, REPO_ROOT, Workspace, editYaml, eventually, failureText, notReady, summary } from "./lib/harness";
 
 const P = "agent-platform";
 /** Namespaces the dev stack creates (velero is the cluster's, created below as Velero would). */
@@ -79,7 +79,7 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     it("(a) GIVEN the dev config WHEN previewed with the policy pack THEN it passes with no mandatory violation", async function () {
         this.timeout(600_000);
         const r = await timed("(a) pulumi preview dev + pack", () => ws.pulumi(dev(["preview", ...POLICY])));
-        assert.equal(r.code, 0, r.out.slice(-3000));
+        assert.equal(r.code, 0, failureText(r.out));
         assert.doesNotMatch(r.out, /\[mandatory\]/);
         planned = summary(r.out).create;
         assert.ok(planned > 100, `planned ${planned} creates`);
@@ -144,7 +144,7 @@ new k8s.apps.v1.Deployment("privileged", {
     it("(b) GIVEN the dev stack WHEN `pulumi up` runs with the pack THEN every planned resource is created and every Deployment/StatefulSet is Available/Ready", async function () {
         this.timeout(900_000);
         const r = await timed("(b) pulumi up dev + pack (from empty)", () => ws.pulumi(dev(["up", "--yes", ...POLICY])));
-        assert.equal(r.code, 0, r.out.slice(-4000));
+        assert.equal(r.code, 0, failureText(r.out));
         const s = summary(r.out);
         if (planned) assert.equal(s.created, planned, JSON.stringify(s));
         assert.ok(!s.errored, JSON.stringify(s));
@@ -174,7 +174,7 @@ new k8s.apps.v1.Deployment("privileged", {
         this.timeout(900_000);
         const provider = (await stackResources("dev")).find((x) => x.type === "pulumi:providers:kubernetes");
         const r = await timed("(c) second pulumi up (no changes)", () => ws.pulumi(dev(["up", "--yes", "--expect-no-changes", ...POLICY])));
-        assert.equal(r.code, 0, r.out.slice(-3000));
+        assert.equal(r.code, 0, failureText(r.out));
         const s = summary(r.out);
         assert.deepEqual(Object.keys(s), ["unchanged"], JSON.stringify(s));
         const after = (await stackResources("dev")).find((x) => x.type === "pulumi:providers:kubernetes");
@@ -189,11 +189,11 @@ new k8s.apps.v1.Deployment("privileged", {
         const image = "ghcr.io/yossiashkenazi/automatic-claude-code/worker:2.0.1";
         editYaml(devConfig, devConfig, (d) => d.setIn(["config", `${P}:claudeCode`, "workerImage"], image));
         const pv = await timed("(d) preview --json after the tag change", () => ws.pulumi(dev(["preview", "--json"])));
-        assert.equal(pv.code, 0, pv.out.slice(-3000));
+        assert.equal(pv.code, 0, failureText(pv.out));
         assert.deepEqual(changes(pv.stdout).map((s) => `${s.op} ${s.urn.split("::").pop()}`), ["update worker-agent-deploy"]);
 
         const r = await timed("(d) pulumi up (one image)", () => ws.pulumi(dev(["up", "--yes", ...POLICY])));
-        assert.equal(r.code, 0, r.out.slice(-3000));
+        assert.equal(r.code, 0, failureText(r.out));
         assert.deepEqual(summary(r.out).updated, 1);
         await ws.must("kubectl", ["rollout", "status", `deployment/${WORKER_DEPLOYMENT.name}`, "-n", WORKER_DEPLOYMENT.ns, "--timeout=120s"]);
         const live = await workloads();
@@ -218,26 +218,26 @@ new k8s.apps.v1.Deployment("privileged", {
             (await ws.kubectlJson(["get", "statefulset", "inquisitor", "-n", "inquisitor-system"])).status?.replicas === 1);
 
         const pv = await timed("(e) preview --refresh (drift)", () => ws.pulumi(dev(["preview", "--refresh", "--json"])));
-        assert.equal(pv.code, 0, pv.out.slice(-3000));
+        assert.equal(pv.code, 0, failureText(pv.out));
         assert.deepEqual(changes(pv.stdout).map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort(),
             ["create inquisitor-settings-config", "update inquisitor-sts"]);
 
         const r = await timed("(e) pulumi up --refresh (repair)", () => ws.pulumi(dev(["up", "--refresh", "--yes", ...POLICY])));
-        assert.equal(r.code, 0, r.out.slice(-3000));
+        assert.equal(r.code, 0, failureText(r.out));
         const sts = await ws.kubectlJson(["get", "statefulset", "inquisitor", "-n", "inquisitor-system"]);
         assert.equal(sts.spec.replicas, 3);
         assert.deepEqual(notReady([sts]), []);
         const cm = await ws.kubectlJson(["get", "configmap", "inquisitor-config", "-n", "inquisitor-system"]);
         assert.equal(cm.data.LOG_FORMAT, "json");
         const again = await timed("(e) preview --expect-no-changes after repair", () => ws.pulumi(dev(["preview", "--expect-no-changes"])));
-        assert.equal(again.code, 0, again.out.slice(-3000));
+        assert.equal(again.code, 0, failureText(again.out));
     });
 
     // ------------------------------------------------------------------ (g) destroy
     it("(g) GIVEN the dev stack WHEN destroyed THEN every workload, namespace and claim is gone (dev keeps no data)", async function () {
         this.timeout(900_000);
         const r = await timed("(g) pulumi destroy dev", () => ws.pulumi(dev(["destroy", "--yes"])));
-        assert.equal(r.code, 0, r.out.slice(-3000));
+        assert.equal(r.code, 0, failureText(r.out));
         assert.equal((await stackResources("dev")).length, 0);
         await eventually("dev namespaces and claims deleted", async () => {
             const ns = await existingNamespaces();
@@ -272,7 +272,7 @@ new k8s.apps.v1.Deployment("privileged", {
         const config = await timed("(g) stack.sh prepare e2e-prod", () => ws.prepare("e2e-prod", source));
         const prod = (args: string[]) => [...args, "--stack", "e2e-prod", "--config-file", config];
         const up = await timed("(g) pulumi up e2e-prod (prod environment)", () => ws.pulumi(prod(["up", "--yes", ...POLICY])));
-        assert.equal(up.code, 0, up.out.slice(-4000));
+        assert.equal(up.code, 0, failureText(up.out));
         // Pods were admitted under enforced `restricted` Pod Security.
         for (const n of PLATFORM_NAMESPACES) {
             const ns = await ws.kubectlJson(["get", "namespace", n]);
@@ -284,7 +284,7 @@ new k8s.apps.v1.Deployment("privileged", {
         assert.ok(claims.length >= 10, `${claims.length} claims`);
 
         const down = await timed("(g) pulumi destroy e2e-prod", () => ws.pulumi(prod(["destroy", "--yes"])));
-        assert.equal(down.code, 0, down.out.slice(-3000));
+        assert.equal(down.code, 0, failureText(down.out));
         await eventually("workloads and pods gone", async () => {
             const left = await ws.kubectlJson<{ items: any[] }>(["get", "deployments,statefulsets,replicasets,pods,services,jobs,cronjobs", "-A"]);
             const ours = left.items.filter((o) => PLATFORM_NAMESPACES.includes(o.metadata.namespace));
@@ -356,7 +356,7 @@ new k8s.apps.v1.Deployment("privileged", {
         }
         const rest = take.filter((o) => o.kind !== "Namespace");
         const dry = await timed("(f) kubectl apply --dry-run=server (prod render)", () => ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("prod-objects.json.yaml", rest)]));
-        assert.equal(dry.code, 0, dry.out.slice(-4000));
+        assert.equal(dry.code, 0, failureText(dry.out));
         assert.doesNotMatch(dry.out, /would violate PodSecurity/);
         assert.equal(dry.stdout.trim().split("\n").filter((l) => /\(server dry run\)$/.test(l)).length, rest.length);
 
@@ -374,7 +374,7 @@ new k8s.apps.v1.Deployment("privileged", {
         // The platform namespaces' pods (kube-system's add-ons are not under `restricted`).
         const platformPods = pods.filter((p) => prodNamespaces.includes(p.metadata.namespace));
         const podDry = await timed("(f) dry-run one Pod per pod template", () => ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("prod-pods.json.yaml", platformPods)]));
-        assert.equal(podDry.code, 0, podDry.out.slice(-4000));
+        assert.equal(podDry.code, 0, failureText(podDry.out));
         // Negative control: the same admission rejects a privileged pod in a prod namespace.
         const privileged = { apiVersion: "v1", kind: "Pod", metadata: { name: "privileged-e2e", namespace: "claude-code" }, spec: { containers: [{ name: "c", image: "busybox:1.36.1", securityContext: { privileged: true } }] } };
         const neg = await ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("privileged-pod.json.yaml", [privileged])]);

@@ -140,6 +140,15 @@ export function tail(s: string, lines: number): string {
 }
 
 /** Writes `file` edited: `edit` gets the parsed YAML document (secure values and the salt are kept). */
+/**
+ * What a failed CLI run says about why: its error and policy-violation lines first (pulumi prints
+ * them before a long outputs section), then the output's tail.
+ */
+export function failureText(out: string, tailChars = 3000): string {
+    const reasons = out.split("\n").filter((l) => /\berror\b|\[mandatory\]|violation/i.test(l)).slice(0, 60);
+    return `${reasons.length ? `${reasons.join("\n")}\n--- output tail ---\n` : ""}${out.slice(-tailChars)}`;
+}
+
 export function editYaml(from: string, to: string, edit: (doc: YAML.Document) => void): string {
     const doc = YAML.parseDocument(fs.readFileSync(from, "utf8"));
     edit(doc);
