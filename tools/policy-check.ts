@@ -1,5 +1,6 @@
 /**
- * npm run policy:check -- <file|dir>... [--config policy/config/prod.json] [--json] [--stack-tag key=value]...
+ * npm run policy:check -- <file|dir>... [--config policy/config/prod.json] [--format text|json|sarif] [--min-level L] [--stack-tag key=value]...
+ * npm run policy:check -- --list [--config FILE] | --explain RULE [--config FILE]
  * (help, exit codes and error conventions: tools/lib/cli.ts; `--help` lists every flag)
  *
  * Runs the CrossGuard pack's policies (resource and stack rules) over plain Kubernetes YAML
@@ -11,29 +12,41 @@ import * as fs from "fs";
 import { evaluate, PackConfig, Violation } from "../policy/lib/harness";
 import { PackConfigError } from "../policy/lib/config";
 import { InputError, loadPackConfig, loadResources } from "../policy/lib/load";
+import { atLeast, explainRule, findRule, listRules, MIN_LEVELS, MinLevel, similarRules, toSarif } from "../policy/lib/report";
 import { allRules } from "../policy/rules/all";
 import { Args, CliIo, defineCli, parseArgs as parseCliArgs, processIo, runCli, runMain, UsageError, UserError } from "./lib/cli";
 
 export const CLI = defineCli({
     name: "policy:check",
-    usage: "npm run policy:check -- <file|dir>... [--config FILE] [--json] [--stack-tag KEY=VALUE]...",
+    usage: "npm run policy:check -- <file|dir>... [--config FILE] [--format text|json|sarif] [--min-level LEVEL] [--stack-tag KEY=VALUE]...  |  --list  |  --explain RULE",
     summary: `Runs the CrossGuard pack's policies (resource and stack rules) over plain Kubernetes YAML
 (multi-document; directories are walked) and cloud-resources.json, e.g. the output of
 npm run render. Prints one line per violation on stdout (policy, level, resource, message),
-mandatory first, and the counts on stderr.`,
-    positionals: { name: "<file|dir>...", help: "YAML files, cloud-resources.json, or directories to walk", min: 1 },
+mandatory first, each with its fix, and the counts on stderr. --list and --explain describe the
+rules instead (under --config's levels when given).`,
+    positionals: { name: "<file|dir>...", help: "YAML files, cloud-resources.json, or directories to walk" },
     flags: {
         config: { value: "FILE", help: "policy levels and settings, e.g. policy/config/prod.json (default: each policy's own level)" },
-        json: { help: "print {resources, mandatory, advisory, violations} as JSON on stdout instead" },
+        format: { value: "FORMAT", help: "text (default), json ({resources, mandatory, advisory, violations}) or sarif (SARIF 2.1.0 for GitHub code scanning)" },
+        json: { help: "the same as --format json" },
+        minLevel: { value: "LEVEL", help: "report only findings at LEVEL or above: advisory (default) or mandatory" },
+        list: { help: "print every rule: name, level under --config, area, scope and title" },
+        explain: { value: "RULE", help: "print what RULE checks and why, its level, fix, settings and docs" },
         stackTag: { value: "KEY=VALUE", repeat: true, help: "a stack tag the stack policies see (e.g. agent-platform:upgrade-rehearsed=2025-01-31)" },
     },
     exitCodes: { 1: "a mandatory violation", 2: "usage error, or input that cannot be read (missing file, invalid YAML, bad --config)" },
 });
 
+export type Format = "text" | "json" | "sarif";
+const FORMATS: readonly Format[] = ["text", "json", "sarif"];
+
 export interface CliOptions {
     inputs: string[];
     config?: string;
-    json: boolean;
+    format: Format;
+    minLevel: MinLevel;
+    list: boolean;
+    explain?: string;
     stackTags: Map<string, string>;
 }
 
@@ -46,7 +59,15 @@ function toOptions(a: Args<typeof CLI>): CliOptions {
         if (eq <= 0) throw new UsageError(`--stack-tag expects key=value, got ${v}`);
         stackTags.set(v.slice(0, eq), v.slice(eq + 1));
     }
-    return { inputs: a._, config: a.config, json: a.json, stackTags };
+    const format = (a.json ? "json" : a.format ?? "text") as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${a.format}`);
+    if (a.json && a.format && a.format !== "json") throw new UsageError(`--json contradicts --format ${a.format}`);
+    const minLevel = (a.minLevel ?? "advisory") as MinLevel;
+    if (!MIN_LEVELS.includes(minLevel)) throw new UsageError(`--min-level must be one of ${MIN_LEVELS.join(", ")}, got ${a.minLevel}`);
+    if (a.list && a.explain) throw new UsageError("--list and --explain are exclusive");
+    if ((a.list || a.explain) && a._.length) throw new UsageError(`--${a.list ? "list" : "explain"} takes no <file|dir>`);
+    if (!a.list && !a.explain && a._.length === 0) throw new UsageError("missing <file|dir>...");
+    return { inputs: a._, config: a.config, format, minLevel, list: !!a.list, ...(a.explain ? { explain: a.explain } : {}), stackTags };
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -63,31 +84,52 @@ export function readPackConfig(file: string): PackConfig {
     }
 }
 
-/** Human output: one aligned line per violation, mandatory first. */
-export function formatViolations(vs: Violation[]): string {
+/** Human output: one aligned line per violation, mandatory first; with `fixes`, each followed by its rule's fix. */
+export function formatViolations(vs: Violation[], fixes?: ReadonlyMap<string, string>): string {
     const sorted = [...vs].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
     const w = (k: "policy" | "level" | "resource") => Math.max(0, ...sorted.map((v) => v[k].length));
     const [wp, wl, wr] = [w("policy"), w("level"), w("resource")];
-    return sorted.map((v) => `${v.policy.padEnd(wp)}  ${v.level.padEnd(wl)}  ${v.resource.padEnd(wr)}  ${v.message}`).join("\n");
+    return sorted.map((v) => {
+        const line = `${v.policy.padEnd(wp)}  ${v.level.padEnd(wl)}  ${v.resource.padEnd(wr)}  ${v.message}`;
+        const fix = fixes?.get(v.policy);
+        return fix ? `${line}\n    fix: ${fix}` : line;
+    }).join("\n");
 }
 
 async function check(args: Args<typeof CLI>, io: CliIo): Promise<number> {
     const opts = toOptions(args);
     let config: PackConfig = {};
+    if (opts.config) config = readPackConfig(opts.config);
+    if (opts.list) {
+        io.stdout(listRules(allRules, config) + "\n");
+        return 0;
+    }
+    if (opts.explain) {
+        const rule = findRule(allRules, opts.explain);
+        if (!rule) {
+            const near = similarRules(allRules, opts.explain);
+            throw new UserError(`unknown rule ${opts.explain}${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}; --list prints every rule`, 2);
+        }
+        io.stdout(explainRule(rule, config) + "\n");
+        return 0;
+    }
     let resources;
     try {
-        if (opts.config) config = readPackConfig(opts.config);
         resources = loadResources(opts.inputs, (m) => io.stderr(`policy:check: warning: ${m}\n`));
     } catch (e) {
         if (e instanceof InputError) throw new UserError(e.message, 2);
         throw e;
     }
-    const violations = await evaluate(allRules, resources, { config, stackTags: opts.stackTags });
+    const violations = atLeast(await evaluate(allRules, resources, { config, stackTags: opts.stackTags }), opts.minLevel);
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
-    if (opts.json) {
+    if (opts.format === "json") {
         io.stdout(JSON.stringify({ resources: resources.length, mandatory, advisory: violations.length - mandatory, violations }, null, 2) + "\n");
+    } else if (opts.format === "sarif") {
+        io.stdout(JSON.stringify(toSarif(allRules, config, violations, resources, opts.inputs, process.cwd()), null, 2) + "\n");
+        io.stderr(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
     } else {
-        if (violations.length) io.stdout(formatViolations(violations) + "\n");
+        const fixes = new Map(allRules.map((r) => [r.policy.name, r.policy.remediationSteps ?? ""]));
+        if (violations.length) io.stdout(formatViolations(violations, fixes) + "\n");
         io.stderr(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
     }
     return mandatory > 0 ? 1 : 0;

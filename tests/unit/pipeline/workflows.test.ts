@@ -161,6 +161,40 @@ describe("CI workflows (.github/)", () => {
         });
     });
 
+    describe("code scanning (policy findings as SARIF)", () => {
+        const wf = WORKFLOWS["checks.yml"];
+        const checksSteps: Step[] = wf.jobs.checks.steps;
+        const scan = wf.jobs["code-scanning"];
+
+        it("the checks job writes one SARIF report per stack and keeps it with the renders", () => {
+            const step = checksSteps.find((s) => typeof s.run === "string" && /--format sarif/.test(s.run))!;
+            assert.ok(step, "no policy:check --format sarif step");
+            assert.match(step.run, /for stack in dev prod; do/);
+            assert.match(step.run, /> "rendered\/policy-\$stack\.sarif" \|\| \[ \$\? -eq 1 \]/, "a mandatory finding (exit 1) still yields the report; exit 2 fails");
+            assert.ok(checksSteps.indexOf(step) < checksSteps.findIndex((s) => s.uses?.startsWith("actions/upload-artifact")));
+        });
+
+        it("a separate job with security-events: write uploads each stack's SARIF under its own category, never for fork pull requests", () => {
+            assert.deepEqual(scan.permissions, { "contents": "read", "security-events": "write" });
+            assert.deepEqual([scan.needs].flat(), ["checks"]);
+            assert.match(scan.if, /head\.repo\.full_name == github\.repository/);
+            const uploads = scan.steps.filter((s: Step) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+            assert.deepEqual(uploads.map((s: Step) => [s.with.sarif_file, s.with.category]), STACKS.map((st) => [`rendered/policy-${st}.sarif`, `policy-${st}`]));
+        });
+
+        it("every caller of checks.yml grants what its jobs request (a nested job cannot exceed its caller)", () => {
+            for (const f of ["preview.yml", "deploy.yml"]) {
+                const caller = WORKFLOWS[f].jobs.checks;
+                assert.equal(caller.uses, "./.github/workflows/checks.yml", f);
+                for (const job of Object.values<Doc>(wf.jobs)) {
+                    for (const [scope, level] of Object.entries(job.permissions ?? wf.permissions)) {
+                        assert.ok(level === "read" ? ["read", "write"].includes(caller.permissions?.[scope] ?? WORKFLOWS[f].permissions[scope]) : caller.permissions?.[scope] === "write", `${f} does not grant ${scope}: ${level}`);
+                    }
+                }
+            }
+        });
+    });
+
     describe("preview (pull requests)", () => {
         const wf = WORKFLOWS["preview.yml"];
         const preview = wf.jobs.preview;

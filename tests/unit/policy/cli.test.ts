@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { formatViolations, main, parseArgs, UsageError } from "../../../tools/policy-check";
+import { allRules } from "../../../policy/rules/all";
 import { compliantCloud, compliantObjects } from "./fixtures";
 import { POLICY_DIR } from "./helpers";
 
@@ -109,6 +110,61 @@ describe("policy:check CLI", () => {
         fs.writeFileSync(path.join(dir, "list.yaml"), stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "agents" }, spec: { type: "NodePort", ports: [{ port: 80 }] } }] }));
         const r = await run([dir, "--json"]);
         assert.ok(JSON.parse(r.out).violations.some((v: { policy: string }) => v.policy === "net-no-public-service"));
+    });
+
+    it("GIVEN --list WHEN run THEN every rule is printed once with its level under --config, its area and scope", async () => {
+        const r = await run(["--list", "--config", PROD_CONFIG]);
+        assert.strictEqual(r.code, 0, r.err);
+        const lines = r.out.trim().split("\n");
+        assert.strictEqual(lines.length, allRules.length);
+        assert.match(r.out, /^sec-no-privileged\s+mandatory\s+pod-security\s+resource\s+\S/m);
+        assert.match((await run(["--list"])).out, /^avail-hpa-present\s+advisory\s+availability\s+stack/m, "without --config the rules' own levels");
+    });
+
+    it("GIVEN --explain RULE WHEN run THEN it prints why, the level, the fix and the docs anchor; an unknown rule exits 2 with suggestions", async () => {
+        const r = await run(["--explain", "sec-no-privileged", "--config", PROD_CONFIG]);
+        assert.strictEqual(r.code, 0, r.err);
+        assert.match(r.out, /^sec-no-privileged: /);
+        assert.match(r.out, /level: +mandatory/);
+        assert.match(r.out, /^Why: .*privileged/m);
+        assert.match(r.out, /^Fix: .*securityContext\.privileged/m);
+        assert.match(r.out, /^Docs: policy\/README\.md#sec-no-privileged$/m);
+        const bad = await run(["--explain", "privileged"]);
+        assert.strictEqual(bad.code, 2);
+        assert.match(bad.err, /unknown rule privileged \(did you mean sec-no-privileged/);
+    });
+
+    it("GIVEN --min-level mandatory WHEN checked THEN advisory findings are left out", async () => {
+        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        const all = await run([dir, "--format", "json"]);
+        assert.ok(JSON.parse(all.out).advisory > 0);
+        const r = await run([dir, "--min-level", "mandatory", "--format", "json"]);
+        assert.strictEqual(JSON.parse(r.out).advisory, 0);
+        assert.strictEqual((await run([dir, "--min-level", "low"])).code, 2);
+    });
+
+    it("GIVEN --format sarif WHEN checked THEN SARIF 2.1.0 with every rule and one result per violation at its file", async () => {
+        writeRendered((objs) => { objs.find((o) => o.metadata?.name === "api" && o.kind === "Deployment")!.spec.template.spec.containers[0].securityContext.privileged = true; });
+        const r = await run([dir, "--config", PROD_CONFIG, "--format", "sarif"]);
+        assert.strictEqual(r.code, 1);
+        const sarif = JSON.parse(r.out);
+        assert.strictEqual(sarif.version, "2.1.0");
+        const [run0] = sarif.runs;
+        assert.strictEqual(run0.tool.driver.rules.length, allRules.length);
+        const privileged = run0.results.find((x: { ruleId: string }) => x.ruleId === "sec-no-privileged");
+        assert.strictEqual(privileged.level, "error");
+        assert.strictEqual(run0.tool.driver.rules[privileged.ruleIndex].id, "sec-no-privileged");
+        const uri: string = privileged.locations[0].physicalLocation.artifactLocation.uri;
+        assert.ok(uri.endsWith("agents/deployment-api.yaml") && !uri.includes("#"), uri);
+        assert.ok(run0.results.every((x: { locations: unknown[]; message: { text: string } }) => x.locations.length === 1 && x.message.text.length > 0));
+        assert.strictEqual((await run([dir, "--format", "xml"])).code, 2);
+        assert.strictEqual((await run([dir, "--json", "--format", "sarif"])).code, 2);
+    });
+
+    it("GIVEN text output WHEN a violation is printed THEN its fix follows it", async () => {
+        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        const r = await run([dir]);
+        assert.match(r.out, /^health-liveness\s+advisory\s+.*\n    fix: \S/m);
     });
 
     it("GIVEN violations WHEN formatted THEN mandatory ones come first in aligned columns", () => {
