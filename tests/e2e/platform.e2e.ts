@@ -34,6 +34,8 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     const ws = new Workspace();
     const timings: [string, number][] = [];
     let devConfig = "";
+    /** The (a) config variant whose ushadow backend mounts an emptyDir at a data path. */
+    let emptyDirConfig = "";
     /** Resource count the dev preview plans to create. */
     let planned = 0;
 
@@ -100,7 +102,7 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         fs.cpSync(path.join(REPO_ROOT, "examples/compose/ushadow"), root, { recursive: true });
         const options = editYaml(path.join(root, "options.yaml"), path.join(root, "options-emptydir-data.yaml"),
             (d) => d.setIn(["services", "backend", "writablePaths"], ["/data"]));
-        const bad = editYaml(devConfig, path.join(ws.dir, "ushadow-emptydir.yaml"), (d) => {
+        const bad = emptyDirConfig = editYaml(devConfig, path.join(ws.dir, "ushadow-emptydir.yaml"), (d) => {
             d.setIn(["config", `${P}:ushadow`, "filesRoot"], root);
             d.setIn(["config", `${P}:ushadow`, "composeFile"], path.join(root, "docker-compose.yml"));
             d.setIn(["config", `${P}:ushadow`, "optionsFile"], options);
@@ -111,6 +113,18 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         assert.match(r.out, /ushadow\/backend: container "backend" mounts non-persistent volume "writable-1" at data path \/data/);
         const ns = await existingNamespaces();
         assert.deepEqual(PLATFORM_NAMESPACES.filter((n) => ns.includes(n)), [], "preview created namespaces");
+    });
+
+    it("(a) GIVEN the same emptyDir variant WHEN `pulumi up` runs WITHOUT --policy-pack THEN the program's own gate refuses it naming the rule, and nothing is created", async function () {
+        this.timeout(600_000);
+        assert.ok(emptyDirConfig, "needs the emptyDir variant of the previous scenario");
+        const r = await timed("(a) up without --policy-pack: emptyDir data path (gate)", () => ws.pulumi(dev(["up", "--yes"], emptyDirConfig)));
+        assert.notEqual(r.code, 0, failureText(r.out));
+        assert.match(r.out, /policy gate \(\S*policy\/config\/dev\.json\) refuses to deploy/);
+        assert.match(r.out, /\[mandatory\] stor-persistent-state: [^\n]*ushadow\/backend/);
+        const ns = await existingNamespaces();
+        assert.deepEqual(PLATFORM_NAMESPACES.filter((n) => ns.includes(n)), [], "up without the pack created namespaces");
+        assert.equal((await stackResources("dev")).filter((res) => res.type.startsWith("kubernetes:")).length, 0, "up without the pack registered Kubernetes objects");
     });
 
     it("(a) GIVEN a throwaway program with a privileged Deployment WHEN `pulumi up` runs under the same pack THEN sec-no-privileged blocks it at preview and nothing is created", async function () {
