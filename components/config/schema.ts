@@ -100,7 +100,8 @@ function parseValue(raw: string): unknown {
 
 /** `agent-platform:a.b.0`; a segment that is empty or holds characters a key name never has is quoted, so the message still names it. */
 function keyPath(path: PropertyKey[]): string {
-    const plain = (k: string, i: number) => (i > 0 && /^\d+$/.test(k)) || /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(k);
+    // Nested keys may be image references (`images.redis:7.4.1-alpine`, `images.1111.dkr.ecr...`).
+    const plain = (k: string, i: number) => (i > 0 ? /^[A-Za-z0-9_][A-Za-z0-9_./:@-]*$/ : /^[A-Za-z_][A-Za-z0-9_./-]*$/).test(k);
     return `${PROJECT}:${path.map(String).map((k, i) => (plain(k, i) ? k : JSON.stringify(k))).join(".")}`;
 }
 
