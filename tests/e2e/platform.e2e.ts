@@ -292,7 +292,12 @@ new k8s.apps.v1.Deployment("privileged", {
             const ns = await ws.kubectlJson(["get", "namespace", n]);
             assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted", n);
         }
-        assert.deepEqual(notReady(await workloads()), []);
+        // Pulumi awaits each Deployment at its own replica count; the HPAs (minimum 2 here) scale
+        // them up afterwards, so the extra replicas get a moment to become available.
+        await eventually("prod-environment workloads ready at their HPA minimums", async () => {
+            const waiting = notReady(await workloads());
+            return waiting.length === 0 || waiting.join("; ");
+        }, 180_000);
         const claims = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items
             .map((c) => ({ id: `${c.metadata.namespace}/${c.metadata.name}`, uid: c.metadata.uid, pv: c.spec.volumeName }));
         assert.ok(claims.length >= 10, `${claims.length} claims`);
