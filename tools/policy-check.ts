@@ -124,14 +124,15 @@ async function check(args: Args<typeof CLI>, io: CliIo): Promise<number> {
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (opts.format === "json") {
         io.stdout(JSON.stringify({ resources: resources.length, mandatory, advisory: violations.length - mandatory, violations }, null, 2) + "\n");
-    } else if (opts.format === "sarif") {
-        io.stdout(JSON.stringify(toSarif(allRules, config, violations, resources, opts.inputs, process.cwd()), null, 2) + "\n");
-        io.stderr(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
-    } else {
-        const fixes = new Map(allRules.map((r) => [r.policy.name, r.policy.remediationSteps ?? ""]));
-        if (violations.length) io.stdout(formatViolations(violations, fixes) + "\n");
-        io.stderr(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
+        return mandatory > 0 ? 1 : 0;
     }
+    if (opts.format === "sarif") {
+        io.stdout(JSON.stringify(toSarif(allRules, config, violations, resources, opts.inputs, process.cwd()), null, 2) + "\n");
+    } else if (violations.length) {
+        const fixes = new Map(allRules.map((r) => [r.policy.name, r.policy.remediationSteps ?? ""]));
+        io.stdout(formatViolations(violations, fixes) + "\n");
+    }
+    io.stderr(`policy:check: ${resources.length} resources, ${mandatory} mandatory and ${violations.length - mandatory} advisory violations\n`);
     return mandatory > 0 ? 1 : 0;
 }
 

@@ -19,10 +19,10 @@ export class InputError extends Error {}
 export const INPUT_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1000 };
 
 /**
- * A regular file's text, or undefined for anything else (FIFO, socket, device): opened
- * non-blocking so a FIFO never waits for a writer, size-limited before reading, UTF-8 strictly.
+ * A regular file's text, or what else the file is (FIFO, socket, device): opened non-blocking so
+ * a FIFO never waits for a writer, size-limited before reading, UTF-8 strictly.
  */
-function readRegular(file: string): string | undefined {
+function readRegular(file: string): { text: string } | { notRegular: string } {
     let fd: number;
     try {
         fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
@@ -31,11 +31,11 @@ function readRegular(file: string): string | undefined {
     }
     try {
         const st = fs.fstatSync(fd);
-        if (!st.isFile()) return undefined;
+        if (!st.isFile()) return { notRegular: st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a regular file" };
         if (st.size > INPUT_LIMITS.maxFileBytes) throw new InputError(`${file}: ${st.size} bytes, over the ${INPUT_LIMITS.maxFileBytes}-byte limit per file`);
         const bytes = fs.readFileSync(fd);
         try {
-            return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+            return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
         } catch {
             throw new InputError(`${file}: not UTF-8 text`);
         }
@@ -44,32 +44,28 @@ function readRegular(file: string): string | undefined {
     }
 }
 
-/** What a non-regular file is, for messages. */
-function kindOf(file: string): string {
-    const st = fs.statSync(file);
-    return st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a regular file";
+/**
+ * The JS value of each document in a YAML text. The composer recurses per nesting level, so a
+ * hostile document can exhaust the stack (RangeError); alias expansion is budgeted. Every failure
+ * is one InputError naming the source.
+ */
+function yamlValues(text: string, source: string): Json[] {
+    try {
+        const docs = parseAllDocuments(text);
+        return (Array.isArray(docs) ? docs : [docs]).map((doc) => {
+            if (doc.errors.length) throw new InputError(`${source}: invalid YAML: ${doc.errors[0].message}`);
+            return doc.toJS({ maxAliasCount: INPUT_LIMITS.maxAliasCount });
+        });
+    } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(`${source}: invalid YAML: ${e instanceof RangeError ? "nested too deeply" : (e as Error).message}`);
+    }
 }
 
 /** Kubernetes objects of a YAML text; `kind: List` items are expanded, empty documents skipped. */
 export function parseYamlObjects(text: string, source: string, onSkip?: (message: string) => void): K8sObject[] {
     const out: K8sObject[] = [];
-    let docs: ReturnType<typeof parseAllDocuments>;
-    try {
-        docs = parseAllDocuments(text);
-    } catch (e) {
-        // The composer recurses per nesting level: a hostile document can exhaust the stack.
-        if (e instanceof RangeError) throw new InputError(`${source}: invalid YAML: nested too deeply`);
-        throw e;
-    }
-    for (const doc of Array.isArray(docs) ? docs : [docs]) {
-        if (doc.errors.length) throw new InputError(`${source}: invalid YAML: ${doc.errors[0].message}`);
-        let v: Json;
-        try {
-            v = doc.toJS({ maxAliasCount: INPUT_LIMITS.maxAliasCount });
-        } catch (e) {
-            if (e instanceof RangeError) throw new InputError(`${source}: invalid YAML: nested too deeply`);
-            throw new InputError(`${source}: invalid YAML: ${(e as Error).message}`);
-        }
+    for (const v of yamlValues(text, source)) {
         if (v === null || v === undefined) continue;
         const items: Json[] = v.kind === "List" || (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) ? v.items ?? [] : [v];
         for (const o of items) {
@@ -124,14 +120,15 @@ export function loadResources(inputs: string[], onSkip: (message: string) => voi
             const first = files.get(real);
             if (first !== undefined) { onSkip(`${f}: the same file as ${first}; read once`); continue; }
             files.set(real, f);
-            const text = readRegular(f);
-            if (text === undefined) {
+            const read = readRegular(f);
+            if ("notRegular" in read) {
                 // Never read: a FIFO would block, a device would never end.
-                const message = `${f}: ${kindOf(f)}; only regular files are read`;
+                const message = `${f}: ${read.notRegular}; only regular files are read`;
                 if (!walked) throw new InputError(message);
                 onSkip(`${message}; skipped`);
                 continue;
             }
+            const { text } = read;
             if (/\.json$/i.test(f)) out.push(...parseCloudResources(text, f));
             else parseYamlObjects(text, f, walked ? onSkip : undefined).forEach((o, i) => out.push({ ...fromK8sObject(o, `${f}#${i + 1}`) }));
         }
