@@ -12,6 +12,7 @@ import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
 import { ReplicaVolumeSpec, claimSpec, createStatefulSet } from "./stateful-set";
 import { serviceMonitorSpec, ServiceMonitorOptions } from "./service-monitor";
+import { PodTiming, rolloutTiming } from "./timeouts";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -495,15 +496,17 @@ export class AgentService extends pulumi.ComponentResource {
         const workloadMeta = meta(workload, a.workloadAnnotations ? { annotations: a.workloadAnnotations } : {});
         if (this.kind === "StatefulSet") {
             this.workload = createStatefulSet(name, {
-                namespace: ns, name: workload, headlessServiceName: `${workload}-headless`, ports, labels, selector, replicas,
+                namespace: ns, name: workload, headlessServiceName: `${workload}-headless`, ports, labels, selector, replicas, maxReplicas: a.hpa?.maxReplicas,
                 annotations: a.workloadAnnotations, podManagementPolicy: "Parallel", retainVolumes: a.retainVolumes ?? true,
                 template, claims: a.replicaVolumes ?? [], dependsOn: deps,
             }, this).statefulSet;
         } else {
+            // Probe-derived await (components/kube/timeouts.ts): slow starters outlast the 10-minute defaults.
+            const timing = rolloutTiming(template.spec as PodTiming, { kind: "Deployment", replicas: a.hpa?.maxReplicas ?? replicas ?? 1, strategy: deploymentStrategy(a) });
             this.workload = new k8s.apps.v1.Deployment(`${name}-deploy`, {
                 metadata: workloadMeta,
-                spec: { ...(replicas !== undefined ? { replicas } : {}), revisionHistoryLimit: 5, selector: { matchLabels: selector }, strategy: deploymentStrategy(a), template },
-            }, { parent: this, dependsOn: deps });
+                spec: { ...(replicas !== undefined ? { replicas } : {}), revisionHistoryLimit: 5, ...timing.spec, selector: { matchLabels: selector }, strategy: deploymentStrategy(a), template },
+            }, { parent: this, dependsOn: deps, customTimeouts: timing.customTimeouts });
         }
         createSatellites(name, a, this, meta, service);
         this.registerOutputs({ workloadName: workload, serviceName: this.serviceName, url: this.url });

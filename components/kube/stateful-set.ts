@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
+import { PodTiming, rolloutTiming } from "./timeouts";
 
 /** A per-replica claim (`<name>-<sts>-<i>`), ReadWriteOnce. */
 export interface ClaimTemplate {
@@ -55,6 +56,8 @@ export interface StatefulSetArgs {
     selector: Labels;
     /** Omitted when an HPA owns the count. */
     replicas?: number;
+    /** The most pods one update rolls (an HPA's maximum), for the await budget. @default replicas ?? 1 */
+    maxReplicas?: number;
     /** `OrderedReady` when pod 0 must be up first (a primary), `Parallel` otherwise. */
     podManagementPolicy: "OrderedReady" | "Parallel";
     /** Keep the claims when the set is deleted or scaled down. */
@@ -73,6 +76,8 @@ export function createStatefulSet(prefix: string, a: StatefulSetArgs, parent: pu
         metadata: meta(a.headlessServiceName),
         spec: { clusterIP: "None", ...(a.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}), selector: a.selector, ports: a.ports },
     }, { parent });
+    // Probe-derived await (timeouts.ts): OrderedReady creates and every rolling update go one pod at a time.
+    const timing = rolloutTiming(a.template.spec as PodTiming, { kind: "StatefulSet", replicas: a.maxReplicas ?? a.replicas ?? 1, podManagementPolicy: a.podManagementPolicy });
     const statefulSet = new k8s.apps.v1.StatefulSet(`${prefix}-sts`, {
         metadata: { ...meta(a.name), ...(a.annotations ? { annotations: a.annotations } : {}) },
         spec: {
@@ -85,6 +90,6 @@ export function createStatefulSet(prefix: string, a: StatefulSetArgs, parent: pu
             template: a.template,
             ...(a.claims ? { volumeClaimTemplates: claimTemplates(a.claims, a.selector) } : {}),
         },
-    }, { parent, dependsOn: [headless, ...(a.dependsOn ?? [])] });
+    }, { parent, dependsOn: [headless, ...(a.dependsOn ?? [])], customTimeouts: timing.customTimeouts });
     return { statefulSet, headless };
 }

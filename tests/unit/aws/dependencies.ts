@@ -13,12 +13,15 @@ export interface Registered extends RecordedResource {
     urn: string;
     /** URNs this resource waits for (explicit `dependsOn`, expanded, plus input dependencies). */
     dependencies: string[];
+    /** `customTimeouts` of the resource options (create/update/delete durations), when set. */
+    customTimeouts?: { create: string; update: string; pb_delete: string };
 }
 
 interface RegisterRequest {
     getType(): string;
     getName(): string;
     getDependenciesList(): string[];
+    getCustomtimeouts(): { toObject(): { create: string; update: string; pb_delete: string } } | undefined;
 }
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 interface Monitor {
@@ -30,13 +33,13 @@ export async function renderWithDependencies(stack: string): Promise<Registered[
     const cfg = readStackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
     const program = path.join(REPO_ROOT, "stacks", "index.ts");
     const stacksDir = path.join(REPO_ROOT, "stacks") + path.sep;
-    const seen: { type: string; name: string; urn: string; dependencies: string[] }[] = [];
+    const seen: { type: string; name: string; urn: string; dependencies: string[]; customTimeouts?: Registered["customTimeouts"] }[] = [];
     const run = await runUnderMocks(
         () => {
             const monitor = (pulumi.runtime as unknown as { getMonitor(): Monitor }).getMonitor();
             const register = monitor.registerResource.bind(monitor);
             monitor.registerResource = (req, cb) => {
-                const rec = { type: req.getType(), name: req.getName(), urn: "", dependencies: req.getDependenciesList() };
+                const rec = { type: req.getType(), name: req.getName(), urn: "", dependencies: req.getDependenciesList(), customTimeouts: req.getCustomtimeouts()?.toObject() };
                 seen.push(rec);
                 register(req, (err, resp) => {
                     if (resp) rec.urn = resp.getUrn();
@@ -52,6 +55,6 @@ export async function renderWithDependencies(stack: string): Promise<Registered[
     return run.resources.map((r, i) => {
         const s = seen[i];
         if (s.type !== r.type || s.name !== r.name) throw new Error(`registration ${i} is ${s.type}::${s.name}, resource is ${r.type}::${r.name}`);
-        return { ...r, urn: s.urn, dependencies: s.dependencies };
+        return { ...r, urn: s.urn, dependencies: s.dependencies, ...(s.customTimeouts ? { customTimeouts: s.customTimeouts } : {}) };
     });
 }

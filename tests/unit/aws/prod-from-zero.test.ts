@@ -221,4 +221,41 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             assert.deepEqual(offenders, []);
         });
     });
+
+    describe("timeouts that match the probes", () => {
+        const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+        // Worst case for a probe to pass, recomputed here from the rendered probe (Kubernetes' defaults for unset fields).
+        const worst = (p: any) => (p ? (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3) + (p.timeoutSeconds ?? 1) : 0);
+        const startToReady = (r: Registered) => Math.max(...r.inputs.spec.template.spec.containers.map((c: any) => worst(c.startupProbe) + worst(c.readinessProbe)));
+        const minutes = (d: string | undefined) => (d ? Number(/^(\d+)m$/.exec(d)![1]) : 0);
+
+        it("THEN the MID server (30-minute startup probe) waits longer than its probes allow, and its progress deadline too", () => {
+            const mid = of("kubernetes:apps/v1:Deployment").filter((r) => r.inputs.metadata.name === "servicenow-mid-server");
+            assert.equal(mid.length, 1);
+            assert.ok(startToReady(mid[0]) > 30 * 60, "the MID startup probe allows 30 minutes");
+            assert.ok(minutes(mid[0].customTimeouts?.create) * 60 > startToReady(mid[0]), `create ${mid[0].customTimeouts?.create}`);
+            assert.ok(minutes(mid[0].customTimeouts?.update) * 60 > startToReady(mid[0]), `update ${mid[0].customTimeouts?.update}`);
+            assert.ok(mid[0].inputs.spec.progressDeadlineSeconds > startToReady(mid[0]));
+        });
+
+        it("THEN every Deployment and StatefulSet whose probes can outlast Pulumi's 10-minute await gets a create timeout beyond them; the others keep the default", () => {
+            const workloads = all.filter((r) => WORKLOADS.includes(r.type));
+            assert.ok(workloads.length > 20);
+            const wrong = workloads.flatMap((r) => {
+                const budget = startToReady(r);
+                const create = minutes(r.customTimeouts?.create) * 60;
+                if (budget > 600 && create <= budget) return [`${id(r)}: probes ${budget}s, create timeout ${r.customTimeouts?.create || "default"}`];
+                if (r.type.endsWith("Deployment") && budget > 600 && !(r.inputs.spec.progressDeadlineSeconds > budget)) return [`${id(r)}: progress deadline`];
+                if (budget <= 300 && create > 0 && r.inputs.spec.podManagementPolicy !== "OrderedReady") return [`${id(r)}: fast probes but create timeout ${r.customTimeouts?.create}`];
+                return [];
+            });
+            assert.deepEqual(wrong, []);
+        });
+
+        it("THEN the autoscaled worker pool (100 pods, one surge pod at a time) gets an update timeout for its whole rollout", () => {
+            const worker = of("kubernetes:apps/v1:Deployment").find((r) => r.inputs.metadata.name === "worker-agent")!;
+            assert.deepEqual(worker.inputs.spec.strategy.rollingUpdate, { maxSurge: 1, maxUnavailable: 0 });
+            assert.ok(minutes(worker.customTimeouts?.update) * 60 >= 100 * startToReady(worker), `update ${worker.customTimeouts?.update}`);
+        });
+    });
 });
