@@ -5,8 +5,9 @@
  * (tools/e2e/images/standin), Redis and PostgreSQL are the real servers from Debian's packages;
  * the stack gets them only through its `images` config map (in the e2e config copy).
  *
- * Opt-in while it settles: runs when AP_NODES=real (`AP_NODES=real npm run e2e`), else it is
- * skipped with that reason. Own cluster: state in a temp dir, apiserver :17543, etcd :17579
+ * Part of `npm run e2e` by default (root needed: network and mount namespaces, cgroups);
+ * `AP_NODES=kwok npm run e2e` leaves it out, for machines that cannot run containers.
+ * Own cluster: state in a temp dir, apiserver :17543, etcd :17579
  * (E2E_REAL_APISERVER_PORT / E2E_REAL_ETCD_PORT).
  *
  * Artifacts (connectivity matrix JSON, .dot and .svg) go to $E2E_ARTIFACTS
@@ -19,7 +20,7 @@ import * as os from "os";
 import * as path from "path";
 import { DEV_POLICY_CONFIG, POLICY_DIR, Workspace, eventually, sleep, summary } from "./lib/harness";
 import { isExternal } from "../flows";
-import { FlowResult, devFlows, listening, matrixDot, matrixTable, sourcePod, standInPlatformPods, startPlatformPods, tryFlow } from "./lib/flows";
+import { FlowResult, devFlows, listening, matrixDot, matrixTable, sourcePod, standInPlatformPods, startPlatformPods, tryFlows } from "./lib/flows";
 
 const PLATFORM_NAMESPACES = ["claude-code", "claude-mid-service", "inquisitor-system", "production-agents", "ushadow"];
 const POLICY = ["--policy-pack", POLICY_DIR, "--policy-pack-config", DEV_POLICY_CONFIG];
@@ -27,9 +28,11 @@ const ARTIFACTS = process.env.E2E_ARTIFACTS ?? path.join(os.tmpdir(), "agent-pla
 /** Every pod Running and Ready within this long after `pulumi up` returns. */
 const READY_BOUND_MS = 300_000;
 
-const enabled = process.env.AP_NODES === "real";
+const nodesMode = process.env.AP_NODES ?? "real";
+if (nodesMode !== "real" && nodesMode !== "kwok") throw new Error(`AP_NODES must be real or kwok, not ${JSON.stringify(nodesMode)}`);
+const enabled = nodesMode === "real";
 
-(enabled ? describe : describe.skip)("e2e on real nodes (AP_NODES=real): containers, probes, DNS, Services, enforced NetworkPolicies", function () {
+(enabled ? describe : describe.skip)("e2e on real nodes (default; AP_NODES=kwok skips): containers, probes, DNS, Services, enforced NetworkPolicies", function () {
     const ws = new Workspace();
     Object.assign(ws.toolEnv, {
         AP_NODES: "real",
@@ -106,10 +109,7 @@ const enabled = process.env.AP_NODES === "real";
         const flows = devFlows();
         const image = (await ws.imageMap())["ghcr.io/yossiashkenazi/automatic-claude-code/worker:2.0.0"];
         await timed("platform stand-in pods (stranger, debug, prometheus, ingress controller)", () => startPlatformPods(ws, image, standInPlatformPods(flows)));
-        const results: FlowResult[] = [];
-        await timed(`connectivity matrix (${flows.length} dev flows)`, async () => {
-            for (const flow of flows) results.push(await tryFlow(ws, flow, image));
-        });
+        const results: FlowResult[] = await timed(`connectivity matrix (${flows.length} dev flows)`, () => tryFlows(ws, flows, image));
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         const json = path.join(ARTIFACTS, "connectivity-dev.json");
         const dot = path.join(ARTIFACTS, "connectivity-dev.dot");

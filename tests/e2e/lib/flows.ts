@@ -183,6 +183,33 @@ export async function tryFlow(ws: Workspace, flow: Flow, image: string): Promise
     return { ...base, observed, verdict, detail: `${src.metadata.name}: ${line}`, ...(known ? { issue: known.issue } : {}) };
 }
 
+/**
+ * Flows grouped by source workload, in first-seen order. Groups run side by side; the flows of
+ * one source run one after another, because the ephemeral client containers of one pod are
+ * added by updating that pod (concurrent updates of one pod conflict).
+ */
+export function groupBySource(flows: Flow[]): Flow[][] {
+    const groups = new Map<string, Flow[]>();
+    for (const f of flows) {
+        const key = `${f.from.namespace}/${f.from.name}`;
+        groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    return [...groups.values()];
+}
+
+/** Tries every flow, `parallel` source workloads at a time; results come back in the flows' order. */
+export async function tryFlows(ws: Workspace, flows: Flow[], image: string, parallel = 6): Promise<FlowResult[]> {
+    const results = new Map<Flow, FlowResult>();
+    const queue = groupBySource(flows);
+    const worker = async () => {
+        for (let group = queue.shift(); group; group = queue.shift()) {
+            for (const flow of group) results.set(flow, await tryFlow(ws, flow, image));
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+    return flows.map((f) => results.get(f)!);
+}
+
 export function matrixTable(results: FlowResult[]): string {
     const rows = results.map((r) => [
         r.verdict === "known" ? `known #${r.issue}` : r.verdict, r.from, `${r.to}:${r.port}/${r.protocol}`, r.expect, r.observed ?? "-",

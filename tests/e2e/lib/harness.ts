@@ -24,6 +24,9 @@ export class Workspace {
     /** tools/e2e knobs: an own cluster state dir and ports, so no other cluster is touched. */
     readonly toolEnv: NodeJS.ProcessEnv = {
         ...process.env,
+        // kwok's fake nodes unless a suite asks for real ones (real-nodes.e2e.ts); the global
+        // AP_NODES only says whether that suite runs.
+        AP_NODES: "kwok",
         AP_CLUSTER_STATE: path.join(this.dir, "cluster"),
         AP_APISERVER_PORT: process.env.E2E_APISERVER_PORT ?? "17443",
         AP_ETCD_PORT: process.env.E2E_ETCD_PORT ?? "17379",
