@@ -4,14 +4,28 @@
  * letting every pod's sidecar reach istiod (PlatformNamespace's default-deny would otherwise keep
  * every injected pod from ever becoming ready). The sidecar-injection label itself is set by
  * PlatformNamespace (`istioInjection`). The PeerAuthentication is CRD-gated on `capabilities.istio`.
+ *
+ * Peers outside the mesh: the ingress controller (ingress-nginx) and Prometheus run without
+ * sidecars, so under STRICT their plaintext requests would be refused. We keep them out of the
+ * mesh and open port-level PERMISSIVE exactly where the NetworkPolicies already let them in: one
+ * workload-selected PeerAuthentication per such workload (`<workload>-plaintext-ports`, STRICT
+ * with `portLevelMtls` PERMISSIVE on those container ports), computed by `unmeshedIngressPorts`
+ * from the same ingress rules the NetworkPolicies are built from. Why not mesh them instead:
+ * Prometheus would have to scrape with the mesh's certificates (a sidecar with
+ * outbound capture disabled plus certificate mounts) and ingress-nginx would need a sidecar and
+ * upstream-host rewriting, both cluster-wide changes to shared add-ons for one namespace. The
+ * cost: on those ports the meshed callers still use mTLS, but a plaintext connection is accepted
+ * from whoever the NetworkPolicy admits (only the controller's and Prometheus's namespaces, on
+ * only those ports); every other port stays STRICT.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { isDeepStrictEqual } from "util";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
-import { Labels, standardLabels } from "./labels";
+import { Labels, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems } from "./names";
 import { assertNoProblems } from "./problems";
-import { TrafficRule, allowListPolicySpec } from "./network";
+import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 
 /** Namespace istiod runs in (Istio's default install). */
 export const ISTIO_SYSTEM_NAMESPACE = "istio-system";
@@ -28,6 +42,44 @@ export const ISTIOD_EGRESS_POLICY = "allow-istiod-egress";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE";
 
+/** A workload's container ports that accept plaintext from peers outside the mesh (port-level PERMISSIVE). */
+export interface PlaintextPorts {
+    workload: string;
+    ports: number[];
+}
+
+/**
+ * The ports on which each workload's ingress rules admit one of the `unmeshed` peers (ingress
+ * controller, Prometheus): exactly where port-level PERMISSIVE is needed. A rule that admits such a
+ * peer on all ports or on a named port cannot be expressed as port-level mTLS and is refused.
+ */
+export function unmeshedIngressPorts(ingress: Record<string, TrafficRule[]>, unmeshed: NetworkPeer[]): PlaintextPorts[] {
+    const out: PlaintextPorts[] = [];
+    for (const [workload, rules] of Object.entries(ingress)) {
+        const ports = new Set<number>();
+        for (const rule of rules) {
+            if (!rule.peers.some((p) => unmeshed.some((u) => isDeepStrictEqual(p, u)))) continue;
+            if (!rule.ports?.length) throw new Error(`MeshPolicy: ${workload} admits a peer outside the mesh on all ports; port-level PERMISSIVE needs the ports listed`);
+            for (const p of rule.ports) {
+                const port = typeof p === "number" ? p : p.port;
+                if (typeof port !== "number") throw new Error(`MeshPolicy: ${workload} admits a peer outside the mesh on named port "${port}"; port-level PERMISSIVE needs a port number`);
+                ports.add(port);
+            }
+        }
+        if (ports.size) out.push({ workload, ports: [...ports].sort((a, b) => a - b) });
+    }
+    return out;
+}
+
+/** `spec` of a workload's PeerAuthentication: STRICT except PERMISSIVE on `ports`. */
+export function plaintextPortsSpec(p: PlaintextPorts) {
+    return {
+        selector: { matchLabels: selectorLabels(p.workload) },
+        mtls: { mode: "STRICT" },
+        portLevelMtls: Object.fromEntries(p.ports.map((port) => [String(port), { mode: "PERMISSIVE" }])),
+    };
+}
+
 export interface MeshPolicyArgs {
     /** Namespace the policy covers (all its workloads). */
     namespace: string;
@@ -37,6 +89,8 @@ export interface MeshPolicyArgs {
     mtlsMode?: MtlsMode;
     /** Namespace istiod runs in. @default "istio-system" */
     istioNamespace?: string;
+    /** Workload ports reached by peers outside the mesh (see `unmeshedIngressPorts`). @default none */
+    plaintextPorts?: PlaintextPorts[];
     /** The PeerAuthentication is created only when `capabilities.istio` is true. */
     capabilities?: ClusterCapabilities;
     partOf?: string;
@@ -54,7 +108,7 @@ export class MeshPolicy extends pulumi.ComponentResource {
 
     constructor(name: string, args: MeshPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         const objName = args.name ?? "default";
-        assertNoProblems("MeshPolicy", name, dns1123Problems([["namespace", args.namespace], ["name", objName]]));
+        assertNoProblems("MeshPolicy", name, dns1123Problems([["namespace", args.namespace], ["name", objName], ...(args.plaintextPorts ?? []).map((p): [string, string] => [`plaintextPorts.${p.workload}`, `${p.workload}-plaintext-ports`])]));
         super("agent-platform:kube:MeshPolicy", name, {}, opts);
         if (crdAvailable(args.capabilities, "istio", `PeerAuthentication ${args.namespace}/${objName}`, this)) {
             this.peerAuthenticationName = objName;
@@ -68,6 +122,19 @@ export class MeshPolicy extends pulumi.ComponentResource {
                 },
                 spec: peerAuthenticationSpec(args.mtlsMode ?? "STRICT"),
             }, { parent: this });
+            for (const p of args.plaintextPorts ?? []) {
+                const paName = `${p.workload}-plaintext-ports`;
+                new k8s.apiextensions.CustomResource(`${name}-${paName}`, {
+                    apiVersion: "security.istio.io/v1",
+                    kind: "PeerAuthentication",
+                    metadata: {
+                        name: paName,
+                        namespace: args.namespace,
+                        labels: standardLabels(paName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
+                    },
+                    spec: plaintextPortsSpec(p),
+                }, { parent: this });
+            }
         }
         // Sidecars fetch config and certificates from istiod; without this the namespace default-deny starves them.
         new k8s.networking.v1.NetworkPolicy(`${name}-istiod-egress`, {

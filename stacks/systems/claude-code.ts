@@ -9,7 +9,7 @@ import { ClaudeCodeConfig } from "../../components/config/systems/claude-code";
 import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
 import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
-import { DEFAULT_EXPORTER_RESOURCES } from "../../components/kube/exporter";
+import { DEFAULT_EXPORTER_RESOURCES, DEFAULT_METRICS_SCRAPER } from "../../components/kube/exporter";
 import { PART_OF_LABEL } from "../../components/kube/labels";
 import { meshProxyAnnotations } from "../../components/kube/mesh-proxy";
 import { serviceUrl } from "../../components/kube/names";
@@ -17,10 +17,10 @@ import { INTERNET_HTTPS, NetworkPeer } from "../../components/kube/network";
 import { DumpDestination } from "../../components/kube/pg-dump";
 import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
-import { POSTGRES_PORT, Postgres, PostgresArgs, postgresFootprints } from "../../components/kube/postgres";
+import { POSTGRES_PORT, Postgres, PostgresArgs, postgresFootprints, postgresIngress } from "../../components/kube/postgres";
 import { formatCpu, formatMemory, cpuMillis, memoryMi } from "../../components/kube/quantity";
-import { REDIS_PORT, Redis, RedisArgs, redisFootprint } from "../../components/kube/redis";
-import { MeshPolicy } from "../../components/kube/service-mesh";
+import { REDIS_PORT, Redis, RedisArgs, redisFootprint, redisNetworkRules } from "../../components/kube/redis";
+import { MeshPolicy, PlaintextPorts, unmeshedIngressPorts } from "../../components/kube/service-mesh";
 import { sortedJson } from "../../components/kube/sorted";
 import { EbsStorageClass } from "../../components/kube/storage";
 import { TrafficGraph } from "../../components/kube/traffic";
@@ -149,6 +149,20 @@ export function claudeCodeTraffic(): TrafficGraph {
         .allow(BACKEND, [MANAGER, GATEWAY], AGENT_PORT).allow(BACKEND, REDIS, REDIS_PORT).allow(BACKEND, POSTGRES, POSTGRES_PORT)
         .allow(ingressControllerPeer(), FRONTEND, FRONTEND_PORT).allow(ingressControllerPeer(), BACKEND, BACKEND_PORT)
         .allow(PROMETHEUS, [MANAGER, WORKER, GATEWAY], AGENT_PORT).allow(PROMETHEUS, BACKEND, BACKEND_PORT);
+}
+
+/**
+ * Under STRICT mTLS, the ports the un-meshed ingress controller and Prometheus reach (the
+ * Ingress backends, the agents' and the dashboard backend's /metrics, the Redis/Postgres
+ * exporters): port-level PERMISSIVE there, from the same rules the NetworkPolicies use.
+ */
+export function claudeCodePlaintextPorts(flows: TrafficGraph, data: { redis: RedisArgs; postgres: PostgresArgs }): PlaintextPorts[] {
+    const ingress = {
+        ...Object.fromEntries([MANAGER, WORKER, GATEWAY, FRONTEND, BACKEND].map((w) => [w, flows.ingressOf(w)])),
+        [REDIS]: redisNetworkRules(data.redis, REDIS).ingress,
+        [POSTGRES]: postgresIngress(data.postgres, undefined),
+    };
+    return unmeshedIngressPorts(ingress, [ingressControllerPeer(), PROMETHEUS, DEFAULT_METRICS_SCRAPER]);
 }
 
 /** The backup's IRSA role: the configured ARN, else the one the stack's EKS cluster created for it. */
@@ -281,7 +295,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
 
     if (config.serviceMesh) {
-        new MeshPolicy("claude-code-mesh", { namespace: NAMESPACE, mtlsMode: "STRICT", capabilities: caps, partOf: PART_OF }, inNamespace);
+        new MeshPolicy("claude-code-mesh", { namespace: NAMESPACE, mtlsMode: "STRICT", plaintextPorts: claudeCodePlaintextPorts(flows, data), capabilities: caps, partOf: PART_OF }, inNamespace);
     }
     const settings = new ConfigBundle("claude-code-settings", {
         namespace: NAMESPACE,

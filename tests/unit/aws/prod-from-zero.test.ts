@@ -222,6 +222,46 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
         });
     });
 
+    describe("the mesh and the peers outside it (ingress controller, Prometheus)", () => {
+        const UNMESHED = ["ingress-nginx", "monitoring"];
+        const inMesh = (type: string) => kube().filter((r) => r.type === type && r.inputs.metadata?.namespace === "claude-code");
+        const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
+
+        it("THEN every port a NetworkPolicy opens to an un-meshed namespace is port-level PERMISSIVE for exactly those pods, and nothing else is", () => {
+            // What the NetworkPolicies let the un-meshed peers reach: selector -> ports.
+            const reached = new Map<string, Set<number>>();
+            for (const np of inMesh("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
+                for (const rule of np.inputs.spec.ingress ?? []) {
+                    const fromUnmeshed = (rule.from ?? []).some((f: any) => UNMESHED.includes(f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]));
+                    if (!fromUnmeshed) continue;
+                    const k = key(np.inputs.spec.podSelector.matchLabels);
+                    for (const p of rule.ports) reached.set(k, new Set([...(reached.get(k) ?? []), p.port]));
+                }
+            }
+            assert.ok(reached.size >= 7, `expected the agents, the dashboard and both exporters, got ${reached.size}`);
+            const pas = inMesh("kubernetes:security.istio.io/v1:PeerAuthentication");
+            const ns = pas.filter((p) => !p.inputs.spec.selector);
+            assert.deepEqual(ns.map((p) => [p.inputs.metadata.name, p.inputs.spec]), [["default", { mtls: { mode: "STRICT" } }]]);
+            const permissive = new Map<string, Set<number>>();
+            for (const pa of pas.filter((p) => p.inputs.spec.selector)) {
+                assert.equal(pa.inputs.spec.mtls.mode, "STRICT", pa.inputs.metadata.name);
+                const ports = Object.entries(pa.inputs.spec.portLevelMtls).filter(([, v]: [string, any]) => v.mode === "PERMISSIVE").map(([p]) => Number(p));
+                permissive.set(key(pa.inputs.spec.selector.matchLabels), new Set(ports));
+            }
+            const sorted = (m: Map<string, Set<number>>) => [...m].map(([k, v]) => [k, [...v].sort()]).sort();
+            assert.deepEqual(sorted(permissive), sorted(reached));
+        });
+
+        it("THEN the agents' /metrics port and the Ingress backends' ports are among them", () => {
+            const pa = (w: string) => inMesh("kubernetes:security.istio.io/v1:PeerAuthentication").find((p) => p.inputs.metadata.name === `${w}-plaintext-ports`)?.inputs.spec;
+            assert.deepEqual(pa("worker-agent"), { selector: { matchLabels: { "app.kubernetes.io/name": "worker-agent" } }, mtls: { mode: "STRICT" }, portLevelMtls: { 3000: { mode: "PERMISSIVE" } } });
+            assert.deepEqual(Object.keys(pa("dashboard-frontend").portLevelMtls), ["6011"]);
+            assert.deepEqual(Object.keys(pa("dashboard-backend").portLevelMtls), ["4005"]);
+            assert.deepEqual(Object.keys(pa("redis").portLevelMtls), ["9121"]);
+            assert.deepEqual(Object.keys(pa("postgres").portLevelMtls), ["9187"]);
+        });
+    });
+
     describe("timeouts that match the probes", () => {
         const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
         // Worst case for a probe to pass, recomputed here from the rendered probe (Kubernetes' defaults for unset fields).

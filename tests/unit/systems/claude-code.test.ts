@@ -322,9 +322,13 @@ describe("claude-code system (seed 002)", () => {
                     assert.equal(np.length, 0);
                     return;
                 }
-                assert.equal(pa.length, 1);
-                assert.equal(pa[0].apiVersion, "security.istio.io/v1");
-                assert.deepEqual(pa[0].spec, { mtls: { mode: "STRICT" } });
+                // The namespace-wide STRICT policy, plus one per workload the un-meshed ingress controller/Prometheus reach.
+                const wide = pa.filter((p) => !p.spec.selector);
+                assert.equal(wide.length, 1);
+                assert.equal(wide[0].apiVersion, "security.istio.io/v1");
+                assert.deepEqual(wide[0].spec, { mtls: { mode: "STRICT" } });
+                assert.deepEqual(pa.filter((p) => p.spec.selector).map((p) => p.metadata.name).sort(),
+                    ["api-gateway", "dashboard-backend", "dashboard-frontend", "manager-agent", "postgres", "redis", "worker-agent"].map((w) => `${w}-plaintext-ports`));
                 assert.deepEqual(np[0].spec.egress[0].ports, [{ port: 15012, protocol: "TCP" }]);
                 const w = find(objs[stack], "Deployment", "worker-agent", NS);
                 assert.equal(w.spec.template.metadata.annotations["sidecar.istio.io/proxyCPULimit"], "500m");
