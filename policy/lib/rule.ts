@@ -77,7 +77,7 @@ export interface StackViolation {
 
 export interface StackRuleSpec<C> extends RuleMeta<C> {
     /** Undefined when the rule cannot judge this stack (reported as not applicable). */
-    check: (items: StackItem[], config: C, ctx: { stackTags: ReadonlyMap<string, string>; now: Date }) => StackViolation[] | undefined;
+    check: (items: StackItem[], config: C, ctx: { stackTags: ReadonlyMap<string, string>; now: Date; exempt: (urn: string) => boolean }) => StackViolation[] | undefined;
 }
 
 /** A pack rule: the CrossGuard policy plus what tests and the CLI need to know about it. */
@@ -297,7 +297,7 @@ export function stackRule<C extends object = Record<string, never>>(spec: StackR
                 if (ex.exempt) exemptUrns.add(i.urn);
                 for (const m of ex.problems) problems.push({ message: `${describeResource(i.type, i.name, i.props)}: ${m}`, urn: i.urn });
             }
-            const found = spec.check(items, config, { stackTags: args.stackTags, now })?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
+            const found = spec.check(items, config, { stackTags: args.stackTags, now, exempt: (urn) => exemptUrns.has(urn) })?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
             for (const v of problems) report(v.message, v.urn);
             if (found === undefined) {
                 if (problems.length === 0) args.notApplicable(`${spec.name}: nothing in this stack to judge`);

@@ -6,6 +6,7 @@
  * min-replica/HPA/PDB/spread rule exempts singletons and avail-singleton holds them to one
  * replica, so a workload is never both.
  */
+import { countedRule } from "../lib/counted";
 import {
     intOrPercent, isKind, isRaft, LONG_RUNNING_KINDS, isSingleton, Json, K8sObject, k8sNamespaceOf, podTemplate, RAFT_LABEL,
     SCALABLE_KINDS, selectorMatches, SINGLETON_LABEL, SYSTEM_NAMESPACES,
@@ -380,15 +381,16 @@ export const availabilityRules: PlatformRule[] = [
             return o.spec?.updateStrategy?.type === "OnDelete" ? ["uses updateStrategy OnDelete; changes never roll out by themselves"] : [];
         },
     }),
-    podRule({
+    countedRule({
         name: "avail-priority-class",
         area: "availability",
-        description: "Long-running pods set a priorityClassName so the scheduler knows what to preempt first.",
+        description: "Long-running pods set a priorityClassName so the scheduler knows what to preempt first. Reported once per stack, with a count.",
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: "Set spec.priorityClassName to a PriorityClass for the tier.",
+        remediationSteps: "Create PriorityClasses for the tiers (e.g. data stores above stateless APIs above batch) and set spec.priorityClassName on each workload's pod template.",
         kinds: LONG_RUNNING_KINDS,
-        check: (pod) => (pod.spec.priorityClassName ? [] : ["pod spec has no priorityClassName"]),
+        finding: "long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order",
+        check: (o) => (podTemplate(o) && !podTemplate(o)!.spec.priorityClassName ? ["no priorityClassName"] : []),
     }),
     resourceRule({
         name: "avail-no-naked-pods",

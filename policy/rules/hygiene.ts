@@ -1,4 +1,5 @@
 /** Hygiene: namespaces, labels, runbooks, API versions, env, Jobs, Pod Security Admission labels. */
+import { countedRule } from "../lib/counted";
 import { allContainers, CLUSTER_SCOPED_KINDS, isKind, K8sObject, kindOf, MANAGED_BY_LABEL, NAME_LABEL, parseK8sType, PART_OF_LABEL } from "../lib/k8s";
 import { knobChecks } from "../lib/config";
 import { podRule } from "../lib/pod";
@@ -59,14 +60,15 @@ export const hygieneRules: PlatformRule[] = [
             return out;
         },
     }),
-    resourceRule({
+    countedRule({
         name: "hyg-runbook-annotation",
         area: "hygiene",
-        description: `Long-running workloads link their runbook (annotation ${RUNBOOK_ANNOTATION}: https URL) - proxy for seed 003 "runbooks created".`,
+        description: `Long-running workloads link their runbook (annotation ${RUNBOOK_ANNOTATION}: https URL) - proxy for seed 003 "runbooks created". Reported once per stack, with a count.`,
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: `Annotate the workload ${RUNBOOK_ANNOTATION}: https://... pointing at its runbook.`,
-        appliesTo: (t) => isKind(t, ["Deployment", "StatefulSet", "DaemonSet"]),
+        remediationSteps: `Write a runbook per workload (symptoms, dashboards, restore steps) and annotate the workload ${RUNBOOK_ANNOTATION}: https://... pointing at it.`,
+        kinds: ["Deployment", "StatefulSet", "DaemonSet"],
+        finding: `workloads link no runbook (${RUNBOOK_ANNOTATION}: https URL)`,
         check: (o: K8sObject) => {
             const v = o.metadata?.annotations?.[RUNBOOK_ANNOTATION] ?? o.spec?.template?.metadata?.annotations?.[RUNBOOK_ANNOTATION];
             if (!v) return [`has no ${RUNBOOK_ANNOTATION} annotation`];

@@ -3,7 +3,8 @@
  * A policy cannot see scan results; the proxies are pinned tags, digests, an approved registry
  * list and ECR scan-on-push (eks.ts).
  */
-import { allContainers } from "../lib/k8s";
+import { countedRule } from "../lib/counted";
+import { allContainers, POD_KINDS, podTemplate } from "../lib/k8s";
 import { podRule } from "../lib/pod";
 import { PlatformRule } from "../lib/rule";
 
@@ -107,17 +108,18 @@ export const imageRules: PlatformRule[] = [
                 : [`${r.label} image ${r.container.image} is not from an approved source (${cfg.allowedRegistries.join(", ") || "none approved"})`];
         }),
     }),
-    podRule({
+    countedRule({
         name: "img-pull-policy",
         area: "images",
-        description: "Images pinned only by tag are pulled with imagePullPolicy Always (a digest makes the policy moot).",
+        description: "Images pinned only by tag are pulled with imagePullPolicy Always (a digest makes the policy moot). Reported once per stack, with a count.",
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: "Pin by digest, or set imagePullPolicy: Always.",
-        check: (pod) => allContainers(pod.spec).flatMap((r) => {
+        remediationSteps: "Pin images by digest (repo:tag@sha256:...), or set imagePullPolicy: Always so a node never runs a stale copy of a re-pushed tag.",
+        kinds: POD_KINDS,
+        finding: "workloads run tag-pinned images with imagePullPolicy IfNotPresent, so a re-pushed tag is not pulled by nodes that have the old one",
+        check: (o) => allContainers(podTemplate(o)?.spec).filter((r) => {
             const ref = parseImage(String(r.container.image ?? ""));
-            if (ref.digest || r.container.imagePullPolicy === "Always") return [];
-            return [`${r.label} image ${r.container.image} is tag-pinned with imagePullPolicy ${r.container.imagePullPolicy ?? "IfNotPresent (default)"}; a re-pushed tag would not be pulled`];
-        }),
+            return !ref.digest && r.container.imagePullPolicy !== "Always";
+        }).map((r) => r.label),
     }),
 ];

@@ -2,6 +2,7 @@
  * Secrets are not hardcoded (seed checklists 000/001/003). Pulumi secrets reach policies as
  * plaintext, so these are name/value heuristics on literals, not a taint analysis.
  */
+import { countedRule } from "../lib/counted";
 import { allContainers, isKind, Json, K8sObject } from "../lib/k8s";
 import { podRule } from "../lib/pod";
 import { PlatformRule, resourceRule } from "../lib/rule";
@@ -76,14 +77,15 @@ export const secretRules: PlatformRule[] = [
             return out;
         },
     }),
-    resourceRule({
+    countedRule({
         name: "sec-external-secret-source",
         area: "secrets",
-        description: "Secret objects come from an external provider (ExternalSecret/CSI) rather than literals in the program.",
+        description: "Secret objects come from an external provider (ExternalSecret/CSI) rather than literals in the program. Reported once per stack, with a count.",
         severity: "low",
         enforcementLevel: "advisory",
         remediationSteps: "Create an ExternalSecret (external-secrets.io) backed by AWS Secrets Manager, or annotate the Secret agent-platform.io/generated: \"true\" when its value is generated (@pulumi/random).",
-        appliesTo: (t) => isKind(t, ["Secret"]),
+        kinds: ["Secret"],
+        finding: "Secrets hold literal data set in the program (stack config secrets) instead of coming from an external secret store",
         check: (props: K8sObject) => {
             const type = props.type ?? "Opaque";
             if (["kubernetes.io/service-account-token", "kubernetes.io/tls"].includes(type)) return [];

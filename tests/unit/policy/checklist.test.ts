@@ -5,9 +5,9 @@ import * as path from "path";
 import { evaluate } from "../../../policy/lib/harness";
 import { CHECKLIST } from "../../../policy/checklist";
 import { allRules } from "../../../policy/rules/all";
-import { compliantStack, compliantTags } from "./fixtures";
+import { compliantStack, compliantTags } from "../../../policy/examples/compliant";
 import { find, POLICY_DIR, PROD } from "./helpers";
-import { resourceCases, stackCases } from "./cases";
+import { resourceCases, stackCases } from "../../../policy/examples/cases";
 import { fromK8sObject } from "../../../policy/lib/harness";
 import { clone, parseK8sType } from "../../../policy/lib/k8s";
 

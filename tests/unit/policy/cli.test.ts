@@ -6,7 +6,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { formatViolations, main, parseArgs, UsageError } from "../../../tools/policy-check";
 import { allRules } from "../../../policy/rules/all";
-import { compliantCloud, compliantObjects } from "./fixtures";
+import { compliantCloud, compliantObjects } from "../../../policy/examples/compliant";
 import { POLICY_DIR } from "./helpers";
 
 const PROD_CONFIG = path.join(POLICY_DIR, "config", "prod.json");

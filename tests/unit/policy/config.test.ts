@@ -13,7 +13,7 @@ import { fromK8sObject, runResourcePolicy } from "../../../policy/lib/harness";
 import { InputError, loadPackConfig, loadResources } from "../../../policy/lib/load";
 import { allRules } from "../../../policy/rules/all";
 import { main } from "../../../tools/policy-check";
-import { compliantObjects } from "./fixtures";
+import { compliantObjects } from "../../../policy/examples/compliant";
 import { POLICY_DIR, rule } from "./helpers";
 
 const SCHEMAS = allRules.map((r) => ({ ...r.schema, enforcementLevel: r.policy.enforcementLevel }));

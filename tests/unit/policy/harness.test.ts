@@ -6,7 +6,7 @@ import { enforcementLevelOf, evaluate, fromK8sObject, NotApplicableError, policy
 import { configSchemaOf } from "../../../policy/lib/rule";
 import { typeToken } from "../../../policy/lib/k8s";
 import { allRules } from "../../../policy/rules/all";
-import { compliantStack, compliantTags } from "./fixtures";
+import { compliantStack, compliantTags } from "../../../policy/examples/compliant";
 import { checkResource, DEV, find, PROD, rule } from "./helpers";
 
 describe("policy harness", () => {

@@ -39,8 +39,4 @@ export function checkStack(name: string, resources: InputResource[], config: Pac
     return runStackPolicy(r.policy as StackValidationPolicy, resources, policyKnobs(name, config), tags);
 }
 
-export function find(resources: InputResource[], ref: string): InputResource {
-    const r = resources.find((x) => resourceRef(x.type, x.name, x.props) === ref);
-    if (!r) throw new Error(`fixture ${ref} not found`);
-    return r;
-}
+export { find } from "../../../policy/examples/compliant";

@@ -4,11 +4,11 @@
  */
 import * as assert from "assert";
 import { fromK8sObject, InputResource } from "../../../policy/lib/harness";
-import { clone, Json, parseK8sType, POD_KINDS } from "../../../policy/lib/k8s";
+import { clone, Json, LONG_RUNNING_KINDS, parseK8sType, POD_KINDS } from "../../../policy/lib/k8s";
 import { describeResource } from "../../../policy/lib/rule";
 import { allRules } from "../../../policy/rules/all";
-import { c0, CJ, D, HPA, ResourceCase, resourceCases, sc0, SINGLE, stackCases, without } from "./cases";
-import { compliantStack, compliantTags } from "./fixtures";
+import { c0, CJ, D, HPA, pod, ResourceCase, resourceCases, sc0, SINGLE, SS, stackCases, without } from "../../../policy/examples/cases";
+import { compliantStack, compliantTags } from "../../../policy/examples/compliant";
 import { checkResource, checkStack, DEV, find, PROD } from "./helpers";
 
 /** The resource a case mutates, rebuilt from the mutated props (type token recomputed). */
@@ -217,6 +217,44 @@ describe("policy exemptions (every rule: config {name, reason, expires?} and the
         assert.deepStrictEqual(exempt.messages, []);
         const expired = await checkStack(c.policy, rs, withExempt(c.policy, ["agents/api"], "2021-06-01"), compliantTags());
         assert.ok(expired.messages.some((m) => /expired on 2021-06-01/.test(m.message)) && expired.messages.length > 1, JSON.stringify(expired.messages));
+    });
+});
+
+describe("counted rules (blanket checks reported once per stack with a count)", () => {
+    const noPriority = (...refs: string[]) => (rs: InputResource[]) => { for (const ref of refs) delete pod(find(rs, ref).props).priorityClassName; return rs; };
+    const run = (rs: InputResource[], config = PROD) => checkStack("avail-priority-class", rs, config, compliantTags()).then((o) => o.messages.map((m) => m.message));
+    const judged = (rs: InputResource[]) => rs.filter((r) => LONG_RUNNING_KINDS.includes(r.props?.kind)).length;
+
+    it("GIVEN two workloads without a PriorityClass THEN one finding counts both and names them, with no URN (it is about the stack)", async () => {
+        const rs = noPriority(D, SS)(compliantStack());
+        const o = await checkStack("avail-priority-class", rs, PROD, compliantTags());
+        assert.deepStrictEqual(o.messages.map((m) => m.message), [`stack: 2 of ${judged(rs)} long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order (agents/api, agents/raft)`]);
+        assert.strictEqual(o.messages[0].urn, undefined);
+    });
+    it("GIVEN more offenders than it names THEN the finding names the first five and says how many more", async () => {
+        const rs = compliantStack();
+        for (let i = 0; i < 7; i++) {
+            const o = clone(find(rs, D).props);
+            o.metadata.name = `api-${i}`;
+            delete o.spec.template.spec.priorityClassName;
+            rs.push(fromK8sObject(o));
+        }
+        const [m] = await run(rs);
+        assert.match(m, /^stack: 7 of \d+ .* \(agents\/api-0, agents\/api-1, agents\/api-2, agents\/api-3, agents\/api-4, and 2 more\)$/);
+    });
+    it("GIVEN an offender exempt by config or by annotation THEN it is neither counted nor judged", async () => {
+        const rs = noPriority(D, SS)(compliantStack());
+        const exempt = { ...PROD, "avail-priority-class": { enforcementLevel: "advisory" as const, exemptions: [{ name: "agents/api", reason: "test" }] } };
+        assert.deepStrictEqual(await run(rs, exempt), [`stack: 1 of ${judged(rs) - 1} long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order (agents/raft)`]);
+        find(rs, SS).props.metadata.annotations = { ...find(rs, SS).props.metadata.annotations, "agent-platform.io/policy-exempt.avail-priority-class": "preempted last by design" };
+        assert.deepStrictEqual(await run(rs, exempt), []);
+    });
+    it("GIVEN an annotation exemption without a reason THEN it exempts nothing and is reported on the object", async () => {
+        const rs = noPriority(D)(compliantStack());
+        find(rs, D).props.metadata.annotations["agent-platform.io/policy-exempt.avail-priority-class"] = "";
+        const msgs = await run(rs);
+        assert.ok(msgs.some((m) => /^Deployment agents\/api: annotation agent-platform.io\/policy-exempt.avail-priority-class gives no reason/.test(m)), msgs.join("\n"));
+        assert.ok(msgs.some((m) => /^stack: 1 of .*\(agents\/api\)$/.test(m)), msgs.join("\n"));
     });
 });
 

@@ -15,7 +15,7 @@ import { allRules } from "../../../policy/rules/all";
 import { policyGate } from "../../../stacks/policy-gate";
 import { runUnderMocks } from "../../../tools/lib/mock-runtime";
 import { REPO_ROOT, readStackConfig, renderProgram } from "../../../tools/lib/render";
-import { compliantObjects } from "../policy/fixtures";
+import { compliantObjects } from "../../../policy/examples/compliant";
 import { PROD } from "../policy/helpers";
 
 /** A component carrying the gate, as stacks/index.ts gives it to the systems. */

@@ -1,11 +1,13 @@
 /**
- * One compliant fixture per kind, together forming a compliant stack (every policy passes under
- * policy/config/prod.json). Failing fixtures are single mutations of these (rules.test.ts).
+ * The pack's worked examples: one compliant object per kind, together forming a compliant stack
+ * (every policy passes under policy/config/prod.json). Failing examples are single mutations of
+ * these (cases.ts). `policy:check --explain` prints them; the tests prove both sides.
  * Shapes follow what the components emit (components/kube/pod.ts hardening, labels.ts).
  */
-import { fromK8sObject, InputResource, urnFor } from "../../../policy/lib/harness";
-import { Json, K8sObject } from "../../../policy/lib/k8s";
-import { REHEARSAL_TAG } from "../../../policy/rules/process";
+import { fromK8sObject, InputResource, urnFor } from "../lib/harness";
+import { resourceRef } from "../lib/rule";
+import { Json, K8sObject } from "../lib/k8s";
+import { REHEARSAL_TAG } from "../rules/process";
 
 export const NS = "agents";
 const PART_OF = "agent-platform";
@@ -59,7 +61,7 @@ export function podSpec(name: string, containers: Json[], extra: Json = {}): Jso
 }
 
 function meta(name: string, extra: Json = {}): Json {
-    return { name, namespace: NS, labels: podLabels(name), ...extra };
+    return JSON.parse(JSON.stringify({ name, namespace: NS, labels: podLabels(name), ...extra }));
 }
 
 const RUNBOOK = { "agent-platform.io/runbook": "https://runbooks.example.com/agent-platform/" };
@@ -267,4 +269,11 @@ export function compliantStack(): InputResource[] {
 /** Stack tags of a stack whose upgrade was rehearsed today. */
 export function compliantTags(now = new Date()): Map<string, string> {
     return new Map([[REHEARSAL_TAG, now.toISOString().slice(0, 10)]]);
+}
+
+/** The example resource named `Kind/ns/name` (or `<token>/<name>`). */
+export function find(resources: InputResource[], ref: string): InputResource {
+    const r = resources.find((x) => resourceRef(x.type, x.name, x.props) === ref);
+    if (!r) throw new Error(`example ${ref} not found`);
+    return r;
 }

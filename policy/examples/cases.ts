@@ -1,9 +1,8 @@
-/** Failing fixtures: single mutations of the compliant fixtures, per policy (used by rules.test.ts and checklist.test.ts). */
-import { fromK8sObject, InputResource, PackConfig } from "../../../policy/lib/harness";
-import { clone, Json, podTemplate } from "../../../policy/lib/k8s";
-import { describeResource } from "../../../policy/lib/rule";
-import { container } from "./fixtures";
-import { find } from "./helpers";
+/** Failing examples: single mutations of the compliant examples, per policy (`policy:check --explain` prints them; rules.test.ts and checklist.test.ts prove them). */
+import { fromK8sObject, InputResource, PackConfig } from "../lib/harness";
+import { clone, Json, podTemplate } from "../lib/k8s";
+import { describeResource } from "../lib/rule";
+import { container, find } from "./compliant";
 
 export const D = "Deployment/agents/api";
 export const SS = "StatefulSet/agents/raft";
@@ -85,7 +84,6 @@ export const resourceCases: ResourceCase[] = [
     R("sec-no-literal-secret-env", CJ, "an AWS key under an innocent name", (o) => { c0(o).env.push({ name: "CONFIG", value: "AKIAABCDEFGHIJKLMNOP" }); }, /credential format/),
     R("sec-no-secret-in-configmap", CM, "an API key", (o) => { o.data.OPENAI_API_KEY = "abc123def456"; }, /key OPENAI_API_KEY looks like a secret/),
     R("sec-no-secret-in-configmap", CM, "a URL with a password", (o) => { o.data.DATABASE_URL = "postgres://app:s3cr3t@db:5432/app"; }, /DATABASE_URL/),
-    R("sec-external-secret-source", SECRET, "a literal Secret", (o) => { delete o.metadata.annotations; }, /holds literal data \(token\)/),
     R("sec-secret-as-file", D, "a secret read into env", (o) => { c0(o).env.push({ name: "TOKEN", valueFrom: { secretKeyRef: { name: "api-secrets", key: "token" } } }); }, /reads secret api-secrets into env TOKEN/),
     // resources
     R("res-cpu", D, "no cpu request", (o) => { delete c0(o).resources.requests.cpu; }, /no cpu request/),
@@ -137,7 +135,6 @@ export const resourceCases: ResourceCase[] = [
     R("avail-rolling-update", SINGLE, "a singleton with a made-up strategy", (o) => { o.spec.strategy = { type: "Rolling" }; }, /strategy type Rolling does not exist/),
     R("avail-rolling-update", SS, "an updateStrategy type that does not exist", (o) => { o.spec.updateStrategy = { type: "Recreate" }; }, /updateStrategy type Recreate does not exist/),
     R("avail-rolling-update", D, "maxUnavailable 100%", (o) => { o.spec.strategy.rollingUpdate.maxUnavailable = "100%"; }, /every replica down/),
-    R("avail-priority-class", D, "no priorityClassName", (o) => { delete pod(o).priorityClassName; }, /no priorityClassName/),
     R("avail-no-naked-pods", POD, "a Pod without controller", (o) => { delete o.metadata.ownerReferences; }, /bare Pod/),
     // storage
     R("stor-persistent-state", SS, "a StatefulSet on emptyDir", (o) => { delete o.spec.volumeClaimTemplates; c0(o).volumeMounts = [{ name: "tmp", mountPath: "/tmp" }]; }, /without volumeClaimTemplates/),
@@ -154,7 +151,6 @@ export const resourceCases: ResourceCase[] = [
     R("img-registry-allowlist", D, "another organisation on an approved registry", (o) => { c0(o).image = "ghcr.io/someone-else/api:1.0.0"; }, /ghcr.io\/someone-else\/api:1.0.0 is not from an approved source \(ghcr.io\/agent-platform, docker.io\/library\)/, { "img-registry-allowlist": { allowedRegistries: ["ghcr.io/agent-platform", "docker.io/library"] } }),
     R("img-registry-allowlist", D, "a Docker Hub user image when only official images are approved", (o) => { c0(o).image = "mem0/openmemory-mcp:0.3.1"; }, /not from an approved source/, { "img-registry-allowlist": { allowedRegistries: ["docker.io/library"] } }),
     R("img-digest", D, "a tag-only image of a repository that must be digest-pinned", (o) => { c0(o).image = "servicenow/mid-server:yokohama"; }, /servicenow\/mid-server:yokohama is not pinned by sha256 digest/, { "img-digest": { repositories: ["docker.io/servicenow/mid-server"] } }),
-    R("img-pull-policy", D, "tag-pinned with IfNotPresent", (o) => { c0(o).image = "ghcr.io/agent-platform/api:1.4.2"; }, /imagePullPolicy IfNotPresent/),
     // network
     R("net-no-public-service", SVC, "a public LoadBalancer", (o) => { o.spec.type = "LoadBalancer"; }, /public LoadBalancer/),
     R("net-no-public-service", SVC, "a NodePort", (o) => { o.spec.type = "NodePort"; }, /NodePort/),
@@ -174,8 +170,6 @@ export const resourceCases: ResourceCase[] = [
     R("hyg-namespace", SVC, "no namespace", (o) => { delete o.metadata.namespace; }, /no metadata.namespace/),
     R("hyg-labels", D, "no part-of label", (o) => { delete o.spec.template.metadata.labels["app.kubernetes.io/part-of"]; }, /lacks label app.kubernetes.io\/part-of/),
     R("hyg-labels", D, "managed-by helm", (o) => { o.spec.template.metadata.labels["app.kubernetes.io/managed-by"] = "Helm"; }, /managed-by is Helm/),
-    R("hyg-runbook-annotation", D, "no runbook", (o) => { delete o.metadata.annotations; }, /no agent-platform.io\/runbook/),
-    R("hyg-runbook-annotation", D, "a non-https runbook", (o) => { o.metadata.annotations["agent-platform.io/runbook"] = "see wiki"; }, /not an https URL/),
     R("hyg-deprecated-api", D, "extensions/v1beta1", (o) => { o.apiVersion = "extensions/v1beta1"; }, /removed API extensions\/v1beta1/),
     R("hyg-deprecated-api", () => ({ apiVersion: "policy/v1beta1", kind: "PodSecurityPolicy", metadata: { name: "claude-code-psp" }, spec: { privileged: false } }), "seed 002's PodSecurityPolicy", () => undefined, /PodSecurityPolicy was removed/),
     R("hyg-env-dup", D, "a duplicated env var", (o) => { c0(o).env.push({ name: "LOG_LEVEL", value: "debug" }); }, /env LOG_LEVEL more than once/),
@@ -236,6 +230,11 @@ export const stackCases: StackCase[] = [
     S("eks-network-policy-enforced", "vpc-cni without configurationValues", edit("aws:eks/addon:Addon/prod-eks-vpc-cni", (o) => { delete o.configurationValues; }), /NetworkPolicies are declared, but the vpc-cni add-on does not set enableNetworkPolicy/),
     S("eks-network-policy-enforced", "enableNetworkPolicy false", edit("aws:eks/addon:Addon/prod-eks-vpc-cni", (o) => { o.configurationValues = JSON.stringify({ enableNetworkPolicy: "false" }); }), /does not set enableNetworkPolicy/),
     S("eks-network-policy-enforced", "no vpc-cni add-on", without("aws:eks/addon:Addon/prod-eks-vpc-cni"), /no vpc-cni add-on turns on network policy enforcement/),
+    S("sec-external-secret-source", "a Secret with literal data", edit(SECRET, (o) => { delete o.metadata.annotations; }), /^stack: 1 of 1 Secrets hold literal data set in the program .*\(agents\/api-secrets\)$/),
+    S("avail-priority-class", "a workload without priorityClassName", edit(D, (o) => { delete pod(o).priorityClassName; }), /^stack: 1 of \d+ long-running workloads set no priorityClassName.* \(agents\/api\)$/),
+    S("img-pull-policy", "a tag-pinned image pulled IfNotPresent", edit(D, (o) => { c0(o).image = "ghcr.io/agent-platform/api:1.4.2"; }), /^stack: 1 of \d+ workloads run tag-pinned images with imagePullPolicy IfNotPresent.* \(agents\/api\)$/),
+    S("hyg-runbook-annotation", "a workload without runbook", edit(D, (o) => { delete o.metadata.annotations; }), /^stack: 1 of \d+ workloads link no runbook .*\(agents\/api\)$/),
+    S("hyg-runbook-annotation", "a runbook that is not a URL", edit(D, (o) => { o.metadata.annotations["agent-platform.io/runbook"] = "see wiki"; }), /^stack: 1 of \d+ workloads link no runbook/),
     S("proc-upgrade-rehearsed", "no rehearsal tag", (rs) => rs, /never been rehearsed/, new Map()),
     S("proc-upgrade-rehearsed", "a stale rehearsal", (rs) => rs, /2020-01-01 is \d+ days old/, new Map([["agent-platform:upgrade-rehearsed", "2020-01-01"]])),
 ];
