@@ -411,7 +411,8 @@ function createSatellites(name: string, a: AgentServiceArgs, self: AgentService,
             spec: {
                 targetRef: target,
                 updatePolicy: { updateMode: a.vpa.updateMode },
-                ...(minAllowed || maxAllowed ? { resourcePolicy: { containerPolicies: [{ containerName: "*", ...(minAllowed ? { minAllowed } : {}), ...(maxAllowed ? { maxAllowed } : {}) }] } } : {}),
+                // The workload's own container (seed 002 names it); `*` Off keeps the VPA off injected sidecars.
+                resourcePolicy: { containerPolicies: [{ containerName: a.containerName ?? workload, ...(minAllowed ? { minAllowed } : {}), ...(maxAllowed ? { maxAllowed } : {}) }, { containerName: "*", mode: "Off" }] },
             },
         }, { parent: self, dependsOn: [self.workload] });
     }

@@ -86,9 +86,11 @@ describe("claude-code system (seed 002)", () => {
                 const vpa = find(objs[stack], "VerticalPodAutoscaler", "manager-agent-vpa", NS);
                 assert.deepEqual(vpa.spec.targetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "manager-agent" });
                 assert.equal(vpa.spec.updatePolicy.updateMode, "Auto");
-                const cp = vpa.spec.resourcePolicy.containerPolicies[0];
-                assert.deepEqual(cp.minAllowed, { cpu: "100m", memory: "128Mi" });
-                assert.deepEqual(cp.maxAllowed, { cpu: "4000m", memory: "8Gi" });
+                // seed 002: the bounds are for container manager-agent; every other container (the Istio sidecar) is left alone.
+                assert.deepEqual(vpa.spec.resourcePolicy.containerPolicies, [
+                    { containerName: "manager-agent", minAllowed: { cpu: "100m", memory: "128Mi" }, maxAllowed: { cpu: "4000m", memory: "8Gi" } },
+                    { containerName: "*", mode: "Off" },
+                ]);
             });
 
             it("GIVEN the stack WHEN rendered THEN worker-agent scales by the seed HPA (cpu 70, memory 80, active_tasks_per_pod 5, behavior)", () => {
