@@ -264,6 +264,8 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
             schedule: config.backup.schedule,
             ttl: config.backup.ttl,
             includedNamespaces: [NAMESPACE],
+            // A shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted: copy files instead.
+            ...(config.sessionsStorage.accessMode === "ReadWriteMany" ? { defaultVolumesToFsBackup: true } : {}),
             capabilities: ctx.capabilities,
             partOf: PART_OF,
         }, { parent: ctx.parent, dependsOn: [namespace] });

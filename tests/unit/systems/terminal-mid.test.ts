@@ -64,6 +64,8 @@ describe("terminal-mid system (seed 000)", () => {
                 assert.equal(s.spec.schedule, "@daily");
                 assert.deepEqual(s.spec.template.includedNamespaces, [NS]);
                 assert.equal(s.spec.template.ttl, "720h0m0s");
+                // prod's claude-sessions-pvc is ReadWriteMany on EFS, which has no snapshots: Velero copies its files.
+                assert.equal(s.spec.template.defaultVolumesToFsBackup, prod ? true : undefined);
             });
 
             it("GIVEN the namespace WHEN rendered THEN claude-mid-service has restricted PSA (enforced in prod), a quota covering every claim, limits and default-deny", () => {
