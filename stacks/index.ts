@@ -9,7 +9,8 @@ import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
 import { imageOverridesTransformation } from "./images";
 import { policyGate } from "./policy-gate";
-import { checkSystems, deploySystems } from "./systems";
+import { ExternalSecretsSync, externalValue } from "./secrets";
+import { checkSystems, configSecretKeys, deploySystems } from "./systems";
 
 // `isConfigSecret` is marked internal in the SDK typings but is how the runtime knows which keys were set with --secret.
 const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
@@ -29,6 +30,12 @@ const config = withDebugTrace(() => {
     checkSystems(c, { environment: c.environment, capabilities: c.crds });
     return c;
 });
+// secrets.source externalSecrets: the declared Secret keys come from AWS Secrets Manager (stacks/secrets.ts).
+const secretsSync = config.secrets.source === "externalSecrets"
+    ? withDebugTrace(() => new ExternalSecretsSync(configSecretKeys(config, { environment: config.environment, capabilities: config.crds }), {
+        store: config.secrets.store, prefix: config.secrets.prefix!, refreshInterval: config.secrets.refreshInterval, capabilities: config.crds,
+    }))
+    : undefined;
 const stackConfig = new pulumi.Config(PROJECT);
 
 // No bypass: every resource is judged by the pack's resource rules at the levels of
@@ -42,7 +49,7 @@ const systems = deploySystems(config, {
     environment: config.environment,
     capabilities: config.crds,
     config,
-    secret: (key) => stackConfig.requireSecret(key),
+    secret: (key) => (secretsSync ? externalValue(key) : stackConfig.requireSecret(key)),
     irsaRoleArn: (name) => target.eks?.irsaRoleArns[name],
 }, {
     providers: { kubernetes: target.provider },
@@ -53,9 +60,11 @@ const systems = deploySystems(config, {
         dependOnAddons(target.addons),
         ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []),
         ...(imageOverrides ? [imageOverrides] : []),
+        ...(secretsSync ? [secretsSync.transformation] : []),
         gate,
     ],
 });
+if (secretsSync && secretsSync.unmatched().length > 0) throw new Error(`declared config-secret Secrets no system created: ${secretsSync.unmatched().join(", ")}`);
 
 export const environment = config.environment;
 export const cluster = target.outputs;

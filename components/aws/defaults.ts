@@ -160,4 +160,5 @@ export const CAPABILITY_ADDONS = {
     velero: "velero",
     certManager: "certManager",
     istio: "istio",
+    externalSecrets: "externalSecrets",
 } as const satisfies Record<string, keyof PlatformAddonsArgs>;

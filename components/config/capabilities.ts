@@ -7,6 +7,7 @@ export const crdsSchema = z.object({
     velero: z.boolean().default(false),
     certManager: z.boolean().default(false),
     istio: z.boolean().default(false),
+    externalSecrets: z.boolean().default(false),
 }).strict();
 
 export type Capability = keyof z.infer<typeof crdsSchema>;
@@ -27,4 +28,9 @@ export const CAPABILITY_REQUIREMENTS: Record<Capability, { crds: readonly string
     velero: { crds: ["schedules.velero.io", "backups.velero.io"], namespaces: ["velero"], providedBy: "Velero" },
     certManager: { crds: ["clusterissuers.cert-manager.io"], namespaces: [], providedBy: "cert-manager" },
     istio: { crds: ["peerauthentications.security.istio.io"], namespaces: [], providedBy: "Istio" },
+    externalSecrets: {
+        crds: ["externalsecrets.external-secrets.io", "clustersecretstores.external-secrets.io"],
+        namespaces: [],
+        providedBy: "the External Secrets Operator",
+    },
 };

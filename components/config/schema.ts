@@ -10,6 +10,8 @@ import { imageOverridesSchema } from "./images";
 import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
 import { eksCapabilityIssues } from "./eks";
 import { limitProblems, limitsSchema } from "./limits";
+import { DEFAULT_REFRESH_INTERVAL, secretsIssues, secretsSchema } from "./secrets";
+import { CLUSTER_SECRET_STORE } from "../aws/defaults";
 import { claudeCodeSchema, claudeCodeSecrets } from "./systems/claude-code";
 import { inquisitorSchema, inquisitorSecrets } from "./systems/inquisitor";
 import { productionAgentsSchema, productionAgentsSecrets } from "./systems/production-agents";
@@ -37,7 +39,9 @@ export const SECRET_KEYS: readonly string[] = [...new Set(Object.values(SYSTEMS)
 export const platformConfigSchema = z.object({
     environment: z.enum(["dev", "prod"]),
     cluster: z.discriminatedUnion("provider", [existingClusterSchema, eksClusterSchema]),
-    crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false }),
+    crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false }),
+    /** Where the secure values come from: stack config (default) or AWS Secrets Manager through ExternalSecrets. */
+    secrets: secretsSchema.default({ source: "config", store: CLUSTER_SECRET_STORE, refreshInterval: DEFAULT_REFRESH_INTERVAL }),
     /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */
     limits: limitsSchema,
     images: imageOverridesSchema.default({}),
@@ -70,6 +74,8 @@ export const platformConfigSchema = z.object({
     if (backup && "s3" in backup && !backup.s3.roleArn && !(cfg.cluster.provider === "eks" && cfg.cluster.irsaRoles?.["postgres-backup"])) {
         ctx.addIssue({ code: "custom", path: ["claudeCode", "backup", "destination", "s3", "roleArn"], message: "required unless cluster.irsaRoles.postgres-backup creates the role (EKS)" });
     }
+    const eso = cfg.cluster.provider === "eks" ? cfg.cluster.platformAddons?.externalSecrets : undefined;
+    for (const issue of secretsIssues(cfg.secrets, { crds: cfg.crds, externalSecretsAddon: eso })) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
     if (cfg.claudeCode?.serviceMesh && !cfg.crds.istio) {
         ctx.addIssue({ code: "custom", path: ["claudeCode", "serviceMesh"], message: "needs crds.istio: true (the mesh's PeerAuthentication is an Istio CRD)" });
     }
@@ -105,8 +111,11 @@ function keyPath(path: PropertyKey[]): string {
     return `${PROJECT}:${path.map(String).map((k, i) => (plain(k, i) ? k : JSON.stringify(k))).join(".")}`;
 }
 
-/** The secure keys a valid config needs: one entry per enabled system and key it requires. */
-export function requiredSecrets(cfg: PlatformConfig): { key: string; system: SystemKey }[] {
+/**
+ * The secure keys the enabled systems read: one entry per system and key its section needs,
+ * wherever the values come from (`secrets.source`).
+ */
+export function neededSecrets(cfg: PlatformConfig): { key: string; system: SystemKey }[] {
     const out: { key: string; system: SystemKey }[] = [];
     for (const [system, def] of Object.entries(SYSTEMS) as [SystemKey, (typeof SYSTEMS)[SystemKey]][]) {
         const section = cfg[system];
@@ -115,6 +124,14 @@ export function requiredSecrets(cfg: PlatformConfig): { key: string; system: Sys
         for (const key of keys) out.push({ key, system });
     }
     return out;
+}
+
+/**
+ * The secure keys a valid config must hold (`pulumi config set --secret`): the needed ones when
+ * they come from stack config; none when they come from AWS Secrets Manager (`secrets.source: externalSecrets`).
+ */
+export function requiredSecrets(cfg: PlatformConfig): { key: string; system: SystemKey }[] {
+    return (cfg.secrets?.source ?? "config") === "config" ? neededSecrets(cfg) : [];
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ClusterCapabilities {
     certManager?: boolean;
     /** security.istio.io/v1 PeerAuthentication. */
     istio?: boolean;
+    /** external-secrets.io/v1 ExternalSecret (External Secrets Operator). */
+    externalSecrets?: boolean;
 }
 
 /** An object a component did not create because its CRD is absent. */

@@ -27,3 +27,4 @@ export * from "./mesh-proxy";
 export * from "./web-ingress";
 export * from "./monitoring";
 export * from "./storage";
+export * from "./external-secret";

@@ -25,7 +25,7 @@ import { sortedJson } from "../../components/kube/sorted";
 import { EbsStorageClass } from "../../components/kube/storage";
 import { TrafficGraph } from "../../components/kube/traffic";
 import { WebIngress, ingressControllerPeer } from "../../components/kube/web-ingress";
-import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults } from "./types";
 
 export { atLeast } from "../../components/kube/quota";
 
@@ -43,6 +43,11 @@ export const INGRESS_NAME = "dashboard-ingress";
 export const TLS_SECRET = "dashboard-tls";
 export const APP_CONFIG = "app-config";
 export const SECRETS_NAME = "claude-code-secrets";
+
+/** Keys of `claude-code-secrets` that hold secure config values (data key -> secure key). */
+export function claudeCodeConfigSecrets(): ConfigSecretKeys[] {
+    return [{ namespace: NAMESPACE, secret: SECRETS_NAME, partOf: PART_OF, keys: { "anthropic-api-key": "anthropicApiKey" } }];
+}
 export const SERVICE_ACCOUNT = "claude-code-sa";
 export const QUOTA_NAME = "claude-code-quota";
 export const LIMITS_NAME = "claude-code-limits";
@@ -301,7 +306,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         namespace: NAMESPACE,
         partOf: PART_OF,
         configMap: { name: APP_CONFIG, data: { "config.json": appConfigJson(config.appConfig) } },
-        secret: { name: SECRETS_NAME, data: { "anthropic-api-key": ctx.secret("anthropicApiKey") } },
+        secret: { name: SECRETS_NAME, data: configSecretValues(ctx, claudeCodeConfigSecrets()) },
     }, inNamespace);
 
     // seed 002 `fast-ssd`: created here on EKS (where the EBS CSI driver runs); any other cluster

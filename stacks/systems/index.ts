@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PlatformConfig, SYSTEMS, SystemKey } from "../../components/config";
 import { collectSkipped } from "../../components/kube";
 import { SystemRecorder, SystemSummary } from "../summary";
-import { SystemContext, SystemModule, SystemOutputs } from "./types";
-import { deployTerminalMid } from "./terminal-mid";
+import { ConfigSecretKeys, SystemContext, SystemModule, SystemOutputs } from "./types";
+import { deployTerminalMid, terminalMidConfigSecrets } from "./terminal-mid";
 import { deployInquisitor } from "./inquisitor";
-import { deployClaudeCode } from "./claude-code";
-import { deployProductionAgents } from "./production-agents";
-import { deployUshadow, ushadowProblems } from "./ushadow";
+import { claudeCodeConfigSecrets, deployClaudeCode } from "./claude-code";
+import { deployProductionAgents, productionAgentsConfigSecrets } from "./production-agents";
+import { deployUshadow, ushadowConfigSecrets, ushadowProblems } from "./ushadow";
 
 /** The modules, keyed like their config sections: a config section without a module is a type error. */
 export const SYSTEM_MODULES: { [K in SystemKey]: SystemModule<NonNullable<PlatformConfig[K]>> } = {
@@ -25,6 +25,28 @@ export const SYSTEM_MODULES: { [K in SystemKey]: SystemModule<NonNullable<Platfo
 export const SYSTEM_CHECKS: { [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => string[] } = {
     ushadow: ushadowProblems,
 };
+
+/**
+ * Which keys of which Secret hold secure config values, per system (a system without one reads
+ * only generated secrets). With `secrets.source: externalSecrets` these come from AWS Secrets Manager.
+ */
+export const SYSTEM_CONFIG_SECRETS: { [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => ConfigSecretKeys[] } = {
+    terminalMid: terminalMidConfigSecrets,
+    claudeCode: () => claudeCodeConfigSecrets(),
+    productionAgents: () => productionAgentsConfigSecrets(),
+    ushadow: ushadowConfigSecrets,
+};
+
+/** Every enabled system's declared config-sourced Secret keys. */
+export function configSecretKeys(config: PlatformConfig, ctx: Pick<SystemContext, "capabilities" | "environment">): ConfigSecretKeys[] {
+    const out: ConfigSecretKeys[] = [];
+    for (const key of Object.keys(SYSTEMS) as SystemKey[]) {
+        const section = config[key];
+        const declare = SYSTEM_CONFIG_SECRETS[key] as ((c: typeof section, x: typeof ctx) => ConfigSecretKeys[]) | undefined;
+        if (section?.enabled && declare) out.push(...declare(section, ctx));
+    }
+    return out;
+}
 
 /**
  * Runs every enabled system's checks and throws one ConfigError listing all their problems. The

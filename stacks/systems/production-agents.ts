@@ -11,7 +11,7 @@ import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { REDIS_PORT, Redis } from "../../components/kube/redis";
 import { Environment } from "../../components/config";
-import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults } from "./types";
 
 // seed 003: names other services, kubectl runbooks and DNS depend on.
 export const NAMESPACE = "production-agents";
@@ -31,6 +31,11 @@ export const REDIS_SERVICE = "redis-service";
 /** seed 003 "Pod Security": non-root user UID 1000. */
 export const AGENT_UID = 1000;
 const PART_OF = "production-agents";
+
+/** Keys of `agent-secrets` that hold secure config values (data key -> secure key); `redis-password` is generated. */
+export function productionAgentsConfigSecrets(): ConfigSecretKeys[] {
+    return [{ namespace: NAMESPACE, secret: AGENT_SECRETS, partOf: PART_OF, keys: { "anthropic-api-key": "anthropicApiKey" } }];
+}
 // Defaults for pods nobody sized (the seed's `kubectl run ... netshoot` debug pod): the quota
 // rejects pods without requests, so the LimitRange gives them some.
 const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit: { cpu: "500m", memory: "512Mi" } };
@@ -137,7 +142,7 @@ export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemCon
     const secrets = new ConfigBundle("production-agents-secrets", {
         namespace: NAMESPACE,
         partOf: PART_OF,
-        secret: { name: AGENT_SECRETS, data: { "anthropic-api-key": ctx.secret("anthropicApiKey"), "redis-password": redisPassword.result } },
+        secret: { name: AGENT_SECRETS, data: { ...configSecretValues(ctx, productionAgentsConfigSecrets()), "redis-password": redisPassword.result } },
     }, inNs);
 
     const redis = new Redis("production-agents-redis", {

@@ -14,7 +14,7 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
 import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
 import { TrafficGraph } from "../../components/kube/traffic";
-import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults } from "./types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
 export const NAMESPACE = "claude-mid-service";
@@ -102,6 +102,20 @@ export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[]): Traf
 
 const storageClass = (s: { storageClassName?: string }) => (s.storageClassName ? { storageClassName: s.storageClassName } : {});
 const fromSecret = (key: string) => ({ secret: SECRET_NAME, key });
+
+/** Keys of `claude-terminal-secrets` that hold secure config values (data key -> secure key). */
+export function terminalMidConfigSecrets(config: TerminalMidConfig): ConfigSecretKeys[] {
+    return [{
+        namespace: NAMESPACE,
+        secret: SECRET_NAME,
+        partOf: PART_OF,
+        keys: {
+            SERVICENOW_API_PASSWORD: "servicenowApiPassword",
+            MID_PASSWORD: "midPassword",
+            ...(config.midServer.proxy?.username ? { MID_PROXY_PASSWORD: "midProxyPassword" } : {}),
+        },
+    }];
+}
 const serviceNowApi = { SERVICENOW_API_USER: fromSecret("SERVICENOW_API_USER"), SERVICENOW_API_PASSWORD: fromSecret("SERVICENOW_API_PASSWORD") };
 
 /** The terminal HTTP service: sessions on a claim, read-only Role, seed probes. */
@@ -239,13 +253,12 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
             name: SECRET_NAME,
             data: {
                 SERVICENOW_API_USER: config.servicenowApiUser,
-                SERVICENOW_API_PASSWORD: ctx.secret("servicenowApiPassword"),
                 MID_INSTANCE_URL: config.midServer.instanceUrl,
                 MID_USERNAME: config.midServer.midUsername,
-                MID_PASSWORD: ctx.secret("midPassword"),
+                ...configSecretValues(ctx, terminalMidConfigSecrets(config)),
                 ENCRYPTION_KEY: encryptionKey.base64,
                 ...(proxy ? { MID_PROXY_HOST: proxy.host, MID_PROXY_PORT: String(proxy.port) } : {}),
-                ...(proxy?.username ? { MID_PROXY_USERNAME: proxy.username, MID_PROXY_PASSWORD: ctx.secret("midProxyPassword") } : {}),
+                ...(proxy?.username ? { MID_PROXY_USERNAME: proxy.username } : {}),
             },
         },
     }, inNamespace);

@@ -39,3 +39,19 @@ export function environmentDefaults(env: Environment) {
         enforcePodSecurity: prod,
     };
 }
+
+/**
+ * Keys of one of a system's Secrets that hold secure config values: Secret data key -> secure
+ * config key. With `secrets.source: externalSecrets` those keys come from AWS Secrets Manager.
+ */
+export interface ConfigSecretKeys {
+    namespace: string;
+    secret: string;
+    keys: Record<string, string>;
+    partOf?: string;
+}
+
+/** The declared keys' values as the system reads them (`ctx.secret`), for the Secret's data. */
+export function configSecretValues(ctx: Pick<SystemContext, "secret">, declared: readonly ConfigSecretKeys[]): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(declared.flatMap((d) => Object.entries(d.keys)).map(([dataKey, configKey]) => [dataKey, ctx.secret(configKey)]));
+}

@@ -17,7 +17,7 @@ import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDep
 import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
 import { Backups } from "../../components/kube/backups";
 import { DEFAULT_INGRESS_CLASS } from "../../components/kube/web-ingress";
-import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults } from "./types";
 
 // seed 004: "Namespace: ushadow (default)".
 export const NAMESPACE = "ushadow";
@@ -136,6 +136,36 @@ export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "c
 /** Stand-ins for the secret Inputs: compiling needs only their names. */
 const SECRET_STAND_INS: Record<string, string> = Object.fromEntries(SECRET_ENV.map((k) => [k, `<${k}>`]));
 
+/** The compose variables that come from secure config keys (NEO4J_PASSWORD is generated). */
+export const CONFIG_SECRET_ENV: Readonly<Record<string, string>> = { AUTH_SECRET_KEY: "ushadowAuthSecretKey", OPENAI_API_KEY: "openaiApiKey", ANTHROPIC_API_KEY: "anthropicApiKey" };
+
+/**
+ * Keys of the compiled services' Secrets that hold secure config values: where the compose file
+ * puts each such variable (compiled with stand-ins, so it registers nothing). A variable embedded
+ * in a longer value (`X=prefix-${OPENAI_API_KEY}`) cannot come from AWS Secrets Manager as a
+ * whole key; that is a config error naming the compose file.
+ */
+export function ushadowConfigSecrets(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities" | "environment">): ConfigSecretKeys[] {
+    const { compiled } = compileComposeAppArgs(ushadowComposeArgs(c, ctx, SECRET_STAND_INS));
+    const out: ConfigSecretKeys[] = [];
+    for (const w of compiled.workloads) {
+        const secret = w.args.secret;
+        if (!secret) continue;
+        const keys: Record<string, string> = {};
+        for (const [dataKey, value] of Object.entries(secret.data)) {
+            for (const [env, configKey] of Object.entries(CONFIG_SECRET_ENV)) {
+                const standIn = SECRET_STAND_INS[env];
+                if (value === standIn) keys[dataKey] = configKey;
+                else if (typeof value === "string" && value.includes(standIn)) {
+                    throw new ConfigError([`${key("composeFile")}: service "${w.service}" embeds ${env} in ${dataKey}; with secrets.source externalSecrets a secure value must be a whole env value`]);
+                }
+            }
+        }
+        if (Object.keys(keys).length > 0) out.push({ namespace: NAMESPACE, secret: secret.name, partOf: PART_OF, keys });
+    }
+    return out;
+}
+
 /**
  * The `agent-platform:ushadow.*` key a compose problem comes from: a problem in the compose file
  * (or an env_file it names) is `composeFile`; a deployment-spec problem is the stack key that set
@@ -191,9 +221,9 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
     // Generated, never in config: the neo4j password (compose: NEO4J_PASSWORD, NEO4J_AUTH=neo4j/${NEO4J_PASSWORD}).
     const neo4jPassword = new random.RandomPassword("ushadow-neo4j-password", { length: 32, special: false }, opts);
     const secrets: Record<(typeof SECRET_ENV)[number], pulumi.Input<string>> = {
-        AUTH_SECRET_KEY: ctx.secret("ushadowAuthSecretKey"),
-        OPENAI_API_KEY: ctx.secret("openaiApiKey"),
-        ANTHROPIC_API_KEY: ctx.secret("anthropicApiKey"),
+        AUTH_SECRET_KEY: ctx.secret(CONFIG_SECRET_ENV.AUTH_SECRET_KEY),
+        OPENAI_API_KEY: ctx.secret(CONFIG_SECRET_ENV.OPENAI_API_KEY),
+        ANTHROPIC_API_KEY: ctx.secret(CONFIG_SECRET_ENV.ANTHROPIC_API_KEY),
         NEO4J_PASSWORD: neo4jPassword.result,
     };
     const args = ushadowComposeArgs(c, ctx, secrets);

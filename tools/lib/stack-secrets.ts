@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, Environment, PROJECT, PlatformConfig, SECRET_KEYS, SYSTEMS, SystemKey, loadPlatformConfig, requiredSecrets } from "../../components/config/schema";
+import { ConfigError, Environment, PROJECT, PlatformConfig, SECRET_KEYS, SYSTEMS, SystemKey, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../components/config/schema";
 import { REPO_ROOT, readStackConfig } from "./render";
 
 /** The secrets provider each environment's stack is initialised with (README "Secrets"). */
@@ -190,11 +190,14 @@ export function readersOf(key: string): SystemKey[] {
  * need it, e.g. `midProxyPassword` without proxy credentials).
  */
 export function secretKeysTable(stacks: { name: string; config: PlatformConfig }[]): string {
-    const needed = stacks.map((s) => new Set(requiredSecrets(s.config).map((r) => r.key)));
+    const required = stacks.map((s) => new Set(requiredSecrets(s.config).map((r) => r.key)));
+    // secrets.source externalSecrets: the value lives in AWS Secrets Manager as <prefix><key>.
+    const external = stacks.map((s) => new Set(s.config.secrets?.source === "externalSecrets" ? neededSecrets(s.config).map((r) => r.key) : []));
+    const cell = (i: number, key: string) => (required[i].has(key) ? "required" : external[i].has(key) ? `Secrets Manager \`${stacks[i].config.secrets.prefix}${key}\`` : "—");
     const head = `| secure key | read by | ${stacks.map((s) => s.name).join(" | ")} |`;
     const rule = `|---|---|${stacks.map(() => "---|").join("")}`;
     const rows = SECRET_KEYS.map((key) =>
-        `| \`${key}\` | ${readersOf(key).map((s) => `\`${s}\``).join(", ")} | ${needed.map((n) => (n.has(key) ? "required" : "—")).join(" | ")} |`);
+        `| \`${key}\` | ${readersOf(key).map((s) => `\`${s}\``).join(", ")} | ${stacks.map((_, i) => cell(i, key)).join(" | ")} |`);
     return [head, rule, ...rows].join("\n");
 }
 

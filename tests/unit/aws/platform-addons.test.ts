@@ -288,6 +288,8 @@ describe("config: crds, add-ons and the cluster's CNI (Pulumi.prod.yaml)", () =>
         const existing = (networkPolicies?: string) => prodConfig((c) => {
             c.cluster = { provider: "existing", ...(networkPolicies ? { networkPolicies } : {}) };
             c.crds = {};
+            // Without the External Secrets Operator's CRDs the secure values come from stack config.
+            c.values[`${P}:secrets`] = JSON.stringify({ source: "config" });
             c.claudeCode.serviceMesh = false;
             c.claudeCode.backup.destination.s3.roleArn = "arn:aws:iam::111122223333:role/postgres-backup";
         });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT, SECRET_KEYS, loadPlatformConfig, requiredSecrets } from "../../../components/config/schema";
+import { PROJECT, SECRET_KEYS, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../../components/config/schema";
 import { REPO_ROOT, readStackConfig } from "../../../tools/lib/render";
 import { CliIo, runCli } from "../../../tools/lib/cli";
 import {
@@ -18,6 +18,11 @@ const committed = (stack: string): StackFile => parseStackFile(fs.readFileSync(p
 function requiredFor(stack: string): string[] {
     const c = readStackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
     return [...new Set(requiredSecrets(loadPlatformConfig(c.values, (k) => c.secretKeys.includes(k))).map((r) => r.key))].sort();
+}
+
+function neededFor(stack: string): string[] {
+    const c = readStackConfig(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
+    return [...new Set(neededSecrets(loadPlatformConfig(c.values, (k) => c.secretKeys.includes(k))).map((r) => r.key))].sort();
 }
 
 /** The committed file as an operator leaves it after `pulumi stack init` + `pulumi config set --secret` for each key. */
@@ -48,7 +53,7 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
                 const other = c.problems.filter((p) => !/required secret/.test(p));
                 assert.equal(other.length, 1, other.join("\n"));
                 assert.match(other[0], new RegExp(`^Pulumi\\.${stack}\\.yaml: secrets provider: the ${stack} environment uses ${stack === "dev" ? "the passphrase provider" : "an AWS KMS key"}`));
-                assert.match(formatSecretsCheck(stack, c), new RegExp(`^stack ${stack} cannot be previewed or deployed \\(${c.problems.length} problems`));
+                assert.match(formatSecretsCheck(stack, c), new RegExp(`^stack ${stack} cannot be previewed or deployed \\(${c.problems.length} problems?[;)]`));
             });
         }
     });
@@ -121,7 +126,8 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
         });
 
         it("WHEN the KMS data key is missing THEN the secure values are reported undecryptable", () => {
-            const c = checkStackSecrets("prod", { ...prod, encryptedkey: undefined }, { nonInteractive: false, env: {} });
+            // prod's secure values come from AWS Secrets Manager; one set in the file all the same must still decrypt.
+            const c = checkStackSecrets("prod", { ...bootstrapped("prod", KMS, ["anthropicApiKey"]), encryptedkey: undefined }, { nonInteractive: false, env: {} });
             assert.equal(c.problems.length, 1);
             assert.match(c.problems[0], /^Pulumi\.prod\.yaml: encryptedkey: missing/);
         });
@@ -164,7 +170,9 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
             for (const [i, key] of SECRET_KEYS.entries()) {
                 const cells = rows[i].split("|").slice(1, -1).map((c) => c.trim());
                 assert.deepEqual(cells[1].split(", "), readersOf(key).map((s) => `\`${s}\``));
-                assert.deepEqual(cells.slice(2), ["dev", "prod"].map((s) => (requiredFor(s).includes(key) ? "required" : "—")));
+                // prod takes its secure values from AWS Secrets Manager (secrets.source externalSecrets): the cell names the secret.
+                const prodCell = requiredFor("prod").includes(key) ? "required" : neededFor("prod").includes(key) ? `Secrets Manager \`agent-platform/prod/${key}\`` : "—";
+                assert.deepEqual(cells.slice(2), [requiredFor("dev").includes(key) ? "required" : "—", prodCell]);
             }
         });
 

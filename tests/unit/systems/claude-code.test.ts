@@ -11,7 +11,7 @@ import { cpuMillis, memoryMi } from "../../../components/kube/quota";
 import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { appConfigJson, atLeast } from "../../../stacks/systems/claude-code";
 import { find, kinds, recordOf } from "../../helpers/mocks";
-import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
+import { RENDER_TIMEOUT_MS, externalKeys, renderedStack } from "../../helpers/stacks";
 
 const NS = "claude-code";
 const P = "agent-platform";
@@ -205,7 +205,10 @@ describe("claude-code system (seed 002)", () => {
                 }
                 const rec = recordOf(r[stack].resources, "Secret", "claude-code-secrets");
                 assert.ok(rec.secretPaths.some((p) => p.startsWith("stringData")), `secret paths: ${rec.secretPaths}`);
-                assert.deepEqual(Object.keys(find(objs[stack], "Secret", "claude-code-secrets", NS).stringData), ["anthropic-api-key"]);
+                // prod: the key comes from AWS Secrets Manager through an ExternalSecret merged into the same Secret.
+                const external = externalKeys(objs[stack], NS, "claude-code-secrets");
+                assert.deepEqual(Object.keys(find(objs[stack], "Secret", "claude-code-secrets", NS).stringData), stack === "prod" ? [] : ["anthropic-api-key"]);
+                assert.deepEqual(external, stack === "prod" ? { "anthropic-api-key": "agent-platform/prod/anthropicApiKey" } : {});
                 for (const s of ["redis-credentials", "postgres-credentials"]) {
                     const sec = find(objs[stack], "Secret", s, NS);
                     assert.deepEqual(Object.keys(sec.stringData).sort(), ["password", "url"]);

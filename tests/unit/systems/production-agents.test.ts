@@ -8,7 +8,7 @@ import * as path from "path";
 import { ConfigError, loadPlatformConfig } from "../../../components/config";
 import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { find, kinds } from "../../helpers/mocks";
-import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
+import { RENDER_TIMEOUT_MS, externalKeys, renderedStack } from "../../helpers/stacks";
 import { validateObjects } from "../../helpers/k8s-schema";
 
 const NS = "production-agents";
@@ -133,8 +133,11 @@ describe("production-agents (seed 003)", () => {
             it("GIVEN the secrets WHEN rendered THEN agent-secrets holds anthropic-api-key (config secret) and a generated redis-password, as secret Outputs, read by secretKeyRef and absent from every ConfigMap", () => {
                 const r = rendered[stack];
                 const secret = get(r, "Secret", "agent-secrets");
-                assert.deepEqual(Object.keys(secret.stringData).sort(), ["anthropic-api-key", "redis-password"]);
-                assert.equal(secret.stringData["anthropic-api-key"], "placeholder-anthropicApiKey");
+                // prod: anthropic-api-key comes from AWS Secrets Manager through an ExternalSecret merged into agent-secrets.
+                const external = externalKeys(r.objects, NS, "agent-secrets");
+                assert.deepEqual([...Object.keys(secret.stringData), ...Object.keys(external)].sort(), ["anthropic-api-key", "redis-password"]);
+                if (stack === "prod") assert.deepEqual(external, { "anthropic-api-key": "agent-platform/prod/anthropicApiKey" });
+                else assert.equal(secret.stringData["anthropic-api-key"], "placeholder-anthropicApiKey");
                 const password = secret.stringData["redis-password"] as string;
                 assert.ok(password.length >= 16, "generated password");
                 const record = r.resources.find((x) => x.inputs?.kind === "Secret" && x.inputs?.metadata?.name === "agent-secrets" && x.inputs?.metadata?.namespace === NS);

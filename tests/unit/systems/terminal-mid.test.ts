@@ -11,7 +11,7 @@ import { SINGLETON_LABEL } from "../../../components/kube/labels";
 import { PRIVATE_RANGES } from "../../../components/kube/network";
 import { midObjectNames } from "../../../stacks/systems/terminal-mid";
 import { validateObjects } from "../../helpers/k8s-schema";
-import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
+import { RENDER_TIMEOUT_MS, externalKeys } from "../../helpers/stacks";
 import { find, kinds, recordOf } from "../../helpers/mocks";
 
 const P = "agent-platform";
@@ -55,7 +55,7 @@ describe("terminal-mid system (seed 000)", () => {
             it("GIVEN the stack WHEN rendered THEN every object passes the OpenAPI schema (the Velero Schedule structurally)", () => {
                 const report = validateObjects(objs(stack));
                 // The cluster layer's own cluster-scoped custom resources (ClusterIssuer, ClusterSecretStore) are not the system's.
-                assert.deepEqual(report.crdObjects.filter((id) => !id.includes(" _cluster/")), ["Schedule velero/claude-mid-service-daily"]);
+                assert.deepEqual(report.crdObjects.filter((id) => !id.includes(" _cluster/")).sort(), [...(prod ? ["ExternalSecret claude-mid-service/claude-terminal-secrets"] : []), "Schedule velero/claude-mid-service-daily"].sort());
                 assert.equal(report.validated, objs(stack).length - report.crdObjects.length);
             });
 
@@ -138,13 +138,19 @@ describe("terminal-mid system (seed 000)", () => {
                 assert.equal(cm.data.MID_SERVER_URL, `http://servicenow-mid-server.${NS}.svc.cluster.local:8080`);
                 assert.equal(cm.data.PORT, "3000");
                 const secret = find(objs(stack), "Secret", "claude-terminal-secrets", NS);
-                assert.deepEqual(Object.keys(secret.stringData), ["ENCRYPTION_KEY", "MID_INSTANCE_URL", "MID_PASSWORD", "MID_USERNAME", "SERVICENOW_API_PASSWORD", "SERVICENOW_API_USER"]);
-                assert.equal(secret.stringData.SERVICENOW_API_PASSWORD, "placeholder-servicenowApiPassword");
-                assert.equal(secret.stringData.MID_PASSWORD, "placeholder-midPassword");
+                // prod: the ServiceNow passwords come from AWS Secrets Manager (secrets.source externalSecrets).
+                const external = externalKeys(objs(stack), NS, "claude-terminal-secrets");
+                assert.deepEqual([...Object.keys(secret.stringData), ...Object.keys(external)].sort(), ["ENCRYPTION_KEY", "MID_INSTANCE_URL", "MID_PASSWORD", "MID_USERNAME", "SERVICENOW_API_PASSWORD", "SERVICENOW_API_USER"]);
+                if (prod) {
+                    assert.deepEqual(external, { MID_PASSWORD: "agent-platform/prod/midPassword", SERVICENOW_API_PASSWORD: "agent-platform/prod/servicenowApiPassword" });
+                } else {
+                    assert.equal(secret.stringData.SERVICENOW_API_PASSWORD, "placeholder-servicenowApiPassword");
+                    assert.equal(secret.stringData.MID_PASSWORD, "placeholder-midPassword");
+                }
                 assert.equal(Buffer.from(secret.stringData.ENCRYPTION_KEY, "base64").length, 32, "ENCRYPTION_KEY is 32 random bytes, base64 (seed: openssl rand -base64 32)");
                 assert.ok(recordOf(rendered[stack].resources, "Secret", "claude-terminal-secrets").secretPaths.includes("stringData"));
                 assert.ok(rendered[stack].resources.some((r) => r.type === "random:index/randomBytes:RandomBytes" && r.inputs.length === 32));
-                const secretValues = [secret.stringData.SERVICENOW_API_PASSWORD, secret.stringData.MID_PASSWORD, secret.stringData.ENCRYPTION_KEY];
+                const secretValues = [secret.stringData.SERVICENOW_API_PASSWORD, secret.stringData.MID_PASSWORD, secret.stringData.ENCRYPTION_KEY].filter((v) => v !== undefined);
                 for (const o of kinds(objs(stack), "ConfigMap").concat(kinds(objs(stack), "Deployment"))) {
                     for (const v of secretValues) assert.ok(!JSON.stringify(o).includes(v), `${o.kind} ${o.metadata.name} holds a secret value`);
                 }

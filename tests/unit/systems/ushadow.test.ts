@@ -16,7 +16,7 @@ import { ushadowSchema } from "../../../components/config/systems/ushadow";
 import { deployUshadow } from "../../../stacks/systems/ushadow";
 import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { find, kinds, recordOf, render } from "../../helpers/mocks";
-import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
+import { RENDER_TIMEOUT_MS, externalKeys, renderedStack } from "../../helpers/stacks";
 import { validateObjects } from "../../helpers/k8s-schema";
 
 const NS = "ushadow";
@@ -124,10 +124,17 @@ describe("ushadow (seed 004)", () => {
                     }
                 }
                 const backendSecrets = get(r, "Secret", "backend-secrets").stringData;
-                assert.deepEqual(Object.keys(backendSecrets).sort(), ["ANTHROPIC_API_KEY", "AUTH_SECRET_KEY", "NEO4J_PASSWORD", "OPENAI_API_KEY"]);
-                assert.equal(backendSecrets.AUTH_SECRET_KEY, "placeholder-ushadowAuthSecretKey");
-                assert.equal(backendSecrets.OPENAI_API_KEY, "placeholder-openaiApiKey");
-                assert.equal(backendSecrets.ANTHROPIC_API_KEY, "placeholder-anthropicApiKey");
+                // prod: the secure values come from AWS Secrets Manager through ExternalSecrets merged into the same Secrets.
+                const external = externalKeys(r.objects, "ushadow", "backend-secrets");
+                assert.deepEqual([...Object.keys(backendSecrets), ...Object.keys(external)].sort(), ["ANTHROPIC_API_KEY", "AUTH_SECRET_KEY", "NEO4J_PASSWORD", "OPENAI_API_KEY"]);
+                if (stack === "prod") {
+                    assert.deepEqual(external, { ANTHROPIC_API_KEY: "agent-platform/prod/anthropicApiKey", AUTH_SECRET_KEY: "agent-platform/prod/ushadowAuthSecretKey", OPENAI_API_KEY: "agent-platform/prod/openaiApiKey" });
+                    assert.deepEqual(externalKeys(r.objects, "ushadow", "mem0-secrets"), { OPENAI_API_KEY: "agent-platform/prod/openaiApiKey" });
+                } else {
+                    assert.equal(backendSecrets.AUTH_SECRET_KEY, "placeholder-ushadowAuthSecretKey");
+                    assert.equal(backendSecrets.OPENAI_API_KEY, "placeholder-openaiApiKey");
+                    assert.equal(backendSecrets.ANTHROPIC_API_KEY, "placeholder-anthropicApiKey");
+                }
                 // The generated neo4j password is shared by the backend, mem0 and neo4j's own NEO4J_AUTH.
                 const pw = backendSecrets.NEO4J_PASSWORD as string;
                 assert.ok(pw && !pw.includes("ushadow-dev"), "neo4j password is generated, not the compose default");
