@@ -9,6 +9,8 @@ import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
 import { imageOverridesTransformation } from "./images";
 import { policyGate } from "./policy-gate";
+import { CustomMetricsAdapter } from "../components/kube/custom-metrics";
+import { HpaMetricsRecorder } from "./custom-metrics";
 import { ExternalSecretsSync, externalValue } from "./secrets";
 import { checkSystems, configSecretKeys, deploySystems } from "./systems";
 
@@ -45,6 +47,7 @@ const target = clusterTarget(config, { transformations: [gate] });
 const withoutLoadBalancers = config.cluster.provider === "existing" && !config.cluster.loadBalancers;
 const imageOverrides = imageOverridesTransformation(config.images);
 
+const hpaMetrics = new HpaMetricsRecorder();
 const systems = deploySystems(config, {
     environment: config.environment,
     capabilities: config.crds,
@@ -58,11 +61,17 @@ const systems = deploySystems(config, {
     // The gate judges the images that are deployed, so it runs after the `images` overrides.
     transformations: [
         dependOnAddons(target.addons),
+        hpaMetrics.transformation,
         ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []),
         ...(imageOverrides ? [imageOverrides] : []),
         ...(secretsSync ? [secretsSync.transformation] : []),
         gate,
     ],
+});
+// prometheus-adapter rules + APIService serving every Pods/Object metric the HPAs declare (crds.customMetrics).
+new CustomMetricsAdapter("custom-metrics", { metrics: hpaMetrics.metrics(), capabilities: config.crds }, {
+    // The adapter's ConfigMap lives in `monitoring`, which the Prometheus Operator add-on creates on EKS.
+    providers: { kubernetes: target.provider }, dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])], transformations: [gate],
 });
 if (secretsSync && secretsSync.unmatched().length > 0) throw new Error(`declared config-secret Secrets no system created: ${secretsSync.unmatched().join(", ")}`);
 

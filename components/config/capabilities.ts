@@ -8,6 +8,8 @@ export const crdsSchema = z.object({
     certManager: z.boolean().default(false),
     istio: z.boolean().default(false),
     externalSecrets: z.boolean().default(false),
+    /** prometheus-adapter runs in `monitoring` and reads ConfigMap prometheus-adapter (custom metrics for the HPAs). */
+    customMetrics: z.boolean().default(false),
 }).strict();
 
 export type Capability = keyof z.infer<typeof crdsSchema>;
@@ -33,4 +35,6 @@ export const CAPABILITY_REQUIREMENTS: Record<Capability, { crds: readonly string
         namespaces: [],
         providedBy: "the External Secrets Operator",
     },
+    // Not a CRD: an aggregated API (APIService v1beta1.custom.metrics.k8s.io) served by the adapter.
+    customMetrics: { crds: [], namespaces: ["monitoring"], providedBy: "prometheus-adapter (reading ConfigMap monitoring/prometheus-adapter)" },
 };

@@ -39,7 +39,7 @@ export const SECRET_KEYS: readonly string[] = [...new Set(Object.values(SYSTEMS)
 export const platformConfigSchema = z.object({
     environment: z.enum(["dev", "prod"]),
     cluster: z.discriminatedUnion("provider", [existingClusterSchema, eksClusterSchema]),
-    crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false }),
+    crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false, customMetrics: false }),
     /** Where the secure values come from: stack config (default) or AWS Secrets Manager through ExternalSecrets. */
     secrets: secretsSchema.default({ source: "config", store: CLUSTER_SECRET_STORE, refreshInterval: DEFAULT_REFRESH_INTERVAL }),
     /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */

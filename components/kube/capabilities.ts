@@ -18,6 +18,8 @@ export interface ClusterCapabilities {
     istio?: boolean;
     /** external-secrets.io/v1 ExternalSecret (External Secrets Operator). */
     externalSecrets?: boolean;
+    /** prometheus-adapter serving custom.metrics.k8s.io from ConfigMap monitoring/prometheus-adapter. */
+    customMetrics?: boolean;
 }
 
 /** An object a component did not create because its CRD is absent. */

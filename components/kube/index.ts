@@ -28,3 +28,4 @@ export * from "./web-ingress";
 export * from "./monitoring";
 export * from "./storage";
 export * from "./external-secret";
+export * from "./custom-metrics";

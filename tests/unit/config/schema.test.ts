@@ -23,7 +23,7 @@ describe("stack config schema", () => {
     it("GIVEN a minimal dev config WHEN loaded THEN defaults are filled in", () => {
         const cfg = loadPlatformConfig(baseRaw(), noSecrets);
         assert.equal(cfg.environment, "dev");
-        assert.deepEqual(cfg.crds, { serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false });
+        assert.deepEqual(cfg.crds, { serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false, customMetrics: false });
         assert.equal(cfg.cluster.provider, "existing");
     });
 
