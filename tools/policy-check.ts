@@ -12,6 +12,8 @@ import * as fs from "fs";
 import { evaluate, PackConfig, Violation } from "../policy/lib/harness";
 import { PackConfigError } from "../policy/lib/config";
 import { InputError, loadPackConfig, loadResources } from "../policy/lib/load";
+import { formatExamples, ruleExamples } from "../policy/examples/explain";
+import { packConfigFile } from "../policy/lib/gate";
 import { atLeast, explainRule, findRule, listRules, MIN_LEVELS, MinLevel, similarRules, toSarif } from "../policy/lib/report";
 import { allRules } from "../policy/rules/all";
 import { Args, CliIo, defineCli, parseArgs as parseCliArgs, processIo, runCli, runMain, UsageError, UserError } from "./lib/cli";
@@ -31,7 +33,7 @@ rules instead (under --config's levels when given).`,
         json: { help: "the same as --format json" },
         minLevel: { value: "LEVEL", help: "report only findings at LEVEL or above: advisory (default) or mandatory" },
         list: { help: "print every rule: name, level under --config, area, scope and title" },
-        explain: { value: "RULE", help: "print what RULE checks and why, its level, fix, settings and docs" },
+        explain: { value: "RULE", help: "print what RULE checks and why, its level, fix, settings, a passing and a failing example, and docs" },
         stackTag: { value: "KEY=VALUE", repeat: true, help: "a stack tag the stack policies see (e.g. agent-platform:upgrade-rehearsed=2025-01-31)" },
     },
     exitCodes: { 1: "a mandatory violation", 2: "usage error, or input that cannot be read (missing file, invalid YAML, bad --config)" },
@@ -110,7 +112,9 @@ async function check(args: Args<typeof CLI>, io: CliIo): Promise<number> {
             const near = similarRules(allRules, opts.explain);
             throw new UserError(`unknown rule ${opts.explain}${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}; --list prints every rule`, 2);
         }
-        io.stdout(explainRule(rule, config) + "\n");
+        // The examples are written for prod.json's settings (policy/examples), whatever --config says.
+        const examples = await ruleExamples(rule, loadPackConfig(packConfigFile("prod")));
+        io.stdout(explainRule(rule, config, examples && formatExamples(examples, rule.scope)) + "\n");
         return 0;
     }
     let resources;

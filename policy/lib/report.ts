@@ -36,8 +36,11 @@ export function similarRules(rules: readonly PlatformRule[], name: string): stri
     return rules.map((r) => r.policy.name).filter((n) => n.startsWith(name) || n.split("-").some((w) => words.has(w))).slice(0, 5);
 }
 
-/** `--explain`: what the rule checks and why, its level under `config`, how to fix it, its knobs and where it is documented. */
-export function explainRule(rule: PlatformRule, config: PackConfig): string {
+/**
+ * `--explain`: what the rule checks and why, its level under `config`, how to fix it, its knobs,
+ * `examples` (a passing and a failing one, policy/examples/explain.ts) and where it is documented.
+ */
+export function explainRule(rule: PlatformRule, config: PackConfig, examples?: string): string {
     const p = rule.policy;
     // Knob descriptions and defaults as published to CrossGuard (the universal exemptions/reason knobs left out).
     const knobs = Object.entries((p.configSchema?.properties ?? {}) as Record<string, { description?: string; default?: unknown }>)
@@ -52,6 +55,7 @@ export function explainRule(rule: PlatformRule, config: PackConfig): string {
         "",
         `Fix: ${p.remediationSteps ?? "-"}`,
         ...(knobs.length ? ["", "Settings (in the pack config, under the rule's name):", ...knobs.map(([k, v]) => `  ${k}: ${v.description} (default ${JSON.stringify(v.default)})`)] : []),
+        ...(examples ? ["", examples] : []),
         "",
         `Exempt one object: "exemptions": [{"name": "<namespace>/<name>", "reason": "...", "expires": "YYYY-MM-DD"}] in the pack config, or the annotation agent-platform.io/policy-exempt.${p.name}: "<reason>".`,
         `Docs: ${p.url ?? "-"}`,

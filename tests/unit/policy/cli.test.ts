@@ -121,7 +121,7 @@ describe("policy:check CLI", () => {
         assert.match((await run(["--list"])).out, /^avail-hpa-present\s+advisory\s+availability\s+stack/m, "without --config the rules' own levels");
     });
 
-    it("GIVEN --explain RULE WHEN run THEN it prints why, the level, the fix and the docs anchor; an unknown rule exits 2 with suggestions", async () => {
+    it("GIVEN --explain RULE WHEN run THEN it prints why, the level, the fix, a passing and a failing example with the verdicts, and the docs anchor; an unknown rule exits 2 with suggestions", async () => {
         const r = await run(["--explain", "sec-no-privileged", "--config", PROD_CONFIG]);
         assert.strictEqual(r.code, 0, r.err);
         assert.match(r.out, /^sec-no-privileged: /);
@@ -129,6 +129,15 @@ describe("policy:check CLI", () => {
         assert.match(r.out, /^Why: .*privileged/m);
         assert.match(r.out, /^Fix: .*securityContext\.privileged/m);
         assert.match(r.out, /^Docs: policy\/README\.md#sec-no-privileged$/m);
+        // A passing and a failing example, each with the rule's own verdict on it.
+        assert.match(r.out, /^Passing example:\n  Deployment agents\/api\n    apiVersion: apps\/v1\n/m);
+        assert.match(r.out, /^    -> no violation$/m);
+        assert.match(r.out, /^Failing example: a privileged container .*:\n  Deployment agents\/api\n/m);
+        assert.match(r.out, /^    \+ +privileged: true$/m);
+        assert.match(r.out, /^    -> Deployment agents\/api: container "api" sets securityContext.privileged: true/m);
+        const stack = await run(["--explain", "avail-pdb-present"]);
+        assert.match(stack.out, /^Passing example \(in the example stack.*\n  PodDisruptionBudget agents\/api\n/m);
+        assert.match(stack.out, /^  PodDisruptionBudget agents\/api removed\n    -> Deployment agents\/api: no PodDisruptionBudget/m);
         const bad = await run(["--explain", "privileged"]);
         assert.strictEqual(bad.code, 2);
         assert.match(bad.err, /unknown rule privileged \(did you mean sec-no-privileged/);
