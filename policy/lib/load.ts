@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as jsYaml from "js-yaml";
 import { parseAllDocuments } from "yaml";
 import { allRules } from "../rules/all";
 import { validatePackConfig } from "./config";
@@ -45,11 +46,103 @@ function readRegular(file: string): { text: string } | { notRegular: string } {
 }
 
 /**
+ * The YAML 1.2 core schema's plain scalars (null, bool, int, float), resolved the way the `yaml`
+ * library's default schema resolves them, for js-yaml: `1_000`, `0b1`, `yes` and dates stay strings.
+ */
+const CORE_SCALARS = [
+    new jsYaml.Type("tag:yaml.org,2002:null", { kind: "scalar", resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s), construct: () => null }),
+    new jsYaml.Type("tag:yaml.org,2002:bool", { kind: "scalar", resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s), construct: (s: string) => s[0] === "t" || s[0] === "T" }),
+    new jsYaml.Type("tag:yaml.org,2002:int", {
+        kind: "scalar",
+        resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
+        construct: (s: string) => (s.startsWith("0o") ? parseInt(s.slice(2), 8) : s.startsWith("0x") ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+    }),
+    new jsYaml.Type("tag:yaml.org,2002:float", {
+        kind: "scalar",
+        resolve: (s: string) => /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/.test(s),
+        construct: (s: string) => (/nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s[0] === "-" ? -Infinity : Infinity) : parseFloat(s)),
+    }),
+];
+const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
+
+/**
+ * Texts the fast path leaves to the `yaml` library, because js-yaml reads them differently or
+ * more leniently: a tag (`!`), a directive (`%` at a line start), a complex key (`?`), a null or
+ * empty key (`~:`, `{~}`, `: v`: js-yaml names it "null", the yaml library ""), a quoted scalar
+ * that goes on past its line (a line with an odd number of quotes, or an escaped double quote),
+ * a `---`/`...` glued to text (js-yaml: a document marker), an empty nested list item (`- -`:
+ * js-yaml appends the next item to it), a `#` glued to a closing quote or bracket (the yaml
+ * library's error, js-yaml's comment), a flow collection as a key or inside a flow collection, a
+ * `::` (js-yaml may read a same-line nested key), and a line of blanks (the yaml library refuses
+ * it at the head of a block scalar), a key after an anchor on its line (`a: &x k: v`), and a
+ * bracket not closed or opened on its own line (multi-line flow collections).
+ */
+const NOT_PLAIN = [
+    /!/,
+    /^[%?]|[\s-]\?(?:\s|$)/m,
+    /(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?[ \t]*:(?:\s|$)|[{,][ \t]*(?:~|[Nn]ull|NULL)[ \t]*[,}]/m,
+    /^[^'\n]*(?:'[^'\n]*'[^'\n]*)*'[^'\n]*$/m,
+    /^[^"\n]*(?:"[^"\n]*"[^"\n]*)*"[^"\n]*$/m,
+    /\\"/,
+    /^(?:---|\.\.\.)\S/m,
+    /(?:^|\s)-[ \t]+-[ \t]*$/m,
+    /["'}\]]#/,
+    /[\]}][ \t]*:|[[{,][ \t]*[[{]/,
+    /::/,
+    /^[ \t]+$/m,
+    /&\S+[ \t][^\n]*:(?:[ \t]|$)/m,
+    /[[{][^\n\]}]*$|^[^\n[{]*[\]}]/m,
+];
+
+/** Thrown by the alias listener to leave a text to the full parser. */
+const LEAVE_TO_YAML = new Error("alias budget");
+
+/**
+ * A js-yaml listener that counts aliases and refuses a nested one (an anchored node that contains
+ * an alias: the only way to expand exponentially). Within that, the yaml library's alias budget
+ * (per anchor: aliases x nested expansion) is at most the total alias count, so a text under
+ * `maxAliasCount` here is one the yaml library accepts, with the same shared values.
+ */
+function aliasListener(text: string, maxAliasCount: number): (event: "open" | "close", state: { position: number; anchor: string | null }) => void {
+    const open: { start: number; hasAlias: boolean }[] = [];
+    const alias = /(?:\s|#[^\n]*)*\*/y;
+    let count = 0;
+    return (event, state) => {
+        if (event === "open") { open.push({ start: state.position, hasAlias: false }); return; }
+        const node = open.pop()!;
+        alias.lastIndex = node.start;
+        if (alias.test(text) && alias.lastIndex <= state.position) {
+            if (++count > maxAliasCount) throw LEAVE_TO_YAML;
+            node.hasAlias = true;
+        } else if (state.anchor !== null && node.hasAlias) throw LEAVE_TO_YAML;
+        if (node.hasAlias && open.length) open[open.length - 1].hasAlias = true;
+    };
+}
+
+/**
+ * Fast path for the common manifest: parsed by js-yaml (linear, several times faster than the
+ * `yaml` library's document model) with the core schema's scalars and duplicate keys an error.
+ * Texts in NOT_PLAIN, nested or too many aliases, and any js-yaml error return undefined: the
+ * full parser decides, with its limits and its error messages.
+ */
+export function plainYamlValues(text: string): Json[] | undefined {
+    if (NOT_PLAIN.some((re) => re.test(text))) return undefined;
+    try {
+        const listener = text.includes("*") ? aliasListener(text, INPUT_LIMITS.maxAliasCount) : undefined;
+        return jsYaml.loadAll(text, undefined, { schema: CORE_SCHEMA, ...(listener ? { listener } : {}) }) as Json[];
+    } catch {
+        return undefined;
+    }
+}
+
+/**
  * The JS value of each document in a YAML text. The composer recurses per nesting level, so a
  * hostile document can exhaust the stack (RangeError); alias expansion is budgeted. Every failure
  * is one InputError naming the source.
  */
 function yamlValues(text: string, source: string): Json[] {
+    const fast = plainYamlValues(text);
+    if (fast !== undefined) return fast;
     try {
         const docs = parseAllDocuments(text);
         return (Array.isArray(docs) ? docs : [docs]).map((doc) => {
