@@ -83,7 +83,7 @@ describe("offline render of the stacks", () => {
         fs.writeFileSync(configFile, "config:\n  agent-platform:environment: staging\n  agent-platform:cluster:\n    provider: existing\n");
         try {
             const out = path.join(dir, "out");
-            const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "tools/render.ts"), "--stack", "invalid", "--config", configFile, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+            const res = spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "tests/helpers/register.js"), path.join(REPO_ROOT, "tools/render.ts"), "--stack", "invalid", "--config", configFile, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
             assert.equal(res.status, 1, res.stderr);
             assert.match(res.stderr, /agent-platform:environment: /);
             assert.ok(!fs.existsSync(out), "nothing is written on a config error");

@@ -97,9 +97,10 @@ describe("CLI conventions (every CLI)", function () {
     }
 
     it("WHEN each entry file runs as a process with --help THEN it exits 0 with the help on stdout", async () => {
-        const tsNode = require.resolve("ts-node/dist/bin.js");
+        // The unit tier's transpiler (tests/helpers/register.js) runs the entry file as main.
+        const register = path.join(REPO_ROOT, "tests/helpers/register.js");
         const spawnHelp = (c: Case) => new Promise<{ c: Case; code: number | null; out: string; err: string }>((resolve) => {
-            const p = spawn(process.execPath, [tsNode, "--transpile-only", path.join(REPO_ROOT, c.file), "--help"], { cwd: REPO_ROOT });
+            const p = spawn(process.execPath, ["-r", register, path.join(REPO_ROOT, c.file), "--help"], { cwd: REPO_ROOT });
             let out = "";
             let err = "";
             p.stdout.on("data", (d) => (out += d));
