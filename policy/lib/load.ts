@@ -103,11 +103,12 @@ const LEAVE_TO_YAML = new Error("alias budget");
  * (per anchor: aliases x nested expansion) is at most the total alias count, so a text under
  * `maxAliasCount` here is one the yaml library accepts, with the same shared values.
  */
-function aliasListener(text: string, maxAliasCount: number): (event: "open" | "close", state: { position: number; anchor: string | null }) => void {
+function aliasListener(text: string, maxAliasCount: number): NonNullable<jsYaml.LoadOptions["listener"]> {
     const open: { start: number; hasAlias: boolean }[] = [];
     const alias = /(?:\s|#[^\n]*)*\*/y;
     let count = 0;
-    return (event, state) => {
+    return (event, s) => {
+        const state = s as jsYaml.State & { anchor: string | null }; // js-yaml's state has the node's anchor; its types omit it
         if (event === "open") { open.push({ start: state.position, hasAlias: false }); return; }
         const node = open.pop()!;
         alias.lastIndex = node.start;
