@@ -50,6 +50,7 @@ export const FRAMEWORKS: Record<string, PolicyComplianceFramework> = {
     "sec-safe-sysctls": PSS("baseline", "Sysctls"),
     "sec-no-host-process": PSS("baseline", "HostProcess"),
     "sec-no-probe-host": PSS("baseline", "Host Probes / Lifecycle Hooks"),
+    "sec-no-ssh-privileged-ports": NSA("Kubernetes Pod security: non-root containers"),
     "sec-dedicated-sa": CIS("5.1.5 Ensure that default service accounts are not actively used"),
     "sec-no-automount-sa-token": CIS("5.1.6 Ensure that Service Account Tokens are only mounted where necessary"),
     "sec-no-literal-secret-env": NSA("Secrets"),
@@ -79,6 +80,10 @@ export const FRAMEWORKS: Record<string, PolicyComplianceFramework> = {
     "eks-private-endpoint": CIS_EKS("5.4.2 Ensure clusters are created with Private Endpoint Enabled and Public Access Disabled"),
     "eks-secrets-kms": CIS_EKS("5.3.1 Ensure Kubernetes Secrets are encrypted using Customer Master Keys (CMKs) managed in AWS KMS"),
     "eks-control-plane-logging": CIS_EKS("2.1.1 Enable audit Logs"),
+    "eks-supported-version": NSA("Upgrading and application security practices"),
+    "eks-access-api-mode": NSA("Authentication and authorization"),
+    "eks-imdsv2": NSA("Network separation and hardening: protecting sensitive cloud infrastructure"),
+    "eks-network-policy-enforced": NSA("Network separation and hardening: network policies"),
     "eks-nodes-private": CIS_EKS("5.4.3 Ensure clusters are created with Private Nodes"),
     "ecr-scan-immutable": CIS_EKS("5.1.1 Ensure Image Vulnerability Scanning using Amazon ECR image scanning or a third party provider"),
 };

@@ -15,6 +15,7 @@ import type {
 } from "@pulumi/policy";
 import { Exemption, isIsoDate, KnobCheck, knobProblems, PackConfigError, RuleSchema, UNIVERSAL_KNOBS } from "./config";
 import { frameworkOf } from "./frameworks";
+import { TITLES } from "./titles";
 import { clone, describe as describeK8s, Json, K8sObject, parseK8sType } from "./k8s";
 
 export type Area =
@@ -226,7 +227,7 @@ function metadataOf<C>(spec: RuleMeta<C>) {
     const framework = frameworkOf(spec.name);
     return {
         name: spec.name,
-        displayName: spec.displayName ?? titleOf(spec.description),
+        displayName: spec.displayName ?? TITLES[spec.name] ?? titleOf(spec.description),
         description: spec.description,
         severity: spec.severity,
         remediationSteps: spec.remediationSteps,

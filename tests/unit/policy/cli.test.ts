@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { formatViolations, main, parseArgs, UsageError } from "../../../tools/policy-check";
+import { TABLE_BEGIN, TABLE_END } from "../../../policy/lib/docs";
 import { allRules } from "../../../policy/rules/all";
 import { compliantCloud, compliantObjects } from "../../../policy/examples/compliant";
 import { POLICY_DIR } from "./helpers";
@@ -119,6 +120,14 @@ describe("policy:check CLI", () => {
         assert.strictEqual(lines.length, allRules.length);
         assert.match(r.out, /^sec-no-privileged\s+mandatory\s+pod-security\s+resource\s+\S/m);
         assert.match((await run(["--list"])).out, /^avail-hpa-present\s+advisory\s+availability\s+stack/m, "without --config the rules' own levels");
+    });
+
+    it("GIVEN --readme-table WHEN run THEN it prints policy/README.md's Rules table; with inputs or --list it is a usage error", async () => {
+        const r = await run(["--readme-table"]);
+        assert.strictEqual(r.code, 0, r.err);
+        assert.strictEqual(r.out, fs.readFileSync(path.join(POLICY_DIR, "README.md"), "utf8").split(TABLE_BEGIN)[1].split(TABLE_END)[0].trim() + "\n");
+        assert.strictEqual((await run(["--readme-table", "--list"])).code, 2);
+        assert.strictEqual((await run(["--readme-table", "x.yaml"])).code, 2);
     });
 
     it("GIVEN --explain RULE WHEN run THEN it prints why, the level, the fix, a passing and a failing example with the verdicts, and the docs anchor; an unknown rule exits 2 with suggestions", async () => {
