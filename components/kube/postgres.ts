@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities } from "./capabilities";
 import { CredentialArgs, SecretKeyRef, createCredentialSecrets, credentialNames, credentialProblems, resolveCredentials, secretUrl } from "./credentials";
 import { DEFAULT_EXPORTER_RESOURCES, createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint, sumResources } from "./quota";
 import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, serviceHost } from "./names";
@@ -293,7 +294,7 @@ export class Postgres extends pulumi.ComponentResource {
             podManagementPolicy: "OrderedReady",
             retainVolumes: retain,
             template: {
-                metadata: { labels },
+                metadata: { labels, annotations: storePodAnnotations(1) },
                 spec: buildPodSpec({
                     containers,
                     serviceAccountName: sa.name,

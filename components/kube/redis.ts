@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities } from "./capabilities";
 import { CredentialArgs, SecretKeyRef, createCredentialSecrets, credentialNames, credentialProblems, resolveCredentials, secretUrl } from "./credentials";
 import { DEFAULT_EXPORTER_RESOURCES, createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { redisMaxmemory, storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint, sumResources } from "./quota";
 import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, podHost, serviceHost } from "./names";
@@ -275,7 +276,8 @@ export class Redis extends pulumi.ComponentResource {
         this.password = secrets.password;
         this.url = secrets.url;
 
-        const conf = redisConfig(args);
+        // Unless set, maxmemory follows the container limit (store-safety.ts): refuse writes before the OOM killer.
+        const conf = redisConfig({ ...args, maxmemory: args.maxmemory ?? redisMaxmemory((args.resources ?? DEFAULT_REDIS_RESOURCES).limits.memory) });
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(`${sts}-config`), data: { "redis.conf": conf } }, child);
         const sa = createServiceAccount(name, ns, sts, labels, {}, this);
         const security = { runAsUser: REDIS_UID, runAsGroup: REDIS_UID, fsGroup: REDIS_UID };
@@ -296,7 +298,7 @@ export class Redis extends pulumi.ComponentResource {
             podManagementPolicy: "OrderedReady",
             retainVolumes: args.retainVolumes ?? true,
             template: {
-                metadata: { labels, annotations: { "checksum/config": configChecksum(conf) } },
+                metadata: { labels, annotations: { "checksum/config": configChecksum(conf), ...storePodAnnotations(replicas) } },
                 spec: buildPodSpec({
                     containers,
                     serviceAccountName: sa.name,

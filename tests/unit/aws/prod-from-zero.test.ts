@@ -262,6 +262,29 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
         });
     });
 
+    describe("data that survives: single-replica stores", () => {
+        const stores = () => of("kubernetes:apps/v1:StatefulSet").filter((r) => r.inputs.spec.template.spec.containers.some((c: any) => /^(redis|postgres)$/.test(c.name)));
+        const bytes = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)![1]) * (q.endsWith("Gi") ? 1024 : 1);
+
+        it("THEN every single-replica Redis and Postgres is kept from the cluster autoscaler's evictions", () => {
+            const all1 = stores().filter((r) => (r.inputs.spec.replicas ?? 1) === 1);
+            assert.ok(all1.length >= 3, `only ${all1.length} single-replica stores`);
+            assert.deepEqual(all1.filter((r) => r.inputs.spec.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"] !== "false").map(id), []);
+        });
+
+        it("THEN every Redis caps its data (maxmemory) below its container's memory limit", () => {
+            const redis = stores().filter((r) => r.inputs.spec.template.spec.containers.some((c: any) => c.name === "redis"));
+            assert.ok(redis.length >= 2);
+            for (const r of redis) {
+                const limitMi = bytes(r.inputs.spec.template.spec.containers.find((c: any) => c.name === "redis").resources.limits.memory);
+                const cm = kube().find((x) => x.type === "kubernetes:core/v1:ConfigMap" && x.inputs.metadata.namespace === r.inputs.metadata.namespace && x.inputs.metadata.name === `${r.inputs.metadata.name}-config`)!;
+                const m = /^maxmemory (\d+)mb$/m.exec(cm.inputs.data["redis.conf"]);
+                assert.ok(m, `${id(r)}: no maxmemory`);
+                assert.ok(Number(m![1]) < limitMi && Number(m![1]) >= limitMi / 2, `${id(r)}: maxmemory ${m![1]}mb for a ${limitMi}Mi limit`);
+            }
+        });
+    });
+
     describe("timeouts that match the probes", () => {
         const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
         // Worst case for a probe to pass, recomputed here from the rendered probe (Kubernetes' defaults for unset fields).
