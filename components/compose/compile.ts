@@ -15,18 +15,21 @@ import { parseQuantity } from "../kube/quantity";
 import { DiscoveredInfrastructure, discoverInfrastructure, infrastructureVariables } from "./discovery";
 import { DEFAULT_SECRET_PATTERNS, secretNameMatcher } from "./env";
 import { ComposeError, formatLocation } from "./errors";
-import { ingressObject, resolveIngress } from "./ingress";
+import { ingressBackendPort, ingressObject, resolveIngress } from "./ingress";
 import { VariableLayers, layeredLookup } from "./interpolate";
 import { composeLabelAnnotations, serviceAnnotations, serviceLabels } from "./metadata";
-import { RulePorts, networkRules, serviceCallGraph } from "./network";
+import { NamespaceAccess, RulePorts, networkRules, serviceCallGraph } from "./network";
 import { ComposeProject, ComposeService, parseCompose } from "./parse";
 import { containsPlaceholder } from "./placeholders";
 import { NamedPort, namePorts } from "./ports";
 import { composeServiceUrl, nodePorts, resolveServiceType } from "./service";
 import { EnvInputs, resolveServiceEnv } from "./service-env";
-import { CompileOptions, CompiledApp, CompiledService, CompiledWorkload, ConvertOptions, KubeObject, ServiceContext, Warn, mergeSpec } from "./spec";
+import {
+    CompileOptions, CompiledApp, CompiledService, CompiledWorkload, ConvertOptions, DEFAULT_INGRESS_CONTROLLER_NAMESPACE, DEFAULT_MONITORING_NAMESPACE,
+    IngressSpec, KubeObject, ServiceContext, ServiceDeploymentSpec, Warn, mergeSpec,
+} from "./spec";
 import { VolumePlan, planVolumes } from "./volumes";
-import { buildWorkload } from "./workload";
+import { buildWorkload, metricsPort } from "./workload";
 
 export * from "./spec";
 export * from "./placeholders";
@@ -68,6 +71,10 @@ function checkOptions(project: ComposeProject, options: CompileOptions): { names
     if (!containsPlaceholder(options.namespace) && !isDns1123Label(options.namespace)) {
         throw new ComposeError({ ...opt, field: "namespace" }, `${DNS1123_RULE}, got "${options.namespace}"`);
     }
+    for (const key of ["monitoringNamespace", "ingressControllerNamespace"] as const) {
+        const ns = options[key];
+        if (ns !== undefined && !isDns1123Label(ns)) throw new ComposeError({ ...opt, field: key }, `${DNS1123_RULE}, got "${ns}"`);
+    }
     const partOf = options.partOf ?? project.name;
     if (partOf !== undefined && !isLabelValue(partOf)) throw new ComposeError({ ...opt, field: "partOf" }, `must be a valid label value, got "${partOf}"`);
     // The API server's own Service is default/kubernetes: a compose service of that name would replace it.
@@ -104,6 +111,18 @@ interface CompiledOne {
     service: CompiledService;
 }
 
+/**
+ * The namespaces a service's policy admits on some of its ports only: Prometheus on the metrics
+ * port, the ingress controller on the port its Ingress routes to.
+ */
+function admittedNamespaces(spec: ServiceDeploymentSpec, ingress: IngressSpec | undefined, ports: NamedPort[], options: CompileOptions, ctx: ServiceContext): NamespaceAccess[] {
+    const rulePort = (p: NamedPort) => [{ port: p.containerPort, protocol: p.protocol as "TCP" | "UDP" }];
+    return [
+        ...(spec.metrics ? [{ namespace: options.monitoringNamespace ?? DEFAULT_MONITORING_NAMESPACE, ports: rulePort(metricsPort(spec.metrics, ports, ctx)) }] : []),
+        ...(ingress ? [{ namespace: options.ingressControllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE, ports: rulePort(ingressBackendPort(ingress, ports, ctx)) }] : []),
+    ];
+}
+
 /** One compose service: env, ports, Service, workload args, URL and Ingress. */
 function compileService(svc: ComposeService, p: ProjectContext): CompiledOne {
     const spec = mergeSpec(p.options.defaults, p.options.services?.[svc.name]);
@@ -121,16 +140,16 @@ function compileService(svc: ComposeService, p: ProjectContext): CompiledOne {
     const config = Object.keys(env.config).length ? { name: `${svc.name}-config`, data: env.config } : undefined;
     const secret = Object.keys(env.secrets).length ? { name: `${svc.name}-secrets`, data: env.secrets } : undefined;
     const serviceType = resolveServiceType(svc, spec, ctx);
+    const ingress = resolveIngress(svc, spec, ctx);
     const workload = buildWorkload(svc, spec, {
         ...ctx, namespace: p.namespace, partOf: p.partOf, labels, annotations, ports, plans: p.plans,
         bindMounts: p.options.bindMounts ?? "reject", config, secret,
         serviceType, serviceAnnotations: composeLabelAnnotations(svc, p.warn), nodePorts: nodePorts(svc, ports, serviceType, ctx),
         spreadAcrossZones: p.options.spreadAcrossZones ?? false,
         serviceMonitors: p.options.serviceMonitors ?? false,
-        network: p.options.networkPolicies ? networkRules(svc.name, spec, p.calls, p.portsOf) : undefined,
+        network: p.options.networkPolicies ? networkRules(svc.name, spec, p.calls, p.portsOf, admittedNamespaces(spec, ingress, ports, p.options, ctx)) : undefined,
     });
     const url = composeServiceUrl(svc.name, ports, p.env.infra, p.namespace);
-    const ingress = resolveIngress(svc, spec, ctx);
     return {
         workload,
         ...(ingress ? { ingress: ingressObject(ingress, { service: svc.name, namespace: p.namespace, partOf: p.partOf, ports, labels, annotations }, ctx) } : {}),

@@ -64,6 +64,10 @@ export interface ComposeAppArgs {
     networkPolicies?: boolean;
     /** Spread every service's pods across zones as well as nodes. @default false */
     spreadAcrossZones?: boolean;
+    /** Prometheus's namespace, admitted to the metrics ports (see `CompileOptions.monitoringNamespace`). @default "monitoring" */
+    monitoringNamespace?: string;
+    /** The ingress controller's namespace, admitted to the routed ports (see `CompileOptions.ingressControllerNamespace`). @default "ingress-nginx" */
+    ingressControllerNamespace?: string;
     /** CRDs the cluster serves: `serviceMonitor` turns `metrics` into ServiceMonitors (else scrape annotations). @default {} */
     capabilities?: ClusterCapabilities;
 }
@@ -132,6 +136,8 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
         profiles: args.profiles,
         networkPolicies: args.networkPolicies,
         spreadAcrossZones: args.spreadAcrossZones,
+        monitoringNamespace: args.monitoringNamespace,
+        ingressControllerNamespace: args.ingressControllerNamespace,
         serviceMonitors: args.capabilities?.serviceMonitor ?? false,
         readFile: (p) => readTextInside(p, { root, base: baseDir }),
     });

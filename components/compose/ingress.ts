@@ -1,6 +1,7 @@
 /**
  * The Ingress of a compose service: from the options, else the kompose `expose` labels
- * (`true` or `host[/path]`, TLS secret, ingress class); one Prefix rule to one Service port.
+ * (`true` or `host[/path]`, TLS secret, ingress class); one Prefix rule to one Service port, or
+ * with `stripPath` one ingress-nginx regex rule that drops the path prefix before the backend.
  */
 import { isDnsName } from "../kube/names";
 import { sortKeys } from "../kube/sorted";
@@ -48,20 +49,44 @@ export interface IngressObjectArgs {
     annotations?: Record<string, string>;
 }
 
-/** The `networking.k8s.io/v1` Ingress object `<svc>` for a resolved IngressSpec, its port and path checked. */
-export function ingressObject(ingress: IngressSpec, a: IngressObjectArgs, ctx: Pick<ServiceContext, "at" | "optAt">): KubeObject {
-    const ports = a.ports;
+/** The service port an Ingress routes to (`ingress.port`, else the first port), checked. */
+export function ingressBackendPort(ingress: IngressSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "at" | "optAt">): NamedPort {
     if (ports.length === 0) throw new ComposeError(ctx.at("ports"), "an ingress was requested but the service has no ports to route to");
     const backendPort = ingress.port === undefined ? ports[0] : ports.find((p) => p.name === ingress.port || p.containerPort === Number(ingress.port));
     if (!backendPort) throw new ComposeError(ctx.optAt("ingress.port"), `"${ingress.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ")})`);
+    return backendPort;
+}
+
+const NGINX = "nginx.ingress.kubernetes.io";
+/** A path prefix `stripPath` can turn into a regex: `/` and then segments of plain URL characters, no trailing `/`. */
+const STRIPPABLE_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+/**
+ * The rule's path, its type and the annotations it needs. `stripPath`: ingress-nginx matches
+ * `<path>` and everything under it and passes the rest of the URL (`/mem0/api/x` -> `/api/x`).
+ */
+function ingressPath(ingress: IngressSpec, ctx: Pick<ServiceContext, "optAt">): { path: string; pathType: string; annotations: Record<string, string> } {
     const path = ingress.path ?? DEFAULT_INGRESS_PATH;
     if (!path.startsWith("/")) throw new ComposeError(ctx.optAt("ingress.path"), `must start with "/", got "${path}"`);
+    if (!ingress.stripPath) return { path, pathType: "Prefix", annotations: {} };
+    if (!STRIPPABLE_PATH.test(path)) throw new ComposeError(ctx.optAt("ingress.path"), `with stripPath must be a prefix such as /mem0 (segments of letters, digits, '.', '_', '~', '-'; no trailing '/'), got "${path}"`);
+    return {
+        path: `${path}(/|$)(.*)`,
+        pathType: "ImplementationSpecific",
+        annotations: { [`${NGINX}/use-regex`]: "true", [`${NGINX}/rewrite-target`]: "/$2" },
+    };
+}
+
+/** The `networking.k8s.io/v1` Ingress object `<svc>` for a resolved IngressSpec, its port and path checked. */
+export function ingressObject(ingress: IngressSpec, a: IngressObjectArgs, ctx: Pick<ServiceContext, "at" | "optAt">): KubeObject {
+    const backendPort = ingressBackendPort(ingress, a.ports, ctx);
+    const { path, pathType, annotations: pathAnnotations } = ingressPath(ingress, ctx);
     if (ingress.tls && !ingress.host) throw new ComposeError(ctx.optAt("ingress.tls"), "TLS needs ingress.host (the certificate is issued for a host)");
     const rule = {
         ...(ingress.host ? { host: ingress.host } : {}),
-        http: { paths: [{ path, pathType: "Prefix", backend: { service: { name: a.service, port: { name: backendPort.name } } } }] },
+        http: { paths: [{ path, pathType, backend: { service: { name: a.service, port: { name: backendPort.name } } } }] },
     };
-    const annotations = { ...(a.annotations ?? {}), ...(ingress.annotations ?? {}) };
+    const annotations = { ...(a.annotations ?? {}), ...pathAnnotations, ...(ingress.annotations ?? {}) };
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",

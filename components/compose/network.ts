@@ -23,18 +23,27 @@ export function serviceCallGraph(project: ComposeProject, options: Pick<CompileO
 
 export type RulePorts = { port: number; protocol: "TCP" | "UDP" }[];
 
+/** A namespace admitted to some of a service's ports only (Prometheus to the metrics port, the ingress controller to the routed port). */
+export interface NamespaceAccess {
+    namespace: string;
+    ports: RulePorts;
+}
+
 /**
  * AgentService `network` allow-lists of one service: ingress on its ports from its callers
- * (depends_on / allowFrom) and `allowFromNamespaces`; egress to DNS, the ports of its callees and
- * `network.egress`.
+ * (depends_on / allowFrom) and `allowFromNamespaces`, and on the given ports from `admitted`
+ * namespaces; egress to DNS, the ports of its callees and `network.egress`.
  */
-export function networkRules(svc: string, spec: ServiceDeploymentSpec, calls: Map<string, string[]>, portsOf: (svc: string) => RulePorts): { ingress: TrafficRule[]; egress: TrafficRule[] } {
+export function networkRules(
+    svc: string, spec: ServiceDeploymentSpec, calls: Map<string, string[]>, portsOf: (svc: string) => RulePorts, admitted: readonly NamespaceAccess[] = [],
+): { ingress: TrafficRule[]; egress: TrafficRule[] } {
     const net = spec.network ?? {};
     const clients = [...calls.entries()].filter(([, callees]) => callees.includes(svc)).map(([c]) => c).sort();
     const ingress: TrafficRule[] = [];
     if (portsOf(svc).length) {
         if (clients.length) ingress.push({ peers: clients.map((c) => ({ workload: c })), ports: portsOf(svc) });
         for (const ns of net.allowFromNamespaces ?? []) ingress.push({ peers: [{ namespace: ns }], ports: portsOf(svc) });
+        for (const a of admitted) ingress.push({ peers: [{ namespace: a.namespace }], ports: a.ports });
     }
     const egress: TrafficRule[] = [
         // DNS, so the policy works even without a namespace-wide DNS allowance.

@@ -17,6 +17,7 @@ const serviceSpec = z.strictObject({
             enabled: z.boolean().optional(),
             host: z.string().optional(),
             path: z.string().optional(),
+            stripPath: z.boolean().optional(),
             tls: z.boolean().optional(),
             tlsSecretName: z.string().optional(),
             className: z.string().optional(),

@@ -6,6 +6,7 @@
 import type { AgentServiceArgs } from "../kube/agent-service";
 import { MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from "../kube/labels";
 import { DEFAULT_RESOURCES, DEFAULT_UID } from "../kube/pod";
+import { INGRESS_NGINX_NAMESPACE } from "../kube/web-ingress";
 import type { ComposeErrorLocation } from "./errors";
 import type { DiscoveredInfrastructure } from "./discovery";
 import type { EnvClassification } from "./env";
@@ -36,6 +37,10 @@ export const DEFAULT_INGRESS_PATH = "/";
 export const DEFAULT_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, startupPeriodSeconds: 5, startupFailureThreshold: 30, livenessRetriesFactor: 2 } as const;
 /** Prometheus convention. */
 export const DEFAULT_METRICS_PATH = "/metrics";
+/** Where the Prometheus that scrapes the services runs (the systems' `monitoringNamespace` default). */
+export const DEFAULT_MONITORING_NAMESPACE = "monitoring";
+/** Where the ingress controller runs (ingress-nginx's own namespace). */
+export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = INGRESS_NGINX_NAMESPACE;
 /** seed 002: agent HPAs target 70% CPU. */
 export const DEFAULT_CPU_UTILIZATION = 70;
 
@@ -70,6 +75,11 @@ export interface IngressSpec {
     host?: string;
     /** @default "/" */
     path?: string;
+    /**
+     * Route `path` and everything under it with the prefix removed (`/mem0/api/x` reaches the
+     * service as `/api/x`): an ingress-nginx regex path with `rewrite-target`. @default false
+     */
+    stripPath?: boolean;
     /** @default false */
     tls?: boolean;
     /** @default `<svc>-tls` */
@@ -201,6 +211,16 @@ export interface CompileOptions {
     spreadAcrossZones?: boolean;
     /** The cluster serves the ServiceMonitor CRD: `metrics` become ServiceMonitors, else scrape annotations. @default false */
     serviceMonitors?: boolean;
+    /**
+     * With `networkPolicies`: the namespace of the Prometheus that scrapes `metrics`, admitted to
+     * each such service's metrics port only. @default "monitoring"
+     */
+    monitoringNamespace?: string;
+    /**
+     * With `networkPolicies`: the namespace of the ingress controller, admitted to the port each
+     * Ingress routes to only. @default "ingress-nginx"
+     */
+    ingressControllerNamespace?: string;
 }
 
 export interface ConvertOptions extends Omit<CompileOptions, "layers" | "infrastructure"> {

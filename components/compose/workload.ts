@@ -19,7 +19,7 @@ import { podSecurity } from "./security";
 import type { ResolvedServiceType } from "./service";
 import {
     AutoscalingSpec, CONFIG_HASH_ANNOTATION, CompiledWorkload, DEFAULT_CPU_UTILIZATION, DEFAULT_METRICS_PATH, DEFAULT_REPLICAS,
-    ServiceContext, ServiceDeploymentSpec,
+    MetricsSpec, ServiceContext, ServiceDeploymentSpec,
 } from "./spec";
 import { VolumePlan, serviceVolumes } from "./volumes";
 
@@ -60,6 +60,13 @@ export function resolveScale(svc: ComposeService, spec: ServiceDeploymentSpec, c
     return { replicas, ...(autoscaling ? { autoscaling } : {}) };
 }
 
+/** The container port serving `metrics` (by name or number), checked. */
+export function metricsPort(metrics: MetricsSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "optAt">): NamedPort {
+    const mp = ports.find((p) => p.name === metrics.port || p.containerPort === Number(metrics.port));
+    if (!mp) throw new ComposeError(ctx.optAt("metrics.port"), `"${metrics.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`);
+    return mp;
+}
+
 /** Metrics: a ServiceMonitor where the Prometheus Operator is installed, scrape annotations otherwise; plus the config digest. */
 export function metricsAndPodAnnotations(spec: ServiceDeploymentSpec, ctx: Pick<WorkloadContext, "annotations" | "config" | "ports" | "serviceMonitors" | "optAt">): {
     serviceMonitor?: AgentServiceArgs["serviceMonitor"]; podAnnotations: Record<string, string>;
@@ -68,8 +75,7 @@ export function metricsAndPodAnnotations(spec: ServiceDeploymentSpec, ctx: Pick<
     if (ctx.config) podAnnotations[CONFIG_HASH_ANNOTATION] = configHash(ctx.config.data);
     if (!spec.metrics) return { podAnnotations };
     const metrics = spec.metrics;
-    const mp = ctx.ports.find((p) => p.name === metrics.port || p.containerPort === Number(metrics.port));
-    if (!mp) throw new ComposeError(ctx.optAt("metrics.port"), `"${metrics.port}" is not one of the service's ports (${ctx.ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`);
+    const mp = metricsPort(metrics, ctx.ports, ctx);
     const path = metrics.path ?? DEFAULT_METRICS_PATH;
     if (!path.startsWith("/")) throw new ComposeError(ctx.optAt("metrics.path"), `must start with "/", got "${path}"`);
     if (ctx.serviceMonitors) return { serviceMonitor: { port: mp.name, path }, podAnnotations };

@@ -9,7 +9,7 @@ import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
 import { dns1123Problem, dns1123Problems, isDnsName } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
-import { NetworkPeer } from "./network";
+import { NetworkPeer, allowListPolicySpec } from "./network";
 
 // seed 002: `ingressClassName: nginx`.
 export const DEFAULT_INGRESS_CLASS = "nginx";
@@ -23,6 +23,30 @@ export function ingressControllerPeer(namespace = INGRESS_NGINX_NAMESPACE): Netw
 }
 
 const NGINX = "nginx.ingress.kubernetes.io";
+
+/** The label cert-manager puts on the HTTP-01 solver pods it runs in an Ingress's namespace while a challenge is open. */
+export const ACME_SOLVER_LABELS: Labels = { "acme.cert-manager.io/http01-solver": "true" };
+/** The port cert-manager's HTTP-01 solver serves the challenge on. */
+export const ACME_SOLVER_PORT = 8089;
+
+/**
+ * The policy a namespace with cert-manager-issued Ingress certificates needs under its
+ * default-deny: the ingress controller (which the ACME server's challenge request comes through)
+ * may reach the HTTP-01 solver pods on their port, and nothing else may.
+ */
+export function acmeSolverPolicySpec(ingressControllerNamespace = INGRESS_NGINX_NAMESPACE): k8s.types.input.networking.v1.NetworkPolicySpec {
+    return allowListPolicySpec(ACME_SOLVER_LABELS, [{ peers: [ingressControllerPeer(ingressControllerNamespace)], ports: [ACME_SOLVER_PORT] }], []);
+}
+
+/** The NetworkPolicy `<name>` admitting the ingress controller to cert-manager's HTTP-01 solver pods in `namespace`. */
+export function acmeSolverPolicy(
+    name: string, a: { namespace: string; ingressControllerNamespace?: string; partOf?: string }, opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+    return new k8s.networking.v1.NetworkPolicy(name, {
+        metadata: { name, namespace: a.namespace, labels: standardLabels(name, { partOf: a.partOf, component: "network-policy" }) },
+        spec: acmeSolverPolicySpec(a.ingressControllerNamespace),
+    }, opts);
+}
 
 export interface IngressRoute {
     /** URL path, starting with `/`. */
@@ -60,6 +84,8 @@ export interface WebIngressArgs {
     websocketTimeoutSeconds?: number;
     /** Extra annotations (win over the computed ones). */
     annotations?: Record<string, string>;
+    /** The ingress controller's namespace, admitted to cert-manager's HTTP-01 solver pods when the issuer annotation is set. @default "ingress-nginx" */
+    ingressControllerNamespace?: string;
     capabilities?: ClusterCapabilities;
     partOf?: string;
     labels?: Labels;
@@ -148,6 +174,8 @@ export class WebIngress extends pulumi.ComponentResource {
             },
             spec: webIngressSpec(ingressName, a),
         }, { parent: this });
+        // cert-manager answers the HTTP-01 challenge from a solver pod in this namespace, behind its default-deny.
+        if (certManager) acmeSolverPolicy(`${ingressName}-acme-http01-solver`, { namespace: a.namespace, ingressControllerNamespace: a.ingressControllerNamespace, partOf: a.partOf }, { parent: this });
         this.registerOutputs({ ingressName, url: this.url, tlsSecretName: this.tlsSecretName });
     }
 }

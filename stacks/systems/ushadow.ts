@@ -16,7 +16,7 @@ import { parseYaml } from "../../components/input/yaml";
 import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "../../components/compose";
 import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
 import { Backups } from "../../components/kube/backups";
-import { DEFAULT_INGRESS_CLASS } from "../../components/kube/web-ingress";
+import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../components/kube/web-ingress";
 import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults } from "./types";
 
 // seed 004: "Namespace: ushadow (default)".
@@ -24,6 +24,17 @@ export const NAMESPACE = "ushadow";
 const PART_OF = "ushadow";
 /** The compose service serving the memory UI (the one the seed's examples deploy and expose). */
 export const UI_SERVICE = "mem0-ui";
+/**
+ * Services the browser calls, routed on the UI's public host: the backend keeps its own `/api/...`
+ * paths (seed 004 "API Endpoints"); mem0's API is mounted under `/mem0` with the prefix removed, and
+ * the UI is told so (`NEXT_PUBLIC_API_URL`, compose `MEM0_PUBLIC_API_URL`).
+ */
+export const PUBLIC_ROUTES: Record<string, { path: string; port: number; stripPath?: boolean }> = {
+    backend: { path: "/api", port: 8000 },
+    mem0: { path: "/mem0", port: 8765, stripPath: true },
+};
+/** The URL the memory UI calls the mem0 API at (from the browser). */
+export const mem0PublicUrl = (uiHost: string) => `https://${uiHost}${PUBLIC_ROUTES.mem0.path}`;
 // Defaults for pods nobody sized (seed 004 `KubernetesDeploymentSpec` defaults: 100m/128Mi .. 500m/512Mi).
 const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit: { cpu: "500m", memory: "512Mi" } };
 
@@ -69,7 +80,13 @@ export function loadDeploymentOptions(file: string, root: string = PROJECT_ROOT)
 /** Per-service spec: the options file, then the stack config's replicas/autoscaling/resources, singletons, ingress and network rules. */
 function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager: boolean): Record<string, ServiceDeploymentSpec> {
     const specs: Record<string, ServiceDeploymentSpec> = {};
-    const names = new Set([...Object.keys(options.services ?? {}), ...Object.keys(c.replicas), ...Object.keys(c.autoscaling), ...Object.keys(c.resources), ...c.internetEgress, ...c.singletons, UI_SERVICE]);
+    const names = new Set([
+        ...Object.keys(options.services ?? {}), ...Object.keys(c.replicas), ...Object.keys(c.autoscaling), ...Object.keys(c.resources), ...c.internetEgress, ...c.singletons,
+        UI_SERVICE, ...Object.keys(PUBLIC_ROUTES),
+    ]);
+    const uiIngress = options.services?.[UI_SERVICE]?.ingress;
+    // The UI's Ingress carries the issuer annotation; the routes on the same host share its certificate.
+    const tls = { tls: true, tlsSecretName: uiIngress?.tlsSecretName ?? `${UI_SERVICE}-tls`, className: uiIngress?.className ?? DEFAULT_INGRESS_CLASS };
     for (const svc of [...names].sort()) {
         const base = options.services?.[svc] ?? {};
         const spec: ServiceDeploymentSpec = { ...base };
@@ -86,17 +103,18 @@ function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager:
             const https = INTERNET_HTTPS.peers[0] as { cidr: string; except?: string[] };
             network.egress = [...(network.egress ?? []), { cidr: https.cidr, except: https.except, ports: [443] }];
         }
+        // The compiler admits the ingress controller (ComposeApp `ingressControllerNamespace`) to the routed port only.
         if (svc === UI_SERVICE) {
-            network.allowFromNamespaces = [...new Set([...(network.allowFromNamespaces ?? []), c.ingressControllerNamespace])];
             spec.ingress = {
                 ...(base.ingress ?? {}),
                 enabled: true,
                 host: c.uiHost,
-                tls: true,
-                className: base.ingress?.className ?? DEFAULT_INGRESS_CLASS,
+                ...tls,
                 annotations: { ...(base.ingress?.annotations ?? {}), ...(certManager ? { "cert-manager.io/cluster-issuer": c.clusterIssuer } : {}) },
             };
         }
+        const route = PUBLIC_ROUTES[svc];
+        if (route) spec.ingress = { ...(base.ingress ?? {}), enabled: true, host: c.uiHost, path: route.path, port: route.port, ...(route.stripPath ? { stripPath: true } : {}), ...tls };
         spec.network = network;
         specs[svc] = spec;
     }
@@ -118,8 +136,8 @@ export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "c
         namespace: NAMESPACE,
         partOf: options.partOf ?? PART_OF,
         settings: { ...(options.settings ?? {}), ...c.settings },
-        // The backend accepts browser calls from the UI's public origin.
-        env: { CORS_ORIGINS: `https://${c.uiHost}` },
+        // The backend accepts browser calls from the UI's public origin; the UI calls mem0 on its own host.
+        env: { CORS_ORIGINS: `https://${c.uiHost}`, MEM0_PUBLIC_API_URL: mem0PublicUrl(c.uiHost) },
         secretEnv: secrets,
         defaults: options.defaults,
         services: serviceSpecs(c, options, ctx.capabilities.certManager ?? false),
@@ -128,6 +146,8 @@ export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "c
         bindMounts: options.bindMounts,
         profiles: [...new Set([...(options.profiles ?? []), ...c.profiles])],
         networkPolicies: true,
+        monitoringNamespace: c.monitoringNamespace,
+        ingressControllerNamespace: c.ingressControllerNamespace,
         spreadAcrossZones: environmentDefaults(ctx.environment).spreadAcrossZones,
         capabilities: ctx.capabilities,
     };
@@ -184,7 +204,7 @@ function configKeyOf(e: ComposeError, c: UshadowConfig): string {
         if (top === "singleton" && c.replicas[svc] !== undefined) return `replicas.${svc}`;
         if (top === "singleton" && c.autoscaling[svc] !== undefined) return `autoscaling.${svc}`;
         if (top === "singleton" && c.singletons.includes(svc)) return "singletons";
-        if (top === "ingress" && svc === UI_SERVICE) return "uiHost";
+        if (top === "ingress" && (svc === UI_SERVICE || PUBLIC_ROUTES[svc])) return "uiHost";
     }
     if (top === "volumes") {
         const vol = field.split(".")[1];
@@ -242,6 +262,8 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
     const inNs = { parent: ctx.parent, dependsOn: [ns] };
 
     new ComposeApp("ushadow", args, inNs);
+    // The UI's certificate is issued through cert-manager's HTTP-01 solver, which runs behind the namespace's default-deny.
+    if (ctx.capabilities.certManager) acmeSolverPolicy(`${UI_SERVICE}-acme-http01-solver`, { namespace: NAMESPACE, ingressControllerNamespace: c.ingressControllerNamespace, partOf: PART_OF }, inNs);
 
     if (c.backup.enabled) {
         // Velero: the namespace with its PVCs (mongo, redis, qdrant, neo4j data).
@@ -255,9 +277,10 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
         }, inNs);
     }
 
-    const ingressHosts = compiled.ingresses
+    // The UI, backend and mem0 Ingresses share the UI's host.
+    const ingressHosts = [...new Set(compiled.ingresses
         .flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host))
-        .filter((h): h is string => !!h);
+        .filter((h): h is string => !!h))];
     return {
         namespace: NAMESPACE,
         services: Object.fromEntries(Object.values(compiled.services).filter((s) => s.url).map((s) => [s.name, s.url as string])),

@@ -45,8 +45,10 @@ export const ushadowSchema = z.object({
     uiHost: host,
     /** cert-manager ClusterIssuer for the UI's TLS certificate (used when crds.certManager). */
     clusterIssuer: z.string().min(1).default("letsencrypt-prod"),
-    /** Namespace of the ingress controller allowed to reach the UI. */
+    /** Namespace of the ingress controller, admitted to the ports the Ingresses route to (the UI, the backend's and mem0's APIs). */
     ingressControllerNamespace: dnsLabel.default("ingress-nginx"),
+    /** Namespace of the Prometheus that scrapes the services' metrics ports. */
+    monitoringNamespace: dnsLabel.default("monitoring"),
     /**
      * Single-instance databases (one pod on a ReadWriteOnce volume, `Recreate` rollouts): labelled
      * `agent-platform.io/singleton` so they are never scaled, and must keep 1 replica.

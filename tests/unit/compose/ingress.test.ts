@@ -31,6 +31,15 @@ describe("compose/ingress", () => {
         assert.deepEqual(o.spec.tls, [{ hosts: ["app.example.com"], secretName: "web-tls" }]);
     });
 
+    it("GIVEN stripPath THEN ingress-nginx matches the prefix and everything under it and passes the rest of the URL to the service", () => {
+        const o: any = ingressObject({ host: "app.example.com", path: "/mem0", stripPath: true, annotations: { z: "1" } }, { service: "web", namespace: "apps", ports, labels: {} }, context("web"));
+        assert.deepEqual(o.spec.rules[0].http.paths[0], { path: "/mem0(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "web", port: { name: "http" } } } });
+        assert.deepEqual(o.metadata.annotations, { "nginx.ingress.kubernetes.io/rewrite-target": "/$2", "nginx.ingress.kubernetes.io/use-regex": "true", z: "1" });
+        for (const path of ["/", "/mem0/", "/a(b)", "/a b"]) {
+            assert.throws(() => ingressObject({ path, stripPath: true }, { service: "web", namespace: "apps", ports, labels: {} }, context("web")), /ingress.path: with stripPath must be a prefix such as \/mem0/, path);
+        }
+    });
+
     it("GIVEN no ports, an unknown port, a relative path or TLS without a host THEN one error names the field", () => {
         const args = { service: "web", namespace: "apps", ports, labels: {} };
         assert.throws(() => ingressObject({}, { ...args, ports: [] }, context("web")), /ports: an ingress was requested but the service has no ports/);

@@ -61,6 +61,25 @@ describe("compose networkPolicies", () => {
         assert.deepEqual(np.worker.egress.find((e: any) => e.to[0].ipBlock).ports, [{ port: 443, protocol: "TCP" }]);
     });
 
+    it("GIVEN metrics and an Ingress WHEN compiled THEN Prometheus is admitted to the metrics port only and the ingress controller to the routed port only", () => {
+        const services = {
+            api: { metrics: { port: 9090 }, ingress: { host: "api.example.com", port: 8000 } },
+        };
+        const text = COMPOSE.replace('ports: ["8000"]', 'ports: ["8000", "9090"]');
+        const nsRules = (np: any, ns: string) => np.ingress.filter((r: any) => r.from.length === 1 && r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns).map((r: any) => r.ports);
+        const byDefault = policies(convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, services }));
+        assert.deepEqual(nsRules(byDefault.api, "monitoring"), [[{ port: 9090, protocol: "TCP" }]]);
+        assert.deepEqual(nsRules(byDefault.api, "ingress-nginx"), [[{ port: 8000, protocol: "TCP" }]]);
+        // The callers keep every port; services without metrics or an Ingress admit no namespace.
+        assert.deepEqual(peers(byDefault.api.ingress, "from"), ["ns:ingress-nginx", "ns:monitoring", "web"]);
+        assert.deepEqual(peers(byDefault.db.ingress, "from"), ["api"]);
+        const named = policies(convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, services, monitoringNamespace: "obs", ingressControllerNamespace: "edge" }));
+        assert.deepEqual(nsRules(named.api, "obs"), [[{ port: 9090, protocol: "TCP" }]]);
+        assert.deepEqual(nsRules(named.api, "edge"), [[{ port: 8000, protocol: "TCP" }]]);
+        assert.throws(() => convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, monitoringNamespace: "Obs!" }),
+            (e: Error) => e instanceof ComposeError && /monitoringNamespace/.test(e.message) && /"Obs!"/.test(e.message));
+    });
+
     it("GIVEN allowFrom naming no service WHEN compiled THEN ComposeError names the option path", () => {
         assert.throws(
             () => convertCompose(COMPOSE, { file: "c.yml", namespace: "ns", networkPolicies: true, services: { db: { network: { allowFrom: ["nope"] } } } }),

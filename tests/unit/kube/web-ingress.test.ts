@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { formatProblem } from "../../../components/kube/problems";
-import { WebIngress, WebIngressArgs, ingressControllerPeer, webIngressAnnotations, webIngressProblems, webIngressSpec } from "../../../components/kube/web-ingress";
+import { WebIngress, WebIngressArgs, acmeSolverPolicySpec, ingressControllerPeer, webIngressAnnotations, webIngressProblems, webIngressSpec } from "../../../components/kube/web-ingress";
 import { one, render, validateAll } from "./data-helpers";
 
 // seed 002 dashboard-ingress.
@@ -34,6 +34,11 @@ describe("kube/web-ingress", () => {
             assert.strictEqual(a["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
             assert.strictEqual(a["nginx.ingress.kubernetes.io/rewrite-target"], undefined, "rewrite-target is opt-in");
             assert.deepStrictEqual(Object.keys(a), [...Object.keys(a)].sort());
+        });
+        it("GIVEN another ingress controller namespace THEN the solver policy admits that one", () => {
+            assert.deepStrictEqual(acmeSolverPolicySpec("nginx-internal").ingress, [{
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "nginx-internal" } } }], ports: [{ port: 8089, protocol: "TCP" }],
+            }]);
         });
         it("GIVEN tls false WHEN building THEN no tls block, no redirect, no issuer", () => {
             const args = { ...seed002, tls: false as const };
@@ -75,9 +80,16 @@ describe("kube/web-ingress", () => {
     });
 
     describe("component", () => {
-        it("GIVEN seed 002 WHEN rendered THEN one schema-valid Ingress dashboard-ingress with the issuer annotation", async () => {
+        it("GIVEN seed 002 WHEN rendered THEN one schema-valid Ingress dashboard-ingress with the issuer annotation, and a policy admitting the ingress controller to cert-manager's HTTP-01 solver pods", async () => {
             const r = await render(() => new WebIngress("dashboard", seed002));
-            assert.strictEqual(validateAll(r), 1);
+            assert.strictEqual(validateAll(r), 2);
+            const np = one(r, "NetworkPolicy", "dashboard-ingress-acme-http01-solver");
+            assert.strictEqual(np.metadata.namespace, "claude-code");
+            assert.deepStrictEqual(np.spec, {
+                podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8089, protocol: "TCP" }] }],
+            });
             const ing = one(r, "Ingress", "dashboard-ingress");
             assert.strictEqual(ing.metadata.namespace, "claude-code");
             assert.strictEqual(ing.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
@@ -89,6 +101,7 @@ describe("kube/web-ingress", () => {
             const ing = one(r, "Ingress", "dashboard-ingress");
             assert.strictEqual(ing.metadata.annotations["cert-manager.io/cluster-issuer"], undefined);
             assert.strictEqual(ing.spec.tls[0].secretName, "dashboard-tls");
+            assert.ok(!r.objects.some((o: any) => o.kind === "NetworkPolicy"), "no solver pods without cert-manager: no policy for them");
             assert.ok(r.logs.some((l) => l.includes("skipped cert-manager issuer annotation on Ingress claude-code/dashboard-ingress") && l.includes("dashboard-tls")), JSON.stringify(r.logs));
         });
     });

@@ -232,11 +232,19 @@ describe("ushadow (seed 004)", () => {
                 }
                 assert.deepEqual(from("mongo"), ["backend"]);
                 assert.deepEqual(from("redis"), ["backend"]);
-                assert.deepEqual(from("qdrant"), ["backend", "mem0"]);
+                assert.deepEqual(from("qdrant"), ["backend", "mem0", "ns:monitoring"]);
                 assert.deepEqual(from("neo4j"), ["backend", "mem0"]);
-                assert.deepEqual(from("mem0"), ["backend", "mem0-ui"]);
+                assert.deepEqual(from("mem0"), ["backend", "mem0-ui", "ns:ingress-nginx", "ns:monitoring"]);
                 assert.deepEqual(from("mem0-ui"), ["ns:ingress-nginx"]);
-                assert.deepEqual(from("backend"), []);
+                assert.deepEqual(from("backend"), ["ns:ingress-nginx", "ns:monitoring"]);
+                // Prometheus reaches the metrics port only, the ingress controller the routed port only (issue 21).
+                const nsPorts = (svc: string, ns: string) => np(svc).ingress.filter((rule: any) => rule.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns).flatMap((rule: any) => rule.ports);
+                assert.deepEqual(nsPorts("backend", "monitoring"), [{ port: 8000, protocol: "TCP" }]);
+                assert.deepEqual(nsPorts("backend", "ingress-nginx"), [{ port: 8000, protocol: "TCP" }]);
+                assert.deepEqual(nsPorts("mem0", "monitoring"), [{ port: 8765, protocol: "TCP" }]);
+                assert.deepEqual(nsPorts("mem0", "ingress-nginx"), [{ port: 8765, protocol: "TCP" }]);
+                assert.deepEqual(nsPorts("qdrant", "monitoring"), [{ port: 6333, protocol: "TCP" }]);
+                assert.deepEqual(nsPorts("mem0-ui", "ingress-nginx"), [{ port: 3000, protocol: "TCP" }]);
                 assert.deepEqual(to("backend"), ["0.0.0.0/0", "mem0", "mongo", "neo4j", "ns:kube-system", "qdrant", "redis"]);
                 assert.deepEqual(to("mem0"), ["0.0.0.0/0", "neo4j", "ns:kube-system", "qdrant"]);
                 assert.deepEqual(to("mem0-ui"), ["mem0", "ns:kube-system"]);
@@ -255,6 +263,32 @@ describe("ushadow (seed 004)", () => {
                 assert.deepEqual(ing.spec.tls, [{ hosts: [x.host], secretName: "mem0-ui-tls" }]);
                 assert.equal(ing.spec.ingressClassName, "nginx");
                 assert.equal(ing.metadata.annotations["cert-manager.io/cluster-issuer"], x.issuer);
+            });
+
+            it(`GIVEN the browser's calls WHEN rendered THEN ${x.host}/api routes to the backend and ${x.host}/mem0 to mem0 (prefix removed) on the UI's certificate, and the UI calls mem0 there`, () => {
+                const r = rendered[stack];
+                const backend = get(r, "Ingress", "backend");
+                assert.deepEqual(backend.spec.rules, [{ host: x.host, http: { paths: [{ path: "/api", pathType: "Prefix", backend: { service: { name: "backend", port: { name: "http" } } } }] } }]);
+                const mem0 = get(r, "Ingress", "mem0");
+                assert.deepEqual(mem0.spec.rules, [{ host: x.host, http: { paths: [{ path: "/mem0(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "mem0", port: { name: "http" } } } }] } }]);
+                assert.equal(mem0.metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"], "/$2");
+                assert.equal(mem0.metadata.annotations["nginx.ingress.kubernetes.io/use-regex"], "true");
+                for (const ing of [backend, mem0]) {
+                    assert.deepEqual(ing.spec.tls, [{ hosts: [x.host], secretName: "mem0-ui-tls" }]);
+                    assert.equal(ing.spec.ingressClassName, "nginx");
+                    // One Certificate for the host: only the UI's Ingress names the issuer.
+                    assert.equal(ing.metadata.annotations?.["cert-manager.io/cluster-issuer"], undefined);
+                }
+                assert.equal(get(r, "ConfigMap", "mem0-ui-config").data.NEXT_PUBLIC_API_URL, `https://${x.host}/mem0`);
+            });
+
+            it("GIVEN cert-manager issues the UI's certificate WHEN rendered THEN the ingress controller may reach the HTTP-01 solver pods on 8089, and nothing else may", () => {
+                const np = get(rendered[stack], "NetworkPolicy", "mem0-ui-acme-http01-solver");
+                assert.deepEqual(np.spec, {
+                    podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8089, protocol: "TCP" }] }],
+                });
             });
 
             it(`GIVEN crds.velero WHEN rendered THEN a daily Velero Schedule backs up namespace ushadow (its PVCs) for ${x.ttl}`, () => {
