@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { DEFAULT_VPC_CIDR } from "../aws/defaults";
 import { parseCidr } from "../aws/subnets";
+import type { EksClusterConfig } from "./eks";
 
 const cidr = z.string().refine((v) => { try { parseCidr(v); return true; } catch { return false; } }, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
 
@@ -42,4 +44,25 @@ export function existingClusterIssues(cluster: ExistingClusterConfig, environmen
         }];
     }
     return [];
+}
+
+/** All of RFC 1918: where an API server can be when the config does not say (an existing cluster without `apiServerCidrs`). */
+export const PRIVATE_NETWORKS: readonly string[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/** The EKS cluster's VPC CIDR as the config gives it (`vpc.create.cidr`, its default, or `vpc.existing.cidr`); undefined when only AWS knows it. Pure. */
+export function vpcCidrOf(cluster: EksClusterConfig): string | undefined {
+    if (cluster.vpc?.existing) return cluster.vpc.existing.cidr;
+    return cluster.vpc?.create?.cidr ?? DEFAULT_VPC_CIDR;
+}
+
+/**
+ * Where pods reach the cluster's API server, the scope of every API-server egress rule: an
+ * existing cluster's `apiServerCidrs`; on EKS the VPC CIDR (the control plane's ENIs are in the
+ * VPC; pods get VPC addresses too, so the scope cannot tell them apart). All of RFC 1918 when the
+ * config does not say. Pure.
+ */
+export function apiServerScope(cluster: ExistingClusterConfig | EksClusterConfig): readonly string[] {
+    if (cluster.provider === "existing") return cluster.apiServerCidrs ?? PRIVATE_NETWORKS;
+    const vpc = vpcCidrOf(cluster);
+    return vpc ? [vpc] : PRIVATE_NETWORKS;
 }

@@ -94,3 +94,6 @@ export function veleroBackup(defaults: { schedule: string; ttl: string }) {
         ttl: goDuration.default(defaults.ttl),
     }).strict().default({ enabled: true, ...defaults });
 }
+
+/** An IPv4 CIDR block (API-server scopes, load-balancer source ranges). */
+export const ipv4Cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });

@@ -25,7 +25,7 @@ import { sortedJson } from "../../components/kube/sorted";
 import { EbsStorageClass } from "../../components/kube/storage";
 import { TrafficGraph } from "../../components/kube/traffic";
 import { WebIngress, ingressControllerPeer } from "../../components/kube/web-ingress";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults } from "./types";
+import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs } from "./types";
 
 export { atLeast } from "../../components/kube/quota";
 
@@ -145,10 +145,12 @@ export function exporterResources(c: ClaudeCodeConfig): ResourceSpec {
  * clients) follow from it. seed 002 agent-network-policy: the worker admits the manager and the
  * gateway on 3000 and reaches Redis and 443.
  */
-export function claudeCodeTraffic(): TrafficGraph {
+export function claudeCodeTraffic(kubeApi: readonly string[]): TrafficGraph {
     const internet = INTERNET_HTTPS.peers[0];
     return new TrafficGraph()
         .allow(MANAGER, WORKER, AGENT_PORT).allow(MANAGER, REDIS, REDIS_PORT).allow(MANAGER, POSTGRES, POSTGRES_PORT).allow(MANAGER, internet, 443)
+        // seed 002 claude-code-role (bound to the manager's claude-code-sa) is used through the API server.
+        .allow(MANAGER, kubeApi.map((cidr) => ({ cidr })), KUBE_API_PORTS)
         .allow(WORKER, REDIS, REDIS_PORT).allow(WORKER, internet, 443)
         .allow(GATEWAY, [MANAGER, WORKER], AGENT_PORT).allow(GATEWAY, REDIS, REDIS_PORT).allow(GATEWAY, POSTGRES, POSTGRES_PORT)
         .allow(BACKEND, [MANAGER, GATEWAY], AGENT_PORT).allow(BACKEND, REDIS, REDIS_PORT).allow(BACKEND, POSTGRES, POSTGRES_PORT)
@@ -278,7 +280,7 @@ function workloadArgs(config: ClaudeCodeConfig, ctx: SystemContext, flows: Traff
 export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): SystemOutputs {
     const env = environmentDefaults(ctx.environment);
     const caps = ctx.capabilities;
-    const flows = claudeCodeTraffic();
+    const flows = claudeCodeTraffic(kubeApiCidrs(config.kubeApiCidrs, ctx.config));
     const data = dataStoreArgs(config, ctx, flows);
     const workloads = workloadArgs(config, ctx, flows);
 

@@ -15,7 +15,7 @@ import { serviceUrl } from "../../components/kube/names";
 import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../components/kube/raft-cluster";
 import { MetricsService } from "../../components/kube/monitoring";
 import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
-import { SystemContext, SystemOutputs, environmentDefaults } from "./types";
+import { KUBE_API_PORTS, SystemContext, SystemOutputs, environmentDefaults, kubeApiCidrs } from "./types";
 
 // seed 001 names: other services and operators address these by DNS.
 export const NAMESPACE = "inquisitor-system";
@@ -74,7 +74,7 @@ const scrapers = (config: InquisitorConfig): TrafficRule => ({ peers: [{ namespa
 function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs {
     const env = environmentDefaults(ctx.environment);
     const publicLb = config.publicExposure && loadBalancersAvailable(ctx.config);
-    const kubeApi: TrafficRule = { peers: config.kubeApiCidrs.map((cidr) => ({ cidr })), ports: [443, 6443] };
+    const kubeApi: TrafficRule = { peers: kubeApiCidrs(config.kubeApiCidrs, ctx.config).map((cidr) => ({ cidr })), ports: KUBE_API_PORTS };
     return {
         namespace: NAMESPACE,
         name: RAFT_NAME,

@@ -14,7 +14,7 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
 import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
 import { TrafficGraph } from "../../components/kube/traffic";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults } from "./types";
+import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs } from "./types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
 export const NAMESPACE = "claude-mid-service";
@@ -83,13 +83,13 @@ type Mid = ReturnType<typeof midObjectNames>[number];
  * (443), reads the API server for its Role, and its replicas talk to each other; the ECC poller and
  * the MID servers call the terminal back; MID servers may go through the configured proxy.
  */
-export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[]): TrafficGraph {
+export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeApi: readonly string[]): TrafficGraph {
     const internet = INTERNET_HTTPS.peers[0];
     const proxy = config.midServer.proxy;
     const g = new TrafficGraph()
         .allow(TERMINAL_NAME, mids.map((m) => m.workload), config.midServer.webServerPort)
         .allow(TERMINAL_NAME, internet, 443)
-        .allow(TERMINAL_NAME, config.kubeApiCidrs.map((cidr) => ({ cidr })), [443, 6443])
+        .allow(TERMINAL_NAME, kubeApi.map((cidr) => ({ cidr })), KUBE_API_PORTS)
         .allow(TERMINAL_NAME, TERMINAL_NAME, TERMINAL_PORT)
         .allow(POLLER_NAME, internet, 443)
         .allow(POLLER_NAME, TERMINAL_NAME, TERMINAL_PORT);
@@ -207,7 +207,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
     const env = environmentDefaults(ctx.environment);
     const mids = midObjectNames(config.midServer.names);
     const midPort = config.midServer.webServerPort;
-    const flows = terminalMidTraffic(config, mids);
+    const flows = terminalMidTraffic(config, mids, kubeApiCidrs(config.kubeApiCidrs, ctx.config));
     const terminal = terminalArgs(config, ctx, flows);
     const poller = pollerArgs(config, ctx, flows);
     const midServers = mids.map((m) => midArgs(config, ctx, flows, m));

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterCapabilities } from "../../components/kube";
 import { Environment, PlatformConfig } from "../../components/config";
+import { apiServerScope } from "../../components/config/cluster";
 
 /** What every system module gets: the environment, the cluster's CRDs, secrets and its parent. */
 export interface SystemContext {
@@ -26,6 +27,17 @@ export interface SystemOutputs {
 }
 
 export type SystemModule<C> = (config: C, ctx: SystemContext) => SystemOutputs;
+
+/**
+ * Where a system's pods reach the API server (its egress rules on 443/6443): the system's own
+ * `kubeApiCidrs`, else the cluster's scope (`cluster.apiServerCidrs`; the VPC CIDR on EKS).
+ */
+export function kubeApiCidrs(own: readonly string[] | undefined, config: Pick<PlatformConfig, "cluster">): string[] {
+    return [...(own ?? apiServerScope(config.cluster))];
+}
+
+/** The API server's ports: 443 behind the `kubernetes` Service and on EKS's endpoint, 6443 where a control plane serves itself. */
+export const KUBE_API_PORTS = [443, 6443];
 
 /** Facts that differ between dev and prod, derived in one place. */
 export function environmentDefaults(env: Environment) {

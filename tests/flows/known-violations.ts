@@ -9,15 +9,10 @@ const BOTH: StackName[] = ["dev", "prod"];
 const each = (stacks: StackName[], flow: string, issue: number, note: string): KnownViolation[] => stacks.map((stack) => ({ flow, stack, issue, note }));
 
 export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
-    // Intended flows the policies block.
-    ...each(BOTH, "claude-code/manager-agent -> kube-api:443/TCP", 21,
-        "manager-agent has no API-server egress, so its Role (claude-code-sa) is unusable"),
     // Must-deny flows the policies allow.
-    ...each(BOTH, "claude-mid-service/claude-terminal-service -> private-network:443/TCP", 21,
-        "kubeApiCidrs defaults to all of RFC 1918 on 443/6443, which opens every private network, not only the API server"),
-    ...each(BOTH, "inquisitor-system/inquisitor -> default/stranger:443/TCP", 21,
-        "kubeApiCidrs defaults to all of RFC 1918 on 443/6443, which opens every in-cluster HTTPS endpoint " +
-        "(on EKS pods get VPC addresses, so scoping it to the VPC CIDR alone still opens the pods)"),
+    ...each(["prod"], "inquisitor-system/inquisitor -> default/stranger:443/TCP", 21,
+        "the API-server egress (kubeApiCidrs) is scoped to the VPC CIDR, where the control plane's ENIs are; on the VPC CNI " +
+        "pods take VPC addresses too, so it also opens every pod's 443; closing it needs pods outside the VPC CIDR (custom networking)"),
     ...each(["prod"], "default/stranger -> inquisitor-system/inquisitor:8000/TCP", 21,
         "the member policy admits 0.0.0.0/0 on 8000 for a public LoadBalancer; narrow it to the LoadBalancer's source ranges"),
     ...each(["prod"], "ingress-nginx/ingress-nginx-controller -> inquisitor-system/inquisitor:8000/TCP", 21,

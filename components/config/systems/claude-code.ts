@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cronSchedule, goDuration, pinnedImage, quantity, replicas, resources, storage } from "../common";
+import { cronSchedule, goDuration, ipv4Cidr, pinnedImage, quantity, replicas, resources, storage } from "../common";
 
 /* Defaults are the seed's production values (seed 002, "Technical Specifications - Kubernetes Deployment & Auto-scaling"). */
 
@@ -94,6 +94,8 @@ export const claudeCodeSchema = z.object({
     }).strict()
         .refine((d) => d.maxReplicas >= Math.max(d.frontendReplicas, d.backendReplicas), { message: "maxReplicas must be >= frontendReplicas and backendReplicas", path: ["maxReplicas"] })
         .default({ frontendReplicas: 2, backendReplicas: 2, maxReplicas: 6, frontendResources: DASHBOARD_FRONTEND_RESOURCES, backendResources: DASHBOARD_BACKEND_RESOURCES }),
+    /** Where the API server's endpoints are (the manager's claude-code-role needs it). @default the cluster's API-server scope (`cluster.apiServerCidrs`; the VPC CIDR on EKS) */
+    kubeApiCidrs: z.array(ipv4Cidr).min(1).optional(),
     /** Public host of `dashboard-ingress` (seed 002: dashboard.claude-code.company.com). */
     dashboardHost: z.string().min(1).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { message: "must be a lowercase DNS name" }),
     /** cert-manager ClusterIssuer that fills `dashboard-tls` (seed 002: letsencrypt-prod). */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { dnsLabel, hpa, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "../common";
+import { dnsLabel, hpa, ipv4Cidr, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "../common";
 
-const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+const cidr = ipv4Cidr;
 
 // seed 001: "HPA for the API layer (non-Raft components)": 2..10 on cpu 70%.
 const API_HPA = { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 };
@@ -33,7 +33,8 @@ export const inquisitorSchema = z.object({
     /** Namespace of the Prometheus that scrapes `inquisitor-metrics`. */
     monitoringNamespace: dnsLabel.default("monitoring"),
     /** Where the API server's endpoints are (the members watch their ConfigMap and Secret). */
-    kubeApiCidrs: z.array(cidr).min(1).default(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]),
+    /** @default the cluster's API-server scope (`cluster.apiServerCidrs`; the VPC CIDR on EKS) */
+    kubeApiCidrs: z.array(cidr).min(1).optional(),
 }).strict();
 
 export type InquisitorConfig = z.infer<typeof inquisitorSchema>;

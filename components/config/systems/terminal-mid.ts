@@ -1,15 +1,12 @@
 import { z } from "zod";
-import { dnsLabel, pinnedImage, quantity, replicas, resources, veleroBackup } from "../common";
+import { dnsLabel, ipv4Cidr, pinnedImage, quantity, replicas, resources, veleroBackup } from "../common";
 
 // seed 000: the MID server Deployment is `servicenow-mid-server`; further MID servers append `-<name>`.
 const MID_WORKLOAD_PREFIX = "servicenow-mid-server-";
 /** Longest MID server name that still yields a <= 63 character workload name. */
 export const MAX_MID_NAME_LENGTH = 63 - MID_WORKLOAD_PREFIX.length;
 
-/** Private ranges the Kubernetes API server's endpoints live in (EKS ENIs in the VPC, kind's docker network). */
-export const DEFAULT_KUBE_API_CIDRS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
-
-const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+const cidr = ipv4Cidr;
 const hostname = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { message: "must be a host name such as acme.service-now.com (no scheme, no path)" });
 
 const claim = z.object({
@@ -64,8 +61,8 @@ export const terminalMidSchema = z.object({
     pollerResources: resources.optional(),
     /** Velero backups of the namespace (sessions and MID data); created only where crds.velero is true. */
     backup: veleroBackup({ schedule: "@daily", ttl: "720h0m0s" }),
-    /** Where the API server's endpoints are (the terminal's read-only Role needs it). */
-    kubeApiCidrs: z.array(cidr).min(1).default(DEFAULT_KUBE_API_CIDRS),
+    /** Where the API server's endpoints are (the terminal's read-only Role needs it). @default the cluster's API-server scope (`cluster.apiServerCidrs`; the VPC CIDR on EKS) */
+    kubeApiCidrs: z.array(cidr).min(1).optional(),
 }).strict().superRefine((c, ctx) => {
     if (c.replicas > 1 && c.sessionsStorage.accessMode !== "ReadWriteMany") {
         ctx.addIssue({ code: "custom", path: ["replicas"], message: `more than 1 replica (got ${c.replicas}) needs sessionsStorage.accessMode ReadWriteMany: a ReadWriteOnce claim attaches to one node` });

@@ -148,6 +148,14 @@ describe("claude-code system (seed 002)", () => {
                     "Prometheus may scrape agent-metrics");
             });
 
+            it(`GIVEN the cluster's API-server scope WHEN rendered THEN manager-agent (claude-code-role) may reach the API server there on 443/6443, and no other workload may (issue 21)`, () => {
+                // prod: the VPC CIDR of the EKS cluster the stack creates; dev: cluster.apiServerCidrs of Pulumi.dev.yaml.
+                const scope = prod ? ["10.40.0.0/16"] : ["10.250.0.1/32", "10.96.0.1/32"];
+                const apiRules = (w: string) => (policy(objs[stack], w).egress ?? []).filter((rule: any) => rule.to.some((t: any) => t.ipBlock && !t.ipBlock.except));
+                assert.deepEqual(apiRules("manager-agent").map((rule: any) => [rule.to.map((t: any) => t.ipBlock.cidr), ports(rule)]), [[scope, [443, 6443]]]);
+                for (const w of ["worker-agent", "api-gateway", "dashboard-frontend", "dashboard-backend"]) assert.deepEqual(apiRules(w), [], w);
+            });
+
             it("GIVEN the stack WHEN rendered THEN api-gateway and the dashboard tiers run with their ports and autoscaled replicas", () => {
                 const hpa = (w: string) => find(objs[stack], "HorizontalPodAutoscaler", w, NS).spec;
                 const gw = find(objs[stack], "Deployment", "api-gateway", NS);
