@@ -153,7 +153,8 @@ describe("claude-code system (seed 002)", () => {
                 const scope = prod ? ["10.40.0.0/16"] : ["10.250.0.1/32", "10.96.0.1/32"];
                 const apiRules = (w: string) => (policy(objs[stack], w).egress ?? []).filter((rule: any) => rule.to.some((t: any) => t.ipBlock && !t.ipBlock.except));
                 assert.deepEqual(apiRules("manager-agent").map((rule: any) => [rule.to.map((t: any) => t.ipBlock.cidr), ports(rule)]), [[scope, [443, 6443]]]);
-                for (const w of ["worker-agent", "api-gateway", "dashboard-frontend", "dashboard-backend"]) assert.deepEqual(apiRules(w), [], w);
+                // The worker's policy carries the seed's name, agent-network-policy.
+                for (const np of ["agent-network-policy", "api-gateway", "dashboard-frontend", "dashboard-backend"]) assert.deepEqual(apiRules(np), [], np);
             });
 
             it("GIVEN the stack WHEN rendered THEN api-gateway and the dashboard tiers run with their ports and autoscaled replicas", () => {
