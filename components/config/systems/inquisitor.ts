@@ -25,7 +25,7 @@ export const inquisitorSchema = z.object({
     api: z.object({
         /** @default the Raft members' image */
         image: pinnedImage.optional(),
-        hpa: hpa.default(API_HPA),
+        hpa: hpa.default(API_HPA).refine((h) => h.cpuUtilization !== undefined || h.memoryUtilization !== undefined, { message: "needs at least one metric (cpuUtilization or memoryUtilization)" }),
         resources: resources.optional(),
     }).strict().default({ hpa: API_HPA }),
     // seed 001: `velero schedule create inquisitor-daily --schedule="@daily"`.

@@ -265,6 +265,7 @@ describe("inquisitor system (seed 001)", () => {
             ["API HPA min 0", (s) => { s.api = { hpa: { minReplicas: 0, maxReplicas: 10, cpuUtilization: 70 } }; }, /agent-platform:inquisitor\.api\.hpa\.minReplicas: must be >= 1/],
             ["backup schedule not cron", (s) => { s.backup = { schedule: "every day" }; }, /agent-platform:inquisitor\.backup\.schedule: must be a five-field cron/],
             ["kube API CIDR not a CIDR", (s) => { s.kubeApiCidrs = ["10.0.0.0"]; }, /agent-platform:inquisitor\.kubeApiCidrs\.0: must be an IPv4 CIDR/],
+            ["api HPA without a metric", (s) => { s.api = { hpa: { minReplicas: 2, maxReplicas: 4 } }; }, /agent-platform:inquisitor\.api\.hpa: needs at least one metric/],
         ];
         for (const [what, patch, message] of bad) {
             it(`GIVEN ${what} WHEN loaded THEN a ConfigError names the key`, () => {
