@@ -55,6 +55,12 @@ export function vpcCidrOf(cluster: EksClusterConfig): string | undefined {
     return cluster.vpc?.create?.cidr ?? DEFAULT_VPC_CIDR;
 }
 
+/** The cluster's private network: the VPC CIDR on EKS, all of RFC 1918 elsewhere or when only AWS knows the VPC's. Pure. */
+export function privateNetworkScope(cluster: ExistingClusterConfig | EksClusterConfig): readonly string[] {
+    const vpc = cluster.provider === "existing" ? undefined : vpcCidrOf(cluster);
+    return vpc ? [vpc] : PRIVATE_NETWORKS;
+}
+
 /**
  * Where pods reach the cluster's API server, the scope of every API-server egress rule: an
  * existing cluster's `apiServerCidrs`; on EKS the VPC CIDR (the control plane's ENIs are in the

@@ -67,6 +67,9 @@ export const platformConfigSchema = z.object({
     } else {
         for (const issue of existingClusterIssues(cfg.cluster, cfg.environment)) ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
     }
+    if (cfg.inquisitor?.publicExposure && cfg.inquisitor.loadBalancerScheme === "internet-facing" && !cfg.inquisitor.loadBalancerSourceRanges) {
+        ctx.addIssue({ code: "custom", path: ["inquisitor", "loadBalancerSourceRanges"], message: "is required for an internet-facing client Service: name the client ranges (0.0.0.0/0 only if the whole internet is meant)" });
+    }
     if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
         ctx.addIssue({ code: "custom", path: ["inquisitor", "publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });
     }

@@ -37,7 +37,11 @@ export interface RaftClusterArgs {
     /** Per-replica volumes (at least one, for the Raft log). */
     volumes: ReplicaVolumeSpec[];
     /** The client Service. @default ClusterIP named like the cluster, port 80 -> http */
-    clientService?: { name?: string; type?: "ClusterIP" | "LoadBalancer"; port?: number; annotations?: Record<string, string> };
+    clientService?: {
+        name?: string; type?: "ClusterIP" | "LoadBalancer"; port?: number; annotations?: Record<string, string>;
+        /** Client ranges a LoadBalancer admits (`spec.loadBalancerSourceRanges`). */
+        loadBalancerSourceRanges?: string[];
+    };
     /** @default `<name>-headless` */
     headlessServiceName?: string;
     /** Env var carrying the comma-separated peer addresses. @default "RAFT_PEERS" */
@@ -194,7 +198,10 @@ export class RaftCluster extends pulumi.ComponentResource {
         }, this);
         new k8s.core.v1.Service(`${name}-client`, {
             metadata: meta(clientName, client.annotations ? { annotations: client.annotations } : {}),
-            spec: { type: client.type ?? "ClusterIP", selector, ports: [{ name: "http", port: clientPort, targetPort: "http" }] },
+            spec: {
+                type: client.type ?? "ClusterIP", selector, ports: [{ name: "http", port: clientPort, targetPort: "http" }],
+                ...(client.type === "LoadBalancer" && client.loadBalancerSourceRanges ? { loadBalancerSourceRanges: client.loadBalancerSourceRanges } : {}),
+            },
         }, child);
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
             metadata: meta(sts),

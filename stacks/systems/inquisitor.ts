@@ -4,6 +4,7 @@
  */
 import * as random from "@pulumi/random";
 import { PlatformConfig } from "../../components/config";
+import { privateNetworkScope } from "../../components/config/cluster";
 import { InquisitorConfig } from "../../components/config/systems/inquisitor";
 import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
 import { Backups } from "../../components/kube/backups";
@@ -74,6 +75,7 @@ const scrapers = (config: InquisitorConfig): TrafficRule => ({ peers: [{ namespa
 function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs {
     const env = environmentDefaults(ctx.environment);
     const publicLb = config.publicExposure && loadBalancersAvailable(ctx.config);
+    const lbSources = [...(config.loadBalancerSourceRanges ?? privateNetworkScope(ctx.config.cluster))];
     const kubeApi: TrafficRule = { peers: kubeApiCidrs(config.kubeApiCidrs, ctx.config).map((cidr) => ({ cidr })), ports: KUBE_API_PORTS };
     return {
         namespace: NAMESPACE,
@@ -89,6 +91,7 @@ function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs
             type: publicLb ? "LoadBalancer" : "ClusterIP",
             port: CLIENT_PORT,
             ...(publicLb && config.loadBalancerScheme === "internal" ? { annotations: INTERNAL_LB_ANNOTATIONS } : {}),
+            ...(publicLb ? { loadBalancerSourceRanges: lbSources } : {}),
         },
         volumes: [
             { name: "manifests", mountPath: MANIFEST_DIR, ...storageOf(config.manifestsStorage) },
@@ -106,7 +109,8 @@ function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs
             // seed 001 NetworkPolicy: 8000 and 4321 from the namespace.
             { peers: [{ namespace: NAMESPACE }], ports: [HTTP_PORT, RAFT_PORT] },
             scrapers(config),
-            ...(publicLb ? [{ peers: [{ cidr: "0.0.0.0/0" }], ports: [HTTP_PORT] }] : []),
+            // The load balancer's clients (an NLB keeps their addresses), no wider.
+            ...(publicLb ? [{ peers: lbSources.map((cidr) => ({ cidr })), ports: [HTTP_PORT] }] : []),
         ],
         // Followers forward writes to the leader's HTTP port; members watch their ConfigMap/Secret through the API server.
         egress: [{ peers: [{ workload: RAFT_NAME }], ports: [HTTP_PORT] }, kubeApi],

@@ -14,9 +14,10 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
         "the API-server egress (kubeApiCidrs) is scoped to the VPC CIDR, where the control plane's ENIs are; on the VPC CNI " +
         "pods take VPC addresses too, so it also opens every pod's 443; closing it needs pods outside the VPC CIDR (custom networking)"),
     ...each(["prod"], "default/stranger -> inquisitor-system/inquisitor:8000/TCP", 21,
-        "the member policy admits 0.0.0.0/0 on 8000 for a public LoadBalancer; narrow it to the LoadBalancer's source ranges"),
+        "the member policy admits the internal LoadBalancer's source ranges on 8000 (inquisitor.loadBalancerSourceRanges, default the VPC CIDR); " +
+        "on the VPC CNI pods take VPC addresses, so that range also admits them: name the clients' own subnets to close it"),
     ...each(["prod"], "ingress-nginx/ingress-nginx-controller -> inquisitor-system/inquisitor:8000/TCP", 21,
-        "the member policy admits 0.0.0.0/0 on 8000 for a public LoadBalancer; narrow it to the LoadBalancer's source ranges"),
+        "the member policy admits the internal LoadBalancer's source ranges on 8000 (default the VPC CIDR), which on the VPC CNI include pod addresses (see above)"),
     ...each(["prod"], "default/stranger -> kube-system/metrics-server:10250/TCP", 21,
         "metrics-server admits only the VPC CIDR (where the API server's ENIs are), but on the VPC CNI pods take VPC addresses too; " +
         "closing it needs control-plane subnets of their own to admit instead"),

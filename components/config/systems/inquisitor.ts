@@ -19,6 +19,12 @@ export const inquisitorSchema = z.object({
     publicExposure: z.boolean().default(false),
     /** A public client Service is an internal (VPC-only) AWS load balancer unless explicitly internet-facing. */
     loadBalancerScheme: z.enum(["internal", "internet-facing"]).default("internal"),
+    /**
+     * Who may reach the public client Service (its `loadBalancerSourceRanges` and the members'
+     * ingress on 8000). Required when internet-facing.
+     * @default internal: the cluster's private network (the VPC CIDR on EKS, RFC 1918 elsewhere)
+     */
+    loadBalancerSourceRanges: z.array(cidr).min(1).optional(),
     manifestsStorage: storage.default({ size: "5Gi" }),
     artifactsStorage: storage.default({ size: "10Gi" }),
     resources: resources.optional(),

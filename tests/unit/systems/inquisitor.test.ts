@@ -176,8 +176,9 @@ describe("inquisitor system (seed 001)", () => {
                 assert.deepEqual(scrape.ports, [{ port: 8000, protocol: "TCP" }]);
                 const peerIn = np.ingress.find((r: any) => r.from[0].podSelector?.matchLabels?.["app.kubernetes.io/name"] === "inquisitor");
                 assert.deepEqual(peerIn.ports, [{ port: 4321, protocol: "TCP" }]);
-                const publicIn = np.ingress.find((r: any) => r.from[0].ipBlock?.cidr === "0.0.0.0/0");
-                assert.equal(!!publicIn, prod, "the LoadBalancer's clients are admitted on 8000 only where the Service is public");
+                const lbClients = np.ingress.find((r: any) => r.from[0].ipBlock);
+                assert.equal(!!lbClients, prod, "the LoadBalancer's clients are admitted on 8000 only where the Service is public");
+                if (prod) assert.deepEqual([lbClients.from.map((f: any) => f.ipBlock.cidr), lbClients.ports], [["10.40.0.0/16"], [{ port: 8000, protocol: "TCP" }]]);
                 const egressPorts = np.egress.map((r: any) => r.ports.map((p: any) => p.port));
                 assert.deepEqual(egressPorts, [[4321], [8000], [443, 6443]]);
                 assert.ok(np.egress[2].to.every((t: any) => t.ipBlock?.cidr), "API server egress is by CIDR");
@@ -243,8 +244,24 @@ describe("inquisitor system (seed 001)", () => {
 
         it("GIVEN an internet-facing public client WHEN the prod program runs THEN the policy gate refuses the public LoadBalancer until prod.json allow-lists it", async () => {
             // An internet-facing harness API is an explicit decision: net-no-public-service.allowedServices in policy/config/prod.json.
-            await assert.rejects(renderProgram(withSection("prod", (s) => { s.loadBalancerScheme = "internet-facing"; }), "prod"),
+            await assert.rejects(renderProgram(withSection("prod", (s) => { s.loadBalancerScheme = "internet-facing"; s.loadBalancerSourceRanges = ["0.0.0.0/0"]; }), "prod"),
                 /\[mandatory\] net-no-public-service: Service inquisitor-system\/inquisitor: is a public LoadBalancer Service/);
+        });
+
+        it("GIVEN prod's internal client LoadBalancer THEN it and the members' 8000 ingress admit only the VPC CIDR, never 0.0.0.0/0", async () => {
+            const r = await renderProgram(withSection("prod", () => undefined), "prod");
+            assert.deepEqual(find(r.objects, "Service", "inquisitor", NS).spec.loadBalancerSourceRanges, ["10.40.0.0/16"]);
+            const cidrs = find(r.objects, "NetworkPolicy", "inquisitor", NS).spec.ingress
+                .filter((rule: any) => rule.ports.some((p: any) => p.port === 8000)).flatMap((rule: any) => rule.from.filter((f: any) => f.ipBlock).map((f: any) => f.ipBlock.cidr));
+            assert.deepEqual(cidrs, ["10.40.0.0/16"]);
+        });
+
+        it("GIVEN an internet-facing client without loadBalancerSourceRanges WHEN loaded THEN one ConfigError names the key; given ranges reach the Service and the policy", async () => {
+            const err = await renderProgram(withSection("prod", (s) => { s.loadBalancerScheme = "internet-facing"; }), "prod").then(() => undefined, (e) => e);
+            assert.match(String(err?.message), /agent-platform:inquisitor\.loadBalancerSourceRanges: is required for an internet-facing client Service/);
+            const r = await renderProgram(withSection("prod", (s) => { s.loadBalancerSourceRanges = ["10.40.8.0/24"]; }), "prod");
+            assert.deepEqual(find(r.objects, "Service", "inquisitor", NS).spec.loadBalancerSourceRanges, ["10.40.8.0/24"]);
+            assert.ok(JSON.stringify(find(r.objects, "NetworkPolicy", "inquisitor", NS).spec.ingress).includes("10.40.8.0/24"));
         });
 
         it("GIVEN Velero not installed WHEN rendered THEN no Schedule is created", async () => {
