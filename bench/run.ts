@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--only eval,growth,policy,deploy,tests,profile] [--reps N] [--out DIR]
+ * npm run bench -- [--only eval,growth,policy,scale,deploy,tests,profile] [--reps N] [--out DIR]
  * (help, exit codes and error conventions: tools/lib/cli.ts; `--help` lists every flag)
  *
  * Measures program evaluation (prod/dev stacks, growth with AgentService count), policy
@@ -18,7 +18,7 @@ import { judgeGrowth, linearFit, median } from "./lib/stats";
 import { writeSyntheticManifests } from "./lib/synthetic";
 import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError } from "../tools/lib/cli";
 
-const SECTIONS = ["eval", "growth", "policy", "deploy", "tests", "profile"] as const;
+const SECTIONS = ["eval", "growth", "policy", "scale", "deploy", "tests", "profile"] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options { only: Set<Section>; reps: number; out: string }
@@ -158,7 +158,7 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
         }
         log(`policy ${set.name}: ${r.resources} resources, load ${r.loadMs.toFixed(0)} ms, evaluate ${r.evalMs.toFixed(0)} ms`);
         rows.push(
-            { section: S, figure: `${set.name}: resources checked per second`, value: r.resources / ((r.loadMs + r.evalMs) / 1000), unit: "resources/s",
+            { section: S, figure: `${set.name}: resources checked per second`, value: r.resources / ((r.loadMs + r.evalMs) / 1000), unit: "resources/s", goal: set.name.startsWith("synthetic") ? "≥ 10,000 resources/s" : "",
                 how: `${r.resources} resources × ${r.rules} policies with policy/config/prod.json; (parse YAML + evaluate) median of ${reps} passes in one process; ${origin}` },
             { section: S, figure: `${set.name}: rule evaluation alone`, value: r.resources / (r.evalMs / 1000), unit: "resources/s", how: "evaluate() only, YAML already parsed" },
         );
@@ -172,14 +172,95 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
     };
 }
 
-async function benchTests(rows: Row[], toolchainOk: { ok: boolean; reason: string }): Promise<void> {
+interface ScaleReport { outcome: string; ms: number; peakRssKiB: number }
+
+/** Hostile-input scaling (issue 22 item 4): each scenario at n and 2n in fresh processes, interleaved; t(2n)/t(n) ≈ 2 is linear, ≈ 4 quadratic. */
+async function benchScale(o: Options, rows: Row[], details: Record<string, unknown>, tmp: string): Promise<void> {
+    const S = "Scaling on hostile input (policy:check and compose:convert)";
+    const reps = Math.max(1, Math.min(o.reps, 3));
+    const scenarios: { id: string; n: number; label: (n: number) => string; what: string }[] = [
+        { id: "policy-files", n: 8000, label: (n) => `${n / 1000}k files repeating one object name`, what: "policy:check load of n files that all define ConfigMap bench/dup (ends in one duplicate-object error listing n - 1 duplicates)" },
+        { id: "policy-distinct", n: 8000, label: (n) => `${n / 1000}k files, distinct objects`, what: "policy:check load of n files, one ConfigMap each" },
+        { id: "policy-value", n: 512 * 1024, label: (n) => `${n / 1048576} MiB ConfigMap value`, what: "load + sec-no-secret-in-configmap on one ConfigMap whose value is a URL with an unterminated n-byte password (the pattern that backtracked quadratically)" },
+        { id: "policy-check", n: 2500, label: (n) => `${n / 1000}k synthetic objects, every rule`, what: "policy:check (load + every rule, prod config) of the synthetic set (bench/lib/synthetic.ts), first pass in a fresh process" },
+        { id: "compose-vars", n: 25000, label: (n) => `${n / 1000}k variables in one compose service`, what: "compose:convert of one service with n environment variables (parse, interpolate, split, render under mocks, print)" },
+    ];
+    const times = new Map<string, ScaleReport[]>();
+    for (let i = 0; i < reps; i++) {
+        for (const sc of scenarios) {
+            for (const n of [sc.n, 2 * sc.n]) {
+                const key = `${sc.id}:${n}`;
+                try {
+                    const r = (await runChild<ScaleReport>("scale-child.ts", [sc.id, String(n), path.join(tmp, "scale")])).report;
+                    times.set(key, [...(times.get(key) ?? []), r]);
+                    log(`scale ${sc.id} n=${n}: ${r.ms.toFixed(0)} ms (${r.outcome})`);
+                } catch (e) {
+                    log(`scale ${sc.id} n=${n} failed: ${(e as Error).message.split("\n")[0]}`);
+                }
+            }
+        }
+    }
+    const detailRows: (string | number)[][] = [];
+    for (const sc of scenarios) {
+        const a = times.get(`${sc.id}:${sc.n}`), b = times.get(`${sc.id}:${2 * sc.n}`);
+        if (!a?.length || !b?.length) {
+            rows.push({ section: S, figure: sc.label(2 * sc.n), value: "failed", unit: "", how: sc.what });
+            continue;
+        }
+        const [ta, tb] = [median(a.map((r) => r.ms)), median(b.map((r) => r.ms))];
+        const ratio = tb / ta;
+        rows.push(
+            { section: S, figure: `${sc.label(2 * sc.n)}: time`, value: tb / 1000, unit: "s", how: `median of ${reps} fresh processes, timed in-process after the input was written; ${sc.what}; outcome: ${b[0].outcome}` },
+            { section: S, figure: `${sc.label(2 * sc.n)}: t(2n) / t(n)`, value: ratio, unit: "×", goal: "≈ 2 (linear)", how: `n = ${sc.n}: ${ta.toFixed(0)} ms, 2n: ${tb.toFixed(0)} ms; ≈ 2 linear, ≈ 4 quadratic: **${ratio < 2.8 ? "linear" : "NOT linear"}**` },
+        );
+        detailRows.push([sc.id, sc.n, ta, 2 * sc.n, tb, ratio, b[0].outcome]);
+    }
+    details.scale = {
+        section: S,
+        title: "Scaling points (median ms)",
+        headers: ["scenario", "n", "t(n)", "2n", "t(2n)", "ratio", "outcome at 2n"],
+        rows: detailRows,
+    };
+}
+
+interface FileTiming { file: string; loadMs: number; runMs: number; totalMs: number }
+
+async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: string, toolchainOk: { ok: boolean; reason: string }): Promise<void> {
     const S = "Test suites";
+    const count = (out: string) => {
+        const passing = /(\d+) passing/.exec(out)?.[1];
+        const failing = /(\d+) failing/.exec(out)?.[1];
+        return `${passing ?? "?"} passing${failing ? `, ${failing} failing` : ""}`;
+    };
+    // Before/after in one run: the former set-up (ts-node transpiling every file with the TypeScript
+    // compiler, stacks source-mapped, one process) against .mocharc.json (SWC, 2 workers).
+    const spec = ["--extension", "ts", "--timeout", "20000", "--reporter", "dot", "tests/unit/**/*.test.ts"];
+    const timing = path.join(__dirname, "lib", "test-timing.js");
+    const serial = async (label: string, loader: string) => {
+        const out = path.join(tmp, `timing-${label}.json`);
+        log(`unit tier, ${label} (serial, per-file timing)...`);
+        const r = await runCommand("npx", ["mocha", "--no-config", "--require", loader, "--require", timing, ...spec], { env: { ...process.env, TIMING_OUT: out } });
+        const files: FileTiming[] = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : [];
+        return { r, files };
+    };
+    const before = await serial("ts-node", "ts-node/register/transpile-only");
+    rows.push({ section: S, figure: "unit tier before: ts-node, one process", value: before.r.wallMs / 1000, unit: "s", goal: "",
+        how: `\`mocha --no-config -r ts-node/register/transpile-only\` (the set-up before issue 20), wall time; exit ${before.r.code}, ${count(before.r.stdout + before.r.stderr)}` });
+    const afterSerial = await serial("swc", path.join(REPO_ROOT, "tests/helpers/register.js"));
+    rows.push({ section: S, figure: "unit tier: SWC loader, one process", value: afterSerial.r.wallMs / 1000, unit: "s", goal: "",
+        how: `\`mocha --no-config -r tests/helpers/register.js\`, wall time (the per-file table below); exit ${afterSerial.r.code}, ${count(afterSerial.r.stdout + afterSerial.r.stderr)}` });
     log("npm test (unit tier, once)...");
     const r = await runCommand("npm", ["test", "--silent"]);
-    const passing = /(\d+) passing/.exec(r.stdout + r.stderr)?.[1];
-    const failing = /(\d+) failing/.exec(r.stdout + r.stderr)?.[1];
-    rows.push({ section: S, figure: "`npm test` (unit tier)", value: r.wallMs / 1000, unit: "s",
-        how: `one run, wall time of the npm process; exit ${r.code}, ${passing ?? "?"} passing${failing ? `, ${failing} failing` : ""}` });
+    rows.push({ section: S, figure: "`npm test` (unit tier): SWC loader, 2 workers", value: r.wallMs / 1000, unit: "s", goal: "≤ 30 s on 2 cores",
+        how: `one run, wall time of the npm process (.mocharc.json: tests/helpers/register.js, parallel, 2 jobs); exit ${r.code}, ${count(r.stdout + r.stderr)}; ${(before.r.wallMs / r.wallMs).toFixed(1)}× faster than the ts-node run above` });
+    const top = (f: FileTiming[]) => f.slice(0, 10);
+    const [b, a] = [top(before.files), top(afterSerial.files)];
+    details.slowestTests = {
+        section: S,
+        title: "Slowest ten test files, serial runs above (ms: load + run; a file pays for the modules it is first to load)",
+        headers: ["#", "before (ts-node)", "ms", "after (SWC)", "ms"],
+        rows: Array.from({ length: Math.max(b.length, a.length) }, (_, i) => [i + 1, b[i]?.file ?? "", b[i]?.totalMs ?? "", a[i]?.file ?? "", a[i]?.totalMs ?? ""]),
+    };
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
     if (!pkg.scripts?.e2e) {
         rows.push({ section: S, figure: "`npm run e2e`", value: "unavailable", unit: "", how: "package.json has no `e2e` script yet (issue 8)" });
@@ -285,6 +366,7 @@ async function bench(args: Args<typeof CLI>): Promise<void> {
         if (o.only.has("eval")) await benchEval(o, results.rows, results.details);
         if (o.only.has("growth")) await benchGrowth(o, results.rows, results.details);
         if (o.only.has("policy")) await benchPolicy(o, results.rows, results.details, tmp);
+        if (o.only.has("scale")) await benchScale(o, results.rows, results.details, tmp);
         if (o.only.has("profile")) await benchProfile(results.rows, results.details, tmp);
         if (o.only.has("deploy") || o.only.has("tests")) {
             const d = await benchDeploy({ tmp, log, run: o.only.has("deploy") });
@@ -295,7 +377,7 @@ async function bench(args: Args<typeof CLI>): Promise<void> {
                 results.notes.push(...d.notes);
             }
         }
-        if (o.only.has("tests")) await benchTests(results.rows, toolchain);
+        if (o.only.has("tests")) await benchTests(results.rows, results.details, tmp, toolchain);
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }

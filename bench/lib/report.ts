@@ -10,6 +10,8 @@ export interface Row {
     /** A number, or `"unavailable"` / `"failed"` with the reason in `how`. */
     value: number | string;
     unit: string;
+    /** The issue's target for this figure, when it has one. */
+    goal?: string;
     how: string;
 }
 
@@ -90,7 +92,7 @@ export function toMarkdown(r: Results): string {
     const detail = (d: Detail & { name: string }) =>
         out.push(`### ${d.title ?? d.name}`, "", table(d.headers, d.rows.map((row) => row.map((c) => (typeof c === "number" ? fmt(c) : c)))), "");
     for (const s of sections) {
-        out.push(`## ${s}`, "", table(["figure", "value", "unit", "how measured"], r.rows.filter((x) => x.section === s).map((x) => [x.figure, fmt(x.value), x.unit, x.how])), "");
+        out.push(`## ${s}`, "", table(["figure", "value", "unit", "goal", "how measured"], r.rows.filter((x) => x.section === s).map((x) => [x.figure, fmt(x.value), x.unit, x.goal ?? "", x.how])), "");
         details.filter((d) => d.section === s).forEach(detail);
     }
     details.filter((d) => !d.section || !sections.includes(d.section)).forEach(detail);
