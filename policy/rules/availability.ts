@@ -77,21 +77,51 @@ export function analyzeSpread(pod: { spec: Json; labels: Record<string, string> 
     return { keys, dead };
 }
 
-/** The HPA that targets a workload, if any. */
-function hpaFor(workload: K8sItem, items: K8sItem[]): K8sItem | undefined {
-    return items.find((h) => h.obj.kind === "HorizontalPodAutoscaler"
-        && k8sNamespaceOf(h.obj) === k8sNamespaceOf(workload.obj)
-        && h.obj.spec?.scaleTargetRef?.kind === workload.obj.kind
-        && h.obj.spec?.scaleTargetRef?.name === workload.obj.metadata?.name);
+/**
+ * HPAs by target and PDBs by namespace and first selector label, built once per input list, so
+ * the per-workload lookups below stay linear in the number of objects (a scan of every object
+ * per workload was quadratic).
+ */
+interface ScalingIndex { hpas: Map<string, K8sItem>; pdbs: Map<string, { at: number; pdb: K8sItem }[]> }
+const scalingIndexes = new WeakMap<K8sItem[], ScalingIndex>();
+const targetKey = (ns: string | undefined, kind: unknown, name: unknown) => JSON.stringify([ns ?? "", kind, name]);
+/** A PDB is filed under its first matchLabels pair; selectors without one go under the namespace alone. */
+const pdbKey = (ns: string | undefined, label?: [string, string]) => JSON.stringify([ns ?? "", ...(label ?? [])]);
+
+function scalingIndex(items: K8sItem[]): ScalingIndex {
+    const cached = scalingIndexes.get(items);
+    if (cached) return cached;
+    const index: ScalingIndex = { hpas: new Map(), pdbs: new Map() };
+    items.forEach((i, at) => {
+        const ns = k8sNamespaceOf(i.obj);
+        if (i.obj.kind === "HorizontalPodAutoscaler") {
+            const key = targetKey(ns, i.obj.spec?.scaleTargetRef?.kind, i.obj.spec?.scaleTargetRef?.name);
+            if (!index.hpas.has(key)) index.hpas.set(key, i);
+        } else if (i.obj.kind === "PodDisruptionBudget") {
+            const first = Object.entries(i.obj.spec?.selector?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[0] as [string, string] | undefined;
+            const key = pdbKey(ns, first);
+            const bucket = index.pdbs.get(key) ?? [];
+            bucket.push({ at, pdb: i });
+            index.pdbs.set(key, bucket);
+        }
+    });
+    scalingIndexes.set(items, index);
+    return index;
 }
 
-/** PDBs whose selector selects the workload's pods. */
+/** The HPA that targets a workload, if any. */
+function hpaFor(workload: K8sItem, items: K8sItem[]): K8sItem | undefined {
+    return scalingIndex(items).hpas.get(targetKey(k8sNamespaceOf(workload.obj), workload.obj.kind, workload.obj.metadata?.name));
+}
+
+/** PDBs whose selector selects the workload's pods, in input order. */
 function pdbsFor(workload: K8sItem, items: K8sItem[]): K8sItem[] {
     const tpl = podTemplate(workload.obj);
     if (!tpl) return [];
-    return items.filter((p) => p.obj.kind === "PodDisruptionBudget"
-        && k8sNamespaceOf(p.obj) === k8sNamespaceOf(workload.obj)
-        && selectorMatches(p.obj.spec?.selector, tpl.labels));
+    const ns = k8sNamespaceOf(workload.obj);
+    const { pdbs } = scalingIndex(items);
+    const candidates = [pdbKey(ns), ...Object.entries(tpl.labels ?? {}).map((l) => pdbKey(ns, l as [string, string]))].flatMap((k) => pdbs.get(k) ?? []);
+    return candidates.filter((c) => selectorMatches(c.pdb.obj.spec?.selector, tpl.labels)).sort((a, b) => a.at - b.at).map((c) => c.pdb);
 }
 
 /** How many pods a PDB lets the eviction API take down when `replicas` are healthy. */
