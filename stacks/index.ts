@@ -11,6 +11,7 @@ import { imageOverridesTransformation } from "./images";
 import { policyGate } from "./policy-gate";
 import { CustomMetricsAdapter } from "../components/kube/custom-metrics";
 import { HpaMetricsRecorder } from "./custom-metrics";
+import { DashboardRecorder } from "./dashboards";
 import { ExternalSecretsSync, externalValue } from "./secrets";
 import { checkSystems, configSecretKeys, deploySystems } from "./systems";
 
@@ -48,6 +49,7 @@ const withoutLoadBalancers = config.cluster.provider === "existing" && !config.c
 const imageOverrides = imageOverridesTransformation(config.images);
 
 const hpaMetrics = new HpaMetricsRecorder();
+const dashboards = new DashboardRecorder();
 const systems = deploySystems(config, {
     environment: config.environment,
     capabilities: config.crds,
@@ -62,6 +64,7 @@ const systems = deploySystems(config, {
     transformations: [
         dependOnAddons(target.addons),
         hpaMetrics.transformation,
+        dashboards.transformation,
         ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []),
         ...(imageOverrides ? [imageOverrides] : []),
         ...(secretsSync ? [secretsSync.transformation] : []),
@@ -71,6 +74,10 @@ const systems = deploySystems(config, {
 // prometheus-adapter rules + APIService serving every Pods/Object metric the HPAs declare (crds.customMetrics).
 new CustomMetricsAdapter("custom-metrics", { metrics: hpaMetrics.metrics(), capabilities: config.crds }, {
     // The adapter's ConfigMap lives in `monitoring`, which the Prometheus Operator add-on creates on EKS.
+    providers: { kubernetes: target.provider }, dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])], transformations: [gate],
+});
+// One Grafana dashboard per system, in `monitoring` next to the Grafana sidecar that loads it.
+dashboards.deploy(systems.outputs, config.crds, {
     providers: { kubernetes: target.provider }, dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])], transformations: [gate],
 });
 if (secretsSync && secretsSync.unmatched().length > 0) throw new Error(`declared config-secret Secrets no system created: ${secretsSync.unmatched().join(", ")}`);

@@ -1,0 +1,99 @@
+/**
+ * One Grafana dashboard per system (components/kube/dashboards.ts), built from what the system
+ * registers (workloads, HPAs, CronJobs, exporter sidecars, as recorded here) and the application
+ * metrics its seed documents.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { SystemKey } from "../components/config";
+import { ClusterCapabilities } from "../components/kube/capabilities";
+import { customMetricsOf } from "../components/kube/custom-metrics";
+import { AppMetric, DashboardInput, SystemDashboard } from "../components/kube/dashboards";
+import { POSTGRES_EXPORTER_IMAGE } from "../components/kube/postgres";
+import { REDIS_EXPORTER_IMAGE } from "../components/kube/redis";
+import { SystemOutputs } from "./systems/types";
+
+/** The application metrics each system's pods serve, as its seed names them. */
+export const SYSTEM_APP_METRICS: { [K in SystemKey]: AppMetric[] } = {
+    terminalMid: [],
+    // seed 001 "Key Metrics"
+    inquisitor: [
+        { name: "inquisitor_manifest_validations_total", type: "counter" },
+        { name: "inquisitor_manifest_validation_errors_total", type: "counter" },
+        { name: "inquisitor_inquiry_executions_total", type: "counter" },
+        { name: "inquisitor_inquiry_duration_seconds", type: "histogram" },
+        { name: "inquisitor_instrument_executions_total", type: "counter" },
+        { name: "inquisitor_raft_leader", type: "gauge" },
+    ],
+    // seed 002: active_tasks_per_pod (the worker HPA's Pods metric) is recorded from the HPA itself.
+    claudeCode: [],
+    productionAgents: [],
+    ushadow: [],
+};
+
+type Recorded =
+    | { kind: "Deployment" | "StatefulSet"; namespace: string; name: string; images: string[] }
+    | { kind: "HorizontalPodAutoscaler"; namespace: string; name: string; target: string; minReplicas: number; maxReplicas: number; metrics: string[] }
+    | { kind: "CronJob"; namespace: string; name: string };
+
+const KINDS: Record<string, Recorded["kind"]> = {
+    "kubernetes:apps/v1:Deployment": "Deployment",
+    "kubernetes:apps/v1:StatefulSet": "StatefulSet",
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": "HorizontalPodAutoscaler",
+    "kubernetes:batch/v1:CronJob": "CronJob",
+};
+
+const imageRepo = (image: string) => image.split("@")[0].replace(/:[^/:]+$/, "");
+const EXPORTERS: [string, "redis" | "postgres"][] = [[imageRepo(REDIS_EXPORTER_IMAGE), "redis"], [imageRepo(POSTGRES_EXPORTER_IMAGE), "postgres"]];
+
+/** The dashboard input of one namespace from the recorded objects. Pure. */
+export function dashboardInput(system: SystemKey, namespace: string, recorded: readonly Recorded[]): DashboardInput {
+    const mine = recorded.filter((r) => r.namespace === namespace);
+    const hpas = mine.flatMap((r) => (r.kind === "HorizontalPodAutoscaler" ? [r] : []));
+    const own = SYSTEM_APP_METRICS[system];
+    const hpaMetrics = [...new Set(hpas.flatMap((h) => h.metrics))].filter((m) => !own.some((o) => o.name === m)).map((name): AppMetric => ({ name, type: "gauge" }));
+    return {
+        system,
+        namespace,
+        workloads: mine.flatMap((r) => (r.kind === "Deployment" || r.kind === "StatefulSet" ? [{ kind: r.kind, name: r.name }] : [])),
+        hpas: hpas.map(({ name, target, minReplicas, maxReplicas }) => ({ name, target, minReplicas, maxReplicas })),
+        cronJobs: mine.flatMap((r) => (r.kind === "CronJob" ? [r.name] : [])),
+        exporters: [...new Set(mine.flatMap((r) => (r.kind === "Deployment" || r.kind === "StatefulSet" ? r.images : []))
+            .flatMap((i) => EXPORTERS.filter(([repo]) => imageRepo(i) === repo).map(([, e]) => e)))].sort(),
+        metrics: [...own, ...hpaMetrics],
+    };
+}
+
+/** Records the objects the dashboards draw on as the systems register them (pass `transformation` before image overrides). */
+export class DashboardRecorder {
+    private readonly recorded: pulumi.Output<Recorded>[] = [];
+
+    readonly transformation: pulumi.ResourceTransformation = (a) => {
+        const kind = KINDS[a.type];
+        if (!kind) return undefined;
+        const p = a.props as {
+            metadata?: { name?: pulumi.Input<string>; namespace?: pulumi.Input<string> };
+            spec?: Record<string, unknown> & { minReplicas?: pulumi.Input<number>; maxReplicas?: pulumi.Input<number>; scaleTargetRef?: { name?: pulumi.Input<string> } };
+        };
+        const meta = pulumi.all([p.metadata?.name, p.metadata?.namespace]);
+        if (kind === "HorizontalPodAutoscaler") {
+            this.recorded.push(pulumi.unsecret(pulumi.all([meta, p.spec?.scaleTargetRef?.name, p.spec?.minReplicas, p.spec?.maxReplicas]).apply(([[name, namespace], target, min, max]) => ({
+                kind, name: name ?? a.name, namespace: namespace ?? "default", target: target ?? name ?? a.name, minReplicas: min ?? 1, maxReplicas: max ?? 1,
+                metrics: customMetricsOf(a.props as never),
+            }))));
+        } else if (kind === "CronJob") {
+            this.recorded.push(pulumi.unsecret(meta.apply(([name, namespace]) => ({ kind, name: name ?? a.name, namespace: namespace ?? "default" }))));
+        } else {
+            const template = (p.spec as { template?: { spec?: { containers?: pulumi.Input<{ image?: pulumi.Input<string> }[]> } } } | undefined)?.template;
+            const images = pulumi.output(template?.spec?.containers ?? []).apply((cs) => cs.map((c) => String(c.image ?? "")));
+            this.recorded.push(pulumi.unsecret(pulumi.all([meta, images]).apply(([[name, namespace], imgs]) => ({ kind, name: name ?? a.name, namespace: namespace ?? "default", images: imgs }))));
+        }
+        return undefined;
+    };
+
+    /** One dashboard per deployed system. */
+    deploy(systems: Partial<Record<SystemKey, SystemOutputs>>, capabilities: ClusterCapabilities, opts: pulumi.ComponentResourceOptions): SystemDashboard[] {
+        const all = pulumi.all(this.recorded);
+        return (Object.entries(systems) as [SystemKey, SystemOutputs][]).map(([key, out]) =>
+            new SystemDashboard(key, { namespace: out.namespace, input: all.apply((r) => dashboardInput(key, out.namespace, r)), capabilities }, opts));
+    }
+}
