@@ -365,6 +365,12 @@ new k8s.apps.v1.Deployment("privileged", {
             return f;
         };
         await ws.must("kubectl", ["apply", "-f", write("prod-namespaces.json.yaml", namespaces)]);
+        // Namespaces the add-ons' Helm releases create on EKS (monitoring, velero, ...) that the
+        // render puts objects in (dashboards, adapter rules, Schedules): created plain, as a chart would.
+        const existing = new Set(await existingNamespaces());
+        const addonNamespaces = [...new Set(take.map((o) => o.metadata.namespace).filter((n): n is string => !!n))]
+            .filter((n) => !prodNamespaces.includes(n) && !existing.has(n)).sort();
+        for (const n of addonNamespaces) await ws.must("kubectl", ["create", "namespace", n]);
         // Pod admission reads these (ServiceAccount exists, LimitRange min/max/defaults, quota):
         // they are created for real so the pod dry-run below is judged like a controller's pod.
         const podPrereqs = take.filter((o) => ["ServiceAccount", "LimitRange", "ResourceQuota"].includes(o.kind) && prodNamespaces.includes(o.metadata.namespace));
