@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 /** True for the objects whose readiness needs a load balancer address. */
-export function needsLoadBalancer(type: string, props: Record<string, any>): boolean {
+export function needsLoadBalancer(type: string, props: { spec?: { type?: unknown } } | undefined): boolean {
     return type === "kubernetes:networking.k8s.io/v1:Ingress"
         || (type === "kubernetes:core/v1:Service" && props?.spec?.type === "LoadBalancer");
 }

@@ -14,15 +14,19 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 
 type Lifted = unknown;
 
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null;
+}
+
 /** Applies `f` to a value that may be an Output (or a plain value), keeping plain values plain. */
-function lift(value: Lifted, f: (v: any) => unknown): unknown {
+function lift(value: Lifted, f: (v: unknown) => unknown): unknown {
     return pulumi.Output.isInstance(value) ? (value as pulumi.Output<unknown>).apply(f) : f(value);
 }
 
 function rewriteContainers(containers: Lifted, overrides: ImageOverrides): unknown {
     return lift(containers, (list) => Array.isArray(list)
         ? list.map((c) => lift(c, (container) => {
-            if (!container || typeof container !== "object") return container;
+            if (!isObject(container)) return container;
             return { ...container, image: lift(container.image, (image) => (typeof image === "string" && overrides[image]) || image) };
         }))
         : list);
@@ -30,7 +34,7 @@ function rewriteContainers(containers: Lifted, overrides: ImageOverrides): unkno
 
 function rewritePodSpec(spec: Lifted, overrides: ImageOverrides): unknown {
     return lift(spec, (s) => {
-        if (!s || typeof s !== "object") return s;
+        if (!isObject(s)) return s;
         const out = { ...s };
         for (const key of ["containers", "initContainers"]) {
             if (key in out) out[key] = rewriteContainers(out[key], overrides);
@@ -42,16 +46,16 @@ function rewritePodSpec(spec: Lifted, overrides: ImageOverrides): unknown {
 function rewriteAt(value: Lifted, path: string[], overrides: ImageOverrides): unknown {
     if (path.length === 0) return rewritePodSpec(value, overrides);
     return lift(value, (v) => {
-        if (!v || typeof v !== "object" || !(path[0] in v)) return v;
+        if (!isObject(v) || !(path[0] in v)) return v;
         return { ...v, [path[0]]: rewriteAt(v[path[0]], path.slice(1), overrides) };
     });
 }
 
 /** The images of a workload's containers and init containers replaced per `overrides` (pure). */
-export function overrideImages(type: string, props: Record<string, any>, overrides: ImageOverrides): Record<string, any> | undefined {
+export function overrideImages(type: string, props: Record<string, unknown>, overrides: ImageOverrides): Record<string, unknown> | undefined {
     const path = POD_SPEC_PATHS[type];
     if (!path || Object.keys(overrides).length === 0) return undefined;
-    return rewriteAt(props, path, overrides) as Record<string, any>;
+    return rewriteAt(props, path, overrides) as Record<string, unknown>;
 }
 
 /**

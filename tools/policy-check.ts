@@ -8,7 +8,6 @@
  * `policy  level  kind/namespace/name  message`; exits 1 on any mandatory violation, 2 on
  * usage or input errors.
  */
-import * as fs from "fs";
 import { evaluate, PackConfig, Violation } from "../policy/lib/harness";
 import { PackConfigError } from "../policy/lib/config";
 import { InputError, loadPackConfig, loadResources } from "../policy/lib/load";

@@ -14,7 +14,7 @@ fs.mkdirSync(cacheDir, { recursive: true });
 
 type CompilingModule = NodeJS.Module & { _compile(code: string, filename: string): void };
 
-// eslint-disable-next-line @typescript-eslint/no-deprecated -- require.extensions is the hook ts-node uses too
+// require.extensions (deprecated, still supported) is the hook ts-node uses too
 require.extensions[".ts"] = (module: NodeJS.Module, filename: string) => {
     const src = fs.readFileSync(filename, "utf8");
     const key = crypto.createHash("sha1").update(filename).update("\0").update(src).digest("hex");

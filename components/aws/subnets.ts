@@ -78,7 +78,7 @@ export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan {
     try {
         vpc = parseCidr(vpcCidr);
     } catch (e) {
-        throw new Error(`vpc.create.cidr: ${(e as Error).message}`);
+        throw new Error(`vpc.create.cidr: ${(e as Error).message}`, { cause: e });
     }
     if (vpc.prefix < MIN_VPC_PREFIX || vpc.prefix > MAX_VPC_PREFIX) {
         throw new Error(`vpc.create.cidr prefix must be between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX}, got ${vpcCidr}`);

@@ -682,7 +682,7 @@ function interpolateAt(value: string | number | boolean, lookup: VariableLookup,
     }
 }
 
-function isMap(v: unknown): v is Record<string, any> {
+function isMap(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

@@ -329,7 +329,12 @@ new k8s.apps.v1.Deployment("privileged", {
         await timed("(f) npm run render -- --stack prod", () => ws.must("npm", ["run", "render", "--", "--stack", "prod", "--out", out], { env: process.env }));
         const YAML = await import("yaml");
         const files: string[] = [];
-        const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".yaml") && files.push(path.join(d, e.name)); };
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                if (e.isDirectory()) walk(path.join(d, e.name));
+                else if (e.name.endsWith(".yaml")) files.push(path.join(d, e.name));
+            }
+        };
         walk(out);
         const objects = files.sort().map((f) => YAML.parse(fs.readFileSync(f, "utf8")));
 

@@ -17,9 +17,8 @@ function modelPath(apiVersion: string, kind: string): string {
 function validatorFor(apiVersion: string, kind: string): Validator | null {
     const key = `${apiVersion}/${kind}`;
     if (!cache.has(key)) {
-        let v: Validator | null = null;
+        let v: Validator | null;
         try {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             v = (require(modelPath(apiVersion, kind)) as Record<string, Validator>)[kind] ?? null;
         } catch {
             v = null;
@@ -51,7 +50,7 @@ export function validateObjects(objects: { apiVersion: string; kind: string; met
         try {
             new V(o).validate();
         } catch (e) {
-            throw new Error(`${id} fails the ${o.apiVersion} ${o.kind} schema: ${(e as Error).message}`);
+            throw new Error(`${id} fails the ${o.apiVersion} ${o.kind} schema: ${(e as Error).message}`, { cause: e });
         }
         report.validated++;
     }

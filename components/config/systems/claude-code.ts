@@ -39,7 +39,7 @@ export const SEED_APP_CONFIG = {
 
 const cpuPair = z.object({ cpu: quantity, memory: quantity }).strict();
 const nodeSelector = z.record(z.string().min(1), z.string());
-const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/claude-code-backup" });
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]+$/, { message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/claude-code-backup" });
 const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name (3-63 lowercase letters, digits, '.', '-')" });
 
 /** Where the nightly pg_dump goes: S3 through an IRSA role (seed 002, prod) or a PVC (dev). */

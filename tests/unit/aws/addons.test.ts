@@ -4,7 +4,7 @@ import { KubeObject } from "../../../components/aws/k8s-objects";
 import { buildKubeconfig, getTokenArgs } from "../../../components/aws/kubeconfig";
 import { metricsServerManifests } from "../../../components/aws/metrics-server";
 
-/* eslint-disable @typescript-eslint/no-var-requires */
+ 
 const { Deployment } = require("kubernetes-models/apps/v1/Deployment");
 const { ClusterRole } = require("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole");
 const { Service } = require("kubernetes-models/v1/Service");

@@ -29,7 +29,7 @@ import { ConfigError, loadPlatformConfig } from "../../../components/config";
 import { vpcCniEnforcesNetworkPolicies } from "../../../policy/rules/eks";
 import { readStackConfig, REPO_ROOT, StackConfig } from "../../../tools/lib/render";
 
-/* eslint-disable @typescript-eslint/no-var-requires */
+ 
 const { NetworkPolicy } = require("kubernetes-models/networking.k8s.io/v1/NetworkPolicy");
 
 const P = "agent-platform";

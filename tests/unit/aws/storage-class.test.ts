@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { efsStorageClass, gp3StorageClass } from "../../../components/aws/storage-class";
 
-/* eslint-disable @typescript-eslint/no-var-requires */
+ 
 const { StorageClass } = require("kubernetes-models/storage.k8s.io/v1/StorageClass");
 
 describe("aws/storage-class gp3StorageClass", () => {

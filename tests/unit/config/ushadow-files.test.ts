@@ -45,7 +45,7 @@ describe("ushadow files: composeFile, optionsFile and env_file stay inside the p
         const compose = fs.readFileSync(path.join(REPO_ROOT, "examples/compose/ushadow/docker-compose.yml"), "utf8");
         // The example file, plus a variable only the deployer's shell holds, plus an env_file.
         const withEnv = (envFile: string) =>
-            compose.replace(/(\n  backend:\n(?:    .*\n)*?    environment:\n)/, `$1      FROM_SHELL: "\${${CANARY_VAR}:-unset}"\n`).replace(/(\n  backend:\n)/, `$1    env_file: ${JSON.stringify(envFile)}\n`);
+            compose.replace(/(\n {2}backend:\n(?: {4}.*\n)*? {4}environment:\n)/, `$1      FROM_SHELL: "\${${CANARY_VAR}:-unset}"\n`).replace(/(\n {2}backend:\n)/, `$1    env_file: ${JSON.stringify(envFile)}\n`);
         fs.writeFileSync(path.join(tmp, "app.env"), "GREETING=hello\n");
         fs.writeFileSync(path.join(tmp, "ok.yml"), withEnv("app.env"));
         fs.writeFileSync(path.join(tmp, "environ.yml"), withEnv("/proc/self/environ"));

@@ -26,7 +26,7 @@ describe("bring-your-own-cluster preflight", () => {
     });
 
     it("the local control plane's minimal CRDs (tools/e2e/crds.yaml) cover every capability", () => {
-        const names = new Set([...fs.readFileSync(path.join(ROOT, "tools/e2e/crds.yaml"), "utf8").matchAll(/^  name: (\S+)$/gm)].map((m) => m[1]!));
+        const names = new Set([...fs.readFileSync(path.join(ROOT, "tools/e2e/crds.yaml"), "utf8").matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]!));
         for (const crd of allCrds) assert.ok(names.has(crd), `${crd} missing from tools/e2e/crds.yaml`);
     });
 });

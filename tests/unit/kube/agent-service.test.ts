@@ -228,7 +228,7 @@ describe("AgentService", () => {
         const { resources } = await render(() => {
             try { new AgentService("bad", { ...base, replicas: 2, hpa: { minReplicas: 2, maxReplicas: 3, cpuUtilization: 50 } }); } catch (e) { thrown = e as Error; }
         });
-        assert.match(thrown?.message ?? "", /invalid AgentService args for bad:\n  - replicas and hpa are mutually exclusive/);
+        assert.match(thrown?.message ?? "", /invalid AgentService args for bad:\n {2}- replicas and hpa are mutually exclusive/);
         assert.equal(resources.length, 0);
     });
 });

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { RecordedResource, runUnderMocks } from "../../../tools/lib/mock-runtime";
 
-/* eslint-disable @typescript-eslint/no-var-requires */
+ 
 const MODELS: Record<string, () => new (o: any) => { validate(): void }> = {
     "v1/ConfigMap": () => require("kubernetes-models/v1/ConfigMap").ConfigMap,
     "v1/Secret": () => require("kubernetes-models/v1/Secret").Secret,

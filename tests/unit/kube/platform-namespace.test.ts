@@ -46,7 +46,7 @@ describe("PlatformNamespace", () => {
         const { resources } = await render(() => {
             try { new PlatformNamespace("bad", { name: "Bad_NS", podSecurity: { level: "restricted", enforce: true } }); } catch (e) { thrown = e as Error; }
         });
-        assert.match(thrown?.message ?? "", /invalid PlatformNamespace args for bad:\n  - name must be a DNS-1123 label/);
+        assert.match(thrown?.message ?? "", /invalid PlatformNamespace args for bad:\n {2}- name must be a DNS-1123 label/);
         assert.equal(resources.length, 0);
     });
 });

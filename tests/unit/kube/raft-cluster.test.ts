@@ -77,7 +77,7 @@ describe("RaftCluster", () => {
         const { resources } = await render(() => {
             try { new RaftCluster("r", { namespace: "ns", image: "a/b:1", replicas: 4, volumes: [{ name: "log", mountPath: "/log", size: "1Gi" }] }); } catch (e) { thrown = e as Error; }
         });
-        assert.match(thrown?.message ?? "", /invalid RaftCluster args for r:\n  - replicas must be odd and >= 3 \(2f\+1\), got 4/);
+        assert.match(thrown?.message ?? "", /invalid RaftCluster args for r:\n {2}- replicas must be odd and >= 3 \(2f\+1\), got 4/);
         assert.equal(resources.length, 0);
     });
 });

@@ -182,7 +182,7 @@ describe("policy:check CLI", () => {
     it("GIVEN text output WHEN a violation is printed THEN its fix follows it", async () => {
         writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
         const r = await run([dir]);
-        assert.match(r.out, /^health-liveness\s+advisory\s+.*\n    fix: \S/m);
+        assert.match(r.out, /^health-liveness\s+advisory\s+.*\n {4}fix: \S/m);
     });
 
     it("GIVEN violations WHEN formatted THEN mandatory ones come first in aligned columns", () => {

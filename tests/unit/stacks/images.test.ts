@@ -58,7 +58,7 @@ describe("stack config `images`: image overrides", () => {
 
     it("GIVEN a container whose image is an Output WHEN overridden THEN the Output resolves to the replacement", async () => {
         const props = { spec: { template: { spec: { containers: [{ name: "a", image: pulumi.output("redis:7.4.1-alpine") }] } } } };
-        const out = overrideImages("kubernetes:apps/v1:Deployment", props, OVERRIDES)!;
+        const out: any = overrideImages("kubernetes:apps/v1:Deployment", props, OVERRIDES)!;
         const image = await new Promise((resolve) => (out.spec.template.spec.containers[0].image as pulumi.Output<string>).apply(resolve));
         assert.equal(image, "mirror.internal/redis:7.4.1-alpine");
         assert.equal(overrideImages("kubernetes:core/v1:Service", props, OVERRIDES), undefined);

@@ -48,7 +48,7 @@ describe("policy gate in the program (no bypass without --policy-pack)", functio
                 });
             }),
             (e: unknown) => e instanceof PolicyGateError
-                && /^policy gate \(policy\/config\/prod\.json\) refuses to deploy:\n  \[mandatory\] sec-no-privileged: Deployment agents\/api-privileged: container "api" sets securityContext\.privileged: true \(fix: /.test((e as Error).message)
+                && /^policy gate \(policy\/config\/prod\.json\) refuses to deploy:\n {2}\[mandatory\] sec-no-privileged: Deployment agents\/api-privileged: container "api" sets securityContext\.privileged: true \(fix: /.test((e as Error).message)
                 && !/Deployment agents\/api:/.test((e as Error).message),
         );
         assert.deepEqual(registered, ["ok"], "only the compliant Deployment reached the engine");

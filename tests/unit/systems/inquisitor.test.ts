@@ -6,7 +6,6 @@ import { strict as assert } from "assert";
 import { configErrorOf } from "../../helpers/config";
 import * as path from "path";
 import { REPO_ROOT, RenderResult, StackConfig, readStackConfig, renderProgram } from "../../../tools/lib/render";
-import { ConfigError } from "../../../components/config";
 import { validateObjects } from "../../helpers/k8s-schema";
 import { RENDER_TIMEOUT_MS } from "../../helpers/stacks";
 import { find, kinds, recordOf } from "../../helpers/mocks";
@@ -42,7 +41,6 @@ describe("inquisitor system (seed 001)", () => {
         for (const stack of ["dev", "prod"]) rendered[stack] = await renderProgram(onlySystem(stack, OTHER_SYSTEMS), stack, { redact: false });
     });
     const objs = (stack: string) => rendered[stack].objects;
-    const inNs = (stack: string) => objs(stack).filter((o) => o.metadata.namespace === NS);
 
     for (const stack of ["dev", "prod"]) {
         const prod = stack === "prod";

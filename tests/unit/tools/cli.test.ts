@@ -65,7 +65,7 @@ describe("tools/lib/cli", () => {
         }
         const help = helpText(CLI);
         for (const f of ["--stack NAME", "-e, --env K=V", "--show-secrets", "-h, --help", "--debug", "<file>"]) assert.ok(help.includes(f), f);
-        assert.match(help, /exit codes:\n  0  ok\n  1  .*\n  2  usage error/);
+        assert.match(help, /exit codes:\n {2}0 {2}ok\n {2}1 {2}.*\n {2}2 {2}usage error/);
     });
 
     it("GIVEN the body returns a code WHEN run THEN that is the exit code; nothing returned means 0", async () => {

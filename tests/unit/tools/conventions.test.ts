@@ -70,7 +70,7 @@ describe("CLI conventions (every CLI)", function () {
                 }
                 const help = helpText(m.CLI);
                 for (const k of Object.keys(m.CLI.flags)) assert.ok(help.includes(`--${kebab(k)}`), `--${kebab(k)} is not in the help`);
-                assert.match(help, /^exit codes:\n  0  .+\n  1  .+\n  2  .+$/m);
+                assert.match(help, /^exit codes:\n {2}0 {2}.+\n {2}1 {2}.+\n {2}2 {2}.+$/m);
             });
 
             it("WHEN given an unknown flag THEN exit 2 with the reason and the usage, no stack trace", async () => {
