@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from "./defaults";
 import { PolicyDocument } from "./iam-policies";
-import { ResolvedBucket } from "./validation";
+import { ResolvedBucket } from "./resolved";
 
 /**
  * The lifecycle rules of a bucket (pure): old versions expire after `noncurrentVersionDays`,

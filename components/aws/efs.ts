@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NFS_PORT } from "./defaults";
-import { ResolvedEfs } from "./validation";
+import { ResolvedEfs } from "./resolved";
 
 /** Inputs of the `aws.efs.FileSystem` for `efs` (pure). `kmsKeyArn` is used with `kmsKey: "cluster"`. */
 export function efsFileSystemSpec(efs: ResolvedEfs, clusterName: string, kmsKeyArn: pulumi.Input<string>, tags: Record<string, string>): aws.efs.FileSystemArgs {

@@ -7,7 +7,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import { clusterAutoscalerManifests, autoscalerDiscoveryTags } from "./cluster-autoscaler";
 import {
     CONTROL_PLANE_LOG_TYPES,
@@ -32,44 +31,11 @@ import { CLOUDWATCH_AGENT_POLICY, createCloudWatchObservability } from "./observ
 import { ClusterAddons } from "./platform-addons";
 import { efsStorageClass, gp3StorageClass } from "./storage-class";
 import { EksClusterArgs } from "./types";
-import { ResolvedEksCluster, ResolvedNodeGroup, resolveEksClusterArgs } from "./validation";
+import { createControlPlane } from "./control-plane";
+import { createNodeGroups } from "./node-groups";
+import { ResolvedEksCluster } from "./resolved";
+import { resolveEksClusterArgs } from "./validation";
 
-/** EKS access policy granting cluster-admin (EKS access entries docs). */
-const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
-/** Rolling node updates replace at most a third of a group at once. */
-const NODE_UPDATE_MAX_UNAVAILABLE_PERCENT = 33;
-
-/** The resource options a managed node group gets: the autoscaler owns `desiredSize`. Pure. */
-export function nodeGroupResourceOptions(ignoreDesiredSizeChanges: boolean): Pick<pulumi.CustomResourceOptions, "ignoreChanges"> {
-    return ignoreDesiredSizeChanges ? { ignoreChanges: ["scalingConfig.desiredSize"] } : {};
-}
-
-/** Launch template data for a node group: IMDSv2 only, encrypted gp3 root volume, no SSH key. Pure. */
-export function launchTemplateSpec(group: ResolvedNodeGroup, clusterName: string, imdsHopLimit: number, tags: Record<string, string>) {
-    const instanceTags = { ...tags, Name: `${clusterName}-${group.name}`, "node-group": group.name };
-    return {
-        description: `EKS ${clusterName} node group ${group.name}: IMDSv2, encrypted gp3 root volume`,
-        metadataOptions: {
-            httpEndpoint: "enabled",
-            httpTokens: "required",
-            httpPutResponseHopLimit: imdsHopLimit,
-            instanceMetadataTags: "disabled",
-        },
-        blockDeviceMappings: [
-            {
-                deviceName: ROOT_DEVICE_NAME,
-                ebs: { volumeSize: group.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-            },
-        ],
-        monitoring: { enabled: true },
-        tagSpecifications: [
-            { resourceType: "instance", tags: instanceTags },
-            { resourceType: "volume", tags: instanceTags },
-        ],
-        updateDefaultVersion: true,
-        tags,
-    };
-}
 
 /** AWS resource types without a region (IAM is global). */
 const GLOBAL_AWS_TYPE_PREFIXES = ["aws:iam/"];
@@ -85,10 +51,6 @@ export function regionTransformation(region: string): pulumi.ResourceTransformat
     };
 }
 
-/** Stable short suffix for names derived from ARNs. */
-function shortHash(value: string): string {
-    return createHash("sha256").update(value).digest("hex").slice(0, 8);
-}
 
 export class EksCluster extends pulumi.ComponentResource {
     /** Validated, defaulted settings this cluster was built from. */
@@ -187,88 +149,14 @@ export class EksCluster extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.output(publicSubnetIds);
 
         // --- control plane
-        const key = new aws.kms.Key(
-            `${name}-secrets-key`,
-            {
-                description: `EKS ${s.clusterName} Kubernetes secrets envelope encryption`,
-                enableKeyRotation: true,
-                deletionWindowInDays: KMS_DELETION_WINDOW_DAYS,
-                tags,
-            },
-            parent,
-        );
-        new aws.kms.Alias(`${name}-secrets-key-alias`, { name: `alias/eks/${s.clusterName}-secrets`, targetKeyId: key.keyId }, parent);
+        const { key, cluster, adminAccess } = createControlPlane({ name, settings: s, privateSubnetIds, tags, partition, owner: this });
         this.kmsKeyArn = key.arn;
-
-        const clusterRole = new aws.iam.Role(
-            `${name}-cluster-role`,
-            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")), description: `EKS ${s.clusterName} control plane`, tags },
-            parent,
-        );
-        const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, { role: clusterRole.name, policyArn: policyArn("AmazonEKSClusterPolicy") }, parent);
-        // terraform-aws-modules/eks "ClusterEncryption": the cluster role may use the secrets key.
-        const clusterKms = new aws.iam.RolePolicy(
-            `${name}-cluster-kms`,
-            {
-                role: clusterRole.id,
-                policy: key.arn.apply((arn) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: arn }],
-                    } satisfies PolicyDocument),
-                ),
-            },
-            parent,
-        );
-        // Created before the cluster so retention is ours, not EKS's "never expire".
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-cluster-logs`,
-            { name: `/aws/eks/${s.clusterName}/cluster`, retentionInDays: s.logRetentionDays, tags },
-            parent,
-        );
-
-        this.cluster = new aws.eks.Cluster(
-            `${name}-cluster`,
-            {
-                name: s.clusterName,
-                version: s.kubernetesVersion,
-                roleArn: clusterRole.arn,
-                vpcConfig: {
-                    subnetIds: privateSubnetIds,
-                    endpointPrivateAccess: s.endpoint.privateAccess,
-                    endpointPublicAccess: s.endpoint.publicAccess,
-                    ...(s.endpoint.publicAccess ? { publicAccessCidrs: s.endpoint.publicAccessCidrs } : {}),
-                },
-                accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: s.bootstrapCreatorAdmin },
-                encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
-                enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-                tags,
-            },
-            { parent: this, dependsOn: [clusterPolicy, clusterKms, logGroup] },
-        );
+        this.cluster = cluster;
         this.clusterName = this.cluster.name;
         this.clusterArn = this.cluster.arn;
         this.serviceCidr = this.cluster.kubernetesNetworkConfig.apply((c) => c.serviceIpv4Cidr!);
         this.apiServerCidrs = pulumi.all([this.vpcCidr, this.serviceCidr]).apply(([vpc, svc]) => [vpc, svc]);
         this.endpoint = this.cluster.endpoint;
-
-        const adminAccess: pulumi.Resource[] = [];
-        for (const principalArn of s.adminPrincipals) {
-            const id = shortHash(principalArn);
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${id}`, { clusterName: this.cluster.name, principalArn, type: "STANDARD", tags }, parent);
-            adminAccess.push(
-                new aws.eks.AccessPolicyAssociation(
-                    `${name}-admin-${id}-policy`,
-                    {
-                        clusterName: this.cluster.name,
-                        principalArn,
-                        policyArn: partition.apply((p) => `arn:${p}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`),
-                        accessScope: { type: "cluster" },
-                    },
-                    { parent: this, dependsOn: [entry] },
-                ),
-            );
-        }
 
         // --- IRSA: the cluster's OIDC provider. No thumbprint is pinned: IAM validates EKS
         // issuers against its trusted root CAs and fills the thumbprint itself.
@@ -307,41 +195,9 @@ export class EksCluster extends pulumi.ComponentResource {
         const kubeProxy = addon("kube-proxy", s.addons.kubeProxy);
 
         // --- node groups
-        const nodeRole = new aws.iam.Role(
-            `${name}-node-role`,
-            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), description: `EKS ${s.clusterName} managed nodes`, tags },
-            parent,
-        );
-        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"].map(
-            (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, parent),
-        );
-        this.nodeRoleArn = nodeRole.arn;
-
-        this.nodeGroups = {};
-        for (const g of s.nodeGroups) {
-            const lt = new aws.ec2.LaunchTemplate(`${name}-${g.name}-lt`, launchTemplateSpec(g, s.clusterName, s.imdsHopLimit, tags), parent);
-            this.nodeGroups[g.name] = new aws.eks.NodeGroup(
-                `${name}-${g.name}`,
-                {
-                    clusterName: this.cluster.name,
-                    // A prefix (not a fixed name) so replacements can create-before-delete.
-                    nodeGroupNamePrefix: `${g.name}-`,
-                    version: this.cluster.version,
-                    nodeRoleArn: nodeRole.arn,
-                    subnetIds: g.subnetIds ?? privateSubnetIds,
-                    instanceTypes: g.instanceTypes,
-                    capacityType: g.capacityType,
-                    amiType: g.amiType,
-                    scalingConfig: { minSize: g.minSize, maxSize: g.maxSize, desiredSize: g.desiredSize },
-                    updateConfig: { maxUnavailablePercentage: NODE_UPDATE_MAX_UNAVAILABLE_PERCENT },
-                    labels: g.labels,
-                    taints: g.taints,
-                    launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
-                    tags: { ...tags, ...autoscalerDiscoveryTags(s.clusterName), "node-group": g.name },
-                },
-                { parent: this, dependsOn: [...nodePolicies, vpcCni, kubeProxy], ...nodeGroupResourceOptions(s.ignoreDesiredSizeChanges) },
-            );
-        }
+        const nodes = createNodeGroups({ name, settings: s, cluster, privateSubnetIds, tags, partition, joinAddons: [vpcCni, kubeProxy], owner: this });
+        this.nodeRoleArn = nodes.nodeRole.arn;
+        this.nodeGroups = nodes.nodeGroups;
         const nodeGroupList = Object.values(this.nodeGroups);
         this.nodeGroupNames = pulumi
             .all(Object.entries(this.nodeGroups).map(([k, ng]) => ng.nodeGroupName.apply((n) => [k, n] as const)))

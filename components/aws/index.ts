@@ -1,10 +1,13 @@
 /** Public API of the AWS (EKS) components. */
 export * from "./types";
 export * from "./defaults";
-export { EksCluster, launchTemplateSpec, nodeGroupResourceOptions, regionTransformation } from "./eks-cluster";
+export { EksCluster, regionTransformation } from "./eks-cluster";
+export { launchTemplateSpec, nodeGroupResourceOptions } from "./node-groups";
 export { IrsaRole, IrsaRoleArgs } from "./irsa";
 export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverlaps, SubnetPlan, ParsedCidr } from "./subnets";
-export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues, ValidationIssue, ResolvedEksCluster, ResolvedEfs, ResolvedNodeGroup, ResolvedVpc, ResolvedPlatformAddons, ResolvedBucket, NODE_GROUP_LABEL } from "./validation";
+export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues } from "./validation";
+export { ValidationIssue, NODE_GROUP_LABEL } from "./rules";
+export { ResolvedEksCluster, ResolvedEfs, ResolvedNodeGroup, ResolvedVpc, ResolvedPlatformAddons, ResolvedBucket } from "./resolved";
 export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, veleroPolicy, secretsManagerReadPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
 export { buildKubeconfig, getTokenArgs, KubeconfigArgs } from "./kubeconfig";
 export { clusterAutoscalerArgs, clusterAutoscalerManifests, autoscalerDiscoveryTags, CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";

@@ -28,7 +28,7 @@ import { secretsManagerReadPolicy, veleroPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
 import { KubeObject } from "./k8s-objects";
 import { EksEnvironment, LoadBalancerScheme, PlatformAddonsArgs } from "./types";
-import { ResolvedPlatformAddons } from "./validation";
+import { ResolvedPlatformAddons } from "./resolved";
 
 /** The add-ons, by their `platformAddons` key. */
 export type AddonKey = keyof PlatformAddonsArgs;

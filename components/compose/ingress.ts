@@ -7,7 +7,7 @@ import { isDnsName } from "../kube/names";
 import { sortKeys } from "../kube/sorted";
 import { ComposeError } from "./errors";
 import { baseLabels } from "./metadata";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import type { NamedPort } from "./ports";
 import { DEFAULT_INGRESS_PATH, IngressSpec, KOMPOSE_LABELS, KubeObject, ServiceContext, ServiceDeploymentSpec } from "./spec";
 

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import { isQualifiedName, isLabelValue } from "../kube/names";
 import { sortKeys } from "../kube/sorted";
 import { ComposeError } from "./errors";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import { MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL, ServiceContext, ServiceDeploymentSpec, Warn } from "./spec";
 
 /** The app.kubernetes.io/* labels the compiler sets on objects it builds itself (the Ingress). */

@@ -4,7 +4,7 @@
  */
 import type { TrafficRule } from "../kube/network";
 import { ComposeError } from "./errors";
-import type { ComposeProject } from "./parse";
+import type { ComposeProject } from "./model";
 import { CompileOptions, ServiceDeploymentSpec, mergeSpec } from "./spec";
 
 /** Who calls whom: `depends_on` edges plus `network.allowFrom`, as client -> sorted callees. */

@@ -1,7 +1,7 @@
 /** Liveness, readiness and startup probes of a compose service (healthcheck, options, or TCP). */
 import type { ProbeSet } from "../kube/pod";
 import { ComposeError } from "./errors";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import type { NamedPort } from "./ports";
 import { DEFAULT_PROBE, ServiceContext, ServiceDeploymentSpec } from "./spec";
 

@@ -6,7 +6,7 @@
 import type { ResourceSpec } from "../kube/pod";
 import { parseQuantity } from "../kube/quantity";
 import { ComposeError } from "./errors";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import { DEFAULT_RESOURCES, ServiceContext, ServiceDeploymentSpec } from "./spec";
 
 /** Each of cpu and memory, requests and limits, resolved and checked. */

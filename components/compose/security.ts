@@ -5,7 +5,7 @@
  */
 import type { SecurityOptions } from "../kube/pod";
 import { ComposeError } from "./errors";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import { DEFAULT_RUN_AS_USER, ServiceContext, ServiceDeploymentSpec } from "./spec";
 
 /** AgentService security options: hardened defaults, the compose `user`, and the spec's visible opt-outs (root, the image's own ids). */

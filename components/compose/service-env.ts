@@ -7,7 +7,7 @@ import { DiscoveredInfrastructure, INFRA_KINDS, infrastructureVariables } from "
 import { EnvValue, SplitEnv, splitEnv } from "./env";
 import { ComposeError } from "./errors";
 import { VariableLayers, rebaseUrl, resolveVariable } from "./interpolate";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import { containsPlaceholder } from "./placeholders";
 import type { EnvSource, ServiceContext, ServiceDeploymentSpec } from "./spec";
 

@@ -5,7 +5,7 @@
 import { serviceUrl } from "../kube/names";
 import { INFRA_KINDS, DiscoveredInfrastructure, InfraKind } from "./discovery";
 import { ComposeError } from "./errors";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import type { NamedPort } from "./ports";
 import { DEFAULT_SERVICE_TYPE, KOMPOSE_LABELS, ServiceContext, ServiceDeploymentSpec, ServiceType } from "./spec";
 

@@ -9,7 +9,7 @@ import { sanitizeDnsLabel, truncateLabel } from "../kube/names";
 import { isQuantity } from "../kube/quantity";
 import { mountPathProblem } from "../input/files";
 import { ComposeError } from "./errors";
-import type { ComposeProject, ComposeService, ComposeVolumeMount } from "./parse";
+import type { ComposeProject, ComposeService, ComposeVolumeMount } from "./model";
 import { AccessMode, CompileOptions, DEFAULT_SCRATCH_SIZE, DEFAULT_VOLUME_SIZE, KOMPOSE_LABELS, ServiceContext, ServiceDeploymentSpec, Warn } from "./spec";
 
 export interface VolumePlan {

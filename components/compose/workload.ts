@@ -11,7 +11,7 @@ import { singletonWorkerProblems } from "../kube/singleton-worker";
 import { sortKeys } from "../kube/sorted";
 import { ComposeError } from "./errors";
 import { configHash } from "./metadata";
-import type { ComposeService } from "./parse";
+import type { ComposeService } from "./model";
 import type { NamedPort } from "./ports";
 import { resolveProbes } from "./probes";
 import { resolveResources } from "./resources";

@@ -7,7 +7,8 @@
 import { z } from "zod";
 import { CAPABILITY_ADDONS, DEFAULT_CLUSTER_ISSUER } from "../aws/defaults";
 import { EfsTransitionToIa, EksClusterArgs, EksEnvironment } from "../aws/types";
-import { EFS_TRANSITIONS_TO_IA, validateEksClusterArgs, ValidationIssue } from "../aws/validation";
+import { EFS_TRANSITIONS_TO_IA, ValidationIssue } from "../aws/rules";
+import { validateEksClusterArgs } from "../aws/validation";
 
 const nonEmpty = z.string().min(1);
 

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { efsFileSystemSpec, efsNfsIngressRule } from "../../../components/aws/efs";
 import { EksCluster } from "../../../components/aws/eks-cluster";
 import { EksClusterArgs } from "../../../components/aws/types";
-import { resolveEksClusterArgs, ResolvedEfs, validateEksClusterArgs } from "../../../components/aws/validation";
+import { ResolvedEfs } from "../../../components/aws/resolved";
+import { resolveEksClusterArgs, validateEksClusterArgs } from "../../../components/aws/validation";
 import { RecordedResource, runUnderMocks } from "../../../tools/lib/mock-runtime";
 
 const CONFIG = { "aws:region": "us-east-1" };

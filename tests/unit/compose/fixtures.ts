@@ -1,5 +1,5 @@
 /** Hand-built compose services and contexts for the compiler modules' unit tests. */
-import type { ComposeService } from "../../../components/compose/parse";
+import type { ComposeService } from "../../../components/compose/model";
 import type { ServiceContext } from "../../../components/compose/spec";
 import type { ComposeErrorLocation } from "../../../components/compose/errors";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { planVolumes, serviceVolumes } from "../../../components/compose/volumes";
-import type { ComposeProject } from "../../../components/compose/parse";
+import type { ComposeProject } from "../../../components/compose/model";
 import { context, service } from "./fixtures";
 
 const mount = (source: string, target: string, i = 0) => ({ type: "volume" as const, source, target, readOnly: false, field: `volumes[${i}]` });

@@ -1,0 +1,64 @@
+/**
+ * What the `EksClusterArgs` validators share: the issue type, the value rules (patterns and the
+ * closed value sets) and small helpers. Each validator lives with its concept (validate-*.ts,
+ * efs-args.ts, addons-args.ts); validation.ts runs them all.
+ */
+import { AutoscalerExpander, CapacityType, EfsKmsKey, EfsPerformanceMode, EfsThroughputMode, EfsTransitionToIa, NatGatewayStrategy, ReclaimPolicy } from "./types";
+
+export interface ValidationIssue {
+    /** Field path inside the args / the `cluster` config section, e.g. `["nodeGroups", "compute", "minSize"]`. */
+    path: string[];
+    message: string;
+}
+
+/** An issue list and the function that adds to it. */
+export function issueList(): { issues: ValidationIssue[]; add: (path: string[], message: string) => void } {
+    const issues: ValidationIssue[] = [];
+    return { issues, add: (path, message) => issues.push({ path, message }) };
+}
+
+export const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export const CLUSTER_NAME_RE = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+/** EKS node-group names are also Kubernetes label values and resource-name suffixes. */
+export const NODE_GROUP_NAME_RE = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
+export const DNS1123_LABEL_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+export const K8S_VERSION_RE = /^1\.\d{2}$/;
+export const DURATION_RE = /^\d+(s|m|h)$/;
+export const ARN_RE = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
+export const NAT_STRATEGIES: readonly NatGatewayStrategy[] = ["single", "onePerAz"];
+export const CAPACITY_TYPES: readonly CapacityType[] = ["ON_DEMAND", "SPOT"];
+export const TAINT_EFFECTS: readonly string[] = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
+export const EXPANDERS: readonly AutoscalerExpander[] = ["least-waste", "random", "most-pods", "price", "priority"];
+export const RECLAIM_POLICIES: readonly ReclaimPolicy[] = ["Retain", "Delete"];
+export const EFS_PERFORMANCE_MODES: readonly EfsPerformanceMode[] = ["generalPurpose", "maxIO"];
+export const EFS_THROUGHPUT_MODES: readonly EfsThroughputMode[] = ["elastic", "bursting", "provisioned"];
+export const EFS_KMS_KEYS: readonly EfsKmsKey[] = ["cluster", "aws-managed"];
+export const EFS_TRANSITIONS_TO_IA: readonly EfsTransitionToIa[] = [
+    "AFTER_1_DAY",
+    "AFTER_7_DAYS",
+    "AFTER_14_DAYS",
+    "AFTER_30_DAYS",
+    "AFTER_60_DAYS",
+    "AFTER_90_DAYS",
+    "AFTER_180_DAYS",
+    "AFTER_270_DAYS",
+    "AFTER_365_DAYS",
+];
+/** Kubernetes object names (StorageClass): DNS-1123 subdomain. */
+export const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** The label every node group carries; workloads select on it (seed 002: compute vs memory groups). */
+export const NODE_GROUP_LABEL = "node-group";
+
+export function isInt(n: unknown): n is number {
+    return typeof n === "number" && Number.isInteger(n);
+}
+
+export function duplicates(values: string[]): string[] {
+    return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+export function sortedRecord(rec: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
