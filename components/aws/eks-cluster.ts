@@ -7,20 +7,12 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterAutoscalerManifests, autoscalerDiscoveryTags } from "./cluster-autoscaler";
-import {
-    CONTROL_PLANE_LOG_TYPES,
-    EFS_CSI_CONTROLLER_SERVICE_ACCOUNT,
-    GP3_STORAGE_CLASS_NAME,
-    IRSA_AUDIENCE,
-    KMS_DELETION_WINDOW_DAYS,
-    ROOT_DEVICE_NAME,
-    VPC_CNI_CONFIGURATION,
-} from "./defaults";
+import { clusterAutoscalerManifests } from "./cluster-autoscaler";
+import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, GP3_STORAGE_CLASS_NAME, IRSA_AUDIENCE, VPC_CNI_CONFIGURATION } from "./defaults";
 import { createBucket } from "./buckets";
 import { createEcr } from "./ecr";
 import { createEfs } from "./efs";
-import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy, serviceTrustPolicy } from "./iam-policies";
+import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
 import { createKubeObject, KubeObject } from "./k8s-objects";
 import { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy } from "./kube-system-policies";

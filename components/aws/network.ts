@@ -41,27 +41,30 @@ export function natGatewayCount(strategy: NatGatewayStrategy, azCount: number): 
     return strategy === "onePerAz" ? azCount : 1;
 }
 
+/** The AZ of subnet `i`: as configured, else the region's i-th available AZ (an error when it has too few). */
+function availabilityZoneName(plan: NetworkPlan, parent: pulumi.Resource): (i: number) => pulumi.Input<string> {
+    if (plan.availabilityZones) {
+        const names = plan.availabilityZones;
+        return (i) => names[i];
+    }
+    const azs = aws.getAvailabilityZonesOutput(
+        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }], ...(plan.region ? { region: plan.region } : {}) },
+        { parent },
+    );
+    return (i) =>
+        azs.names.apply((names) => {
+            if (names.length < plan.azCount) {
+                throw new Error(`vpc.create.azCount is ${plan.azCount} but the region has only ${names.length} available AZs (${names.join(", ")})`);
+            }
+            return names[i];
+        });
+}
+
 /** Creates the network under `parent`; child names are prefixed with `name`. */
 export function createNetwork(name: string, plan: NetworkPlan, parent: pulumi.Resource): Network {
     const opts = { parent };
     const tag = (suffix: string, extra: Record<string, string> = {}) => ({ ...plan.tags, Name: `${plan.clusterName}-${suffix}`, ...extra });
-    let azName: (i: number) => pulumi.Input<string>;
-    if (plan.availabilityZones) {
-        const names = plan.availabilityZones;
-        azName = (i) => names[i];
-    } else {
-        const azs = aws.getAvailabilityZonesOutput(
-            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }], ...(plan.region ? { region: plan.region } : {}) },
-            { parent },
-        );
-        azName = (i) =>
-            azs.names.apply((names) => {
-                if (names.length < plan.azCount) {
-                    throw new Error(`vpc.create.azCount is ${plan.azCount} but the region has only ${names.length} available AZs (${names.join(", ")})`);
-                }
-                return names[i];
-            });
-    }
+    const azName = availabilityZoneName(plan, parent);
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: plan.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tag("vpc") }, opts);
     // CIS AWS 5.4: the default security group must allow no traffic.

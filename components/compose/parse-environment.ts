@@ -23,33 +23,9 @@ export function parseEnvironment(raw: Record<string, unknown>, service: string, 
         const list = Array.isArray(raw.env_file) ? raw.env_file : [raw.env_file];
         list.forEach((item, i) => {
             const field = Array.isArray(raw.env_file) ? `env_file[${i}]` : "env_file";
-            let path: string;
-            let required = true;
-            if (typeof item === "string") path = item;
-            else if (isMap(item) && typeof item.path === "string") {
-                path = item.path;
-                required = item.required !== false;
-            } else throw new ComposeError({ file, service, field }, `must be a path or { path, required }, got ${typeName(item)}`);
-            path = interpolateAt(path, lookup, { file, service, field }).value;
-            if (!ctx.readFile) throw new ComposeError({ file, service, field }, `env_file "${path}" cannot be read here: no file reader was given`);
-            let text: string;
-            try {
-                text = ctx.readFile(path);
-            } catch (e) {
-                // Only a missing optional file is skipped: a refused path (outside the root, /proc, a FIFO) is always an error.
-                if (e instanceof InputError) {
-                    if (e.missing && !required) return;
-                    throw new ComposeError({ file, service, field }, e.message);
-                }
-                if (!required) return;
-                throw new ComposeError({ file, service, field }, `env_file "${path}" cannot be read: ${(e as Error).message.split("\n")[0]}`);
-            }
-            let entries: ReturnType<typeof parseDotenv>;
-            try {
-                entries = parseDotenv(text);
-            } catch (e) {
-                throw new ComposeError({ file, service, field }, `env_file "${path}": ${(e as Error).message}`);
-            }
+            const read = readEnvFile(item, field, service, ctx);
+            if (!read) return;
+            const { path, entries } = read;
             for (const e of entries) {
                 const f = `${field} (${path}:${e.line})`;
                 const r = interpolateAt(e.value, lookup, { file, service, field: f });
@@ -89,4 +65,37 @@ export function parseEnvironment(raw: Record<string, unknown>, service: string, 
         throw new ComposeError({ file, service, field: "environment" }, `must be a mapping or a list of "KEY=VALUE", got ${typeName(env)}`);
     }
     return [...byName.values()];
+}
+
+/** One `env_file` entry read and parsed; undefined for a missing optional file. */
+function readEnvFile(item: unknown, field: string, service: string, ctx: ServiceContext): { path: string; entries: ReturnType<typeof parseDotenv> } | undefined {
+    const { file, lookup } = ctx;
+    let path: string;
+    let required = true;
+    if (typeof item === "string") path = item;
+    else if (isMap(item) && typeof item.path === "string") {
+        path = item.path;
+        required = item.required !== false;
+    } else throw new ComposeError({ file, service, field }, `must be a path or { path, required }, got ${typeName(item)}`);
+    path = interpolateAt(path, lookup, { file, service, field }).value;
+    if (!ctx.readFile) throw new ComposeError({ file, service, field }, `env_file "${path}" cannot be read here: no file reader was given`);
+    let text: string;
+    try {
+        text = ctx.readFile(path);
+    } catch (e) {
+        // Only a missing optional file is skipped: a refused path (outside the root, /proc, a FIFO) is always an error.
+        if (e instanceof InputError) {
+            if (e.missing && !required) return undefined;
+            throw new ComposeError({ file, service, field }, e.message);
+        }
+        if (!required) return undefined;
+        throw new ComposeError({ file, service, field }, `env_file "${path}" cannot be read: ${(e as Error).message.split("\n")[0]}`);
+    }
+    let entries: ReturnType<typeof parseDotenv>;
+    try {
+        entries = parseDotenv(text);
+    } catch (e) {
+        throw new ComposeError({ file, service, field }, `env_file "${path}": ${(e as Error).message}`);
+    }
+    return { path, entries };
 }

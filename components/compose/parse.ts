@@ -11,7 +11,6 @@ import { imageReferenceProblem } from "../config/common";
 import { InputError } from "../input/files";
 import { parseYaml } from "../input/yaml";
 import { ComposeError, excerpt, formatLocation } from "./errors";
-import { interpolate } from "./interpolate";
 import { ComposeProject, ComposeService, ComposeVolumeDecl, ParseOptions } from "./model";
 import { interpolateAt, isMap, isScalar, ServiceContext, typeName } from "./parse-values";
 import { parseCommand, parseDependsOn, parseDeploy, parseDuration, parseHealthcheck, parseLabels, parsePorts } from "./parse-fields";

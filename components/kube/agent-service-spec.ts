@@ -1,5 +1,4 @@
 /** `AgentService`'s pure half: the rules its args must satisfy, and the specs (container, volumes, Service, scaling, footprint) built from them. */
-import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
 import { dns1123Problems } from "./names";
@@ -8,9 +7,8 @@ import { ContainerSpec, DEFAULT_RESOURCES } from "./pod";
 import { WorkloadFootprint, withSurge } from "./quota";
 import { Problem, check } from "./problems";
 import { QUANTITY_RULE, isQuantity } from "./quantity";
-import { AgentServiceArgs, HpaSpec, PdbSpec, ServiceSpec } from "./agent-service-args";
+import { AgentServiceArgs, HpaSpec, PdbSpec } from "./agent-service-args";
 
-type Input<T> = pulumi.Input<T>;
 
 /** HPA rules: a floor of one, max >= min, at least one metric, utilisations in 1..100. */
 function hpaProblems(h: HpaSpec): Problem[] {

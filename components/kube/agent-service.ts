@@ -20,6 +20,24 @@ type Input<T> = pulumi.Input<T>;
 
 type Meta = (objName: string, extra?: Record<string, unknown>) => { name: string; namespace: string; labels: Labels };
 
+/** The pod template: the one container, its account and volumes, placement and security. */
+function podTemplate(a: AgentServiceArgs, container: ReturnType<typeof buildContainer>, sa: { name: string; automountToken: boolean }, labels: Labels, selector: Labels) {
+    return {
+        metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
+        spec: buildPodSpec({
+            containers: [container],
+            serviceAccountName: sa.name,
+            automountServiceAccountToken: sa.automountToken,
+            volumes: podVolumes(a),
+            selector,
+            placement: a.placement,
+            security: a.security,
+            terminationGracePeriodSeconds: a.terminationGracePeriodSeconds,
+            enableServiceLinks: a.enableServiceLinks,
+        }),
+    };
+}
+
 /** What the workload reads at start: its ConfigMap, Secret and owned claims. */
 function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, parent: pulumi.Resource): pulumi.Resource[] {
     const deps: pulumi.Resource[] = [];
@@ -121,20 +139,7 @@ export class AgentService extends pulumi.ComponentResource {
         const sa = createServiceAccount(name, ns, workload, labels, a.serviceAccount ?? {}, this);
         const deps: pulumi.Resource[] = [sa.resource, ...createOwnedObjects(name, a, meta, this)];
         const container = buildContainer(agentContainerSpec(workload, a));
-        const template = {
-            metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
-            spec: buildPodSpec({
-                containers: [container],
-                serviceAccountName: sa.name,
-                automountServiceAccountToken: sa.automountToken,
-                volumes: podVolumes(a),
-                selector,
-                placement: a.placement,
-                security: a.security,
-                terminationGracePeriodSeconds: a.terminationGracePeriodSeconds,
-                enableServiceLinks: a.enableServiceLinks,
-            }),
-        };
+        const template = podTemplate(a, container, sa, labels, selector);
         const replicas = a.hpa ? undefined : (a.replicas ?? 1);
 
         let service: k8s.core.v1.Service | undefined;

@@ -132,6 +132,18 @@ function raftContainer(sts: string, a: RaftClusterArgs, peers: string, httpPort:
     });
 }
 
+/** The members' pod spec: one container, required anti-affinity (one member per node), the given security. */
+function raftPodSpec(a: RaftClusterArgs, container: ReturnType<typeof raftContainer>, sa: { name: string; automountToken: boolean }, selector: Labels) {
+    return buildPodSpec({
+        containers: [container],
+        serviceAccountName: sa.name,
+        automountServiceAccountToken: sa.automountToken,
+        selector,
+        placement: { antiAffinity: "required", ...(a.placement ?? {}) },
+        security: a.security,
+    });
+}
+
 /**
  * A Raft consensus group: StatefulSet with per-replica claims, a headless Service that
  * publishes not-ready pods (members must find each other before any is ready), a client
@@ -184,14 +196,7 @@ export class RaftCluster extends pulumi.ComponentResource {
             retainVolumes: a.retainVolumes ?? true,
             template: {
                 metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
-                spec: buildPodSpec({
-                    containers: [raftContainer(sts, a, this.peers, httpPort, raftPort)],
-                    serviceAccountName: sa.name,
-                    automountServiceAccountToken: sa.automountToken,
-                    selector,
-                    placement: { antiAffinity: "required", ...(a.placement ?? {}) },
-                    security: a.security,
-                }),
+                spec: raftPodSpec(a, raftContainer(sts, a, this.peers, httpPort, raftPort), sa, selector),
             },
             claims: a.volumes,
             dependsOn: [sa.resource],

@@ -7,7 +7,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClaudeCodeConfig } from "../../components/config/systems/claude-code";
 import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
-import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { DEFAULT_EXPORTER_RESOURCES, DEFAULT_METRICS_SCRAPER } from "../../components/kube/exporter";
 import { PART_OF_LABEL } from "../../components/kube/labels";
@@ -25,7 +24,7 @@ import { sortedJson } from "../../components/kube/sorted";
 import { EbsStorageClass } from "../../components/kube/storage";
 import { TrafficGraph } from "../../components/kube/traffic";
 import { WebIngress, ingressControllerPeer } from "../../components/kube/web-ingress";
-import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs } from "./types";
+import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs, backupNamespace, systemNamespaceArgs } from "./types";
 
 export { atLeast } from "../../components/kube/quota";
 
@@ -285,11 +284,9 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
     const workloads = workloadArgs(config, ctx, flows);
 
     // Pod Security Admission `restricted` replaces the seed's PodSecurityPolicy (removed in Kubernetes 1.25).
-    const namespace = new PlatformNamespace("claude-code", {
+    const namespace = new PlatformNamespace("claude-code", systemNamespaceArgs(ctx.environment, {
         name: NAMESPACE,
         partOf: PART_OF,
-        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
-        retainOnDelete: env.retainVolumes,
         istioInjection: config.serviceMesh,
         // The seed's quota is a floor: the workloads' footprints at maximum scale raise it where they need more.
         quota: {
@@ -298,7 +295,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
             footprints: [...Object.values(workloads).map(agentServiceFootprint), redisFootprint(data.redis), ...postgresFootprints(data.postgres)],
         },
         limits: { name: LIMITS_NAME, ...config.limits },
-    }, { parent: ctx.parent });
+    }), { parent: ctx.parent });
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
 
     if (config.serviceMesh) {
@@ -340,16 +337,10 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         partOf: PART_OF,
     }, { parent: ctx.parent, dependsOn: [namespace, svc[FRONTEND], svc[BACKEND]] });
 
-    if (config.backup.velero.enabled) {
-        new Backups("claude-code-backups", {
-            scheduleName: VELERO_SCHEDULE,
-            schedule: config.backup.velero.schedule,
-            ttl: config.backup.velero.ttl,
-            includedNamespaces: [NAMESPACE],
-            capabilities: caps,
-            partOf: PART_OF,
-        }, { parent: ctx.parent, dependsOn: [namespace] });
-    }
+    backupNamespace("claude-code-backups", { scheduleName: VELERO_SCHEDULE, namespace: NAMESPACE, partOf: PART_OF, backup: config.backup.velero }, ctx, {
+        parent: ctx.parent,
+        dependsOn: [namespace],
+    });
 
     return {
         namespace: NAMESPACE,

@@ -3,20 +3,19 @@
  * stateless API tier, shared config, and daily Velero backups of the namespace.
  */
 import * as random from "@pulumi/random";
-import { PlatformConfig } from "../../components/config";
+import { Environment, PlatformConfig } from "../../components/config";
 import { privateNetworkScope } from "../../components/config/cluster";
 import { InquisitorConfig } from "../../components/config/systems/inquisitor";
 import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
-import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { TrafficRule } from "../../components/kube/network";
-import { PlatformNamespace } from "../../components/kube/platform-namespace";
+import { PlatformNamespace, PlatformNamespaceArgs } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
 import { serviceUrl } from "../../components/kube/names";
 import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../components/kube/raft-cluster";
 import { MetricsService } from "../../components/kube/monitoring";
 import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
-import { KUBE_API_PORTS, SystemContext, SystemOutputs, environmentDefaults, kubeApiCidrs } from "./types";
+import { KUBE_API_PORTS, SystemContext, SystemOutputs, environmentDefaults, kubeApiCidrs, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs } from "./types";
 
 // seed 001 names: other services and operators address these by DNS.
 export const NAMESPACE = "inquisitor-system";
@@ -151,23 +150,20 @@ function apiArgs(config: InquisitorConfig, ctx: SystemContext): AgentServiceArgs
     };
 }
 
-export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): SystemOutputs {
-    const env = environmentDefaults(ctx.environment);
-    const raft = raftArgs(config, ctx);
-    const api = apiArgs(config, ctx);
-    const namespace = new PlatformNamespace("inquisitor", {
+/** The namespace: restricted pods, a quota summed from the Raft members' and the API tier's footprints, default requests. */
+export function namespaceArgs(raft: RaftClusterArgs, api: AgentServiceArgs, environment: Environment): PlatformNamespaceArgs {
+    return systemNamespaceArgs(environment, {
         name: NAMESPACE,
         partOf: PART_OF,
-        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
-        retainOnDelete: env.retainVolumes,
         quota: { name: "inquisitor-quota", footprints: [raftClusterFootprint(raft), agentServiceFootprint(api)] },
-        limits: {
-            name: "inquisitor-limits",
-            defaultRequest: { cpu: "100m", memory: "128Mi" },
-            defaultLimit: { cpu: "500m", memory: "512Mi" },
-            max: { cpu: "4", memory: "8Gi" },
-        },
-    }, { parent: ctx.parent });
+        limits: { name: "inquisitor-limits", ...DEFAULT_POD_LIMITS },
+    });
+}
+
+export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): SystemOutputs {
+    const raft = raftArgs(config, ctx);
+    const api = apiArgs(config, ctx);
+    const namespace = new PlatformNamespace("inquisitor", namespaceArgs(raft, api, ctx.environment), { parent: ctx.parent });
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
 
     // The key clients present to the inquisitor API; generated, stable across updates, never in config files.
@@ -196,16 +192,7 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
     }, { parent: ctx.parent, dependsOn: [namespace, cluster] });
     const apiTier = new AgentService("inquisitor-api", api, { parent: ctx.parent, dependsOn: [namespace, settings] });
 
-    if (config.backup.enabled) {
-        new Backups("inquisitor-backups", {
-            scheduleName: BACKUP_SCHEDULE_NAME,
-            schedule: config.backup.schedule,
-            ttl: config.backup.ttl,
-            includedNamespaces: [NAMESPACE],
-            capabilities: ctx.capabilities,
-            partOf: PART_OF,
-        }, { parent: ctx.parent, dependsOn: [namespace] });
-    }
+    backupNamespace("inquisitor-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: config.backup }, ctx, inNamespace);
 
     return {
         namespace: NAMESPACE,

@@ -6,12 +6,11 @@
  */
 import * as random from "@pulumi/random";
 import { ProductionAgentsConfig } from "../../components/config/systems/production-agents";
-import { AgentService, AgentServiceArgs, INTERNET_HTTPS, PlatformNamespace, SINGLETON_LABEL, TrafficGraph, TrafficRule, serviceHost } from "../../components/kube";
-import { Backups } from "../../components/kube/backups";
+import { AgentService, AgentServiceArgs, INTERNET_HTTPS, PlatformNamespace, PlatformNamespaceArgs, SINGLETON_LABEL, TrafficGraph, TrafficRule, serviceHost } from "../../components/kube";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { REDIS_PORT, Redis } from "../../components/kube/redis";
 import { Environment } from "../../components/config";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults } from "./types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, backupNamespace, systemNamespaceArgs } from "./types";
 
 // seed 003: names other services, kubectl runbooks and DNS depend on.
 export const NAMESPACE = "production-agents";
@@ -121,20 +120,23 @@ export function agentArgs(c: ProductionAgentsConfig, ctx: Pick<SystemContext, "e
     };
 }
 
-export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemContext): SystemOutputs {
-    const env = environmentDefaults(ctx.environment);
-    const opts = { parent: ctx.parent };
-    const ns = new PlatformNamespace("production-agents", {
+/** seed 003's namespace: restricted pods, the `agent-quota` ResourceQuota and default requests. */
+export function namespaceArgs(c: ProductionAgentsConfig, environment: Environment): PlatformNamespaceArgs {
+    return systemNamespaceArgs(environment, {
         name: NAMESPACE,
         partOf: PART_OF,
-        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
-        retainOnDelete: env.retainVolumes,
         quota: {
             name: AGENT_QUOTA,
             hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },
         },
         limits: { name: "agent-limits", ...LIMITS },
-    }, opts);
+    });
+}
+
+export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemContext): SystemOutputs {
+    const env = environmentDefaults(ctx.environment);
+    const opts = { parent: ctx.parent };
+    const ns = new PlatformNamespace("production-agents", namespaceArgs(c, ctx.environment), opts);
     const inNs = { parent: ctx.parent, dependsOn: [ns] };
 
     // seed 003 `secret.yaml`: one Secret with the Anthropic key and the Redis password.
@@ -167,17 +169,7 @@ export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemCon
 
     const agent = new AgentService("production-agents-agent", agentArgs(c, ctx), { parent: ctx.parent, dependsOn: [ns, secrets] });
 
-    if (c.backup.enabled) {
-        new Backups("production-agents-backup", {
-            scheduleName: "production-agents-daily",
-            includedNamespaces: [NAMESPACE],
-            schedule: c.backup.schedule,
-            ttl: c.backup.ttl,
-            defaultVolumesToFsBackup: c.backup.fsBackup,
-            capabilities: ctx.capabilities,
-            partOf: PART_OF,
-        }, inNs);
-    }
+    backupNamespace("production-agents-backup", { scheduleName: "production-agents-daily", namespace: NAMESPACE, partOf: PART_OF, backup: c.backup }, ctx, inNs);
 
     return {
         namespace: NAMESPACE,

@@ -6,7 +6,6 @@
 import * as random from "@pulumi/random";
 import { TerminalMidConfig } from "../../components/config/systems/terminal-mid";
 import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
-import { Backups } from "../../components/kube/backups";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { serviceUrl } from "../../components/kube/names";
 import { INTERNET_HTTPS } from "../../components/kube/network";
@@ -14,7 +13,7 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
 import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
 import { TrafficGraph } from "../../components/kube/traffic";
-import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs } from "./types";
+import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs } from "./types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
 export const NAMESPACE = "claude-mid-service";
@@ -204,7 +203,6 @@ function midArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGr
 }
 
 export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext): SystemOutputs {
-    const env = environmentDefaults(ctx.environment);
     const mids = midObjectNames(config.midServer.names);
     const midPort = config.midServer.webServerPort;
     const flows = terminalMidTraffic(config, mids, kubeApiCidrs(config.kubeApiCidrs, ctx.config));
@@ -212,23 +210,16 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
     const poller = pollerArgs(config, ctx, flows);
     const midServers = mids.map((m) => midArgs(config, ctx, flows, m));
 
-    const namespace = new PlatformNamespace("terminal-mid", {
+    // The MID image runs as its own uid with a writable root filesystem: both are allowed by `restricted`.
+    const namespace = new PlatformNamespace("terminal-mid", systemNamespaceArgs(ctx.environment, {
         name: NAMESPACE,
         partOf: PART_OF,
-        // The MID image runs as its own uid with a writable root filesystem: both are allowed by `restricted`.
-        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
-        retainOnDelete: env.retainVolumes,
         quota: {
             name: "claude-mid-service-quota",
             footprints: [agentServiceFootprint(terminal), singletonWorkerFootprint(poller), ...midServers.map(singletonWorkerFootprint)],
         },
-        limits: {
-            name: "claude-mid-service-limits",
-            defaultRequest: { cpu: "100m", memory: "128Mi" },
-            defaultLimit: { cpu: "500m", memory: "512Mi" },
-            max: { cpu: "4", memory: "8Gi" },
-        },
-    }, { parent: ctx.parent });
+        limits: { name: "claude-mid-service-limits", ...DEFAULT_POD_LIMITS },
+    }), { parent: ctx.parent });
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
 
     // seed 000: ENCRYPTION_KEY from `openssl rand -base64 32`: 32 random bytes, base64.
@@ -270,19 +261,13 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         midUrls[mids[i].workload] = new SingletonWorker(mids[i].workload, args, afterSettings).url!;
     });
 
-    if (config.backup.enabled) {
-        // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
-        new Backups("terminal-mid-backups", {
-            scheduleName: BACKUP_SCHEDULE_NAME,
-            schedule: config.backup.schedule,
-            ttl: config.backup.ttl,
-            includedNamespaces: [NAMESPACE],
-            // A shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted: copy files instead.
-            ...(config.sessionsStorage.accessMode === "ReadWriteMany" ? { defaultVolumesToFsBackup: true } : {}),
-            capabilities: ctx.capabilities,
-            partOf: PART_OF,
-        }, { parent: ctx.parent, dependsOn: [namespace] });
-    }
+    // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
+    // A shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted: copy files instead.
+    const backup = { ...config.backup, ...(config.sessionsStorage.accessMode === "ReadWriteMany" ? { fsBackup: true } : {}) };
+    backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup }, ctx, {
+        parent: ctx.parent,
+        dependsOn: [namespace],
+    });
 
     return {
         namespace: NAMESPACE,

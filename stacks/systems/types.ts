@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterCapabilities } from "../../components/kube";
+import { Backups, ClusterCapabilities, PlatformNamespaceArgs } from "../../components/kube";
 import { Environment, PlatformConfig } from "../../components/config";
 import { apiServerScope } from "../../components/config/cluster";
 
@@ -66,4 +66,53 @@ export interface ConfigSecretKeys {
 /** The declared keys' values as the system reads them (`ctx.secret`), for the Secret's data. */
 export function configSecretValues(ctx: Pick<SystemContext, "secret">, declared: readonly ConfigSecretKeys[]): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(declared.flatMap((d) => Object.entries(d.keys)).map(([dataKey, configKey]) => [dataKey, ctx.secret(configKey)]));
+}
+
+/** A system's `backup` section: a Velero schedule of its namespace. */
+export interface NamespaceBackup {
+    enabled: boolean;
+    schedule: string;
+    ttl: string;
+    /** Back volumes up with the file-system backup (kopia) instead of snapshots. */
+    fsBackup?: boolean;
+}
+
+/** The namespace's Velero `Schedule` (CRD-gated by `capabilities.velero`), when its `backup` section enables it. */
+export function backupNamespace(
+    resourceName: string,
+    target: { scheduleName: string; namespace: string; partOf: string; backup: NamespaceBackup },
+    ctx: Pick<SystemContext, "capabilities">,
+    opts: pulumi.ComponentResourceOptions,
+): void {
+    const { backup } = target;
+    if (!backup.enabled) return;
+    new Backups(
+        resourceName,
+        {
+            scheduleName: target.scheduleName,
+            includedNamespaces: [target.namespace],
+            schedule: backup.schedule,
+            ttl: backup.ttl,
+            ...(backup.fsBackup !== undefined ? { defaultVolumesToFsBackup: backup.fsBackup } : {}),
+            capabilities: ctx.capabilities,
+            partOf: target.partOf,
+        },
+        opts,
+    );
+}
+
+/** LimitRange values for pods nobody sized, and the largest pod a namespace admits. */
+export const DEFAULT_POD_LIMITS = {
+    defaultRequest: { cpu: "100m", memory: "128Mi" },
+    defaultLimit: { cpu: "500m", memory: "512Mi" },
+    max: { cpu: "4", memory: "8Gi" },
+};
+
+/**
+ * A system's namespace: Pod Security `restricted` (enforced where the environment says so) and
+ * kept on `pulumi destroy` where volumes are retained, with the system's own quota and limits.
+ */
+export function systemNamespaceArgs(environment: Environment, args: Omit<PlatformNamespaceArgs, "podSecurity" | "retainOnDelete">): PlatformNamespaceArgs {
+    const env = environmentDefaults(environment);
+    return { ...args, podSecurity: { level: "restricted", enforce: env.enforcePodSecurity }, retainOnDelete: env.retainVolumes };
 }

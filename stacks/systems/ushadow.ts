@@ -15,9 +15,8 @@ import { InputError, readTextInside, realRoot } from "../../components/input/fil
 import { parseYaml } from "../../components/input/yaml";
 import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "../../components/compose";
 import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
-import { Backups } from "../../components/kube/backups";
 import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../components/kube/web-ingress";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults } from "./types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, systemNamespaceArgs } from "./types";
 
 // seed 004: "Namespace: ushadow (default)".
 export const NAMESPACE = "ushadow";
@@ -231,7 +230,6 @@ export function ushadowProblems(c: UshadowConfig, ctx: Pick<SystemContext, "capa
 }
 
 export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutputs {
-    const env = environmentDefaults(ctx.environment);
     const opts = { parent: ctx.parent };
 
     // Compile first with stand-ins for the secret values (pure): a bad compose or options file
@@ -248,34 +246,23 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
     };
     const args = ushadowComposeArgs(c, ctx, secrets);
 
-    const ns = new PlatformNamespace("ushadow", {
+    const ns = new PlatformNamespace("ushadow", systemNamespaceArgs(ctx.environment, {
         name: NAMESPACE,
         partOf: PART_OF,
-        podSecurity: { level: "restricted", enforce: env.enforcePodSecurity },
-        retainOnDelete: env.retainVolumes,
         quota: {
             name: "ushadow-quota",
             hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },
         },
         limits: { name: "ushadow-limits", ...LIMITS },
-    }, opts);
+    }), opts);
     const inNs = { parent: ctx.parent, dependsOn: [ns] };
 
     new ComposeApp("ushadow", args, inNs);
     // The UI's certificate is issued through cert-manager's HTTP-01 solver, which runs behind the namespace's default-deny.
     if (ctx.capabilities.certManager) acmeSolverPolicy(`${UI_SERVICE}-acme-http01-solver`, { namespace: NAMESPACE, ingressControllerNamespace: c.ingressControllerNamespace, partOf: PART_OF }, inNs);
 
-    if (c.backup.enabled) {
-        // Velero: the namespace with its PVCs (mongo, redis, qdrant, neo4j data).
-        new Backups("ushadow-backup", {
-            scheduleName: "ushadow-daily",
-            includedNamespaces: [NAMESPACE],
-            schedule: c.backup.schedule,
-            ttl: c.backup.ttl,
-            capabilities: ctx.capabilities,
-            partOf: PART_OF,
-        }, inNs);
-    }
+    // Velero: the namespace with its PVCs (mongo, redis, qdrant, neo4j data).
+    backupNamespace("ushadow-backup", { scheduleName: "ushadow-daily", namespace: NAMESPACE, partOf: PART_OF, backup: c.backup }, ctx, inNs);
 
     // The UI, backend and mem0 Ingresses share the UI's host.
     const ingressHosts = [...new Set(compiled.ingresses
