@@ -38,6 +38,21 @@ function podTemplate(a: AgentServiceArgs, container: ReturnType<typeof buildCont
     };
 }
 
+/** The Deployment, with the probe-derived await (components/kube/timeouts.ts): slow starters outlast the 10-minute defaults. */
+function createDeployment(
+    name: string,
+    a: AgentServiceArgs,
+    d: { metadata: ReturnType<Meta>; selector: Labels; template: ReturnType<typeof podTemplate>; replicas: number | undefined },
+    opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] },
+): k8s.apps.v1.Deployment {
+    const { replicas, template } = d;
+    const timing = rolloutTiming(template.spec as PodTiming, { kind: "Deployment", replicas: a.hpa?.maxReplicas ?? replicas ?? 1, strategy: deploymentStrategy(a) });
+    return new k8s.apps.v1.Deployment(`${name}-deploy`, {
+        metadata: d.metadata,
+        spec: { ...(replicas !== undefined ? { replicas } : {}), revisionHistoryLimit: 5, ...timing.spec, selector: { matchLabels: d.selector }, strategy: deploymentStrategy(a), template },
+    }, { ...opts, customTimeouts: timing.customTimeouts });
+}
+
 /** What the workload reads at start: its ConfigMap, Secret and owned claims. */
 function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, parent: pulumi.Resource): pulumi.Resource[] {
     const deps: pulumi.Resource[] = [];
@@ -162,12 +177,7 @@ export class AgentService extends pulumi.ComponentResource {
                 template, claims: a.replicaVolumes ?? [], dependsOn: deps,
             }, this).statefulSet;
         } else {
-            // Probe-derived await (components/kube/timeouts.ts): slow starters outlast the 10-minute defaults.
-            const timing = rolloutTiming(template.spec as PodTiming, { kind: "Deployment", replicas: a.hpa?.maxReplicas ?? replicas ?? 1, strategy: deploymentStrategy(a) });
-            this.workload = new k8s.apps.v1.Deployment(`${name}-deploy`, {
-                metadata: workloadMeta,
-                spec: { ...(replicas !== undefined ? { replicas } : {}), revisionHistoryLimit: 5, ...timing.spec, selector: { matchLabels: selector }, strategy: deploymentStrategy(a), template },
-            }, { parent: this, dependsOn: deps, customTimeouts: timing.customTimeouts });
+            this.workload = createDeployment(name, a, { metadata: workloadMeta, selector, template, replicas }, { parent: this, dependsOn: deps });
         }
         createSatellites(name, a, this, meta, service);
         this.registerOutputs({ workloadName: workload, serviceName: this.serviceName, url: this.url });

@@ -13,7 +13,7 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
 import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
 import { TrafficGraph } from "../../components/kube/traffic";
-import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs } from "./types";
+import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs, NamespaceBackup } from "./types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
 export const NAMESPACE = "claude-mid-service";
@@ -202,6 +202,11 @@ function midArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGr
     };
 }
 
+/** The namespace's backup: a shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted, so files are copied instead. */
+export function terminalMidBackup(config: TerminalMidConfig): NamespaceBackup {
+    return { ...config.backup, ...(config.sessionsStorage.accessMode === "ReadWriteMany" ? { fsBackup: true } : {}) };
+}
+
 export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext): SystemOutputs {
     const mids = midObjectNames(config.midServer.names);
     const midPort = config.midServer.webServerPort;
@@ -262,9 +267,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
     });
 
     // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
-    // A shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted: copy files instead.
-    const backup = { ...config.backup, ...(config.sessionsStorage.accessMode === "ReadWriteMany" ? { fsBackup: true } : {}) };
-    backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup }, ctx, {
+    backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: terminalMidBackup(config) }, ctx, {
         parent: ctx.parent,
         dependsOn: [namespace],
     });
