@@ -337,10 +337,7 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         partOf: PART_OF,
     }, { parent: ctx.parent, dependsOn: [namespace, svc[FRONTEND], svc[BACKEND]] });
 
-    backupNamespace("claude-code-backups", { scheduleName: VELERO_SCHEDULE, namespace: NAMESPACE, partOf: PART_OF, backup: config.backup.velero }, ctx, {
-        parent: ctx.parent,
-        dependsOn: [namespace],
-    });
+    backupNamespace("claude-code-backups", { scheduleName: VELERO_SCHEDULE, namespace: NAMESPACE, partOf: PART_OF, backup: config.backup.velero }, ctx, inNamespace);
 
     return {
         namespace: NAMESPACE,

@@ -267,10 +267,7 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
     });
 
     // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
-    backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: terminalMidBackup(config) }, ctx, {
-        parent: ctx.parent,
-        dependsOn: [namespace],
-    });
+    backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: terminalMidBackup(config) }, ctx, inNamespace);
 
     return {
         namespace: NAMESPACE,
