@@ -202,7 +202,10 @@ function midArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGr
     };
 }
 
-/** The namespace's backup: a shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted, so files are copied instead. */
+/**
+ * The namespace's backup (session workspaces and MID state live on claims: backed up like seed
+ * 001 does its own): a shared (ReadWriteMany, EFS in prod) sessions claim cannot be snapshotted, so files are copied instead.
+ */
 export function terminalMidBackup(config: TerminalMidConfig): NamespaceBackup {
     return { ...config.backup, ...(config.sessionsStorage.accessMode === "ReadWriteMany" ? { fsBackup: true } : {}) };
 }
@@ -266,7 +269,6 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         midUrls[mids[i].workload] = new SingletonWorker(mids[i].workload, args, afterSettings).url!;
     });
 
-    // Session workspaces and MID state live on claims: back the namespace up like seed 001 does its own.
     backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: terminalMidBackup(config) }, ctx, inNamespace);
 
     return {
