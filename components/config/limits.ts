@@ -80,10 +80,13 @@ export function ipv4Share(cidrs: readonly string[]): number {
 
 /** Every problem `limits` finds in the parsed config (paths relative to the config root). */
 export function limitProblems(cfg: Record<string, unknown>, limits: Limits, environment: string): LimitIssue[] {
+    return [...valueProblems(cfg, limits), ...networkAndIamProblems(cfg, limits, environment)];
+}
+
+/** A walk over every value: int32 overflow, replica maxima, mount paths, storage sizes, requests <= limits. */
+function valueProblems(cfg: Record<string, unknown>, limits: Limits): LimitIssue[] {
     const issues: LimitIssue[] = [];
     const maxStorage = quantityValue(limits.maxStorage, "memory") ?? Infinity;
-
-    // Generic walk: int32 overflow, replica maxima, storage sizes, requests <= limits.
     const stack: Array<[unknown, (string | number)[]]> = [[cfg, []]];
     while (stack.length > 0) {
         const [value, path] = stack.pop()!;
@@ -118,8 +121,12 @@ export function limitProblems(cfg: Record<string, unknown>, limits: Limits, envi
             for (const [k, v] of Object.entries(o)) stack.push([v, [...path, k]]);
         }
     }
+    return issues;
+}
 
-    // Networks and IAM.
+/** CIDRs (inquisitor's API access, the VPC, the public endpoint's share of the internet) and IRSA roles (one per ServiceAccount, no admin policies). */
+function networkAndIamProblems(cfg: Record<string, unknown>, limits: Limits, environment: string): LimitIssue[] {
+    const issues: LimitIssue[] = [];
     const inquisitor = cfg.inquisitor as { kubeApiCidrs?: string[] } | undefined;
     inquisitor?.kubeApiCidrs?.forEach((c, i) => {
         const p = cidrProblem(c);

@@ -26,12 +26,10 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     // Constructors and deploy functions still to be split into phases.
     "components/aws/eks-cluster.ts constructor",
     "components/aws/platform-addons.ts constructor",
-    "components/config/limits.ts limitProblems",
     "components/kube/postgres.ts constructor",
     "components/kube/redis.ts constructor",
     "stacks/systems/claude-code.ts workloadArgs",
     "stacks/systems/claude-code.ts deployClaudeCode",
-    "stacks/systems/terminal-mid.ts deployTerminalMid",
 ];
 
 export interface Oversize {
