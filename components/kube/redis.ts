@@ -15,7 +15,7 @@ import { WorkloadFootprint, sumResources } from "./quota";
 import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, podHost, serviceHost } from "./names";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
-import { PodPlacement, ResourceSpec, buildContainer, buildPodSpec } from "./pod";
+import { PodPlacement, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check } from "./problems";
 import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { createServiceAccount } from "./service-account";
@@ -229,6 +229,39 @@ export function redisNetworkRules(a: RedisArgs, sts: string): { ingress: Traffic
  * optional exporter. The client Service always reaches the primary (`<sts>-0`); with replicas a
  * `<serviceName>-replicas` Service spreads reads over every member.
  */
+/** The pod spec: Redis (and its exporter), the config volume, zone spread when there are replicas. */
+function redisPodSpec(
+    args: RedisArgs,
+    p: { sts: string; containers: k8s.types.input.core.v1.Container[]; serviceAccountName: string; selector: Labels; replicas: number; security: SecurityOptions },
+) {
+    return buildPodSpec({
+        containers: p.containers,
+        serviceAccountName: p.serviceAccountName,
+        automountServiceAccountToken: false,
+        volumes: [{ name: "config", configMap: { name: `${p.sts}-config` } }],
+        selector: p.selector,
+        // Replicas are only worth having in other zones: spread by zone by default when there are several.
+        placement: { spreadAcrossZones: p.replicas > 1, ...(args.placement ?? {}) },
+        security: p.security,
+        terminationGracePeriodSeconds: 30,
+    });
+}
+
+/** The client Service (the primary only: writes fail on replicas) and, with replicas, a read Service and a PDB. */
+function createClientServices(
+    name: string,
+    c: { serviceName: string; sts: string; selector: Labels; ports: k8s.types.input.core.v1.ServicePort[]; replicas: number; meta: (n: string) => { name: string; namespace: string; labels: Labels } },
+    parent: pulumi.Resource,
+): void {
+    const { meta, selector, replicas } = c;
+    const primarySelector = replicas > 1 ? { ...selector, "statefulset.kubernetes.io/pod-name": `${c.sts}-0` } : selector;
+    new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(c.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports: c.ports } }, { parent });
+    if (replicas > 1) {
+        new k8s.core.v1.Service(`${name}-replicas-svc`, { metadata: meta(`${c.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports: c.ports } }, { parent });
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(c.sts), spec: { selector: { matchLabels: selector }, maxUnavailable: 1 } }, { parent });
+    }
+}
+
 export class Redis extends pulumi.ComponentResource {
     public readonly statefulSetName: string;
     public readonly serviceName: string;
@@ -299,28 +332,12 @@ export class Redis extends pulumi.ComponentResource {
             retainVolumes: args.retainVolumes ?? true,
             template: {
                 metadata: { labels, annotations: { "checksum/config": configChecksum(conf), ...storePodAnnotations(replicas) } },
-                spec: buildPodSpec({
-                    containers,
-                    serviceAccountName: sa.name,
-                    automountServiceAccountToken: false,
-                    volumes: [{ name: "config", configMap: { name: `${sts}-config` } }],
-                    selector,
-                    // Replicas are only worth having in other zones: spread by zone by default when there are several.
-                    placement: { spreadAcrossZones: replicas > 1, ...(args.placement ?? {}) },
-                    security,
-                    terminationGracePeriodSeconds: 30,
-                }),
+                spec: redisPodSpec(args, { sts, containers, serviceAccountName: sa.name, selector, replicas, security }),
             },
             claims: [{ name: "data", size: args.storage?.size ?? DEFAULT_REDIS_STORAGE, storageClassName: args.storage?.storageClassName }],
             dependsOn: [config, sa.resource, ...secrets.resources],
         }, this);
-        // With replicas the client Service must reach only the primary: writes fail on replicas.
-        const primarySelector = replicas > 1 ? { ...selector, "statefulset.kubernetes.io/pod-name": `${sts}-0` } : selector;
-        new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(args.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports: redisPorts } }, child);
-        if (replicas > 1) {
-            new k8s.core.v1.Service(`${name}-replicas-svc`, { metadata: meta(`${args.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports: redisPorts } }, child);
-            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(sts), spec: { selector: { matchLabels: selector }, maxUnavailable: 1 } }, child);
-        }
+        createClientServices(name, { serviceName: args.serviceName, sts, selector, ports: redisPorts, replicas, meta }, this);
         const rules = redisNetworkRules(args, sts);
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: meta(sts), spec: allowListPolicySpec(selector, rules.ingress, rules.egress) }, child);
         if (args.exporter) createMetricsEndpoint(name, { namespace: ns, workload: sts, labels, selector, port: REDIS_EXPORTER_PORT, capabilities: args.capabilities }, this);
