@@ -15,7 +15,7 @@ const committed = (): SeedObject[] => JSON.parse(fs.readFileSync(FIXTURE, "utf8"
 
 describe("README deviations table: every seed object the render lacks has a row", function () {
     this.timeout(RENDER_TIMEOUT_MS);
-    let rendered: { kind: string; name: string }[] = [];
+    const rendered: { kind: string; name: string }[] = [];
     before(async () => {
         for (const stack of ["dev", "prod"] as const) {
             for (const o of (await renderedStack(stack)).objects) rendered.push({ kind: o.kind, name: o.metadata.name });

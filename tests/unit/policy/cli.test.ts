@@ -139,14 +139,14 @@ describe("policy:check CLI", () => {
         assert.match(r.out, /^Fix: .*securityContext\.privileged/m);
         assert.match(r.out, /^Docs: policy\/README\.md#sec-no-privileged$/m);
         // A passing and a failing example, each with the rule's own verdict on it.
-        assert.match(r.out, /^Passing example:\n  Deployment agents\/api\n    apiVersion: apps\/v1\n/m);
-        assert.match(r.out, /^    -> no violation$/m);
-        assert.match(r.out, /^Failing example: a privileged container .*:\n  Deployment agents\/api\n/m);
-        assert.match(r.out, /^    \+ +privileged: true$/m);
-        assert.match(r.out, /^    -> Deployment agents\/api: container "api" sets securityContext.privileged: true/m);
+        assert.match(r.out, /^Passing example:\n {2}Deployment agents\/api\n {4}apiVersion: apps\/v1\n/m);
+        assert.match(r.out, /^ {4}-> no violation$/m);
+        assert.match(r.out, /^Failing example: a privileged container .*:\n {2}Deployment agents\/api\n/m);
+        assert.match(r.out, /^ {4}\+ +privileged: true$/m);
+        assert.match(r.out, /^ {4}-> Deployment agents\/api: container "api" sets securityContext.privileged: true/m);
         const stack = await run(["--explain", "avail-pdb-present"]);
-        assert.match(stack.out, /^Passing example \(in the example stack.*\n  PodDisruptionBudget agents\/api\n/m);
-        assert.match(stack.out, /^  PodDisruptionBudget agents\/api removed\n    -> Deployment agents\/api: no PodDisruptionBudget/m);
+        assert.match(stack.out, /^Passing example \(in the example stack.*\n {2}PodDisruptionBudget agents\/api\n/m);
+        assert.match(stack.out, /^ {2}PodDisruptionBudget agents\/api removed\n {4}-> Deployment agents\/api: no PodDisruptionBudget/m);
         const bad = await run(["--explain", "privileged"]);
         assert.strictEqual(bad.code, 2);
         assert.match(bad.err, /unknown rule privileged \(did you mean sec-no-privileged/);

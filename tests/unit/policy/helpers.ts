@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { InputResource, PackConfig, policyKnobs, RuleOutcome, runResourcePolicy, runStackPolicy } from "../../../policy/lib/harness";
-import { PlatformRule, resourceRef } from "../../../policy/lib/rule";
+import { PlatformRule } from "../../../policy/lib/rule";
 import { allRules } from "../../../policy/rules/all";
 
 export const POLICY_DIR = path.resolve(__dirname, "../../../policy");
