@@ -18,6 +18,15 @@ export default tseslint.config(
         },
     },
     {
+        // The CommonJS helpers (the mocha loader): Node's module globals.
+        files: ["**/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly", Buffer: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
         // Tests, benchmarks and the tools read untyped manifests and YAML and load modules afresh
         // under the mock runtime: `any` and `require` are their everyday tools. The component
         // package and the program (components/, stacks/, policy/) keep both rules.

@@ -47,7 +47,7 @@ describe("policy:check YAML fast path (js-yaml) gives the yaml library's values"
     });
 
     it("GIVEN random plain scalars and block/flow layouts THEN the same JS values (fast-check)", () => {
-        const scalar = fc.stringMatching(/^[A-Za-z0-9 ._:+\-~'"%,\/{}\[\]#]{0,12}$/);
+        const scalar = fc.stringMatching(/^[A-Za-z0-9 ._:+\-~'"%,/{}[\]#]{0,12}$/);
         fc.assert(fc.property(scalar, scalar, (a, b) => {
             sameAsYaml(`a: ${a}\nb:\n  - ${b}\n  - {c: ${a}}\n`);
             sameAsYaml(`---\nx: |\n  ${a}\n  ${b}\n---\ny: >-\n  ${a}\n\n  ${b}\n`);
