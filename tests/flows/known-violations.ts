@@ -5,7 +5,6 @@
  */
 import { KnownViolation, StackName } from "./types";
 
-const BOTH: StackName[] = ["dev", "prod"];
 const each = (stacks: StackName[], flow: string, issue: number, note: string): KnownViolation[] => stacks.map((stack) => ({ flow, stack, issue, note }));
 
 export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
