@@ -27,6 +27,7 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     "components/aws/eks-cluster.ts constructor",
     "components/aws/platform-addons.ts constructor",
     "components/kube/postgres.ts constructor",
+    "components/kube/raft-cluster.ts constructor",
     "stacks/systems/claude-code.ts workloadArgs",
     "stacks/systems/claude-code.ts deployClaudeCode",
 ];
