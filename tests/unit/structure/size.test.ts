@@ -23,6 +23,7 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     "components/aws/cluster-autoscaler.ts clusterAutoscalerManifests",
     "components/aws/metrics-server.ts metricsServerManifests",
     "components/kube/monitoring.ts platformAlertRules",
+    "components/kube/dashboards.ts systemDashboard",
     // Constructors and deploy functions still to be split into phases.
     "components/aws/eks-cluster.ts constructor",
     "components/aws/platform-addons.ts constructor",
