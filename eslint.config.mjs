@@ -22,7 +22,16 @@ export default tseslint.config(
         files: ["**/*.js"],
         languageOptions: {
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly", console: "readonly", Buffer: "readonly" },
+            globals: {
+                require: "readonly",
+                module: "writable",
+                exports: "writable",
+                __dirname: "readonly",
+                __filename: "readonly",
+                process: "readonly",
+                console: "readonly",
+                Buffer: "readonly",
+            },
         },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

@@ -21,7 +21,11 @@ import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError } from "
 const SECTIONS = ["eval", "growth", "policy", "scale", "deploy", "tests", "profile"] as const;
 type Section = (typeof SECTIONS)[number];
 
-interface Options { only: Set<Section>; reps: number; out: string }
+interface Options {
+    only: Set<Section>;
+    reps: number;
+    out: string;
+}
 
 export const CLI = defineCli({
     name: "bench",
@@ -54,8 +58,20 @@ const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 const mib = (kib: number) => kib / 1024;
 
 interface RenderReport {
-    stack: string; bootMs: number; pulumiMs: number; k8sMs: number; awsMs: number; randomMs: number; toolsMs: number;
-    programMs: number; totalMs: number; objects: number; cloudResources: number; resources: number; baseRssKiB: number; peakRssKiB: number;
+    stack: string;
+    bootMs: number;
+    pulumiMs: number;
+    k8sMs: number;
+    awsMs: number;
+    randomMs: number;
+    toolsMs: number;
+    programMs: number;
+    totalMs: number;
+    objects: number;
+    cloudResources: number;
+    resources: number;
+    baseRssKiB: number;
+    peakRssKiB: number;
 }
 
 async function benchEval(o: Options, rows: Row[], details: Record<string, unknown>): Promise<void> {
@@ -66,31 +82,78 @@ async function benchEval(o: Options, rows: Row[], details: Record<string, unknow
         try {
             for (let i = 0; i < o.reps; i++) runs.push(await runChild<RenderReport>("render-child.ts", [stack]));
         } catch (e) {
-            rows.push({ section: S, figure: `${stack} stack evaluation`, value: "failed", unit: "", how: (e as Error).message.split("\n").slice(0, 3).join(" ") });
+            rows.push({
+                section: S,
+                figure: `${stack} stack evaluation`,
+                value: "failed",
+                unit: "",
+                how: (e as Error).message.split("\n").slice(0, 3).join(" "),
+            });
             continue;
         }
         const med = (f: (r: RenderReport) => number) => median(runs.map((r) => f(r.report)));
         const r0 = runs[0].report;
         log(`${stack}: wall ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, program ${med((r) => r.programMs).toFixed(0)} ms`);
         rows.push(
-            { section: S, figure: `${stack}: evaluate the stack, fresh process`, value: median(runs.map((r) => r.wallMs)) / 1000, unit: "s",
-                how: `median of ${o.reps} child processes, spawn to exit: node + ts-node start-up, module loading, TS transpile, program under mocks (${r0.resources} resources, ${r0.objects} Kubernetes objects, ${r0.cloudResources} AWS)` },
-            { section: S, figure: `${stack}: program alone (renderStack)`, value: med((r) => r.programMs) / 1000, unit: "s",
-                how: "median, in the child: renderStack() after @pulumi/* were loaded (transpile + evaluation of stacks/ and components/ + mock registration)" },
-            { section: S, figure: `${stack}: peak memory`, value: mib(med((r) => r.peakRssKiB)), unit: "MiB",
-                how: `median getrusage maxRSS of the child (whole process); ${mib(med((r) => r.baseRssKiB)).toFixed(0)} MiB of it is node + ts-node before any import, so the program adds ${mib(med((r) => r.peakRssKiB - r.baseRssKiB)).toFixed(0)} MiB` },
+            {
+                section: S,
+                figure: `${stack}: evaluate the stack, fresh process`,
+                value: median(runs.map((r) => r.wallMs)) / 1000,
+                unit: "s",
+                how: `median of ${o.reps} child processes, spawn to exit: node + ts-node start-up, module loading, TS transpile, program under mocks (${r0.resources} resources, ${r0.objects} Kubernetes objects, ${r0.cloudResources} AWS)`,
+            },
+            {
+                section: S,
+                figure: `${stack}: program alone (renderStack)`,
+                value: med((r) => r.programMs) / 1000,
+                unit: "s",
+                how: "median, in the child: renderStack() after @pulumi/* were loaded (transpile + evaluation of stacks/ and components/ + mock registration)",
+            },
+            {
+                section: S,
+                figure: `${stack}: peak memory`,
+                value: mib(med((r) => r.peakRssKiB)),
+                unit: "MiB",
+                how: `median getrusage maxRSS of the child (whole process); ${mib(med((r) => r.baseRssKiB)).toFixed(0)} MiB of it is node + ts-node before any import, so the program adds ${mib(med((r) => r.peakRssKiB - r.baseRssKiB)).toFixed(0)} MiB`,
+            },
         );
-        phaseRows.push([stack, med((r) => r.bootMs), med((r) => r.pulumiMs), med((r) => r.k8sMs), med((r) => r.awsMs), med((r) => r.randomMs), med((r) => r.toolsMs), med((r) => r.programMs), med((r) => r.totalMs)]);
+        phaseRows.push([
+            stack,
+            med((r) => r.bootMs),
+            med((r) => r.pulumiMs),
+            med((r) => r.k8sMs),
+            med((r) => r.awsMs),
+            med((r) => r.randomMs),
+            med((r) => r.toolsMs),
+            med((r) => r.programMs),
+            med((r) => r.totalMs),
+        ]);
     }
     details.evalPhases = {
         section: S,
         title: "Where a fresh-process evaluation spends its time (median ms, in the child)",
-        headers: ["stack", "node + ts-node boot", "require @pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/aws", "@pulumi/random", "tools/lib/render", "program (renderStack)", "total in child"],
+        headers: [
+            "stack",
+            "node + ts-node boot",
+            "require @pulumi/pulumi",
+            "@pulumi/kubernetes",
+            "@pulumi/aws",
+            "@pulumi/random",
+            "tools/lib/render",
+            "program (renderStack)",
+            "total in child",
+        ],
         rows: phaseRows,
     };
 }
 
-interface GrowthReport { n: number; runMs: number; resources: number; custom: number; peakRssKiB: number }
+interface GrowthReport {
+    n: number;
+    runMs: number;
+    resources: number;
+    custom: number;
+    peakRssKiB: number;
+}
 
 async function benchGrowth(o: Options, rows: Row[], details: Record<string, unknown>): Promise<void> {
     const S = "Growth: N AgentServices in one program (mock runtime)";
@@ -118,8 +181,13 @@ async function benchGrowth(o: Options, rows: Row[], details: Record<string, unkn
         { section: S, figure: "R² of the linear fit", value: fit.r2, unit: "", how: "1 = the line explains every point" },
         { section: S, figure: "t(500) / t(100)", value: ratio, unit: "×", how: "≈ 5 linear, ≈ 25 quadratic" },
         { section: S, figure: "growth verdict", value: judged.linear ? "linear" : "NOT linear", unit: "", how: judged.verdict },
-        { section: S, figure: "peak memory at N = 500", value: mib(median(byN.get(500)!.map((r) => r.peakRssKiB))), unit: "MiB",
-            how: `getrusage maxRSS of the child (median); at N = 100: ${mib(median(byN.get(100)!.map((r) => r.peakRssKiB))).toFixed(0)} MiB` },
+        {
+            section: S,
+            figure: "peak memory at N = 500",
+            value: mib(median(byN.get(500)!.map((r) => r.peakRssKiB))),
+            unit: "MiB",
+            how: `getrusage maxRSS of the child (median); at N = 100: ${mib(median(byN.get(100)!.map((r) => r.peakRssKiB))).toFixed(0)} MiB`,
+        },
     );
     details.growth = {
         section: S,
@@ -129,21 +197,38 @@ async function benchGrowth(o: Options, rows: Row[], details: Record<string, unkn
     };
 }
 
-interface PolicyReport { resources: number; rules: number; violations: number; mandatory: number; loadMs: number; evalMs: number; firstLoadMs: number; firstEvalMs: number }
+interface PolicyReport {
+    resources: number;
+    rules: number;
+    violations: number;
+    mandatory: number;
+    loadMs: number;
+    evalMs: number;
+    firstLoadMs: number;
+    firstEvalMs: number;
+}
 
 async function benchPolicy(o: Options, rows: Row[], details: Record<string, unknown>, tmp: string): Promise<void> {
     const S = "Policy evaluation (the `npm run policy:check` code path: loadResources + evaluate, every rule of the pack)";
     const reps = Math.max(2, Math.min(o.reps, 3));
     const prodDir = path.join(tmp, "render-prod");
     const sets: { name: string; dir: string; prep: () => Promise<string> }[] = [
-        { name: "prod render", dir: prodDir, prep: async () => {
-            await runChild("render-child.ts", ["prod", "--out", prodDir]);
-            return "rendered first with `render` (objects + cloud-resources.json)";
-        } },
-        { name: "synthetic 5,000 objects", dir: path.join(tmp, "synthetic"), prep: async () => {
-            const n = writeSyntheticManifests(path.join(tmp, "synthetic"), 5000);
-            return `${n} files generated by bench/lib/synthetic.ts: 1,000 each of hardened Deployments, Services, HPAs, PDBs, NetworkPolicies in 10 namespaces`;
-        } },
+        {
+            name: "prod render",
+            dir: prodDir,
+            prep: async () => {
+                await runChild("render-child.ts", ["prod", "--out", prodDir]);
+                return "rendered first with `render` (objects + cloud-resources.json)";
+            },
+        },
+        {
+            name: "synthetic 5,000 objects",
+            dir: path.join(tmp, "synthetic"),
+            prep: async () => {
+                const n = writeSyntheticManifests(path.join(tmp, "synthetic"), 5000);
+                return `${n} files generated by bench/lib/synthetic.ts: 1,000 each of hardened Deployments, Services, HPAs, PDBs, NetworkPolicies in 10 namespaces`;
+            },
+        },
     ];
     const detailRows: (string | number)[][] = [];
     for (const set of sets) {
@@ -153,14 +238,32 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
             origin = await set.prep();
             r = (await runChild<PolicyReport>("policy-child.ts", [set.dir, path.join(REPO_ROOT, "policy/config/prod.json"), String(reps)])).report;
         } catch (e) {
-            rows.push({ section: S, figure: `${set.name}: resources checked per second`, value: "failed", unit: "", how: (e as Error).message.split("\n").slice(0, 3).join(" ") });
+            rows.push({
+                section: S,
+                figure: `${set.name}: resources checked per second`,
+                value: "failed",
+                unit: "",
+                how: (e as Error).message.split("\n").slice(0, 3).join(" "),
+            });
             continue;
         }
         log(`policy ${set.name}: ${r.resources} resources, load ${r.loadMs.toFixed(0)} ms, evaluate ${r.evalMs.toFixed(0)} ms`);
         rows.push(
-            { section: S, figure: `${set.name}: resources checked per second`, value: r.resources / ((r.loadMs + r.evalMs) / 1000), unit: "resources/s", goal: set.name.startsWith("synthetic") ? "≥ 10,000 resources/s" : "",
-                how: `${r.resources} resources × ${r.rules} policies with policy/config/prod.json; (parse YAML + evaluate) median of ${reps} passes in one process; ${origin}` },
-            { section: S, figure: `${set.name}: rule evaluation alone`, value: r.resources / (r.evalMs / 1000), unit: "resources/s", how: "evaluate() only, YAML already parsed" },
+            {
+                section: S,
+                figure: `${set.name}: resources checked per second`,
+                value: r.resources / ((r.loadMs + r.evalMs) / 1000),
+                unit: "resources/s",
+                goal: set.name.startsWith("synthetic") ? "≥ 10,000 resources/s" : "",
+                how: `${r.resources} resources × ${r.rules} policies with policy/config/prod.json; (parse YAML + evaluate) median of ${reps} passes in one process; ${origin}`,
+            },
+            {
+                section: S,
+                figure: `${set.name}: rule evaluation alone`,
+                value: r.resources / (r.evalMs / 1000),
+                unit: "resources/s",
+                how: "evaluate() only, YAML already parsed",
+            },
         );
         detailRows.push([set.name, r.resources, r.violations, r.mandatory, r.firstLoadMs, r.loadMs, r.firstEvalMs, r.evalMs]);
     }
@@ -172,18 +275,42 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
     };
 }
 
-interface ScaleReport { outcome: string; ms: number; peakRssKiB: number }
+interface ScaleReport {
+    outcome: string;
+    ms: number;
+    peakRssKiB: number;
+}
 
 /** Hostile-input scaling (issue 22 item 4): each scenario at n and 2n in fresh processes, interleaved; t(2n)/t(n) ≈ 2 is linear, ≈ 4 quadratic. */
 async function benchScale(o: Options, rows: Row[], details: Record<string, unknown>, tmp: string): Promise<void> {
     const S = "Scaling on hostile input (policy:check and compose:convert)";
     const reps = Math.max(1, Math.min(o.reps, 3));
     const scenarios: { id: string; n: number; label: (n: number) => string; what: string }[] = [
-        { id: "policy-files", n: 8000, label: (n) => `${n / 1000}k files repeating one object name`, what: "policy:check load of n files that all define ConfigMap bench/dup (ends in one duplicate-object error listing n - 1 duplicates)" },
+        {
+            id: "policy-files",
+            n: 8000,
+            label: (n) => `${n / 1000}k files repeating one object name`,
+            what: "policy:check load of n files that all define ConfigMap bench/dup (ends in one duplicate-object error listing n - 1 duplicates)",
+        },
         { id: "policy-distinct", n: 8000, label: (n) => `${n / 1000}k files, distinct objects`, what: "policy:check load of n files, one ConfigMap each" },
-        { id: "policy-value", n: 512 * 1024, label: (n) => `${n / 1048576} MiB ConfigMap value`, what: "load + sec-no-secret-in-configmap on one ConfigMap whose value is a URL with an unterminated n-byte password (the pattern that backtracked quadratically)" },
-        { id: "policy-check", n: 2500, label: (n) => `${n / 1000}k synthetic objects, every rule`, what: "policy:check (load + every rule, prod config) of the synthetic set (bench/lib/synthetic.ts), first pass in a fresh process" },
-        { id: "compose-vars", n: 25000, label: (n) => `${n / 1000}k variables in one compose service`, what: "compose:convert of one service with n environment variables (parse, interpolate, split, render under mocks, print)" },
+        {
+            id: "policy-value",
+            n: 512 * 1024,
+            label: (n) => `${n / 1048576} MiB ConfigMap value`,
+            what: "load + sec-no-secret-in-configmap on one ConfigMap whose value is a URL with an unterminated n-byte password (the pattern that backtracked quadratically)",
+        },
+        {
+            id: "policy-check",
+            n: 2500,
+            label: (n) => `${n / 1000}k synthetic objects, every rule`,
+            what: "policy:check (load + every rule, prod config) of the synthetic set (bench/lib/synthetic.ts), first pass in a fresh process",
+        },
+        {
+            id: "compose-vars",
+            n: 25000,
+            label: (n) => `${n / 1000}k variables in one compose service`,
+            what: "compose:convert of one service with n environment variables (parse, interpolate, split, render under mocks, print)",
+        },
     ];
     const times = new Map<string, ScaleReport[]>();
     for (let i = 0; i < reps; i++) {
@@ -202,7 +329,8 @@ async function benchScale(o: Options, rows: Row[], details: Record<string, unkno
     }
     const detailRows: (string | number)[][] = [];
     for (const sc of scenarios) {
-        const a = times.get(`${sc.id}:${sc.n}`), b = times.get(`${sc.id}:${2 * sc.n}`);
+        const a = times.get(`${sc.id}:${sc.n}`),
+            b = times.get(`${sc.id}:${2 * sc.n}`);
         if (!a?.length || !b?.length) {
             rows.push({ section: S, figure: sc.label(2 * sc.n), value: "failed", unit: "", how: sc.what });
             continue;
@@ -210,8 +338,21 @@ async function benchScale(o: Options, rows: Row[], details: Record<string, unkno
         const [ta, tb] = [median(a.map((r) => r.ms)), median(b.map((r) => r.ms))];
         const ratio = tb / ta;
         rows.push(
-            { section: S, figure: `${sc.label(2 * sc.n)}: time`, value: tb / 1000, unit: "s", how: `median of ${reps} fresh processes, timed in-process after the input was written; ${sc.what}; outcome: ${b[0].outcome}` },
-            { section: S, figure: `${sc.label(2 * sc.n)}: t(2n) / t(n)`, value: ratio, unit: "×", goal: "≈ 2 (linear)", how: `n = ${sc.n}: ${ta.toFixed(0)} ms, 2n: ${tb.toFixed(0)} ms; ≈ 2 linear, ≈ 4 quadratic: **${ratio < 2.8 ? "linear" : "NOT linear"}**` },
+            {
+                section: S,
+                figure: `${sc.label(2 * sc.n)}: time`,
+                value: tb / 1000,
+                unit: "s",
+                how: `median of ${reps} fresh processes, timed in-process after the input was written; ${sc.what}; outcome: ${b[0].outcome}`,
+            },
+            {
+                section: S,
+                figure: `${sc.label(2 * sc.n)}: t(2n) / t(n)`,
+                value: ratio,
+                unit: "×",
+                goal: "≈ 2 (linear)",
+                how: `n = ${sc.n}: ${ta.toFixed(0)} ms, 2n: ${tb.toFixed(0)} ms; ≈ 2 linear, ≈ 4 quadratic: **${ratio < 2.8 ? "linear" : "NOT linear"}**`,
+            },
         );
         detailRows.push([sc.id, sc.n, ta, 2 * sc.n, tb, ratio, b[0].outcome]);
     }
@@ -223,7 +364,12 @@ async function benchScale(o: Options, rows: Row[], details: Record<string, unkno
     };
 }
 
-interface FileTiming { file: string; loadMs: number; runMs: number; totalMs: number }
+interface FileTiming {
+    file: string;
+    loadMs: number;
+    runMs: number;
+    totalMs: number;
+}
 
 async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: string, toolchainOk: { ok: boolean; reason: string }): Promise<void> {
     const S = "Test suites";
@@ -239,27 +385,53 @@ async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: st
     const serial = async (label: string, loader: string) => {
         const out = path.join(tmp, `timing-${label}.json`);
         log(`unit tier, ${label} (serial, per-file timing)...`);
-        const r = await runCommand("npx", ["mocha", "--no-config", "--require", loader, "--require", timing, ...spec], { env: { ...process.env, TIMING_OUT: out } });
+        const r = await runCommand("npx", ["mocha", "--no-config", "--require", loader, "--require", timing, ...spec], {
+            env: { ...process.env, TIMING_OUT: out },
+        });
         const files: FileTiming[] = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : [];
         return { r, files };
     };
     const before = await serial("ts-node", "ts-node/register/transpile-only");
-    rows.push({ section: S, figure: "unit tier before: ts-node, one process", value: before.r.wallMs / 1000, unit: "s", goal: "",
-        how: `\`mocha --no-config -r ts-node/register/transpile-only\` (the set-up before issue 20), wall time; exit ${before.r.code}, ${count(before.r.stdout + before.r.stderr)}` });
+    rows.push({
+        section: S,
+        figure: "unit tier before: ts-node, one process",
+        value: before.r.wallMs / 1000,
+        unit: "s",
+        goal: "",
+        how: `\`mocha --no-config -r ts-node/register/transpile-only\` (the set-up before issue 20), wall time; exit ${before.r.code}, ${count(before.r.stdout + before.r.stderr)}`,
+    });
     const afterSerial = await serial("swc", path.join(REPO_ROOT, "tests/helpers/register.js"));
-    rows.push({ section: S, figure: "unit tier: SWC loader, one process", value: afterSerial.r.wallMs / 1000, unit: "s", goal: "",
-        how: `\`mocha --no-config -r tests/helpers/register.js\`, wall time (the per-file table below); exit ${afterSerial.r.code}, ${count(afterSerial.r.stdout + afterSerial.r.stderr)}` });
+    rows.push({
+        section: S,
+        figure: "unit tier: SWC loader, one process",
+        value: afterSerial.r.wallMs / 1000,
+        unit: "s",
+        goal: "",
+        how: `\`mocha --no-config -r tests/helpers/register.js\`, wall time (the per-file table below); exit ${afterSerial.r.code}, ${count(afterSerial.r.stdout + afterSerial.r.stderr)}`,
+    });
     log("npm test (unit tier, once)...");
     const r = await runCommand("npm", ["test", "--silent"]);
-    rows.push({ section: S, figure: "`npm test` (unit tier): SWC loader, 2 workers", value: r.wallMs / 1000, unit: "s", goal: "≤ 30 s on 2 cores",
-        how: `one run, wall time of the npm process (.mocharc.json: tests/helpers/register.js, parallel, 2 jobs); exit ${r.code}, ${count(r.stdout + r.stderr)}; ${(before.r.wallMs / r.wallMs).toFixed(1)}× faster than the ts-node run above` });
+    rows.push({
+        section: S,
+        figure: "`npm test` (unit tier): SWC loader, 2 workers",
+        value: r.wallMs / 1000,
+        unit: "s",
+        goal: "≤ 30 s on 2 cores",
+        how: `one run, wall time of the npm process (.mocharc.json: tests/helpers/register.js, parallel, 2 jobs); exit ${r.code}, ${count(r.stdout + r.stderr)}; ${(before.r.wallMs / r.wallMs).toFixed(1)}× faster than the ts-node run above`,
+    });
     const top = (f: FileTiming[]) => f.slice(0, 10);
     const [b, a] = [top(before.files), top(afterSerial.files)];
     details.slowestTests = {
         section: S,
         title: "Slowest ten test files, serial runs above (ms: load + run; a file pays for the modules it is first to load)",
         headers: ["#", "before (ts-node)", "ms", "after (SWC)", "ms"],
-        rows: Array.from({ length: Math.max(b.length, a.length) }, (_, i) => [i + 1, b[i]?.file ?? "", b[i]?.totalMs ?? "", a[i]?.file ?? "", a[i]?.totalMs ?? ""]),
+        rows: Array.from({ length: Math.max(b.length, a.length) }, (_, i) => [
+            i + 1,
+            b[i]?.file ?? "",
+            b[i]?.totalMs ?? "",
+            a[i]?.file ?? "",
+            a[i]?.totalMs ?? "",
+        ]),
     };
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
     if (!pkg.scripts?.e2e) {
@@ -271,10 +443,27 @@ async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: st
         const e = await runCommand("npm", ["run", "e2e", "--silent"]);
         const passing = /(\d+) passing/.exec(e.stdout + e.stderr)?.[1];
         if (e.code === 0 || Number(passing) > 0) {
-            rows.push({ section: S, figure: "`npm run e2e`", value: e.wallMs / 1000, unit: "s", how: `one run, wall time; exit ${e.code}, ${passing ?? "?"} passing` });
+            rows.push({
+                section: S,
+                figure: "`npm run e2e`",
+                value: e.wallMs / 1000,
+                unit: "s",
+                how: `one run, wall time; exit ${e.code}, ${passing ?? "?"} passing`,
+            });
         } else {
-            const why = (e.stderr || e.stdout).trim().split("\n").filter((l) => /^\w*Error:|ENOENT|cannot find|not found/.test(l)).slice(0, 2).join(" / ");
-            rows.push({ section: S, figure: "`npm run e2e`", value: "failed", unit: "", how: `exit ${e.code} after ${(e.wallMs / 1000).toFixed(1)} s with no test run: ${why || "see npm run e2e"}` });
+            const why = (e.stderr || e.stdout)
+                .trim()
+                .split("\n")
+                .filter((l) => /^\w*Error:|ENOENT|cannot find|not found/.test(l))
+                .slice(0, 2)
+                .join(" / ");
+            rows.push({
+                section: S,
+                figure: "`npm run e2e`",
+                value: "failed",
+                unit: "",
+                how: `exit ${e.code} after ${(e.wallMs / 1000).toFixed(1)} s with no test run: ${why || "see npm run e2e"}`,
+            });
         }
     }
 }
@@ -293,10 +482,16 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
     const by = selfTimeByOrigin(path.join(dir, file), REPO_ROOT);
     const total = by.reduce((s, x) => s + x.ms, 0);
     const top = by[0];
-    rows.push({ section: S, figure: `largest self-time origin: ${top.origin}`, value: (100 * top.ms) / total, unit: "% of samples",
-        how: `one prod render in a fresh process under --cpu-prof; self time grouped by package / project directory (${(total / 1000).toFixed(1)} s sampled)` });
+    rows.push({
+        section: S,
+        figure: `largest self-time origin: ${top.origin}`,
+        value: (100 * top.ms) / total,
+        unit: "% of samples",
+        how: `one prod render in a fresh process under --cpu-prof; self time grouped by package / project directory (${(total / 1000).toFixed(1)} s sampled)`,
+    });
     // Experiment: the cost of source-mapped stack traces (one per resource) at N = 100.
-    const on: number[] = [], off: number[] = [];
+    const on: number[] = [],
+        off: number[] = [];
     try {
         for (let i = 0; i < 3; i++) {
             on.push((await runChild<GrowthReport>("growth-child.ts", ["100"])).report.runMs);
@@ -305,10 +500,27 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
         const [mOn, mOff] = [median(on), median(off)];
         log(`profile: N=100 with source-mapped stacks ${mOn.toFixed(0)} ms, plain ${mOff.toFixed(0)} ms`);
         rows.push(
-            { section: S, figure: "100 AgentServices, ts-node source-mapped stack traces (as `render` runs)", value: mOn, unit: "ms", how: "median of 3 fresh processes, interleaved with the next row" },
-            { section: S, figure: "100 AgentServices, plain V8 stack traces", value: mOff, unit: "ms", how: "same, with Error.prepareStackTrace (source-map-support) removed before the run" },
-            { section: S, figure: "share of the per-resource cost spent source-mapping stack traces", value: (100 * (mOn - mOff)) / mOn, unit: "%",
-                how: "(on - off) / on: every Pulumi resource constructor captures an unbounded stack trace (Resource.callsites) that ts-node maps through source maps" },
+            {
+                section: S,
+                figure: "100 AgentServices, ts-node source-mapped stack traces (as `render` runs)",
+                value: mOn,
+                unit: "ms",
+                how: "median of 3 fresh processes, interleaved with the next row",
+            },
+            {
+                section: S,
+                figure: "100 AgentServices, plain V8 stack traces",
+                value: mOff,
+                unit: "ms",
+                how: "same, with Error.prepareStackTrace (source-map-support) removed before the run",
+            },
+            {
+                section: S,
+                figure: "share of the per-resource cost spent source-mapping stack traces",
+                value: (100 * (mOn - mOff)) / mOn,
+                unit: "%",
+                how: "(on - off) / on: every Pulumi resource constructor captures an unbounded stack trace (Resource.callsites) that ts-node maps through source maps",
+            },
         );
     } catch (e) {
         rows.push({ section: S, figure: "source-mapped stack trace experiment", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
@@ -318,7 +530,8 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
         const env = { BENCH_TS_CACHE: path.join(tmp, "ts-cache") };
         const preload = [path.join(__dirname, "lib", "ts-cache.ts")];
         await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env }); // warms the cache
-        const plain: RenderReport[] = [], cached: RenderReport[] = [];
+        const plain: RenderReport[] = [],
+            cached: RenderReport[] = [];
         for (let i = 0; i < 3; i++) {
             plain.push((await runChild<RenderReport>("render-child.ts", ["prod"])).report);
             cached.push((await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env })).report);
@@ -327,11 +540,27 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
         const [mp, mc] = [median(plain.map(work)), median(cached.map(work))];
         log(`profile: prod tools+program ${mp.toFixed(0)} ms with ts-node, ${mc.toFixed(0)} ms with a warm transpile cache`);
         rows.push(
-            { section: S, figure: "prod: load tools + evaluate program, ts-node transpiling (as `render` runs)", value: mp / 1000, unit: "s",
-                how: "median of 3 fresh processes (tools/lib/render require + renderStack), interleaved with the next row" },
-            { section: S, figure: "prod: the same with transpiled JS from a warm disk cache", value: mc / 1000, unit: "s",
-                how: "bench/lib/ts-cache.ts replaces the .ts require hook: ts.transpileModule output cached by content hash" },
-            { section: S, figure: "share of that time spent transpiling TypeScript", value: (100 * (mp - mc)) / mp, unit: "%", how: "(ts-node - cached) / ts-node" },
+            {
+                section: S,
+                figure: "prod: load tools + evaluate program, ts-node transpiling (as `render` runs)",
+                value: mp / 1000,
+                unit: "s",
+                how: "median of 3 fresh processes (tools/lib/render require + renderStack), interleaved with the next row",
+            },
+            {
+                section: S,
+                figure: "prod: the same with transpiled JS from a warm disk cache",
+                value: mc / 1000,
+                unit: "s",
+                how: "bench/lib/ts-cache.ts replaces the .ts require hook: ts.transpileModule output cached by content hash",
+            },
+            {
+                section: S,
+                figure: "share of that time spent transpiling TypeScript",
+                value: (100 * (mp - mc)) / mp,
+                unit: "%",
+                how: "(ts-node - cached) / ts-node",
+            },
         );
     } catch (e) {
         rows.push({ section: S, figure: "transpile cache experiment", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
@@ -384,8 +613,11 @@ async function bench(args: Args<typeof CLI>): Promise<void> {
     results.machine.loadAvgEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
     results.durationS = Math.round((Date.now() - t0) / 1000);
     writeResults(results, o.out);
-    log(`load average at end: ${results.machine.loadAvgEnd.join(" ")}; wrote ${path.relative(process.cwd(), o.out)}/results.{md,json} in ${results.durationS} s`);
-    for (const r of results.rows) process.stdout.write(`${r.section.split(" (")[0]} | ${r.figure}: ${typeof r.value === "number" ? r.value.toPrecision(4) : r.value} ${r.unit}\n`);
+    log(
+        `load average at end: ${results.machine.loadAvgEnd.join(" ")}; wrote ${path.relative(process.cwd(), o.out)}/results.{md,json} in ${results.durationS} s`,
+    );
+    for (const r of results.rows)
+        process.stdout.write(`${r.section.split(" (")[0]} | ${r.figure}: ${typeof r.value === "number" ? r.value.toPrecision(4) : r.value} ${r.unit}\n`);
 }
 
 /** Runs the CLI (conventions: tools/lib/cli.ts); resolves to the exit code. */

@@ -10,15 +10,40 @@ export interface ChecklistItem {
     proxy?: boolean;
 }
 
-const SECRETS = ["sec-no-literal-secret-env", "sec-no-secret-in-configmap", "sec-external-secret-source", "sec-secret-as-file", "eks-secrets-kms", "eks-cmk-rotation"];
+const SECRETS = [
+    "sec-no-literal-secret-env",
+    "sec-no-secret-in-configmap",
+    "sec-external-secret-source",
+    "sec-secret-as-file",
+    "eks-secrets-kms",
+    "eks-cmk-rotation",
+];
 const LIMITS = ["res-memory", "res-cpu", "res-ephemeral-storage", "res-namespace-quota"];
 const HEALTH = ["health-liveness", "health-readiness", "health-startup", "health-probes-distinct", "health-probe-port"];
 const STORAGE = ["stor-persistent-state", "stor-data-retained", "stor-class-safe"];
 const MONITORING = ["obs-metrics"];
 const LOGGING = ["eks-control-plane-logging", "obs-logging"];
 const BACKUP = ["stor-backup", "stor-data-retained"];
-const RBAC = ["rbac-no-cluster-admin", "rbac-no-wildcards", "rbac-no-exec-attach", "rbac-risky-binding", "rbac-limit-secrets-pod-create", "sec-dedicated-sa", "sec-no-automount-sa-token", "eks-access-api-mode"];
-const NETWORK = ["net-default-deny", "net-policy-coverage", "net-no-public-service", "net-ingress-tls", "net-dangling-refs", "eks-private-endpoint", "eks-nodes-private", "eks-network-policy-enforced"];
+const RBAC = [
+    "rbac-no-cluster-admin",
+    "rbac-no-wildcards",
+    "rbac-no-exec-attach",
+    "rbac-risky-binding",
+    "rbac-limit-secrets-pod-create",
+    "sec-dedicated-sa",
+    "sec-no-automount-sa-token",
+    "eks-access-api-mode",
+];
+const NETWORK = [
+    "net-default-deny",
+    "net-policy-coverage",
+    "net-no-public-service",
+    "net-ingress-tls",
+    "net-dangling-refs",
+    "eks-private-endpoint",
+    "eks-nodes-private",
+    "eks-network-policy-enforced",
+];
 const SCANNING = ["img-tag-pinned", "img-digest", "img-registry-allowlist", "ecr-scan-immutable"];
 const ROLLBACK = ["avail-rolling-update", "avail-pdb-present", "hyg-deprecated-api", "eks-supported-version", "proc-upgrade-rehearsed"];
 
@@ -33,7 +58,12 @@ export const CHECKLIST: ChecklistItem[] = [
     { seed: "000", item: "RBAC is configured", rules: RBAC },
     { seed: "000", item: "Network policies are applied", rules: NETWORK },
     { seed: "000", item: "Images are scanned for vulnerabilities", rules: SCANNING, proxy: true },
-    { seed: "000", item: "ServiceNow MID Server is registered and validated", rules: ["avail-singleton", "avail-singleton-exempt", "health-startup"], proxy: true },
+    {
+        seed: "000",
+        item: "ServiceNow MID Server is registered and validated",
+        rules: ["avail-singleton", "avail-singleton-exempt", "health-startup"],
+        proxy: true,
+    },
     { seed: "000", item: "End-to-end testing completed", rules: ["proc-upgrade-rehearsed"], proxy: true },
     { seed: "001", item: "Raft cluster with 3+ nodes deployed", rules: ["avail-raft-quorum", "avail-raft-pdb", "avail-spread", "eks-nodes-multi-az"] },
     { seed: "001", item: "Persistent storage configured for manifests and artifacts", rules: STORAGE },

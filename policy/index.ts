@@ -10,7 +10,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { allRules } from "./rules/all";
 
 new PolicyPack("agent-platform", {
-    description: "agent-platform production checklist: Pod Security restricted, availability (HPA/PDB/Raft/singletons), data safety, network isolation, RBAC, EKS hardening",
+    description:
+        "agent-platform production checklist: Pod Security restricted, availability (HPA/PDB/Raft/singletons), data safety, network isolation, RBAC, EKS hardening",
     // Rules carry their own (dev) level; config/prod.json raises the checklist to mandatory.
     policies: allRules.map((r) => r.policy),
 });

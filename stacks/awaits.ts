@@ -4,8 +4,7 @@ export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 /** True for the objects whose readiness needs a load balancer address. */
 export function needsLoadBalancer(type: string, props: { spec?: { type?: unknown } } | undefined): boolean {
-    return type === "kubernetes:networking.k8s.io/v1:Ingress"
-        || (type === "kubernetes:core/v1:Service" && props?.spec?.type === "LoadBalancer");
+    return type === "kubernetes:networking.k8s.io/v1:Ingress" || (type === "kubernetes:core/v1:Service" && props?.spec?.type === "LoadBalancer");
 }
 
 /**

@@ -43,22 +43,32 @@ const KINDS: Record<string, Recorded["kind"]> = {
 };
 
 const imageRepo = (image: string) => image.split("@")[0].replace(/:[^/:]+$/, "");
-const EXPORTERS: [string, "redis" | "postgres"][] = [[imageRepo(REDIS_EXPORTER_IMAGE), "redis"], [imageRepo(POSTGRES_EXPORTER_IMAGE), "postgres"]];
+const EXPORTERS: [string, "redis" | "postgres"][] = [
+    [imageRepo(REDIS_EXPORTER_IMAGE), "redis"],
+    [imageRepo(POSTGRES_EXPORTER_IMAGE), "postgres"],
+];
 
 /** The dashboard input of one namespace from the recorded objects. Pure. */
 export function dashboardInput(system: SystemKey, namespace: string, recorded: readonly Recorded[]): DashboardInput {
     const mine = recorded.filter((r) => r.namespace === namespace);
     const hpas = mine.flatMap((r) => (r.kind === "HorizontalPodAutoscaler" ? [r] : []));
     const own = SYSTEM_APP_METRICS[system];
-    const hpaMetrics = [...new Set(hpas.flatMap((h) => h.metrics))].filter((m) => !own.some((o) => o.name === m)).map((name): AppMetric => ({ name, type: "gauge" }));
+    const hpaMetrics = [...new Set(hpas.flatMap((h) => h.metrics))]
+        .filter((m) => !own.some((o) => o.name === m))
+        .map((name): AppMetric => ({ name, type: "gauge" }));
     return {
         system,
         namespace,
         workloads: mine.flatMap((r) => (r.kind === "Deployment" || r.kind === "StatefulSet" ? [{ kind: r.kind, name: r.name }] : [])),
         hpas: hpas.map(({ name, target, minReplicas, maxReplicas }) => ({ name, target, minReplicas, maxReplicas })),
         cronJobs: mine.flatMap((r) => (r.kind === "CronJob" ? [r.name] : [])),
-        exporters: [...new Set(mine.flatMap((r) => (r.kind === "Deployment" || r.kind === "StatefulSet" ? r.images : []))
-            .flatMap((i) => EXPORTERS.filter(([repo]) => imageRepo(i) === repo).map(([, e]) => e)))].sort(),
+        exporters: [
+            ...new Set(
+                mine
+                    .flatMap((r) => (r.kind === "Deployment" || r.kind === "StatefulSet" ? r.images : []))
+                    .flatMap((i) => EXPORTERS.filter(([repo]) => imageRepo(i) === repo).map(([, e]) => e)),
+            ),
+        ].sort(),
         metrics: [...own, ...hpaMetrics],
     };
 }
@@ -72,20 +82,41 @@ export class DashboardRecorder {
         if (!kind) return undefined;
         const p = a.props as {
             metadata?: { name?: pulumi.Input<string>; namespace?: pulumi.Input<string> };
-            spec?: Record<string, unknown> & { minReplicas?: pulumi.Input<number>; maxReplicas?: pulumi.Input<number>; scaleTargetRef?: { name?: pulumi.Input<string> } };
+            spec?: Record<string, unknown> & {
+                minReplicas?: pulumi.Input<number>;
+                maxReplicas?: pulumi.Input<number>;
+                scaleTargetRef?: { name?: pulumi.Input<string> };
+            };
         };
         const meta = pulumi.all([p.metadata?.name, p.metadata?.namespace]);
         if (kind === "HorizontalPodAutoscaler") {
-            this.recorded.push(pulumi.unsecret(pulumi.all([meta, p.spec?.scaleTargetRef?.name, p.spec?.minReplicas, p.spec?.maxReplicas]).apply(([[name, namespace], target, min, max]) => ({
-                kind, name: name ?? a.name, namespace: namespace ?? "default", target: target ?? name ?? a.name, minReplicas: min ?? 1, maxReplicas: max ?? 1,
-                metrics: customMetricsOf(a.props as never),
-            }))));
+            this.recorded.push(
+                pulumi.unsecret(
+                    pulumi
+                        .all([meta, p.spec?.scaleTargetRef?.name, p.spec?.minReplicas, p.spec?.maxReplicas])
+                        .apply(([[name, namespace], target, min, max]) => ({
+                            kind,
+                            name: name ?? a.name,
+                            namespace: namespace ?? "default",
+                            target: target ?? name ?? a.name,
+                            minReplicas: min ?? 1,
+                            maxReplicas: max ?? 1,
+                            metrics: customMetricsOf(a.props as never),
+                        })),
+                ),
+            );
         } else if (kind === "CronJob") {
             this.recorded.push(pulumi.unsecret(meta.apply(([name, namespace]) => ({ kind, name: name ?? a.name, namespace: namespace ?? "default" }))));
         } else {
             const template = (p.spec as { template?: { spec?: { containers?: pulumi.Input<{ image?: pulumi.Input<string> }[]> } } } | undefined)?.template;
             const images = pulumi.output(template?.spec?.containers ?? []).apply((cs) => cs.map((c) => String(c.image ?? "")));
-            this.recorded.push(pulumi.unsecret(pulumi.all([meta, images]).apply(([[name, namespace], imgs]) => ({ kind, name: name ?? a.name, namespace: namespace ?? "default", images: imgs }))));
+            this.recorded.push(
+                pulumi.unsecret(
+                    pulumi
+                        .all([meta, images])
+                        .apply(([[name, namespace], imgs]) => ({ kind, name: name ?? a.name, namespace: namespace ?? "default", images: imgs })),
+                ),
+            );
         }
         return undefined;
     };
@@ -93,7 +124,9 @@ export class DashboardRecorder {
     /** One dashboard per deployed system. */
     deploy(systems: Partial<Record<SystemKey, SystemOutputs>>, capabilities: ClusterCapabilities, opts: pulumi.ComponentResourceOptions): SystemDashboard[] {
         const all = pulumi.all(this.recorded);
-        return (Object.entries(systems) as [SystemKey, SystemOutputs][]).map(([key, out]) =>
-            new SystemDashboard(key, { namespace: out.namespace, input: all.apply((r) => dashboardInput(key, out.namespace, r)), capabilities }, opts));
+        return (Object.entries(systems) as [SystemKey, SystemOutputs][]).map(
+            ([key, out]) =>
+                new SystemDashboard(key, { namespace: out.namespace, input: all.apply((r) => dashboardInput(key, out.namespace, r)), capabilities }, opts),
+        );
     }
 }

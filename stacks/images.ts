@@ -24,12 +24,16 @@ function lift(value: Lifted, f: (v: unknown) => unknown): unknown {
 }
 
 function rewriteContainers(containers: Lifted, overrides: ImageOverrides): unknown {
-    return lift(containers, (list) => Array.isArray(list)
-        ? list.map((c) => lift(c, (container) => {
-            if (!isObject(container)) return container;
-            return { ...container, image: lift(container.image, (image) => (typeof image === "string" && overrides[image]) || image) };
-        }))
-        : list);
+    return lift(containers, (list) =>
+        Array.isArray(list)
+            ? list.map((c) =>
+                  lift(c, (container) => {
+                      if (!isObject(container)) return container;
+                      return { ...container, image: lift(container.image, (image) => (typeof image === "string" && overrides[image]) || image) };
+                  }),
+              )
+            : list,
+    );
 }
 
 function rewritePodSpec(spec: Lifted, overrides: ImageOverrides): unknown {

@@ -34,11 +34,18 @@ const config = withDebugTrace(() => {
     return c;
 });
 // secrets.source externalSecrets: the declared Secret keys come from AWS Secrets Manager (stacks/secrets.ts).
-const secretsSync = config.secrets.source === "externalSecrets"
-    ? withDebugTrace(() => new ExternalSecretsSync(configSecretKeys(config, { environment: config.environment, capabilities: config.crds }), {
-        store: config.secrets.store, prefix: config.secrets.prefix!, refreshInterval: config.secrets.refreshInterval, capabilities: config.crds,
-    }))
-    : undefined;
+const secretsSync =
+    config.secrets.source === "externalSecrets"
+        ? withDebugTrace(
+              () =>
+                  new ExternalSecretsSync(configSecretKeys(config, { environment: config.environment, capabilities: config.crds }), {
+                      store: config.secrets.store,
+                      prefix: config.secrets.prefix!,
+                      refreshInterval: config.secrets.refreshInterval,
+                      capabilities: config.crds,
+                  }),
+          )
+        : undefined;
 const stackConfig = new pulumi.Config(PROJECT);
 
 // No bypass: every resource is judged by the pack's resource rules at the levels of
@@ -50,37 +57,50 @@ const imageOverrides = imageOverridesTransformation(config.images);
 
 const hpaMetrics = new HpaMetricsRecorder();
 const dashboards = new DashboardRecorder();
-const systems = deploySystems(config, {
-    environment: config.environment,
-    capabilities: config.crds,
+const systems = deploySystems(
     config,
-    secret: (key) => (secretsSync ? externalValue(key) : stackConfig.requireSecret(key)),
-    irsaRoleArn: (name) => target.eks?.irsaRoleArns[name],
-}, {
-    providers: { kubernetes: target.provider },
-    dependsOn: target.eks ? [target.eks] : [],
-    // Objects that need a platform add-on (CRD-backed kinds, Ingresses, pods the mesh injects) wait for it.
-    // The gate judges the images that are deployed, so it runs after the `images` overrides.
-    transformations: [
-        dependOnAddons(target.addons),
-        hpaMetrics.transformation,
-        dashboards.transformation,
-        ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []),
-        ...(imageOverrides ? [imageOverrides] : []),
-        ...(secretsSync ? [secretsSync.transformation] : []),
-        gate,
-    ],
-});
+    {
+        environment: config.environment,
+        capabilities: config.crds,
+        config,
+        secret: (key) => (secretsSync ? externalValue(key) : stackConfig.requireSecret(key)),
+        irsaRoleArn: (name) => target.eks?.irsaRoleArns[name],
+    },
+    {
+        providers: { kubernetes: target.provider },
+        dependsOn: target.eks ? [target.eks] : [],
+        // Objects that need a platform add-on (CRD-backed kinds, Ingresses, pods the mesh injects) wait for it.
+        // The gate judges the images that are deployed, so it runs after the `images` overrides.
+        transformations: [
+            dependOnAddons(target.addons),
+            hpaMetrics.transformation,
+            dashboards.transformation,
+            ...(withoutLoadBalancers ? [skipLoadBalancerAwaits] : []),
+            ...(imageOverrides ? [imageOverrides] : []),
+            ...(secretsSync ? [secretsSync.transformation] : []),
+            gate,
+        ],
+    },
+);
 // prometheus-adapter rules + APIService serving every Pods/Object metric the HPAs declare (crds.customMetrics).
-new CustomMetricsAdapter("custom-metrics", { metrics: hpaMetrics.metrics(), capabilities: config.crds }, {
-    // The adapter's ConfigMap lives in `monitoring`, which the Prometheus Operator add-on creates on EKS.
-    providers: { kubernetes: target.provider }, dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])], transformations: [gate],
-});
+new CustomMetricsAdapter(
+    "custom-metrics",
+    { metrics: hpaMetrics.metrics(), capabilities: config.crds },
+    {
+        // The adapter's ConfigMap lives in `monitoring`, which the Prometheus Operator add-on creates on EKS.
+        providers: { kubernetes: target.provider },
+        dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])],
+        transformations: [gate],
+    },
+);
 // One Grafana dashboard per system, in `monitoring` next to the Grafana sidecar that loads it.
 dashboards.deploy(systems.outputs, config.crds, {
-    providers: { kubernetes: target.provider }, dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])], transformations: [gate],
+    providers: { kubernetes: target.provider },
+    dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])],
+    transformations: [gate],
 });
-if (secretsSync && secretsSync.unmatched().length > 0) throw new Error(`declared config-secret Secrets no system created: ${secretsSync.unmatched().join(", ")}`);
+if (secretsSync && secretsSync.unmatched().length > 0)
+    throw new Error(`declared config-secret Secrets no system created: ${secretsSync.unmatched().join(", ")}`);
 
 export const environment = config.environment;
 export const cluster = target.outputs;

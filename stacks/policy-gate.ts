@@ -20,13 +20,17 @@ function resolveWithUnknowns(props: pulumi.Inputs): Promise<unknown> {
     // `promise(withUnknowns)` is how the SDK itself reads an Output's value during preview; it is
     // not in the typings. If a future SDK drops it the gate fails closed, loudly.
     const o = pulumi.output(props) as unknown as { promise?: (withUnknowns?: boolean) => Promise<unknown> };
-    if (typeof o.promise !== "function") throw new pulumi.RunError("policy gate: this @pulumi/pulumi version does not expose Output.promise(); the gate cannot judge resources");
+    if (typeof o.promise !== "function")
+        throw new pulumi.RunError("policy gate: this @pulumi/pulumi version does not expose Output.promise(); the gate cannot judge resources");
     return o.promise(true);
 }
 
 /** Resolves only after `verdict`, keeping the value's own known/secret state and dependencies. */
 function after<T>(value: pulumi.Input<T>, verdict: Promise<void>): pulumi.Output<T> {
-    return pulumi.output(value).apply(async (v) => { await verdict; return v; }) as pulumi.Output<T>;
+    return pulumi.output(value).apply(async (v) => {
+        await verdict;
+        return v;
+    }) as pulumi.Output<T>;
 }
 
 /**

@@ -30,7 +30,9 @@ export function stripExternalKeys(where: string, data: Record<string, string>, d
     for (const [k, v] of Object.entries(data)) {
         if (declared.includes(k)) continue;
         if (typeof v === "string" && v.includes(PLACEHOLDER_PREFIX)) {
-            throw new Error(`${where}: key ${k} holds a secure config value that no ExternalSecret declares (with secrets.source externalSecrets a secure value must be a whole Secret key the system declares)`);
+            throw new Error(
+                `${where}: key ${k} holds a secure config value that no ExternalSecret declares (with secrets.source externalSecrets a secure value must be a whole Secret key the system declares)`,
+            );
         }
         out[k] = v;
     }
@@ -58,7 +60,10 @@ export class ExternalSecretsSync {
     private readonly seen = new Set<string>();
     private readonly byNamespace = new Map<string, pulumi.Resource[]>();
 
-    constructor(plan: readonly ConfigSecretKeys[], private readonly s: ExternalSecretsSettings) {
+    constructor(
+        plan: readonly ConfigSecretKeys[],
+        private readonly s: ExternalSecretsSettings,
+    ) {
         for (const p of plan) this.plan.set(`${p.namespace}/${p.secret}`, p);
     }
 
@@ -71,14 +76,26 @@ export class ExternalSecretsSync {
             const declared = entry ? Object.keys(entry.keys) : [];
             const props = { ...a.props };
             if (props.stringData !== undefined) {
-                props.stringData = pulumi.secret(pulumi.output(props.stringData as pulumi.Input<Record<string, string>>).apply((d) => stripExternalKeys(`Secret ${id}`, d ?? {}, declared)));
+                props.stringData = pulumi.secret(
+                    pulumi.output(props.stringData as pulumi.Input<Record<string, string>>).apply((d) => stripExternalKeys(`Secret ${id}`, d ?? {}, declared)),
+                );
             }
             if (!entry) return { props, opts: a.opts };
             this.seen.add(id);
             const keys = Object.fromEntries(Object.entries(entry.keys).map(([dataKey, configKey]) => [dataKey, remoteSecretName(this.s.prefix, configKey)]));
-            const es = createExternalSecret(`${a.name}-external`, {
-                secretName: entry.secret, namespace: entry.namespace, store: this.s.store, keys, refreshInterval: this.s.refreshInterval, partOf: entry.partOf,
-            }, this.s.capabilities, { parent: a.opts.parent, dependsOn: [a.resource] });
+            const es = createExternalSecret(
+                `${a.name}-external`,
+                {
+                    secretName: entry.secret,
+                    namespace: entry.namespace,
+                    store: this.s.store,
+                    keys,
+                    refreshInterval: this.s.refreshInterval,
+                    partOf: entry.partOf,
+                },
+                this.s.capabilities,
+                { parent: a.opts.parent, dependsOn: [a.resource] },
+            );
             if (es) this.byNamespace.set(entry.namespace, [...(this.byNamespace.get(entry.namespace) ?? []), es]);
             return { props, opts: a.opts };
         }

@@ -58,7 +58,13 @@ export function portForwardFor(namespace: string, service: string, url: string):
     if (!m) return undefined;
     const port = Number(m[2]);
     const localPort = port < 1024 ? 8080 : port;
-    return { service, port, localPort, command: `kubectl -n ${namespace} port-forward svc/${service} ${localPort}:${port}`, url: `http://localhost:${localPort}` };
+    return {
+        service,
+        port,
+        localPort,
+        command: `kubectl -n ${namespace} port-forward svc/${service} ${localPort}:${port}`,
+        url: `http://localhost:${localPort}`,
+    };
 }
 
 /**
@@ -73,9 +79,13 @@ export class SystemRecorder {
         const kind = WORKLOAD_KINDS[a.type];
         if (kind) {
             const props = a.props as { metadata?: { name?: pulumi.Input<string> }; spec?: { replicas?: pulumi.Input<number> } };
-            this.workloads.push(pulumi.all([props.metadata?.name, props.spec?.replicas]).apply(([name, replicas]) => ({
-                kind, name: name ?? a.name, ...(typeof replicas === "number" ? { replicas } : {}),
-            })));
+            this.workloads.push(
+                pulumi.all([props.metadata?.name, props.spec?.replicas]).apply(([name, replicas]) => ({
+                    kind,
+                    name: name ?? a.name,
+                    ...(typeof replicas === "number" ? { replicas } : {}),
+                })),
+            );
         }
         return undefined;
     };

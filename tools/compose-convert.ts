@@ -31,7 +31,11 @@ create (the same code, run under the mock runtime) and prints them as multi-docu
 stdout, or writes them under --out. Warnings and the namespace chosen go to stderr.`,
     positionals: { name: "<compose.yml>", help: "the Compose file to convert", min: 1, max: 1 },
     flags: {
-        namespace: { value: "NS", short: "n", help: "target namespace (default: derived from the compose project name: its top-level name:, else its directory)" },
+        namespace: {
+            value: "NS",
+            short: "n",
+            help: "target namespace (default: derived from the compose project name: its top-level name:, else its directory)",
+        },
         env: { value: "KEY=VAL", repeat: true, help: "an explicit variable value; wins over --env-file" },
         envFile: { value: "FILE", repeat: true, help: "a .env file of explicit variable values" },
         options: { value: "FILE", help: "a deployment options YAML (settings, defaults, per-service options, volumes...)" },
@@ -53,9 +57,18 @@ directory is never touched. Same layout and rules as npm run render.`,
  */
 export function namespaceFromProject(composeFile: string, text: string): string {
     let raw: unknown;
-    try { raw = (parseYaml(text, { merge: true }) as Record<string, unknown> | null)?.name; } catch { raw = undefined; }
+    try {
+        raw = (parseYaml(text, { merge: true }) as Record<string, unknown> | null)?.name;
+    } catch {
+        raw = undefined;
+    }
     const source = typeof raw === "string" && raw && !raw.includes("$") ? raw : path.basename(path.dirname(path.resolve(composeFile)));
-    const ns = source.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+    const ns = source
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63)
+        .replace(/-+$/, "");
     if (!ns || ns === "default") throw new UsageError(`cannot derive a namespace from the compose project name "${source}"; pass --namespace`);
     return ns;
 }
@@ -71,8 +84,23 @@ function readText(file: string, flag: string): string {
 }
 
 /** Order of kinds in the output: what a reader wants first, and stable across runs. */
-const KIND_ORDER = ["ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "PersistentVolumeClaim", "Service", "Deployment", "StatefulSet",
-    "HorizontalPodAutoscaler", "PodDisruptionBudget", "VerticalPodAutoscaler", "ServiceMonitor", "NetworkPolicy", "Ingress"];
+const KIND_ORDER = [
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ConfigMap",
+    "Secret",
+    "PersistentVolumeClaim",
+    "Service",
+    "Deployment",
+    "StatefulSet",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "VerticalPodAutoscaler",
+    "ServiceMonitor",
+    "NetworkPolicy",
+    "Ingress",
+];
 
 /**
  * Runs `ComposeApp` under the mock runtime and returns the Kubernetes objects it creates (Secret
@@ -129,27 +157,32 @@ export async function convert(args: Args<typeof CLI>, io: CliIo): Promise<number
         namespace = namespaceFromProject(composeFile, text);
         io.stderr(`compose-convert: namespace ${namespace} (from the compose project name; --namespace to choose)\n`);
     }
-    const { objects, warnings } = await renderComposeApp({
-        composeFile,
-        rootDir: root,
-        namespace,
-        env: explicit,
-        settings: options.settings,
-        partOf: options.partOf,
-        defaults: options.defaults,
-        services: options.services,
-        volumes: options.volumes,
-        secretPatterns: options.secretPatterns ? [...options.secretPatterns] : undefined,
-        bindMounts: options.bindMounts,
-        networkPolicies: options.networkPolicies,
-        spreadAcrossZones: options.spreadAcrossZones,
-        profiles: [...(options.profiles ?? []), ...args.profile],
-    }, { showSecrets: args.showSecrets });
+    const { objects, warnings } = await renderComposeApp(
+        {
+            composeFile,
+            rootDir: root,
+            namespace,
+            env: explicit,
+            settings: options.settings,
+            partOf: options.partOf,
+            defaults: options.defaults,
+            services: options.services,
+            volumes: options.volumes,
+            secretPatterns: options.secretPatterns ? [...options.secretPatterns] : undefined,
+            bindMounts: options.bindMounts,
+            networkPolicies: options.networkPolicies,
+            spreadAcrossZones: options.spreadAcrossZones,
+            profiles: [...(options.profiles ?? []), ...args.profile],
+        },
+        { showSecrets: args.showSecrets },
+    );
     for (const w of warnings) io.stderr(`compose-convert: warning: ${w}\n`);
     if (args.out) {
         const files = objects.map((o) => ({ path: objectPath(o), content: renderObject(o, { showSecrets: args.showSecrets }) }));
         const { removed } = writeOutputDir(args.out, files, { force: args.force });
-        io.stderr(`compose-convert: wrote ${files.length} objects to ${args.out}${removed.length ? ` (removed ${removed.length} stale files of the previous run)` : ""}\n`);
+        io.stderr(
+            `compose-convert: wrote ${files.length} objects to ${args.out}${removed.length ? ` (removed ${removed.length} stale files of the previous run)` : ""}\n`,
+        );
     } else {
         io.stdout(renderYaml(objects, { showSecrets: args.showSecrets }));
     }

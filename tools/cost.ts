@@ -64,8 +64,23 @@ async function cost(args: Args<typeof CLI>, io: CliIo): Promise<number> {
     const systemByNamespace = new Map(Object.entries(summary).map(([key, s]) => [(s as { namespace?: string }).namespace, key]));
     const estimate = estimateCost(result, prices, { logGbPerMonth: logGb }, (ns) => (ns && systemByNamespace.get(ns)) || PLATFORM);
     const region = stackRegion(config.values);
-    const regionNote = region && region !== prices.region ? `The stack runs in ${region}; these are ${prices.region} prices (other regions differ by a few to ~20 %).` : undefined;
-    if (args.json) io.stdout(JSON.stringify({ stack: args.stack, prices: { date: prices.date, region: prices.region, currency: prices.currency }, assumptions: { logGbPerMonth: logGb }, ...estimate }, null, 2) + "\n");
+    const regionNote =
+        region && region !== prices.region
+            ? `The stack runs in ${region}; these are ${prices.region} prices (other regions differ by a few to ~20 %).`
+            : undefined;
+    if (args.json)
+        io.stdout(
+            JSON.stringify(
+                {
+                    stack: args.stack,
+                    prices: { date: prices.date, region: prices.region, currency: prices.currency },
+                    assumptions: { logGbPerMonth: logGb },
+                    ...estimate,
+                },
+                null,
+                2,
+            ) + "\n",
+        );
     else io.stdout((args.markdown ? formatCostMarkdown : formatCostText)(args.stack, estimate, prices, regionNote));
     return 0;
 }

@@ -45,7 +45,8 @@ async function evaluate(stack: StackName, bin: string, work: string): Promise<Ma
     const rendered = await renderStack(stack);
     const idx = indexRender(rendered.objects);
     const problems = matrixProblems(FLOWS, KNOWN_VIOLATIONS, stack, idx);
-    if (problems.length) throw new UserError(`tests/flows does not match the ${stack} render (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    if (problems.length)
+        throw new UserError(`tests/flows does not match the ${stack} render (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     const flows = flowsFor(stack);
     const dir = path.join(work, stack);
     const policies = path.join(dir, "policies");
@@ -55,7 +56,14 @@ async function evaluate(stack: StackName, bin: string, work: string): Promise<Ma
     }
     const book = new AddressBook(STACK_NETWORKS[stack]);
     const traffic = path.join(dir, "traffic.json");
-    fs.writeFileSync(traffic, JSON.stringify(flows.map((f) => toTraffic(f, stack, idx, book)), null, 1));
+    fs.writeFileSync(
+        traffic,
+        JSON.stringify(
+            flows.map((f) => toTraffic(f, stack, idx, book)),
+            null,
+            1,
+        ),
+    );
     return judge(stack, flows, queryTraffic(bin, policies, traffic, flows.length), KNOWN_VIOLATIONS);
 }
 
@@ -63,7 +71,11 @@ async function evaluate(stack: StackName, bin: string, work: string): Promise<Ma
 function assertReportPath(file: string): void {
     if (!fs.existsSync(file)) return;
     let kind: unknown;
-    try { kind = JSON.parse(fs.readFileSync(file, "utf8")).kind; } catch { kind = undefined; }
+    try {
+        kind = JSON.parse(fs.readFileSync(file, "utf8")).kind;
+    } catch {
+        kind = undefined;
+    }
     if (kind !== REPORT_KIND) throw new UserError(`--json ${file} exists and is not a netmatrix report; choose another file`, 2);
 }
 
@@ -79,7 +91,7 @@ export async function netmatrix(args: Args<typeof CLI>, io: CliIo): Promise<numb
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "netmatrix-"));
     try {
         const rows: MatrixRow[] = [];
-        for (const stack of stacks) rows.push(...await evaluate(stack, bin, work));
+        for (const stack of stacks) rows.push(...(await evaluate(stack, bin, work)));
         const summaries = stacks.map((s) => summarize(s, rows));
         io.stdout(formatTable(rows, args.all) + "\n");
         for (const s of summaries) io.stderr(`netmatrix: ${formatSummary(s)}\n`);
@@ -88,9 +100,11 @@ export async function netmatrix(args: Args<typeof CLI>, io: CliIo): Promise<numb
         io.stderr(`netmatrix: verdicts of ${rows.length} flows -> ${path.relative(process.cwd(), json) || json}\n`);
         const failed = rows.filter((r) => r.status === "regression" || r.status === "stale");
         for (const r of failed) {
-            io.stderr(r.status === "stale"
-                ? `netmatrix: stale known violation [${r.stack}] ${r.flow}: it now evaluates as intended (${r.expect}); delete its entry from tests/flows/known-violations.ts\n`
-                : `netmatrix: regression [${r.stack}] ${r.flow}: expected ${r.expect}, the policies ${r.actual} it (blocked by ${r.blockedBy.join("+") || "nothing"}; seed ${r.seed}: ${r.why})\n`);
+            io.stderr(
+                r.status === "stale"
+                    ? `netmatrix: stale known violation [${r.stack}] ${r.flow}: it now evaluates as intended (${r.expect}); delete its entry from tests/flows/known-violations.ts\n`
+                    : `netmatrix: regression [${r.stack}] ${r.flow}: expected ${r.expect}, the policies ${r.actual} it (blocked by ${r.blockedBy.join("+") || "nothing"}; seed ${r.seed}: ${r.why})\n`,
+            );
         }
         return failed.length ? 1 : 0;
     } finally {

@@ -29,7 +29,10 @@ rules instead (under --config's levels when given).`,
     positionals: { name: "<file|dir>...", help: "YAML files, cloud-resources.json, or directories to walk" },
     flags: {
         config: { value: "FILE", help: "policy levels and settings, e.g. policy/config/prod.json (default: each policy's own level)" },
-        format: { value: "FORMAT", help: "text (default), json ({resources, mandatory, advisory, violations}) or sarif (SARIF 2.1.0 for GitHub code scanning)" },
+        format: {
+            value: "FORMAT",
+            help: "text (default), json ({resources, mandatory, advisory, violations}) or sarif (SARIF 2.1.0 for GitHub code scanning)",
+        },
         json: { help: "the same as --format json" },
         minLevel: { value: "LEVEL", help: "report only findings at LEVEL or above: advisory (default) or mandatory" },
         list: { help: "print every rule: name, level under --config, area, scope and title" },
@@ -63,7 +66,7 @@ function toOptions(a: Args<typeof CLI>): CliOptions {
         if (eq <= 0) throw new UsageError(`--stack-tag expects key=value, got ${v}`);
         stackTags.set(v.slice(0, eq), v.slice(eq + 1));
     }
-    const format = (a.json ? "json" : a.format ?? "text") as Format;
+    const format = (a.json ? "json" : (a.format ?? "text")) as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got ${a.format}`);
     if (a.json && a.format && a.format !== "json") throw new UsageError(`--json contradicts --format ${a.format}`);
     const minLevel = (a.minLevel ?? "advisory") as MinLevel;
@@ -72,7 +75,16 @@ function toOptions(a: Args<typeof CLI>): CliOptions {
     if (modes.length > 1) throw new UsageError(`${modes.join(" and ")} are exclusive`);
     if (modes.length && a._.length) throw new UsageError(`${modes[0]} takes no <file|dir>`);
     if (!modes.length && a._.length === 0) throw new UsageError("missing <file|dir>...");
-    return { inputs: a._, config: a.config, format, minLevel, list: !!a.list, readmeTable: !!a.readmeTable, ...(a.explain ? { explain: a.explain } : {}), stackTags };
+    return {
+        inputs: a._,
+        config: a.config,
+        format,
+        minLevel,
+        list: !!a.list,
+        readmeTable: !!a.readmeTable,
+        ...(a.explain ? { explain: a.explain } : {}),
+        stackTags,
+    };
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -94,11 +106,13 @@ export function formatViolations(vs: Violation[], fixes?: ReadonlyMap<string, st
     const sorted = [...vs].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
     const w = (k: "policy" | "level" | "resource") => Math.max(0, ...sorted.map((v) => v[k].length));
     const [wp, wl, wr] = [w("policy"), w("level"), w("resource")];
-    return sorted.map((v) => {
-        const line = `${v.policy.padEnd(wp)}  ${v.level.padEnd(wl)}  ${v.resource.padEnd(wr)}  ${v.message}`;
-        const fix = fixes?.get(v.policy);
-        return fix ? `${line}\n    fix: ${fix}` : line;
-    }).join("\n");
+    return sorted
+        .map((v) => {
+            const line = `${v.policy.padEnd(wp)}  ${v.level.padEnd(wl)}  ${v.resource.padEnd(wr)}  ${v.message}`;
+            const fix = fixes?.get(v.policy);
+            return fix ? `${line}\n    fix: ${fix}` : line;
+        })
+        .join("\n");
 }
 
 async function check(args: Args<typeof CLI>, io: CliIo): Promise<number> {

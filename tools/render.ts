@@ -34,12 +34,16 @@ those. A non-empty DIR without that list (e.g. a git checkout) is refused with e
 
 export async function render(args: Args<typeof CLI>, io: CliIo): Promise<number> {
     const dir = path.resolve(args.out ?? path.join(REPO_ROOT, "rendered", args.stack));
-    assertWritable(dir, { force: args.force });   // refuse before the (slow) render
-    const onInfo = (m: string) => io.stderr(`render: ${m}\n`);   // e.g. what a missing CRD skipped
-    const result = args.config ? await renderProgram(readStackConfig(path.resolve(args.config)), args.stack, { onInfo }) : await renderStack(args.stack, { onInfo });
+    assertWritable(dir, { force: args.force }); // refuse before the (slow) render
+    const onInfo = (m: string) => io.stderr(`render: ${m}\n`); // e.g. what a missing CRD skipped
+    const result = args.config
+        ? await renderProgram(readStackConfig(path.resolve(args.config)), args.stack, { onInfo })
+        : await renderStack(args.stack, { onInfo });
     const files = writeRender(result, dir, { force: args.force });
     const rel = path.relative(process.cwd(), dir) || ".";
-    io.stderr(`render: ${result.objects.length} Kubernetes objects and ${result.cloudResources.length} cloud resources of stack ${args.stack} -> ${rel} (${files.length} files)\n`);
+    io.stderr(
+        `render: ${result.objects.length} Kubernetes objects and ${result.cloudResources.length} cloud resources of stack ${args.stack} -> ${rel} (${files.length} files)\n`,
+    );
     const placeholders = await placeholdersRead(result);
     if (placeholders.length) io.stderr(`render: secure values the program read, replaced by placeholders: ${placeholders.join(", ")}\n`);
     return 0;

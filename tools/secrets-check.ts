@@ -17,7 +17,9 @@ systems require is stored encrypted in it (pulumi config set --secret), and the 
 config is valid. Prints every problem at once; CI runs it before pulumi preview/up.`,
     flags: {
         stack: { value: "NAME", required: true, help: "the stack to check (reads Pulumi.NAME.yaml)" },
-        nonInteractive: { help: "no prompts (CI): also require the passphrase, Pulumi token, AWS credentials and kubeconfig the stack needs in the environment" },
+        nonInteractive: {
+            help: "no prompts (CI): also require the passphrase, Pulumi token, AWS credentials and kubeconfig the stack needs in the environment",
+        },
     },
     exitCodes: { 1: "the stack is not ready (each problem listed), or its file cannot be read" },
     userErrors: [StackFileError],
@@ -26,7 +28,10 @@ config is valid. Prints every problem at once; CI runs it before pulumi preview/
 export function secretsCheck(args: Args<typeof CLI>, io: CliIo, env: Record<string, string | undefined> = process.env): number {
     const file = path.join(REPO_ROOT, `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(file)) throw new UserError(`no stack file Pulumi.${args.stack}.yaml (stacks: ${committedStacks().join(", ")})`);
-    const result = checkStackSecrets(args.stack, parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file)), { nonInteractive: args.nonInteractive, env });
+    const result = checkStackSecrets(args.stack, parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file)), {
+        nonInteractive: args.nonInteractive,
+        env,
+    });
     if (result.problems.length) {
         io.stderr(`secrets:check: ${formatSecretsCheck(args.stack, result)}\n`);
         return 1;

@@ -15,14 +15,26 @@ export interface ChildResult<T> {
  * Runs `bench/lib/<script>` in a fresh node process (`preload` modules are required after ts-node);
  * rejects with its stderr tail on failure.
  */
-export function runChild<T>(script: string, args: string[], nodeArgs: string[] = [], opts: { preload?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult<T>> {
+export function runChild<T>(
+    script: string,
+    args: string[],
+    nodeArgs: string[] = [],
+    opts: { preload?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<ChildResult<T>> {
     return new Promise((resolve, reject) => {
         const file = path.join(__dirname, script);
         const t0 = process.hrtime.bigint();
-        const child = spawn(process.execPath, [...nodeArgs, "-r", "ts-node/register/transpile-only", ...(opts.preload ?? []).flatMap((p) => ["-r", p]), file, ...args], {
-            cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env },
-        });
-        let out = "", err = "";
+        const child = spawn(
+            process.execPath,
+            [...nodeArgs, "-r", "ts-node/register/transpile-only", ...(opts.preload ?? []).flatMap((p) => ["-r", p]), file, ...args],
+            {
+                cwd: REPO_ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env },
+            },
+        );
+        let out = "",
+            err = "";
         child.stdout.on("data", (d) => (out += d));
         child.stderr.on("data", (d) => (err += d));
         child.on("error", reject);
@@ -30,18 +42,26 @@ export function runChild<T>(script: string, args: string[], nodeArgs: string[] =
             const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
             const last = out.trim().split("\n").pop() ?? "";
             if (code !== 0) return reject(new Error(`${script} ${args.join(" ")} exited ${code}: ${(err || out).trim().split("\n").slice(-6).join("\n")}`));
-            try { resolve({ wallMs, report: JSON.parse(last) as T }); } catch { reject(new Error(`${script}: no JSON report on stdout: ${last.slice(0, 200)}`)); }
+            try {
+                resolve({ wallMs, report: JSON.parse(last) as T });
+            } catch {
+                reject(new Error(`${script}: no JSON report on stdout: ${last.slice(0, 200)}`));
+            }
         });
     });
 }
 
 /** Runs a shell command, timing it; never rejects. */
-export function runCommand(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}):
-    Promise<{ code: number | null; wallMs: number; stdout: string; stderr: string }> {
+export function runCommand(
+    cmd: string,
+    args: string[],
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<{ code: number | null; wallMs: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
         const t0 = process.hrtime.bigint();
         const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "", stderr = "";
+        let stdout = "",
+            stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
         child.stderr.on("data", (d) => (stderr += d));
         const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs) : undefined;
@@ -49,7 +69,10 @@ export function runCommand(cmd: string, args: string[], opts: { cwd?: string; en
             if (timer) clearTimeout(timer);
             resolve({ code, wallMs: Number(process.hrtime.bigint() - t0) / 1e6, stdout, stderr });
         };
-        child.on("error", (e) => { stderr += String(e); done(127); });
+        child.on("error", (e) => {
+            stderr += String(e);
+            done(127);
+        });
         child.on("close", done);
     });
 }

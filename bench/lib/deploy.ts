@@ -49,8 +49,14 @@ async function check(script: string): Promise<{ ok: boolean; reason: string }> {
     if (!fs.existsSync(path.join(E2E, script))) return { ok: false, reason: `tools/e2e/${script} does not exist (issue 8 not landed)` };
     const r = await runCommand("bash", [path.join(E2E, script), "check"], { timeoutMs: 120_000 });
     if (r.code === 0) return { ok: true, reason: "" };
-    const missing = (r.stdout + r.stderr).split("\n").filter((l) => /MISSING|missing|ERROR/.test(l)).map((l) => l.trim());
-    return { ok: false, reason: `\`tools/e2e/${script} check\` exit ${r.code}: ${missing.join("; ") || tail(r.stderr)} (cached binaries required; this benchmark never starts Go builds)` };
+    const missing = (r.stdout + r.stderr)
+        .split("\n")
+        .filter((l) => /MISSING|missing|ERROR/.test(l))
+        .map((l) => l.trim());
+    return {
+        ok: false,
+        reason: `\`tools/e2e/${script} check\` exit ${r.code}: ${missing.join("; ") || tail(r.stderr)} (cached binaries required; this benchmark never starts Go builds)`,
+    };
 }
 
 /** A scratch Pulumi project: symlinks to the repo's top level, a private copy of the stack files. */
@@ -92,7 +98,11 @@ export async function benchDeploy(opts: { tmp: string; log: (m: string) => void;
     const must = async (what: string, cmd: string, args: string[], timeoutMs?: number) => {
         const r = await sh(cmd, args, timeoutMs);
         if (r.code !== 0) {
-            const errors = (r.stdout + "\n" + r.stderr).split("\n").map((l) => l.trim()).filter((l) => /error:/i.test(l)).slice(0, 3);
+            const errors = (r.stdout + "\n" + r.stderr)
+                .split("\n")
+                .map((l) => l.trim())
+                .filter((l) => /error:/i.test(l))
+                .slice(0, 3);
             throw new Error(`${what} exit ${r.code} after ${(r.wallMs / 1000).toFixed(0)} s: ${errors.join(" / ") || tail(r.stdout + "\n" + r.stderr, 6)}`);
         }
         return r;
@@ -133,7 +143,14 @@ export async function benchDeploy(opts: { tmp: string; log: (m: string) => void;
         const t0 = process.hrtime.bigint();
         await must("kubectl apply --server-side", "kubectl", ["apply", "--server-side", "--force-conflicts", "-f", manifest]);
         for (const w of workloads) {
-            await must(`rollout status ${w.kind}/${w.metadata.name}`, "kubectl", ["rollout", "status", `${w.kind.toLowerCase()}/${w.metadata.name}`, "-n", w.metadata.namespace, "--timeout=600s"]);
+            await must(`rollout status ${w.kind}/${w.metadata.name}`, "kubectl", [
+                "rollout",
+                "status",
+                `${w.kind.toLowerCase()}/${w.metadata.name}`,
+                "-n",
+                w.metadata.namespace,
+                "--timeout=600s",
+            ]);
         }
         const kubectlMs = Number(process.hrtime.bigint() - t0) / 1e6;
         log(`deploy: kubectl path ${(kubectlMs / 1000).toFixed(1)} s for ${objects.length} objects, ${workloads.length} workloads`);
@@ -153,16 +170,30 @@ export async function benchDeploy(opts: { tmp: string; log: (m: string) => void;
         const resources = /(\d+) created/.exec(up1.stdout)?.[1] ?? "?";
         log(`deploy: pulumi up ${(up1.wallMs / 1000).toFixed(1)} s, no-op ${(up2.wallMs / 1000).toFixed(1)} s, preview ${(pv.wallMs / 1000).toFixed(1)} s`);
         rows.push(
-            { section: S, figure: FIGURES[0], value: up1.wallMs / 1000, unit: "s",
-                how: `one run, fresh control plane; \`pulumi up --yes --skip-preview\` without the policy pack, file backend, passphrase secrets; ${resources} resources created; Pulumi's await logic waits for readiness (kubectl wait afterwards: exit ${ready.code})` },
-            { section: S, figure: FIGURES[1], value: kubectlMs / 1000, unit: "s",
-                how: `one run, fresh control plane; the dev render (${objects.length} objects, Secrets unredacted) as one manifest, then \`kubectl rollout status\` of each of ${workloads.length} workloads in turn` },
+            {
+                section: S,
+                figure: FIGURES[0],
+                value: up1.wallMs / 1000,
+                unit: "s",
+                how: `one run, fresh control plane; \`pulumi up --yes --skip-preview\` without the policy pack, file backend, passphrase secrets; ${resources} resources created; Pulumi's await logic waits for readiness (kubectl wait afterwards: exit ${ready.code})`,
+            },
+            {
+                section: S,
+                figure: FIGURES[1],
+                value: kubectlMs / 1000,
+                unit: "s",
+                how: `one run, fresh control plane; the dev render (${objects.length} objects, Secrets unredacted) as one manifest, then \`kubectl rollout status\` of each of ${workloads.length} workloads in turn`,
+            },
             { section: S, figure: FIGURES[2], value: up1.wallMs / kubectlMs, unit: "×", how: "same manifests, same machine, same run" },
             { section: S, figure: FIGURES[3], value: up2.wallMs / 1000, unit: "s", how: "second `pulumi up --skip-preview` right after" },
             { section: S, figure: FIGURES[4], value: pv.wallMs / 1000, unit: "s", how: "`pulumi preview` with nothing to change" },
         );
-        notes.push(`Real deploy: each control plane start (cluster.sh up) took ${(upMs / 1000).toFixed(0)} s; not included in any figure.` +
-            (foreign.length ? ` Namespaces the dev render uses but does not create (${foreign.join(", ")}) were created before timing on both control planes.` : ""));
+        notes.push(
+            `Real deploy: each control plane start (cluster.sh up) took ${(upMs / 1000).toFixed(0)} s; not included in any figure.` +
+                (foreign.length
+                    ? ` Namespaces the dev render uses but does not create (${foreign.join(", ")}) were created before timing on both control planes.`
+                    : ""),
+        );
     } catch (e) {
         const reason = (e as Error).message.split("\n").slice(0, 4).join(" ");
         log(`deploy failed: ${reason}`);

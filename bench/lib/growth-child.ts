@@ -14,8 +14,14 @@ import { runUnderMocks } from "../../tools/lib/mock-runtime";
 /** A typical service: HPA, PDB, NetworkPolicy, probes, ports (like production-agents' agent). */
 export function serviceArgs(i: number): AgentServiceArgs {
     return {
-        namespace: "bench", name: `agent-${i}`, image: "ghcr.io/acme/agent:1.0.0", partOf: "bench",
-        ports: [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }],
+        namespace: "bench",
+        name: `agent-${i}`,
+        image: "ghcr.io/acme/agent:1.0.0",
+        partOf: "bench",
+        ports: [
+            { name: "http", containerPort: 8080 },
+            { name: "metrics", containerPort: 9090 },
+        ],
         probes: { liveness: { path: "/health" }, readiness: { path: "/ready" }, startup: { path: "/health" } },
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
         hpa: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
@@ -38,4 +44,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify({ n, runMs, resources: run.resources.length, custom, peakRssKiB: process.resourceUsage().maxRSS }) + "\n");
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
+main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+});

@@ -14,8 +14,11 @@ async function main(): Promise<void> {
     const [dir, configFile, repsArg] = process.argv.slice(2);
     const reps = Number(repsArg ?? 3);
     const config = readPackConfig(configFile);
-    const loadMs: number[] = [], evalMs: number[] = [];
-    let resources = 0, violations = 0, mandatory = 0;
+    const loadMs: number[] = [],
+        evalMs: number[] = [];
+    let resources = 0,
+        violations = 0,
+        mandatory = 0;
     for (let i = 0; i < reps; i++) {
         let t = performance.now();
         const rs = loadResources([dir]);
@@ -27,11 +30,22 @@ async function main(): Promise<void> {
         violations = vs.length;
         mandatory = vs.filter((v) => v.level === "mandatory").length;
     }
-    process.stdout.write(JSON.stringify({
-        resources, rules: allRules.length, violations, mandatory,
-        loadMs: median(loadMs), evalMs: median(evalMs), firstLoadMs: loadMs[0], firstEvalMs: evalMs[0],
-        peakRssKiB: process.resourceUsage().maxRSS,
-    }) + "\n");
+    process.stdout.write(
+        JSON.stringify({
+            resources,
+            rules: allRules.length,
+            violations,
+            mandatory,
+            loadMs: median(loadMs),
+            evalMs: median(evalMs),
+            firstLoadMs: loadMs[0],
+            firstEvalMs: evalMs[0],
+            peakRssKiB: process.resourceUsage().maxRSS,
+        }) + "\n",
+    );
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
+main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+});

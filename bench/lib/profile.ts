@@ -6,8 +6,15 @@
 import * as fs from "fs";
 import * as path from "path";
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string } }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+    id: number;
+    callFrame: { functionName: string; url: string };
+}
+interface CpuProfile {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+}
 
 export function origin(url: string, functionName: string, repoRoot: string): string {
     if (!url) return functionName.startsWith("(") ? functionName : "(native)";

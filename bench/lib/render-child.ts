@@ -31,7 +31,13 @@ async function main(): Promise<void> {
     const programMs = performance.now() - t;
     if (flag === "--out" && out) render.writeRender(result, out);
     const report = {
-        stack, bootMs, pulumiMs, k8sMs, awsMs, randomMs, toolsMs,
+        stack,
+        bootMs,
+        pulumiMs,
+        k8sMs,
+        awsMs,
+        randomMs,
+        toolsMs,
         /** Program: TypeScript transpile + evaluation of stacks/ and components/ under mocks. */
         programMs,
         totalMs: performance.now(),
@@ -44,4 +50,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(report) + "\n");
 }
 
-main().catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
+main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+});

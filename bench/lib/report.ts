@@ -71,7 +71,12 @@ function table(headers: string[], rows: (string | number)[][]): string {
 }
 
 /** A supporting table, printed after its section's figures. */
-interface Detail { section?: string; title: string; headers: string[]; rows: (string | number)[][] }
+interface Detail {
+    section?: string;
+    title: string;
+    headers: string[];
+    rows: (string | number)[][];
+}
 
 export function toMarkdown(r: Results): string {
     const m = r.machine;
@@ -88,11 +93,29 @@ export function toMarkdown(r: Results): string {
         "",
     ];
     const sections = [...new Set(r.rows.map((x) => x.section))];
-    const details = Object.entries(r.details).map(([name, d]) => ({ name, ...(d as Detail) })).filter((d) => d.headers);
+    const details = Object.entries(r.details)
+        .map(([name, d]) => ({ name, ...(d as Detail) }))
+        .filter((d) => d.headers);
     const detail = (d: Detail & { name: string }) =>
-        out.push(`### ${d.title ?? d.name}`, "", table(d.headers, d.rows.map((row) => row.map((c) => (typeof c === "number" ? fmt(c) : c)))), "");
+        out.push(
+            `### ${d.title ?? d.name}`,
+            "",
+            table(
+                d.headers,
+                d.rows.map((row) => row.map((c) => (typeof c === "number" ? fmt(c) : c))),
+            ),
+            "",
+        );
     for (const s of sections) {
-        out.push(`## ${s}`, "", table(["figure", "value", "unit", "goal", "how measured"], r.rows.filter((x) => x.section === s).map((x) => [x.figure, fmt(x.value), x.unit, x.goal ?? "", x.how])), "");
+        out.push(
+            `## ${s}`,
+            "",
+            table(
+                ["figure", "value", "unit", "goal", "how measured"],
+                r.rows.filter((x) => x.section === s).map((x) => [x.figure, fmt(x.value), x.unit, x.goal ?? "", x.how]),
+            ),
+            "",
+        );
         details.filter((d) => d.section === s).forEach(detail);
     }
     details.filter((d) => !d.section || !sections.includes(d.section)).forEach(detail);

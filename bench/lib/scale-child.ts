@@ -27,7 +27,11 @@ async function run(scenario: string, n: number, dir: string): Promise<{ outcome:
             for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, `cm-${i}.yaml`), cm(scenario === "policy-files" ? "dup" : `cm-${i}`, `k: v${i}`));
             const t = performance.now();
             let outcome: string;
-            try { outcome = `${loadResources([dir]).length} resources`; } catch (e) { outcome = `error: ${(e as Error).message.split("\n")[0].slice(0, 60)}`; }
+            try {
+                outcome = `${loadResources([dir]).length} resources`;
+            } catch (e) {
+                outcome = `error: ${(e as Error).message.split("\n")[0].slice(0, 60)}`;
+            }
             return { outcome, ms: performance.now() - t };
         }
         case "policy-value": {
@@ -42,7 +46,8 @@ async function run(scenario: string, n: number, dir: string): Promise<{ outcome:
             const env = Array.from({ length: n }, (_, i) => `      VAR_${i}: "v${i}"`).join("\n");
             const file = path.join(dir, "compose.yml");
             fs.writeFileSync(file, `services:\n  app:\n    image: ghcr.io/acme/app:1.0.0\n    environment:\n${env}\n`);
-            let out = 0, err = "";
+            let out = 0,
+                err = "";
             const t = performance.now();
             const code = await composeConvert([file, "--namespace", "bench"], { stdout: (s) => (out += s.length), stderr: (s) => (err += s) });
             const ms = performance.now() - t;
@@ -55,10 +60,14 @@ async function run(scenario: string, n: number, dir: string): Promise<{ outcome:
             const vs = await evaluate(allRules, loadResources([dir]), { config });
             return { outcome: `${vs.length} violations`, ms: performance.now() - t };
         }
-        default: throw new Error(`unknown scenario ${scenario}`);
+        default:
+            throw new Error(`unknown scenario ${scenario}`);
     }
 }
 
 run(process.argv[2], Number(process.argv[3]), process.argv[4])
     .then((r) => process.stdout.write(JSON.stringify({ ...r, peakRssKiB: process.resourceUsage().maxRSS }) + "\n"))
-    .catch((e) => { process.stderr.write(`${(e as Error).stack ?? e}\n`); process.exitCode = 1; });
+    .catch((e) => {
+        process.stderr.write(`${(e as Error).stack ?? e}\n`);
+        process.exitCode = 1;
+    });

@@ -22,7 +22,9 @@ export function linearFit(xs: number[], ys: number[]): LinearFit {
     const n = xs.length;
     const mx = xs.reduce((s, x) => s + x, 0) / n;
     const my = ys.reduce((s, y) => s + y, 0) / n;
-    let sxy = 0, sxx = 0, syy = 0;
+    let sxy = 0,
+        sxx = 0,
+        syy = 0;
     for (let i = 0; i < n; i++) {
         sxy += (xs[i] - mx) * (ys[i] - my);
         sxx += (xs[i] - mx) ** 2;

@@ -13,8 +13,11 @@ const KINDS = ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptio
 
 function labels(app: string, ns: string): Record<string, string> {
     return {
-        "app.kubernetes.io/name": app, "app.kubernetes.io/instance": app, "app.kubernetes.io/part-of": ns,
-        "app.kubernetes.io/component": "agent", "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/name": app,
+        "app.kubernetes.io/instance": app,
+        "app.kubernetes.io/part-of": ns,
+        "app.kubernetes.io/component": "agent",
+        "app.kubernetes.io/managed-by": "pulumi",
     };
 }
 
@@ -27,25 +30,59 @@ export function syntheticObject(kind: (typeof KINDS)[number], i: number): Record
     switch (kind) {
         case "Deployment":
             return {
-                apiVersion: "apps/v1", kind, metadata: meta,
+                apiVersion: "apps/v1",
+                kind,
+                metadata: meta,
                 spec: {
-                    replicas: 2, selector: { matchLabels: selector },
+                    replicas: 2,
+                    selector: { matchLabels: selector },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
                     template: {
                         metadata: { labels: meta.labels },
                         spec: {
-                            serviceAccountName: app, automountServiceAccountToken: false,
-                            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
-                            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }],
-                            containers: [{
-                                name: "agent", image: `ghcr.io/acme/agent:1.${i % 7}.0`, imagePullPolicy: "IfNotPresent",
-                                ports: [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }],
-                                env: [{ name: "LOG_LEVEL", value: "info" }],
-                                resources: { requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }, limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" } },
-                                livenessProbe: probe("/health"), readinessProbe: probe("/ready"), startupProbe: probe("/health"),
-                                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
-                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                            }],
+                            serviceAccountName: app,
+                            automountServiceAccountToken: false,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 10001,
+                                runAsGroup: 10001,
+                                fsGroup: 10001,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            topologySpreadConstraints: [
+                                {
+                                    maxSkew: 1,
+                                    topologyKey: "topology.kubernetes.io/zone",
+                                    whenUnsatisfiable: "ScheduleAnyway",
+                                    labelSelector: { matchLabels: selector },
+                                },
+                            ],
+                            containers: [
+                                {
+                                    name: "agent",
+                                    image: `ghcr.io/acme/agent:1.${i % 7}.0`,
+                                    imagePullPolicy: "IfNotPresent",
+                                    ports: [
+                                        { name: "http", containerPort: 8080 },
+                                        { name: "metrics", containerPort: 9090 },
+                                    ],
+                                    env: [{ name: "LOG_LEVEL", value: "info" }],
+                                    resources: {
+                                        requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+                                        limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+                                    },
+                                    livenessProbe: probe("/health"),
+                                    readinessProbe: probe("/ready"),
+                                    startupProbe: probe("/health"),
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        readOnlyRootFilesystem: true,
+                                        runAsNonRoot: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                },
+                            ],
                             volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
                         },
                     },
@@ -55,9 +92,13 @@ export function syntheticObject(kind: (typeof KINDS)[number], i: number): Record
             return { apiVersion: "v1", kind, metadata: meta, spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http" }] } };
         case "HorizontalPodAutoscaler":
             return {
-                apiVersion: "autoscaling/v2", kind, metadata: meta,
+                apiVersion: "autoscaling/v2",
+                kind,
+                metadata: meta,
                 spec: {
-                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: app }, minReplicas: 2, maxReplicas: 10,
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: app },
+                    minReplicas: 2,
+                    maxReplicas: 10,
                     metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
                 },
             };
@@ -65,11 +106,19 @@ export function syntheticObject(kind: (typeof KINDS)[number], i: number): Record
             return { apiVersion: "policy/v1", kind, metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } };
         case "NetworkPolicy":
             return {
-                apiVersion: "networking.k8s.io/v1", kind, metadata: meta,
+                apiVersion: "networking.k8s.io/v1",
+                kind,
+                metadata: meta,
                 spec: {
-                    podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"],
+                    podSelector: { matchLabels: selector },
+                    policyTypes: ["Ingress", "Egress"],
                     ingress: [{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "gateway" } } }], ports: [{ port: 8080, protocol: "TCP" }] }],
-                    egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ port: 53, protocol: "UDP" }] }],
+                    egress: [
+                        {
+                            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+                            ports: [{ port: 53, protocol: "UDP" }],
+                        },
+                    ],
                 },
             };
     }

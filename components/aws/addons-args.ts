@@ -72,40 +72,78 @@ function validateAddonSettings(args: EksClusterArgs): ValidationIssue[] {
     const addons = args.platformAddons ?? {};
     const v = addons.velero;
     if (v && (v.mode ?? "install") === "install") {
-        if (v.bucket === undefined) add(["platformAddons", "velero", "bucket"], "platformAddons.velero.bucket is required with mode \"install\" (the S3 bucket Velero stores backups in; it is created)");
-        else if (!S3_BUCKET_RE.test(v.bucket)) add(["platformAddons", "velero", "bucket"], `platformAddons.velero.bucket must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(v.bucket)}`);
+        if (v.bucket === undefined)
+            add(
+                ["platformAddons", "velero", "bucket"],
+                'platformAddons.velero.bucket is required with mode "install" (the S3 bucket Velero stores backups in; it is created)',
+            );
+        else if (!S3_BUCKET_RE.test(v.bucket))
+            add(
+                ["platformAddons", "velero", "bucket"],
+                `platformAddons.velero.bucket must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(v.bucket)}`,
+            );
         else if (args.buckets?.[v.bucket] !== undefined) {
             add(["buckets", v.bucket], `buckets.${v.bucket} is also platformAddons.velero.bucket, which Velero creates; list it in one place only`);
         }
         if (v.noncurrentVersionDays !== undefined && !isPositiveInt(v.noncurrentVersionDays)) {
-            add(["platformAddons", "velero", "noncurrentVersionDays"], `platformAddons.velero.noncurrentVersionDays must be an integer >= 1, got ${JSON.stringify(v.noncurrentVersionDays)}`);
+            add(
+                ["platformAddons", "velero", "noncurrentVersionDays"],
+                `platformAddons.velero.noncurrentVersionDays must be an integer >= 1, got ${JSON.stringify(v.noncurrentVersionDays)}`,
+            );
         }
     }
     const cm = addons.certManager;
     if (cm && (cm.mode ?? "install") === "install") {
-        if (cm.acmeEmail === undefined) add(["platformAddons", "certManager", "acmeEmail"], "platformAddons.certManager.acmeEmail is required with mode \"install\" (the ACME account of the ClusterIssuer)");
-        else if (!EMAIL_RE.test(cm.acmeEmail)) add(["platformAddons", "certManager", "acmeEmail"], `platformAddons.certManager.acmeEmail must be an e-mail address, got ${JSON.stringify(cm.acmeEmail)}`);
+        if (cm.acmeEmail === undefined)
+            add(
+                ["platformAddons", "certManager", "acmeEmail"],
+                'platformAddons.certManager.acmeEmail is required with mode "install" (the ACME account of the ClusterIssuer)',
+            );
+        else if (!EMAIL_RE.test(cm.acmeEmail))
+            add(
+                ["platformAddons", "certManager", "acmeEmail"],
+                `platformAddons.certManager.acmeEmail must be an e-mail address, got ${JSON.stringify(cm.acmeEmail)}`,
+            );
         if (cm.issuerName !== undefined && !DNS1123_SUBDOMAIN_RE.test(cm.issuerName)) {
-            add(["platformAddons", "certManager", "issuerName"], `platformAddons.certManager.issuerName must be a DNS-1123 subdomain, got ${JSON.stringify(cm.issuerName)}`);
+            add(
+                ["platformAddons", "certManager", "issuerName"],
+                `platformAddons.certManager.issuerName must be a DNS-1123 subdomain, got ${JSON.stringify(cm.issuerName)}`,
+            );
         }
         if (cm.acmeServer !== undefined && !/^https:\/\/[^\s]+$/.test(cm.acmeServer)) {
-            add(["platformAddons", "certManager", "acmeServer"], `platformAddons.certManager.acmeServer must be an https:// URL, got ${JSON.stringify(cm.acmeServer)}`);
+            add(
+                ["platformAddons", "certManager", "acmeServer"],
+                `platformAddons.certManager.acmeServer must be an https:// URL, got ${JSON.stringify(cm.acmeServer)}`,
+            );
         }
     }
     const istio = addons.istio;
     if (istio && (istio.mode ?? "install") === "install" && istio.cni === false) {
-        add(["platformAddons", "istio", "cni"], "platformAddons.istio.cni cannot be false with mode \"install\": Istio is installed with its CNI node agent so injected pods need no NET_ADMIN/NET_RAW");
+        add(
+            ["platformAddons", "istio", "cni"],
+            'platformAddons.istio.cni cannot be false with mode "install": Istio is installed with its CNI node agent so injected pods need no NET_ADMIN/NET_RAW',
+        );
     }
     const eso = addons.externalSecrets;
     if (eso && (eso.mode ?? "install") === "install") {
-        if (eso.secretsPrefix === undefined) add(["platformAddons", "externalSecrets", "secretsPrefix"], "platformAddons.externalSecrets.secretsPrefix is required with mode \"install\" (the operator may read the secrets under it only)");
+        if (eso.secretsPrefix === undefined)
+            add(
+                ["platformAddons", "externalSecrets", "secretsPrefix"],
+                'platformAddons.externalSecrets.secretsPrefix is required with mode "install" (the operator may read the secrets under it only)',
+            );
         else if (!SECRETS_PREFIX_RE.test(eso.secretsPrefix)) {
-            add(["platformAddons", "externalSecrets", "secretsPrefix"], `platformAddons.externalSecrets.secretsPrefix must be a Secrets Manager name prefix (letters, digits, / _ + = . @ -), got ${JSON.stringify(eso.secretsPrefix)}`);
+            add(
+                ["platformAddons", "externalSecrets", "secretsPrefix"],
+                `platformAddons.externalSecrets.secretsPrefix must be a Secrets Manager name prefix (letters, digits, / _ + = . @ -), got ${JSON.stringify(eso.secretsPrefix)}`,
+            );
         }
     }
     const nginx = addons.ingressNginx;
     if (nginx?.scheme !== undefined && !LB_SCHEMES.includes(nginx.scheme)) {
-        add(["platformAddons", "ingressNginx", "scheme"], `platformAddons.ingressNginx.scheme must be "internet-facing" or "internal", got ${JSON.stringify(nginx.scheme)}`);
+        add(
+            ["platformAddons", "ingressNginx", "scheme"],
+            `platformAddons.ingressNginx.scheme must be "internet-facing" or "internal", got ${JSON.stringify(nginx.scheme)}`,
+        );
     }
     return issues;
 }
@@ -115,13 +153,24 @@ function validateCloudwatch(args: EksClusterArgs): ValidationIssue[] {
     const cw = args.cloudwatchObservability ?? {};
     if (cw.enabled !== true) {
         for (const k of ["logRetentionDays", "version"] as const) {
-            if (cw[k] !== undefined) add(["cloudwatchObservability", k], `cloudwatchObservability.${k} is set but cloudwatchObservability.enabled is not true; enable it or remove cloudwatchObservability.${k}`);
+            if (cw[k] !== undefined)
+                add(
+                    ["cloudwatchObservability", k],
+                    `cloudwatchObservability.${k} is set but cloudwatchObservability.enabled is not true; enable it or remove cloudwatchObservability.${k}`,
+                );
         }
     } else {
         if (cw.logRetentionDays !== undefined && !LOG_RETENTION_VALUES.includes(cw.logRetentionDays)) {
-            add(["cloudwatchObservability", "logRetentionDays"], `cloudwatchObservability.logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${cw.logRetentionDays}`);
+            add(
+                ["cloudwatchObservability", "logRetentionDays"],
+                `cloudwatchObservability.logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${cw.logRetentionDays}`,
+            );
         }
-        if (cw.version !== undefined && !VERSION_RE.test(cw.version)) add(["cloudwatchObservability", "version"], `cloudwatchObservability.version must be an exact version such as v4.1.0-eksbuild.1, got ${JSON.stringify(cw.version)}`);
+        if (cw.version !== undefined && !VERSION_RE.test(cw.version))
+            add(
+                ["cloudwatchObservability", "version"],
+                `cloudwatchObservability.version must be an exact version such as v4.1.0-eksbuild.1, got ${JSON.stringify(cw.version)}`,
+            );
     }
     return issues;
 }
@@ -130,13 +179,23 @@ function validateEcr(args: EksClusterArgs): ValidationIssue[] {
     const { issues, add } = issueList();
     const ecr = args.ecr ?? {};
     (ecr.repositories ?? []).forEach((r, i) => {
-        if (!ECR_REPO_RE.test(r)) add(["ecr", "repositories", String(i)], `ecr.repositories[${i}] must be an ECR repository name (lowercase path segments such as agent-platform/production-agent), got ${JSON.stringify(r)}`);
+        if (!ECR_REPO_RE.test(r))
+            add(
+                ["ecr", "repositories", String(i)],
+                `ecr.repositories[${i}] must be an ECR repository name (lowercase path segments such as agent-platform/production-agent), got ${JSON.stringify(r)}`,
+            );
     });
     for (const d of duplicates(ecr.repositories ?? [])) add(["ecr", "repositories"], `ecr.repositories must be unique, got ${d} twice`);
-    if (ecr.untaggedDays !== undefined && !isPositiveInt(ecr.untaggedDays)) add(["ecr", "untaggedDays"], `ecr.untaggedDays must be an integer >= 1, got ${JSON.stringify(ecr.untaggedDays)}`);
-    if (ecr.keepImages !== undefined && !isPositiveInt(ecr.keepImages, 10000)) add(["ecr", "keepImages"], `ecr.keepImages must be an integer between 1 and 10000, got ${JSON.stringify(ecr.keepImages)}`);
+    if (ecr.untaggedDays !== undefined && !isPositiveInt(ecr.untaggedDays))
+        add(["ecr", "untaggedDays"], `ecr.untaggedDays must be an integer >= 1, got ${JSON.stringify(ecr.untaggedDays)}`);
+    if (ecr.keepImages !== undefined && !isPositiveInt(ecr.keepImages, 10000))
+        add(["ecr", "keepImages"], `ecr.keepImages must be an integer between 1 and 10000, got ${JSON.stringify(ecr.keepImages)}`);
     (ecr.pullThroughCache ?? []).forEach((c, i) => {
-        if (!PULL_THROUGH_PREFIXES.includes(c)) add(["ecr", "pullThroughCache", String(i)], `ecr.pullThroughCache[${i}] must be one of ${PULL_THROUGH_PREFIXES.join(", ")}, got ${JSON.stringify(c)}`);
+        if (!PULL_THROUGH_PREFIXES.includes(c))
+            add(
+                ["ecr", "pullThroughCache", String(i)],
+                `ecr.pullThroughCache[${i}] must be one of ${PULL_THROUGH_PREFIXES.join(", ")}, got ${JSON.stringify(c)}`,
+            );
     });
     for (const d of duplicates(ecr.pullThroughCache ?? [])) add(["ecr", "pullThroughCache"], `ecr.pullThroughCache must be unique, got ${d} twice`);
     return issues;
@@ -146,8 +205,10 @@ function validateBuckets(args: EksClusterArgs): ValidationIssue[] {
     const { issues, add } = issueList();
     for (const [bucket, b] of Object.entries(args.buckets ?? {}) as [string, BucketArgs][]) {
         const p = (...rest: string[]) => ["buckets", bucket, ...rest];
-        if (!S3_BUCKET_RE.test(bucket) || bucket.includes("..")) add(p(), `buckets key must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
-        if (b.expirationDays !== undefined && !isPositiveInt(b.expirationDays)) add(p("expirationDays"), `buckets.${bucket}.expirationDays must be an integer >= 1, got ${JSON.stringify(b.expirationDays)}`);
+        if (!S3_BUCKET_RE.test(bucket) || bucket.includes(".."))
+            add(p(), `buckets key must be an S3 bucket name (3..63 of a-z 0-9 . -), got ${JSON.stringify(bucket)}`);
+        if (b.expirationDays !== undefined && !isPositiveInt(b.expirationDays))
+            add(p("expirationDays"), `buckets.${bucket}.expirationDays must be an integer >= 1, got ${JSON.stringify(b.expirationDays)}`);
         if (b.noncurrentVersionDays !== undefined && !isPositiveInt(b.noncurrentVersionDays)) {
             add(p("noncurrentVersionDays"), `buckets.${bucket}.noncurrentVersionDays must be an integer >= 1, got ${JSON.stringify(b.noncurrentVersionDays)}`);
         }
@@ -165,45 +226,50 @@ export function resolvePlatformAddons(args: EksClusterArgs): ResolvedPlatformAdd
     if (a.vpa) out.vpa = helm(a.vpa, defaults.ADDON_CHARTS.vpa);
     if (a.velero) {
         const v = a.velero;
-        out.velero = (v.mode ?? "install") === "external"
-            ? { mode: "external" }
-            : {
-                mode: "install",
-                version: v.version ?? defaults.ADDON_CHARTS.velero.version,
-                bucket: v.bucket!,
-                noncurrentVersionDays: v.noncurrentVersionDays ?? defaults.DEFAULT_NONCURRENT_VERSION_DAYS,
-                defaultVolumesToFsBackup: v.defaultVolumesToFsBackup ?? false,
-            };
+        out.velero =
+            (v.mode ?? "install") === "external"
+                ? { mode: "external" }
+                : {
+                      mode: "install",
+                      version: v.version ?? defaults.ADDON_CHARTS.velero.version,
+                      bucket: v.bucket!,
+                      noncurrentVersionDays: v.noncurrentVersionDays ?? defaults.DEFAULT_NONCURRENT_VERSION_DAYS,
+                      defaultVolumesToFsBackup: v.defaultVolumesToFsBackup ?? false,
+                  };
     }
     if (a.certManager) {
         const c = a.certManager;
-        out.certManager = (c.mode ?? "install") === "external"
-            ? { mode: "external" }
-            : {
-                mode: "install",
-                ...(c.version !== undefined ? { version: c.version } : {}),
-                acmeEmail: c.acmeEmail!,
-                issuerName: c.issuerName ?? defaults.DEFAULT_CLUSTER_ISSUER,
-                acmeServer: c.acmeServer ?? defaults.LETSENCRYPT_PRODUCTION,
-            };
+        out.certManager =
+            (c.mode ?? "install") === "external"
+                ? { mode: "external" }
+                : {
+                      mode: "install",
+                      ...(c.version !== undefined ? { version: c.version } : {}),
+                      acmeEmail: c.acmeEmail!,
+                      issuerName: c.issuerName ?? defaults.DEFAULT_CLUSTER_ISSUER,
+                      acmeServer: c.acmeServer ?? defaults.LETSENCRYPT_PRODUCTION,
+                  };
     }
     if (a.istio) {
         const i = a.istio;
-        out.istio = (i.mode ?? "install") === "external"
-            ? { mode: "external", cni: i.cni ?? false }
-            : { mode: "install", version: i.version ?? defaults.ADDON_CHARTS.istiod.version };
+        out.istio =
+            (i.mode ?? "install") === "external"
+                ? { mode: "external", cni: i.cni ?? false }
+                : { mode: "install", version: i.version ?? defaults.ADDON_CHARTS.istiod.version };
     }
     if (a.ingressNginx) {
         const n = a.ingressNginx;
-        out.ingressNginx = (n.mode ?? "install") === "external"
-            ? { mode: "external" }
-            : { mode: "install", version: n.version ?? defaults.ADDON_CHARTS.ingressNginx.version, scheme: n.scheme ?? "internet-facing" };
+        out.ingressNginx =
+            (n.mode ?? "install") === "external"
+                ? { mode: "external" }
+                : { mode: "install", version: n.version ?? defaults.ADDON_CHARTS.ingressNginx.version, scheme: n.scheme ?? "internet-facing" };
     }
     if (a.externalSecrets) {
         const e = a.externalSecrets;
-        out.externalSecrets = (e.mode ?? "install") === "external"
-            ? { mode: "external" }
-            : { mode: "install", version: e.version ?? defaults.ADDON_CHARTS.externalSecrets.version, secretsPrefix: e.secretsPrefix! };
+        out.externalSecrets =
+            (e.mode ?? "install") === "external"
+                ? { mode: "external" }
+                : { mode: "install", version: e.version ?? defaults.ADDON_CHARTS.externalSecrets.version, secretsPrefix: e.secretsPrefix! };
     }
     return out;
 }

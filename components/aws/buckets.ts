@@ -61,7 +61,11 @@ export function createBucket(name: string, b: ResolvedBucket, o: { tags: Record<
     const base = `${name}-bucket-${b.name}`;
     // forceDestroy off: a bucket holding backups is never emptied by `pulumi destroy`; in prod the
     // bucket is also left in place (retainOnDelete), like the retained volumes.
-    const bucket = new aws.s3.Bucket(base, { bucket: b.name, forceDestroy: false, tags: { ...o.tags, Name: b.name } }, { parent, retainOnDelete: o.retainOnDelete });
+    const bucket = new aws.s3.Bucket(
+        base,
+        { bucket: b.name, forceDestroy: false, tags: { ...o.tags, Name: b.name } },
+        { parent, retainOnDelete: o.retainOnDelete },
+    );
     const ownership = new aws.s3.BucketOwnershipControls(`${base}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${base}-public-access`,
@@ -74,7 +78,11 @@ export function createBucket(name: string, b: ResolvedBucket, o: { tags: Record<
         { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
         opts,
     );
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${base}-lifecycle`, { bucket: bucket.id, rules: bucketLifecycleRules(b) }, { parent, dependsOn: [versioning] });
+    const lifecycle = new aws.s3.BucketLifecycleConfiguration(
+        `${base}-lifecycle`,
+        { bucket: bucket.id, rules: bucketLifecycleRules(b) },
+        { parent, dependsOn: [versioning] },
+    );
     const policy = new aws.s3.BucketPolicy(
         `${base}-tls-only`,
         { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },

@@ -87,7 +87,11 @@ export function clusterAutoscalerManifests(o: ClusterAutoscalerOptions): KubeObj
                 },
                 { apiGroups: ["apps"], resources: ["statefulsets", "replicasets", "daemonsets"], verbs: ["watch", "list", "get"] },
                 { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["watch", "list"] },
-                { apiGroups: ["storage.k8s.io"], resources: ["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"], verbs: ["watch", "list", "get"] },
+                {
+                    apiGroups: ["storage.k8s.io"],
+                    resources: ["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"],
+                    verbs: ["watch", "list", "get"],
+                },
                 { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: ["watch", "list", "get"] },
                 { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
                 { apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: [name], verbs: ["get", "update"] },

@@ -105,7 +105,12 @@ export interface PinnedChart {
  */
 export const ADDON_CHARTS = {
     /** kube-prometheus-stack 76.x: Prometheus Operator 0.85 with its CRDs. The `monitoring` namespace is the one the systems' NetworkPolicies admit for scrapes. */
-    prometheusOperator: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "76.5.1", namespace: "monitoring" },
+    prometheusOperator: {
+        repo: "https://prometheus-community.github.io/helm-charts",
+        chart: "kube-prometheus-stack",
+        version: "76.5.1",
+        namespace: "monitoring",
+    },
     /** Fairwinds' VPA chart (the autoscaler project publishes no chart of its own): VPA 1.x recommender, updater, admission controller. */
     vpa: { repo: "https://charts.fairwinds.com/stable", chart: "vpa", version: "4.10.1", namespace: "vpa" },
     /** Velero chart 11.4.0 = Velero 1.17.1. `velero` is the namespace the systems' Schedules are created in. */

@@ -61,11 +61,19 @@ export function createEcr(name: string, a: EcrPlan, parent: pulumi.Resource): Re
     for (const repoName of a.repositories) {
         const id = repoName.replace(/[^a-z0-9-]/g, "-");
         const repo = new aws.ecr.Repository(`${name}-ecr-${id}`, ecrRepositorySpec(repoName, a.kmsKeyArn, a.tags), { parent });
-        new aws.ecr.LifecyclePolicy(`${name}-ecr-${id}-lifecycle`, { repository: repo.name, policy: JSON.stringify(ecrLifecyclePolicy(a.untaggedDays, a.keepImages)) }, { parent });
+        new aws.ecr.LifecyclePolicy(
+            `${name}-ecr-${id}-lifecycle`,
+            { repository: repo.name, policy: JSON.stringify(ecrLifecyclePolicy(a.untaggedDays, a.keepImages)) },
+            { parent },
+        );
         repos[repoName] = repo;
     }
     for (const prefix of a.pullThroughCache) {
-        new aws.ecr.PullThroughCacheRule(`${name}-ecr-cache-${prefix}`, { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PULL_THROUGH_UPSTREAMS[prefix] }, { parent });
+        new aws.ecr.PullThroughCacheRule(
+            `${name}-ecr-cache-${prefix}`,
+            { ecrRepositoryPrefix: prefix, upstreamRegistryUrl: PULL_THROUGH_UPSTREAMS[prefix] },
+            { parent },
+        );
     }
     return repos;
 }

@@ -9,7 +9,12 @@ import { NFS_PORT } from "./defaults";
 import { ResolvedEfs } from "./resolved";
 
 /** Inputs of the `aws.efs.FileSystem` for `efs` (pure). `kmsKeyArn` is used with `kmsKey: "cluster"`. */
-export function efsFileSystemSpec(efs: ResolvedEfs, clusterName: string, kmsKeyArn: pulumi.Input<string>, tags: Record<string, string>): aws.efs.FileSystemArgs {
+export function efsFileSystemSpec(
+    efs: ResolvedEfs,
+    clusterName: string,
+    kmsKeyArn: pulumi.Input<string>,
+    tags: Record<string, string>,
+): aws.efs.FileSystemArgs {
     return {
         encrypted: true,
         // Unset means the AWS-managed key aws/elasticfilesystem.
@@ -23,7 +28,11 @@ export function efsFileSystemSpec(efs: ResolvedEfs, clusterName: string, kmsKeyA
 }
 
 /** The only ingress rule of the mount targets' security group: NFS (TCP 2049) from the node security group (pure). */
-export function efsNfsIngressRule(securityGroupId: pulumi.Input<string>, nodeSecurityGroupId: pulumi.Input<string>, tags: Record<string, string>): aws.vpc.SecurityGroupIngressRuleArgs {
+export function efsNfsIngressRule(
+    securityGroupId: pulumi.Input<string>,
+    nodeSecurityGroupId: pulumi.Input<string>,
+    tags: Record<string, string>,
+): aws.vpc.SecurityGroupIngressRuleArgs {
     return {
         securityGroupId,
         description: "NFS from the cluster's nodes",

@@ -28,7 +28,6 @@ import { createNodeGroups } from "./node-groups";
 import { ResolvedEksCluster } from "./resolved";
 import { resolveEksClusterArgs } from "./validation";
 
-
 /** AWS resource types without a region (IAM is global). */
 const GLOBAL_AWS_TYPE_PREFIXES = ["aws:iam/"];
 
@@ -42,7 +41,6 @@ export function regionTransformation(region: string): pulumi.ResourceTransformat
         return { props: { ...t.props, region }, opts: t.opts };
     };
 }
-
 
 export class EksCluster extends pulumi.ComponentResource {
     /** Validated, defaulted settings this cluster was built from. */
@@ -107,10 +105,15 @@ export class EksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before any resource (including this component) is registered.
         const s = resolveEksClusterArgs(name, args);
-        super("agent-platform:aws:EksCluster", name, {}, {
-            ...opts,
-            transformations: [...(opts?.transformations ?? []), ...(s.region ? [regionTransformation(s.region)] : [])],
-        });
+        super(
+            "agent-platform:aws:EksCluster",
+            name,
+            {},
+            {
+                ...opts,
+                transformations: [...(opts?.transformations ?? []), ...(s.region ? [regionTransformation(s.region)] : [])],
+            },
+        );
         this.settings = s;
         this.baseName = name;
         const parent = { parent: this };
@@ -159,7 +162,12 @@ export class EksCluster extends pulumi.ComponentResource {
         );
         this.oidcProviderArn = oidc.arn;
         this.oidcIssuerUrl = this.cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
-        const irsa = (roleName: string, namespace: string, serviceAccount: string, extra: { policyArns?: pulumi.Input<string>[]; inlinePolicy?: pulumi.Input<PolicyDocument> }) =>
+        const irsa = (
+            roleName: string,
+            namespace: string,
+            serviceAccount: string,
+            extra: { policyArns?: pulumi.Input<string>[]; inlinePolicy?: pulumi.Input<PolicyDocument> },
+        ) =>
             new IrsaRole(
                 `${name}-${roleName}`,
                 { oidcProviderArn: oidc.arn, oidcIssuerUrl: this.oidcIssuerUrl, namespace, serviceAccount, tags, ...extra },
@@ -218,7 +226,9 @@ export class EksCluster extends pulumi.ComponentResource {
                 this,
             );
             this.efsFileSystemId = efs.fileSystem.id;
-            const efsRole = irsa("efs-csi", "kube-system", EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, { policyArns: [policyArn("service-role/AmazonEFSCSIDriverPolicy")] });
+            const efsRole = irsa("efs-csi", "kube-system", EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, {
+                policyArns: [policyArn("service-role/AmazonEFSCSIDriverPolicy")],
+            });
             this.efsCsiRoleArn = efsRole.roleArn;
             const efsCsi = addon("aws-efs-csi-driver", s.addons.awsEfsCsiDriver, { serviceAccountRoleArn: efsRole.roleArn }, nodeGroupList);
             efsReady = [efsCsi, efs.nfsIngress, ...efs.mountTargets];
@@ -271,7 +281,9 @@ export class EksCluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(
             pulumi
                 .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority.data, this.region])
-                .apply(([clusterName, endpoint, ca, region]) => JSON.stringify(buildKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca, region }))),
+                .apply(([clusterName, endpoint, ca, region]) =>
+                    JSON.stringify(buildKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca, region })),
+                ),
         );
         // enablePatchForce: the stack takes back the fields it declares after a manual `kubectl`
         // edit (as on existing clusters, stacks/cluster.ts); HPA-owned replicas are never declared.

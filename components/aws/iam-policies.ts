@@ -132,7 +132,15 @@ export function veleroPolicy(partition: string, bucket: string): PolicyDocument 
             {
                 Sid: "VolumeSnapshots",
                 Effect: "Allow",
-                Action: ["ec2:CreateSnapshot", "ec2:CreateSnapshots", "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots", "ec2:DescribeVolumes"],
+                Action: [
+                    "ec2:CreateSnapshot",
+                    "ec2:CreateSnapshots",
+                    "ec2:CreateTags",
+                    "ec2:CreateVolume",
+                    "ec2:DeleteSnapshot",
+                    "ec2:DescribeSnapshots",
+                    "ec2:DescribeVolumes",
+                ],
                 Resource: "*",
             },
             {
@@ -157,7 +165,12 @@ export function secretsManagerReadPolicy(partition: string, region: string, acco
             {
                 Sid: "ReadStackSecrets",
                 Effect: "Allow",
-                Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"],
+                Action: [
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:GetResourcePolicy",
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:ListSecretVersionIds",
+                ],
                 Resource: `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${prefix}*`,
             },
         ],

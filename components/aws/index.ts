@@ -8,9 +8,27 @@ export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverl
 export { validateEksClusterArgs, resolveEksClusterArgs, formatIssues } from "./validation";
 export { ValidationIssue, NODE_GROUP_LABEL } from "./rules";
 export { ResolvedEksCluster, ResolvedEfs, ResolvedNodeGroup, ResolvedVpc, ResolvedPlatformAddons, ResolvedBucket } from "./resolved";
-export { serviceTrustPolicy, irsaTrustPolicy, oidcIssuerHostPath, clusterAutoscalerPolicy, s3AccessPolicy, veleroPolicy, secretsManagerReadPolicy, managedPolicyArn, PolicyDocument, PolicyStatement, IrsaTrustArgs } from "./iam-policies";
+export {
+    serviceTrustPolicy,
+    irsaTrustPolicy,
+    oidcIssuerHostPath,
+    clusterAutoscalerPolicy,
+    s3AccessPolicy,
+    veleroPolicy,
+    secretsManagerReadPolicy,
+    managedPolicyArn,
+    PolicyDocument,
+    PolicyStatement,
+    IrsaTrustArgs,
+} from "./iam-policies";
 export { buildKubeconfig, getTokenArgs, KubeconfigArgs } from "./kubeconfig";
-export { clusterAutoscalerArgs, clusterAutoscalerManifests, autoscalerDiscoveryTags, CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";
+export {
+    clusterAutoscalerArgs,
+    clusterAutoscalerManifests,
+    autoscalerDiscoveryTags,
+    CLUSTER_AUTOSCALER_NAME,
+    CLUSTER_AUTOSCALER_NAMESPACE,
+} from "./cluster-autoscaler";
 export { metricsServerArgs, metricsServerManifests, METRICS_SERVER_NAME, METRICS_SERVER_NAMESPACE } from "./metrics-server";
 export { gp3StorageClass, efsStorageClass, EfsStorageClassArgs } from "./storage-class";
 export { createEfs, efsFileSystemSpec, efsNfsIngressRule, EfsPlan, Efs } from "./efs";

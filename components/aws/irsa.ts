@@ -32,7 +32,9 @@ export class IrsaRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         if (!args.namespace || !args.serviceAccount) {
-            throw new Error(`IrsaRole ${name}: namespace and serviceAccount are both required, got namespace=${JSON.stringify(args.namespace)} serviceAccount=${JSON.stringify(args.serviceAccount)}`);
+            throw new Error(
+                `IrsaRole ${name}: namespace and serviceAccount are both required, got namespace=${JSON.stringify(args.namespace)} serviceAccount=${JSON.stringify(args.serviceAccount)}`,
+            );
         }
         if ((args.policyArns ?? []).length === 0 && args.inlinePolicy === undefined) {
             throw new Error(`IrsaRole ${name}: set policyArns or inlinePolicy (a role without permissions is useless)`);

@@ -49,7 +49,11 @@ export function clusterAutoscalerNetworkPolicy(a: KubeSystemPolicyArgs): KubeObj
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
-        metadata: { name: CLUSTER_AUTOSCALER_NAME, namespace: CLUSTER_AUTOSCALER_NAMESPACE, labels: { ...LABELS, "app.kubernetes.io/name": CLUSTER_AUTOSCALER_NAME } },
+        metadata: {
+            name: CLUSTER_AUTOSCALER_NAME,
+            namespace: CLUSTER_AUTOSCALER_NAMESPACE,
+            labels: { ...LABELS, "app.kubernetes.io/name": CLUSTER_AUTOSCALER_NAME },
+        },
         spec: {
             podSelector: { matchLabels: { "app.kubernetes.io/name": CLUSTER_AUTOSCALER_NAME } },
             policyTypes: ["Ingress", "Egress"],
@@ -81,11 +85,7 @@ export function metricsServerNetworkPolicy(a: KubeSystemPolicyArgs): KubeObject 
             podSelector: { matchLabels: { "k8s-app": METRICS_SERVER_NAME } },
             policyTypes: ["Ingress", "Egress"],
             ingress: [{ from: toCidrs([a.vpcCidr]), ports: [tcp(METRICS_SERVER_PORT)] }],
-            egress: [
-                { to: toCidrs([a.vpcCidr]), ports: [tcp(KUBELET_PORT)] },
-                { to: toCidrs(a.apiServerCidrs), ports: [tcp(HTTPS)] },
-                DNS_EGRESS,
-            ],
+            egress: [{ to: toCidrs([a.vpcCidr]), ports: [tcp(KUBELET_PORT)] }, { to: toCidrs(a.apiServerCidrs), ports: [tcp(HTTPS)] }, DNS_EGRESS],
         },
     };
 }

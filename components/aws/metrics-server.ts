@@ -109,7 +109,12 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                         securityContext: podSecurityContext({ runAsUser: MS_UID }),
                         topologySpreadConstraints: [
                             { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } },
-                            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                            {
+                                maxSkew: 1,
+                                topologyKey: "topology.kubernetes.io/zone",
+                                whenUnsatisfiable: "ScheduleAnyway",
+                                labelSelector: { matchLabels: selector },
+                            },
                         ],
                         containers: [
                             {
@@ -121,7 +126,12 @@ export function metricsServerManifests(o: MetricsServerOptions): KubeObject[] {
                                 resources: MS_RESOURCES,
                                 startupProbe: { httpGet: { path: "/livez", port: "https", scheme: "HTTPS" }, periodSeconds: 5, failureThreshold: 24 },
                                 livenessProbe: { httpGet: { path: "/livez", port: "https", scheme: "HTTPS" }, periodSeconds: 10, failureThreshold: 3 },
-                                readinessProbe: { httpGet: { path: "/readyz", port: "https", scheme: "HTTPS" }, initialDelaySeconds: 20, periodSeconds: 10, failureThreshold: 3 },
+                                readinessProbe: {
+                                    httpGet: { path: "/readyz", port: "https", scheme: "HTTPS" },
+                                    initialDelaySeconds: 20,
+                                    periodSeconds: 10,
+                                    failureThreshold: 3,
+                                },
                                 securityContext: containerSecurityContext({ runAsUser: MS_UID }),
                                 volumeMounts: [{ name: "tmp-dir", mountPath: "/tmp" }],
                             },

@@ -61,39 +61,39 @@ export function createNodeGroups({ name, settings: s, cluster, privateSubnetIds,
 } {
     const parent = { parent: owner };
     const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
-        const nodeRole = new aws.iam.Role(
-            `${name}-node-role`,
-            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), description: `EKS ${s.clusterName} managed nodes`, tags },
-            parent,
-        );
-        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"].map(
-            (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, parent),
-        );
+    const nodeRole = new aws.iam.Role(
+        `${name}-node-role`,
+        { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")), description: `EKS ${s.clusterName} managed nodes`, tags },
+        parent,
+    );
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"].map(
+        (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: policyArn(policy) }, parent),
+    );
 
-        const nodeGroups: Record<string, aws.eks.NodeGroup> = {};
-        for (const g of s.nodeGroups) {
-            const lt = new aws.ec2.LaunchTemplate(`${name}-${g.name}-lt`, launchTemplateSpec(g, s.clusterName, s.imdsHopLimit, tags), parent);
-            nodeGroups[g.name] = new aws.eks.NodeGroup(
-                `${name}-${g.name}`,
-                {
-                    clusterName: cluster.name,
-                    // A prefix (not a fixed name) so replacements can create-before-delete.
-                    nodeGroupNamePrefix: `${g.name}-`,
-                    version: cluster.version,
-                    nodeRoleArn: nodeRole.arn,
-                    subnetIds: g.subnetIds ?? privateSubnetIds,
-                    instanceTypes: g.instanceTypes,
-                    capacityType: g.capacityType,
-                    amiType: g.amiType,
-                    scalingConfig: { minSize: g.minSize, maxSize: g.maxSize, desiredSize: g.desiredSize },
-                    updateConfig: { maxUnavailablePercentage: NODE_UPDATE_MAX_UNAVAILABLE_PERCENT },
-                    labels: g.labels,
-                    taints: g.taints,
-                    launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
-                    tags: { ...tags, ...autoscalerDiscoveryTags(s.clusterName), "node-group": g.name },
-                },
-                { parent: owner, dependsOn: [...nodePolicies, ...joinAddons], ...nodeGroupResourceOptions(s.ignoreDesiredSizeChanges) },
-            );
-        }
+    const nodeGroups: Record<string, aws.eks.NodeGroup> = {};
+    for (const g of s.nodeGroups) {
+        const lt = new aws.ec2.LaunchTemplate(`${name}-${g.name}-lt`, launchTemplateSpec(g, s.clusterName, s.imdsHopLimit, tags), parent);
+        nodeGroups[g.name] = new aws.eks.NodeGroup(
+            `${name}-${g.name}`,
+            {
+                clusterName: cluster.name,
+                // A prefix (not a fixed name) so replacements can create-before-delete.
+                nodeGroupNamePrefix: `${g.name}-`,
+                version: cluster.version,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: g.subnetIds ?? privateSubnetIds,
+                instanceTypes: g.instanceTypes,
+                capacityType: g.capacityType,
+                amiType: g.amiType,
+                scalingConfig: { minSize: g.minSize, maxSize: g.maxSize, desiredSize: g.desiredSize },
+                updateConfig: { maxUnavailablePercentage: NODE_UPDATE_MAX_UNAVAILABLE_PERCENT },
+                labels: g.labels,
+                taints: g.taints,
+                launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
+                tags: { ...tags, ...autoscalerDiscoveryTags(s.clusterName), "node-group": g.name },
+            },
+            { parent: owner, dependsOn: [...nodePolicies, ...joinAddons], ...nodeGroupResourceOptions(s.ignoreDesiredSizeChanges) },
+        );
+    }
     return { nodeRole, nodeGroups };
 }

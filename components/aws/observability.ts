@@ -46,7 +46,12 @@ export interface CloudWatchObservability {
 /** Creates the log groups, the IRSA role and the add-on under `parent` (names prefixed with `name`). */
 export function createCloudWatchObservability(name: string, a: CloudWatchObservabilityPlan, parent: pulumi.Resource): CloudWatchObservability {
     const logGroups = CONTAINER_INSIGHTS_LOG_KINDS.map(
-        (kind) => new aws.cloudwatch.LogGroup(`${name}-containerinsights-${kind}`, { name: `/aws/containerinsights/${a.clusterName}/${kind}`, retentionInDays: a.retentionDays, tags: a.tags }, { parent }),
+        (kind) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-containerinsights-${kind}`,
+                { name: `/aws/containerinsights/${a.clusterName}/${kind}`, retentionInDays: a.retentionDays, tags: a.tags },
+                { parent },
+            ),
     );
     const role = new IrsaRole(
         `${name}-cloudwatch-agent`,

@@ -137,7 +137,12 @@ export interface VeleroValuesArgs {
 export function veleroValues(a: VeleroValuesArgs): Record<string, unknown> {
     return {
         initContainers: [
-            { name: "velero-plugin-for-aws", image: VELERO_AWS_PLUGIN_IMAGE, imagePullPolicy: "IfNotPresent", volumeMounts: [{ mountPath: "/target", name: "plugins" }] },
+            {
+                name: "velero-plugin-for-aws",
+                image: VELERO_AWS_PLUGIN_IMAGE,
+                imagePullPolicy: "IfNotPresent",
+                volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+            },
         ],
         credentials: { useSecret: false },
         serviceAccount: { server: { create: true, name: VELERO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": a.roleArn } } },
@@ -296,7 +301,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
         if (a.prometheusOperator?.mode === "install") {
             this.ready.prometheusOperator = [
-                release("kube-prometheus-stack", ADDON_CHARTS.prometheusOperator, a.prometheusOperator.version, prometheusOperatorValues(env, args.storageClassName)),
+                release(
+                    "kube-prometheus-stack",
+                    ADDON_CHARTS.prometheusOperator,
+                    a.prometheusOperator.version,
+                    prometheusOperatorValues(env, args.storageClassName),
+                ),
             ];
         }
         if (a.vpa?.mode === "install") {
@@ -304,7 +314,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
         }
         if (a.velero?.mode === "install") {
             const v = a.velero;
-            const bucket = createBucket(name, { name: v.bucket, noncurrentVersionDays: v.noncurrentVersionDays }, { tags: args.tags, retainOnDelete: env === "prod" }, this);
+            const bucket = createBucket(
+                name,
+                { name: v.bucket, noncurrentVersionDays: v.noncurrentVersionDays },
+                { tags: args.tags, retainOnDelete: env === "prod" },
+                this,
+            );
             const role = new IrsaRole(
                 `${name}-velero`,
                 {
@@ -325,7 +340,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
             this.ready.velero = [release("velero", ADDON_CHARTS.velero, v.version, values, [...bucket.ready, role])];
         }
         if (a.ingressNginx?.mode === "install") {
-            this.ready.ingressNginx = [release("ingress-nginx", ADDON_CHARTS.ingressNginx, a.ingressNginx.version, ingressNginxValues(env, a.ingressNginx.scheme))];
+            this.ready.ingressNginx = [
+                release("ingress-nginx", ADDON_CHARTS.ingressNginx, a.ingressNginx.version, ingressNginxValues(env, a.ingressNginx.scheme)),
+            ];
         }
         if (a.certManager?.mode === "install") {
             const cm = a.certManager;
@@ -342,10 +359,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 { parent: this, dependsOn: args.clusterReady },
             );
             const issuer = acmeClusterIssuer({ name: cm.issuerName, email: cm.acmeEmail, server: cm.acmeServer });
-            const issuerResource = new k8s.apiextensions.CustomResource(`${name}-clusterissuer-${cm.issuerName}`, issuer as k8s.apiextensions.CustomResourceArgs, {
-                ...kube,
-                dependsOn: [...args.clusterReady, addon],
-            });
+            const issuerResource = new k8s.apiextensions.CustomResource(
+                `${name}-clusterissuer-${cm.issuerName}`,
+                issuer as k8s.apiextensions.CustomResourceArgs,
+                {
+                    ...kube,
+                    dependsOn: [...args.clusterReady, addon],
+                },
+            );
             this.clusterIssuer = cm.issuerName;
             this.ready.certManager = [addon, issuerResource];
         }
@@ -365,16 +386,28 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     oidcIssuerUrl: args.oidcIssuerUrl,
                     namespace: ADDON_CHARTS.externalSecrets.namespace,
                     serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-                    inlinePolicy: pulumi.all([args.partition, args.region, account]).apply(([p, r, acct]) => secretsManagerReadPolicy(p, r, acct, e.secretsPrefix)),
+                    inlinePolicy: pulumi
+                        .all([args.partition, args.region, account])
+                        .apply(([p, r, acct]) => secretsManagerReadPolicy(p, r, acct, e.secretsPrefix)),
                     tags: args.tags,
                 },
                 { parent: this },
             );
-            const operator = release("external-secrets", ADDON_CHARTS.externalSecrets, e.version, role.roleArn.apply((arn) => externalSecretsValues(arn)), [role]);
-            const store = new k8s.apiextensions.CustomResource(`${name}-clustersecretstore`, secretsManagerStore(args.region) as k8s.apiextensions.CustomResourceArgs, {
-                ...kube,
-                dependsOn: [...args.clusterReady, operator],
-            });
+            const operator = release(
+                "external-secrets",
+                ADDON_CHARTS.externalSecrets,
+                e.version,
+                role.roleArn.apply((arn) => externalSecretsValues(arn)),
+                [role],
+            );
+            const store = new k8s.apiextensions.CustomResource(
+                `${name}-clustersecretstore`,
+                secretsManagerStore(args.region) as k8s.apiextensions.CustomResourceArgs,
+                {
+                    ...kube,
+                    dependsOn: [...args.clusterReady, operator],
+                },
+            );
             this.secretStore = CLUSTER_SECRET_STORE;
             this.ready.externalSecrets = [operator, store];
         }

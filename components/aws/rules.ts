@@ -3,7 +3,16 @@
  * closed value sets) and small helpers. Each validator lives with its concept (validate-*.ts,
  * efs-args.ts, addons-args.ts); validation.ts runs them all.
  */
-import { AutoscalerExpander, CapacityType, EfsKmsKey, EfsPerformanceMode, EfsThroughputMode, EfsTransitionToIa, NatGatewayStrategy, ReclaimPolicy } from "./types";
+import {
+    AutoscalerExpander,
+    CapacityType,
+    EfsKmsKey,
+    EfsPerformanceMode,
+    EfsThroughputMode,
+    EfsTransitionToIa,
+    NatGatewayStrategy,
+    ReclaimPolicy,
+} from "./types";
 
 export interface ValidationIssue {
     /** Field path inside the args / the `cluster` config section, e.g. `["nodeGroups", "compute", "minSize"]`. */

@@ -20,7 +20,16 @@ export type EfsThroughputMode = "elastic" | "bursting" | "provisioned";
 /** EFS encryption key: the cluster's customer-managed KMS key, or the AWS-managed `aws/elasticfilesystem` key. */
 export type EfsKmsKey = "cluster" | "aws-managed";
 /** EFS lifecycle transition of files to Infrequent Access (EFS API spelling). */
-export type EfsTransitionToIa = "AFTER_1_DAY" | "AFTER_7_DAYS" | "AFTER_14_DAYS" | "AFTER_30_DAYS" | "AFTER_60_DAYS" | "AFTER_90_DAYS" | "AFTER_180_DAYS" | "AFTER_270_DAYS" | "AFTER_365_DAYS";
+export type EfsTransitionToIa =
+    | "AFTER_1_DAY"
+    | "AFTER_7_DAYS"
+    | "AFTER_14_DAYS"
+    | "AFTER_30_DAYS"
+    | "AFTER_60_DAYS"
+    | "AFTER_90_DAYS"
+    | "AFTER_180_DAYS"
+    | "AFTER_270_DAYS"
+    | "AFTER_365_DAYS";
 /** cluster-autoscaler `--expander` strategies supported here. */
 export type AutoscalerExpander = "least-waste" | "random" | "most-pods" | "price" | "priority";
 

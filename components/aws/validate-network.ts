@@ -15,7 +15,10 @@ export function validateVpc(args: EksClusterArgs): ValidationIssue[] {
         if (!ex.vpcId) add(["vpc", "existing", "vpcId"], "vpc.existing.vpcId must be a non-empty VPC id");
         const priv = ex.privateSubnetIds ?? [];
         if (new Set(priv).size < defaults.MIN_AZ_COUNT) {
-            add(["vpc", "existing", "privateSubnetIds"], `vpc.existing.privateSubnetIds must list at least ${defaults.MIN_AZ_COUNT} distinct subnets in different AZs (EKS requirement), got ${priv.length}`);
+            add(
+                ["vpc", "existing", "privateSubnetIds"],
+                `vpc.existing.privateSubnetIds must list at least ${defaults.MIN_AZ_COUNT} distinct subnets in different AZs (EKS requirement), got ${priv.length}`,
+            );
         }
         if (ex.cidr !== undefined) {
             try {
@@ -34,11 +37,17 @@ export function validateVpc(args: EksClusterArgs): ValidationIssue[] {
         if (azs) {
             for (const d of duplicates(azs)) add(["vpc", "create", "availabilityZones"], `vpc.create.availabilityZones must be unique, got ${d} twice`);
             if (c.azCount !== undefined && c.azCount !== azs.length) {
-                add(["vpc", "create", "azCount"], `vpc.create.azCount (${c.azCount}) must equal the length of vpc.create.availabilityZones (${azs.length}) when both are set`);
+                add(
+                    ["vpc", "create", "azCount"],
+                    `vpc.create.azCount (${c.azCount}) must equal the length of vpc.create.availabilityZones (${azs.length}) when both are set`,
+                );
             }
         }
         if (!isInt(azCount) || azCount < defaults.MIN_AZ_COUNT || azCount > defaults.MAX_AZ_COUNT) {
-            add(["vpc", "create", azs ? "availabilityZones" : "azCount"], `vpc.create.azCount must be an integer between ${defaults.MIN_AZ_COUNT} and ${defaults.MAX_AZ_COUNT} (EKS needs subnets in >= 2 AZs), got ${azCount}`);
+            add(
+                ["vpc", "create", azs ? "availabilityZones" : "azCount"],
+                `vpc.create.azCount must be an integer between ${defaults.MIN_AZ_COUNT} and ${defaults.MAX_AZ_COUNT} (EKS needs subnets in >= 2 AZs), got ${azCount}`,
+            );
         } else {
             try {
                 planSubnets(c.cidr ?? defaults.DEFAULT_VPC_CIDR, azCount);
@@ -62,11 +71,16 @@ export function validateAccess(args: EksClusterArgs): ValidationIssue[] {
     const privateAccess = ep.privateAccess ?? true;
     const publicAccess = ep.publicAccess ?? false;
     const cidrs = ep.publicAccessCidrs ?? [];
-    if (!privateAccess && !publicAccess) add(["endpoint"], "endpoint.privateAccess and endpoint.publicAccess cannot both be false (the API server would be unreachable)");
+    if (!privateAccess && !publicAccess)
+        add(["endpoint"], "endpoint.privateAccess and endpoint.publicAccess cannot both be false (the API server would be unreachable)");
     if (publicAccess && cidrs.length === 0) {
-        add(["endpoint", "publicAccessCidrs"], "endpoint.publicAccessCidrs must list at least one CIDR when endpoint.publicAccess is true (EKS would otherwise allow 0.0.0.0/0)");
+        add(
+            ["endpoint", "publicAccessCidrs"],
+            "endpoint.publicAccessCidrs must list at least one CIDR when endpoint.publicAccess is true (EKS would otherwise allow 0.0.0.0/0)",
+        );
     }
-    if (!publicAccess && cidrs.length > 0) add(["endpoint", "publicAccessCidrs"], "endpoint.publicAccessCidrs is set but endpoint.publicAccess is false; remove it or enable public access");
+    if (!publicAccess && cidrs.length > 0)
+        add(["endpoint", "publicAccessCidrs"], "endpoint.publicAccessCidrs is set but endpoint.publicAccess is false; remove it or enable public access");
     cidrs.forEach((cidr, i) => {
         let parsed;
         try {
@@ -76,7 +90,10 @@ export function validateAccess(args: EksClusterArgs): ValidationIssue[] {
             return;
         }
         if (env === "prod" && parsed.prefix === 0) {
-            add(["endpoint", "publicAccessCidrs", String(i)], `endpoint.publicAccessCidrs must not contain ${cidr} in prod (the API server would be open to the internet)`);
+            add(
+                ["endpoint", "publicAccessCidrs", String(i)],
+                `endpoint.publicAccessCidrs must not contain ${cidr} in prod (the API server would be open to the internet)`,
+            );
         }
     });
     if (privateAccess === false && env === "prod" && publicAccess) {
@@ -87,7 +104,10 @@ export function validateAccess(args: EksClusterArgs): ValidationIssue[] {
     const admins = args.adminPrincipals ?? [];
     admins.forEach((arn, i) => {
         if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) {
-            add(["adminPrincipals", String(i)], `adminPrincipals[${i}] must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), got ${JSON.stringify(arn)}`);
+            add(
+                ["adminPrincipals", String(i)],
+                `adminPrincipals[${i}] must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), got ${JSON.stringify(arn)}`,
+            );
         }
     });
     for (const d of duplicates(admins)) add(["adminPrincipals"], `adminPrincipals must be unique, got ${d} twice`);

@@ -69,13 +69,15 @@ function validateStorage(args: EksClusterArgs): ValidationIssue[] {
 function validateClusterWide(args: EksClusterArgs): ValidationIssue[] {
     const { issues, add } = issueList();
     const retention = args.logRetentionDays ?? defaults.DEFAULT_LOG_RETENTION_DAYS;
-    if (!LOG_RETENTION_VALUES.includes(retention)) add(["logRetentionDays"], `logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${retention}`);
+    if (!LOG_RETENTION_VALUES.includes(retention))
+        add(["logRetentionDays"], `logRetentionDays must be one of CloudWatch's values (${LOG_RETENTION_VALUES.join(", ")}), got ${retention}`);
     const hop = args.imdsHopLimit ?? defaults.DEFAULT_IMDS_HOP_LIMIT;
     if (!isInt(hop) || hop < 1 || hop > 64) add(["imdsHopLimit"], `imdsHopLimit must be an integer between 1 and 64, got ${hop}`);
     for (const [rname, r] of Object.entries(args.irsaRoles ?? {})) {
         const p = (...rest: string[]) => ["irsaRoles", rname, ...rest];
         if (!DNS1123_LABEL_RE.test(rname)) add(p(), `irsaRoles key must be a DNS-1123 label, got ${JSON.stringify(rname)}`);
-        if (!DNS1123_LABEL_RE.test(r.namespace ?? "")) add(p("namespace"), `irsaRoles.${rname}.namespace must be a DNS-1123 label, got ${JSON.stringify(r.namespace)}`);
+        if (!DNS1123_LABEL_RE.test(r.namespace ?? ""))
+            add(p("namespace"), `irsaRoles.${rname}.namespace must be a DNS-1123 label, got ${JSON.stringify(r.namespace)}`);
         if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(r.serviceAccount ?? "")) {
             add(p("serviceAccount"), `irsaRoles.${rname}.serviceAccount must be a DNS-1123 subdomain, got ${JSON.stringify(r.serviceAccount)}`);
         }

@@ -26,8 +26,19 @@ import { NamedPort, namePorts } from "./ports";
 import { composeServiceUrl, nodePorts, resolveServiceType } from "./service";
 import { EnvInputs, resolveServiceEnv } from "./service-env";
 import {
-    CompileOptions, CompiledApp, CompiledService, CompiledWorkload, ConvertOptions, DEFAULT_INGRESS_CONTROLLER_NAMESPACE, DEFAULT_MONITORING_NAMESPACE,
-    IngressSpec, KubeObject, ServiceContext, ServiceDeploymentSpec, Warn, mergeSpec,
+    CompileOptions,
+    CompiledApp,
+    CompiledService,
+    CompiledWorkload,
+    ConvertOptions,
+    DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+    DEFAULT_MONITORING_NAMESPACE,
+    IngressSpec,
+    KubeObject,
+    ServiceContext,
+    ServiceDeploymentSpec,
+    Warn,
+    mergeSpec,
 } from "./spec";
 import { VolumePlan, planVolumes } from "./volumes";
 import { buildWorkload, metricsPort } from "./workload";
@@ -52,7 +63,12 @@ export function convertCompose(text: string, options: ConvertOptions): CompiledA
     };
     let infra: DiscoveredInfrastructure = { ...(options.infrastructure ?? {}) };
     if (options.discover !== false) {
-        const first = parseCompose(text, { file: options.file, lookup: layeredLookup(layersWithoutProject), readFile: options.readFile, profiles: options.profiles });
+        const first = parseCompose(text, {
+            file: options.file,
+            lookup: layeredLookup(layersWithoutProject),
+            readFile: options.readFile,
+            profiles: options.profiles,
+        });
         const found = discoverInfrastructure(
             first.services.map((s) => ({ name: s.name, image: s.image, ports: s.ports.map((p) => p.containerPort) })),
             options.namespace,
@@ -80,11 +96,15 @@ function checkOptions(project: ComposeProject, options: CompileOptions): { names
     if (partOf !== undefined && !isLabelValue(partOf)) throw new ComposeError({ ...opt, field: "partOf" }, `must be a valid label value, got "${partOf}"`);
     // The API server's own Service is default/kubernetes: a compose service of that name would replace it.
     if (options.namespace === "default" && project.services.some((s) => s.name === "kubernetes")) {
-        throw new ComposeError({ file: project.file, service: "kubernetes" }, 'is the API server\'s own Service name in namespace "default"; rename the service or deploy to another namespace');
+        throw new ComposeError(
+            { file: project.file, service: "kubernetes" },
+            'is the API server\'s own Service name in namespace "default"; rename the service or deploy to another namespace',
+        );
     }
     const names = project.services.map((s) => s.name);
     for (const key of Object.keys(options.services ?? {})) {
-        if (!names.includes(key)) throw new ComposeError({ ...opt, field: `services.${key}` }, `no active service "${key}" in ${project.file} (services: ${names.join(", ")})`);
+        if (!names.includes(key))
+            throw new ComposeError({ ...opt, field: `services.${key}` }, `no active service "${key}" in ${project.file} (services: ${names.join(", ")})`);
     }
     for (const key of Object.keys(options.volumes ?? {})) {
         if (!project.volumes[key]) throw new ComposeError({ ...opt, field: `volumes.${key}` }, `no volume "${key}" declared in ${project.file}`);
@@ -116,11 +136,26 @@ interface CompiledOne {
  * The namespaces a service's policy admits on some of its ports only: Prometheus on the metrics
  * port, the ingress controller on the port its Ingress routes to.
  */
-function admittedNamespaces(spec: ServiceDeploymentSpec, ingress: IngressSpec | undefined, ports: NamedPort[], options: CompileOptions, ctx: ServiceContext): NamespaceAccess[] {
+function admittedNamespaces(
+    spec: ServiceDeploymentSpec,
+    ingress: IngressSpec | undefined,
+    ports: NamedPort[],
+    options: CompileOptions,
+    ctx: ServiceContext,
+): NamespaceAccess[] {
     const rulePort = (p: NamedPort) => [{ port: p.containerPort, protocol: p.protocol as "TCP" | "UDP" }];
     return [
-        ...(spec.metrics ? [{ namespace: options.monitoringNamespace ?? DEFAULT_MONITORING_NAMESPACE, ports: rulePort(metricsPort(spec.metrics, ports, ctx)) }] : []),
-        ...(ingress ? [{ namespace: options.ingressControllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE, ports: rulePort(ingressBackendPort(ingress, ports, ctx)) }] : []),
+        ...(spec.metrics
+            ? [{ namespace: options.monitoringNamespace ?? DEFAULT_MONITORING_NAMESPACE, ports: rulePort(metricsPort(spec.metrics, ports, ctx)) }]
+            : []),
+        ...(ingress
+            ? [
+                  {
+                      namespace: options.ingressControllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE,
+                      ports: rulePort(ingressBackendPort(ingress, ports, ctx)),
+                  },
+              ]
+            : []),
     ];
 }
 
@@ -136,24 +171,39 @@ function compileService(svc: ComposeService, p: ProjectContext): CompiledOne {
     const annotations = serviceAnnotations(spec, ctx);
     const { env, sources } = resolveServiceEnv(svc, spec, p.env, ctx);
     const named = p.namedPorts.get(svc.name)!;
-    for (const d of named.duplicates) p.warn(svc.name, "ports", `container port ${d.containerPort}/${d.protocol.toLowerCase()} is listed more than once; Kubernetes exposes it once`);
+    for (const d of named.duplicates)
+        p.warn(svc.name, "ports", `container port ${d.containerPort}/${d.protocol.toLowerCase()} is listed more than once; Kubernetes exposes it once`);
     const ports = named.ports;
     const config = Object.keys(env.config).length ? { name: `${svc.name}-config`, data: env.config } : undefined;
     const secret = Object.keys(env.secrets).length ? { name: `${svc.name}-secrets`, data: env.secrets } : undefined;
     const serviceType = resolveServiceType(svc, spec, ctx);
     const ingress = resolveIngress(svc, spec, ctx);
     const workload = buildWorkload(svc, spec, {
-        ...ctx, namespace: p.namespace, partOf: p.partOf, labels, annotations, ports, plans: p.plans,
-        bindMounts: p.options.bindMounts ?? "reject", config, secret,
-        serviceType, serviceAnnotations: composeLabelAnnotations(svc, p.warn), nodePorts: nodePorts(svc, ports, serviceType, ctx),
+        ...ctx,
+        namespace: p.namespace,
+        partOf: p.partOf,
+        labels,
+        annotations,
+        ports,
+        plans: p.plans,
+        bindMounts: p.options.bindMounts ?? "reject",
+        config,
+        secret,
+        serviceType,
+        serviceAnnotations: composeLabelAnnotations(svc, p.warn),
+        nodePorts: nodePorts(svc, ports, serviceType, ctx),
         spreadAcrossZones: p.options.spreadAcrossZones ?? false,
         serviceMonitors: p.options.serviceMonitors ?? false,
-        network: p.options.networkPolicies ? networkRules(svc.name, spec, p.calls, p.portsOf, admittedNamespaces(spec, ingress, ports, p.options, ctx)) : undefined,
+        network: p.options.networkPolicies
+            ? networkRules(svc.name, spec, p.calls, p.portsOf, admittedNamespaces(spec, ingress, ports, p.options, ctx))
+            : undefined,
     });
     const url = composeServiceUrl(svc.name, ports, p.env.infra, p.namespace);
     return {
         workload,
-        ...(ingress ? { ingress: ingressObject(ingress, { service: svc.name, namespace: p.namespace, partOf: p.partOf, ports, labels, annotations }, ctx) } : {}),
+        ...(ingress
+            ? { ingress: ingressObject(ingress, { service: svc.name, namespace: p.namespace, partOf: p.partOf, ports, labels, annotations }, ctx) }
+            : {}),
         service: {
             name: svc.name,
             ports,
@@ -174,7 +224,11 @@ export function compileProject(project: ComposeProject, options: CompileOptions)
     const infra = options.infrastructure ?? {};
     const namedPorts = new Map(project.services.map((s) => [s.name, namePorts(s.ports)]));
     const p: ProjectContext = {
-        project, options, namespace, partOf, warn,
+        project,
+        options,
+        namespace,
+        partOf,
+        warn,
         env: {
             layers: options.layers ?? {},
             infra,

@@ -16,7 +16,17 @@ import * as k8s from "@pulumi/kubernetes";
 import { AgentService, type AgentServiceArgs } from "../kube/agent-service";
 import type { ClusterCapabilities } from "../kube/capabilities";
 import { SingletonWorker } from "../kube/singleton-worker";
-import { CompiledApp, CompiledWorkload, CompileOptions, containsPlaceholder, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, ServiceDeploymentSpec, VolumeSpec } from "./compile";
+import {
+    CompiledApp,
+    CompiledWorkload,
+    CompileOptions,
+    containsPlaceholder,
+    convertCompose,
+    inputPlaceholder,
+    INPUT_PLACEHOLDER,
+    ServiceDeploymentSpec,
+    VolumeSpec,
+} from "./compile";
 import { DiscoveredInfrastructure } from "./discovery";
 import { ComposeError } from "./errors";
 import { InputError, readTextInside } from "../input/files";
@@ -116,7 +126,8 @@ export function compileComposeAppArgs(args: ComposeAppArgs): { compiled: Compile
         explicit[k] = typeof v === "string" ? v : placeholder(v);
         tainted.push(k);
     }
-    if (typeof args.namespace !== "string") throw new ComposeError({ ...opts, field: "namespace" }, "must be a plain string (Kubernetes names and in-cluster URLs are built from it)");
+    if (typeof args.namespace !== "string")
+        throw new ComposeError({ ...opts, field: "namespace" }, "must be a plain string (Kubernetes names and in-cluster URLs are built from it)");
     const namespace = args.namespace;
 
     const compiled = convertCompose(text, {
@@ -173,7 +184,14 @@ export function materializeWorkloadArgs(w: CompiledWorkload, inputs: readonly pu
     return {
         ...rest,
         image: materialize(image as string, inputs) as pulumi.Input<string>,
-        ...(secret ? { secret: { name: secret.name, data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, materialize(v as string, inputs) as pulumi.Input<string>])) } } : {}),
+        ...(secret
+            ? {
+                  secret: {
+                      name: secret.name,
+                      data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, materialize(v as string, inputs) as pulumi.Input<string>])),
+                  },
+              }
+            : {}),
     };
 }
 
@@ -205,9 +223,10 @@ export class ComposeApp extends pulumi.ComponentResource {
                 dependsOn: w.claimOwners.map((o) => workloads[o]).filter((d) => d !== undefined),
             };
             const { hpa: _h, strategy: _s, pdb: _p, ...singletonArgs } = a;
-            workloads[w.service] = w.component === "SingletonWorker"
-                ? new SingletonWorker(`${name}-${w.service}`, singletonArgs, childOpts)
-                : new AgentService(`${name}-${w.service}`, a, childOpts);
+            workloads[w.service] =
+                w.component === "SingletonWorker"
+                    ? new SingletonWorker(`${name}-${w.service}`, singletonArgs, childOpts)
+                    : new AgentService(`${name}-${w.service}`, a, childOpts);
         });
         const ingresses: Record<string, k8s.networking.v1.Ingress> = {};
         for (const ing of compiled.ingresses) {
@@ -219,7 +238,11 @@ export class ComposeApp extends pulumi.ComponentResource {
             });
         }
 
-        const urls = Object.fromEntries(Object.values(compiled.services).filter((s) => s.url).map((s) => [s.name, s.url as string]));
+        const urls = Object.fromEntries(
+            Object.values(compiled.services)
+                .filter((s) => s.url)
+                .map((s) => [s.name, s.url as string]),
+        );
         this.services = pulumi.output(urls);
         this.workloads = workloads;
         this.ingresses = ingresses;

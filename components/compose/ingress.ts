@@ -16,7 +16,8 @@ const isHost = (h: string) => isDnsName(h, { wildcard: true });
 export function resolveIngress(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Pick<ServiceContext, "at" | "optAt">): IngressSpec | undefined {
     if (spec.ingress !== undefined) {
         if (spec.ingress.enabled === false) return undefined;
-        if (spec.ingress.host !== undefined && !isHost(spec.ingress.host)) throw new ComposeError(ctx.optAt("ingress.host"), `must be a DNS host name, got "${spec.ingress.host}"`);
+        if (spec.ingress.host !== undefined && !isHost(spec.ingress.host))
+            throw new ComposeError(ctx.optAt("ingress.host"), `must be a DNS host name, got "${spec.ingress.host}"`);
         return spec.ingress;
     }
     const expose = svc.labels[KOMPOSE_LABELS.expose];
@@ -53,7 +54,11 @@ export interface IngressObjectArgs {
 export function ingressBackendPort(ingress: IngressSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "at" | "optAt">): NamedPort {
     if (ports.length === 0) throw new ComposeError(ctx.at("ports"), "an ingress was requested but the service has no ports to route to");
     const backendPort = ingress.port === undefined ? ports[0] : ports.find((p) => p.name === ingress.port || p.containerPort === Number(ingress.port));
-    if (!backendPort) throw new ComposeError(ctx.optAt("ingress.port"), `"${ingress.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ")})`);
+    if (!backendPort)
+        throw new ComposeError(
+            ctx.optAt("ingress.port"),
+            `"${ingress.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ")})`,
+        );
     return backendPort;
 }
 
@@ -69,7 +74,11 @@ function ingressPath(ingress: IngressSpec, ctx: Pick<ServiceContext, "optAt">): 
     const path = ingress.path ?? DEFAULT_INGRESS_PATH;
     if (!path.startsWith("/")) throw new ComposeError(ctx.optAt("ingress.path"), `must start with "/", got "${path}"`);
     if (!ingress.stripPath) return { path, pathType: "Prefix", annotations: {} };
-    if (!STRIPPABLE_PATH.test(path)) throw new ComposeError(ctx.optAt("ingress.path"), `with stripPath must be a prefix such as /mem0 (segments of letters, digits, '.', '_', '~', '-'; no trailing '/'), got "${path}"`);
+    if (!STRIPPABLE_PATH.test(path))
+        throw new ComposeError(
+            ctx.optAt("ingress.path"),
+            `with stripPath must be a prefix such as /mem0 (segments of letters, digits, '.', '_', '~', '-'; no trailing '/'), got "${path}"`,
+        );
     return {
         path: `${path}(/|$)(.*)`,
         pathType: "ImplementationSpecific",

@@ -177,7 +177,8 @@ function matchingBrace(text: string, open: number): number {
 
 function expandBraced(body: string, whole: string, lookup: VariableLookup, used: Set<string>, depth: number): string {
     let j = 0;
-    if (!NAME_START.test(body[0] ?? "")) throw new InterpolationError(`invalid interpolation format in ${shown(whole)}: ${shown(`\${${body}}`)} does not start with a variable name`);
+    if (!NAME_START.test(body[0] ?? ""))
+        throw new InterpolationError(`invalid interpolation format in ${shown(whole)}: ${shown(`\${${body}}`)} does not start with a variable name`);
     while (j < body.length && NAME_CHAR.test(body[j])) j++;
     const name = body.slice(0, j);
     const rest = body.slice(j);

@@ -16,12 +16,19 @@ export function baseLabels(name: string, partOf: string | undefined): Record<str
 }
 
 /** The spec's extra labels, validated (AgentService adds the app.kubernetes.io/* ones). */
-export function serviceLabels(name: string, partOf: string | undefined, spec: ServiceDeploymentSpec, ctx: Pick<ServiceContext, "optAt">): Record<string, string> {
+export function serviceLabels(
+    name: string,
+    partOf: string | undefined,
+    spec: ServiceDeploymentSpec,
+    ctx: Pick<ServiceContext, "optAt">,
+): Record<string, string> {
     const base = baseLabels(name, partOf);
     for (const [k, v] of Object.entries(spec.labels ?? {})) {
-        if (k in base || k === PART_OF_LABEL || k === MANAGED_BY_LABEL) throw new ComposeError(ctx.optAt(`labels.${k}`), "is set by the compiler and cannot be overridden");
+        if (k in base || k === PART_OF_LABEL || k === MANAGED_BY_LABEL)
+            throw new ComposeError(ctx.optAt(`labels.${k}`), "is set by the compiler and cannot be overridden");
         if (!isQualifiedName(k)) throw new ComposeError(ctx.optAt(`labels.${k}`), "is not a valid label key");
-        if (!isLabelValue(v)) throw new ComposeError(ctx.optAt(`labels.${k}`), `"${v}" is not a valid label value (at most 63 characters, alphanumerics, '-', '_', '.')`);
+        if (!isLabelValue(v))
+            throw new ComposeError(ctx.optAt(`labels.${k}`), `"${v}" is not a valid label value (at most 63 characters, alphanumerics, '-', '_', '.')`);
     }
     return sortKeys({ ...(spec.labels ?? {}) });
 }
@@ -50,5 +57,8 @@ export function composeLabelAnnotations(svc: ComposeService, warn: Warn): Record
 
 /** A short digest of env data (the pod annotation that rolls pods when the ConfigMap changes). */
 export function configHash(data: Record<string, string>): string {
-    return createHash("sha256").update(JSON.stringify(sortKeys(data))).digest("hex").slice(0, 16);
+    return createHash("sha256")
+        .update(JSON.stringify(sortKeys(data)))
+        .digest("hex")
+        .slice(0, 16);
 }

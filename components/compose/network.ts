@@ -14,7 +14,11 @@ export function serviceCallGraph(project: ComposeProject, options: Pick<CompileO
     for (const svc of project.services) {
         const allowFrom = mergeSpec(options.defaults, options.services?.[svc.name]).network?.allowFrom ?? [];
         allowFrom.forEach((client, i) => {
-            if (!names.has(client)) throw new ComposeError({ file: "<options>", service: svc.name, field: `network.allowFrom[${i}]` }, `no active service "${client}" in ${project.file}`);
+            if (!names.has(client))
+                throw new ComposeError(
+                    { file: "<options>", service: svc.name, field: `network.allowFrom[${i}]` },
+                    `no active service "${client}" in ${project.file}`,
+                );
             calls.get(client)!.add(svc.name);
         });
     }
@@ -35,10 +39,17 @@ export interface NamespaceAccess {
  * namespaces; egress to DNS, the ports of its callees and `network.egress`.
  */
 export function networkRules(
-    svc: string, spec: ServiceDeploymentSpec, calls: Map<string, string[]>, portsOf: (svc: string) => RulePorts, admitted: readonly NamespaceAccess[] = [],
+    svc: string,
+    spec: ServiceDeploymentSpec,
+    calls: Map<string, string[]>,
+    portsOf: (svc: string) => RulePorts,
+    admitted: readonly NamespaceAccess[] = [],
 ): { ingress: TrafficRule[]; egress: TrafficRule[] } {
     const net = spec.network ?? {};
-    const clients = [...calls.entries()].filter(([, callees]) => callees.includes(svc)).map(([c]) => c).sort();
+    const clients = [...calls.entries()]
+        .filter(([, callees]) => callees.includes(svc))
+        .map(([c]) => c)
+        .sort();
     const ingress: TrafficRule[] = [];
     if (portsOf(svc).length) {
         if (clients.length) ingress.push({ peers: clients.map((c) => ({ workload: c })), ports: portsOf(svc) });
@@ -47,7 +58,13 @@ export function networkRules(
     }
     const egress: TrafficRule[] = [
         // DNS, so the policy works even without a namespace-wide DNS allowance.
-        { peers: [{ namespace: "kube-system" }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+        {
+            peers: [{ namespace: "kube-system" }],
+            ports: [
+                { port: 53, protocol: "UDP" },
+                { port: 53, protocol: "TCP" },
+            ],
+        },
         ...(calls.get(svc) ?? []).filter((callee) => portsOf(callee).length).map((callee) => ({ peers: [{ workload: callee }], ports: portsOf(callee) })),
         ...(net.egress ?? []).map((e) => ({ peers: [{ cidr: e.cidr, ...(e.except?.length ? { except: e.except } : {}) }], ports: e.ports })),
     ];

@@ -42,7 +42,9 @@ const serviceSpec = z.strictObject({
         .strictObject({
             allowFrom: z.array(z.string()).optional(),
             allowFromNamespaces: z.array(z.string()).optional(),
-            egress: z.array(z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional(), ports: z.array(z.number().int().min(1).max(65535)) })).optional(),
+            egress: z
+                .array(z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional(), ports: z.array(z.number().int().min(1).max(65535)) }))
+                .optional(),
         })
         .optional(),
     autoscaling: z
@@ -78,7 +80,10 @@ export const deploymentOptionsSchema = z.strictObject({
     spreadAcrossZones: z.boolean().optional(),
 });
 
-export type DeploymentOptions = Pick<CompileOptions, "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts" | "networkPolicies" | "spreadAcrossZones"> & {
+export type DeploymentOptions = Pick<
+    CompileOptions,
+    "partOf" | "defaults" | "services" | "volumes" | "secretPatterns" | "bindMounts" | "networkPolicies" | "spreadAcrossZones"
+> & {
     profiles?: string[];
     settings?: Record<string, string>;
 };

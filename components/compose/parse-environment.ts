@@ -13,7 +13,10 @@ export function parseEnvironment(raw: Record<string, unknown>, service: string, 
     const add = (entry: EnvEntry, field: string) => {
         if (entry.name.length > 253 || !ENV_NAME.test(entry.name)) {
             // The field path would repeat the (maybe huge) name: name the section, quote an excerpt.
-            throw new ComposeError({ file, service, field: field.startsWith("environment.") ? "environment" : field }, `variable name ${excerpt(entry.name)} must be 1-253 letters, digits, '_', '-' or '.' (ConfigMap/Secret key rules)`);
+            throw new ComposeError(
+                { file, service, field: field.startsWith("environment.") ? "environment" : field },
+                `variable name ${excerpt(entry.name)} must be 1-253 letters, digits, '_', '-' or '.' (ConfigMap/Secret key rules)`,
+            );
         }
         byName.set(entry.name, entry);
     };
@@ -39,7 +42,8 @@ export function parseEnvironment(raw: Record<string, unknown>, service: string, 
     if (Array.isArray(env)) {
         env.forEach((item, i) => {
             const field = `environment[${i}]`;
-            if (!isScalar(item) || typeof item === "boolean") throw new ComposeError({ file, service, field }, `must be a "KEY=VALUE" string, got ${typeName(item)}`);
+            if (!isScalar(item) || typeof item === "boolean")
+                throw new ComposeError({ file, service, field }, `must be a "KEY=VALUE" string, got ${typeName(item)}`);
             const text = String(item);
             const eq = text.indexOf("=");
             const key = eq < 0 ? text : text.slice(0, eq);
@@ -68,7 +72,12 @@ export function parseEnvironment(raw: Record<string, unknown>, service: string, 
 }
 
 /** One `env_file` entry read and parsed; undefined for a missing optional file. */
-function readEnvFile(item: unknown, field: string, service: string, ctx: ServiceContext): { path: string; entries: ReturnType<typeof parseDotenv> } | undefined {
+function readEnvFile(
+    item: unknown,
+    field: string,
+    service: string,
+    ctx: ServiceContext,
+): { path: string; entries: ReturnType<typeof parseDotenv> } | undefined {
     const { file, lookup } = ctx;
     let path: string;
     let required = true;

@@ -41,11 +41,16 @@ export function parsePorts(
 
 // ---------------------------------------------------------------- healthcheck
 
-export function parseHealthcheck(raw: unknown, lookup: VariableLookup, at: (field?: string) => { file: string; service: string; field?: string }): ComposeHealthcheck | null | undefined {
+export function parseHealthcheck(
+    raw: unknown,
+    lookup: VariableLookup,
+    at: (field?: string) => { file: string; service: string; field?: string },
+): ComposeHealthcheck | null | undefined {
     if (raw === undefined || raw === null) return undefined;
     if (!isMap(raw)) throw new ComposeError(at("healthcheck"), `must be a mapping, got ${typeName(raw)}`);
     for (const key of Object.keys(raw)) {
-        if (!["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"].includes(key)) throw new ComposeError(at(`healthcheck.${key}`), "unknown healthcheck key");
+        if (!["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"].includes(key))
+            throw new ComposeError(at(`healthcheck.${key}`), "unknown healthcheck key");
     }
     if (raw.disable === true) return null;
     let command: string[];
@@ -69,7 +74,8 @@ export function parseHealthcheck(raw: unknown, lookup: VariableLookup, at: (fiel
     hc.timeoutSeconds = dur("timeout");
     hc.startPeriodSeconds = dur("start_period");
     if (raw.retries !== undefined) {
-        if (typeof raw.retries !== "number" || !Number.isInteger(raw.retries) || raw.retries < 1) throw new ComposeError(at("healthcheck.retries"), `must be a positive integer, got ${JSON.stringify(raw.retries)}`);
+        if (typeof raw.retries !== "number" || !Number.isInteger(raw.retries) || raw.retries < 1)
+            throw new ComposeError(at("healthcheck.retries"), `must be a positive integer, got ${JSON.stringify(raw.retries)}`);
         hc.retries = raw.retries;
     }
     for (const k of Object.keys(hc) as Array<keyof ComposeHealthcheck>) if (hc[k] === undefined) delete hc[k];
@@ -79,7 +85,7 @@ export function parseHealthcheck(raw: unknown, lookup: VariableLookup, at: (fiel
 /** Compose durations (`1m30s`, `10s`, `500ms`) -> whole seconds, rounded up, at least 1. */
 export function parseDuration(text: string, location: { file: string; service?: string; field?: string }): number {
     const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/gy;
-    const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, ns: 1e-9 };
+    const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
     const trimmed = text.trim();
     if (/^\d+$/.test(trimmed)) return Math.max(1, Number(trimmed));
     let total = 0;
@@ -105,20 +111,25 @@ export function parseDeploy(
     if (raw === undefined || raw === null) return;
     if (!isMap(raw)) throw new ComposeError(at("deploy"), `must be a mapping, got ${typeName(raw)}`);
     for (const key of Object.keys(raw)) {
-        if (key !== "replicas" && key !== "resources") ctx.warn(service.name, `deploy.${key}`, "ignored: only deploy.replicas and deploy.resources are compiled");
+        if (key !== "replicas" && key !== "resources")
+            ctx.warn(service.name, `deploy.${key}`, "ignored: only deploy.replicas and deploy.resources are compiled");
     }
     if (raw.replicas !== undefined) {
         const text = typeof raw.replicas === "string" ? interpolateAt(raw.replicas, lookup, at("deploy.replicas")).value.trim() : undefined;
         // An unset variable interpolates to "", which Number() would read as 0 replicas.
         if (text === "") throw new ComposeError(at("deploy.replicas"), `is empty after interpolation (an unset variable?); give a number`);
         const r = text !== undefined ? (/^\d+$/.test(text) ? Number(text) : NaN) : raw.replicas;
-        if (typeof r !== "number" || !Number.isInteger(r) || r < 0) throw new ComposeError(at("deploy.replicas"), `must be a non-negative integer, got ${JSON.stringify(raw.replicas)}`);
+        if (typeof r !== "number" || !Number.isInteger(r) || r < 0)
+            throw new ComposeError(at("deploy.replicas"), `must be a non-negative integer, got ${JSON.stringify(raw.replicas)}`);
         service.replicas = r;
     }
     if (raw.resources === undefined || raw.resources === null) return;
     if (!isMap(raw.resources)) throw new ComposeError(at("deploy.resources"), `must be a mapping, got ${typeName(raw.resources)}`);
     const out: { limits?: ResourceQuantities; requests?: ResourceQuantities } = {};
-    for (const [key, target] of [["limits", "limits"], ["reservations", "requests"]] as const) {
+    for (const [key, target] of [
+        ["limits", "limits"],
+        ["reservations", "requests"],
+    ] as const) {
         const section = raw.resources[key];
         if (section === undefined || section === null) continue;
         const field = `deploy.resources.${key}`;
@@ -126,7 +137,8 @@ export function parseDeploy(
         const q: ResourceQuantities = {};
         for (const [k, v] of Object.entries(section)) {
             if (k === "cpus") q.cpu = composeCpuToK8s(String(interpolateAt(v as string, lookup, at(`${field}.cpus`)).value), at(`${field}.cpus`));
-            else if (k === "memory") q.memory = composeMemoryToK8s(String(interpolateAt(v as string, lookup, at(`${field}.memory`)).value), at(`${field}.memory`));
+            else if (k === "memory")
+                q.memory = composeMemoryToK8s(String(interpolateAt(v as string, lookup, at(`${field}.memory`)).value), at(`${field}.memory`));
             else ctx.warn(service.name, `${field}.${k}`, "ignored: only cpus and memory are compiled");
         }
         if (Object.keys(q).length > 0) out[target] = q;
@@ -159,7 +171,8 @@ export function parseLabels(raw: unknown, location: { file: string; service?: st
     const out: Record<string, string> = {};
     if (Array.isArray(raw)) {
         raw.forEach((item, i) => {
-            if (typeof item !== "string") throw new ComposeError({ ...location, field: `${location.field}[${i}]` }, `must be a "key=value" string, got ${typeName(item)}`);
+            if (typeof item !== "string")
+                throw new ComposeError({ ...location, field: `${location.field}[${i}]` }, `must be a "key=value" string, got ${typeName(item)}`);
             const eq = item.indexOf("=");
             out[eq < 0 ? item : item.slice(0, eq)] = eq < 0 ? "" : interpolateAt(item.slice(eq + 1), lookup, location).value;
         });

@@ -22,9 +22,26 @@ const TOP_LEVEL_KEYS = new Set(["version", "name", "services", "volumes", "netwo
 
 /** Service keys that are compiled. */
 const SERVICE_KEYS = new Set([
-    "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes", "tmpfs",
-    "healthcheck", "deploy", "labels", "depends_on", "profiles", "user", "working_dir", "stop_grace_period",
-    "tty", "stdin_open",
+    "image",
+    "build",
+    "command",
+    "entrypoint",
+    "environment",
+    "env_file",
+    "ports",
+    "expose",
+    "volumes",
+    "tmpfs",
+    "healthcheck",
+    "deploy",
+    "labels",
+    "depends_on",
+    "profiles",
+    "user",
+    "working_dir",
+    "stop_grace_period",
+    "tty",
+    "stdin_open",
 ]);
 
 /** Service keys that are accepted but have no Kubernetes meaning here; each gets a specific warning. */
@@ -58,8 +75,7 @@ export function parseCompose(text: string, options: ParseOptions): ComposeProjec
     const file = options.file;
     const lookup = options.lookup ?? (() => undefined);
     const warnings: string[] = [];
-    const warn = (service: string | undefined, field: string | undefined, message: string) =>
-        warnings.push(formatLocation({ file, service, field }) + message);
+    const warn = (service: string | undefined, field: string | undefined, message: string) => warnings.push(formatLocation({ file, service, field }) + message);
 
     let root: unknown;
     try {
@@ -70,14 +86,17 @@ export function parseCompose(text: string, options: ParseOptions): ComposeProjec
     }
     if (root === null || root === undefined) throw new ComposeError({ file }, "the file is empty; expected a mapping with a `services` key");
     // The type only: a non-YAML file (say /etc/passwd) parses as one long string that must not be echoed.
-    if (!isMap(root)) throw new ComposeError({ file }, `the top level must be a mapping with a \`services\` key, got ${Array.isArray(root) ? "a list" : `a ${typeof root}`}`);
+    if (!isMap(root))
+        throw new ComposeError({ file }, `the top level must be a mapping with a \`services\` key, got ${Array.isArray(root) ? "a list" : `a ${typeof root}`}`);
 
     // Rejected, not ignored: a warning would silently drop the services and env they bring in.
-    if (root.include !== undefined) throw new ComposeError({ file, field: "include" }, "is not supported: the included files' services would be lost; merge them into this file");
+    if (root.include !== undefined)
+        throw new ComposeError({ file, field: "include" }, "is not supported: the included files' services would be lost; merge them into this file");
     for (const key of Object.keys(root)) {
         if (key.startsWith("x-")) continue;
         if (!TOP_LEVEL_KEYS.has(key)) warn(undefined, key, `unknown top-level key ignored`);
-        else if (key === "secrets" || key === "configs") warn(undefined, key, `compose ${key} are not supported; pass values as environment (secrets go to the Secret automatically)`);
+        else if (key === "secrets" || key === "configs")
+            warn(undefined, key, `compose ${key} are not supported; pass values as environment (secrets go to the Secret automatically)`);
         else if (key === "networks") warn(undefined, key, `ignored: all services of the app share the namespace network`);
     }
     if (root.version !== undefined) warn(undefined, "version", "the `version` key is obsolete and ignored");
@@ -94,13 +113,15 @@ export function parseCompose(text: string, options: ParseOptions): ComposeProjec
             const d = (decl ?? {}) as Record<string, unknown>;
             for (const key of Object.keys(d)) {
                 if (!["external", "labels", "name", "driver", "driver_opts"].includes(key)) warn(undefined, `${field}.${key}`, "unknown volume key ignored");
-                else if (key === "driver" || key === "driver_opts") warn(undefined, `${field}.${key}`, "volume drivers are ignored; the PVC uses the cluster's StorageClass");
+                else if (key === "driver" || key === "driver_opts")
+                    warn(undefined, `${field}.${key}`, "volume drivers are ignored; the PVC uses the cluster's StorageClass");
             }
             volumes[volName] = { name: volName, external: d.external === true, labels: parseLabels(d.labels, { file, field: `${field}.labels` }, lookup) };
         }
     }
 
-    if (root.services === undefined || root.services === null) throw new ComposeError({ file, field: "services" }, "is required and must list at least one service");
+    if (root.services === undefined || root.services === null)
+        throw new ComposeError({ file, field: "services" }, "is required and must list at least one service");
     if (!isMap(root.services)) throw new ComposeError({ file, field: "services" }, `must be a mapping of service names, got ${typeName(root.services)}`);
     const serviceNames = Object.keys(root.services);
     if (serviceNames.length === 0) throw new ComposeError({ file, field: "services" }, "must list at least one service");
@@ -133,7 +154,11 @@ function parseService(name: string, raw: unknown, ctx: ServiceContext): ComposeS
     }
     if (raw === null || !isMap(raw)) throw new ComposeError(at(), `must be a mapping, got ${typeName(raw)}`);
 
-    if (raw.extends !== undefined) throw new ComposeError(at("extends"), "is not supported: the keys it would inherit would be lost; write them into this service (YAML anchors and `<<` merge keys work)");
+    if (raw.extends !== undefined)
+        throw new ComposeError(
+            at("extends"),
+            "is not supported: the keys it would inherit would be lost; write them into this service (YAML anchors and `<<` merge keys work)",
+        );
     for (const key of Object.keys(raw)) {
         if (key.startsWith("x-") || SERVICE_KEYS.has(key)) continue;
         // Deployments restart pods like `always`/`unless-stopped`; only `no`/`on-failure` differ.
@@ -157,7 +182,8 @@ function parseService(name: string, raw: unknown, ctx: ServiceContext): ComposeS
     const imageProblem = service.image !== undefined && !service.image.includes("{{pulumi-input:") ? imageReferenceProblem(service.image) : undefined;
     if (imageProblem) throw new ComposeError(at("image"), `${excerpt(service.image as string)} ${imageProblem} (an OCI image reference)`);
     if (raw.build !== undefined) {
-        if (service.image === undefined) throw new ComposeError(at("build"), "has `build` but no `image`; Kubernetes needs an image pushed to a registry, so set `image`");
+        if (service.image === undefined)
+            throw new ComposeError(at("build"), "has `build` but no `image`; Kubernetes needs an image pushed to a registry, so set `image`");
         ctx.warn(name, "build", "ignored: the image is pulled from a registry, not built");
     }
     if (service.image === undefined) throw new ComposeError(at("image"), "is required (Kubernetes runs images from a registry)");
@@ -187,7 +213,8 @@ function parseService(name: string, raw: unknown, ctx: ServiceContext): ComposeS
     service.labels = parseLabels(raw.labels, at("labels"), lookup);
     service.dependsOn = parseDependsOn(raw.depends_on, name, ctx);
     if (raw.profiles !== undefined) {
-        if (!Array.isArray(raw.profiles) || !raw.profiles.every((p) => typeof p === "string")) throw new ComposeError(at("profiles"), "must be a list of profile names");
+        if (!Array.isArray(raw.profiles) || !raw.profiles.every((p) => typeof p === "string"))
+            throw new ComposeError(at("profiles"), "must be a list of profile names");
         service.profiles = raw.profiles as string[];
     }
     return service;

@@ -38,7 +38,8 @@ function parseRange(text: string, what: string): number[] {
     const start = parsePortNumber(m[1], what);
     const end = m[2] === undefined ? start : parsePortNumber(m[2], what);
     if (end < start) throw new PortSpecError(`${what} range "${text}" ends before it starts`);
-    if (end - start + 1 > MAX_PORTS_PER_RANGE) throw new PortSpecError(`${what} range "${text}" has ${end - start + 1} ports; at most ${MAX_PORTS_PER_RANGE} are allowed`);
+    if (end - start + 1 > MAX_PORTS_PER_RANGE)
+        throw new PortSpecError(`${what} range "${text}" has ${end - start + 1} ports; at most ${MAX_PORTS_PER_RANGE} are allowed`);
     const out: number[] = [];
     for (let p = start; p <= end; p++) out.push(p);
     return out;

@@ -11,7 +11,12 @@ import { DEFAULT_PROBE, ServiceContext, ServiceDeploymentSpec } from "./spec";
  * (AgentService's timing defaults); a compose healthcheck -> exec probes, readiness on its timing, liveness after twice its
  * retries, startup covering start_period; otherwise TCP on the first port; `null` -> none.
  */
-export function resolveProbes(svc: ComposeService, spec: ServiceDeploymentSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "optAt">): ProbeSet | undefined {
+export function resolveProbes(
+    svc: ComposeService,
+    spec: ServiceDeploymentSpec,
+    ports: readonly NamedPort[],
+    ctx: Pick<ServiceContext, "optAt">,
+): ProbeSet | undefined {
     if (spec.healthCheckPath === null) return undefined;
     const hc = svc.healthcheck;
     const firstTcp = ports.find((p) => p.protocol === "TCP");
@@ -27,9 +32,10 @@ export function resolveProbes(svc: ComposeService, spec: ServiceDeploymentSpec, 
         const period = hc.intervalSeconds ?? DEFAULT_PROBE.periodSeconds;
         const timeout = hc.timeoutSeconds ?? DEFAULT_PROBE.timeoutSeconds;
         const retries = hc.retries ?? DEFAULT_PROBE.failureThreshold;
-        const startupFailures = hc.startPeriodSeconds !== undefined
-            ? Math.max(1, Math.ceil(hc.startPeriodSeconds / DEFAULT_PROBE.startupPeriodSeconds)) + retries
-            : DEFAULT_PROBE.startupFailureThreshold;
+        const startupFailures =
+            hc.startPeriodSeconds !== undefined
+                ? Math.max(1, Math.ceil(hc.startPeriodSeconds / DEFAULT_PROBE.startupPeriodSeconds)) + retries
+                : DEFAULT_PROBE.startupFailureThreshold;
         const command = hc.command;
         return {
             readiness: { command, periodSeconds: period, timeoutSeconds: timeout, failureThreshold: retries },

@@ -30,7 +30,12 @@ export function redactSecrets<T extends RenderableObject>(obj: T): T {
 /** One YAML document. */
 export function renderObject(obj: RenderableObject, options: RenderOptions = {}): string {
     // YAML 1.1, as kubectl parses it: bare yes/no/on/off would come back as booleans.
-    return YAML.stringify(options.showSecrets ? obj : redactSecrets(obj), { version: "1.1", lineWidth: 0, sortMapEntries: false, aliasDuplicateObjects: false });
+    return YAML.stringify(options.showSecrets ? obj : redactSecrets(obj), {
+        version: "1.1",
+        lineWidth: 0,
+        sortMapEntries: false,
+        aliasDuplicateObjects: false,
+    });
 }
 
 /** Multi-document YAML (`---` between objects), in the compiler's stable order. */

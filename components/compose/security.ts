@@ -23,18 +23,24 @@ export function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ct
             ctx.warn(svc.name, "user", `"${svc.user}" is not numeric; Kubernetes needs a uid, using ${DEFAULT_RUN_AS_USER} (set security.runAsUser to choose)`);
         }
         if ((composeUid === 0 || svc.user.split(":")[0] === "root") && runAsNonRoot) {
-            ctx.warn(svc.name, "user", `runs as root in compose; ignored under the hardened defaults (set security.runAsNonRoot: false and security.runAsUser: 0 to opt out)`);
+            ctx.warn(
+                svc.name,
+                "user",
+                `runs as root in compose; ignored under the hardened defaults (set security.runAsNonRoot: false and security.runAsUser: 0 to opt out)`,
+            );
             composeUid = undefined;
             composeGid = undefined;
         }
     }
-    const runAsUser = "runAsUser" in s ? s.runAsUser : composeUid ?? DEFAULT_RUN_AS_USER;
-    if (runAsNonRoot && runAsUser === 0) throw new ComposeError(ctx.optAt("security.runAsUser"), "0 (root) contradicts runAsNonRoot: true; set security.runAsNonRoot: false to run as root");
+    const runAsUser = "runAsUser" in s ? s.runAsUser : (composeUid ?? DEFAULT_RUN_AS_USER);
+    if (runAsNonRoot && runAsUser === 0)
+        throw new ComposeError(ctx.optAt("security.runAsUser"), "0 (root) contradicts runAsNonRoot: true; set security.runAsNonRoot: false to run as root");
     for (const k of ["runAsUser", "runAsGroup", "fsGroup"] as const) {
         const v = s[k];
-        if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0)) throw new ComposeError(ctx.optAt(`security.${k}`), `must be a non-negative integer or null, got ${v}`);
+        if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0))
+            throw new ComposeError(ctx.optAt(`security.${k}`), `must be a non-negative integer or null, got ${v}`);
     }
-    const runAsGroup = "runAsGroup" in s ? s.runAsGroup : composeGid ?? runAsUser;
+    const runAsGroup = "runAsGroup" in s ? s.runAsGroup : (composeGid ?? runAsUser);
     const fsGroup = "fsGroup" in s ? s.fsGroup : runAsGroup;
     // Every id is explicit: a number, or null for the image's own (no field in the security contexts).
     return {

@@ -37,7 +37,12 @@ export interface ServiceEnv {
 }
 
 /** The service's env values with their sources; a variable nobody sets is warned about and left unset. */
-function resolveValues(svc: ComposeService, spec: ServiceDeploymentSpec, inputs: EnvInputs, ctx: ServiceContext): { values: EnvValue[]; sources: Record<string, EnvSource> } {
+function resolveValues(
+    svc: ComposeService,
+    spec: ServiceDeploymentSpec,
+    inputs: EnvInputs,
+    ctx: ServiceContext,
+): { values: EnvValue[]; sources: Record<string, EnvSource> } {
     const { layers, infra } = inputs;
     const ownKinds = INFRA_KINDS.filter((k) => infra[k]?.service === svc.name);
     const ownInfraVars = new Set(Object.keys(infrastructureVariables(Object.fromEntries(ownKinds.map((k) => [k, infra[k]])) as DiscoveredInfrastructure)));
@@ -57,13 +62,17 @@ function resolveValues(svc: ComposeService, spec: ServiceDeploymentSpec, inputs:
         if (layered) {
             // Discovered endpoints keep the compose value's credentials, path and query.
             const value = layered.source === "infrastructure" && entry?.value !== undefined ? rebaseUrl(layered.value, entry.value) : layered.value;
-            values.push({ name, value, variables: layered.source === "infrastructure" ? entry?.variables ?? [] : [] });
+            values.push({ name, value, variables: layered.source === "infrastructure" ? (entry?.variables ?? []) : [] });
             sources[name] = layered.source;
         } else if (entry?.value !== undefined) {
             values.push({ name, value: entry.value, variables: entry.variables });
             sources[name] = "compose";
         } else {
-            ctx.warn(svc.name, `environment.${name}`, "has no value (compose takes it from the shell); pass it as an explicit value or setting, or it is left unset");
+            ctx.warn(
+                svc.name,
+                `environment.${name}`,
+                "has no value (compose takes it from the shell); pass it as an explicit value or setting, or it is left unset",
+            );
         }
     }
     return { values, sources };
@@ -72,9 +81,16 @@ function resolveValues(svc: ComposeService, spec: ServiceDeploymentSpec, inputs:
 export function resolveServiceEnv(svc: ComposeService, spec: ServiceDeploymentSpec, inputs: EnvInputs, ctx: ServiceContext): ServiceEnv {
     const { values, sources } = resolveValues(svc, spec, inputs, ctx);
     const env = splitEnv(values, { isSecretName: inputs.isSecretName, tainted: inputs.tainted });
-    for (const [what, data] of [[`ConfigMap ${svc.name}-config`, env.config], [`Secret ${svc.name}-secrets`, env.secrets]] as const) {
+    for (const [what, data] of [
+        [`ConfigMap ${svc.name}-config`, env.config],
+        [`Secret ${svc.name}-secrets`, env.secrets],
+    ] as const) {
         const bytes = envDataBytes(data);
-        if (bytes > MAX_OBJECT_DATA_BYTES) throw new ComposeError(ctx.at("environment"), `${what} would hold ${bytes} bytes of data, over the Kubernetes limit of ${MAX_OBJECT_DATA_BYTES} (1 MiB); move large values into a volume or an image`);
+        if (bytes > MAX_OBJECT_DATA_BYTES)
+            throw new ComposeError(
+                ctx.at("environment"),
+                `${what} would hold ${bytes} bytes of data, over the Kubernetes limit of ${MAX_OBJECT_DATA_BYTES} (1 MiB); move large values into a volume or an image`,
+            );
     }
     for (const [k, v] of Object.entries(env.config)) {
         // Deploy-time values are tainted and go to the Secret; a placeholder here would be a compiler bug.

@@ -16,7 +16,8 @@ export const NODE_PORT_RANGE = [30000, 32767] as const;
 
 export function resolveServiceType(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Pick<ServiceContext, "at" | "optAt">): ResolvedServiceType {
     if (spec.serviceType !== undefined) {
-        if (!["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.serviceType)) throw new ComposeError(ctx.optAt("serviceType"), `must be ClusterIP, NodePort or LoadBalancer, got "${spec.serviceType}"`);
+        if (!["ClusterIP", "NodePort", "LoadBalancer"].includes(spec.serviceType))
+            throw new ComposeError(ctx.optAt("serviceType"), `must be ClusterIP, NodePort or LoadBalancer, got "${spec.serviceType}"`);
         return spec.serviceType;
     }
     const label = svc.labels[KOMPOSE_LABELS.serviceType];
@@ -31,7 +32,11 @@ export function resolveServiceType(svc: ComposeService, spec: ServiceDeploymentS
 export function nodePortFor(port: NamedPort, label: string | undefined, ctx: Pick<ServiceContext, "at">): number | undefined {
     if (label !== undefined) {
         const n = Number(label);
-        if (!Number.isInteger(n) || n < NODE_PORT_RANGE[0] || n > NODE_PORT_RANGE[1]) throw new ComposeError(ctx.at(`labels.${KOMPOSE_LABELS.nodePort}`), `must be a port in ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}, got "${label}"`);
+        if (!Number.isInteger(n) || n < NODE_PORT_RANGE[0] || n > NODE_PORT_RANGE[1])
+            throw new ComposeError(
+                ctx.at(`labels.${KOMPOSE_LABELS.nodePort}`),
+                `must be a port in ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}, got "${label}"`,
+            );
         return n;
     }
     if (port.published !== undefined && port.published >= NODE_PORT_RANGE[0] && port.published <= NODE_PORT_RANGE[1]) return port.published;
@@ -39,7 +44,12 @@ export function nodePortFor(port: NamedPort, label: string | undefined, ctx: Pic
 }
 
 /** NodePort numbers by port name (empty unless the type is NodePort). */
-export function nodePorts(svc: ComposeService, ports: readonly NamedPort[], type: ResolvedServiceType, ctx: Pick<ServiceContext, "at">): Record<string, number> {
+export function nodePorts(
+    svc: ComposeService,
+    ports: readonly NamedPort[],
+    type: ResolvedServiceType,
+    ctx: Pick<ServiceContext, "at">,
+): Record<string, number> {
     const out: Record<string, number> = {};
     if (type !== "NodePort") return out;
     ports.forEach((p, i) => {

@@ -34,7 +34,14 @@ export const DEFAULT_INGRESS_PATH = "/";
  * 150 s). Liveness waits for twice the readiness failures, so an overloaded pod leaves the Service
  * before it is restarted (and the two probes differ, policy `health-probes-distinct`).
  */
-export const DEFAULT_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, startupPeriodSeconds: 5, startupFailureThreshold: 30, livenessRetriesFactor: 2 } as const;
+export const DEFAULT_PROBE = {
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+    failureThreshold: 3,
+    startupPeriodSeconds: 5,
+    startupFailureThreshold: 30,
+    livenessRetriesFactor: 2,
+} as const;
 /** Prometheus convention. */
 export const DEFAULT_METRICS_PATH = "/metrics";
 /** Where the Prometheus that scrapes the services runs (the systems' `monitoringNamespace` default). */
@@ -311,7 +318,10 @@ export function mergeSpec(defaults: ServiceDeploymentSpec | undefined, own: Serv
     return {
         ...d,
         ...o,
-        resources: d.resources || o.resources ? { requests: { ...d.resources?.requests, ...o.resources?.requests }, limits: { ...d.resources?.limits, ...o.resources?.limits } } : undefined,
+        resources:
+            d.resources || o.resources
+                ? { requests: { ...d.resources?.requests, ...o.resources?.requests }, limits: { ...d.resources?.limits, ...o.resources?.limits } }
+                : undefined,
         annotations: d.annotations || o.annotations ? { ...d.annotations, ...o.annotations } : undefined,
         labels: d.labels || o.labels ? { ...d.labels, ...o.labels } : undefined,
         security: d.security || o.security ? { ...d.security, ...o.security } : undefined,

@@ -40,14 +40,20 @@ export function planVolumes(project: ComposeProject, options: Pick<CompileOption
         const claimName = sanitizeDnsLabel(vol);
         if (!claimName) throw new ComposeError({ file: project.file, field: `volumes.${vol}` }, "cannot be turned into a Kubernetes name");
         const other = claimOwners.get(claimName);
-        if (other) throw new ComposeError({ file: project.file, field: `volumes.${vol}` }, `becomes PVC "${claimName}", the same as volume "${other}"; rename one`);
+        if (other)
+            throw new ComposeError({ file: project.file, field: `volumes.${vol}` }, `becomes PVC "${claimName}", the same as volume "${other}"; rename one`);
         claimOwners.set(claimName, vol);
-        const labelFrom = (key: string) => svcNames.map((s) => project.services.find((x) => x.name === s)?.labels[key]).find((v) => v !== undefined) ?? decl.labels[key];
+        const labelFrom = (key: string) =>
+            svcNames.map((s) => project.services.find((x) => x.name === s)?.labels[key]).find((v) => v !== undefined) ?? decl.labels[key];
         const size = spec.size ?? labelFrom(KOMPOSE_LABELS.volumeSize) ?? DEFAULT_VOLUME_SIZE;
         if (!isQuantity(size)) throw new ComposeError({ file: project.file, field: `volumes.${vol}` }, `size "${size}" is not a Kubernetes quantity like 10Gi`);
         const accessModes = spec.accessModes ?? ["ReadWriteOnce"];
         if (svcNames.length > 1 && accessModes.every((a) => a === "ReadWriteOnce" || a === "ReadWriteOncePod")) {
-            warn(undefined, `volumes.${vol}`, `is mounted by ${svcNames.join(", ")} but is ReadWriteOnce; their pods must share a node (set accessModes: ["ReadWriteMany"] if the storage supports it)`);
+            warn(
+                undefined,
+                `volumes.${vol}`,
+                `is mounted by ${svcNames.join(", ")} but is ReadWriteOnce; their pods must share a node (set accessModes: ["ReadWriteMany"] if the storage supports it)`,
+            );
         }
         const storageClassName = spec.storageClassName ?? labelFrom(KOMPOSE_LABELS.volumeStorageClass);
         plans.set(vol, {
@@ -72,19 +78,40 @@ export interface ServiceVolumes {
 }
 
 /** One compose mount as an AgentService volume (`i` numbers the unnamed ones). */
-function mountVolume(svc: ComposeService, m: ComposeVolumeMount, i: number, plans: Map<string, VolumePlan>, bindMounts: "reject" | "emptyDir", ctx: ServiceContext): AgentVolumeSpec {
+function mountVolume(
+    svc: ComposeService,
+    m: ComposeVolumeMount,
+    i: number,
+    plans: Map<string, VolumePlan>,
+    bindMounts: "reject" | "emptyDir",
+    ctx: ServiceContext,
+): AgentVolumeSpec {
     const ro = m.readOnly ? { readOnly: true } : {};
     switch (m.type) {
         case "volume": {
             const plan = plans.get(m.source as string) as VolumePlan;
             const name = truncateLabel(`vol-${plan.claimName}`);
             if (plan.external || plan.owner !== svc.name) return { name, mountPath: m.target, existingClaim: plan.claimName, ...ro };
-            return { name, mountPath: m.target, ...ro, claim: { name: plan.claimName, size: plan.size, accessModes: plan.accessModes, ...(plan.storageClassName ? { storageClassName: plan.storageClassName } : {}) } };
+            return {
+                name,
+                mountPath: m.target,
+                ...ro,
+                claim: {
+                    name: plan.claimName,
+                    size: plan.size,
+                    accessModes: plan.accessModes,
+                    ...(plan.storageClassName ? { storageClassName: plan.storageClassName } : {}),
+                },
+            };
         }
         case "tmpfs":
             return { name: `tmpfs-${i}`, mountPath: m.target, emptyDir: { medium: "Memory" }, ...ro };
         case "anonymous":
-            ctx.warn(svc.name, m.field, `anonymous volume at ${m.target} becomes an emptyDir (data is lost when the pod is replaced); use a named volume to keep it`);
+            ctx.warn(
+                svc.name,
+                m.field,
+                `anonymous volume at ${m.target} becomes an emptyDir (data is lost when the pod is replaced); use a named volume to keep it`,
+            );
             return { name: `anon-${i}`, mountPath: m.target, emptyDir: { sizeLimit: DEFAULT_SCRATCH_SIZE }, ...ro };
         case "bind":
             if (bindMounts === "reject") {
@@ -93,7 +120,11 @@ function mountVolume(svc: ComposeService, m: ComposeVolumeMount, i: number, plan
                     `bind mount "${m.source}" -> ${m.target} cannot be deployed to Kubernetes (no host paths); use a named volume, or set bindMounts: "emptyDir" to map bind mounts to empty directories explicitly`,
                 );
             }
-            ctx.warn(svc.name, m.field, `bind mount "${m.source}" mapped to an empty directory at ${m.target} (bindMounts: "emptyDir"); its host contents are not copied`);
+            ctx.warn(
+                svc.name,
+                m.field,
+                `bind mount "${m.source}" mapped to an empty directory at ${m.target} (bindMounts: "emptyDir"); its host contents are not copied`,
+            );
             return { name: `bind-${i}`, mountPath: m.target, emptyDir: { sizeLimit: DEFAULT_SCRATCH_SIZE }, ...ro };
     }
 }
@@ -101,7 +132,8 @@ function mountVolume(svc: ComposeService, m: ComposeVolumeMount, i: number, plan
 /** Extra writable paths (emptyDirs) under a read-only root filesystem; AgentService mounts /tmp itself. */
 function writablePaths(svc: ComposeService, spec: ServiceDeploymentSpec, readOnlyRoot: boolean, ctx: ServiceContext): AgentVolumeSpec[] {
     if (!readOnlyRoot) {
-        if (spec.writablePaths?.length) ctx.warn(svc.name, "writablePaths", "ignored: the root filesystem is writable (security.readOnlyRootFilesystem: false)");
+        if (spec.writablePaths?.length)
+            ctx.warn(svc.name, "writablePaths", "ignored: the root filesystem is writable (security.readOnlyRootFilesystem: false)");
         return [];
     }
     const mounted = new Set(["/tmp", ...svc.volumes.map((m) => m.target)]);
@@ -110,7 +142,8 @@ function writablePaths(svc: ComposeService, spec: ServiceDeploymentSpec, readOnl
         const { path, sizeLimit } = typeof entry === "string" ? { path: entry, sizeLimit: undefined } : entry;
         const problem = mountPathProblem(path);
         if (problem) throw new ComposeError(ctx.optAt(`writablePaths[${i}]`), problem);
-        if (sizeLimit !== undefined && !isQuantity(sizeLimit)) throw new ComposeError(ctx.optAt(`writablePaths[${i}].sizeLimit`), `"${sizeLimit}" is not a Kubernetes quantity`);
+        if (sizeLimit !== undefined && !isQuantity(sizeLimit))
+            throw new ComposeError(ctx.optAt(`writablePaths[${i}].sizeLimit`), `"${sizeLimit}" is not a Kubernetes quantity`);
         if (mounted.has(path)) return;
         mounted.add(path);
         out.push({ name: `writable-${i + 1}`, mountPath: path, emptyDir: { sizeLimit: sizeLimit ?? DEFAULT_SCRATCH_SIZE } });
@@ -119,7 +152,13 @@ function writablePaths(svc: ComposeService, spec: ServiceDeploymentSpec, readOnl
 }
 
 /** Every volume of one service, in mount order, then its writable paths. */
-export function serviceVolumes(svc: ComposeService, spec: ServiceDeploymentSpec, plans: Map<string, VolumePlan>, o: { bindMounts: "reject" | "emptyDir"; readOnlyRoot: boolean }, ctx: ServiceContext): ServiceVolumes {
+export function serviceVolumes(
+    svc: ComposeService,
+    spec: ServiceDeploymentSpec,
+    plans: Map<string, VolumePlan>,
+    o: { bindMounts: "reject" | "emptyDir"; readOnlyRoot: boolean },
+    ctx: ServiceContext,
+): ServiceVolumes {
     const volumes = svc.volumes.map((m, i) => mountVolume(svc, m, i, plans, o.bindMounts, ctx));
     const claimOwners = new Set<string>();
     let usesRwoClaim = false;

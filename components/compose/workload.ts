@@ -18,8 +18,15 @@ import { resolveResources } from "./resources";
 import { podSecurity } from "./security";
 import type { ResolvedServiceType } from "./service";
 import {
-    AutoscalingSpec, CONFIG_HASH_ANNOTATION, CompiledWorkload, DEFAULT_CPU_UTILIZATION, DEFAULT_METRICS_PATH, DEFAULT_REPLICAS,
-    MetricsSpec, ServiceContext, ServiceDeploymentSpec,
+    AutoscalingSpec,
+    CONFIG_HASH_ANNOTATION,
+    CompiledWorkload,
+    DEFAULT_CPU_UTILIZATION,
+    DEFAULT_METRICS_PATH,
+    DEFAULT_REPLICAS,
+    MetricsSpec,
+    ServiceContext,
+    ServiceDeploymentSpec,
 } from "./spec";
 import { VolumePlan, serviceVolumes } from "./volumes";
 
@@ -46,16 +53,23 @@ export interface WorkloadContext extends ServiceContext {
 }
 
 /** The replica count (options, compose deploy.replicas, 1) or the autoscaling spec, checked. */
-export function resolveScale(svc: ComposeService, spec: ServiceDeploymentSpec, ctx: Pick<ServiceContext, "optAt">): { replicas: number; autoscaling?: AutoscalingSpec } {
+export function resolveScale(
+    svc: ComposeService,
+    spec: ServiceDeploymentSpec,
+    ctx: Pick<ServiceContext, "optAt">,
+): { replicas: number; autoscaling?: AutoscalingSpec } {
     const replicas = spec.replicas ?? svc.replicas ?? DEFAULT_REPLICAS;
     if (!Number.isInteger(replicas) || replicas < 0) throw new ComposeError(ctx.optAt("replicas"), `must be a non-negative integer, got ${replicas}`);
     const autoscaling = spec.autoscaling;
-    if (autoscaling && spec.replicas !== undefined) throw new ComposeError(ctx.optAt("autoscaling"), "replicas and autoscaling are mutually exclusive: the HPA owns the replica count");
+    if (autoscaling && spec.replicas !== undefined)
+        throw new ComposeError(ctx.optAt("autoscaling"), "replicas and autoscaling are mutually exclusive: the HPA owns the replica count");
     if (autoscaling) {
         const { minReplicas: min, maxReplicas: max, cpuUtilization: cpu } = autoscaling;
         if (!Number.isInteger(min) || min < 1) throw new ComposeError(ctx.optAt("autoscaling.minReplicas"), `must be an integer >= 1, got ${min}`);
-        if (!Number.isInteger(max) || max < min) throw new ComposeError(ctx.optAt("autoscaling.maxReplicas"), `must be an integer >= minReplicas (${min}), got ${max}`);
-        if (cpu !== undefined && (cpu <= 0 || cpu > 100)) throw new ComposeError(ctx.optAt("autoscaling.cpuUtilization"), `must be in 1..100 percent, got ${cpu}`);
+        if (!Number.isInteger(max) || max < min)
+            throw new ComposeError(ctx.optAt("autoscaling.maxReplicas"), `must be an integer >= minReplicas (${min}), got ${max}`);
+        if (cpu !== undefined && (cpu <= 0 || cpu > 100))
+            throw new ComposeError(ctx.optAt("autoscaling.cpuUtilization"), `must be in 1..100 percent, got ${cpu}`);
     }
     return { replicas, ...(autoscaling ? { autoscaling } : {}) };
 }
@@ -63,13 +77,21 @@ export function resolveScale(svc: ComposeService, spec: ServiceDeploymentSpec, c
 /** The container port serving `metrics` (by name or number), checked. */
 export function metricsPort(metrics: MetricsSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "optAt">): NamedPort {
     const mp = ports.find((p) => p.name === metrics.port || p.containerPort === Number(metrics.port));
-    if (!mp) throw new ComposeError(ctx.optAt("metrics.port"), `"${metrics.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`);
+    if (!mp)
+        throw new ComposeError(
+            ctx.optAt("metrics.port"),
+            `"${metrics.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`,
+        );
     return mp;
 }
 
 /** Metrics: a ServiceMonitor where the Prometheus Operator is installed, scrape annotations otherwise; plus the config digest. */
-export function metricsAndPodAnnotations(spec: ServiceDeploymentSpec, ctx: Pick<WorkloadContext, "annotations" | "config" | "ports" | "serviceMonitors" | "optAt">): {
-    serviceMonitor?: AgentServiceArgs["serviceMonitor"]; podAnnotations: Record<string, string>;
+export function metricsAndPodAnnotations(
+    spec: ServiceDeploymentSpec,
+    ctx: Pick<WorkloadContext, "annotations" | "config" | "ports" | "serviceMonitors" | "optAt">,
+): {
+    serviceMonitor?: AgentServiceArgs["serviceMonitor"];
+    podAnnotations: Record<string, string>;
 } {
     const podAnnotations: Record<string, string> = { ...(ctx.annotations ?? {}) };
     if (ctx.config) podAnnotations[CONFIG_HASH_ANNOTATION] = configHash(ctx.config.data);
@@ -83,7 +105,9 @@ export function metricsAndPodAnnotations(spec: ServiceDeploymentSpec, ctx: Pick<
 }
 
 /** The Service: type (a headless one is a ClusterIP without an address), annotations, node ports; `false` without ports. */
-export function serviceArgs(ctx: Pick<WorkloadContext, "ports" | "serviceType" | "serviceAnnotations" | "annotations" | "nodePorts">): AgentServiceArgs["service"] {
+export function serviceArgs(
+    ctx: Pick<WorkloadContext, "ports" | "serviceType" | "serviceAnnotations" | "annotations" | "nodePorts">,
+): AgentServiceArgs["service"] {
     if (!ctx.ports.length) return false;
     const annotations = ctx.serviceAnnotations || ctx.annotations ? sortKeys({ ...(ctx.annotations ?? {}), ...(ctx.serviceAnnotations ?? {}) }) : undefined;
     return {
@@ -95,12 +119,26 @@ export function serviceArgs(ctx: Pick<WorkloadContext, "ports" | "serviceType" |
 }
 
 /** Singleton: asked for, or the natural reading of one replica on a ReadWriteOnce volume (a database). */
-function decideSingleton(svc: ComposeService, spec: ServiceDeploymentSpec, scale: { replicas: number; autoscaling?: AutoscalingSpec }, usesRwoClaim: boolean, ctx: ServiceContext): boolean {
+function decideSingleton(
+    svc: ComposeService,
+    spec: ServiceDeploymentSpec,
+    scale: { replicas: number; autoscaling?: AutoscalingSpec },
+    usesRwoClaim: boolean,
+    ctx: ServiceContext,
+): boolean {
     const { replicas, autoscaling } = scale;
-    if (usesRwoClaim && autoscaling) throw new ComposeError(ctx.optAt("autoscaling"), "a service on a ReadWriteOnce volume cannot autoscale (its pods could not all mount it); use ReadWriteMany or drop autoscaling");
+    if (usesRwoClaim && autoscaling)
+        throw new ComposeError(
+            ctx.optAt("autoscaling"),
+            "a service on a ReadWriteOnce volume cannot autoscale (its pods could not all mount it); use ReadWriteMany or drop autoscaling",
+        );
     if (usesRwoClaim && replicas > 1) ctx.warn(svc.name, "replicas", `${replicas} replicas share a ReadWriteOnce volume; pods on other nodes cannot mount it`);
     const singleton = spec.singleton ?? (usesRwoClaim && replicas === 1 && !autoscaling);
-    if (singleton && (replicas !== 1 || autoscaling)) throw new ComposeError(ctx.optAt("singleton"), `a singleton runs exactly 1 replica without autoscaling, got ${autoscaling ? "autoscaling" : `replicas ${replicas}`}`);
+    if (singleton && (replicas !== 1 || autoscaling))
+        throw new ComposeError(
+            ctx.optAt("singleton"),
+            `a singleton runs exactly 1 replica without autoscaling, got ${autoscaling ? "autoscaling" : `replicas ${replicas}`}`,
+        );
     return singleton;
 }
 
@@ -123,7 +161,17 @@ export function buildWorkload(svc: ComposeService, spec: ServiceDeploymentSpec, 
         ...(svc.command ? { args: svc.command } : {}),
         ports: ctx.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, ...(p.protocol !== "TCP" ? { protocol: p.protocol as "UDP" } : {}) })),
         service: serviceArgs(ctx),
-        ...(autoscaling ? { hpa: { minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, cpuUtilization: autoscaling.cpuUtilization ?? DEFAULT_CPU_UTILIZATION } } : singleton ? {} : { replicas }),
+        ...(autoscaling
+            ? {
+                  hpa: {
+                      minReplicas: autoscaling.minReplicas,
+                      maxReplicas: autoscaling.maxReplicas,
+                      cpuUtilization: autoscaling.cpuUtilization ?? DEFAULT_CPU_UTILIZATION,
+                  },
+              }
+            : singleton
+              ? {}
+              : { replicas }),
         ...(vols.usesRwoClaim && !singleton ? { strategy: "Recreate" as const } : {}),
         ...(serviceMonitor ? { serviceMonitor } : {}),
         ...(ctx.config ? { config: ctx.config } : {}),

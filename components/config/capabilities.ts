@@ -1,16 +1,18 @@
 import { z } from "zod";
 
 /** Which CRD-backed APIs the cluster serves (`agent-platform:crds`). Off unless declared. */
-export const crdsSchema = z.object({
-    serviceMonitor: z.boolean().default(false),
-    vpa: z.boolean().default(false),
-    velero: z.boolean().default(false),
-    certManager: z.boolean().default(false),
-    istio: z.boolean().default(false),
-    externalSecrets: z.boolean().default(false),
-    /** prometheus-adapter runs in `monitoring` and reads ConfigMap prometheus-adapter (custom metrics for the HPAs). */
-    customMetrics: z.boolean().default(false),
-}).strict();
+export const crdsSchema = z
+    .object({
+        serviceMonitor: z.boolean().default(false),
+        vpa: z.boolean().default(false),
+        velero: z.boolean().default(false),
+        certManager: z.boolean().default(false),
+        istio: z.boolean().default(false),
+        externalSecrets: z.boolean().default(false),
+        /** prometheus-adapter runs in `monitoring` and reads ConfigMap prometheus-adapter (custom metrics for the HPAs). */
+        customMetrics: z.boolean().default(false),
+    })
+    .strict();
 
 export type Capability = keyof z.infer<typeof crdsSchema>;
 

@@ -3,27 +3,39 @@ import { DEFAULT_VPC_CIDR } from "../aws/defaults";
 import { parseCidr } from "../aws/subnets";
 import type { EksClusterConfig } from "./eks";
 
-const cidr = z.string().refine((v) => { try { parseCidr(v); return true; } catch { return false; } }, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+const cidr = z.string().refine(
+    (v) => {
+        try {
+            parseCidr(v);
+            return true;
+        } catch {
+            return false;
+        }
+    },
+    { message: "must be an IPv4 CIDR such as 10.0.0.0/16" },
+);
 
 /** Deploy into a cluster that already exists, through the current kubeconfig (or one context of it). */
-export const existingClusterSchema = z.object({
-    provider: z.literal("existing"),
-    /** kubeconfig context; the current context when omitted. */
-    context: z.string().min(1).optional(),
-    /** Path to a kubeconfig file; `$KUBECONFIG` / `~/.kube/config` when omitted. */
-    kubeconfig: z.string().min(1).optional(),
-    /** Whether the cluster can hand out LoadBalancer addresses (kind/kwok clusters cannot). @default true */
-    loadBalancers: z.boolean().default(true),
-    /**
-     * Whether the cluster's CNI enforces NetworkPolicies (Calico, Cilium, VPC CNI with
-     * enableNetworkPolicy, kube-network-policies, ...). Every system isolates itself with them; a
-     * CNI without policy support accepts and ignores them. `not-enforced` is refused in prod;
-     * unset is reported as "unknown" (a warning at deploy time).
-     */
-    networkPolicies: z.enum(["enforced", "not-enforced"]).optional(),
-    /** The address ranges of the cluster's API server endpoints (NetworkPolicy egress to the API is scoped to them). */
-    apiServerCidrs: z.array(cidr).min(1).optional(),
-}).strict();
+export const existingClusterSchema = z
+    .object({
+        provider: z.literal("existing"),
+        /** kubeconfig context; the current context when omitted. */
+        context: z.string().min(1).optional(),
+        /** Path to a kubeconfig file; `$KUBECONFIG` / `~/.kube/config` when omitted. */
+        kubeconfig: z.string().min(1).optional(),
+        /** Whether the cluster can hand out LoadBalancer addresses (kind/kwok clusters cannot). @default true */
+        loadBalancers: z.boolean().default(true),
+        /**
+         * Whether the cluster's CNI enforces NetworkPolicies (Calico, Cilium, VPC CNI with
+         * enableNetworkPolicy, kube-network-policies, ...). Every system isolates itself with them; a
+         * CNI without policy support accepts and ignores them. `not-enforced` is refused in prod;
+         * unset is reported as "unknown" (a warning at deploy time).
+         */
+        networkPolicies: z.enum(["enforced", "not-enforced"]).optional(),
+        /** The address ranges of the cluster's API server endpoints (NetworkPolicy egress to the API is scoped to them). */
+        apiServerCidrs: z.array(cidr).min(1).optional(),
+    })
+    .strict();
 
 export type ExistingClusterConfig = z.infer<typeof existingClusterSchema>;
 
@@ -38,10 +50,13 @@ export function existingNetworkPolicyEnforcement(cluster: ExistingClusterConfig)
 /** The rules an existing cluster adds in `environment` (paths relative to `cluster`). Pure. */
 export function existingClusterIssues(cluster: ExistingClusterConfig, environment: "dev" | "prod"): { path: string[]; message: string }[] {
     if (environment === "prod" && cluster.networkPolicies === "not-enforced") {
-        return [{
-            path: ["networkPolicies"],
-            message: "is \"not-enforced\": prod relies on NetworkPolicies (default-deny and allow-lists), which this cluster would accept and ignore; use a CNI that enforces them",
-        }];
+        return [
+            {
+                path: ["networkPolicies"],
+                message:
+                    'is "not-enforced": prod relies on NetworkPolicies (default-deny and allow-lists), which this cluster would accept and ignore; use a CNI that enforces them',
+            },
+        ];
     }
     return [];
 }

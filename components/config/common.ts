@@ -40,7 +40,8 @@ export function imageReferenceProblem(ref: string): string | undefined {
     const first = parts[0];
     if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase())) {
         const [host, port, ...extra] = first.split(":");
-        if (extra.length > 0 || (port !== undefined && !/^\d{1,5}$/.test(port)) || !host.split(".").every((c) => DOMAIN_COMPONENT.test(c))) return `has an invalid registry host "${first}"`;
+        if (extra.length > 0 || (port !== undefined && !/^\d{1,5}$/.test(port)) || !host.split(".").every((c) => DOMAIN_COMPONENT.test(c)))
+            return `has an invalid registry host "${first}"`;
         parts.shift();
     }
     if (!parts.every((p) => PATH_COMPONENT.test(p))) return "must have lowercase path components (a-z, 0-9, separated by '.', '_', '__' or '-')";
@@ -48,37 +49,53 @@ export function imageReferenceProblem(ref: string): string | undefined {
 }
 
 /** An image reference pinned to a tag or digest; `latest` and untagged images drift silently. */
-export const pinnedImage = z.string().min(1).superRefine((v, ctx) => {
-    const problem = imageReferenceProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: `${problem} (an OCI image reference)` });
-    else if (!(/@sha256:[a-f0-9]{64}$/.test(v) || (/:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v.split("/").pop() ?? "") && !/:latest$/.test(v)))) {
-        ctx.addIssue({ code: "custom", message: "must be pinned to a tag or digest (not untagged, not :latest)" });
-    }
-});
+export const pinnedImage = z
+    .string()
+    .min(1)
+    .superRefine((v, ctx) => {
+        const problem = imageReferenceProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: `${problem} (an OCI image reference)` });
+        else if (!(/@sha256:[a-f0-9]{64}$/.test(v) || (/:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v.split("/").pop() ?? "") && !/:latest$/.test(v)))) {
+            ctx.addIssue({ code: "custom", message: "must be pinned to a tag or digest (not untagged, not :latest)" });
+        }
+    });
 
-export const resources = z.object({
-    requests: z.object({ cpu: quantity, memory: quantity }).strict(),
-    limits: z.object({ cpu: quantity, memory: quantity }).strict(),
-}).strict();
+export const resources = z
+    .object({
+        requests: z.object({ cpu: quantity, memory: quantity }).strict(),
+        limits: z.object({ cpu: quantity, memory: quantity }).strict(),
+    })
+    .strict();
 
-export const storage = z.object({
-    size: quantity,
-    storageClassName: z.string().min(1).optional(),
-}).strict();
+export const storage = z
+    .object({
+        size: quantity,
+        storageClassName: z.string().min(1).optional(),
+    })
+    .strict();
 
-export const hpa = z.object({
-    minReplicas: z.number().int().min(1, { message: "must be >= 1" }),
-    maxReplicas: z.number().int().min(1),
-    cpuUtilization: z.number().int().min(1).max(100).optional(),
-    memoryUtilization: z.number().int().min(1).max(100).optional(),
-}).strict().refine((h) => h.maxReplicas >= h.minReplicas, { message: "maxReplicas must be >= minReplicas", path: ["maxReplicas"] });
+export const hpa = z
+    .object({
+        minReplicas: z.number().int().min(1, { message: "must be >= 1" }),
+        maxReplicas: z.number().int().min(1),
+        cpuUtilization: z.number().int().min(1).max(100).optional(),
+        memoryUtilization: z.number().int().min(1).max(100).optional(),
+    })
+    .strict()
+    .refine((h) => h.maxReplicas >= h.minReplicas, { message: "maxReplicas must be >= minReplicas", path: ["maxReplicas"] });
 
 export const replicas = z.number().int().min(0, { message: "must be an integer >= 0" });
 
 /** Odd and >= 3 (2f+1): an even Raft cluster tolerates no more failures than the odd one below it. */
-export const raftReplicas = z.number().int().refine((n) => n >= 3 && n % 2 === 1, { message: "raft replicas must be odd and >= 3 (2f+1)" });
+export const raftReplicas = z
+    .number()
+    .int()
+    .refine((n) => n >= 3 && n % 2 === 1, { message: "raft replicas must be odd and >= 3 (2f+1)" });
 
-export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a DNS-1123 label" }).max(63);
+export const dnsLabel = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a DNS-1123 label" })
+    .max(63);
 
 /** A five-field cron expression or a macro such as `@daily` (Velero schedules, dump CronJobs). */
 export const cronSchedule = z.string().refine(isCronSchedule, { message: "must be a five-field cron expression or a macro such as @daily" });
@@ -88,11 +105,14 @@ export const goDuration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, { me
 
 /** A Velero backup section: on by default (created only where crds.velero is true). */
 export function veleroBackup(defaults: { schedule: string; ttl: string }) {
-    return z.object({
-        enabled: z.boolean().default(true),
-        schedule: cronSchedule.default(defaults.schedule),
-        ttl: goDuration.default(defaults.ttl),
-    }).strict().default({ enabled: true, ...defaults });
+    return z
+        .object({
+            enabled: z.boolean().default(true),
+            schedule: cronSchedule.default(defaults.schedule),
+            ttl: goDuration.default(defaults.ttl),
+        })
+        .strict()
+        .default({ enabled: true, ...defaults });
 }
 
 /** An IPv4 CIDR block (API-server scopes, load-balancer source ranges). */

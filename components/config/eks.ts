@@ -101,7 +101,10 @@ const platformAddonsSchema = z
             .strict()
             .optional(),
         istio: helmAddonSchema.extend({ cni: z.boolean().optional() }).strict().optional(),
-        ingressNginx: helmAddonSchema.extend({ scheme: z.enum(["internet-facing", "internal"]).optional() }).strict().optional(),
+        ingressNginx: helmAddonSchema
+            .extend({ scheme: z.enum(["internet-facing", "internal"]).optional() })
+            .strict()
+            .optional(),
         externalSecrets: helmAddonSchema.extend({ secretsPrefix: nonEmpty.optional() }).strict().optional(),
     })
     .strict();
@@ -258,7 +261,10 @@ export interface EksCapabilityContext {
 export function eksCapabilityIssues(cfg: EksClusterConfig, ctx: EksCapabilityContext): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     const addons = cfg.platformAddons ?? {};
-    for (const [capability, addon] of Object.entries(CAPABILITY_ADDONS) as [keyof typeof CAPABILITY_ADDONS, keyof NonNullable<EksClusterConfig["platformAddons"]>][]) {
+    for (const [capability, addon] of Object.entries(CAPABILITY_ADDONS) as [
+        keyof typeof CAPABILITY_ADDONS,
+        keyof NonNullable<EksClusterConfig["platformAddons"]>,
+    ][]) {
         if (ctx.crds[capability] && !addons[addon]) {
             issues.push({
                 path: ["crds", capability],
@@ -270,7 +276,8 @@ export function eksCapabilityIssues(cfg: EksClusterConfig, ctx: EksCapabilityCon
     if (ctx.meshOn && ctx.environment === "prod" && istio?.mode === "external" && istio.cni !== true) {
         issues.push({
             path: ["cluster", "platformAddons", "istio", "cni"],
-            message: "must be true with the mesh on in prod: without Istio's CNI node agent every injected pod carries istio-init (NET_ADMIN, NET_RAW), which Pod Security restricted rejects",
+            message:
+                "must be true with the mesh on in prod: without Istio's CNI node agent every injected pod carries istio-init (NET_ADMIN, NET_RAW), which Pod Security restricted rejects",
         });
     }
     const cm = addons.certManager;
@@ -278,7 +285,10 @@ export function eksCapabilityIssues(cfg: EksClusterConfig, ctx: EksCapabilityCon
         const issuer = cm.issuerName ?? DEFAULT_CLUSTER_ISSUER;
         for (const named of ctx.issuers) {
             if (named.name !== issuer) {
-                issues.push({ path: named.path, message: `names ClusterIssuer ${JSON.stringify(named.name)}, but cluster.platformAddons.certManager creates ${JSON.stringify(issuer)}` });
+                issues.push({
+                    path: named.path,
+                    message: `names ClusterIssuer ${JSON.stringify(named.name)}, but cluster.platformAddons.certManager creates ${JSON.stringify(issuer)}`,
+                });
             }
         }
     }

@@ -8,9 +8,6 @@ import { pinnedImage } from "./common";
  * e2e cluster). Applied to every container and init container of every pod template the stack
  * creates; references not in the map are deployed as written.
  */
-export const imageOverridesSchema = z.record(
-    z.string().min(1, { message: "image to replace must not be empty" }),
-    pinnedImage,
-);
+export const imageOverridesSchema = z.record(z.string().min(1, { message: "image to replace must not be empty" }), pinnedImage);
 
 export type ImageOverrides = z.infer<typeof imageOverridesSchema>;

@@ -14,19 +14,25 @@ import { mountPathProblem } from "../input/files";
 const INT32_MAX = 2 ** 31 - 1;
 
 /** `agent-platform:limits`: the maxima the config is held to; raise them deliberately. */
-export const limitsSchema = z.object({
-    /** Largest replica count or HPA bound any workload may ask for. @default 1000 */
-    maxReplicas: z.number().int().min(1).max(INT32_MAX).default(1000),
-    /** Largest volume size (EBS gp3/io2 stop at 16/64 TiB). @default 64Ti */
-    maxStorage: z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, { message: "must be a Kubernetes quantity such as 64Ti" }).default("64Ti"),
-    /**
-     * Share of the IPv4 internet (0..1) above which a set of public CIDRs counts as open (as
-     * `0.0.0.0/0` does): `0.0.0.0/1` + `128.0.0.0/1` is the whole internet in two halves. @default 0.001 (about a /10)
-     */
-    maxPublicCidrShare: z.number().min(0).max(1).default(0.001),
-    /** Allow AWS managed policies that grant (near-)admin rights (AdministratorAccess, PowerUserAccess, IAMFullAccess) on IRSA roles. @default false */
-    allowAdminPolicies: z.boolean().default(false),
-}).strict().default({ maxReplicas: 1000, maxStorage: "64Ti", maxPublicCidrShare: 0.001, allowAdminPolicies: false });
+export const limitsSchema = z
+    .object({
+        /** Largest replica count or HPA bound any workload may ask for. @default 1000 */
+        maxReplicas: z.number().int().min(1).max(INT32_MAX).default(1000),
+        /** Largest volume size (EBS gp3/io2 stop at 16/64 TiB). @default 64Ti */
+        maxStorage: z
+            .string()
+            .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, { message: "must be a Kubernetes quantity such as 64Ti" })
+            .default("64Ti"),
+        /**
+         * Share of the IPv4 internet (0..1) above which a set of public CIDRs counts as open (as
+         * `0.0.0.0/0` does): `0.0.0.0/1` + `128.0.0.0/1` is the whole internet in two halves. @default 0.001 (about a /10)
+         */
+        maxPublicCidrShare: z.number().min(0).max(1).default(0.001),
+        /** Allow AWS managed policies that grant (near-)admin rights (AdministratorAccess, PowerUserAccess, IAMFullAccess) on IRSA roles. @default false */
+        allowAdminPolicies: z.boolean().default(false),
+    })
+    .strict()
+    .default({ maxReplicas: 1000, maxStorage: "64Ti", maxPublicCidrShare: 0.001, allowAdminPolicies: false });
 
 export type Limits = z.infer<typeof limitsSchema>;
 
@@ -93,7 +99,8 @@ function valueProblems(cfg: Record<string, unknown>, limits: Limits): LimitIssue
         const last = path[path.length - 1];
         const parentKey = path[path.length - 2];
         if (typeof value === "number") {
-            if (Number.isInteger(value) && Math.abs(value) > INT32_MAX) issues.push({ path, message: `${value} does not fit a 32-bit integer (Kubernetes and AWS reject it)` });
+            if (Number.isInteger(value) && Math.abs(value) > INT32_MAX)
+                issues.push({ path, message: `${value} does not fit a 32-bit integer (Kubernetes and AWS reject it)` });
             else if ((REPLICA_KEY.test(String(last)) || parentKey === "replicas") && value > limits.maxReplicas) {
                 issues.push({ path, message: `${value} is above the maximum of ${limits.maxReplicas} replicas (agent-platform:limits.maxReplicas)` });
             }
@@ -107,7 +114,8 @@ function valueProblems(cfg: Record<string, unknown>, limits: Limits): LimitIssue
             if (last === "size") {
                 const bytes = quantityValue(value, "memory");
                 if (bytes !== undefined && bytes <= 0) issues.push({ path, message: `must be a positive size, got "${value}"` });
-                else if (bytes !== undefined && bytes > maxStorage) issues.push({ path, message: `"${value}" is above the maximum volume size ${limits.maxStorage} (agent-platform:limits.maxStorage)` });
+                else if (bytes !== undefined && bytes > maxStorage)
+                    issues.push({ path, message: `"${value}" is above the maximum volume size ${limits.maxStorage} (agent-platform:limits.maxStorage)` });
             }
             continue;
         }
@@ -132,7 +140,14 @@ function networkAndIamProblems(cfg: Record<string, unknown>, limits: Limits, env
         const p = cidrProblem(c);
         if (p) issues.push({ path: ["inquisitor", "kubeApiCidrs", i], message: p });
     });
-    const cluster = cfg.cluster as { provider?: string; vpc?: { create?: { cidr?: string } }; endpoint?: { publicAccess?: boolean; publicAccessCidrs?: string[] }; irsaRoles?: Record<string, { namespace: string; serviceAccount: string; policyArns?: string[] }> } | undefined;
+    const cluster = cfg.cluster as
+        | {
+              provider?: string;
+              vpc?: { create?: { cidr?: string } };
+              endpoint?: { publicAccess?: boolean; publicAccessCidrs?: string[] };
+              irsaRoles?: Record<string, { namespace: string; serviceAccount: string; policyArns?: string[] }>;
+          }
+        | undefined;
     if (cluster?.provider === "eks") {
         const vpcCidr = cluster.vpc?.create?.cidr;
         if (vpcCidr !== undefined) {
@@ -155,11 +170,18 @@ function networkAndIamProblems(cfg: Record<string, unknown>, limits: Limits, env
         for (const [name, role] of Object.entries(cluster.irsaRoles ?? {})) {
             const sa = `${role.namespace}/${role.serviceAccount}`;
             const other = owner.get(sa);
-            if (other !== undefined) issues.push({ path: ["cluster", "irsaRoles", name, "serviceAccount"], message: `ServiceAccount ${sa} already has IRSA role "${other}"; one role per ServiceAccount (its annotation can name only one)` });
+            if (other !== undefined)
+                issues.push({
+                    path: ["cluster", "irsaRoles", name, "serviceAccount"],
+                    message: `ServiceAccount ${sa} already has IRSA role "${other}"; one role per ServiceAccount (its annotation can name only one)`,
+                });
             else owner.set(sa, name);
             (role.policyArns ?? []).forEach((arn, i) => {
                 if (!limits.allowAdminPolicies && ADMIN_POLICY_ARNS.includes(arn)) {
-                    issues.push({ path: ["cluster", "irsaRoles", name, "policyArns", i], message: `${arn} grants administrator rights to pods; refused unless agent-platform:limits.allowAdminPolicies is true` });
+                    issues.push({
+                        path: ["cluster", "irsaRoles", name, "policyArns", i],
+                        message: `${arn} grants administrator rights to pods; refused unless agent-platform:limits.allowAdminPolicies is true`,
+                    });
                 }
             });
         }
@@ -174,14 +196,18 @@ function isQuantities(v: unknown): v is { cpu?: unknown; memory?: unknown } {
 function requestProblems(requests: { cpu?: unknown; memory?: unknown }, limits: { cpu?: unknown; memory?: unknown }, path: (string | number)[]): LimitIssue[] {
     const issues: LimitIssue[] = [];
     for (const k of ["cpu", "memory"] as const) {
-        for (const [side, q] of [["requests", requests[k]], ["limits", limits[k]]] as const) {
+        for (const [side, q] of [
+            ["requests", requests[k]],
+            ["limits", limits[k]],
+        ] as const) {
             if (typeof q !== "string") continue;
             const v = quantityValue(q, k);
             if (v !== undefined && v <= 0) issues.push({ path: [...path, side, k], message: `must be positive, got "${q}"` });
         }
         const req = typeof requests[k] === "string" ? quantityValue(requests[k] as string, k) : undefined;
         const lim = typeof limits[k] === "string" ? quantityValue(limits[k] as string, k) : undefined;
-        if (req !== undefined && lim !== undefined && req > lim) issues.push({ path: [...path, "requests", k], message: `request ${requests[k]} exceeds limit ${limits[k]}` });
+        if (req !== undefined && lim !== undefined && req > lim)
+            issues.push({ path: [...path, "requests", k], message: `request ${requests[k]} exceeds limit ${limits[k]}` });
     }
     return issues;
 }

@@ -36,53 +36,83 @@ export type SystemKey = keyof typeof SYSTEMS;
 /** Every secure key any system reads; each must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS: readonly string[] = [...new Set(Object.values(SYSTEMS).flatMap((s) => [...s.secrets]))].sort();
 
-export const platformConfigSchema = z.object({
-    environment: z.enum(["dev", "prod"]),
-    cluster: z.discriminatedUnion("provider", [existingClusterSchema, eksClusterSchema]),
-    crds: crdsSchema.default({ serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false, customMetrics: false }),
-    /** Where the secure values come from: stack config (default) or AWS Secrets Manager through ExternalSecrets. */
-    secrets: secretsSchema.default({ source: "config", store: CLUSTER_SECRET_STORE, refreshInterval: DEFAULT_REFRESH_INTERVAL }),
-    /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */
-    limits: limitsSchema,
-    images: imageOverridesSchema.default({}),
-    terminalMid: terminalMidSchema.optional(),
-    inquisitor: inquisitorSchema.optional(),
-    claudeCode: claudeCodeSchema.optional(),
-    productionAgents: productionAgentsSchema.optional(),
-    ushadow: ushadowSchema.optional(),
-}).strict().superRefine((cfg, ctx) => {
-    for (const issue of limitProblems(cfg as unknown as Record<string, unknown>, cfg.limits, cfg.environment)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-    if (cfg.cluster.provider === "eks") {
-        for (const issue of validateEksForEnvironment(cfg.cluster, cfg.environment)) {
-            ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
-        }
-        const issuers = [
-            ...(cfg.claudeCode?.enabled ? [{ path: ["claudeCode", "clusterIssuer"], name: cfg.claudeCode.clusterIssuer }] : []),
-            ...(cfg.ushadow?.enabled ? [{ path: ["ushadow", "clusterIssuer"], name: cfg.ushadow.clusterIssuer }] : []),
-        ];
-        const meshOn = !!(cfg.claudeCode?.enabled && cfg.claudeCode.serviceMesh);
-        for (const issue of eksCapabilityIssues(cfg.cluster, { environment: cfg.environment, crds: cfg.crds, meshOn, issuers })) {
+export const platformConfigSchema = z
+    .object({
+        environment: z.enum(["dev", "prod"]),
+        cluster: z.discriminatedUnion("provider", [existingClusterSchema, eksClusterSchema]),
+        crds: crdsSchema.default({
+            serviceMonitor: false,
+            vpa: false,
+            velero: false,
+            certManager: false,
+            istio: false,
+            externalSecrets: false,
+            customMetrics: false,
+        }),
+        /** Where the secure values come from: stack config (default) or AWS Secrets Manager through ExternalSecrets. */
+        secrets: secretsSchema.default({ source: "config", store: CLUSTER_SECRET_STORE, refreshInterval: DEFAULT_REFRESH_INTERVAL }),
+        /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */
+        limits: limitsSchema,
+        images: imageOverridesSchema.default({}),
+        terminalMid: terminalMidSchema.optional(),
+        inquisitor: inquisitorSchema.optional(),
+        claudeCode: claudeCodeSchema.optional(),
+        productionAgents: productionAgentsSchema.optional(),
+        ushadow: ushadowSchema.optional(),
+    })
+    .strict()
+    .superRefine((cfg, ctx) => {
+        for (const issue of limitProblems(cfg as unknown as Record<string, unknown>, cfg.limits, cfg.environment))
             ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+        if (cfg.cluster.provider === "eks") {
+            for (const issue of validateEksForEnvironment(cfg.cluster, cfg.environment)) {
+                ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
+            }
+            const issuers = [
+                ...(cfg.claudeCode?.enabled ? [{ path: ["claudeCode", "clusterIssuer"], name: cfg.claudeCode.clusterIssuer }] : []),
+                ...(cfg.ushadow?.enabled ? [{ path: ["ushadow", "clusterIssuer"], name: cfg.ushadow.clusterIssuer }] : []),
+            ];
+            const meshOn = !!(cfg.claudeCode?.enabled && cfg.claudeCode.serviceMesh);
+            for (const issue of eksCapabilityIssues(cfg.cluster, { environment: cfg.environment, crds: cfg.crds, meshOn, issuers })) {
+                ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+            }
+        } else {
+            for (const issue of existingClusterIssues(cfg.cluster, cfg.environment))
+                ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
         }
-    } else {
-        for (const issue of existingClusterIssues(cfg.cluster, cfg.environment)) ctx.addIssue({ code: "custom", path: ["cluster", ...issue.path], message: issue.message });
-    }
-    if (cfg.inquisitor?.publicExposure && cfg.inquisitor.loadBalancerScheme === "internet-facing" && !cfg.inquisitor.loadBalancerSourceRanges) {
-        ctx.addIssue({ code: "custom", path: ["inquisitor", "loadBalancerSourceRanges"], message: "is required for an internet-facing client Service: name the client ranges (0.0.0.0/0 only if the whole internet is meant)" });
-    }
-    if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
-        ctx.addIssue({ code: "custom", path: ["inquisitor", "publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });
-    }
-    const backup = cfg.claudeCode?.enabled ? cfg.claudeCode.backup.destination : undefined;
-    if (backup && "s3" in backup && !backup.s3.roleArn && !(cfg.cluster.provider === "eks" && cfg.cluster.irsaRoles?.["postgres-backup"])) {
-        ctx.addIssue({ code: "custom", path: ["claudeCode", "backup", "destination", "s3", "roleArn"], message: "required unless cluster.irsaRoles.postgres-backup creates the role (EKS)" });
-    }
-    const eso = cfg.cluster.provider === "eks" ? cfg.cluster.platformAddons?.externalSecrets : undefined;
-    for (const issue of secretsIssues(cfg.secrets, { crds: cfg.crds, externalSecretsAddon: eso })) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-    if (cfg.claudeCode?.serviceMesh && !cfg.crds.istio) {
-        ctx.addIssue({ code: "custom", path: ["claudeCode", "serviceMesh"], message: "needs crds.istio: true (the mesh's PeerAuthentication is an Istio CRD)" });
-    }
-});
+        if (cfg.inquisitor?.publicExposure && cfg.inquisitor.loadBalancerScheme === "internet-facing" && !cfg.inquisitor.loadBalancerSourceRanges) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["inquisitor", "loadBalancerSourceRanges"],
+                message: "is required for an internet-facing client Service: name the client ranges (0.0.0.0/0 only if the whole internet is meant)",
+            });
+        }
+        if (cfg.environment === "prod" && cfg.inquisitor?.publicExposure && cfg.cluster.provider === "existing" && !cfg.cluster.loadBalancers) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["inquisitor", "publicExposure"],
+                message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)",
+            });
+        }
+        const backup = cfg.claudeCode?.enabled ? cfg.claudeCode.backup.destination : undefined;
+        if (backup && "s3" in backup && !backup.s3.roleArn && !(cfg.cluster.provider === "eks" && cfg.cluster.irsaRoles?.["postgres-backup"])) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["claudeCode", "backup", "destination", "s3", "roleArn"],
+                message: "required unless cluster.irsaRoles.postgres-backup creates the role (EKS)",
+            });
+        }
+        const eso = cfg.cluster.provider === "eks" ? cfg.cluster.platformAddons?.externalSecrets : undefined;
+        for (const issue of secretsIssues(cfg.secrets, { crds: cfg.crds, externalSecretsAddon: eso }))
+            ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+        if (cfg.claudeCode?.serviceMesh && !cfg.crds.istio) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["claudeCode", "serviceMesh"],
+                message: "needs crds.istio: true (the mesh's PeerAuthentication is an Istio CRD)",
+            });
+        }
+    });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type Environment = PlatformConfig["environment"];
@@ -102,7 +132,11 @@ export class ConfigError extends pulumi.RunError {
 function parseValue(raw: string): unknown {
     const t = raw.trim();
     if (/^[[{]/.test(t) || t === "true" || t === "false" || /^-?[0-9]+(\.[0-9]+)?$/.test(t)) {
-        try { return JSON.parse(t); } catch { return raw; }
+        try {
+            return JSON.parse(t);
+        } catch {
+            return raw;
+        }
     }
     return raw;
 }
@@ -111,7 +145,10 @@ function parseValue(raw: string): unknown {
 function keyPath(path: PropertyKey[]): string {
     // Nested keys may be image references (`images.redis:7.4.1-alpine`, `images.1111.dkr.ecr...`).
     const plain = (k: string, i: number) => (i > 0 ? /^[A-Za-z0-9_][A-Za-z0-9_./:@-]*$/ : /^[A-Za-z_][A-Za-z0-9_./-]*$/).test(k);
-    return `${PROJECT}:${path.map(String).map((k, i) => (plain(k, i) ? k : JSON.stringify(k))).join(".")}`;
+    return `${PROJECT}:${path
+        .map(String)
+        .map((k, i) => (plain(k, i) ? k : JSON.stringify(k)))
+        .join(".")}`;
 }
 
 /**

@@ -163,7 +163,15 @@ function readRegularFile(real: string, shown: string, maxBytes: number): string 
     try {
         const st = fs.fstatSync(fd);
         if (!st.isFile()) {
-            const kind = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a regular file";
+            const kind = st.isDirectory()
+                ? "a directory"
+                : st.isFIFO()
+                  ? "a FIFO"
+                  : st.isSocket()
+                    ? "a socket"
+                    : st.isCharacterDevice() || st.isBlockDevice()
+                      ? "a device"
+                      : "not a regular file";
             throw new InputError(`"${shown}" is ${kind}; only regular files are read`);
         }
         if (st.size > maxBytes) throw new InputError(`"${shown}" is ${st.size} bytes, over the ${maxBytes}-byte limit`);
@@ -193,6 +201,7 @@ export const SYSTEM_DIRECTORIES: readonly string[] = ["/", "/bin", "/boot", "/de
 export function mountPathProblem(target: string): string | undefined {
     if (!target.startsWith("/")) return `container path ${JSON.stringify(target.slice(0, 80))} must be absolute`;
     const normal = path.posix.normalize(target).replace(/(.)\/+$/, "$1");
-    if (SYSTEM_DIRECTORIES.includes(normal)) return `container path "${normal}" would hide the image's ${normal === "/" ? "whole filesystem" : "system directory"}; mount a subdirectory`;
+    if (SYSTEM_DIRECTORIES.includes(normal))
+        return `container path "${normal}" would hide the image's ${normal === "/" ? "whole filesystem" : "system directory"}; mount a subdirectory`;
     return undefined;
 }

@@ -85,7 +85,10 @@ function checkTree(doc: YAML.Document.Parsed, lineCounter: YAML.LineCounter, mer
 
 /** The first line of a yaml library message, without its trailing position and code frame. */
 function firstLine(message: string): string {
-    return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").trim();
+    return message
+        .split("\n")[0]
+        .replace(/ at line \d+, column \d+:?$/, "")
+        .trim();
 }
 
 /**
@@ -110,7 +113,8 @@ export function parseYaml(text: string, options: YamlParseOptions = {}): unknown
     try {
         return doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (e) {
-        if (/excessive alias count/i.test((e as Error).message)) throw new InputError(`YAML aliases expand beyond the limit of ${limits.maxAliasCount} nodes (an alias bomb?)`);
+        if (/excessive alias count/i.test((e as Error).message))
+            throw new InputError(`YAML aliases expand beyond the limit of ${limits.maxAliasCount} nodes (an alias bomb?)`);
         throw new InputError(`invalid YAML: ${firstLine((e as Error).message)}`);
     }
 }

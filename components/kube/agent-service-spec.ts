@@ -9,14 +9,16 @@ import { Problem, check } from "./problems";
 import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { AgentServiceArgs, HpaSpec, PdbSpec } from "./agent-service-args";
 
-
 /** HPA rules: a floor of one, max >= min, at least one metric, utilisations in 1..100. */
 function hpaProblems(h: HpaSpec): Problem[] {
     return [
         ...check(Number.isInteger(h.minReplicas) && h.minReplicas >= 1, "hpa.minReplicas", "must be an integer >= 1", h.minReplicas),
         ...check(h.maxReplicas >= h.minReplicas, "hpa.maxReplicas", `must be >= hpa.minReplicas (${h.minReplicas})`, h.maxReplicas),
-        ...check(h.cpuUtilization !== undefined || h.memoryUtilization !== undefined || (h.podsMetrics ?? []).length > 0,
-            "hpa", "needs at least one metric (cpuUtilization, memoryUtilization or podsMetrics)"),
+        ...check(
+            h.cpuUtilization !== undefined || h.memoryUtilization !== undefined || (h.podsMetrics ?? []).length > 0,
+            "hpa",
+            "needs at least one metric (cpuUtilization, memoryUtilization or podsMetrics)",
+        ),
         ...(["cpuUtilization", "memoryUtilization"] as const).flatMap((k) => {
             const v = h[k];
             return check(v === undefined || (v > 0 && v <= 100), `hpa.${k}`, "must be in 1..100 percent", v);
@@ -30,7 +32,12 @@ function pdbProblems(a: AgentServiceArgs): Problem[] {
     if (!pdb) return [];
     if ("minAvailable" in pdb && typeof pdb.minAvailable === "number") {
         const floor = minimumReplicas(a);
-        return check(pdb.minAvailable < floor, "pdb.minAvailable", `must be < the minimum replica count (${floor}) or no pod can ever be evicted`, pdb.minAvailable);
+        return check(
+            pdb.minAvailable < floor,
+            "pdb.minAvailable",
+            `must be < the minimum replica count (${floor}) or no pod can ever be evicted`,
+            pdb.minAvailable,
+        );
     }
     if ("maxUnavailable" in pdb && typeof pdb.maxUnavailable === "number") {
         return check(pdb.maxUnavailable >= 1, "pdb.maxUnavailable", "must be >= 1 or no pod can ever be evicted", pdb.maxUnavailable);
@@ -49,7 +56,9 @@ function volumeProblems(a: AgentServiceArgs): Problem[] {
     (a.volumes ?? []).forEach((v, i) => {
         unique(`volumes[${i}].name`, v.name);
         const sources = [v.claim, v.existingClaim, v.emptyDir, v.configMap, v.secret].filter((s) => s !== undefined).length;
-        p.push(...check(sources === 1, `volumes[${i}]`, `("${v.name}") must have exactly one source (claim, existingClaim, emptyDir, configMap, secret)`, sources));
+        p.push(
+            ...check(sources === 1, `volumes[${i}]`, `("${v.name}") must have exactly one source (claim, existingClaim, emptyDir, configMap, secret)`, sources),
+        );
         if (v.claim) p.push(...check(isQuantity(v.claim.size), `volumes[${i}].claim.size`, QUANTITY_RULE("10Gi"), v.claim.size));
     });
     (a.replicaVolumes ?? []).forEach((v, i) => {
@@ -61,9 +70,14 @@ function volumeProblems(a: AgentServiceArgs): Problem[] {
 
 /** Every rule an AgentService's args must satisfy, as data (path, rule, value); empty when valid. */
 export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem[] {
-    const named: [string, string][] = [["name", a.name ?? name], ["namespace", a.namespace],
+    const named: [string, string][] = [
+        ["name", a.name ?? name],
+        ["namespace", a.namespace],
         ...(a.containerName ? [["containerName", a.containerName] as [string, string]] : []),
-        ...Object.entries(a.objectNames ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [`objectNames.${k}`, v as string] as [string, string])];
+        ...Object.entries(a.objectNames ?? {})
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [`objectNames.${k}`, v as string] as [string, string]),
+    ];
     return [
         ...dns1123Problems(named),
         ...check(!(a.replicas !== undefined && a.hpa), "replicas", "and hpa are mutually exclusive: the HPA owns the replica count"),
@@ -72,13 +86,21 @@ export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem
         ...check(!(a.strategy === "Recreate" && a.hpa), "strategy", "Recreate cannot be combined with an hpa"),
         ...pdbProblems(a),
         ...volumeProblems(a),
-        ...check(a.service === false || a.service?.type === undefined || (a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0,
-            "service", "needs ports: set ports or service: false"),
+        ...check(
+            a.service === false || a.service?.type === undefined || (a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0,
+            "service",
+            "needs ports: set ports or service: false",
+        ),
         ...check(!a.serviceMonitor || (a.ports ?? []).length > 0, "serviceMonitor", "needs a port to scrape"),
-        ...check(a.security?.runAsUser !== 0 || a.security.runAsNonRoot === false, "security.runAsUser",
-            "0 (root) needs security.runAsNonRoot: false", a.security?.runAsUser),
+        ...check(
+            a.security?.runAsUser !== 0 || a.security.runAsNonRoot === false,
+            "security.runAsUser",
+            "0 (root) needs security.runAsNonRoot: false",
+            a.security?.runAsUser,
+        ),
         ...Object.entries(a.service ? (a.service.nodePorts ?? {}) : {}).flatMap(([port, n]) =>
-            check(Number.isInteger(n) && n >= 30000 && n <= 32767, `service.nodePorts.${port}`, "must be a port in 30000-32767", n)),
+            check(Number.isInteger(n) && n >= 30000 && n <= 32767, `service.nodePorts.${port}`, "must be a port in 30000-32767", n),
+        ),
     ];
 }
 
@@ -96,9 +118,12 @@ export function defaultPdb(a: AgentServiceArgs): PdbSpec | undefined {
 
 export function hpaMetrics(h: HpaSpec): k8s.types.input.autoscaling.v2.MetricSpec[] {
     const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [];
-    if (h.cpuUtilization !== undefined) metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: h.cpuUtilization } } });
-    if (h.memoryUtilization !== undefined) metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: h.memoryUtilization } } });
-    for (const m of h.podsMetrics ?? []) metrics.push({ type: "Pods", pods: { metric: { name: m.name }, target: { type: "AverageValue", averageValue: m.averageValue } } });
+    if (h.cpuUtilization !== undefined)
+        metrics.push({ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: h.cpuUtilization } } });
+    if (h.memoryUtilization !== undefined)
+        metrics.push({ type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: h.memoryUtilization } } });
+    for (const m of h.podsMetrics ?? [])
+        metrics.push({ type: "Pods", pods: { metric: { name: m.name }, target: { type: "AverageValue", averageValue: m.averageValue } } });
     return metrics;
 }
 
@@ -116,7 +141,12 @@ export function agentContainerSpec(workload: string, a: AgentServiceArgs): Conta
     if (a.secret) envFrom.push({ secretRef: { name: a.secret.name } });
     for (const s of a.envFrom?.secrets ?? []) envFrom.push({ secretRef: { name: s } });
     const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-        ...(a.volumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}), ...(v.subPath ? { subPath: v.subPath } : {}) })),
+        ...(a.volumes ?? []).map((v) => ({
+            name: v.name,
+            mountPath: v.mountPath,
+            ...(v.readOnly ? { readOnly: true } : {}),
+            ...(v.subPath ? { subPath: v.subPath } : {}),
+        })),
         ...(a.replicaVolumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath })),
         ...(a.config?.mountPath ? [{ name: "config", mountPath: a.config.mountPath, readOnly: true }] : []),
     ];
@@ -144,7 +174,10 @@ export function podVolumes(a: AgentServiceArgs): k8s.types.input.core.v1.Volume[
         if (v.existingClaim) return { name: v.name, persistentVolumeClaim: { claimName: v.existingClaim } };
         if (v.configMap) return { name: v.name, configMap: { name: v.configMap } };
         if (v.secret) return { name: v.name, secret: { secretName: v.secret } };
-        return { name: v.name, emptyDir: { ...(v.emptyDir?.sizeLimit ? { sizeLimit: v.emptyDir.sizeLimit } : {}), ...(v.emptyDir?.medium ? { medium: v.emptyDir.medium } : {}) } };
+        return {
+            name: v.name,
+            emptyDir: { ...(v.emptyDir?.sizeLimit ? { sizeLimit: v.emptyDir.sizeLimit } : {}), ...(v.emptyDir?.medium ? { medium: v.emptyDir.medium } : {}) },
+        };
     });
     if (a.config?.mountPath) vols.push({ name: "config", configMap: { name: a.config.name } });
     return vols;
@@ -154,9 +187,19 @@ export function podVolumes(a: AgentServiceArgs): k8s.types.input.core.v1.Volume[
 export function servicePorts(a: AgentServiceArgs, containerPortNames: string[]): k8s.types.input.core.v1.ServicePort[] {
     const svc = a.service === false ? undefined : a.service;
     if (svc?.ports?.length) {
-        return svc.ports.map((p, i) => ({ name: p.name ?? containerPortNames[i] ?? `port-${p.port}`, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" }));
+        return svc.ports.map((p, i) => ({
+            name: p.name ?? containerPortNames[i] ?? `port-${p.port}`,
+            port: p.port,
+            targetPort: p.targetPort ?? p.port,
+            protocol: "TCP",
+        }));
     }
-    return (a.ports ?? []).map((p, i) => ({ name: containerPortNames[i], port: p.containerPort, targetPort: containerPortNames[i], protocol: p.protocol ?? "TCP" }));
+    return (a.ports ?? []).map((p, i) => ({
+        name: containerPortNames[i],
+        port: p.containerPort,
+        targetPort: containerPortNames[i],
+        protocol: p.protocol ?? "TCP",
+    }));
 }
 
 /**

@@ -11,7 +11,16 @@ import { claimSpec, createStatefulSet } from "./stateful-set";
 import { serviceMonitorSpec } from "./service-monitor";
 import { PodTiming, rolloutTiming } from "./timeouts";
 import { AgentServiceArgs } from "./agent-service-args";
-import { agentContainerSpec, agentServiceProblems, defaultPdb, deploymentStrategy, hpaMetrics, podVolumes, serviceSpec, servicePorts } from "./agent-service-spec";
+import {
+    agentContainerSpec,
+    agentServiceProblems,
+    defaultPdb,
+    deploymentStrategy,
+    hpaMetrics,
+    podVolumes,
+    serviceSpec,
+    servicePorts,
+} from "./agent-service-spec";
 
 export * from "./agent-service-args";
 export * from "./agent-service-spec";
@@ -21,7 +30,13 @@ type Input<T> = pulumi.Input<T>;
 type Meta = (objName: string, extra?: Record<string, unknown>) => { name: string; namespace: string; labels: Labels };
 
 /** The pod template: the one container, its account and volumes, placement and security. */
-function podTemplate(a: AgentServiceArgs, container: ReturnType<typeof buildContainer>, sa: { name: string; automountToken: boolean }, labels: Labels, selector: Labels) {
+function podTemplate(
+    a: AgentServiceArgs,
+    container: ReturnType<typeof buildContainer>,
+    sa: { name: string; automountToken: boolean },
+    labels: Labels,
+    selector: Labels,
+) {
     return {
         metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
         spec: buildPodSpec({
@@ -46,11 +61,26 @@ function createDeployment(
     opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] },
 ): k8s.apps.v1.Deployment {
     const { replicas, template } = d;
-    const timing = rolloutTiming(template.spec as PodTiming, { kind: "Deployment", replicas: a.hpa?.maxReplicas ?? replicas ?? 1, strategy: deploymentStrategy(a) });
-    return new k8s.apps.v1.Deployment(`${name}-deploy`, {
-        metadata: d.metadata,
-        spec: { ...(replicas !== undefined ? { replicas } : {}), revisionHistoryLimit: 5, ...timing.spec, selector: { matchLabels: d.selector }, strategy: deploymentStrategy(a), template },
-    }, { ...opts, customTimeouts: timing.customTimeouts });
+    const timing = rolloutTiming(template.spec as PodTiming, {
+        kind: "Deployment",
+        replicas: a.hpa?.maxReplicas ?? replicas ?? 1,
+        strategy: deploymentStrategy(a),
+    });
+    return new k8s.apps.v1.Deployment(
+        `${name}-deploy`,
+        {
+            metadata: d.metadata,
+            spec: {
+                ...(replicas !== undefined ? { replicas } : {}),
+                revisionHistoryLimit: 5,
+                ...timing.spec,
+                selector: { matchLabels: d.selector },
+                strategy: deploymentStrategy(a),
+                template,
+            },
+        },
+        { ...opts, customTimeouts: timing.customTimeouts },
+    );
 }
 
 /** What the workload reads at start: its ConfigMap, Secret and owned claims. */
@@ -58,18 +88,30 @@ function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, paren
     const deps: pulumi.Resource[] = [];
     if (a.config) deps.push(new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(a.config.name), data: a.config.data }, { parent }));
     if (a.secret) {
-        deps.push(new k8s.core.v1.Secret(`${name}-secret`, {
-            metadata: meta(a.secret.name),
-            type: "Opaque",
-            stringData: pulumi.secret(a.secret.data as Record<string, Input<string>>) as unknown as Record<string, Input<string>>,
-        }, { parent }));
+        deps.push(
+            new k8s.core.v1.Secret(
+                `${name}-secret`,
+                {
+                    metadata: meta(a.secret.name),
+                    type: "Opaque",
+                    stringData: pulumi.secret(a.secret.data as Record<string, Input<string>>) as unknown as Record<string, Input<string>>,
+                },
+                { parent },
+            ),
+        );
     }
     for (const v of a.volumes ?? []) {
         if (!v.claim) continue;
-        deps.push(new k8s.core.v1.PersistentVolumeClaim(`${name}-${v.name}-pvc`, {
-            metadata: meta(v.claim.name),
-            spec: { ...claimSpec(v.claim.size, v.claim.storageClassName), accessModes: v.claim.accessModes ?? ["ReadWriteOnce"] },
-        }, { parent, retainOnDelete: a.retainVolumes ?? true }));
+        deps.push(
+            new k8s.core.v1.PersistentVolumeClaim(
+                `${name}-${v.name}-pvc`,
+                {
+                    metadata: meta(v.claim.name),
+                    spec: { ...claimSpec(v.claim.size, v.claim.storageClassName), accessModes: v.claim.accessModes ?? ["ReadWriteOnce"] },
+                },
+                { parent, retainOnDelete: a.retainVolumes ?? true },
+            ),
+        );
     }
     return deps;
 }
@@ -81,43 +123,74 @@ function createSatellites(name: string, a: AgentServiceArgs, self: AgentService,
     const workload = self.workloadName;
     const target = { apiVersion: "apps/v1", kind: self.kind, name: workload };
     if (a.hpa) {
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-            metadata: meta(a.objectNames?.hpa ?? workload),
-            spec: { scaleTargetRef: target, minReplicas: a.hpa.minReplicas, maxReplicas: a.hpa.maxReplicas, metrics: hpaMetrics(a.hpa), ...(a.hpa.behavior ? { behavior: a.hpa.behavior } : {}) },
-        }, { parent: self, dependsOn: [self.workload] });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            `${name}-hpa`,
+            {
+                metadata: meta(a.objectNames?.hpa ?? workload),
+                spec: {
+                    scaleTargetRef: target,
+                    minReplicas: a.hpa.minReplicas,
+                    maxReplicas: a.hpa.maxReplicas,
+                    metrics: hpaMetrics(a.hpa),
+                    ...(a.hpa.behavior ? { behavior: a.hpa.behavior } : {}),
+                },
+            },
+            { parent: self, dependsOn: [self.workload] },
+        );
     }
     const pdb = defaultPdb(a);
     if (pdb) {
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(a.objectNames?.pdb ?? workload), spec: { selector: { matchLabels: self.selector }, ...pdb } }, child);
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            { metadata: meta(a.objectNames?.pdb ?? workload), spec: { selector: { matchLabels: self.selector }, ...pdb } },
+            child,
+        );
     }
     if (a.vpa && crdAvailable(a.capabilities, "vpa", `VerticalPodAutoscaler ${ns}/${workload}`, self)) {
         const { minAllowed, maxAllowed } = a.vpa;
-        new k8s.apiextensions.CustomResource(`${name}-vpa`, {
-            apiVersion: "autoscaling.k8s.io/v1",
-            kind: "VerticalPodAutoscaler",
-            metadata: meta(a.objectNames?.vpa ?? workload),
-            spec: {
-                targetRef: target,
-                updatePolicy: { updateMode: a.vpa.updateMode },
-                // The workload's own container (seed 002 names it); `*` Off keeps the VPA off injected sidecars.
-                resourcePolicy: { containerPolicies: [{ containerName: a.containerName ?? workload, ...(minAllowed ? { minAllowed } : {}), ...(maxAllowed ? { maxAllowed } : {}) }, { containerName: "*", mode: "Off" }] },
+        new k8s.apiextensions.CustomResource(
+            `${name}-vpa`,
+            {
+                apiVersion: "autoscaling.k8s.io/v1",
+                kind: "VerticalPodAutoscaler",
+                metadata: meta(a.objectNames?.vpa ?? workload),
+                spec: {
+                    targetRef: target,
+                    updatePolicy: { updateMode: a.vpa.updateMode },
+                    // The workload's own container (seed 002 names it); `*` Off keeps the VPA off injected sidecars.
+                    resourcePolicy: {
+                        containerPolicies: [
+                            { containerName: a.containerName ?? workload, ...(minAllowed ? { minAllowed } : {}), ...(maxAllowed ? { maxAllowed } : {}) },
+                            { containerName: "*", mode: "Off" },
+                        ],
+                    },
+                },
             },
-        }, { parent: self, dependsOn: [self.workload] });
+            { parent: self, dependsOn: [self.workload] },
+        );
     }
     if (a.serviceMonitor && service && crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${ns}/${a.serviceMonitor.name ?? workload}`, self)) {
-        new k8s.apiextensions.CustomResource(`${name}-monitor`, {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "ServiceMonitor",
-            metadata: meta(a.serviceMonitor.name ?? workload),
-            spec: serviceMonitorSpec(self.selector, a.serviceMonitor),
-        }, { parent: self, dependsOn: [service] });
+        new k8s.apiextensions.CustomResource(
+            `${name}-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: meta(a.serviceMonitor.name ?? workload),
+                spec: serviceMonitorSpec(self.selector, a.serviceMonitor),
+            },
+            { parent: self, dependsOn: [service] },
+        );
     }
     const net = a.network ?? {};
     if ((net.ingress ?? []).length || (net.egress ?? []).length || net.isolateIngress) {
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-            metadata: meta(a.objectNames?.networkPolicy ?? workload),
-            spec: allowListPolicySpec(self.selector, net.ingress ?? [], net.egress ?? [], { isolateIngress: net.isolateIngress }),
-        }, child);
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-netpol`,
+            {
+                metadata: meta(a.objectNames?.networkPolicy ?? workload),
+                spec: allowListPolicySpec(self.selector, net.ingress ?? [], net.egress ?? [], { isolateIngress: net.isolateIngress }),
+            },
+            child,
+        );
     }
 }
 
@@ -158,24 +231,46 @@ export class AgentService extends pulumi.ComponentResource {
         const replicas = a.hpa ? undefined : (a.replicas ?? 1);
 
         let service: k8s.core.v1.Service | undefined;
-        const ports = servicePorts(a, (container.ports as { name: string }[]).map((p) => p.name));
+        const ports = servicePorts(
+            a,
+            (container.ports as { name: string }[]).map((p) => p.name),
+        );
         if (a.service !== false && ports.length) {
             const svc = a.service ?? {};
             this.serviceName = svc.name ?? workload;
-            service = new k8s.core.v1.Service(`${name}-svc`, {
-                metadata: meta(this.serviceName, svc.annotations ? { annotations: svc.annotations } : {}),
-                spec: serviceSpec(a, selector, ports),
-            }, { parent: this });
+            service = new k8s.core.v1.Service(
+                `${name}-svc`,
+                {
+                    metadata: meta(this.serviceName, svc.annotations ? { annotations: svc.annotations } : {}),
+                    spec: serviceSpec(a, selector, ports),
+                },
+                { parent: this },
+            );
             this.url = serviceUrl("http", this.serviceName, ns, ports[0].port as number);
         }
 
         const workloadMeta = meta(workload, a.workloadAnnotations ? { annotations: a.workloadAnnotations } : {});
         if (this.kind === "StatefulSet") {
-            this.workload = createStatefulSet(name, {
-                namespace: ns, name: workload, headlessServiceName: `${workload}-headless`, ports, labels, selector, replicas, maxReplicas: a.hpa?.maxReplicas,
-                annotations: a.workloadAnnotations, podManagementPolicy: "Parallel", retainVolumes: a.retainVolumes ?? true,
-                template, claims: a.replicaVolumes ?? [], dependsOn: deps,
-            }, this).statefulSet;
+            this.workload = createStatefulSet(
+                name,
+                {
+                    namespace: ns,
+                    name: workload,
+                    headlessServiceName: `${workload}-headless`,
+                    ports,
+                    labels,
+                    selector,
+                    replicas,
+                    maxReplicas: a.hpa?.maxReplicas,
+                    annotations: a.workloadAnnotations,
+                    podManagementPolicy: "Parallel",
+                    retainVolumes: a.retainVolumes ?? true,
+                    template,
+                    claims: a.replicaVolumes ?? [],
+                    dependsOn: deps,
+                },
+                this,
+            ).statefulSet;
         } else {
             this.workload = createDeployment(name, a, { metadata: workloadMeta, selector, template, replicas }, { parent: this, dependsOn: deps });
         }

@@ -126,8 +126,11 @@ export interface BackupsArgs extends VeleroBackupTemplate {
 export function backupsProblems(name: string, a: BackupsArgs): Problem[] {
     return [
         ...veleroTemplateProblems(a),
-        ...dns1123Problems([["scheduleName", a.scheduleName ?? name], ["veleroNamespace", a.veleroNamespace ?? VELERO_NAMESPACE],
-            ...(a.onDemand ?? []).map((b): [string, string] => ["onDemand[]", b])]),
+        ...dns1123Problems([
+            ["scheduleName", a.scheduleName ?? name],
+            ["veleroNamespace", a.veleroNamespace ?? VELERO_NAMESPACE],
+            ...(a.onDemand ?? []).map((b): [string, string] => ["onDemand[]", b]),
+        ]),
         ...check(a.schedule === false || a.schedule === undefined || isCronSchedule(a.schedule), "schedule", CRON_RULE, a.schedule),
         ...check(!(a.schedule === false && (a.onDemand ?? []).length === 0), "schedule", "is false and onDemand is empty: nothing would be backed up"),
     ];
@@ -154,25 +157,32 @@ export class Backups extends pulumi.ComponentResource {
         if (crdAvailable(a.capabilities, "velero", what, this)) {
             if (a.schedule !== false) {
                 this.scheduleName = scheduleName;
-                new k8s.apiextensions.CustomResource(`${name}-schedule`, {
-                    apiVersion: "velero.io/v1",
-                    kind: "Schedule",
-                    metadata: { name: scheduleName, namespace: ns, labels },
-                    spec: veleroScheduleSpec(a.schedule ?? DEFAULT_VELERO_SCHEDULE, a),
-                }, { parent: this });
+                new k8s.apiextensions.CustomResource(
+                    `${name}-schedule`,
+                    {
+                        apiVersion: "velero.io/v1",
+                        kind: "Schedule",
+                        metadata: { name: scheduleName, namespace: ns, labels },
+                        spec: veleroScheduleSpec(a.schedule ?? DEFAULT_VELERO_SCHEDULE, a),
+                    },
+                    { parent: this },
+                );
             }
             for (const b of a.onDemand ?? []) {
                 this.backupNames.push(b);
-                new k8s.apiextensions.CustomResource(`${name}-${b}`, {
-                    apiVersion: "velero.io/v1",
-                    kind: "Backup",
-                    metadata: { name: b, namespace: ns, labels },
-                    spec: veleroBackupSpec(a),
-                    // A finished Backup is a record, not desired state: never delete it with the stack.
-                }, { parent: this, retainOnDelete: true });
+                new k8s.apiextensions.CustomResource(
+                    `${name}-${b}`,
+                    {
+                        apiVersion: "velero.io/v1",
+                        kind: "Backup",
+                        metadata: { name: b, namespace: ns, labels },
+                        spec: veleroBackupSpec(a),
+                        // A finished Backup is a record, not desired state: never delete it with the stack.
+                    },
+                    { parent: this, retainOnDelete: true },
+                );
             }
         }
         this.registerOutputs({ scheduleName: this.scheduleName, backupNames: this.backupNames });
     }
 }
-

@@ -49,6 +49,9 @@ export function collectSkipped<T>(fn: () => T): { result: T; skipped: SkippedObj
 export function crdAvailable(caps: ClusterCapabilities | undefined, feature: keyof ClusterCapabilities, what: string, resource?: pulumi.Resource): boolean {
     if (caps?.[feature]) return true;
     for (const c of collectors) c.push({ feature, what });
-    pulumi.log.info(`skipped ${what}: the cluster does not declare the ${feature} CRD (set agent-platform:crds.${feature}: true when it is installed)`, resource);
+    pulumi.log.info(
+        `skipped ${what}: the cluster does not declare the ${feature} CRD (set agent-platform:crds.${feature}: true when it is installed)`,
+        resource,
+    );
     return false;
 }

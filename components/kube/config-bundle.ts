@@ -27,13 +27,18 @@ export function configBundleProblems(name: string, a: ConfigBundleArgs): Problem
     p.push(...check(!!(a.configMap || a.secret), "configMap", "or secret (or both) must be set"));
     if (a.configMap) {
         p.push(...dns1123Problem("configMap.name", a.configMap.name));
-        for (const k of Object.keys(a.configMap.data)) p.push(...check(!SENSITIVE_KEY.test(k), `configMap.data.${k}`, "looks sensitive; put it in secret.data"));
+        for (const k of Object.keys(a.configMap.data))
+            p.push(...check(!SENSITIVE_KEY.test(k), `configMap.data.${k}`, "looks sensitive; put it in secret.data"));
     }
     if (a.secret) p.push(...dns1123Problem("secret.name", a.secret.name));
     // Legal in Kubernetes, but `kubectl get` output and envFrom references become ambiguous to readers.
     p.push(...check(!(a.configMap && a.secret && a.configMap.name === a.secret.name), "secret.name", "must differ from configMap.name", a.secret?.name));
-    for (const [field, data] of [["configMap", a.configMap?.data], ["secret", a.secret?.data]] as const) {
-        for (const k of Object.keys(data ?? {})) p.push(...check(/^[-._a-zA-Z0-9]+$/.test(k), `${field}.data`, "keys must consist of alphanumerics, '-', '_' or '.'", k));
+    for (const [field, data] of [
+        ["configMap", a.configMap?.data],
+        ["secret", a.secret?.data],
+    ] as const) {
+        for (const k of Object.keys(data ?? {}))
+            p.push(...check(/^[-._a-zA-Z0-9]+$/.test(k), `${field}.data`, "keys must consist of alphanumerics, '-', '_' or '.'", k));
     }
     return p;
 }
@@ -58,18 +63,38 @@ export class ConfigBundle extends pulumi.ComponentResource {
         this.resources = [];
         if (a.configMap) {
             this.configMapName = a.configMap.name;
-            this.resources.push(new k8s.core.v1.ConfigMap(`${name}-config`, {
-                metadata: { name: a.configMap.name, namespace: a.namespace, labels: standardLabels(a.configMap.name, { partOf: a.partOf, component: "config", extra: a.labels }) },
-                data: sorted(a.configMap.data),
-            }, { parent: this }));
+            this.resources.push(
+                new k8s.core.v1.ConfigMap(
+                    `${name}-config`,
+                    {
+                        metadata: {
+                            name: a.configMap.name,
+                            namespace: a.namespace,
+                            labels: standardLabels(a.configMap.name, { partOf: a.partOf, component: "config", extra: a.labels }),
+                        },
+                        data: sorted(a.configMap.data),
+                    },
+                    { parent: this },
+                ),
+            );
         }
         if (a.secret) {
             this.secretName = a.secret.name;
-            this.resources.push(new k8s.core.v1.Secret(`${name}-secret`, {
-                metadata: { name: a.secret.name, namespace: a.namespace, labels: standardLabels(a.secret.name, { partOf: a.partOf, component: "config", extra: a.labels }) },
-                type: "Opaque",
-                stringData: pulumi.secret(sorted(a.secret.data)) as pulumi.Input<Record<string, pulumi.Input<string>>>,
-            }, { parent: this }));
+            this.resources.push(
+                new k8s.core.v1.Secret(
+                    `${name}-secret`,
+                    {
+                        metadata: {
+                            name: a.secret.name,
+                            namespace: a.namespace,
+                            labels: standardLabels(a.secret.name, { partOf: a.partOf, component: "config", extra: a.labels }),
+                        },
+                        type: "Opaque",
+                        stringData: pulumi.secret(sorted(a.secret.data)) as pulumi.Input<Record<string, pulumi.Input<string>>>,
+                    },
+                    { parent: this },
+                ),
+            );
         }
         this.registerOutputs({ configMapName: this.configMapName, secretName: this.secretName });
     }

@@ -58,7 +58,11 @@ export interface ResolvedCredentials {
 
 export function resolveCredentials(workload: string, a: CredentialArgs): ResolvedCredentials {
     return {
-        passwordSecret: { name: a.passwordSecret?.name ?? `${workload}-password`, key: a.passwordSecret?.key ?? "password", existing: a.passwordSecret?.existing ?? false },
+        passwordSecret: {
+            name: a.passwordSecret?.name ?? `${workload}-password`,
+            key: a.passwordSecret?.key ?? "password",
+            existing: a.passwordSecret?.existing ?? false,
+        },
         ...(a.urlSecret ? { urlSecret: { name: a.urlSecret.name, key: a.urlSecret.key ?? "url" } } : {}),
     };
 }
@@ -66,11 +70,23 @@ export function resolveCredentials(workload: string, a: CredentialArgs): Resolve
 /** The Secret names to check as DNS-1123 labels, and the rules between password, passwordSecret and urlSecret. */
 export function credentialProblems(a: CredentialArgs): Problem[] {
     const existing = a.passwordSecret?.existing ?? false;
-    const sameKey = !!a.urlSecret && !!a.passwordSecret && !existing && a.urlSecret.name === a.passwordSecret.name
-        && (a.urlSecret.key ?? "url") === (a.passwordSecret.key ?? "password");
+    const sameKey =
+        !!a.urlSecret &&
+        !!a.passwordSecret &&
+        !existing &&
+        a.urlSecret.name === a.passwordSecret.name &&
+        (a.urlSecret.key ?? "url") === (a.passwordSecret.key ?? "password");
     return [
-        ...check(!(existing && a.password !== undefined), "password", "and passwordSecret.existing are mutually exclusive: an existing Secret already holds the password"),
-        ...check(!(existing && a.urlSecret), "urlSecret", `needs a password the component knows, but passwordSecret.existing is true (Secret "${a.passwordSecret?.name}")`),
+        ...check(
+            !(existing && a.password !== undefined),
+            "password",
+            "and passwordSecret.existing are mutually exclusive: an existing Secret already holds the password",
+        ),
+        ...check(
+            !(existing && a.urlSecret),
+            "urlSecret",
+            `needs a password the component knows, but passwordSecret.existing is true (Secret "${a.passwordSecret?.name}")`,
+        ),
         ...check(!sameKey, "urlSecret.key", `must differ from passwordSecret.key when both use Secret "${a.urlSecret?.name}"`, a.urlSecret?.key ?? "url"),
     ];
 }
@@ -109,23 +125,34 @@ export interface CreatedCredentials {
  * `<prefix>-secret-1` when the URL lives in another Secret).
  */
 export function createCredentialSecrets(
-    prefix: string, namespace: string, labels: Labels, parent: pulumi.Resource,
+    prefix: string,
+    namespace: string,
+    labels: Labels,
+    parent: pulumi.Resource,
     o: { password?: Input<string>; creds: ResolvedCredentials; buildUrl?: (pw: Input<string>) => pulumi.Output<string> },
 ): CreatedCredentials {
     if (o.creds.passwordSecret.existing) return { resources: [] };
-    const password = o.password !== undefined
-        ? pulumi.secret(o.password)
-        : new random.RandomPassword(`${prefix}-password`, { length: GENERATED_PASSWORD_LENGTH, special: false }, { parent }).result;
+    const password =
+        o.password !== undefined
+            ? pulumi.secret(o.password)
+            : new random.RandomPassword(`${prefix}-password`, { length: GENERATED_PASSWORD_LENGTH, special: false }, { parent }).result;
     const urlRef = o.creds.urlSecret;
     const url = urlRef && o.buildUrl ? o.buildUrl(password) : undefined;
     const grouped = secretsByName([
         { name: o.creds.passwordSecret.name, key: o.creds.passwordSecret.key, value: password },
         ...(urlRef && url ? [{ ...urlRef, value: url }] : []),
     ]);
-    const resources = [...grouped.entries()].map(([secretName, data], i) => new k8s.core.v1.Secret(`${prefix}-secret${i === 0 ? "" : `-${i}`}`, {
-        metadata: { name: secretName, namespace, labels },
-        type: "Opaque",
-        stringData: pulumi.secret(data) as unknown as Record<string, Input<string>>,
-    }, { parent }));
+    const resources = [...grouped.entries()].map(
+        ([secretName, data], i) =>
+            new k8s.core.v1.Secret(
+                `${prefix}-secret${i === 0 ? "" : `-${i}`}`,
+                {
+                    metadata: { name: secretName, namespace, labels },
+                    type: "Opaque",
+                    stringData: pulumi.secret(data) as unknown as Record<string, Input<string>>,
+                },
+                { parent },
+            ),
+    );
     return { password: pulumi.secret(password), url, resources };
 }

@@ -62,8 +62,13 @@ export function customMetricsOf(hpa: HpaLike): string[] {
 
 /** `<namespace>/<hpa>: <metric>` for every HPA metric no rule of `config` serves. Pure. */
 export function unservedMetrics(hpas: readonly HpaLike[], config: { rules: { name: { matches: string; as?: string } }[] }): string[] {
-    const served = (metric: string) => config.rules.some((r) => (r.name.as ? r.name.as === metric && new RegExp(r.name.matches).test(metric) : new RegExp(r.name.matches).test(metric)));
-    return hpas.flatMap((h) => customMetricsOf(h).filter((m) => !served(m)).map((m) => `${String(h.metadata?.namespace)}/${String(h.metadata?.name)}: ${m}`));
+    const served = (metric: string) =>
+        config.rules.some((r) => (r.name.as ? r.name.as === metric && new RegExp(r.name.matches).test(metric) : new RegExp(r.name.matches).test(metric)));
+    return hpas.flatMap((h) =>
+        customMetricsOf(h)
+            .filter((m) => !served(m))
+            .map((m) => `${String(h.metadata?.namespace)}/${String(h.metadata?.name)}: ${m}`),
+    );
 }
 
 /** The rules ConfigMap the adapter reads (`--config=/etc/adapter/config.yaml`). Pure. */
@@ -71,7 +76,11 @@ export function adapterConfigMap(metrics: readonly string[]): Record<string, unk
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
-        metadata: { name: ADAPTER_NAME, namespace: ADAPTER_NAMESPACE, labels: standardLabels(ADAPTER_NAME, { partOf: "agent-platform", component: "custom-metrics" }) },
+        metadata: {
+            name: ADAPTER_NAME,
+            namespace: ADAPTER_NAMESPACE,
+            labels: standardLabels(ADAPTER_NAME, { partOf: "agent-platform", component: "custom-metrics" }),
+        },
         data: { "config.yaml": stringify(adapterConfig(metrics)) },
     };
 }
@@ -108,10 +117,15 @@ export class CustomMetricsAdapter extends pulumi.ComponentResource {
 
     constructor(name: string, args: CustomMetricsAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:index:CustomMetricsAdapter", name, {}, opts);
-        this.created = args.metrics.length > 0 && crdAvailable(args.capabilities, "customMetrics", `prometheus-adapter rules and APIService ${CUSTOM_METRICS_API_SERVICE}`, this);
+        this.created =
+            args.metrics.length > 0 &&
+            crdAvailable(args.capabilities, "customMetrics", `prometheus-adapter rules and APIService ${CUSTOM_METRICS_API_SERVICE}`, this);
         if (this.created) {
             const cm = new k8s.core.v1.ConfigMap(`${name}-rules`, adapterConfigMap(args.metrics) as k8s.core.v1.ConfigMapArgs, { parent: this });
-            new k8s.apiregistration.v1.APIService(`${name}-apiservice`, customMetricsApiService() as k8s.apiregistration.v1.APIServiceArgs, { parent: this, dependsOn: [cm] });
+            new k8s.apiregistration.v1.APIService(`${name}-apiservice`, customMetricsApiService() as k8s.apiregistration.v1.APIServiceArgs, {
+                parent: this,
+                dependsOn: [cm],
+            });
         }
         this.registerOutputs({ created: this.created });
     }

@@ -52,7 +52,10 @@ export interface DashboardInput {
 
 /** The metrics the exporters serve that the dashboards read (redis_exporter, postgres-exporter). */
 export const EXPORTER_METRICS: Record<"redis" | "postgres", AppMetric[]> = {
-    redis: [{ name: "redis_up", type: "gauge" }, { name: "redis_connected_clients", type: "gauge" }],
+    redis: [
+        { name: "redis_up", type: "gauge" },
+        { name: "redis_connected_clients", type: "gauge" },
+    ],
     postgres: [{ name: "pg_up", type: "gauge" }],
 };
 
@@ -61,7 +64,11 @@ export function exposedMetrics(i: DashboardInput): AppMetric[] {
     return [...i.metrics, ...i.exporters.flatMap((e) => EXPORTER_METRICS[e])];
 }
 
-interface Target { expr: string; legendFormat: string; refId: string }
+interface Target {
+    expr: string;
+    legendFormat: string;
+    refId: string;
+}
 export interface Panel {
     id: number;
     title: string;
@@ -95,7 +102,9 @@ export function dashboardProblems(i: DashboardInput): string[] {
     const out: string[] = [];
     if (!DNS_LABEL.test(i.namespace)) out.push(`namespace: must be a DNS-1123 label (${i.namespace})`);
     for (const m of i.metrics) if (!METRIC_NAME.test(m.name)) out.push(`metrics[].name: must be a Prometheus metric name (${m.name})`);
-    for (const h of i.hpas) if (!(h.minReplicas >= 1 && h.maxReplicas >= h.minReplicas)) out.push(`hpas[${h.name}]: minReplicas must be >= 1 and <= maxReplicas (${h.minReplicas}..${h.maxReplicas})`);
+    for (const h of i.hpas)
+        if (!(h.minReplicas >= 1 && h.maxReplicas >= h.minReplicas))
+            out.push(`hpas[${h.name}]: minReplicas must be >= 1 and <= maxReplicas (${h.minReplicas}..${h.maxReplicas})`);
     return out;
 }
 
@@ -113,12 +122,22 @@ export function systemDashboard(input: DashboardInput): Dashboard {
     const ns = `namespace="${input.namespace}"`;
     const panels: Omit<Panel, "id" | "gridPos" | "datasource" | "fieldConfig" | "options">[] = [];
     const add = (title: string, type: Panel["type"], targets: [string, string][], unit?: string) =>
-        panels.push({ title, type, targets: targets.map(([expr, legendFormat], n) => ({ expr, legendFormat, refId: String.fromCharCode(65 + n) })), ...(unit ? { unit } : {}) } as never);
+        panels.push({
+            title,
+            type,
+            targets: targets.map(([expr, legendFormat], n) => ({ expr, legendFormat, refId: String.fromCharCode(65 + n) })),
+            ...(unit ? { unit } : {}),
+        } as never);
 
-    const byKind = (k: string) => input.workloads.filter((w) => w.kind === k).map((w) => w.name).sort();
+    const byKind = (k: string) =>
+        input.workloads
+            .filter((w) => w.kind === k)
+            .map((w) => w.name)
+            .sort();
     const replicas: [string, string][] = [];
     if (byKind("Deployment").length) replicas.push([`kube_deployment_status_replicas{${ns},deployment=~"${anyOf(byKind("Deployment"))}"}`, "{{deployment}}"]);
-    if (byKind("StatefulSet").length) replicas.push([`kube_statefulset_status_replicas{${ns},statefulset=~"${anyOf(byKind("StatefulSet"))}"}`, "{{statefulset}}"]);
+    if (byKind("StatefulSet").length)
+        replicas.push([`kube_statefulset_status_replicas{${ns},statefulset=~"${anyOf(byKind("StatefulSet"))}"}`, "{{statefulset}}"]);
     if (replicas.length) add("Replicas", "timeseries", replicas);
 
     for (const h of [...input.hpas].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -130,7 +149,9 @@ export function systemDashboard(input: DashboardInput): Dashboard {
         ]);
     }
 
-    add("Container restarts (1h)", "timeseries", [[`sum by (pod, container) (increase(kube_pod_container_status_restarts_total{${ns}}[1h]))`, "{{pod}}/{{container}}"]]);
+    add("Container restarts (1h)", "timeseries", [
+        [`sum by (pod, container) (increase(kube_pod_container_status_restarts_total{${ns}}[1h]))`, "{{pod}}/{{container}}"],
+    ]);
 
     for (const m of [...input.metrics].filter((x) => x.type === "histogram").sort((a, b) => a.name.localeCompare(b.name))) {
         add(`p95 ${m.name}`, "timeseries", [[`histogram_quantile(0.95, sum by (le) (rate(${m.name}_bucket{${ns}}[5m])))`, "p95"]], "s");
@@ -143,13 +164,21 @@ export function systemDashboard(input: DashboardInput): Dashboard {
     }
 
     const exporters = [...new Set(input.exporters)].sort();
-    if (exporters.includes("redis")) add("Redis up", "stat", [[`min(redis_up{${ns}})`, "redis_up"], [`sum(redis_connected_clients{${ns}})`, "clients"]]);
+    if (exporters.includes("redis"))
+        add("Redis up", "stat", [
+            [`min(redis_up{${ns}})`, "redis_up"],
+            [`sum(redis_connected_clients{${ns}})`, "clients"],
+        ]);
     if (exporters.includes("postgres")) add("Postgres up", "stat", [[`min(pg_up{${ns}})`, "pg_up"]]);
 
     const cronJobs = [...new Set(input.cronJobs)].sort();
     if (cronJobs.length) {
-        add("Backup age (since last successful run)", "stat",
-            cronJobs.map((c) => [`time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${c}"}`, c]), "s");
+        add(
+            "Backup age (since last successful run)",
+            "stat",
+            cronJobs.map((c) => [`time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${c}"}`, c]),
+            "s",
+        );
     }
 
     return {
@@ -181,18 +210,28 @@ export function systemDashboard(input: DashboardInput): Dashboard {
 
 /** The metric names a PromQL expression reads (identifiers not followed by `(`, minus keywords and label names). Pure. */
 export function metricsInQuery(expr: string): string[] {
-    const stripped = expr.replace(/\{[^}]*\}/g, "").replace(/\[[^\]]*\]/g, "").replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, "");
+    const stripped = expr
+        .replace(/\{[^}]*\}/g, "")
+        .replace(/\[[^\]]*\]/g, "")
+        .replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, "");
     const words = [...stripped.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)].filter((m) => !m[2]).map((m) => m[1]);
     return [...new Set(words.filter((w) => !/^(le|by|without|on|ignoring|bool|and|or|unless)$/.test(w) && !/^\d/.test(w)))];
 }
 
 /** The sidecar's ConfigMap for one dashboard. Pure. */
-export function dashboardConfigMap(input: DashboardInput, dashboardJson: pulumi.Input<string> = JSON.stringify(systemDashboard(input), null, 2)): Record<string, unknown> {
+export function dashboardConfigMap(
+    input: DashboardInput,
+    dashboardJson: pulumi.Input<string> = JSON.stringify(systemDashboard(input), null, 2),
+): Record<string, unknown> {
     const name = `grafana-dashboard-${input.namespace}`;
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
-        metadata: { name, namespace: DASHBOARD_NAMESPACE, labels: { ...standardLabels(name, { partOf: "agent-platform", component: "dashboards" }), ...DASHBOARD_LABEL } },
+        metadata: {
+            name,
+            namespace: DASHBOARD_NAMESPACE,
+            labels: { ...standardLabels(name, { partOf: "agent-platform", component: "dashboards" }), ...DASHBOARD_LABEL },
+        },
         data: { [`${input.namespace}.json`]: dashboardJson },
     };
 }
@@ -212,7 +251,12 @@ export class SystemDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: SystemDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:index:SystemDashboard", name, {}, opts);
-        this.created = crdAvailable(args.capabilities, "serviceMonitor", `Grafana dashboard ConfigMap ${DASHBOARD_NAMESPACE}/grafana-dashboard-${args.namespace}`, this);
+        this.created = crdAvailable(
+            args.capabilities,
+            "serviceMonitor",
+            `Grafana dashboard ConfigMap ${DASHBOARD_NAMESPACE}/grafana-dashboard-${args.namespace}`,
+            this,
+        );
         if (this.created) {
             const input = pulumi.output(args.input) as pulumi.Output<DashboardInput>;
             const json = input.apply((i) => JSON.stringify(systemDashboard(i), null, 2));

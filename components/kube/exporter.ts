@@ -61,16 +61,28 @@ export interface MetricsEndpointArgs {
 /** The metrics Service `<prefix>-metrics-svc` and, CRD permitting, the ServiceMonitor `<prefix>-monitor`. */
 export function createMetricsEndpoint(prefix: string, a: MetricsEndpointArgs, parent: pulumi.Resource): void {
     const metricsLabels = { ...a.labels, [COMPONENT_LABEL]: "metrics" };
-    const service = new k8s.core.v1.Service(`${prefix}-metrics-svc`, {
-        metadata: { name: `${a.workload}-metrics`, namespace: a.namespace, labels: metricsLabels, annotations: prometheusScrapeAnnotations(a.port) },
-        spec: { type: "ClusterIP", selector: a.selector, ports: [{ name: METRICS_PORT_NAME, port: a.port, targetPort: METRICS_PORT_NAME, protocol: "TCP" }] },
-    }, { parent });
+    const service = new k8s.core.v1.Service(
+        `${prefix}-metrics-svc`,
+        {
+            metadata: { name: `${a.workload}-metrics`, namespace: a.namespace, labels: metricsLabels, annotations: prometheusScrapeAnnotations(a.port) },
+            spec: {
+                type: "ClusterIP",
+                selector: a.selector,
+                ports: [{ name: METRICS_PORT_NAME, port: a.port, targetPort: METRICS_PORT_NAME, protocol: "TCP" }],
+            },
+        },
+        { parent },
+    );
     if (crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${a.namespace}/${a.workload}`, parent)) {
-        new k8s.apiextensions.CustomResource(`${prefix}-monitor`, {
-            apiVersion: "monitoring.coreos.com/v1",
-            kind: "ServiceMonitor",
-            metadata: { name: a.workload, namespace: a.namespace, labels: a.labels },
-            spec: serviceMonitorSpec(a.selector, { port: METRICS_PORT_NAME, selector: { ...a.selector, [COMPONENT_LABEL]: "metrics" } }),
-        }, { parent, dependsOn: [service] });
+        new k8s.apiextensions.CustomResource(
+            `${prefix}-monitor`,
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "ServiceMonitor",
+                metadata: { name: a.workload, namespace: a.namespace, labels: a.labels },
+                spec: serviceMonitorSpec(a.selector, { port: METRICS_PORT_NAME, selector: { ...a.selector, [COMPONENT_LABEL]: "metrics" } }),
+            },
+            { parent, dependsOn: [service] },
+        );
     }
 }

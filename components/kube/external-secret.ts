@@ -43,13 +43,20 @@ export function externalSecretObject(s: ExternalSecretSpec): Record<string, unkn
             // Merge: the Secret stays the platform's (labels, generated keys); Retain: deleting the
             // ExternalSecret leaves the values until the Secret itself goes.
             target: { name: s.secretName, creationPolicy: "Merge", deletionPolicy: "Retain" },
-            data: Object.keys(s.keys).sort().map((k) => ({ secretKey: k, remoteRef: { key: s.keys[k] } })),
+            data: Object.keys(s.keys)
+                .sort()
+                .map((k) => ({ secretKey: k, remoteRef: { key: s.keys[k] } })),
         },
     };
 }
 
 /** Creates the ExternalSecret when the cluster serves its CRD (else logs what it skipped and returns undefined). */
-export function createExternalSecret(name: string, s: ExternalSecretSpec, caps: ClusterCapabilities | undefined, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource | undefined {
+export function createExternalSecret(
+    name: string,
+    s: ExternalSecretSpec,
+    caps: ClusterCapabilities | undefined,
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource | undefined {
     if (!crdAvailable(caps, "externalSecrets", `ExternalSecret ${s.namespace}/${s.secretName}`)) return undefined;
     return new k8s.apiextensions.CustomResource(name, externalSecretObject(s) as unknown as k8s.apiextensions.CustomResourceArgs, opts);
 }

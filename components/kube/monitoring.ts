@@ -51,7 +51,12 @@ export function platformAlertProblems(o: PlatformAlertOptions): Problem[] {
     const age = o.backupMaxAgeHours ?? 26;
     return [
         ...dns1123Problems([["namespace", o.namespace], ...(o.backupCronJobs ?? []).map((c): [string, string] => ["backupCronJobs[]", c])]),
-        ...check(o.raftLeaderMetric === undefined || METRIC_NAME.test(o.raftLeaderMetric), "raftLeaderMetric", "must be a Prometheus metric name", o.raftLeaderMetric),
+        ...check(
+            o.raftLeaderMetric === undefined || METRIC_NAME.test(o.raftLeaderMetric),
+            "raftLeaderMetric",
+            "must be a Prometheus metric name",
+            o.raftLeaderMetric,
+        ),
         ...check(age > 0, "backupMaxAgeHours", "must be > 0", age),
     ];
 }
@@ -60,59 +65,128 @@ export function platformAlertProblems(o: PlatformAlertOptions): Problem[] {
 export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
     const ns = `namespace="${o.namespace}"`;
     const rule = (alert: string, expr: string, forDur: string, severity: "warning" | "critical", summary: string, description: string): AlertRule => ({
-        alert, expr, for: forDur, labels: { severity, ...(o.extraLabels ?? {}) }, annotations: { summary, description },
+        alert,
+        expr,
+        for: forDur,
+        labels: { severity, ...(o.extraLabels ?? {}) },
+        annotations: { summary, description },
     });
     const workloads: AlertRule[] = [
-        rule("PodCrashLooping",
+        rule(
+            "PodCrashLooping",
             `max_over_time(kube_pod_container_status_waiting_reason{${ns},reason="CrashLoopBackOff"}[5m]) >= 1`,
-            ALERT_FOR.crashLoop, "warning", "Pod is crash looping",
-            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes."),
-        rule("DeploymentReplicasUnavailable",
+            ALERT_FOR.crashLoop,
+            "warning",
+            "Pod is crash looping",
+            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes.",
+        ),
+        rule(
+            "DeploymentReplicasUnavailable",
             `kube_deployment_status_replicas_unavailable{${ns}} > 0`,
-            ALERT_FOR.unavailable, "warning", "Deployment has unavailable replicas",
-            "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had {{ $value }} unavailable replicas for 15 minutes."),
-        rule("StatefulSetReplicasNotReady",
+            ALERT_FOR.unavailable,
+            "warning",
+            "Deployment has unavailable replicas",
+            "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had {{ $value }} unavailable replicas for 15 minutes.",
+        ),
+        rule(
+            "StatefulSetReplicasNotReady",
             `kube_statefulset_status_replicas_ready{${ns}} < kube_statefulset_status_replicas{${ns}}`,
-            ALERT_FOR.unavailable, "warning", "StatefulSet has replicas that are not ready",
-            "StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had replicas not ready for 15 minutes."),
-        rule("HpaAtMaxReplicas",
+            ALERT_FOR.unavailable,
+            "warning",
+            "StatefulSet has replicas that are not ready",
+            "StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had replicas not ready for 15 minutes.",
+        ),
+        rule(
+            "HpaAtMaxReplicas",
             `kube_horizontalpodautoscaler_status_current_replicas{${ns}} >= on(namespace, horizontalpodautoscaler) kube_horizontalpodautoscaler_spec_max_replicas{${ns}}`,
-            ALERT_FOR.hpaMax, "warning", "HPA is pinned at its maximum",
-            "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at maxReplicas for 15 minutes; demand may exceed capacity."),
+            ALERT_FOR.hpaMax,
+            "warning",
+            "HPA is pinned at its maximum",
+            "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at maxReplicas for 15 minutes; demand may exceed capacity.",
+        ),
     ];
     const data: AlertRule[] = [];
     if (o.redis) {
-        data.push(rule("RedisDown", `redis_up{${ns}} == 0`, ALERT_FOR.down, "critical", "Redis is down",
-            "The redis exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach Redis."));
-        data.push(rule("RedisMetricsAbsent", `absent(redis_up{${ns}})`, ALERT_FOR.unavailable, "warning", "No Redis metrics",
-            `Prometheus has scraped no redis_up series in namespace ${o.namespace} for 15 minutes.`));
+        data.push(
+            rule(
+                "RedisDown",
+                `redis_up{${ns}} == 0`,
+                ALERT_FOR.down,
+                "critical",
+                "Redis is down",
+                "The redis exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach Redis.",
+            ),
+        );
+        data.push(
+            rule(
+                "RedisMetricsAbsent",
+                `absent(redis_up{${ns}})`,
+                ALERT_FOR.unavailable,
+                "warning",
+                "No Redis metrics",
+                `Prometheus has scraped no redis_up series in namespace ${o.namespace} for 15 minutes.`,
+            ),
+        );
     }
     if (o.postgres) {
-        data.push(rule("PostgresDown", `pg_up{${ns}} == 0`, ALERT_FOR.down, "critical", "Postgres is down",
-            "The postgres exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach PostgreSQL."));
+        data.push(
+            rule(
+                "PostgresDown",
+                `pg_up{${ns}} == 0`,
+                ALERT_FOR.down,
+                "critical",
+                "Postgres is down",
+                "The postgres exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach PostgreSQL.",
+            ),
+        );
     }
     for (const cj of [...(o.backupCronJobs ?? [])].sort()) {
         const age = (o.backupMaxAgeHours ?? 26) * 3600;
-        data.push(rule("PostgresBackupJobFailed",
-            `max by (namespace, job_name) (kube_job_status_failed{${ns},job_name=~"${cj}-[0-9]+"}) > 0`,
-            ALERT_FOR.backup, "critical", "Database backup job failed",
-            `Backup job {{ $labels.job_name }} of CronJob ${o.namespace}/${cj} failed.`));
-        data.push(rule("PostgresBackupTooOld",
-            `time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${cj}"} > ${age}`,
-            ALERT_FOR.backup, "critical", "No recent successful database backup",
-            `CronJob ${o.namespace}/${cj} has not succeeded for more than ${o.backupMaxAgeHours ?? 26} hours.`));
+        data.push(
+            rule(
+                "PostgresBackupJobFailed",
+                `max by (namespace, job_name) (kube_job_status_failed{${ns},job_name=~"${cj}-[0-9]+"}) > 0`,
+                ALERT_FOR.backup,
+                "critical",
+                "Database backup job failed",
+                `Backup job {{ $labels.job_name }} of CronJob ${o.namespace}/${cj} failed.`,
+            ),
+        );
+        data.push(
+            rule(
+                "PostgresBackupTooOld",
+                `time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${cj}"} > ${age}`,
+                ALERT_FOR.backup,
+                "critical",
+                "No recent successful database backup",
+                `CronJob ${o.namespace}/${cj} has not succeeded for more than ${o.backupMaxAgeHours ?? 26} hours.`,
+            ),
+        );
     }
     if (o.raftLeaderMetric) {
         const m = `${o.raftLeaderMetric}{${ns}}`;
-        data.push(rule("RaftLeaderMissing", `sum(${m}) < 1`, ALERT_FOR.raft, "critical", "Raft cluster has no leader",
-            `No member in ${o.namespace} reports ${o.raftLeaderMetric} == 1: the cluster cannot commit writes.`));
-        data.push(rule("RaftMultipleLeaders", `sum(${m}) > 1`, ALERT_FOR.raft, "critical", "Raft cluster reports several leaders",
-            `More than one member in ${o.namespace} reports ${o.raftLeaderMetric} == 1 (split brain or stale metrics).`));
+        data.push(
+            rule(
+                "RaftLeaderMissing",
+                `sum(${m}) < 1`,
+                ALERT_FOR.raft,
+                "critical",
+                "Raft cluster has no leader",
+                `No member in ${o.namespace} reports ${o.raftLeaderMetric} == 1: the cluster cannot commit writes.`,
+            ),
+        );
+        data.push(
+            rule(
+                "RaftMultipleLeaders",
+                `sum(${m}) > 1`,
+                ALERT_FOR.raft,
+                "critical",
+                "Raft cluster reports several leaders",
+                `More than one member in ${o.namespace} reports ${o.raftLeaderMetric} == 1 (split brain or stale metrics).`,
+            ),
+        );
     }
-    return [
-        { name: `${o.namespace}.workloads`, rules: workloads },
-        ...(data.length ? [{ name: `${o.namespace}.data`, rules: data }] : []),
-    ];
+    return [{ name: `${o.namespace}.workloads`, rules: workloads }, ...(data.length ? [{ name: `${o.namespace}.data`, rules: data }] : [])];
 }
 
 export interface MonitoringRulesArgs extends PlatformAlertOptions {
@@ -137,16 +211,20 @@ export class MonitoringRules extends pulumi.ComponentResource {
         this.ruleName = ruleName;
         this.created = crdAvailable(args.capabilities, "serviceMonitor", `PrometheusRule ${args.namespace}/${ruleName}`, this);
         if (this.created) {
-            new k8s.apiextensions.CustomResource(`${name}-rules`, {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "PrometheusRule",
-                metadata: {
-                    name: ruleName,
-                    namespace: args.namespace,
-                    labels: { ...standardLabels(ruleName, { partOf: args.partOf, component: "monitoring" }), ...(args.ruleLabels ?? {}) },
+            new k8s.apiextensions.CustomResource(
+                `${name}-rules`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PrometheusRule",
+                    metadata: {
+                        name: ruleName,
+                        namespace: args.namespace,
+                        labels: { ...standardLabels(ruleName, { partOf: args.partOf, component: "monitoring" }), ...(args.ruleLabels ?? {}) },
+                    },
+                    spec: { groups: platformAlertRules(args) },
                 },
-                spec: { groups: platformAlertRules(args) },
-            }, { parent: this });
+                { parent: this },
+            );
         }
         this.registerOutputs({ ruleName, created: this.created });
     }
@@ -173,7 +251,11 @@ export interface MetricsServiceArgs {
 
 export function metricsServiceProblems(a: MetricsServiceArgs): Problem[] {
     return [
-        ...dns1123Problems([["namespace", a.namespace], ["workload", a.workload], ["name", a.name ?? `${a.workload}-metrics`]]),
+        ...dns1123Problems([
+            ["namespace", a.namespace],
+            ["workload", a.workload],
+            ["name", a.name ?? `${a.workload}-metrics`],
+        ]),
         ...check(Number.isInteger(a.port) && a.port >= 1 && a.port <= 65535, "port", "must be 1..65535", a.port),
         ...check(a.path === undefined || a.path.startsWith("/"), "path", "must start with '/'", a.path),
     ];
@@ -193,24 +275,35 @@ export class MetricsService extends pulumi.ComponentResource {
         this.serviceName = svcName;
         const path = args.path ?? "/metrics";
         const labels = { ...standardLabels(args.workload, { partOf: args.partOf, extra: args.labels }), [COMPONENT_LABEL]: "metrics" };
-        const svc = new k8s.core.v1.Service(`${name}-svc`, {
-            metadata: { name: svcName, namespace: args.namespace, labels, annotations: prometheusScrapeAnnotations(args.port, path) },
-            spec: {
-                type: "ClusterIP",
-                selector: selectorLabels(args.workload),
-                ports: [{ name: "metrics", port: args.port, targetPort: args.targetPort ?? args.port, protocol: "TCP" }],
+        const svc = new k8s.core.v1.Service(
+            `${name}-svc`,
+            {
+                metadata: { name: svcName, namespace: args.namespace, labels, annotations: prometheusScrapeAnnotations(args.port, path) },
+                spec: {
+                    type: "ClusterIP",
+                    selector: selectorLabels(args.workload),
+                    ports: [{ name: "metrics", port: args.port, targetPort: args.targetPort ?? args.port, protocol: "TCP" }],
+                },
             },
-        }, { parent: this });
+            { parent: this },
+        );
         if (args.serviceMonitor && crdAvailable(args.capabilities, "serviceMonitor", `ServiceMonitor ${args.namespace}/${svcName}`, this)) {
             const o = typeof args.serviceMonitor === "object" ? args.serviceMonitor : {};
-            new k8s.apiextensions.CustomResource(`${name}-monitor`, {
-                apiVersion: "monitoring.coreos.com/v1",
-                kind: "ServiceMonitor",
-                metadata: { name: o.name ?? svcName, namespace: args.namespace, labels },
-                spec: serviceMonitorSpec(selectorLabels(args.workload), {
-                    ...o, port: "metrics", path, selector: { ...selectorLabels(args.workload), [COMPONENT_LABEL]: "metrics" },
-                }),
-            }, { parent: this, dependsOn: [svc] });
+            new k8s.apiextensions.CustomResource(
+                `${name}-monitor`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "ServiceMonitor",
+                    metadata: { name: o.name ?? svcName, namespace: args.namespace, labels },
+                    spec: serviceMonitorSpec(selectorLabels(args.workload), {
+                        ...o,
+                        port: "metrics",
+                        path,
+                        selector: { ...selectorLabels(args.workload), [COMPONENT_LABEL]: "metrics" },
+                    }),
+                },
+                { parent: this, dependsOn: [svc] },
+            );
         }
         this.registerOutputs({ serviceName: svcName });
     }

@@ -44,7 +44,13 @@ export function isQualifiedName(key: string): boolean {
 
 /** Squeezes any string into a DNS-1123 label (`mongo_data` -> `mongo-data`); may return "". */
 export function sanitizeDnsLabel(v: string): string {
-    return truncateLabel(v.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, ""));
+    return truncateLabel(
+        v
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, "-")
+            .replace(/-+/g, "-")
+            .replace(/^-+|-+$/g, ""),
+    );
 }
 
 /** Cuts a name to 63 characters without a trailing '-'. */
@@ -82,7 +88,11 @@ export function isValidPortName(value: string): boolean {
 
 /** Squeezes any string into port-name shape (may still collide: see `uniquePortNames`). */
 export function sanitizePortName(raw: string): string {
-    let name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
+    let name = raw
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-+|-+$/g, "");
     if (!/[a-z]/.test(name)) name = `p${name}`;
     name = name.slice(0, MAX_PORT_NAME_LENGTH).replace(/-+$/, "");
     return name || "port";

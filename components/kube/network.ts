@@ -61,7 +61,12 @@ function toRules(rules: TrafficRule[], direction: "from" | "to") {
  * The spec of a workload's allow-list policy. Only the directions with rules are restricted here
  * (the namespace default-deny covers the rest), unless `isolateIngress` closes ingress without rules.
  */
-export function allowListPolicySpec(podSelector: Labels, ingress: TrafficRule[], egress: TrafficRule[], opts: { isolateIngress?: boolean } = {}): k8s.types.input.networking.v1.NetworkPolicySpec {
+export function allowListPolicySpec(
+    podSelector: Labels,
+    ingress: TrafficRule[],
+    egress: TrafficRule[],
+    opts: { isolateIngress?: boolean } = {},
+): k8s.types.input.networking.v1.NetworkPolicySpec {
     const restrictIngress = ingress.length > 0 || opts.isolateIngress === true;
     const policyTypes = [...(restrictIngress ? ["Ingress"] : []), ...(egress.length ? ["Egress"] : [])];
     return {
@@ -82,9 +87,14 @@ export function dnsEgressSpec(): k8s.types.input.networking.v1.NetworkPolicySpec
     return {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{
-            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } } }],
-            ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
-        }],
+        egress: [
+            {
+                to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } } }],
+                ports: [
+                    { port: 53, protocol: "UDP" },
+                    { port: 53, protocol: "TCP" },
+                ],
+            },
+        ],
     };
 }

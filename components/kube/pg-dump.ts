@@ -43,7 +43,13 @@ const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Where dumps go: S3 through an IRSA role (prod) or a PVC (dev). Exactly one. */
 export type DumpDestination =
-    | { s3: { bucket: string; /** key prefix, no leading slash. @default "" */ prefix?: string; /** IAM role for the backup ServiceAccount (IRSA). */ roleArn: Input<string> } }
+    | {
+          s3: {
+              bucket: string;
+              /** key prefix, no leading slash. @default "" */ prefix?: string;
+              /** IAM role for the backup ServiceAccount (IRSA). */ roleArn: Input<string>;
+          };
+      }
     | { pvc: { /** e.g. `20Gi` */ size: string; storageClassName?: string; /** @default 14 */ keepDays?: number } };
 
 /** The destination's problems, paths relative to it (`s3.bucket`, `pvc.keepDays`). */
@@ -148,15 +154,21 @@ export function pgDumpCronJobSpec(a: PgDumpCronJobArgs): k8s.types.input.batch.v
         resources: DEFAULT_DUMP_RESOURCES,
         security,
     });
-    const upload = "s3" in a.destination ? buildContainer({
-        name: "upload",
-        image: a.awsCliImage ?? AWS_CLI_IMAGE,
-        command: ["sh", "-c", S3_UPLOAD_SCRIPT],
-        env: [{ name: "BACKUP_S3_URI", value: s3Uri(a.destination.s3.bucket, a.destination.s3.prefix) }, { name: "HOME", value: "/tmp" }],
-        volumeMounts: backupMount,
-        resources: DEFAULT_UPLOAD_RESOURCES,
-        security,
-    }) : undefined;
+    const upload =
+        "s3" in a.destination
+            ? buildContainer({
+                  name: "upload",
+                  image: a.awsCliImage ?? AWS_CLI_IMAGE,
+                  command: ["sh", "-c", S3_UPLOAD_SCRIPT],
+                  env: [
+                      { name: "BACKUP_S3_URI", value: s3Uri(a.destination.s3.bucket, a.destination.s3.prefix) },
+                      { name: "HOME", value: "/tmp" },
+                  ],
+                  volumeMounts: backupMount,
+                  resources: DEFAULT_UPLOAD_RESOURCES,
+                  security,
+              })
+            : undefined;
     const backupVolume = toS3
         ? { name: "backup", emptyDir: { sizeLimit: DEFAULT_DUMP_SCRATCH } }
         : { name: "backup", persistentVolumeClaim: { claimName: a.claimName! } };
@@ -202,10 +214,13 @@ export function pgDumpFootprint(d: DumpDestination): WorkloadFootprint {
     const larger = (a: string, b: string, parse: (q: string) => number) => (parse(a) >= parse(b) ? a : b);
     const u = DEFAULT_UPLOAD_RESOURCES;
     const dmp = DEFAULT_DUMP_RESOURCES;
-    const resources: ResourceSpec = "s3" in d ? {
-        requests: { cpu: larger(dmp.requests.cpu, u.requests.cpu, cpuMillis), memory: larger(dmp.requests.memory, u.requests.memory, memoryMi) },
-        limits: { cpu: larger(dmp.limits.cpu, u.limits.cpu, cpuMillis), memory: larger(dmp.limits.memory, u.limits.memory, memoryMi) },
-    } : dmp;
+    const resources: ResourceSpec =
+        "s3" in d
+            ? {
+                  requests: { cpu: larger(dmp.requests.cpu, u.requests.cpu, cpuMillis), memory: larger(dmp.requests.memory, u.requests.memory, memoryMi) },
+                  limits: { cpu: larger(dmp.limits.cpu, u.limits.cpu, cpuMillis), memory: larger(dmp.limits.memory, u.limits.memory, memoryMi) },
+              }
+            : dmp;
     return { pods: 1, resources, claims: "pvc" in d ? [d.pvc.size] : [] };
 }
 
@@ -241,24 +256,52 @@ export function createPgDumpJob(prefix: string, a: PgDumpJobArgs, parent: pulumi
     const labels = standardLabels(a.workload, { partOf: a.partOf, component: "backup", extra: a.labels });
     const meta = (n: string) => ({ name: n, namespace: a.namespace, labels });
     const d = a.destination;
-    const sa = createServiceAccount(`${prefix}-backup`, a.namespace, a.workload, labels, {
-        ...("s3" in d ? { annotations: { "eks.amazonaws.com/role-arn": d.s3.roleArn } } : {}),
-    }, parent);
+    const sa = createServiceAccount(
+        `${prefix}-backup`,
+        a.namespace,
+        a.workload,
+        labels,
+        {
+            ...("s3" in d ? { annotations: { "eks.amazonaws.com/role-arn": d.s3.roleArn } } : {}),
+        },
+        parent,
+    );
     const deps: pulumi.Resource[] = [sa.resource];
     const claimName = `${a.workload}-dumps`;
     if ("pvc" in d) {
-        deps.push(new k8s.core.v1.PersistentVolumeClaim(`${prefix}-backup-pvc`, {
-            metadata: meta(claimName),
-            spec: claimSpec(d.pvc.size, d.pvc.storageClassName),
-        }, { parent, retainOnDelete: a.retainVolumes }));
+        deps.push(
+            new k8s.core.v1.PersistentVolumeClaim(
+                `${prefix}-backup-pvc`,
+                {
+                    metadata: meta(claimName),
+                    spec: claimSpec(d.pvc.size, d.pvc.storageClassName),
+                },
+                { parent, retainOnDelete: a.retainVolumes },
+            ),
+        );
     }
-    new k8s.batch.v1.CronJob(`${prefix}-backup`, {
-        metadata: meta(a.workload),
-        spec: pgDumpCronJobSpec({
-            selector, labels, serviceAccountName: sa.name, host: a.host, port: a.port, database: a.database, username: a.username,
-            passwordSecret: a.passwordSecret, destination: d, claimName, schedule: a.schedule, image: a.image, filePrefix: a.filePrefix,
-        }),
-    }, { parent, dependsOn: deps });
+    new k8s.batch.v1.CronJob(
+        `${prefix}-backup`,
+        {
+            metadata: meta(a.workload),
+            spec: pgDumpCronJobSpec({
+                selector,
+                labels,
+                serviceAccountName: sa.name,
+                host: a.host,
+                port: a.port,
+                database: a.database,
+                username: a.username,
+                passwordSecret: a.passwordSecret,
+                destination: d,
+                claimName,
+                schedule: a.schedule,
+                image: a.image,
+                filePrefix: a.filePrefix,
+            }),
+        },
+        { parent, dependsOn: deps },
+    );
     const egress: TrafficRule[] = [{ peers: [{ workload: a.server }], ports: [a.port] }, ...(a.egress ?? ("s3" in d ? [INTERNET_HTTPS] : []))];
     new k8s.networking.v1.NetworkPolicy(`${prefix}-backup-netpol`, { metadata: meta(a.workload), spec: allowListPolicySpec(selector, [], egress) }, { parent });
 }

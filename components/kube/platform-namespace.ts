@@ -95,49 +95,71 @@ export class PlatformNamespace extends pulumi.ComponentResource {
         super("agent-platform:kube:PlatformNamespace", name, {}, opts);
         const ns = args.name;
         const childOpts = { parent: this };
-        this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: {
-                name: ns,
-                labels: {
-                    ...(args.labels ?? {}),
-                    ...podSecurityLabels(args.podSecurity.level, args.podSecurity.enforce),
-                    ...(args.istioInjection ? { "istio-injection": "enabled" } : {}),
-                    ...(args.partOf ? { [PART_OF_LABEL]: args.partOf } : {}),
-                    [MANAGED_BY_LABEL]: "pulumi",
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            {
+                metadata: {
+                    name: ns,
+                    labels: {
+                        ...(args.labels ?? {}),
+                        ...podSecurityLabels(args.podSecurity.level, args.podSecurity.enforce),
+                        ...(args.istioInjection ? { "istio-injection": "enabled" } : {}),
+                        ...(args.partOf ? { [PART_OF_LABEL]: args.partOf } : {}),
+                        [MANAGED_BY_LABEL]: "pulumi",
+                    },
                 },
             },
-        }, { ...childOpts, retainOnDelete: args.retainOnDelete ?? false });
+            { ...childOpts, retainOnDelete: args.retainOnDelete ?? false },
+        );
         this.name = this.namespace.metadata.name;
         const inNs = { parent: this, dependsOn: [this.namespace] };
         if (args.quota) {
-            new k8s.core.v1.ResourceQuota(`${name}-quota`, {
-                metadata: { name: args.quota.name ?? `${ns}-quota`, namespace: ns },
-                spec: { hard: quotaHard(args.quota, args.istioInjection ?? false) },
-            }, inNs);
+            new k8s.core.v1.ResourceQuota(
+                `${name}-quota`,
+                {
+                    metadata: { name: args.quota.name ?? `${ns}-quota`, namespace: ns },
+                    spec: { hard: quotaHard(args.quota, args.istioInjection ?? false) },
+                },
+                inNs,
+            );
         }
         if (args.limits) {
             const l = args.limits;
-            new k8s.core.v1.LimitRange(`${name}-limits`, {
-                metadata: { name: l.name ?? `${ns}-limits`, namespace: ns },
-                spec: {
-                    limits: [{
-                        type: "Container",
-                        default: l.defaultLimit,
-                        defaultRequest: l.defaultRequest,
-                        ...(l.max ? { max: l.max } : {}),
-                        ...(l.min ? { min: l.min } : {}),
-                    }],
+            new k8s.core.v1.LimitRange(
+                `${name}-limits`,
+                {
+                    metadata: { name: l.name ?? `${ns}-limits`, namespace: ns },
+                    spec: {
+                        limits: [
+                            {
+                                type: "Container",
+                                default: l.defaultLimit,
+                                defaultRequest: l.defaultRequest,
+                                ...(l.max ? { max: l.max } : {}),
+                                ...(l.min ? { min: l.min } : {}),
+                            },
+                        ],
+                    },
                 },
-            }, inNs);
+                inNs,
+            );
         }
-        new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
-            metadata: { name: "default-deny-all", namespace: ns },
-            spec: defaultDenySpec(),
-        }, inNs);
-        new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, {
-            metadata: { name: "allow-dns-egress", namespace: ns },
-            spec: dnsEgressSpec(),
-        }, inNs);
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-default-deny`,
+            {
+                metadata: { name: "default-deny-all", namespace: ns },
+                spec: defaultDenySpec(),
+            },
+            inNs,
+        );
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-allow-dns`,
+            {
+                metadata: { name: "allow-dns-egress", namespace: ns },
+                spec: dnsEgressSpec(),
+            },
+            inNs,
+        );
         this.registerOutputs({ name: this.name });
     }
 }

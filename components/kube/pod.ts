@@ -119,11 +119,12 @@ export function buildProbe(check: HealthCheck, kind: keyof typeof PROBE_DEFAULTS
     if ((check.path !== undefined || check.tcp) && port === undefined) {
         throw new Error(`${kind} probe needs a port: the container has no ports and the check names none`);
     }
-    const handler: Probe = check.path !== undefined
-        ? { httpGet: { path: check.path, port: port! } }
-        : check.command !== undefined
-            ? { exec: { command: check.command } }
-            : { tcpSocket: { port: port! } };
+    const handler: Probe =
+        check.path !== undefined
+            ? { httpGet: { path: check.path, port: port! } }
+            : check.command !== undefined
+              ? { exec: { command: check.command } }
+              : { tcpSocket: { port: port! } };
     return {
         ...handler,
         initialDelaySeconds: check.initialDelaySeconds ?? d.initialDelaySeconds,

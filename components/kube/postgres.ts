@@ -21,7 +21,6 @@ import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { createServiceAccount } from "./service-account";
 import { claimSpec, createStatefulSet } from "./stateful-set";
 
-
 export const POSTGRES_IMAGE = "postgres:16.4-alpine";
 export const POSTGRES_EXPORTER_IMAGE = "prometheuscommunity/postgres-exporter:v0.15.0";
 export const POSTGRES_PORT = 5432;
@@ -124,30 +123,54 @@ export interface PostgresArgs extends CredentialArgs {
 export function postgresProblems(a: PostgresArgs): Problem[] {
     const sts = a.statefulSetName ?? "postgres";
     const size = a.storage?.size ?? DEFAULT_POSTGRES_STORAGE;
-    const identifiers: [string, string][] = [["database", a.database ?? DEFAULT_POSTGRES_DATABASE], ["username", a.username ?? DEFAULT_POSTGRES_USER]];
+    const identifiers: [string, string][] = [
+        ["database", a.database ?? DEFAULT_POSTGRES_DATABASE],
+        ["username", a.username ?? DEFAULT_POSTGRES_USER],
+    ];
     return [
-        ...dns1123Problems([["namespace", a.namespace], ["statefulSetName", sts], ["serviceName", a.serviceName ?? sts],
-            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`], ...credentialNames(a),
+        ...dns1123Problems([
+            ["namespace", a.namespace],
+            ["statefulSetName", sts],
+            ["serviceName", a.serviceName ?? sts],
+            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`],
+            ...credentialNames(a),
             ...(a.storage?.claimName ? [["storage.claimName", a.storage.claimName] as [string, string]] : []),
             ...(a.backup?.cronJobName ? [["backup.cronJobName", a.backup.cronJobName] as [string, string]] : []),
-            ...a.clients.map((c): [string, string] => ["clients[]", c])]),
-        ...check(a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0, "clients",
-            `must name at least one workload allowed to reach Postgres on ${POSTGRES_PORT} (or set extraClientPeers)`, a.clients),
+            ...a.clients.map((c): [string, string] => ["clients[]", c]),
+        ]),
+        ...check(
+            a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0,
+            "clients",
+            `must name at least one workload allowed to reach Postgres on ${POSTGRES_PORT} (or set extraClientPeers)`,
+            a.clients,
+        ),
         ...identifiers.flatMap(([f, v]) => check(PG_IDENTIFIER.test(v), f, "must be a lowercase SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)", v)),
         ...credentialProblems(a),
         ...check(isQuantity(size), "storage.size", QUANTITY_RULE("100Gi"), size),
         ...Object.keys(a.settings ?? {}).flatMap((k) => check(/^[a-z_][a-z0-9_.]*$/.test(k), "settings", "keys must be postgresql.conf parameter names", k)),
-        ...(a.backup ? [
-            ...check(a.backup.schedule === undefined || isCronSchedule(a.backup.schedule), "backup.schedule", "must be a five-field cron expression or a macro such as @daily", a.backup.schedule),
-            ...under("backup.destination", destinationProblems(a.backup.destination)),
-        ] : []),
+        ...(a.backup
+            ? [
+                  ...check(
+                      a.backup.schedule === undefined || isCronSchedule(a.backup.schedule),
+                      "backup.schedule",
+                      "must be a five-field cron expression or a macro such as @daily",
+                      a.backup.schedule,
+                  ),
+                  ...under("backup.destination", destinationProblems(a.backup.destination)),
+              ]
+            : []),
     ];
 }
 
 /** `postgres -c k=v ...` args, keys sorted for a stable diff. */
 export function postgresServerArgs(settings: Record<string, string> = {}): string[] {
     const merged = { ...DEFAULT_POSTGRES_SETTINGS, ...settings };
-    return ["postgres", ...Object.keys(merged).sort().flatMap((k) => ["-c", `${k}=${merged[k]}`])];
+    return [
+        "postgres",
+        ...Object.keys(merged)
+            .sort()
+            .flatMap((k) => ["-c", `${k}=${merged[k]}`]),
+    ];
 }
 
 /** `pg_isready` against the local server as the app user (no password needed). */
@@ -214,7 +237,11 @@ function postgresExporter(a: PostgresArgs, db: string, user: string, password: S
 
 /** Clients and the backup job on 5432; the scraper on the exporter port. */
 export function postgresIngress(a: PostgresArgs, backupWorkload: string | undefined): TrafficRule[] {
-    const clientPeers: NetworkPeer[] = [...a.clients.map((w) => ({ workload: w })), ...(backupWorkload ? [{ workload: backupWorkload }] : []), ...(a.extraClientPeers ?? [])];
+    const clientPeers: NetworkPeer[] = [
+        ...a.clients.map((w) => ({ workload: w })),
+        ...(backupWorkload ? [{ workload: backupWorkload }] : []),
+        ...(a.extraClientPeers ?? []),
+    ];
     return [{ peers: clientPeers, ports: [POSTGRES_PORT] }, ...(a.exporter ? [scraperRule(a.metricsScraper, POSTGRES_EXPORTER_PORT)] : [])];
 }
 
@@ -279,70 +306,98 @@ export class Postgres extends pulumi.ComponentResource {
         const claimName = args.storage?.claimName;
         const size = args.storage?.size ?? DEFAULT_POSTGRES_STORAGE;
         if (claimName) {
-            deps.push(new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, { metadata: meta(claimName), spec: claimSpec(size, args.storage?.storageClassName) }, { parent: this, retainOnDelete: retain }));
+            deps.push(
+                new k8s.core.v1.PersistentVolumeClaim(
+                    `${name}-data`,
+                    { metadata: meta(claimName), spec: claimSpec(size, args.storage?.storageClassName) },
+                    { parent: this, retainOnDelete: retain },
+                ),
+            );
         }
         const postgresPorts = [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres", protocol: "TCP" }];
-        createStatefulSet(name, {
-            namespace: ns,
-            name: sts,
-            headlessServiceName: args.headlessServiceName ?? `${sts}-headless`,
-            ports: postgresPorts,
-            labels,
-            selector,
-            // One primary: a second replica would need streaming replication (not provided).
-            replicas: 1,
-            podManagementPolicy: "OrderedReady",
-            retainVolumes: retain,
-            template: {
-                metadata: { labels, annotations: storePodAnnotations(1) },
-                spec: buildPodSpec({
-                    containers,
-                    serviceAccountName: sa.name,
-                    automountServiceAccountToken: false,
-                    volumes: [
-                        ...(claimName ? [{ name: "data", persistentVolumeClaim: { claimName } }] : []),
-                        { name: "run", emptyDir: { sizeLimit: "16Mi" } },
-                        { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "256Mi" } },
-                    ],
-                    selector,
-                    placement: args.placement,
-                    security,
-                    // A clean shutdown checkpoints; SIGKILL forces crash recovery on the next start.
-                    terminationGracePeriodSeconds: 60,
-                }),
+        createStatefulSet(
+            name,
+            {
+                namespace: ns,
+                name: sts,
+                headlessServiceName: args.headlessServiceName ?? `${sts}-headless`,
+                ports: postgresPorts,
+                labels,
+                selector,
+                // One primary: a second replica would need streaming replication (not provided).
+                replicas: 1,
+                podManagementPolicy: "OrderedReady",
+                retainVolumes: retain,
+                template: {
+                    metadata: { labels, annotations: storePodAnnotations(1) },
+                    spec: buildPodSpec({
+                        containers,
+                        serviceAccountName: sa.name,
+                        automountServiceAccountToken: false,
+                        volumes: [
+                            ...(claimName ? [{ name: "data", persistentVolumeClaim: { claimName } }] : []),
+                            { name: "run", emptyDir: { sizeLimit: "16Mi" } },
+                            { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "256Mi" } },
+                        ],
+                        selector,
+                        placement: args.placement,
+                        security,
+                        // A clean shutdown checkpoints; SIGKILL forces crash recovery on the next start.
+                        terminationGracePeriodSeconds: 60,
+                    }),
+                },
+                claims: claimName ? undefined : [{ name: "data", size, storageClassName: args.storage?.storageClassName }],
+                dependsOn: deps,
             },
-            claims: claimName ? undefined : [{ name: "data", size, storageClassName: args.storage?.storageClassName }],
-            dependsOn: deps,
-        }, this);
+            this,
+        );
         new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(svcName), spec: { type: "ClusterIP", selector, ports: postgresPorts } }, child);
 
         if (args.backup) {
             const b = args.backup;
             this.backupCronJobName = b.cronJobName ?? `${sts}-backup`;
-            createPgDumpJob(name, {
-                namespace: ns,
-                workload: this.backupCronJobName,
-                server: sts,
-                partOf: args.partOf,
-                labels: args.labels,
-                host: this.host,
-                port: POSTGRES_PORT,
-                database: db,
-                username: user,
-                passwordSecret: this.passwordSecret,
-                destination: b.destination,
-                schedule: b.schedule,
-                image: args.image ?? POSTGRES_IMAGE,
-                filePrefix: b.filePrefix,
-                egress: b.egress,
-                retainVolumes: retain,
-            }, this);
+            createPgDumpJob(
+                name,
+                {
+                    namespace: ns,
+                    workload: this.backupCronJobName,
+                    server: sts,
+                    partOf: args.partOf,
+                    labels: args.labels,
+                    host: this.host,
+                    port: POSTGRES_PORT,
+                    database: db,
+                    username: user,
+                    passwordSecret: this.passwordSecret,
+                    destination: b.destination,
+                    schedule: b.schedule,
+                    image: args.image ?? POSTGRES_IMAGE,
+                    filePrefix: b.filePrefix,
+                    egress: b.egress,
+                    retainVolumes: retain,
+                },
+                this,
+            );
         }
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: meta(sts), spec: allowListPolicySpec(selector, postgresIngress(args, this.backupCronJobName), []) }, child);
-        if (args.exporter) createMetricsEndpoint(name, { namespace: ns, workload: sts, labels, selector, port: POSTGRES_EXPORTER_PORT, capabilities: args.capabilities }, this);
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-netpol`,
+            { metadata: meta(sts), spec: allowListPolicySpec(selector, postgresIngress(args, this.backupCronJobName), []) },
+            child,
+        );
+        if (args.exporter)
+            createMetricsEndpoint(
+                name,
+                { namespace: ns, workload: sts, labels, selector, port: POSTGRES_EXPORTER_PORT, capabilities: args.capabilities },
+                this,
+            );
         this.registerOutputs({
-            statefulSetName: sts, serviceName: svcName, host: this.host, passwordSecret: this.passwordSecret,
-            urlSecret: this.urlSecret, url: this.url, backupCronJobName: this.backupCronJobName,
+            statefulSetName: sts,
+            serviceName: svcName,
+            host: this.host,
+            passwordSecret: this.passwordSecret,
+            urlSecret: this.urlSecret,
+            url: this.url,
+            backupCronJobName: this.backupCronJobName,
         });
     }
 }

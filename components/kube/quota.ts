@@ -62,7 +62,13 @@ const roundUp = (v: number, step: number) => Math.ceil(v / step - 1e-9) * step;
  */
 export function quotaFor(footprints: WorkloadFootprint[], opts: { headroom?: number; spareClaims?: number } = {}): Record<string, string> {
     const headroom = 1 + (opts.headroom ?? 0.25);
-    let pods = 0, reqCpu = 0, limCpu = 0, reqMem = 0, limMem = 0, storage = 0, claims = 0;
+    let pods = 0,
+        reqCpu = 0,
+        limCpu = 0,
+        reqMem = 0,
+        limMem = 0,
+        storage = 0,
+        claims = 0;
     for (const f of footprints) {
         if (!Number.isInteger(f.pods) || f.pods < 0) throw new Error(`footprint pods must be an integer >= 0, got ${f.pods}`);
         pods += f.pods;
@@ -70,7 +76,10 @@ export function quotaFor(footprints: WorkloadFootprint[], opts: { headroom?: num
         limCpu += f.pods * cpuMillis(f.resources.limits.cpu);
         reqMem += f.pods * memoryMi(f.resources.requests.memory);
         limMem += f.pods * memoryMi(f.resources.limits.memory);
-        for (const c of f.claims ?? []) { storage += memoryMi(c); claims++; }
+        for (const c of f.claims ?? []) {
+            storage += memoryMi(c);
+            claims++;
+        }
     }
     const spare = opts.spareClaims ?? 2;
     return {

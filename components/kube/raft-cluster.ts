@@ -38,7 +38,10 @@ export interface RaftClusterArgs {
     volumes: ReplicaVolumeSpec[];
     /** The client Service. @default ClusterIP named like the cluster, port 80 -> http */
     clientService?: {
-        name?: string; type?: "ClusterIP" | "LoadBalancer"; port?: number; annotations?: Record<string, string>;
+        name?: string;
+        type?: "ClusterIP" | "LoadBalancer";
+        port?: number;
+        annotations?: Record<string, string>;
         /** Client ranges a LoadBalancer admits (`spec.loadBalancerSourceRanges`). */
         loadBalancerSourceRanges?: string[];
     };
@@ -80,7 +83,10 @@ export const RAFT_SIZE_RULE = "must be odd and >= 3 (2f+1)";
 /** Every rule the args must satisfy, as data (path, rule, value). */
 export function raftClusterProblems(name: string, a: RaftClusterArgs): Problem[] {
     return [
-        ...dns1123Problems([["name", a.name ?? name], ["namespace", a.namespace]]),
+        ...dns1123Problems([
+            ["name", a.name ?? name],
+            ["namespace", a.namespace],
+        ]),
         ...check(isRaftSize(a.replicas), "replicas", RAFT_SIZE_RULE, a.replicas),
         ...check(a.volumes.length > 0, "volumes", "must name at least one per-replica volume for the Raft log", a.volumes),
     ];
@@ -110,8 +116,12 @@ function raftContainer(sts: string, a: RaftClusterArgs, peers: string, httpPort:
         { name: a.peersEnvVar ?? "RAFT_PEERS", value: peers },
         { name: "RAFT_PORT", value: String(raftPort) },
         { name: "CLUSTER_SIZE", value: String(a.replicas) },
-        ...Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => ({ name: k, value: v })),
-        ...Object.entries(a.secretEnv ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
+        ...Object.entries(a.env ?? {})
+            .sort(([x], [y]) => x.localeCompare(y))
+            .map(([k, v]) => ({ name: k, value: v })),
+        ...Object.entries(a.secretEnv ?? {})
+            .sort(([x], [y]) => x.localeCompare(y))
+            .map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
     ];
     const envFrom = [
         ...(a.envFrom?.configMaps ?? []).map((n) => ({ configMapRef: { name: n } })),
@@ -122,7 +132,10 @@ function raftContainer(sts: string, a: RaftClusterArgs, peers: string, httpPort:
         image: a.image,
         command: a.command,
         args: a.args,
-        ports: [{ name: "http", containerPort: httpPort }, { name: "raft", containerPort: raftPort }],
+        ports: [
+            { name: "http", containerPort: httpPort },
+            { name: "raft", containerPort: raftPort },
+        ],
         env,
         envFrom,
         volumeMounts: a.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
@@ -181,42 +194,63 @@ export class RaftCluster extends pulumi.ComponentResource {
         const child = { parent: this };
         const sa = createServiceAccount(name, ns, sts, labels, a.serviceAccount ?? {}, this);
 
-        createStatefulSet(name, {
-            namespace: ns,
-            name: sts,
-            headlessServiceName: headless,
-            ports: [{ name: "http", port: httpPort, targetPort: "http" }, { name: "raft", port: raftPort, targetPort: "raft" }],
-            // Members must find each other before any is ready.
-            publishNotReadyAddresses: true,
-            labels,
-            selector,
-            replicas: a.replicas,
-            // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
-            podManagementPolicy: "Parallel",
-            retainVolumes: a.retainVolumes ?? true,
-            template: {
-                metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
-                spec: raftPodSpec(a, raftContainer(sts, a, this.peers, httpPort, raftPort), sa, selector),
+        createStatefulSet(
+            name,
+            {
+                namespace: ns,
+                name: sts,
+                headlessServiceName: headless,
+                ports: [
+                    { name: "http", port: httpPort, targetPort: "http" },
+                    { name: "raft", port: raftPort, targetPort: "raft" },
+                ],
+                // Members must find each other before any is ready.
+                publishNotReadyAddresses: true,
+                labels,
+                selector,
+                replicas: a.replicas,
+                // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
+                podManagementPolicy: "Parallel",
+                retainVolumes: a.retainVolumes ?? true,
+                template: {
+                    metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
+                    spec: raftPodSpec(a, raftContainer(sts, a, this.peers, httpPort, raftPort), sa, selector),
+                },
+                claims: a.volumes,
+                dependsOn: [sa.resource],
             },
-            claims: a.volumes,
-            dependsOn: [sa.resource],
-        }, this);
-        new k8s.core.v1.Service(`${name}-client`, {
-            metadata: meta(clientName, client.annotations ? { annotations: client.annotations } : {}),
-            spec: {
-                type: client.type ?? "ClusterIP", selector, ports: [{ name: "http", port: clientPort, targetPort: "http" }],
-                ...(client.type === "LoadBalancer" && client.loadBalancerSourceRanges ? { loadBalancerSourceRanges: client.loadBalancerSourceRanges } : {}),
+            this,
+        );
+        new k8s.core.v1.Service(
+            `${name}-client`,
+            {
+                metadata: meta(clientName, client.annotations ? { annotations: client.annotations } : {}),
+                spec: {
+                    type: client.type ?? "ClusterIP",
+                    selector,
+                    ports: [{ name: "http", port: clientPort, targetPort: "http" }],
+                    ...(client.type === "LoadBalancer" && client.loadBalancerSourceRanges ? { loadBalancerSourceRanges: client.loadBalancerSourceRanges } : {}),
+                },
             },
-        }, child);
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-            metadata: meta(sts),
-            spec: { selector: { matchLabels: selector }, maxUnavailable: raftFaultTolerance(a.replicas) },
-        }, child);
+            child,
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            {
+                metadata: meta(sts),
+                spec: { selector: { matchLabels: selector }, maxUnavailable: raftFaultTolerance(a.replicas) },
+            },
+            child,
+        );
         const peerTraffic: TrafficRule = { peers: [{ workload: sts }], ports: [raftPort] };
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-            metadata: meta(sts),
-            spec: allowListPolicySpec(selector, [peerTraffic, ...(a.ingress ?? [])], [peerTraffic, ...(a.egress ?? [])]),
-        }, child);
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-netpol`,
+            {
+                metadata: meta(sts),
+                spec: allowListPolicySpec(selector, [peerTraffic, ...(a.ingress ?? [])], [peerTraffic, ...(a.egress ?? [])]),
+            },
+            child,
+        );
         this.registerOutputs({ statefulSetName: sts, peers: this.peers, url: this.url });
     }
 }

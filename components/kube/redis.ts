@@ -98,14 +98,29 @@ export function redisProblems(a: RedisArgs): Problem[] {
     const replicas = a.replicas ?? 1;
     const size = a.storage?.size ?? DEFAULT_REDIS_STORAGE;
     return [
-        ...dns1123Problems([["namespace", a.namespace], ["statefulSetName", sts], ["serviceName", a.serviceName],
-            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`], ...credentialNames(a), ...a.clients.map((c): [string, string] => ["clients[]", c])]),
+        ...dns1123Problems([
+            ["namespace", a.namespace],
+            ["statefulSetName", sts],
+            ["serviceName", a.serviceName],
+            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`],
+            ...credentialNames(a),
+            ...a.clients.map((c): [string, string] => ["clients[]", c]),
+        ]),
         ...check(Number.isInteger(replicas) && replicas >= 1, "replicas", "must be an integer >= 1", replicas),
-        ...check(a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0, "clients",
-            `must name at least one workload allowed to reach Redis on ${REDIS_PORT} (or set extraClientPeers)`, a.clients),
+        ...check(
+            a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0,
+            "clients",
+            `must name at least one workload allowed to reach Redis on ${REDIS_PORT} (or set extraClientPeers)`,
+            a.clients,
+        ),
         ...credentialProblems(a),
         ...check(isQuantity(size), "storage.size", QUANTITY_RULE("10Gi"), size),
-        ...check(a.maxmemory === undefined || MAXMEMORY.test(a.maxmemory), "maxmemory", "must be bytes with an optional kb/mb/gb unit such as 768mb", a.maxmemory),
+        ...check(
+            a.maxmemory === undefined || MAXMEMORY.test(a.maxmemory),
+            "maxmemory",
+            "must be bytes with an optional kb/mb/gb unit such as 768mb",
+            a.maxmemory,
+        ),
     ];
 }
 
@@ -152,7 +167,11 @@ export function redisStartScript(primaryHost: string): string {
 // redis-cli reads the password from REDISCLI_AUTH, so probes authenticate without argv secrets.
 const PING = `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping`;
 /** Liveness tolerates LOADING/MASTERDOWN (a restart would not help); readiness wants PONG. */
-export const REDIS_LIVENESS_COMMAND = ["sh", "-c", `r="$(${PING} 2>&1 | head -n1 | awk '{print $1}')"; case "$r" in PONG|LOADING|MASTERDOWN) exit 0;; *) echo "$r"; exit 1;; esac`];
+export const REDIS_LIVENESS_COMMAND = [
+    "sh",
+    "-c",
+    `r="$(${PING} 2>&1 | head -n1 | awk '{print $1}')"; case "$r" in PONG|LOADING|MASTERDOWN) exit 0;; *) echo "$r"; exit 1;; esac`,
+];
 export const REDIS_READINESS_COMMAND = ["sh", "-c", `test "$(${PING} 2>&1)" = PONG`];
 
 /** Deterministic digest of a config file: rolls the pods when the config changes. */
@@ -179,12 +198,11 @@ function redisContainer(a: RedisArgs, primaryHost: string, password: SecretKeyRe
         image: a.image ?? REDIS_IMAGE,
         command: ["sh", "-c", redisStartScript(primaryHost)],
         ports: [{ name: "redis", containerPort: REDIS_PORT }],
-        env: [
-            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-            passwordEnv("REDIS_PASSWORD"),
-            passwordEnv("REDISCLI_AUTH"),
+        env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }, passwordEnv("REDIS_PASSWORD"), passwordEnv("REDISCLI_AUTH")],
+        volumeMounts: [
+            { name: "data", mountPath: "/data" },
+            { name: "config", mountPath: "/etc/redis", readOnly: true },
         ],
-        volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "config", mountPath: "/etc/redis", readOnly: true }],
         resources: a.resources ?? DEFAULT_REDIS_RESOURCES,
         probes: {
             liveness: { command: REDIS_LIVENESS_COMMAND, periodSeconds: 10, timeoutSeconds: 5 },
@@ -232,7 +250,14 @@ export function redisNetworkRules(a: RedisArgs, sts: string): { ingress: Traffic
 /** The pod spec: Redis (and its exporter), the config volume, zone spread when there are replicas. */
 function redisPodSpec(
     args: RedisArgs,
-    p: { sts: string; containers: k8s.types.input.core.v1.Container[]; serviceAccountName: string; selector: Labels; replicas: number; security: SecurityOptions },
+    p: {
+        sts: string;
+        containers: k8s.types.input.core.v1.Container[];
+        serviceAccountName: string;
+        selector: Labels;
+        replicas: number;
+        security: SecurityOptions;
+    },
 ) {
     return buildPodSpec({
         containers: p.containers,
@@ -250,15 +275,34 @@ function redisPodSpec(
 /** The client Service (the primary only: writes fail on replicas) and, with replicas, a read Service and a PDB. */
 function createClientServices(
     name: string,
-    c: { serviceName: string; sts: string; selector: Labels; ports: k8s.types.input.core.v1.ServicePort[]; replicas: number; meta: (n: string) => { name: string; namespace: string; labels: Labels } },
+    c: {
+        serviceName: string;
+        sts: string;
+        selector: Labels;
+        ports: k8s.types.input.core.v1.ServicePort[];
+        replicas: number;
+        meta: (n: string) => { name: string; namespace: string; labels: Labels };
+    },
     parent: pulumi.Resource,
 ): void {
     const { meta, selector, replicas } = c;
     const primarySelector = replicas > 1 ? { ...selector, "statefulset.kubernetes.io/pod-name": `${c.sts}-0` } : selector;
-    new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(c.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports: c.ports } }, { parent });
+    new k8s.core.v1.Service(
+        `${name}-svc`,
+        { metadata: meta(c.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports: c.ports } },
+        { parent },
+    );
     if (replicas > 1) {
-        new k8s.core.v1.Service(`${name}-replicas-svc`, { metadata: meta(`${c.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports: c.ports } }, { parent });
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta(c.sts), spec: { selector: { matchLabels: selector }, maxUnavailable: 1 } }, { parent });
+        new k8s.core.v1.Service(
+            `${name}-replicas-svc`,
+            { metadata: meta(`${c.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports: c.ports } },
+            { parent },
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            { metadata: meta(c.sts), spec: { selector: { matchLabels: selector }, maxUnavailable: 1 } },
+            { parent },
+        );
     }
 }
 
@@ -294,7 +338,11 @@ export class Redis extends pulumi.ComponentResource {
         const selector = selectorLabels(sts);
         this.selector = selector;
         // A standalone Redis is a singleton (one pod, never autoscaled): the policy pack exempts it from min-replicas/HPA.
-        const labels = standardLabels(sts, { partOf: args.partOf, component: "cache", extra: { ...(args.labels ?? {}), ...(replicas === 1 ? { [SINGLETON_LABEL]: "true" } : {}) } });
+        const labels = standardLabels(sts, {
+            partOf: args.partOf,
+            component: "cache",
+            extra: { ...(args.labels ?? {}), ...(replicas === 1 ? { [SINGLETON_LABEL]: "true" } : {}) },
+        });
         const meta = (n: string) => ({ name: n, namespace: ns, labels });
         const child = { parent: this };
 
@@ -318,29 +366,41 @@ export class Redis extends pulumi.ComponentResource {
         if (args.exporter) containers.push(redisExporter(args, this.passwordSecret, security));
 
         const redisPorts = [{ name: "redis", port: REDIS_PORT, targetPort: "redis", protocol: "TCP" }];
-        createStatefulSet(name, {
-            namespace: ns,
-            name: sts,
-            headlessServiceName: headless,
-            ports: redisPorts,
-            publishNotReadyAddresses: true,
-            labels,
-            selector,
-            replicas,
-            // The primary (-0) must be up before replicas sync from it.
-            podManagementPolicy: "OrderedReady",
-            retainVolumes: args.retainVolumes ?? true,
-            template: {
-                metadata: { labels, annotations: { "checksum/config": configChecksum(conf), ...storePodAnnotations(replicas) } },
-                spec: redisPodSpec(args, { sts, containers, serviceAccountName: sa.name, selector, replicas, security }),
+        createStatefulSet(
+            name,
+            {
+                namespace: ns,
+                name: sts,
+                headlessServiceName: headless,
+                ports: redisPorts,
+                publishNotReadyAddresses: true,
+                labels,
+                selector,
+                replicas,
+                // The primary (-0) must be up before replicas sync from it.
+                podManagementPolicy: "OrderedReady",
+                retainVolumes: args.retainVolumes ?? true,
+                template: {
+                    metadata: { labels, annotations: { "checksum/config": configChecksum(conf), ...storePodAnnotations(replicas) } },
+                    spec: redisPodSpec(args, { sts, containers, serviceAccountName: sa.name, selector, replicas, security }),
+                },
+                claims: [{ name: "data", size: args.storage?.size ?? DEFAULT_REDIS_STORAGE, storageClassName: args.storage?.storageClassName }],
+                dependsOn: [config, sa.resource, ...secrets.resources],
             },
-            claims: [{ name: "data", size: args.storage?.size ?? DEFAULT_REDIS_STORAGE, storageClassName: args.storage?.storageClassName }],
-            dependsOn: [config, sa.resource, ...secrets.resources],
-        }, this);
+            this,
+        );
         createClientServices(name, { serviceName: args.serviceName, sts, selector, ports: redisPorts, replicas, meta }, this);
         const rules = redisNetworkRules(args, sts);
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: meta(sts), spec: allowListPolicySpec(selector, rules.ingress, rules.egress) }, child);
-        if (args.exporter) createMetricsEndpoint(name, { namespace: ns, workload: sts, labels, selector, port: REDIS_EXPORTER_PORT, capabilities: args.capabilities }, this);
-        this.registerOutputs({ statefulSetName: sts, serviceName: args.serviceName, host: this.host, passwordSecret: this.passwordSecret, urlSecret: this.urlSecret, url: this.url });
+        if (args.exporter)
+            createMetricsEndpoint(name, { namespace: ns, workload: sts, labels, selector, port: REDIS_EXPORTER_PORT, capabilities: args.capabilities }, this);
+        this.registerOutputs({
+            statefulSetName: sts,
+            serviceName: args.serviceName,
+            host: this.host,
+            passwordSecret: this.passwordSecret,
+            urlSecret: this.urlSecret,
+            url: this.url,
+        });
     }
 }

@@ -19,24 +19,36 @@ export interface ServiceAccountSpec {
 
 /** A dedicated ServiceAccount (token not automounted) plus a Role/RoleBinding for its rules. */
 export function createServiceAccount(
-    prefix: string, namespace: string, workload: string, labels: Labels,
-    spec: ServiceAccountSpec, parent: pulumi.Resource,
+    prefix: string,
+    namespace: string,
+    workload: string,
+    labels: Labels,
+    spec: ServiceAccountSpec,
+    parent: pulumi.Resource,
 ): { name: string; automountToken: boolean; resource: k8s.core.v1.ServiceAccount } {
     const name = spec.name ?? workload;
     const rules = spec.rules ?? [];
     const meta = { name, namespace, labels };
-    const resource = new k8s.core.v1.ServiceAccount(`${prefix}-sa`, {
-        metadata: { ...meta, ...(spec.annotations ? { annotations: spec.annotations } : {}) },
-        automountServiceAccountToken: false,
-    }, { parent });
+    const resource = new k8s.core.v1.ServiceAccount(
+        `${prefix}-sa`,
+        {
+            metadata: { ...meta, ...(spec.annotations ? { annotations: spec.annotations } : {}) },
+            automountServiceAccountToken: false,
+        },
+        { parent },
+    );
     if (rules.length) {
         const roleName = spec.roleName ?? name;
         const role = new k8s.rbac.v1.Role(`${prefix}-role`, { metadata: { ...meta, name: roleName }, rules }, { parent });
-        new k8s.rbac.v1.RoleBinding(`${prefix}-rolebinding`, {
-            metadata: { ...meta, name: spec.roleBindingName ?? name },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
-            subjects: [{ kind: "ServiceAccount", name, namespace }],
-        }, { parent, dependsOn: [role, resource] });
+        new k8s.rbac.v1.RoleBinding(
+            `${prefix}-rolebinding`,
+            {
+                metadata: { ...meta, name: spec.roleBindingName ?? name },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
+                subjects: [{ kind: "ServiceAccount", name, namespace }],
+            },
+            { parent, dependsOn: [role, resource] },
+        );
     }
     return { name, automountToken: spec.automountToken ?? rules.length > 0, resource };
 }

@@ -30,7 +30,13 @@ export interface ServiceEndpointArgs {
 }
 
 export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): Problem[] {
-    const p: Problem[] = [...dns1123Problems([["name", a.name ?? name], ["namespace", a.namespace], ["workload", a.workload]])];
+    const p: Problem[] = [
+        ...dns1123Problems([
+            ["name", a.name ?? name],
+            ["namespace", a.namespace],
+            ["workload", a.workload],
+        ]),
+    ];
     p.push(...check(a.ports.length > 0, "ports", "must name at least one port", a.ports));
     const seen = new Set<string>();
     a.ports.forEach((port, i) => {
@@ -61,14 +67,18 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
         this.selector = selectorLabels(a.workload);
         // The Service carries its own name label; only its selector points at the workload's pods.
         const labels = standardLabels(this.serviceName, { partOf: a.partOf, component: a.component });
-        new k8s.core.v1.Service(`${name}-svc`, {
-            metadata: { name: this.serviceName, namespace: a.namespace, labels, ...(a.annotations ? { annotations: a.annotations } : {}) },
-            spec: {
-                type: a.type ?? "ClusterIP",
-                selector: this.selector,
-                ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" })),
+        new k8s.core.v1.Service(
+            `${name}-svc`,
+            {
+                metadata: { name: this.serviceName, namespace: a.namespace, labels, ...(a.annotations ? { annotations: a.annotations } : {}) },
+                spec: {
+                    type: a.type ?? "ClusterIP",
+                    selector: this.selector,
+                    ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" })),
+                },
             },
-        }, { parent: this });
+            { parent: this },
+        );
         this.url = serviceUrl("http", this.serviceName, a.namespace, a.ports[0].port);
         this.registerOutputs({ serviceName: this.serviceName, url: this.url });
     }

@@ -59,10 +59,14 @@ export function unmeshedIngressPorts(ingress: Record<string, TrafficRule[]>, unm
         const ports = new Set<number>();
         for (const rule of rules) {
             if (!rule.peers.some((p) => unmeshed.some((u) => isDeepStrictEqual(p, u)))) continue;
-            if (!rule.ports?.length) throw new Error(`MeshPolicy: ${workload} admits a peer outside the mesh on all ports; port-level PERMISSIVE needs the ports listed`);
+            if (!rule.ports?.length)
+                throw new Error(`MeshPolicy: ${workload} admits a peer outside the mesh on all ports; port-level PERMISSIVE needs the ports listed`);
             for (const p of rule.ports) {
                 const port = typeof p === "number" ? p : p.port;
-                if (typeof port !== "number") throw new Error(`MeshPolicy: ${workload} admits a peer outside the mesh on named port "${port}"; port-level PERMISSIVE needs a port number`);
+                if (typeof port !== "number")
+                    throw new Error(
+                        `MeshPolicy: ${workload} admits a peer outside the mesh on named port "${port}"; port-level PERMISSIVE needs a port number`,
+                    );
                 ports.add(port);
             }
         }
@@ -108,43 +112,63 @@ export class MeshPolicy extends pulumi.ComponentResource {
 
     constructor(name: string, args: MeshPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
         const objName = args.name ?? "default";
-        assertNoProblems("MeshPolicy", name, dns1123Problems([["namespace", args.namespace], ["name", objName], ...(args.plaintextPorts ?? []).map((p): [string, string] => [`plaintextPorts.${p.workload}`, `${p.workload}-plaintext-ports`])]));
+        assertNoProblems(
+            "MeshPolicy",
+            name,
+            dns1123Problems([
+                ["namespace", args.namespace],
+                ["name", objName],
+                ...(args.plaintextPorts ?? []).map((p): [string, string] => [`plaintextPorts.${p.workload}`, `${p.workload}-plaintext-ports`]),
+            ]),
+        );
         super("agent-platform:kube:MeshPolicy", name, {}, opts);
         if (crdAvailable(args.capabilities, "istio", `PeerAuthentication ${args.namespace}/${objName}`, this)) {
             this.peerAuthenticationName = objName;
-            new k8s.apiextensions.CustomResource(`${name}-peerauthentication`, {
-                apiVersion: "security.istio.io/v1",
-                kind: "PeerAuthentication",
-                metadata: {
-                    name: objName,
-                    namespace: args.namespace,
-                    labels: standardLabels(objName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
-                },
-                spec: peerAuthenticationSpec(args.mtlsMode ?? "STRICT"),
-            }, { parent: this });
-            for (const p of args.plaintextPorts ?? []) {
-                const paName = `${p.workload}-plaintext-ports`;
-                new k8s.apiextensions.CustomResource(`${name}-${paName}`, {
+            new k8s.apiextensions.CustomResource(
+                `${name}-peerauthentication`,
+                {
                     apiVersion: "security.istio.io/v1",
                     kind: "PeerAuthentication",
                     metadata: {
-                        name: paName,
+                        name: objName,
                         namespace: args.namespace,
-                        labels: standardLabels(paName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
+                        labels: standardLabels(objName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
                     },
-                    spec: plaintextPortsSpec(p),
-                }, { parent: this });
+                    spec: peerAuthenticationSpec(args.mtlsMode ?? "STRICT"),
+                },
+                { parent: this },
+            );
+            for (const p of args.plaintextPorts ?? []) {
+                const paName = `${p.workload}-plaintext-ports`;
+                new k8s.apiextensions.CustomResource(
+                    `${name}-${paName}`,
+                    {
+                        apiVersion: "security.istio.io/v1",
+                        kind: "PeerAuthentication",
+                        metadata: {
+                            name: paName,
+                            namespace: args.namespace,
+                            labels: standardLabels(paName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
+                        },
+                        spec: plaintextPortsSpec(p),
+                    },
+                    { parent: this },
+                );
             }
         }
         // Sidecars fetch config and certificates from istiod; without this the namespace default-deny starves them.
-        new k8s.networking.v1.NetworkPolicy(`${name}-istiod-egress`, {
-            metadata: {
-                name: ISTIOD_EGRESS_POLICY,
-                namespace: args.namespace,
-                labels: standardLabels(ISTIOD_EGRESS_POLICY, { partOf: args.partOf, component: "mesh", extra: args.labels }),
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-istiod-egress`,
+            {
+                metadata: {
+                    name: ISTIOD_EGRESS_POLICY,
+                    namespace: args.namespace,
+                    labels: standardLabels(ISTIOD_EGRESS_POLICY, { partOf: args.partOf, component: "mesh", extra: args.labels }),
+                },
+                spec: { ...allowListPolicySpec({}, [], [istiodEgress(args.istioNamespace)]) },
             },
-            spec: { ...allowListPolicySpec({}, [], [istiodEgress(args.istioNamespace)]) },
-        }, { parent: this });
+            { parent: this },
+        );
         this.registerOutputs({ peerAuthenticationName: this.peerAuthenticationName });
     }
 }

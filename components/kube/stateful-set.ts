@@ -70,26 +70,42 @@ export interface StatefulSetArgs {
 }
 
 /** Creates the headless Service `<prefix>-headless` and the StatefulSet `<prefix>-sts`. */
-export function createStatefulSet(prefix: string, a: StatefulSetArgs, parent: pulumi.Resource): { statefulSet: k8s.apps.v1.StatefulSet; headless: k8s.core.v1.Service } {
+export function createStatefulSet(
+    prefix: string,
+    a: StatefulSetArgs,
+    parent: pulumi.Resource,
+): { statefulSet: k8s.apps.v1.StatefulSet; headless: k8s.core.v1.Service } {
     const meta = (name: string) => ({ name, namespace: a.namespace, labels: a.labels });
-    const headless = new k8s.core.v1.Service(`${prefix}-headless`, {
-        metadata: meta(a.headlessServiceName),
-        spec: { clusterIP: "None", ...(a.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}), selector: a.selector, ports: a.ports },
-    }, { parent });
-    // Probe-derived await (timeouts.ts): OrderedReady creates and every rolling update go one pod at a time.
-    const timing = rolloutTiming(a.template.spec as PodTiming, { kind: "StatefulSet", replicas: a.maxReplicas ?? a.replicas ?? 1, podManagementPolicy: a.podManagementPolicy });
-    const statefulSet = new k8s.apps.v1.StatefulSet(`${prefix}-sts`, {
-        metadata: { ...meta(a.name), ...(a.annotations ? { annotations: a.annotations } : {}) },
-        spec: {
-            ...(a.replicas !== undefined ? { replicas: a.replicas } : {}),
-            serviceName: a.headlessServiceName,
-            podManagementPolicy: a.podManagementPolicy,
-            selector: { matchLabels: a.selector },
-            updateStrategy: { type: "RollingUpdate" },
-            persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(a.retainVolumes),
-            template: a.template,
-            ...(a.claims ? { volumeClaimTemplates: claimTemplates(a.claims, a.selector) } : {}),
+    const headless = new k8s.core.v1.Service(
+        `${prefix}-headless`,
+        {
+            metadata: meta(a.headlessServiceName),
+            spec: { clusterIP: "None", ...(a.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}), selector: a.selector, ports: a.ports },
         },
-    }, { parent, dependsOn: [headless, ...(a.dependsOn ?? [])], customTimeouts: timing.customTimeouts });
+        { parent },
+    );
+    // Probe-derived await (timeouts.ts): OrderedReady creates and every rolling update go one pod at a time.
+    const timing = rolloutTiming(a.template.spec as PodTiming, {
+        kind: "StatefulSet",
+        replicas: a.maxReplicas ?? a.replicas ?? 1,
+        podManagementPolicy: a.podManagementPolicy,
+    });
+    const statefulSet = new k8s.apps.v1.StatefulSet(
+        `${prefix}-sts`,
+        {
+            metadata: { ...meta(a.name), ...(a.annotations ? { annotations: a.annotations } : {}) },
+            spec: {
+                ...(a.replicas !== undefined ? { replicas: a.replicas } : {}),
+                serviceName: a.headlessServiceName,
+                podManagementPolicy: a.podManagementPolicy,
+                selector: { matchLabels: a.selector },
+                updateStrategy: { type: "RollingUpdate" },
+                persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(a.retainVolumes),
+                template: a.template,
+                ...(a.claims ? { volumeClaimTemplates: claimTemplates(a.claims, a.selector) } : {}),
+            },
+        },
+        { parent, dependsOn: [headless, ...(a.dependsOn ?? [])], customTimeouts: timing.customTimeouts },
+    );
     return { statefulSet, headless };
 }

@@ -51,14 +51,41 @@ export function ebsStorageClassProblems(name: string, a: EbsStorageClassArgs): P
         const iops = a.iops ?? FAST_SSD_DEFAULTS.iops;
         const tp = a.throughput ?? FAST_SSD_DEFAULTS.throughput;
         const L = GP3_LIMITS;
-        p.push(...check(Number.isInteger(iops) && iops >= L.minIops && iops <= L.maxIops, "iops", `for gp3 must be an integer in ${L.minIops}..${L.maxIops}`, iops));
-        p.push(...check(Number.isInteger(tp) && tp >= L.minThroughput && tp <= L.maxThroughput, "throughput", `for gp3 must be an integer in ${L.minThroughput}..${L.maxThroughput} MiB/s`, tp));
-        p.push(...check(tp <= iops * L.throughputPerIops, "throughput", `for gp3 must be <= 0.25 MiB/s per IOPS (${iops * L.throughputPerIops} at ${iops} IOPS)`, tp));
+        p.push(
+            ...check(
+                Number.isInteger(iops) && iops >= L.minIops && iops <= L.maxIops,
+                "iops",
+                `for gp3 must be an integer in ${L.minIops}..${L.maxIops}`,
+                iops,
+            ),
+        );
+        p.push(
+            ...check(
+                Number.isInteger(tp) && tp >= L.minThroughput && tp <= L.maxThroughput,
+                "throughput",
+                `for gp3 must be an integer in ${L.minThroughput}..${L.maxThroughput} MiB/s`,
+                tp,
+            ),
+        );
+        p.push(
+            ...check(
+                tp <= iops * L.throughputPerIops,
+                "throughput",
+                `for gp3 must be <= 0.25 MiB/s per IOPS (${iops * L.throughputPerIops} at ${iops} IOPS)`,
+                tp,
+            ),
+        );
     } else {
         p.push(...check(a.throughput === undefined, "throughput", `is only settable for gp3, not ${type}`, a.throughput));
         p.push(...check(a.iops === undefined || type === "io1" || type === "io2", "iops", `is only settable for gp3, io1 and io2, not ${type}`, a.iops));
     }
-    p.push(...check(!(a.kmsKeyId !== undefined && a.encrypted === false), "kmsKeyId", "is set but encrypted is false: a KMS key only applies to encrypted volumes"));
+    p.push(
+        ...check(
+            !(a.kmsKeyId !== undefined && a.encrypted === false),
+            "kmsKeyId",
+            "is set but encrypted is false: a KMS key only applies to encrypted volumes",
+        ),
+    );
     return p;
 }
 
@@ -94,15 +121,19 @@ export class EbsStorageClass extends pulumi.ComponentResource {
         super("agent-platform:kube:EbsStorageClass", name, {}, opts);
         const scName = args.name ?? name;
         this.storageClassName = scName;
-        new k8s.storage.v1.StorageClass(`${name}-sc`, {
-            metadata: {
-                name: scName,
-                labels: { [MANAGED_BY_LABEL]: "pulumi", ...(args.partOf ? { [PART_OF_LABEL]: args.partOf } : {}) },
-                annotations: { [IS_DEFAULT_CLASS_ANNOTATION]: String(args.isDefault ?? false) },
+        new k8s.storage.v1.StorageClass(
+            `${name}-sc`,
+            {
+                metadata: {
+                    name: scName,
+                    labels: { [MANAGED_BY_LABEL]: "pulumi", ...(args.partOf ? { [PART_OF_LABEL]: args.partOf } : {}) },
+                    annotations: { [IS_DEFAULT_CLASS_ANNOTATION]: String(args.isDefault ?? false) },
+                },
+                ...ebsStorageClassSpec(args),
+                // StorageClass parameters are immutable: changing them replaces the object (new claims only).
             },
-            ...ebsStorageClassSpec(args),
-            // StorageClass parameters are immutable: changing them replaces the object (new claims only).
-        }, { parent: this, deleteBeforeReplace: true });
+            { parent: this, deleteBeforeReplace: true },
+        );
         this.registerOutputs({ storageClassName: scName });
     }
 }

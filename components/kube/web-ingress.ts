@@ -40,12 +40,18 @@ export function acmeSolverPolicySpec(ingressControllerNamespace = INGRESS_NGINX_
 
 /** The NetworkPolicy `<name>` admitting the ingress controller to cert-manager's HTTP-01 solver pods in `namespace`. */
 export function acmeSolverPolicy(
-    name: string, a: { namespace: string; ingressControllerNamespace?: string; partOf?: string }, opts: pulumi.CustomResourceOptions,
+    name: string,
+    a: { namespace: string; ingressControllerNamespace?: string; partOf?: string },
+    opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy {
-    return new k8s.networking.v1.NetworkPolicy(name, {
-        metadata: { name, namespace: a.namespace, labels: standardLabels(name, { partOf: a.partOf, component: "network-policy" }) },
-        spec: acmeSolverPolicySpec(a.ingressControllerNamespace),
-    }, opts);
+    return new k8s.networking.v1.NetworkPolicy(
+        name,
+        {
+            metadata: { name, namespace: a.namespace, labels: standardLabels(name, { partOf: a.partOf, component: "network-policy" }) },
+            spec: acmeSolverPolicySpec(a.ingressControllerNamespace),
+        },
+        opts,
+    );
 }
 
 export interface IngressRoute {
@@ -92,7 +98,12 @@ export interface WebIngressArgs {
 }
 
 export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
-    const p: Problem[] = [...dns1123Problems([["namespace", a.namespace], ["name", a.name ?? name]])];
+    const p: Problem[] = [
+        ...dns1123Problems([
+            ["namespace", a.namespace],
+            ["name", a.name ?? name],
+        ]),
+    ];
     p.push(...check(a.hosts.length > 0, "hosts", "must name at least one host", a.hosts));
     for (const h of a.hosts) p.push(...check(isDnsName(h, { wildcard: true }), "hosts[]", "must be a lowercase DNS name", h));
     p.push(...check(new Set(a.hosts).size === a.hosts.length, "hosts", "must be unique", a.hosts));
@@ -104,7 +115,8 @@ export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
         p.push(...check(!seen.has(key), `routes[${i}].path`, `must not repeat a path (${r.pathType ?? "Prefix"})`, r.path));
         seen.add(key);
         p.push(...dns1123Problem(`routes[${i}].service`, r.service));
-        if (typeof r.port === "number") p.push(...check(Number.isInteger(r.port) && r.port >= 1 && r.port <= 65535, `routes[${i}].port`, "must be 1..65535", r.port));
+        if (typeof r.port === "number")
+            p.push(...check(Number.isInteger(r.port) && r.port >= 1 && r.port <= 65535, `routes[${i}].port`, "must be 1..65535", r.port));
     });
     p.push(...check(!(a.tls === false && a.sslRedirect === true), "sslRedirect", "is true but tls is false: there is no HTTPS to redirect to"));
     if (a.tls && a.tls.secretName !== undefined) p.push(...dns1123Problem("tls.secretName", a.tls.secretName));
@@ -119,16 +131,22 @@ export function webIngressAnnotations(a: WebIngressArgs, certManager: boolean): 
     const out: Record<string, string> = {
         [`${NGINX}/ssl-redirect`]: String(a.sslRedirect ?? tls !== undefined),
         ...(tls ? { [`${NGINX}/force-ssl-redirect`]: String(a.sslRedirect ?? true) } : {}),
-        ...(ws.length ? {
-            [`${NGINX}/websocket-services`]: ws.join(","),
-            [`${NGINX}/proxy-read-timeout`]: timeout,
-            [`${NGINX}/proxy-send-timeout`]: timeout,
-        } : {}),
+        ...(ws.length
+            ? {
+                  [`${NGINX}/websocket-services`]: ws.join(","),
+                  [`${NGINX}/proxy-read-timeout`]: timeout,
+                  [`${NGINX}/proxy-send-timeout`]: timeout,
+              }
+            : {}),
         ...(tls && certManager ? { "cert-manager.io/cluster-issuer": tls.clusterIssuer ?? DEFAULT_CLUSTER_ISSUER } : {}),
         ...(a.rewriteTarget ? { [`${NGINX}/rewrite-target`]: a.rewriteTarget } : {}),
         ...(a.annotations ?? {}),
     };
-    return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+    return Object.fromEntries(
+        Object.keys(out)
+            .sort()
+            .map((k) => [k, out[k]]),
+    );
 }
 
 /** The Ingress spec: class, TLS for every host, the same path rules per host (longest paths first). */
@@ -164,18 +182,34 @@ export class WebIngress extends pulumi.ComponentResource {
         this.tlsSecretName = tls ? (tls.secretName ?? `${ingressName}-tls`) : undefined;
         this.url = `${tls ? "https" : "http"}://${a.hosts[0]}`;
         // Without cert-manager the TLS Secret must be provided some other way; say so rather than fail.
-        const certManager = tls ? crdAvailable(a.capabilities, "certManager", `cert-manager issuer annotation on Ingress ${a.namespace}/${ingressName} (provide Secret ${this.tlsSecretName} yourself)`, this) : false;
-        new k8s.networking.v1.Ingress(`${name}-ingress`, {
-            metadata: {
-                name: ingressName,
-                namespace: a.namespace,
-                labels: standardLabels(ingressName, { partOf: a.partOf, component: "ingress", extra: a.labels }),
-                annotations: webIngressAnnotations(a, certManager),
+        const certManager = tls
+            ? crdAvailable(
+                  a.capabilities,
+                  "certManager",
+                  `cert-manager issuer annotation on Ingress ${a.namespace}/${ingressName} (provide Secret ${this.tlsSecretName} yourself)`,
+                  this,
+              )
+            : false;
+        new k8s.networking.v1.Ingress(
+            `${name}-ingress`,
+            {
+                metadata: {
+                    name: ingressName,
+                    namespace: a.namespace,
+                    labels: standardLabels(ingressName, { partOf: a.partOf, component: "ingress", extra: a.labels }),
+                    annotations: webIngressAnnotations(a, certManager),
+                },
+                spec: webIngressSpec(ingressName, a),
             },
-            spec: webIngressSpec(ingressName, a),
-        }, { parent: this });
+            { parent: this },
+        );
         // cert-manager answers the HTTP-01 challenge from a solver pod in this namespace, behind its default-deny.
-        if (certManager) acmeSolverPolicy(`${ingressName}-acme-http01-solver`, { namespace: a.namespace, ingressControllerNamespace: a.ingressControllerNamespace, partOf: a.partOf }, { parent: this });
+        if (certManager)
+            acmeSolverPolicy(
+                `${ingressName}-acme-http01-solver`,
+                { namespace: a.namespace, ingressControllerNamespace: a.ingressControllerNamespace, partOf: a.partOf },
+                { parent: this },
+            );
         this.registerOutputs({ ingressName, url: this.url, tlsSecretName: this.tlsSecretName });
     }
 }

@@ -20,15 +20,19 @@ export function podLabels(name: string): Record<string, string> {
 /** A container hardened the way components/kube/pod.ts buildContainer does. */
 export function container(name: string, opts: { port?: number; exec?: boolean } = {}): Json {
     // Readiness asks a different endpoint than liveness: /ready reflects dependencies, /health only the process.
-    const probe = (period: number, threshold: number, path = "/health") => (opts.port
-        ? { httpGet: { path, port: "http" }, periodSeconds: period, failureThreshold: threshold }
-        : { exec: { command: ["/bin/healthcheck"] }, periodSeconds: period, failureThreshold: threshold });
+    const probe = (period: number, threshold: number, path = "/health") =>
+        opts.port
+            ? { httpGet: { path, port: "http" }, periodSeconds: period, failureThreshold: threshold }
+            : { exec: { command: ["/bin/healthcheck"] }, periodSeconds: period, failureThreshold: threshold };
     return {
         name,
         image: `ghcr.io/agent-platform/${name}:1.4.2@${DIGEST}`,
         imagePullPolicy: "IfNotPresent",
         ...(opts.port ? { ports: [{ name: "http", containerPort: opts.port, protocol: "TCP" }] } : {}),
-        env: [{ name: "LOG_LEVEL", value: "info" }, { name: "API_TOKEN_FILE", value: "/run/secrets/api/token" }],
+        env: [
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "API_TOKEN_FILE", value: "/run/secrets/api/token" },
+        ],
         resources: {
             requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "100Mi" },
             limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "1Gi" },
@@ -37,8 +41,14 @@ export function container(name: string, opts: { port?: number; exec?: boolean } 
         readinessProbe: probe(5, 3, "/ready"),
         startupProbe: probe(10, 30),
         securityContext: {
-            runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false, privileged: false,
-            readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            runAsGroup: 10001,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
         },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
     };
@@ -54,7 +64,10 @@ export function podSpec(name: string, containers: Json[], extra: Json = {}): Jso
         containers,
         volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
         topologySpreadConstraints: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
-            maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": name } },
+            maxSkew: 1,
+            topologyKey,
+            whenUnsatisfiable: "ScheduleAnyway",
+            labelSelector: { matchLabels: { "app.kubernetes.io/name": name } },
         })),
         ...extra,
     };
@@ -68,7 +81,9 @@ const RUNBOOK = { "agent-platform.io/runbook": "https://runbooks.example.com/age
 
 function allowPolicy(name: string): K8sObject {
     return {
-        apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(`${name}-allow`),
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: meta(`${name}-allow`),
         spec: {
             podSelector: { matchLabels: { "app.kubernetes.io/name": name } },
             policyTypes: ["Ingress", "Egress"],
@@ -85,7 +100,9 @@ function serviceAccount(name: string): K8sObject {
 /** The compliant Kubernetes objects. */
 export function compliantObjects(): K8sObject[] {
     const api: K8sObject = {
-        apiVersion: "apps/v1", kind: "Deployment", metadata: meta("api", { annotations: RUNBOOK }),
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: meta("api", { annotations: RUNBOOK }),
         spec: {
             selector: { matchLabels: { "app.kubernetes.io/name": "api" } },
             strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -96,7 +113,8 @@ export function compliantObjects(): K8sObject[] {
         },
     };
     const raft: K8sObject = {
-        apiVersion: "apps/v1", kind: "StatefulSet",
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
         metadata: { ...meta("raft", { annotations: RUNBOOK }), labels: { ...podLabels("raft"), "agent-platform.io/raft": "true" } },
         spec: {
             replicas: 3,
@@ -105,13 +123,27 @@ export function compliantObjects(): K8sObject[] {
             selector: { matchLabels: { "app.kubernetes.io/name": "raft" } },
             template: {
                 metadata: { labels: podLabels("raft") },
-                spec: podSpec("raft", [{ ...container("raft", { port: 7000 }), volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, { name: "data", mountPath: "/data" }] }]),
+                spec: podSpec("raft", [
+                    {
+                        ...container("raft", { port: 7000 }),
+                        volumeMounts: [
+                            { name: "tmp", mountPath: "/tmp" },
+                            { name: "data", mountPath: "/data" },
+                        ],
+                    },
+                ]),
             },
-            volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "retained", resources: { requests: { storage: "10Gi" } } } }],
+            volumeClaimTemplates: [
+                {
+                    metadata: { name: "data" },
+                    spec: { accessModes: ["ReadWriteOnce"], storageClassName: "retained", resources: { requests: { storage: "10Gi" } } },
+                },
+            ],
         },
     };
     const poller: K8sObject = {
-        apiVersion: "apps/v1", kind: "Deployment",
+        apiVersion: "apps/v1",
+        kind: "Deployment",
         metadata: { ...meta("poller", { annotations: RUNBOOK }), labels: { ...podLabels("poller"), "agent-platform.io/singleton": "true" } },
         spec: {
             replicas: 1,
@@ -121,7 +153,9 @@ export function compliantObjects(): K8sObject[] {
         },
     };
     const shipper: K8sObject = {
-        apiVersion: "apps/v1", kind: "DaemonSet", metadata: meta("fluent-bit", { annotations: RUNBOOK }),
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: meta("fluent-bit", { annotations: RUNBOOK }),
         spec: {
             selector: { matchLabels: { "app.kubernetes.io/name": "fluent-bit" } },
             updateStrategy: { type: "RollingUpdate" },
@@ -133,7 +167,9 @@ export function compliantObjects(): K8sObject[] {
     delete backupPod.containers[0].readinessProbe;
     delete backupPod.containers[0].startupProbe;
     const backup: K8sObject = {
-        apiVersion: "batch/v1", kind: "CronJob", metadata: meta("postgres-backup"),
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: meta("postgres-backup"),
         spec: {
             schedule: "0 2 * * *", // seed 002: daily at 2 AM
             startingDeadlineSeconds: 600,
@@ -142,94 +178,188 @@ export function compliantObjects(): K8sObject[] {
         },
     };
     const migrate: K8sObject = {
-        apiVersion: "batch/v1", kind: "Job", metadata: meta("migrate"),
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: meta("migrate"),
         spec: {
             ttlSecondsAfterFinished: 3600,
-            template: { metadata: { labels: podLabels("migrate") }, spec: { ...JSON.parse(JSON.stringify(backupPod)), serviceAccountName: "migrate", containers: [{ ...backupPod.containers[0], name: "migrate" }], restartPolicy: "Never" } },
+            template: {
+                metadata: { labels: podLabels("migrate") },
+                spec: {
+                    ...JSON.parse(JSON.stringify(backupPod)),
+                    serviceAccountName: "migrate",
+                    containers: [{ ...backupPod.containers[0], name: "migrate" }],
+                    restartPolicy: "Never",
+                },
+            },
         },
     };
     const svc = (name: string, port: number, headless = false): K8sObject => ({
-        apiVersion: "v1", kind: "Service", metadata: { ...meta(headless ? `${name}-headless` : name), labels: podLabels(name) },
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { ...meta(headless ? `${name}-headless` : name), labels: podLabels(name) },
         spec: { ...(headless ? { clusterIP: "None" } : {}), selector: { "app.kubernetes.io/name": name }, ports: [{ name: "http", port, targetPort: "http" }] },
     });
     const monitor = (name: string): K8sObject => ({
-        apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: meta(name),
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: meta(name),
         spec: { selector: { matchLabels: { "app.kubernetes.io/name": name } }, endpoints: [{ port: "http", path: "/metrics" }] },
     });
     return [
         {
-            apiVersion: "v1", kind: "Namespace",
+            apiVersion: "v1",
+            kind: "Namespace",
             metadata: { name: NS, labels: { "pod-security.kubernetes.io/enforce": "restricted", "app.kubernetes.io/part-of": PART_OF } },
         },
         { apiVersion: "v1", kind: "ResourceQuota", metadata: meta("quota"), spec: { hard: { "requests.cpu": "20", "requests.memory": "40Gi" } } },
-        { apiVersion: "v1", kind: "LimitRange", metadata: meta("limits"), spec: { limits: [{ type: "Container", default: { cpu: "500m", memory: "512Mi" } }] } },
         {
-            apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta("default-deny"),
+            apiVersion: "v1",
+            kind: "LimitRange",
+            metadata: meta("limits"),
+            spec: { limits: [{ type: "Container", default: { cpu: "500m", memory: "512Mi" } }] },
+        },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("default-deny"),
             spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
         },
         {
-            apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta("allow-dns"),
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] }] },
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("allow-dns"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        ports: [
+                            { port: 53, protocol: "UDP" },
+                            { port: 53, protocol: "TCP" },
+                        ],
+                    },
+                ],
+            },
         },
         ...["api", "raft", "poller", "fluent-bit", "postgres-backup", "migrate"].map(allowPolicy),
         ...["api", "raft", "poller", "fluent-bit", "postgres-backup", "migrate"].map(serviceAccount),
-        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta("api"), rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch"] }] },
         {
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: meta("api"),
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "api" }, subjects: [{ kind: "ServiceAccount", name: "api", namespace: NS }],
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: meta("api"),
+            rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch"] }],
         },
-        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "agent-platform-node-reader" }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list"] }] },
         {
-            apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "agent-platform-node-reader" },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "agent-platform-node-reader" }, subjects: [{ kind: "ServiceAccount", name: "fluent-bit", namespace: NS }],
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: meta("api"),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "api" },
+            subjects: [{ kind: "ServiceAccount", name: "api", namespace: NS }],
         },
-        api, raft, poller, shipper, backup, migrate,
         {
-            apiVersion: "v1", kind: "Pod",
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRole",
+            metadata: { name: "agent-platform-node-reader" },
+            rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list"] }],
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRoleBinding",
+            metadata: { name: "agent-platform-node-reader" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "agent-platform-node-reader" },
+            subjects: [{ kind: "ServiceAccount", name: "fluent-bit", namespace: NS }],
+        },
+        api,
+        raft,
+        poller,
+        shipper,
+        backup,
+        migrate,
+        {
+            apiVersion: "v1",
+            kind: "Pod",
             metadata: {
-                name: "api-7d9f8c6b5-x2k4q", namespace: NS, labels: podLabels("api"),
+                name: "api-7d9f8c6b5-x2k4q",
+                namespace: NS,
+                labels: podLabels("api"),
                 ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "api-7d9f8c6b5", uid: "0000", controller: true }],
             },
             spec: podSpec("api", [container("api", { port: 8080 })]),
         },
-        svc("api", 80), svc("raft", 7000, true), svc("fluent-bit", 2020),
-        monitor("api"), monitor("raft"), monitor("fluent-bit"),
+        svc("api", 80),
+        svc("raft", 7000, true),
+        svc("fluent-bit", 2020),
+        monitor("api"),
+        monitor("raft"),
+        monitor("fluent-bit"),
         {
-            apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: meta("api"),
+            apiVersion: "autoscaling/v2",
+            kind: "HorizontalPodAutoscaler",
+            metadata: meta("api"),
             spec: {
-                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" }, minReplicas: 2, maxReplicas: 10,
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
+                minReplicas: 2,
+                maxReplicas: 10,
                 metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
             },
         },
-        { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta("api"), spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: { "app.kubernetes.io/name": "api" } } } },
-        { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta("raft"), spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: { "app.kubernetes.io/name": "raft" } } } },
         {
-            apiVersion: "networking.k8s.io/v1", kind: "Ingress",
+            apiVersion: "policy/v1",
+            kind: "PodDisruptionBudget",
+            metadata: meta("api"),
+            spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: { "app.kubernetes.io/name": "api" } } },
+        },
+        {
+            apiVersion: "policy/v1",
+            kind: "PodDisruptionBudget",
+            metadata: meta("raft"),
+            spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: { "app.kubernetes.io/name": "raft" } } },
+        },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
             metadata: meta("api", { annotations: { "cert-manager.io/cluster-issuer": "letsencrypt" } }),
             spec: {
                 ingressClassName: "nginx",
                 tls: [{ hosts: ["agents.example.com"], secretName: "api-tls" }],
-                rules: [{ host: "agents.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "api", port: { number: 80 } } } }] } }],
+                rules: [
+                    {
+                        host: "agents.example.com",
+                        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "api", port: { number: 80 } } } }] },
+                    },
+                ],
             },
         },
         {
-            apiVersion: "storage.k8s.io/v1", kind: "StorageClass",
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
             metadata: { name: "retained", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-            provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" },
-            reclaimPolicy: "Retain", volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true,
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true" },
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
         },
         {
-            apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: meta("artifacts"),
+            apiVersion: "v1",
+            kind: "PersistentVolumeClaim",
+            metadata: meta("artifacts"),
             spec: { accessModes: ["ReadWriteOnce"], storageClassName: "retained", resources: { requests: { storage: "20Gi" } } },
         },
         {
-            apiVersion: "velero.io/v1", kind: "Schedule", metadata: { name: "agents-daily", namespace: "velero" },
+            apiVersion: "velero.io/v1",
+            kind: "Schedule",
+            metadata: { name: "agents-daily", namespace: "velero" },
             spec: { schedule: "0 3 * * *", template: { includedNamespaces: [NS], ttl: "720h0m0s" } },
         },
         { apiVersion: "v1", kind: "ConfigMap", metadata: meta("api-config"), data: { LOG_LEVEL: "info", REDIS_URL: "redis://redis-service:6379/0" } },
         {
-            apiVersion: "v1", kind: "Secret", metadata: meta("api-secrets", { annotations: { "agent-platform.io/generated": "true" } }),
-            type: "Opaque", stringData: { token: "<redacted>" },
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: meta("api-secrets", { annotations: { "agent-platform.io/generated": "true" } }),
+            type: "Opaque",
+            stringData: { token: "<redacted>" },
         },
     ];
 }
@@ -247,8 +377,12 @@ export function compliantCloud(): InputResource[] {
             accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         }),
         r("aws:eks/nodeGroup:NodeGroup", "prod-eks-general", {
-            clusterName: "prod-eks", subnetIds: ["subnet-a", "subnet-b", "subnet-c"], capacityType: "ON_DEMAND", instanceTypes: ["m6i.xlarge", "m5.xlarge"],
-            scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 10 }, launchTemplate: { id: "lt-123", version: "1" },
+            clusterName: "prod-eks",
+            subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+            capacityType: "ON_DEMAND",
+            instanceTypes: ["m6i.xlarge", "m5.xlarge"],
+            scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 10 },
+            launchTemplate: { id: "lt-123", version: "1" },
         }),
         r("aws:ec2/launchTemplate:LaunchTemplate", "prod-eks-general-lt", {
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
@@ -257,7 +391,11 @@ export function compliantCloud(): InputResource[] {
         r("aws:kms/key:Key", "prod-eks-secrets-key", { enableKeyRotation: true, deletionWindowInDays: 30 }),
         r("aws:ecr/repository:Repository", "agents", { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" }),
         r("aws:eks/addon:Addon", "prod-eks-cloudwatch", { clusterName: "prod-eks", addonName: "amazon-cloudwatch-observability" }),
-        r("aws:eks/addon:Addon", "prod-eks-vpc-cni", { clusterName: "prod-eks", addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
+        r("aws:eks/addon:Addon", "prod-eks-vpc-cni", {
+            clusterName: "prod-eks",
+            addonName: "vpc-cni",
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+        }),
     ];
 }
 

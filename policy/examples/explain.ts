@@ -67,7 +67,10 @@ export async function ruleExamples(rule: PlatformRule, config: PackConfig): Prom
             // No compliant original: the first example object the rule inspects and passes.
             for (const r of compliantStack().filter((x) => rule.appliesTo?.(x.type))) {
                 const o2 = await run(rule, [r], knobs, tags);
-                if (o2.notApplicable === undefined && o2.messages.length === 0) { passing = r; break; }
+                if (o2.notApplicable === undefined && o2.messages.length === 0) {
+                    passing = r;
+                    break;
+                }
             }
             if (!passing) return undefined;
         }
@@ -92,7 +95,12 @@ export async function ruleExamples(rule: PlatformRule, config: PackConfig): Prom
     return {
         rule: name,
         title: c.title,
-        passing: { resources: [...changed, ...removed].filter((k) => before.has(k)).map((k) => before.get(k)!), removed: [], stackTags: tags, outcome: await run(rule, base, config, tags) },
+        passing: {
+            resources: [...changed, ...removed].filter((k) => before.has(k)).map((k) => before.get(k)!),
+            removed: [],
+            stackTags: tags,
+            outcome: await run(rule, base, config, tags),
+        },
         failing: { resources: changed.map((k) => after.get(k)!), removed, stackTags: failTags, outcome: await run(rule, mutated, config, failTags) },
     };
 }
@@ -105,13 +113,26 @@ function yamlOf(r: InputResource): string[] {
 
 /** A line diff with full context: "  " kept, "- " only in `a`, "+ " only in `b` (longest common subsequence). */
 export function lineDiff(a: string[], b: string[]): string[] {
-    const n = a.length, m = b.length;
+    const n = a.length,
+        m = b.length;
     const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let i = n - 1; i >= 0; i--)
+        for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     const out: string[] = [];
-    let i = 0, j = 0;
+    let i = 0,
+        j = 0;
     while (i < n || j < m) {
-        if (i < n && j < m && a[i] === b[j]) { out.push(`  ${a[i]}`); i++; j++; } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) { out.push(`- ${a[i]}`); i++; } else { out.push(`+ ${b[j]}`); j++; }
+        if (i < n && j < m && a[i] === b[j]) {
+            out.push(`  ${a[i]}`);
+            i++;
+            j++;
+        } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+            out.push(`- ${a[i]}`);
+            i++;
+        } else {
+            out.push(`+ ${b[j]}`);
+            j++;
+        }
     }
     return out;
 }

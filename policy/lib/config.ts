@@ -54,8 +54,13 @@ export function asRunError<E extends Error>(e: E): E {
 
 /** Thrown for an invalid pack config; the message lists every problem, one per line. */
 export class PackConfigError extends Error {
-    constructor(public readonly source: string, public readonly problems: ConfigProblem[]) {
-        super(`invalid policy pack config ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+    constructor(
+        public readonly source: string,
+        public readonly problems: ConfigProblem[],
+    ) {
+        super(
+            `invalid policy pack config ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`,
+        );
         this.name = "PackConfigError";
         asRunError(this);
     }
@@ -72,9 +77,10 @@ function jsonType(v: unknown): string {
 function distance(a: string, b: string): number {
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
+    for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
     return d[a.length][b.length];
 }
 
@@ -101,14 +107,22 @@ export function exemptionProblems(path: string, value: unknown): ConfigProblem[]
     const seen = new Set<string>();
     value.forEach((e, i) => {
         const p = `${path}[${i}]`;
-        if (!e || typeof e !== "object" || Array.isArray(e)) { out.push({ path: p, message: `must be {name, reason, expires?}, got ${jsonType(e)}` }); return; }
+        if (!e || typeof e !== "object" || Array.isArray(e)) {
+            out.push({ path: p, message: `must be {name, reason, expires?}, got ${jsonType(e)}` });
+            return;
+        }
         const o = e as Record<string, unknown>;
-        for (const k of Object.keys(o)) if (!["name", "reason", "expires"].includes(k)) out.push({ path: `${p}.${k}`, message: `unknown field${suggest(k, ["name", "reason", "expires"])}; an exemption is {name, reason, expires?}` });
-        if (typeof o.name !== "string" || o.name.trim() === "") out.push({ path: `${p}.name`, message: "required: namespace/name (or cluster-scoped name, or Pulumi name) of the exempt resource" });
+        for (const k of Object.keys(o))
+            if (!["name", "reason", "expires"].includes(k))
+                out.push({ path: `${p}.${k}`, message: `unknown field${suggest(k, ["name", "reason", "expires"])}; an exemption is {name, reason, expires?}` });
+        if (typeof o.name !== "string" || o.name.trim() === "")
+            out.push({ path: `${p}.name`, message: "required: namespace/name (or cluster-scoped name, or Pulumi name) of the exempt resource" });
         else if (seen.has(o.name)) out.push({ path: `${p}.name`, message: `${o.name} is exempted twice` });
         else seen.add(o.name);
-        if (typeof o.reason !== "string" || o.reason.trim() === "") out.push({ path: `${p}.reason`, message: "required: an exemption states why the rule does not apply" });
-        if (o.expires !== undefined && (typeof o.expires !== "string" || !isIsoDate(o.expires))) out.push({ path: `${p}.expires`, message: `must be a date YYYY-MM-DD, got ${JSON.stringify(o.expires)}` });
+        if (typeof o.reason !== "string" || o.reason.trim() === "")
+            out.push({ path: `${p}.reason`, message: "required: an exemption states why the rule does not apply" });
+        if (o.expires !== undefined && (typeof o.expires !== "string" || !isIsoDate(o.expires)))
+            out.push({ path: `${p}.expires`, message: `must be a date YYYY-MM-DD, got ${JSON.stringify(o.expires)}` });
     });
     return out;
 }
@@ -123,23 +137,35 @@ export function knobProblems(rule: RuleSchema, given: Record<string, unknown>, l
     const knownKnobs = [...Object.keys(rule.defaults), ...Object.keys(UNIVERSAL_KNOBS)];
     for (const [k, v] of Object.entries(given)) {
         const path = `${rule.name}.${k}`;
-        if (k === "exemptions") { out.push(...exemptionProblems(path, v)); continue; }
+        if (k === "exemptions") {
+            out.push(...exemptionProblems(path, v));
+            continue;
+        }
         if (k === "reason") {
             if (typeof v !== "string") out.push({ path, message: `must be a string, got ${jsonType(v)}` });
             continue;
         }
         if (!(k in rule.defaults)) {
-            const hint = k === "exemptNames" ? " (exemptions are [{name, reason, expires?}] under \"exemptions\")" : suggest(k, knownKnobs);
+            const hint = k === "exemptNames" ? ' (exemptions are [{name, reason, expires?}] under "exemptions")' : suggest(k, knownKnobs);
             out.push({ path, message: `unknown setting${hint}; ${rule.name} takes ${knownKnobs.join(", ")}` });
             continue;
         }
         const want = jsonType(rule.defaults[k]);
         const got = jsonType(v);
         const ok = want === got || (want === "number" && got === "integer");
-        if (!ok) { out.push({ path, message: `must be ${want === "integer" ? "an integer" : `a${/^[aeiou]/.test(want) ? "n" : ""} ${want}`}, got ${got} ${JSON.stringify(v)}` }); continue; }
+        if (!ok) {
+            out.push({
+                path,
+                message: `must be ${want === "integer" ? "an integer" : `a${/^[aeiou]/.test(want) ? "n" : ""} ${want}`}, got ${got} ${JSON.stringify(v)}`,
+            });
+            continue;
+        }
         if (want === "array") {
             const bad = (v as unknown[]).findIndex((x) => typeof x !== "string");
-            if (bad >= 0) { out.push({ path: `${path}[${bad}]`, message: `must be a string, got ${jsonType((v as unknown[])[bad])}` }); continue; }
+            if (bad >= 0) {
+                out.push({ path: `${path}[${bad}]`, message: `must be a string, got ${jsonType((v as unknown[])[bad])}` });
+                continue;
+            }
         }
         const extra = rule.checks?.[k]?.(v);
         if (extra) out.push({ path, message: extra });
@@ -155,7 +181,9 @@ export function knobProblems(rule: RuleSchema, given: Record<string, unknown>, l
 }
 
 function levelProblem(path: string, v: unknown): ConfigProblem | undefined {
-    return typeof v === "string" && (LEVELS as string[]).includes(v) ? undefined : { path, message: `must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(v)}` };
+    return typeof v === "string" && (LEVELS as string[]).includes(v)
+        ? undefined
+        : { path, message: `must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(v)}` };
 }
 
 /** Effective level of a rule under a (valid) config: per-rule, else `all`, else the rule's own. */
@@ -170,27 +198,49 @@ export function levelOf(rule: { name: string; enforcementLevel?: EnforcementLeve
 
 /** Every problem of a whole pack config file. */
 export function configProblems(config: unknown, rules: (RuleSchema & { enforcementLevel?: EnforcementLevel })[]): ConfigProblem[] {
-    if (!config || typeof config !== "object" || Array.isArray(config)) return [{ path: "(root)", message: `must be a JSON object of rule settings, got ${jsonType(config)}` }];
+    if (!config || typeof config !== "object" || Array.isArray(config))
+        return [{ path: "(root)", message: `must be a JSON object of rule settings, got ${jsonType(config)}` }];
     const c = config as Record<string, unknown>;
     const out: ConfigProblem[] = [];
     const byName = new Map(rules.map((r) => [r.name, r]));
     const names = [...byName.keys()];
     for (const [key, v] of Object.entries(c)) {
         if (key === "all") {
-            if (typeof v === "string") { const p = levelProblem("all", v); if (p) out.push(p); continue; }
-            if (!v || typeof v !== "object" || Array.isArray(v)) { out.push({ path: "all", message: `must be a level or {enforcementLevel}, got ${jsonType(v)}` }); continue; }
-            for (const k of Object.keys(v)) if (k !== "enforcementLevel") out.push({ path: `all.${k}`, message: "unknown setting; all takes only enforcementLevel" });
+            if (typeof v === "string") {
+                const p = levelProblem("all", v);
+                if (p) out.push(p);
+                continue;
+            }
+            if (!v || typeof v !== "object" || Array.isArray(v)) {
+                out.push({ path: "all", message: `must be a level or {enforcementLevel}, got ${jsonType(v)}` });
+                continue;
+            }
+            for (const k of Object.keys(v))
+                if (k !== "enforcementLevel") out.push({ path: `all.${k}`, message: "unknown setting; all takes only enforcementLevel" });
             const p = levelProblem("all.enforcementLevel", (v as Record<string, unknown>).enforcementLevel);
             if (p) out.push(p);
             continue;
         }
         const rule = byName.get(key);
-        if (!rule) { out.push({ path: key, message: `unknown rule${suggest(key, names)}; npm run policy:check -- --list shows every rule` }); continue; }
-        if (typeof v === "string") { const p = levelProblem(key, v); if (p) { out.push(p); continue; } }
-        else if (!v || typeof v !== "object" || Array.isArray(v)) { out.push({ path: key, message: `must be a level or an object of settings, got ${jsonType(v)}` }); continue; }
-        else if ((v as Record<string, unknown>).enforcementLevel !== undefined) {
+        if (!rule) {
+            out.push({ path: key, message: `unknown rule${suggest(key, names)}; npm run policy:check -- --list shows every rule` });
+            continue;
+        }
+        if (typeof v === "string") {
+            const p = levelProblem(key, v);
+            if (p) {
+                out.push(p);
+                continue;
+            }
+        } else if (!v || typeof v !== "object" || Array.isArray(v)) {
+            out.push({ path: key, message: `must be a level or an object of settings, got ${jsonType(v)}` });
+            continue;
+        } else if ((v as Record<string, unknown>).enforcementLevel !== undefined) {
             const p = levelProblem(`${key}.enforcementLevel`, (v as Record<string, unknown>).enforcementLevel);
-            if (p) { out.push(p); continue; }
+            if (p) {
+                out.push(p);
+                continue;
+            }
         }
         const { enforcementLevel: _l, ...knobs } = typeof v === "string" ? {} : (v as Record<string, unknown>);
         out.push(...knobProblems(rule, knobs, levelOf(rule, c)));
@@ -216,7 +266,16 @@ export function validatePackConfig<T>(config: unknown, rules: (RuleSchema & { en
 
 /** Common knob checks. */
 export const knobChecks = {
-    oneOf: (values: readonly string[]): KnobCheck => (v) => (values.includes(v as string) ? undefined : `must be one of ${values.join(", ")}, got ${JSON.stringify(v)}`),
-    quantity: (v: unknown) => (typeof v === "string" && parseQuantity(v) !== undefined && parseQuantity(v)! >= 0 ? undefined : `must be a Kubernetes quantity such as 1Gi, got ${JSON.stringify(v)}`),
-    atLeast: (min: number): KnobCheck => (v) => ((v as number) >= min ? undefined : `must be >= ${min}, got ${v}`),
+    oneOf:
+        (values: readonly string[]): KnobCheck =>
+        (v) =>
+            values.includes(v as string) ? undefined : `must be one of ${values.join(", ")}, got ${JSON.stringify(v)}`,
+    quantity: (v: unknown) =>
+        typeof v === "string" && parseQuantity(v) !== undefined && parseQuantity(v)! >= 0
+            ? undefined
+            : `must be a Kubernetes quantity such as 1Gi, got ${JSON.stringify(v)}`,
+    atLeast:
+        (min: number): KnobCheck =>
+        (v) =>
+            (v as number) >= min ? undefined : `must be >= ${min}, got ${v}`,
 };

@@ -25,7 +25,8 @@ export function countedRule<C extends object = Record<string, never>>(spec: Coun
         check: (items, config, ctx) => {
             const judged = k8sItems(items).filter((i) => isKind(i.type, kinds) && !ctx.exempt(i.urn));
             if (judged.length === 0) return undefined;
-            const offenders = judged.filter((i) => check(i.obj, config).length > 0)
+            const offenders = judged
+                .filter((i) => check(i.obj, config).length > 0)
                 .map((i) => `${k8sNamespaceOf(i.obj)}/${i.obj.metadata?.name}`)
                 .sort();
             if (offenders.length === 0) return [];

@@ -32,11 +32,7 @@ export function rulesTable(rules: readonly PlatformRule[], dev: PackConfig, prod
         const checks = `${p.description}${knobs.length ? ` Knobs: ${knobs.join(", ")}.` : ""}`;
         return `| <a id="${p.name}"></a>\`${p.name}\` | ${r.area} | ${scope} | ${p.severity} | ${enforcementLevelOf(p, dev)} | ${enforcementLevelOf(p, prod)} | ${cell(frameworkLabel(p.framework))} | ${cell(checks)} |`;
     });
-    return [
-        "| policy | area | scope | severity | dev | prod | framework | checks |",
-        "|---|---|---|---|---|---|---|---|",
-        ...rows,
-    ].join("\n");
+    return ["| policy | area | scope | severity | dev | prod | framework | checks |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n");
 }
 
 /** The anchors a markdown text offers: explicit `<a id|name="...">` and GitHub's heading slugs. */
@@ -44,14 +40,21 @@ export function anchorsOf(markdown: string): Set<string> {
     const out = new Set<string>();
     for (const m of markdown.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) out.add(m[1]);
     for (const m of markdown.matchAll(/^#{1,6}\s+(.+)$/gm)) {
-        out.add(m[1].trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-"));
+        out.add(
+            m[1]
+                .trim()
+                .toLowerCase()
+                .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+                .replace(/\s/g, "-"),
+        );
     }
     return out;
 }
 
 /** The README text between the table markers, or undefined when a marker is missing. */
 export function readmeTable(readme: string): string | undefined {
-    const b = readme.indexOf(TABLE_BEGIN), e = readme.indexOf(TABLE_END);
+    const b = readme.indexOf(TABLE_BEGIN),
+        e = readme.indexOf(TABLE_END);
     if (b < 0 || e < b) return undefined;
     return readme.slice(b + TABLE_BEGIN.length, e).trim();
 }

@@ -28,7 +28,10 @@ export interface Refusal {
 
 /** Thrown (as the rejection of the gated inputs) when a resource breaks a mandatory rule. */
 export class PolicyGateError extends Error {
-    constructor(public readonly refusals: Refusal[], public readonly configFile: string) {
+    constructor(
+        public readonly refusals: Refusal[],
+        public readonly configFile: string,
+    ) {
         super(formatRefusals(refusals, configFile));
         this.name = "PolicyGateError";
         asRunError(this);
@@ -62,7 +65,9 @@ export function unknownChecking(value: Json, isUnknown: (v: unknown) => boolean)
             if (typeof prop === "symbol") return v;
             return unknownChecking(v, isUnknown);
         },
-        set() { throw new TypeError("the gate's view of resource inputs is read-only"); },
+        set() {
+            throw new TypeError("the gate's view of resource inputs is read-only");
+        },
     });
 }
 
@@ -100,9 +105,13 @@ export async function gateRefusals(
         if (!r.appliesTo?.(res.type)) continue;
         try {
             const o = await runResourcePolicy(r.policy as ResourceValidationPolicy, { ...res, props }, policyKnobs(r.policy.name, config), opts.stackTags);
-            for (const m of o.messages) out.push({ rule: r.policy.name, message: m.message, ...(r.policy.remediationSteps ? { remediation: r.policy.remediationSteps } : {}) });
+            for (const m of o.messages)
+                out.push({ rule: r.policy.name, message: m.message, ...(r.policy.remediationSteps ? { remediation: r.policy.remediationSteps } : {}) });
         } catch (e) {
-            if (e instanceof UnknownInputError) { opts.skipped?.(r.policy.name); continue; }
+            if (e instanceof UnknownInputError) {
+                opts.skipped?.(r.policy.name);
+                continue;
+            }
             throw e;
         }
     }

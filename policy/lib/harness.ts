@@ -133,10 +133,16 @@ export interface RuleOutcome {
 }
 
 /** Runs one resource policy on one resource. */
-export async function runResourcePolicy(policy: ResourceValidationPolicy, res: InputResource, knobs: object = {}, stackTags?: ReadonlyMap<string, string>): Promise<RuleOutcome> {
+export async function runResourcePolicy(
+    policy: ResourceValidationPolicy,
+    res: InputResource,
+    knobs: object = {},
+    stackTags?: ReadonlyMap<string, string>,
+): Promise<RuleOutcome> {
     const messages: RuleOutcome["messages"] = [];
     const args = resourceArgs(res, knobs, stackTags);
-    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const validations =
+        policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     try {
         for (const v of validations) await v(args, (message, urn) => messages.push({ message, urn: urn ?? args.urn }));
     } catch (e) {
@@ -147,7 +153,12 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, res: I
 }
 
 /** Runs one stack policy over a set of resources. */
-export async function runStackPolicy(policy: StackValidationPolicy, resources: InputResource[], knobs: object = {}, stackTags?: ReadonlyMap<string, string>): Promise<RuleOutcome> {
+export async function runStackPolicy(
+    policy: StackValidationPolicy,
+    resources: InputResource[],
+    knobs: object = {},
+    stackTags?: ReadonlyMap<string, string>,
+): Promise<RuleOutcome> {
     const messages: RuleOutcome["messages"] = [];
     try {
         await policy.validateStack(stackArgs(resources, knobs, stackTags), (message, urn) => messages.push({ message, urn }));
@@ -179,7 +190,14 @@ export async function evaluate(rules: PlatformRule[], resources: InputResource[]
         const knobs = policyKnobs(p.name, config);
         const add = (message: string, urn: string | undefined, fallback: string) => {
             const res = urn ? byUrn.get(urn) : undefined;
-            out.push({ policy: p.name, level: reportLevel, severity: p.severity, resource: res ? resourceRef(res.type, res.name, res.props) : fallback, ...(urn ? { urn } : {}), message });
+            out.push({
+                policy: p.name,
+                level: reportLevel,
+                severity: p.severity,
+                resource: res ? resourceRef(res.type, res.name, res.props) : fallback,
+                ...(urn ? { urn } : {}),
+                message,
+            });
         };
         if (rule.scope === "resource") {
             for (const r of resources) {

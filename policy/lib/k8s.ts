@@ -98,9 +98,24 @@ export function labels(obj: K8sObject): Record<string, string> {
 
 /** Kinds that live outside namespaces. */
 export const CLUSTER_SCOPED_KINDS = [
-    "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
-    "CustomResourceDefinition", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-    "PodSecurityPolicy", "CSIDriver", "VolumeSnapshotClass", "ClusterIssuer", "ClusterSecretStore", "IngressClass", "APIService", "RuntimeClass",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "PodSecurityPolicy",
+    "CSIDriver",
+    "VolumeSnapshotClass",
+    "ClusterIssuer",
+    "ClusterSecretStore",
+    "IngressClass",
+    "APIService",
+    "RuntimeClass",
 ];
 
 /** `Deployment agents/worker` or `ClusterRole reader`: how every message names a resource. */
@@ -128,11 +143,20 @@ export function podTemplate(obj: K8sObject): PodTemplate | undefined {
             return spec ? { spec, labels: labels(obj), annotations: obj.metadata?.annotations ?? {}, path: "spec" } : undefined;
         case "CronJob": {
             const t = spec?.jobTemplate?.spec?.template;
-            return t?.spec ? { spec: t.spec, labels: t.metadata?.labels ?? {}, annotations: t.metadata?.annotations ?? {}, path: "spec.jobTemplate.spec.template.spec" } : undefined;
+            return t?.spec
+                ? { spec: t.spec, labels: t.metadata?.labels ?? {}, annotations: t.metadata?.annotations ?? {}, path: "spec.jobTemplate.spec.template.spec" }
+                : undefined;
         }
-        case "Deployment": case "StatefulSet": case "DaemonSet": case "ReplicaSet": case "ReplicationController": case "Job": {
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "ReplicationController":
+        case "Job": {
             const t = spec?.template;
-            return t?.spec ? { spec: t.spec, labels: t.metadata?.labels ?? {}, annotations: t.metadata?.annotations ?? {}, path: "spec.template.spec" } : undefined;
+            return t?.spec
+                ? { spec: t.spec, labels: t.metadata?.labels ?? {}, annotations: t.metadata?.annotations ?? {}, path: "spec.template.spec" }
+                : undefined;
         }
         default:
             return undefined;
@@ -196,11 +220,20 @@ export function selectorMatches(selector: LabelSelector | undefined, target: Rec
         const has = Object.prototype.hasOwnProperty.call(target, e.key);
         const values = e.values ?? [];
         switch (e.operator) {
-            case "In": if (!has || !values.includes(target[e.key])) return false; break;
-            case "NotIn": if (has && values.includes(target[e.key])) return false; break;
-            case "Exists": if (!has) return false; break;
-            case "DoesNotExist": if (has) return false; break;
-            default: return false;
+            case "In":
+                if (!has || !values.includes(target[e.key])) return false;
+                break;
+            case "NotIn":
+                if (has && values.includes(target[e.key])) return false;
+                break;
+            case "Exists":
+                if (!has) return false;
+                break;
+            case "DoesNotExist":
+                if (has) return false;
+                break;
+            default:
+                return false;
         }
     }
     return true;

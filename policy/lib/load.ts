@@ -32,7 +32,16 @@ function readRegular(file: string): { text: string } | { notRegular: string } {
     }
     try {
         const st = fs.fstatSync(fd);
-        if (!st.isFile()) return { notRegular: st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a regular file" };
+        if (!st.isFile())
+            return {
+                notRegular: st.isFIFO()
+                    ? "a FIFO"
+                    : st.isSocket()
+                      ? "a socket"
+                      : st.isCharacterDevice() || st.isBlockDevice()
+                        ? "a device"
+                        : "not a regular file",
+            };
         if (st.size > INPUT_LIMITS.maxFileBytes) throw new InputError(`${file}: ${st.size} bytes, over the ${INPUT_LIMITS.maxFileBytes}-byte limit per file`);
         const bytes = fs.readFileSync(fd);
         try {
@@ -51,7 +60,11 @@ function readRegular(file: string): { text: string } | { notRegular: string } {
  */
 const CORE_SCALARS = [
     new jsYaml.Type("tag:yaml.org,2002:null", { kind: "scalar", resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s), construct: () => null }),
-    new jsYaml.Type("tag:yaml.org,2002:bool", { kind: "scalar", resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s), construct: (s: string) => s[0] === "t" || s[0] === "T" }),
+    new jsYaml.Type("tag:yaml.org,2002:bool", {
+        kind: "scalar",
+        resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
+        construct: (s: string) => s[0] === "t" || s[0] === "T",
+    }),
     new jsYaml.Type("tag:yaml.org,2002:int", {
         kind: "scalar",
         resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
@@ -109,7 +122,10 @@ function aliasListener(text: string, maxAliasCount: number): NonNullable<jsYaml.
     let count = 0;
     return (event, s) => {
         const state = s as jsYaml.State & { anchor: string | null }; // js-yaml's state has the node's anchor; its types omit it
-        if (event === "open") { open.push({ start: state.position, hasAlias: false }); return; }
+        if (event === "open") {
+            open.push({ start: state.position, hasAlias: false });
+            return;
+        }
         const node = open.pop()!;
         alias.lastIndex = node.start;
         if (alias.test(text) && alias.lastIndex <= state.position) {
@@ -161,7 +177,7 @@ export function parseYamlObjects(text: string, source: string, onSkip?: (message
     const out: K8sObject[] = [];
     for (const v of yamlValues(text, source)) {
         if (v === null || v === undefined) continue;
-        const items: Json[] = v.kind === "List" || (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) ? v.items ?? [] : [v];
+        const items: Json[] = v.kind === "List" || (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) ? (v.items ?? []) : [v];
         for (const o of items) {
             if (!o || typeof o !== "object" || typeof o.kind !== "string" || typeof o.apiVersion !== "string") {
                 const message = `${source}: document is not a Kubernetes object (needs apiVersion and kind)`;
@@ -178,7 +194,11 @@ export function parseYamlObjects(text: string, source: string, onSkip?: (message
 /** Non-Kubernetes resources from a cloud-resources.json array. */
 export function parseCloudResources(text: string, source: string): InputResource[] {
     let v: Json;
-    try { v = JSON.parse(text); } catch (e) { throw new InputError(`${source}: invalid JSON: ${(e as Error).message}`); }
+    try {
+        v = JSON.parse(text);
+    } catch (e) {
+        throw new InputError(`${source}: invalid JSON: ${(e as Error).message}`);
+    }
     if (!Array.isArray(v)) throw new InputError(`${source}: expected a JSON array of {type, name, inputs}`);
     return v.map((r: Json, i: number) => {
         if (typeof r?.type !== "string" || typeof r?.name !== "string") throw new InputError(`${source}[${i}]: needs string type and name`);
@@ -187,7 +207,8 @@ export function parseCloudResources(text: string, source: string): InputResource
 }
 
 function walk(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true })
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
         .sort((a, b) => a.name.localeCompare(b.name))
         .flatMap((e) => {
             const p = path.join(dir, e.name);
@@ -212,7 +233,10 @@ export function loadResources(inputs: string[], onSkip: (message: string) => voi
             // The same file reached twice (named and inside a named directory) is read once.
             const real = fs.realpathSync(f);
             const first = files.get(real);
-            if (first !== undefined) { onSkip(`${f}: the same file as ${first}; read once`); continue; }
+            if (first !== undefined) {
+                onSkip(`${f}: the same file as ${first}; read once`);
+                continue;
+            }
             files.set(real, f);
             const read = readRegular(f);
             if ("notRegular" in read) {
@@ -255,7 +279,10 @@ export function assertNoDuplicates(resources: InputResource[]): void {
             id = `${groupOf(p.apiVersion)}\0${kind}\0${ns}\0${p.metadata.name}`;
         } else id = `${r.type}\0${r.name}`;
         const first = seen.get(id);
-        if (first) dups.push(`${resourceRef(r.type, r.name, r.props)} is defined twice (${first.source ?? "?"} and ${r.source ?? "?"}); kubectl would apply both and the last one wins`);
+        if (first)
+            dups.push(
+                `${resourceRef(r.type, r.name, r.props)} is defined twice (${first.source ?? "?"} and ${r.source ?? "?"}); kubectl would apply both and the last one wins`,
+            );
         else seen.set(id, r);
     }
     if (dups.length) throw new InputError(dups.length === 1 ? dups[0] : `${dups.length} objects are defined twice:\n${dups.map((d) => `  - ${d}`).join("\n")}`);
@@ -276,6 +303,14 @@ export function loadPackConfig(file: string, rules: PlatformRule[] = allRules): 
         throw new InputError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
     }
     let v: unknown;
-    try { v = JSON.parse(text); } catch (e) { throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`); }
-    return validatePackConfig<PackConfig>(v, rules.map((r) => ({ ...r.schema, enforcementLevel: r.policy.enforcementLevel })), file);
+    try {
+        v = JSON.parse(text);
+    } catch (e) {
+        throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
+    }
+    return validatePackConfig<PackConfig>(
+        v,
+        rules.map((r) => ({ ...r.schema, enforcementLevel: r.policy.enforcementLevel })),
+        file,
+    );
 }

@@ -27,12 +27,12 @@ export function podRule<C extends object = Record<string, never>>(spec: PodRuleS
         },
         ...(remediatePod
             ? {
-                remediate: (copy: Json, config: C) => {
-                    const pod = podTemplate(copy as K8sObject);
-                    if (!pod) return undefined;
-                    return remediatePod(pod.spec, config) ? copy : undefined;
-                },
-            }
+                  remediate: (copy: Json, config: C) => {
+                      const pod = podTemplate(copy as K8sObject);
+                      if (!pod) return undefined;
+                      return remediatePod(pod.spec, config) ? copy : undefined;
+                  },
+              }
             : {}),
     });
 }

@@ -32,8 +32,16 @@ export function findRule(rules: readonly PlatformRule[], name: string): Platform
 
 /** Rule names close to `name` (same words in another order, a prefix, or a shared word), for "did you mean". */
 export function similarRules(rules: readonly PlatformRule[], name: string): string[] {
-    const words = new Set(name.toLowerCase().split(/[-_\s]+/).filter((w) => w.length > 2));
-    return rules.map((r) => r.policy.name).filter((n) => n.startsWith(name) || n.split("-").some((w) => words.has(w))).slice(0, 5);
+    const words = new Set(
+        name
+            .toLowerCase()
+            .split(/[-_\s]+/)
+            .filter((w) => w.length > 2),
+    );
+    return rules
+        .map((r) => r.policy.name)
+        .filter((n) => n.startsWith(name) || n.split("-").some((w) => words.has(w)))
+        .slice(0, 5);
 }
 
 /**
@@ -43,8 +51,9 @@ export function similarRules(rules: readonly PlatformRule[], name: string): stri
 export function explainRule(rule: PlatformRule, config: PackConfig, examples?: string): string {
     const p = rule.policy;
     // Knob descriptions and defaults as published to CrossGuard (the universal exemptions/reason knobs left out).
-    const knobs = Object.entries((p.configSchema?.properties ?? {}) as Record<string, { description?: string; default?: unknown }>)
-        .filter(([k]) => k !== "exemptions" && k !== "reason");
+    const knobs = Object.entries((p.configSchema?.properties ?? {}) as Record<string, { description?: string; default?: unknown }>).filter(
+        ([k]) => k !== "exemptions" && k !== "reason",
+    );
     return [
         `${p.name}: ${p.displayName ?? ""}`.trimEnd(),
         `  level:     ${enforcementLevelOf(p, config)} (own default ${p.enforcementLevel ?? "advisory"})`,
@@ -54,7 +63,13 @@ export function explainRule(rule: PlatformRule, config: PackConfig, examples?: s
         `Why: ${p.description}`,
         "",
         `Fix: ${p.remediationSteps ?? "-"}`,
-        ...(knobs.length ? ["", "Settings (in the pack config, under the rule's name):", ...knobs.map(([k, v]) => `  ${k}: ${v.description} (default ${JSON.stringify(v.default)})`)] : []),
+        ...(knobs.length
+            ? [
+                  "",
+                  "Settings (in the pack config, under the rule's name):",
+                  ...knobs.map(([k, v]) => `  ${k}: ${v.description} (default ${JSON.stringify(v.default)})`),
+              ]
+            : []),
         ...(examples ? ["", examples] : []),
         "",
         `Exempt one object: "exemptions": [{"name": "<namespace>/<name>", "reason": "...", "expires": "YYYY-MM-DD"}] in the pack config, or the annotation agent-platform.io/policy-exempt.${p.name}: "<reason>".`,
@@ -69,37 +84,50 @@ const SARIF_LEVEL: Record<EnforcementLevel, string> = { mandatory: "error", advi
  * violation located at the file its object came from (paths relative to `root`); stack findings
  * point at the first input.
  */
-export function toSarif(rules: readonly PlatformRule[], config: PackConfig, violations: Violation[], resources: InputResource[], inputs: string[], root: string): object {
+export function toSarif(
+    rules: readonly PlatformRule[],
+    config: PackConfig,
+    violations: Violation[],
+    resources: InputResource[],
+    inputs: string[],
+    root: string,
+): object {
     const sourceOf = new Map(resources.filter((r) => r.source).map((r) => [resourceRef(r.type, r.name, r.props), r.source!]));
     // A source is `file#<document index>`; SARIF wants the file.
-    const uri = (source: string) => path.relative(root, path.resolve(source.replace(/#\d+$/, ""))).split(path.sep).join("/");
+    const uri = (source: string) =>
+        path
+            .relative(root, path.resolve(source.replace(/#\d+$/, "")))
+            .split(path.sep)
+            .join("/");
     const index = new Map(rules.map((r, i) => [r.policy.name, i]));
     return {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: [{
-            tool: {
-                driver: {
-                    name: "agent-platform-policy",
-                    rules: rules.map((r) => ({
-                        id: r.policy.name,
-                        name: r.policy.name,
-                        shortDescription: { text: r.policy.displayName ?? r.policy.name },
-                        fullDescription: { text: r.policy.description },
-                        help: { text: r.policy.remediationSteps ?? r.policy.description },
-                        defaultConfiguration: { level: SARIF_LEVEL[enforcementLevelOf(r.policy, config)] },
-                        properties: { tags: [r.area, r.scope] },
-                    })),
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: "agent-platform-policy",
+                        rules: rules.map((r) => ({
+                            id: r.policy.name,
+                            name: r.policy.name,
+                            shortDescription: { text: r.policy.displayName ?? r.policy.name },
+                            fullDescription: { text: r.policy.description },
+                            help: { text: r.policy.remediationSteps ?? r.policy.description },
+                            defaultConfiguration: { level: SARIF_LEVEL[enforcementLevelOf(r.policy, config)] },
+                            properties: { tags: [r.area, r.scope] },
+                        })),
+                    },
                 },
+                results: violations.map((v) => ({
+                    ruleId: v.policy,
+                    ...(index.has(v.policy) ? { ruleIndex: index.get(v.policy) } : {}),
+                    level: SARIF_LEVEL[v.level],
+                    message: { text: v.message },
+                    locations: [{ physicalLocation: { artifactLocation: { uri: uri(sourceOf.get(v.resource) ?? inputs[0]) }, region: { startLine: 1 } } }],
+                    partialFingerprints: { "agent-platform/resource": `${v.policy}|${v.resource}` },
+                })),
             },
-            results: violations.map((v) => ({
-                ruleId: v.policy,
-                ...(index.has(v.policy) ? { ruleIndex: index.get(v.policy) } : {}),
-                level: SARIF_LEVEL[v.level],
-                message: { text: v.message },
-                locations: [{ physicalLocation: { artifactLocation: { uri: uri(sourceOf.get(v.resource) ?? inputs[0]) }, region: { startLine: 1 } } }],
-                partialFingerprints: { "agent-platform/resource": `${v.policy}|${v.resource}` },
-            })),
-        }],
+        ],
     };
 }

@@ -19,8 +19,19 @@ import { TITLES } from "./titles";
 import { clone, describe as describeK8s, Json, K8sObject, parseK8sType } from "./k8s";
 
 export type Area =
-    | "pod-security" | "secrets" | "resources" | "health" | "availability" | "storage"
-    | "images" | "network" | "rbac" | "hygiene" | "observability" | "eks" | "process";
+    | "pod-security"
+    | "secrets"
+    | "resources"
+    | "health"
+    | "availability"
+    | "storage"
+    | "images"
+    | "network"
+    | "rbac"
+    | "hygiene"
+    | "observability"
+    | "eks"
+    | "process";
 
 interface RuleMeta<C> {
     /** kebab-case, unique across the pack. */
@@ -78,7 +89,11 @@ export interface StackViolation {
 
 export interface StackRuleSpec<C> extends RuleMeta<C> {
     /** Undefined when the rule cannot judge this stack (reported as not applicable). */
-    check: (items: StackItem[], config: C, ctx: { stackTags: ReadonlyMap<string, string>; now: Date; exempt: (urn: string) => boolean }) => StackViolation[] | undefined;
+    check: (
+        items: StackItem[],
+        config: C,
+        ctx: { stackTags: ReadonlyMap<string, string>; now: Date; exempt: (urn: string) => boolean },
+    ) => StackViolation[] | undefined;
 }
 
 /** A pack rule: the CrossGuard policy plus what tests and the CLI need to know about it. */
@@ -116,7 +131,11 @@ export function describeResource(type: string, name: string, props: Json): strin
 
 const EXEMPTION_SCHEMA = {
     type: "object",
-    properties: { name: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 1 }, expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } },
+    properties: {
+        name: { type: "string", minLength: 1 },
+        reason: { type: "string", minLength: 1 },
+        expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+    },
     required: ["name", "reason"],
     additionalProperties: false,
 };
@@ -127,7 +146,15 @@ export function configSchemaOf<C>(defaults: C | undefined, knobs: { [K in keyof 
     const properties: PolicyConfigSchema["properties"] = {};
     for (const key of Object.keys(knobs) as (keyof C & string)[]) {
         const d = (defaults as Record<string, unknown>)[key];
-        const type = Array.isArray(d) ? "array" : typeof d === "number" ? (Number.isInteger(d) ? "integer" : "number") : typeof d === "boolean" ? "boolean" : "string";
+        const type = Array.isArray(d)
+            ? "array"
+            : typeof d === "number"
+              ? Number.isInteger(d)
+                  ? "integer"
+                  : "number"
+              : typeof d === "boolean"
+                ? "boolean"
+                : "string";
         properties[key] = {
             type,
             description: knobs[key],
@@ -182,13 +209,17 @@ export function exemptionState(rule: string, exemptions: Exemption[], type: stri
     const today = now.toISOString().slice(0, 10);
     for (const e of exemptions) {
         if (e.name !== key) continue;
-        if (e.expires && isIsoDate(e.expires) && e.expires < today) problems.push(`exemption from ${rule} expired on ${e.expires} ("${e.reason}"); renew it with a new date or fix the resource`);
+        if (e.expires && isIsoDate(e.expires) && e.expires < today)
+            problems.push(`exemption from ${rule} expired on ${e.expires} ("${e.reason}"); renew it with a new date or fix the resource`);
         else exempt = true;
     }
     const ann = parseK8sType(type) ? props?.metadata?.annotations?.[EXEMPT_ANNOTATION_PREFIX + rule] : undefined;
     if (ann !== undefined) {
         if (typeof ann === "string" && ann.trim() !== "") exempt = true;
-        else problems.push(`annotation ${EXEMPT_ANNOTATION_PREFIX}${rule} gives no reason, so it exempts nothing; its value must say why the rule does not apply`);
+        else
+            problems.push(
+                `annotation ${EXEMPT_ANNOTATION_PREFIX}${rule} gives no reason, so it exempts nothing; its value must say why the rule does not apply`,
+            );
     }
     return { exempt, problems };
 }
@@ -274,7 +305,11 @@ export function stackItems(args: StackValidationArgs): StackItem[] {
         const k = parseK8sType(r.type);
         const item: StackItem = { type: r.type, name: r.name, urn: r.urn, props: r.props };
         if (k && r.props && typeof r.props === "object") {
-            item.obj = { ...r.props, apiVersion: r.props.apiVersion ?? `${k.group === "core" ? "" : k.group + "/"}${k.version}`, kind: r.props.kind ?? k.kind } as K8sObject;
+            item.obj = {
+                ...r.props,
+                apiVersion: r.props.apiVersion ?? `${k.group === "core" ? "" : k.group + "/"}${k.version}`,
+                kind: r.props.kind ?? k.kind,
+            } as K8sObject;
         }
         return item;
     });
@@ -298,7 +333,9 @@ export function stackRule<C extends object = Record<string, never>>(spec: StackR
                 if (ex.exempt) exemptUrns.add(i.urn);
                 for (const m of ex.problems) problems.push({ message: `${describeResource(i.type, i.name, i.props)}: ${m}`, urn: i.urn });
             }
-            const found = spec.check(items, config, { stackTags: args.stackTags, now, exempt: (urn) => exemptUrns.has(urn) })?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
+            const found = spec
+                .check(items, config, { stackTags: args.stackTags, now, exempt: (urn) => exemptUrns.has(urn) })
+                ?.filter((v) => !v.urn || !exemptUrns.has(v.urn));
             for (const v of problems) report(v.message, v.urn);
             if (found === undefined) {
                 if (problems.length === 0) args.notApplicable(`${spec.name}: nothing in this stack to judge`);
@@ -314,4 +351,3 @@ export function stackRule<C extends object = Record<string, never>>(spec: StackR
 export function k8sItems(items: StackItem[]): (StackItem & { obj: K8sObject })[] {
     return items.filter((i): i is StackItem & { obj: K8sObject } => i.obj !== undefined);
 }
-

@@ -8,8 +8,20 @@
  */
 import { countedRule } from "../lib/counted";
 import {
-    intOrPercent, isKind, isRaft, LONG_RUNNING_KINDS, isSingleton, Json, K8sObject, k8sNamespaceOf, podTemplate, RAFT_LABEL,
-    SCALABLE_KINDS, selectorMatches, SINGLETON_LABEL, SYSTEM_NAMESPACES,
+    intOrPercent,
+    isKind,
+    isRaft,
+    LONG_RUNNING_KINDS,
+    isSingleton,
+    Json,
+    K8sObject,
+    k8sNamespaceOf,
+    podTemplate,
+    RAFT_LABEL,
+    SCALABLE_KINDS,
+    selectorMatches,
+    SINGLETON_LABEL,
+    SYSTEM_NAMESPACES,
 } from "../lib/k8s";
 import { knobChecks } from "../lib/config";
 import { podRule } from "../lib/pod";
@@ -69,7 +81,9 @@ export function analyzeSpread(pod: { spec: Json; labels: Record<string, string> 
     for (const t of terms) {
         if (!t?.topologyKey) continue;
         if (!termCoversNamespace(t, ns)) {
-            dead.push(`podAntiAffinity term on ${t.topologyKey} lists namespaces [${(t.namespaces ?? []).join(", ")}]${t.namespaceSelector ? ` / namespaceSelector ${JSON.stringify(t.namespaceSelector)}` : ""} without its own namespace ${ns}; it never matches its own replicas`);
+            dead.push(
+                `podAntiAffinity term on ${t.topologyKey} lists namespaces [${(t.namespaces ?? []).join(", ")}]${t.namespaceSelector ? ` / namespaceSelector ${JSON.stringify(t.namespaceSelector)}` : ""} without its own namespace ${ns}; it never matches its own replicas`,
+            );
         } else if (!selectorMatches(t.labelSelector, pod.labels)) {
             dead.push(`podAntiAffinity term on ${t.topologyKey} does not select its own pods (labelSelector ${JSON.stringify(t.labelSelector ?? null)})`);
         } else keys.add(t.topologyKey);
@@ -82,7 +96,10 @@ export function analyzeSpread(pod: { spec: Json; labels: Record<string, string> 
  * the per-workload lookups below stay linear in the number of objects (a scan of every object
  * per workload was quadratic).
  */
-interface ScalingIndex { hpas: Map<string, K8sItem>; pdbs: Map<string, { at: number; pdb: K8sItem }[]> }
+interface ScalingIndex {
+    hpas: Map<string, K8sItem>;
+    pdbs: Map<string, { at: number; pdb: K8sItem }[]>;
+}
 const scalingIndexes = new WeakMap<K8sItem[], ScalingIndex>();
 const targetKey = (ns: string | undefined, kind: unknown, name: unknown) => JSON.stringify([ns ?? "", kind, name]);
 /** A PDB is filed under its first matchLabels pair; selectors without one go under the namespace alone. */
@@ -98,7 +115,8 @@ function scalingIndex(items: K8sItem[]): ScalingIndex {
             const key = targetKey(ns, i.obj.spec?.scaleTargetRef?.kind, i.obj.spec?.scaleTargetRef?.name);
             if (!index.hpas.has(key)) index.hpas.set(key, i);
         } else if (i.obj.kind === "PodDisruptionBudget") {
-            const first = Object.entries(i.obj.spec?.selector?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[0] as [string, string] | undefined;
+            const first = Object.entries(i.obj.spec?.selector?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[0] as
+                [string, string] | undefined;
             const key = pdbKey(ns, first);
             const bucket = index.pdbs.get(key) ?? [];
             bucket.push({ at, pdb: i });
@@ -121,7 +139,10 @@ function pdbsFor(workload: K8sItem, items: K8sItem[]): K8sItem[] {
     const ns = k8sNamespaceOf(workload.obj);
     const { pdbs } = scalingIndex(items);
     const candidates = [pdbKey(ns), ...Object.entries(tpl.labels ?? {}).map((l) => pdbKey(ns, l as [string, string]))].flatMap((k) => pdbs.get(k) ?? []);
-    return candidates.filter((c) => selectorMatches(c.pdb.obj.spec?.selector, tpl.labels)).sort((a, b) => a.at - b.at).map((c) => c.pdb);
+    return candidates
+        .filter((c) => selectorMatches(c.pdb.obj.spec?.selector, tpl.labels))
+        .sort((a, b) => a.at - b.at)
+        .map((c) => c.pdb);
 }
 
 /** How many pods a PDB lets the eviction API take down when `replicas` are healthy. */
@@ -175,9 +196,11 @@ export const availabilityRules: PlatformRule[] = [
             const r = o.spec?.replicas;
             if (typeof r !== "number") out.push("sets no spec.replicas; a Raft group needs a fixed odd member count");
             else if (r < 3 || r % 2 === 0) out.push(`raft replicas must be odd and >= 3 (2f+1), got ${r}`);
-            if (!Array.isArray(o.spec?.volumeClaimTemplates) || o.spec.volumeClaimTemplates.length === 0) out.push("has no volumeClaimTemplates; each member needs its own persistent log");
+            if (!Array.isArray(o.spec?.volumeClaimTemplates) || o.spec.volumeClaimTemplates.length === 0)
+                out.push("has no volumeClaimTemplates; each member needs its own persistent log");
             const tpl = podTemplate(o);
-            if (!tpl || !analyzeSpread(tpl, k8sNamespaceOf(o)).keys.has(HOSTNAME)) out.push(`does not spread members across nodes (${HOSTNAME} anti-affinity or topology spread)`);
+            if (!tpl || !analyzeSpread(tpl, k8sNamespaceOf(o)).keys.has(HOSTNAME))
+                out.push(`does not spread members across nodes (${HOSTNAME} anti-affinity or topology spread)`);
             return out;
         },
     }),
@@ -198,11 +221,19 @@ export const availabilityRules: PlatformRule[] = [
                 const f = raftFaultTolerance(r);
                 const pdbs = pdbsFor(w, k);
                 const who = `StatefulSet ${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}`;
-                if (pdbs.length === 0) { out.push({ message: `${who}: Raft group has no PodDisruptionBudget (needs maxUnavailable <= ${f})`, urn: w.urn }); continue; }
+                if (pdbs.length === 0) {
+                    out.push({ message: `${who}: Raft group has no PodDisruptionBudget (needs maxUnavailable <= ${f})`, urn: w.urn });
+                    continue;
+                }
                 for (const p of pdbs) {
                     const allowed = allowedDisruptions(p.obj.spec, r);
-                    if (allowed > f) out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows ${allowed} disruptions, more than f=${f} for ${r} members (quorum loss)`, urn: p.urn });
-                    if (allowed < 1 && f >= 1) out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption; node drains would block`, urn: p.urn });
+                    if (allowed > f)
+                        out.push({
+                            message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows ${allowed} disruptions, more than f=${f} for ${r} members (quorum loss)`,
+                            urn: p.urn,
+                        });
+                    if (allowed < 1 && f >= 1)
+                        out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption; node drains would block`, urn: p.urn });
                 }
             }
             return out;
@@ -221,7 +252,8 @@ export const availabilityRules: PlatformRule[] = [
             if (!SCALABLE_KINDS.includes(o.kind)) return [`is labelled ${SINGLETON_LABEL} but is a ${o.kind}; use a Deployment or StatefulSet`];
             const out: string[] = [];
             if (o.spec?.replicas !== 1) out.push(`singleton must set replicas: 1, got ${o.spec?.replicas ?? "unset"}`);
-            if (o.kind === "Deployment" && o.spec?.strategy?.type !== "Recreate") out.push(`singleton Deployment must use strategy Recreate, got ${o.spec?.strategy?.type ?? "RollingUpdate (default)"}`);
+            if (o.kind === "Deployment" && o.spec?.strategy?.type !== "Recreate")
+                out.push(`singleton Deployment must use strategy Recreate, got ${o.spec?.strategy?.type ?? "RollingUpdate (default)"}`);
             return out;
         },
     }),
@@ -242,7 +274,11 @@ export const availabilityRules: PlatformRule[] = [
                 const hpa = hpaFor(w, k);
                 if (hpa) out.push({ message: `${who}: singleton is targeted by HorizontalPodAutoscaler ${hpa.obj.metadata?.name}`, urn: hpa.urn });
                 for (const p of pdbsFor(w, k)) {
-                    if (allowedDisruptions(p.obj.spec, 1) < 1) out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption of the singleton; node drains would block`, urn: p.urn });
+                    if (allowedDisruptions(p.obj.spec, 1) < 1)
+                        out.push({
+                            message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption of the singleton; node drains would block`,
+                            urn: p.urn,
+                        });
                 }
             }
             return out;
@@ -254,7 +290,8 @@ export const availabilityRules: PlatformRule[] = [
         description: "Every replicated Deployment/StatefulSet (not singleton, not Raft) is targeted by an HPA (seed 003: HPA configured).",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Give the AgentService an `autoscaling` block, or exempt a workload that deliberately runs a fixed replica count (exemptions: [{name: namespace/name, reason}]).",
+        remediationSteps:
+            "Give the AgentService an `autoscaling` block, or exempt a workload that deliberately runs a fixed replica count (exemptions: [{name: namespace/name, reason}]).",
         defaults: { systemNamespaces: SYSTEM_NAMESPACES },
         knobs: { systemNamespaces: "namespaces of cluster add-ons, not judged" },
         check: (items, cfg) => {
@@ -263,7 +300,10 @@ export const availabilityRules: PlatformRule[] = [
             if (ws.length === 0) return undefined;
             return ws
                 .filter((w) => !hpaFor(w, k))
-                .map((w) => ({ message: `${w.obj.kind} ${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}: no HorizontalPodAutoscaler targets this replicated workload`, urn: w.urn }));
+                .map((w) => ({
+                    message: `${w.obj.kind} ${k8sNamespaceOf(w.obj)}/${w.obj.metadata?.name}: no HorizontalPodAutoscaler targets this replicated workload`,
+                    urn: w.urn,
+                }));
         },
     }),
     resourceRule({
@@ -307,7 +347,11 @@ export const availabilityRules: PlatformRule[] = [
                 const target = k.find((w) => w.obj.kind === ref.kind && w.obj.metadata?.name === ref.name && k8sNamespaceOf(w.obj) === ns);
                 const who = `HorizontalPodAutoscaler ${ns}/${h.obj.metadata?.name}`;
                 if (!target) out.push({ message: `${who}: targets ${ref.kind ?? "?"} ${ref.name ?? "?"}, which is not in the stack`, urn: h.urn });
-                else if (target.obj.spec?.replicas !== undefined) out.push({ message: `${who}: its target ${ref.kind} ${ref.name} also sets spec.replicas ${target.obj.spec.replicas}; every update would fight the HPA`, urn: target.urn });
+                else if (target.obj.spec?.replicas !== undefined)
+                    out.push({
+                        message: `${who}: its target ${ref.kind} ${ref.name} also sets spec.replicas ${target.obj.spec.replicas}; every update would fight the HPA`,
+                        urn: target.urn,
+                    });
             }
             return out;
         },
@@ -315,7 +359,8 @@ export const availabilityRules: PlatformRule[] = [
     stackRule({
         name: "avail-pdb-present",
         area: "availability",
-        description: "Every replicated Deployment/StatefulSet is covered by a PDB, and no PDB of a non-singleton workload blocks every drain (minAvailable equal to the replica count, the HPA minimum or a single replica).",
+        description:
+            "Every replicated Deployment/StatefulSet is covered by a PDB, and no PDB of a non-singleton workload blocks every drain (minAvailable equal to the replica count, the HPA minimum or a single replica).",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Add a PodDisruptionBudget (AgentService does) with maxUnavailable: 1 or minAvailable below the replica count.",
@@ -332,10 +377,18 @@ export const availabilityRules: PlatformRule[] = [
                 // one that keeps its only pod blocks every drain. An unset count means "HPA-owned" by the
                 // platform's convention, so it needs a PDB too.
                 const single = typeof w.obj.spec?.replicas === "number" && w.obj.spec.replicas < 2;
-                if (pdbs.length === 0) { if (!single) out.push({ message: `${who}: no PodDisruptionBudget selects its pods`, urn: w.urn }); continue; }
-                if (pdbs.length > 1) out.push({ message: `${who}: ${pdbs.length} PodDisruptionBudgets select its pods; the eviction API refuses pods with more than one`, urn: w.urn });
+                if (pdbs.length === 0) {
+                    if (!single) out.push({ message: `${who}: no PodDisruptionBudget selects its pods`, urn: w.urn });
+                    continue;
+                }
+                if (pdbs.length > 1)
+                    out.push({
+                        message: `${who}: ${pdbs.length} PodDisruptionBudgets select its pods; the eviction API refuses pods with more than one`,
+                        urn: w.urn,
+                    });
                 for (const p of pdbs) {
-                    if (allowedDisruptions(p.obj.spec, replicas) < 1) out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption at ${replicas} replica(s)`, urn: p.urn });
+                    if (allowedDisruptions(p.obj.spec, replicas) < 1)
+                        out.push({ message: `${who}: PodDisruptionBudget ${p.obj.metadata?.name} allows no disruption at ${replicas} replica(s)`, urn: p.urn });
                 }
             }
             return out;
@@ -355,7 +408,8 @@ export const availabilityRules: PlatformRule[] = [
             const out: string[] = [];
             const s = o.spec ?? {};
             if (s.maxUnavailable !== undefined && s.minAvailable !== undefined) out.push("sets both maxUnavailable and minAvailable");
-            if (s.maxUnavailable !== undefined && (s.maxUnavailable === 0 || /^0+%?$/.test(String(s.maxUnavailable)))) out.push("maxUnavailable 0 forbids every voluntary disruption (node drains hang)");
+            if (s.maxUnavailable !== undefined && (s.maxUnavailable === 0 || /^0+%?$/.test(String(s.maxUnavailable))))
+                out.push("maxUnavailable 0 forbids every voluntary disruption (node drains hang)");
             if (s.minAvailable !== undefined && String(s.minAvailable) === "100%") out.push("minAvailable 100% forbids every voluntary disruption");
             if (s.maxUnavailable === undefined && s.minAvailable === undefined) out.push("sets neither maxUnavailable nor minAvailable");
             if (!s.selector) out.push("has no selector");
@@ -386,7 +440,8 @@ export const availabilityRules: PlatformRule[] = [
     resourceRule({
         name: "avail-rolling-update",
         area: "availability",
-        description: "Rollout strategies exist (Deployments RollingUpdate/Recreate, StatefulSets/DaemonSets RollingUpdate/OnDelete), and replicated workloads roll out gradually: RollingUpdate with maxUnavailable below the replica count, never OnDelete.",
+        description:
+            "Rollout strategies exist (Deployments RollingUpdate/Recreate, StatefulSets/DaemonSets RollingUpdate/OnDelete), and replicated workloads roll out gradually: RollingUpdate with maxUnavailable below the replica count, never OnDelete.",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Use RollingUpdate with maxSurge 1 / maxUnavailable 0 (AgentService default); only singletons use Recreate.",
@@ -405,7 +460,8 @@ export const availabilityRules: PlatformRule[] = [
                 if (s.type === "Recreate") return ["uses strategy Recreate; every rollout takes the whole service down"];
                 const replicas = typeof o.spec?.replicas === "number" ? o.spec.replicas : 2;
                 const mu = intOrPercent(s.rollingUpdate?.maxUnavailable, replicas, true);
-                if (mu !== undefined && mu >= replicas) return [`rollingUpdate.maxUnavailable ${s.rollingUpdate.maxUnavailable} takes every replica down at once`];
+                if (mu !== undefined && mu >= replicas)
+                    return [`rollingUpdate.maxUnavailable ${s.rollingUpdate.maxUnavailable} takes every replica down at once`];
                 return [];
             }
             return o.spec?.updateStrategy?.type === "OnDelete" ? ["uses updateStrategy OnDelete; changes never roll out by themselves"] : [];
@@ -417,7 +473,8 @@ export const availabilityRules: PlatformRule[] = [
         description: "Long-running pods set a priorityClassName so the scheduler knows what to preempt first. Reported once per stack, with a count.",
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: "Create PriorityClasses for the tiers (e.g. data stores above stateless APIs above batch) and set spec.priorityClassName on each workload's pod template.",
+        remediationSteps:
+            "Create PriorityClasses for the tiers (e.g. data stores above stateless APIs above batch) and set spec.priorityClassName on each workload's pod template.",
         kinds: LONG_RUNNING_KINDS,
         finding: "long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order",
         check: (o) => (podTemplate(o) && !podTemplate(o)!.spec.priorityClassName ? ["no priorityClassName"] : []),
@@ -425,13 +482,15 @@ export const availabilityRules: PlatformRule[] = [
     resourceRule({
         name: "avail-no-naked-pods",
         area: "availability",
-        description: "No bare Pods: a controller (Deployment, StatefulSet, Job...) must own every pod (ownerReferences with controller: true) so it is recreated.",
+        description:
+            "No bare Pods: a controller (Deployment, StatefulSet, Job...) must own every pod (ownerReferences with controller: true) so it is recreated.",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Wrap the pod in a Deployment (long-running) or Job (run-to-completion).",
         appliesTo: (t) => isKind(t, ["Pod"]),
-        check: (o: K8sObject) => (o.metadata?.ownerReferences ?? []).some((r) => r?.controller === true)
-            ? []
-            : ["is a bare Pod (no controller ownerReference); nothing recreates it after a node failure"],
+        check: (o: K8sObject) =>
+            (o.metadata?.ownerReferences ?? []).some((r) => r?.controller === true)
+                ? []
+                : ["is a bare Pod (no controller ownerReference); nothing recreates it after a node failure"],
     }),
 ];

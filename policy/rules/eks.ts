@@ -36,7 +36,10 @@ export const MAX_IMDS_HOP_LIMIT = 2;
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
 
 const isTrue = (v: Json) => v === true || v === "true";
-const only = (...types: string[]) => (t: string) => types.includes(t);
+const only =
+    (...types: string[]) =>
+    (t: string) =>
+        types.includes(t);
 
 export const eksRules: PlatformRule[] = [
     resourceRule({
@@ -56,7 +59,8 @@ export const eksRules: PlatformRule[] = [
             if (v.endpointPublicAccess !== false && v.endpointPublicAccess !== "false") {
                 const cidrs: string[] = Array.isArray(v.publicAccessCidrs) ? v.publicAccessCidrs : [];
                 if (!cfg.allowRestrictedPublic) out.push("vpcConfig.endpointPublicAccess is not false");
-                else if (cidrs.length === 0 || cidrs.some((c) => OPEN_CIDRS.includes(c))) out.push("public API endpoint open to the internet (publicAccessCidrs unset or 0.0.0.0/0)");
+                else if (cidrs.length === 0 || cidrs.some((c) => OPEN_CIDRS.includes(c)))
+                    out.push("public API endpoint open to the internet (publicAccessCidrs unset or 0.0.0.0/0)");
             }
             return out;
         },
@@ -67,7 +71,7 @@ export const eksRules: PlatformRule[] = [
         description: "Kubernetes Secrets are envelope-encrypted with a KMS key (encryptionConfig resources [secrets] + provider.keyArn).",
         severity: "high",
         enforcementLevel: "advisory",
-        remediationSteps: "Set encryptionConfig: { resources: [\"secrets\"], provider: { keyArn: key.arn } } (EksCluster does).",
+        remediationSteps: 'Set encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } } (EksCluster does).',
         appliesTo: only(EKS_CLUSTER),
         check: (p: Json) => {
             const e = p.encryptionConfig;
@@ -168,8 +172,10 @@ export const eksRules: PlatformRule[] = [
             const s = p.scalingConfig ?? {};
             const out: string[] = [];
             if (typeof s.minSize !== "number" || s.minSize < cfg.minNodes) out.push(`scalingConfig.minSize ${s.minSize ?? "unset"} is below ${cfg.minNodes}`);
-            if (typeof s.maxSize === "number" && typeof s.desiredSize === "number" && !(s.minSize <= s.desiredSize && s.desiredSize <= s.maxSize)) out.push(`scalingConfig must satisfy minSize <= desiredSize <= maxSize, got ${s.minSize}/${s.desiredSize}/${s.maxSize}`);
-            if (p.capacityType === "SPOT" && !(Array.isArray(p.instanceTypes) && p.instanceTypes.length >= 2)) out.push("SPOT node group lists fewer than 2 instance types (one capacity-pool reclaim empties it)");
+            if (typeof s.maxSize === "number" && typeof s.desiredSize === "number" && !(s.minSize <= s.desiredSize && s.desiredSize <= s.maxSize))
+                out.push(`scalingConfig must satisfy minSize <= desiredSize <= maxSize, got ${s.minSize}/${s.desiredSize}/${s.maxSize}`);
+            if (p.capacityType === "SPOT" && !(Array.isArray(p.instanceTypes) && p.instanceTypes.length >= 2))
+                out.push("SPOT node group lists fewer than 2 instance types (one capacity-pool reclaim empties it)");
             return out;
         },
     }),
@@ -181,9 +187,14 @@ export const eksRules: PlatformRule[] = [
         enforcementLevel: "advisory",
         remediationSteps: "Remove remoteAccess / keyName; reach nodes with SSM Session Manager.",
         appliesTo: only(EKS_NODE_GROUP, LAUNCH_TEMPLATE),
-        check: (p: Json, _c, ctx) => (ctx.type === EKS_NODE_GROUP
-            ? (p.remoteAccess ? ["sets remoteAccess (SSH to nodes)"] : [])
-            : (p.keyName ? [`sets keyName ${p.keyName} (SSH to nodes)`] : [])),
+        check: (p: Json, _c, ctx) =>
+            ctx.type === EKS_NODE_GROUP
+                ? p.remoteAccess
+                    ? ["sets remoteAccess (SSH to nodes)"]
+                    : []
+                : p.keyName
+                  ? [`sets keyName ${p.keyName} (SSH to nodes)`]
+                  : [],
     }),
     resourceRule({
         name: "eks-imdsv2",
@@ -191,14 +202,16 @@ export const eksRules: PlatformRule[] = [
         description: `Nodes require IMDSv2 (metadataOptions.httpTokens required, hop limit <= ${MAX_IMDS_HOP_LIMIT}); node groups use a launch template to set it.`,
         severity: "high",
         enforcementLevel: "advisory",
-        remediationSteps: "Set metadataOptions { httpTokens: \"required\", httpPutResponseHopLimit: 2 } on the launch template (EksCluster does).",
+        remediationSteps: 'Set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 2 } on the launch template (EksCluster does).',
         appliesTo: only(EKS_NODE_GROUP, LAUNCH_TEMPLATE),
         check: (p: Json, _c, ctx) => {
             if (ctx.type === EKS_NODE_GROUP) return p.launchTemplate ? [] : ["uses no launch template, so IMDSv2 and disk encryption are left to defaults"];
             const m = p.metadataOptions ?? {};
             const out: string[] = [];
-            if (m.httpTokens !== "required") out.push(`metadataOptions.httpTokens is ${m.httpTokens ?? "optional (default)"}; IMDSv1 lets SSRF steal node credentials`);
-            if (m.httpPutResponseHopLimit !== undefined && Number(m.httpPutResponseHopLimit) > MAX_IMDS_HOP_LIMIT) out.push(`metadataOptions.httpPutResponseHopLimit ${m.httpPutResponseHopLimit} exceeds ${MAX_IMDS_HOP_LIMIT}`);
+            if (m.httpTokens !== "required")
+                out.push(`metadataOptions.httpTokens is ${m.httpTokens ?? "optional (default)"}; IMDSv1 lets SSRF steal node credentials`);
+            if (m.httpPutResponseHopLimit !== undefined && Number(m.httpPutResponseHopLimit) > MAX_IMDS_HOP_LIMIT)
+                out.push(`metadataOptions.httpPutResponseHopLimit ${m.httpPutResponseHopLimit} exceeds ${MAX_IMDS_HOP_LIMIT}`);
             return out;
         },
     }),
@@ -208,7 +221,7 @@ export const eksRules: PlatformRule[] = [
         description: "Every EBS volume of a node launch template is encrypted.",
         severity: "high",
         enforcementLevel: "advisory",
-        remediationSteps: "Add blockDeviceMappings with ebs.encrypted: \"true\" for the root device (EksCluster does).",
+        remediationSteps: 'Add blockDeviceMappings with ebs.encrypted: "true" for the root device (EksCluster does).',
         appliesTo: only(LAUNCH_TEMPLATE),
         check: (p: Json) => {
             const maps: Json[] = Array.isArray(p.blockDeviceMappings) ? p.blockDeviceMappings : [];
@@ -224,17 +237,19 @@ export const eksRules: PlatformRule[] = [
         enforcementLevel: "advisory",
         remediationSteps: "Remove associatePublicIpAddress; place node groups in private subnets.",
         appliesTo: only(LAUNCH_TEMPLATE),
-        check: (p: Json) => (Array.isArray(p.networkInterfaces) ? p.networkInterfaces : [])
-            .filter((n: Json) => isTrue(n?.associatePublicIpAddress))
-            .map((n: Json) => `network interface ${n.deviceIndex ?? 0} associates a public IP`),
+        check: (p: Json) =>
+            (Array.isArray(p.networkInterfaces) ? p.networkInterfaces : [])
+                .filter((n: Json) => isTrue(n?.associatePublicIpAddress))
+                .map((n: Json) => `network interface ${n.deviceIndex ?? 0} associates a public IP`),
     }),
     stackRule({
         name: "eks-network-policy-enforced",
         area: "eks",
-        description: "A stack that declares NetworkPolicies on the EKS cluster it creates turns on the vpc-cni network policy agent (configurationValues enableNetworkPolicy), so the policies are enforced rather than accepted and ignored.",
+        description:
+            "A stack that declares NetworkPolicies on the EKS cluster it creates turns on the vpc-cni network policy agent (configurationValues enableNetworkPolicy), so the policies are enforced rather than accepted and ignored.",
         severity: "high",
         enforcementLevel: "advisory",
-        remediationSteps: "Give the vpc-cni add-on configurationValues {\"enableNetworkPolicy\": \"true\"} (EksCluster does).",
+        remediationSteps: 'Give the vpc-cni add-on configurationValues {"enableNetworkPolicy": "true"} (EksCluster does).',
         check: (items) => {
             const clusters = items.filter((i) => i.type === EKS_CLUSTER);
             const policies = items.filter((i) => i.type === NETWORK_POLICY);
@@ -243,13 +258,18 @@ export const eksRules: PlatformRule[] = [
             if (cni.some((a) => vpcCniEnforcesNetworkPolicies(a.props?.configurationValues))) return [];
             const at = cni[0] ?? clusters[0];
             const why = cni.length ? "the vpc-cni add-on does not set enableNetworkPolicy" : "no vpc-cni add-on turns on network policy enforcement";
-            return [{ message: `${at.type.split(":").pop()} ${at.name}: ${policies.length} NetworkPolicies are declared, but ${why}; the cluster accepts and ignores them`, urn: at.urn }];
+            return [
+                {
+                    message: `${at.type.split(":").pop()} ${at.name}: ${policies.length} NetworkPolicies are declared, but ${why}; the cluster accepts and ignores them`,
+                    urn: at.urn,
+                },
+            ];
         },
     }),
     resourceRule({
         name: "ecr-scan-immutable",
         area: "eks",
-        description: "ECR repositories scan images on push and keep tags immutable (proxy for \"images are scanned\").",
+        description: 'ECR repositories scan images on push and keep tags immutable (proxy for "images are scanned").',
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Set imageScanningConfiguration.scanOnPush: true and imageTagMutability: IMMUTABLE.",

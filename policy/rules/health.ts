@@ -10,15 +10,16 @@ import { PlatformRule } from "../lib/rule";
 const PROBE_ACTIONS = ["httpGet", "tcpSocket", "grpc", "exec"];
 
 function probed(kind: "livenessProbe" | "readinessProbe" | "startupProbe", servingOnly: boolean) {
-    return (pod: { spec: Json }): string[] => allContainers(pod.spec)
-        .filter((r) => r.longRunning)
-        .filter((r) => !servingOnly || (r.container.ports ?? []).length > 0)
-        .flatMap((r: ContainerRef) => {
-            const p = r.container[kind];
-            if (!p) return [`${r.label} has no ${kind}`];
-            if (!PROBE_ACTIONS.some((a) => p[a])) return [`${r.label} ${kind} has no action (httpGet, tcpSocket, grpc or exec)`];
-            return [];
-        });
+    return (pod: { spec: Json }): string[] =>
+        allContainers(pod.spec)
+            .filter((r) => r.longRunning)
+            .filter((r) => !servingOnly || (r.container.ports ?? []).length > 0)
+            .flatMap((r: ContainerRef) => {
+                const p = r.container[kind];
+                if (!p) return [`${r.label} has no ${kind}`];
+                if (!PROBE_ACTIONS.some((a) => p[a])) return [`${r.label} ${kind} has no action (httpGet, tcpSocket, grpc or exec)`];
+                return [];
+            });
 }
 
 export const healthRules: PlatformRule[] = [
@@ -57,32 +58,41 @@ export const healthRules: PlatformRule[] = [
     podRule({
         name: "health-probes-distinct",
         area: "health",
-        description: "Liveness and readiness do not ask the same HTTP or gRPC endpoint: readiness reflects dependencies (an overloaded or cut-off pod leaves the Service), liveness only whether the process must restart.",
+        description:
+            "Liveness and readiness do not ask the same HTTP or gRPC endpoint: readiness reflects dependencies (an overloaded or cut-off pod leaves the Service), liveness only whether the process must restart.",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Point readiness at an endpoint that checks the pod's dependencies (e.g. /ready) and keep liveness on /health, or make liveness a plain TCP check on the port. Different timings on the same endpoint are not enough: both fail together.",
+        remediationSteps:
+            "Point readiness at an endpoint that checks the pod's dependencies (e.g. /ready) and keep liveness on /health, or make liveness a plain TCP check on the port. Different timings on the same endpoint are not enough: both fail together.",
         kinds: LONG_RUNNING_KINDS,
-        check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.longRunning)
-            .flatMap((r) => {
-                const l = r.container.livenessProbe;
-                const rd = r.container.readinessProbe;
-                if (!l || !rd) return [];
-                if (jsonEqual(l, rd)) return [`${r.label} livenessProbe is identical to its readinessProbe`];
-                // exec and TCP handlers carry one signal only; HTTP and gRPC can answer liveness and readiness apart.
-                for (const action of ["httpGet", "grpc"]) {
-                    if (l[action] && rd[action] && jsonEqual(l[action], rd[action])) {
-                        const what = action === "httpGet" ? `GET ${l.httpGet.path ?? "/"} on port ${l.httpGet.port}` : `gRPC ${l.grpc.service ?? "(default service)"} on port ${l.grpc.port}`;
-                        return [`${r.label} livenessProbe and readinessProbe use the same handler (${what}); only their timings differ, so they fail together`];
+        check: (pod) =>
+            allContainers(pod.spec)
+                .filter((r) => r.longRunning)
+                .flatMap((r) => {
+                    const l = r.container.livenessProbe;
+                    const rd = r.container.readinessProbe;
+                    if (!l || !rd) return [];
+                    if (jsonEqual(l, rd)) return [`${r.label} livenessProbe is identical to its readinessProbe`];
+                    // exec and TCP handlers carry one signal only; HTTP and gRPC can answer liveness and readiness apart.
+                    for (const action of ["httpGet", "grpc"]) {
+                        if (l[action] && rd[action] && jsonEqual(l[action], rd[action])) {
+                            const what =
+                                action === "httpGet"
+                                    ? `GET ${l.httpGet.path ?? "/"} on port ${l.httpGet.port}`
+                                    : `gRPC ${l.grpc.service ?? "(default service)"} on port ${l.grpc.port}`;
+                            return [
+                                `${r.label} livenessProbe and readinessProbe use the same handler (${what}); only their timings differ, so they fail together`,
+                            ];
+                        }
                     }
-                }
-                return [];
-            }),
+                    return [];
+                }),
     }),
     podRule({
         name: "health-probe-port",
         area: "health",
-        description: "Probe ports name or number a TCP port the container declares (httpGet, tcpSocket and grpc probes connect over TCP; a UDP port never answers).",
+        description:
+            "Probe ports name or number a TCP port the container declares (httpGet, tcpSocket and grpc probes connect over TCP; a UDP port never answers).",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Point the probe at a declared TCP containerPort (by name or number), or probe a UDP service with an exec command.",

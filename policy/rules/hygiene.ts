@@ -19,7 +19,12 @@ export const REMOVED_APIS: { group: string; version: string; kinds?: string[]; r
     { group: "autoscaling", version: "v2beta2", replacement: "autoscaling/v2" },
     { group: "networking.k8s.io", version: "v1beta1", replacement: "networking.k8s.io/v1" },
     { group: "rbac.authorization.k8s.io", version: "v1beta1", replacement: "rbac.authorization.k8s.io/v1" },
-    { group: "storage.k8s.io", version: "v1beta1", kinds: ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "CSIStorageCapacity"], replacement: "storage.k8s.io/v1" },
+    {
+        group: "storage.k8s.io",
+        version: "v1beta1",
+        kinds: ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "CSIStorageCapacity"],
+        replacement: "storage.k8s.io/v1",
+    },
     { group: "flowcontrol.apiserver.k8s.io", version: "v1beta2", replacement: "flowcontrol.apiserver.k8s.io/v1" },
     { group: "flowcontrol.apiserver.k8s.io", version: "v1beta3", replacement: "flowcontrol.apiserver.k8s.io/v1" },
 ];
@@ -56,7 +61,8 @@ export const hygieneRules: PlatformRule[] = [
         check: (pod, _o, cfg) => {
             const out = cfg.requiredLabels.filter((l) => !pod.labels[l]).map((l) => `pod template lacks label ${l}`);
             const mb = pod.labels[MANAGED_BY_LABEL];
-            if (mb !== undefined && cfg.managedBy && mb !== cfg.managedBy) out.push(`pod template label ${MANAGED_BY_LABEL} is ${mb}, expected ${cfg.managedBy}`);
+            if (mb !== undefined && cfg.managedBy && mb !== cfg.managedBy)
+                out.push(`pod template label ${MANAGED_BY_LABEL} is ${mb}, expected ${cfg.managedBy}`);
             return out;
         },
     }),
@@ -78,10 +84,12 @@ export const hygieneRules: PlatformRule[] = [
     resourceRule({
         name: "hyg-deprecated-api",
         area: "hygiene",
-        description: "No removed or deprecated API versions (PodSecurityPolicy, extensions/v1beta1, */v1beta1...): they fail on current clusters and block upgrades.",
+        description:
+            "No removed or deprecated API versions (PodSecurityPolicy, extensions/v1beta1, */v1beta1...): they fail on current clusters and block upgrades.",
         severity: "high",
         enforcementLevel: "mandatory",
-        remediationSteps: "Move to the replacement API (e.g. apps/v1, policy/v1, autoscaling/v2); replace PodSecurityPolicy with Pod Security Admission labels.",
+        remediationSteps:
+            "Move to the replacement API (e.g. apps/v1, policy/v1, autoscaling/v2); replace PodSecurityPolicy with Pod Security Admission labels.",
         appliesTo: (t) => parseK8sType(t) !== undefined,
         check: (_o, _c, ctx) => {
             const p = parseK8sType(ctx.type)!;
@@ -97,20 +105,26 @@ export const hygieneRules: PlatformRule[] = [
         severity: "low",
         enforcementLevel: "advisory",
         remediationSteps: "Remove the duplicate env entry.",
-        check: (pod) => allContainers(pod.spec).flatMap((r) => {
-            const seen = new Set<string>();
-            const dups = new Set<string>();
-            for (const e of r.container.env ?? []) { if (seen.has(e?.name)) dups.add(e.name); seen.add(e?.name); }
-            return [...dups].map((d) => `${r.label} defines env ${d} more than once`);
-        }),
+        check: (pod) =>
+            allContainers(pod.spec).flatMap((r) => {
+                const seen = new Set<string>();
+                const dups = new Set<string>();
+                for (const e of r.container.env ?? []) {
+                    if (seen.has(e?.name)) dups.add(e.name);
+                    seen.add(e?.name);
+                }
+                return [...dups].map((d) => `${r.label} defines env ${d} more than once`);
+            }),
     }),
     resourceRule({
         name: "hyg-jobs",
         area: "hygiene",
-        description: "Standalone Jobs clean up (ttlSecondsAfterFinished); CronJobs leave cleanup to their history limits (no TTL in the job template), have a startingDeadlineSeconds and do not run concurrently.",
+        description:
+            "Standalone Jobs clean up (ttlSecondsAfterFinished); CronJobs leave cleanup to their history limits (no TTL in the job template), have a startingDeadlineSeconds and do not run concurrently.",
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: "Set ttlSecondsAfterFinished on standalone Jobs; on CronJobs remove it from the jobTemplate, set successful/failedJobsHistoryLimit, startingDeadlineSeconds and concurrencyPolicy Forbid.",
+        remediationSteps:
+            "Set ttlSecondsAfterFinished on standalone Jobs; on CronJobs remove it from the jobTemplate, set successful/failedJobsHistoryLimit, startingDeadlineSeconds and concurrencyPolicy Forbid.",
         appliesTo: (t) => isKind(t, ["Job", "CronJob"]),
         check: (o: K8sObject) => {
             const out: string[] = [];
@@ -120,10 +134,14 @@ export const hygieneRules: PlatformRule[] = [
             } else {
                 // The CronJob controller prunes its Jobs by successful/failedJobsHistoryLimit; a TTL deletes
                 // them (failed ones included) behind its back, before anyone can read why a run failed.
-                if (o.spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined) out.push(`jobTemplate sets ttlSecondsAfterFinished ${o.spec.jobTemplate.spec.ttlSecondsAfterFinished}; the CronJob's history limits already prune its Jobs, and the TTL deletes failed runs before they can be inspected`);
+                if (o.spec?.jobTemplate?.spec?.ttlSecondsAfterFinished !== undefined)
+                    out.push(
+                        `jobTemplate sets ttlSecondsAfterFinished ${o.spec.jobTemplate.spec.ttlSecondsAfterFinished}; the CronJob's history limits already prune its Jobs, and the TTL deletes failed runs before they can be inspected`,
+                    );
                 if (o.spec?.startingDeadlineSeconds === undefined) out.push("sets no startingDeadlineSeconds; after 100 missed runs it stops scheduling");
                 if ((o.spec?.concurrencyPolicy ?? "Allow") === "Allow") out.push("concurrencyPolicy Allow lets runs overlap");
-                if (!["Never", "OnFailure"].includes(o.spec?.jobTemplate?.spec?.template?.spec?.restartPolicy)) out.push("pod restartPolicy must be Never or OnFailure");
+                if (!["Never", "OnFailure"].includes(o.spec?.jobTemplate?.spec?.template?.spec?.restartPolicy))
+                    out.push("pod restartPolicy must be Never or OnFailure");
             }
             return out;
         },
@@ -146,4 +164,3 @@ export const hygieneRules: PlatformRule[] = [
         },
     }),
 ];
-

@@ -28,7 +28,7 @@ function isDefaultDeny(np: K8sObject, direction: "Ingress" | "Egress"): boolean 
     const selectsAll = s.podSelector && Object.keys(s.podSelector.matchLabels ?? {}).length === 0 && (s.podSelector.matchExpressions ?? []).length === 0;
     const types: string[] = s.policyTypes ?? (s.egress ? ["Ingress", "Egress"] : ["Ingress"]);
     if (!selectsAll || !types.includes(direction)) return false;
-    const rules: Json[] = direction === "Ingress" ? s.ingress ?? [] : s.egress ?? [];
+    const rules: Json[] = direction === "Ingress" ? (s.ingress ?? []) : (s.egress ?? []);
     // Default-deny means no rule admits everything: `- {}` would allow all traffic.
     return !rules.some((r) => r && Object.keys(r).length === 0);
 }
@@ -110,7 +110,8 @@ export const networkRules: PlatformRule[] = [
                 const nps = k.filter((i) => i.obj.kind === "NetworkPolicy" && k8sNamespaceOf(i.obj) === ns);
                 const urn = k.find((i) => i.obj.kind === "Namespace" && i.obj.metadata?.name === ns)?.urn ?? ws.find((w) => k8sNamespaceOf(w.obj) === ns)!.urn;
                 if (!nps.some((n) => isDefaultDeny(n.obj, "Ingress"))) out.push({ message: `Namespace ${ns}: no default-deny ingress NetworkPolicy`, urn });
-                if (cfg.requireEgress && !nps.some((n) => isDefaultDeny(n.obj, "Egress"))) out.push({ message: `Namespace ${ns}: no default-deny egress NetworkPolicy`, urn });
+                if (cfg.requireEgress && !nps.some((n) => isDefaultDeny(n.obj, "Egress")))
+                    out.push({ message: `Namespace ${ns}: no default-deny egress NetworkPolicy`, urn });
             }
             return out;
         },
@@ -132,10 +133,15 @@ export const networkRules: PlatformRule[] = [
             for (const w of ws) {
                 const labels = podTemplate(w.obj)!.labels;
                 const ns = k8sNamespaceOf(w.obj);
-                const covered = k.some((i) => i.obj.kind === "NetworkPolicy" && k8sNamespaceOf(i.obj) === ns
-                    && !isDefaultDeny(i.obj, "Ingress") && !isDefaultDeny(i.obj, "Egress")
-                    && Object.keys(i.obj.spec?.podSelector?.matchLabels ?? {}).length + (i.obj.spec?.podSelector?.matchExpressions ?? []).length > 0
-                    && selectorMatches(i.obj.spec?.podSelector, labels));
+                const covered = k.some(
+                    (i) =>
+                        i.obj.kind === "NetworkPolicy" &&
+                        k8sNamespaceOf(i.obj) === ns &&
+                        !isDefaultDeny(i.obj, "Ingress") &&
+                        !isDefaultDeny(i.obj, "Egress") &&
+                        Object.keys(i.obj.spec?.podSelector?.matchLabels ?? {}).length + (i.obj.spec?.podSelector?.matchExpressions ?? []).length > 0 &&
+                        selectorMatches(i.obj.spec?.podSelector, labels),
+                );
                 if (!covered) out.push({ message: `${who(w.obj)}: no NetworkPolicy names its pods (only namespace-wide policies apply)`, urn: w.urn });
             }
             return out;
@@ -144,7 +150,8 @@ export const networkRules: PlatformRule[] = [
     stackRule({
         name: "net-dangling-refs",
         area: "network",
-        description: "Service selectors select pods of a workload in the stack, and Ingress backends name Services in the stack and a port those Services expose.",
+        description:
+            "Service selectors select pods of a workload in the stack, and Ingress backends name Services in the stack and a port those Services expose.",
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Fix the Service selector / Ingress backend name and port so it points at an existing workload / Service port (by number or name).",
@@ -173,13 +180,24 @@ export const networkRules: PlatformRule[] = [
                     const name = b?.service?.name;
                     if (!name) continue;
                     const svc = services.find((s) => s.obj.metadata?.name === name && k8sNamespaceOf(s.obj) === ns);
-                    if (!svc) { out.push({ message: `${who(ing.obj)}: backend Service ${name} is not in the stack`, urn: ing.urn }); continue; }
+                    if (!svc) {
+                        out.push({ message: `${who(ing.obj)}: backend Service ${name} is not in the stack`, urn: ing.urn });
+                        continue;
+                    }
                     const port = b.service.port ?? {};
                     const wanted = port.number ?? port.name;
                     const ports: Json[] = svc.obj.spec?.ports ?? [];
-                    const exposed = port.number !== undefined ? ports.some((p) => Number(p?.port) === Number(port.number)) : port.name !== undefined ? ports.some((p) => p?.name === port.name) : true;
+                    const exposed =
+                        port.number !== undefined
+                            ? ports.some((p) => Number(p?.port) === Number(port.number))
+                            : port.name !== undefined
+                              ? ports.some((p) => p?.name === port.name)
+                              : true;
                     if (!exposed) {
-                        out.push({ message: `${who(ing.obj)}: backend Service ${name} port ${wanted} is not a port of the Service (it exposes ${ports.map((p) => p?.name ? `${p.name}/${p.port}` : String(p?.port)).join(", ") || "none"})`, urn: ing.urn });
+                        out.push({
+                            message: `${who(ing.obj)}: backend Service ${name} port ${wanted} is not a port of the Service (it exposes ${ports.map((p) => (p?.name ? `${p.name}/${p.port}` : String(p?.port))).join(", ") || "none"})`,
+                            urn: ing.urn,
+                        });
                     }
                 }
             }

@@ -13,16 +13,34 @@ export const DEFAULT_UID = 10001;
 
 // PSS baseline "Capabilities": adding anything beyond this default set is forbidden.
 export const BASELINE_CAPABILITIES = [
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ];
 // PSS restricted "Volume Types".
 export const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret", "image"];
 // PSS baseline "Sysctls" safe set (v1.35).
 export const SAFE_SYSCTLS = [
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
 ];
 // PSS baseline "SELinux": allowed types; user and role must be unset.
 export const SELINUX_TYPES = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
@@ -43,9 +61,10 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Remove securityContext.privileged (or set it to false); grant only the specific capability the workload needs.",
-        check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.container.securityContext?.privileged === true)
-            .map((r) => `${r.label} sets securityContext.privileged: true`),
+        check: (pod) =>
+            allContainers(pod.spec)
+                .filter((r) => r.container.securityContext?.privileged === true)
+                .map((r) => `${r.label} sets securityContext.privileged: true`),
     }),
     podRule({
         name: "sec-no-privilege-escalation",
@@ -54,14 +73,18 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "high",
         enforcementLevel: "advisory",
         remediationSteps: "Set securityContext.allowPrivilegeEscalation: false on every container (the components' containerSecurityContext does).",
-        check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.container.securityContext?.allowPrivilegeEscalation !== false)
-            .map((r) => `${r.label} does not set securityContext.allowPrivilegeEscalation: false`),
+        check: (pod) =>
+            allContainers(pod.spec)
+                .filter((r) => r.container.securityContext?.allowPrivilegeEscalation !== false)
+                .map((r) => `${r.label} does not set securityContext.allowPrivilegeEscalation: false`),
         remediatePod: (spec) => {
             let changed = false;
             for (const r of allContainers(spec)) {
                 const sc = ensureSC(r.container);
-                if (sc.allowPrivilegeEscalation === undefined) { sc.allowPrivilegeEscalation = false; changed = true; }
+                if (sc.allowPrivilegeEscalation === undefined) {
+                    sc.allowPrivilegeEscalation = false;
+                    changed = true;
+                }
             }
             return changed;
         },
@@ -85,8 +108,14 @@ export const podSecurityRules: PlatformRule[] = [
         remediatePod: (spec) => {
             let changed = false;
             const psc = spec.securityContext && typeof spec.securityContext === "object" ? spec.securityContext : (spec.securityContext = {});
-            if (psc.runAsNonRoot === undefined) { psc.runAsNonRoot = true; changed = true; }
-            if (psc.runAsUser === undefined) { psc.runAsUser = DEFAULT_UID; changed = true; }
+            if (psc.runAsNonRoot === undefined) {
+                psc.runAsNonRoot = true;
+                changed = true;
+            }
+            if (psc.runAsUser === undefined) {
+                psc.runAsUser = DEFAULT_UID;
+                changed = true;
+            }
             return changed;
         },
     }),
@@ -116,14 +145,18 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "medium",
         enforcementLevel: "advisory",
         remediationSteps: "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir at /tmp (and any other path the image writes).",
-        check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.container.securityContext?.readOnlyRootFilesystem !== true)
-            .map((r) => `${r.label} does not set securityContext.readOnlyRootFilesystem: true`),
+        check: (pod) =>
+            allContainers(pod.spec)
+                .filter((r) => r.container.securityContext?.readOnlyRootFilesystem !== true)
+                .map((r) => `${r.label} does not set securityContext.readOnlyRootFilesystem: true`),
         remediatePod: (spec) => {
             let changed = false;
             for (const r of allContainers(spec)) {
                 const sc = ensureSC(r.container);
-                if (sc.readOnlyRootFilesystem === undefined) { sc.readOnlyRootFilesystem = true; changed = true; }
+                if (sc.readOnlyRootFilesystem === undefined) {
+                    sc.readOnlyRootFilesystem = true;
+                    changed = true;
+                }
             }
             return changed;
         },
@@ -155,7 +188,10 @@ export const podSecurityRules: PlatformRule[] = [
                 const sc = ensureSC(r.container);
                 if (!sc.capabilities || typeof sc.capabilities !== "object") sc.capabilities = {};
                 const drop: string[] = Array.isArray(sc.capabilities.drop) ? sc.capabilities.drop : [];
-                if (!drop.map(strip).includes("ALL")) { sc.capabilities.drop = [...drop, "ALL"]; changed = true; }
+                if (!drop.map(strip).includes("ALL")) {
+                    sc.capabilities.drop = [...drop, "ALL"];
+                    changed = true;
+                }
             }
             return changed;
         },
@@ -184,9 +220,7 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Remove hostNetwork/hostPID/hostIPC from the pod spec.",
-        check: (pod) => (["hostNetwork", "hostPID", "hostIPC"] as const)
-            .filter((f) => pod.spec[f] === true)
-            .map((f) => `pod spec sets ${f}: true`),
+        check: (pod) => (["hostNetwork", "hostPID", "hostIPC"] as const).filter((f) => pod.spec[f] === true).map((f) => `pod spec sets ${f}: true`),
     }),
     podRule({
         name: "sec-no-host-ports",
@@ -210,9 +244,13 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "critical",
         enforcementLevel: "mandatory",
         remediationSteps: "Replace the hostPath volume with a PersistentVolumeClaim, emptyDir or projected volume.",
-        check: (pod) => (pod.spec.volumes ?? [])
-            .filter((v: Json) => v?.hostPath)
-            .map((v: Json) => `volume "${v.name}" is a hostPath (${v.hostPath.path ?? "?"})${/\.sock$/.test(String(v.hostPath.path ?? "")) ? ", a container runtime socket gives root on the node" : ""}`),
+        check: (pod) =>
+            (pod.spec.volumes ?? [])
+                .filter((v: Json) => v?.hostPath)
+                .map(
+                    (v: Json) =>
+                        `volume "${v.name}" is a hostPath (${v.hostPath.path ?? "?"})${/\.sock$/.test(String(v.hostPath.path ?? "")) ? ", a container runtime socket gives root on the node" : ""}`,
+                ),
     }),
     podRule({
         name: "sec-volume-types",
@@ -249,7 +287,10 @@ export const podSecurityRules: PlatformRule[] = [
         },
         remediatePod: (spec) => {
             const psc = spec.securityContext && typeof spec.securityContext === "object" ? spec.securityContext : (spec.securityContext = {});
-            if (psc.seccompProfile === undefined) { psc.seccompProfile = { type: "RuntimeDefault" }; return true; }
+            if (psc.seccompProfile === undefined) {
+                psc.seccompProfile = { type: "RuntimeDefault" };
+                return true;
+            }
             return false;
         },
     }),
@@ -289,9 +330,10 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "high",
         enforcementLevel: "mandatory",
         remediationSteps: "Remove securityContext.procMount or set it to Default.",
-        check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.container.securityContext?.procMount !== undefined && r.container.securityContext.procMount !== "Default")
-            .map((r) => `${r.label} sets procMount ${r.container.securityContext.procMount}`),
+        check: (pod) =>
+            allContainers(pod.spec)
+                .filter((r) => r.container.securityContext?.procMount !== undefined && r.container.securityContext.procMount !== "Default")
+                .map((r) => `${r.label} sets procMount ${r.container.securityContext.procMount}`),
     }),
     podRule({
         name: "sec-safe-sysctls",
@@ -300,9 +342,10 @@ export const podSecurityRules: PlatformRule[] = [
         severity: "high",
         enforcementLevel: "advisory",
         remediationSteps: "Remove the unsafe sysctl from securityContext.sysctls; tune it on the node if it is really needed.",
-        check: (pod) => (pod.spec.securityContext?.sysctls ?? [])
-            .filter((s: Json) => !SAFE_SYSCTLS.includes(s?.name))
-            .map((s: Json) => `pod sets unsafe sysctl ${s?.name}`),
+        check: (pod) =>
+            (pod.spec.securityContext?.sysctls ?? [])
+                .filter((s: Json) => !SAFE_SYSCTLS.includes(s?.name))
+                .map((s: Json) => `pod sets unsafe sysctl ${s?.name}`),
     }),
     podRule({
         name: "sec-no-host-process",
@@ -332,8 +375,11 @@ export const podSecurityRules: PlatformRule[] = [
             for (const r of allContainers(pod.spec)) {
                 const c = r.container;
                 const handlers: [string, Json][] = [
-                    ["livenessProbe", c.livenessProbe], ["readinessProbe", c.readinessProbe], ["startupProbe", c.startupProbe],
-                    ["lifecycle.postStart", c.lifecycle?.postStart], ["lifecycle.preStop", c.lifecycle?.preStop],
+                    ["livenessProbe", c.livenessProbe],
+                    ["readinessProbe", c.readinessProbe],
+                    ["startupProbe", c.startupProbe],
+                    ["lifecycle.postStart", c.lifecycle?.postStart],
+                    ["lifecycle.preStop", c.lifecycle?.preStop],
                 ];
                 for (const [where, h] of handlers) {
                     const host = h?.httpGet?.host ?? h?.tcpSocket?.host;
@@ -385,10 +431,11 @@ export const podSecurityRules: PlatformRule[] = [
     podRule({
         name: "sec-no-automount-sa-token",
         area: "pod-security",
-        description: "Pods set automountServiceAccountToken: false unless they talk to the Kubernetes API (annotate agent-platform.io/uses-kube-api: \"true\").",
+        description: 'Pods set automountServiceAccountToken: false unless they talk to the Kubernetes API (annotate agent-platform.io/uses-kube-api: "true").',
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Set spec.automountServiceAccountToken: false, or annotate the pod template agent-platform.io/uses-kube-api: \"true\" when it needs the API.",
+        remediationSteps:
+            'Set spec.automountServiceAccountToken: false, or annotate the pod template agent-platform.io/uses-kube-api: "true" when it needs the API.',
         kinds: LONG_RUNNING_KINDS,
         check: (pod) => {
             if (pod.spec.automountServiceAccountToken === false) return [];

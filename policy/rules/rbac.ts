@@ -41,9 +41,10 @@ export const rbacRules: PlatformRule[] = [
         defaults: { forbiddenRoles: ["cluster-admin"] },
         knobs: { forbiddenRoles: "ClusterRole names that must never be bound" },
         appliesTo: (t) => isKind(t, BINDING_KINDS),
-        check: (o: K8sObject, cfg) => (cfg.forbiddenRoles.includes(o.roleRef?.name) && o.roleRef?.kind === "ClusterRole"
-            ? [`binds ClusterRole ${o.roleRef.name} to ${(o.subjects ?? []).map((s: Json) => `${s?.kind} ${s?.name}`).join(", ") || "no subjects"}`]
-            : []),
+        check: (o: K8sObject, cfg) =>
+            cfg.forbiddenRoles.includes(o.roleRef?.name) && o.roleRef?.kind === "ClusterRole"
+                ? [`binds ClusterRole ${o.roleRef.name} to ${(o.subjects ?? []).map((s: Json) => `${s?.kind} ${s?.name}`).join(", ") || "no subjects"}`]
+                : [],
     }),
     resourceRule({
         name: "rbac-no-wildcards",
@@ -53,9 +54,12 @@ export const rbacRules: PlatformRule[] = [
         enforcementLevel: "advisory",
         remediationSteps: "Replace `*` with the explicit list (seed 004 lists its minimum permissions).",
         appliesTo: (t) => isKind(t, ROLE_KINDS),
-        check: (o: K8sObject) => (o.rules ?? []).flatMap((r: Json, i: number) => (["apiGroups", "resources", "verbs"] as const)
-            .filter((f) => Array.isArray(r?.[f]) && r[f].includes("*"))
-            .map((f) => `rules[${i}].${f} contains "*"`)),
+        check: (o: K8sObject) =>
+            (o.rules ?? []).flatMap((r: Json, i: number) =>
+                (["apiGroups", "resources", "verbs"] as const)
+                    .filter((f) => Array.isArray(r?.[f]) && r[f].includes("*"))
+                    .map((f) => `rules[${i}].${f} contains "*"`),
+            ),
     }),
     resourceRule({
         name: "rbac-no-exec-attach",
@@ -101,11 +105,19 @@ export const rbacRules: PlatformRule[] = [
             const out: StackViolation[] = [];
             for (const b of bindings) {
                 const ref = b.obj.roleRef ?? {};
-                const role = k.find((i) => i.obj.kind === ref.kind && i.obj.metadata?.name === ref.name
-                    && (ref.kind === "ClusterRole" || k8sNamespaceOf(i.obj) === k8sNamespaceOf(b.obj)));
+                const role = k.find(
+                    (i) =>
+                        i.obj.kind === ref.kind &&
+                        i.obj.metadata?.name === ref.name &&
+                        (ref.kind === "ClusterRole" || k8sNamespaceOf(i.obj) === k8sNamespaceOf(b.obj)),
+                );
                 if (!role) continue;
-                const where = b.obj.kind === "ClusterRoleBinding" ? `ClusterRoleBinding ${b.obj.metadata?.name}` : `RoleBinding ${k8sNamespaceOf(b.obj)}/${b.obj.metadata?.name}`;
-                if (isAdminEquivalent(role.obj)) out.push({ message: `${where}: binds ${ref.kind} ${ref.name}, which grants everything (admin-equivalent)`, urn: b.urn });
+                const where =
+                    b.obj.kind === "ClusterRoleBinding"
+                        ? `ClusterRoleBinding ${b.obj.metadata?.name}`
+                        : `RoleBinding ${k8sNamespaceOf(b.obj)}/${b.obj.metadata?.name}`;
+                if (isAdminEquivalent(role.obj))
+                    out.push({ message: `${where}: binds ${ref.kind} ${ref.name}, which grants everything (admin-equivalent)`, urn: b.urn });
                 const exec = execAttachGrants(role.obj);
                 if (exec.length) out.push({ message: `${where}: binds ${ref.kind} ${ref.name}, which grants ${exec.join(", ")}`, urn: b.urn });
             }

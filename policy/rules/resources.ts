@@ -25,7 +25,13 @@ function requestsAndLimits(resource: "cpu" | "memory" | "ephemeral-storage", req
 
 /** Human quantity for messages (binary units). */
 function formatBytes(n: number): string {
-    for (const [u, f] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (n >= f) return `${Math.round((n / f) * 100) / 100}${u}`;
+    for (const [u, f] of [
+        ["Ti", 2 ** 40],
+        ["Gi", 2 ** 30],
+        ["Mi", 2 ** 20],
+        ["Ki", 2 ** 10],
+    ] as const)
+        if (n >= f) return `${Math.round((n / f) * 100) / 100}${u}`;
     return String(n);
 }
 
@@ -58,7 +64,10 @@ function ephemeralStorage(podSpec: Json, threshold: number): string[] {
         const lm = parseQuantity(lim);
         const rq = parseQuantity(req);
         if (rq !== undefined && lm !== undefined && rq > lm) out.push(`${r.label} ephemeral-storage request ${req} exceeds its limit ${lim}`);
-        if (lm !== undefined && Number.isFinite(total) && total > 0 && lm < total) out.push(`${r.label} ephemeral-storage limit ${lim} is below the ${formatBytes(total)} of emptyDir scratch it mounts; the pod is evicted before the volume fills`);
+        if (lm !== undefined && Number.isFinite(total) && total > 0 && lm < total)
+            out.push(
+                `${r.label} ephemeral-storage limit ${lim} is below the ${formatBytes(total)} of emptyDir scratch it mounts; the pod is evicted before the volume fills`,
+            );
     }
     return out;
 }
@@ -87,10 +96,12 @@ export const resourceRules: PlatformRule[] = [
     podRule({
         name: "res-ephemeral-storage",
         area: "resources",
-        description: "Where disk use is real, it is bounded: every disk-backed emptyDir has a sizeLimit, and a container with a writable root filesystem or more than scratchThreshold of emptyDir scratch sets an ephemeral-storage request and a limit that covers its scratch.",
+        description:
+            "Where disk use is real, it is bounded: every disk-backed emptyDir has a sizeLimit, and a container with a writable root filesystem or more than scratchThreshold of emptyDir scratch sets an ephemeral-storage request and a limit that covers its scratch.",
         severity: "medium",
         enforcementLevel: "advisory",
-        remediationSteps: "Give every emptyDir a sizeLimit; on containers with a writable root filesystem or large scratch volumes set resources.requests/limits ephemeral-storage (the limit at least the scratch it mounts, or the kubelet evicts the pod before the volume fills).",
+        remediationSteps:
+            "Give every emptyDir a sizeLimit; on containers with a writable root filesystem or large scratch volumes set resources.requests/limits ephemeral-storage (the limit at least the scratch it mounts, or the kubelet evicts the pod before the volume fills).",
         defaults: { scratchThreshold: "1Gi" },
         knobs: { scratchThreshold: "emptyDir scratch (sum of the sizeLimits a container mounts) above which the container must declare ephemeral-storage" },
         checks: { scratchThreshold: knobChecks.quantity },
@@ -103,14 +114,15 @@ export const resourceRules: PlatformRule[] = [
         severity: "low",
         enforcementLevel: "advisory",
         remediationSteps: "Set resources.requests.memory equal to resources.limits.memory.",
-        check: (pod) => allContainers(pod.spec)
-            .filter((r) => r.kind !== "ephemeralContainer")
-            .filter((r) => {
-                const q = parseQuantity(r.container.resources?.requests?.memory);
-                const l = parseQuantity(r.container.resources?.limits?.memory);
-                return q !== undefined && l !== undefined && q !== l;
-            })
-            .map((r) => `${r.label} memory request ${r.container.resources.requests.memory} differs from its limit ${r.container.resources.limits.memory}`),
+        check: (pod) =>
+            allContainers(pod.spec)
+                .filter((r) => r.kind !== "ephemeralContainer")
+                .filter((r) => {
+                    const q = parseQuantity(r.container.resources?.requests?.memory);
+                    const l = parseQuantity(r.container.resources?.limits?.memory);
+                    return q !== undefined && l !== undefined && q !== l;
+                })
+                .map((r) => `${r.label} memory request ${r.container.resources.requests.memory} differs from its limit ${r.container.resources.limits.memory}`),
     }),
     stackRule({
         name: "res-namespace-quota",
@@ -124,10 +136,11 @@ export const resourceRules: PlatformRule[] = [
         check: (items, cfg) => {
             const k = k8sItems(items);
             const workloadNs = new Map<string, string>();
-            for (const i of k) if (isKind(i.type, ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"])) {
-                const ns = k8sNamespaceOf(i.obj);
-                if (!workloadNs.has(ns) && !cfg.systemNamespaces.includes(ns)) workloadNs.set(ns, i.urn);
-            }
+            for (const i of k)
+                if (isKind(i.type, ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"])) {
+                    const ns = k8sNamespaceOf(i.obj);
+                    if (!workloadNs.has(ns) && !cfg.systemNamespaces.includes(ns)) workloadNs.set(ns, i.urn);
+                }
             if (workloadNs.size === 0) return undefined;
             const out: StackViolation[] = [];
             for (const [ns, urn] of [...workloadNs.entries()].sort()) {

@@ -8,7 +8,8 @@ import { podRule } from "../lib/pod";
 import { PlatformRule, resourceRule } from "../lib/rule";
 
 // Names kube-linter env-var-secret and Polaris sensitiveContainerEnvVar treat as sensitive.
-export const SENSITIVE_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|bearer|access[_-]?key|auth[_-]?key|session[_-]?key|signing[_-]?key|client[_-]?secret|dsn|key[_-]?content|(^|_)key$)/i;
+export const SENSITIVE_NAME =
+    /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|bearer|access[_-]?key|auth[_-]?key|session[_-]?key|signing[_-]?key|client[_-]?secret|dsn|key[_-]?content|(^|_)key$)/i;
 // Names that only point at a secret (a path, file or id), never hold one.
 export const REFERENCE_NAME = /(_FILE|_PATH|_DIR|_NAME|_KEY_ID|_ID|_URL_TEMPLATE|_ENABLED|_TTL|_EXPIRY|_TIMEOUT|_LENGTH)$/i;
 // Values that are secrets whatever the name: PEM keys, AWS/GitHub/Slack/OpenAI/Anthropic token formats,
@@ -56,7 +57,8 @@ export function looksSecret(key: string, value: Json): string | undefined {
     if (PLACEHOLDER.test(v)) return undefined;
     const pattern = SECRET_VALUE.find((re) => re.test(v));
     if (pattern) return "its value matches a credential format";
-    if (SENSITIVE_NAME.test(key) && !REFERENCE_NAME.test(key) && !/^(true|false|\d{1,6})$/i.test(v)) return "its name marks it as sensitive and it holds a literal value";
+    if (SENSITIVE_NAME.test(key) && !REFERENCE_NAME.test(key) && !/^(true|false|\d{1,6})$/i.test(v))
+        return "its name marks it as sensitive and it holds a literal value";
     return undefined;
 }
 
@@ -67,7 +69,8 @@ export const secretRules: PlatformRule[] = [
         description: "No container env var holds a literal secret (sensitive name with a literal value, or a credential-shaped value).",
         severity: "critical",
         enforcementLevel: "advisory",
-        remediationSteps: "Move the value into a Secret (AgentService/ComposeApp do this for sensitive keys) and reference it with valueFrom.secretKeyRef or envFrom.",
+        remediationSteps:
+            "Move the value into a Secret (AgentService/ComposeApp do this for sensitive keys) and reference it with valueFrom.secretKeyRef or envFrom.",
         defaults: { allowNames: [] as string[] },
         knobs: { allowNames: "env var names exempt from the name heuristic" },
         check: (pod, _obj, cfg) => {
@@ -105,10 +108,12 @@ export const secretRules: PlatformRule[] = [
     countedRule({
         name: "sec-external-secret-source",
         area: "secrets",
-        description: "Secret objects come from an external provider (ExternalSecret/CSI) rather than literals in the program. Reported once per stack, with a count.",
+        description:
+            "Secret objects come from an external provider (ExternalSecret/CSI) rather than literals in the program. Reported once per stack, with a count.",
         severity: "low",
         enforcementLevel: "advisory",
-        remediationSteps: "Create an ExternalSecret (external-secrets.io) backed by AWS Secrets Manager, or annotate the Secret agent-platform.io/generated: \"true\" when its value is generated (@pulumi/random).",
+        remediationSteps:
+            'Create an ExternalSecret (external-secrets.io) backed by AWS Secrets Manager, or annotate the Secret agent-platform.io/generated: "true" when its value is generated (@pulumi/random).',
         kinds: ["Secret"],
         finding: "Secrets hold literal data set in the program (stack config secrets) instead of coming from an external secret store",
         check: (props: K8sObject) => {

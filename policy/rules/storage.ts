@@ -7,7 +7,16 @@ import { k8sItems, PlatformRule, resourceRule, stackRule, StackViolation } from 
 
 // Data directories of the images the seeds run (postgres, redis, bitnami charts, seed 001's
 // manifest/artifact stores) plus the platform's convention /data.
-export const DATA_PATHS = ["/data", "/var/lib/postgresql/data", "/var/lib/postgresql", "/var/lib/redis", "/bitnami", "/var/lib/mysql", "/manifests", "/artifacts"];
+export const DATA_PATHS = [
+    "/data",
+    "/var/lib/postgresql/data",
+    "/var/lib/postgresql",
+    "/var/lib/redis",
+    "/bitnami",
+    "/var/lib/mysql",
+    "/manifests",
+    "/artifacts",
+];
 // Provisioners that understand `parameters.encrypted` (EBS CSI and the in-tree plugin).
 export const EBS_PROVISIONERS = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
 /** Regional, sizeless file systems: no zone to wait for, nothing to expand. */
@@ -36,7 +45,8 @@ export const storageRules: PlatformRule[] = [
     resourceRule({
         name: "stor-persistent-state",
         area: "storage",
-        description: "Stateful data lives on PersistentVolumeClaims: StatefulSets have volumeClaimTemplates or PVC volumes, and nothing mounts an emptyDir at a data path.",
+        description:
+            "Stateful data lives on PersistentVolumeClaims: StatefulSets have volumeClaimTemplates or PVC volumes, and nothing mounts an emptyDir at a data path.",
         severity: "high",
         enforcementLevel: "mandatory",
         remediationSteps: "Mount a PersistentVolumeClaim (or volumeClaimTemplates) at the data path; Redis/Postgres/RaftCluster components do.",
@@ -48,7 +58,8 @@ export const storageRules: PlatformRule[] = [
             if (!pod) return [];
             const out: string[] = [];
             const persistent = persistentVolumeNames(o, pod.spec);
-            if (o.kind === "StatefulSet" && persistent.size === 0) out.push("is a StatefulSet without volumeClaimTemplates or PVC volumes; its state dies with the pod");
+            if (o.kind === "StatefulSet" && persistent.size === 0)
+                out.push("is a StatefulSet without volumeClaimTemplates or PVC volumes; its state dies with the pod");
             for (const c of [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])]) {
                 for (const m of c?.volumeMounts ?? []) {
                     if (m?.mountPath && underDataPath(m.mountPath, cfg.dataPaths) && !persistent.has(m.name)) {
@@ -62,28 +73,33 @@ export const storageRules: PlatformRule[] = [
     resourceRule({
         name: "stor-class-safe",
         area: "storage",
-        description: "StorageClasses encrypt EBS volumes; zonal block-storage classes allow expansion and bind WaitForFirstConsumer (regional file systems such as EFS need neither).",
+        description:
+            "StorageClasses encrypt EBS volumes; zonal block-storage classes allow expansion and bind WaitForFirstConsumer (regional file systems such as EFS need neither).",
         severity: "high",
         enforcementLevel: "advisory",
-        remediationSteps: "Set reclaimPolicy: Retain, parameters.encrypted: \"true\", allowVolumeExpansion: true, volumeBindingMode: WaitForFirstConsumer.",
+        remediationSteps: 'Set reclaimPolicy: Retain, parameters.encrypted: "true", allowVolumeExpansion: true, volumeBindingMode: WaitForFirstConsumer.',
         defaults: { requireRetain: false },
         knobs: { requireRetain: "require reclaimPolicy Retain on every class (stor-data-retained already requires it for classes that hold data)" },
         appliesTo: (t) => isKind(t, ["StorageClass"]),
         check: (o: K8sObject, cfg) => {
             const out: string[] = [];
-            if (cfg.requireRetain && o.reclaimPolicy !== "Retain") out.push(`reclaimPolicy is ${o.reclaimPolicy ?? "Delete (default)"}; deleting a PVC would delete the data`);
-            if (EBS_PROVISIONERS.includes(o.provisioner) && String(o.parameters?.encrypted) !== "true") out.push("EBS volumes are not encrypted (parameters.encrypted: \"true\")");
+            if (cfg.requireRetain && o.reclaimPolicy !== "Retain")
+                out.push(`reclaimPolicy is ${o.reclaimPolicy ?? "Delete (default)"}; deleting a PVC would delete the data`);
+            if (EBS_PROVISIONERS.includes(o.provisioner) && String(o.parameters?.encrypted) !== "true")
+                out.push('EBS volumes are not encrypted (parameters.encrypted: "true")');
             // EFS/NFS volumes are regional and sizeless: binding early is safe and expansion has no meaning.
             if (REGIONAL_FILE_PROVISIONERS.includes(o.provisioner)) return out;
             if (o.allowVolumeExpansion !== true) out.push("does not set allowVolumeExpansion: true");
-            if (o.volumeBindingMode !== "WaitForFirstConsumer") out.push(`volumeBindingMode is ${o.volumeBindingMode ?? "Immediate (default)"}; zonal volumes may land away from their pod`);
+            if (o.volumeBindingMode !== "WaitForFirstConsumer")
+                out.push(`volumeBindingMode is ${o.volumeBindingMode ?? "Immediate (default)"}; zonal volumes may land away from their pod`);
             return out;
         },
     }),
     stackRule({
         name: "stor-data-retained",
         area: "storage",
-        description: "Every PVC and volumeClaimTemplate uses a StorageClass from the stack with reclaimPolicy Retain (explicit class or the stack's default class).",
+        description:
+            "Every PVC and volumeClaimTemplate uses a StorageClass from the stack with reclaimPolicy Retain (explicit class or the stack's default class).",
         severity: "high",
         enforcementLevel: "advisory",
         remediationSteps: "Set storageClassName to the retained class (EksCluster's gp3 class) or make that class the default.",
@@ -93,10 +109,20 @@ export const storageRules: PlatformRule[] = [
             if (classes.length === 0) return undefined; // the cluster's classes are not managed here
             const claims: { who: string; urn: string; className?: string }[] = [];
             for (const i of k) {
-                if (i.obj.kind === "PersistentVolumeClaim") claims.push({ who: `PersistentVolumeClaim ${k8sNamespaceOf(i.obj)}/${i.obj.metadata?.name}`, urn: i.urn, className: i.obj.spec?.storageClassName });
-                if (i.obj.kind === "StatefulSet") for (const t of i.obj.spec?.volumeClaimTemplates ?? []) {
-                    claims.push({ who: `StatefulSet ${k8sNamespaceOf(i.obj)}/${i.obj.metadata?.name} volumeClaimTemplate ${t?.metadata?.name}`, urn: i.urn, className: t?.spec?.storageClassName });
-                }
+                if (i.obj.kind === "PersistentVolumeClaim")
+                    claims.push({
+                        who: `PersistentVolumeClaim ${k8sNamespaceOf(i.obj)}/${i.obj.metadata?.name}`,
+                        urn: i.urn,
+                        className: i.obj.spec?.storageClassName,
+                    });
+                if (i.obj.kind === "StatefulSet")
+                    for (const t of i.obj.spec?.volumeClaimTemplates ?? []) {
+                        claims.push({
+                            who: `StatefulSet ${k8sNamespaceOf(i.obj)}/${i.obj.metadata?.name} volumeClaimTemplate ${t?.metadata?.name}`,
+                            urn: i.urn,
+                            className: t?.spec?.storageClassName,
+                        });
+                    }
             }
             if (claims.length === 0) return undefined;
             const byName = new Map(classes.map((c) => [c.obj.metadata?.name, c]));
@@ -105,7 +131,10 @@ export const storageRules: PlatformRule[] = [
             for (const c of claims) {
                 const sc = c.className ? byName.get(c.className) : dflt;
                 if (!sc) {
-                    out.push({ message: `${c.who}: StorageClass ${c.className ?? "(cluster default)"} is not managed by this stack, so its reclaim policy is unknown`, urn: c.urn });
+                    out.push({
+                        message: `${c.who}: StorageClass ${c.className ?? "(cluster default)"} is not managed by this stack, so its reclaim policy is unknown`,
+                        urn: c.urn,
+                    });
                 } else if (sc.obj.reclaimPolicy !== "Retain") {
                     out.push({ message: `${c.who}: StorageClass ${sc.obj.metadata?.name} has reclaimPolicy ${sc.obj.reclaimPolicy ?? "Delete"}`, urn: c.urn });
                 }
@@ -137,8 +166,12 @@ export const storageRules: PlatformRule[] = [
                     const excl: string[] = s.obj.spec?.template?.excludedNamespaces ?? [];
                     return (incl.includes(ns) || incl.includes("*") || incl.length === 0) && !excl.includes(ns);
                 });
-                const cron = k.some((i) => i.obj.kind === "CronJob" && k8sNamespaceOf(i.obj) === ns
-                    && (/backup|dump/i.test(i.obj.metadata?.name ?? "") || Object.values(i.obj.metadata?.labels ?? {}).some((v) => /backup/i.test(String(v)))));
+                const cron = k.some(
+                    (i) =>
+                        i.obj.kind === "CronJob" &&
+                        k8sNamespaceOf(i.obj) === ns &&
+                        (/backup|dump/i.test(i.obj.metadata?.name ?? "") || Object.values(i.obj.metadata?.labels ?? {}).some((v) => /backup/i.test(String(v)))),
+                );
                 if (!velero && !cron) out.push({ message: `Namespace ${ns}: holds persistent data but no Velero Schedule or backup CronJob covers it`, urn });
             }
             return out;

@@ -22,7 +22,9 @@ export const SYSTEM_MODULES: { [K in SystemKey]: SystemModule<NonNullable<Platfo
  * Checks beyond the schema (files the config names, compose projects compiled with stand-ins),
  * per system; each returns `agent-platform:<key>: rule` problems and registers nothing.
  */
-export const SYSTEM_CHECKS: { [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => string[] } = {
+export const SYSTEM_CHECKS: {
+    [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => string[];
+} = {
     ushadow: ushadowProblems,
 };
 
@@ -30,7 +32,9 @@ export const SYSTEM_CHECKS: { [K in SystemKey]?: (config: NonNullable<PlatformCo
  * Which keys of which Secret hold secure config values, per system (a system without one reads
  * only generated secrets). With `secrets.source: externalSecrets` these come from AWS Secrets Manager.
  */
-export const SYSTEM_CONFIG_SECRETS: { [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => ConfigSecretKeys[] } = {
+export const SYSTEM_CONFIG_SECRETS: {
+    [K in SystemKey]?: (config: NonNullable<PlatformConfig[K]>, ctx: Pick<SystemContext, "capabilities" | "environment">) => ConfigSecretKeys[];
+} = {
     terminalMid: terminalMidConfigSecrets,
     claudeCode: () => claudeCodeConfigSecrets(),
     productionAgents: () => productionAgentsConfigSecrets(),
@@ -76,7 +80,11 @@ class System extends pulumi.ComponentResource {
  * Deploys every enabled system, each under its own component so previews group by system.
  * Returns each system's outputs and its summary (what runs, how to reach it: stacks/summary.ts).
  */
-export function deploySystems(config: PlatformConfig, ctx: Omit<SystemContext, "parent">, opts: pulumi.ComponentResourceOptions): {
+export function deploySystems(
+    config: PlatformConfig,
+    ctx: Omit<SystemContext, "parent">,
+    opts: pulumi.ComponentResourceOptions,
+): {
     outputs: Record<string, SystemOutputs>;
     summary: Record<string, pulumi.Output<SystemSummary>>;
 } {

@@ -15,7 +15,16 @@ import { serviceUrl } from "../../components/kube/names";
 import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../components/kube/raft-cluster";
 import { MetricsService } from "../../components/kube/monitoring";
 import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
-import { KUBE_API_PORTS, SystemContext, SystemOutputs, environmentDefaults, kubeApiCidrs, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs } from "./types";
+import {
+    KUBE_API_PORTS,
+    SystemContext,
+    SystemOutputs,
+    environmentDefaults,
+    kubeApiCidrs,
+    backupNamespace,
+    DEFAULT_POD_LIMITS,
+    systemNamespaceArgs,
+} from "./types";
 
 // seed 001 names: other services and operators address these by DNS.
 export const NAMESPACE = "inquisitor-system";
@@ -63,12 +72,18 @@ export function loadBalancersAvailable(config: PlatformConfig): boolean {
     return config.cluster.provider !== "existing" || config.cluster.loadBalancers;
 }
 
-const storageOf = (s: { size: string; storageClassName?: string }) => ({ size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) });
+const storageOf = (s: { size: string; storageClassName?: string }) => ({
+    size: s.size,
+    ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
+});
 const shared = {
     envFrom: { configMaps: [CONFIG_NAME] },
     secretEnv: { API_KEY: { secret: SECRET_NAME, key: "api-key" } },
 };
-const scrapers = (config: InquisitorConfig): TrafficRule => ({ peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": config.monitoringNamespace } }], ports: [HTTP_PORT] });
+const scrapers = (config: InquisitorConfig): TrafficRule => ({
+    peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": config.monitoringNamespace } }],
+    ports: [HTTP_PORT],
+});
 
 /** seed 001 StatefulSet `inquisitor`: 2f+1 Raft members with per-replica claims, headless and client Services. */
 function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs {
@@ -168,31 +183,44 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
 
     // The key clients present to the inquisitor API; generated, stable across updates, never in config files.
     const apiKey = new random.RandomPassword("inquisitor-api-key", { length: 48, special: false }, { parent: ctx.parent });
-    const settings = new ConfigBundle("inquisitor-settings", {
-        namespace: NAMESPACE,
-        partOf: PART_OF,
-        configMap: {
-            name: CONFIG_NAME,
-            data: { LOG_LEVEL: config.logLevel, LOG_FORMAT: config.logFormat, MANIFEST_DIR, ARTIFACT_DIR },
+    const settings = new ConfigBundle(
+        "inquisitor-settings",
+        {
+            namespace: NAMESPACE,
+            partOf: PART_OF,
+            configMap: {
+                name: CONFIG_NAME,
+                data: { LOG_LEVEL: config.logLevel, LOG_FORMAT: config.logFormat, MANIFEST_DIR, ARTIFACT_DIR },
+            },
+            secret: { name: SECRET_NAME, data: { "api-key": apiKey.result } },
         },
-        secret: { name: SECRET_NAME, data: { "api-key": apiKey.result } },
-    }, inNamespace);
+        inNamespace,
+    );
     const cluster = new RaftCluster("inquisitor", raft, { parent: ctx.parent, dependsOn: [namespace, settings] });
 
     // seed 001 `inquisitor-metrics`: prometheus.io/* annotations, plus a ServiceMonitor where the operator runs.
-    const metrics = new MetricsService("inquisitor-metrics", {
-        namespace: NAMESPACE,
-        name: METRICS_NAME,
-        workload: RAFT_NAME,
-        port: HTTP_PORT,
-        targetPort: "http",
-        serviceMonitor: true,
-        capabilities: ctx.capabilities,
-        partOf: PART_OF,
-    }, { parent: ctx.parent, dependsOn: [namespace, cluster] });
+    const metrics = new MetricsService(
+        "inquisitor-metrics",
+        {
+            namespace: NAMESPACE,
+            name: METRICS_NAME,
+            workload: RAFT_NAME,
+            port: HTTP_PORT,
+            targetPort: "http",
+            serviceMonitor: true,
+            capabilities: ctx.capabilities,
+            partOf: PART_OF,
+        },
+        { parent: ctx.parent, dependsOn: [namespace, cluster] },
+    );
     const apiTier = new AgentService("inquisitor-api", api, { parent: ctx.parent, dependsOn: [namespace, settings] });
 
-    backupNamespace("inquisitor-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: config.backup }, ctx, inNamespace);
+    backupNamespace(
+        "inquisitor-backups",
+        { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: config.backup },
+        ctx,
+        inNamespace,
+    );
 
     return {
         namespace: NAMESPACE,

@@ -6,7 +6,17 @@
  */
 import * as random from "@pulumi/random";
 import { ProductionAgentsConfig } from "../../components/config/systems/production-agents";
-import { AgentService, AgentServiceArgs, INTERNET_HTTPS, PlatformNamespace, PlatformNamespaceArgs, SINGLETON_LABEL, TrafficGraph, TrafficRule, serviceHost } from "../../components/kube";
+import {
+    AgentService,
+    AgentServiceArgs,
+    INTERNET_HTTPS,
+    PlatformNamespace,
+    PlatformNamespaceArgs,
+    SINGLETON_LABEL,
+    TrafficGraph,
+    TrafficRule,
+    serviceHost,
+} from "../../components/kube";
 import { ConfigBundle } from "../../components/kube/config-bundle";
 import { REDIS_PORT, Redis } from "../../components/kube/redis";
 import { Environment } from "../../components/config";
@@ -61,7 +71,11 @@ export function agentConfigData(c: ProductionAgentsConfig, env: Environment): Re
 export function productionAgentsTraffic(c: ProductionAgentsConfig): TrafficGraph {
     const scraper = { namespaceLabels: { "kubernetes.io/metadata.name": c.monitoringNamespace } };
     return new TrafficGraph()
-        .allow([NAMESPACE, ...c.clientNamespaces].map((namespace) => ({ namespace })), AGENT, AGENT_PORT)
+        .allow(
+            [NAMESPACE, ...c.clientNamespaces].map((namespace) => ({ namespace })),
+            AGENT,
+            AGENT_PORT,
+        )
         .allow(scraper, AGENT, c.metricsPort)
         .allow(AGENT, REDIS, REDIS_PORT)
         .allow(AGENT, INTERNET_HTTPS.peers[0], 443);
@@ -97,11 +111,18 @@ export function agentArgs(c: ProductionAgentsConfig, ctx: Pick<SystemContext, "e
             REDIS_PASSWORD: { secret: AGENT_SECRETS, key: "redis-password" },
         },
         fieldEnv: { POD_NAME: "metadata.name" },
-        volumes: [{
-            name: "data",
-            mountPath: c.dataStorage.mountPath,
-            claim: { name: AGENT_DATA_PVC, size: c.dataStorage.size, storageClassName: c.dataStorage.storageClassName, accessModes: [c.dataStorage.accessMode] },
-        }],
+        volumes: [
+            {
+                name: "data",
+                mountPath: c.dataStorage.mountPath,
+                claim: {
+                    name: AGENT_DATA_PVC,
+                    size: c.dataStorage.size,
+                    storageClassName: c.dataStorage.storageClassName,
+                    accessModes: [c.dataStorage.accessMode],
+                },
+            },
+        ],
         retainVolumes: env.retainVolumes,
         resources: c.resources,
         probes: {
@@ -127,7 +148,11 @@ export function namespaceArgs(c: ProductionAgentsConfig, environment: Environmen
         partOf: PART_OF,
         quota: {
             name: AGENT_QUOTA,
-            hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },
+            hard: {
+                "requests.cpu": c.quota.requestsCpu,
+                "requests.memory": c.quota.requestsMemory,
+                persistentvolumeclaims: String(c.quota.persistentVolumeClaims),
+            },
         },
         limits: { name: "agent-limits", ...LIMITS },
     });
@@ -141,35 +166,48 @@ export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemCon
 
     // seed 003 `secret.yaml`: one Secret with the Anthropic key and the Redis password.
     const redisPassword = new random.RandomPassword("production-agents-redis-password", { length: 32, special: false }, opts);
-    const secrets = new ConfigBundle("production-agents-secrets", {
-        namespace: NAMESPACE,
-        partOf: PART_OF,
-        secret: { name: AGENT_SECRETS, data: { ...configSecretValues(ctx, productionAgentsConfigSecrets()), "redis-password": redisPassword.result } },
-    }, inNs);
+    const secrets = new ConfigBundle(
+        "production-agents-secrets",
+        {
+            namespace: NAMESPACE,
+            partOf: PART_OF,
+            secret: { name: AGENT_SECRETS, data: { ...configSecretValues(ctx, productionAgentsConfigSecrets()), "redis-password": redisPassword.result } },
+        },
+        inNs,
+    );
 
-    const redis = new Redis("production-agents-redis", {
-        namespace: NAMESPACE,
-        statefulSetName: REDIS,
-        serviceName: REDIS_SERVICE,
-        partOf: PART_OF,
-        // seed 003: one Redis (`redis-0`), the only writer; never autoscaled.
-        replicas: 1,
-        labels: { [SINGLETON_LABEL]: "true" },
-        clients: productionAgentsTraffic(c).clientsOf(REDIS),
-        passwordSecret: { name: AGENT_SECRETS, key: "redis-password", existing: true },
-        exporter: true,
-        metricsScraper: { namespaceLabels: { "kubernetes.io/metadata.name": c.monitoringNamespace } },
-        capabilities: ctx.capabilities,
-        storage: c.redis.storage,
-        retainVolumes: env.retainVolumes,
-        ...(c.redis.image ? { image: c.redis.image } : {}),
-        ...(c.redis.resources ? { resources: c.redis.resources } : {}),
-        placement: { spreadAcrossZones: env.spreadAcrossZones, ...(c.redis.nodeSelector ? { nodeSelector: c.redis.nodeSelector } : {}) },
-    }, { parent: ctx.parent, dependsOn: [ns, secrets] });
+    const redis = new Redis(
+        "production-agents-redis",
+        {
+            namespace: NAMESPACE,
+            statefulSetName: REDIS,
+            serviceName: REDIS_SERVICE,
+            partOf: PART_OF,
+            // seed 003: one Redis (`redis-0`), the only writer; never autoscaled.
+            replicas: 1,
+            labels: { [SINGLETON_LABEL]: "true" },
+            clients: productionAgentsTraffic(c).clientsOf(REDIS),
+            passwordSecret: { name: AGENT_SECRETS, key: "redis-password", existing: true },
+            exporter: true,
+            metricsScraper: { namespaceLabels: { "kubernetes.io/metadata.name": c.monitoringNamespace } },
+            capabilities: ctx.capabilities,
+            storage: c.redis.storage,
+            retainVolumes: env.retainVolumes,
+            ...(c.redis.image ? { image: c.redis.image } : {}),
+            ...(c.redis.resources ? { resources: c.redis.resources } : {}),
+            placement: { spreadAcrossZones: env.spreadAcrossZones, ...(c.redis.nodeSelector ? { nodeSelector: c.redis.nodeSelector } : {}) },
+        },
+        { parent: ctx.parent, dependsOn: [ns, secrets] },
+    );
 
     const agent = new AgentService("production-agents-agent", agentArgs(c, ctx), { parent: ctx.parent, dependsOn: [ns, secrets] });
 
-    backupNamespace("production-agents-backup", { scheduleName: "production-agents-daily", namespace: NAMESPACE, partOf: PART_OF, backup: c.backup }, ctx, inNs);
+    backupNamespace(
+        "production-agents-backup",
+        { scheduleName: "production-agents-daily", namespace: NAMESPACE, partOf: PART_OF, backup: c.backup },
+        ctx,
+        inNs,
+    );
 
     return {
         namespace: NAMESPACE,

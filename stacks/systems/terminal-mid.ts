@@ -13,7 +13,19 @@ import { PlatformNamespace } from "../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
 import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
 import { TrafficGraph } from "../../components/kube/traffic";
-import { ConfigSecretKeys, KUBE_API_PORTS, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, kubeApiCidrs, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs, NamespaceBackup } from "./types";
+import {
+    ConfigSecretKeys,
+    KUBE_API_PORTS,
+    SystemContext,
+    SystemOutputs,
+    configSecretValues,
+    environmentDefaults,
+    kubeApiCidrs,
+    backupNamespace,
+    DEFAULT_POD_LIMITS,
+    systemNamespaceArgs,
+    NamespaceBackup,
+} from "./types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
 export const NAMESPACE = "claude-mid-service";
@@ -86,9 +98,17 @@ export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeA
     const internet = INTERNET_HTTPS.peers[0];
     const proxy = config.midServer.proxy;
     const g = new TrafficGraph()
-        .allow(TERMINAL_NAME, mids.map((m) => m.workload), config.midServer.webServerPort)
+        .allow(
+            TERMINAL_NAME,
+            mids.map((m) => m.workload),
+            config.midServer.webServerPort,
+        )
         .allow(TERMINAL_NAME, internet, 443)
-        .allow(TERMINAL_NAME, kubeApi.map((cidr) => ({ cidr })), KUBE_API_PORTS)
+        .allow(
+            TERMINAL_NAME,
+            kubeApi.map((cidr) => ({ cidr })),
+            KUBE_API_PORTS,
+        )
         .allow(TERMINAL_NAME, TERMINAL_NAME, TERMINAL_PORT)
         .allow(POLLER_NAME, internet, 443)
         .allow(POLLER_NAME, TERMINAL_NAME, TERMINAL_PORT);
@@ -104,16 +124,18 @@ const fromSecret = (key: string) => ({ secret: SECRET_NAME, key });
 
 /** Keys of `claude-terminal-secrets` that hold secure config values (data key -> secure key). */
 export function terminalMidConfigSecrets(config: TerminalMidConfig): ConfigSecretKeys[] {
-    return [{
-        namespace: NAMESPACE,
-        secret: SECRET_NAME,
-        partOf: PART_OF,
-        keys: {
-            SERVICENOW_API_PASSWORD: "servicenowApiPassword",
-            MID_PASSWORD: "midPassword",
-            ...(config.midServer.proxy?.username ? { MID_PROXY_PASSWORD: "midProxyPassword" } : {}),
+    return [
+        {
+            namespace: NAMESPACE,
+            secret: SECRET_NAME,
+            partOf: PART_OF,
+            keys: {
+                SERVICENOW_API_PASSWORD: "servicenowApiPassword",
+                MID_PASSWORD: "midPassword",
+                ...(config.midServer.proxy?.username ? { MID_PROXY_PASSWORD: "midProxyPassword" } : {}),
+            },
         },
-    }];
+    ];
 }
 const serviceNowApi = { SERVICENOW_API_USER: fromSecret("SERVICENOW_API_USER"), SERVICENOW_API_PASSWORD: fromSecret("SERVICENOW_API_PASSWORD") };
 
@@ -133,11 +155,18 @@ function terminalArgs(config: TerminalMidConfig, ctx: SystemContext, flows: Traf
         strategy: sharedSessions ? "RollingUpdate" : "Recreate",
         envFrom: { configMaps: [CONFIG_NAME] },
         secretEnv: { ...serviceNowApi, ENCRYPTION_KEY: fromSecret("ENCRYPTION_KEY") },
-        volumes: [{
-            name: "sessions",
-            mountPath: SESSIONS_MOUNT,
-            claim: { name: SESSIONS_CLAIM, size: config.sessionsStorage.size, accessModes: [config.sessionsStorage.accessMode], ...storageClass(config.sessionsStorage) },
-        }],
+        volumes: [
+            {
+                name: "sessions",
+                mountPath: SESSIONS_MOUNT,
+                claim: {
+                    name: SESSIONS_CLAIM,
+                    size: config.sessionsStorage.size,
+                    accessModes: [config.sessionsStorage.accessMode],
+                    ...storageClass(config.sessionsStorage),
+                },
+            },
+        ],
         resources: config.resources ?? TERMINAL_RESOURCES,
         probes: TERMINAL_PROBES,
         placement: { spreadAcrossZones: env.spreadAcrossZones },
@@ -189,7 +218,13 @@ function midArgs(config: TerminalMidConfig, ctx: SystemContext, flows: TrafficGr
             ...(proxy ? { MID_PROXY_HOST: fromSecret("MID_PROXY_HOST"), MID_PROXY_PORT: fromSecret("MID_PROXY_PORT") } : {}),
             ...(proxy?.username ? { MID_PROXY_USERNAME: fromSecret("MID_PROXY_USERNAME"), MID_PROXY_PASSWORD: fromSecret("MID_PROXY_PASSWORD") } : {}),
         },
-        volumes: [{ name: "data", mountPath: MID_DATA_MOUNT, claim: { name: m.claim, size: config.midServer.storage.size, ...storageClass(config.midServer.storage) } }],
+        volumes: [
+            {
+                name: "data",
+                mountPath: MID_DATA_MOUNT,
+                claim: { name: m.claim, size: config.midServer.storage.size, ...storageClass(config.midServer.storage) },
+            },
+        ],
         resources: config.midServer.resources ?? MID_RESOURCES,
         probes: MID_PROBES,
         // Explicit opt-outs for the vendor image: its own uid, and a root filesystem its init script rewrites.
@@ -219,48 +254,56 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
     const midServers = mids.map((m) => midArgs(config, ctx, flows, m));
 
     // The MID image runs as its own uid with a writable root filesystem: both are allowed by `restricted`.
-    const namespace = new PlatformNamespace("terminal-mid", systemNamespaceArgs(ctx.environment, {
-        name: NAMESPACE,
-        partOf: PART_OF,
-        quota: {
-            name: "claude-mid-service-quota",
-            footprints: [agentServiceFootprint(terminal), singletonWorkerFootprint(poller), ...midServers.map(singletonWorkerFootprint)],
-        },
-        limits: { name: "claude-mid-service-limits", ...DEFAULT_POD_LIMITS },
-    }), { parent: ctx.parent });
+    const namespace = new PlatformNamespace(
+        "terminal-mid",
+        systemNamespaceArgs(ctx.environment, {
+            name: NAMESPACE,
+            partOf: PART_OF,
+            quota: {
+                name: "claude-mid-service-quota",
+                footprints: [agentServiceFootprint(terminal), singletonWorkerFootprint(poller), ...midServers.map(singletonWorkerFootprint)],
+            },
+            limits: { name: "claude-mid-service-limits", ...DEFAULT_POD_LIMITS },
+        }),
+        { parent: ctx.parent },
+    );
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
 
     // seed 000: ENCRYPTION_KEY from `openssl rand -base64 32`: 32 random bytes, base64.
     const encryptionKey = new random.RandomBytes("terminal-mid-encryption-key", { length: 32 }, { parent: ctx.parent });
     const proxy = config.midServer.proxy;
-    const settings = new ConfigBundle("terminal-mid-settings", {
-        namespace: NAMESPACE,
-        partOf: PART_OF,
-        configMap: {
-            name: CONFIG_NAME,
-            data: {
-                SERVICENOW_INSTANCE: config.servicenowInstance,
-                // seed 000: the MID server the terminal service targets; the first configured one.
-                MID_SERVER_NAME: mids[0].midName,
-                MID_SERVER_NAMES: mids.map((m) => m.midName).join(","),
-                MID_SERVER_URL: serviceUrl("http", MID_NAME, NAMESPACE, midPort),
-                PORT: String(TERMINAL_PORT),
-                SESSIONS_DIR: SESSIONS_MOUNT,
+    const settings = new ConfigBundle(
+        "terminal-mid-settings",
+        {
+            namespace: NAMESPACE,
+            partOf: PART_OF,
+            configMap: {
+                name: CONFIG_NAME,
+                data: {
+                    SERVICENOW_INSTANCE: config.servicenowInstance,
+                    // seed 000: the MID server the terminal service targets; the first configured one.
+                    MID_SERVER_NAME: mids[0].midName,
+                    MID_SERVER_NAMES: mids.map((m) => m.midName).join(","),
+                    MID_SERVER_URL: serviceUrl("http", MID_NAME, NAMESPACE, midPort),
+                    PORT: String(TERMINAL_PORT),
+                    SESSIONS_DIR: SESSIONS_MOUNT,
+                },
+            },
+            secret: {
+                name: SECRET_NAME,
+                data: {
+                    SERVICENOW_API_USER: config.servicenowApiUser,
+                    MID_INSTANCE_URL: config.midServer.instanceUrl,
+                    MID_USERNAME: config.midServer.midUsername,
+                    ...configSecretValues(ctx, terminalMidConfigSecrets(config)),
+                    ENCRYPTION_KEY: encryptionKey.base64,
+                    ...(proxy ? { MID_PROXY_HOST: proxy.host, MID_PROXY_PORT: String(proxy.port) } : {}),
+                    ...(proxy?.username ? { MID_PROXY_USERNAME: proxy.username } : {}),
+                },
             },
         },
-        secret: {
-            name: SECRET_NAME,
-            data: {
-                SERVICENOW_API_USER: config.servicenowApiUser,
-                MID_INSTANCE_URL: config.midServer.instanceUrl,
-                MID_USERNAME: config.midServer.midUsername,
-                ...configSecretValues(ctx, terminalMidConfigSecrets(config)),
-                ENCRYPTION_KEY: encryptionKey.base64,
-                ...(proxy ? { MID_PROXY_HOST: proxy.host, MID_PROXY_PORT: String(proxy.port) } : {}),
-                ...(proxy?.username ? { MID_PROXY_USERNAME: proxy.username } : {}),
-            },
-        },
-    }, inNamespace);
+        inNamespace,
+    );
     const afterSettings = { parent: ctx.parent, dependsOn: [namespace, settings] };
     const terminalService = new AgentService("claude-terminal-service", terminal, afterSettings);
     new SingletonWorker("claude-ecc-poller", poller, afterSettings);
@@ -269,7 +312,12 @@ export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext)
         midUrls[mids[i].workload] = new SingletonWorker(mids[i].workload, args, afterSettings).url!;
     });
 
-    backupNamespace("terminal-mid-backups", { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: terminalMidBackup(config) }, ctx, inNamespace);
+    backupNamespace(
+        "terminal-mid-backups",
+        { scheduleName: BACKUP_SCHEDULE_NAME, namespace: NAMESPACE, partOf: PART_OF, backup: terminalMidBackup(config) },
+        ctx,
+        inNamespace,
+    );
 
     return {
         namespace: NAMESPACE,

@@ -13,7 +13,15 @@ import { ConfigError, PROJECT } from "../../components/config/schema";
 import { UshadowConfig } from "../../components/config/systems/ushadow";
 import { InputError, readTextInside, realRoot } from "../../components/input/files";
 import { parseYaml } from "../../components/input/yaml";
-import { ComposeApp, ComposeAppArgs, ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "../../components/compose";
+import {
+    ComposeApp,
+    ComposeAppArgs,
+    ComposeError,
+    DeploymentOptions,
+    ServiceDeploymentSpec,
+    compileComposeAppArgs,
+    parseDeploymentOptions,
+} from "../../components/compose";
 import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
 import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../components/kube/web-ingress";
 import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, systemNamespaceArgs } from "./types";
@@ -80,8 +88,14 @@ export function loadDeploymentOptions(file: string, root: string = PROJECT_ROOT)
 function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager: boolean): Record<string, ServiceDeploymentSpec> {
     const specs: Record<string, ServiceDeploymentSpec> = {};
     const names = new Set([
-        ...Object.keys(options.services ?? {}), ...Object.keys(c.replicas), ...Object.keys(c.autoscaling), ...Object.keys(c.resources), ...c.internetEgress, ...c.singletons,
-        UI_SERVICE, ...Object.keys(PUBLIC_ROUTES),
+        ...Object.keys(options.services ?? {}),
+        ...Object.keys(c.replicas),
+        ...Object.keys(c.autoscaling),
+        ...Object.keys(c.resources),
+        ...c.internetEgress,
+        ...c.singletons,
+        UI_SERVICE,
+        ...Object.keys(PUBLIC_ROUTES),
     ]);
     const uiIngress = options.services?.[UI_SERVICE]?.ingress;
     // The UI's Ingress carries the issuer annotation; the routes on the same host share its certificate.
@@ -113,7 +127,16 @@ function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager:
             };
         }
         const route = PUBLIC_ROUTES[svc];
-        if (route) spec.ingress = { ...(base.ingress ?? {}), enabled: true, host: c.uiHost, path: route.path, port: route.port, ...(route.stripPath ? { stripPath: true } : {}), ...tls };
+        if (route)
+            spec.ingress = {
+                ...(base.ingress ?? {}),
+                enabled: true,
+                host: c.uiHost,
+                path: route.path,
+                port: route.port,
+                ...(route.stripPath ? { stripPath: true } : {}),
+                ...tls,
+            };
         spec.network = network;
         specs[svc] = spec;
     }
@@ -124,11 +147,16 @@ function serviceSpecs(c: UshadowConfig, options: DeploymentOptions, certManager:
  * The ComposeApp args (pure apart from reading the options file): what the tests read is what is
  * deployed. `secrets` carries the secret Inputs (stack secrets and generated passwords).
  */
-export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "capabilities" | "environment">, secrets: Record<string, pulumi.Input<string>>): ComposeAppArgs {
+export function ushadowComposeArgs(
+    c: UshadowConfig,
+    ctx: Pick<SystemContext, "capabilities" | "environment">,
+    secrets: Record<string, pulumi.Input<string>>,
+): ComposeAppArgs {
     const root = filesRoot(c);
     const options = loadDeploymentOptions(c.optionsFile, root);
     const volumes = { ...(options.volumes ?? {}) };
-    for (const [vol, s] of Object.entries(c.storage)) volumes[vol] = { ...(volumes[vol] ?? {}), size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) };
+    for (const [vol, s] of Object.entries(c.storage))
+        volumes[vol] = { ...(volumes[vol] ?? {}), size: s.size, ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}) };
     return {
         composeFile: path.resolve(PROJECT_ROOT, c.composeFile),
         rootDir: root,
@@ -156,7 +184,11 @@ export function ushadowComposeArgs(c: UshadowConfig, ctx: Pick<SystemContext, "c
 const SECRET_STAND_INS: Record<string, string> = Object.fromEntries(SECRET_ENV.map((k) => [k, `<${k}>`]));
 
 /** The compose variables that come from secure config keys (NEO4J_PASSWORD is generated). */
-export const CONFIG_SECRET_ENV: Readonly<Record<string, string>> = { AUTH_SECRET_KEY: "ushadowAuthSecretKey", OPENAI_API_KEY: "openaiApiKey", ANTHROPIC_API_KEY: "anthropicApiKey" };
+export const CONFIG_SECRET_ENV: Readonly<Record<string, string>> = {
+    AUTH_SECRET_KEY: "ushadowAuthSecretKey",
+    OPENAI_API_KEY: "openaiApiKey",
+    ANTHROPIC_API_KEY: "anthropicApiKey",
+};
 
 /**
  * Keys of the compiled services' Secrets that hold secure config values: where the compose file
@@ -176,7 +208,9 @@ export function ushadowConfigSecrets(c: UshadowConfig, ctx: Pick<SystemContext, 
                 const standIn = SECRET_STAND_INS[env];
                 if (value === standIn) keys[dataKey] = configKey;
                 else if (typeof value === "string" && value.includes(standIn)) {
-                    throw new ConfigError([`${key("composeFile")}: service "${w.service}" embeds ${env} in ${dataKey}; with secrets.source externalSecrets a secure value must be a whole env value`]);
+                    throw new ConfigError([
+                        `${key("composeFile")}: service "${w.service}" embeds ${env} in ${dataKey}; with secrets.source externalSecrets a secure value must be a whole env value`,
+                    ]);
                 }
             }
         }
@@ -246,32 +280,50 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
     };
     const args = ushadowComposeArgs(c, ctx, secrets);
 
-    const ns = new PlatformNamespace("ushadow", systemNamespaceArgs(ctx.environment, {
-        name: NAMESPACE,
-        partOf: PART_OF,
-        quota: {
-            name: "ushadow-quota",
-            hard: { "requests.cpu": c.quota.requestsCpu, "requests.memory": c.quota.requestsMemory, persistentvolumeclaims: String(c.quota.persistentVolumeClaims) },
-        },
-        limits: { name: "ushadow-limits", ...LIMITS },
-    }), opts);
+    const ns = new PlatformNamespace(
+        "ushadow",
+        systemNamespaceArgs(ctx.environment, {
+            name: NAMESPACE,
+            partOf: PART_OF,
+            quota: {
+                name: "ushadow-quota",
+                hard: {
+                    "requests.cpu": c.quota.requestsCpu,
+                    "requests.memory": c.quota.requestsMemory,
+                    persistentvolumeclaims: String(c.quota.persistentVolumeClaims),
+                },
+            },
+            limits: { name: "ushadow-limits", ...LIMITS },
+        }),
+        opts,
+    );
     const inNs = { parent: ctx.parent, dependsOn: [ns] };
 
     new ComposeApp("ushadow", args, inNs);
     // The UI's certificate is issued through cert-manager's HTTP-01 solver, which runs behind the namespace's default-deny.
-    if (ctx.capabilities.certManager) acmeSolverPolicy(`${UI_SERVICE}-acme-http01-solver`, { namespace: NAMESPACE, ingressControllerNamespace: c.ingressControllerNamespace, partOf: PART_OF }, inNs);
+    if (ctx.capabilities.certManager)
+        acmeSolverPolicy(
+            `${UI_SERVICE}-acme-http01-solver`,
+            { namespace: NAMESPACE, ingressControllerNamespace: c.ingressControllerNamespace, partOf: PART_OF },
+            inNs,
+        );
 
     // Velero: the namespace with its PVCs (mongo, redis, qdrant, neo4j data).
     backupNamespace("ushadow-backup", { scheduleName: "ushadow-daily", namespace: NAMESPACE, partOf: PART_OF, backup: c.backup }, ctx, inNs);
 
     // The UI, backend and mem0 Ingresses share the UI's host.
-    const ingressHosts = [...new Set(compiled.ingresses
-        .flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host))
-        .filter((h): h is string => !!h))];
+    const ingressHosts = [
+        ...new Set(
+            compiled.ingresses.flatMap((o) => ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host)).filter((h): h is string => !!h),
+        ),
+    ];
     return {
         namespace: NAMESPACE,
-        services: Object.fromEntries(Object.values(compiled.services).filter((s) => s.url).map((s) => [s.name, s.url as string])),
+        services: Object.fromEntries(
+            Object.values(compiled.services)
+                .filter((s) => s.url)
+                .map((s) => [s.name, s.url as string]),
+        ),
         ingressHosts,
     };
 }
-

@@ -26,7 +26,9 @@ describe("e2e: up:local --kubeconfig deploys the dev stack to an existing cluste
     };
     const kubectl = (args: string[]) => ws.must("kubectl", ["--kubeconfig", kubeconfig, ...args, "-o", "json"], { env: ws.env });
     const platformNamespaces = async () =>
-        (JSON.parse((await kubectl(["get", "namespaces"])).stdout).items as any[]).map((n) => n.metadata.name).filter((n: string) => DEV_NAMESPACES.includes(n));
+        (JSON.parse((await kubectl(["get", "namespaces"])).stdout).items as any[])
+            .map((n) => n.metadata.name)
+            .filter((n: string) => DEV_NAMESPACES.includes(n));
     const onExit = () => ws.clusterDown();
     let deployed = false;
 
@@ -64,8 +66,9 @@ describe("e2e: up:local --kubeconfig deploys the dev stack to an existing cluste
         assert.match(r.out, /The dev stack is up on the cluster of .*kubeconfig \(context agent-platform-e2e\)/);
         assert.doesNotMatch(r.out, /^cluster: (starting|etcd)/m, "stack.sh must not start a control plane of its own");
         assert.deepEqual((await platformNamespaces()).sort(), [...DEV_NAMESPACES].sort());
-        const workloads = (JSON.parse((await kubectl(["get", "deployments,statefulsets", "-A"])).stdout).items as any[])
-            .filter((w) => DEV_NAMESPACES.includes(w.metadata.namespace));
+        const workloads = (JSON.parse((await kubectl(["get", "deployments,statefulsets", "-A"])).stdout).items as any[]).filter((w) =>
+            DEV_NAMESPACES.includes(w.metadata.namespace),
+        );
         assert.ok(workloads.length >= 15, `only ${workloads.length} workloads`);
         assert.deepEqual(notReady(workloads), []);
     });

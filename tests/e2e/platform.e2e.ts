@@ -42,15 +42,18 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     const onExit = () => ws.clusterDown();
     const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
         const t0 = Date.now();
-        try { return await f(); } finally { timings.push([what, (Date.now() - t0) / 1000]); }
+        try {
+            return await f();
+        } finally {
+            timings.push([what, (Date.now() - t0) / 1000]);
+        }
     };
     const dev = (args: string[], config = devConfig) => [...args, "--stack", "dev", "--config-file", config];
     const workloads = async (namespaces = PLATFORM_NAMESPACES): Promise<any[]> => {
         const list = await ws.kubectlJson<{ items: any[] }>(["get", "deployments,statefulsets", "-A"]);
         return list.items.filter((w) => namespaces.includes(w.metadata.namespace));
     };
-    const existingNamespaces = async (): Promise<string[]> =>
-        (await ws.kubectlJson<{ items: any[] }>(["get", "namespaces"])).items.map((n) => n.metadata.name);
+    const existingNamespaces = async (): Promise<string[]> => (await ws.kubectlJson<{ items: any[] }>(["get", "namespaces"])).items.map((n) => n.metadata.name);
     const stackResources = async (stack: string, cwd?: string): Promise<any[]> => {
         const r = await ws.must("pulumi", ["stack", "export", "--stack", stack, "--non-interactive"], { cwd });
         return JSON.parse(r.stdout).deployment.resources ?? [];
@@ -100,19 +103,24 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         // Files outside the project are read only under an explicitly named root (ushadow.filesRoot).
         const root = path.join(ws.dir, "ushadow-files");
         fs.cpSync(path.join(REPO_ROOT, "examples/compose/ushadow"), root, { recursive: true });
-        const options = editYaml(path.join(root, "options.yaml"), path.join(root, "options-emptydir-data.yaml"),
-            (d) => d.setIn(["services", "backend", "writablePaths"], ["/data"]));
-        const bad = emptyDirConfig = editYaml(devConfig, path.join(ws.dir, "ushadow-emptydir.yaml"), (d) => {
+        const options = editYaml(path.join(root, "options.yaml"), path.join(root, "options-emptydir-data.yaml"), (d) =>
+            d.setIn(["services", "backend", "writablePaths"], ["/data"]),
+        );
+        const bad = (emptyDirConfig = editYaml(devConfig, path.join(ws.dir, "ushadow-emptydir.yaml"), (d) => {
             d.setIn(["config", `${P}:ushadow`, "filesRoot"], root);
             d.setIn(["config", `${P}:ushadow`, "composeFile"], path.join(root, "docker-compose.yml"));
             d.setIn(["config", `${P}:ushadow`, "optionsFile"], options);
-        });
+        }));
         const r = await timed("(a) preview: emptyDir data path (pack)", () => ws.pulumi(dev(["preview", ...POLICY], bad)));
         assert.notEqual(r.code, 0);
         assert.match(r.out, /\[mandatory\][^\n]*stor-persistent-state/);
         assert.match(r.out, /ushadow\/backend: container "backend" mounts non-persistent volume "writable-1" at data path \/data/);
         const ns = await existingNamespaces();
-        assert.deepEqual(PLATFORM_NAMESPACES.filter((n) => ns.includes(n)), [], "preview created namespaces");
+        assert.deepEqual(
+            PLATFORM_NAMESPACES.filter((n) => ns.includes(n)),
+            [],
+            "preview created namespaces",
+        );
     });
 
     it("(a) GIVEN the same emptyDir variant WHEN `pulumi up` runs WITHOUT --policy-pack THEN the program's own gate refuses it naming the rule, and nothing is created", async function () {
@@ -123,8 +131,16 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         assert.match(r.out, /policy gate \(\S*policy\/config\/dev\.json\) refuses to deploy/);
         assert.match(r.out, /\[mandatory\] stor-persistent-state: [^\n]*ushadow\/backend/);
         const ns = await existingNamespaces();
-        assert.deepEqual(PLATFORM_NAMESPACES.filter((n) => ns.includes(n)), [], "up without the pack created namespaces");
-        assert.equal((await stackResources("dev")).filter((res) => res.type.startsWith("kubernetes:")).length, 0, "up without the pack registered Kubernetes objects");
+        assert.deepEqual(
+            PLATFORM_NAMESPACES.filter((n) => ns.includes(n)),
+            [],
+            "up without the pack created namespaces",
+        );
+        assert.equal(
+            (await stackResources("dev")).filter((res) => res.type.startsWith("kubernetes:")).length,
+            0,
+            "up without the pack registered Kubernetes objects",
+        );
     });
 
     it("(a) GIVEN a throwaway program with a privileged Deployment WHEN `pulumi up` runs under the same pack THEN sec-no-privileged blocks it at preview and nothing is created", async function () {
@@ -134,7 +150,9 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: e2e-gate\nruntime: nodejs\nmain: index.js\n");
         fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "e2e-gate", private: true, main: "index.js" }));
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
-        fs.writeFileSync(path.join(dir, "index.js"), `
+        fs.writeFileSync(
+            path.join(dir, "index.js"),
+            `
 const k8s = require("@pulumi/kubernetes");
 const provider = new k8s.Provider("cluster", {});
 const ns = new k8s.core.v1.Namespace("gate", { metadata: { name: "e2e-gate" } }, { provider });
@@ -145,13 +163,18 @@ new k8s.apps.v1.Deployment("privileged", {
         containers: [{ name: "shell", image: "busybox:1.36.1", securityContext: { privileged: true } }],
     } } },
 }, { provider });
-`);
+`,
+        );
         await ws.must("pulumi", ["stack", "init", "gate", "--secrets-provider", "passphrase", "--non-interactive"], { cwd: dir });
         const r = await timed("(a) up: privileged Deployment (pack)", () => ws.pulumi(["up", "--yes", "--stack", "gate", ...POLICY], { cwd: dir }));
         assert.notEqual(r.code, 0);
         assert.match(r.out, /\[mandatory\][^\n]*sec-no-privileged/);
         assert.ok(!(await existingNamespaces()).includes("e2e-gate"), "namespace e2e-gate was created");
-        assert.equal((await stackResources("gate", dir)).filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:")).length, 0, "resources in the gate stack's state");
+        assert.equal(
+            (await stackResources("gate", dir)).filter((x) => x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:")).length,
+            0,
+            "resources in the gate stack's state",
+        );
     });
 
     // ------------------------------------------------------------------ (b) first up
@@ -166,8 +189,10 @@ new k8s.apps.v1.Deployment("privileged", {
         const state = await stackResources("dev");
         const inState = state.filter((x) => ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"].includes(x.type));
         const live = await workloads();
-        assert.deepEqual(live.map((w) => `${w.metadata.namespace}/${w.metadata.name}`).sort(),
-            inState.map((x) => `${x.outputs.metadata.namespace}/${x.outputs.metadata.name}`).sort());
+        assert.deepEqual(
+            live.map((w) => `${w.metadata.namespace}/${w.metadata.name}`).sort(),
+            inState.map((x) => `${x.outputs.metadata.namespace}/${x.outputs.metadata.name}`).sort(),
+        );
         assert.ok(live.length >= 20, `${live.length} workloads`);
         // Pulumi awaited these itself: only Ingresses and LoadBalancer Services skip the await.
         for (const x of inState) assert.equal(x.outputs.metadata.annotations?.["pulumi.com/skipAwait"], undefined, x.urn);
@@ -180,7 +205,10 @@ new k8s.apps.v1.Deployment("privileged", {
         }
         const pvcs = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items;
         assert.ok(pvcs.length > 0);
-        assert.deepEqual(pvcs.filter((c) => c.status?.phase !== "Bound").map((c) => c.metadata.name), []);
+        assert.deepEqual(
+            pvcs.filter((c) => c.status?.phase !== "Bound").map((c) => c.metadata.name),
+            [],
+        );
     });
 
     // ------------------------------------------------------------------ (c) idempotent
@@ -204,7 +232,10 @@ new k8s.apps.v1.Deployment("privileged", {
         editYaml(devConfig, devConfig, (d) => d.setIn(["config", `${P}:claudeCode`, "workerImage"], image));
         const pv = await timed("(d) preview --json after the tag change", () => ws.pulumi(dev(["preview", "--json"])));
         assert.equal(pv.code, 0, failureText(pv.out));
-        assert.deepEqual(changes(pv.stdout).map((s) => `${s.op} ${s.urn.split("::").pop()}`), ["update worker-agent-deploy"]);
+        assert.deepEqual(
+            changes(pv.stdout).map((s) => `${s.op} ${s.urn.split("::").pop()}`),
+            ["update worker-agent-deploy"],
+        );
 
         const r = await timed("(d) pulumi up (one image)", () => ws.pulumi(dev(["up", "--yes", ...POLICY])));
         assert.equal(r.code, 0, failureText(r.out));
@@ -213,8 +244,18 @@ new k8s.apps.v1.Deployment("privileged", {
         const live = await workloads();
         const worker = live.find((w) => w.kind === "Deployment" && w.metadata.name === WORKER_DEPLOYMENT.name)!;
         assert.equal(worker.spec.template.spec.containers[0].image, image);
-        const pods = await ws.kubectlJson<{ items: any[] }>(["get", "pods", "-n", WORKER_DEPLOYMENT.ns, "-l", `app.kubernetes.io/name=${WORKER_DEPLOYMENT.name}`]);
-        assert.ok(pods.items.length > 0 && pods.items.every((p) => p.spec.containers[0].image === image && !p.metadata.deletionTimestamp), "worker pods not all on the new image");
+        const pods = await ws.kubectlJson<{ items: any[] }>([
+            "get",
+            "pods",
+            "-n",
+            WORKER_DEPLOYMENT.ns,
+            "-l",
+            `app.kubernetes.io/name=${WORKER_DEPLOYMENT.name}`,
+        ]);
+        assert.ok(
+            pods.items.length > 0 && pods.items.every((p) => p.spec.containers[0].image === image && !p.metadata.deletionTimestamp),
+            "worker pods not all on the new image",
+        );
         for (const w of live) {
             const id = `${w.kind}/${w.metadata.namespace}/${w.metadata.name}`;
             if (w.metadata.name === WORKER_DEPLOYMENT.name && w.kind === "Deployment") assert.equal(w.metadata.generation, before.get(id)! + 1, id);
@@ -228,13 +269,19 @@ new k8s.apps.v1.Deployment("privileged", {
         this.timeout(900_000);
         await ws.must("kubectl", ["scale", "statefulset", "inquisitor", "-n", "inquisitor-system", "--replicas=1"]);
         await ws.must("kubectl", ["delete", "configmap", "inquisitor-config", "-n", "inquisitor-system"]);
-        await eventually("inquisitor scaled down", async () =>
-            (await ws.kubectlJson(["get", "statefulset", "inquisitor", "-n", "inquisitor-system"])).status?.replicas === 1);
+        await eventually(
+            "inquisitor scaled down",
+            async () => (await ws.kubectlJson(["get", "statefulset", "inquisitor", "-n", "inquisitor-system"])).status?.replicas === 1,
+        );
 
         const pv = await timed("(e) preview --refresh (drift)", () => ws.pulumi(dev(["preview", "--refresh", "--json"])));
         assert.equal(pv.code, 0, failureText(pv.out));
-        assert.deepEqual(changes(pv.stdout).map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort(),
-            ["create inquisitor-settings-config", "update inquisitor-sts"]);
+        assert.deepEqual(
+            changes(pv.stdout)
+                .map((s) => `${s.op} ${s.urn.split("::").pop()}`)
+                .sort(),
+            ["create inquisitor-settings-config", "update inquisitor-sts"],
+        );
 
         const r = await timed("(e) pulumi up --refresh (repair)", () => ws.pulumi(dev(["up", "--refresh", "--yes", ...POLICY])));
         assert.equal(r.code, 0, failureText(r.out));
@@ -253,12 +300,16 @@ new k8s.apps.v1.Deployment("privileged", {
         const r = await timed("(g) pulumi destroy dev", () => ws.pulumi(dev(["destroy", "--yes"])));
         assert.equal(r.code, 0, failureText(r.out));
         assert.equal((await stackResources("dev")).length, 0);
-        await eventually("dev namespaces and claims deleted", async () => {
-            const ns = await existingNamespaces();
-            const leftNs = PLATFORM_NAMESPACES.filter((n) => ns.includes(n));
-            const pvcs = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items;
-            return (leftNs.length === 0 && pvcs.length === 0) || `namespaces left: ${leftNs.join(",") || "-"}; ${pvcs.length} claims left`;
-        }, 180_000);
+        await eventually(
+            "dev namespaces and claims deleted",
+            async () => {
+                const ns = await existingNamespaces();
+                const leftNs = PLATFORM_NAMESPACES.filter((n) => ns.includes(n));
+                const pvcs = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items;
+                return (leftNs.length === 0 && pvcs.length === 0) || `namespaces left: ${leftNs.join(",") || "-"}; ${pvcs.length} claims left`;
+            },
+            180_000,
+        );
     });
 
     it("(g) GIVEN a prod-environment variant (existing cluster, no load balancers) WHEN deployed and destroyed THEN workloads are removed and every data claim and its namespace remain", async function () {
@@ -294,23 +345,44 @@ new k8s.apps.v1.Deployment("privileged", {
         }
         // Pulumi awaits each Deployment at its own replica count; the HPAs (minimum 2 here) scale
         // them up afterwards, so the extra replicas get a moment to become available.
-        await eventually("prod-environment workloads ready at their HPA minimums", async () => {
-            const waiting = notReady(await workloads());
-            return waiting.length === 0 || waiting.join("; ");
-        }, 180_000);
-        const claims = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items
-            .map((c) => ({ id: `${c.metadata.namespace}/${c.metadata.name}`, uid: c.metadata.uid, pv: c.spec.volumeName }));
+        await eventually(
+            "prod-environment workloads ready at their HPA minimums",
+            async () => {
+                const waiting = notReady(await workloads());
+                return waiting.length === 0 || waiting.join("; ");
+            },
+            180_000,
+        );
+        const claims = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items.map((c) => ({
+            id: `${c.metadata.namespace}/${c.metadata.name}`,
+            uid: c.metadata.uid,
+            pv: c.spec.volumeName,
+        }));
         assert.ok(claims.length >= 10, `${claims.length} claims`);
 
         const down = await timed("(g) pulumi destroy e2e-prod", () => ws.pulumi(prod(["destroy", "--yes"])));
         assert.equal(down.code, 0, failureText(down.out));
-        await eventually("workloads and pods gone", async () => {
-            const left = await ws.kubectlJson<{ items: any[] }>(["get", "deployments,statefulsets,replicasets,pods,services,jobs,cronjobs", "-A"]);
-            const ours = left.items.filter((o) => PLATFORM_NAMESPACES.includes(o.metadata.namespace));
-            return ours.length === 0 || ours.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).slice(0, 5).join(", ");
-        }, 180_000);
+        await eventually(
+            "workloads and pods gone",
+            async () => {
+                const left = await ws.kubectlJson<{ items: any[] }>(["get", "deployments,statefulsets,replicasets,pods,services,jobs,cronjobs", "-A"]);
+                const ours = left.items.filter((o) => PLATFORM_NAMESPACES.includes(o.metadata.namespace));
+                return (
+                    ours.length === 0 ||
+                    ours
+                        .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
+                        .slice(0, 5)
+                        .join(", ")
+                );
+            },
+            180_000,
+        );
         const ns = await existingNamespaces();
-        assert.deepEqual(PLATFORM_NAMESPACES.filter((n) => !ns.includes(n)), [], "retained namespaces deleted");
+        assert.deepEqual(
+            PLATFORM_NAMESPACES.filter((n) => !ns.includes(n)),
+            [],
+            "retained namespaces deleted",
+        );
         const pvcs = (await ws.kubectlJson<{ items: any[] }>(["get", "pvc", "-A"])).items;
         const pvs = (await ws.kubectlJson<{ items: any[] }>(["get", "pv"])).items;
         for (const c of claims) {
@@ -318,7 +390,10 @@ new k8s.apps.v1.Deployment("privileged", {
             assert.ok(now, `claim ${c.id} was deleted`);
             assert.equal(now.metadata.uid, c.uid, `claim ${c.id} was recreated`);
             assert.equal(now.status.phase, "Bound", c.id);
-            assert.ok(pvs.some((v) => v.metadata.name === c.pv && v.status.phase === "Bound"), `volume ${c.pv} of ${c.id} is gone or released`);
+            assert.ok(
+                pvs.some((v) => v.metadata.name === c.pv && v.status.phase === "Bound"),
+                `volume ${c.pv} of ${c.id} is gone or released`,
+            );
         }
     });
 
@@ -339,23 +414,35 @@ new k8s.apps.v1.Deployment("privileged", {
         const objects = files.sort().map((f) => YAML.parse(fs.readFileSync(f, "utf8")));
 
         // What the API server serves (the CRD-backed kinds come from tools/e2e/crds.yaml).
-        const served = new Set((await ws.must("kubectl", ["api-resources", "--no-headers", "-o", "wide"])).stdout.split("\n")
-            .map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 4).map((f) => {
-                // NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...
-                const i = f.findIndex((x) => x === "true" || x === "false");
-                return `${f[i - 1]}/${f[i + 1]}`;
-            }));
+        const served = new Set(
+            (await ws.must("kubectl", ["api-resources", "--no-headers", "-o", "wide"])).stdout
+                .split("\n")
+                .map((l) => l.trim().split(/\s+/))
+                .filter((f) => f.length >= 4)
+                .map((f) => {
+                    // NAME [SHORTNAMES] APIVERSION NAMESPACED KIND VERBS...
+                    const i = f.findIndex((x) => x === "true" || x === "false");
+                    return `${f[i - 1]}/${f[i + 1]}`;
+                }),
+        );
         const existingClasses = (await ws.kubectlJson<{ items: any[] }>(["get", "storageclass"])).items.map((s) => s.metadata.name);
         const skipped: string[] = [];
         const take = objects.filter((o) => {
             const id = `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-            if (!served.has(`${o.apiVersion}/${o.kind}`)) { skipped.push(`${id} (${o.apiVersion} not served)`); return false; }
+            if (!served.has(`${o.apiVersion}/${o.kind}`)) {
+                skipped.push(`${id} (${o.apiVersion} not served)`);
+                return false;
+            }
             // The local cluster's own classes (kwok binds their claims); a class's provisioner is immutable.
-            if (o.kind === "StorageClass" && existingClasses.includes(o.metadata.name)) { skipped.push(`${id} (local class of that name)`); return false; }
+            if (o.kind === "StorageClass" && existingClasses.includes(o.metadata.name)) {
+                skipped.push(`${id} (local class of that name)`);
+                return false;
+            }
             return true;
         });
         // Render redacts Secret values; any base64 value does for admission.
-        for (const o of take.filter((x) => x.kind === "Secret" && x.data)) for (const k of Object.keys(o.data)) o.data[k] = Buffer.from("redacted").toString("base64");
+        for (const o of take.filter((x) => x.kind === "Secret" && x.data))
+            for (const k of Object.keys(o.data)) o.data[k] = Buffer.from("redacted").toString("base64");
 
         // Empty namespaces: claims kept by (g) have dev sizes and classes, and a bound claim's spec
         // is immutable, so the prod render would (rightly) be refused on top of them.
@@ -374,42 +461,77 @@ new k8s.apps.v1.Deployment("privileged", {
         // render puts objects in (dashboards, adapter rules, Schedules): created plain, as a chart would.
         const existing = new Set(await existingNamespaces());
         const addonNamespaces = [...new Set(take.map((o) => o.metadata.namespace).filter((n): n is string => !!n))]
-            .filter((n) => !prodNamespaces.includes(n) && !existing.has(n)).sort();
+            .filter((n) => !prodNamespaces.includes(n) && !existing.has(n))
+            .sort();
         for (const n of addonNamespaces) await ws.must("kubectl", ["create", "namespace", n]);
         // Pod admission reads these (ServiceAccount exists, LimitRange min/max/defaults, quota):
         // they are created for real so the pod dry-run below is judged like a controller's pod.
-        const podPrereqs = take.filter((o) => ["ServiceAccount", "LimitRange", "ResourceQuota"].includes(o.kind) && prodNamespaces.includes(o.metadata.namespace));
+        const podPrereqs = take.filter(
+            (o) => ["ServiceAccount", "LimitRange", "ResourceQuota"].includes(o.kind) && prodNamespaces.includes(o.metadata.namespace),
+        );
         await ws.must("kubectl", ["apply", "-f", write("prod-pod-prereqs.json.yaml", podPrereqs)]);
         for (const n of prodNamespaces.filter((x) => PLATFORM_NAMESPACES.includes(x))) {
             const ns = await ws.kubectlJson(["get", "namespace", n]);
             assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted", `${n} does not enforce restricted`);
         }
         const rest = take.filter((o) => o.kind !== "Namespace");
-        const dry = await timed("(f) kubectl apply --dry-run=server (prod render)", () => ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("prod-objects.json.yaml", rest)]));
+        const dry = await timed("(f) kubectl apply --dry-run=server (prod render)", () =>
+            ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("prod-objects.json.yaml", rest)]),
+        );
         assert.equal(dry.code, 0, failureText(dry.out));
         assert.doesNotMatch(dry.out, /would violate PodSecurity/);
-        assert.equal(dry.stdout.trim().split("\n").filter((l) => /\(server dry run\)$/.test(l)).length, rest.length);
+        assert.equal(
+            dry.stdout
+                .trim()
+                .split("\n")
+                .filter((l) => /\(server dry run\)$/.test(l)).length,
+            rest.length,
+        );
 
         // Controllers create pods later, so admission of workloads alone does not prove the pods are
         // admissible: dry-run one Pod per pod template (Deployment, StatefulSet, Job, CronJob).
         const pods = rest.flatMap((o) => {
-            const template = o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(o.kind) ? o.spec.template : undefined;
+            const template =
+                o.kind === "CronJob"
+                    ? o.spec.jobTemplate.spec.template
+                    : ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(o.kind)
+                      ? o.spec.template
+                      : undefined;
             if (!template) return [];
             // A StatefulSet's pods get one claim volume per volumeClaimTemplate (claim <template>-<sts>-<i>).
-            const claims = (o.spec.volumeClaimTemplates ?? []).map((t: any) => ({ name: t.metadata.name, persistentVolumeClaim: { claimName: `${t.metadata.name}-${o.metadata.name}-0` } }));
+            const claims = (o.spec.volumeClaimTemplates ?? []).map((t: any) => ({
+                name: t.metadata.name,
+                persistentVolumeClaim: { claimName: `${t.metadata.name}-${o.metadata.name}-0` },
+            }));
             const spec = { ...template.spec, volumes: [...(template.spec.volumes ?? []), ...claims] };
-            return [{ apiVersion: "v1", kind: "Pod", metadata: { name: `${o.metadata.name}-e2e-pod`.slice(0, 63), namespace: o.metadata.namespace, labels: template.metadata?.labels ?? {} }, spec }];
+            return [
+                {
+                    apiVersion: "v1",
+                    kind: "Pod",
+                    metadata: { name: `${o.metadata.name}-e2e-pod`.slice(0, 63), namespace: o.metadata.namespace, labels: template.metadata?.labels ?? {} },
+                    spec,
+                },
+            ];
         });
         assert.ok(pods.length >= 20, `${pods.length} pod templates`);
         // The platform namespaces' pods (kube-system's add-ons are not under `restricted`).
         const platformPods = pods.filter((p) => prodNamespaces.includes(p.metadata.namespace));
-        const podDry = await timed("(f) dry-run one Pod per pod template", () => ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("prod-pods.json.yaml", platformPods)]));
+        const podDry = await timed("(f) dry-run one Pod per pod template", () =>
+            ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("prod-pods.json.yaml", platformPods)]),
+        );
         assert.equal(podDry.code, 0, failureText(podDry.out));
         // Negative control: the same admission rejects a privileged pod in a prod namespace.
-        const privileged = { apiVersion: "v1", kind: "Pod", metadata: { name: "privileged-e2e", namespace: "claude-code" }, spec: { containers: [{ name: "c", image: "busybox:1.36.1", securityContext: { privileged: true } }] } };
+        const privileged = {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "privileged-e2e", namespace: "claude-code" },
+            spec: { containers: [{ name: "c", image: "busybox:1.36.1", securityContext: { privileged: true } }] },
+        };
         const neg = await ws.run("kubectl", ["apply", "--dry-run=server", "-f", write("privileged-pod.json.yaml", [privileged])]);
         assert.notEqual(neg.code, 0);
         assert.match(neg.out, /violates PodSecurity "restricted:latest"/);
-        console.log(`      dry-run accepted ${rest.length} objects + ${namespaces.length} namespaces and ${platformPods.length} pods; skipped ${skipped.length}: ${skipped.join("; ") || "none"}`);
+        console.log(
+            `      dry-run accepted ${rest.length} objects + ${namespaces.length} namespaces and ${platformPods.length} pods; skipped ${skipped.length}: ${skipped.join("; ") || "none"}`,
+        );
     });
 });

@@ -20,39 +20,67 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP"
 
 /** CoreDNS behind Service `kube-dns`, labelled `k8s-app: kube-dns` (EKS add-on and upstream manifests). */
 export const KUBE_DNS: PlatformPod = {
-    namespace: "kube-system", name: "kube-dns", podLabels: { "k8s-app": "kube-dns" }, service: "kube-dns",
-    provider: "cluster", ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }], stacks: STACKS,
+    namespace: "kube-system",
+    name: "kube-dns",
+    podLabels: { "k8s-app": "kube-dns" },
+    service: "kube-dns",
+    provider: "cluster",
+    ports: [
+        { port: 53, protocol: "UDP" },
+        { port: 53, protocol: "TCP" },
+    ],
+    stacks: STACKS,
 };
 
 /** The Prometheus that scrapes ServiceMonitors (config `monitoringNamespace`, default `monitoring`). */
 export const PROMETHEUS: PlatformPod = {
-    namespace: "monitoring", name: "prometheus", podLabels: { "app.kubernetes.io/name": "prometheus" },
-    provider: "cluster", ports: tcp(9090), stacks: STACKS,
+    namespace: "monitoring",
+    name: "prometheus",
+    podLabels: { "app.kubernetes.io/name": "prometheus" },
+    provider: "cluster",
+    ports: tcp(9090),
+    stacks: STACKS,
 };
 
 /** ingress-nginx's controller (config `ingressControllerNamespace`, default `ingress-nginx`): the internet-facing side. */
 export const INGRESS_CONTROLLER: PlatformPod = {
-    namespace: "ingress-nginx", name: "ingress-nginx-controller",
+    namespace: "ingress-nginx",
+    name: "ingress-nginx-controller",
     podLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" },
-    provider: "cluster", ports: tcp(80, 443), stacks: STACKS,
+    provider: "cluster",
+    ports: tcp(80, 443),
+    stacks: STACKS,
 };
 
 /** istiod, which meshed sidecars fetch config and certificates from (prod runs the mesh). */
 export const ISTIOD: PlatformPod = {
-    namespace: "istio-system", name: "istiod", podLabels: { app: "istiod" }, service: "istiod",
-    provider: "cluster", ports: tcp(15012), stacks: ["prod"],
+    namespace: "istio-system",
+    name: "istiod",
+    podLabels: { app: "istiod" },
+    service: "istiod",
+    provider: "cluster",
+    ports: tcp(15012),
+    stacks: ["prod"],
 };
 
 /** A pod no policy names, in a namespace with no policies: it may call anything and serves 8080 and 443. */
 export const STRANGER: PlatformPod = {
-    namespace: "default", name: "stranger", podLabels: { "app.kubernetes.io/name": "netmatrix-stranger" },
-    provider: "probe", ports: tcp(443, 8080), stacks: STACKS,
+    namespace: "default",
+    name: "stranger",
+    podLabels: { "app.kubernetes.io/name": "netmatrix-stranger" },
+    provider: "probe",
+    ports: tcp(443, 8080),
+    stacks: STACKS,
 };
 
 /** Seed 003's troubleshooting pod (`kubectl run -it --rm debug ... -n production-agents`), labelled `run: debug` as kubectl does. */
 export const AGENTS_DEBUG: PlatformPod = {
-    namespace: "production-agents", name: "debug", podLabels: { run: "debug" },
-    provider: "probe", ports: tcp(8080), stacks: STACKS,
+    namespace: "production-agents",
+    name: "debug",
+    podLabels: { run: "debug" },
+    provider: "probe",
+    ports: tcp(8080),
+    stacks: STACKS,
 };
 
 /**
@@ -62,14 +90,27 @@ export const AGENTS_DEBUG: PlatformPod = {
  */
 function acmeSolver(namespace: string): PlatformPod {
     return {
-        namespace, name: "acme-http01-solver", podLabels: { "acme.cert-manager.io/http01-solver": "true" },
-        provider: "cluster", ports: tcp(8089), stacks: STACKS,
+        namespace,
+        name: "acme-http01-solver",
+        podLabels: { "acme.cert-manager.io/http01-solver": "true" },
+        provider: "cluster",
+        ports: tcp(8089),
+        stacks: STACKS,
     };
 }
 export const CLAUDE_CODE_ACME_SOLVER = acmeSolver("claude-code");
 export const USHADOW_ACME_SOLVER = acmeSolver("ushadow");
 
-export const PLATFORM_PODS: readonly PlatformPod[] = [KUBE_DNS, PROMETHEUS, INGRESS_CONTROLLER, ISTIOD, STRANGER, AGENTS_DEBUG, CLAUDE_CODE_ACME_SOLVER, USHADOW_ACME_SOLVER];
+export const PLATFORM_PODS: readonly PlatformPod[] = [
+    KUBE_DNS,
+    PROMETHEUS,
+    INGRESS_CONTROLLER,
+    ISTIOD,
+    STRANGER,
+    AGENTS_DEBUG,
+    CLAUDE_CODE_ACME_SOLVER,
+    USHADOW_ACME_SOLVER,
+];
 
 /** The platform pod a PodRef names, if any (same namespace, same labels). */
 export function platformPod(ref: PodRef): PlatformPod | undefined {

@@ -26,7 +26,11 @@ const PULUMI_INTERNAL = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]/;
 const mapped = Error.prepareStackTrace;
 function plain(error, frames) {
     let head;
-    try { head = String(error); } catch { head = "Error"; }
+    try {
+        head = String(error);
+    } catch {
+        head = "Error";
+    }
     return head + frames.map((f) => `\n    at ${f}`).join("");
 }
 Error.prepareStackTrace = (error, frames) => {

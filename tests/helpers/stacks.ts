@@ -18,6 +18,6 @@ export const RENDER_TIMEOUT_MS = 120_000;
 /** The keys an ExternalSecret merges into Secret `namespace/name` (data key -> remote key); {} without one. */
 export function externalKeys(objects: RenderResult["objects"], namespace: string, name: string): Record<string, string> {
     const es = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.namespace === namespace && o.metadata.name === name) as
-        | { spec: { data: { secretKey: string; remoteRef: { key: string } }[] } } | undefined;
+        { spec: { data: { secretKey: string; remoteRef: { key: string } }[] } } | undefined;
     return Object.fromEntries((es?.spec.data ?? []).map((d) => [d.secretKey, d.remoteRef.key]));
 }

@@ -49,7 +49,12 @@ function kubectlNames(args: string[], context?: string): Set<string> {
         stdio: ["ignore", "pipe", "pipe"],
         timeout: 60_000,
     });
-    return new Set(out.split("\n").filter(Boolean).map((l) => l.slice(l.indexOf("/") + 1)));
+    return new Set(
+        out
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => l.slice(l.indexOf("/") + 1)),
+    );
 }
 
 function main(argv: string[]): number {
@@ -88,7 +93,13 @@ function main(argv: string[]): number {
         for (const p of problems) console.error(`  - ${p}`);
         return 1;
     }
-    console.error(`preflight: the cluster serves every declared CRD (${Object.keys(declared).filter((k) => declared[k as Capability]).join(", ") || "none declared"})`);
+    console.error(
+        `preflight: the cluster serves every declared CRD (${
+            Object.keys(declared)
+                .filter((k) => declared[k as Capability])
+                .join(", ") || "none declared"
+        })`,
+    );
     return 0;
 }
 

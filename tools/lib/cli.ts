@@ -86,7 +86,13 @@ export interface CliSpec {
     userErrors?: (abstract new (...a: any[]) => Error)[];
 }
 
-type FlagValue<F> = F extends { repeat: true } ? string[] : F extends { value: string } ? (F extends { required: true } ? string : string | undefined) : boolean;
+type FlagValue<F> = F extends { repeat: true }
+    ? string[]
+    : F extends { value: string }
+      ? F extends { required: true }
+          ? string
+          : string | undefined
+      : boolean;
 
 /** The parsed command line of a spec. */
 export type Args<S extends CliSpec> = { -readonly [K in keyof S["flags"]]: FlagValue<S["flags"][K]> } & { _: string[]; debug: boolean };
@@ -187,8 +193,9 @@ export function parseArgs<S extends CliSpec>(spec: S, argv: readonly string[]): 
     }
     const p = spec.positionals;
     const min = p?.min ?? 0;
-    const max = p ? p.max ?? Infinity : 0;
-    if (positional.length > max) throw new UsageError(max === 0 ? `unexpected argument ${positional[0]}` : `too many arguments: ${positional.slice(max).join(" ")}`);
+    const max = p ? (p.max ?? Infinity) : 0;
+    if (positional.length > max)
+        throw new UsageError(max === 0 ? `unexpected argument ${positional[0]}` : `too many arguments: ${positional.slice(max).join(" ")}`);
     if (positional.length < min) throw new UsageError(`missing ${p!.name}`);
     return out as Args<S> & { help: boolean };
 }

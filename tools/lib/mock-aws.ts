@@ -56,7 +56,12 @@ registerMockInvoke("aws:index/getRegion:getRegion", () => {
 });
 
 /** An existing VPC looked up by id (EksCluster with `vpc.existing` and no `cidr`). */
-registerMockInvoke("aws:ec2/getVpc:getVpc", (inputs) => ({ id: inputs.id, arn: arn("ec2", `vpc/${inputs.id}`, inputs.region), cidrBlock: "10.0.0.0/16", ownerId: MOCK_ACCOUNT_ID }));
+registerMockInvoke("aws:ec2/getVpc:getVpc", (inputs) => ({
+    id: inputs.id,
+    arn: arn("ec2", `vpc/${inputs.id}`, inputs.region),
+    cidrBlock: "10.0.0.0/16",
+    ownerId: MOCK_ACCOUNT_ID,
+}));
 
 registerMockState("aws:eks/cluster:Cluster", (name, inputs) => {
     const region = inputs.region ?? mockRegion();
@@ -93,7 +98,10 @@ registerMockState("aws:eks/nodeGroup:NodeGroup", (name, inputs) => {
         resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-asg` }], remoteAccessSecurityGroupId: "" }],
     };
 });
-registerMockState("aws:eks/addon:Addon", (_name, inputs) => ({ arn: arn("eks", `addon/${inputs.clusterName}/${inputs.addonName}/mock`), addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.1" }));
+registerMockState("aws:eks/addon:Addon", (_name, inputs) => ({
+    arn: arn("eks", `addon/${inputs.clusterName}/${inputs.addonName}/mock`),
+    addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.1",
+}));
 registerMockState("aws:cloudwatch/logGroup:LogGroup", (_name, inputs) => ({ arn: arn("logs", `log-group:${inputs.name}`) }));
 registerMockState("aws:efs/fileSystem:FileSystem", (name, inputs) => ({
     arn: arn("elasticfilesystem", `file-system/${name}-id`, inputs.region),
@@ -106,7 +114,10 @@ registerMockState("aws:efs/mountTarget:MountTarget", (name, inputs) => ({
     networkInterfaceId: `eni-${name}`,
     ipAddress: "10.0.0.10",
 }));
-registerMockState("aws:ec2/securityGroup:SecurityGroup", (name, inputs) => ({ arn: arn("ec2", `security-group/${name}-id`, inputs.region), ownerId: MOCK_ACCOUNT_ID }));
+registerMockState("aws:ec2/securityGroup:SecurityGroup", (name, inputs) => ({
+    arn: arn("ec2", `security-group/${name}-id`, inputs.region),
+    ownerId: MOCK_ACCOUNT_ID,
+}));
 registerMockState("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (name, inputs) => ({
     arn: arn("ec2", `security-group-rule/${name}-id`, inputs.region),
     securityGroupRuleId: `sgr-${name}`,

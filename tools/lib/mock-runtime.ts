@@ -97,9 +97,14 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
     let failed: (reason: unknown) => void = () => undefined;
     // The engine stops the program at its first unhandled error; so does this run (registrations
     // waiting on a refused resource's outputs would otherwise wait forever).
-    const firstRejection = new Promise<never>((_, reject) => { failed = reject; });
+    const firstRejection = new Promise<never>((_, reject) => {
+        failed = reject;
+    });
     firstRejection.catch(() => undefined);
-    const onRejection = (reason: unknown) => { if (!rejections.includes(reason)) rejections.push(reason); failed(reason); };
+    const onRejection = (reason: unknown) => {
+        if (!rejections.includes(reason)) rejections.push(reason);
+        failed(reason);
+    };
     process.on("unhandledRejection", onRejection);
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);

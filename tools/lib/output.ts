@@ -36,7 +36,11 @@ function isUnsafe(rel: string): boolean {
 export function readManifest(dir: string): string[] | undefined {
     const file = path.join(dir, MANIFEST);
     if (!fs.existsSync(file)) return undefined;
-    return fs.readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !isUnsafe(l));
+    return fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#") && !isUnsafe(l));
 }
 
 function writeManifest(dir: string, files: Iterable<string>): void {
@@ -59,7 +63,10 @@ export function assertWritable(outDir: string, opts: { force?: boolean } = {}): 
     const entries = fs.readdirSync(dir);
     if (!opts.force && previous === undefined && entries.length > 0) {
         const what = entries.includes(".git") ? "is a git checkout" : `is not empty (${entries.length} entries)`;
-        throw new UserError(`--out ${shown(dir)} ${what} and was not written by this tool (no ${MANIFEST}); choose an empty or new directory, or pass --force to write into it without removing anything`, 2);
+        throw new UserError(
+            `--out ${shown(dir)} ${what} and was not written by this tool (no ${MANIFEST}); choose an empty or new directory, or pass --force to write into it without removing anything`,
+            2,
+        );
     }
     return previous;
 }
@@ -85,7 +92,11 @@ export function writeOutputDir(outDir: string, files: readonly OutputFile[], opt
     if (!opts.force) {
         const listed = new Set(previous ?? []);
         const foreign = files.filter((f) => !listed.has(f.path) && fs.existsSync(path.join(dir, f.path))).map((f) => f.path);
-        if (foreign.length) throw new UserError(`--out ${shown(dir)}: ${foreign.length} file(s) this tool did not write would be overwritten (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); pass --force to overwrite them`, 2);
+        if (foreign.length)
+            throw new UserError(
+                `--out ${shown(dir)}: ${foreign.length} file(s) this tool did not write would be overwritten (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); pass --force to overwrite them`,
+                2,
+            );
     }
     fs.mkdirSync(dir, { recursive: true });
     // List old and new first: an interrupted run leaves no file of ours unlisted.

@@ -101,7 +101,12 @@ export function toK8sObject(r: RecordedResource, redact = true): K8sObject {
     const obj = JSON.parse(JSON.stringify(r.inputs)) as K8sObject;
     if (redact && obj.kind === "Secret") {
         for (const field of ["data", "stringData"]) {
-            if (obj[field]) obj[field] = Object.fromEntries(Object.keys(obj[field]).sort().map((k) => [k, REDACTED]));
+            if (obj[field])
+                obj[field] = Object.fromEntries(
+                    Object.keys(obj[field])
+                        .sort()
+                        .map((k) => [k, REDACTED]),
+                );
         }
     }
     return obj;
@@ -124,7 +129,11 @@ export interface RenderOptions {
 export async function renderProgram(config: StackConfig, stack: string, opts: RenderOptions = {}): Promise<RenderResult> {
     forgetProgramModules();
     const run = await runUnderMocks(() => require(PROGRAM) as Record<string, unknown>, {
-        project: PROJECT, stack, config: config.values, secretKeys: config.secretKeys, onInfo: opts.onInfo,
+        project: PROJECT,
+        stack,
+        config: config.values,
+        secretKeys: config.secretKeys,
+        onInfo: opts.onInfo,
     });
     const redact = opts.redact ?? true;
     const objects = run.resources.filter(isKubernetes).map((r) => toK8sObject(r, redact));
@@ -154,7 +163,11 @@ export async function renderStack(stack: string, opts: RenderOptions = {}): Prom
 }
 
 export function listStacks(): string[] {
-    return fs.readdirSync(REPO_ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+    return fs
+        .readdirSync(REPO_ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
 }
 
 /**

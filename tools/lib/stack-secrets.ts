@@ -8,7 +8,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, Environment, PROJECT, PlatformConfig, SECRET_KEYS, SYSTEMS, SystemKey, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../components/config/schema";
+import {
+    ConfigError,
+    Environment,
+    PROJECT,
+    PlatformConfig,
+    SECRET_KEYS,
+    SYSTEMS,
+    SystemKey,
+    loadPlatformConfig,
+    neededSecrets,
+    requiredSecrets,
+} from "../../components/config/schema";
 import { REPO_ROOT, readStackConfig } from "./render";
 
 /** The secrets provider each environment's stack is initialised with (README "Secrets"). */
@@ -33,9 +44,14 @@ export class StackFileError extends Error {}
 
 export function parseStackFile(text: string, file: string): StackFile {
     let doc: unknown;
-    try { doc = YAML.parse(text); } catch (e) { throw new StackFileError(`${file}: not valid YAML: ${(e as Error).message}`); }
+    try {
+        doc = YAML.parse(text);
+    } catch (e) {
+        throw new StackFileError(`${file}: not valid YAML: ${(e as Error).message}`);
+    }
     if (doc === null || doc === undefined) return {};
-    if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${file}: expected a mapping (stack settings), got ${Array.isArray(doc) ? "a list" : typeof doc}`);
+    if (typeof doc !== "object" || Array.isArray(doc))
+        throw new StackFileError(`${file}: expected a mapping (stack settings), got ${Array.isArray(doc) ? "a list" : typeof doc}`);
     const f = doc as Record<string, unknown>;
     if (f.config !== undefined && (typeof f.config !== "object" || f.config === null || Array.isArray(f.config))) {
         throw new StackFileError(`${file}: config: expected a mapping of keys to values`);
@@ -57,10 +73,14 @@ export function secretsProviderOf(f: StackFile): SecretsProvider {
 
 function describe(p: SecretsProvider): string {
     switch (p.kind) {
-        case "passphrase": return "the passphrase provider";
-        case "awskms": return `AWS KMS (${p.url})`;
-        case "default": return "no secrets provider (neither secretsprovider nor encryptionsalt)";
-        case "other": return `secretsprovider ${p.url}`;
+        case "passphrase":
+            return "the passphrase provider";
+        case "awskms":
+            return `AWS KMS (${p.url})`;
+        case "default":
+            return "no secrets provider (neither secretsprovider nor encryptionsalt)";
+        case "other":
+            return `secretsprovider ${p.url}`;
     }
 }
 
@@ -130,30 +150,46 @@ export function checkStackSecrets(stack: string, f: StackFile, opts: SecretsChec
     if (environment) {
         const want = SECRETS_PROVIDER[environment];
         if (provider.kind !== want) {
-            problems.push(want === "passphrase"
-                ? `${file}: secrets provider: the ${environment} environment uses the passphrase provider, found ${describe(provider)} ` +
-                  `(pulumi stack init ${stack} --secrets-provider passphrase writes encryptionsalt; commit the file)`
-                : `${file}: secrets provider: the ${environment} environment uses an AWS KMS key, found ${describe(provider)} ` +
-                  `(pulumi stack change-secrets-provider --stack ${stack} "awskms://alias/<key>?region=<region>"; commit the file)`);
+            problems.push(
+                want === "passphrase"
+                    ? `${file}: secrets provider: the ${environment} environment uses the passphrase provider, found ${describe(provider)} ` +
+                          `(pulumi stack init ${stack} --secrets-provider passphrase writes encryptionsalt; commit the file)`
+                    : `${file}: secrets provider: the ${environment} environment uses an AWS KMS key, found ${describe(provider)} ` +
+                          `(pulumi stack change-secrets-provider --stack ${stack} "awskms://alias/<key>?region=<region>"; commit the file)`,
+            );
         } else if (provider.kind === "awskms" && secure.size > 0 && !f.encryptedkey) {
-            problems.push(`${file}: encryptedkey: missing, so the secure values cannot be decrypted (re-run pulumi stack change-secrets-provider and set the secrets again)`);
+            problems.push(
+                `${file}: encryptedkey: missing, so the secure values cannot be decrypted (re-run pulumi stack change-secrets-provider and set the secrets again)`,
+            );
         }
     }
 
     const passphrase = provider.kind === "passphrase" || (environment !== undefined && SECRETS_PROVIDER[environment] === "passphrase");
     if (opts.nonInteractive && passphrase && !opts.env.PULUMI_CONFIG_PASSPHRASE && !opts.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-        problems.push(`PULUMI_CONFIG_PASSPHRASE: not set, so ${file}'s secure values cannot be decrypted without a prompt (CI secret PULUMI_CONFIG_PASSPHRASE)`);
+        problems.push(
+            `PULUMI_CONFIG_PASSPHRASE: not set, so ${file}'s secure values cannot be decrypted without a prompt (CI secret PULUMI_CONFIG_PASSPHRASE)`,
+        );
     }
     if (opts.nonInteractive) problems.push(...credentialProblems(file, raw, provider, environment, opts.env));
     return { environment, provider, secureKeys, problems };
 }
 
 function clusterOf(raw: Record<string, string>): { provider?: unknown; kubeconfig?: unknown } {
-    try { return JSON.parse(raw[`${PROJECT}:cluster`] ?? "{}") ?? {}; } catch { return {}; }
+    try {
+        return JSON.parse(raw[`${PROJECT}:cluster`] ?? "{}") ?? {};
+    } catch {
+        return {};
+    }
 }
 
 /** What a run without prompts or a logged-in CLI needs in its environment. */
-function credentialProblems(file: string, raw: Record<string, string>, provider: SecretsProvider, environment: Environment | undefined, env: SecretsCheckOptions["env"]): string[] {
+function credentialProblems(
+    file: string,
+    raw: Record<string, string>,
+    provider: SecretsProvider,
+    environment: Environment | undefined,
+    env: SecretsCheckOptions["env"],
+): string[] {
     const problems: string[] = [];
     if (!env.PULUMI_BACKEND_URL && !env.PULUMI_ACCESS_TOKEN) {
         problems.push("PULUMI_ACCESS_TOKEN: not set, and no PULUMI_BACKEND_URL: the Pulumi Cloud backend needs a token (CI secret PULUMI_ACCESS_TOKEN)");
@@ -161,9 +197,16 @@ function credentialProblems(file: string, raw: Record<string, string>, provider:
     const cluster = clusterOf(raw);
     const kms = provider.kind === "awskms" || (environment !== undefined && SECRETS_PROVIDER[environment] === "awskms");
     const why = [kms ? "its secrets are encrypted with AWS KMS" : "", cluster.provider === "eks" ? "it provisions EKS" : ""].filter(Boolean).join(" and ");
-    const awsCredentials = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+    const awsCredentials =
+        env.AWS_ACCESS_KEY_ID ||
+        env.AWS_PROFILE ||
+        env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+        env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+        env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
     if (why && !awsCredentials) {
-        problems.push(`AWS credentials: none in the environment, and ${file} needs them (${why}); in CI the OIDC role comes from AWS_PREVIEW_ROLE_ARN (preview) or AWS_DEPLOY_ROLE_ARN (deploy)`);
+        problems.push(
+            `AWS credentials: none in the environment, and ${file} needs them (${why}); in CI the OIDC role comes from AWS_PREVIEW_ROLE_ARN (preview) or AWS_DEPLOY_ROLE_ARN (deploy)`,
+        );
     }
     if (cluster.provider === "existing" && cluster.kubeconfig === undefined && !env.KUBECONFIG) {
         problems.push(`KUBECONFIG: not set, and ${file} deploys into an existing cluster through the current kubeconfig (CI secret DEV_KUBECONFIG)`);
@@ -193,11 +236,16 @@ export function secretKeysTable(stacks: { name: string; config: PlatformConfig }
     const required = stacks.map((s) => new Set(requiredSecrets(s.config).map((r) => r.key)));
     // secrets.source externalSecrets: the value lives in AWS Secrets Manager as <prefix><key>.
     const external = stacks.map((s) => new Set(s.config.secrets?.source === "externalSecrets" ? neededSecrets(s.config).map((r) => r.key) : []));
-    const cell = (i: number, key: string) => (required[i].has(key) ? "required" : external[i].has(key) ? `Secrets Manager \`${stacks[i].config.secrets.prefix}${key}\`` : "—");
+    const cell = (i: number, key: string) =>
+        required[i].has(key) ? "required" : external[i].has(key) ? `Secrets Manager \`${stacks[i].config.secrets.prefix}${key}\`` : "—";
     const head = `| secure key | read by | ${stacks.map((s) => s.name).join(" | ")} |`;
     const rule = `|---|---|${stacks.map(() => "---|").join("")}`;
-    const rows = SECRET_KEYS.map((key) =>
-        `| \`${key}\` | ${readersOf(key).map((s) => `\`${s}\``).join(", ")} | ${stacks.map((_, i) => cell(i, key)).join(" | ")} |`);
+    const rows = SECRET_KEYS.map(
+        (key) =>
+            `| \`${key}\` | ${readersOf(key)
+                .map((s) => `\`${s}\``)
+                .join(", ")} | ${stacks.map((_, i) => cell(i, key)).join(" | ")} |`,
+    );
     return [head, rule, ...rows].join("\n");
 }
 
@@ -214,13 +262,19 @@ export function spliceTable(text: string, table: string): string {
 
 /** The stacks with a committed settings file (`Pulumi.<name>.yaml`), in name order. */
 export function committedStacks(root = REPO_ROOT): string[] {
-    return fs.readdirSync(root).map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
 }
 
 /** The README table for the committed stacks (secure values stand in as placeholders). */
 export function readmeTable(root = REPO_ROOT): string {
-    return secretKeysTable(committedStacks(root).map((name) => {
-        const c = readStackConfig(path.join(root, `Pulumi.${name}.yaml`));
-        return { name, config: loadPlatformConfig(c.values, (k) => c.secretKeys.includes(k)) };
-    }));
+    return secretKeysTable(
+        committedStacks(root).map((name) => {
+            const c = readStackConfig(path.join(root, `Pulumi.${name}.yaml`));
+            return { name, config: loadPlatformConfig(c.values, (k) => c.secretKeys.includes(k)) };
+        }),
+    );
 }

@@ -10,7 +10,9 @@ export type StackSummary = Record<string, SystemSummary>;
 
 function isSystemSummary(v: unknown): v is SystemSummary {
     const s = v as SystemSummary;
-    return !!s && typeof s === "object" && typeof s.namespace === "string" && Array.isArray(s.workloads) && Array.isArray(s.secretKeys) && Array.isArray(s.skipped);
+    return (
+        !!s && typeof s === "object" && typeof s.namespace === "string" && Array.isArray(s.workloads) && Array.isArray(s.secretKeys) && Array.isArray(s.skipped)
+    );
 }
 
 /**
@@ -24,8 +26,10 @@ export function parseSummary(text: string, source: string): StackSummary {
     } catch (e) {
         throw new UserError(`${source}: not JSON (${(e as Error).message})`);
     }
-    if (v && typeof v === "object" && !Array.isArray(v) && "summary" in v && !isSystemSummary((v as Record<string, unknown>).summary)) v = (v as Record<string, unknown>).summary;
-    if (!v || typeof v !== "object" || Array.isArray(v)) throw new UserError(`${source}: expected the summary stack output, an object of systems (pulumi stack output summary --json)`);
+    if (v && typeof v === "object" && !Array.isArray(v) && "summary" in v && !isSystemSummary((v as Record<string, unknown>).summary))
+        v = (v as Record<string, unknown>).summary;
+    if (!v || typeof v !== "object" || Array.isArray(v))
+        throw new UserError(`${source}: expected the summary stack output, an object of systems (pulumi stack output summary --json)`);
     for (const [key, s] of Object.entries(v)) {
         if (!isSystemSummary(s)) throw new UserError(`${source}: summary.${key}: expected {namespace, workloads, urls, ingressHosts, secretKeys, skipped}`);
     }
@@ -58,9 +62,10 @@ export function readiness(workloads: readonly WorkloadSummary[], live: readonly 
             notReady.push(`${w.kind} ${w.name} missing`);
             continue;
         }
-        const [ready, want] = w.kind === "DaemonSet"
-            ? [l.status?.numberReady ?? 0, l.status?.desiredNumberScheduled ?? 0]
-            : [l.status?.readyReplicas ?? 0, l.spec?.replicas ?? 1];
+        const [ready, want] =
+            w.kind === "DaemonSet"
+                ? [l.status?.numberReady ?? 0, l.status?.desiredNumberScheduled ?? 0]
+                : [l.status?.readyReplicas ?? 0, l.spec?.replicas ?? 1];
         if (ready < want) notReady.push(`${w.kind} ${w.name} ${ready}/${want}`);
     }
     return { ready: counted.length - notReady.length, total: counted.length, notReady };
@@ -77,10 +82,17 @@ export function formatSummary(summary: StackSummary, live?: Record<string, Readi
         const lines = [`${key}: namespace ${s.namespace}`];
         const r = live?.[key];
         const counted = s.workloads.filter((w) => w.kind !== "CronJob").length;
-        lines.push(r
-            ? `  workloads: ${r.ready}/${r.total} Ready${r.notReady.length ? ` (not ready: ${r.notReady.join(", ")})` : ""}`
-            : `  workloads: ${counted}${s.workloads.length > counted ? ` (+${s.workloads.length - counted} CronJob)` : ""} (--live counts the Ready ones)`);
-        lines.push(...table(s.workloads.map((w) => [`${w.kind} ${w.name}`, w.replicas === undefined ? "" : `replicas ${w.replicas}`]), "    "));
+        lines.push(
+            r
+                ? `  workloads: ${r.ready}/${r.total} Ready${r.notReady.length ? ` (not ready: ${r.notReady.join(", ")})` : ""}`
+                : `  workloads: ${counted}${s.workloads.length > counted ? ` (+${s.workloads.length - counted} CronJob)` : ""} (--live counts the Ready ones)`,
+        );
+        lines.push(
+            ...table(
+                s.workloads.map((w) => [`${w.kind} ${w.name}`, w.replicas === undefined ? "" : `replicas ${w.replicas}`]),
+                "    ",
+            ),
+        );
         const urls = Object.entries(s.urls);
         if (urls.length) lines.push("  in-cluster URLs:", ...table(urls, "    "));
         lines.push(`  ingress hosts: ${s.ingressHosts.length ? s.ingressHosts.join(", ") : "none"}`);

@@ -24,7 +24,8 @@ export function ensureCyclonus(bin: string, log: (msg: string) => void): void {
     fs.mkdirSync(dir, { recursive: true });
     log(`building cyclonus ${CYCLONUS_VERSION} into ${dir} (go install, once)`);
     const r = spawnSync("nice", ["-n", "5", "go", "install", `${MODULE}@${CYCLONUS_VERSION}`], {
-        env: { ...process.env, GOBIN: dir }, stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, GOBIN: dir },
+        stdio: ["ignore", "inherit", "inherit"],
     });
     if (r.error) throw new Error(`cannot build cyclonus: ${r.error.message} (is Go installed?)`);
     if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`go install ${MODULE}@${CYCLONUS_VERSION} failed (exit ${r.status})`);
@@ -55,7 +56,10 @@ export function parseQueryTraffic(report: string, expected: number): CyclonusVer
         let footer: boolean | undefined;
         for (const line of table.split("\n")) {
             if (!line.startsWith("|")) continue;
-            const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+            const cells = line
+                .split("|")
+                .slice(1, -1)
+                .map((c) => c.trim());
             if (cells[0] === "IS ALLOWED?") {
                 footer = cells[1] === "TRUE" ? true : cells[1] === "FALSE" ? false : undefined;
                 continue;
@@ -76,7 +80,8 @@ export function parseQueryTraffic(report: string, expected: number): CyclonusVer
 /** Runs cyclonus over a directory of NetworkPolicy manifests and a traffic file. */
 export function queryTraffic(bin: string, policyDir: string, trafficFile: string, count: number): CyclonusVerdict[] {
     const r = spawnSync(bin, ["analyze", "--mode", "query-traffic", "--policy-path", policyDir, "--traffic-path", trafficFile], {
-        encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
     });
     if (r.error) throw new Error(`cannot run ${bin}: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`cyclonus exited ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}`);

@@ -36,12 +36,19 @@ export function judge(stack: StackName, flows: readonly Flow[], verdicts: readon
         const right = actual === f.expect;
         const status: Status = right ? (listed ? "stale" : "ok") : listed ? "known" : "regression";
         return {
-            stack, flow: f.id, system: f.system,
+            stack,
+            flow: f.id,
+            system: f.system,
             from: `${f.from.namespace}/${f.from.name}`,
             to: isExternal(f.to) ? f.to.external : `${f.to.namespace}/${f.to.name}`,
-            port: f.port, protocol: f.protocol, expect: f.expect, actual,
+            port: f.port,
+            protocol: f.protocol,
+            expect: f.expect,
+            actual,
             blockedBy: [...(v.egress ? [] : ["egress" as const]), ...(v.ingress ? [] : ["ingress" as const])],
-            status, seed: f.seed, why: f.why,
+            status,
+            seed: f.seed,
+            why: f.why,
             ...(listed ? { issue: listed.issue } : {}),
         };
     });
@@ -65,7 +72,8 @@ export function summarize(stack: StackName, rows: readonly MatrixRow[]): MatrixS
     const r = rows.filter((x) => x.stack === stack);
     const count = (p: (x: MatrixRow) => boolean) => r.filter(p).length;
     return {
-        stack, flows: r.length,
+        stack,
+        flows: r.length,
         allowOk: count((x) => x.expect === "allow" && x.actual === "allow"),
         denyOk: count((x) => x.expect === "deny" && x.actual === "deny"),
         blockedIntended: count((x) => x.expect === "allow" && x.actual === "deny"),
@@ -83,16 +91,30 @@ export function formatTable(rows: readonly MatrixRow[], all: boolean): string {
     const shown = rows.filter((r) => all || r.status !== "ok");
     const head = ["stack", "status", "expect", "actual", "blocked by", "from", "to", "port", "seed", "issue"];
     const body = shown.map((r) => [
-        r.stack, STATUS_MARK[r.status], r.expect, r.actual, r.blockedBy.join("+") || "-", r.from, r.to,
-        `${r.port}/${r.protocol}`, r.seed, r.issue ? `#${r.issue}` : "",
+        r.stack,
+        STATUS_MARK[r.status],
+        r.expect,
+        r.actual,
+        r.blockedBy.join("+") || "-",
+        r.from,
+        r.to,
+        `${r.port}/${r.protocol}`,
+        r.seed,
+        r.issue ? `#${r.issue}` : "",
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 export function formatSummary(s: MatrixSummary): string {
-    return `${s.stack}: ${s.flows} flows: ${s.allowOk} intended allowed, ${s.denyOk} forbidden denied; ` +
+    return (
+        `${s.stack}: ${s.flows} flows: ${s.allowOk} intended allowed, ${s.denyOk} forbidden denied; ` +
         `${s.blockedIntended} intended blocked, ${s.allowedForbidden} forbidden allowed ` +
-        `(${s.known} known, ${s.regressions} regressions, ${s.stale} stale known entries)`;
+        `(${s.known} known, ${s.regressions} regressions, ${s.stale} stale known entries)`
+    );
 }

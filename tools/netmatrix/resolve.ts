@@ -42,10 +42,18 @@ export interface ResolvedPod {
 
 function podTemplate(o: K8sObject): any | undefined {
     switch (o.kind) {
-        case "Deployment": case "StatefulSet": case "DaemonSet": case "ReplicaSet": case "Job": return o.spec?.template;
-        case "CronJob": return o.spec?.jobTemplate?.spec?.template;
-        case "Pod": return o;
-        default: return undefined;
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "Job":
+            return o.spec?.template;
+        case "CronJob":
+            return o.spec?.jobTemplate?.spec?.template;
+        case "Pod":
+            return o;
+        default:
+            return undefined;
     }
 }
 
@@ -58,9 +66,13 @@ export function indexRender(objects: readonly K8sObject[]): RenderIndex {
         if (o.kind === "Service") services.push(o);
         const t = podTemplate(o);
         if (!t) continue;
-        const ports: ContainerPort[] = (t.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => ({
-            port: p.containerPort, ...(p.name ? { name: p.name } : {}), protocol: p.protocol ?? "TCP",
-        })));
+        const ports: ContainerPort[] = (t.spec?.containers ?? []).flatMap((c: any) =>
+            (c.ports ?? []).map((p: any) => ({
+                port: p.containerPort,
+                ...(p.name ? { name: p.name } : {}),
+                protocol: p.protocol ?? "TCP",
+            })),
+        );
         workloads.push({ kind: o.kind, namespace: o.metadata.namespace ?? "default", name: o.metadata.name, labels: t.metadata?.labels ?? {}, ports });
     }
     return { namespaces, workloads, services };
@@ -79,16 +91,26 @@ export function namespaceLabels(ns: string, idx: RenderIndex): Labels {
 export function resolvePod(ref: PodRef, stack: StackName, idx: RenderIndex): ResolvedPod | string {
     if (Object.keys(ref.podLabels).length === 0) return `${ref.namespace}/${ref.name}: podLabels is empty (would select every pod)`;
     const hits = idx.workloads.filter((w) => w.namespace === ref.namespace && matches(ref.podLabels, w.labels));
-    if (hits.length > 1) return `${ref.namespace}/${ref.name}: podLabels ${JSON.stringify(ref.podLabels)} select ${hits.length} workloads (${hits.map((h) => h.name).join(", ")}) in the ${stack} render`;
+    if (hits.length > 1)
+        return `${ref.namespace}/${ref.name}: podLabels ${JSON.stringify(ref.podLabels)} select ${hits.length} workloads (${hits.map((h) => h.name).join(", ")}) in the ${stack} render`;
     if (hits.length === 1) {
         const w = hits[0];
-        return { namespace: w.namespace, namespaceLabels: namespaceLabels(w.namespace, idx), labels: w.labels, ports: w.ports, origin: `${w.kind}/${w.namespace}/${w.name}` };
+        return {
+            namespace: w.namespace,
+            namespaceLabels: namespaceLabels(w.namespace, idx),
+            labels: w.labels,
+            ports: w.ports,
+            origin: `${w.kind}/${w.namespace}/${w.name}`,
+        };
     }
     const p = platformPod(ref);
     if (p && p.stacks.includes(stack)) {
         return {
-            namespace: p.namespace, namespaceLabels: { ...(p.namespaceLabels ?? {}), ...namespaceLabels(p.namespace, idx) },
-            labels: p.podLabels, ports: p.ports, origin: `platform/${p.namespace}/${p.name}`,
+            namespace: p.namespace,
+            namespaceLabels: { ...(p.namespaceLabels ?? {}), ...namespaceLabels(p.namespace, idx) },
+            labels: p.podLabels,
+            ports: p.ports,
+            origin: `platform/${p.namespace}/${p.name}`,
         };
     }
     return `${ref.namespace}/${ref.name}: podLabels ${JSON.stringify(ref.podLabels)} match no workload in namespace ${ref.namespace} of the ${stack} render and no platform pod (tests/flows/platform.ts)`;
@@ -110,7 +132,12 @@ export function seedProblem(seed: string): string | undefined {
 
 /** The Service port that reaches `port` on the pod (targetPort by number or by container port name). */
 function servicePortFor(svc: K8sObject, port: number, pod: ResolvedPod): boolean {
-    const names = new Set(pod.ports.filter((p) => p.port === port).map((p) => p.name).filter(Boolean));
+    const names = new Set(
+        pod.ports
+            .filter((p) => p.port === port)
+            .map((p) => p.name)
+            .filter(Boolean),
+    );
     return (svc.spec?.ports ?? []).some((sp: any) => {
         const target = sp.targetPort ?? sp.port;
         return target === port || (typeof target === "string" && names.has(target));
@@ -133,7 +160,9 @@ export function flowProblems(flow: Flow, stack: StackName, idx: RenderIndex): st
         return problems;
     }
     if (!to.ports.some((p) => p.port === flow.port && p.protocol === flow.protocol)) {
-        at(`to ${to.origin} declares no ${flow.protocol} port ${flow.port} (it declares ${to.ports.map((p) => `${p.port}/${p.protocol}`).join(", ") || "none"}); a flow to a port nobody serves proves nothing`);
+        at(
+            `to ${to.origin} declares no ${flow.protocol} port ${flow.port} (it declares ${to.ports.map((p) => `${p.port}/${p.protocol}`).join(", ") || "none"}); a flow to a port nobody serves proves nothing`,
+        );
     }
     const { namespace, service } = flow.to;
     // A platform pod's Service is the cluster's (kube-dns, istiod): not in the render to check.

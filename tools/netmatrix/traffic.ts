@@ -36,10 +36,14 @@ export const PRIVATE_NETWORK_ADDRESS = "192.168.100.10";
 /** The address an external destination has in a stack. */
 export function externalAddress(external: ExternalTarget["external"], stack: StackName): string {
     switch (external) {
-        case "internet": return INTERNET_ADDRESS;
-        case "private-network": return PRIVATE_NETWORK_ADDRESS;
-        case "kube-api": return STACK_NETWORKS[stack].kubeApi;
-        case "nodes": return STACK_NETWORKS[stack].node;
+        case "internet":
+            return INTERNET_ADDRESS;
+        case "private-network":
+            return PRIVATE_NETWORK_ADDRESS;
+        case "kube-api":
+            return STACK_NETWORKS[stack].kubeApi;
+        case "nodes":
+            return STACK_NETWORKS[stack].node;
     }
 }
 

@@ -7,41 +7,48 @@ const cidr = ipv4Cidr;
 const API_HPA = { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 };
 
 /** seed 001: the Raft-based inquisitor harness and its stateless API tier. */
-export const inquisitorSchema = z.object({
-    enabled: z.boolean().default(true),
-    image: pinnedImage,
-    /** Raft cluster size: 3 by default, 5 allowed (2f+1). */
-    replicas: raftReplicas.default(3),
-    logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
-    // seed 001: "Configure structured logging with JSON output".
-    logFormat: z.enum(["json", "text"]).default("json"),
-    /** Expose the client Service as a LoadBalancer (only where the cluster can provide one). */
-    publicExposure: z.boolean().default(false),
-    /** A public client Service is an internal (VPC-only) AWS load balancer unless explicitly internet-facing. */
-    loadBalancerScheme: z.enum(["internal", "internet-facing"]).default("internal"),
-    /**
-     * Who may reach the public client Service (its `loadBalancerSourceRanges` and the members'
-     * ingress on 8000). Required when internet-facing.
-     * @default internal: the cluster's private network (the VPC CIDR on EKS, RFC 1918 elsewhere)
-     */
-    loadBalancerSourceRanges: z.array(cidr).min(1).optional(),
-    manifestsStorage: storage.default({ size: "5Gi" }),
-    artifactsStorage: storage.default({ size: "10Gi" }),
-    resources: resources.optional(),
-    api: z.object({
-        /** @default the Raft members' image */
-        image: pinnedImage.optional(),
-        hpa: hpa.default(API_HPA).refine((h) => h.cpuUtilization !== undefined || h.memoryUtilization !== undefined, { message: "needs at least one metric (cpuUtilization or memoryUtilization)" }),
+export const inquisitorSchema = z
+    .object({
+        enabled: z.boolean().default(true),
+        image: pinnedImage,
+        /** Raft cluster size: 3 by default, 5 allowed (2f+1). */
+        replicas: raftReplicas.default(3),
+        logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
+        // seed 001: "Configure structured logging with JSON output".
+        logFormat: z.enum(["json", "text"]).default("json"),
+        /** Expose the client Service as a LoadBalancer (only where the cluster can provide one). */
+        publicExposure: z.boolean().default(false),
+        /** A public client Service is an internal (VPC-only) AWS load balancer unless explicitly internet-facing. */
+        loadBalancerScheme: z.enum(["internal", "internet-facing"]).default("internal"),
+        /**
+         * Who may reach the public client Service (its `loadBalancerSourceRanges` and the members'
+         * ingress on 8000). Required when internet-facing.
+         * @default internal: the cluster's private network (the VPC CIDR on EKS, RFC 1918 elsewhere)
+         */
+        loadBalancerSourceRanges: z.array(cidr).min(1).optional(),
+        manifestsStorage: storage.default({ size: "5Gi" }),
+        artifactsStorage: storage.default({ size: "10Gi" }),
         resources: resources.optional(),
-    }).strict().default({ hpa: API_HPA }),
-    // seed 001: `velero schedule create inquisitor-daily --schedule="@daily"`.
-    backup: veleroBackup({ schedule: "@daily", ttl: "720h0m0s" }),
-    /** Namespace of the Prometheus that scrapes `inquisitor-metrics`. */
-    monitoringNamespace: dnsLabel.default("monitoring"),
-    /** Where the API server's endpoints are (the members watch their ConfigMap and Secret). */
-    /** @default the cluster's API-server scope (`cluster.apiServerCidrs`; the VPC CIDR on EKS) */
-    kubeApiCidrs: z.array(cidr).min(1).optional(),
-}).strict();
+        api: z
+            .object({
+                /** @default the Raft members' image */
+                image: pinnedImage.optional(),
+                hpa: hpa.default(API_HPA).refine((h) => h.cpuUtilization !== undefined || h.memoryUtilization !== undefined, {
+                    message: "needs at least one metric (cpuUtilization or memoryUtilization)",
+                }),
+                resources: resources.optional(),
+            })
+            .strict()
+            .default({ hpa: API_HPA }),
+        // seed 001: `velero schedule create inquisitor-daily --schedule="@daily"`.
+        backup: veleroBackup({ schedule: "@daily", ttl: "720h0m0s" }),
+        /** Namespace of the Prometheus that scrapes `inquisitor-metrics`. */
+        monitoringNamespace: dnsLabel.default("monitoring"),
+        /** Where the API server's endpoints are (the members watch their ConfigMap and Secret). */
+        /** @default the cluster's API-server scope (`cluster.apiServerCidrs`; the VPC CIDR on EKS) */
+        kubeApiCidrs: z.array(cidr).min(1).optional(),
+    })
+    .strict();
 
 export type InquisitorConfig = z.infer<typeof inquisitorSchema>;
 /** Secure config keys this system reads with `requireSecret` when enabled. */

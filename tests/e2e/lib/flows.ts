@@ -40,7 +40,10 @@ export function devFlows(): Flow[] {
     return FLOWS.filter((f) => f.stacks.includes(STACK));
 }
 
-const selector = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+const selector = (labels: Record<string, string>) =>
+    Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
 
 /** The platform pods the dev flows name that this cluster does not run (everything but cluster DNS). */
 export function standInPlatformPods(flows: Flow[]): PlatformPod[] {
@@ -64,21 +67,29 @@ export async function startPlatformPods(ws: Workspace, image: string, pods: Plat
             namespaces.add(p.namespace);
         }
         const manifest = {
-            apiVersion: "v1", kind: "Pod",
+            apiVersion: "v1",
+            kind: "Pod",
             metadata: { name: `netmatrix-${p.name}`, namespace: p.namespace, labels: p.podLabels },
             spec: {
                 securityContext: {
-                    runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" },
+                    runAsNonRoot: true,
+                    runAsUser: 65532,
+                    runAsGroup: 65532,
+                    seccompProfile: { type: "RuntimeDefault" },
                     sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
                 },
-                containers: [{
-                    name: "standin", image, imagePullPolicy: "Never",
-                    args: p.ports.filter((x) => x.protocol === "TCP").flatMap((x) => ["--port", String(x.port)]),
-                    ports: p.ports.map((x) => ({ containerPort: x.port, protocol: x.protocol })),
-                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
-                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                }],
+                containers: [
+                    {
+                        name: "standin",
+                        image,
+                        imagePullPolicy: "Never",
+                        args: p.ports.filter((x) => x.protocol === "TCP").flatMap((x) => ["--port", String(x.port)]),
+                        ports: p.ports.map((x) => ({ containerPort: x.port, protocol: x.protocol })),
+                        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                    },
+                ],
                 volumes: [{ name: "tmp", emptyDir: {} }],
             },
         };
@@ -133,11 +144,23 @@ let debugSeq = 0;
  * container has the stand-in binary, else an ephemeral container of the stand-in image.
  */
 async function runInPod(ws: Workspace, pod: any, cmd: string[], image: string): Promise<{ code: number; out: string }> {
-    const ns = pod.metadata.namespace, name = pod.metadata.name;
+    const ns = pod.metadata.namespace,
+        name = pod.metadata.name;
     const r = await ws.run("kubectl", ["exec", "-n", ns, name, "-c", pod.spec.containers[0].name, "--", ...cmd], { timeoutMs: 60_000 });
     if (!/executable file not found|no such file or directory/.test(r.out)) return { code: r.code === 0 ? 0 : r.code === 1 ? 1 : r.code, out: r.out };
     const container = `netcheck-${Date.now().toString(36)}-${debugSeq++}`;
-    await ws.must("kubectl", ["debug", "-n", ns, name, `--image=${image}`, "--image-pull-policy=Never", "--profile=restricted", `--container=${container}`, "--", ...cmd]);
+    await ws.must("kubectl", [
+        "debug",
+        "-n",
+        ns,
+        name,
+        `--image=${image}`,
+        "--image-pull-policy=Never",
+        "--profile=restricted",
+        `--container=${container}`,
+        "--",
+        ...cmd,
+    ]);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
         const p = await ws.kubectlJson(["get", "pod", "-n", ns, name]);
@@ -168,7 +191,13 @@ export async function tryFlow(ws: Workspace, flow: Flow, image: string): Promise
     if (dns && flow.protocol === "UDP") {
         cmd = ["standin", "resolve", "kubernetes.default.svc.cluster.local"];
     } else if (target.service) {
-        cmd = ["standin", "connect", `${target.service}.${target.namespace}.svc.cluster.local`, String(await servicePort(ws, target.namespace, target.service, flow.port)), "4s"];
+        cmd = [
+            "standin",
+            "connect",
+            `${target.service}.${target.namespace}.svc.cluster.local`,
+            String(await servicePort(ws, target.namespace, target.service, flow.port)),
+            "4s",
+        ];
     } else {
         const dst = await runningPod(ws, target);
         if (!dst) return notTried(`no running pod of ${to}`);
@@ -212,7 +241,11 @@ export async function tryFlows(ws: Workspace, flows: Flow[], image: string, para
 
 export function matrixTable(results: FlowResult[]): string {
     const rows = results.map((r) => [
-        r.verdict === "known" ? `known #${r.issue}` : r.verdict, r.from, `${r.to}:${r.port}/${r.protocol}`, r.expect, r.observed ?? "-",
+        r.verdict === "known" ? `known #${r.issue}` : r.verdict,
+        r.from,
+        `${r.to}:${r.port}/${r.protocol}`,
+        r.expect,
+        r.observed ?? "-",
     ]);
     const head = ["", "from", "to", "expect", "observed"];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -15,7 +15,12 @@ export const POLICY_DIR = path.join(REPO_ROOT, "policy");
 export const DEV_POLICY_CONFIG = path.join(POLICY_DIR, "config", "dev.json");
 
 /** `out`: stdout and stderr interleaved; `stdout`: stdout only (JSON output). */
-export interface Result { code: number; out: string; stdout: string; ms: number }
+export interface Result {
+    code: number;
+    out: string;
+    stdout: string;
+    ms: number;
+}
 
 /** One e2e run: its work dir, cluster and Pulumi workspace, and the environment to reach them. */
 export class Workspace {
@@ -49,10 +54,19 @@ export class Workspace {
             if (opts.input) child.stdin!.end(opts.input);
             let out = "";
             let stdout = "";
-            const onData = (b: Buffer) => { out += b.toString(); fs.appendFileSync(this.log, b); };
-            child.stdout!.on("data", (b: Buffer) => { stdout += b.toString(); onData(b); });
+            const onData = (b: Buffer) => {
+                out += b.toString();
+                fs.appendFileSync(this.log, b);
+            };
+            child.stdout!.on("data", (b: Buffer) => {
+                stdout += b.toString();
+                onData(b);
+            });
             child.stderr!.on("data", onData);
-            const timer = setTimeout(() => { out += `\n[e2e] timeout after ${opts.timeoutMs} ms: SIGTERM\n`; child.kill("SIGTERM"); }, opts.timeoutMs ?? 600_000);
+            const timer = setTimeout(() => {
+                out += `\n[e2e] timeout after ${opts.timeoutMs} ms: SIGTERM\n`;
+                child.kill("SIGTERM");
+            }, opts.timeoutMs ?? 600_000);
             child.on("close", (code) => {
                 clearTimeout(timer);
                 const ms = Date.now() - t0;
@@ -70,7 +84,7 @@ export class Workspace {
     }
 
     async clusterUp(): Promise<void> {
-        this.clusterStarted = true;   // cluster.sh up stops what it started itself when it fails
+        this.clusterStarted = true; // cluster.sh up stops what it started itself when it fails
         await this.must(path.join(E2E_TOOLS, "cluster.sh"), ["up"], { env: this.toolEnv, timeoutMs: 600_000 });
     }
 
@@ -107,7 +121,9 @@ export class Workspace {
     /** Adds the `images` override map to a config copy (only ever the copy, never the repo file). */
     async useLocalImages(config: string): Promise<void> {
         const map = await this.imageMap();
-        editYaml(config, config, (doc) => { doc.setIn(["config", "agent-platform:images"], map); });
+        editYaml(config, config, (doc) => {
+            doc.setIn(["config", "agent-platform:images"], map);
+        });
     }
 
     pulumi(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<Result> {
@@ -148,7 +164,10 @@ export function tail(s: string, lines: number): string {
  * them before a long outputs section), then the output's tail.
  */
 export function failureText(out: string, tailChars = 3000): string {
-    const reasons = out.split("\n").filter((l) => /\berror\b|\[mandatory\]|violation/i.test(l)).slice(0, 60);
+    const reasons = out
+        .split("\n")
+        .filter((l) => /\berror\b|\[mandatory\]|violation/i.test(l))
+        .slice(0, 60);
     return `${reasons.length ? `${reasons.join("\n")}\n--- output tail ---\n` : ""}${out.slice(-tailChars)}`;
 }
 
@@ -165,8 +184,13 @@ export function summary(out: string): Record<string, number> {
     const counts: Record<string, number> = {};
     if (at < 0) return counts;
     for (const line of out.slice(at).split("\n").slice(1)) {
-        const m = /^\s+(?:[+~-]+|\+-)?\s*(\d+) (to create|created|to update|updated|to delete|deleted|to replace|replaced|unchanged|errored|changes)/.exec(line);
-        if (!m) { if (line.trim() === "" && Object.keys(counts).length) break; continue; }
+        const m = /^\s+(?:[+~-]+|\+-)?\s*(\d+) (to create|created|to update|updated|to delete|deleted|to replace|replaced|unchanged|errored|changes)/.exec(
+            line,
+        );
+        if (!m) {
+            if (line.trim() === "" && Object.keys(counts).length) break;
+            continue;
+        }
         counts[m[2].replace(/^to /, "")] = Number(m[1]);
     }
     return counts;
@@ -182,7 +206,8 @@ export function notReady(items: any[]): string[] {
         if ((s.observedGeneration ?? 0) < w.metadata.generation) bad.push(`${id}: generation ${w.metadata.generation} not observed`);
         if (w.kind === "Deployment") {
             const available = (s.conditions ?? []).find((c: any) => c.type === "Available")?.status === "True";
-            if (!available || (s.availableReplicas ?? 0) < want || (s.updatedReplicas ?? 0) < want) bad.push(`${id}: ${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated`);
+            if (!available || (s.availableReplicas ?? 0) < want || (s.updatedReplicas ?? 0) < want)
+                bad.push(`${id}: ${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated`);
         } else if ((s.readyReplicas ?? 0) < want || s.currentRevision !== s.updateRevision) {
             bad.push(`${id}: ${s.readyReplicas ?? 0}/${want} ready, revision ${s.currentRevision} -> ${s.updateRevision}`);
         }

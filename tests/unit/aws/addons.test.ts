@@ -4,7 +4,6 @@ import { KubeObject } from "../../../components/aws/k8s-objects";
 import { buildKubeconfig, getTokenArgs } from "../../../components/aws/kubeconfig";
 import { metricsServerManifests } from "../../../components/aws/metrics-server";
 
- 
 const { Deployment } = require("kubernetes-models/apps/v1/Deployment");
 const { ClusterRole } = require("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole");
 const { Service } = require("kubernetes-models/v1/Service");
@@ -110,7 +109,13 @@ describe("aws/kubeconfig", () => {
         assert.deepEqual(getTokenArgs("c1", "eu-west-1"), exec.args);
         assert.equal(kc.users[0].user.token, undefined);
         assert.equal(exec.env, undefined);
-        const withProfile = buildKubeconfig({ clusterName: "c1", endpoint: "https://e", certificateAuthorityData: "Q0E=", region: "eu-west-1", awsProfile: "prod" }) as any;
+        const withProfile = buildKubeconfig({
+            clusterName: "c1",
+            endpoint: "https://e",
+            certificateAuthorityData: "Q0E=",
+            region: "eu-west-1",
+            awsProfile: "prod",
+        }) as any;
         assert.deepEqual(withProfile.users[0].user.exec.env, [{ name: "AWS_PROFILE", value: "prod" }]);
     });
 

@@ -39,7 +39,13 @@ export async function renderWithDependencies(stack: string): Promise<Registered[
             const monitor = (pulumi.runtime as unknown as { getMonitor(): Monitor }).getMonitor();
             const register = monitor.registerResource.bind(monitor);
             monitor.registerResource = (req, cb) => {
-                const rec = { type: req.getType(), name: req.getName(), urn: "", dependencies: req.getDependenciesList(), customTimeouts: req.getCustomtimeouts()?.toObject() };
+                const rec = {
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: "",
+                    dependencies: req.getDependenciesList(),
+                    customTimeouts: req.getCustomtimeouts()?.toObject(),
+                };
                 seen.push(rec);
                 register(req, (err, resp) => {
                     if (resp) rec.urn = resp.getUrn();

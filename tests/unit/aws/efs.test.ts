@@ -8,7 +8,12 @@ import { resolveEksClusterArgs, validateEksClusterArgs } from "../../../componen
 import { RecordedResource, runUnderMocks } from "../../../tools/lib/mock-runtime";
 
 const CONFIG = { "aws:region": "us-east-1" };
-const EFS_TYPES = ["aws:efs/fileSystem:FileSystem", "aws:efs/mountTarget:MountTarget", "aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"];
+const EFS_TYPES = [
+    "aws:efs/fileSystem:FileSystem",
+    "aws:efs/mountTarget:MountTarget",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+];
 
 function args(overrides: Partial<EksClusterArgs> = {}): EksClusterArgs {
     return {
@@ -81,7 +86,12 @@ describe("aws/efs pure builders", () => {
     });
 
     it("GIVEN kmsKey aws-managed, provisioned throughput and an IA transition WHEN built THEN no key is pinned (AWS default key), throughput and lifecycle are set", () => {
-        const spec = efsFileSystemSpec({ ...RESOLVED, kmsKey: "aws-managed", throughputMode: "provisioned", provisionedThroughputMibps: 64, transitionToIa: "AFTER_30_DAYS" }, "c1", "arn:k", {}) as any;
+        const spec = efsFileSystemSpec(
+            { ...RESOLVED, kmsKey: "aws-managed", throughputMode: "provisioned", provisionedThroughputMibps: 64, transitionToIa: "AFTER_30_DAYS" },
+            "c1",
+            "arn:k",
+            {},
+        ) as any;
         assert.equal(spec.encrypted, true);
         assert.equal("kmsKeyId" in spec, false);
         assert.equal(spec.throughputMode, "provisioned");
@@ -91,7 +101,10 @@ describe("aws/efs pure builders", () => {
 
     it("GIVEN a node security group WHEN the NFS rule is built THEN it admits TCP 2049 from that group only (no CIDR)", () => {
         const rule = efsNfsIngressRule("sg-efs", "sg-nodes", {}) as any;
-        assert.deepEqual([rule.securityGroupId, rule.ipProtocol, rule.fromPort, rule.toPort, rule.referencedSecurityGroupId], ["sg-efs", "tcp", 2049, 2049, "sg-nodes"]);
+        assert.deepEqual(
+            [rule.securityGroupId, rule.ipProtocol, rule.fromPort, rule.toPort, rule.referencedSecurityGroupId],
+            ["sg-efs", "tcp", 2049, 2049, "sg-nodes"],
+        );
         assert.equal(rule.cidrIpv4, undefined);
         assert.equal(rule.cidrIpv6, undefined);
     });
@@ -101,7 +114,10 @@ describe("aws/validation efs and storage rules", () => {
     const issues = (a: EksClusterArgs) => validateEksClusterArgs("prod", a);
     const expectIssue = (a: EksClusterArgs, path: string, pattern: RegExp) => {
         const all = issues(a);
-        assert.ok(all.some((i) => i.path.join(".") === path && pattern.test(i.message)), `expected ${path} ~ ${pattern}, got ${JSON.stringify(all)}`);
+        assert.ok(
+            all.some((i) => i.path.join(".") === path && pattern.test(i.message)),
+            `expected ${path} ~ ${pattern}, got ${JSON.stringify(all)}`,
+        );
     };
 
     it("GIVEN efs enabled with defaults WHEN resolved THEN efs-sc, generalPurpose, elastic, cluster key and Retain in prod / Delete in dev", () => {
@@ -117,23 +133,51 @@ describe("aws/validation efs and storage rules", () => {
     });
 
     it("GIVEN EFS options or the EFS add-on version while efs is disabled WHEN validated THEN each names the field and efs.enabled", () => {
-        expectIssue(args({ efs: { enabled: false, throughputMode: "bursting" } }), "efs.throughputMode", /^efs\.throughputMode is set but efs\.enabled is not true; enable EFS or remove efs\.throughputMode$/);
-        expectIssue(args({ addons: { awsEfsCsiDriver: "v2.1.0-eksbuild.1" } }), "addons.awsEfsCsiDriver", /addons\.awsEfsCsiDriver is set but efs\.enabled is not true/);
+        expectIssue(
+            args({ efs: { enabled: false, throughputMode: "bursting" } }),
+            "efs.throughputMode",
+            /^efs\.throughputMode is set but efs\.enabled is not true; enable EFS or remove efs\.throughputMode$/,
+        );
+        expectIssue(
+            args({ addons: { awsEfsCsiDriver: "v2.1.0-eksbuild.1" } }),
+            "addons.awsEfsCsiDriver",
+            /addons\.awsEfsCsiDriver is set but efs\.enabled is not true/,
+        );
     });
 
     it("GIVEN maxIO with elastic throughput WHEN validated THEN the mutual exclusion names both fields", () => {
-        expectIssue(args({ efs: { enabled: true, performanceMode: "maxIO" } }), "efs.performanceMode", /efs\.performanceMode "maxIO" and efs\.throughputMode "elastic" are mutually exclusive/);
+        expectIssue(
+            args({ efs: { enabled: true, performanceMode: "maxIO" } }),
+            "efs.performanceMode",
+            /efs\.performanceMode "maxIO" and efs\.throughputMode "elastic" are mutually exclusive/,
+        );
         assert.deepEqual(issues(args({ efs: { enabled: true, performanceMode: "maxIO", throughputMode: "bursting" } })), []);
     });
 
     it("GIVEN provisioned throughput without MiB/s, out of range, or MiB/s without provisioned WHEN validated THEN each is reported with the value", () => {
-        expectIssue(args({ efs: { enabled: true, throughputMode: "provisioned" } }), "efs.provisionedThroughputMibps", /is required when efs\.throughputMode is "provisioned"/);
-        expectIssue(args({ efs: { enabled: true, throughputMode: "provisioned", provisionedThroughputMibps: 0 } }), "efs.provisionedThroughputMibps", /between 1 and 3414 \(EFS quota\), got 0$/);
-        expectIssue(args({ efs: { enabled: true, provisionedThroughputMibps: 100 } }), "efs.provisionedThroughputMibps", /only allowed with efs\.throughputMode "provisioned", got throughputMode "elastic"/);
+        expectIssue(
+            args({ efs: { enabled: true, throughputMode: "provisioned" } }),
+            "efs.provisionedThroughputMibps",
+            /is required when efs\.throughputMode is "provisioned"/,
+        );
+        expectIssue(
+            args({ efs: { enabled: true, throughputMode: "provisioned", provisionedThroughputMibps: 0 } }),
+            "efs.provisionedThroughputMibps",
+            /between 1 and 3414 \(EFS quota\), got 0$/,
+        );
+        expectIssue(
+            args({ efs: { enabled: true, provisionedThroughputMibps: 100 } }),
+            "efs.provisionedThroughputMibps",
+            /only allowed with efs\.throughputMode "provisioned", got throughputMode "elastic"/,
+        );
     });
 
     it("GIVEN an existing VPC without private subnets WHEN efs is enabled THEN it asks for private subnets for the mount targets", () => {
-        expectIssue(args({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: [] } }, efs: { enabled: true } }), "efs.enabled", /^efs\.enabled requires private subnets for the EFS mount targets: vpc\.existing\.privateSubnetIds is empty$/);
+        expectIssue(
+            args({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: [] } }, efs: { enabled: true } }),
+            "efs.enabled",
+            /^efs\.enabled requires private subnets for the EFS mount targets: vpc\.existing\.privateSubnetIds is empty$/,
+        );
     });
 
     it("GIVEN a bad or clashing StorageClass name WHEN validated THEN the name rule fails", () => {
@@ -146,7 +190,11 @@ describe("aws/validation efs and storage rules", () => {
         expectIssue(args({ efs: bad }), "efs.kmsKey", /must be "cluster" or "aws-managed", got "mine"/);
         expectIssue(args({ efs: bad }), "efs.transitionToIa", /must be one of AFTER_1_DAY, .*got "AFTER_2_DAYS"/);
         expectIssue(args({ efs: bad }), "efs.reclaimPolicy", /must be "Retain" or "Delete", got "Recycle"/);
-        expectIssue(args({ storage: { defaultReclaimPolicy: "Recycle" as "Retain" } }), "storage.defaultReclaimPolicy", /must be "Retain" or "Delete", got "Recycle"/);
+        expectIssue(
+            args({ storage: { defaultReclaimPolicy: "Recycle" as "Retain" } }),
+            "storage.defaultReclaimPolicy",
+            /must be "Retain" or "Delete", got "Recycle"/,
+        );
     });
 
     it("GIVEN an invalid efs config WHEN the component is constructed THEN it throws before registering anything", async () => {
@@ -242,10 +290,11 @@ describe("aws/EksCluster EFS under mocks", function () {
         });
 
         it("THEN every EFS child is parented to the component and pinned to the cluster region", () => {
-            for (const t of EFS_TYPES) for (const res of ofType(r.resources, t)) {
-                assert.match(res.name, /^prod-efs/);
-                assert.equal(res.inputs.region, "us-east-1", `${res.type} ${res.name}`);
-            }
+            for (const t of EFS_TYPES)
+                for (const res of ofType(r.resources, t)) {
+                    assert.match(res.name, /^prod-efs/);
+                    assert.equal(res.inputs.region, "us-east-1", `${res.type} ${res.name}`);
+                }
         });
     });
 
@@ -276,7 +325,10 @@ describe("aws/EksCluster EFS under mocks", function () {
         assert.equal(fs.throughputMode, "bursting");
         assert.deepEqual(fs.lifecyclePolicies, [{ transitionToIa: "AFTER_30_DAYS" }]);
         assert.equal(one(r.resources, "aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-123");
-        assert.deepEqual(ofType(r.resources, "aws:efs/mountTarget:MountTarget").map((m) => m.inputs.subnetId), ["subnet-a", "subnet-b"]);
+        assert.deepEqual(
+            ofType(r.resources, "aws:efs/mountTarget:MountTarget").map((m) => m.inputs.subnetId),
+            ["subnet-a", "subnet-b"],
+        );
         const addon = ofType(r.resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-efs-csi-driver")!;
         assert.equal(addon.inputs.addonVersion, "v2.1.4-eksbuild.1");
         const sc = storageClass(r.resources, "shared-rwx")!;

@@ -23,7 +23,13 @@ function prodArgs(overrides: Partial<EksClusterArgs> = {}): EksClusterArgs {
                 taints: [{ key: "dedicated", value: "dashboard", effect: "NO_SCHEDULE" }],
             },
         },
-        irsaRoles: { "postgres-backup": { namespace: "production-agents", serviceAccount: "postgres-backup", s3Access: { bucket: "agent-platform-prod-backups", prefix: "postgres" } } },
+        irsaRoles: {
+            "postgres-backup": {
+                namespace: "production-agents",
+                serviceAccount: "postgres-backup",
+                s3Access: { bucket: "agent-platform-prod-backups", prefix: "postgres" },
+            },
+        },
         ...overrides,
     };
 }
@@ -78,7 +84,10 @@ describe("aws/EksCluster under mocks (prod defaults)", function () {
                 "workload",
                 {
                     metadata: { name: "worker-agent", namespace: "default" },
-                    spec: { selector: { matchLabels: { app: "w" } }, template: { metadata: { labels: { app: "w" } }, spec: { containers: [{ name: "w", image: "w:1" }] } } },
+                    spec: {
+                        selector: { matchLabels: { app: "w" } },
+                        template: { metadata: { labels: { app: "w" } }, spec: { containers: [{ name: "w", image: "w:1" }] } },
+                    },
                 },
                 { provider: c.provider },
             );
@@ -210,9 +219,23 @@ describe("aws/EksCluster under mocks (prod defaults)", function () {
         const kc = JSON.parse(provider.inputs.kubeconfig);
         assert.match(kc.clusters[0].cluster.server, /^https:\/\/.*\.eks\.amazonaws\.com$/);
         assert.equal(kc.clusters[0].cluster["certificate-authority-data"], Buffer.from("mock-ca-agent-platform-prod").toString("base64"));
-        assert.deepEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "agent-platform-prod", "--region", "us-east-1", "--output", "json"]);
+        assert.deepEqual(kc.users[0].user.exec.args, [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "agent-platform-prod",
+            "--region",
+            "us-east-1",
+            "--output",
+            "json",
+        ]);
         // Stable inputs only (no replacement on the next up): the kubeconfig and the drift-repair switch.
-        assert.deepEqual(Object.keys(provider.inputs).filter((k) => k !== "version").sort(), ["enablePatchForce", "kubeconfig"]);
+        assert.deepEqual(
+            Object.keys(provider.inputs)
+                .filter((k) => k !== "version")
+                .sort(),
+            ["enablePatchForce", "kubeconfig"],
+        );
         assert.equal(String(provider.inputs.enablePatchForce), "true");
     });
 
@@ -221,7 +244,13 @@ describe("aws/EksCluster under mocks (prod defaults)", function () {
         assert.ok(kube.length >= 15, `only ${kube.length} Kubernetes objects`);
         for (const r of kube) assert.match(r.provider ?? "", /pulumi:providers:kubernetes::prod-k8s::/, `${r.type} ${r.name} not on the EKS provider`);
         const kinds = kube.map((r) => `${r.type.split(":").pop()}/${r.inputs.metadata.name}`);
-        for (const expected of ["StorageClass/gp3", "Deployment/cluster-autoscaler", "Deployment/metrics-server", "APIService/v1beta1.metrics.k8s.io", "Deployment/worker-agent"]) {
+        for (const expected of [
+            "StorageClass/gp3",
+            "Deployment/cluster-autoscaler",
+            "Deployment/metrics-server",
+            "APIService/v1beta1.metrics.k8s.io",
+            "Deployment/worker-agent",
+        ]) {
             assert.ok(kinds.includes(expected), `missing ${expected}`);
         }
         const ms = kube.find((r) => r.name === "prod-deployment-metrics-server")!;
@@ -263,7 +292,10 @@ describe("aws/EksCluster under mocks (variants)", function () {
         const { resources } = await render(prodArgs({ vpc: { create: { natGateways: "single", azCount: 2 } } }));
         assert.equal(ofType(resources, "aws:ec2/natGateway:NatGateway").length, 1);
         const routes = ofType(resources, "aws:ec2/route:Route").filter((r) => r.name.startsWith("prod-private-"));
-        assert.deepEqual(routes.map((r) => r.inputs.natGatewayId), ["prod-nat-0-id", "prod-nat-0-id"]);
+        assert.deepEqual(
+            routes.map((r) => r.inputs.natGatewayId),
+            ["prod-nat-0-id", "prod-nat-0-id"],
+        );
     });
 
     it("GIVEN invalid args WHEN constructed THEN it throws before any resource is registered", async () => {
@@ -288,7 +320,12 @@ describe("aws/EksCluster under mocks (variants)", function () {
         assert.ok(regional.length > 20);
         for (const r of regional) assert.equal(r.inputs.region, "eu-west-1", `${r.type} ${r.name}`);
         for (const r of ofType(resources, "aws:iam/role:Role")) assert.equal(r.inputs.region, undefined);
-        assert.deepEqual(ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("prod-private-")).map((s) => s.inputs.availabilityZone), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+        assert.deepEqual(
+            ofType(resources, "aws:ec2/subnet:Subnet")
+                .filter((s) => s.name.startsWith("prod-private-"))
+                .map((s) => s.inputs.availabilityZone),
+            ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        );
         const kc = JSON.parse(one(resources, "pulumi:providers:kubernetes").inputs.kubeconfig);
         assert.deepEqual(kc.users[0].user.exec.args.slice(4, 6), ["--region", "eu-west-1"]);
         const ca = one(resources, "kubernetes:apps/v1:Deployment", "prod-deployment-cluster-autoscaler").inputs;

@@ -24,7 +24,10 @@ function issuesOf(raw: unknown): { path: string; message: string }[] {
 
 function expectIssue(raw: unknown, path: string, pattern: RegExp): void {
     const issues = issuesOf(raw);
-    assert.ok(issues.some((i) => i.path === path && pattern.test(i.message)), `expected ${path} ~ ${pattern}, got ${JSON.stringify(issues)}`);
+    assert.ok(
+        issues.some((i) => i.path === path && pattern.test(i.message)),
+        `expected ${path} ~ ${pattern}, got ${JSON.stringify(issues)}`,
+    );
 }
 
 describe("config/eks eksClusterConfigSchema", () => {
@@ -36,15 +39,27 @@ describe("config/eks eksClusterConfigSchema", () => {
         assert.equal(r.clusterName, "agent-platform-prod");
         assert.equal(r.environment, "prod");
         assert.ok(r.vpc.kind === "create" && r.vpc.natGateways === "onePerAz" && r.vpc.azCount === 3);
-        assert.deepEqual(r.nodeGroups.map((g) => [g.name, g.labels["node-group"], g.instanceTypes[0]]), [
-            ["compute", "compute", "c7i.2xlarge"],
-            ["memory", "memory", "r6i.xlarge"],
-        ]);
+        assert.deepEqual(
+            r.nodeGroups.map((g) => [g.name, g.labels["node-group"], g.instanceTypes[0]]),
+            [
+                ["compute", "compute", "c7i.2xlarge"],
+                ["memory", "memory", "r6i.xlarge"],
+            ],
+        );
         assert.deepEqual([r.autoscaler.minNodes, r.autoscaler.maxNodes], [3, 100]);
-        assert.equal(r.nodeGroups.reduce((s, g) => s + g.maxSize, 0), 100);
+        assert.equal(
+            r.nodeGroups.reduce((s, g) => s + g.maxSize, 0),
+            100,
+        );
         assert.ok(!r.endpoint.publicAccessCidrs.includes("0.0.0.0/0"));
         assert.equal(r.storage.defaultReclaimPolicy, "Retain");
-        assert.deepEqual(r.efs, { storageClassName: "efs-sc", performanceMode: "generalPurpose", throughputMode: "elastic", kmsKey: "cluster", reclaimPolicy: "Retain" });
+        assert.deepEqual(r.efs, {
+            storageClassName: "efs-sc",
+            performanceMode: "generalPurpose",
+            throughputMode: "elastic",
+            kmsKey: "cluster",
+            reclaimPolicy: "Retain",
+        });
     });
 
     it("GIVEN Pulumi.prod.yaml's cluster block WHEN parsed THEN EFS is enabled with the efs-sc class seed 003's agent-data-pvc asks for", () => {
@@ -66,7 +81,10 @@ describe("config/eks eksClusterConfigSchema", () => {
 
     it("GIVEN efs and storage sections WHEN parsed THEN they map through to the args", () => {
         const cfg = eksClusterConfigSchema.parse(
-            minimal({ storage: { defaultReclaimPolicy: "Delete" }, efs: { enabled: true, throughputMode: "provisioned", provisionedThroughputMibps: 128, transitionToIa: "AFTER_30_DAYS" } }),
+            minimal({
+                storage: { defaultReclaimPolicy: "Delete" },
+                efs: { enabled: true, throughputMode: "provisioned", provisionedThroughputMibps: 128, transitionToIa: "AFTER_30_DAYS" },
+            }),
         );
         const args = toEksClusterArgs(cfg, "prod");
         assert.deepEqual(args.storage, { defaultReclaimPolicy: "Delete" });
@@ -78,9 +96,17 @@ describe("config/eks eksClusterConfigSchema", () => {
         expectIssue(minimal({ efs: { enabled: true, throughputMode: "fast" } }), "efs.throughputMode", /.+/);
         expectIssue(minimal({ efs: { enabled: true, unknown: 1 } }), "efs", /unknown/);
         expectIssue(minimal({ storage: { defaultReclaimPolicy: "Recycle" } }), "storage.defaultReclaimPolicy", /.+/);
-        expectIssue(minimal({ efs: { enabled: true, performanceMode: "maxIO" } }), "efs.performanceMode", /"maxIO" and efs\.throughputMode "elastic" are mutually exclusive/);
+        expectIssue(
+            minimal({ efs: { enabled: true, performanceMode: "maxIO" } }),
+            "efs.performanceMode",
+            /"maxIO" and efs\.throughputMode "elastic" are mutually exclusive/,
+        );
         expectIssue(minimal({ efs: { enabled: false, storageClassName: "efs-sc" } }), "efs.storageClassName", /efs\.enabled is not true/);
-        expectIssue(minimal({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: [] } }, efs: { enabled: true } }), "efs.enabled", /requires private subnets/);
+        expectIssue(
+            minimal({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: [] } }, efs: { enabled: true } }),
+            "efs.enabled",
+            /requires private subnets/,
+        );
     });
 
     it("GIVEN a minimal config WHEN mapped THEN the cluster name defaults per environment and the region is carried", () => {
@@ -91,15 +117,27 @@ describe("config/eks eksClusterConfigSchema", () => {
     });
 
     it("GIVEN both vpc.create and vpc.existing WHEN parsed THEN the mutual-exclusion refinement names both", () => {
-        expectIssue(minimal({ vpc: { create: {}, existing: { vpcId: "vpc-1", privateSubnetIds: ["a", "b"] } } }), "vpc", /^vpc\.create and vpc\.existing are mutually exclusive: set exactly one$/);
+        expectIssue(
+            minimal({ vpc: { create: {}, existing: { vpcId: "vpc-1", privateSubnetIds: ["a", "b"] } } }),
+            "vpc",
+            /^vpc\.create and vpc\.existing are mutually exclusive: set exactly one$/,
+        );
     });
 
     it("GIVEN desired outside min..max WHEN parsed THEN the min <= desired <= max rule fails at the group path", () => {
-        expectIssue(minimal({ nodeGroups: { compute: { instanceTypes: ["c7i.large"], minSize: 3, desiredSize: 11, maxSize: 10 } } }), "nodeGroups.compute.desiredSize", /minSize <= desiredSize <= maxSize, got 3 <= 11 <= 10/);
+        expectIssue(
+            minimal({ nodeGroups: { compute: { instanceTypes: ["c7i.large"], minSize: 3, desiredSize: 11, maxSize: 10 } } }),
+            "nodeGroups.compute.desiredSize",
+            /minSize <= desiredSize <= maxSize, got 3 <= 11 <= 10/,
+        );
     });
 
     it("GIVEN an empty instance type list WHEN parsed THEN at least one is required", () => {
-        expectIssue(minimal({ nodeGroups: { compute: { instanceTypes: [], minSize: 3, maxSize: 10 } } }), "nodeGroups.compute.instanceTypes", /at least one instance type/);
+        expectIssue(
+            minimal({ nodeGroups: { compute: { instanceTypes: [], minSize: 3, maxSize: 10 } } }),
+            "nodeGroups.compute.instanceTypes",
+            /at least one instance type/,
+        );
     });
 
     it("GIVEN a public endpoint without CIDRs WHEN parsed THEN the schema rejects it in every environment", () => {
@@ -108,7 +146,11 @@ describe("config/eks eksClusterConfigSchema", () => {
 
     it("GIVEN structural type errors WHEN parsed THEN zod reports the key path", () => {
         expectIssue(minimal({ vpc: { create: { natGateways: "perAz" } } }), "vpc.create.natGateways", /.+/);
-        expectIssue(minimal({ nodeGroups: { compute: { instanceTypes: ["c7i.large"], minSize: 3, maxSize: 10, capacityType: "spot" } } }), "nodeGroups.compute.capacityType", /.+/);
+        expectIssue(
+            minimal({ nodeGroups: { compute: { instanceTypes: ["c7i.large"], minSize: 3, maxSize: 10, capacityType: "spot" } } }),
+            "nodeGroups.compute.capacityType",
+            /.+/,
+        );
         expectIssue(minimal({ region: "US East" }), "region", /must be an AWS region/);
         expectIssue(minimal({ unknownKey: true }), "", /unknownKey/);
     });
@@ -117,7 +159,10 @@ describe("config/eks eksClusterConfigSchema", () => {
         const cfg = eksClusterConfigSchema.parse(minimal({ endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }));
         assert.deepEqual(validateEksForEnvironment(cfg, "dev"), []);
         const prod = validateEksForEnvironment(cfg, "prod");
-        assert.deepEqual(prod.map((i) => i.path), [["endpoint", "publicAccessCidrs", "0"]]);
+        assert.deepEqual(
+            prod.map((i) => i.path),
+            [["endpoint", "publicAccessCidrs", "0"]],
+        );
         assert.match(prod[0].message, /must not contain 0\.0\.0\.0\/0 in prod/);
     });
 

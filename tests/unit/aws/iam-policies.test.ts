@@ -27,7 +27,8 @@ describe("aws/iam-policies", () => {
         const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);
         fc.assert(
             fc.property(label, label, (ns, sa) => {
-                const cond = irsaTrustPolicy({ oidcProviderArn: OIDC_ARN, oidcIssuerUrl: `${ISSUER}/`, namespace: ns, serviceAccount: sa }).Statement[0].Condition!.StringEquals;
+                const cond = irsaTrustPolicy({ oidcProviderArn: OIDC_ARN, oidcIssuerUrl: `${ISSUER}/`, namespace: ns, serviceAccount: sa }).Statement[0]
+                    .Condition!.StringEquals;
                 assert.equal(cond["oidc.eks.us-east-1.amazonaws.com/id/ABC123:sub"], `system:serviceaccount:${ns}:${sa}`);
                 assert.ok(Object.keys(cond).every((k) => !k.startsWith("https://")));
             }),
@@ -36,7 +37,9 @@ describe("aws/iam-policies", () => {
     });
 
     it("GIVEN a service WHEN the service trust policy is built THEN it allows sts:AssumeRole for that service only", () => {
-        assert.deepEqual(serviceTrustPolicy("eks.amazonaws.com").Statement, [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+        assert.deepEqual(serviceTrustPolicy("eks.amazonaws.com").Statement, [
+            { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
     });
 
     it("GIVEN a cluster name WHEN the autoscaler policy is built THEN write actions require the owned-cluster tag and only describe calls are unconditioned", () => {
@@ -55,7 +58,12 @@ describe("aws/iam-policies", () => {
         assert.deepEqual(doc.Statement[0].Condition, { StringLike: { "s3:prefix": ["postgres/*"] } });
         assert.equal(doc.Statement[1].Resource, "arn:aws:s3:::backups/postgres/*");
         assert.deepEqual(doc.Statement[1].Action, ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]);
-        assert.deepEqual(s3AccessPolicy("aws-cn", "b", undefined, true).Statement[1], { Sid: "Objects", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws-cn:s3:::b/*" });
+        assert.deepEqual(s3AccessPolicy("aws-cn", "b", undefined, true).Statement[1], {
+            Sid: "Objects",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: "arn:aws-cn:s3:::b/*",
+        });
         assert.ok(!JSON.stringify(doc).includes("s3:DeleteObject"));
     });
 });

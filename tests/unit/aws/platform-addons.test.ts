@@ -8,11 +8,7 @@ import * as path from "path";
 import { ADDON_CHARTS, CAPABILITY_ADDONS, VPC_CNI_CONFIGURATION } from "../../../components/aws/defaults";
 import { bucketLifecycleRules, tlsOnlyBucketPolicy } from "../../../components/aws/buckets";
 import { veleroPolicy } from "../../../components/aws/iam-policies";
-import {
-    clusterAutoscalerNetworkPolicy,
-    metricsServerNetworkPolicy,
-    PRIVATE_RANGES,
-} from "../../../components/aws/kube-system-policies";
+import { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy, PRIVATE_RANGES } from "../../../components/aws/kube-system-policies";
 import {
     acmeClusterIssuer,
     ADDON_API_GROUPS,
@@ -29,7 +25,6 @@ import { ConfigError, loadPlatformConfig } from "../../../components/config";
 import { vpcCniEnforcesNetworkPolicies } from "../../../policy/rules/eks";
 import { readStackConfig, REPO_ROOT, StackConfig } from "../../../tools/lib/render";
 
- 
 const { NetworkPolicy } = require("kubernetes-models/networking.k8s.io/v1/NetworkPolicy");
 
 const P = "agent-platform";
@@ -107,7 +102,9 @@ describe("aws/platform-addons: values and documents", () => {
         const v = veleroValues({ bucket: "b1", region: "eu-west-1", roleArn: "arn:aws:iam::1:role/v", defaultVolumesToFsBackup: false }) as any;
         assert.deepEqual(v.credentials, { useSecret: false });
         assert.equal(v.serviceAccount.server.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::1:role/v");
-        assert.deepEqual(v.configuration.backupStorageLocation, [{ name: "default", provider: "aws", bucket: "b1", default: true, config: { region: "eu-west-1" } }]);
+        assert.deepEqual(v.configuration.backupStorageLocation, [
+            { name: "default", provider: "aws", bucket: "b1", default: true, config: { region: "eu-west-1" } },
+        ]);
         assert.deepEqual(v.configuration.volumeSnapshotLocation, [{ name: "default", provider: "aws", config: { region: "eu-west-1" } }]);
         assert.equal(v.deployNodeAgent, true);
         assert.match(v.initContainers[0].image, /^velero\/velero-plugin-for-aws:v1\.13\.\d+$/);
@@ -186,11 +183,16 @@ describe("aws/kube-system-policies", () => {
         new NetworkPolicy(np).validate();
         assert.deepEqual(np.spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "cluster-autoscaler" } });
         assert.deepEqual(np.spec.policyTypes, ["Ingress", "Egress"]);
-        assert.deepEqual(np.spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 8085 }] }]);
+        assert.deepEqual(np.spec.ingress, [
+            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 8085 }] },
+        ]);
         const internet = np.spec.egress.find((e: any) => e.to[0].ipBlock?.cidr === "0.0.0.0/0");
         assert.deepEqual(internet.to[0].ipBlock.except, PRIVATE_RANGES);
         assert.deepEqual(internet.ports, [{ protocol: "TCP", port: 443 }]);
-        assert.deepEqual(np.spec.egress[0].to.map((t: any) => t.ipBlock.cidr), scope.apiServerCidrs);
+        assert.deepEqual(
+            np.spec.egress[0].to.map((t: any) => t.ipBlock.cidr),
+            scope.apiServerCidrs,
+        );
     });
 
     it("GIVEN metrics-server THEN only the VPC (the API server's ENIs) reaches its port, and it reaches kubelets and the API server", () => {
@@ -220,8 +222,19 @@ describe("aws/validation: platformAddons and buckets", () => {
         assert.deepEqual(messages(args), []);
         const r = resolveEksClusterArgs("c", args);
         assert.deepEqual(r.platformAddons.prometheusOperator, { mode: "install", version: ADDON_CHARTS.prometheusOperator.version });
-        assert.deepEqual(r.platformAddons.velero, { mode: "install", version: ADDON_CHARTS.velero.version, bucket: "velero-b1", noncurrentVersionDays: 30, defaultVolumesToFsBackup: true });
-        assert.deepEqual(r.platformAddons.certManager, { mode: "install", acmeEmail: "ops@example.com", issuerName: "letsencrypt-prod", acmeServer: "https://acme-v02.api.letsencrypt.org/directory" });
+        assert.deepEqual(r.platformAddons.velero, {
+            mode: "install",
+            version: ADDON_CHARTS.velero.version,
+            bucket: "velero-b1",
+            noncurrentVersionDays: 30,
+            defaultVolumesToFsBackup: true,
+        });
+        assert.deepEqual(r.platformAddons.certManager, {
+            mode: "install",
+            acmeEmail: "ops@example.com",
+            issuerName: "letsencrypt-prod",
+            acmeServer: "https://acme-v02.api.letsencrypt.org/directory",
+        });
         assert.deepEqual(r.platformAddons.ingressNginx, { mode: "install", version: ADDON_CHARTS.ingressNginx.version, scheme: "internal" });
         assert.deepEqual(r.buckets, [{ name: "dumps-b1", expirationDays: 35, noncurrentVersionDays: 30 }]);
     });
@@ -229,17 +242,37 @@ describe("aws/validation: platformAddons and buckets", () => {
     const bad: [string, Partial<EksClusterArgs>, RegExp][] = [
         ["Velero installed without a bucket", { platformAddons: { velero: {} } }, /^platformAddons\.velero\.bucket \| .*required with mode "install"/],
         ["a Velero bucket that is no S3 name", { platformAddons: { velero: { bucket: "Bad_Bucket" } } }, /^platformAddons\.velero\.bucket \| .*S3 bucket name/],
-        ["the Velero bucket also under buckets", { platformAddons: { velero: { bucket: "b-one" } }, buckets: { "b-one": {} } }, /^buckets\.b-one \| .*list it in one place only/],
-        ["an external add-on with install settings", { platformAddons: { velero: { mode: "external", bucket: "b-one" } } }, /^platformAddons\.velero\.bucket \| .*only applies with mode "install"/],
-        ["an external add-on with a version", { platformAddons: { vpa: { mode: "external", version: "1.0.0" } } }, /^platformAddons\.vpa\.version \| .*only applies with mode "install"/],
+        [
+            "the Velero bucket also under buckets",
+            { platformAddons: { velero: { bucket: "b-one" } }, buckets: { "b-one": {} } },
+            /^buckets\.b-one \| .*list it in one place only/,
+        ],
+        [
+            "an external add-on with install settings",
+            { platformAddons: { velero: { mode: "external", bucket: "b-one" } } },
+            /^platformAddons\.velero\.bucket \| .*only applies with mode "install"/,
+        ],
+        [
+            "an external add-on with a version",
+            { platformAddons: { vpa: { mode: "external", version: "1.0.0" } } },
+            /^platformAddons\.vpa\.version \| .*only applies with mode "install"/,
+        ],
         ["an unknown mode", { platformAddons: { vpa: { mode: "maybe" as never } } }, /^platformAddons\.vpa\.mode \| .*must be "install" or "external"/],
         ["a floating chart version", { platformAddons: { vpa: { version: "4.x" } } }, /^platformAddons\.vpa\.version \| .*must be an exact version/],
         ["cert-manager without an ACME e-mail", { platformAddons: { certManager: {} } }, /^platformAddons\.certManager\.acmeEmail \| .*required/],
-        ["an issuer name that is no DNS name", { platformAddons: { certManager: { acmeEmail: "a@b.io", issuerName: "Lets_Encrypt" } } }, /^platformAddons\.certManager\.issuerName \| .*must be a DNS-1123 subdomain/],
+        [
+            "an issuer name that is no DNS name",
+            { platformAddons: { certManager: { acmeEmail: "a@b.io", issuerName: "Lets_Encrypt" } } },
+            /^platformAddons\.certManager\.issuerName \| .*must be a DNS-1123 subdomain/,
+        ],
         ["Istio installed without its CNI", { platformAddons: { istio: { cni: false } } }, /^platformAddons\.istio\.cni \| .*cannot be false/],
         ["a bucket without expiry days", { buckets: { "b-one": { expirationDays: 0 } } }, /^buckets\.b-one\.expirationDays \| .*must be an integer >= 1/],
         ["a bucket name that is no S3 name", { buckets: { B: {} } }, /^buckets\.B \| .*buckets key must be an S3 bucket name/],
-        ["an existing VPC CIDR that is no CIDR", { vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: ["s1", "s2"], cidr: "10.0.0.0" } } }, /^vpc\.existing\.cidr \| vpc\.existing\.cidr: /],
+        [
+            "an existing VPC CIDR that is no CIDR",
+            { vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: ["s1", "s2"], cidr: "10.0.0.0" } } },
+            /^vpc\.existing\.cidr \| vpc\.existing\.cidr: /,
+        ],
     ];
     for (const [what, extra, pattern] of bad) {
         it(`GIVEN ${what} THEN one issue names the field and the rule`, () => {
@@ -265,37 +298,64 @@ describe("config: crds, add-ons and the cluster's CNI (Pulumi.prod.yaml)", () =>
     });
 
     it("GIVEN prod declaring crds.velero with no Velero add-on entry THEN loading fails with one error naming crds.velero and the way out", () => {
-        const err = configError(prodConfig((c) => { delete c.cluster.platformAddons.velero; }));
+        const err = configError(
+            prodConfig((c) => {
+                delete c.cluster.platformAddons.velero;
+            }),
+        );
         assert.equal(err.issues.length, 1, err.message);
-        assert.match(err.issues[0], /^agent-platform:crds\.velero: is declared present, but cluster\.platformAddons\.velero neither installs it nor marks it external/);
+        assert.match(
+            err.issues[0],
+            /^agent-platform:crds\.velero: is declared present, but cluster\.platformAddons\.velero neither installs it nor marks it external/,
+        );
     });
 
     it("GIVEN the same add-on marked external THEN it loads (someone else runs Velero)", () => {
-        load(prodConfig((c) => { c.cluster.platformAddons.velero = { mode: "external" }; }));
+        load(
+            prodConfig((c) => {
+                c.cluster.platformAddons.velero = { mode: "external" };
+            }),
+        );
     });
 
     it("GIVEN the mesh on in prod with an external Istio not known to run its CNI THEN loading fails naming platformAddons.istio.cni", () => {
-        const err = configError(prodConfig((c) => { c.cluster.platformAddons.istio = { mode: "external" }; }));
+        const err = configError(
+            prodConfig((c) => {
+                c.cluster.platformAddons.istio = { mode: "external" };
+            }),
+        );
         assert.equal(err.issues.length, 1, err.message);
         assert.match(err.issues[0], /^agent-platform:cluster\.platformAddons\.istio\.cni: must be true with the mesh on in prod/);
-        load(prodConfig((c) => { c.cluster.platformAddons.istio = { mode: "external", cni: true }; }));
+        load(
+            prodConfig((c) => {
+                c.cluster.platformAddons.istio = { mode: "external", cni: true };
+            }),
+        );
     });
 
     it("GIVEN a system naming another ClusterIssuer than the one cert-manager gets THEN loading fails naming the system's key", () => {
-        const err = configError(prodConfig((c) => { c.claudeCode.clusterIssuer = "letsencrypt-staging"; }));
+        const err = configError(
+            prodConfig((c) => {
+                c.claudeCode.clusterIssuer = "letsencrypt-staging";
+            }),
+        );
         assert.equal(err.issues.length, 1, err.message);
-        assert.match(err.issues[0], /^agent-platform:claudeCode\.clusterIssuer: names ClusterIssuer "letsencrypt-staging", but cluster\.platformAddons\.certManager creates "letsencrypt-prod"/);
+        assert.match(
+            err.issues[0],
+            /^agent-platform:claudeCode\.clusterIssuer: names ClusterIssuer "letsencrypt-staging", but cluster\.platformAddons\.certManager creates "letsencrypt-prod"/,
+        );
     });
 
     it("GIVEN an existing prod cluster whose CNI does not enforce NetworkPolicies THEN loading fails naming cluster.networkPolicies; enforced or unset loads", () => {
-        const existing = (networkPolicies?: string) => prodConfig((c) => {
-            c.cluster = { provider: "existing", ...(networkPolicies ? { networkPolicies } : {}) };
-            c.crds = {};
-            // Without the External Secrets Operator's CRDs the secure values come from stack config.
-            c.values[`${P}:secrets`] = JSON.stringify({ source: "config" });
-            c.claudeCode.serviceMesh = false;
-            c.claudeCode.backup.destination.s3.roleArn = "arn:aws:iam::111122223333:role/postgres-backup";
-        });
+        const existing = (networkPolicies?: string) =>
+            prodConfig((c) => {
+                c.cluster = { provider: "existing", ...(networkPolicies ? { networkPolicies } : {}) };
+                c.crds = {};
+                // Without the External Secrets Operator's CRDs the secure values come from stack config.
+                c.values[`${P}:secrets`] = JSON.stringify({ source: "config" });
+                c.claudeCode.serviceMesh = false;
+                c.claudeCode.backup.destination.s3.roleArn = "arn:aws:iam::111122223333:role/postgres-backup";
+            });
         const err = configError(existing("not-enforced"));
         assert.equal(err.issues.length, 1, err.message);
         assert.match(err.issues[0], /^agent-platform:cluster\.networkPolicies: is "not-enforced": prod relies on NetworkPolicies/);

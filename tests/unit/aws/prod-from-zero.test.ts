@@ -41,17 +41,21 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
         });
 
         it("THEN the pack's eks-network-policy-enforced passes on today's render and fails on yesterday's (vpc-cni without configurationValues)", async () => {
-            const resources = (strip: boolean): InputResource[] => all
-                .filter((r) => r.custom && (r.type.startsWith("aws:") || r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy"))
-                .map((r) => {
-                    const props = JSON.parse(JSON.stringify(r.inputs));
-                    if (strip && r.type === ADDON && props.addonName === "vpc-cni") delete props.configurationValues;
-                    return { type: r.type, name: r.name, props, urn: urnFor(r.type, r.name) };
-                });
+            const resources = (strip: boolean): InputResource[] =>
+                all
+                    .filter((r) => r.custom && (r.type.startsWith("aws:") || r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy"))
+                    .map((r) => {
+                        const props = JSON.parse(JSON.stringify(r.inputs));
+                        if (strip && r.type === ADDON && props.addonName === "vpc-cni") delete props.configurationValues;
+                        return { type: r.type, name: r.name, props, urn: urnFor(r.type, r.name) };
+                    });
             const rule = eksRules.filter((r) => r.policy.name === "eks-network-policy-enforced");
             assert.deepEqual(await evaluate(rule, resources(false), { config: PROD }), []);
             const yesterday = await evaluate(rule, resources(true), { config: PROD });
-            assert.deepEqual(yesterday.map((v) => [v.policy, v.level]), [["eks-network-policy-enforced", "mandatory"]]);
+            assert.deepEqual(
+                yesterday.map((v) => [v.policy, v.level]),
+                [["eks-network-policy-enforced", "mandatory"]],
+            );
             assert.match(yesterday[0].message, /NetworkPolicies are declared, but the vpc-cni add-on does not set enableNetworkPolicy/);
         });
 
@@ -61,7 +65,10 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             const ms = nps.find((n) => n.inputs.metadata.name === "metrics-server")!.inputs;
             assert.deepEqual(ms.spec.ingress[0].from, [{ ipBlock: { cidr: "10.40.0.0/16" } }]);
             const ca = nps.find((n) => n.inputs.metadata.name === "cluster-autoscaler")!.inputs;
-            assert.deepEqual(ca.spec.egress[0].to.map((t: any) => t.ipBlock.cidr), ["10.40.0.0/16", "172.20.0.0/16"]);
+            assert.deepEqual(
+                ca.spec.egress[0].to.map((t: any) => t.ipBlock.cidr),
+                ["10.40.0.0/16", "172.20.0.0/16"],
+            );
             // The workloads they protect are the ones rendered.
             const selects = (np: any, w: any) => Object.entries(np.spec.podSelector.matchLabels).every(([k, v]) => w.spec.template.metadata.labels[k] === v);
             for (const np of nps) {
@@ -83,7 +90,12 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
                 "ingress-nginx": "ingressNginx",
                 "external-secrets": "externalSecrets",
             };
-            assert.deepEqual(of(RELEASE).map((r) => r.inputs.name).sort(), Object.keys(want).sort());
+            assert.deepEqual(
+                of(RELEASE)
+                    .map((r) => r.inputs.name)
+                    .sort(),
+                Object.keys(want).sort(),
+            );
             for (const [name, key] of Object.entries(want)) {
                 const r = release(name).inputs;
                 const chart = ADDON_CHARTS[key];
@@ -136,7 +148,11 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
                 assert.equal(b.inputs.forceDestroy, false);
                 const on = (type: string) => of(type).filter((x) => x.name.startsWith(`${b.name}-`));
                 assert.equal(on("aws:s3/bucketVersioning:BucketVersioning")[0].inputs.versioningConfiguration.status, "Enabled");
-                assert.equal(on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+                assert.equal(
+                    on("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs.rules[0]
+                        .applyServerSideEncryptionByDefault.sseAlgorithm,
+                    "AES256",
+                );
                 const pab = on("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs;
                 assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
                 const rules = on("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules;
@@ -151,7 +167,9 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             const b = of("aws:s3/bucket:Bucket").find((x) => x.inputs.bucket === "claude-code-backups")!;
             const rules = of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((x) => x.name.startsWith(`${b.name}-`))!.inputs.rules;
             assert.deepEqual(rules[0].expiration, { days: 35 });
-            const policy = of("aws:iam/rolePolicy:RolePolicy").map((p) => String(p.inputs.policy)).find((p) => p.includes("arn:aws:s3:::claude-code-backups"));
+            const policy = of("aws:iam/rolePolicy:RolePolicy")
+                .map((p) => String(p.inputs.policy))
+                .find((p) => p.includes("arn:aws:s3:::claude-code-backups"));
             assert.ok(policy, "no role policy grants the backup bucket");
         });
     });
@@ -159,21 +177,31 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
     describe("ordering: nothing is created before the add-on it needs", () => {
         const readyOf = (k: AddonKey): string[] => {
             switch (k) {
-                case "prometheusOperator": return [release("kube-prometheus-stack").urn];
-                case "vpa": return [release("vpa").urn];
-                case "velero": return [release("velero").urn];
-                case "ingressNginx": return [release("ingress-nginx").urn];
-                case "istio": return [release("istiod").urn];
-                case "certManager": return [of(ADDON).find((a) => a.inputs.addonName === "cert-manager")!.urn];
-                case "externalSecrets": return [release("external-secrets").urn];
+                case "prometheusOperator":
+                    return [release("kube-prometheus-stack").urn];
+                case "vpa":
+                    return [release("vpa").urn];
+                case "velero":
+                    return [release("velero").urn];
+                case "ingressNginx":
+                    return [release("ingress-nginx").urn];
+                case "istio":
+                    return [release("istiod").urn];
+                case "certManager":
+                    return [of(ADDON).find((a) => a.inputs.addonName === "cert-manager")!.urn];
+                case "externalSecrets":
+                    return [release("external-secrets").urn];
             }
         };
         const groupOf = (type: string) => /^kubernetes:([^/]+)\//.exec(type)?.[1] ?? "";
 
         it("THEN every CRD-backed object of the systems depends on the add-on serving its API group", () => {
-            const crdBacked = kube().filter((r) => ADDON_KEYS.some((k) => ADDON_API_GROUPS[k].includes(groupOf(r.type))) && r.type !== "kubernetes:cert-manager.io/v1:ClusterIssuer");
+            const crdBacked = kube().filter(
+                (r) => ADDON_KEYS.some((k) => ADDON_API_GROUPS[k].includes(groupOf(r.type))) && r.type !== "kubernetes:cert-manager.io/v1:ClusterIssuer",
+            );
             const kinds = new Set(crdBacked.map((r) => r.type.split(":").pop()));
-            for (const k of ["ServiceMonitor", "Schedule", "PeerAuthentication", "VerticalPodAutoscaler"]) assert.ok(kinds.has(k), `the prod render has no ${k}`);
+            for (const k of ["ServiceMonitor", "Schedule", "PeerAuthentication", "VerticalPodAutoscaler"])
+                assert.ok(kinds.has(k), `the prod render has no ${k}`);
             const missing: string[] = [];
             for (const r of crdBacked) {
                 const addon = ADDON_KEYS.find((k) => ADDON_API_GROUPS[k].includes(groupOf(r.type)))!;
@@ -186,7 +214,9 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             const missing: string[] = [];
             const ingresses = kube().filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress");
             assert.ok(ingresses.length > 0);
-            for (const r of ingresses) for (const k of ["ingressNginx", "certManager"] as AddonKey[]) for (const urn of readyOf(k)) if (!r.dependencies.includes(urn)) missing.push(`${id(r)} -> ${k}`);
+            for (const r of ingresses)
+                for (const k of ["ingressNginx", "certManager"] as AddonKey[])
+                    for (const urn of readyOf(k)) if (!r.dependencies.includes(urn)) missing.push(`${id(r)} -> ${k}`);
             const workloads = kube().filter((r) => /:(Deployment|StatefulSet|CronJob|Job)$/.test(r.type) && r.inputs.metadata.namespace !== "kube-system");
             assert.ok(workloads.length > 10);
             for (const r of workloads) if (!r.dependencies.includes(readyOf("istio")[0])) missing.push(`${id(r)} -> istio`);
@@ -206,7 +236,13 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             const istiod = release("istiod").inputs.values;
             assert.equal(istiod.pilot.cni.enabled, true);
             assert.equal(istiod.pilot.env.ENABLE_NATIVE_SIDECARS, "true");
-            const restricted = new Set(kube().filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted").map((r) => r.inputs.metadata.name));
+            const restricted = new Set(
+                kube()
+                    .filter(
+                        (r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted",
+                    )
+                    .map((r) => r.inputs.metadata.name),
+            );
             assert.ok(restricted.has("claude-code"), "claude-code is not restricted");
             const meshed = kube().find((r) => r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata.name === "claude-code")!;
             assert.equal(meshed.inputs.metadata.labels["istio-injection"], "enabled");
@@ -234,7 +270,9 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
                 // cert-manager starts its HTTP-01 solver pods with `sidecar.istio.io/inject: "false"`: outside the mesh, they take plaintext as they are.
                 if (np.inputs.spec.podSelector.matchLabels?.["acme.cert-manager.io/http01-solver"] === "true") continue;
                 for (const rule of np.inputs.spec.ingress ?? []) {
-                    const fromUnmeshed = (rule.from ?? []).some((f: any) => UNMESHED.includes(f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]));
+                    const fromUnmeshed = (rule.from ?? []).some((f: any) =>
+                        UNMESHED.includes(f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]),
+                    );
                     if (!fromUnmeshed) continue;
                     const k = key(np.inputs.spec.podSelector.matchLabels);
                     for (const p of rule.ports) reached.set(k, new Set([...(reached.get(k) ?? []), p.port]));
@@ -243,11 +281,16 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             assert.ok(reached.size >= 7, `expected the agents, the dashboard and both exporters, got ${reached.size}`);
             const pas = inMesh("kubernetes:security.istio.io/v1:PeerAuthentication");
             const ns = pas.filter((p) => !p.inputs.spec.selector);
-            assert.deepEqual(ns.map((p) => [p.inputs.metadata.name, p.inputs.spec]), [["default", { mtls: { mode: "STRICT" } }]]);
+            assert.deepEqual(
+                ns.map((p) => [p.inputs.metadata.name, p.inputs.spec]),
+                [["default", { mtls: { mode: "STRICT" } }]],
+            );
             const permissive = new Map<string, Set<number>>();
             for (const pa of pas.filter((p) => p.inputs.spec.selector)) {
                 assert.equal(pa.inputs.spec.mtls.mode, "STRICT", pa.inputs.metadata.name);
-                const ports = Object.entries(pa.inputs.spec.portLevelMtls).filter(([, v]: [string, any]) => v.mode === "PERMISSIVE").map(([p]) => Number(p));
+                const ports = Object.entries(pa.inputs.spec.portLevelMtls)
+                    .filter(([, v]: [string, any]) => v.mode === "PERMISSIVE")
+                    .map(([p]) => Number(p));
                 permissive.set(key(pa.inputs.spec.selector.matchLabels), new Set(ports));
             }
             const sorted = (m: Map<string, Set<number>>) => [...m].map(([k, v]) => [k, [...v].sort()]).sort();
@@ -255,8 +298,13 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
         });
 
         it("THEN the agents' /metrics port and the Ingress backends' ports are among them", () => {
-            const pa = (w: string) => inMesh("kubernetes:security.istio.io/v1:PeerAuthentication").find((p) => p.inputs.metadata.name === `${w}-plaintext-ports`)?.inputs.spec;
-            assert.deepEqual(pa("worker-agent"), { selector: { matchLabels: { "app.kubernetes.io/name": "worker-agent" } }, mtls: { mode: "STRICT" }, portLevelMtls: { 3000: { mode: "PERMISSIVE" } } });
+            const pa = (w: string) =>
+                inMesh("kubernetes:security.istio.io/v1:PeerAuthentication").find((p) => p.inputs.metadata.name === `${w}-plaintext-ports`)?.inputs.spec;
+            assert.deepEqual(pa("worker-agent"), {
+                selector: { matchLabels: { "app.kubernetes.io/name": "worker-agent" } },
+                mtls: { mode: "STRICT" },
+                portLevelMtls: { 3000: { mode: "PERMISSIVE" } },
+            });
             assert.deepEqual(Object.keys(pa("dashboard-frontend").portLevelMtls), ["6011"]);
             assert.deepEqual(Object.keys(pa("dashboard-backend").portLevelMtls), ["4005"]);
             assert.deepEqual(Object.keys(pa("redis").portLevelMtls), ["9121"]);
@@ -265,13 +313,17 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
     });
 
     describe("data that survives: single-replica stores", () => {
-        const stores = () => of("kubernetes:apps/v1:StatefulSet").filter((r) => r.inputs.spec.template.spec.containers.some((c: any) => /^(redis|postgres)$/.test(c.name)));
+        const stores = () =>
+            of("kubernetes:apps/v1:StatefulSet").filter((r) => r.inputs.spec.template.spec.containers.some((c: any) => /^(redis|postgres)$/.test(c.name)));
         const bytes = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)![1]) * (q.endsWith("Gi") ? 1024 : 1);
 
         it("THEN every single-replica Redis and Postgres is kept from the cluster autoscaler's evictions", () => {
             const all1 = stores().filter((r) => (r.inputs.spec.replicas ?? 1) === 1);
             assert.ok(all1.length >= 3, `only ${all1.length} single-replica stores`);
-            assert.deepEqual(all1.filter((r) => r.inputs.spec.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"] !== "false").map(id), []);
+            assert.deepEqual(
+                all1.filter((r) => r.inputs.spec.template.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"] !== "false").map(id),
+                [],
+            );
         });
 
         it("THEN every Redis caps its data (maxmemory) below its container's memory limit", () => {
@@ -279,7 +331,12 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
             assert.ok(redis.length >= 2);
             for (const r of redis) {
                 const limitMi = bytes(r.inputs.spec.template.spec.containers.find((c: any) => c.name === "redis").resources.limits.memory);
-                const cm = kube().find((x) => x.type === "kubernetes:core/v1:ConfigMap" && x.inputs.metadata.namespace === r.inputs.metadata.namespace && x.inputs.metadata.name === `${r.inputs.metadata.name}-config`)!;
+                const cm = kube().find(
+                    (x) =>
+                        x.type === "kubernetes:core/v1:ConfigMap" &&
+                        x.inputs.metadata.namespace === r.inputs.metadata.namespace &&
+                        x.inputs.metadata.name === `${r.inputs.metadata.name}-config`,
+                )!;
                 const m = /^maxmemory (\d+)mb$/m.exec(cm.inputs.data["redis.conf"]);
                 assert.ok(m, `${id(r)}: no maxmemory`);
                 assert.ok(Number(m![1]) < limitMi && Number(m![1]) >= limitMi / 2, `${id(r)}: maxmemory ${m![1]}mb for a ${limitMi}Mi limit`);
@@ -291,7 +348,8 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
         const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
         // Worst case for a probe to pass, recomputed here from the rendered probe (Kubernetes' defaults for unset fields).
         const worst = (p: any) => (p ? (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3) + (p.timeoutSeconds ?? 1) : 0);
-        const startToReady = (r: Registered) => Math.max(...r.inputs.spec.template.spec.containers.map((c: any) => worst(c.startupProbe) + worst(c.readinessProbe)));
+        const startToReady = (r: Registered) =>
+            Math.max(...r.inputs.spec.template.spec.containers.map((c: any) => worst(c.startupProbe) + worst(c.readinessProbe)));
         const minutes = (d: string | undefined) => (d ? Number(/^(\d+)m$/.exec(d)![1]) : 0);
 
         it("THEN the MID server (30-minute startup probe) waits longer than its probes allow, and its progress deadline too", () => {
@@ -311,7 +369,8 @@ describe("aws: prod from zero (Pulumi.prod.yaml under mocks, with dependencies)"
                 const create = minutes(r.customTimeouts?.create) * 60;
                 if (budget > 600 && create <= budget) return [`${id(r)}: probes ${budget}s, create timeout ${r.customTimeouts?.create || "default"}`];
                 if (r.type.endsWith("Deployment") && budget > 600 && !(r.inputs.spec.progressDeadlineSeconds > budget)) return [`${id(r)}: progress deadline`];
-                if (budget <= 300 && create > 0 && r.inputs.spec.podManagementPolicy !== "OrderedReady") return [`${id(r)}: fast probes but create timeout ${r.customTimeouts?.create}`];
+                if (budget <= 300 && create > 0 && r.inputs.spec.podManagementPolicy !== "OrderedReady")
+                    return [`${id(r)}: fast probes but create timeout ${r.customTimeouts?.create}`];
                 return [];
             });
             assert.deepEqual(wrong, []);

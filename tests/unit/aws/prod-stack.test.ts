@@ -17,9 +17,22 @@ describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function (
         assert.equal(count("aws:eks/cluster:Cluster"), 1);
         assert.equal(count("aws:kms/key:Key"), 1);
         assert.equal(count("aws:iam/openIdConnectProvider:OpenIdConnectProvider"), 1);
-        const addons = r.cloudResources.filter((c) => c.type === "aws:eks/addon:Addon").map((a) => a.inputs.addonName).sort();
-        assert.deepEqual(addons, ["amazon-cloudwatch-observability", "aws-ebs-csi-driver", "aws-efs-csi-driver", "cert-manager", "coredns", "kube-proxy", "vpc-cni"]);
-        const groups = r.cloudResources.filter((c) => c.type === "aws:eks/nodeGroup:NodeGroup").map((g) => (g.inputs.labels as Record<string, string>)["node-group"]);
+        const addons = r.cloudResources
+            .filter((c) => c.type === "aws:eks/addon:Addon")
+            .map((a) => a.inputs.addonName)
+            .sort();
+        assert.deepEqual(addons, [
+            "amazon-cloudwatch-observability",
+            "aws-ebs-csi-driver",
+            "aws-efs-csi-driver",
+            "cert-manager",
+            "coredns",
+            "kube-proxy",
+            "vpc-cni",
+        ]);
+        const groups = r.cloudResources
+            .filter((c) => c.type === "aws:eks/nodeGroup:NodeGroup")
+            .map((g) => (g.inputs.labels as Record<string, string>)["node-group"]);
         assert.deepEqual(groups.sort(), ["compute", "memory"]);
         const cluster = r.cloudResources.find((c) => c.type === "aws:eks/cluster:Cluster")!.inputs as any;
         assert.ok(!(cluster.vpcConfig.publicAccessCidrs ?? []).includes("0.0.0.0/0"));

@@ -39,7 +39,13 @@ describe("aws: production checklist items (issue 19) - pure parts", () => {
         assert.deepEqual(r.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: "arn:aws:kms:us-east-1:1:key/k" }]);
         assert.equal(r.forceDelete, false);
         const rules = ecrLifecyclePolicy(14, 100).rules as any[];
-        assert.deepEqual(rules.map((x) => [x.selection.tagStatus, x.selection.countType, x.selection.countNumber]), [["untagged", "sinceImagePushed", 14], ["any", "imageCountMoreThan", 100]]);
+        assert.deepEqual(
+            rules.map((x) => [x.selection.tagStatus, x.selection.countType, x.selection.countNumber]),
+            [
+                ["untagged", "sinceImagePushed", 14],
+                ["any", "imageCountMoreThan", 100],
+            ],
+        );
     });
 
     it("GIVEN the operator's policy THEN it reads only the secrets under the stack's prefix", () => {
@@ -75,13 +81,29 @@ describe("aws: production checklist items (issue 19) - pure parts", () => {
     });
 
     const bad: [string, Partial<EksClusterArgs>, RegExp][] = [
-        ["log retention while disabled", { cloudwatchObservability: { logRetentionDays: 30 } }, /^cloudwatchObservability\.logRetentionDays \| .*enabled is not true/],
-        ["a retention CloudWatch does not offer", { cloudwatchObservability: { enabled: true, logRetentionDays: 31 } }, /^cloudwatchObservability\.logRetentionDays \| .*must be one of CloudWatch's values/],
+        [
+            "log retention while disabled",
+            { cloudwatchObservability: { logRetentionDays: 30 } },
+            /^cloudwatchObservability\.logRetentionDays \| .*enabled is not true/,
+        ],
+        [
+            "a retention CloudWatch does not offer",
+            { cloudwatchObservability: { enabled: true, logRetentionDays: 31 } },
+            /^cloudwatchObservability\.logRetentionDays \| .*must be one of CloudWatch's values/,
+        ],
         ["an ECR name with capitals", { ecr: { repositories: ["Agent/X"] } }, /^ecr\.repositories\.0 \| .*must be an ECR repository name/],
         ["a repository twice", { ecr: { repositories: ["a/b", "a/b"] } }, /^ecr\.repositories \| .*unique/],
-        ["an unknown cache upstream", { ecr: { pullThroughCache: ["docker-hub" as never] } }, /^ecr\.pullThroughCache\.0 \| .*must be one of ecr-public, k8s, quay/],
+        [
+            "an unknown cache upstream",
+            { ecr: { pullThroughCache: ["docker-hub" as never] } },
+            /^ecr\.pullThroughCache\.0 \| .*must be one of ecr-public, k8s, quay/,
+        ],
         ["the operator without a secret prefix", { platformAddons: { externalSecrets: {} } }, /^platformAddons\.externalSecrets\.secretsPrefix \| .*required/],
-        ["a wildcard secret prefix", { platformAddons: { externalSecrets: { secretsPrefix: "*" } } }, /^platformAddons\.externalSecrets\.secretsPrefix \| .*must be a Secrets Manager name prefix/],
+        [
+            "a wildcard secret prefix",
+            { platformAddons: { externalSecrets: { secretsPrefix: "*" } } },
+            /^platformAddons\.externalSecrets\.secretsPrefix \| .*must be a Secrets Manager name prefix/,
+        ],
     ];
     for (const [what, extra, pattern] of bad) {
         it(`GIVEN ${what} THEN one issue names the field and the rule`, () => {
@@ -107,24 +129,38 @@ describe("aws: production checklist items (issue 19) - the prod render", functio
         const role = of("aws:iam/role:Role").find((x) => roleArn.endsWith(`/${x.name}`))!;
         assert.match(String(role.inputs.assumeRolePolicy), /system:serviceaccount:amazon-cloudwatch:cloudwatch-agent/);
         const groups = of("aws:cloudwatch/logGroup:LogGroup").filter((g) => String(g.inputs.name).startsWith("/aws/containerinsights/"));
-        assert.deepEqual(groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]).sort(), containerInsightsLogGroups("agent-platform-prod").map((n) => [n, 30]));
+        assert.deepEqual(
+            groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]).sort(),
+            containerInsightsLogGroups("agent-platform-prod").map((n) => [n, 30]),
+        );
     });
 
     it("THEN the project's images have ECR repositories scanned on push with immutable tags and a lifecycle policy, and public registries a pull-through cache", () => {
         const repos = of("aws:ecr/repository:Repository");
-        assert.deepEqual(repos.map((x) => x.inputs.name).sort(), ["agent-platform/claude-ecc-poller", "agent-platform/claude-terminal-service", "agent-platform/production-agent"]);
+        assert.deepEqual(repos.map((x) => x.inputs.name).sort(), [
+            "agent-platform/claude-ecc-poller",
+            "agent-platform/claude-terminal-service",
+            "agent-platform/production-agent",
+        ]);
         for (const repo of repos) {
             assert.equal((repo.inputs.imageScanningConfiguration as any).scanOnPush, true);
             assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
         }
         assert.equal(of("aws:ecr/lifecyclePolicy:LifecyclePolicy").length, repos.length);
-        assert.deepEqual(of("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map((x) => x.inputs.upstreamRegistryUrl).sort(), ["public.ecr.aws", "quay.io", "registry.k8s.io"]);
+        assert.deepEqual(
+            of("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")
+                .map((x) => x.inputs.upstreamRegistryUrl)
+                .sort(),
+            ["public.ecr.aws", "quay.io", "registry.k8s.io"],
+        );
     });
 
     it("THEN the External Secrets Operator is installed with an IRSA role scoped to agent-platform/prod/ and the ClusterSecretStore waits for it", () => {
         const eso = of("kubernetes:helm.sh/v3:Release").find((x) => x.inputs.name === "external-secrets")!;
         assert.ok(eso);
-        const role = of("aws:iam/rolePolicy:RolePolicy").map((p) => String(p.inputs.policy)).find((p) => p.includes("secretsmanager:GetSecretValue"))!;
+        const role = of("aws:iam/rolePolicy:RolePolicy")
+            .map((p) => String(p.inputs.policy))
+            .find((p) => p.includes("secretsmanager:GetSecretValue"))!;
         assert.match(role, /arn:aws:secretsmanager:us-east-1:123456789012:secret:agent-platform\/prod\/\*/);
         const store = r.objects.find((o) => o.kind === "ClusterSecretStore")!;
         assert.equal(store.metadata.name, "aws-secrets-manager");
@@ -133,12 +169,22 @@ describe("aws: production checklist items (issue 19) - the prod render", functio
     it("THEN obs-logging is mandatory in prod.json, passes on the render, and fails without the add-on", async () => {
         assert.equal((PROD["obs-logging"] as { enforcementLevel: string }).enforcementLevel, "mandatory");
         const resources = (withAddon: boolean): InputResource[] => [
-            ...r.objects.map((o) => ({ type: `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`, name: o.metadata.name, props: o, urn: urnFor(o.kind, o.metadata.name) })),
-            ...r.cloudResources.filter((c) => withAddon || c.inputs.addonName !== "amazon-cloudwatch-observability").map((c) => ({ type: c.type, name: c.name, props: c.inputs, urn: urnFor(c.type, c.name) })),
+            ...r.objects.map((o) => ({
+                type: `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`,
+                name: o.metadata.name,
+                props: o,
+                urn: urnFor(o.kind, o.metadata.name),
+            })),
+            ...r.cloudResources
+                .filter((c) => withAddon || c.inputs.addonName !== "amazon-cloudwatch-observability")
+                .map((c) => ({ type: c.type, name: c.name, props: c.inputs, urn: urnFor(c.type, c.name) })),
         ];
         const rule = allRules.filter((x) => x.policy.name === "obs-logging");
         assert.deepEqual(await evaluate(rule, resources(true), { config: PROD }), []);
         const without = await evaluate(rule, resources(false), { config: PROD });
-        assert.deepEqual(without.map((v) => v.level), ["mandatory"]);
+        assert.deepEqual(
+            without.map((v) => v.level),
+            ["mandatory"],
+        );
     });
 });

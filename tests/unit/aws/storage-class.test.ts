@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import { efsStorageClass, gp3StorageClass } from "../../../components/aws/storage-class";
 
- 
 const { StorageClass } = require("kubernetes-models/storage.k8s.io/v1/StorageClass");
 
 describe("aws/storage-class gp3StorageClass", () => {
@@ -26,7 +25,8 @@ describe("aws/storage-class gp3StorageClass", () => {
 });
 
 describe("aws/storage-class efsStorageClass", () => {
-    const build = (reclaimPolicy: "Retain" | "Delete" = "Retain") => efsStorageClass({ name: "efs-sc", fileSystemId: "fs-0123456789abcdef0", reclaimPolicy }) as any;
+    const build = (reclaimPolicy: "Retain" | "Delete" = "Retain") =>
+        efsStorageClass({ name: "efs-sc", fileSystemId: "fs-0123456789abcdef0", reclaimPolicy }) as any;
 
     it("GIVEN a file system id WHEN built THEN it is a valid efs.csi.aws.com class provisioning owner-only access points", () => {
         const sc = build();

@@ -64,7 +64,11 @@ describe("aws/validation validateEksClusterArgs", () => {
     });
 
     it("GIVEN an invalid group name WHEN validated THEN the name rule fails", () => {
-        expectIssue(validArgs({ nodeGroups: { Compute_1: { instanceTypes: ["c7i.large"], minSize: 3, maxSize: 5 } } }), "nodeGroups.Compute_1", /lowercase alphanumeric/);
+        expectIssue(
+            validArgs({ nodeGroups: { Compute_1: { instanceTypes: ["c7i.large"], minSize: 3, maxSize: 5 } } }),
+            "nodeGroups.Compute_1",
+            /lowercase alphanumeric/,
+        );
     });
 
     it("GIVEN prod and an existing VPC with a group pinned to one subnet WHEN validated THEN the >= 2 AZ rule fails; dev accepts it", () => {
@@ -87,7 +91,11 @@ describe("aws/validation validateEksClusterArgs", () => {
     });
 
     it("GIVEN azCount disagreeing with availabilityZones WHEN validated THEN both fields are named", () => {
-        expectIssue(validArgs({ vpc: { create: { azCount: 3, availabilityZones: ["us-east-1a", "us-east-1b"] } } }), "vpc.create.azCount", /vpc\.create\.azCount \(3\) must equal the length of vpc\.create\.availabilityZones \(2\)/);
+        expectIssue(
+            validArgs({ vpc: { create: { azCount: 3, availabilityZones: ["us-east-1a", "us-east-1b"] } } }),
+            "vpc.create.azCount",
+            /vpc\.create\.azCount \(3\) must equal the length of vpc\.create\.availabilityZones \(2\)/,
+        );
     });
 
     it("GIVEN a too-small VPC CIDR WHEN validated THEN the CIDR issue is reported at vpc.create.cidr", () => {
@@ -95,7 +103,11 @@ describe("aws/validation validateEksClusterArgs", () => {
     });
 
     it("GIVEN an existing VPC with one private subnet WHEN validated THEN two are required", () => {
-        expectIssue(validArgs({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } } }), "vpc.existing.privateSubnetIds", /at least 2 distinct subnets/);
+        expectIssue(
+            validArgs({ vpc: { existing: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } } }),
+            "vpc.existing.privateSubnetIds",
+            /at least 2 distinct subnets/,
+        );
     });
 
     it("GIVEN 0.0.0.0/0 on the public endpoint WHEN prod THEN it is rejected; WHEN dev THEN it is allowed", () => {
@@ -109,7 +121,11 @@ describe("aws/validation validateEksClusterArgs", () => {
     });
 
     it("GIVEN CIDRs while the public endpoint is off WHEN validated THEN the contradiction is reported", () => {
-        expectIssue(validArgs({ endpoint: { publicAccessCidrs: ["203.0.113.0/24"] } }), "endpoint.publicAccessCidrs", /is set but endpoint\.publicAccess is false/);
+        expectIssue(
+            validArgs({ endpoint: { publicAccessCidrs: ["203.0.113.0/24"] } }),
+            "endpoint.publicAccessCidrs",
+            /is set but endpoint\.publicAccess is false/,
+        );
     });
 
     it("GIVEN both endpoints off WHEN validated THEN it is rejected naming both fields", () => {
@@ -117,7 +133,11 @@ describe("aws/validation validateEksClusterArgs", () => {
     });
 
     it("GIVEN a prod cluster with only a public endpoint WHEN validated THEN private access is required", () => {
-        expectIssue(validArgs({ endpoint: { privateAccess: false, publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } }), "endpoint.privateAccess", /must be true in prod/);
+        expectIssue(
+            validArgs({ endpoint: { privateAccess: false, publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } }),
+            "endpoint.privateAccess",
+            /must be true in prod/,
+        );
     });
 
     it("GIVEN group minimums below autoscaler.minNodes WHEN validated THEN the overall minimum rule fails", () => {
@@ -135,7 +155,13 @@ describe("aws/validation validateEksClusterArgs", () => {
 
     it("GIVEN a Kubernetes version without a mapped autoscaler image WHEN validated THEN autoscaler.image is required", () => {
         expectIssue(validArgs({ kubernetesVersion: "1.40" }), "autoscaler.image", /required for kubernetesVersion 1\.40/);
-        assert.deepEqual(validateEksClusterArgs("prod", validArgs({ kubernetesVersion: "1.40", autoscaler: { image: "registry.k8s.io/autoscaling/cluster-autoscaler:v1.40.0" } })), []);
+        assert.deepEqual(
+            validateEksClusterArgs(
+                "prod",
+                validArgs({ kubernetesVersion: "1.40", autoscaler: { image: "registry.k8s.io/autoscaling/cluster-autoscaler:v1.40.0" } }),
+            ),
+            [],
+        );
     });
 
     it("GIVEN malformed scalar settings WHEN validated THEN each names its field and value", () => {
@@ -170,9 +196,21 @@ describe("aws/validation validateEksClusterArgs", () => {
 
     it("GIVEN irsaRoles without permissions or with bad names WHEN validated THEN each is reported", () => {
         expectIssue(validArgs({ irsaRoles: { backup: { namespace: "db", serviceAccount: "backup" } } }), "irsaRoles.backup", /set policyArns or s3Access/);
-        expectIssue(validArgs({ irsaRoles: { backup: { namespace: "DB", serviceAccount: "backup", policyArns: ["x"] } } }), "irsaRoles.backup.namespace", /DNS-1123/);
-        expectIssue(validArgs({ irsaRoles: { backup: { namespace: "db", serviceAccount: "backup", policyArns: ["x"] } } }), "irsaRoles.backup.policyArns.0", /IAM policy ARN/);
-        expectIssue(validArgs({ irsaRoles: { backup: { namespace: "db", serviceAccount: "backup", s3Access: { bucket: "B" } } } }), "irsaRoles.backup.s3Access.bucket", /S3 bucket name/);
+        expectIssue(
+            validArgs({ irsaRoles: { backup: { namespace: "DB", serviceAccount: "backup", policyArns: ["x"] } } }),
+            "irsaRoles.backup.namespace",
+            /DNS-1123/,
+        );
+        expectIssue(
+            validArgs({ irsaRoles: { backup: { namespace: "db", serviceAccount: "backup", policyArns: ["x"] } } }),
+            "irsaRoles.backup.policyArns.0",
+            /IAM policy ARN/,
+        );
+        expectIssue(
+            validArgs({ irsaRoles: { backup: { namespace: "db", serviceAccount: "backup", s3Access: { bucket: "B" } } } }),
+            "irsaRoles.backup.s3Access.bucket",
+            /S3 bucket name/,
+        );
     });
 });
 
@@ -188,10 +226,13 @@ describe("aws/validation resolveEksClusterArgs", () => {
             assert.equal(r.vpc.azCount, 3);
         }
         assert.equal(r.ignoreDesiredSizeChanges, true);
-        assert.deepEqual(r.nodeGroups.map((g) => [g.name, g.desiredSize, g.capacityType, g.labels["node-group"]]), [
-            ["compute", 2, "ON_DEMAND", "compute"],
-            ["memory", 1, "ON_DEMAND", "memory"],
-        ]);
+        assert.deepEqual(
+            r.nodeGroups.map((g) => [g.name, g.desiredSize, g.capacityType, g.labels["node-group"]]),
+            [
+                ["compute", 2, "ON_DEMAND", "compute"],
+                ["memory", 1, "ON_DEMAND", "memory"],
+            ],
+        );
         assert.deepEqual([r.autoscaler.minNodes, r.autoscaler.maxNodes], [3, 100]);
         assert.match(r.autoscaler.image, /cluster-autoscaler:v1\.33\./);
     });

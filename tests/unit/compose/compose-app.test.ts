@@ -72,8 +72,13 @@ describe("ComposeApp (under Pulumi mocks)", () => {
         assert.equal(byType(resources, "kubernetes:apps/v1:Deployment").length, 7);
         const workloads = resources.filter((r) => r.type === "agent-platform:kube:AgentService" || r.type === "agent-platform:kube:SingletonWorker");
         assert.deepEqual(workloads.map((w) => `${w.type.split(":")[2]} ${w.name}`).sort(), [
-            "AgentService ushadow-backend", "AgentService ushadow-mem0", "AgentService ushadow-mem0-ui",
-            "SingletonWorker ushadow-mongo", "SingletonWorker ushadow-neo4j", "SingletonWorker ushadow-qdrant", "SingletonWorker ushadow-redis",
+            "AgentService ushadow-backend",
+            "AgentService ushadow-mem0",
+            "AgentService ushadow-mem0-ui",
+            "SingletonWorker ushadow-mongo",
+            "SingletonWorker ushadow-neo4j",
+            "SingletonWorker ushadow-qdrant",
+            "SingletonWorker ushadow-redis",
         ]);
         assert.equal(byType(resources, "kubernetes:networking.k8s.io/v1:Ingress").length, 1);
         assert.equal(byType(resources, "kubernetes:core/v1:PersistentVolumeClaim").length, 5);
@@ -84,7 +89,11 @@ describe("ComposeApp (under Pulumi mocks)", () => {
     it("GIVEN an invalid compose text WHEN constructing THEN it throws a ComposeError and registers nothing", async () => {
         const { resources, result } = await runUnderMocks(() => {
             try {
-                new ComposeApp("broken", { composeText: "services:\n  web:\n    image: nginx:1.27\n    ports: ['http:80']\n", composeFileName: "inline.yml", namespace: "apps" });
+                new ComposeApp("broken", {
+                    composeText: "services:\n  web:\n    image: nginx:1.27\n    ports: ['http:80']\n",
+                    composeFileName: "inline.yml",
+                    namespace: "apps",
+                });
                 return undefined;
             } catch (e) {
                 return e;
@@ -134,16 +143,19 @@ describe("ComposeApp (under Pulumi mocks)", () => {
         };
         let resources: RecordedResource[] = [];
         before(async () => {
-            ({ resources } = await runUnderMocks(() => new ComposeApp("acme", {
-                composeText: COMPOSE,
-                namespace: "acme",
-                networkPolicies: true,
-                spreadAcrossZones: true,
-                capabilities: { serviceMonitor: true },
-                services: {
-                    api: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, metrics: { port: 9090 }, healthCheckPath: "/healthz" },
-                },
-            })));
+            ({ resources } = await runUnderMocks(
+                () =>
+                    new ComposeApp("acme", {
+                        composeText: COMPOSE,
+                        namespace: "acme",
+                        networkPolicies: true,
+                        spreadAcrossZones: true,
+                        capabilities: { serviceMonitor: true },
+                        services: {
+                            api: { autoscaling: { minReplicas: 2, maxReplicas: 6 }, metrics: { port: 9090 }, healthCheckPath: "/healthz" },
+                        },
+                    }),
+            ));
         });
 
         it("GIVEN autoscaling WHEN deployed THEN an HPA owns the replica count (no spec.replicas) and a PDB keeps one pod evictable", () => {
@@ -159,7 +171,10 @@ describe("ComposeApp (under Pulumi mocks)", () => {
             assert.equal(named(resources, "Deployment", "web").spec.replicas, 3);
             assert.deepEqual(named(resources, "PodDisruptionBudget", "web").spec.maxUnavailable, 1);
             const pod = named(resources, "Deployment", "web").spec.template.spec;
-            assert.deepEqual(pod.topologySpreadConstraints.map((t: any) => t.topologyKey), ["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+            assert.deepEqual(
+                pod.topologySpreadConstraints.map((t: any) => t.topologyKey),
+                ["kubernetes.io/hostname", "topology.kubernetes.io/zone"],
+            );
         });
 
         it("GIVEN any service WHEN deployed THEN it has a dedicated ServiceAccount and distinct liveness/readiness probes", () => {
@@ -199,9 +214,17 @@ describe("ComposeApp (under Pulumi mocks)", () => {
         });
 
         for (const [what, services, re] of [
-            ["replicas and autoscaling", { api: { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 3 } } }, /service "api": autoscaling: replicas and autoscaling are mutually exclusive/],
+            [
+                "replicas and autoscaling",
+                { api: { replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 3 } } },
+                /service "api": autoscaling: replicas and autoscaling are mutually exclusive/,
+            ],
             ["a singleton with 2 replicas", { web: { singleton: true, replicas: 2 } }, /service "web": singleton: a singleton runs exactly 1 replica/],
-            ["autoscaling on a ReadWriteOnce volume", { db: { autoscaling: { minReplicas: 2, maxReplicas: 3 } } }, /service "db": autoscaling: a service on a ReadWriteOnce volume cannot autoscale/],
+            [
+                "autoscaling on a ReadWriteOnce volume",
+                { db: { autoscaling: { minReplicas: 2, maxReplicas: 3 } } },
+                /service "db": autoscaling: a service on a ReadWriteOnce volume cannot autoscale/,
+            ],
             ["metrics on an unknown port", { api: { metrics: { port: "prom" } } }, /service "api": metrics.port: "prom" is not one of the service's ports/],
         ] as const) {
             it(`GIVEN ${what} WHEN constructing THEN ComposeError names the option and nothing is registered`, async () => {
@@ -220,7 +243,10 @@ describe("ComposeApp (under Pulumi mocks)", () => {
         }
 
         it("GIVEN an Output namespace THEN ComposeError says it must be a plain string", () => {
-            assert.throws(() => new ComposeApp("x", { composeText: COMPOSE, namespace: pulumi.output("acme") as unknown as string }), /namespace: must be a plain string/);
+            assert.throws(
+                () => new ComposeApp("x", { composeText: COMPOSE, namespace: pulumi.output("acme") as unknown as string }),
+                /namespace: must be a plain string/,
+            );
         });
     });
 });

@@ -41,7 +41,8 @@ describe("compose: files stay inside the project root (no env_file leak)", () =>
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    const compose = (envFile: string) => `services:\n  web:\n    image: nginx:1.27.2\n    env_file: ${JSON.stringify(envFile)}\n    environment:\n      FROM_SHELL: "\${${CANARY_VAR}:-unset}"\n`;
+    const compose = (envFile: string) =>
+        `services:\n  web:\n    image: nginx:1.27.2\n    env_file: ${JSON.stringify(envFile)}\n    environment:\n      FROM_SHELL: "\${${CANARY_VAR}:-unset}"\n`;
     const write = (name: string, text: string) => {
         const file = path.join(project, name);
         fs.writeFileSync(file, text);
@@ -83,7 +84,10 @@ describe("compose: files stay inside the project root (no env_file leak)", () =>
 
         it(`GIVEN env_file: ${what} with required: false WHEN compiled THEN it is still an error, not silently skipped`, () => {
             const text = `services:\n  web:\n    image: nginx:1.27.2\n    env_file:\n      - path: ${JSON.stringify(envFile)}\n        required: false\n`;
-            assert.throws(() => compileComposeAppArgs({ composeFile: write("bad-optional.yml", text), namespace: "apps" }), (e: Error) => e instanceof ComposeError && rule.test(e.message));
+            assert.throws(
+                () => compileComposeAppArgs({ composeFile: write("bad-optional.yml", text), namespace: "apps" }),
+                (e: Error) => e instanceof ComposeError && rule.test(e.message),
+            );
         });
     }
 

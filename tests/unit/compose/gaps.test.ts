@@ -24,13 +24,26 @@ describe("compose: nothing is silently dropped or reinterpreted", () => {
         ["include", `include:\n  - other.yml\n${web()}`, undefined, "include", /not supported: the included files' services would be lost/],
         ["extends", web("    extends:\n      service: base\n"), "web", "extends", /not supported: the keys it would inherit would be lost/],
         ["deploy.replicas: ${UNSET}", web("    deploy:\n      replicas: ${UNSET}\n"), "web", "deploy.replicas", /empty after interpolation/],
-        ["deploy.replicas: \"two\"", web("    deploy:\n      replicas: \"two\"\n"), "web", "deploy.replicas", /must be a non-negative integer/],
+        ['deploy.replicas: "two"', web('    deploy:\n      replicas: "two"\n'), "web", "deploy.replicas", /must be a non-negative integer/],
         ["a volume on /", web("    volumes:\n      - data:/\nvolumes:\n  data: {}\n"), "web", "volumes[0]", /"\/" would hide the image's whole filesystem/],
-        ["a volume on /etc/", web("    volumes:\n      - data:/etc/\nvolumes:\n  data: {}\n"), "web", "volumes[0]", /"\/etc" would hide the image's system directory/],
+        [
+            "a volume on /etc/",
+            web("    volumes:\n      - data:/etc/\nvolumes:\n  data: {}\n"),
+            "web",
+            "volumes[0]",
+            /"\/etc" would hide the image's system directory/,
+        ],
         ["a tmpfs on /usr/../usr", web("    tmpfs: /usr/../usr\n"), "web", "tmpfs", /"\/usr" would hide/],
-        ["an image with a space", "services:\n  web:\n    image: \"nginx :1.27\"\n", "web", "image", /must not contain whitespace/],
+        ["an image with a space", 'services:\n  web:\n    image: "nginx :1.27"\n', "web", "image", /must not contain whitespace/],
         ["an image with uppercase", "services:\n  web:\n    image: Org/Nginx:1.27\n", "web", "image", /lowercase path components/],
-        ["a service named kubernetes in default", "services:\n  kubernetes:\n    image: nginx:1.27.2\n", "kubernetes", "", /API server's own Service name in namespace "default"/, "default"],
+        [
+            "a service named kubernetes in default",
+            "services:\n  kubernetes:\n    image: nginx:1.27.2\n",
+            "kubernetes",
+            "",
+            /API server's own Service name in namespace "default"/,
+            "default",
+        ],
     ];
     for (const [what, text, service, field, rule, ns] of cases) {
         it(`GIVEN ${what} WHEN converted THEN ComposeError names ${[service, field].filter(Boolean).join(" / ")}`, () => {
@@ -48,6 +61,8 @@ describe("compose: nothing is silently dropped or reinterpreted", () => {
 
     it("GIVEN a service named kubernetes in another namespace, and a mount below /etc WHEN converted THEN both are fine", () => {
         assert.doesNotThrow(() => convertCompose("services:\n  kubernetes:\n    image: nginx:1.27.2\n", { file: "c.yml", namespace: "apps" }));
-        assert.doesNotThrow(() => convertCompose(web("    volumes:\n      - data:/etc/nginx/conf.d\nvolumes:\n  data: {}\n"), { file: "c.yml", namespace: "apps" }));
+        assert.doesNotThrow(() =>
+            convertCompose(web("    volumes:\n      - data:/etc/nginx/conf.d\nvolumes:\n  data: {}\n"), { file: "c.yml", namespace: "apps" }),
+        );
     });
 });

@@ -34,7 +34,15 @@ describe("compose golden files", function () {
 
     describe("GIVEN the ushadow compose file (seed 004) and its options", () => {
         it("WHEN converted by the CLI THEN the YAML matches the golden file", async () => {
-            const [code, out, err] = await cli([rel(USHADOW_COMPOSE), "--namespace", "ushadow", "--env", "AUTH_SECRET_KEY=test-auth-secret", "--options", rel(USHADOW_OPTIONS)]);
+            const [code, out, err] = await cli([
+                rel(USHADOW_COMPOSE),
+                "--namespace",
+                "ushadow",
+                "--env",
+                "AUTH_SECRET_KEY=test-auth-secret",
+                "--options",
+                rel(USHADOW_OPTIONS),
+            ]);
             assert.equal(code, 0, err);
             assert.ok(!out.includes("test-auth-secret"), "secret values must be redacted");
             checkGolden("ushadow.yaml", out);
@@ -63,7 +71,12 @@ describe("compose golden files", function () {
                     assert.ok(!/test-auth-secret|ushadow-dev/.test(v), `${cm.metadata.name}.${k} holds a secret value`);
                 }
             }
-            assert.deepEqual(Object.keys(find(objects, "Secret", "backend-secrets").stringData), ["ANTHROPIC_API_KEY", "AUTH_SECRET_KEY", "NEO4J_PASSWORD", "OPENAI_API_KEY"]);
+            assert.deepEqual(Object.keys(find(objects, "Secret", "backend-secrets").stringData), [
+                "ANTHROPIC_API_KEY",
+                "AUTH_SECRET_KEY",
+                "NEO4J_PASSWORD",
+                "OPENAI_API_KEY",
+            ]);
             assert.equal(find(objects, "Secret", "backend-secrets").stringData.AUTH_SECRET_KEY, "test-auth-secret");
             // NEO4J_AUTH does not match a name pattern but embeds ${NEO4J_PASSWORD}
             assert.deepEqual(find(objects, "Secret", "neo4j-secrets").stringData, { NEO4J_AUTH: "neo4j/ushadow-dev" });
@@ -92,12 +105,21 @@ describe("compose golden files", function () {
             const d = find(objects, "Deployment", "backend");
             const pod = d.spec.template.spec;
             const c = pod.containers[0];
-            assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+            assert.deepEqual(pod.securityContext, {
+                runAsNonRoot: true,
+                runAsUser: 10001,
+                runAsGroup: 10001,
+                fsGroup: 10001,
+                seccompProfile: { type: "RuntimeDefault" },
+            });
             assert.equal(c.securityContext.readOnlyRootFilesystem, true);
             assert.equal(c.securityContext.allowPrivilegeEscalation, false);
             assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
             assert.deepEqual(c.envFrom, [{ configMapRef: { name: "backend-config" } }, { secretRef: { name: "backend-secrets" } }]);
-            assert.deepEqual(c.ports.map((p: any) => p.name), ["http", "http-2"]);
+            assert.deepEqual(
+                c.ports.map((p: any) => p.name),
+                ["http", "http-2"],
+            );
             assert.deepEqual(c.readinessProbe.httpGet, { path: "/health", port: "http" });
             assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } });
             assert.equal(d.spec.replicas, 2);
@@ -127,9 +149,18 @@ describe("compose golden files", function () {
 
         it("THEN replicated services spread across nodes and get a PDB; singletons (databases) get neither a PDB nor RollingUpdate", () => {
             const backend = find(objects, "Deployment", "backend").spec.template.spec;
-            assert.deepEqual(backend.topologySpreadConstraints.map((t: any) => t.topologyKey), ["kubernetes.io/hostname"]);
-            assert.deepEqual(find(objects, "PodDisruptionBudget", "backend").spec, { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "backend" } } });
-            assert.deepEqual(objects.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name), ["backend"]);
+            assert.deepEqual(
+                backend.topologySpreadConstraints.map((t: any) => t.topologyKey),
+                ["kubernetes.io/hostname"],
+            );
+            assert.deepEqual(find(objects, "PodDisruptionBudget", "backend").spec, {
+                maxUnavailable: 1,
+                selector: { matchLabels: { "app.kubernetes.io/name": "backend" } },
+            });
+            assert.deepEqual(
+                objects.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name),
+                ["backend"],
+            );
             for (const db of ["mongo", "neo4j", "qdrant", "redis"]) {
                 const d = find(objects, "Deployment", db);
                 assert.equal(d.metadata.labels["agent-platform.io/singleton"], "true", db);
@@ -140,7 +171,10 @@ describe("compose golden files", function () {
 
         it("THEN services naming a metrics port get Prometheus scrape annotations (no ServiceMonitor CRD declared)", () => {
             const ann = (svc: string) => find(objects, "Deployment", svc).spec.template.metadata.annotations ?? {};
-            assert.deepEqual([ann("backend")["prometheus.io/port"], ann("mem0")["prometheus.io/port"], ann("qdrant")["prometheus.io/port"]], ["8000", "8765", "6333"]);
+            assert.deepEqual(
+                [ann("backend")["prometheus.io/port"], ann("mem0")["prometheus.io/port"], ann("qdrant")["prometheus.io/port"]],
+                ["8000", "8765", "6333"],
+            );
             assert.equal(ann("backend")["prometheus.io/scrape"], "true");
             assert.equal(ann("mongo")["prometheus.io/scrape"], undefined);
         });
@@ -159,7 +193,14 @@ describe("compose golden files", function () {
             assert.deepEqual(neo4j.containers[0].livenessProbe.exec.command, ["/bin/sh", "-c", "wget -qO- http://localhost:7474 || exit 1"]);
             // a writable root filesystem: the disk it may fill is declared (pod.ts withEphemeralStorage)
             assert.deepEqual(neo4j.containers[0].resources.limits, { cpu: "500m", memory: "2Gi", "ephemeral-storage": "2304Mi" });
-            assert.deepEqual(find(objects, "Deployment", "redis").spec.template.spec.containers[0].args, ["redis-server", "--appendonly", "yes", "--save", "60", "1"]);
+            assert.deepEqual(find(objects, "Deployment", "redis").spec.template.spec.containers[0].args, [
+                "redis-server",
+                "--appendonly",
+                "yes",
+                "--save",
+                "60",
+                "1",
+            ]);
         });
 
         it("THEN mem0-ui gets a TLS Ingress from kompose.service.expose labels and the services map has URLs", () => {
@@ -184,7 +225,11 @@ describe("compose golden files", function () {
 
         let objects: K8sObject[] = [];
         before(async () => {
-            objects = await renderApp({ composeFile: RESEARCH_COMPOSE, namespace: "research", env: { POSTGRES_PASSWORD: "pg-test-pw", ANTHROPIC_API_KEY: "sk-ant-test" } });
+            objects = await renderApp({
+                composeFile: RESEARCH_COMPOSE,
+                namespace: "research",
+                env: { POSTGRES_PASSWORD: "pg-test-pw", ANTHROPIC_API_KEY: "sk-ant-test" },
+            });
         });
         it("THEN every object is schema-valid", () => objects.forEach(validateSchema));
         it("THEN URLs carrying a password go to the Secret, and the profile-only service is absent", () => {
@@ -217,7 +262,10 @@ describe("compose golden files", function () {
             assert.ok(pod.volumes.some((v: any) => v.emptyDir?.medium === "Memory"));
             const worker = find(objects, "Deployment", "worker");
             assert.equal(worker.spec.replicas, 3);
-            assert.deepEqual(worker.spec.template.spec.containers[0].resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } });
+            assert.deepEqual(worker.spec.template.spec.containers[0].resources, {
+                requests: { cpu: "500m", memory: "512Mi" },
+                limits: { cpu: "2", memory: "2Gi" },
+            });
             assert.ok(!objects.some((o) => o.kind === "Service" && o.metadata.name === "worker"), "no ports, no Service");
             assert.equal(find(objects, "PersistentVolumeClaim", "pg-data").spec.resources.requests.storage, "5Gi");
         });
@@ -251,7 +299,12 @@ describe("compose golden files", function () {
             ["no arguments", [], /missing <compose.yml>/, 2],
             ["unknown flag", ["x.yml", "--frob"], /unknown option --frob/, 2],
             ["--env without =", ["x.yml", "--env", "NOPE"], /--env expects KEY=VAL/, 2],
-            ["missing file", ["does/not/exist.yml", "-n", "x"], /does\/not\/exist.yml: cannot read the compose file: ".*does\/not\/exist.yml" does not exist/, 1],
+            [
+                "missing file",
+                ["does/not/exist.yml", "-n", "x"],
+                /does\/not\/exist.yml: cannot read the compose file: ".*does\/not\/exist.yml" does not exist/,
+                1,
+            ],
             ["missing required variable", [rel(USHADOW_COMPOSE), "-n", "x"], /required variable is missing or empty: AUTH_SECRET_KEY/, 1],
             ["bad options file", [rel(USHADOW_COMPOSE), "--env", "AUTH_SECRET_KEY=x", "--options", rel(USHADOW_COMPOSE)], /docker-compose.yml: /, 1],
         ];

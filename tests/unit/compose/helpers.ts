@@ -29,7 +29,7 @@ export function validateSchema(obj: { apiVersion: string; kind: string }): void 
     };
     const mod = modules[`${obj.apiVersion}/${obj.kind}`];
     if (!mod) throw new Error(`no schema for ${obj.apiVersion}/${obj.kind}`);
-     
+
     const Model = require(mod)[obj.kind];
     new Model(JSON.parse(JSON.stringify(obj))).validate();
 }

@@ -97,7 +97,10 @@ describe("compose interpolation", () => {
         });
         it("WHEN infrastructure answers a URL default THEN the default's credentials, path and query are kept", () => {
             const l = layeredLookup({ infrastructure: { MONGO_URL: "mongodb://mongo.ns.svc.cluster.local:27017" } });
-            assert.equal(interpolate("${MONGO_URL:-mongodb://app:pw@mongo:27017/app?authSource=admin}", l).value, "mongodb://app:pw@mongo.ns.svc.cluster.local:27017/app?authSource=admin");
+            assert.equal(
+                interpolate("${MONGO_URL:-mongodb://app:pw@mongo:27017/app?authSource=admin}", l).value,
+                "mongodb://app:pw@mongo.ns.svc.cluster.local:27017/app?authSource=admin",
+            );
             // explicit values are taken verbatim
             const e = layeredLookup({ explicit: { MONGO_URL: "mongodb://elsewhere:1" } });
             assert.equal(interpolate("${MONGO_URL:-mongodb://mongo:27017/app}", e).value, "mongodb://elsewhere:1");
@@ -112,7 +115,16 @@ describe("compose interpolation", () => {
     describe("dotenv files", () => {
         it("parses comments, export, quotes and keeps single-quoted values literal", () => {
             const entries = parseDotenv(`# c\nexport A=1\nB="two words"\nC='$NOT'\nD=x # trailing\n\nE=\n`);
-            assert.deepEqual(entries.map((e) => [e.key, e.value]), [["A", "1"], ["B", "two words"], ["C", "$$NOT"], ["D", "x"], ["E", ""]]);
+            assert.deepEqual(
+                entries.map((e) => [e.key, e.value]),
+                [
+                    ["A", "1"],
+                    ["B", "two words"],
+                    ["C", "$$NOT"],
+                    ["D", "x"],
+                    ["E", ""],
+                ],
+            );
             assert.equal(interpolate(entries[2].value, lookup).value, "$NOT");
         });
         it("names the line of a malformed entry", () => {

@@ -33,12 +33,29 @@ describe("compose: linear time and bounded output on hostile input", () => {
         it("GIVEN random globs and names WHEN matched THEN the answer equals the anchored, case-insensitive regex", () => {
             const alphabet = fc.constantFrom("a", "b", "_", "A", "*");
             fc.assert(
-                fc.property(fc.array(fc.string({ unit: alphabet, minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }), fc.string({ unit: fc.constantFrom("a", "b", "_", "A", "B"), maxLength: 10 }), (patterns, name) => {
-                    const patternsOk = patterns.filter((p) => p.trim() !== "");
-                    if (patternsOk.length === 0) return;
-                    const regexes = patternsOk.map((p) => new RegExp(`^${p.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i"));
-                    assert.equal(secretNameMatcher(patternsOk)(name), regexes.some((r) => r.test(name)), `${JSON.stringify(patternsOk)} ~ ${name}`);
-                }),
+                fc.property(
+                    fc.array(fc.string({ unit: alphabet, minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }),
+                    fc.string({ unit: fc.constantFrom("a", "b", "_", "A", "B"), maxLength: 10 }),
+                    (patterns, name) => {
+                        const patternsOk = patterns.filter((p) => p.trim() !== "");
+                        if (patternsOk.length === 0) return;
+                        const regexes = patternsOk.map(
+                            (p) =>
+                                new RegExp(
+                                    `^${p
+                                        .split("*")
+                                        .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+                                        .join(".*")}$`,
+                                    "i",
+                                ),
+                        );
+                        assert.equal(
+                            secretNameMatcher(patternsOk)(name),
+                            regexes.some((r) => r.test(name)),
+                            `${JSON.stringify(patternsOk)} ~ ${name}`,
+                        );
+                    },
+                ),
                 { numRuns: 500 },
             );
         });
@@ -47,7 +64,10 @@ describe("compose: linear time and bounded output on hostile input", () => {
     describe("interpolation", () => {
         it(`GIVEN \${A:-...} nested 100k deep WHEN interpolated THEN one InterpolationError about the ${MAX_INTERPOLATION_DEPTH}-level limit`, () => {
             const text = `${"${A:-".repeat(100_000)}x${"}".repeat(100_000)}`;
-            assert.throws(() => interpolate(text, () => undefined), (e: Error) => e instanceof InterpolationError && /nests deeper than 16 levels/.test(e.message));
+            assert.throws(
+                () => interpolate(text, () => undefined),
+                (e: Error) => e instanceof InterpolationError && /nests deeper than 16 levels/.test(e.message),
+            );
         });
 
         it("GIVEN nesting within the limit WHEN interpolated THEN the innermost default is used", () => {
@@ -57,7 +77,10 @@ describe("compose: linear time and bounded output on hostile input", () => {
 
         it("GIVEN a 1 MB value with a lone $ WHEN interpolated THEN the message quotes an excerpt, not the value", () => {
             const text = `${"s3cr3t".repeat(200_000)}$`;
-            assert.throws(() => interpolate(text, () => undefined), (e: Error) => e.message.length < 200 && /1200001 characters/.test(e.message));
+            assert.throws(
+                () => interpolate(text, () => undefined),
+                (e: Error) => e.message.length < 200 && /1200001 characters/.test(e.message),
+            );
         });
     });
 

@@ -5,7 +5,10 @@ import { context, service } from "./fixtures";
 describe("compose/metadata", () => {
     it("GIVEN extra labels THEN they are sorted; the compiler's own labels and bad keys or values are refused", () => {
         assert.deepEqual(Object.keys(serviceLabels("api", "shop", { labels: { z: "1", a: "2" } }, context())), ["a", "z"]);
-        assert.throws(() => serviceLabels("api", "shop", { labels: { "app.kubernetes.io/part-of": "x" } }, context()), /is set by the compiler and cannot be overridden/);
+        assert.throws(
+            () => serviceLabels("api", "shop", { labels: { "app.kubernetes.io/part-of": "x" } }, context()),
+            /is set by the compiler and cannot be overridden/,
+        );
         assert.throws(() => serviceLabels("api", undefined, { labels: { "bad key!": "x" } }, context()), /is not a valid label key/);
         assert.throws(() => serviceLabels("api", undefined, { labels: { team: "a b" } }, context()), /"a b" is not a valid label value/);
     });

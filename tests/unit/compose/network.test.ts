@@ -25,9 +25,28 @@ services:
     image: ghcr.io/acme/worker:1.0.0
 `;
 
-const policies = (app: CompiledApp) => Object.fromEntries(app.workloads.filter((w) => w.args.network)
-    .map((w) => [w.service, allowListPolicySpec(selectorLabels(w.service), w.args.network?.ingress ?? [], w.args.network?.egress ?? [], { isolateIngress: w.args.network?.isolateIngress }) as any]));
-const peers = (rules: any[], dir: "from" | "to") => rules.flatMap((r) => r[dir].map((p: any) => p.podSelector?.matchLabels["app.kubernetes.io/name"] ?? p.ipBlock?.cidr ?? `ns:${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`)).sort();
+const policies = (app: CompiledApp) =>
+    Object.fromEntries(
+        app.workloads
+            .filter((w) => w.args.network)
+            .map((w) => [
+                w.service,
+                allowListPolicySpec(selectorLabels(w.service), w.args.network?.ingress ?? [], w.args.network?.egress ?? [], {
+                    isolateIngress: w.args.network?.isolateIngress,
+                }) as any,
+            ]),
+    );
+const peers = (rules: any[], dir: "from" | "to") =>
+    rules
+        .flatMap((r) =>
+            r[dir].map(
+                (p: any) =>
+                    p.podSelector?.matchLabels["app.kubernetes.io/name"] ??
+                    p.ipBlock?.cidr ??
+                    `ns:${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`,
+            ),
+        )
+        .sort();
 
 describe("compose networkPolicies", () => {
     it("GIVEN the default WHEN compiled THEN no NetworkPolicy is emitted", () => {
@@ -37,7 +56,9 @@ describe("compose networkPolicies", () => {
 
     it("GIVEN networkPolicies WHEN compiled THEN each service admits its depends_on callers on its ports and may call its dependencies, DNS and declared egress", () => {
         const app = convertCompose(COMPOSE, {
-            file: "c.yml", namespace: "ns", networkPolicies: true,
+            file: "c.yml",
+            namespace: "ns",
+            networkPolicies: true,
             services: {
                 db: { network: { allowFrom: ["worker"] } },
                 web: { network: { allowFromNamespaces: ["ingress-nginx"] } },
@@ -55,7 +76,10 @@ describe("compose networkPolicies", () => {
         // No ports, nobody to admit: the policy still isolates ingress (it holds without a namespace default-deny).
         assert.deepEqual(np.worker.ingress, []);
         assert.deepEqual(np.worker.policyTypes, ["Ingress", "Egress"]);
-        assert.ok(app.workloads.every((w) => w.args.network?.isolateIngress), "every policy isolates ingress");
+        assert.ok(
+            app.workloads.every((w) => w.args.network?.isolateIngress),
+            "every policy isolates ingress",
+        );
         assert.deepEqual(peers(np.web.egress, "to"), ["api", "ns:kube-system"]);
         assert.deepEqual(peers(np.worker.egress, "to"), ["0.0.0.0/0", "db", "ns:kube-system"]);
         assert.deepEqual(np.worker.egress.find((e: any) => e.to[0].ipBlock).ports, [{ port: 443, protocol: "TCP" }]);
@@ -66,18 +90,32 @@ describe("compose networkPolicies", () => {
             api: { metrics: { port: 9090 }, ingress: { host: "api.example.com", port: 8000 } },
         };
         const text = COMPOSE.replace('ports: ["8000"]', 'ports: ["8000", "9090"]');
-        const nsRules = (np: any, ns: string) => np.ingress.filter((r: any) => r.from.length === 1 && r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns).map((r: any) => r.ports);
+        const nsRules = (np: any, ns: string) =>
+            np.ingress
+                .filter((r: any) => r.from.length === 1 && r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns)
+                .map((r: any) => r.ports);
         const byDefault = policies(convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, services }));
         assert.deepEqual(nsRules(byDefault.api, "monitoring"), [[{ port: 9090, protocol: "TCP" }]]);
         assert.deepEqual(nsRules(byDefault.api, "ingress-nginx"), [[{ port: 8000, protocol: "TCP" }]]);
         // The callers keep every port; services without metrics or an Ingress admit no namespace.
         assert.deepEqual(peers(byDefault.api.ingress, "from"), ["ns:ingress-nginx", "ns:monitoring", "web"]);
         assert.deepEqual(peers(byDefault.db.ingress, "from"), ["api"]);
-        const named = policies(convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, services, monitoringNamespace: "obs", ingressControllerNamespace: "edge" }));
+        const named = policies(
+            convertCompose(text, {
+                file: "c.yml",
+                namespace: "ns",
+                networkPolicies: true,
+                services,
+                monitoringNamespace: "obs",
+                ingressControllerNamespace: "edge",
+            }),
+        );
         assert.deepEqual(nsRules(named.api, "obs"), [[{ port: 9090, protocol: "TCP" }]]);
         assert.deepEqual(nsRules(named.api, "edge"), [[{ port: 8000, protocol: "TCP" }]]);
-        assert.throws(() => convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, monitoringNamespace: "Obs!" }),
-            (e: Error) => e instanceof ComposeError && /monitoringNamespace/.test(e.message) && /"Obs!"/.test(e.message));
+        assert.throws(
+            () => convertCompose(text, { file: "c.yml", namespace: "ns", networkPolicies: true, monitoringNamespace: "Obs!" }),
+            (e: Error) => e instanceof ComposeError && /monitoringNamespace/.test(e.message) && /"Obs!"/.test(e.message),
+        );
     });
 
     it("GIVEN allowFrom naming no service WHEN compiled THEN ComposeError names the option path", () => {

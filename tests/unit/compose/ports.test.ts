@@ -11,7 +11,13 @@ describe("compose ports", () => {
             ["127.0.0.1:9102:9102", [{ containerPort: 9102, protocol: "TCP", published: 9102 }]],
             ["[::1]:53:53/udp", [{ containerPort: 53, protocol: "UDP", published: 53 }]],
             ["5060/sctp", [{ containerPort: 5060, protocol: "SCTP" }]],
-            ["9000-9001:8000-8001", [{ containerPort: 8000, protocol: "TCP", published: 9000 }, { containerPort: 8001, protocol: "TCP", published: 9001 }]],
+            [
+                "9000-9001:8000-8001",
+                [
+                    { containerPort: 8000, protocol: "TCP", published: 9000 },
+                    { containerPort: 8001, protocol: "TCP", published: 9001 },
+                ],
+            ],
             ["7000-7002", [7000, 7001, 7002].map((p) => ({ containerPort: p, protocol: "TCP" }))],
             ["8000-8010:80", [{ containerPort: 80, protocol: "TCP", published: 8000 }]],
         ];
@@ -32,19 +38,30 @@ describe("compose ports", () => {
     });
 
     it("long syntax keeps name, target, published and protocol", () => {
-        assert.deepEqual(parseLongPort({ target: 8080, published: "80", protocol: "udp", name: "web" }), [{ containerPort: 8080, protocol: "UDP", published: 80, name: "web" }]);
+        assert.deepEqual(parseLongPort({ target: 8080, published: "80", protocol: "udp", name: "web" }), [
+            { containerPort: 8080, protocol: "UDP", published: 80, name: "web" },
+        ]);
         assert.throws(() => parseLongPort({ published: 80 }), /needs "target"/);
         assert.throws(() => parseLongPort({ target: 80, bogus: 1 }), /unknown key "bogus"/);
     });
 
     it("GIVEN seed 004's ['3002:3000', '8080:8080'] THEN the ports are named http and http-2", () => {
         const { ports } = namePorts([...parseShortPort("3002:3000"), ...parseShortPort("8080:8080")]);
-        assert.deepEqual(ports.map((p) => [p.name, p.containerPort]), [["http", 3000], ["http-2", 8080]]);
+        assert.deepEqual(
+            ports.map((p) => [p.name, p.containerPort]),
+            [
+                ["http", 3000],
+                ["http-2", 8080],
+            ],
+        );
     });
 
     it("WHEN one container port is published twice THEN it appears once (Kubernetes rejects duplicates)", () => {
         const { ports, duplicates } = namePorts([...parseShortPort("80:80"), ...parseShortPort("8080:80"), ...parseShortPort("80/udp")]);
-        assert.deepEqual(ports.map((p) => `${p.containerPort}/${p.protocol}`), ["80/TCP", "80/UDP"]);
+        assert.deepEqual(
+            ports.map((p) => `${p.containerPort}/${p.protocol}`),
+            ["80/TCP", "80/UDP"],
+        );
         assert.equal(duplicates.length, 1);
     });
 
@@ -77,7 +94,11 @@ describe("compose ports", () => {
             );
         });
         it("compiled container ports from any port list have unique, valid names and unique (port, protocol)", () => {
-            const port = fc.record({ containerPort: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom("TCP" as const, "UDP" as const), name: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }) });
+            const port = fc.record({
+                containerPort: fc.integer({ min: 1, max: 65535 }),
+                protocol: fc.constantFrom("TCP" as const, "UDP" as const),
+                name: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+            });
             fc.assert(
                 fc.property(fc.array(port, { maxLength: 30 }), (list) => {
                     const { ports } = namePorts(list);

@@ -30,6 +30,9 @@ describe("compose/probes", () => {
 
     it("GIVEN a relative path or no TCP port THEN one error names healthCheckPath", () => {
         assert.throws(() => resolveProbes(service(), { healthCheckPath: "health" }, http, context()), /healthCheckPath: must start with "\/"/);
-        assert.throws(() => resolveProbes(service(), { healthCheckPath: "/h" }, [{ name: "dns", containerPort: 53, protocol: "UDP" }], context()), /needs a TCP port/);
+        assert.throws(
+            () => resolveProbes(service(), { healthCheckPath: "/h" }, [{ name: "dns", containerPort: 53, protocol: "UDP" }], context()),
+            /needs a TCP port/,
+        );
     });
 });

@@ -22,7 +22,13 @@ describe("compose/resources", () => {
     });
 
     it("GIVEN both explicit and crossed, or not a quantity, THEN one error names the option", () => {
-        assert.throws(() => resolveResources(service(), { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }, context()), /resources.requests.cpu: request 2 exceeds limit 1/);
-        assert.throws(() => resolveResources(service(), { resources: { limits: { memory: "lots" } } }, context()), /resources.limits.memory: "lots" is not a Kubernetes quantity/);
+        assert.throws(
+            () => resolveResources(service(), { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } }, context()),
+            /resources.requests.cpu: request 2 exceeds limit 1/,
+        );
+        assert.throws(
+            () => resolveResources(service(), { resources: { limits: { memory: "lots" } } }, context()),
+            /resources.limits.memory: "lots" is not a Kubernetes quantity/,
+        );
     });
 });

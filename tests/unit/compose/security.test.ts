@@ -7,12 +7,20 @@ import { context, service } from "./fixtures";
 describe("compose/security", () => {
     it("GIVEN no user and no options THEN the hardened defaults apply with every id explicit", () => {
         assert.deepEqual(podSecurity(service(), {}, context()), {
-            runAsUser: DEFAULT_RUN_AS_USER, runAsGroup: DEFAULT_RUN_AS_USER, fsGroup: DEFAULT_RUN_AS_USER, readOnlyRootFilesystem: true,
+            runAsUser: DEFAULT_RUN_AS_USER,
+            runAsGroup: DEFAULT_RUN_AS_USER,
+            fsGroup: DEFAULT_RUN_AS_USER,
+            readOnlyRootFilesystem: true,
         });
     });
 
     it("GIVEN a numeric compose user uid:gid THEN both are used and fsGroup follows the gid", () => {
-        assert.deepEqual(podSecurity(service({ user: "999:998" }), {}, context()), { runAsUser: 999, runAsGroup: 998, fsGroup: 998, readOnlyRootFilesystem: true });
+        assert.deepEqual(podSecurity(service({ user: "999:998" }), {}, context()), {
+            runAsUser: 999,
+            runAsGroup: 998,
+            fsGroup: 998,
+            readOnlyRootFilesystem: true,
+        });
     });
 
     it("GIVEN compose runs as root under the hardened defaults THEN it is ignored with a warning", () => {
@@ -32,7 +40,13 @@ describe("compose/security", () => {
     });
 
     it("GIVEN root without the opt-out or a negative id THEN one error names the option", () => {
-        assert.throws(() => podSecurity(service(), { security: { runAsUser: 0 } }, context()), (e: unknown) => e instanceof ComposeError && e.field === "security.runAsUser");
-        assert.throws(() => podSecurity(service(), { security: { fsGroup: -1 } }, context()), /security.fsGroup: must be a non-negative integer or null, got -1/);
+        assert.throws(
+            () => podSecurity(service(), { security: { runAsUser: 0 } }, context()),
+            (e: unknown) => e instanceof ComposeError && e.field === "security.runAsUser",
+        );
+        assert.throws(
+            () => podSecurity(service(), { security: { fsGroup: -1 } }, context()),
+            /security.fsGroup: must be a non-negative integer or null, got -1/,
+        );
     });
 });

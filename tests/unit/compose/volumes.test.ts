@@ -21,7 +21,14 @@ describe("compose/volumes", () => {
     it("GIVEN a volume two services mount THEN one PVC, owned by the first by name, sized by the kompose label, with a ReadWriteOnce warning", () => {
         const warnings: string[] = [];
         const plans = planVolumes(project(), {}, (_s, f, m) => warnings.push(`${f}: ${m}`));
-        assert.deepEqual(plans.get("mongo_data"), { claimName: "mongo-data", owner: "mongo", external: false, size: "5Gi", accessModes: ["ReadWriteOnce"], labels: {} });
+        assert.deepEqual(plans.get("mongo_data"), {
+            claimName: "mongo-data",
+            owner: "mongo",
+            external: false,
+            size: "5Gi",
+            accessModes: ["ReadWriteOnce"],
+            labels: {},
+        });
         assert.match(warnings.join(), /volumes.mongo_data: is mounted by worker, mongo but is ReadWriteOnce/);
     });
 
@@ -38,7 +45,10 @@ describe("compose/volumes", () => {
 
     it("GIVEN bind mounts THEN they are rejected unless explicitly mapped to emptyDirs", () => {
         const svc = service({ volumes: [{ type: "bind", source: "./src", target: "/app", readOnly: true, field: "volumes[0]" }] });
-        assert.throws(() => serviceVolumes(svc, {}, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()), /volumes\[0\]: bind mount "\.\/src" -> \/app cannot be deployed/);
+        assert.throws(
+            () => serviceVolumes(svc, {}, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()),
+            /volumes\[0\]: bind mount "\.\/src" -> \/app cannot be deployed/,
+        );
         const ctx = context();
         const v = serviceVolumes(svc, {}, new Map(), { bindMounts: "emptyDir", readOnlyRoot: true }, ctx);
         assert.deepEqual(v.volumes, [{ name: "bind-0", mountPath: "/app", emptyDir: { sizeLimit: "1Gi" }, readOnly: true }], "every disk emptyDir is bounded");
@@ -48,14 +58,36 @@ describe("compose/volumes", () => {
     it("GIVEN writable paths THEN emptyDirs under a read-only root, none for /tmp or mounted paths, a warning when the root is writable", () => {
         const svc = service({ volumes: [{ type: "tmpfs", target: "/run", readOnly: false, field: "volumes[0]" }] });
         const v = serviceVolumes(svc, { writablePaths: ["/tmp", "/run", "/var/cache"] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context());
-        assert.deepEqual(v.volumes, [{ name: "tmpfs-0", mountPath: "/run", emptyDir: { medium: "Memory" } }, { name: "writable-3", mountPath: "/var/cache", emptyDir: { sizeLimit: "1Gi" } }]);
-        const sized = serviceVolumes(service({}), { writablePaths: [{ path: "/snapshots", sizeLimit: "10Gi" }] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context());
+        assert.deepEqual(v.volumes, [
+            { name: "tmpfs-0", mountPath: "/run", emptyDir: { medium: "Memory" } },
+            { name: "writable-3", mountPath: "/var/cache", emptyDir: { sizeLimit: "1Gi" } },
+        ]);
+        const sized = serviceVolumes(
+            service({}),
+            { writablePaths: [{ path: "/snapshots", sizeLimit: "10Gi" }] },
+            new Map(),
+            { bindMounts: "reject", readOnlyRoot: true },
+            context(),
+        );
         assert.deepEqual(sized.volumes, [{ name: "writable-1", mountPath: "/snapshots", emptyDir: { sizeLimit: "10Gi" } }]);
-        assert.throws(() => serviceVolumes(service({}), { writablePaths: [{ path: "/s", sizeLimit: "lots" }] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()), /writablePaths\[0\]\.sizeLimit: "lots" is not a Kubernetes quantity/);
+        assert.throws(
+            () =>
+                serviceVolumes(
+                    service({}),
+                    { writablePaths: [{ path: "/s", sizeLimit: "lots" }] },
+                    new Map(),
+                    { bindMounts: "reject", readOnlyRoot: true },
+                    context(),
+                ),
+            /writablePaths\[0\]\.sizeLimit: "lots" is not a Kubernetes quantity/,
+        );
         const ctx = context();
         assert.equal(serviceVolumes(svc, { writablePaths: ["/x"] }, new Map(), { bindMounts: "reject", readOnlyRoot: false }, ctx).volumes.length, 1);
         assert.match(ctx.warnings.join(), /writablePaths: ignored/);
-        assert.throws(() => serviceVolumes(svc, { writablePaths: ["rel"] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()), /writablePaths\[0\]: container path "rel" must be absolute/);
+        assert.throws(
+            () => serviceVolumes(svc, { writablePaths: ["rel"] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()),
+            /writablePaths\[0\]: container path "rel" must be absolute/,
+        );
     });
 
     it("GIVEN two volumes that sanitize to one name, or a bad size THEN one error names the volume", () => {

@@ -8,10 +8,13 @@ import { eksClusterSchema } from "../../../components/config/eks-section";
 import { kubeApiCidrs } from "../../../stacks/systems/types";
 
 const existing = (extra: Record<string, unknown> = {}) => existingClusterSchema.parse({ provider: "existing", ...extra });
-const eks = (vpc?: Record<string, unknown>) => eksClusterSchema.parse({
-    provider: "eks", region: "us-east-1", ...(vpc ? { vpc } : {}),
-    nodeGroups: { general: { instanceTypes: ["m6i.large"], minSize: 3, maxSize: 6 } },
-});
+const eks = (vpc?: Record<string, unknown>) =>
+    eksClusterSchema.parse({
+        provider: "eks",
+        region: "us-east-1",
+        ...(vpc ? { vpc } : {}),
+        nodeGroups: { general: { instanceTypes: ["m6i.large"], minSize: 3, maxSize: 6 } },
+    });
 
 describe("config/cluster: the API-server scope", () => {
     it("GIVEN an existing cluster with apiServerCidrs THEN the scope is exactly those", () => {

@@ -23,7 +23,15 @@ describe("stack config schema", () => {
     it("GIVEN a minimal dev config WHEN loaded THEN defaults are filled in", () => {
         const cfg = loadPlatformConfig(baseRaw(), noSecrets);
         assert.equal(cfg.environment, "dev");
-        assert.deepEqual(cfg.crds, { serviceMonitor: false, vpa: false, velero: false, certManager: false, istio: false, externalSecrets: false, customMetrics: false });
+        assert.deepEqual(cfg.crds, {
+            serviceMonitor: false,
+            vpa: false,
+            velero: false,
+            certManager: false,
+            istio: false,
+            externalSecrets: false,
+            customMetrics: false,
+        });
         assert.equal(cfg.cluster.provider, "existing");
     });
 
@@ -44,18 +52,55 @@ describe("stack config schema", () => {
         ["unknown cluster provider", { ...baseRaw(), [`${P}:cluster`]: JSON.stringify({ provider: "gke" }) }, /agent-platform:cluster.provider: /],
         ["unknown top-level key", { ...baseRaw(), [`${P}:clsuter`]: "x" }, /agent-platform:clsuter: unknown key/],
         ["unknown nested key", { ...baseRaw(), [`${P}:crds`]: JSON.stringify({ prometheus: true }) }, /agent-platform:crds.prometheus: unknown key/],
-        ["unknown key with a quote in it (quoted, so the message still names it)", { ...baseRaw(), [`${P}:'crds`]: "x" }, /agent-platform:"'crds": unknown key/],
+        [
+            "unknown key with a quote in it (quoted, so the message still names it)",
+            { ...baseRaw(), [`${P}:'crds`]: "x" },
+            /agent-platform:"'crds": unknown key/,
+        ],
         ["empty key (quoted)", { ...baseRaw(), [`${P}:`]: "x" }, /agent-platform:"": unknown key/],
-        ["even raft replicas", { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ replicas: 4 }) }, /agent-platform:inquisitor.replicas: raft replicas must be odd and >= 3/],
-        ["raft replicas below 3", { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ replicas: 1 }) }, /agent-platform:inquisitor.replicas: raft replicas must be odd and >= 3/],
-        ["image tagged latest", { ...baseRaw(), [`${P}:inquisitor`]: JSON.stringify({ image: "ghcr.io/x/y:latest" }) }, /agent-platform:inquisitor.image: must be pinned/],
+        [
+            "even raft replicas",
+            { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ replicas: 4 }) },
+            /agent-platform:inquisitor.replicas: raft replicas must be odd and >= 3/,
+        ],
+        [
+            "raft replicas below 3",
+            { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ replicas: 1 }) },
+            /agent-platform:inquisitor.replicas: raft replicas must be odd and >= 3/,
+        ],
+        [
+            "image tagged latest",
+            { ...baseRaw(), [`${P}:inquisitor`]: JSON.stringify({ image: "ghcr.io/x/y:latest" }) },
+            /agent-platform:inquisitor.image: must be pinned/,
+        ],
         ["untagged image", { ...baseRaw(), [`${P}:inquisitor`]: JSON.stringify({ image: "ghcr.io/x/y" }) }, /agent-platform:inquisitor.image: must be pinned/],
-        ["bad storage quantity", { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ artifactsStorage: { size: "ten gigs" } }) }, /agent-platform:inquisitor.artifactsStorage.size: must be a Kubernetes quantity/],
-        ["hpa max below min", { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ api: { hpa: { minReplicas: 5, maxReplicas: 2, cpuUtilization: 70 } } }) }, /agent-platform:inquisitor.api.hpa.maxReplicas: maxReplicas must be >= minReplicas/],
+        [
+            "bad storage quantity",
+            { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ artifactsStorage: { size: "ten gigs" } }) },
+            /agent-platform:inquisitor.artifactsStorage.size: must be a Kubernetes quantity/,
+        ],
+        [
+            "hpa max below min",
+            { ...baseRaw(), [`${P}:inquisitor`]: inquisitor({ api: { hpa: { minReplicas: 5, maxReplicas: 2, cpuUtilization: 70 } } }) },
+            /agent-platform:inquisitor.api.hpa.maxReplicas: maxReplicas must be >= minReplicas/,
+        ],
         ["wrong type", { ...baseRaw(), [`${P}:crds`]: JSON.stringify({ vpa: "yes" }) }, /agent-platform:crds.vpa: /],
-        ["service mesh without istio CRDs", { ...baseRaw(), [`${P}:claudeCode`]: JSON.stringify({
-            managerImage: "a/m:1", workerImage: "a/w:1", gatewayImage: "a/g:1", dashboardFrontendImage: "a/f:1", dashboardBackendImage: "a/b:1",
-            dashboardHost: "x.example.com", serviceMesh: true }) }, /agent-platform:claudeCode.serviceMesh: needs crds.istio/],
+        [
+            "service mesh without istio CRDs",
+            {
+                ...baseRaw(),
+                [`${P}:claudeCode`]: JSON.stringify({
+                    managerImage: "a/m:1",
+                    workerImage: "a/w:1",
+                    gatewayImage: "a/g:1",
+                    dashboardFrontendImage: "a/f:1",
+                    dashboardBackendImage: "a/b:1",
+                    dashboardHost: "x.example.com",
+                    serviceMesh: true,
+                }),
+            },
+            /agent-platform:claudeCode.serviceMesh: needs crds.istio/,
+        ],
     ];
     for (const [what, raw, expected] of badConfigs) {
         it(`GIVEN ${what} WHEN loaded THEN one ConfigError names the key path and rule`, () => {

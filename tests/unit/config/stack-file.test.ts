@@ -24,7 +24,10 @@ describe("stack files: broken YAML is one clear ConfigError", () => {
     before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-"))));
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ..."bcdefgh".split("").map((n, i) => `${n}: &${n} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`)].join("\n");
+    const bomb = [
+        'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        ..."bcdefgh".split("").map((n, i) => `${n}: &${n} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`),
+    ].join("\n");
     const cases: Array<[string, string | Buffer, RegExp]> = [
         ["a tab as indentation", "config:\n\tagent-platform:environment: dev\n", /line 2, column 1: Tabs are not allowed/],
         ["an unclosed {", "config:\n  agent-platform:cluster: {provider: existing\n", /invalid YAML at line \d+/],

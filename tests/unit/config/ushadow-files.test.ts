@@ -45,7 +45,9 @@ describe("ushadow files: composeFile, optionsFile and env_file stay inside the p
         const compose = fs.readFileSync(path.join(REPO_ROOT, "examples/compose/ushadow/docker-compose.yml"), "utf8");
         // The example file, plus a variable only the deployer's shell holds, plus an env_file.
         const withEnv = (envFile: string) =>
-            compose.replace(/(\n {2}backend:\n(?: {4}.*\n)*? {4}environment:\n)/, `$1      FROM_SHELL: "\${${CANARY_VAR}:-unset}"\n`).replace(/(\n {2}backend:\n)/, `$1    env_file: ${JSON.stringify(envFile)}\n`);
+            compose
+                .replace(/(\n {2}backend:\n(?: {4}.*\n)*? {4}environment:\n)/, `$1      FROM_SHELL: "\${${CANARY_VAR}:-unset}"\n`)
+                .replace(/(\n {2}backend:\n)/, `$1    env_file: ${JSON.stringify(envFile)}\n`);
         fs.writeFileSync(path.join(tmp, "app.env"), "GREETING=hello\n");
         fs.writeFileSync(path.join(tmp, "ok.yml"), withEnv("app.env"));
         fs.writeFileSync(path.join(tmp, "environ.yml"), withEnv("/proc/self/environ"));
@@ -77,7 +79,11 @@ describe("ushadow files: composeFile, optionsFile and env_file stay inside the p
     }
 
     it("GIVEN filesRoot naming a directory WHEN its compose file names /proc/self/environ, a symlink to it, or is a FIFO THEN each is a composeFile problem", () => {
-        for (const [file, rule] of [["environ.yml", /service "backend": env_file: .*special file/], ["environ-link.yml", /env_file: .*special file/], ["fifo.yml", /FIFO/]] as const) {
+        for (const [file, rule] of [
+            ["environ.yml", /service "backend": env_file: .*special file/],
+            ["environ-link.yml", /env_file: .*special file/],
+            ["fifo.yml", /FIFO/],
+        ] as const) {
             const problems = ushadowProblems(section({ filesRoot: tmp, composeFile: path.join(tmp, file), optionsFile: path.join(tmp, "options.yaml") }), CTX);
             assert.equal(problems.length, 1, problems.join("\n"));
             assert.match(problems[0], /^agent-platform:ushadow\.composeFile: /);
@@ -105,7 +111,11 @@ describe("ushadow files: composeFile, optionsFile and env_file stay inside the p
 
     it("GIVEN a canary in the deployer's environment WHEN the stack renders a compose file that interpolates it THEN no rendered object holds it", async function () {
         this.timeout(RENDER_TIMEOUT_MS);
-        const result = await renderProgram(devWithUshadow({ filesRoot: tmp, composeFile: path.join(tmp, "ok.yml"), optionsFile: path.join(tmp, "options.yaml") }), "dev", { redact: false });
+        const result = await renderProgram(
+            devWithUshadow({ filesRoot: tmp, composeFile: path.join(tmp, "ok.yml"), optionsFile: path.join(tmp, "options.yaml") }),
+            "dev",
+            { redact: false },
+        );
         const text = JSON.stringify(result.resources);
         assert.ok(text.includes("GREETING") && text.includes("hello"), "the env_file inside the root is used");
         assert.ok(text.includes("FROM_SHELL"));
@@ -118,17 +128,24 @@ describe("ushadow files: composeFile, optionsFile and env_file stay inside the p
         let error: unknown;
         const program = path.join(REPO_ROOT, "stacks", "index.ts");
         for (const id of Object.keys(require.cache)) if (id.startsWith(path.join(REPO_ROOT, "stacks") + path.sep)) delete require.cache[id];
-        const run = await runUnderMocks(() => {
-            try {
-                require(program);
-            } catch (e) {
-                error = e;
-            }
-        }, { project: P, stack: "dev", config: config.values, secretKeys: config.secretKeys });
+        const run = await runUnderMocks(
+            () => {
+                try {
+                    require(program);
+                } catch (e) {
+                    error = e;
+                }
+            },
+            { project: P, stack: "dev", config: config.values, secretKeys: config.secretKeys },
+        );
         assert.ok(error instanceof ConfigError, `expected ConfigError, got ${(error as Error)?.stack ?? error}`);
         assert.equal(error.issues.length, 1, error.message);
         assert.match(error.issues[0], /^agent-platform:ushadow\.composeFile: .*env_file: .*special file/);
         assert.ok(!JSON.stringify(run.resources).includes(CANARY));
-        assert.deepEqual(run.resources.map((r) => `${r.type} ${r.name}`), [], "a bad ushadow section must fail before the cluster or any other system registers");
+        assert.deepEqual(
+            run.resources.map((r) => `${r.type} ${r.name}`),
+            [],
+            "a bad ushadow section must fail before the cluster or any other system registers",
+        );
     });
 });

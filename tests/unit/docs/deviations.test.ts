@@ -32,28 +32,56 @@ describe("README deviations table: every seed object the render lacks has a row"
         const seeds = committed();
         assert.ok(seeds.length >= 50, `only ${seeds.length} seed objects`);
         const readme = fs.readFileSync(README, "utf8");
-        assert.deepEqual(undocumentedMissing(seeds, rendered, deviationsSection(readme)).map((o) => `${o.seed} ${o.kind} ${o.name}`), []);
+        assert.deepEqual(
+            undocumentedMissing(seeds, rendered, deviationsSection(readme)).map((o) => `${o.seed} ${o.kind} ${o.name}`),
+            [],
+        );
     });
 
     it("GIVEN a row a missing object needs is removed THEN the check names that object", () => {
         const section = deviationsSection(fs.readFileSync(README, "utf8"));
-        const withoutRow = section.split("\n").filter((l) => !l.includes("`inquisitor-hpa`")).join("\n");
+        const withoutRow = section
+            .split("\n")
+            .filter((l) => !l.includes("`inquisitor-hpa`"))
+            .join("\n");
         assert.notEqual(withoutRow, section, "no row names inquisitor-hpa");
         // That row documents both of seed 001's renamed objects.
-        assert.deepEqual(undocumentedMissing(committed(), rendered, withoutRow).map((o) => o.name), ["inquisitor-hpa", "inquisitor-netpol"]);
+        assert.deepEqual(
+            undocumentedMissing(committed(), rendered, withoutRow).map((o) => o.name),
+            ["inquisitor-hpa", "inquisitor-netpol"],
+        );
     });
 });
 
 describe("seed object extraction", () => {
     it("reads kind + metadata.name from YAML blocks and kind/name from kubectl commands; a name inside a longer backticked phrase counts, a prefix does not", () => {
         const text = [
-            "```yaml", "apiVersion: v1", "kind: Service", "metadata:", "  name: api", "---", "kind: Role", "metadata:", "  name: api-role", "```",
-            "```bash", "kubectl rollout status deployment/api -n x", "kubectl describe pvc data-pvc", "kubectl create secret generic not-an-object", "```",
+            "```yaml",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata:",
+            "  name: api",
+            "---",
+            "kind: Role",
+            "metadata:",
+            "  name: api-role",
+            "```",
+            "```bash",
+            "kubectl rollout status deployment/api -n x",
+            "kubectl describe pvc data-pvc",
+            "kubectl create secret generic not-an-object",
+            "```",
             "kubectl get svc outside-a-block",
         ].join("\n");
         const objs = seedObjects("009", text);
-        assert.deepEqual(objs.map((o) => `${o.kind}/${o.name}`), ["Service/api", "Role/api-role", "Deployment/api", "PersistentVolumeClaim/data-pvc"]);
+        assert.deepEqual(
+            objs.map((o) => `${o.kind}/${o.name}`),
+            ["Service/api", "Role/api-role", "Deployment/api", "PersistentVolumeClaim/data-pvc"],
+        );
         const table = "| 009 | Role `Role api-role` | `api-role-x` |\n";
-        assert.deepEqual(undocumentedMissing(objs, [{ kind: "Service", name: "api" }], table).map((o) => o.name), ["api", "data-pvc"]);
+        assert.deepEqual(
+            undocumentedMissing(objs, [{ kind: "Service", name: "api" }], table).map((o) => o.name),
+            ["api", "data-pvc"],
+        );
     });
 });

@@ -25,10 +25,23 @@ export function findSeedsDir(from = path.resolve(__dirname, "../../..")): string
 
 // kubectl's resource names and short names -> kind (only the kinds the seeds address).
 const KUBECTL_KINDS: Record<string, string> = {
-    deployment: "Deployment", deploy: "Deployment", statefulset: "StatefulSet", sts: "StatefulSet",
-    service: "Service", svc: "Service", pvc: "PersistentVolumeClaim", configmap: "ConfigMap", cm: "ConfigMap",
-    secret: "Secret", networkpolicy: "NetworkPolicy", hpa: "HorizontalPodAutoscaler", cronjob: "CronJob",
-    namespace: "Namespace", ns: "Namespace", ingress: "Ingress", serviceaccount: "ServiceAccount",
+    deployment: "Deployment",
+    deploy: "Deployment",
+    statefulset: "StatefulSet",
+    sts: "StatefulSet",
+    service: "Service",
+    svc: "Service",
+    pvc: "PersistentVolumeClaim",
+    configmap: "ConfigMap",
+    cm: "ConfigMap",
+    secret: "Secret",
+    networkpolicy: "NetworkPolicy",
+    hpa: "HorizontalPodAutoscaler",
+    cronjob: "CronJob",
+    namespace: "Namespace",
+    ns: "Namespace",
+    ingress: "Ingress",
+    serviceaccount: "ServiceAccount",
 };
 // Verbs whose `<kind> <name>` operand names an existing object (not `create secret generic <name>`).
 const VERBS = "get|describe|scale|delete|edit|logs|exec|rollout (?:status|undo|history|restart)|set image|port-forward";
@@ -62,14 +75,17 @@ export function seedObjects(seed: string, text: string): SeedObject[] {
 /** Every seed's objects, seeds in file order (`000_*.txt` ...), or [] when the seeds are not here. */
 export function readSeedObjects(dir = findSeedsDir()): SeedObject[] {
     if (!dir) return [];
-    return fs.readdirSync(dir).filter((f) => f.endsWith(".txt")).sort()
+    return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".txt"))
+        .sort()
         .flatMap((f) => seedObjects(f.slice(0, 3), fs.readFileSync(path.join(dir, f), "utf8")));
 }
 
 /** The README's "Deviations from the seed documents" section (up to the next `## ` heading). */
 export function deviationsSection(readme: string): string {
     const start = readme.indexOf("## Deviations from the seed documents");
-    if (start < 0) throw new Error("README has no \"## Deviations from the seed documents\" section");
+    if (start < 0) throw new Error('README has no "## Deviations from the seed documents" section');
     const next = readme.indexOf("\n## ", start + 1);
     return readme.slice(start, next < 0 ? undefined : next);
 }

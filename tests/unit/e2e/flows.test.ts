@@ -9,7 +9,11 @@ describe("e2e connectivity matrix: flows grouped by source workload", () => {
     it("GIVEN the dev flows THEN every flow is in exactly one group, in its original order within the group", () => {
         assert.equal(groups.flat().length, flows.length);
         assert.equal(new Set(groups.flat()).size, flows.length);
-        for (const g of groups) assert.deepEqual(g, flows.filter((f) => source(f) === source(g[0])));
+        for (const g of groups)
+            assert.deepEqual(
+                g,
+                flows.filter((f) => source(f) === source(g[0])),
+            );
     });
 
     it("GIVEN the dev flows THEN each group has one source and no two groups share one (a pod's ephemeral clients never run side by side)", () => {

@@ -16,7 +16,10 @@ describe("bring-your-own-cluster preflight", () => {
     it("GIVEN a bare cluster THEN every declared capability is one line naming its config key, and undeclared ones are not reported", () => {
         const problems = preflightProblems({ serviceMonitor: true, velero: true, istio: false }, { crds: new Set(), namespaces: new Set() });
         assert.equal(problems.length, 2);
-        assert.match(problems[0]!, /^agent-platform:crds\.serviceMonitor: CRD servicemonitors\.monitoring\.coreos\.com, prometheusrules\.monitoring\.coreos\.com not served .*set agent-platform:crds\.serviceMonitor to false/);
+        assert.match(
+            problems[0]!,
+            /^agent-platform:crds\.serviceMonitor: CRD servicemonitors\.monitoring\.coreos\.com, prometheusrules\.monitoring\.coreos\.com not served .*set agent-platform:crds\.serviceMonitor to false/,
+        );
         assert.match(problems[1]!, /^agent-platform:crds\.velero: CRD schedules\.velero\.io, backups\.velero\.io not served; namespace velero missing/);
     });
 

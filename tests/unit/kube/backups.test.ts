@@ -1,7 +1,15 @@
 import * as assert from "assert";
 import { formatProblem } from "../../../components/kube/problems";
 import * as fc from "fast-check";
-import { Backups, BackupsArgs, DEFAULT_VELERO_TTL, backupsProblems, isCronSchedule, veleroBackupSpec, veleroScheduleSpec } from "../../../components/kube/backups";
+import {
+    Backups,
+    BackupsArgs,
+    DEFAULT_VELERO_TTL,
+    backupsProblems,
+    isCronSchedule,
+    veleroBackupSpec,
+    veleroScheduleSpec,
+} from "../../../components/kube/backups";
 import { byKind, one, render, validateAll } from "./data-helpers";
 
 const base: BackupsArgs = { includedNamespaces: ["claude-code"], capabilities: { velero: true } };
@@ -13,15 +21,23 @@ describe("kube/backups", () => {
             for (const s of ["", "0 2 * *", "0 2 * * * *", "daily", "@fortnightly", "0 2 * * *; rm -rf /"]) assert.ok(!isCronSchedule(s), s);
         });
         it("GIVEN any generated five-field numeric cron THEN it is accepted (property)", () => {
-            fc.assert(fc.property(fc.tuple(fc.nat(59), fc.nat(23), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.nat(6)),
-                (f) => isCronSchedule(f.join(" "))), { numRuns: 50 });
+            fc.assert(
+                fc.property(fc.tuple(fc.nat(59), fc.nat(23), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.nat(6)), (f) =>
+                    isCronSchedule(f.join(" ")),
+                ),
+                { numRuns: 50 },
+            );
         });
     });
 
     describe("Velero specs", () => {
         it("GIVEN seed 002 WHEN building a Backup spec THEN included namespaces, default locations and ttl 720h0m0s", () => {
             assert.deepStrictEqual(veleroBackupSpec({ includedNamespaces: ["claude-code"] }), {
-                includedNamespaces: ["claude-code"], storageLocation: "default", volumeSnapshotLocations: ["default"], snapshotVolumes: true, ttl: "720h0m0s",
+                includedNamespaces: ["claude-code"],
+                storageLocation: "default",
+                volumeSnapshotLocations: ["default"],
+                snapshotVolumes: true,
+                ttl: "720h0m0s",
             });
         });
         it("GIVEN a schedule WHEN building THEN spec.schedule, the template and no owner references", () => {
@@ -44,7 +60,11 @@ describe("kube/backups", () => {
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
-                assert.ok(backupsProblems("daily", { ...base, ...patch }).map(formatProblem).some((p) => re.test(p)));
+                assert.ok(
+                    backupsProblems("daily", { ...base, ...patch })
+                        .map(formatProblem)
+                        .some((p) => re.test(p)),
+                );
                 assert.throws(() => new Backups("daily", { ...base, ...patch }), re);
             });
         }
@@ -65,14 +85,22 @@ describe("kube/backups", () => {
         });
         it("GIVEN on-demand Backups WHEN rendered THEN they are retained on stack destroy", async () => {
             const retained: Record<string, unknown> = {};
-            const transformations = [(t: any) => { retained[t.name] = t.opts.retainOnDelete; return undefined; }];
+            const transformations = [
+                (t: any) => {
+                    retained[t.name] = t.opts.retainOnDelete;
+                    return undefined;
+                },
+            ];
             await render(() => new Backups("nightly", { ...base, onDemand: ["first"] }, { transformations }));
             assert.strictEqual(retained["nightly-first"], true);
         });
         it("GIVEN no Velero CRD WHEN rendered THEN nothing is created and an info log names what was skipped", async () => {
             const r = await render(() => new Backups("inquisitor-daily", { includedNamespaces: ["inquisitor-system"], schedule: "@daily" }));
             assert.strictEqual(r.objects.length, 0);
-            assert.ok(r.logs.some((l) => l.includes("skipped Velero backups of inquisitor-system") && l.includes("velero")), JSON.stringify(r.logs));
+            assert.ok(
+                r.logs.some((l) => l.includes("skipped Velero backups of inquisitor-system") && l.includes("velero")),
+                JSON.stringify(r.logs),
+            );
         });
     });
 

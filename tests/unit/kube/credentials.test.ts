@@ -12,15 +12,25 @@ describe("kube/credentials", () => {
     });
 
     it("GIVEN secret entries sharing a name THEN they merge into one Secret", () => {
-        const m = secretsByName([{ name: "a", key: "password", value: "x" }, { name: "a", key: "url", value: "y" }, { name: "b", key: "k", value: "z" }]);
+        const m = secretsByName([
+            { name: "a", key: "password", value: "x" },
+            { name: "a", key: "url", value: "y" },
+            { name: "b", key: "k", value: "z" },
+        ]);
         assert.deepStrictEqual([...m.keys()], ["a", "b"]);
         assert.deepStrictEqual(m.get("a"), { password: "x", url: "y" });
     });
 
     it("GIVEN conflicting credential args THEN each conflict is one problem at its field", () => {
         const existing = { name: "agent-secrets", key: "redis-password", existing: true };
-        assert.deepStrictEqual(credentialProblems({ password: "x", passwordSecret: existing }).map((p) => p.path), ["password"]);
-        assert.deepStrictEqual(credentialProblems({ urlSecret: { name: "u" }, passwordSecret: existing }).map((p) => p.path), ["urlSecret"]);
+        assert.deepStrictEqual(
+            credentialProblems({ password: "x", passwordSecret: existing }).map((p) => p.path),
+            ["password"],
+        );
+        assert.deepStrictEqual(
+            credentialProblems({ urlSecret: { name: "u" }, passwordSecret: existing }).map((p) => p.path),
+            ["urlSecret"],
+        );
         const same = credentialProblems({ urlSecret: { name: "c", key: "k" }, passwordSecret: { name: "c", key: "k" } });
         assert.deepStrictEqual(same.map(formatProblem), ['urlSecret.key must differ from passwordSecret.key when both use Secret "c", got "k"']);
         assert.deepStrictEqual(credentialProblems({ urlSecret: { name: "c" }, passwordSecret: { name: "c" } }), []);

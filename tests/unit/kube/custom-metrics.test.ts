@@ -44,7 +44,9 @@ describe("kube: custom metrics for the HPAs (issue 19)", () => {
         const hpas = (x: RenderResult) => x.objects.filter((o) => o.kind === "HorizontalPodAutoscaler");
 
         it("GIVEN prod THEN the adapter's ConfigMap and APIService are rendered and serve every metric any HPA of prod or dev declares", () => {
-            const cm = r.prod.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "prometheus-adapter" && o.metadata.namespace === "monitoring") as any;
+            const cm = r.prod.objects.find(
+                (o) => o.kind === "ConfigMap" && o.metadata.name === "prometheus-adapter" && o.metadata.namespace === "monitoring",
+            ) as any;
             assert.ok(cm, "no prometheus-adapter ConfigMap in prod");
             assert.ok(r.prod.objects.some((o) => o.kind === "APIService" && o.metadata.name === "v1beta1.custom.metrics.k8s.io"));
             const config = parse(cm.data["config.yaml"]);

@@ -5,7 +5,6 @@
 import * as assert from "assert";
 import { RecordedResource, runUnderMocks } from "../../../tools/lib/mock-runtime";
 
- 
 const MODELS: Record<string, () => new (o: any) => { validate(): void }> = {
     "v1/ConfigMap": () => require("kubernetes-models/v1/ConfigMap").ConfigMap,
     "v1/Secret": () => require("kubernetes-models/v1/Secret").Secret,
@@ -102,7 +101,10 @@ export function assertPasswordOnlyInSecrets(r: Rendered, password: string): void
     for (const o of r.objects) {
         const text = JSON.stringify(strip(o));
         if (o.kind === "Secret") {
-            assert.ok(o.$secretPaths.some((p) => p.startsWith("stringData")), `Secret ${o.metadata.name} data must be a secret Output`);
+            assert.ok(
+                o.$secretPaths.some((p) => p.startsWith("stringData")),
+                `Secret ${o.metadata.name} data must be a secret Output`,
+            );
             continue;
         }
         assert.ok(!text.includes(password), `${o.kind}/${o.metadata.name} contains the password`);
@@ -115,7 +117,8 @@ export function assertPasswordOnlyInSecrets(r: Rendered, password: string): void
         }
     }
     for (const cm of byKind(r, "ConfigMap")) {
-        for (const [k, v] of Object.entries(cm.data ?? {})) assert.ok(!String(v).includes(password), `ConfigMap ${cm.metadata.name} key ${k} holds the password`);
+        for (const [k, v] of Object.entries(cm.data ?? {}))
+            assert.ok(!String(v).includes(password), `ConfigMap ${cm.metadata.name} key ${k} holds the password`);
     }
 }
 
@@ -131,7 +134,10 @@ export function assertHardened(owner: string, spec: any, opts: { probes: boolean
         assert.strictEqual(sc.readOnlyRootFilesystem, true, `${owner} ${c.name}: readOnlyRootFilesystem`);
         assert.deepStrictEqual(sc.capabilities.drop, ["ALL"], `${owner} ${c.name}: drop ALL`);
         assert.ok(sc.runAsUser > 0, `${owner} ${c.name}: non-zero uid`);
-        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory, `${owner} ${c.name}: requests+limits`);
+        assert.ok(
+            c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory,
+            `${owner} ${c.name}: requests+limits`,
+        );
         assert.ok(!/:latest$/.test(c.image) && /:[^/]+$/.test(c.image), `${owner} ${c.name}: image ${c.image} must be pinned`);
         if (opts.probes && !(spec.initContainers ?? []).includes(c)) {
             for (const p of ["livenessProbe", "readinessProbe", "startupProbe"]) assert.ok(c[p], `${owner} ${c.name}: ${p}`);

@@ -23,12 +23,20 @@ describe("component footprints", () => {
     it("GIVEN Recreate, a singleton or a StatefulSet THEN no surge pod, and per-replica claims multiply", () => {
         assert.equal(agentServiceFootprint({ ...base, replicas: 2, strategy: "Recreate" }).pods, 2);
         assert.equal(singletonWorkerFootprint({ ...base }).pods, 1);
-        const sts = agentServiceFootprint({ ...base, replicas: 3, replicaVolumes: [{ name: "d", mountPath: "/d", size: "5Gi" }], volumes: [{ name: "c", mountPath: "/c", claim: { name: "c", size: "1Gi" } }] });
+        const sts = agentServiceFootprint({
+            ...base,
+            replicas: 3,
+            replicaVolumes: [{ name: "d", mountPath: "/d", size: "5Gi" }],
+            volumes: [{ name: "c", mountPath: "/c", claim: { name: "c", size: "1Gi" } }],
+        });
         assert.deepEqual([sts.pods, sts.claims], [3, ["1Gi", "5Gi", "5Gi", "5Gi"]]);
     });
 
     it("GIVEN sidecar-sizing annotations THEN the footprint carries that proxy size", () => {
-        assert.deepEqual(agentServiceFootprint({ ...base, podAnnotations: meshProxyAnnotations(r("100m", "128Mi", "500m", "256Mi")) }).meshSidecar, r("100m", "128Mi", "500m", "256Mi"));
+        assert.deepEqual(
+            agentServiceFootprint({ ...base, podAnnotations: meshProxyAnnotations(r("100m", "128Mi", "500m", "256Mi")) }).meshSidecar,
+            r("100m", "128Mi", "500m", "256Mi"),
+        );
         assert.equal(agentServiceFootprint(base).meshSidecar, undefined);
     });
 
@@ -36,19 +44,30 @@ describe("component footprints", () => {
         const redis = redisFootprint({ namespace: "ns", serviceName: "redis", clients: ["a"], replicas: 3, exporter: true, storage: { size: "2Gi" } });
         assert.deepEqual(redis, { pods: 3, resources: r("125m", "288Mi", "1100m", "1152Mi"), claims: ["2Gi", "2Gi", "2Gi"] });
         const pg = postgresFootprints({ namespace: "ns", clients: ["a"], backup: { destination: { pvc: { size: "20Gi" } } } });
-        assert.deepEqual(pg.map((f) => f.claims), [["100Gi"], ["20Gi"]]);
+        assert.deepEqual(
+            pg.map((f) => f.claims),
+            [["100Gi"], ["20Gi"]],
+        );
         assert.deepEqual(pgDumpFootprint({ s3: { bucket: "b", roleArn: "arn" } }).resources, r("100m", "256Mi", "1", "1Gi"));
-        const raft = raftClusterFootprint({ namespace: "ns", image: "i:1", replicas: 3, volumes: [{ name: "log", mountPath: "/l", size: "1Gi" }, { name: "d", mountPath: "/d", size: "2Gi" }] });
+        const raft = raftClusterFootprint({
+            namespace: "ns",
+            image: "i:1",
+            replicas: 3,
+            volumes: [
+                { name: "log", mountPath: "/l", size: "1Gi" },
+                { name: "d", mountPath: "/d", size: "2Gi" },
+            ],
+        });
         assert.deepEqual([raft.pods, raft.claims?.length], [3, 6]);
     });
 
     it("GIVEN a meshed namespace THEN every pod also counts its proxy (its own size, else Istio's default)", () => {
         const plain = { pods: 2, resources: r("100m", "128Mi", "500m", "512Mi") };
         const sized = { ...plain, meshSidecar: r("100m", "128Mi", "500m", "256Mi") };
-        assert.deepEqual(withMeshSidecars([plain, sized], ISTIO_PROXY_RESOURCES).map((f) => f.resources), [
-            r("200m", "256Mi", "2500m", "1536Mi"),
-            r("200m", "256Mi", "1", "768Mi"),
-        ]);
+        assert.deepEqual(
+            withMeshSidecars([plain, sized], ISTIO_PROXY_RESOURCES).map((f) => f.resources),
+            [r("200m", "256Mi", "2500m", "1536Mi"), r("200m", "256Mi", "1", "768Mi")],
+        );
     });
 
     it("GIVEN footprints and a floor THEN the quota is the need, raised to the floor key by key; without footprints the floor as given", () => {

@@ -11,6 +11,9 @@ describe("kube/mesh-proxy", () => {
     it("GIVEN no sizing annotations THEN no size; some THEN Istio's defaults fill the rest", () => {
         assert.equal(meshProxyFromAnnotations({ "other/annotation": "x" }), undefined);
         assert.equal(meshProxyFromAnnotations(undefined), undefined);
-        assert.deepEqual(meshProxyFromAnnotations({ "sidecar.istio.io/proxyCPU": "50m" }), { ...ISTIO_PROXY_RESOURCES, requests: { ...ISTIO_PROXY_RESOURCES.requests, cpu: "50m" } });
+        assert.deepEqual(meshProxyFromAnnotations({ "sidecar.istio.io/proxyCPU": "50m" }), {
+            ...ISTIO_PROXY_RESOURCES,
+            requests: { ...ISTIO_PROXY_RESOURCES.requests, cpu: "50m" },
+        });
     });
 });

@@ -2,24 +2,41 @@ import { strict as assert } from "assert";
 import { formatProblem } from "../../../components/kube/problems";
 import * as fc from "fast-check";
 import {
-    dns1123Problem, isDns1123Label, isDnsName, isLabelValue, isQualifiedName, isValidPortName, podHost, sanitizeDnsLabel, sanitizePortName,
-    serviceHost, serviceUrl, truncateLabel, uniquePortNames,
+    dns1123Problem,
+    isDns1123Label,
+    isDnsName,
+    isLabelValue,
+    isQualifiedName,
+    isValidPortName,
+    podHost,
+    sanitizeDnsLabel,
+    sanitizePortName,
+    serviceHost,
+    serviceUrl,
+    truncateLabel,
+    uniquePortNames,
 } from "../../../components/kube/names";
 
 describe("names", () => {
     it("GIVEN any strings WHEN named as ports THEN every name is a valid port name (DNS-1123, <= 15 chars)", () => {
-        fc.assert(fc.property(fc.array(fc.string(), { maxLength: 20 }), (raw) => {
-            for (const n of uniquePortNames(raw)) assert.ok(isValidPortName(n), `invalid port name "${n}"`);
-        }), { numRuns: 300 });
+        fc.assert(
+            fc.property(fc.array(fc.string(), { maxLength: 20 }), (raw) => {
+                for (const n of uniquePortNames(raw)) assert.ok(isValidPortName(n), `invalid port name "${n}"`);
+            }),
+            { numRuns: 300 },
+        );
     });
 
     it("GIVEN any strings, many colliding WHEN named as ports THEN names are unique per container", () => {
         const colliding = fc.array(fc.constantFrom("http", "HTTP", "http!", "metrics", "a-very-long-port-name-indeed", "", "9000"), { maxLength: 30 });
-        fc.assert(fc.property(colliding, (raw) => {
-            const names = uniquePortNames(raw);
-            assert.equal(new Set(names).size, names.length, names.join(","));
-            assert.equal(names.length, raw.length);
-        }), { numRuns: 300 });
+        fc.assert(
+            fc.property(colliding, (raw) => {
+                const names = uniquePortNames(raw);
+                assert.equal(new Set(names).size, names.length, names.join(","));
+                assert.equal(names.length, raw.length);
+            }),
+            { numRuns: 300 },
+        );
     });
 
     it("GIVEN legal, distinct names WHEN named THEN they are kept as they are", () => {
@@ -63,10 +80,12 @@ describe("kube/names: DNS names, label values, qualified keys, service addresses
     });
 
     it("GIVEN any string THEN sanitizeDnsLabel yields a DNS-1123 label or nothing", () => {
-        fc.assert(fc.property(fc.string({ maxLength: 100 }), (s) => {
-            const out = sanitizeDnsLabel(s);
-            assert.ok(out === "" || isDns1123Label(out), JSON.stringify([s, out]));
-        }));
+        fc.assert(
+            fc.property(fc.string({ maxLength: 100 }), (s) => {
+                const out = sanitizeDnsLabel(s);
+                assert.ok(out === "" || isDns1123Label(out), JSON.stringify([s, out]));
+            }),
+        );
         assert.equal(sanitizeDnsLabel("mongo_data"), "mongo-data");
         assert.equal(truncateLabel(`${"a".repeat(62)}-b`), "a".repeat(62));
     });

@@ -2,20 +2,31 @@ import { strict as assert } from "assert";
 import { DEFAULT_RESOURCES, DEFAULT_UID, buildContainer, buildPodSpec, buildProbe, topologySpread } from "../../../components/kube/pod";
 
 describe("pod helpers", () => {
-    const container = () => buildContainer({
-        name: "api", image: "ghcr.io/acme/api:1.0.0",
-        ports: [{ containerPort: 3000 }, { name: "metrics", containerPort: 9090 }],
-        probes: { health: { path: "/health" } },
-    });
+    const container = () =>
+        buildContainer({
+            name: "api",
+            image: "ghcr.io/acme/api:1.0.0",
+            ports: [{ containerPort: 3000 }, { name: "metrics", containerPort: 9090 }],
+            probes: { health: { path: "/health" } },
+        });
 
     it("GIVEN a plain container spec WHEN built THEN it is hardened by default", () => {
         const c = container() as any;
         assert.deepEqual(c.securityContext, {
-            runAsNonRoot: true, runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID, allowPrivilegeEscalation: false, privileged: false,
-            readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+            runAsNonRoot: true,
+            runAsUser: DEFAULT_UID,
+            runAsGroup: DEFAULT_UID,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
         });
         assert.deepEqual(c.resources, DEFAULT_RESOURCES);
-        assert.ok(c.volumeMounts.some((m: any) => m.mountPath === "/tmp"), "read-only root FS needs a writable /tmp");
+        assert.ok(
+            c.volumeMounts.some((m: any) => m.mountPath === "/tmp"),
+            "read-only root FS needs a writable /tmp",
+        );
     });
 
     it("GIVEN a health check WHEN built THEN liveness, readiness and startup probes all use it on the first port", () => {
@@ -42,10 +53,18 @@ describe("pod helpers", () => {
     });
 
     it("GIVEN a pod spec WHEN built THEN the token is not mounted, seccomp is set and replicas spread", () => {
-        const spec = buildPodSpec({ containers: [container()], serviceAccountName: "api", selector: { app: "api" }, placement: { spreadAcrossZones: true } }) as any;
+        const spec = buildPodSpec({
+            containers: [container()],
+            serviceAccountName: "api",
+            selector: { app: "api" },
+            placement: { spreadAcrossZones: true },
+        }) as any;
         assert.equal(spec.automountServiceAccountToken, false);
         assert.deepEqual(spec.securityContext.seccompProfile, { type: "RuntimeDefault" });
-        assert.deepEqual(spec.topologySpreadConstraints.map((t: any) => t.topologyKey), ["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+        assert.deepEqual(
+            spec.topologySpreadConstraints.map((t: any) => t.topologyKey),
+            ["kubernetes.io/hostname", "topology.kubernetes.io/zone"],
+        );
         assert.ok(spec.volumes.some((v: any) => v.name === "tmp" && v.emptyDir));
         assert.ok(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution);
     });
@@ -54,7 +73,8 @@ describe("pod helpers", () => {
         const mk = (security: { readOnlyRootFilesystem?: boolean }, mounts: { name: string; mountPath: string }[] = []) =>
             buildContainer({ name: "c", image: "x:1", security, volumeMounts: mounts });
         const spec = buildPodSpec({
-            serviceAccountName: "sa", selector: { app: "x" },
+            serviceAccountName: "sa",
+            selector: { app: "x" },
             containers: [mk({}), mk({ readOnlyRootFilesystem: false }), mk({}, [{ name: "dump", mountPath: "/backup" }])],
             volumes: [{ name: "dump", emptyDir: { sizeLimit: "20Gi" } }],
         }) as any;
@@ -63,8 +83,19 @@ describe("pod helpers", () => {
         assert.deepEqual(disk(1), ["2304Mi", "2304Mi"], "writable root: 2Gi allowance + /tmp");
         assert.deepEqual(disk(2), ["20736Mi", "20736Mi"], "20Gi scratch + /tmp");
         const explicit = buildPodSpec({
-            serviceAccountName: "sa", selector: { app: "x" },
-            containers: [buildContainer({ name: "c", image: "x:1", security: { readOnlyRootFilesystem: false }, resources: { requests: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "5Gi" } } })],
+            serviceAccountName: "sa",
+            selector: { app: "x" },
+            containers: [
+                buildContainer({
+                    name: "c",
+                    image: "x:1",
+                    security: { readOnlyRootFilesystem: false },
+                    resources: {
+                        requests: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" },
+                        limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "5Gi" },
+                    },
+                }),
+            ],
         }) as any;
         assert.equal(explicit.containers[0].resources.limits["ephemeral-storage"], "5Gi", "explicit settings are kept");
     });

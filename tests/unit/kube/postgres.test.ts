@@ -25,8 +25,12 @@ describe("kube/postgres", () => {
         it("GIVEN defaults WHEN building server args THEN WAL is durable, SCRAM is on, and keys are sorted", () => {
             const args = postgresServerArgs();
             assert.strictEqual(args[0], "postgres");
-            for (const s of ["wal_level=replica", "fsync=on", "synchronous_commit=on", "password_encryption=scram-sha-256", "listen_addresses=*"]) assert.ok(args.includes(s), s);
-            const keys = args.slice(1).filter((_, i) => i % 2 === 1).map((kv) => kv.split("=")[0]);
+            for (const s of ["wal_level=replica", "fsync=on", "synchronous_commit=on", "password_encryption=scram-sha-256", "listen_addresses=*"])
+                assert.ok(args.includes(s), s);
+            const keys = args
+                .slice(1)
+                .filter((_, i) => i % 2 === 1)
+                .map((kv) => kv.split("=")[0]);
             assert.deepStrictEqual(keys, [...keys].sort());
         });
         it("GIVEN an override WHEN building server args THEN it replaces the default", () => {
@@ -42,17 +46,40 @@ describe("kube/postgres", () => {
             ["bad username", { username: "1user" }, /username must be a lowercase SQL identifier/],
             ["bad size", { storage: { size: "100 GB" } }, /storage.size must be a quantity such as 100Gi, got "100 GB"/],
             ["bad claim name", { storage: { claimName: "Postgres_Data" } }, /storage.claimName must be a DNS-1123 label/],
-            ["password with existing Secret", { passwordSecret: { name: "x", existing: true }, urlSecret: undefined }, /password and passwordSecret.existing are mutually exclusive/],
-            ["url with existing Secret", { password: undefined, passwordSecret: { name: "x", existing: true } }, /urlSecret needs a password the component knows/],
-            ["bad backup schedule", { backup: { schedule: "daily at 2", destination: { pvc: { size: "20Gi" } } } }, /backup.schedule must be a five-field cron expression .* got "daily at 2"/],
-            ["bad bucket", { backup: { destination: { s3: { bucket: "Bad_Bucket", roleArn: "arn" } } } }, /backup.destination.s3.bucket must be an S3 bucket name .* got "Bad_Bucket"/],
-            ["two destinations", { backup: { destination: { s3: { bucket: "bucket", roleArn: "arn" }, pvc: { size: "1Gi" } } as any } }, /backup.destination must set exactly one of s3 or pvc, got 2/],
+            [
+                "password with existing Secret",
+                { passwordSecret: { name: "x", existing: true }, urlSecret: undefined },
+                /password and passwordSecret.existing are mutually exclusive/,
+            ],
+            [
+                "url with existing Secret",
+                { password: undefined, passwordSecret: { name: "x", existing: true } },
+                /urlSecret needs a password the component knows/,
+            ],
+            [
+                "bad backup schedule",
+                { backup: { schedule: "daily at 2", destination: { pvc: { size: "20Gi" } } } },
+                /backup.schedule must be a five-field cron expression .* got "daily at 2"/,
+            ],
+            [
+                "bad bucket",
+                { backup: { destination: { s3: { bucket: "Bad_Bucket", roleArn: "arn" } } } },
+                /backup.destination.s3.bucket must be an S3 bucket name .* got "Bad_Bucket"/,
+            ],
+            [
+                "two destinations",
+                { backup: { destination: { s3: { bucket: "bucket", roleArn: "arn" }, pvc: { size: "1Gi" } } as any } },
+                /backup.destination must set exactly one of s3 or pvc, got 2/,
+            ],
             ["bad setting key", { settings: { "max wal": "1" } }, /settings keys must be postgresql.conf parameter names, got "max wal"/],
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
                 const problems = postgresProblems({ ...seed002, ...patch }).map(formatProblem);
-                assert.ok(problems.some((p) => re.test(p)), `expected ${re} in ${JSON.stringify(problems)}`);
+                assert.ok(
+                    problems.some((p) => re.test(p)),
+                    `expected ${re} in ${JSON.stringify(problems)}`,
+                );
                 assert.throws(() => new Postgres("db", { ...seed002, ...patch }), re);
             });
         }
@@ -102,7 +129,10 @@ describe("kube/postgres", () => {
             const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
             assert.strictEqual(env.PGDATA.value, "/var/lib/postgresql/data/pgdata");
             assert.deepStrictEqual(env.POSTGRES_PASSWORD.valueFrom.secretKeyRef, { name: "postgres-credentials", key: "password" });
-            assert.ok(c.volumeMounts.some((m: any) => m.mountPath === "/var/run/postgresql"), "socket dir is writable");
+            assert.ok(
+                c.volumeMounts.some((m: any) => m.mountPath === "/var/run/postgresql"),
+                "socket dir is writable",
+            );
         });
 
         it("GIVEN an S3 backup WHEN rendered THEN the CronJob dumps with pg_dump | gzip at 02:00, Forbid, IRSA SA, hardened pod, PGPASSWORD from the Secret", async () => {
@@ -125,7 +155,10 @@ describe("kube/postgres", () => {
             const upload = pod.containers[0];
             assert.strictEqual(upload.image, "amazon/aws-cli:2.17.50");
             assert.strictEqual(upload.env.find((e: any) => e.name === "BACKUP_S3_URI").value, "s3://claude-code-backups/postgres/");
-            assert.ok(pod.volumes.some((v: any) => v.name === "backup" && v.emptyDir), "dump goes to an emptyDir");
+            assert.ok(
+                pod.volumes.some((v: any) => v.name === "backup" && v.emptyDir),
+                "dump goes to an emptyDir",
+            );
             const sa = one(r, "ServiceAccount", "postgres-backup");
             assert.strictEqual(sa.metadata.annotations["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/pg-backup");
             assert.strictEqual(sa.automountServiceAccountToken, false);
@@ -186,8 +219,15 @@ describe("kube/postgres", () => {
         it("GIVEN prod (retain default) vs dev (retainVolumes false) WHEN rendered THEN standalone PVCs carry retainOnDelete accordingly", async () => {
             const seen = (retain?: boolean) => {
                 const opts: Record<string, unknown> = {};
-                const transformations = [(t: any) => { if (t.type === "kubernetes:core/v1:PersistentVolumeClaim") opts[t.name] = t.opts.retainOnDelete; return undefined; }];
-                return render(() => new Postgres("db", { ...seed002, retainVolumes: retain, backup: { destination: { pvc: { size: "5Gi" } } } }, { transformations })).then(() => opts);
+                const transformations = [
+                    (t: any) => {
+                        if (t.type === "kubernetes:core/v1:PersistentVolumeClaim") opts[t.name] = t.opts.retainOnDelete;
+                        return undefined;
+                    },
+                ];
+                return render(
+                    () => new Postgres("db", { ...seed002, retainVolumes: retain, backup: { destination: { pvc: { size: "5Gi" } } } }, { transformations }),
+                ).then(() => opts);
             };
             assert.deepStrictEqual(await seen(undefined), { "db-data": true, "db-backup-pvc": true });
             assert.deepStrictEqual(await seen(false), { "db-data": false, "db-backup-pvc": false });
@@ -195,7 +235,10 @@ describe("kube/postgres", () => {
 
         it("GIVEN retainVolumes false WHEN rendered THEN the StatefulSet deletes its claims", async () => {
             const r = await render(() => new Postgres("db", { ...seed002, retainVolumes: false, storage: { size: "1Gi" } }));
-            assert.deepStrictEqual(one(r, "StatefulSet", "postgres").spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Delete", whenScaled: "Delete" });
+            assert.deepStrictEqual(one(r, "StatefulSet", "postgres").spec.persistentVolumeClaimRetentionPolicy, {
+                whenDeleted: "Delete",
+                whenScaled: "Delete",
+            });
         });
     });
 });

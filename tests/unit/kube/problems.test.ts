@@ -16,17 +16,25 @@ describe("kube/problems", () => {
     });
 
     it("GIVEN any condition THEN check returns nothing when it holds and exactly the problem when it does not", () => {
-        fc.assert(fc.property(fc.boolean(), fc.string(), fc.integer(), (ok, path, v) => {
-            const got = check(ok, path, "rule", v);
-            assert.deepStrictEqual(got, ok ? [] : [{ path, rule: "rule", value: v }]);
-        }));
+        fc.assert(
+            fc.property(fc.boolean(), fc.string(), fc.integer(), (ok, path, v) => {
+                const got = check(ok, path, "rule", v);
+                assert.deepStrictEqual(got, ok ? [] : [{ path, rule: "rule", value: v }]);
+            }),
+        );
     });
 
     it("GIVEN nested problems THEN under prefixes their paths, and an empty path becomes the prefix itself", () => {
-        assert.deepStrictEqual(under("backup.destination", [{ path: "s3.bucket", rule: "r", value: "B" }, { path: "", rule: "must set one" }]), [
-            { path: "backup.destination.s3.bucket", rule: "r", value: "B" },
-            { path: "backup.destination", rule: "must set one" },
-        ]);
+        assert.deepStrictEqual(
+            under("backup.destination", [
+                { path: "s3.bucket", rule: "r", value: "B" },
+                { path: "", rule: "must set one" },
+            ]),
+            [
+                { path: "backup.destination.s3.bucket", rule: "r", value: "B" },
+                { path: "backup.destination", rule: "must set one" },
+            ],
+        );
     });
 
     it("GIVEN problems WHEN asserted THEN one ValidationError carries them as data and lists every message", () => {
@@ -40,7 +48,10 @@ describe("kube/problems", () => {
             assert.strictEqual(e.component, "Redis");
             assert.strictEqual(e.resourceName, "cache");
             assert.deepStrictEqual(e.problems, problems);
-            assert.strictEqual(e.message, "invalid Redis args for cache:\n  - replicas must be an integer >= 1, got 0\n  - clients must name at least one workload, got []");
+            assert.strictEqual(
+                e.message,
+                "invalid Redis args for cache:\n  - replicas must be an integer >= 1, got 0\n  - clients must name at least one workload, got []",
+            );
         }
     });
 });

@@ -1,9 +1,7 @@
 import * as assert from "assert";
 import { formatProblem } from "../../../components/kube/problems";
 import * as fc from "fast-check";
-import {
-    REDIS_DISABLED_COMMANDS, REDIS_IMAGE, Redis, RedisArgs, redisConfig, redisProblems, redisStartScript,
-} from "../../../components/kube/redis";
+import { REDIS_DISABLED_COMMANDS, REDIS_IMAGE, Redis, RedisArgs, redisConfig, redisProblems, redisStartScript } from "../../../components/kube/redis";
 import { secretsByName } from "../../../components/kube/credentials";
 import { assertHardened, assertPasswordOnlyInSecrets, byKind, one, podSpecs, render, validateAll } from "./data-helpers";
 
@@ -23,11 +21,14 @@ describe("kube/redis", () => {
         });
 
         it("GIVEN maxmemory WHEN rendered THEN it is set; the output is deterministic", () => {
-            fc.assert(fc.property(fc.integer({ min: 1, max: 4096 }), (mb) => {
-                const a = redisConfig({ maxmemory: `${mb}mb`, maxmemoryPolicy: "allkeys-lru" });
-                assert.strictEqual(a, redisConfig({ maxmemory: `${mb}mb`, maxmemoryPolicy: "allkeys-lru" }));
-                assert.ok(a.includes(`maxmemory ${mb}mb\n`) && a.includes("maxmemory-policy allkeys-lru"));
-            }), { numRuns: 30 });
+            fc.assert(
+                fc.property(fc.integer({ min: 1, max: 4096 }), (mb) => {
+                    const a = redisConfig({ maxmemory: `${mb}mb`, maxmemoryPolicy: "allkeys-lru" });
+                    assert.strictEqual(a, redisConfig({ maxmemory: `${mb}mb`, maxmemoryPolicy: "allkeys-lru" }));
+                    assert.ok(a.includes(`maxmemory ${mb}mb\n`) && a.includes("maxmemory-policy allkeys-lru"));
+                }),
+                { numRuns: 30 },
+            );
         });
 
         it("GIVEN the start script THEN the password comes from env, and only non-0 pods replicate from the primary", () => {
@@ -39,7 +40,11 @@ describe("kube/redis", () => {
         });
 
         it("GIVEN secret entries sharing a name THEN they merge into one Secret", () => {
-            const m = secretsByName([{ name: "a", key: "password", value: "x" }, { name: "a", key: "url", value: "y" }, { name: "b", key: "k", value: "z" }]);
+            const m = secretsByName([
+                { name: "a", key: "password", value: "x" },
+                { name: "a", key: "url", value: "y" },
+                { name: "b", key: "k", value: "z" },
+            ]);
             assert.deepStrictEqual([...m.keys()], ["a", "b"]);
             assert.deepStrictEqual(m.get("a"), { password: "x", url: "y" });
         });
@@ -51,16 +56,31 @@ describe("kube/redis", () => {
             ["no clients", { clients: [] }, /clients must name at least one workload/],
             ["bad service name", { serviceName: "Redis_Service" }, /serviceName must be a DNS-1123 label .* got "Redis_Service"/],
             ["bad client", { clients: ["Agent"] }, /clients\[\] must be a DNS-1123 label .* got "Agent"/],
-            ["password with existing Secret", { password: "x", passwordSecret: { name: "agent-secrets", key: "redis-password", existing: true } }, /password and passwordSecret.existing are mutually exclusive/],
-            ["url with existing Secret", { urlSecret: { name: "redis-credentials" }, passwordSecret: { name: "agent-secrets", existing: true } }, /urlSecret needs a password the component knows/],
-            ["url and password on one key", { urlSecret: { name: "creds", key: "k" }, passwordSecret: { name: "creds", key: "k" } }, /urlSecret.key must differ from passwordSecret.key when both use Secret "creds", got "k"/],
+            [
+                "password with existing Secret",
+                { password: "x", passwordSecret: { name: "agent-secrets", key: "redis-password", existing: true } },
+                /password and passwordSecret.existing are mutually exclusive/,
+            ],
+            [
+                "url with existing Secret",
+                { urlSecret: { name: "redis-credentials" }, passwordSecret: { name: "agent-secrets", existing: true } },
+                /urlSecret needs a password the component knows/,
+            ],
+            [
+                "url and password on one key",
+                { urlSecret: { name: "creds", key: "k" }, passwordSecret: { name: "creds", key: "k" } },
+                /urlSecret.key must differ from passwordSecret.key when both use Secret "creds", got "k"/,
+            ],
             ["bad storage size", { storage: { size: "ten gigs" } }, /storage.size must be a quantity such as 10Gi, got "ten gigs"/],
             ["bad maxmemory", { maxmemory: "1 GB" }, /maxmemory must be bytes .* got "1 GB"/],
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
                 const problems = redisProblems({ ...base, ...patch }).map(formatProblem);
-                assert.ok(problems.some((p) => re.test(p)), `expected ${re} in ${JSON.stringify(problems)}`);
+                assert.ok(
+                    problems.some((p) => re.test(p)),
+                    `expected ${re} in ${JSON.stringify(problems)}`,
+                );
                 assert.throws(() => new Redis("redis", { ...base, ...patch }), re);
             });
         }
@@ -104,7 +124,9 @@ describe("kube/redis", () => {
         });
 
         it("GIVEN no password WHEN rendered THEN a RandomPassword (alphanumeric) feeds one shared Secret with password and url", async () => {
-            const r = await render(() => new Redis("cache", { ...base, passwordSecret: { name: "redis-credentials" }, urlSecret: { name: "redis-credentials" } }));
+            const r = await render(
+                () => new Redis("cache", { ...base, passwordSecret: { name: "redis-credentials" }, urlSecret: { name: "redis-credentials" } }),
+            );
             const pw = r.resources.filter((x) => x.type === "random:index/randomPassword:RandomPassword");
             assert.strictEqual(pw.length, 1);
             assert.strictEqual(pw[0].inputs.special, false);
@@ -134,7 +156,10 @@ describe("kube/redis", () => {
             assert.strictEqual(one(r, "PodDisruptionBudget", "redis").spec.maxUnavailable, 1);
             const sts = one(r, "StatefulSet", "redis");
             assert.strictEqual(sts.metadata.labels["agent-platform.io/singleton"], undefined);
-            assert.ok(sts.spec.template.spec.topologySpreadConstraints.some((t: any) => t.topologyKey === "topology.kubernetes.io/zone"), "replicas spread across zones");
+            assert.ok(
+                sts.spec.template.spec.topologySpreadConstraints.some((t: any) => t.topologyKey === "topology.kubernetes.io/zone"),
+                "replicas spread across zones",
+            );
             const np = one(r, "NetworkPolicy", "redis");
             const peers = np.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]);
             assert.deepStrictEqual(peers.sort(), ["agent", "redis"]);
@@ -147,7 +172,10 @@ describe("kube/redis", () => {
             assert.deepStrictEqual(np.spec.policyTypes, ["Ingress"]);
             assert.strictEqual(np.spec.ingress.length, 1);
             assert.deepStrictEqual(np.spec.ingress[0].ports, [{ port: 6379, protocol: "TCP" }]);
-            assert.deepStrictEqual(np.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]), ["agent", "worker-agent"]);
+            assert.deepStrictEqual(
+                np.spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]),
+                ["agent", "worker-agent"],
+            );
         });
 
         it("GIVEN exporter and the ServiceMonitor CRD WHEN rendered THEN sidecar, annotated metrics Service, ServiceMonitor and scraper rule exist", async () => {
@@ -157,7 +185,10 @@ describe("kube/redis", () => {
             assertHardened(pod.owner, pod.spec, { probes: true });
             const exporter = pod.spec.containers.find((c: any) => c.name === "exporter");
             assert.strictEqual(exporter.image, "oliver006/redis_exporter:v1.66.0");
-            assert.deepStrictEqual(exporter.env.find((e: any) => e.name === "REDIS_PASSWORD").valueFrom.secretKeyRef, { name: "redis-password", key: "password" });
+            assert.deepStrictEqual(exporter.env.find((e: any) => e.name === "REDIS_PASSWORD").valueFrom.secretKeyRef, {
+                name: "redis-password",
+                key: "password",
+            });
             const metrics = one(r, "Service", "redis-metrics");
             assert.strictEqual(metrics.metadata.annotations["prometheus.io/port"], "9121");
             const sm = one(r, "ServiceMonitor", "redis");
@@ -172,11 +203,16 @@ describe("kube/redis", () => {
         it("GIVEN exporter without the CRD WHEN rendered THEN no ServiceMonitor and an info log says what was skipped", async () => {
             const r = await render(() => new Redis("cache", { ...base, password: PASSWORD, exporter: true }));
             assert.strictEqual(byKind(r, "ServiceMonitor").length, 0);
-            assert.ok(r.logs.some((l) => l.includes("skipped ServiceMonitor production-agents/redis") && l.includes("serviceMonitor")), JSON.stringify(r.logs));
+            assert.ok(
+                r.logs.some((l) => l.includes("skipped ServiceMonitor production-agents/redis") && l.includes("serviceMonitor")),
+                JSON.stringify(r.logs),
+            );
         });
 
         it("GIVEN retainVolumes false (dev) WHEN rendered THEN claims are deleted with the set", async () => {
-            const r = await render(() => new Redis("cache", { ...base, password: PASSWORD, retainVolumes: false, storage: { size: "1Gi", storageClassName: "standard" } }));
+            const r = await render(
+                () => new Redis("cache", { ...base, password: PASSWORD, retainVolumes: false, storage: { size: "1Gi", storageClassName: "standard" } }),
+            );
             const sts = one(r, "StatefulSet", "redis");
             assert.deepStrictEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Delete", whenScaled: "Delete" });
             assert.strictEqual(sts.spec.volumeClaimTemplates[0].spec.storageClassName, "standard");

@@ -10,8 +10,12 @@ describe("ServiceEndpoint", () => {
         let url = "";
         const { objects } = await render(() => {
             const e = new ServiceEndpoint("m", {
-                namespace: "inquisitor-system", name: "inquisitor-metrics", workload: "inquisitor", component: "metrics",
-                ports: [{ name: "metrics", port: 8000, targetPort: "http" }], annotations: prometheusScrapeAnnotations(8000),
+                namespace: "inquisitor-system",
+                name: "inquisitor-metrics",
+                workload: "inquisitor",
+                component: "metrics",
+                ports: [{ name: "metrics", port: 8000, targetPort: "http" }],
+                annotations: prometheusScrapeAnnotations(8000),
             });
             url = e.url;
         });
@@ -33,8 +37,23 @@ describe("ServiceEndpoint", () => {
 
     const bad: [string, Parameters<typeof serviceEndpointProblems>[1], RegExp][] = [
         ["no ports", { namespace: "ns", workload: "w", ports: [] }, /ports must name at least one port/],
-        ["a long port name", { namespace: "ns", workload: "w", ports: [{ name: "prometheus-metrics", port: 1 }] }, /ports\[0\].name must be a valid port name .* got "prometheus-metrics"/],
-        ["a repeated port name", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 1 }, { name: "a", port: 2 }] }, /ports\[1\].name must be unique, got "a"/],
+        [
+            "a long port name",
+            { namespace: "ns", workload: "w", ports: [{ name: "prometheus-metrics", port: 1 }] },
+            /ports\[0\].name must be a valid port name .* got "prometheus-metrics"/,
+        ],
+        [
+            "a repeated port name",
+            {
+                namespace: "ns",
+                workload: "w",
+                ports: [
+                    { name: "a", port: 1 },
+                    { name: "a", port: 2 },
+                ],
+            },
+            /ports\[1\].name must be unique, got "a"/,
+        ],
         ["port 0", { namespace: "ns", workload: "w", ports: [{ name: "a", port: 0 }] }, /must be in 1..65535, got 0/],
         ["a bad workload", { namespace: "ns", workload: "W!", ports: [{ name: "a", port: 1 }] }, /workload must be a DNS-1123 label/],
     ];

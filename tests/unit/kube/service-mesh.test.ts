@@ -7,10 +7,17 @@ const PROM: NetworkPeer = { namespaceLabels: { "kubernetes.io/metadata.name": "m
 
 describe("kube/service-mesh: port-level PERMISSIVE for the peers outside the mesh", () => {
     it("collects, per workload, the ports its ingress rules open to an un-meshed peer; meshed callers' ports stay STRICT", () => {
-        const got = unmeshedIngressPorts({
-            api: [{ peers: [{ workload: "web" }], ports: [8080] }, { peers: [PROM], ports: [9090] }, { peers: [NGINX, { workload: "x" }], ports: [8080, { port: 8443 }] }],
-            db: [{ peers: [{ workload: "api" }], ports: [5432] }],
-        }, [NGINX, PROM]);
+        const got = unmeshedIngressPorts(
+            {
+                api: [
+                    { peers: [{ workload: "web" }], ports: [8080] },
+                    { peers: [PROM], ports: [9090] },
+                    { peers: [NGINX, { workload: "x" }], ports: [8080, { port: 8443 }] },
+                ],
+                db: [{ peers: [{ workload: "api" }], ports: [5432] }],
+            },
+            [NGINX, PROM],
+        );
         assert.deepEqual(got, [{ workload: "api", ports: [8080, 8443, 9090] }]);
     });
 

@@ -6,10 +6,16 @@ import { validateObjects } from "../../helpers/k8s-schema";
 
 describe("SingletonWorker", () => {
     it("GIVEN a poller WHEN created THEN it runs exactly one replica with Recreate, no HPA, no PDB, and the singleton label", async () => {
-        const { objects, resources } = await render(() => new SingletonWorker("poller", {
-            namespace: "claude-mid-service", name: "claude-ecc-poller", image: "ghcr.io/acme/ecc-poller:1.0.0",
-            service: false, probes: { health: { command: ["/bin/ecc-poller", "healthcheck"] } },
-        }));
+        const { objects, resources } = await render(
+            () =>
+                new SingletonWorker("poller", {
+                    namespace: "claude-mid-service",
+                    name: "claude-ecc-poller",
+                    image: "ghcr.io/acme/ecc-poller:1.0.0",
+                    service: false,
+                    probes: { health: { command: ["/bin/ecc-poller", "healthcheck"] } },
+                }),
+        );
         validateObjects(objects);
         const d = find(objects, "Deployment", "claude-ecc-poller");
         assert.equal(d.spec.replicas, 1);
@@ -28,7 +34,11 @@ describe("SingletonWorker", () => {
         it(`GIVEN ${what} WHEN constructed THEN it fails before anything is registered`, async () => {
             let thrown: Error | undefined;
             const { resources } = await render(() => {
-                try { new SingletonWorker("p", { namespace: "ns", image: "a/b:1", ...(args as object) }); } catch (e) { thrown = e as Error; }
+                try {
+                    new SingletonWorker("p", { namespace: "ns", image: "a/b:1", ...(args as object) });
+                } catch (e) {
+                    thrown = e as Error;
+                }
             });
             assert.match(thrown?.message ?? "", expected);
             assert.equal(resources.length, 0);

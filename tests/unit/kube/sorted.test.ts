@@ -13,12 +13,15 @@ describe("kube/sorted", () => {
     });
 
     it("GIVEN any JSON value THEN key order does not change the output, and the content survives", () => {
-        fc.assert(fc.property(fc.jsonValue(), (v) => {
-            const reversed = JSON.parse(JSON.stringify(v), function (this: unknown, _k, x) {
-                return x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x;
-            });
-            assert.equal(sortedJson(reversed), sortedJson(v));
-            assert.deepEqual(JSON.parse(sortedJson(v)), sortKeysDeep(JSON.parse(JSON.stringify(v))));
-        }), { numRuns: 100 });
+        fc.assert(
+            fc.property(fc.jsonValue(), (v) => {
+                const reversed = JSON.parse(JSON.stringify(v), function (this: unknown, _k, x) {
+                    return x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x;
+                });
+                assert.equal(sortedJson(reversed), sortedJson(v));
+                assert.deepEqual(JSON.parse(sortedJson(v)), sortKeysDeep(JSON.parse(JSON.stringify(v))));
+            }),
+            { numRuns: 100 },
+        );
     });
 });

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { one, render, validateAll } from "./data-helpers";
 
 class Holder extends pulumi.ComponentResource {
-    constructor() { super("test:index:Holder", "h"); }
+    constructor() {
+        super("test:index:Holder", "h");
+    }
 }
 
 describe("kube/stateful-set", () => {
@@ -14,27 +16,61 @@ describe("kube/stateful-set", () => {
     });
 
     it("GIVEN claims THEN each template is ReadWriteOnce, selector-labelled, with a class only when named", () => {
-        assert.deepStrictEqual(claimTemplates([{ name: "data", size: "1Gi" }, { name: "log", size: "2Gi", storageClassName: "fast" }], { app: "x" }), [
-            { metadata: { name: "data", labels: { app: "x" } }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } },
-            { metadata: { name: "log", labels: { app: "x" } }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } }, storageClassName: "fast" } },
-        ]);
+        assert.deepStrictEqual(
+            claimTemplates(
+                [
+                    { name: "data", size: "1Gi" },
+                    { name: "log", size: "2Gi", storageClassName: "fast" },
+                ],
+                { app: "x" },
+            ),
+            [
+                { metadata: { name: "data", labels: { app: "x" } }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } },
+                {
+                    metadata: { name: "log", labels: { app: "x" } },
+                    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } }, storageClassName: "fast" },
+                },
+            ],
+        );
     });
 
     it("GIVEN a set WHEN created THEN the headless Service names it, publishes not-ready pods only when asked, and both objects validate", async () => {
         const r = await render(() => {
             const parent = new Holder();
             const labels = { "app.kubernetes.io/name": "db" };
-            createStatefulSet("db", {
-                namespace: "ns", name: "db", headlessServiceName: "db-headless", ports: [{ name: "pg", port: 5432 }],
-                labels, selector: labels, replicas: 3, podManagementPolicy: "Parallel", retainVolumes: false,
-                template: { metadata: { labels }, spec: { containers: [{ name: "db", image: "postgres:16" }] } },
-                claims: [{ name: "data", size: "1Gi" }],
-            }, parent);
-            createStatefulSet("hpa", {
-                namespace: "ns", name: "hpa", headlessServiceName: "hpa-headless", ports: [], publishNotReadyAddresses: true,
-                labels, selector: labels, podManagementPolicy: "OrderedReady", retainVolumes: true,
-                template: { metadata: { labels }, spec: { containers: [{ name: "a", image: "a:1" }] } },
-            }, parent);
+            createStatefulSet(
+                "db",
+                {
+                    namespace: "ns",
+                    name: "db",
+                    headlessServiceName: "db-headless",
+                    ports: [{ name: "pg", port: 5432 }],
+                    labels,
+                    selector: labels,
+                    replicas: 3,
+                    podManagementPolicy: "Parallel",
+                    retainVolumes: false,
+                    template: { metadata: { labels }, spec: { containers: [{ name: "db", image: "postgres:16" }] } },
+                    claims: [{ name: "data", size: "1Gi" }],
+                },
+                parent,
+            );
+            createStatefulSet(
+                "hpa",
+                {
+                    namespace: "ns",
+                    name: "hpa",
+                    headlessServiceName: "hpa-headless",
+                    ports: [],
+                    publishNotReadyAddresses: true,
+                    labels,
+                    selector: labels,
+                    podManagementPolicy: "OrderedReady",
+                    retainVolumes: true,
+                    template: { metadata: { labels }, spec: { containers: [{ name: "a", image: "a:1" }] } },
+                },
+                parent,
+            );
         });
         assert.strictEqual(validateAll(r), 4);
         const sts = one(r, "StatefulSet", "db");

@@ -19,10 +19,13 @@ describe("kube/storage", () => {
         assert.strictEqual(s.parameters.kmsKeyId, "arn:aws:kms:eu-west-1:1:key/abc");
     });
     it("GIVEN any legal gp3 iops/throughput pair THEN there are no problems; above the 0.25 MiB/s-per-IOPS ratio THEN one (property)", () => {
-        fc.assert(fc.property(fc.integer({ min: 3000, max: 16000 }), fc.integer({ min: 125, max: 1000 }), (iops, tp) => {
-            const problems = ebsStorageClassProblems("sc", { iops, throughput: tp }).map(formatProblem);
-            assert.strictEqual(problems.length === 0, tp <= iops * 0.25, JSON.stringify({ iops, tp, problems }));
-        }), { numRuns: 100 });
+        fc.assert(
+            fc.property(fc.integer({ min: 3000, max: 16000 }), fc.integer({ min: 125, max: 1000 }), (iops, tp) => {
+                const problems = ebsStorageClassProblems("sc", { iops, throughput: tp }).map(formatProblem);
+                assert.strictEqual(problems.length === 0, tp <= iops * 0.25, JSON.stringify({ iops, tp, problems }));
+            }),
+            { numRuns: 100 },
+        );
     });
     const cases: [string, EbsStorageClassArgs, RegExp][] = [
         ["iops below gp3 floor", { iops: 100 }, /iops for gp3 must be an integer in 3000..16000, got 100/],
@@ -34,7 +37,11 @@ describe("kube/storage", () => {
     ];
     for (const [label, args, re] of cases) {
         it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
-            assert.ok(ebsStorageClassProblems("sc", args).map(formatProblem).some((p) => re.test(p)));
+            assert.ok(
+                ebsStorageClassProblems("sc", args)
+                    .map(formatProblem)
+                    .some((p) => re.test(p)),
+            );
             assert.throws(() => new EbsStorageClass("sc", args), re);
         });
     }

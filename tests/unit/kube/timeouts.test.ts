@@ -1,22 +1,33 @@
 import { strict as assert } from "assert";
 import {
-    DEFAULT_AWAIT_SECONDS, POD_MARGIN_SECONDS, PodTiming, podReadySeconds, probeSeconds, resolveIntOrPercent, rolloutBatches, rolloutTiming,
+    DEFAULT_AWAIT_SECONDS,
+    POD_MARGIN_SECONDS,
+    PodTiming,
+    podReadySeconds,
+    probeSeconds,
+    resolveIntOrPercent,
+    rolloutBatches,
+    rolloutTiming,
 } from "../../../components/kube/timeouts";
 
 // terminal-mid's MID server: startup 60 x 30s (timeout 15), readiness 2 x 60s (timeout 15), Recreate.
 const MID: PodTiming = {
-    containers: [{
-        startupProbe: { initialDelaySeconds: 0, periodSeconds: 30, timeoutSeconds: 15, failureThreshold: 60 },
-        readinessProbe: { initialDelaySeconds: 0, periodSeconds: 60, timeoutSeconds: 15, failureThreshold: 2 },
-    }],
+    containers: [
+        {
+            startupProbe: { initialDelaySeconds: 0, periodSeconds: 30, timeoutSeconds: 15, failureThreshold: 60 },
+            readinessProbe: { initialDelaySeconds: 0, periodSeconds: 60, timeoutSeconds: 15, failureThreshold: 2 },
+        },
+    ],
     terminationGracePeriodSeconds: 60,
 };
 // An agent with the platform's default probes (startup 30 x 10s).
 const FAST: PodTiming = {
-    containers: [{
-        startupProbe: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-        readinessProbe: { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-    }],
+    containers: [
+        {
+            startupProbe: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+            readinessProbe: { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+        },
+    ],
 };
 const ROLLING = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
 
@@ -29,10 +40,13 @@ describe("kube/timeouts: Pulumi's await and the Deployment progress deadline fol
 
     it("a pod's budget is its slowest container's startup then readiness, native sidecars first, plus the margin", () => {
         assert.equal(podReadySeconds(MID), 1815 + 135 + POD_MARGIN_SECONDS);
-        const withSidecar: PodTiming = { ...FAST, initContainers: [
-            { restartPolicy: "Always", startupProbe: { periodSeconds: 5, failureThreshold: 12, timeoutSeconds: 1 } },
-            { startupProbe: { periodSeconds: 100, failureThreshold: 100 } }, // a plain init container: not a sidecar, ignored
-        ] };
+        const withSidecar: PodTiming = {
+            ...FAST,
+            initContainers: [
+                { restartPolicy: "Always", startupProbe: { periodSeconds: 5, failureThreshold: 12, timeoutSeconds: 1 } },
+                { startupProbe: { periodSeconds: 100, failureThreshold: 100 } }, // a plain init container: not a sidecar, ignored
+            ],
+        };
         assert.equal(podReadySeconds(withSidecar), 61 + podReadySeconds(FAST));
         const twoContainers: PodTiming = { containers: [...FAST.containers, ...MID.containers] };
         assert.equal(podReadySeconds(twoContainers), podReadySeconds(MID));

@@ -41,15 +41,24 @@ describe("kube/traffic", () => {
 
     it("GIVEN any set of flows between workloads THEN every edge appears on both sides, exactly once per peer and port set", () => {
         const names = ["a", "b", "c", "d"];
-        fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom(...names), fc.constantFrom(...names), fc.constantFrom(80, 443)), { maxLength: 12 }), (edges) => {
-            const g = new TrafficGraph();
-            for (const [f, t, p] of edges) g.allow(f, t, p);
-            for (const [f, t, p] of edges) {
-                const out = g.egressOf(f).filter((r) => r.ports![0] === p).flatMap((r) => r.peers);
-                const inn = g.ingressOf(t).filter((r) => r.ports![0] === p).flatMap((r) => r.peers);
-                assert.equal(out.filter((x) => "workload" in x && x.workload === t).length, 1);
-                assert.equal(inn.filter((x) => "workload" in x && x.workload === f).length, 1);
-            }
-        }), { numRuns: 100 });
+        fc.assert(
+            fc.property(fc.array(fc.tuple(fc.constantFrom(...names), fc.constantFrom(...names), fc.constantFrom(80, 443)), { maxLength: 12 }), (edges) => {
+                const g = new TrafficGraph();
+                for (const [f, t, p] of edges) g.allow(f, t, p);
+                for (const [f, t, p] of edges) {
+                    const out = g
+                        .egressOf(f)
+                        .filter((r) => r.ports![0] === p)
+                        .flatMap((r) => r.peers);
+                    const inn = g
+                        .ingressOf(t)
+                        .filter((r) => r.ports![0] === p)
+                        .flatMap((r) => r.peers);
+                    assert.equal(out.filter((x) => "workload" in x && x.workload === t).length, 1);
+                    assert.equal(inn.filter((x) => "workload" in x && x.workload === f).length, 1);
+                }
+            }),
+            { numRuns: 100 },
+        );
     });
 });

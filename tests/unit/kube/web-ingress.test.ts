@@ -1,6 +1,14 @@
 import * as assert from "assert";
 import { formatProblem } from "../../../components/kube/problems";
-import { WebIngress, WebIngressArgs, acmeSolverPolicySpec, ingressControllerPeer, webIngressAnnotations, webIngressProblems, webIngressSpec } from "../../../components/kube/web-ingress";
+import {
+    WebIngress,
+    WebIngressArgs,
+    acmeSolverPolicySpec,
+    ingressControllerPeer,
+    webIngressAnnotations,
+    webIngressProblems,
+    webIngressSpec,
+} from "../../../components/kube/web-ingress";
 import { one, render, validateAll } from "./data-helpers";
 
 // seed 002 dashboard-ingress.
@@ -23,8 +31,13 @@ describe("kube/web-ingress", () => {
             assert.strictEqual(spec.ingressClassName, "nginx");
             assert.deepStrictEqual(spec.tls, [{ hosts: ["dashboard.claude-code.company.com"], secretName: "dashboard-tls" }]);
             const paths = spec.rules[0].http.paths;
-            assert.deepStrictEqual(paths.map((p: any) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.number]),
-                [["/api", "Prefix", "dashboard-backend", 4005], ["/", "Prefix", "dashboard-frontend", 80]]);
+            assert.deepStrictEqual(
+                paths.map((p: any) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.number]),
+                [
+                    ["/api", "Prefix", "dashboard-backend", 4005],
+                    ["/", "Prefix", "dashboard-frontend", 80],
+                ],
+            );
         });
         it("GIVEN seed 002 with cert-manager WHEN building annotations THEN ssl-redirect, websocket-services and the cluster issuer are set, sorted", () => {
             const a = webIngressAnnotations(seed002, true);
@@ -36,9 +49,12 @@ describe("kube/web-ingress", () => {
             assert.deepStrictEqual(Object.keys(a), [...Object.keys(a)].sort());
         });
         it("GIVEN another ingress controller namespace THEN the solver policy admits that one", () => {
-            assert.deepStrictEqual(acmeSolverPolicySpec("nginx-internal").ingress, [{
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "nginx-internal" } } }], ports: [{ port: 8089, protocol: "TCP" }],
-            }]);
+            assert.deepStrictEqual(acmeSolverPolicySpec("nginx-internal").ingress, [
+                {
+                    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "nginx-internal" } } }],
+                    ports: [{ port: 8089, protocol: "TCP" }],
+                },
+            ]);
         });
         it("GIVEN tls false WHEN building THEN no tls block, no redirect, no issuer", () => {
             const args = { ...seed002, tls: false as const };
@@ -48,7 +64,11 @@ describe("kube/web-ingress", () => {
             assert.strictEqual(a["cert-manager.io/cluster-issuer"], undefined);
         });
         it("GIVEN a named port and extra annotations WHEN building THEN port.name is used and extras win", () => {
-            const args: WebIngressArgs = { ...seed002, routes: [{ path: "/", service: "web", port: "http" }], annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } };
+            const args: WebIngressArgs = {
+                ...seed002,
+                routes: [{ path: "/", service: "web", port: "http" }],
+                annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" },
+            };
             assert.deepStrictEqual((webIngressSpec("x", args) as any).rules[0].http.paths[0].backend.service.port, { name: "http" });
             assert.strictEqual(webIngressAnnotations(args, false)["nginx.ingress.kubernetes.io/ssl-redirect"], "false");
         });
@@ -64,7 +84,16 @@ describe("kube/web-ingress", () => {
             ["duplicate hosts", { hosts: ["a.example.com", "a.example.com"] }, /hosts must be unique/],
             ["no routes", { routes: [] }, /routes must have at least one path rule, got \[\]/],
             ["relative path", { routes: [{ path: "api", service: "b", port: 80 }] }, /routes\[0\].path must start with '\/', got "api"/],
-            ["repeated path", { routes: [{ path: "/", service: "a", port: 80 }, { path: "/", service: "b", port: 80 }] }, /routes\[1\].path must not repeat a path \(Prefix\), got "\/"/],
+            [
+                "repeated path",
+                {
+                    routes: [
+                        { path: "/", service: "a", port: 80 },
+                        { path: "/", service: "b", port: 80 },
+                    ],
+                },
+                /routes\[1\].path must not repeat a path \(Prefix\), got "\/"/,
+            ],
             ["bad port", { routes: [{ path: "/", service: "a", port: 70000 }] }, /routes\[0\].port must be 1..65535, got 70000/],
             ["bad service", { routes: [{ path: "/", service: "Front_End", port: 80 }] }, /routes\[0\].service must be a DNS-1123 label/],
             ["redirect without TLS", { tls: false, sslRedirect: true }, /sslRedirect is true but tls is false/],
@@ -72,7 +101,10 @@ describe("kube/web-ingress", () => {
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
                 const problems = webIngressProblems("web", { ...seed002, ...patch }).map(formatProblem);
-                assert.ok(problems.some((p) => re.test(p)), problems.join("\n"));
+                assert.ok(
+                    problems.some((p) => re.test(p)),
+                    problems.join("\n"),
+                );
                 assert.throws(() => new WebIngress("web", { ...seed002, ...patch }), re);
             });
         }
@@ -88,7 +120,12 @@ describe("kube/web-ingress", () => {
             assert.deepStrictEqual(np.spec, {
                 podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
                 policyTypes: ["Ingress"],
-                ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8089, protocol: "TCP" }] }],
+                ingress: [
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+                        ports: [{ port: 8089, protocol: "TCP" }],
+                    },
+                ],
             });
             const ing = one(r, "Ingress", "dashboard-ingress");
             assert.strictEqual(ing.metadata.namespace, "claude-code");
@@ -102,7 +139,12 @@ describe("kube/web-ingress", () => {
             assert.strictEqual(ing.metadata.annotations["cert-manager.io/cluster-issuer"], undefined);
             assert.strictEqual(ing.spec.tls[0].secretName, "dashboard-tls");
             assert.ok(!r.objects.some((o: any) => o.kind === "NetworkPolicy"), "no solver pods without cert-manager: no policy for them");
-            assert.ok(r.logs.some((l) => l.includes("skipped cert-manager issuer annotation on Ingress claude-code/dashboard-ingress") && l.includes("dashboard-tls")), JSON.stringify(r.logs));
+            assert.ok(
+                r.logs.some(
+                    (l) => l.includes("skipped cert-manager issuer annotation on Ingress claude-code/dashboard-ingress") && l.includes("dashboard-tls"),
+                ),
+                JSON.stringify(r.logs),
+            );
         });
     });
 });

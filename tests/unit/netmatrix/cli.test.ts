@@ -16,7 +16,9 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 
 describe("netmatrix CLI", () => {
     let dir: string;
-    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "netmatrix-cli-")); });
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "netmatrix-cli-"));
+    });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("GIVEN --help WHEN run THEN every flag is described and it exits 0", async () => {

@@ -11,11 +11,11 @@ const REPORT = fs.readFileSync(path.join(__dirname, "fixtures", "query-traffic.t
 describe("netmatrix: reading cyclonus's query-traffic report", () => {
     it("GIVEN cyclonus's report WHEN parsed THEN each traffic gets the verdict and the side that refuses it", () => {
         assert.deepEqual(parseQueryTraffic(REPORT, 5), [
-            { allowed: true, ingress: true, egress: true },    // both allow-lists admit it
+            { allowed: true, ingress: true, egress: true }, // both allow-lists admit it
             { allowed: false, ingress: false, egress: false }, // neither does
-            { allowed: false, ingress: true, egress: false },  // the stranger's namespace has no policy; the manager's egress refuses
-            { allowed: false, ingress: false, egress: true },  // the stranger may send; Redis refuses
-            { allowed: true, ingress: true, egress: true },    // no policy selects either end
+            { allowed: false, ingress: true, egress: false }, // the stranger's namespace has no policy; the manager's egress refuses
+            { allowed: false, ingress: false, egress: true }, // the stranger may send; Redis refuses
+            { allowed: true, ingress: true, egress: true }, // no policy selects either end
         ]);
     });
 

@@ -32,16 +32,34 @@ describe("netmatrix: the flow list (tests/flows) matches the dev and prod render
         });
 
         it(`GIVEN the ${stack} render WHEN its workloads are listed THEN every pod has DNS flows on UDP and TCP 53`, () => {
-            const has = (w: RenderedWorkload, protocol: string) => flowsFor(stack).some((f) => f.expect === "allow" && picks(f.from, w)
-                && !isExternal(f.to) && f.to.namespace === KUBE_DNS.namespace && f.to.name === KUBE_DNS.name && f.port === 53 && f.protocol === protocol);
-            const missing = systemWorkloads(idx[stack]).filter((w) => w.namespace !== "kube-system")
+            const has = (w: RenderedWorkload, protocol: string) =>
+                flowsFor(stack).some(
+                    (f) =>
+                        f.expect === "allow" &&
+                        picks(f.from, w) &&
+                        !isExternal(f.to) &&
+                        f.to.namespace === KUBE_DNS.namespace &&
+                        f.to.name === KUBE_DNS.name &&
+                        f.port === 53 &&
+                        f.protocol === protocol,
+                );
+            const missing = systemWorkloads(idx[stack])
+                .filter((w) => w.namespace !== "kube-system")
                 .flatMap((w) => ["UDP", "TCP"].filter((p) => !has(w, p)).map((p) => `${w.namespace}/${w.name} ${p}`));
             assert.deepEqual(missing, [], "add the workload to its system's dns(...) list in tests/flows/flows.ts");
         });
 
         it(`GIVEN the ${stack} render WHEN its workloads' ports are listed THEN a stranger's flow to every port must be denied`, () => {
-            const has = (w: RenderedWorkload, port: number) => flowsFor(stack).some((f) => f.expect === "deny"
-                && f.from.namespace === STRANGER.namespace && f.from.name === STRANGER.name && !isExternal(f.to) && picks(f.to, w) && f.port === port);
+            const has = (w: RenderedWorkload, port: number) =>
+                flowsFor(stack).some(
+                    (f) =>
+                        f.expect === "deny" &&
+                        f.from.namespace === STRANGER.namespace &&
+                        f.from.name === STRANGER.name &&
+                        !isExternal(f.to) &&
+                        picks(f.to, w) &&
+                        f.port === port,
+                );
             const missing = systemWorkloads(idx[stack]).flatMap((w) => w.ports.filter((p) => !has(w, p.port)).map((p) => `${w.namespace}/${w.name}:${p.port}`));
             assert.deepEqual(missing, [], "give the workload its ports in tests/flows/flows.ts and list it in its system's isolated(...) call");
         });
@@ -88,7 +106,10 @@ describe("netmatrix: the flow list (tests/flows) matches the dev and prod render
 
         it("GIVEN labels no workload carries WHEN checked THEN the end is named", () => {
             const f = { ...good, to: { ...good.to, podLabels: { "app.kubernetes.io/name": "workers" } } };
-            assert.match(check(f).join("\n"), /to claude-code\/worker-agent: podLabels \{"app.kubernetes.io\/name":"workers"\} match no workload in namespace claude-code of the dev render/);
+            assert.match(
+                check(f).join("\n"),
+                /to claude-code\/worker-agent: podLabels \{"app.kubernetes.io\/name":"workers"\} match no workload in namespace claude-code of the dev render/,
+            );
         });
 
         it("GIVEN labels that pick several workloads WHEN checked THEN it says so", () => {
@@ -102,7 +123,10 @@ describe("netmatrix: the flow list (tests/flows) matches the dev and prod render
 
         it("GIVEN a Service that is not there or selects other pods WHEN checked THEN it says so", () => {
             assert.match(check({ ...good, to: { ...good.to, service: "workers" } }).join("\n"), /service claude-code\/workers is not in the dev render/);
-            assert.match(check({ ...good, to: { ...good.to, service: "manager-agent" } }).join("\n"), /service manager-agent does not select Deployment\/claude-code\/worker-agent/);
+            assert.match(
+                check({ ...good, to: { ...good.to, service: "manager-agent" } }).join("\n"),
+                /service manager-agent does not select Deployment\/claude-code\/worker-agent/,
+            );
         });
 
         it("GIVEN malformed or out-of-range seed citations WHEN checked THEN each is refused", () => {
@@ -116,18 +140,20 @@ describe("netmatrix: the flow list (tests/flows) matches the dev and prod render
 
         it("GIVEN a duplicate flow, and known violations naming no flow or the wrong stack WHEN the list is checked THEN each is reported", () => {
             const prodOnly = FLOWS.find((f) => f.stacks.length === 1 && f.stacks[0] === "prod")!;
-            const problems = matrixProblems([good, good, prodOnly], [
-                { flow: "nope", stack: "dev", issue: 21, note: "x" },
-                { flow: prodOnly.id, stack: "dev", issue: 21, note: "x" },
-                { flow: good.id, stack: "dev", issue: 0, note: " " },
-            ], "dev", idx.dev);
-            assert.deepEqual(problems.map((p) => p.replace(/^.*?: /, "")), [
-                "duplicate flow id",
-                "no flow has this id",
-                "the flow does not apply to dev",
-                "issue must be an issue number",
-                "note is empty",
-            ]);
+            const problems = matrixProblems(
+                [good, good, prodOnly],
+                [
+                    { flow: "nope", stack: "dev", issue: 21, note: "x" },
+                    { flow: prodOnly.id, stack: "dev", issue: 21, note: "x" },
+                    { flow: good.id, stack: "dev", issue: 0, note: " " },
+                ],
+                "dev",
+                idx.dev,
+            );
+            assert.deepEqual(
+                problems.map((p) => p.replace(/^.*?: /, "")),
+                ["duplicate flow id", "no flow has this id", "the flow does not apply to dev", "issue must be an issue number", "note is empty"],
+            );
         });
     });
 });

@@ -14,14 +14,21 @@ function tokenize(src: string): Token[] {
     let i = 0;
     while (i < src.length) {
         const c = src[i];
-        if (/\s/.test(c)) { i++; continue; }
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
         if (c === "'") {
             let s = "";
             i++;
             for (;;) {
                 if (i >= src.length) throw new Error(`unterminated string in: ${src}`);
                 if (src[i] === "'") {
-                    if (src[i + 1] === "'") { s += "'"; i += 2; continue; }
+                    if (src[i + 1] === "'") {
+                        s += "'";
+                        i += 2;
+                        continue;
+                    }
                     i++;
                     break;
                 }
@@ -31,12 +38,28 @@ function tokenize(src: string): Token[] {
             continue;
         }
         const two = src.slice(i, i + 2);
-        if (["==", "!=", "&&", "||"].includes(two)) { out.push({ t: "op", v: two }); i += 2; continue; }
-        if ("!().,".includes(c)) { out.push({ t: "op", v: c }); i++; continue; }
+        if (["==", "!=", "&&", "||"].includes(two)) {
+            out.push({ t: "op", v: two });
+            i += 2;
+            continue;
+        }
+        if ("!().,".includes(c)) {
+            out.push({ t: "op", v: c });
+            i++;
+            continue;
+        }
         const num = /^[0-9]+(\.[0-9]+)?/.exec(src.slice(i));
-        if (num) { out.push({ t: "num", v: num[0] }); i += num[0].length; continue; }
+        if (num) {
+            out.push({ t: "num", v: num[0] });
+            i += num[0].length;
+            continue;
+        }
         const id = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(src.slice(i));
-        if (id) { out.push({ t: "id", v: id[0] }); i += id[0].length; continue; }
+        if (id) {
+            out.push({ t: "id", v: id[0] });
+            i += id[0].length;
+            continue;
+        }
         throw new Error(`unsupported character ${JSON.stringify(c)} in expression: ${src}`);
     }
     return out;
@@ -73,12 +96,20 @@ export function evaluate(src: string, ctx: Context): Value | undefined {
     };
     const or = (): Value | undefined => {
         let l = and();
-        while (peek()?.v === "||") { p++; const r = and(); l = truthy(l) ? l : r; }
+        while (peek()?.v === "||") {
+            p++;
+            const r = and();
+            l = truthy(l) ? l : r;
+        }
         return l;
     };
     const and = (): Value | undefined => {
         let l = eq();
-        while (peek()?.v === "&&") { p++; const r = eq(); l = truthy(l) ? r : l; }
+        while (peek()?.v === "&&") {
+            p++;
+            const r = eq();
+            l = truthy(l) ? r : l;
+        }
         return l;
     };
     const eq = (): Value | undefined => {
@@ -91,7 +122,10 @@ export function evaluate(src: string, ctx: Context): Value | undefined {
         return l;
     };
     const unary = (): Value | undefined => {
-        if (peek()?.v === "!") { p++; return !truthy(unary()); }
+        if (peek()?.v === "!") {
+            p++;
+            return !truthy(unary());
+        }
         return primary();
     };
     const primary = (): Value | undefined => {
@@ -99,7 +133,11 @@ export function evaluate(src: string, ctx: Context): Value | undefined {
         if (!tok) throw new Error(`unexpected end of expression: ${src}`);
         if (tok.t === "str") return tok.v;
         if (tok.t === "num") return Number(tok.v);
-        if (tok.v === "(") { const v = or(); eat(")"); return v; }
+        if (tok.v === "(") {
+            const v = or();
+            eat(")");
+            return v;
+        }
         if (tok.t !== "id") throw new Error(`unexpected ${tok.v} in: ${src}`);
         if (tok.v === "true") return true;
         if (tok.v === "false") return false;
@@ -107,7 +145,10 @@ export function evaluate(src: string, ctx: Context): Value | undefined {
         if (peek()?.v === "(") {
             p++;
             const args: (Value | undefined)[] = [];
-            while (peek()?.v !== ")") { args.push(or()); if (peek()?.v === ",") p++; }
+            while (peek()?.v !== ")") {
+                args.push(or());
+                if (peek()?.v === ",") p++;
+            }
             eat(")");
             if (tok.v === "format") return format(String(args[0]), args.slice(1));
             throw new Error(`function ${tok.v}() is not supported here`);

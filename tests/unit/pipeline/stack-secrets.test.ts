@@ -6,8 +6,20 @@ import { PROJECT, SECRET_KEYS, loadPlatformConfig, neededSecrets, requiredSecret
 import { REPO_ROOT, readStackConfig } from "../../../tools/lib/render";
 import { CliIo, runCli } from "../../../tools/lib/cli";
 import {
-    SECRETS_PROVIDER, StackFile, StackFileError, TABLE_BEGIN, TABLE_END, checkStackSecrets, committedStacks, formatSecretsCheck, parseStackFile,
-    readersOf, readmeTable, secretKeysTable, secretsProviderOf, spliceTable,
+    SECRETS_PROVIDER,
+    StackFile,
+    StackFileError,
+    TABLE_BEGIN,
+    TABLE_END,
+    checkStackSecrets,
+    committedStacks,
+    formatSecretsCheck,
+    parseStackFile,
+    readersOf,
+    readmeTable,
+    secretKeysTable,
+    secretsProviderOf,
+    spliceTable,
 } from "../../../tools/lib/stack-secrets";
 import * as check from "../../../tools/secrets-check";
 import * as table from "../../../tools/secrets-table";
@@ -52,7 +64,12 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
                 assert.deepEqual(missing, requiredFor(stack));
                 const other = c.problems.filter((p) => !/required secret/.test(p));
                 assert.equal(other.length, 1, other.join("\n"));
-                assert.match(other[0], new RegExp(`^Pulumi\\.${stack}\\.yaml: secrets provider: the ${stack} environment uses ${stack === "dev" ? "the passphrase provider" : "an AWS KMS key"}`));
+                assert.match(
+                    other[0],
+                    new RegExp(
+                        `^Pulumi\\.${stack}\\.yaml: secrets provider: the ${stack} environment uses ${stack === "dev" ? "the passphrase provider" : "an AWS KMS key"}`,
+                    ),
+                );
                 assert.match(formatSecretsCheck(stack, c), new RegExp(`^stack ${stack} cannot be previewed or deployed \\(${c.problems.length} problems?[;)]`));
             });
         }
@@ -72,7 +89,13 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
             const [first, ...rest] = requiredFor("dev");
             const c = checkStackSecrets("dev", bootstrapped("dev", PASSPHRASE, rest), { nonInteractive: true, env: CI_DEV });
             assert.ok(c.problems.length >= 1);
-            for (const p of c.problems) assert.match(p, new RegExp(`^${PROJECT}:${first}: required secret for (${readersOf(first).join("|")}) \\(pulumi config set --secret ${first} \\.\\.\\.\\)$`));
+            for (const p of c.problems)
+                assert.match(
+                    p,
+                    new RegExp(
+                        `^${PROJECT}:${first}: required secret for (${readersOf(first).join("|")}) \\(pulumi config set --secret ${first} \\.\\.\\.\\)$`,
+                    ),
+                );
         });
 
         it("WHEN a secret is committed in plaintext THEN it must be stored encrypted", () => {
@@ -102,7 +125,10 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
         it("WHEN dev was initialised with KMS instead THEN the provider is reported", () => {
             const c = checkStackSecrets("dev", bootstrapped("dev", KMS), { nonInteractive: false, env: {} });
             assert.equal(c.problems.length, 1);
-            assert.match(c.problems[0], /secrets provider: the dev environment uses the passphrase provider, found AWS KMS \(awskms:\/\/alias\/agent-platform-pulumi-prod\?region=us-east-1\)/);
+            assert.match(
+                c.problems[0],
+                /secrets provider: the dev environment uses the passphrase provider, found AWS KMS \(awskms:\/\/alias\/agent-platform-pulumi-prod\?region=us-east-1\)/,
+            );
         });
     });
 
@@ -116,7 +142,10 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
         it("WHEN checked in CI without AWS credentials THEN the OIDC role secrets are named", () => {
             const c = checkStackSecrets("prod", prod, { nonInteractive: true, env: { PULUMI_ACCESS_TOKEN: "x" } });
             assert.equal(c.problems.length, 1);
-            assert.match(c.problems[0], /^AWS credentials: none in the environment, and Pulumi\.prod\.yaml needs them \(its secrets are encrypted with AWS KMS and it provisions EKS\); in CI the OIDC role comes from AWS_PREVIEW_ROLE_ARN \(preview\) or AWS_DEPLOY_ROLE_ARN \(deploy\)$/);
+            assert.match(
+                c.problems[0],
+                /^AWS credentials: none in the environment, and Pulumi\.prod\.yaml needs them \(its secrets are encrypted with AWS KMS and it provisions EKS\); in CI the OIDC role comes from AWS_PREVIEW_ROLE_ARN \(preview\) or AWS_DEPLOY_ROLE_ARN \(deploy\)$/,
+            );
         });
 
         it("WHEN prod uses a passphrase THEN the provider is reported (prod secrets are KMS-encrypted)", () => {
@@ -127,7 +156,11 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
 
         it("WHEN the KMS data key is missing THEN the secure values are reported undecryptable", () => {
             // prod's secure values come from AWS Secrets Manager; one set in the file all the same must still decrypt.
-            const c = checkStackSecrets("prod", { ...bootstrapped("prod", KMS, ["anthropicApiKey"]), encryptedkey: undefined }, { nonInteractive: false, env: {} });
+            const c = checkStackSecrets(
+                "prod",
+                { ...bootstrapped("prod", KMS, ["anthropicApiKey"]), encryptedkey: undefined },
+                { nonInteractive: false, env: {} },
+            );
             assert.equal(c.problems.length, 1);
             assert.match(c.problems[0], /^Pulumi\.prod\.yaml: encryptedkey: missing/);
         });
@@ -146,7 +179,10 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
 
     describe("parseStackFile", () => {
         it("rejects a file that is not a stack settings mapping, naming the file and field", () => {
-            assert.throws(() => parseStackFile("config: [", "Pulumi.x.yaml"), (e: Error) => e instanceof StackFileError && /^Pulumi\.x\.yaml: not valid YAML/.test(e.message));
+            assert.throws(
+                () => parseStackFile("config: [", "Pulumi.x.yaml"),
+                (e: Error) => e instanceof StackFileError && /^Pulumi\.x\.yaml: not valid YAML/.test(e.message),
+            );
             assert.throws(() => parseStackFile("- a", "Pulumi.x.yaml"), /Pulumi\.x\.yaml: expected a mapping \(stack settings\), got a list/);
             assert.throws(() => parseStackFile("config: 3", "Pulumi.x.yaml"), /Pulumi\.x\.yaml: config: expected a mapping/);
             assert.throws(() => parseStackFile("encryptionsalt: 3", "Pulumi.x.yaml"), /Pulumi\.x\.yaml: encryptionsalt: expected a string/);
@@ -166,19 +202,39 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
 
         it("has one row per secure key the schema knows, with its readers and each stack's need", () => {
             const rows = readmeTable().split("\n").slice(2);
-            assert.deepEqual(rows.map((r) => /^\| `(\w+)` \|/.exec(r)?.[1]), [...SECRET_KEYS]);
+            assert.deepEqual(
+                rows.map((r) => /^\| `(\w+)` \|/.exec(r)?.[1]),
+                [...SECRET_KEYS],
+            );
             for (const [i, key] of SECRET_KEYS.entries()) {
-                const cells = rows[i].split("|").slice(1, -1).map((c) => c.trim());
-                assert.deepEqual(cells[1].split(", "), readersOf(key).map((s) => `\`${s}\``));
+                const cells = rows[i]
+                    .split("|")
+                    .slice(1, -1)
+                    .map((c) => c.trim());
+                assert.deepEqual(
+                    cells[1].split(", "),
+                    readersOf(key).map((s) => `\`${s}\``),
+                );
                 // prod takes its secure values from AWS Secrets Manager (secrets.source externalSecrets): the cell names the secret.
-                const prodCell = requiredFor("prod").includes(key) ? "required" : neededFor("prod").includes(key) ? `Secrets Manager \`agent-platform/prod/${key}\`` : "—";
+                const prodCell = requiredFor("prod").includes(key)
+                    ? "required"
+                    : neededFor("prod").includes(key)
+                      ? `Secrets Manager \`agent-platform/prod/${key}\``
+                      : "—";
                 assert.deepEqual(cells.slice(2), [requiredFor("dev").includes(key) ? "required" : "—", prodCell]);
             }
         });
 
         it("GIVEN a schema key no stack requires WHEN tabled THEN it shows — for every stack", () => {
-            const t = secretKeysTable([{ name: "x", config: { environment: "dev", cluster: { provider: "existing", loadBalancers: true }, crds: {} } as never }]);
-            assert.ok(t.split("\n").slice(2).every((r) => r.endsWith("| — |")));
+            const t = secretKeysTable([
+                { name: "x", config: { environment: "dev", cluster: { provider: "existing", loadBalancers: true }, crds: {} } as never },
+            ]);
+            assert.ok(
+                t
+                    .split("\n")
+                    .slice(2)
+                    .every((r) => r.endsWith("| — |")),
+            );
         });
 
         it("spliceTable replaces only the marked block, and names the markers when they are missing", () => {
@@ -192,7 +248,14 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
         async function run(argv: string[], body: (io: CliIo) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
             let out = "";
             let err = "";
-            const code = await body({ stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+            const code = await body({
+                stdout: (t) => {
+                    out += t;
+                },
+                stderr: (t) => {
+                    err += t;
+                },
+            });
             return { code, out, err };
         }
         const secretsCheck = (argv: string[], env: Record<string, string> = {}) =>
@@ -216,7 +279,10 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
             const r = await secretsCheck(["--stack", "prod", "--non-interactive"]);
             assert.equal(r.code, 1);
             assert.equal(r.out, "");
-            assert.equal(r.err, `secrets:check: ${formatSecretsCheck("prod", checkStackSecrets("prod", committed("prod"), { nonInteractive: true, env: {} }))}\n`);
+            assert.equal(
+                r.err,
+                `secrets:check: ${formatSecretsCheck("prod", checkStackSecrets("prod", committed("prod"), { nonInteractive: true, env: {} }))}\n`,
+            );
             assert.match(r.err, /PULUMI_ACCESS_TOKEN: not set/);
         });
 

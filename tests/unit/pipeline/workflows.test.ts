@@ -23,9 +23,14 @@ function load(rel: string): Doc {
 }
 
 const WORKFLOWS: Record<string, Doc> = Object.fromEntries(
-    fs.readdirSync(path.join(GH, "workflows")).filter((f) => /\.ya?ml$/.test(f)).map((f) => [f, load(`workflows/${f}`)]));
+    fs
+        .readdirSync(path.join(GH, "workflows"))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => [f, load(`workflows/${f}`)]),
+);
 const ACTIONS: Record<string, Doc> = Object.fromEntries(
-    fs.readdirSync(path.join(GH, "actions")).map((d) => [`./.github/actions/${d}`, load(`actions/${d}/action.yml`)]));
+    fs.readdirSync(path.join(GH, "actions")).map((d) => [`./.github/actions/${d}`, load(`actions/${d}/action.yml`)]),
+);
 const PULUMI_STACK = "./.github/actions/pulumi-stack";
 const STACKS = committedStacks();
 
@@ -72,7 +77,9 @@ function pulumiStackRun(inputs: Record<string, Value>): { name: string; uses?: s
         .map((s: Step) => ({ name: String(interpolate(s.name ?? s.uses ?? "", ctx)), uses: s.uses, run: s.run, with: resolveWith(s, ctx) }));
 }
 
-const SECRETS: Context = Object.fromEntries(["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "DEV_KUBECONFIG", "AWS_PREVIEW_ROLE_ARN", "AWS_DEPLOY_ROLE_ARN"].map((s) => [s, `<${s}>`]));
+const SECRETS: Context = Object.fromEntries(
+    ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "DEV_KUBECONFIG", "AWS_PREVIEW_ROLE_ARN", "AWS_DEPLOY_ROLE_ARN"].map((s) => [s, `<${s}>`]),
+);
 const VARS = { AWS_REGION: "us-east-1", PULUMI_ORG: "" };
 
 function prContext(headRepo: string | null, author: string): Context {
@@ -99,7 +106,10 @@ describe("CI workflows (.github/)", () => {
     describe("secrets", () => {
         it("no run: script contains a ${{ }} expression: secrets, inputs and event fields reach scripts through env", () => {
             const offenders = allSteps().filter(({ step }) => typeof step.run === "string" && step.run.includes("${{"));
-            assert.deepEqual(offenders.map((o) => `${o.where}: ${o.step.name}`), []);
+            assert.deepEqual(
+                offenders.map((o) => `${o.where}: ${o.step.name}`),
+                [],
+            );
         });
 
         it("secrets.* are read only in a step's env: or with:, never at workflow or job level", () => {
@@ -109,7 +119,10 @@ describe("CI workflows (.github/)", () => {
                     if (!/\bsecrets\./.test(value)) continue;
                     seen.push(f);
                     const where = at.join(".");
-                    assert.ok(at.includes("steps") && ["env", "with"].includes(String(at[at.length - 2])), `${f}: secrets outside a step's env/with at ${where}`);
+                    assert.ok(
+                        at.includes("steps") && ["env", "with"].includes(String(at[at.length - 2])),
+                        `${f}: secrets outside a step's env/with at ${where}`,
+                    );
                 }
             }
             assert.ok(seen.includes("preview.yml") && seen.includes("deploy.yml"));
@@ -146,7 +159,11 @@ describe("CI workflows (.github/)", () => {
                 stepIndex(steps, runs(/npm run render -- --stack "\$stack"/), "render"),
                 stepIndex(steps, runs(/npm run --silent policy:check -- "rendered\/\$stack" --config "policy\/config\/\$stack\.json" --json/), "policy:check"),
             ];
-            assert.deepEqual(order, [...order].sort((a, b) => a - b), `steps out of order: ${order}`);
+            assert.deepEqual(
+                order,
+                [...order].sort((a, b) => a - b),
+                `steps out of order: ${order}`,
+            );
             for (const re of [/npm run render/, /policy:check/]) {
                 const loop = /for stack in ([a-z ]+); do/.exec(steps.find(runs(re))!.run);
                 assert.deepEqual(loop?.[1].trim().split(/\s+/), STACKS, `${re}: not every committed stack`);
@@ -170,16 +187,23 @@ describe("CI workflows (.github/)", () => {
             const step = checksSteps.find((s) => typeof s.run === "string" && /--format sarif/.test(s.run))!;
             assert.ok(step, "no policy:check --format sarif step");
             assert.match(step.run, /for stack in dev prod; do/);
-            assert.match(step.run, /> "rendered\/policy-\$stack\.sarif" \|\| \[ \$\? -eq 1 \]/, "a mandatory finding (exit 1) still yields the report; exit 2 fails");
+            assert.match(
+                step.run,
+                /> "rendered\/policy-\$stack\.sarif" \|\| \[ \$\? -eq 1 \]/,
+                "a mandatory finding (exit 1) still yields the report; exit 2 fails",
+            );
             assert.ok(checksSteps.indexOf(step) < checksSteps.findIndex((s) => s.uses?.startsWith("actions/upload-artifact")));
         });
 
         it("a separate job with security-events: write uploads each stack's SARIF under its own category, never for fork pull requests", () => {
-            assert.deepEqual(scan.permissions, { "contents": "read", "security-events": "write" });
+            assert.deepEqual(scan.permissions, { contents: "read", "security-events": "write" });
             assert.deepEqual([scan.needs].flat(), ["checks"]);
             assert.match(scan.if, /head\.repo\.full_name == github\.repository/);
             const uploads = scan.steps.filter((s: Step) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
-            assert.deepEqual(uploads.map((s: Step) => [s.with.sarif_file, s.with.category]), STACKS.map((st) => [`rendered/policy-${st}.sarif`, `policy-${st}`]));
+            assert.deepEqual(
+                uploads.map((s: Step) => [s.with.sarif_file, s.with.category]),
+                STACKS.map((st) => [`rendered/policy-${st}.sarif`, `policy-${st}`]),
+            );
         });
 
         it("every caller of checks.yml grants what its jobs request (a nested job cannot exceed its caller)", () => {
@@ -188,7 +212,12 @@ describe("CI workflows (.github/)", () => {
                 assert.equal(caller.uses, "./.github/workflows/checks.yml", f);
                 for (const job of Object.values<Doc>(wf.jobs)) {
                     for (const [scope, level] of Object.entries(job.permissions ?? wf.permissions)) {
-                        assert.ok(level === "read" ? ["read", "write"].includes(caller.permissions?.[scope] ?? WORKFLOWS[f].permissions[scope]) : caller.permissions?.[scope] === "write", `${f} does not grant ${scope}: ${level}`);
+                        assert.ok(
+                            level === "read"
+                                ? ["read", "write"].includes(caller.permissions?.[scope] ?? WORKFLOWS[f].permissions[scope])
+                                : caller.permissions?.[scope] === "write",
+                            `${f} does not grant ${scope}: ${level}`,
+                        );
                     }
                 }
             }
@@ -206,7 +235,7 @@ describe("CI workflows (.github/)", () => {
         });
 
         it("the preview job may mint an OIDC token (id-token: write) and comment on the PR", () => {
-            assert.deepEqual(preview.permissions, { "contents": "read", "id-token": "write", "pull-requests": "write" });
+            assert.deepEqual(preview.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
         });
 
         it("previews only after the checks job (tests before preview)", () => {
@@ -223,8 +252,10 @@ describe("CI workflows (.github/)", () => {
                 assert.equal(inputs.command, "preview");
                 assert.equal(inputs["comment-on-pr"], "true");
                 const pulumi = pulumiStackRun(inputs).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-                assert.deepEqual([pulumi.with.command, pulumi.with["stack-name"], pulumi.with.policyPacks, pulumi.with.policyPackConfigs],
-                    ["preview", stack, "policy", `policy/config/${stack}.json`]);
+                assert.deepEqual(
+                    [pulumi.with.command, pulumi.with["stack-name"], pulumi.with.policyPacks, pulumi.with.policyPackConfigs],
+                    ["preview", stack, "policy", `policy/config/${stack}.json`],
+                );
                 assert.ok(fs.existsSync(path.join(REPO_ROOT, `policy/config/${stack}.json`)));
                 assert.equal(pulumi.with["comment-on-pr"], "true");
                 assert.equal(pulumi.with["comment-on-summary"], true);
@@ -244,7 +275,12 @@ describe("CI workflows (.github/)", () => {
                     writesKubeconfig: ran.some((s) => s.name === "Write the kubeconfig"),
                 };
             };
-            assert.deepEqual(credentials("dev"), { passphrase: "<PULUMI_CONFIG_PASSPHRASE>", kubeconfig: "<DEV_KUBECONFIG>", role: undefined, writesKubeconfig: true });
+            assert.deepEqual(credentials("dev"), {
+                passphrase: "<PULUMI_CONFIG_PASSPHRASE>",
+                kubeconfig: "<DEV_KUBECONFIG>",
+                role: undefined,
+                writesKubeconfig: true,
+            });
             assert.deepEqual(credentials("prod"), { passphrase: "", kubeconfig: "", role: "<AWS_PREVIEW_ROLE_ARN>", writesKubeconfig: false });
         });
 
@@ -272,7 +308,7 @@ describe("CI workflows (.github/)", () => {
         });
 
         it("a new push to the pull request cancels its running previews", () => {
-            assert.deepEqual(wf.concurrency, { "group": "preview-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+            assert.deepEqual(wf.concurrency, { group: "preview-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
         });
     });
 
@@ -288,7 +324,10 @@ describe("CI workflows (.github/)", () => {
         });
 
         it("runs pulumi up of dev, then prod, each with the policy pack and the stack's pack config", () => {
-            assert.deepEqual(upJobs.map(([, j]) => stackOf(j)), ["dev", "prod"]);
+            assert.deepEqual(
+                upJobs.map(([, j]) => stackOf(j)),
+                ["dev", "prod"],
+            );
             assert.deepEqual(STACKS, ["dev", "prod"]);
             const [[devId, dev], [, prod]] = upJobs;
             assert.deepEqual([dev.needs].flat(), ["checks"]);
@@ -298,7 +337,11 @@ describe("CI workflows (.github/)", () => {
                 const inputs = actionInputs(PULUMI_STACK, resolveWith(use, { secrets: SECRETS, vars: VARS }));
                 const pulumi = pulumiStackRun(inputs).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
                 const stack = stackOf(job);
-                assert.deepEqual([pulumi.with.command, pulumi.with.policyPacks, pulumi.with.policyPackConfigs], ["up", "policy", `policy/config/${stack}.json`], id);
+                assert.deepEqual(
+                    [pulumi.with.command, pulumi.with.policyPacks, pulumi.with.policyPackConfigs],
+                    ["up", "policy", `policy/config/${stack}.json`],
+                    id,
+                );
             }
         });
 
@@ -306,7 +349,13 @@ describe("CI workflows (.github/)", () => {
             for (const [id, job] of upJobs) assert.equal(job.environment?.name ?? job.environment, stackOf(job), id);
             const [, prod] = upJobs[1];
             assert.equal(prod.permissions["id-token"], "write");
-            const inputs = actionInputs(PULUMI_STACK, resolveWith(prod.steps.find((s: Step) => s.uses === PULUMI_STACK), { secrets: SECRETS, vars: VARS }));
+            const inputs = actionInputs(
+                PULUMI_STACK,
+                resolveWith(
+                    prod.steps.find((s: Step) => s.uses === PULUMI_STACK),
+                    { secrets: SECRETS, vars: VARS },
+                ),
+            );
             assert.equal(inputs["aws-role-arn"], "<AWS_DEPLOY_ROLE_ARN>");
             const [, dev] = upJobs[0];
             assert.equal(dev.permissions["id-token"], undefined, "dev needs no AWS token");
@@ -334,7 +383,12 @@ describe("CI workflows (.github/)", () => {
             for (const [f, wf] of Object.entries(WORKFLOWS)) {
                 for (const [id, job] of Object.entries<Doc>(wf.jobs)) {
                     for (const step of job.steps ?? []) {
-                        const role = step.uses === PULUMI_STACK ? step.with?.["aws-role-arn"] : step.uses?.startsWith("aws-actions/configure-aws-credentials@") ? step.with?.["role-to-assume"] : undefined;
+                        const role =
+                            step.uses === PULUMI_STACK
+                                ? step.with?.["aws-role-arn"]
+                                : step.uses?.startsWith("aws-actions/configure-aws-credentials@")
+                                  ? step.with?.["role-to-assume"]
+                                  : undefined;
                         if (role === undefined) continue;
                         assert.equal(job.permissions?.["id-token"], "write", `${f} job ${id}`);
                     }
@@ -360,7 +414,8 @@ describe("CI workflows (.github/)", () => {
                 assert.equal(step.with.policyPackConfigs, "policy/config/${{ inputs.stack }}.json", where);
             }
             for (const { where, step } of allSteps()) {
-                if (typeof step.run === "string" && /(^|&&|;|\|\|)\s*(npx\s+)?pulumi\s+(preview|up|update)\b/m.test(step.run)) assert.match(step.run, /--policy-pack policy\b/, where);
+                if (typeof step.run === "string" && /(^|&&|;|\|\|)\s*(npx\s+)?pulumi\s+(preview|up|update)\b/m.test(step.run))
+                    assert.match(step.run, /--policy-pack policy\b/, where);
             }
         });
 
@@ -381,7 +436,7 @@ describe("CI workflows (.github/)", () => {
         });
 
         it("prefixes the Pulumi organization when one is set", () => {
-            const inputs = actionInputs(PULUMI_STACK, { "command": "preview", "stack": "prod", "pulumi-access-token": "t", "pulumi-organization": "acme" });
+            const inputs = actionInputs(PULUMI_STACK, { command: "preview", stack: "prod", "pulumi-access-token": "t", "pulumi-organization": "acme" });
             assert.equal(pulumiStackRun(inputs).find((s) => s.uses?.startsWith("pulumi/actions@"))!.with["stack-name"], "acme/prod");
         });
     });
@@ -391,15 +446,17 @@ describe("CI workflows (.github/)", () => {
         const section = doc.split(/^## /m).find((s) => s.startsWith("Secrets and variables"));
 
         it("lists exactly the secrets and variables the workflows read, each with its kind", () => {
-            assert.ok(section, "docs/ci.md: no \"## Secrets and variables\" section");
+            assert.ok(section, 'docs/ci.md: no "## Secrets and variables" section');
             const documented = new Map<string, string>();
             for (const m of section!.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]+) \|/gm)) documented.set(m[1], m[2].trim());
             const read = new Map<string, string>();
             for (const wf of Object.values(WORKFLOWS)) {
-                for (const { value } of strings(wf)) for (const m of value.matchAll(/\b(secrets|vars)\.([A-Z0-9_]+)/g)) read.set(m[2], m[1] === "secrets" ? "secret" : "variable");
+                for (const { value } of strings(wf))
+                    for (const m of value.matchAll(/\b(secrets|vars)\.([A-Z0-9_]+)/g)) read.set(m[2], m[1] === "secrets" ? "secret" : "variable");
             }
             assert.deepEqual([...documented.keys()].sort(), [...read.keys()].sort());
-            for (const [name, kind] of read) assert.ok(documented.get(name)!.includes(kind), `${name}: documented as "${documented.get(name)}", read as a ${kind}`);
+            for (const [name, kind] of read)
+                assert.ok(documented.get(name)!.includes(kind), `${name}: documented as "${documented.get(name)}", read as a ${kind}`);
         });
     });
 });

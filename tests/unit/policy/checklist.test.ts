@@ -15,8 +15,17 @@ const SEEDS = path.resolve(__dirname, "../../../../shared/seeds");
 
 function seedChecklistItems(): { seed: string; item: string }[] {
     if (!fs.existsSync(SEEDS)) return [];
-    return fs.readdirSync(SEEDS).filter((f) => f.endsWith(".txt")).sort().flatMap((f) => fs.readFileSync(path.join(SEEDS, f), "utf8")
-        .split("\n").filter((l) => /^- \[ \] /.test(l)).map((l) => ({ seed: f.slice(0, 3), item: l.replace(/^- \[ \] /, "").trim() })));
+    return fs
+        .readdirSync(SEEDS)
+        .filter((f) => f.endsWith(".txt"))
+        .sort()
+        .flatMap((f) =>
+            fs
+                .readFileSync(path.join(SEEDS, f), "utf8")
+                .split("\n")
+                .filter((l) => /^- \[ \] /.test(l))
+                .map((l) => ({ seed: f.slice(0, 3), item: l.replace(/^- \[ \] /, "").trim() })),
+        );
 }
 
 const level = (name: string) => (PROD[name] as { enforcementLevel: string }).enforcementLevel;
@@ -26,7 +35,10 @@ describe("seed production checklists", () => {
         const items = seedChecklistItems();
         if (items.length === 0) this.skip();
         const mapped = new Set(CHECKLIST.map((c) => `${c.seed}:${c.item}`));
-        assert.deepStrictEqual(items.filter((i) => !mapped.has(`${i.seed}:${i.item}`)), []);
+        assert.deepStrictEqual(
+            items.filter((i) => !mapped.has(`${i.seed}:${i.item}`)),
+            [],
+        );
     });
 
     it("GIVEN the checklist map THEN every item names at least one existing rule and the README lists each item", () => {
@@ -40,15 +52,21 @@ describe("seed production checklists", () => {
     });
 
     it("GIVEN a non-process checklist item THEN at least one of its rules is mandatory in prod", () => {
-        for (const c of CHECKLIST.filter((x) => !x.proxy)) assert.ok(c.rules.some((r) => level(r) === "mandatory"), c.item);
+        for (const c of CHECKLIST.filter((x) => !x.proxy))
+            assert.ok(
+                c.rules.some((r) => level(r) === "mandatory"),
+                c.item,
+            );
     });
 
     describe("GIVEN a deliberately broken manifest per checklist item", () => {
         for (const c of CHECKLIST) {
             it(`WHEN "${c.item}" (seed ${c.seed}) is broken THEN policy:check reports a mapped rule naming the resource`, async () => {
-                const rc = resourceCases.find((x) => c.rules.includes(x.policy) && !x.config && typeof x.fixture === "string" && level(x.policy) === "mandatory")
-                    ?? resourceCases.find((x) => c.rules.includes(x.policy) && !x.config && typeof x.fixture === "string");
-                const sc = stackCases.find((x) => c.rules.includes(x.policy) && level(x.policy) === "mandatory") ?? stackCases.find((x) => c.rules.includes(x.policy));
+                const rc =
+                    resourceCases.find((x) => c.rules.includes(x.policy) && !x.config && typeof x.fixture === "string" && level(x.policy) === "mandatory") ??
+                    resourceCases.find((x) => c.rules.includes(x.policy) && !x.config && typeof x.fixture === "string");
+                const sc =
+                    stackCases.find((x) => c.rules.includes(x.policy) && level(x.policy) === "mandatory") ?? stackCases.find((x) => c.rules.includes(x.policy));
                 let stack = compliantStack();
                 let tags = compliantTags();
                 let policy: string;

@@ -17,8 +17,14 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
     const err: string[] = [];
     const o = process.stdout.write.bind(process.stdout);
     const e = process.stderr.write.bind(process.stderr);
-    (process.stdout as { write: unknown }).write = (s: string) => { out.push(s); return true; };
-    (process.stderr as { write: unknown }).write = (s: string) => { err.push(s); return true; };
+    (process.stdout as { write: unknown }).write = (s: string) => {
+        out.push(s);
+        return true;
+    };
+    (process.stderr as { write: unknown }).write = (s: string) => {
+        err.push(s);
+        return true;
+    };
     try {
         const code = await main(args);
         return { code, out: out.join(""), err: err.join("") };
@@ -30,7 +36,9 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 
 describe("policy:check CLI", () => {
     let dir: string;
-    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-")); });
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-"));
+    });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     function writeRendered(mutate: (objs: ReturnType<typeof compliantObjects>) => void = () => undefined): void {
@@ -42,8 +50,17 @@ describe("policy:check CLI", () => {
             fs.mkdirSync(sub, { recursive: true });
             fs.writeFileSync(path.join(sub, `${o.kind.toLowerCase()}-${o.metadata?.name}.yaml`), stringify(o));
         }
-        fs.writeFileSync(path.join(dir, "namespace.yaml"), objs.slice(0, 2).map((o) => stringify(o)).join("---\n"));
-        fs.writeFileSync(path.join(dir, "cloud-resources.json"), JSON.stringify(compliantCloud().map((r) => ({ type: r.type, name: r.name, inputs: r.props }))));
+        fs.writeFileSync(
+            path.join(dir, "namespace.yaml"),
+            objs
+                .slice(0, 2)
+                .map((o) => stringify(o))
+                .join("---\n"),
+        );
+        fs.writeFileSync(
+            path.join(dir, "cloud-resources.json"),
+            JSON.stringify(compliantCloud().map((r) => ({ type: r.type, name: r.name, inputs: r.props }))),
+        );
     }
 
     it("GIVEN a compliant rendered directory WHEN checked under prod.json THEN it exits 0", async () => {
@@ -55,28 +72,40 @@ describe("policy:check CLI", () => {
     });
 
     it("GIVEN a privileged container and an open EKS endpoint WHEN checked THEN it exits 1 and prints policy, level, resource and message", async () => {
-        writeRendered((objs) => { objs.find((o) => o.metadata?.name === "api" && o.kind === "Deployment")!.spec.template.spec.containers[0].securityContext.privileged = true; });
+        writeRendered((objs) => {
+            objs.find((o) => o.metadata?.name === "api" && o.kind === "Deployment")!.spec.template.spec.containers[0].securityContext.privileged = true;
+        });
         const cloud = JSON.parse(fs.readFileSync(path.join(dir, "cloud-resources.json"), "utf8"));
         cloud[0].inputs.vpcConfig.endpointPublicAccess = true;
         fs.writeFileSync(path.join(dir, "cloud-resources.json"), JSON.stringify(cloud));
         const r = await run([dir, "--config", PROD_CONFIG]);
         assert.strictEqual(r.code, 1);
-        assert.match(r.out, /^sec-no-privileged\s+mandatory\s+Deployment\/agents\/api\s+Deployment agents\/api: container "api" sets securityContext.privileged: true$/m);
+        assert.match(
+            r.out,
+            /^sec-no-privileged\s+mandatory\s+Deployment\/agents\/api\s+Deployment agents\/api: container "api" sets securityContext.privileged: true$/m,
+        );
         assert.match(r.out, /^eks-private-endpoint\s+mandatory\s+aws:eks\/cluster:Cluster\/prod-eks\s+/m);
         assert.match(r.out, /^proc-upgrade-rehearsed\s+advisory\s+stack\s+stack: no agent-platform:upgrade-rehearsed tag/m);
     });
 
     it("GIVEN --json WHEN checked THEN violations come as JSON with counts", async () => {
-        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        writeRendered((objs) => {
+            delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe;
+        });
         const r = await run([dir, "--config", PROD_CONFIG, "--json"]);
         const j = JSON.parse(r.out);
         assert.strictEqual(r.code, 1);
         assert.ok(j.resources > 40);
-        assert.deepStrictEqual(j.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { policy: string; resource: string }) => [v.policy, v.resource]), [["health-liveness", "Deployment/agents/api"]]);
+        assert.deepStrictEqual(
+            j.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { policy: string; resource: string }) => [v.policy, v.resource]),
+            [["health-liveness", "Deployment/agents/api"]],
+        );
     });
 
     it("GIVEN no config WHEN checked THEN the policies' own (dev) levels apply: only advisory findings exit 0", async () => {
-        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        writeRendered((objs) => {
+            delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe;
+        });
         const r = await run([dir]);
         assert.strictEqual(r.code, 0);
         assert.match(r.out, /health-liveness\s+advisory/);
@@ -108,7 +137,16 @@ describe("policy:check CLI", () => {
     });
 
     it("GIVEN a List document WHEN checked THEN its items are evaluated", async () => {
-        fs.writeFileSync(path.join(dir, "list.yaml"), stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "agents" }, spec: { type: "NodePort", ports: [{ port: 80 }] } }] }));
+        fs.writeFileSync(
+            path.join(dir, "list.yaml"),
+            stringify({
+                apiVersion: "v1",
+                kind: "List",
+                items: [
+                    { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "agents" }, spec: { type: "NodePort", ports: [{ port: 80 }] } },
+                ],
+            }),
+        );
         const r = await run([dir, "--json"]);
         assert.ok(JSON.parse(r.out).violations.some((v: { policy: string }) => v.policy === "net-no-public-service"));
     });
@@ -153,7 +191,9 @@ describe("policy:check CLI", () => {
     });
 
     it("GIVEN --min-level mandatory WHEN checked THEN advisory findings are left out", async () => {
-        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        writeRendered((objs) => {
+            delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe;
+        });
         const all = await run([dir, "--format", "json"]);
         assert.ok(JSON.parse(all.out).advisory > 0);
         const r = await run([dir, "--min-level", "mandatory", "--format", "json"]);
@@ -162,7 +202,9 @@ describe("policy:check CLI", () => {
     });
 
     it("GIVEN --format sarif WHEN checked THEN SARIF 2.1.0 with every rule and one result per violation at its file", async () => {
-        writeRendered((objs) => { objs.find((o) => o.metadata?.name === "api" && o.kind === "Deployment")!.spec.template.spec.containers[0].securityContext.privileged = true; });
+        writeRendered((objs) => {
+            objs.find((o) => o.metadata?.name === "api" && o.kind === "Deployment")!.spec.template.spec.containers[0].securityContext.privileged = true;
+        });
         const r = await run([dir, "--config", PROD_CONFIG, "--format", "sarif"]);
         assert.strictEqual(r.code, 1);
         const sarif = JSON.parse(r.out);
@@ -180,7 +222,9 @@ describe("policy:check CLI", () => {
     });
 
     it("GIVEN text output WHEN a violation is printed THEN its fix follows it", async () => {
-        writeRendered((objs) => { delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe; });
+        writeRendered((objs) => {
+            delete objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].livenessProbe;
+        });
         const r = await run([dir]);
         assert.match(r.out, /^health-liveness\s+advisory\s+.*\n {4}fix: \S/m);
     });

@@ -19,13 +19,21 @@ describe("policy examples (--explain)", () => {
             assert.deepStrictEqual(ex.passing.outcome.messages, [], `${name} fails its passing example`);
             assert.ok(ex.failing.outcome.messages.length > 0, `${name} passes its failing example`);
             const c = [...resourceCases, ...stackCases].find((x) => x.policy === name && x.title === ex.title)!;
-            assert.ok(ex.failing.outcome.messages.some((m) => c.expect.test(m.message)), `${name}: expected ${c.expect} in ${JSON.stringify(ex.failing.outcome.messages)}`);
+            assert.ok(
+                ex.failing.outcome.messages.some((m) => c.expect.test(m.message)),
+                `${name}: expected ${c.expect} in ${JSON.stringify(ex.failing.outcome.messages)}`,
+            );
             const text = formatExamples(ex, r.scope);
             assert.match(text, /^Passing example/m);
             assert.match(text, /^Failing example: /m);
-            for (const m of ex.failing.outcome.messages) assert.ok(text.includes(`-> ${m.message}`), `${name}: the printed example omits the verdict ${m.message}`);
+            for (const m of ex.failing.outcome.messages)
+                assert.ok(text.includes(`-> ${m.message}`), `${name}: the printed example omits the verdict ${m.message}`);
             if (r.scope === "resource") assert.ok(ex.passing.resources.length === 1 && ex.failing.resources.length === 1);
-            else assert.ok(ex.failing.resources.length + ex.failing.removed.length > 0 || ex.failing.stackTags !== ex.passing.stackTags, `${name}: the failing example changes nothing`);
+            else
+                assert.ok(
+                    ex.failing.resources.length + ex.failing.removed.length > 0 || ex.failing.stackTags !== ex.passing.stackTags,
+                    `${name}: the failing example changes nothing`,
+                );
         });
     }
 
@@ -33,9 +41,18 @@ describe("policy examples (--explain)", () => {
         const a = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
         const b = ["a", "b", "c", "d", "e", "F", "g", "h", "i", "j", "k"];
         const d = lineDiff(a, b);
-        assert.deepStrictEqual(d.filter((l) => !l.startsWith("  ")), ["- f", "+ F", "+ k"]);
-        assert.deepStrictEqual(d.filter((l) => !l.startsWith("+ ")).map((l) => l.slice(2)), a);
-        assert.deepStrictEqual(d.filter((l) => !l.startsWith("- ")).map((l) => l.slice(2)), b);
+        assert.deepStrictEqual(
+            d.filter((l) => !l.startsWith("  ")),
+            ["- f", "+ F", "+ k"],
+        );
+        assert.deepStrictEqual(
+            d.filter((l) => !l.startsWith("+ ")).map((l) => l.slice(2)),
+            a,
+        );
+        assert.deepStrictEqual(
+            d.filter((l) => !l.startsWith("- ")).map((l) => l.slice(2)),
+            b,
+        );
         assert.deepStrictEqual(hunks(d, 1), ["  ...", "  e", "- f", "+ F", "  g", "  ...", "  j", "+ k"]);
     });
 });

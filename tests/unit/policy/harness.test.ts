@@ -57,13 +57,37 @@ describe("policy harness", () => {
 
     it("GIVEN prod.json THEN security, data-safety and checklist rules are mandatory; GIVEN dev.json THEN only unsafe-pod and data rules are", () => {
         const level = (cfg: typeof PROD, n: string) => (cfg[n] as { enforcementLevel: string }).enforcementLevel;
-        for (const n of ["sec-run-as-non-root", "sec-readonly-rootfs", "res-memory", "health-startup", "avail-hpa-present", "net-policy-coverage", "stor-backup", "stor-data-retained", "eks-imdsv2", "rbac-no-cluster-admin"]) {
+        for (const n of [
+            "sec-run-as-non-root",
+            "sec-readonly-rootfs",
+            "res-memory",
+            "health-startup",
+            "avail-hpa-present",
+            "net-policy-coverage",
+            "stor-backup",
+            "stor-data-retained",
+            "eks-imdsv2",
+            "rbac-no-cluster-admin",
+        ]) {
             assert.strictEqual(level(PROD, n), "mandatory", n);
         }
-        const devMandatory = Object.keys(DEV).filter((n) => level(DEV, n) === "mandatory").sort();
+        const devMandatory = Object.keys(DEV)
+            .filter((n) => level(DEV, n) === "mandatory")
+            .sort();
         assert.deepStrictEqual(devMandatory, [
-            "avail-raft-pdb", "avail-raft-quorum", "avail-singleton", "avail-singleton-exempt", "hyg-deprecated-api", "net-selector-match",
-            "sec-no-dangerous-caps", "sec-no-host-namespaces", "sec-no-host-process", "sec-no-hostpath", "sec-no-privileged", "sec-proc-mount", "stor-persistent-state",
+            "avail-raft-pdb",
+            "avail-raft-quorum",
+            "avail-singleton",
+            "avail-singleton-exempt",
+            "hyg-deprecated-api",
+            "net-selector-match",
+            "sec-no-dangerous-caps",
+            "sec-no-host-namespaces",
+            "sec-no-host-process",
+            "sec-no-hostpath",
+            "sec-no-privileged",
+            "sec-proc-mount",
+            "stor-persistent-state",
         ]);
     });
 
@@ -83,6 +107,9 @@ describe("policy harness", () => {
         const stack = compliantStack();
         find(stack, "Deployment/agents/api").props.spec.template.spec.containers[0].securityContext.privileged = true;
         const v = await evaluate(allRules, stack, { config: PROD, stackTags: compliantTags() });
-        assert.deepStrictEqual(v.map((x) => [x.policy, x.level, x.resource]), [["sec-no-privileged", "mandatory", "Deployment/agents/api"]]);
+        assert.deepStrictEqual(
+            v.map((x) => [x.policy, x.level, x.resource]),
+            [["sec-no-privileged", "mandatory", "Deployment/agents/api"]],
+        );
     });
 });

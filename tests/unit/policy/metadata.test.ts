@@ -22,7 +22,10 @@ describe("policy metadata (CrossGuard displayName, tags, url, framework)", () =>
     for (const r of allRules) {
         const p = r.policy;
         it(`GIVEN ${p.name} THEN it has a short whole title, its area as tag, a url that resolves and a framework where one applies`, () => {
-            assert.ok(p.displayName && p.displayName.length <= 70 && p.displayName.split(" ").length >= 3, `${p.name}: displayName ${JSON.stringify(p.displayName)}`);
+            assert.ok(
+                p.displayName && p.displayName.length <= 70 && p.displayName.split(" ").length >= 3,
+                `${p.name}: displayName ${JSON.stringify(p.displayName)}`,
+            );
             assert.ok(!/\.\.\.$|[,:;(]$/.test(p.displayName!), `${p.name}: displayName is cut: ${p.displayName}`);
             assert.deepStrictEqual(p.tags, [r.area]);
             const [file, anchor] = (p.url ?? "").split("#");

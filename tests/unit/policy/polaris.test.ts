@@ -16,13 +16,19 @@ const CORPUS = path.resolve(__dirname, "../../../../shared/peer-fixtures/polaris
 
 /** Failure fixtures the pack deliberately does not flag, with the reason. */
 const KNOWN_MISSES: Record<string, string> = {
-    "clusterrolebindingPodExecAttach/failure.binding_points_to_missing_ref.yaml": "a binding to a role that does not exist grants nothing; the pack judges bound roles it can see",
+    "clusterrolebindingPodExecAttach/failure.binding_points_to_missing_ref.yaml":
+        "a binding to a role that does not exist grants nothing; the pack judges bound roles it can see",
     "rolebindingClusterRolePodExecAttach/failure.binding_points_to_missing_ref.yaml": "same: dangling roleRef grants nothing",
     "rolebindingRolePodExecAttach/failure.binding_points_to_missing_ref.yaml": "same: dangling roleRef grants nothing",
-    "readinessProbeMissing/failure.yaml": "health-readiness requires readiness only on containers that serve ports (servingOnly); pollers have no traffic to gate",
+    "readinessProbeMissing/failure.yaml":
+        "health-readiness requires readiness only on containers that serve ports (servingOnly); pollers have no traffic to gate",
 };
 
-interface Outcome { fixture: string; expectFire: boolean; fired: boolean }
+interface Outcome {
+    fixture: string;
+    expectFire: boolean;
+    fired: boolean;
+}
 
 describe("policy pack vs the Polaris fixture corpus", function () {
     const outcomes: Outcome[] = [];
@@ -30,7 +36,10 @@ describe("policy pack vs the Polaris fixture corpus", function () {
         this.timeout(20000);
         if (!fs.existsSync(CORPUS)) this.skip();
         for (const [check, policies] of Object.entries(POLARIS_MAP)) {
-            for (const f of fs.readdirSync(path.join(CORPUS, check)).filter((n) => /^(success|failure)/.test(n)).sort()) {
+            for (const f of fs
+                .readdirSync(path.join(CORPUS, check))
+                .filter((n) => /^(success|failure)/.test(n))
+                .sort()) {
                 const v = await evaluate(allRules, loadResources([path.join(CORPUS, check, f)]), { only: policies });
                 outcomes.push({ fixture: `${check}/${f}`, expectFire: f.startsWith("failure"), fired: v.length > 0 });
             }
@@ -46,7 +55,10 @@ describe("policy pack vs the Polaris fixture corpus", function () {
     });
 
     it("GIVEN every failure fixture WHEN checked THEN the mapped policy fires, except the documented misses", () => {
-        const missed = outcomes.filter((o) => o.expectFire && !o.fired).map((o) => o.fixture).sort();
+        const missed = outcomes
+            .filter((o) => o.expectFire && !o.fired)
+            .map((o) => o.fixture)
+            .sort();
         assert.deepStrictEqual(missed, Object.keys(KNOWN_MISSES).sort());
     });
 

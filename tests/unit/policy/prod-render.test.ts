@@ -14,7 +14,10 @@ import { DEV, PROD } from "./helpers";
 /** The most advisory lines a stack's own report may print (issue 15: "quiet by default"). */
 const QUIET_LINES = 10;
 
-for (const [stack, config] of [["prod", PROD], ["dev", DEV]] as const) {
+for (const [stack, config] of [
+    ["prod", PROD],
+    ["dev", DEV],
+] as const) {
     describe(`policy pack on the rendered ${stack} stack`, function () {
         let resources: InputResource[] = [];
 
@@ -40,14 +43,28 @@ for (const [stack, config] of [["prod", PROD], ["dev", DEV]] as const) {
             const text = formatViolations(v, fixes);
             const lines = text === "" ? [] : text.split("\n");
             assert.ok(lines.length <= QUIET_LINES, `${lines.length} lines:\n${text}`);
-            assert.strictEqual(new Set(v.map((x) => x.policy)).size, v.length, `a rule reports more than once (blanket rules report once per stack with a count):\n${text}`);
+            assert.strictEqual(
+                new Set(v.map((x) => x.policy)).size,
+                v.length,
+                `a rule reports more than once (blanket rules report once per stack with a count):\n${text}`,
+            );
             for (const x of v) assert.ok((fixes.get(x.policy) ?? "").length > 20, `${x.policy} prints no fix`);
         });
 
         it(`GIVEN ${stack}.json WHEN its exemptions are read THEN each names a resource the ${stack} render has`, () => {
-            const names = new Set(resources.map((r) => (r.props?.metadata?.name ? (r.props.metadata.namespace ? `${r.props.metadata.namespace}/${r.props.metadata.name}` : r.props.metadata.name) : r.name)));
+            const names = new Set(
+                resources.map((r) =>
+                    r.props?.metadata?.name
+                        ? r.props.metadata.namespace
+                            ? `${r.props.metadata.namespace}/${r.props.metadata.name}`
+                            : r.props.metadata.name
+                        : r.name,
+                ),
+            );
             for (const [rule, cfg] of Object.entries(config)) {
-                for (const { name: exempt } of (typeof cfg === "object" && Array.isArray((cfg as { exemptions?: unknown }).exemptions) ? (cfg as { exemptions: { name: string }[] }).exemptions : [])) {
+                for (const { name: exempt } of typeof cfg === "object" && Array.isArray((cfg as { exemptions?: unknown }).exemptions)
+                    ? (cfg as { exemptions: { name: string }[] }).exemptions
+                    : []) {
                     assert.ok(names.has(exempt), `${rule} exempts ${exempt}, which the ${stack} stack does not create (stale exemption)`);
                 }
             }
@@ -56,7 +73,10 @@ for (const [stack, config] of [["prod", PROD], ["dev", DEV]] as const) {
         if (stack === "prod") {
             it("GIVEN the prod render THEN the EKS rules see the cluster, node groups, launch templates and KMS key", () => {
                 for (const t of ["aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/launchTemplate:LaunchTemplate", "aws:kms/key:Key"]) {
-                    assert.ok(resources.some((r) => r.type === t), t);
+                    assert.ok(
+                        resources.some((r) => r.type === t),
+                        t,
+                    );
                 }
             });
         }

@@ -10,12 +10,17 @@ const HARDENING = ["sec-no-privilege-escalation", "sec-run-as-non-root", "sec-re
 
 function bareDeployment(): Json {
     return {
-        apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "legacy", namespace: "agents" },
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "legacy", namespace: "agents" },
         spec: {
             selector: { matchLabels: { app: "legacy" } },
             template: {
                 metadata: { labels: { app: "legacy" } },
-                spec: { containers: [{ name: "app", image: "ghcr.io/x/legacy:1.0" }], initContainers: [{ name: "init", image: "ghcr.io/x/init:1.0", securityContext: { capabilities: { drop: ["NET_RAW"] } } }] },
+                spec: {
+                    containers: [{ name: "app", image: "ghcr.io/x/legacy:1.0" }],
+                    initContainers: [{ name: "init", image: "ghcr.io/x/init:1.0", securityContext: { capabilities: { drop: ["NET_RAW"] } } }],
+                },
             },
         },
     };
@@ -28,7 +33,13 @@ async function remediate(name: string, obj: Json): Promise<Json | undefined> {
 
 describe("policy remediation", () => {
     it("GIVEN the pack THEN exactly the pod-hardening rules offer remediateResource", () => {
-        assert.deepStrictEqual(allRules.filter((r) => r.remediates).map((r) => r.policy.name).sort(), [...HARDENING].sort());
+        assert.deepStrictEqual(
+            allRules
+                .filter((r) => r.remediates)
+                .map((r) => r.policy.name)
+                .sort(),
+            [...HARDENING].sort(),
+        );
     });
 
     it("GIVEN a Deployment without securityContext WHEN every hardening remediation runs THEN the result matches the components' defaults and passes", async () => {
@@ -36,7 +47,11 @@ describe("policy remediation", () => {
         for (const name of HARDENING) obj = (await remediate(name, obj)) ?? obj;
         const spec = obj.spec.template.spec;
         assert.deepStrictEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
-        assert.deepStrictEqual(spec.containers[0].securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        assert.deepStrictEqual(spec.containers[0].securityContext, {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
         assert.deepStrictEqual(spec.initContainers[0].securityContext.capabilities.drop, ["NET_RAW", "ALL"]);
         for (const name of HARDENING) assert.deepStrictEqual((await checkResource(name, fromK8sObject(obj))).messages, [], name);
     });
@@ -56,8 +71,16 @@ describe("policy remediation", () => {
 
     it("GIVEN a compliant CronJob WHEN remediated THEN nothing changes (undefined)", async () => {
         const cron = {
-            apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c", namespace: "agents" },
-            spec: { jobTemplate: { spec: { template: { spec: { securityContext: { seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "c", image: "x:1" }] } } } } },
+            apiVersion: "batch/v1",
+            kind: "CronJob",
+            metadata: { name: "c", namespace: "agents" },
+            spec: {
+                jobTemplate: {
+                    spec: {
+                        template: { spec: { securityContext: { seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name: "c", image: "x:1" }] } },
+                    },
+                },
+            },
         };
         assert.strictEqual(await remediate("sec-seccomp", cron), undefined);
     });

@@ -13,7 +13,11 @@ import { checkResource, checkStack, DEV, find, PROD } from "./helpers";
 
 /** The resource a case mutates, rebuilt from the mutated props (type token recomputed). */
 function mutated(c: ResourceCase): InputResource {
-    if (typeof c.fixture === "function") { const o = c.fixture(); c.mutate(o); return fromK8sObject(o); }
+    if (typeof c.fixture === "function") {
+        const o = c.fixture();
+        c.mutate(o);
+        return fromK8sObject(o);
+    }
     const base = find(compliantStack(), c.fixture);
     const props = clone(base.props);
     c.mutate(props);
@@ -23,7 +27,10 @@ function mutated(c: ResourceCase): InputResource {
 describe("policy rules", () => {
     describe("GIVEN the compliant stack", () => {
         const stack = compliantStack();
-        for (const [label, config] of [["prod", PROD], ["dev", DEV]] as const) {
+        for (const [label, config] of [
+            ["prod", PROD],
+            ["dev", DEV],
+        ] as const) {
             it(`WHEN every policy runs under ${label}.json THEN none reports a violation`, async () => {
                 const found: string[] = [];
                 for (const r of allRules) {
@@ -48,7 +55,10 @@ describe("policy rules", () => {
                 const res = mutated(c);
                 const o = await checkResource(c.policy, res, c.config ?? PROD);
                 assert.strictEqual(o.notApplicable, undefined, `not applicable: ${o.notApplicable}`);
-                assert.ok(o.messages.some((m) => c.expect.test(m.message)), `expected ${c.expect} in ${JSON.stringify(o.messages)}`);
+                assert.ok(
+                    o.messages.some((m) => c.expect.test(m.message)),
+                    `expected ${c.expect} in ${JSON.stringify(o.messages)}`,
+                );
                 const subject = describeResource(res.type, res.name, res.props);
                 for (const m of o.messages) assert.ok(m.message.startsWith(`${subject}: `), `message does not name ${subject}: ${m.message}`);
             });
@@ -59,7 +69,10 @@ describe("policy rules", () => {
                 const rs = c.mutate(base) ?? base;
                 const o = await checkStack(c.policy, rs, PROD, c.tags ?? compliantTags());
                 assert.strictEqual(o.notApplicable, undefined, `not applicable: ${o.notApplicable}`);
-                assert.ok(o.messages.some((m) => c.expect.test(m.message)), `expected ${c.expect} in ${JSON.stringify(o.messages)}`);
+                assert.ok(
+                    o.messages.some((m) => c.expect.test(m.message)),
+                    `expected ${c.expect} in ${JSON.stringify(o.messages)}`,
+                );
                 for (const m of o.messages) assert.match(m.message, /^(stack|[A-Za-z]+ [\w.-]+(\/[\w.-]+)?)( [^:]+)?: /);
             });
         }
@@ -115,14 +128,21 @@ describe("policy rules", () => {
         });
         it("WHEN the stack has no HPA THEN avail-hpa-present still exempts the singleton and the Raft group", async () => {
             const o = await checkStack("avail-hpa-present", without(HPA)(compliantStack()));
-            assert.deepStrictEqual(o.messages.map((m) => m.message), ["Deployment agents/api: no HorizontalPodAutoscaler targets this replicated workload"]);
+            assert.deepStrictEqual(
+                o.messages.map((m) => m.message),
+                ["Deployment agents/api: no HorizontalPodAutoscaler targets this replicated workload"],
+            );
         });
     });
 
     describe("GIVEN the secret heuristics", () => {
         it("WHEN names only point at secrets (_FILE, _ID) or values are placeholders THEN nothing is reported", async () => {
             const o = clone(find(compliantStack(), D).props);
-            c0(o).env.push({ name: "AWS_ACCESS_KEY_ID", value: "from-irsa" }, { name: "DB_PASSWORD", value: "${DB_PASSWORD}" }, { name: "TOKEN_TTL", value: "3600" });
+            c0(o).env.push(
+                { name: "AWS_ACCESS_KEY_ID", value: "from-irsa" },
+                { name: "DB_PASSWORD", value: "${DB_PASSWORD}" },
+                { name: "TOKEN_TTL", value: "3600" },
+            );
             assert.deepStrictEqual((await checkResource("sec-no-literal-secret-env", fromK8sObject(o))).messages, []);
         });
     });
@@ -177,7 +197,9 @@ describe("policy exemptions (every rule: config {name, reason, expires?} and the
         it(`GIVEN ${c.policy} on ${c.title} WHEN the resource is exempt THEN nothing is reported, and another name is still judged`, async () => {
             const res = mutated(c);
             const key = res.props?.metadata?.name
-                ? (res.props.metadata.namespace ? `${res.props.metadata.namespace}/${res.props.metadata.name}` : res.props.metadata.name)
+                ? res.props.metadata.namespace
+                    ? `${res.props.metadata.namespace}/${res.props.metadata.name}`
+                    : res.props.metadata.name
                 : res.name;
             const exempt = await checkResource(c.policy, res, withExempt(c.policy, [key]));
             assert.deepStrictEqual(exempt.messages, []);
@@ -190,7 +212,10 @@ describe("policy exemptions (every rule: config {name, reason, expires?} and the
         const c = resourceCases.find((x) => x.policy === "sec-no-privileged")!;
         const res = mutated(c);
         const o = await checkResource(c.policy, res, withExempt(c.policy, ["agents/api"], "2020-01-31"));
-        assert.ok(o.messages.some((m) => /exemption from sec-no-privileged expired on 2020-01-31 \("test"\)/.test(m.message)), JSON.stringify(o.messages));
+        assert.ok(
+            o.messages.some((m) => /exemption from sec-no-privileged expired on 2020-01-31 \("test"\)/.test(m.message)),
+            JSON.stringify(o.messages),
+        );
         assert.ok(o.messages.some((m) => c.expect.test(m.message)));
         const later = await checkResource(c.policy, res, withExempt(c.policy, ["agents/api"], "2999-12-31"));
         assert.deepStrictEqual(later.messages, []);
@@ -199,12 +224,21 @@ describe("policy exemptions (every rule: config {name, reason, expires?} and the
     it("GIVEN the annotation agent-platform.io/policy-exempt.<rule> WHEN it gives a reason THEN the object is exempt; WHEN empty THEN it exempts nothing and is reported", async () => {
         const c = resourceCases.find((x) => x.policy === "sec-readonly-rootfs")!;
         const res = mutated(c);
-        res.props.metadata.annotations = { ...(res.props.metadata.annotations ?? {}), "agent-platform.io/policy-exempt.sec-readonly-rootfs": "the vendor image rewrites its config at start" };
+        res.props.metadata.annotations = {
+            ...(res.props.metadata.annotations ?? {}),
+            "agent-platform.io/policy-exempt.sec-readonly-rootfs": "the vendor image rewrites its config at start",
+        };
         assert.deepStrictEqual((await checkResource(c.policy, res)).messages, []);
-        assert.ok((await checkResource("sec-no-privileged", fromK8sObject({ ...res.props, spec: { ...res.props.spec } }))).messages.length === 0, "other rules unaffected by this annotation (and the fixture is not privileged)");
+        assert.ok(
+            (await checkResource("sec-no-privileged", fromK8sObject({ ...res.props, spec: { ...res.props.spec } }))).messages.length === 0,
+            "other rules unaffected by this annotation (and the fixture is not privileged)",
+        );
         res.props.metadata.annotations["agent-platform.io/policy-exempt.sec-readonly-rootfs"] = " ";
         const msgs = (await checkResource(c.policy, res)).messages.map((m) => m.message);
-        assert.ok(msgs.some((m) => /annotation agent-platform.io\/policy-exempt.sec-readonly-rootfs gives no reason/.test(m)), msgs.join("\n"));
+        assert.ok(
+            msgs.some((m) => /annotation agent-platform.io\/policy-exempt.sec-readonly-rootfs gives no reason/.test(m)),
+            msgs.join("\n"),
+        );
         assert.ok(msgs.some((m) => c.expect.test(m)));
     });
 
@@ -221,14 +255,25 @@ describe("policy exemptions (every rule: config {name, reason, expires?} and the
 });
 
 describe("counted rules (blanket checks reported once per stack with a count)", () => {
-    const noPriority = (...refs: string[]) => (rs: InputResource[]) => { for (const ref of refs) delete pod(find(rs, ref).props).priorityClassName; return rs; };
-    const run = (rs: InputResource[], config = PROD) => checkStack("avail-priority-class", rs, config, compliantTags()).then((o) => o.messages.map((m) => m.message));
+    const noPriority =
+        (...refs: string[]) =>
+        (rs: InputResource[]) => {
+            for (const ref of refs) delete pod(find(rs, ref).props).priorityClassName;
+            return rs;
+        };
+    const run = (rs: InputResource[], config = PROD) =>
+        checkStack("avail-priority-class", rs, config, compliantTags()).then((o) => o.messages.map((m) => m.message));
     const judged = (rs: InputResource[]) => rs.filter((r) => LONG_RUNNING_KINDS.includes(r.props?.kind)).length;
 
     it("GIVEN two workloads without a PriorityClass THEN one finding counts both and names them, with no URN (it is about the stack)", async () => {
         const rs = noPriority(D, SS)(compliantStack());
         const o = await checkStack("avail-priority-class", rs, PROD, compliantTags());
-        assert.deepStrictEqual(o.messages.map((m) => m.message), [`stack: 2 of ${judged(rs)} long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order (agents/api, agents/raft)`]);
+        assert.deepStrictEqual(
+            o.messages.map((m) => m.message),
+            [
+                `stack: 2 of ${judged(rs)} long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order (agents/api, agents/raft)`,
+            ],
+        );
         assert.strictEqual(o.messages[0].urn, undefined);
     });
     it("GIVEN more offenders than it names THEN the finding names the first five and says how many more", async () => {
@@ -245,24 +290,51 @@ describe("counted rules (blanket checks reported once per stack with a count)", 
     it("GIVEN an offender exempt by config or by annotation THEN it is neither counted nor judged", async () => {
         const rs = noPriority(D, SS)(compliantStack());
         const exempt = { ...PROD, "avail-priority-class": { enforcementLevel: "advisory" as const, exemptions: [{ name: "agents/api", reason: "test" }] } };
-        assert.deepStrictEqual(await run(rs, exempt), [`stack: 1 of ${judged(rs) - 1} long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order (agents/raft)`]);
-        find(rs, SS).props.metadata.annotations = { ...find(rs, SS).props.metadata.annotations, "agent-platform.io/policy-exempt.avail-priority-class": "preempted last by design" };
+        assert.deepStrictEqual(await run(rs, exempt), [
+            `stack: 1 of ${judged(rs) - 1} long-running workloads set no priorityClassName, so the scheduler preempts them in no particular order (agents/raft)`,
+        ]);
+        find(rs, SS).props.metadata.annotations = {
+            ...find(rs, SS).props.metadata.annotations,
+            "agent-platform.io/policy-exempt.avail-priority-class": "preempted last by design",
+        };
         assert.deepStrictEqual(await run(rs, exempt), []);
     });
     it("GIVEN an annotation exemption without a reason THEN it exempts nothing and is reported on the object", async () => {
         const rs = noPriority(D)(compliantStack());
         find(rs, D).props.metadata.annotations["agent-platform.io/policy-exempt.avail-priority-class"] = "";
         const msgs = await run(rs);
-        assert.ok(msgs.some((m) => /^Deployment agents\/api: annotation agent-platform.io\/policy-exempt.avail-priority-class gives no reason/.test(m)), msgs.join("\n"));
-        assert.ok(msgs.some((m) => /^stack: 1 of .*\(agents\/api\)$/.test(m)), msgs.join("\n"));
+        assert.ok(
+            msgs.some((m) => /^Deployment agents\/api: annotation agent-platform.io\/policy-exempt.avail-priority-class gives no reason/.test(m)),
+            msgs.join("\n"),
+        );
+        assert.ok(
+            msgs.some((m) => /^stack: 1 of .*\(agents\/api\)$/.test(m)),
+            msgs.join("\n"),
+        );
     });
 });
 
 describe("stor-class-safe on regional file systems", () => {
     it("GIVEN an EFS class binding Immediate without expansion WHEN checked THEN it passes, while the same settings on EBS fail", async () => {
-        const efs = fromK8sObject({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "efs-sc" }, provisioner: "efs.csi.aws.com", reclaimPolicy: "Retain", volumeBindingMode: "Immediate", parameters: { provisioningMode: "efs-ap", fileSystemId: "fs-123", directoryPerms: "700" } } as never);
+        const efs = fromK8sObject({
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            metadata: { name: "efs-sc" },
+            provisioner: "efs.csi.aws.com",
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "Immediate",
+            parameters: { provisioningMode: "efs-ap", fileSystemId: "fs-123", directoryPerms: "700" },
+        } as never);
         assert.deepStrictEqual((await checkResource("stor-class-safe", efs)).messages, []);
-        const ebs = fromK8sObject({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "ebs" }, provisioner: "ebs.csi.aws.com", reclaimPolicy: "Retain", volumeBindingMode: "Immediate", parameters: { type: "gp3", encrypted: "true" } } as never);
+        const ebs = fromK8sObject({
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            metadata: { name: "ebs" },
+            provisioner: "ebs.csi.aws.com",
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "Immediate",
+            parameters: { type: "gp3", encrypted: "true" },
+        } as never);
         const msgs = (await checkResource("stor-class-safe", ebs)).messages.map((m) => m.message);
         assert.ok(msgs.some((m) => /volumeBindingMode is Immediate/.test(m)) && msgs.some((m) => /allowVolumeExpansion/.test(m)), msgs.join("\n"));
     });
@@ -278,7 +350,15 @@ describe("policy rules: what peer linters catch, without their false positives",
     it("GIVEN anti-affinity that names its own namespace WHEN avail-spread runs THEN it counts", async () => {
         const o = api();
         delete o.spec.template.spec.topologySpreadConstraints;
-        o.spec.template.spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({ topologyKey, namespaces: ["agents"], labelSelector: { matchLabels: { "app.kubernetes.io/name": "api" } } })) } };
+        o.spec.template.spec.affinity = {
+            podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
+                    topologyKey,
+                    namespaces: ["agents"],
+                    labelSelector: { matchLabels: { "app.kubernetes.io/name": "api" } },
+                })),
+            },
+        };
         assert.deepStrictEqual((await checkResource("avail-spread", fromK8sObject(o))).messages, []);
     });
     it("GIVEN a port number declared for both TCP and UDP WHEN a TCP probe uses it THEN health-probe-port passes", async () => {
@@ -299,7 +379,15 @@ describe("policy rules: what peer linters catch, without their false positives",
         assert.deepStrictEqual((await checkStack("net-dangling-refs", rs)).messages, []);
     });
     it("GIVEN a singleton whose PDB keeps its one pod WHEN avail-pdb-present runs THEN avail-singleton-exempt owns it (no double report)", async () => {
-        const rs = [...compliantStack(), fromK8sObject({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "poller", namespace: "agents" }, spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "poller" } } } })];
+        const rs = [
+            ...compliantStack(),
+            fromK8sObject({
+                apiVersion: "policy/v1",
+                kind: "PodDisruptionBudget",
+                metadata: { name: "poller", namespace: "agents" },
+                spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "poller" } } },
+            }),
+        ];
         assert.deepStrictEqual((await checkStack("avail-pdb-present", rs)).messages, []);
     });
     it("GIVEN a read-only root filesystem and a small /tmp WHEN res-ephemeral-storage runs THEN no ephemeral-storage is required (no blanket finding)", async () => {
@@ -315,14 +403,20 @@ describe("policy rules: what peer linters catch, without their false positives",
     });
     it("GIVEN an allow-list of publishers WHEN images come from them THEN img-registry-allowlist passes (official Docker Hub images are docker.io/library)", async () => {
         const o = api();
-        o.spec.template.spec.containers.push({ ...clone(c0(o)), name: "redis", image: "redis:7.4.1-alpine" }, { ...clone(c0(o)), name: "ca", image: "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0" });
+        o.spec.template.spec.containers.push(
+            { ...clone(c0(o)), name: "redis", image: "redis:7.4.1-alpine" },
+            { ...clone(c0(o)), name: "ca", image: "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0" },
+        );
         const cfg = { "img-registry-allowlist": { allowedRegistries: ["ghcr.io/agent-platform", "docker.io/library", "registry.k8s.io"] } };
         assert.deepStrictEqual((await checkResource("img-registry-allowlist", fromK8sObject(o), cfg)).messages, []);
     });
     it("GIVEN img-digest scoped to some repositories WHEN another image is tag-pinned only THEN it is not judged", async () => {
         const o = api();
         c0(o).image = "ghcr.io/agent-platform/api:1.4.2";
-        assert.deepStrictEqual((await checkResource("img-digest", fromK8sObject(o), { "img-digest": { repositories: ["docker.io/servicenow/mid-server"] } })).messages, []);
+        assert.deepStrictEqual(
+            (await checkResource("img-digest", fromK8sObject(o), { "img-digest": { repositories: ["docker.io/servicenow/mid-server"] } })).messages,
+            [],
+        );
     });
     it("GIVEN a CronJob whose job template sets no TTL WHEN hyg-jobs runs THEN it passes (history limits clean up)", async () => {
         const cj = find(compliantStack(), CJ);

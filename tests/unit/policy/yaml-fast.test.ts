@@ -30,11 +30,74 @@ function sameAsYaml(text: string): void {
 }
 
 const SCALARS = [
-    "", "~", "null", "Null", "NULL", "nULL", "true", "True", "TRUE", "tRUE", "yes", "no", "on", "off", "y", "n",
-    "0", "-0", "+0", "007", "0o17", "0o8", "0x1F", "0X1F", "0b101", "1_000", "+12", "-12", "12345678901234567890",
-    "1.0", "1.", ".5", "-.5", "+.5", "1e3", "1E-3", "1.5e+3", ".inf", "-.inf", "+.Inf", ".NaN", ".nan", ".NAN", "inf", "nan",
-    "2024-01-01", "2001-12-14t21:59:43.10-05:00", "12:30:00", "1:20", "0.5.1", "v1", "100m", "1Gi", "25%", "0755", "1,000",
-    "'quoted'", "\"dq \\u00e9 \\t\"", "a b c", "http://x.example/a?b=c&d=e", "#not", "-", "--", "~ x", "null x", "---x", "...x", "=",
+    "",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nULL",
+    "true",
+    "True",
+    "TRUE",
+    "tRUE",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "0",
+    "-0",
+    "+0",
+    "007",
+    "0o17",
+    "0o8",
+    "0x1F",
+    "0X1F",
+    "0b101",
+    "1_000",
+    "+12",
+    "-12",
+    "12345678901234567890",
+    "1.0",
+    "1.",
+    ".5",
+    "-.5",
+    "+.5",
+    "1e3",
+    "1E-3",
+    "1.5e+3",
+    ".inf",
+    "-.inf",
+    "+.Inf",
+    ".NaN",
+    ".nan",
+    ".NAN",
+    "inf",
+    "nan",
+    "2024-01-01",
+    "2001-12-14t21:59:43.10-05:00",
+    "12:30:00",
+    "1:20",
+    "0.5.1",
+    "v1",
+    "100m",
+    "1Gi",
+    "25%",
+    "0755",
+    "1,000",
+    "'quoted'",
+    '"dq \\u00e9 \\t"',
+    "a b c",
+    "http://x.example/a?b=c&d=e",
+    "#not",
+    "-",
+    "--",
+    "~ x",
+    "null x",
+    "---x",
+    "...x",
+    "=",
 ];
 
 describe("policy:check YAML fast path (js-yaml) gives the yaml library's values", () => {
@@ -48,13 +111,16 @@ describe("policy:check YAML fast path (js-yaml) gives the yaml library's values"
 
     it("GIVEN random plain scalars and block/flow layouts THEN the same JS values (fast-check)", () => {
         const scalar = fc.stringMatching(/^[A-Za-z0-9 ._:+\-~'"%,/{}[\]#]{0,12}$/);
-        fc.assert(fc.property(scalar, scalar, (a, b) => {
-            sameAsYaml(`a: ${a}\nb:\n  - ${b}\n  - {c: ${a}}\n`);
-            sameAsYaml(`---\nx: |\n  ${a}\n  ${b}\n---\ny: >-\n  ${a}\n\n  ${b}\n`);
-            sameAsYaml(`a: ${a}\n  ${b}\nc:\n- ${b}\n ${a}\n`);
-            sameAsYaml(`${a}\n${b}\n`);
-            sameAsYaml(`x: &a ${a}\ny: *a\nz: &b\n  - ${b}\n  - {c: ${a}}\nw: [*b, *a]\n`);
-        }), { numRuns: 2000 });
+        fc.assert(
+            fc.property(scalar, scalar, (a, b) => {
+                sameAsYaml(`a: ${a}\nb:\n  - ${b}\n  - {c: ${a}}\n`);
+                sameAsYaml(`---\nx: |\n  ${a}\n  ${b}\n---\ny: >-\n  ${a}\n\n  ${b}\n`);
+                sameAsYaml(`a: ${a}\n  ${b}\nc:\n- ${b}\n ${a}\n`);
+                sameAsYaml(`${a}\n${b}\n`);
+                sameAsYaml(`x: &a ${a}\ny: *a\nz: &b\n  - ${b}\n  - {c: ${a}}\nw: [*b, *a]\n`);
+            }),
+            { numRuns: 2000 },
+        );
     });
 
     it("GIVEN every YAML file in the repository THEN the same JS values", () => {
@@ -88,9 +154,20 @@ describe("policy:check YAML fast path (js-yaml) gives the yaml library's values"
     });
 
     it("GIVEN nested aliases or over 1,000 of them, tags, directives, complex keys or a duplicate key THEN the full parser decides (its limits and messages apply)", () => {
-        for (const t of ["a: &x [*y]\nb: *x\n", "a: &x [1]\nb: &y [*x]\n", `a: &x [1]\nb: [${Array(1001).fill("*x").join(", ")}]\n`, "a: !!binary aGk=\n", "%YAML 1.1\n---\na: yes\n", "? [a]\n: b\n", "a: 1\na: 2\n"]) {
+        for (const t of [
+            "a: &x [*y]\nb: *x\n",
+            "a: &x [1]\nb: &y [*x]\n",
+            `a: &x [1]\nb: [${Array(1001).fill("*x").join(", ")}]\n`,
+            "a: !!binary aGk=\n",
+            "%YAML 1.1\n---\na: yes\n",
+            "? [a]\n: b\n",
+            "a: 1\na: 2\n",
+        ]) {
             assert.strictEqual(plainYamlValues(t), undefined, t);
         }
-        assert.throws(() => parseYamlObjects("apiVersion: v1\nkind: ConfigMap\nkind: Secret\n", "dup.yaml"), /^Error: dup\.yaml: invalid YAML: Map keys must be unique/);
+        assert.throws(
+            () => parseYamlObjects("apiVersion: v1\nkind: ConfigMap\nkind: Secret\n", "dup.yaml"),
+            /^Error: dup\.yaml: invalid YAML: Map keys must be unique/,
+        );
     });
 });

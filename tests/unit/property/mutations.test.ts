@@ -23,10 +23,39 @@ const CANARY = `canary-${process.pid}-prop-51ad`;
 /** Values a careless or hostile user writes where a value is expected. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     fc.constantFrom(
-        "/proc/self/environ", "../../../../../../etc/passwd", "/etc/passwd", "/dev/zero", `\${${CANARY_VAR}}`, `\${${CANARY_VAR}:?}`,
-        "${A:-${B:-${C:-x}}}", "$", "${", "}", "", " ", "0", "-1", "61 25 * * *", "foo bar baz qux quux", "999.999.999.999/8",
-        "0.0.0.0/0", "Ghcr.io/Org/App:LATEST", "nginx:latest", "a b:1", "99999999999999999999Ei", "0Gi", "/", "/etc", "kubernetes",
-        "\u0000", "\uFFFD", "yes", "on", "null", "*", "@daily",
+        "/proc/self/environ",
+        "../../../../../../etc/passwd",
+        "/etc/passwd",
+        "/dev/zero",
+        `\${${CANARY_VAR}}`,
+        `\${${CANARY_VAR}:?}`,
+        "${A:-${B:-${C:-x}}}",
+        "$",
+        "${",
+        "}",
+        "",
+        " ",
+        "0",
+        "-1",
+        "61 25 * * *",
+        "foo bar baz qux quux",
+        "999.999.999.999/8",
+        "0.0.0.0/0",
+        "Ghcr.io/Org/App:LATEST",
+        "nginx:latest",
+        "a b:1",
+        "99999999999999999999Ei",
+        "0Gi",
+        "/",
+        "/etc",
+        "kubernetes",
+        "\u0000",
+        "\uFFFD",
+        "yes",
+        "on",
+        "null",
+        "*",
+        "@daily",
     ),
     fc.constantFrom(-1, 0, 1, 2, 3, 10001, 1e9, 2 ** 31, 2 ** 53, 0.5, true, false, null),
     fc.string({ maxLength: 20 }),
@@ -40,7 +69,25 @@ type Mutation = { kind: "set"; pick: number; value: unknown } | { kind: "delete"
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.record({ kind: fc.constant("set" as const), pick: fc.nat(), value: hostileValue }),
     fc.record({ kind: fc.constant("delete" as const), pick: fc.nat() }),
-    fc.record({ kind: fc.constant("add" as const), pick: fc.nat(), key: fc.constantFrom("env_file", "extends", "include", "privileged", "replicas", "image", "volumes", "x-y", "unknownKey", "composeFile", "filesRoot", "limits"), value: hostileValue }),
+    fc.record({
+        kind: fc.constant("add" as const),
+        pick: fc.nat(),
+        key: fc.constantFrom(
+            "env_file",
+            "extends",
+            "include",
+            "privileged",
+            "replicas",
+            "image",
+            "volumes",
+            "x-y",
+            "unknownKey",
+            "composeFile",
+            "filesRoot",
+            "limits",
+        ),
+        value: hostileValue,
+    }),
 );
 
 /** Every container (object or array) path in `tree`, root included, in a stable order. */
@@ -94,7 +141,10 @@ function assertClean(e: unknown, kind: "compose" | "config"): void {
     assert.ok(!message.includes(CANARY), `the canary reached a message: ${message}`);
     assert.ok(!/root:x:0|\/bin\/bash|nologin/.test(message), `a file's contents reached a message: ${message}`);
     if (e instanceof ConfigError) {
-        assert.ok(e.issues.length > 0 && e.issues.every((i) => /^(agent-platform:([A-Za-z_]|"[^"\n]*")|[^\s]+\.yaml: )/.test(i) && !i.includes("\n")), `every issue names a key: ${e.message}`);
+        assert.ok(
+            e.issues.length > 0 && e.issues.every((i) => /^(agent-platform:([A-Za-z_]|"[^"\n]*")|[^\s]+\.yaml: )/.test(i) && !i.includes("\n")),
+            `every issue names a key: ${e.message}`,
+        );
     } else {
         assert.ok(!message.includes("\n"), `one line: ${message}`);
         assert.ok((e as ComposeError).file.length > 0 && (e as ComposeError).rule.length > 0);
@@ -136,11 +186,17 @@ describe("property: hostile mutations of compose files and stack files", () => {
             };
 
             it("GIVEN 1-3 random structural mutations WHEN compiled THEN a valid app or one ComposeError, never the canary", () => {
-                fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => compile(YAML.stringify(ms.reduce(apply, tree)))), { numRuns: 60 });
+                fc.assert(
+                    fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => compile(YAML.stringify(ms.reduce(apply, tree)))),
+                    { numRuns: 60 },
+                );
             }).timeout(120_000);
 
             it("GIVEN random text damage WHEN compiled THEN a valid app or one ComposeError", () => {
-                fc.assert(fc.property(textDamage, (d) => compile(damage(text, d))), { numRuns: 40 });
+                fc.assert(
+                    fc.property(textDamage, (d) => compile(damage(text, d))),
+                    { numRuns: 40 },
+                );
             }).timeout(120_000);
         });
     }
@@ -170,14 +226,20 @@ describe("property: hostile mutations of compose files and stack files", () => {
             };
 
             it("GIVEN 1-3 random mutations of the config WHEN validated THEN valid or one ConfigError whose every line names a key", () => {
-                fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
-                    const mutated = { ...(tree as object), config: ms.reduce(apply, (tree as { config: Json }).config) };
-                    check(YAML.stringify(mutated));
-                }), { numRuns: 50 });
+                fc.assert(
+                    fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
+                        const mutated = { ...(tree as object), config: ms.reduce(apply, (tree as { config: Json }).config) };
+                        check(YAML.stringify(mutated));
+                    }),
+                    { numRuns: 50 },
+                );
             }).timeout(180_000);
 
             it("GIVEN random text damage of the stack file WHEN validated THEN valid or one ConfigError", () => {
-                fc.assert(fc.property(textDamage, (d) => void check(damage(raw, d))), { numRuns: 40 });
+                fc.assert(
+                    fc.property(textDamage, (d) => void check(damage(raw, d))),
+                    { numRuns: 40 },
+                );
             }).timeout(180_000);
         });
     }

@@ -32,10 +32,26 @@ describe("stacks: secrets.source (issue 19)", () => {
         });
 
         const bad: [string, Record<string, unknown>, RegExp][] = [
-            ["without a prefix", { secrets: { source: "externalSecrets" } }, /^agent-platform:secrets\.prefix: is required with secrets\.source externalSecrets/],
-            ["without the operator's CRDs declared", { crds: { ...prodCrds, externalSecrets: false } }, /^agent-platform:secrets\.source: externalSecrets needs crds\.externalSecrets: true/],
-            ["a prefix outside the operator's IRSA scope", { secrets: { ...prodSecrets, prefix: "other/prod/" } }, /^agent-platform:secrets\.prefix: must start with cluster\.platformAddons\.externalSecrets\.secretsPrefix "agent-platform\/prod\/"/],
-            ["another store than the one the add-on creates", { secrets: { ...prodSecrets, store: "vault" } }, /^agent-platform:secrets\.store: must be "aws-secrets-manager"/],
+            [
+                "without a prefix",
+                { secrets: { source: "externalSecrets" } },
+                /^agent-platform:secrets\.prefix: is required with secrets\.source externalSecrets/,
+            ],
+            [
+                "without the operator's CRDs declared",
+                { crds: { ...prodCrds, externalSecrets: false } },
+                /^agent-platform:secrets\.source: externalSecrets needs crds\.externalSecrets: true/,
+            ],
+            [
+                "a prefix outside the operator's IRSA scope",
+                { secrets: { ...prodSecrets, prefix: "other/prod/" } },
+                /^agent-platform:secrets\.prefix: must start with cluster\.platformAddons\.externalSecrets\.secretsPrefix "agent-platform\/prod\/"/,
+            ],
+            [
+                "another store than the one the add-on creates",
+                { secrets: { ...prodSecrets, store: "vault" } },
+                /^agent-platform:secrets\.store: must be "aws-secrets-manager"/,
+            ],
         ];
         for (const [what, patch, pattern] of bad) {
             it(`GIVEN externalSecrets ${what} THEN one error names the key and the rule`, () => {
@@ -50,24 +66,41 @@ describe("stacks: secrets.source (issue 19)", () => {
             assert.equal(external.secrets.source, "externalSecrets");
             assert.deepEqual(requiredSecrets(external), []);
             const viaConfig = loadPlatformConfig(withValues({ secrets: { source: "config" } }), isSecret);
-            assert.deepEqual([...new Set(requiredSecrets(viaConfig).map((r) => r.key))].sort(), SECRET_KEYS.filter((k) => k !== "midProxyPassword"));
+            assert.deepEqual(
+                [...new Set(requiredSecrets(viaConfig).map((r) => r.key))].sort(),
+                SECRET_KEYS.filter((k) => k !== "midProxyPassword"),
+            );
         });
     });
 
     describe("pure parts", () => {
         it("GIVEN a Secret's data THEN the declared keys are removed and generated ones kept", () => {
             const placeholder = "\u0000agent-platform:from-secrets-manager:anthropicApiKey";
-            assert.deepEqual(stripExternalKeys("s", { "anthropic-api-key": placeholder, "redis-password": "gen" }, ["anthropic-api-key"]), { "redis-password": "gen" });
-            assert.throws(() => stripExternalKeys("Secret ns/s", { K: placeholder }, []), /Secret ns\/s: key K holds a secure config value that no ExternalSecret declares/);
+            assert.deepEqual(stripExternalKeys("s", { "anthropic-api-key": placeholder, "redis-password": "gen" }, ["anthropic-api-key"]), {
+                "redis-password": "gen",
+            });
+            assert.throws(
+                () => stripExternalKeys("Secret ns/s", { K: placeholder }, []),
+                /Secret ns\/s: key K holds a secure config value that no ExternalSecret declares/,
+            );
             assert.throws(() => stripExternalKeys("Secret ns/s", { other: "x" }, ["K"]), /declared key K .* is not in the Secret/);
         });
 
         it("GIVEN keys THEN the ExternalSecret merges them sorted into the Secret of the same name from the ClusterSecretStore", () => {
-            const o = externalSecretObject({ secretName: "s", namespace: "n", store: "aws-secrets-manager", keys: { b: "p/B", a: "p/A" }, refreshInterval: "1h" }) as any;
+            const o = externalSecretObject({
+                secretName: "s",
+                namespace: "n",
+                store: "aws-secrets-manager",
+                keys: { b: "p/B", a: "p/A" },
+                refreshInterval: "1h",
+            }) as any;
             assert.equal(o.apiVersion, "external-secrets.io/v1");
             assert.deepEqual(o.spec.target, { name: "s", creationPolicy: "Merge", deletionPolicy: "Retain" });
             assert.deepEqual(o.spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-secrets-manager" });
-            assert.deepEqual(o.spec.data, [{ secretKey: "a", remoteRef: { key: "p/A" } }, { secretKey: "b", remoteRef: { key: "p/B" } }]);
+            assert.deepEqual(o.spec.data, [
+                { secretKey: "a", remoteRef: { key: "p/A" } },
+                { secretKey: "b", remoteRef: { key: "p/B" } },
+            ]);
         });
     });
 
@@ -97,8 +130,12 @@ describe("stacks: secrets.source (issue 19)", () => {
 
         it("GIVEN prod THEN each Secret holding secure config values has an ExternalSecret from agent-platform/prod/<key>, and nothing else does", () => {
             const es = p.objects.filter((o) => o.kind === "ExternalSecret");
-            const got = Object.fromEntries(es.map((o: any) => [`${o.metadata.namespace}/${o.metadata.name}`,
-                Object.fromEntries(o.spec.data.map((x: any) => [x.secretKey, x.remoteRef.key.replace(/^agent-platform\/prod\//, "")]))]));
+            const got = Object.fromEntries(
+                es.map((o: any) => [
+                    `${o.metadata.namespace}/${o.metadata.name}`,
+                    Object.fromEntries(o.spec.data.map((x: any) => [x.secretKey, x.remoteRef.key.replace(/^agent-platform\/prod\//, "")])),
+                ]),
+            );
             assert.deepEqual(got, EXPECTED);
             for (const o of es as any[]) {
                 assert.deepEqual(o.spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-secrets-manager" });
@@ -124,13 +161,23 @@ describe("stacks: secrets.source (issue 19)", () => {
             const urnOf = (type: string, pred: (r: Registered) => boolean) => deps.filter((r) => r.type === type && pred(r));
             for (const id of Object.keys(EXPECTED)) {
                 const [ns, name] = id.split("/");
-                const [es] = urnOf("kubernetes:external-secrets.io/v1:ExternalSecret", (r) => r.inputs.metadata?.namespace === ns && r.inputs.metadata?.name === name);
+                const [es] = urnOf(
+                    "kubernetes:external-secrets.io/v1:ExternalSecret",
+                    (r) => r.inputs.metadata?.namespace === ns && r.inputs.metadata?.name === name,
+                );
                 assert.ok(es, `no ExternalSecret ${id} registered`);
                 const [secret] = urnOf("kubernetes:core/v1:Secret", (r) => r.inputs.metadata?.namespace === ns && r.inputs.metadata?.name === name);
                 assert.ok(es.dependencies.includes(secret.urn), `${id}: the ExternalSecret does not wait for its Secret`);
-                assert.ok(es.dependencies.some((u) => u.includes("external-secrets")), `${id}: the ExternalSecret does not wait for the operator`);
-                const readers = deps.filter((r) => ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"].includes(r.type)
-                    && r.inputs.metadata?.namespace === ns && JSON.stringify(r.inputs.spec?.template).includes(`"${name}"`));
+                assert.ok(
+                    es.dependencies.some((u) => u.includes("external-secrets")),
+                    `${id}: the ExternalSecret does not wait for the operator`,
+                );
+                const readers = deps.filter(
+                    (r) =>
+                        ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"].includes(r.type) &&
+                        r.inputs.metadata?.namespace === ns &&
+                        JSON.stringify(r.inputs.spec?.template).includes(`"${name}"`),
+                );
                 assert.ok(readers.length > 0, `${id}: no workload reads it`);
                 for (const w of readers) assert.ok(w.dependencies.includes(es.urn), `${w.inputs.metadata.name} does not wait for ExternalSecret ${id}`);
             }

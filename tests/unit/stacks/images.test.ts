@@ -12,8 +12,7 @@ type Obj = RenderResult["objects"][number];
 function podImages(objects: Obj[]): Map<string, string> {
     const out = new Map<string, string>();
     for (const o of objects) {
-        const spec = o.kind === "CronJob" ? o.spec?.jobTemplate?.spec?.template?.spec
-            : o.kind === "Pod" ? o.spec : o.spec?.template?.spec;
+        const spec = o.kind === "CronJob" ? o.spec?.jobTemplate?.spec?.template?.spec : o.kind === "Pod" ? o.spec : o.spec?.template?.spec;
         if (!spec) continue;
         for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
             out.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name} ${c.name}`, c.image);
@@ -24,8 +23,8 @@ function podImages(objects: Obj[]): Map<string, string> {
 
 describe("stack config `images`: image overrides", () => {
     const OVERRIDES: Record<string, string> = {
-        "redis:7.4.1-alpine": "mirror.internal/redis:7.4.1-alpine",                   // a component default
-        "postgres:16.4-alpine": "mirror.internal/postgres:16.4-alpine",               // StatefulSet and CronJob
+        "redis:7.4.1-alpine": "mirror.internal/redis:7.4.1-alpine", // a component default
+        "postgres:16.4-alpine": "mirror.internal/postgres:16.4-alpine", // StatefulSet and CronJob
         "ghcr.io/yossiashkenazi/automatic-claude-code/worker:2.0.0": "mirror.internal/worker:2.0.0", // from the config
     };
     let plain: RenderResult;
@@ -51,7 +50,10 @@ describe("stack config `images`: image overrides", () => {
         // redis x3 (two Redis components + ushadow's compose redis), postgres + backup CronJob, worker
         assert.ok(replaced >= 6, `only ${replaced} containers replaced`);
         for (const kind of ["StatefulSet", "CronJob", "Deployment"]) {
-            assert.ok([...after].some(([w, i]) => w.startsWith(`${kind}/`) && i.startsWith("mirror.internal/")), `no ${kind} image replaced`);
+            assert.ok(
+                [...after].some(([w, i]) => w.startsWith(`${kind}/`) && i.startsWith("mirror.internal/")),
+                `no ${kind} image replaced`,
+            );
         }
         assert.equal(overridden.objects.length, plain.objects.length);
     });
@@ -68,7 +70,11 @@ describe("stack config `images`: image overrides", () => {
         const config = readStackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
         config.values["agent-platform:images"] = JSON.stringify({ "redis:7.4.1-alpine": "mirror.internal/redis:latest" });
         let thrown: unknown;
-        try { await renderProgram(config, "dev"); } catch (e) { thrown = e; }
+        try {
+            await renderProgram(config, "dev");
+        } catch (e) {
+            thrown = e;
+        }
         assert.ok(thrown instanceof ConfigError, String(thrown));
         assert.match((thrown as Error).message, /agent-platform:images\.redis:7\.4\.1-alpine: must be pinned/);
     });

@@ -47,9 +47,12 @@ describe("policy gate in the program (no bypass without --policy-pack)", functio
                     no.urn.apply(() => recorder("privileged"));
                 });
             }),
-            (e: unknown) => e instanceof PolicyGateError
-                && /^policy gate \(policy\/config\/prod\.json\) refuses to deploy:\n {2}\[mandatory\] sec-no-privileged: Deployment agents\/api-privileged: container "api" sets securityContext\.privileged: true \(fix: /.test((e as Error).message)
-                && !/Deployment agents\/api:/.test((e as Error).message),
+            (e: unknown) =>
+                e instanceof PolicyGateError &&
+                /^policy gate \(policy\/config\/prod\.json\) refuses to deploy:\n {2}\[mandatory\] sec-no-privileged: Deployment agents\/api-privileged: container "api" sets securityContext\.privileged: true \(fix: /.test(
+                    (e as Error).message,
+                ) &&
+                !/Deployment agents\/api:/.test((e as Error).message),
         );
         assert.deepEqual(registered, ["ok"], "only the compliant Deployment reached the engine");
     });
@@ -57,16 +60,45 @@ describe("policy gate in the program (no bypass without --policy-pack)", functio
     it("GIVEN a violation of a rule that is advisory in that environment WHEN the program runs THEN the gate lets it through", async () => {
         const o = api();
         delete o.spec.template.spec.containers[0].livenessProbe; // health-liveness: mandatory in prod, advisory in dev
-        const run = await runUnderMocks(() => { new Gated("g", (parent) => { new k8s.apps.v1.Deployment("d", o as never, { parent }); }, "dev"); });
+        const run = await runUnderMocks(() => {
+            new Gated(
+                "g",
+                (parent) => {
+                    new k8s.apps.v1.Deployment("d", o as never, { parent });
+                },
+                "dev",
+            );
+        });
         assert.ok(run.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"));
-        await assert.rejects(runUnderMocks(() => { new Gated("g", (parent) => { new k8s.apps.v1.Deployment("d", o as never, { parent }); }, "prod"); }), /\[mandatory\] health-liveness/);
+        await assert.rejects(
+            runUnderMocks(() => {
+                new Gated(
+                    "g",
+                    (parent) => {
+                        new k8s.apps.v1.Deployment("d", o as never, { parent });
+                    },
+                    "prod",
+                );
+            }),
+            /\[mandatory\] health-liveness/,
+        );
     });
 
     it("GIVEN gated inputs WHEN registered THEN values and secrecy are what they are without the gate", async () => {
         const o = api();
         o.spec.template.spec.containers[0].env.push({ name: "API_TOKEN", value: pulumi.secret("hunter2") as never });
-        const plain = await runUnderMocks(() => { new k8s.apps.v1.Deployment("d", o as never); });
-        const run = await runUnderMocks(() => { new Gated("g", (parent) => { new k8s.apps.v1.Deployment("d", o as never, { parent }); }, "dev"); });
+        const plain = await runUnderMocks(() => {
+            new k8s.apps.v1.Deployment("d", o as never);
+        });
+        const run = await runUnderMocks(() => {
+            new Gated(
+                "g",
+                (parent) => {
+                    new k8s.apps.v1.Deployment("d", o as never, { parent });
+                },
+                "dev",
+            );
+        });
         const [before, after] = [plain, run].map((r) => r.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment")!);
         assert.deepEqual(after.inputs, before.inputs);
         assert.deepEqual(after.secretPaths, before.secretPaths);
@@ -80,7 +112,10 @@ describe("policy gate in the program (no bypass without --policy-pack)", functio
         o.spec.template.spec.containers[0].image = UNKNOWN; // e.g. an image tag computed from another resource
         const skipped: string[] = [];
         const refusals = await gateRefusals(allRules, PROD, fromK8sObject(o as never), { isUnknown: (v) => v === UNKNOWN, skipped: (r) => skipped.push(r) });
-        assert.deepEqual(refusals.map((r) => r.rule), ["sec-no-privileged"]);
+        assert.deepEqual(
+            refusals.map((r) => r.rule),
+            ["sec-no-privileged"],
+        );
         assert.ok(skipped.includes("img-tag-pinned") && skipped.includes("img-registry-allowlist"), skipped.join(", "));
     });
 
@@ -98,7 +133,10 @@ describe("policy gate in the program (no bypass without --policy-pack)", functio
             fs.writeFileSync(file, String(options));
             const ushadow = JSON.parse(config.values["agent-platform:ushadow"]);
             config.values["agent-platform:ushadow"] = JSON.stringify({ ...ushadow, optionsFile: path.relative(REPO_ROOT, file) });
-            await assert.rejects(renderProgram(config, "dev"), /\[mandatory\] stor-persistent-state: Deployment ushadow\/backend: container "backend" mounts non-persistent volume "writable-1" at data path \/data/);
+            await assert.rejects(
+                renderProgram(config, "dev"),
+                /\[mandatory\] stor-persistent-state: Deployment ushadow\/backend: container "backend" mounts non-persistent volume "writable-1" at data path \/data/,
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -46,7 +46,7 @@ describe("offline render of the stacks", () => {
     it("GIVEN the dev stack (existing cluster) WHEN rendered THEN its provider forces server-side apply, so `pulumi up` repairs manual edits", () => {
         const provider = rendered.dev.resources.find((r) => r.type === "pulumi:providers:kubernetes");
         assert.ok(provider, "no kubernetes provider");
-        assert.equal(String(provider.inputs.enablePatchForce), "true");   // provider inputs reach the mocks as strings
+        assert.equal(String(provider.inputs.enablePatchForce), "true"); // provider inputs reach the mocks as strings
     });
 
     it("GIVEN a render WHEN written THEN each object is one YAML file under <namespace|_cluster>/<kind>-<name>.yaml plus cloud-resources.json", () => {
@@ -70,7 +70,11 @@ describe("offline render of the stacks", () => {
         config.values["agent-platform:environment"] = "staging";
         config.values["agent-platform:crds"] = JSON.stringify({ vpa: "maybe" });
         let thrown: unknown;
-        try { await renderProgram(config, "dev"); } catch (e) { thrown = e; }
+        try {
+            await renderProgram(config, "dev");
+        } catch (e) {
+            thrown = e;
+        }
         assert.ok(thrown instanceof ConfigError, String(thrown));
         assert.match((thrown as Error).message, /agent-platform:environment/);
         assert.match((thrown as Error).message, /agent-platform:crds.vpa/);
@@ -83,7 +87,21 @@ describe("offline render of the stacks", () => {
         fs.writeFileSync(configFile, "config:\n  agent-platform:environment: staging\n  agent-platform:cluster:\n    provider: existing\n");
         try {
             const out = path.join(dir, "out");
-            const res = spawnSync(process.execPath, ["-r", path.join(REPO_ROOT, "tests/helpers/register.js"), path.join(REPO_ROOT, "tools/render.ts"), "--stack", "invalid", "--config", configFile, "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
+            const res = spawnSync(
+                process.execPath,
+                [
+                    "-r",
+                    path.join(REPO_ROOT, "tests/helpers/register.js"),
+                    path.join(REPO_ROOT, "tools/render.ts"),
+                    "--stack",
+                    "invalid",
+                    "--config",
+                    configFile,
+                    "--out",
+                    out,
+                ],
+                { cwd: REPO_ROOT, encoding: "utf8" },
+            );
             assert.equal(res.status, 1, res.stderr);
             assert.match(res.stderr, /agent-platform:environment: /);
             assert.ok(!fs.existsSync(out), "nothing is written on a config error");

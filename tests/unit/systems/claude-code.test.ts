@@ -72,14 +72,20 @@ describe("claude-code system (seed 002)", () => {
                 assert.equal(c.readinessProbe.initialDelaySeconds, 5);
                 assert.equal(c.readinessProbe.periodSeconds, 5);
                 assert.ok(c.startupProbe, "startup probe guards the 30s liveness delay");
-                assert.deepEqual(c.resources, prod
-                    ? { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }
-                    : { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } });
+                assert.deepEqual(
+                    c.resources,
+                    prod
+                        ? { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }
+                        : { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
+                );
                 assert.equal(c.securityContext.readOnlyRootFilesystem, true);
                 assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
                 assert.ok(c.volumeMounts.some((m: any) => m.name === "app-config" && m.mountPath === "/app/config" && m.readOnly));
                 const svc = find(objs[stack], "Service", "manager-agent", NS);
-                assert.deepEqual(svc.spec.ports.map((p: any) => p.port), [3000]);
+                assert.deepEqual(
+                    svc.spec.ports.map((p: any) => p.port),
+                    [3000],
+                );
             });
 
             it("GIVEN the VPA CRD WHEN rendered THEN manager-agent has an Auto VPA bounded 100m/128Mi .. 4000m/8Gi", () => {
@@ -120,13 +126,19 @@ describe("claude-code system (seed 002)", () => {
                 const np = policy(objs[stack], "agent-network-policy");
                 assert.deepEqual(np.podSelector.matchLabels, name("worker-agent"));
                 assert.deepEqual(np.policyTypes, ["Ingress", "Egress"]);
-                assert.deepEqual(np.ingress[0].from.map((p: any) => p.podSelector.matchLabels), [name("manager-agent"), name("api-gateway")]);
+                assert.deepEqual(
+                    np.ingress[0].from.map((p: any) => p.podSelector.matchLabels),
+                    [name("manager-agent"), name("api-gateway")],
+                );
                 assert.deepEqual(ports(np.ingress[0]), [3000]);
                 // The only other way in: Prometheus scraping agent-metrics.
                 assert.equal(np.ingress.length, 2);
                 assert.deepEqual(np.ingress[1].from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
                 assert.deepEqual(ports(np.ingress[1]), [3000]);
-                assert.deepEqual(np.egress[0].to.map((p: any) => p.podSelector.matchLabels), [name("redis")]);
+                assert.deepEqual(
+                    np.egress[0].to.map((p: any) => p.podSelector.matchLabels),
+                    [name("redis")],
+                );
                 assert.deepEqual(ports(np.egress[0]), [6379]);
                 assert.equal(np.egress[1].to[0].ipBlock.cidr, "0.0.0.0/0");
                 assert.ok(np.egress[1].to[0].ipBlock.except.includes("10.0.0.0/8"), "443 means the internet, not the cluster network");
@@ -136,23 +148,39 @@ describe("claude-code system (seed 002)", () => {
 
             it("GIVEN the stack WHEN rendered THEN Redis and Postgres admit only their named clients", () => {
                 const redisIn = policy(objs[stack], "redis").ingress[0];
-                assert.deepEqual(redisIn.from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"]).sort(),
-                    ["api-gateway", "dashboard-backend", "manager-agent", "worker-agent"]);
+                assert.deepEqual(redisIn.from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"]).sort(), [
+                    "api-gateway",
+                    "dashboard-backend",
+                    "manager-agent",
+                    "worker-agent",
+                ]);
                 assert.deepEqual(ports(redisIn), [6379]);
                 const pgIn = policy(objs[stack], "postgres").ingress[0];
-                assert.deepEqual(pgIn.from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"]).sort(),
-                    ["api-gateway", "dashboard-backend", "manager-agent", "postgres-backup"]);
+                assert.deepEqual(pgIn.from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"]).sort(), [
+                    "api-gateway",
+                    "dashboard-backend",
+                    "manager-agent",
+                    "postgres-backup",
+                ]);
                 assert.deepEqual(ports(pgIn), [5432]);
                 const mgr = policy(objs[stack], "manager-agent");
-                assert.ok(mgr.ingress.some((rule: any) => rule.from.some((p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring")),
-                    "Prometheus may scrape agent-metrics");
+                assert.ok(
+                    mgr.ingress.some((rule: any) =>
+                        rule.from.some((p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"),
+                    ),
+                    "Prometheus may scrape agent-metrics",
+                );
             });
 
             it(`GIVEN the cluster's API-server scope WHEN rendered THEN manager-agent (claude-code-role) may reach the API server there on 443/6443, and no other workload may (issue 21)`, () => {
                 // prod: the VPC CIDR of the EKS cluster the stack creates; dev: cluster.apiServerCidrs of Pulumi.dev.yaml.
                 const scope = prod ? ["10.40.0.0/16"] : ["10.250.0.1/32", "10.96.0.1/32"];
-                const apiRules = (w: string) => (policy(objs[stack], w).egress ?? []).filter((rule: any) => rule.to.some((t: any) => t.ipBlock && !t.ipBlock.except));
-                assert.deepEqual(apiRules("manager-agent").map((rule: any) => [rule.to.map((t: any) => t.ipBlock.cidr), ports(rule)]), [[scope, [443, 6443]]]);
+                const apiRules = (w: string) =>
+                    (policy(objs[stack], w).egress ?? []).filter((rule: any) => rule.to.some((t: any) => t.ipBlock && !t.ipBlock.except));
+                assert.deepEqual(
+                    apiRules("manager-agent").map((rule: any) => [rule.to.map((t: any) => t.ipBlock.cidr), ports(rule)]),
+                    [[scope, [443, 6443]]],
+                );
                 // The worker's policy carries the seed's name, agent-network-policy.
                 for (const np of ["agent-network-policy", "api-gateway", "dashboard-frontend", "dashboard-backend"]) assert.deepEqual(apiRules(np), [], np);
             });
@@ -162,7 +190,13 @@ describe("claude-code system (seed 002)", () => {
                 const gw = find(objs[stack], "Deployment", "api-gateway", NS);
                 assert.equal(gw.spec.replicas, undefined);
                 assert.deepEqual([hpa("api-gateway").minReplicas, hpa("api-gateway").maxReplicas], prod ? [3, 50] : [1, 2]);
-                assert.deepEqual(hpa("api-gateway").metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]), [["cpu", 70], ["memory", 80]]);
+                assert.deepEqual(
+                    hpa("api-gateway").metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]),
+                    [
+                        ["cpu", 70],
+                        ["memory", 80],
+                    ],
+                );
                 assert.equal(container(gw).ports[0].containerPort, 3000);
                 const fe = find(objs[stack], "Deployment", "dashboard-frontend", NS);
                 // seed 002: the frontend runs 2 replicas; they are the HPA floor.
@@ -170,11 +204,17 @@ describe("claude-code system (seed 002)", () => {
                 assert.equal(hpa("dashboard-backend").minReplicas, prod ? 2 : 1);
                 if (prod) assert.ok(find(objs[stack], "PodDisruptionBudget", "dashboard-frontend", NS));
                 const feSvc = find(objs[stack], "Service", "dashboard-frontend", NS);
-                assert.deepEqual(feSvc.spec.ports.map((p: any) => [p.port, p.targetPort]), [[80, "http"]]);
+                assert.deepEqual(
+                    feSvc.spec.ports.map((p: any) => [p.port, p.targetPort]),
+                    [[80, "http"]],
+                );
                 assert.equal(container(fe).ports[0].containerPort, 6011);
                 const be = find(objs[stack], "Deployment", "dashboard-backend", NS);
                 assert.equal(container(be).ports[0].containerPort, 4005);
-                assert.deepEqual(find(objs[stack], "Service", "dashboard-backend", NS).spec.ports.map((p: any) => p.port), [4005]);
+                assert.deepEqual(
+                    find(objs[stack], "Service", "dashboard-backend", NS).spec.ports.map((p: any) => p.port),
+                    [4005],
+                );
                 for (const d of [gw, fe, be]) {
                     const c = container(d);
                     assert.ok(c.livenessProbe && c.readinessProbe && c.startupProbe, `${d.metadata.name} probes`);
@@ -192,7 +232,10 @@ describe("claude-code system (seed 002)", () => {
                 assert.equal(ing.spec.ingressClassName, "nginx");
                 assert.deepEqual(ing.spec.tls, [{ hosts: [host], secretName: "dashboard-tls" }]);
                 const paths = ing.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.number]);
-                assert.deepEqual(paths, [["/api", "Prefix", "dashboard-backend", 4005], ["/", "Prefix", "dashboard-frontend", 80]]);
+                assert.deepEqual(paths, [
+                    ["/api", "Prefix", "dashboard-backend", 4005],
+                    ["/", "Prefix", "dashboard-frontend", 80],
+                ]);
                 assert.equal(ing.spec.rules[0].host, host);
                 const a = ing.metadata.annotations;
                 assert.equal(a["nginx.ingress.kubernetes.io/ssl-redirect"], "true");
@@ -210,10 +253,16 @@ describe("claude-code system (seed 002)", () => {
                 assert.deepEqual(doc.monitoring, { apiPort: 4005, dashboardPort: 6011, enabled: true });
                 for (const c of kinds(objs[stack], "ConfigMap")) {
                     const text = JSON.stringify(c.data ?? {});
-                    assert.ok(!/placeholder-anthropicApiKey|redis:\/\/:|postgresql:\/\/[^@]*:[^@]*@/.test(text), `ConfigMap ${c.metadata.name} leaks a credential`);
+                    assert.ok(
+                        !/placeholder-anthropicApiKey|redis:\/\/:|postgresql:\/\/[^@]*:[^@]*@/.test(text),
+                        `ConfigMap ${c.metadata.name} leaks a credential`,
+                    );
                 }
                 const rec = recordOf(r[stack].resources, "Secret", "claude-code-secrets");
-                assert.ok(rec.secretPaths.some((p) => p.startsWith("stringData")), `secret paths: ${rec.secretPaths}`);
+                assert.ok(
+                    rec.secretPaths.some((p) => p.startsWith("stringData")),
+                    `secret paths: ${rec.secretPaths}`,
+                );
                 // prod: the key comes from AWS Secrets Manager through an ExternalSecret merged into the same Secret.
                 const external = externalKeys(objs[stack], NS, "claude-code-secrets");
                 assert.deepEqual(Object.keys(find(objs[stack], "Secret", "claude-code-secrets", NS).stringData), stack === "prod" ? [] : ["anthropic-api-key"]);
@@ -262,7 +311,9 @@ describe("claude-code system (seed 002)", () => {
 
             it("GIVEN the LimitRange WHEN every container in the namespace is checked THEN none is outside min..max", () => {
                 const lr = find(objs[stack], "LimitRange", "claude-code-limits", NS).spec.limits[0];
-                const pods = objs[stack].flatMap((o) => (o.kind === "CronJob" ? [o.spec.jobTemplate.spec.template.spec] : o.spec?.template?.spec ? [o.spec.template.spec] : []));
+                const pods = objs[stack].flatMap((o) =>
+                    o.kind === "CronJob" ? [o.spec.jobTemplate.spec.template.spec] : o.spec?.template?.spec ? [o.spec.template.spec] : [],
+                );
                 for (const c of pods.flatMap((p) => [...p.containers, ...(p.initContainers ?? [])])) {
                     assert.ok(cpuMillis(c.resources.requests.cpu) >= cpuMillis(lr.min.cpu), `${c.name} cpu request`);
                     assert.ok(memoryMi(c.resources.requests.memory) >= memoryMi(lr.min.memory), `${c.name} memory request`);
@@ -321,9 +372,17 @@ describe("claude-code system (seed 002)", () => {
                     assert.deepEqual(exporter.resources.requests, { cpu: "50m", memory: "64Mi" }, sts);
                 }
                 // agent-metrics plus the Redis and Postgres exporters' monitors.
-                assert.deepEqual(kinds(objs[stack], "ServiceMonitor").map((m) => m.metadata.name).sort(), ["agent-metrics", "postgres", "redis"]);
+                assert.deepEqual(
+                    kinds(objs[stack], "ServiceMonitor")
+                        .map((m) => m.metadata.name)
+                        .sort(),
+                    ["agent-metrics", "postgres", "redis"],
+                );
                 const sel: Record<string, string> = sm.spec.selector.matchLabels;
-                const selected = kinds(objs[stack], "Service").filter((svc) => Object.entries(sel).every(([k, v]) => svc.metadata.labels?.[k] === v)).map((svc) => svc.metadata.name).sort();
+                const selected = kinds(objs[stack], "Service")
+                    .filter((svc) => Object.entries(sel).every(([k, v]) => svc.metadata.labels?.[k] === v))
+                    .map((svc) => svc.metadata.name)
+                    .sort();
                 assert.deepEqual(selected, ["api-gateway", "dashboard-backend", "manager-agent", "worker-agent"]);
                 assert.deepEqual(sm.spec.endpoints, [{ port: "http", path: "/metrics", interval: "30s" }]);
             });
@@ -341,8 +400,15 @@ describe("claude-code system (seed 002)", () => {
                 assert.equal(wide.length, 1);
                 assert.equal(wide[0].apiVersion, "security.istio.io/v1");
                 assert.deepEqual(wide[0].spec, { mtls: { mode: "STRICT" } });
-                assert.deepEqual(pa.filter((p) => p.spec.selector).map((p) => p.metadata.name).sort(),
-                    ["api-gateway", "dashboard-backend", "dashboard-frontend", "manager-agent", "postgres", "redis", "worker-agent"].map((w) => `${w}-plaintext-ports`));
+                assert.deepEqual(
+                    pa
+                        .filter((p) => p.spec.selector)
+                        .map((p) => p.metadata.name)
+                        .sort(),
+                    ["api-gateway", "dashboard-backend", "dashboard-frontend", "manager-agent", "postgres", "redis", "worker-agent"].map(
+                        (w) => `${w}-plaintext-ports`,
+                    ),
+                );
                 assert.deepEqual(np[0].spec.egress[0].ports, [{ port: 15012, protocol: "TCP" }]);
                 const w = find(objs[stack], "Deployment", "worker-agent", NS);
                 assert.equal(w.spec.template.metadata.annotations["sidecar.istio.io/proxyCPULimit"], "500m");
@@ -381,16 +447,24 @@ describe("claude-code system (seed 002)", () => {
 
 describe("claude-code config section", () => {
     const images = {
-        managerImage: "ghcr.io/y/manager:2.0.0", workerImage: "ghcr.io/y/worker:2.0.0", gatewayImage: "ghcr.io/y/gw:2.0.0",
-        dashboardFrontendImage: "ghcr.io/y/fe:2.0.0", dashboardBackendImage: "ghcr.io/y/be:2.0.0", dashboardHost: "dashboard.example.com",
+        managerImage: "ghcr.io/y/manager:2.0.0",
+        workerImage: "ghcr.io/y/worker:2.0.0",
+        gatewayImage: "ghcr.io/y/gw:2.0.0",
+        dashboardFrontendImage: "ghcr.io/y/fe:2.0.0",
+        dashboardBackendImage: "ghcr.io/y/be:2.0.0",
+        dashboardHost: "dashboard.example.com",
     };
-    const load = (section: Record<string, unknown>, crds: Record<string, boolean> = {}) => loadPlatformConfig({
-        [`${P}:environment`]: "prod",
-        [`${P}:cluster`]: JSON.stringify({ provider: "existing" }),
-        [`${P}:crds`]: JSON.stringify(crds),
-        [`${P}:claudeCode`]: JSON.stringify({ ...images, ...section }),
-        [`${P}:anthropicApiKey`]: "k",
-    }, (k) => k.endsWith("anthropicApiKey"));
+    const load = (section: Record<string, unknown>, crds: Record<string, boolean> = {}) =>
+        loadPlatformConfig(
+            {
+                [`${P}:environment`]: "prod",
+                [`${P}:cluster`]: JSON.stringify({ provider: "existing" }),
+                [`${P}:crds`]: JSON.stringify(crds),
+                [`${P}:claudeCode`]: JSON.stringify({ ...images, ...section }),
+                [`${P}:anthropicApiKey`]: "k",
+            },
+            (k) => k.endsWith("anthropicApiKey"),
+        );
 
     it("GIVEN only images and a host WHEN loaded THEN the seed's production sizes are the defaults", () => {
         const c = load({}).claudeCode!;
@@ -410,14 +484,24 @@ describe("claude-code config section", () => {
         ["worker min 0", { worker: { minReplicas: 0, maxReplicas: 2 } }, /claudeCode.worker.minReplicas: must be >= 1/],
         ["image tagged latest", { workerImage: "ghcr.io/y/worker:latest" }, /claudeCode.workerImage: must be pinned/],
         ["bad backup role ARN", { backup: { destination: { s3: { roleArn: "claude-code-backup" } } } }, /claudeCode.backup.destination/],
-        ["both backup destinations", { backup: { destination: { s3: { roleArn: "arn:aws:iam::123456789012:role/x" }, pvc: { size: "5Gi" } } } }, /claudeCode.backup.destination/],
+        [
+            "both backup destinations",
+            { backup: { destination: { s3: { roleArn: "arn:aws:iam::123456789012:role/x" }, pvc: { size: "5Gi" } } } },
+            /claudeCode.backup.destination/,
+        ],
         ["bad velero ttl", { backup: { velero: { ttl: "30 days" } } }, /claudeCode.backup.velero.ttl: must be a Go duration/],
         ["bad storage quantity", { postgresStorage: { size: "lots" } }, /claudeCode.postgresStorage.size: must be a Kubernetes quantity/],
         ["bad quota quantity", { quota: { "requests.cpu": "many" } }, /claudeCode.quota.requests.cpu: must be a Kubernetes quantity/],
-        ["worker limits over the LimitRange max", { worker: { minReplicas: 1, maxReplicas: 2, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "16", memory: "8Gi" } } } },
-            /claudeCode.worker.resources.limits: worker limits 16\/8Gi exceed limits.max 8000m\/16Gi/],
-        ["requests under the LimitRange min", { gateway: { minReplicas: 2, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "1", memory: "1Gi" } } } },
-            /claudeCode.gateway.resources.requests: gateway requests 10m\/16Mi are below limits.min/],
+        [
+            "worker limits over the LimitRange max",
+            { worker: { minReplicas: 1, maxReplicas: 2, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "16", memory: "8Gi" } } } },
+            /claudeCode.worker.resources.limits: worker limits 16\/8Gi exceed limits.max 8000m\/16Gi/,
+        ],
+        [
+            "requests under the LimitRange min",
+            { gateway: { minReplicas: 2, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "1", memory: "1Gi" } } } },
+            /claudeCode.gateway.resources.requests: gateway requests 10m\/16Mi are below limits.min/,
+        ],
         ["uppercase dashboard host", { dashboardHost: "Dashboard.Example.com" }, /claudeCode.dashboardHost: must be a lowercase DNS name/],
         ["unknown key", { replicas: 3 }, /claudeCode.replicas: unknown key/],
         ["service mesh without the istio CRD", { serviceMesh: true }, /claudeCode.serviceMesh: needs crds.istio/],
@@ -425,7 +509,11 @@ describe("claude-code config section", () => {
     for (const [what, section, expected, crds] of bad) {
         it(`GIVEN ${what} WHEN loaded THEN a ConfigError names the key path`, () => {
             let err: unknown;
-            try { load(section, crds); } catch (e) { err = e; }
+            try {
+                load(section, crds);
+            } catch (e) {
+                err = e;
+            }
             assert.ok(err instanceof ConfigError, `expected ConfigError, got ${err}`);
             assert.match((err as Error).message, expected);
         });
@@ -434,11 +522,17 @@ describe("claude-code config section", () => {
     it("GIVEN claudeCode enabled WHEN anthropicApiKey is missing THEN the error names the secret", () => {
         let err: unknown;
         try {
-            loadPlatformConfig({
-                [`${P}:environment`]: "dev", [`${P}:cluster`]: JSON.stringify({ provider: "existing" }),
-                [`${P}:claudeCode`]: JSON.stringify(images),
-            }, () => false);
-        } catch (e) { err = e; }
+            loadPlatformConfig(
+                {
+                    [`${P}:environment`]: "dev",
+                    [`${P}:cluster`]: JSON.stringify({ provider: "existing" }),
+                    [`${P}:claudeCode`]: JSON.stringify(images),
+                },
+                () => false,
+            );
+        } catch (e) {
+            err = e;
+        }
         assert.match(String(err), /agent-platform:anthropicApiKey: required secret for claudeCode/);
     });
 
@@ -450,8 +544,11 @@ describe("claude-code config section", () => {
     });
 
     it("GIVEN a configured quota and a larger need WHEN merged THEN each key takes the larger value", () => {
-        assert.deepEqual(atLeast({ "requests.cpu": "100", services: "10" }, { "requests.cpu": "130500m", pods: "12", services: "3" }),
-            { pods: "12", "requests.cpu": "130500m", services: "10" });
+        assert.deepEqual(atLeast({ "requests.cpu": "100", services: "10" }, { "requests.cpu": "130500m", pods: "12", services: "3" }), {
+            pods: "12",
+            "requests.cpu": "130500m",
+            services: "10",
+        });
         assert.deepEqual(atLeast({ "limits.memory": "400Gi" }, { "limits.memory": "1000Mi" }), { "limits.memory": "400Gi" });
     });
 });

@@ -25,10 +25,34 @@ const container = (o: K8sObject, name: string) => {
 
 /** What differs between the stacks (everything else is asserted identically for both). */
 const EXPECT = {
-    dev: { hpa: [1, 3], requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" }, dataSize: "1Gi", dataAccess: "ReadWriteOnce", redisSize: "1Gi",
-        antiAffinity: "preferred", environment: "development", enforce: false, quota: { "requests.cpu": "4", "requests.memory": "8Gi", persistentvolumeclaims: "5" }, nodeGroup: undefined, redisNodeGroup: undefined },
-    prod: { hpa: [3, 10], requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2000m", memory: "2Gi" }, dataSize: "10Gi", dataAccess: "ReadWriteMany", redisSize: "10Gi",
-        antiAffinity: "required", environment: "production", enforce: true, quota: { "requests.cpu": "20", "requests.memory": "40Gi", persistentvolumeclaims: "10" }, nodeGroup: "compute", redisNodeGroup: "memory" },
+    dev: {
+        hpa: [1, 3],
+        requests: { cpu: "250m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+        dataSize: "1Gi",
+        dataAccess: "ReadWriteOnce",
+        redisSize: "1Gi",
+        antiAffinity: "preferred",
+        environment: "development",
+        enforce: false,
+        quota: { "requests.cpu": "4", "requests.memory": "8Gi", persistentvolumeclaims: "5" },
+        nodeGroup: undefined,
+        redisNodeGroup: undefined,
+    },
+    prod: {
+        hpa: [3, 10],
+        requests: { cpu: "500m", memory: "1Gi" },
+        limits: { cpu: "2000m", memory: "2Gi" },
+        dataSize: "10Gi",
+        dataAccess: "ReadWriteMany",
+        redisSize: "10Gi",
+        antiAffinity: "required",
+        environment: "production",
+        enforce: true,
+        quota: { "requests.cpu": "20", "requests.memory": "40Gi", persistentvolumeclaims: "10" },
+        nodeGroup: "compute",
+        redisNodeGroup: "memory",
+    },
 } as const;
 
 describe("production-agents (seed 003)", () => {
@@ -84,7 +108,13 @@ describe("production-agents (seed 003)", () => {
 
             it("GIVEN the agent container WHEN rendered THEN liveness and startup hit /health and readiness /ready on the http port 8000", () => {
                 const c = container(get(rendered[stack], "Deployment", "agent-deployment"), "agent");
-                assert.deepEqual(c.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]), [["http", 8000], ["metrics", 9090]]);
+                assert.deepEqual(
+                    c.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]),
+                    [
+                        ["http", 8000],
+                        ["metrics", 9090],
+                    ],
+                );
                 for (const probe of ["livenessProbe", "startupProbe"]) {
                     assert.deepEqual(c[probe].httpGet, { path: "/health", port: "http" }, probe);
                 }
@@ -100,9 +130,10 @@ describe("production-agents (seed 003)", () => {
             it(`GIVEN the agent pods WHEN rendered THEN ${x.antiAffinity} pod anti-affinity spreads them across nodes${x.nodeGroup ? " on the compute node group" : ""}`, () => {
                 const spec = podSpec(get(rendered[stack], "Deployment", "agent-deployment"));
                 const anti = spec.affinity.podAntiAffinity;
-                const term = x.antiAffinity === "required"
-                    ? anti.requiredDuringSchedulingIgnoredDuringExecution[0]
-                    : anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
+                const term =
+                    x.antiAffinity === "required"
+                        ? anti.requiredDuringSchedulingIgnoredDuringExecution[0]
+                        : anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
                 assert.equal(term.topologyKey, "kubernetes.io/hostname");
                 assert.deepEqual(term.labelSelector.matchLabels, { "app.kubernetes.io/name": "agent-deployment" });
                 assert.deepEqual(spec.nodeSelector, x.nodeGroup ? { "node-group": x.nodeGroup } : undefined);
@@ -114,7 +145,13 @@ describe("production-agents (seed 003)", () => {
                 const svc = get(rendered[stack], "Service", "agent-service");
                 assert.equal(svc.spec.type, "ClusterIP");
                 assert.deepEqual(svc.spec.selector, { "app.kubernetes.io/name": "agent-deployment" });
-                assert.deepEqual(svc.spec.ports.map((p: { port: number; targetPort: string }) => [p.port, p.targetPort]), [[8000, "http"], [9090, "metrics"]]);
+                assert.deepEqual(
+                    svc.spec.ports.map((p: { port: number; targetPort: string }) => [p.port, p.targetPort]),
+                    [
+                        [8000, "http"],
+                        [9090, "metrics"],
+                    ],
+                );
             });
 
             it(`GIVEN the agent WHEN rendered THEN the ConfigMap carries the seed's settings (ENVIRONMENT=${x.environment}) and is loaded with envFrom`, () => {
@@ -140,7 +177,9 @@ describe("production-agents (seed 003)", () => {
                 else assert.equal(secret.stringData["anthropic-api-key"], "placeholder-anthropicApiKey");
                 const password = secret.stringData["redis-password"] as string;
                 assert.ok(password.length >= 16, "generated password");
-                const record = r.resources.find((x) => x.inputs?.kind === "Secret" && x.inputs?.metadata?.name === "agent-secrets" && x.inputs?.metadata?.namespace === NS);
+                const record = r.resources.find(
+                    (x) => x.inputs?.kind === "Secret" && x.inputs?.metadata?.name === "agent-secrets" && x.inputs?.metadata?.namespace === NS,
+                );
                 assert.ok(record?.secretPaths.includes("stringData"), "stringData is a secret Output");
                 assert.ok(r.resources.some((x) => x.type === "random:index/randomPassword:RandomPassword" && x.name === "production-agents-redis-password"));
                 const c = container(get(r, "Deployment", "agent-deployment"), "agent");
@@ -160,8 +199,15 @@ describe("production-agents (seed 003)", () => {
                 assert.deepEqual(pvc.spec.accessModes, [x.dataAccess]);
                 assert.equal(pvc.spec.storageClassName, stack === "prod" ? "efs-sc" : undefined);
                 const d = get(rendered[stack], "Deployment", "agent-deployment");
-                assert.ok(podSpec(d).volumes.some((v: { name: string; persistentVolumeClaim?: { claimName: string } }) => v.name === "data" && v.persistentVolumeClaim?.claimName === "agent-data-pvc"));
-                assert.ok(container(d, "agent").volumeMounts.some((m: { name: string; mountPath: string }) => m.name === "data" && m.mountPath === "/app/data"));
+                assert.ok(
+                    podSpec(d).volumes.some(
+                        (v: { name: string; persistentVolumeClaim?: { claimName: string } }) =>
+                            v.name === "data" && v.persistentVolumeClaim?.claimName === "agent-data-pvc",
+                    ),
+                );
+                assert.ok(
+                    container(d, "agent").volumeMounts.some((m: { name: string; mountPath: string }) => m.name === "data" && m.mountPath === "/app/data"),
+                );
             });
 
             it(`GIVEN Redis WHEN rendered THEN StatefulSet redis (1 replica, ${x.redisSize} data claim) sits behind redis-service:6379 and reads its password from agent-secrets`, () => {
@@ -178,10 +224,16 @@ describe("production-agents (seed 003)", () => {
                 assert.ok(redis.startupProbe && redis.livenessProbe && redis.readinessProbe);
                 assert.deepEqual(podSpec(sts).nodeSelector, x.redisNodeGroup ? { "node-group": x.redisNodeGroup } : undefined);
                 const svc = get(rendered[stack], "Service", "redis-service");
-                assert.deepEqual(svc.spec.ports.map((p: { port: number }) => p.port), [6379]);
+                assert.deepEqual(
+                    svc.spec.ports.map((p: { port: number }) => p.port),
+                    [6379],
+                );
                 assert.deepEqual(svc.spec.selector, { "app.kubernetes.io/name": "redis" });
                 // The component must not generate a second password Secret: agent-secrets is the only one.
-                assert.deepEqual(kinds(inNs(rendered[stack]), "Secret").map((s) => s.metadata.name), ["agent-secrets"]);
+                assert.deepEqual(
+                    kinds(inNs(rendered[stack]), "Secret").map((s) => s.metadata.name),
+                    ["agent-secrets"],
+                );
             });
 
             it("GIVEN the agent NetworkPolicy WHEN rendered THEN it admits 8000 from the namespace and the metrics port from monitoring, and egresses only to redis:6379 and external 443", () => {
@@ -190,9 +242,15 @@ describe("production-agents (seed 003)", () => {
                 assert.deepEqual(np.spec.policyTypes, ["Ingress", "Egress"]);
                 assert.deepEqual(np.spec.ingress, [
                     { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NS } } }], ports: [{ port: 8000, protocol: "TCP" }] },
-                    { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ port: 9090, protocol: "TCP" }] },
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+                        ports: [{ port: 9090, protocol: "TCP" }],
+                    },
                 ]);
-                assert.deepEqual(np.spec.egress[0], { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "redis" } } }], ports: [{ port: 6379, protocol: "TCP" }] });
+                assert.deepEqual(np.spec.egress[0], {
+                    to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "redis" } } }],
+                    ports: [{ port: 6379, protocol: "TCP" }],
+                });
                 assert.deepEqual(np.spec.egress[1].ports, [{ port: 443, protocol: "TCP" }]);
                 assert.equal(np.spec.egress[1].to[0].ipBlock.cidr, "0.0.0.0/0");
                 assert.ok(np.spec.egress[1].to[0].ipBlock.except.includes("10.0.0.0/8"), "443 egress excludes the private ranges");
@@ -204,7 +262,10 @@ describe("production-agents (seed 003)", () => {
                 assert.deepEqual(np.spec.podSelector.matchLabels, { "app.kubernetes.io/name": "redis" });
                 assert.deepEqual(np.spec.ingress, [
                     { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "agent-deployment" } } }], ports: [{ port: 6379, protocol: "TCP" }] },
-                    { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ port: 9121, protocol: "TCP" }] },
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+                        ports: [{ port: 9121, protocol: "TCP" }],
+                    },
                 ]);
                 assert.deepEqual(get(rendered[stack], "NetworkPolicy", "default-deny-all").spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
                 assert.ok(get(rendered[stack], "NetworkPolicy", "allow-dns-egress"));
@@ -268,12 +329,23 @@ describe("production-agents (seed 003)", () => {
             const systemKeys = ["terminalMid", "inquisitor", "claudeCode", "ushadow"].map((k) => `${P}:${k}`);
             base.values = Object.fromEntries(Object.entries(base.values).filter(([k]) => !systemKeys.includes(k)));
             const section = JSON.parse(base.values[`${P}:productionAgents`]);
-            const a = { ...base, values: { ...base.values,
-                [`${P}:crds`]: JSON.stringify({ ...JSON.parse(base.values[`${P}:crds`]), serviceMonitor: false, vpa: false, velero: false }),
-                [`${P}:productionAgents`]: JSON.stringify({ ...section, metricsPort: 8000, podsMetrics: [{ name: "requests_per_second", averageValue: "50" }] }),
-            } };
+            const a = {
+                ...base,
+                values: {
+                    ...base.values,
+                    [`${P}:crds`]: JSON.stringify({ ...JSON.parse(base.values[`${P}:crds`]), serviceMonitor: false, vpa: false, velero: false }),
+                    [`${P}:productionAgents`]: JSON.stringify({
+                        ...section,
+                        metricsPort: 8000,
+                        podsMetrics: [{ name: "requests_per_second", averageValue: "50" }],
+                    }),
+                },
+            };
             noCrds = await renderProgram(a, "prod");
-            disabled = await renderProgram({ ...base, values: { ...base.values, [`${P}:productionAgents`]: JSON.stringify({ ...section, enabled: false }) } }, "prod");
+            disabled = await renderProgram(
+                { ...base, values: { ...base.values, [`${P}:productionAgents`]: JSON.stringify({ ...section, enabled: false }) } },
+                "prod",
+            );
         });
 
         it("GIVEN a cluster without the ServiceMonitor, VPA and Velero CRDs WHEN rendered THEN those objects are skipped and the rest stays", () => {
@@ -286,14 +358,23 @@ describe("production-agents (seed 003)", () => {
 
         it("GIVEN metricsPort 8000 and a custom Pods metric WHEN rendered THEN metrics share the http port and the HPA adds the Pods metric", () => {
             const c = container(get(noCrds, "Deployment", "agent-deployment"), "agent");
-            assert.deepEqual(c.ports.map((p: { containerPort: number }) => p.containerPort), [8000]);
+            assert.deepEqual(
+                c.ports.map((p: { containerPort: number }) => p.containerPort),
+                [8000],
+            );
             assert.deepEqual(get(noCrds, "NetworkPolicy", "agent-network-policy").spec.ingress[1].ports, [{ port: 8000, protocol: "TCP" }]);
             const hpa = get(noCrds, "HorizontalPodAutoscaler", "agent-hpa");
-            assert.deepEqual(hpa.spec.metrics[2], { type: "Pods", pods: { metric: { name: "requests_per_second" }, target: { type: "AverageValue", averageValue: "50" } } });
+            assert.deepEqual(hpa.spec.metrics[2], {
+                type: "Pods",
+                pods: { metric: { name: "requests_per_second" }, target: { type: "AverageValue", averageValue: "50" } },
+            });
         });
 
         it("GIVEN productionAgents.enabled false WHEN rendered THEN nothing lands in the namespace and no output is reported", () => {
-            assert.deepEqual(disabled.objects.filter((o) => o.metadata.namespace === NS || o.metadata.name === NS), []);
+            assert.deepEqual(
+                disabled.objects.filter((o) => o.metadata.namespace === NS || o.metadata.name === NS),
+                [],
+            );
             assert.equal((disabled.outputs.outputs as Record<string, unknown>).productionAgents, undefined);
         });
     });
@@ -307,7 +388,9 @@ describe("production-agents (seed 003)", () => {
         });
         const isSecret = (k: string): boolean => k === `${P}:anthropicApiKey`;
         const errorOf = (r: Record<string, string>, secret = isSecret): string => {
-            try { loadPlatformConfig(r, secret); } catch (e) {
+            try {
+                loadPlatformConfig(r, secret);
+            } catch (e) {
                 assert.ok(e instanceof ConfigError, String(e));
                 return (e as Error).message;
             }
@@ -325,23 +408,75 @@ describe("production-agents (seed 003)", () => {
         });
 
         const bad: [string, Record<string, string>, RegExp][] = [
-            ["an image tagged latest", raw({ image: "ghcr.io/agent-platform/production-agent:latest" }), /agent-platform:productionAgents.image: must be pinned/],
+            [
+                "an image tagged latest",
+                raw({ image: "ghcr.io/agent-platform/production-agent:latest" }),
+                /agent-platform:productionAgents.image: must be pinned/,
+            ],
             ["an untagged image", raw({ image: "ghcr.io/agent-platform/production-agent" }), /agent-platform:productionAgents.image: must be pinned/],
-            ["HPA max below min", raw({ hpa: { minReplicas: 5, maxReplicas: 3, cpuUtilization: 70 } }), /agent-platform:productionAgents.hpa.maxReplicas: maxReplicas must be >= minReplicas/],
-            ["HPA min 0", raw({ hpa: { minReplicas: 0, maxReplicas: 3, cpuUtilization: 70 } }), /agent-platform:productionAgents.hpa.minReplicas: must be >= 1/],
-            ["HPA cpu above 100%", raw({ hpa: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 170 } }), /agent-platform:productionAgents.hpa.cpuUtilization: /],
+            [
+                "HPA max below min",
+                raw({ hpa: { minReplicas: 5, maxReplicas: 3, cpuUtilization: 70 } }),
+                /agent-platform:productionAgents.hpa.maxReplicas: maxReplicas must be >= minReplicas/,
+            ],
+            [
+                "HPA min 0",
+                raw({ hpa: { minReplicas: 0, maxReplicas: 3, cpuUtilization: 70 } }),
+                /agent-platform:productionAgents.hpa.minReplicas: must be >= 1/,
+            ],
+            [
+                "HPA cpu above 100%",
+                raw({ hpa: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 170 } }),
+                /agent-platform:productionAgents.hpa.cpuUtilization: /,
+            ],
             ["an HPA without metrics", raw({ hpa: { minReplicas: 3, maxReplicas: 10 } }), /agent-platform:productionAgents.hpa: needs at least one metric/],
-            ["a ReadWriteOnce data claim with required anti-affinity", raw({ dataStorage: { size: "10Gi", accessMode: "ReadWriteOnce" } }), /agent-platform:productionAgents.dataStorage.accessMode: ReadWriteOnce attaches agent-data-pvc to one node/],
-            ["a bad storage size", raw({ dataStorage: { size: "ten gigs" } }), /agent-platform:productionAgents.dataStorage.size: must be a Kubernetes quantity/],
-            ["a bad quota quantity", raw({ quota: { requestsCpu: "lots", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota.requestsCpu: must be a Kubernetes quantity/],
-            ["a quota below the agents' cpu at HPA max", raw({ quota: { requestsCpu: "5", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota.requestsCpu: must cover 5625m \(hpa.maxReplicas \+ 1 rollout pod at 500m, plus Redis\), got 5/],
-            ["a quota below the agents' memory at HPA max", raw({ quota: { requestsCpu: "20", requestsMemory: "8Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota.requestsMemory: must cover 11552Mi .*got 8Gi/],
-            ["a quota without room for both claims", raw({ quota: { requestsCpu: "20", requestsMemory: "40Gi", persistentVolumeClaims: 1 } }), /agent-platform:productionAgents.quota.persistentVolumeClaims: must allow at least 2 claims/],
-            ["a cpu quota in bytes", raw({ quota: { requestsCpu: "20Gi", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }), /agent-platform:productionAgents.quota: cannot size the quota: cpu quantity must look like 500m or 2, got "20Gi"/],
+            [
+                "a ReadWriteOnce data claim with required anti-affinity",
+                raw({ dataStorage: { size: "10Gi", accessMode: "ReadWriteOnce" } }),
+                /agent-platform:productionAgents.dataStorage.accessMode: ReadWriteOnce attaches agent-data-pvc to one node/,
+            ],
+            [
+                "a bad storage size",
+                raw({ dataStorage: { size: "ten gigs" } }),
+                /agent-platform:productionAgents.dataStorage.size: must be a Kubernetes quantity/,
+            ],
+            [
+                "a bad quota quantity",
+                raw({ quota: { requestsCpu: "lots", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }),
+                /agent-platform:productionAgents.quota.requestsCpu: must be a Kubernetes quantity/,
+            ],
+            [
+                "a quota below the agents' cpu at HPA max",
+                raw({ quota: { requestsCpu: "5", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }),
+                /agent-platform:productionAgents.quota.requestsCpu: must cover 5625m \(hpa.maxReplicas \+ 1 rollout pod at 500m, plus Redis\), got 5/,
+            ],
+            [
+                "a quota below the agents' memory at HPA max",
+                raw({ quota: { requestsCpu: "20", requestsMemory: "8Gi", persistentVolumeClaims: 10 } }),
+                /agent-platform:productionAgents.quota.requestsMemory: must cover 11552Mi .*got 8Gi/,
+            ],
+            [
+                "a quota without room for both claims",
+                raw({ quota: { requestsCpu: "20", requestsMemory: "40Gi", persistentVolumeClaims: 1 } }),
+                /agent-platform:productionAgents.quota.persistentVolumeClaims: must allow at least 2 claims/,
+            ],
+            [
+                "a cpu quota in bytes",
+                raw({ quota: { requestsCpu: "20Gi", requestsMemory: "40Gi", persistentVolumeClaims: 10 } }),
+                /agent-platform:productionAgents.quota: cannot size the quota: cpu quantity must look like 500m or 2, got "20Gi"/,
+            ],
             ["an unknown log level", raw({ logLevel: "VERBOSE" }), /agent-platform:productionAgents.logLevel: /],
             ["a negative MAX_RETRIES", raw({ maxRetries: -1 }), /agent-platform:productionAgents.maxRetries: /],
-            ["a relative probe path", raw({ probes: { readinessPath: "ready" } }), /agent-platform:productionAgents.probes.readinessPath: must be an absolute HTTP path/],
-            ["a bad Pods metric name", raw({ podsMetrics: [{ name: "requests-per-second", averageValue: "50" }] }), /agent-platform:productionAgents.podsMetrics.0.name: must be a Prometheus metric name/],
+            [
+                "a relative probe path",
+                raw({ probes: { readinessPath: "ready" } }),
+                /agent-platform:productionAgents.probes.readinessPath: must be an absolute HTTP path/,
+            ],
+            [
+                "a bad Pods metric name",
+                raw({ podsMetrics: [{ name: "requests-per-second", averageValue: "50" }] }),
+                /agent-platform:productionAgents.podsMetrics.0.name: must be a Prometheus metric name/,
+            ],
             ["an out-of-range metrics port", raw({ metricsPort: 70000 }), /agent-platform:productionAgents.metricsPort: /],
             ["a bad Velero ttl", raw({ backup: { ttl: "30 days" } }), /agent-platform:productionAgents.backup.ttl: must be a Go duration/],
             ["an unknown key", raw({ replicas: 3 }), /agent-platform:productionAgents.replicas: unknown key/],
@@ -354,7 +489,10 @@ describe("production-agents (seed 003)", () => {
         }
 
         it("GIVEN anthropicApiKey in plain text WHEN loaded THEN it must be stored encrypted", () => {
-            assert.match(errorOf(raw({}), () => false), /agent-platform:anthropicApiKey: must be stored encrypted/);
+            assert.match(
+                errorOf(raw({}), () => false),
+                /agent-platform:anthropicApiKey: must be stored encrypted/,
+            );
         });
 
         it("GIVEN a bad section in the stack WHEN the program renders THEN it fails with ConfigError before registering anything", async () => {

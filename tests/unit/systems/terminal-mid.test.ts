@@ -33,7 +33,6 @@ function withSection(stack: string, patch: (section: Record<string, any>) => voi
     return cfg;
 }
 
-
 const container = (o: any) => o.spec.template.spec.containers[0];
 const envOf = (c: any) => Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 const fromSecret = (key: string) => ({ secretKeyRef: { name: "claude-terminal-secrets", key } });
@@ -55,7 +54,10 @@ describe("terminal-mid system (seed 000)", () => {
             it("GIVEN the stack WHEN rendered THEN every object passes the OpenAPI schema (the Velero Schedule structurally)", () => {
                 const report = validateObjects(objs(stack));
                 // The cluster layer's own cluster-scoped custom resources (ClusterIssuer, ClusterSecretStore) are not the system's.
-                assert.deepEqual(report.crdObjects.filter((id) => !id.includes(" _cluster/")).sort(), [...(prod ? ["ExternalSecret claude-mid-service/claude-terminal-secrets"] : []), "Schedule velero/claude-mid-service-daily"].sort());
+                assert.deepEqual(
+                    report.crdObjects.filter((id) => !id.includes(" _cluster/")).sort(),
+                    [...(prod ? ["ExternalSecret claude-mid-service/claude-terminal-secrets"] : []), "Schedule velero/claude-mid-service-daily"].sort(),
+                );
                 assert.equal(report.validated, objs(stack).length - report.crdObjects.length);
             });
 
@@ -95,9 +97,12 @@ describe("terminal-mid system (seed 000)", () => {
                 for (const probe of [c.livenessProbe, c.startupProbe]) assert.deepEqual(probe.httpGet, { path: "/health", port: "http" });
                 // readiness reflects dependencies on its own endpoint (health-probes-distinct)
                 assert.deepEqual(c.readinessProbe.httpGet, { path: "/ready", port: "http" });
-                assert.deepEqual(c.resources, prod
-                    ? { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }
-                    : { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+                assert.deepEqual(
+                    c.resources,
+                    prod
+                        ? { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }
+                        : { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+                );
                 const svc = find(objs(stack), "Service", "claude-terminal-service", NS);
                 assert.deepEqual([svc.spec.type, svc.spec.ports[0].port, svc.spec.ports[0].targetPort], ["ClusterIP", 3000, "http"]);
             });
@@ -108,9 +113,16 @@ describe("terminal-mid system (seed 000)", () => {
                 assert.deepEqual(pvc.spec.accessModes, prod ? ["ReadWriteMany"] : ["ReadWriteOnce"]);
                 assert.equal(pvc.spec.storageClassName, prod ? "efs-sc" : undefined);
                 const pod = find(objs(stack), "Deployment", "claude-terminal-service", NS).spec.template.spec;
-                assert.deepEqual(pod.volumes.find((v: any) => v.name === "sessions"), { name: "sessions", persistentVolumeClaim: { claimName: "claude-sessions-pvc" } });
-                assert.ok(container({ spec: { template: { spec: pod } } }).volumeMounts.some((m: any) => m.name === "sessions" && m.mountPath === "/app/sessions"));
-                const rec = rendered[stack].resources.find((r) => r.inputs?.kind === "PersistentVolumeClaim" && r.inputs?.metadata?.name === "claude-sessions-pvc");
+                assert.deepEqual(
+                    pod.volumes.find((v: any) => v.name === "sessions"),
+                    { name: "sessions", persistentVolumeClaim: { claimName: "claude-sessions-pvc" } },
+                );
+                assert.ok(
+                    container({ spec: { template: { spec: pod } } }).volumeMounts.some((m: any) => m.name === "sessions" && m.mountPath === "/app/sessions"),
+                );
+                const rec = rendered[stack].resources.find(
+                    (r) => r.inputs?.kind === "PersistentVolumeClaim" && r.inputs?.metadata?.name === "claude-sessions-pvc",
+                );
                 assert.ok(rec);
             });
 
@@ -131,7 +143,14 @@ describe("terminal-mid system (seed 000)", () => {
 
             it("GIVEN claude-terminal-config and claude-terminal-secrets WHEN rendered THEN plain settings are in the ConfigMap and every credential only in the Secret, as secrets", () => {
                 const cm = find(objs(stack), "ConfigMap", "claude-terminal-config", NS);
-                assert.deepEqual(Object.keys(cm.data), ["MID_SERVER_NAME", "MID_SERVER_NAMES", "MID_SERVER_URL", "PORT", "SERVICENOW_INSTANCE", "SESSIONS_DIR"]);
+                assert.deepEqual(Object.keys(cm.data), [
+                    "MID_SERVER_NAME",
+                    "MID_SERVER_NAMES",
+                    "MID_SERVER_URL",
+                    "PORT",
+                    "SERVICENOW_INSTANCE",
+                    "SESSIONS_DIR",
+                ]);
                 assert.equal(cm.data.SERVICENOW_INSTANCE, prod ? "acme.service-now.com" : "acme-dev.service-now.com");
                 assert.equal(cm.data.MID_SERVER_NAME, midNames[0]);
                 assert.equal(cm.data.MID_SERVER_NAMES, midNames.join(","));
@@ -140,17 +159,33 @@ describe("terminal-mid system (seed 000)", () => {
                 const secret = find(objs(stack), "Secret", "claude-terminal-secrets", NS);
                 // prod: the ServiceNow passwords come from AWS Secrets Manager (secrets.source externalSecrets).
                 const external = externalKeys(objs(stack), NS, "claude-terminal-secrets");
-                assert.deepEqual([...Object.keys(secret.stringData), ...Object.keys(external)].sort(), ["ENCRYPTION_KEY", "MID_INSTANCE_URL", "MID_PASSWORD", "MID_USERNAME", "SERVICENOW_API_PASSWORD", "SERVICENOW_API_USER"]);
+                assert.deepEqual([...Object.keys(secret.stringData), ...Object.keys(external)].sort(), [
+                    "ENCRYPTION_KEY",
+                    "MID_INSTANCE_URL",
+                    "MID_PASSWORD",
+                    "MID_USERNAME",
+                    "SERVICENOW_API_PASSWORD",
+                    "SERVICENOW_API_USER",
+                ]);
                 if (prod) {
-                    assert.deepEqual(external, { MID_PASSWORD: "agent-platform/prod/midPassword", SERVICENOW_API_PASSWORD: "agent-platform/prod/servicenowApiPassword" });
+                    assert.deepEqual(external, {
+                        MID_PASSWORD: "agent-platform/prod/midPassword",
+                        SERVICENOW_API_PASSWORD: "agent-platform/prod/servicenowApiPassword",
+                    });
                 } else {
                     assert.equal(secret.stringData.SERVICENOW_API_PASSWORD, "placeholder-servicenowApiPassword");
                     assert.equal(secret.stringData.MID_PASSWORD, "placeholder-midPassword");
                 }
-                assert.equal(Buffer.from(secret.stringData.ENCRYPTION_KEY, "base64").length, 32, "ENCRYPTION_KEY is 32 random bytes, base64 (seed: openssl rand -base64 32)");
+                assert.equal(
+                    Buffer.from(secret.stringData.ENCRYPTION_KEY, "base64").length,
+                    32,
+                    "ENCRYPTION_KEY is 32 random bytes, base64 (seed: openssl rand -base64 32)",
+                );
                 assert.ok(recordOf(rendered[stack].resources, "Secret", "claude-terminal-secrets").secretPaths.includes("stringData"));
                 assert.ok(rendered[stack].resources.some((r) => r.type === "random:index/randomBytes:RandomBytes" && r.inputs.length === 32));
-                const secretValues = [secret.stringData.SERVICENOW_API_PASSWORD, secret.stringData.MID_PASSWORD, secret.stringData.ENCRYPTION_KEY].filter((v) => v !== undefined);
+                const secretValues = [secret.stringData.SERVICENOW_API_PASSWORD, secret.stringData.MID_PASSWORD, secret.stringData.ENCRYPTION_KEY].filter(
+                    (v) => v !== undefined,
+                );
                 for (const o of kinds(objs(stack), "ConfigMap").concat(kinds(objs(stack), "Deployment"))) {
                     for (const v of secretValues) assert.ok(!JSON.stringify(o).includes(v), `${o.kind} ${o.metadata.name} holds a secret value`);
                 }
@@ -158,7 +193,9 @@ describe("terminal-mid system (seed 000)", () => {
 
             it("GIVEN RBAC WHEN rendered THEN claude-terminal-sa may only get/list pods and services, and only the terminal pods mount its token", () => {
                 find(objs(stack), "ServiceAccount", "claude-terminal-sa", NS);
-                assert.deepEqual(find(objs(stack), "Role", "claude-terminal-sa", NS).rules, [{ apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list"] }]);
+                assert.deepEqual(find(objs(stack), "Role", "claude-terminal-sa", NS).rules, [
+                    { apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list"] },
+                ]);
                 const binding = find(objs(stack), "RoleBinding", "claude-terminal-sa", NS);
                 assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "claude-terminal-sa", namespace: NS }]);
                 assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "claude-terminal-sa" });
@@ -178,7 +215,11 @@ describe("terminal-mid system (seed 000)", () => {
                 assert.deepEqual(d.spec.strategy, { type: "Recreate" });
                 assert.equal(d.metadata.labels[SINGLETON_LABEL], "true");
                 assert.equal(container(d).image, "ghcr.io/agent-platform/claude-ecc-poller:1.0.0");
-                assert.ok(!objs(stack).some((o) => o.metadata.name === "claude-ecc-poller" && ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(o.kind)));
+                assert.ok(
+                    !objs(stack).some(
+                        (o) => o.metadata.name === "claude-ecc-poller" && ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(o.kind),
+                    ),
+                );
             });
 
             it(`GIVEN ${mids.length} MID server name(s) WHEN rendered THEN each is a singleton on servicenow/mid-server:yokohama pinned by digest, with its own data claim; the first keeps the seed's names`, () => {
@@ -214,11 +255,18 @@ describe("terminal-mid system (seed 000)", () => {
 
             it("GIVEN the MID server image WHEN rendered THEN its opt-outs are explicit (uid 1001, writable root FS) and everything else stays hardened, with the image's health check as probes", () => {
                 const pod = find(objs(stack), "Deployment", "servicenow-mid-server", NS).spec.template.spec;
-                assert.deepEqual([pod.securityContext.runAsUser, pod.securityContext.runAsGroup, pod.securityContext.fsGroup, pod.securityContext.runAsNonRoot], [1001, 1001, 1001, true]);
+                assert.deepEqual(
+                    [pod.securityContext.runAsUser, pod.securityContext.runAsGroup, pod.securityContext.fsGroup, pod.securityContext.runAsNonRoot],
+                    [1001, 1001, 1001, true],
+                );
                 const sc = pod.containers[0].securityContext;
-                assert.deepEqual([sc.runAsUser, sc.readOnlyRootFilesystem, sc.allowPrivilegeEscalation, sc.privileged, sc.capabilities.drop, sc.seccompProfile.type], [1001, false, false, false, ["ALL"], "RuntimeDefault"]);
+                assert.deepEqual(
+                    [sc.runAsUser, sc.readOnlyRootFilesystem, sc.allowPrivilegeEscalation, sc.privileged, sc.capabilities.drop, sc.seccompProfile.type],
+                    [1001, false, false, false, ["ALL"], "RuntimeDefault"],
+                );
                 const c = pod.containers[0];
-                for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe]) assert.deepEqual(p.exec.command, ["bash", "/opt/snc_mid_server/check_health.sh"]);
+                for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe])
+                    assert.deepEqual(p.exec.command, ["bash", "/opt/snc_mid_server/check_health.sh"]);
                 assert.deepEqual([c.livenessProbe.periodSeconds, c.livenessProbe.timeoutSeconds, c.livenessProbe.failureThreshold], [300, 15, 3]);
                 // The other workloads keep every default.
                 for (const name of ["claude-terminal-service", "claude-ecc-poller"]) {
@@ -230,19 +278,36 @@ describe("terminal-mid system (seed 000)", () => {
             it("GIVEN the NetworkPolicies WHEN rendered THEN terminal -> MID servers, ServiceNow over 443, terminal -> its replicas, poller -> terminal, and MID servers only reachable from the terminal", () => {
                 const terminal = find(objs(stack), "NetworkPolicy", "claude-terminal-service", NS).spec;
                 assert.deepEqual(terminal.policyTypes, ["Ingress", "Egress"]);
-                assert.deepEqual(terminal.ingress[0].from.map((f: any) => f.podSelector.matchLabels[NAME]), ["claude-terminal-service", "claude-ecc-poller", ...mids.map((m) => m.workload)]);
+                assert.deepEqual(
+                    terminal.ingress[0].from.map((f: any) => f.podSelector.matchLabels[NAME]),
+                    ["claude-terminal-service", "claude-ecc-poller", ...mids.map((m) => m.workload)],
+                );
                 assert.deepEqual(terminal.ingress[0].ports, [{ port: 3000, protocol: "TCP" }]);
-                assert.deepEqual(terminal.egress[0], { to: mids.map((m) => ({ podSelector: { matchLabels: { [NAME]: m.workload } } })), ports: [{ port: 8080, protocol: "TCP" }] });
+                assert.deepEqual(terminal.egress[0], {
+                    to: mids.map((m) => ({ podSelector: { matchLabels: { [NAME]: m.workload } } })),
+                    ports: [{ port: 8080, protocol: "TCP" }],
+                });
                 assert.deepEqual(terminal.egress[1], INTERNET_443);
-                assert.deepEqual(terminal.egress[2].ports.map((p: any) => p.port), [443, 6443]);
+                assert.deepEqual(
+                    terminal.egress[2].ports.map((p: any) => p.port),
+                    [443, 6443],
+                );
                 // Replicas admit each other on ingress (seed 000), so each may also call the others.
-                assert.deepEqual(terminal.egress[3], { to: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 3000, protocol: "TCP" }] });
+                assert.deepEqual(terminal.egress[3], {
+                    to: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }],
+                    ports: [{ port: 3000, protocol: "TCP" }],
+                });
                 const poller = find(objs(stack), "NetworkPolicy", "claude-ecc-poller", NS).spec;
                 assert.deepEqual(poller.policyTypes, ["Egress"]);
-                assert.deepEqual(poller.egress, [INTERNET_443, { to: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 3000, protocol: "TCP" }] }]);
+                assert.deepEqual(poller.egress, [
+                    INTERNET_443,
+                    { to: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 3000, protocol: "TCP" }] },
+                ]);
                 for (const m of mids) {
                     const mid = find(objs(stack), "NetworkPolicy", m.workload, NS).spec;
-                    assert.deepEqual(mid.ingress, [{ from: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 8080, protocol: "TCP" }] }]);
+                    assert.deepEqual(mid.ingress, [
+                        { from: [{ podSelector: { matchLabels: { [NAME]: "claude-terminal-service" } } }], ports: [{ port: 8080, protocol: "TCP" }] },
+                    ]);
                     assert.deepEqual(mid.egress[0], INTERNET_443);
                 }
             });
@@ -260,7 +325,13 @@ describe("terminal-mid system (seed 000)", () => {
 
     describe("config variants", () => {
         it("GIVEN an outbound proxy WHEN rendered THEN MID_PROXY_HOST/PORT come from the Secret and the MID servers may reach the proxy port", async () => {
-            const r = await renderProgram(withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128 }; }), "dev", { redact: false });
+            const r = await renderProgram(
+                withSection("dev", (s) => {
+                    s.midServer.proxy = { host: "proxy.corp.example", port: 3128 };
+                }),
+                "dev",
+                { redact: false },
+            );
             const secret = find(r.objects, "Secret", "claude-terminal-secrets", NS);
             assert.deepEqual([secret.stringData.MID_PROXY_HOST, secret.stringData.MID_PROXY_PORT], ["proxy.corp.example", "3128"]);
             const env = envOf(container(find(r.objects, "Deployment", "servicenow-mid-server", NS)));
@@ -271,7 +342,13 @@ describe("terminal-mid system (seed 000)", () => {
         });
 
         it("GIVEN an authenticating proxy WHEN rendered THEN the username and the midProxyPassword secret reach the MID servers only through the Secret", async () => {
-            const r = await renderProgram(withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128, username: "mid-proxy" }; }), "dev", { redact: false });
+            const r = await renderProgram(
+                withSection("dev", (s) => {
+                    s.midServer.proxy = { host: "proxy.corp.example", port: 3128, username: "mid-proxy" };
+                }),
+                "dev",
+                { redact: false },
+            );
             const secret = find(r.objects, "Secret", "claude-terminal-secrets", NS);
             assert.equal(secret.stringData.MID_PROXY_USERNAME, "mid-proxy");
             assert.equal(secret.stringData.MID_PROXY_PASSWORD, "placeholder-midProxyPassword");
@@ -281,19 +358,29 @@ describe("terminal-mid system (seed 000)", () => {
         });
 
         it("GIVEN an authenticating proxy WHEN midProxyPassword is not set THEN the config error names the secret", () => {
-            const cfg = withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128, username: "mid-proxy" }; });
+            const cfg = withSection("dev", (s) => {
+                s.midServer.proxy = { host: "proxy.corp.example", port: 3128, username: "mid-proxy" };
+            });
             delete cfg.values[`${P}:midProxyPassword`];
             assert.match(configErrorOf(cfg).message, /agent-platform:midProxyPassword: required secret for terminalMid/);
         });
 
         it("GIVEN a proxy without a username WHEN midProxyPassword is not set THEN the config is valid", () => {
-            const cfg = withSection("dev", (s) => { s.midServer.proxy = { host: "proxy.corp.example", port: 3128 }; });
+            const cfg = withSection("dev", (s) => {
+                s.midServer.proxy = { host: "proxy.corp.example", port: 3128 };
+            });
             delete cfg.values[`${P}:midProxyPassword`];
             loadPlatformConfig(cfg.values, (k) => cfg.secretKeys.includes(k));
         });
 
         it("GIVEN 3 terminal replicas on a ReadWriteMany sessions volume WHEN rendered THEN the terminal rolls (1/0) and the claim is RWX", async () => {
-            const r = await renderProgram(withSection("dev", (s) => { s.replicas = 3; s.sessionsStorage = { size: "10Gi", accessMode: "ReadWriteMany", storageClassName: "efs" }; }), "dev");
+            const r = await renderProgram(
+                withSection("dev", (s) => {
+                    s.replicas = 3;
+                    s.sessionsStorage = { size: "10Gi", accessMode: "ReadWriteMany", storageClassName: "efs" };
+                }),
+                "dev",
+            );
             const d = find(r.objects, "Deployment", "claude-terminal-service", NS);
             assert.equal(d.spec.replicas, 3);
             assert.deepEqual(d.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
@@ -303,16 +390,76 @@ describe("terminal-mid system (seed 000)", () => {
         });
 
         const bad: [string, (s: Record<string, any>) => void, RegExp][] = [
-            ["the same MID server name twice (a second replica of one MID)", (s) => { s.midServer.names = ["mid-a", "mid-a"]; }, /agent-platform:terminalMid\.midServer\.names: MID server names must be unique/],
-            ["no MID server name", (s) => { s.midServer.names = []; }, /agent-platform:terminalMid\.midServer\.names: needs at least one MID server name/],
-            ["a MID name too long for the workload name", (s) => { s.midServer.names = ["mid", "m".repeat(42)]; }, /agent-platform:terminalMid\.midServer\.names\.1: must be at most 41 characters/],
-            ["MID release latest", (s) => { s.midServer.release = "latest"; }, /agent-platform:terminalMid\.midServer\.release: must name a release, not latest/],
-            ["a MID digest that is not sha256", (s) => { s.midServer.digest = "latest"; }, /agent-platform:terminalMid\.midServer\.digest: must be a sha256 image digest/],
-            ["an http:// instance URL", (s) => { s.midServer.instanceUrl = "http://acme.service-now.com"; }, /agent-platform:terminalMid\.midServer\.instanceUrl: must be an https:\/\/ URL/],
-            ["an instance with a scheme", (s) => { s.servicenowInstance = "https://acme.service-now.com"; }, /agent-platform:terminalMid\.servicenowInstance: must be a host name/],
-            ["2 replicas on a ReadWriteOnce sessions claim", (s) => { s.replicas = 2; }, /agent-platform:terminalMid\.replicas: more than 1 replica \(got 2\) needs sessionsStorage\.accessMode ReadWriteMany/],
-            ["0 replicas", (s) => { s.replicas = 0; }, /agent-platform:terminalMid\.replicas: must be >= 1/],
-            ["image :latest", (s) => { s.image = "ghcr.io/agent-platform/claude-terminal-service:latest"; }, /agent-platform:terminalMid\.image: must be pinned/],
+            [
+                "the same MID server name twice (a second replica of one MID)",
+                (s) => {
+                    s.midServer.names = ["mid-a", "mid-a"];
+                },
+                /agent-platform:terminalMid\.midServer\.names: MID server names must be unique/,
+            ],
+            [
+                "no MID server name",
+                (s) => {
+                    s.midServer.names = [];
+                },
+                /agent-platform:terminalMid\.midServer\.names: needs at least one MID server name/,
+            ],
+            [
+                "a MID name too long for the workload name",
+                (s) => {
+                    s.midServer.names = ["mid", "m".repeat(42)];
+                },
+                /agent-platform:terminalMid\.midServer\.names\.1: must be at most 41 characters/,
+            ],
+            [
+                "MID release latest",
+                (s) => {
+                    s.midServer.release = "latest";
+                },
+                /agent-platform:terminalMid\.midServer\.release: must name a release, not latest/,
+            ],
+            [
+                "a MID digest that is not sha256",
+                (s) => {
+                    s.midServer.digest = "latest";
+                },
+                /agent-platform:terminalMid\.midServer\.digest: must be a sha256 image digest/,
+            ],
+            [
+                "an http:// instance URL",
+                (s) => {
+                    s.midServer.instanceUrl = "http://acme.service-now.com";
+                },
+                /agent-platform:terminalMid\.midServer\.instanceUrl: must be an https:\/\/ URL/,
+            ],
+            [
+                "an instance with a scheme",
+                (s) => {
+                    s.servicenowInstance = "https://acme.service-now.com";
+                },
+                /agent-platform:terminalMid\.servicenowInstance: must be a host name/,
+            ],
+            [
+                "2 replicas on a ReadWriteOnce sessions claim",
+                (s) => {
+                    s.replicas = 2;
+                },
+                /agent-platform:terminalMid\.replicas: more than 1 replica \(got 2\) needs sessionsStorage\.accessMode ReadWriteMany/,
+            ],
+            [
+                "0 replicas",
+                (s) => {
+                    s.replicas = 0;
+                },
+                /agent-platform:terminalMid\.replicas: must be >= 1/,
+            ],
+            [
+                "image :latest",
+                (s) => {
+                    s.image = "ghcr.io/agent-platform/claude-terminal-service:latest";
+                },
+                /agent-platform:terminalMid\.image: must be pinned/,
+            ],
         ];
         for (const [what, patch, message] of bad) {
             it(`GIVEN ${what} WHEN loaded THEN a ConfigError names the key`, () => {

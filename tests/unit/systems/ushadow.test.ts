@@ -31,7 +31,13 @@ const host = (svc: string) => `${svc}.${NS}.svc.cluster.local`;
 
 /** The compose file's services and their container ports (examples/compose/ushadow/docker-compose.yml). */
 const PORTS: Record<string, number[]> = {
-    backend: [8000, 8080], mem0: [8765], "mem0-ui": [3000], mongo: [27017], redis: [6379], qdrant: [6333, 6334], neo4j: [7474, 7687],
+    backend: [8000, 8080],
+    mem0: [8765],
+    "mem0-ui": [3000],
+    mongo: [27017],
+    redis: [6379],
+    qdrant: [6333, 6334],
+    neo4j: [7474, 7687],
 };
 const SERVICES = Object.keys(PORTS).sort();
 const INFRA = ["mongo", "neo4j", "qdrant", "redis"];
@@ -39,15 +45,23 @@ const INFRA = ["mongo", "neo4j", "qdrant", "redis"];
 const SECRET_NAME = /(^|_)(API_KEY|KEY|PASSWORD|PASS|TOKEN|CREDENTIALS|SECRET)$/i;
 /** Image uids (options.yaml opt-outs) and the hardened default 10001. */
 const UIDS: Record<string, [number, number, number]> = {
-    backend: [10001, 10001, 10001], mem0: [10001, 10001, 10001], "mem0-ui": [10001, 10001, 10001],
-    mongo: [999, 999, 999], redis: [999, 1000, 1000], qdrant: [1000, 1000, 1000], neo4j: [7474, 7474, 7474],
+    backend: [10001, 10001, 10001],
+    mem0: [10001, 10001, 10001],
+    "mem0-ui": [10001, 10001, 10001],
+    mongo: [999, 999, 999],
+    redis: [999, 1000, 1000],
+    qdrant: [1000, 1000, 1000],
+    neo4j: [7474, 7474, 7474],
 };
 /** Explicit readOnlyRootFilesystem opt-outs in options.yaml (Next.js cache, neo4j conf/plugins). */
 const WRITABLE_ROOT = ["mem0-ui", "neo4j"];
 
 const EXPECT = {
     dev: {
-        enforce: false, host: "memory.ushadow.dev.company.com", issuer: "letsencrypt-staging", ttl: "168h0m0s",
+        enforce: false,
+        host: "memory.ushadow.dev.company.com",
+        issuer: "letsencrypt-staging",
+        ttl: "168h0m0s",
         replicas: { backend: 1, mem0: 1, "mem0-ui": 1, mongo: 1, redis: 1, qdrant: 1, neo4j: 1 } as Record<string, number | undefined>,
         hpa: {} as Record<string, [number, number]>,
         zoneSpread: false,
@@ -56,7 +70,10 @@ const EXPECT = {
         quota: { "requests.cpu": "4", "requests.memory": "8Gi", persistentvolumeclaims: "8" },
     },
     prod: {
-        enforce: true, host: "memory.ushadow.company.com", issuer: "letsencrypt-prod", ttl: "720h0m0s",
+        enforce: true,
+        host: "memory.ushadow.company.com",
+        issuer: "letsencrypt-prod",
+        ttl: "720h0m0s",
         // backend, mem0 and the UI are autoscaled (the HPA owns the count, spec.replicas unset).
         replicas: { backend: undefined, mem0: undefined, "mem0-ui": undefined, mongo: 1, redis: 1, qdrant: 1, neo4j: 1 } as Record<string, number | undefined>,
         hpa: { backend: [2, 4], mem0: [2, 4], "mem0-ui": [2, 3] } as Record<string, [number, number]>,
@@ -91,16 +108,34 @@ describe("ushadow (seed 004)", () => {
 
             it("GIVEN the compose file WHEN rendered THEN every compose service is a Deployment + Service with its compose container ports and the stack's replicas", () => {
                 const r = rendered[stack];
-                assert.deepEqual(kinds(inNs(r), "Deployment").map((d) => d.metadata.name).sort(), SERVICES);
-                assert.deepEqual(kinds(inNs(r), "Service").map((s) => s.metadata.name).sort(), SERVICES);
+                assert.deepEqual(
+                    kinds(inNs(r), "Deployment")
+                        .map((d) => d.metadata.name)
+                        .sort(),
+                    SERVICES,
+                );
+                assert.deepEqual(
+                    kinds(inNs(r), "Service")
+                        .map((s) => s.metadata.name)
+                        .sort(),
+                    SERVICES,
+                );
                 for (const svc of SERVICES) {
                     const d = get(r, "Deployment", svc);
-                    assert.deepEqual(container(d).ports.map((p: { containerPort: number }) => p.containerPort), PORTS[svc], svc);
+                    assert.deepEqual(
+                        container(d).ports.map((p: { containerPort: number }) => p.containerPort),
+                        PORTS[svc],
+                        svc,
+                    );
                     assert.equal(d.spec.replicas, x.replicas[svc], `${svc} replicas`);
                     const s = get(r, "Service", svc);
                     assert.equal(s.spec.type, "ClusterIP", svc);
                     assert.deepEqual(s.spec.selector, { "app.kubernetes.io/name": svc });
-                    assert.deepEqual(s.spec.ports.map((p: { port: number }) => p.port), PORTS[svc], svc);
+                    assert.deepEqual(
+                        s.spec.ports.map((p: { port: number }) => p.port),
+                        PORTS[svc],
+                        svc,
+                    );
                     assert.equal(d.metadata.labels["app.kubernetes.io/part-of"], "ushadow");
                 }
                 assert.deepEqual(get(r, "Deployment", "backend").spec.template.spec.containers[0].resources, x.backendResources);
@@ -113,7 +148,10 @@ describe("ushadow (seed 004)", () => {
                     assert.equal(s.type, "Opaque");
                     const rec = recordOf(r.resources, "Secret", s.metadata.name);
                     for (const [k, v] of Object.entries(s.stringData as Record<string, string>)) {
-                        assert.ok(rec.secretPaths.includes("stringData") || rec.secretPaths.includes(`stringData.${k}`), `${s.metadata.name}.${k} is not a secret Output`);
+                        assert.ok(
+                            rec.secretPaths.includes("stringData") || rec.secretPaths.includes(`stringData.${k}`),
+                            `${s.metadata.name}.${k} is not a secret Output`,
+                        );
                         if (v.length >= 8) secretValues.add(v);
                     }
                 }
@@ -126,9 +164,18 @@ describe("ushadow (seed 004)", () => {
                 const backendSecrets = get(r, "Secret", "backend-secrets").stringData;
                 // prod: the secure values come from AWS Secrets Manager through ExternalSecrets merged into the same Secrets.
                 const external = externalKeys(r.objects, "ushadow", "backend-secrets");
-                assert.deepEqual([...Object.keys(backendSecrets), ...Object.keys(external)].sort(), ["ANTHROPIC_API_KEY", "AUTH_SECRET_KEY", "NEO4J_PASSWORD", "OPENAI_API_KEY"]);
+                assert.deepEqual([...Object.keys(backendSecrets), ...Object.keys(external)].sort(), [
+                    "ANTHROPIC_API_KEY",
+                    "AUTH_SECRET_KEY",
+                    "NEO4J_PASSWORD",
+                    "OPENAI_API_KEY",
+                ]);
                 if (stack === "prod") {
-                    assert.deepEqual(external, { ANTHROPIC_API_KEY: "agent-platform/prod/anthropicApiKey", AUTH_SECRET_KEY: "agent-platform/prod/ushadowAuthSecretKey", OPENAI_API_KEY: "agent-platform/prod/openaiApiKey" });
+                    assert.deepEqual(external, {
+                        ANTHROPIC_API_KEY: "agent-platform/prod/anthropicApiKey",
+                        AUTH_SECRET_KEY: "agent-platform/prod/ushadowAuthSecretKey",
+                        OPENAI_API_KEY: "agent-platform/prod/openaiApiKey",
+                    });
                     assert.deepEqual(externalKeys(r.objects, "ushadow", "mem0-secrets"), { OPENAI_API_KEY: "agent-platform/prod/openaiApiKey" });
                 } else {
                     assert.equal(backendSecrets.AUTH_SECRET_KEY, "placeholder-ushadowAuthSecretKey");
@@ -141,7 +188,11 @@ describe("ushadow (seed 004)", () => {
                 assert.equal(get(r, "Secret", "mem0-secrets").stringData.NEO4J_PASSWORD, pw);
                 assert.equal(get(r, "Secret", "neo4j-secrets").stringData.NEO4J_AUTH, `neo4j/${pw}`);
                 for (const svc of ["backend", "mem0", "neo4j"]) {
-                    assert.deepEqual(container(get(r, "Deployment", svc)).envFrom, [{ configMapRef: { name: `${svc}-config` } }, { secretRef: { name: `${svc}-secrets` } }], svc);
+                    assert.deepEqual(
+                        container(get(r, "Deployment", svc)).envFrom,
+                        [{ configMapRef: { name: `${svc}-config` } }, { secretRef: { name: `${svc}-secrets` } }],
+                        svc,
+                    );
                 }
                 assert.equal(get(r, "ConfigMap", "backend-config").data.CORS_ORIGINS, `https://${x.host}`);
             });
@@ -174,9 +225,13 @@ describe("ushadow (seed 004)", () => {
                     const keys = pod.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey);
                     assert.deepEqual(keys, x.zoneSpread ? ["kubernetes.io/hostname", "topology.kubernetes.io/zone"] : ["kubernetes.io/hostname"], svc);
                 }
-                const hpas = Object.fromEntries(kinds(inNs(r), "HorizontalPodAutoscaler").map((h) => [h.metadata.name, [h.spec.minReplicas, h.spec.maxReplicas]]));
+                const hpas = Object.fromEntries(
+                    kinds(inNs(r), "HorizontalPodAutoscaler").map((h) => [h.metadata.name, [h.spec.minReplicas, h.spec.maxReplicas]]),
+                );
                 assert.deepEqual(hpas, x.hpa);
-                const pdbs = kinds(inNs(r), "PodDisruptionBudget").map((p) => p.metadata.name).sort();
+                const pdbs = kinds(inNs(r), "PodDisruptionBudget")
+                    .map((p) => p.metadata.name)
+                    .sort();
                 assert.deepEqual(pdbs, Object.keys(x.hpa).sort());
                 for (const p of kinds(inNs(r), "PodDisruptionBudget")) assert.equal(p.spec.maxUnavailable, 1);
                 // crds.serviceMonitor is on in both stacks: the options' metrics ports become ServiceMonitors.
@@ -189,13 +244,18 @@ describe("ushadow (seed 004)", () => {
                 const pvcs = Object.fromEntries(kinds(inNs(r), "PersistentVolumeClaim").map((p) => [p.metadata.name, p.spec.resources.requests.storage]));
                 assert.deepEqual(pvcs, x.pvcs);
                 for (const p of kinds(inNs(r), "PersistentVolumeClaim")) assert.deepEqual(p.spec.accessModes, ["ReadWriteOnce"]);
-                const claims = (svc: string) => (podSpec(get(r, "Deployment", svc)).volumes ?? []).filter((v: any) => v.persistentVolumeClaim).map((v: any) => v.persistentVolumeClaim.claimName).sort();
+                const claims = (svc: string) =>
+                    (podSpec(get(r, "Deployment", svc)).volumes ?? [])
+                        .filter((v: any) => v.persistentVolumeClaim)
+                        .map((v: any) => v.persistentVolumeClaim.claimName)
+                        .sort();
                 assert.deepEqual(claims("mongo"), ["mongo-data"]);
                 assert.deepEqual(claims("neo4j"), ["neo4j-data", "neo4j-logs"]);
                 assert.deepEqual(claims("qdrant"), ["qdrant-data"]);
                 assert.deepEqual(claims("redis"), ["redis-data"]);
                 for (const svc of INFRA) assert.equal(get(r, "Deployment", svc).spec.strategy.type, "Recreate", svc);
-                for (const svc of ["backend", "mem0", "mem0-ui"]) assert.deepEqual(get(r, "Deployment", svc).spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+                for (const svc of ["backend", "mem0", "mem0-ui"])
+                    assert.deepEqual(get(r, "Deployment", svc).spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
             });
 
             it("GIVEN the hardened defaults WHEN rendered THEN every pod is non-root with seccomp, no escalation, ALL dropped, no SA token, limits; opt-outs are the explicit ones", () => {
@@ -206,7 +266,11 @@ describe("ushadow (seed 004)", () => {
                     const c = container(d);
                     assert.equal(pod.securityContext.runAsNonRoot, true, svc);
                     assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
-                    assert.deepEqual([pod.securityContext.runAsUser, pod.securityContext.runAsGroup, pod.securityContext.fsGroup], UIDS[svc], `${svc} uid/gid/fsGroup`);
+                    assert.deepEqual(
+                        [pod.securityContext.runAsUser, pod.securityContext.runAsGroup, pod.securityContext.fsGroup],
+                        UIDS[svc],
+                        `${svc} uid/gid/fsGroup`,
+                    );
                     assert.equal(pod.automountServiceAccountToken, false);
                     assert.equal(c.securityContext.allowPrivilegeEscalation, false);
                     assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
@@ -218,14 +282,34 @@ describe("ushadow (seed 004)", () => {
                 assert.deepEqual(container(get(r, "Deployment", "backend")).readinessProbe.httpGet, { path: "/health", port: "http" });
                 // Single-instance databases are labelled singletons (never scaled, Recreate rollouts).
                 for (const svc of INFRA) assert.equal(get(r, "Deployment", svc).spec.template.metadata.labels[SINGLETON], "true", svc);
-                for (const svc of ["backend", "mem0", "mem0-ui"]) assert.equal(get(r, "Deployment", svc).spec.template.metadata.labels[SINGLETON], undefined, svc);
+                for (const svc of ["backend", "mem0", "mem0-ui"])
+                    assert.equal(get(r, "Deployment", svc).spec.template.metadata.labels[SINGLETON], undefined, svc);
             });
 
             it("GIVEN the namespace default-deny WHEN rendered THEN every workload has its own NetworkPolicy admitting exactly its compose callers", () => {
                 const r = rendered[stack];
                 const np = (svc: string) => get(r, "NetworkPolicy", svc).spec;
-                const from = (svc: string) => np(svc).ingress.flatMap((rule: any) => rule.from.map((f: any) => f.podSelector?.matchLabels["app.kubernetes.io/name"] ?? `ns:${f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`)).sort();
-                const to = (svc: string) => np(svc).egress.flatMap((rule: any) => rule.to.map((t: any) => t.podSelector?.matchLabels["app.kubernetes.io/name"] ?? t.ipBlock?.cidr ?? `ns:${t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`)).sort();
+                const from = (svc: string) =>
+                    np(svc)
+                        .ingress.flatMap((rule: any) =>
+                            rule.from.map(
+                                (f: any) =>
+                                    f.podSelector?.matchLabels["app.kubernetes.io/name"] ??
+                                    `ns:${f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`,
+                            ),
+                        )
+                        .sort();
+                const to = (svc: string) =>
+                    np(svc)
+                        .egress.flatMap((rule: any) =>
+                            rule.to.map(
+                                (t: any) =>
+                                    t.podSelector?.matchLabels["app.kubernetes.io/name"] ??
+                                    t.ipBlock?.cidr ??
+                                    `ns:${t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}`,
+                            ),
+                        )
+                        .sort();
                 for (const svc of SERVICES) {
                     assert.deepEqual(np(svc).podSelector, { matchLabels: { "app.kubernetes.io/name": svc } });
                     assert.deepEqual(np(svc).policyTypes, ["Ingress", "Egress"]);
@@ -238,7 +322,10 @@ describe("ushadow (seed 004)", () => {
                 assert.deepEqual(from("mem0-ui"), ["ns:ingress-nginx"]);
                 assert.deepEqual(from("backend"), ["ns:ingress-nginx", "ns:monitoring"]);
                 // Prometheus reaches the metrics port only, the ingress controller the routed port only (issue 21).
-                const nsPorts = (svc: string, ns: string) => np(svc).ingress.filter((rule: any) => rule.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns).flatMap((rule: any) => rule.ports);
+                const nsPorts = (svc: string, ns: string) =>
+                    np(svc)
+                        .ingress.filter((rule: any) => rule.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns)
+                        .flatMap((rule: any) => rule.ports);
                 assert.deepEqual(nsPorts("backend", "monitoring"), [{ port: 8000, protocol: "TCP" }]);
                 assert.deepEqual(nsPorts("backend", "ingress-nginx"), [{ port: 8000, protocol: "TCP" }]);
                 assert.deepEqual(nsPorts("mem0", "monitoring"), [{ port: 8765, protocol: "TCP" }]);
@@ -268,9 +355,23 @@ describe("ushadow (seed 004)", () => {
             it(`GIVEN the browser's calls WHEN rendered THEN ${x.host}/api routes to the backend and ${x.host}/mem0 to mem0 (prefix removed) on the UI's certificate, and the UI calls mem0 there`, () => {
                 const r = rendered[stack];
                 const backend = get(r, "Ingress", "backend");
-                assert.deepEqual(backend.spec.rules, [{ host: x.host, http: { paths: [{ path: "/api", pathType: "Prefix", backend: { service: { name: "backend", port: { name: "http" } } } }] } }]);
+                assert.deepEqual(backend.spec.rules, [
+                    {
+                        host: x.host,
+                        http: { paths: [{ path: "/api", pathType: "Prefix", backend: { service: { name: "backend", port: { name: "http" } } } }] },
+                    },
+                ]);
                 const mem0 = get(r, "Ingress", "mem0");
-                assert.deepEqual(mem0.spec.rules, [{ host: x.host, http: { paths: [{ path: "/mem0(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "mem0", port: { name: "http" } } } }] } }]);
+                assert.deepEqual(mem0.spec.rules, [
+                    {
+                        host: x.host,
+                        http: {
+                            paths: [
+                                { path: "/mem0(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "mem0", port: { name: "http" } } } },
+                            ],
+                        },
+                    },
+                ]);
                 assert.equal(mem0.metadata.annotations["nginx.ingress.kubernetes.io/rewrite-target"], "/$2");
                 assert.equal(mem0.metadata.annotations["nginx.ingress.kubernetes.io/use-regex"], "true");
                 for (const ing of [backend, mem0]) {
@@ -287,7 +388,12 @@ describe("ushadow (seed 004)", () => {
                 assert.deepEqual(np.spec, {
                     podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
                     policyTypes: ["Ingress"],
-                    ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8089, protocol: "TCP" }] }],
+                    ingress: [
+                        {
+                            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+                            ports: [{ port: 8089, protocol: "TCP" }],
+                        },
+                    ],
                 });
             });
 
@@ -311,7 +417,9 @@ describe("ushadow (seed 004)", () => {
         });
         const isSecret = (k: string) => SECRETS.some((s) => k === `${P}:${s}`);
         const errorOf = (r: Record<string, string>): string => {
-            try { loadPlatformConfig(r, isSecret); } catch (e) {
+            try {
+                loadPlatformConfig(r, isSecret);
+            } catch (e) {
                 assert.ok(e instanceof ConfigError, String(e));
                 return e.message;
             }
@@ -329,14 +437,38 @@ describe("ushadow (seed 004)", () => {
 
         for (const [what, r, message] of [
             ["no uiHost", raw({}), /agent-platform:ushadow.uiHost/],
-            ["a singleton scaled to 2", raw({ uiHost: "m.example.com", replicas: { mongo: 2 } }), /agent-platform:ushadow.replicas.mongo: mongo is a singleton .* must run 1 replica, got 2/],
-            ["a singleton autoscaled", raw({ uiHost: "m.example.com", autoscaling: { redis: { minReplicas: 2, maxReplicas: 3 } } }), /agent-platform:ushadow.autoscaling.redis: redis is a singleton .* cannot autoscale/],
-            ["both replicas and autoscaling", raw({ uiHost: "m.example.com", replicas: { backend: 2 }, autoscaling: { backend: { minReplicas: 2, maxReplicas: 3 } } }), /agent-platform:ushadow.autoscaling.backend: give backend either replicas or autoscaling/],
-            ["autoscaling max below min", raw({ uiHost: "m.example.com", autoscaling: { backend: { minReplicas: 3, maxReplicas: 2 } } }), /agent-platform:ushadow.autoscaling.backend.maxReplicas: must be >= minReplicas \(3\), got 2/],
-            ["a request above its limit", raw({ uiHost: "m.example.com", resources: { backend: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } }), /agent-platform:ushadow.resources.backend.requests.cpu: request 2 exceeds limit 1/],
+            [
+                "a singleton scaled to 2",
+                raw({ uiHost: "m.example.com", replicas: { mongo: 2 } }),
+                /agent-platform:ushadow.replicas.mongo: mongo is a singleton .* must run 1 replica, got 2/,
+            ],
+            [
+                "a singleton autoscaled",
+                raw({ uiHost: "m.example.com", autoscaling: { redis: { minReplicas: 2, maxReplicas: 3 } } }),
+                /agent-platform:ushadow.autoscaling.redis: redis is a singleton .* cannot autoscale/,
+            ],
+            [
+                "both replicas and autoscaling",
+                raw({ uiHost: "m.example.com", replicas: { backend: 2 }, autoscaling: { backend: { minReplicas: 2, maxReplicas: 3 } } }),
+                /agent-platform:ushadow.autoscaling.backend: give backend either replicas or autoscaling/,
+            ],
+            [
+                "autoscaling max below min",
+                raw({ uiHost: "m.example.com", autoscaling: { backend: { minReplicas: 3, maxReplicas: 2 } } }),
+                /agent-platform:ushadow.autoscaling.backend.maxReplicas: must be >= minReplicas \(3\), got 2/,
+            ],
+            [
+                "a request above its limit",
+                raw({ uiHost: "m.example.com", resources: { backend: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } } }),
+                /agent-platform:ushadow.resources.backend.requests.cpu: request 2 exceeds limit 1/,
+            ],
             ["an unknown key", raw({ uiHost: "m.example.com", replica: 2 }), /agent-platform:ushadow.replica: unknown key/],
             ["a bad backup ttl", raw({ uiHost: "m.example.com", backup: { ttl: "30 days" } }), /agent-platform:ushadow.backup.ttl: must be a Go duration/],
-            ["a missing ushadowAuthSecretKey", raw({ uiHost: "m.example.com" }, ["openaiApiKey", "anthropicApiKey"]), /agent-platform:ushadowAuthSecretKey: required secret for ushadow/],
+            [
+                "a missing ushadowAuthSecretKey",
+                raw({ uiHost: "m.example.com" }, ["openaiApiKey", "anthropicApiKey"]),
+                /agent-platform:ushadowAuthSecretKey: required secret for ushadow/,
+            ],
         ] as const) {
             it(`GIVEN ${what} WHEN loaded THEN ConfigError names the key path`, () => {
                 assert.match(errorOf(r as Record<string, string>), message as RegExp);
@@ -354,33 +486,64 @@ describe("ushadow (seed 004)", () => {
         before(() => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "ushadow-bad-"));
             badFile = path.join(dir, "docker-compose.yml");
-            fs.writeFileSync(badFile, "services:\n  web:\n    image: nginx:1.27.2\n    ports: [\"abc:80\"]\n");
+            fs.writeFileSync(badFile, 'services:\n  web:\n    image: nginx:1.27.2\n    ports: ["abc:80"]\n');
             // Files outside the project root are read only under an explicit filesRoot.
             fs.copyFileSync(path.join(REPO_ROOT, "examples/compose/ushadow/options.yaml"), path.join(dir, "options.yaml"));
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         it("GIVEN a bad compose file WHEN the system deploys THEN it throws ComposeError before registering any resource", async () => {
-            const c = ushadowSchema.parse({ uiHost: "m.example.com", filesRoot: dir, composeFile: badFile, optionsFile: path.join(dir, "options.yaml"), internetEgress: [], singletons: [] });
+            const c = ushadowSchema.parse({
+                uiHost: "m.example.com",
+                filesRoot: dir,
+                composeFile: badFile,
+                optionsFile: path.join(dir, "options.yaml"),
+                internetEgress: [],
+                singletons: [],
+            });
             let error: unknown;
             const run = await render(() => {
                 const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
                 try {
-                    deployUshadow(c, { environment: "dev", capabilities: { serviceMonitor: false, vpa: false, velero: true, certManager: false, istio: false }, config: {} as any, secret: (k) => pulumi.secret(k), irsaRoleArn: () => undefined, parent } as Parameters<typeof deployUshadow>[1]);
-                } catch (e) { error = e; }
+                    deployUshadow(c, {
+                        environment: "dev",
+                        capabilities: { serviceMonitor: false, vpa: false, velero: true, certManager: false, istio: false },
+                        config: {} as any,
+                        secret: (k) => pulumi.secret(k),
+                        irsaRoleArn: () => undefined,
+                        parent,
+                    } as Parameters<typeof deployUshadow>[1]);
+                } catch (e) {
+                    error = e;
+                }
             });
             assert.ok(error instanceof ComposeError, String(error));
             assert.match((error as Error).message, /ports\[0\]/);
-            assert.deepEqual(run.resources.map((r) => r.type), ["test:index:Parent"]);
+            assert.deepEqual(
+                run.resources.map((r) => r.type),
+                ["test:index:Parent"],
+            );
         });
 
         it("GIVEN the dev stack pointing at a bad compose file WHEN the program renders THEN it fails with ConfigError naming the key and the file", async function () {
             this.timeout(RENDER_TIMEOUT_MS);
             const config = readStackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
             // Only this system: rendering the others would only cost time.
-            config.values = Object.fromEntries(Object.entries(config.values).filter(([k]) => !["terminalMid", "inquisitor", "claudeCode", "productionAgents"].map((s) => `${P}:${s}`).includes(k)));
-            config.values[`${P}:ushadow`] = JSON.stringify({ ...JSON.parse(config.values[`${P}:ushadow`]), filesRoot: dir, composeFile: badFile, optionsFile: path.join(dir, "options.yaml") });
-            await assert.rejects(renderProgram(config, "dev"), (e: Error) => e instanceof ConfigError && e.message.includes(`${P}:ushadow.composeFile: ${badFile}: service "web": ports[0]`));
+            config.values = Object.fromEntries(
+                Object.entries(config.values).filter(
+                    ([k]) => !["terminalMid", "inquisitor", "claudeCode", "productionAgents"].map((s) => `${P}:${s}`).includes(k),
+                ),
+            );
+            config.values[`${P}:ushadow`] = JSON.stringify({
+                ...JSON.parse(config.values[`${P}:ushadow`]),
+                filesRoot: dir,
+                composeFile: badFile,
+                optionsFile: path.join(dir, "options.yaml"),
+            });
+            await assert.rejects(
+                renderProgram(config, "dev"),
+                (e: Error) => e instanceof ConfigError && e.message.includes(`${P}:ushadow.composeFile: ${badFile}: service "web": ports[0]`),
+            );
         });
     });
 });

@@ -58,7 +58,9 @@ describe("tools/lib/cli", () => {
 
     it("GIVEN -h or --help WHEN run THEN the help goes to stdout and the exit is 0", async () => {
         for (const flag of ["-h", "--help"]) {
-            const r = await run([flag], () => { throw new Error("body must not run"); });
+            const r = await run([flag], () => {
+                throw new Error("body must not run");
+            });
             assert.equal(r.code, 0);
             assert.equal(r.err, "");
             assert.equal(r.out, helpText(CLI));
@@ -74,15 +76,21 @@ describe("tools/lib/cli", () => {
     });
 
     it("GIVEN a user error (UserError or a listed class) WHEN run THEN its message, exit 1 (or its code), no stack trace", async () => {
-        let r = await run(["f", "--stack", "x"], () => { throw new DomainError("f: line 3: bad thing\nf: line 9: another"); });
+        let r = await run(["f", "--stack", "x"], () => {
+            throw new DomainError("f: line 3: bad thing\nf: line 9: another");
+        });
         assert.equal(r.code, 1);
         assert.equal(r.err, "demo: f: line 3: bad thing\nf: line 9: another\n");
-        r = await run(["f", "--stack", "x"], () => { throw new UserError("--out refused", 2); });
+        r = await run(["f", "--stack", "x"], () => {
+            throw new UserError("--out refused", 2);
+        });
         assert.deepEqual([r.code, r.err], [2, "demo: --out refused\n"]);
     });
 
     it("GIVEN an unexpected error WHEN run THEN its first line and a --debug hint, exit 1; with --debug THEN the stack trace too", async () => {
-        const boom = () => { throw new TypeError("cannot read x of undefined\nmore detail"); };
+        const boom = () => {
+            throw new TypeError("cannot read x of undefined\nmore detail");
+        };
         let r = await run(["f", "--stack", "x"], boom);
         assert.equal(r.code, 1);
         assert.equal(r.err, "demo: cannot read x of undefined\n(rerun with --debug for the stack trace)\n");

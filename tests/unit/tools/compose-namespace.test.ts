@@ -12,7 +12,10 @@ describe("compose:convert namespace", () => {
         assert.equal(namespaceFromProject("/srv/apps/ushadow/compose.yml", "name: ${PROJECT}\nservices: {}\n"), "ushadow");
     });
     it("GIVEN a project named default or nothing usable WHEN no --namespace THEN a usage error asks for --namespace", () => {
-        assert.throws(() => namespaceFromProject("x/compose.yml", "name: default\n"), (e: unknown) => e instanceof UsageError && /pass --namespace/.test(e.message));
+        assert.throws(
+            () => namespaceFromProject("x/compose.yml", "name: default\n"),
+            (e: unknown) => e instanceof UsageError && /pass --namespace/.test(e.message),
+        );
         assert.throws(() => namespaceFromProject("/compose.yml", "services: {}\n"), UsageError);
     });
 });

@@ -10,7 +10,10 @@ import * as path from "path";
 import { CliSpec, helpText, runCli } from "../../../tools/lib/cli";
 import { REPO_ROOT } from "../../../tools/lib/render";
 
-interface CliModule { CLI: CliSpec; main(argv: readonly string[], io: { stdout: (t: string) => void; stderr: (t: string) => void }): Promise<number> }
+interface CliModule {
+    CLI: CliSpec;
+    main(argv: readonly string[], io: { stdout: (t: string) => void; stderr: (t: string) => void }): Promise<number>;
+}
 
 interface Case {
     script: string;
@@ -29,15 +32,64 @@ function viaBody(file: string, body: string): () => CliModule {
 }
 
 const CASES: Case[] = [
-    { script: "render", file: "tools/render.ts", load: () => require("../../../tools/render"), badInput: [["--stack", "no-such-stack"], 1, /^render: no stack config Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/] },
-    { script: "compose:convert", file: "tools/compose-convert.ts", load: () => require("../../../tools/compose-convert"), badInput: [["no/such/compose.yml", "-n", "x"], 1, /^compose-convert: no\/such\/compose.yml: cannot read the compose file: "\/.*\/no\/such\/compose.yml" does not exist$/] },
-    { script: "policy:check", file: "tools/policy-check.ts", load: () => require("../../../tools/policy-check"), badInput: [["no/such/dir"], 2, /^policy:check: no\/such\/dir: no such file or directory$/] },
-    { script: "summary", file: "tools/summary.ts", load: () => require("../../../tools/summary"), badInput: [["--file", "no/such/summary.json"], 1, /^summary: cannot read no\/such\/summary.json: ENOENT$/] },
-    { script: "cost", file: "tools/cost.ts", load: () => require("../../../tools/cost"), badInput: [["--stack", "prod", "--prices", "no/such/prices.json"], 1, /^cost: cannot read price table no\/such\/prices.json: ENOENT$/] },
-    { script: "secrets:check", file: "tools/secrets-check.ts", load: viaBody("../../../tools/secrets-check", "secretsCheck"), badInput: [["--stack", "no-such-stack"], 1, /^secrets:check: no stack file Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/] },
-    { script: "secrets:table", file: "tools/secrets-table.ts", load: viaBody("../../../tools/secrets-table", "secretsTable"), badInput: [["extra"], 2, /^secrets:table: unexpected argument extra$/] },
-    { script: "netmatrix", file: "tools/netmatrix.ts", load: () => require("../../../tools/netmatrix"), badInput: [["--stack", "staging"], 2, /^netmatrix: --stack must be one of dev, prod, got staging$/] },
-    { script: "bench", file: "bench/run.ts", load: () => require("../../../bench/run"), badInput: [["--reps", "0"], 2, /^bench: --reps must be an integer >= 1, got 0$/] },
+    {
+        script: "render",
+        file: "tools/render.ts",
+        load: () => require("../../../tools/render"),
+        badInput: [["--stack", "no-such-stack"], 1, /^render: no stack config Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/],
+    },
+    {
+        script: "compose:convert",
+        file: "tools/compose-convert.ts",
+        load: () => require("../../../tools/compose-convert"),
+        badInput: [
+            ["no/such/compose.yml", "-n", "x"],
+            1,
+            /^compose-convert: no\/such\/compose.yml: cannot read the compose file: "\/.*\/no\/such\/compose.yml" does not exist$/,
+        ],
+    },
+    {
+        script: "policy:check",
+        file: "tools/policy-check.ts",
+        load: () => require("../../../tools/policy-check"),
+        badInput: [["no/such/dir"], 2, /^policy:check: no\/such\/dir: no such file or directory$/],
+    },
+    {
+        script: "summary",
+        file: "tools/summary.ts",
+        load: () => require("../../../tools/summary"),
+        badInput: [["--file", "no/such/summary.json"], 1, /^summary: cannot read no\/such\/summary.json: ENOENT$/],
+    },
+    {
+        script: "cost",
+        file: "tools/cost.ts",
+        load: () => require("../../../tools/cost"),
+        badInput: [["--stack", "prod", "--prices", "no/such/prices.json"], 1, /^cost: cannot read price table no\/such\/prices.json: ENOENT$/],
+    },
+    {
+        script: "secrets:check",
+        file: "tools/secrets-check.ts",
+        load: viaBody("../../../tools/secrets-check", "secretsCheck"),
+        badInput: [["--stack", "no-such-stack"], 1, /^secrets:check: no stack file Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/],
+    },
+    {
+        script: "secrets:table",
+        file: "tools/secrets-table.ts",
+        load: viaBody("../../../tools/secrets-table", "secretsTable"),
+        badInput: [["extra"], 2, /^secrets:table: unexpected argument extra$/],
+    },
+    {
+        script: "netmatrix",
+        file: "tools/netmatrix.ts",
+        load: () => require("../../../tools/netmatrix"),
+        badInput: [["--stack", "staging"], 2, /^netmatrix: --stack must be one of dev, prod, got staging$/],
+    },
+    {
+        script: "bench",
+        file: "bench/run.ts",
+        load: () => require("../../../bench/run"),
+        badInput: [["--reps", "0"], 2, /^bench: --reps must be an integer >= 1, got 0$/],
+    },
 ];
 
 async function run(m: CliModule, argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -99,17 +151,18 @@ describe("CLI conventions (every CLI)", function () {
     it("WHEN each entry file runs as a process with --help THEN it exits 0 with the help on stdout", async () => {
         // The unit tier's transpiler (tests/helpers/register.js) runs the entry file as main.
         const register = path.join(REPO_ROOT, "tests/helpers/register.js");
-        const spawnHelp = (c: Case) => new Promise<{ c: Case; code: number | null; out: string; err: string }>((resolve) => {
-            const p = spawn(process.execPath, ["-r", register, path.join(REPO_ROOT, c.file), "--help"], { cwd: REPO_ROOT });
-            let out = "";
-            let err = "";
-            p.stdout.on("data", (d) => (out += d));
-            p.stderr.on("data", (d) => (err += d));
-            p.on("close", (code) => resolve({ c, code, out, err }));
-        });
+        const spawnHelp = (c: Case) =>
+            new Promise<{ c: Case; code: number | null; out: string; err: string }>((resolve) => {
+                const p = spawn(process.execPath, ["-r", register, path.join(REPO_ROOT, c.file), "--help"], { cwd: REPO_ROOT });
+                let out = "";
+                let err = "";
+                p.stdout.on("data", (d) => (out += d));
+                p.stderr.on("data", (d) => (err += d));
+                p.on("close", (code) => resolve({ c, code, out, err }));
+            });
         // two at a time: the machine's cores, not more
         const results: Awaited<ReturnType<typeof spawnHelp>>[] = [];
-        for (let i = 0; i < CASES.length; i += 2) results.push(...await Promise.all(CASES.slice(i, i + 2).map(spawnHelp)));
+        for (let i = 0; i < CASES.length; i += 2) results.push(...(await Promise.all(CASES.slice(i, i + 2).map(spawnHelp))));
         for (const { c, code, out, err } of results) {
             assert.equal(code, 0, `${c.script}: ${err}`);
             assert.equal(out, helpText(c.load().CLI), c.script);

@@ -6,9 +6,17 @@ import { runUnderMocks } from "../../../tools/lib/mock-runtime";
 async function captured(fn: () => Promise<unknown>): Promise<{ out: string; err: string }> {
     const r = { out: "", err: "" };
     const [o, e, log] = [process.stdout.write, process.stderr.write, console.log];
-    (process.stdout as { write: unknown }).write = (s: string) => { r.out += s; return true; };
-    (process.stderr as { write: unknown }).write = (s: string) => { r.err += s; return true; };
-    console.log = (...a: unknown[]) => { r.out += a.join(" ") + "\n"; };
+    (process.stdout as { write: unknown }).write = (s: string) => {
+        r.out += s;
+        return true;
+    };
+    (process.stderr as { write: unknown }).write = (s: string) => {
+        r.err += s;
+        return true;
+    };
+    console.log = (...a: unknown[]) => {
+        r.out += a.join(" ") + "\n";
+    };
     try {
         await fn();
     } finally {
@@ -20,9 +28,15 @@ async function captured(fn: () => Promise<unknown>): Promise<{ out: string; err:
 }
 
 describe("mock runtime info lines", () => {
-    const program = () => { pulumi.log.info("skipped ServiceMonitor x/y"); return 1; };
+    const program = () => {
+        pulumi.log.info("skipped ServiceMonitor x/y");
+        return 1;
+    };
     const saved = process.env.MOCK_LOG;
-    afterEach(() => { if (saved === undefined) delete process.env.MOCK_LOG; else process.env.MOCK_LOG = saved; });
+    afterEach(() => {
+        if (saved === undefined) delete process.env.MOCK_LOG;
+        else process.env.MOCK_LOG = saved;
+    });
 
     it("GIVEN a program that logs info WHEN run without MOCK_LOG THEN nothing reaches stdout or stderr", async () => {
         delete process.env.MOCK_LOG;

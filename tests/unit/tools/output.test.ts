@@ -10,11 +10,17 @@ const file = (p: string, content = `${p}\n`) => ({ path: p, content });
 
 describe("tools/lib/output", () => {
     let tmp: string;
-    beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), "output-")); });
+    beforeEach(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "output-"));
+    });
     afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     function tree(dir: string): string[] {
-        return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+        return fs
+            .readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+            .sort();
     }
 
     it("GIVEN objects WHEN laid out THEN <namespace or _cluster>/<kind>-<name>.yaml", () => {
@@ -44,7 +50,10 @@ describe("tools/lib/output", () => {
 
     it("GIVEN a non-empty directory without a list WHEN written THEN it is refused with exit 2 and nothing changes", () => {
         fs.writeFileSync(path.join(tmp, "keep.txt"), "x");
-        assert.throws(() => writeOutputDir(tmp, [file("a.yaml")]), (e: unknown) => e instanceof UserError && e.exitCode === 2 && /is not empty \(1 entries\).*--force/.test(e.message));
+        assert.throws(
+            () => writeOutputDir(tmp, [file("a.yaml")]),
+            (e: unknown) => e instanceof UserError && e.exitCode === 2 && /is not empty \(1 entries\).*--force/.test(e.message),
+        );
         assert.deepEqual(tree(tmp), ["keep.txt"]);
     });
 
@@ -54,7 +63,7 @@ describe("tools/lib/output", () => {
         fs.writeFileSync(path.join(tmp, "README.md"), "x");
         assert.throws(() => writeOutputDir(tmp, [file("a.yaml")]), /is a git checkout/);
         writeOutputDir(tmp, [file("a.yaml")], { force: true });
-        writeOutputDir(tmp, [file("b.yaml")]);   // now listed: the second run needs no --force
+        writeOutputDir(tmp, [file("b.yaml")]); // now listed: the second run needs no --force
         assert.deepEqual(tree(tmp), [MANIFEST, ".git/HEAD", "README.md", "b.yaml"]);
     });
 
@@ -83,6 +92,9 @@ describe("tools/lib/output", () => {
 
     it("GIVEN --out naming a file WHEN written THEN exit 2", () => {
         fs.writeFileSync(path.join(tmp, "f"), "x");
-        assert.throws(() => writeOutputDir(path.join(tmp, "f"), [file("a.yaml")]), (e: unknown) => e instanceof UserError && e.exitCode === 2);
+        assert.throws(
+            () => writeOutputDir(path.join(tmp, "f"), [file("a.yaml")]),
+            (e: unknown) => e instanceof UserError && e.exitCode === 2,
+        );
     });
 });

@@ -34,16 +34,34 @@ describe("render --out DIR", function () {
         assert.equal(first.code, 0, first.err);
         // inquisitor reads no secure key: no placeholder is reported (all six used to be)
         assert.doesNotMatch(first.err, /placeholder/);
-        const listed = fs.readFileSync(path.join(out, MANIFEST), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+        const listed = fs
+            .readFileSync(path.join(out, MANIFEST), "utf8")
+            .split("\n")
+            .filter((l) => l && !l.startsWith("#"));
         assert.ok(listed.includes("cloud-resources.json") && listed.some((f) => f.startsWith("inquisitor-system/")), listed.join(","));
         fs.writeFileSync(path.join(out, "kustomization.yaml"), "resources: []\n");
         fs.writeFileSync(path.join(out, "inquisitor-system", "my-patch.yaml"), "kind: Nothing\n");
-        fs.writeFileSync(path.join(out, listed.find((f) => f.startsWith("inquisitor-system/"))!), "stale\n");
+        fs.writeFileSync(
+            path.join(
+                out,
+                listed.find((f) => f.startsWith("inquisitor-system/"))!,
+            ),
+            "stale\n",
+        );
         const second = await render(out);
         assert.equal(second.code, 0, second.err);
         assert.equal(fs.readFileSync(path.join(out, "kustomization.yaml"), "utf8"), "resources: []\n");
         assert.equal(fs.readFileSync(path.join(out, "inquisitor-system", "my-patch.yaml"), "utf8"), "kind: Nothing\n");
-        assert.notEqual(fs.readFileSync(path.join(out, listed.find((f) => f.startsWith("inquisitor-system/"))!), "utf8"), "stale\n");
+        assert.notEqual(
+            fs.readFileSync(
+                path.join(
+                    out,
+                    listed.find((f) => f.startsWith("inquisitor-system/"))!,
+                ),
+                "utf8",
+            ),
+            "stale\n",
+        );
     });
 
     it("GIVEN --out at a git checkout WHEN rendered THEN it refuses with one line and exit 2 and changes nothing", async () => {

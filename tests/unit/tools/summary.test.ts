@@ -11,7 +11,11 @@ import { formatSummary, parseSummary, readiness, StackSummary } from "../../../t
 const FIXTURE: StackSummary = {
     shop: {
         namespace: "shop",
-        workloads: [{ kind: "Deployment", name: "web", replicas: 2 }, { kind: "StatefulSet", name: "db", replicas: 1 }, { kind: "CronJob", name: "backup" }],
+        workloads: [
+            { kind: "Deployment", name: "web", replicas: 2 },
+            { kind: "StatefulSet", name: "db", replicas: 1 },
+            { kind: "CronJob", name: "backup" },
+        ],
         urls: { web: "http://web.shop.svc.cluster.local:80", db: "postgresql://db.shop.svc.cluster.local:5432/shop" },
         ingressHosts: ["shop.example.com"],
         secretKeys: ["dbPassword"],
@@ -27,11 +31,14 @@ describe("summary stack output", function () {
         const config = readStackConfig(path.join(REPO_ROOT, "Pulumi.dev.yaml"));
         const keep = new Set(["agent-platform:environment", "agent-platform:cluster", "agent-platform:inquisitor", "agent-platform:ushadow"]);
         for (const k of Object.keys(config.values)) if (!keep.has(k) && !config.secretKeys.includes(k)) delete config.values[k];
-        const s = await resolveSummary(await renderProgram(config, "dev", { onInfo: () => undefined })) as unknown as StackSummary;
+        const s = (await resolveSummary(await renderProgram(config, "dev", { onInfo: () => undefined }))) as unknown as StackSummary;
         assert.deepEqual(Object.keys(s), ["inquisitor", "ushadow"]);
         const inq = s.inquisitor;
         assert.equal(inq.namespace, "inquisitor-system");
-        assert.deepEqual(inq.workloads.map((w) => `${w.kind} ${w.name}`), ["Deployment inquisitor-api", "StatefulSet inquisitor"]);
+        assert.deepEqual(
+            inq.workloads.map((w) => `${w.kind} ${w.name}`),
+            ["Deployment inquisitor-api", "StatefulSet inquisitor"],
+        );
         assert.equal(inq.workloads.find((w) => w.kind === "StatefulSet")!.replicas, 3);
         assert.equal(inq.urls["inquisitor-api"], "http://inquisitor-api.inquisitor-system.svc.cluster.local:80");
         assert.deepEqual(inq.secretKeys, []);
@@ -47,7 +54,13 @@ describe("summary stack output", function () {
     });
 
     it("GIVEN Service URLs WHEN a port-forward is derived THEN privileged ports map to 8080 and non-URLs give none", () => {
-        assert.deepEqual(portForwardFor("ns", "ui", "http://ui.ns.svc.cluster.local:3000"), { service: "ui", port: 3000, localPort: 3000, command: "kubectl -n ns port-forward svc/ui 3000:3000", url: "http://localhost:3000" });
+        assert.deepEqual(portForwardFor("ns", "ui", "http://ui.ns.svc.cluster.local:3000"), {
+            service: "ui",
+            port: 3000,
+            localPort: 3000,
+            command: "kubectl -n ns port-forward svc/ui 3000:3000",
+            url: "http://localhost:3000",
+        });
         assert.equal(portForwardFor("ns", "ui", "http://ui.ns.svc.cluster.local:443")?.localPort, 8080);
         assert.equal(portForwardFor("ns", "ui", "ui"), undefined);
     });
@@ -55,22 +68,25 @@ describe("summary stack output", function () {
 
 describe("summary printer", () => {
     it("GIVEN a summary WHEN formatted THEN one block per system with every fact", () => {
-        assert.equal(formatSummary(FIXTURE), [
-            "shop: namespace shop",
-            "  workloads: 2 (+1 CronJob) (--live counts the Ready ones)",
-            "    Deployment web  replicas 2",
-            "    StatefulSet db  replicas 1",
-            "    CronJob backup",
-            "  in-cluster URLs:",
-            "    web  http://web.shop.svc.cluster.local:80",
-            "    db   postgresql://db.shop.svc.cluster.local:5432/shop",
-            "  ingress hosts: shop.example.com",
-            "  secret keys read: dbPassword",
-            "  skipped, CRD absent (1):",
-            "    ServiceMonitor shop/web (needs the serviceMonitor CRD)",
-            "  main UI: kubectl -n shop port-forward svc/web 8080:80   then open http://localhost:8080",
-            "",
-        ].join("\n"));
+        assert.equal(
+            formatSummary(FIXTURE),
+            [
+                "shop: namespace shop",
+                "  workloads: 2 (+1 CronJob) (--live counts the Ready ones)",
+                "    Deployment web  replicas 2",
+                "    StatefulSet db  replicas 1",
+                "    CronJob backup",
+                "  in-cluster URLs:",
+                "    web  http://web.shop.svc.cluster.local:80",
+                "    db   postgresql://db.shop.svc.cluster.local:5432/shop",
+                "  ingress hosts: shop.example.com",
+                "  secret keys read: dbPassword",
+                "  skipped, CRD absent (1):",
+                "    ServiceMonitor shop/web (needs the serviceMonitor CRD)",
+                "  main UI: kubectl -n shop port-forward svc/web 8080:80   then open http://localhost:8080",
+                "",
+            ].join("\n"),
+        );
     });
 
     it("GIVEN the cluster's workloads WHEN readiness is counted THEN Ready out of total, naming the ones that are not", () => {
@@ -99,7 +115,10 @@ describe("summary printer", () => {
         try {
             const file = path.join(dir, "summary.json");
             fs.writeFileSync(file, JSON.stringify(FIXTURE));
-            const io = () => { const r = { out: "", err: "" }; return { r, io: { stdout: (t: string) => (r.out += t), stderr: (t: string) => (r.err += t) } }; };
+            const io = () => {
+                const r = { out: "", err: "" };
+                return { r, io: { stdout: (t: string) => (r.out += t), stderr: (t: string) => (r.err += t) } };
+            };
             let c = io();
             assert.equal(await main(["--file", file], c.io), 0);
             assert.equal(c.r.out, formatSummary(FIXTURE));
@@ -117,4 +136,3 @@ describe("summary printer", () => {
         }
     });
 });
-
