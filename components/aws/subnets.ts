@@ -78,7 +78,9 @@ export function planSubnets(vpcCidr: string, azCount: number): SubnetPlan {
     try {
         vpc = parseCidr(vpcCidr);
     } catch (e) {
-        throw new Error(`vpc.create.cidr: ${(e as Error).message}`, { cause: e });
+        // No `{ cause }`: `pulumi up` compiles the program with a TypeScript that predates ErrorOptions (TS2554).
+        // eslint-disable-next-line preserve-caught-error
+        throw new Error(`vpc.create.cidr: ${(e as Error).message}`);
     }
     if (vpc.prefix < MIN_VPC_PREFIX || vpc.prefix > MAX_VPC_PREFIX) {
         throw new Error(`vpc.create.cidr prefix must be between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX}, got ${vpcCidr}`);

@@ -25,7 +25,8 @@ export type Capability = keyof z.infer<typeof crdsSchema>;
 export const CAPABILITY_REQUIREMENTS: Record<Capability, { crds: readonly string[]; namespaces: readonly string[]; providedBy: string }> = {
     serviceMonitor: {
         crds: ["servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"],
-        namespaces: [],
+        // The operator's namespace: the systems' Grafana dashboards (ConfigMaps for its sidecar) go there.
+        namespaces: ["monitoring"],
         providedBy: "the Prometheus Operator (kube-prometheus-stack)",
     },
     vpa: { crds: ["verticalpodautoscalers.autoscaling.k8s.io"], namespaces: [], providedBy: "the Vertical Pod Autoscaler" },

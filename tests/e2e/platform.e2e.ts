@@ -69,7 +69,9 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         await timed("cluster.sh up (own control plane)", () => ws.clusterUp());
         devConfig = await timed("stack.sh prepare dev (workspace, stack, secrets)", () => ws.prepare("dev"));
         // crds.velero: true says Velero runs on this cluster; its namespace holds the Schedules.
+        // crds.serviceMonitor: true says the Prometheus Operator runs in `monitoring` (the dashboards go there).
         await ws.must("kubectl", ["create", "namespace", "velero"]);
+        await ws.must("kubectl", ["create", "namespace", "monitoring"]);
     });
 
     after(function () {

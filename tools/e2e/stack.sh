@@ -202,10 +202,11 @@ reset_if_new_cluster() {
 }
 
 # Namespaces a cluster with the declared CRDs would already have (crds.velero: Velero runs in
-# `velero`; its Schedules are created there).
+# `velero`, its Schedules are created there; crds.serviceMonitor: the Prometheus Operator runs in
+# `monitoring`, the dashboards' ConfigMaps are created there).
 cluster_namespaces() {
   local ns
-  for ns in velero; do
+  for ns in velero monitoring; do
     kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns" >&2
   done
 }

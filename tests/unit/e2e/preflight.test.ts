@@ -10,7 +10,7 @@ const allCrds = new Set(Object.values(CAPABILITY_REQUIREMENTS).flatMap((r) => r.
 describe("bring-your-own-cluster preflight", () => {
     it("GIVEN a cluster serving every declared CRD and the velero namespace THEN there is nothing to report", () => {
         const declared = declaredCapabilities(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
-        assert.deepEqual(preflightProblems(declared, { crds: allCrds, namespaces: new Set(["velero"]) }), []);
+        assert.deepEqual(preflightProblems(declared, { crds: allCrds, namespaces: new Set(["velero", "monitoring"]) }), []);
     });
 
     it("GIVEN a bare cluster THEN every declared capability is one line naming its config key, and undeclared ones are not reported", () => {
@@ -18,7 +18,7 @@ describe("bring-your-own-cluster preflight", () => {
         assert.equal(problems.length, 2);
         assert.match(
             problems[0]!,
-            /^agent-platform:crds\.serviceMonitor: CRD servicemonitors\.monitoring\.coreos\.com, prometheusrules\.monitoring\.coreos\.com not served .*set agent-platform:crds\.serviceMonitor to false/,
+            /^agent-platform:crds\.serviceMonitor: CRD servicemonitors\.monitoring\.coreos\.com, prometheusrules\.monitoring\.coreos\.com not served; namespace monitoring missing .*set agent-platform:crds\.serviceMonitor to false/,
         );
         assert.match(problems[1]!, /^agent-platform:crds\.velero: CRD schedules\.velero\.io, backups\.velero\.io not served; namespace velero missing/);
     });
