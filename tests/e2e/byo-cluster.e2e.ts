@@ -59,8 +59,7 @@ describe("e2e: up:local --kubeconfig deploys the dev stack to an existing cluste
 
     it("GIVEN the cluster serves everything declared WHEN up --kubeconfig THEN the dev stack runs there and the output says how to reach it", async function () {
         this.timeout(900_000);
-        await ws.must("kubectl", ["--kubeconfig", kubeconfig, "create", "namespace", "velero"], { env: ws.env });
-        await ws.must("kubectl", ["--kubeconfig", kubeconfig, "create", "namespace", "monitoring"], { env: ws.env });
+        await ws.createImpliedNamespaces("dev", ["--kubeconfig", kubeconfig], ws.env);
         deployed = true;
         const r = await ws.must(STACK_SH, ["up", ...byo], { env: stackEnv(), timeoutMs: 900_000 });
         assert.match(r.out, /preflight: the cluster serves every declared CRD/);

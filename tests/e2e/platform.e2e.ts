@@ -25,7 +25,7 @@ import * as path from "path";
 import { DEV_POLICY_CONFIG, POLICY_DIR, REPO_ROOT, Workspace, editYaml, eventually, failureText, notReady, summary } from "./lib/harness";
 
 const P = "agent-platform";
-/** Namespaces the dev stack creates (velero is the cluster's, created below as Velero would). */
+/** Namespaces the dev stack creates (velero and monitoring are the add-ons', created below as they would). */
 const PLATFORM_NAMESPACES = ["claude-code", "claude-mid-service", "inquisitor-system", "production-agents", "ushadow"];
 const POLICY = ["--policy-pack", POLICY_DIR, "--policy-pack-config", DEV_POLICY_CONFIG];
 const WORKER_DEPLOYMENT = { ns: "claude-code", name: "worker-agent" };
@@ -68,10 +68,9 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
         await timed("cluster.sh up (own control plane)", () => ws.clusterUp());
         devConfig = await timed("stack.sh prepare dev (workspace, stack, secrets)", () => ws.prepare("dev"));
-        // crds.velero: true says Velero runs on this cluster; its namespace holds the Schedules.
-        // crds.serviceMonitor: true says the Prometheus Operator runs in `monitoring` (the dashboards go there).
-        await ws.must("kubectl", ["create", "namespace", "velero"]);
-        await ws.must("kubectl", ["create", "namespace", "monitoring"]);
+        // crds.velero says Velero runs on this cluster (its namespace holds the Schedules);
+        // crds.serviceMonitor says the Prometheus Operator runs in `monitoring` (the dashboards go there).
+        await ws.createImpliedNamespaces("dev");
     });
 
     after(function () {

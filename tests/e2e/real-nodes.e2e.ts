@@ -63,8 +63,7 @@ const enabled = nodesMode === "real";
             console.log(`    e2e (real nodes) work dir ${ws.dir} (log: ${ws.log})`);
             await timed("cluster.sh up with 3 real nodes", () => ws.clusterUp());
             config = await timed("stack.sh prepare dev + images map", () => ws.prepare("dev"));
-            await ws.must("kubectl", ["create", "namespace", "velero"]);
-            await ws.must("kubectl", ["create", "namespace", "monitoring"]);
+            await ws.createImpliedNamespaces("dev");
             const up = await timed("pulumi up (dev, real containers)", () =>
                 ws.pulumi(["up", "--yes", "--skip-preview", "--stack", "dev", "--config-file", config, ...POLICY], { timeoutMs: 1_500_000 }),
             );

@@ -6,6 +6,8 @@
  *
  * Usage: ts-node tools/e2e/preflight.ts --config Pulumi.dev.yaml [--context NAME]
  *        (kubectl from PATH, cluster from $KUBECONFIG)
+ *        ts-node tools/e2e/preflight.ts --config Pulumi.dev.yaml --implied-namespaces
+ *        (prints, one per line, the namespaces the declared capabilities imply; reads no cluster)
  * Exit codes: 0 ready, 1 something missing or the cluster unreachable, 2 usage.
  */
 import { execFileSync } from "child_process";
@@ -36,6 +38,16 @@ export function preflightProblems(declared: Partial<Record<Capability, boolean>>
     return problems;
 }
 
+/**
+ * The namespaces a cluster serving the declared capabilities already has (Velero's `velero`, the
+ * Prometheus Operator's `monitoring`), sorted: the local cluster and the e2e suites create them
+ * as those add-ons would, from this one list.
+ */
+export function impliedNamespaces(declared: Partial<Record<Capability, boolean>>): string[] {
+    const keys = Object.keys(CAPABILITY_REQUIREMENTS) as Capability[];
+    return [...new Set(keys.filter((k) => declared[k]).flatMap((k) => CAPABILITY_REQUIREMENTS[k].namespaces))].sort();
+}
+
 /** The `agent-platform:crds` map of a stack config file. */
 export function declaredCapabilities(stackYaml: string): Partial<Record<Capability, boolean>> {
     const doc = YAML.parse(stackYaml) as { config?: Record<string, unknown> } | null;
@@ -60,11 +72,17 @@ function kubectlNames(args: string[], context?: string): Set<string> {
 function main(argv: string[]): number {
     let config = "";
     let context: string | undefined;
+    let listNamespaces = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "-h" || a === "--help") {
             console.log("usage: preflight.ts --config STACK_YAML [--context NAME]   (cluster from $KUBECONFIG)");
+            console.log("       preflight.ts --config STACK_YAML --implied-namespaces   (print the namespaces the declared CRDs imply)");
             return 0;
+        }
+        if (a === "--implied-namespaces") {
+            listNamespaces = true;
+            continue;
         }
         if ((a === "--config" || a === "--context") && argv[i + 1] !== undefined) {
             if (a === "--config") config = argv[++i]!;
@@ -79,6 +97,10 @@ function main(argv: string[]): number {
         return 2;
     }
     const declared = declaredCapabilities(fs.readFileSync(config, "utf8"));
+    if (listNamespaces) {
+        for (const ns of impliedNamespaces(declared)) console.log(ns);
+        return 0;
+    }
     let facts: ClusterFacts;
     try {
         facts = { crds: kubectlNames(["get", "crds"], context), namespaces: kubectlNames(["get", "namespaces"], context) };

@@ -201,12 +201,13 @@ reset_if_new_cluster() {
   echo "$now_sum" >"$mark"
 }
 
-# Namespaces a cluster with the declared CRDs would already have (crds.velero: Velero runs in
-# `velero`, its Schedules are created there; crds.serviceMonitor: the Prometheus Operator runs in
-# `monitoring`, the dashboards' ConfigMaps are created there).
+# Namespaces a cluster serving the declared CRDs would already have (crds.velero: Velero's
+# `velero`, where the Schedules go; crds.serviceMonitor: the Prometheus Operator's `monitoring`,
+# where the dashboards go), created as those add-ons would. The list comes from the capability
+# table (components/config/capabilities.ts) through preflight.ts, as the e2e suites get it.
 cluster_namespaces() {
   local ns
-  for ns in velero monitoring; do
+  for ns in $(cd "$REPO" && node -r ts-node/register/transpile-only tools/e2e/preflight.ts --config "$SOURCE" --implied-namespaces); do
     kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns" >&2
   done
 }

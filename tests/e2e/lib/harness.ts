@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { declaredCapabilities, impliedNamespaces } from "../../../tools/e2e/preflight";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const E2E_TOOLS = path.join(REPO_ROOT, "tools", "e2e");
@@ -81,6 +82,15 @@ export class Workspace {
         const r = await this.run(cmd, args, opts);
         if (r.code !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(" ")} exit ${r.code}:\n${tail(r.out, 40)}\n(full log: ${this.log})`);
         return r;
+    }
+
+    /**
+     * Creates the namespaces the stack's declared CRDs imply (Velero's, the Prometheus Operator's),
+     * as those add-ons would on a real cluster; `kubectlArgs` selects another cluster.
+     */
+    async createImpliedNamespaces(stack: string, kubectlArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<void> {
+        const declared = declaredCapabilities(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+        for (const ns of impliedNamespaces(declared)) await this.must("kubectl", [...kubectlArgs, "create", "namespace", ns], env ? { env } : {});
     }
 
     async clusterUp(): Promise<void> {

@@ -2,15 +2,21 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { CAPABILITY_REQUIREMENTS } from "../../../components/config/capabilities";
-import { declaredCapabilities, preflightProblems } from "../../../tools/e2e/preflight";
+import { declaredCapabilities, impliedNamespaces, preflightProblems } from "../../../tools/e2e/preflight";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const allCrds = new Set(Object.values(CAPABILITY_REQUIREMENTS).flatMap((r) => r.crds));
 
 describe("bring-your-own-cluster preflight", () => {
-    it("GIVEN a cluster serving every declared CRD and the velero namespace THEN there is nothing to report", () => {
+    it("GIVEN a cluster serving every declared CRD and the implied namespaces THEN there is nothing to report", () => {
         const declared = declaredCapabilities(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
-        assert.deepEqual(preflightProblems(declared, { crds: allCrds, namespaces: new Set(["velero", "monitoring"]) }), []);
+        assert.deepEqual(preflightProblems(declared, { crds: allCrds, namespaces: new Set(impliedNamespaces(declared)) }), []);
+    });
+
+    it("the implied namespaces are those of the declared capabilities only, each once, sorted", () => {
+        assert.deepEqual(impliedNamespaces({ serviceMonitor: true, velero: true, customMetrics: true, istio: true }), ["monitoring", "velero"]);
+        assert.deepEqual(impliedNamespaces({ serviceMonitor: false, velero: true }), ["velero"]);
+        assert.deepEqual(impliedNamespaces({}), []);
     });
 
     it("GIVEN a bare cluster THEN every declared capability is one line naming its config key, and undeclared ones are not reported", () => {
