@@ -1,5 +1,62 @@
-/** The component package: typed config, Kubernetes components, the EKS cluster, the Compose compiler. */
-export * as config from "./config";
-export * as kube from "./kube";
-export * as aws from "./aws";
-export * as compose from "./compose";
+/**
+ * The `agent-platform` component package: its public API. Every name is exported explicitly; the
+ * modules behind it (validation helpers, spec builders, seed tables) are internal and may change
+ * in any release. The EKS part, which needs `@pulumi/aws`, is the separate entry point
+ * `agent-platform/aws`.
+ */
+
+// Errors every component throws on bad input (one message naming each key path and rule).
+export { ValidationError, Problem } from "./kube/problems";
+
+// Shared argument types.
+export { Labels } from "./kube/labels";
+export { ClusterCapabilities } from "./kube/capabilities";
+export { PortSpec, ProbeSet, HealthCheck, ResourceSpec, SecurityOptions, PodPlacement } from "./kube/pod";
+export { TrafficRule, NetworkPeer } from "./kube/network";
+export { ServiceAccountSpec } from "./kube/service-account";
+export { ServiceMonitorOptions } from "./kube/service-monitor";
+export { ReplicaVolumeSpec } from "./kube/stateful-set";
+export { WorkloadFootprint } from "./kube/quota";
+export { SecretKeyRef, PasswordSecretSpec, UrlSecretSpec } from "./kube/credentials";
+
+// Namespaces.
+export { PlatformNamespace, PlatformNamespaceArgs, PodSecurityLevel, QuotaSpec, LimitRangeSpec } from "./kube/platform-namespace";
+
+// Workloads.
+export { AgentService } from "./kube/agent-service";
+export {
+    AgentServiceArgs,
+    PodsMetric,
+    HpaSpec,
+    PdbSpec,
+    VpaSpec,
+    ClaimSpec,
+    VolumeSpec,
+    ServicePortSpec,
+    ServiceSpec,
+    NetworkSpec,
+} from "./kube/agent-service-args";
+export { agentServiceFootprint } from "./kube/agent-service-spec";
+export { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "./kube/singleton-worker";
+export { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "./kube/raft-cluster";
+export { ConfigBundle, ConfigBundleArgs } from "./kube/config-bundle";
+export { ServiceEndpoint, ServiceEndpointArgs, EndpointPortSpec } from "./kube/service-endpoint";
+
+// Data stores.
+export { Redis, RedisArgs, RedisStorage, redisFootprint } from "./kube/redis";
+export { Postgres, PostgresArgs, PostgresStorage, PostgresBackup, postgresFootprints } from "./kube/postgres";
+export { DumpDestination } from "./kube/pg-dump";
+export { Backups, BackupsArgs, VeleroBackupTemplate } from "./kube/backups";
+
+// Traffic, mesh and ingress.
+export { MeshPolicy, MeshPolicyArgs, MtlsMode, PlaintextPorts } from "./kube/service-mesh";
+export { WebIngress, WebIngressArgs, IngressRoute } from "./kube/web-ingress";
+
+// Monitoring and storage classes.
+export { MonitoringRules, MonitoringRulesArgs, AlertRule, AlertGroup, PlatformAlertOptions, MetricsService, MetricsServiceArgs } from "./kube/monitoring";
+export { CustomMetricsAdapter, CustomMetricsAdapterArgs, AdapterRule } from "./kube/custom-metrics";
+export { SystemDashboard, SystemDashboardArgs, DashboardInput, AppMetric, AppMetricType } from "./kube/dashboards";
+export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType } from "./kube/storage";
+
+// Docker Compose files as AgentServices.
+export { ComposeApp, ComposeAppArgs } from "./compose/compose-app";
