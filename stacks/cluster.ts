@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { EksCluster } from "../components/aws";
 import { AddonReadiness } from "../components/aws/platform-addons";
-import { PlatformConfig } from "../components/config";
+import { PlatformConfig } from "./config";
 import { existingNetworkPolicyEnforcement, NetworkPolicyEnforcement } from "../components/config/cluster";
 import { toEksClusterArgs } from "../components/config/eks";
 

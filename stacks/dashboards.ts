@@ -4,7 +4,7 @@
  * metrics its seed documents.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SystemKey } from "../components/config";
+import { SYSTEMS, SystemKey } from "./config";
 import { ClusterCapabilities } from "../components/kube/capabilities";
 import { customMetricsOf } from "../components/kube/custom-metrics";
 import { AppMetric, DashboardInput, SystemDashboard } from "../components/kube/dashboards";
@@ -12,22 +12,9 @@ import { POSTGRES_EXPORTER_IMAGE } from "../components/kube/postgres";
 import { REDIS_EXPORTER_IMAGE } from "../components/kube/redis";
 import { SystemOutputs } from "./systems/types";
 
-/** The application metrics each system's pods serve, as its seed names them. */
-export const SYSTEM_APP_METRICS: { [K in SystemKey]: AppMetric[] } = {
-    terminalMid: [],
-    // seed 001 "Key Metrics"
-    inquisitor: [
-        { name: "inquisitor_manifest_validations_total", type: "counter" },
-        { name: "inquisitor_manifest_validation_errors_total", type: "counter" },
-        { name: "inquisitor_inquiry_executions_total", type: "counter" },
-        { name: "inquisitor_inquiry_duration_seconds", type: "histogram" },
-        { name: "inquisitor_instrument_executions_total", type: "counter" },
-        { name: "inquisitor_raft_leader", type: "gauge" },
-    ],
-    // seed 002: active_tasks_per_pod (the worker HPA's Pods metric) is recorded from the HPA itself.
-    claudeCode: [],
-    productionAgents: [],
-    ushadow: [],
+/** The application metrics each system's pods serve, as its seed names them (its definition's `appMetrics`). */
+export const SYSTEM_APP_METRICS = Object.fromEntries((Object.keys(SYSTEMS) as SystemKey[]).map((key) => [key, SYSTEMS[key].appMetrics ?? []])) as {
+    [K in SystemKey]: AppMetric[];
 };
 
 type Recorded =

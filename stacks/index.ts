@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { dependOnAddons } from "../components/aws/platform-addons";
-import { PROJECT, loadPlatformConfig } from "../components/config";
+import { PROJECT } from "../components/config";
+import { loadPlatformConfig } from "./config";
 import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
 import { imageOverridesTransformation } from "./images";

@@ -3,7 +3,7 @@
  * the spirit of a Helm chart's NOTES). `npm run summary` prints it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SystemKey } from "../components/config";
+import { SYSTEMS, SystemKey } from "./config";
 import { SkippedObject } from "../components/kube";
 import { SystemOutputs } from "./systems/types";
 
@@ -35,15 +35,6 @@ export interface SystemSummary {
     /** How to reach the system's main UI or API from a workstation. */
     portForward?: PortForward;
 }
-
-/** Each system's main UI (or API, for a system without one): a key of its `services` output. */
-export const MAIN_UI: { [K in SystemKey]: string } = {
-    terminalMid: "claude-terminal-service",
-    inquisitor: "inquisitor-api",
-    claudeCode: "dashboard-frontend",
-    productionAgents: "agent-service",
-    ushadow: "mem0-ui",
-};
 
 const WORKLOAD_KINDS: Record<string, string> = {
     "kubernetes:apps/v1:Deployment": "Deployment",
@@ -98,7 +89,7 @@ export class SystemRecorder {
     }
 
     summary(key: SystemKey, outputs: SystemOutputs, skipped: readonly SkippedObject[]): pulumi.Output<SystemSummary> {
-        const ui = MAIN_UI[key];
+        const ui = SYSTEMS[key].mainService;
         const secretKeys = [...this.secretKeys].sort();
         return pulumi.all(this.workloads).apply((workloads) => {
             const forward = outputs.services[ui] ? portForwardFor(outputs.namespace, ui, outputs.services[ui]) : undefined;

@@ -12,7 +12,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { SECRET_KEYS, PROJECT } from "../../components/config/schema";
+import { PROJECT } from "../../components/config/schema";
+import { SECRET_KEYS } from "../../stacks/config";
 import { REPO_ROOT, runChild, runCommand } from "./child";
 import { Row } from "./report";
 

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { Backups, ClusterCapabilities, PlatformNamespaceArgs } from "../../components/kube";
-import { Environment, PlatformConfig } from "../../components/config";
+import { AppMetric } from "../../components/kube/dashboards";
+import { ConfigIssue, Environment, PlatformBase } from "../../components/config";
 import { apiServerScope } from "../../components/config/cluster";
+import type { PlatformConfig } from "../config";
 
 /** What every system module gets: the environment, the cluster's CRDs, secrets and its parent. */
 export interface SystemContext {
@@ -27,6 +30,44 @@ export interface SystemOutputs {
 }
 
 export type SystemModule<C> = (config: C, ctx: SystemContext) => SystemOutputs;
+
+/** What a system's checks see of the stack (the program calls them before anything registers). */
+export type CheckContext = Pick<SystemContext, "capabilities" | "environment">;
+
+/**
+ * One system, as its folder registers it (`stacks/systems/registry.ts`): the config section
+ * `agent-platform:<key>` and everything derived from it. Paths in `issues` and `clusterIssuers`
+ * are relative to the section.
+ */
+export interface SystemDefinition<S extends z.ZodType<{ enabled: boolean }>> {
+    /** The section's schema: one zod object, `.strict()`, every default named with its provenance. */
+    schema: S;
+    /** The secure keys the section may read (`pulumi config set --secret`). */
+    secrets: readonly string[];
+    /** Which of `secrets` an enabled section needs, when not all of them. */
+    requiredSecrets?: (config: z.output<S>) => readonly string[];
+    /** Composes the system's components (never a raw resource, never a config read). */
+    deploy: SystemModule<z.output<S>>;
+    /** The system's main UI (or API, for a system without one): a key of its `services` output, port-forwarded by the summary. */
+    mainService: string;
+    /** The application metrics its pods serve, as its seed names them (its Grafana dashboard plots them). */
+    appMetrics?: AppMetric[];
+    /** Rules between the section and the platform-wide ones (the cluster, the CRDs). */
+    issues?: (config: z.output<S>, platform: PlatformBase) => ConfigIssue[];
+    /** ClusterIssuers the section names (checked against an installed cert-manager on EKS). */
+    clusterIssuers?: (config: z.output<S>) => { path: string[]; name: string }[];
+    /** Whether the section turns the Istio mesh on. */
+    serviceMesh?: (config: z.output<S>) => boolean;
+    /** Checks beyond the schema (files the config names); `agent-platform:<key>: rule` problems, registering nothing. */
+    check?: (config: z.output<S>, ctx: CheckContext) => string[];
+    /** Which keys of which Secret hold secure config values (none: the system reads only generated secrets). */
+    configSecrets?: (config: z.output<S>, ctx: CheckContext) => ConfigSecretKeys[];
+}
+
+/** A system definition with its schema's types kept (what each folder's index.ts exports). */
+export function defineSystem<S extends z.ZodType<{ enabled: boolean }>>(definition: SystemDefinition<S>): SystemDefinition<S> {
+    return definition;
+}
 
 /**
  * Where a system's pods reach the API server (its egress rules on 443/6443): the system's own

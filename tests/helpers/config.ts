@@ -1,6 +1,7 @@
 /** Config-validation helpers: the loader runs before any resource exists, so tests call it directly. */
 import { strict as assert } from "assert";
-import { ConfigError, loadPlatformConfig } from "../../components/config";
+import { ConfigError } from "../../components/config";
+import { loadPlatformConfig } from "../../stacks/config";
 import { StackConfig } from "../../tools/lib/render";
 
 /** The ConfigError the raw values produce; fails the test when they are accepted. */

@@ -9,7 +9,8 @@ import * as YAML from "yaml";
 import { RecordedResource, runUnderMocks } from "./mock-runtime";
 import { UserError } from "./cli";
 import { objectPath, OutputFile, writeOutputDir } from "./output";
-import { ConfigError, PROJECT, SECRET_KEYS } from "../../components/config/schema";
+import { ConfigError, PROJECT } from "../../components/config/schema";
+import { SECRET_KEYS } from "../../stacks/config";
 import { InputError, readTextFile } from "../../components/input/files";
 import { parseYaml } from "../../components/input/yaml";
 

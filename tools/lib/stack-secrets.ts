@@ -8,18 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    ConfigError,
-    Environment,
-    PROJECT,
-    PlatformConfig,
-    SECRET_KEYS,
-    SYSTEMS,
-    SystemKey,
-    loadPlatformConfig,
-    neededSecrets,
-    requiredSecrets,
-} from "../../components/config/schema";
+import { ConfigError, Environment, PROJECT } from "../../components/config/schema";
+import { PlatformConfig, SECRET_KEYS, SYSTEMS, SystemKey, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../stacks/config";
 import { REPO_ROOT, readStackConfig } from "./render";
 
 /** The secrets provider each environment's stack is initialised with (README "Secrets"). */

@@ -1,10 +1,10 @@
 /**
- * TEMPLATE: copy to components/config/systems/<name>.ts (see CONTRIBUTING.md). The config section
+ * TEMPLATE: copy to stacks/systems/<name>/config.ts (see CONTRIBUTING.md). The config section
  * `agent-platform:<key>` of one system: its schema (every default named, with its provenance) and
  * the secure keys it reads.
  */
 import { z } from "zod";
-import { pinnedImage, resources } from "../common";
+import { pinnedImage, resources } from "../../../components/config/common";
 
 // seed NNN `deployment.yaml`: requests 100m/128Mi, limits 500m/256Mi.
 const RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };

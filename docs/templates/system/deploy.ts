@@ -1,10 +1,10 @@
 /**
- * TEMPLATE: copy to stacks/systems/<name>.ts (see CONTRIBUTING.md). Deploys one system from its
+ * TEMPLATE: copy to stacks/systems/<name>/deploy.ts (see CONTRIBUTING.md). Deploys one system from its
  * config section, with components only: never a raw Kubernetes or AWS resource, never config reads.
  */
-import { EchoConfig } from "../../components/config/systems/echo";
-import { AgentService, AgentServiceArgs, agentServiceFootprint, ConfigBundle, PlatformNamespace, TrafficGraph } from "../../components/kube";
-import { environmentDefaults, SystemContext, SystemOutputs } from "./types";
+import { EchoConfig } from "./config";
+import { AgentService, AgentServiceArgs, agentServiceFootprint, ConfigBundle, PlatformNamespace, TrafficGraph } from "../../../components/kube";
+import { environmentDefaults, SystemContext, SystemOutputs } from "../types";
 
 // Names other services, runbooks and DNS depend on: explicit and stable.
 export const NAMESPACE = "echo";

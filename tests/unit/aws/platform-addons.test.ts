@@ -21,7 +21,8 @@ import {
 } from "../../../components/aws/platform-addons";
 import { EksClusterArgs } from "../../../components/aws/types";
 import { resolveEksClusterArgs, validateEksClusterArgs } from "../../../components/aws/validation";
-import { ConfigError, loadPlatformConfig } from "../../../components/config";
+import { ConfigError } from "../../../components/config";
+import { loadPlatformConfig } from "../../../stacks/config";
 import { vpcCniEnforcesNetworkPolicies } from "../../../policy/rules/eks";
 import { readStackConfig, REPO_ROOT, StackConfig } from "../../../tools/lib/render";
 

@@ -5,7 +5,7 @@
  * OCI image grammar, one IRSA role per ServiceAccount and admin managed policies.
  */
 import { strict as assert } from "assert";
-import { loadPlatformConfig } from "../../../components/config";
+import { loadPlatformConfig } from "../../../stacks/config";
 import { imageReferenceProblem } from "../../../components/config/common";
 import { ipv4Share } from "../../../components/config/limits";
 import { isCronSchedule } from "../../../components/kube/backups";

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { configErrorOfRaw } from "../../helpers/config";
-import { ConfigError, SECRET_KEYS, loadPlatformConfig } from "../../../components/config";
+import { ConfigError } from "../../../components/config";
+import { SECRET_KEYS, loadPlatformConfig } from "../../../stacks/config";
 
 const P = "agent-platform";
 

@@ -15,7 +15,7 @@ import {
 import { customMetricsOf } from "../../../components/kube/custom-metrics";
 import { POSTGRES_EXPORTER_IMAGE } from "../../../components/kube/postgres";
 import { REDIS_EXPORTER_IMAGE } from "../../../components/kube/redis";
-import { SystemKey } from "../../../components/config";
+import { SystemKey } from "../../../stacks/config";
 import { SYSTEM_APP_METRICS } from "../../../stacks/dashboards";
 import { RenderResult } from "../../../tools/lib/render";
 import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";

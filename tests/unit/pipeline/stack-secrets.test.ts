@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT, SECRET_KEYS, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../../components/config/schema";
+import { PROJECT } from "../../../components/config/schema";
+import { SECRET_KEYS, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../../stacks/config";
 import { REPO_ROOT, readStackConfig } from "../../../tools/lib/render";
 import { CliIo, runCli } from "../../../tools/lib/cli";
 import {

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { SECRET_KEYS, loadPlatformConfig, requiredSecrets } from "../../../components/config/schema";
+import { SECRET_KEYS, loadPlatformConfig, requiredSecrets } from "../../../stacks/config";
 import { externalSecretObject } from "../../../components/kube/external-secret";
 import { readStackConfig, REPO_ROOT, RenderResult } from "../../../tools/lib/render";
 import { stripExternalKeys } from "../../../stacks/secrets";

@@ -29,8 +29,8 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     "components/aws/platform-addons.ts constructor",
     "components/kube/postgres.ts constructor",
     "components/kube/raft-cluster.ts constructor",
-    "stacks/systems/claude-code.ts workloadArgs",
-    "stacks/systems/claude-code.ts deployClaudeCode",
+    "stacks/systems/claude-code/deploy.ts workloadArgs",
+    "stacks/systems/claude-code/deploy.ts deployClaudeCode",
 ];
 
 export interface Oversize {

@@ -5,11 +5,11 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { ConfigError, loadPlatformConfig } from "../../../components/config";
-import { claudeCodeSchema } from "../../../components/config/systems/claude-code";
+import { ConfigError } from "../../../components/config";
+import { loadPlatformConfig } from "../../../stacks/config";
 import { cpuMillis, memoryMi } from "../../../components/kube/quota";
 import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
-import { appConfigJson, atLeast } from "../../../stacks/systems/claude-code";
+import { appConfigJson, atLeast, claudeCodeSchema } from "../../../stacks/systems/claude-code";
 import { find, kinds, recordOf } from "../../helpers/mocks";
 import { RENDER_TIMEOUT_MS, externalKeys, renderedStack } from "../../helpers/stacks";
 

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { ConfigError, loadPlatformConfig } from "../../../components/config";
+import { ConfigError } from "../../../components/config";
+import { loadPlatformConfig } from "../../../stacks/config";
 import { K8sObject, REPO_ROOT, RenderResult, readStackConfig, renderProgram } from "../../../tools/lib/render";
 import { find, kinds } from "../../helpers/mocks";
 import { RENDER_TIMEOUT_MS, externalKeys, renderedStack } from "../../helpers/stacks";

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { configErrorOf } from "../../helpers/config";
 import * as path from "path";
 import { REPO_ROOT, RenderResult, StackConfig, readStackConfig, renderProgram } from "../../../tools/lib/render";
-import { loadPlatformConfig } from "../../../components/config";
+import { loadPlatformConfig } from "../../../stacks/config";
 import { SINGLETON_LABEL } from "../../../components/kube/labels";
 import { PRIVATE_RANGES } from "../../../components/kube/network";
 import { midObjectNames } from "../../../stacks/systems/terminal-mid";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { dnsLabel, quantity, replicas, resources, storage, veleroBackup } from "../common";
-import { cpuMillis, memoryMi } from "../../kube/quota";
+import { dnsLabel, quantity, replicas, resources, storage, veleroBackup } from "../../../components/config/common";
+import { cpuMillis, memoryMi } from "../../../components/kube/quota";
 
 // Velero: daily at 03:00, kept 30 days (the platform's default retention, seed 002).
 const BACKUP = { schedule: "0 3 * * *", ttl: "720h0m0s" };

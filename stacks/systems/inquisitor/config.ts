@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dnsLabel, hpa, ipv4Cidr, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "../common";
+import { ConfigIssue, PlatformBase } from "../../../components/config/schema";
+import { dnsLabel, hpa, ipv4Cidr, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "../../../components/config/common";
 
 const cidr = ipv4Cidr;
 
@@ -53,3 +54,23 @@ export const inquisitorSchema = z
 export type InquisitorConfig = z.infer<typeof inquisitorSchema>;
 /** Secure config keys this system reads with `requireSecret` when enabled. */
 export const inquisitorSecrets = [] as const;
+
+/** Whether the cluster can hand out LoadBalancer addresses (EKS can; an existing cluster says so in config). */
+export function loadBalancersAvailable(platform: Pick<PlatformBase, "cluster">): boolean {
+    return platform.cluster.provider !== "existing" || platform.cluster.loadBalancers;
+}
+
+/** A public client Service names who may reach it when internet-facing, and in prod needs a cluster that provides LoadBalancers. */
+export function inquisitorIssues(c: InquisitorConfig, platform: PlatformBase): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    if (c.publicExposure && c.loadBalancerScheme === "internet-facing" && !c.loadBalancerSourceRanges) {
+        issues.push({
+            path: ["loadBalancerSourceRanges"],
+            message: "is required for an internet-facing client Service: name the client ranges (0.0.0.0/0 only if the whole internet is meant)",
+        });
+    }
+    if (platform.environment === "prod" && c.publicExposure && !loadBalancersAvailable(platform)) {
+        issues.push({ path: ["publicExposure"], message: "needs a cluster that provides LoadBalancers (cluster.loadBalancers is false)" });
+    }
+    return issues;
+}

@@ -4,15 +4,15 @@
  * ServiceNow MID server per configured name (each a singleton) connects the instance to it.
  */
 import * as random from "@pulumi/random";
-import { TerminalMidConfig } from "../../components/config/systems/terminal-mid";
-import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
-import { ConfigBundle } from "../../components/kube/config-bundle";
-import { serviceUrl } from "../../components/kube/names";
-import { INTERNET_HTTPS } from "../../components/kube/network";
-import { PlatformNamespace } from "../../components/kube/platform-namespace";
-import { ProbeSet, ResourceSpec, SecurityOptions } from "../../components/kube/pod";
-import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../components/kube/singleton-worker";
-import { TrafficGraph } from "../../components/kube/traffic";
+import { TerminalMidConfig } from "./config";
+import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
+import { ConfigBundle } from "../../../components/kube/config-bundle";
+import { serviceUrl } from "../../../components/kube/names";
+import { INTERNET_HTTPS } from "../../../components/kube/network";
+import { PlatformNamespace } from "../../../components/kube/platform-namespace";
+import { ProbeSet, ResourceSpec, SecurityOptions } from "../../../components/kube/pod";
+import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../../components/kube/singleton-worker";
+import { TrafficGraph } from "../../../components/kube/traffic";
 import {
     ConfigSecretKeys,
     KUBE_API_PORTS,
@@ -25,7 +25,7 @@ import {
     DEFAULT_POD_LIMITS,
     systemNamespaceArgs,
     NamespaceBackup,
-} from "./types";
+} from "../types";
 
 // seed 000 names: the ConfigMap, Secret, Services and claims are addressed by these.
 export const NAMESPACE = "claude-mid-service";

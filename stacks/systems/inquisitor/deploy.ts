@@ -3,18 +3,18 @@
  * stateless API tier, shared config, and daily Velero backups of the namespace.
  */
 import * as random from "@pulumi/random";
-import { Environment, PlatformConfig } from "../../components/config";
-import { privateNetworkScope } from "../../components/config/cluster";
-import { InquisitorConfig } from "../../components/config/systems/inquisitor";
-import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
-import { ConfigBundle } from "../../components/kube/config-bundle";
-import { TrafficRule } from "../../components/kube/network";
-import { PlatformNamespace, PlatformNamespaceArgs } from "../../components/kube/platform-namespace";
-import { ProbeSet, ResourceSpec } from "../../components/kube/pod";
-import { serviceUrl } from "../../components/kube/names";
-import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../components/kube/raft-cluster";
-import { MetricsService } from "../../components/kube/monitoring";
-import { prometheusScrapeAnnotations } from "../../components/kube/service-monitor";
+import { Environment } from "../../../components/config";
+import { privateNetworkScope } from "../../../components/config/cluster";
+import { InquisitorConfig, loadBalancersAvailable } from "./config";
+import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
+import { ConfigBundle } from "../../../components/kube/config-bundle";
+import { TrafficRule } from "../../../components/kube/network";
+import { PlatformNamespace, PlatformNamespaceArgs } from "../../../components/kube/platform-namespace";
+import { ProbeSet, ResourceSpec } from "../../../components/kube/pod";
+import { serviceUrl } from "../../../components/kube/names";
+import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../../components/kube/raft-cluster";
+import { MetricsService } from "../../../components/kube/monitoring";
+import { prometheusScrapeAnnotations } from "../../../components/kube/service-monitor";
 import {
     KUBE_API_PORTS,
     SystemContext,
@@ -24,7 +24,7 @@ import {
     backupNamespace,
     DEFAULT_POD_LIMITS,
     systemNamespaceArgs,
-} from "./types";
+} from "../types";
 
 // seed 001 names: other services and operators address these by DNS.
 export const NAMESPACE = "inquisitor-system";
@@ -66,11 +66,6 @@ export const INQUISITOR_RULES = [
     { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
     { apiGroups: [""], resources: ["secrets"], resourceNames: [SECRET_NAME], verbs: ["get", "list", "watch"] },
 ];
-
-/** Whether the cluster can hand out LoadBalancer addresses (EKS can; an existing cluster says so in config). */
-export function loadBalancersAvailable(config: PlatformConfig): boolean {
-    return config.cluster.provider !== "existing" || config.cluster.loadBalancers;
-}
 
 const storageOf = (s: { size: string; storageClassName?: string }) => ({
     size: s.size,

@@ -5,24 +5,24 @@
  * (nightly dump + Velero). Optional Istio mesh with STRICT mTLS.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClaudeCodeConfig } from "../../components/config/systems/claude-code";
-import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../components/kube/agent-service";
-import { ConfigBundle } from "../../components/kube/config-bundle";
-import { DEFAULT_EXPORTER_RESOURCES, DEFAULT_METRICS_SCRAPER } from "../../components/kube/exporter";
-import { PART_OF_LABEL } from "../../components/kube/labels";
-import { serviceUrl } from "../../components/kube/names";
-import { INTERNET_HTTPS } from "../../components/kube/network";
-import { DumpDestination } from "../../components/kube/pg-dump";
-import { PlatformNamespace } from "../../components/kube/platform-namespace";
-import { ResourceSpec } from "../../components/kube/pod";
-import { POSTGRES_PORT, Postgres, PostgresArgs, postgresFootprints, postgresIngress } from "../../components/kube/postgres";
-import { formatCpu, formatMemory, cpuMillis, memoryMi } from "../../components/kube/quantity";
-import { REDIS_PORT, Redis, RedisArgs, redisFootprint, redisNetworkRules } from "../../components/kube/redis";
-import { MeshPolicy, PlaintextPorts, unmeshedIngressPorts } from "../../components/kube/service-mesh";
-import { sortedJson } from "../../components/kube/sorted";
-import { EbsStorageClass } from "../../components/kube/storage";
-import { TrafficGraph } from "../../components/kube/traffic";
-import { WebIngress, ingressControllerPeer } from "../../components/kube/web-ingress";
+import { ClaudeCodeConfig } from "./config";
+import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
+import { ConfigBundle } from "../../../components/kube/config-bundle";
+import { DEFAULT_EXPORTER_RESOURCES, DEFAULT_METRICS_SCRAPER } from "../../../components/kube/exporter";
+import { PART_OF_LABEL } from "../../../components/kube/labels";
+import { serviceUrl } from "../../../components/kube/names";
+import { INTERNET_HTTPS } from "../../../components/kube/network";
+import { DumpDestination } from "../../../components/kube/pg-dump";
+import { PlatformNamespace } from "../../../components/kube/platform-namespace";
+import { ResourceSpec } from "../../../components/kube/pod";
+import { POSTGRES_PORT, Postgres, PostgresArgs, postgresFootprints, postgresIngress } from "../../../components/kube/postgres";
+import { formatCpu, formatMemory, cpuMillis, memoryMi } from "../../../components/kube/quantity";
+import { REDIS_PORT, Redis, RedisArgs, redisFootprint, redisNetworkRules } from "../../../components/kube/redis";
+import { MeshPolicy, PlaintextPorts, unmeshedIngressPorts } from "../../../components/kube/service-mesh";
+import { sortedJson } from "../../../components/kube/sorted";
+import { EbsStorageClass } from "../../../components/kube/storage";
+import { TrafficGraph } from "../../../components/kube/traffic";
+import { WebIngress, ingressControllerPeer } from "../../../components/kube/web-ingress";
 import {
     ConfigSecretKeys,
     KUBE_API_PORTS,
@@ -33,11 +33,11 @@ import {
     kubeApiCidrs,
     backupNamespace,
     systemNamespaceArgs,
-} from "./types";
+} from "../types";
 
-export { atLeast } from "../../components/kube/quota";
+export { atLeast } from "../../../components/kube/quota";
 
-export * from "./claude-code-seed";
+export * from "./seed";
 import {
     NAMESPACE,
     PART_OF,
@@ -80,7 +80,7 @@ import {
     WORKER_HPA_TARGETS,
     MANAGER_VPA,
     MANAGER_RULES,
-} from "./claude-code-seed";
+} from "./seed";
 
 /** Keys of `claude-code-secrets` that hold secure config values (data key -> secure key). */
 export function claudeCodeConfigSecrets(): ConfigSecretKeys[] {
@@ -154,15 +154,12 @@ export function claudeCodePlaintextPorts(flows: TrafficGraph, data: { redis: Red
     return unmeshedIngressPorts(ingress, [ingressControllerPeer(), PROMETHEUS, DEFAULT_METRICS_SCRAPER]);
 }
 
-/** The backup's IRSA role: the configured ARN, else the one the stack's EKS cluster created for it. */
-export function backupRoleArn(configured: string | undefined, ctx: SystemContext): pulumi.Input<string> {
-    const arn = configured ?? ctx.irsaRoleArn(BACKUP_CRONJOB);
-    if (!arn) {
-        throw new Error(
-            `agent-platform:claudeCode.backup.destination.s3.roleArn: required unless the EKS cluster defines irsaRoles.${BACKUP_CRONJOB} (namespace ${NAMESPACE}, serviceAccount ${BACKUP_CRONJOB})`,
-        );
-    }
-    return arn;
+/**
+ * The backup's IRSA role: the configured ARN, else the one the stack's EKS cluster created for it
+ * (the schema's backup-role rule, `claudeCodeIssues`, admits no config without one of them).
+ */
+export function backupRoleArn(configured: string | undefined, ctx: Pick<SystemContext, "irsaRoleArn">): pulumi.Input<string> {
+    return configured ?? (ctx.irsaRoleArn(BACKUP_CRONJOB) as pulumi.Output<string>);
 }
 
 const storageOf = (s: { size: string; storageClassName?: string }) => ({

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { cronSchedule, goDuration, ipv4Cidr, pinnedImage, quantity, replicas, resources, storage } from "../common";
+import { ConfigIssue, PlatformBase } from "../../../components/config/schema";
+import { cronSchedule, goDuration, ipv4Cidr, pinnedImage, quantity, replicas, resources, storage } from "../../../components/config/common";
+import { BACKUP_CRONJOB } from "./seed";
 
 /* Defaults are the seed's production values (seed 002, "Technical Specifications - Kubernetes Deployment & Auto-scaling"). */
 
@@ -234,3 +236,27 @@ function memoryBytes(q: string): number {
 export type ClaudeCodeConfig = z.infer<typeof claudeCodeSchema>;
 /** Secure config keys this system reads with `requireSecret` when enabled (the Claude API key of the agents). */
 export const claudeCodeSecrets = ["anthropicApiKey"] as const;
+
+/**
+ * The nightly dump to S3 assumes an IAM role: the configured one, else the one the EKS cluster
+ * creates for it (`cluster.irsaRoles.postgres-backup`). The mesh's PeerAuthentication is an Istio CRD.
+ */
+export function claudeCodeIssues(c: ClaudeCodeConfig, platform: PlatformBase): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const destination = c.enabled ? c.backup.destination : undefined;
+    if (
+        destination &&
+        "s3" in destination &&
+        !destination.s3.roleArn &&
+        !(platform.cluster.provider === "eks" && platform.cluster.irsaRoles?.[BACKUP_CRONJOB])
+    ) {
+        issues.push({
+            path: ["backup", "destination", "s3", "roleArn"],
+            message: `required unless cluster.irsaRoles.${BACKUP_CRONJOB} creates the role (EKS)`,
+        });
+    }
+    if (c.serviceMesh && !platform.crds.istio) {
+        issues.push({ path: ["serviceMesh"], message: "needs crds.istio: true (the mesh's PeerAuthentication is an Istio CRD)" });
+    }
+    return issues;
+}

@@ -9,10 +9,10 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ConfigError, PROJECT } from "../../components/config/schema";
-import { UshadowConfig } from "../../components/config/systems/ushadow";
-import { InputError, readTextInside, realRoot } from "../../components/input/files";
-import { parseYaml } from "../../components/input/yaml";
+import { ConfigError, PROJECT } from "../../../components/config/schema";
+import { UshadowConfig } from "./config";
+import { InputError, readTextInside, realRoot } from "../../../components/input/files";
+import { parseYaml } from "../../../components/input/yaml";
 import {
     ComposeApp,
     ComposeAppArgs,
@@ -21,10 +21,10 @@ import {
     ServiceDeploymentSpec,
     compileComposeAppArgs,
     parseDeploymentOptions,
-} from "../../components/compose";
-import { INTERNET_HTTPS, PlatformNamespace } from "../../components/kube";
-import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../components/kube/web-ingress";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, systemNamespaceArgs } from "./types";
+} from "../../../components/compose";
+import { INTERNET_HTTPS, PlatformNamespace } from "../../../components/kube";
+import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../../components/kube/web-ingress";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, systemNamespaceArgs } from "../types";
 
 // seed 004: "Namespace: ushadow (default)".
 export const NAMESPACE = "ushadow";
@@ -55,7 +55,7 @@ export const SECRET_ENV = ["AUTH_SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_K
  * The project root (where Pulumi.yaml is): config paths are relative to it. The engine runs the
  * program with the working directory set to `main` (stacks/), so a cwd-relative read would miss.
  */
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 /** `agent-platform:ushadow.<key>`: how errors name the config key that led to a file or value. */
 const key = (k: string) => `${PROJECT}:ushadow.${k}`;

@@ -5,7 +5,7 @@
  * seed's single `agent-secrets` Secret next to the Anthropic key.
  */
 import * as random from "@pulumi/random";
-import { ProductionAgentsConfig } from "../../components/config/systems/production-agents";
+import { ProductionAgentsConfig } from "./config";
 import {
     AgentService,
     AgentServiceArgs,
@@ -16,11 +16,11 @@ import {
     TrafficGraph,
     TrafficRule,
     serviceHost,
-} from "../../components/kube";
-import { ConfigBundle } from "../../components/kube/config-bundle";
-import { REDIS_PORT, Redis } from "../../components/kube/redis";
-import { Environment } from "../../components/config";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, backupNamespace, systemNamespaceArgs } from "./types";
+} from "../../../components/kube";
+import { ConfigBundle } from "../../../components/kube/config-bundle";
+import { REDIS_PORT, Redis } from "../../../components/kube/redis";
+import { Environment } from "../../../components/config";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, backupNamespace, systemNamespaceArgs } from "../types";
 
 // seed 003: names other services, kubectl runbooks and DNS depend on.
 export const NAMESPACE = "production-agents";

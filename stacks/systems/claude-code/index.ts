@@ -1,0 +1,20 @@
+/** seed 002 claude-code: manager/worker agents, gateway, dashboard, Redis, Postgres (config section `agent-platform:claudeCode`). */
+import { defineSystem } from "../types";
+import { claudeCodeIssues, claudeCodeSchema, claudeCodeSecrets } from "./config";
+import { FRONTEND, claudeCodeConfigSecrets, deployClaudeCode } from "./deploy";
+
+export * from "./config";
+export * from "./deploy";
+
+export const claudeCode = defineSystem({
+    schema: claudeCodeSchema,
+    secrets: claudeCodeSecrets,
+    deploy: deployClaudeCode,
+    mainService: FRONTEND,
+    // seed 002: active_tasks_per_pod (the worker HPA's Pods metric) is recorded from the HPA itself.
+    appMetrics: [],
+    issues: claudeCodeIssues,
+    clusterIssuers: (c) => [{ path: ["clusterIssuer"], name: c.clusterIssuer }],
+    serviceMesh: (c) => c.serviceMesh,
+    configSecrets: () => claudeCodeConfigSecrets(),
+});
