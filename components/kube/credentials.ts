@@ -156,3 +156,28 @@ export function createCredentialSecrets(
     );
     return { password: pulumi.secret(password), url, resources };
 }
+
+/** An env var read from a Secret key (the password never appears in argv or a ConfigMap). */
+export function secretKeyEnv(envName: string, ref: SecretKeyRef): k8s.types.input.core.v1.EnvVar {
+    return { name: envName, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
+}
+
+/** A store's credentials once created: where clients read them, the secret values, the Secrets. */
+export interface StoreCredentials extends CreatedCredentials {
+    passwordSecret: SecretKeyRef;
+    urlSecret?: SecretKeyRef;
+}
+
+/** Resolves a store's credential args (defaults named after `workload`) and creates their Secrets. */
+export function createStoreCredentials(
+    prefix: string,
+    workload: string,
+    meta: { namespace: string; labels: Labels },
+    args: CredentialArgs,
+    buildUrl: (pw: Input<string>) => pulumi.Output<string>,
+    parent: pulumi.Resource,
+): StoreCredentials {
+    const creds = resolveCredentials(workload, args);
+    const created = createCredentialSecrets(prefix, meta.namespace, meta.labels, parent, { password: args.password, creds, buildUrl });
+    return { passwordSecret: { name: creds.passwordSecret.name, key: creds.passwordSecret.key }, urlSecret: creds.urlSecret, ...created };
+}

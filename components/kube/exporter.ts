@@ -9,6 +9,7 @@ import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels } from "./labels";
 import { NetworkPeer, TrafficRule } from "./network";
 import { ProbeSet, ResourceSpec, SecurityOptions, buildContainer } from "./pod";
+import { sumResources } from "./quota";
 import { prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 
 /** Exporter sidecar requests/limits when the caller sets none. */
@@ -20,6 +21,24 @@ export const DEFAULT_EXPORTER_RESOURCES: ResourceSpec = {
 export const DEFAULT_METRICS_SCRAPER: NetworkPeer = { namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" } };
 /** Name of the exporter's container port and of the metrics Service port. */
 export const METRICS_PORT_NAME = "metrics";
+
+/** The exporter args a data store (Redis, Postgres) takes. */
+export interface ExporterArgs {
+    /** Exporter sidecar, metrics Service (prometheus.io annotations) and ServiceMonitor (CRD-gated). @default false */
+    exporter?: boolean;
+    /** Who may scrape the exporter. @default pods in namespace `monitoring` */
+    metricsScraper?: NetworkPeer;
+    capabilities?: ClusterCapabilities;
+    /** @default the store's pinned exporter image */
+    exporterImage?: string;
+    /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
+    exporterResources?: ResourceSpec;
+}
+
+/** One pod's resources: the main container's plus, when there is one, the exporter sidecar's (for quotas). */
+export function withExporterResources(main: ResourceSpec, a: ExporterArgs): ResourceSpec {
+    return a.exporter ? sumResources(main, a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES) : main;
+}
 
 export interface ExporterSidecar {
     image: string;
@@ -46,6 +65,11 @@ export function exporterContainer(e: ExporterSidecar): k8s.types.input.core.v1.C
 /** The ingress rule that admits the scraper on the exporter port. */
 export function scraperRule(scraper: NetworkPeer | undefined, port: number): TrafficRule {
     return { peers: [scraper ?? DEFAULT_METRICS_SCRAPER], ports: [port] };
+}
+
+/** The scraper's ingress rule when the store runs an exporter on `port`, else none. */
+export function scraperRules(a: ExporterArgs, port: number): TrafficRule[] {
+    return a.exporter ? [scraperRule(a.metricsScraper, port)] : [];
 }
 
 export interface MetricsEndpointArgs {

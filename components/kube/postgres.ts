@@ -5,21 +5,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ClusterCapabilities } from "./capabilities";
-import { CredentialArgs, SecretKeyRef, createCredentialSecrets, credentialNames, credentialProblems, resolveCredentials, secretUrl } from "./credentials";
-import { DEFAULT_EXPORTER_RESOURCES, createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { CredentialArgs, SecretKeyRef, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
+import { exporterContainer, scraperRules, withExporterResources } from "./exporter";
 import { storePodAnnotations } from "./store-safety";
-import { WorkloadFootprint, sumResources } from "./quota";
-import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
-import { dns1123Problems, serviceHost } from "./names";
-import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
-import { DumpDestination, createPgDumpJob, destinationProblems, pgDumpFootprint } from "./pg-dump";
+import { WorkloadFootprint } from "./quota";
+import { Labels } from "./labels";
+import { serviceHost } from "./names";
+import { TrafficRule } from "./network";
+import { DumpDestination, PgDumpJobArgs, createPgDumpJob, destinationProblems, pgDumpFootprint } from "./pg-dump";
 import { isCronSchedule } from "./backups";
-import { PodPlacement, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check, under } from "./problems";
-import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { createServiceAccount } from "./service-account";
-import { claimSpec, createStatefulSet } from "./stateful-set";
+import { DataStoreArgs, StatefulSetArgs, StoreIdentity, claimSpec, createDataStore, dataStoreProblems, storeClientPeers, storeIdentity } from "./stateful-set";
 
 export const POSTGRES_IMAGE = "postgres:16.4-alpine";
 export const POSTGRES_EXPORTER_IMAGE = "prometheuscommunity/postgres-exporter:v0.15.0";
@@ -51,6 +49,9 @@ export const DEFAULT_POSTGRES_SETTINGS: Record<string, string> = {
     log_min_duration_statement: "1000",
 };
 
+/** The Service port (client and headless Services). */
+const POSTGRES_SERVICE_PORTS = [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres", protocol: "TCP" }];
+const POSTGRES_SECURITY = { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID };
 const PG_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface PostgresStorage {
@@ -77,18 +78,13 @@ export interface PostgresBackup {
     egress?: TrafficRule[];
 }
 
-export interface PostgresArgs extends CredentialArgs {
-    namespace: string;
+export interface PostgresArgs extends DataStoreArgs {
     /** @default "postgres" */
     statefulSetName?: string;
     /** Client Service. @default the statefulSetName */
     serviceName?: string;
-    /** @default `<statefulSetName>-headless` */
-    headlessServiceName?: string;
     /** Workloads admitted on 5432 (the backup job is added automatically). */
     clients: string[];
-    /** Extra peers admitted on 5432. @default [] */
-    extraClientPeers?: NetworkPeer[];
     /** @default "app" */
     database?: string;
     /** @default "app" */
@@ -100,11 +96,6 @@ export interface PostgresArgs extends CredentialArgs {
     retainVolumes?: boolean;
     /** Extra/overriding server settings (`-c key=value`). @default DEFAULT_POSTGRES_SETTINGS */
     settings?: Record<string, string>;
-    /** postgres-exporter sidecar, metrics Service and ServiceMonitor (CRD-gated). @default false */
-    exporter?: boolean;
-    /** @default pods in namespace `monitoring` */
-    metricsScraper?: NetworkPeer;
-    capabilities?: ClusterCapabilities;
     backup?: PostgresBackup;
     /** @default 250m/512Mi requests, 2/2Gi limits */
     resources?: ResourceSpec;
@@ -112,53 +103,46 @@ export interface PostgresArgs extends CredentialArgs {
     image?: string;
     /** @default "prometheuscommunity/postgres-exporter:v0.15.0" */
     exporterImage?: string;
-    /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
-    exporterResources?: ResourceSpec;
-    placement?: PodPlacement;
-    partOf?: string;
-    labels?: Labels;
+}
+
+/** The names Postgres derives from its args: client Service, database and user. */
+function postgresNames(a: PostgresArgs): { serviceName: string; db: string; user: string } {
+    return {
+        serviceName: a.serviceName ?? a.statefulSetName ?? "postgres",
+        db: a.database ?? DEFAULT_POSTGRES_DATABASE,
+        user: a.username ?? DEFAULT_POSTGRES_USER,
+    };
 }
 
 /** Every rule the args must satisfy, as data (path, rule, value). */
 export function postgresProblems(a: PostgresArgs): Problem[] {
-    const sts = a.statefulSetName ?? "postgres";
+    const { serviceName, db, user } = postgresNames(a);
     const size = a.storage?.size ?? DEFAULT_POSTGRES_STORAGE;
+    const names: [string, string][] = [
+        ...(a.storage?.claimName ? [["storage.claimName", a.storage.claimName] as [string, string]] : []),
+        ...(a.backup?.cronJobName ? [["backup.cronJobName", a.backup.cronJobName] as [string, string]] : []),
+    ];
     const identifiers: [string, string][] = [
-        ["database", a.database ?? DEFAULT_POSTGRES_DATABASE],
-        ["username", a.username ?? DEFAULT_POSTGRES_USER],
+        ["database", db],
+        ["username", user],
     ];
     return [
-        ...dns1123Problems([
-            ["namespace", a.namespace],
-            ["statefulSetName", sts],
-            ["serviceName", a.serviceName ?? sts],
-            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`],
-            ...credentialNames(a),
-            ...(a.storage?.claimName ? [["storage.claimName", a.storage.claimName] as [string, string]] : []),
-            ...(a.backup?.cronJobName ? [["backup.cronJobName", a.backup.cronJobName] as [string, string]] : []),
-            ...a.clients.map((c): [string, string] => ["clients[]", c]),
-        ]),
-        ...check(
-            a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0,
-            "clients",
-            `must name at least one workload allowed to reach Postgres on ${POSTGRES_PORT} (or set extraClientPeers)`,
-            a.clients,
-        ),
+        ...dataStoreProblems(a, { kind: "Postgres", defaultName: "postgres", serviceName, port: POSTGRES_PORT, size, sizeExample: "100Gi", names }),
         ...identifiers.flatMap(([f, v]) => check(PG_IDENTIFIER.test(v), f, "must be a lowercase SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)", v)),
-        ...credentialProblems(a),
-        ...check(isQuantity(size), "storage.size", QUANTITY_RULE("100Gi"), size),
         ...Object.keys(a.settings ?? {}).flatMap((k) => check(/^[a-z_][a-z0-9_.]*$/.test(k), "settings", "keys must be postgresql.conf parameter names", k)),
-        ...(a.backup
-            ? [
-                  ...check(
-                      a.backup.schedule === undefined || isCronSchedule(a.backup.schedule),
-                      "backup.schedule",
-                      "must be a five-field cron expression or a macro such as @daily",
-                      a.backup.schedule,
-                  ),
-                  ...under("backup.destination", destinationProblems(a.backup.destination)),
-              ]
-            : []),
+        ...(a.backup ? backupProblems(a.backup) : []),
+    ];
+}
+
+function backupProblems(b: PostgresBackup): Problem[] {
+    return [
+        ...check(
+            b.schedule === undefined || isCronSchedule(b.schedule),
+            "backup.schedule",
+            "must be a five-field cron expression or a macro such as @daily",
+            b.schedule,
+        ),
+        ...under("backup.destination", destinationProblems(b.destination)),
     ];
 }
 
@@ -178,21 +162,19 @@ export const PG_ISREADY_COMMAND = ["sh", "-c", `pg_isready -h 127.0.0.1 -p ${POS
 
 /** The primary (postgres plus exporter, its data claim) and the dump job's pod when there is a backup; for quotas. */
 export function postgresFootprints(a: PostgresArgs): WorkloadFootprint[] {
-    const postgres = a.resources ?? DEFAULT_POSTGRES_RESOURCES;
     return [
         {
             pods: 1,
-            resources: a.exporter ? sumResources(postgres, a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES) : postgres,
+            resources: withExporterResources(a.resources ?? DEFAULT_POSTGRES_RESOURCES, a),
             claims: [a.storage?.size ?? DEFAULT_POSTGRES_STORAGE],
         },
         ...(a.backup ? [pgDumpFootprint(a.backup.destination)] : []),
     ];
 }
 
-type Security = Required<Pick<SecurityOptions, "runAsUser" | "runAsGroup" | "fsGroup">>;
-
 /** The postgres container: server settings as args, the password from the Secret, data/run/shm mounts, `pg_isready` probes. */
-function postgresContainer(a: PostgresArgs, db: string, user: string, password: SecretKeyRef, security: Security) {
+function postgresContainer(a: PostgresArgs, password: SecretKeyRef) {
+    const { db, user } = postgresNames(a);
     return buildContainer({
         name: "postgres",
         image: a.image ?? POSTGRES_IMAGE,
@@ -201,7 +183,7 @@ function postgresContainer(a: PostgresArgs, db: string, user: string, password: 
         env: [
             { name: "POSTGRES_DB", value: db },
             { name: "POSTGRES_USER", value: user },
-            { name: "POSTGRES_PASSWORD", valueFrom: { secretKeyRef: { name: password.name, key: password.key } } },
+            secretKeyEnv("POSTGRES_PASSWORD", password),
             { name: "PGDATA", value: PGDATA },
         ],
         volumeMounts: [
@@ -216,33 +198,113 @@ function postgresContainer(a: PostgresArgs, db: string, user: string, password: 
             // initdb or crash recovery of a large WAL: up to 10 minutes before liveness takes over.
             startup: { command: PG_ISREADY_COMMAND, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
         },
-        security,
+        security: POSTGRES_SECURITY,
     });
 }
 
-function postgresExporter(a: PostgresArgs, db: string, user: string, password: SecretKeyRef, security: Security) {
+/** The postgres-exporter sidecar, reading the server as the app user over localhost. */
+function postgresExporter(a: PostgresArgs, password: SecretKeyRef) {
+    const { db, user } = postgresNames(a);
     return exporterContainer({
         image: a.exporterImage ?? POSTGRES_EXPORTER_IMAGE,
         port: POSTGRES_EXPORTER_PORT,
         env: [
             { name: "DATA_SOURCE_URI", value: `127.0.0.1:${POSTGRES_PORT}/${db}?sslmode=disable` },
             { name: "DATA_SOURCE_USER", value: user },
-            { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: password.name, key: password.key } } },
+            secretKeyEnv("DATA_SOURCE_PASS", password),
         ],
         resources: a.exporterResources,
         probes: { health: { tcp: true, port: "metrics" } },
-        security,
+        security: POSTGRES_SECURITY,
     });
 }
 
 /** Clients and the backup job on 5432; the scraper on the exporter port. */
 export function postgresIngress(a: PostgresArgs, backupWorkload: string | undefined): TrafficRule[] {
-    const clientPeers: NetworkPeer[] = [
-        ...a.clients.map((w) => ({ workload: w })),
-        ...(backupWorkload ? [{ workload: backupWorkload }] : []),
-        ...(a.extraClientPeers ?? []),
+    const clientPeers = storeClientPeers(a, backupWorkload ? [{ workload: backupWorkload }] : []);
+    return [{ peers: clientPeers, ports: [POSTGRES_PORT] }, ...scraperRules(a, POSTGRES_EXPORTER_PORT)];
+}
+
+/** The StatefulSet: one primary (a second replica would need streaming replication, not provided) on its data claim. */
+function postgresStatefulSet(
+    args: PostgresArgs,
+    id: StoreIdentity,
+    w: { password: SecretKeyRef; serviceAccountName: string; dependsOn: pulumi.Resource[] },
+): StatefulSetArgs {
+    const claimName = args.storage?.claimName;
+    const containers = [postgresContainer(args, w.password)];
+    if (args.exporter) containers.push(postgresExporter(args, w.password));
+    return {
+        namespace: args.namespace,
+        name: id.sts,
+        headlessServiceName: id.headless,
+        ports: POSTGRES_SERVICE_PORTS,
+        labels: id.labels,
+        selector: id.selector,
+        replicas: 1,
+        podManagementPolicy: "OrderedReady",
+        retainVolumes: args.retainVolumes ?? true,
+        template: {
+            metadata: { labels: id.labels, annotations: storePodAnnotations(1) },
+            spec: buildPodSpec({
+                containers,
+                serviceAccountName: w.serviceAccountName,
+                automountServiceAccountToken: false,
+                volumes: [
+                    ...(claimName ? [{ name: "data", persistentVolumeClaim: { claimName } }] : []),
+                    { name: "run", emptyDir: { sizeLimit: "16Mi" } },
+                    { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "256Mi" } },
+                ],
+                selector: id.selector,
+                placement: args.placement,
+                security: POSTGRES_SECURITY,
+                // A clean shutdown checkpoints; SIGKILL forces crash recovery on the next start.
+                terminationGracePeriodSeconds: 60,
+            }),
+        },
+        claims: claimName
+            ? undefined
+            : [{ name: "data", size: args.storage?.size ?? DEFAULT_POSTGRES_STORAGE, storageClassName: args.storage?.storageClassName }],
+        dependsOn: w.dependsOn,
+    };
+}
+
+/** The dump CronJob of `backup`, reaching this server as the app user. */
+function postgresBackupJob(
+    args: PostgresArgs,
+    backup: PostgresBackup,
+    id: StoreIdentity,
+    server: { host: string; passwordSecret: SecretKeyRef },
+): PgDumpJobArgs {
+    const { db, user } = postgresNames(args);
+    return {
+        namespace: args.namespace,
+        workload: backup.cronJobName ?? `${id.sts}-backup`,
+        server: id.sts,
+        partOf: args.partOf,
+        labels: args.labels,
+        host: server.host,
+        port: POSTGRES_PORT,
+        database: db,
+        username: user,
+        passwordSecret: server.passwordSecret,
+        destination: backup.destination,
+        schedule: backup.schedule,
+        image: args.image ?? POSTGRES_IMAGE,
+        filePrefix: backup.filePrefix,
+        egress: backup.egress,
+        retainVolumes: args.retainVolumes ?? true,
+    };
+}
+
+/** The standalone data claim `storage.claimName`, when one is named (kept on destroy when `retainVolumes`). */
+function createStandaloneClaim(name: string, args: PostgresArgs, id: StoreIdentity, parent: pulumi.Resource): pulumi.Resource[] {
+    const claimName = args.storage?.claimName;
+    if (!claimName) return [];
+    const spec = claimSpec(args.storage?.size ?? DEFAULT_POSTGRES_STORAGE, args.storage?.storageClassName);
+    return [
+        new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, { metadata: id.meta(claimName), spec }, { parent, retainOnDelete: args.retainVolumes ?? true }),
     ];
-    return [{ peers: clientPeers, ports: [POSTGRES_PORT] }, ...(a.exporter ? [scraperRule(a.metricsScraper, POSTGRES_EXPORTER_PORT)] : [])];
 }
 
 /**
@@ -268,131 +330,39 @@ export class Postgres extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("Postgres", name, postgresProblems(args));
         super("agent-platform:kube:Postgres", name, {}, opts);
-        const ns = args.namespace;
-        const sts = args.statefulSetName ?? "postgres";
-        const svcName = args.serviceName ?? sts;
-        const retain = args.retainVolumes ?? true;
-        const db = args.database ?? DEFAULT_POSTGRES_DATABASE;
-        const user = args.username ?? DEFAULT_POSTGRES_USER;
-        this.statefulSetName = sts;
-        this.serviceName = svcName;
-        this.host = serviceHost(svcName, ns);
+        // One primary, never autoscaled: a singleton.
+        const id = storeIdentity(args, "postgres", { component: "database", singleton: true });
+        const { serviceName, db, user } = postgresNames(args);
+        this.statefulSetName = id.sts;
+        this.serviceName = serviceName;
+        this.host = serviceHost(serviceName, args.namespace);
         this.port = POSTGRES_PORT;
         this.database = db;
         this.username = user;
-        const selector = selectorLabels(sts);
-        this.selector = selector;
-        // One primary, never autoscaled: labelled singleton so the policy pack exempts it from min-replicas/HPA.
-        const labels = standardLabels(sts, { partOf: args.partOf, component: "database", extra: { ...(args.labels ?? {}), [SINGLETON_LABEL]: "true" } });
-        const meta = (n: string) => ({ name: n, namespace: ns, labels });
-        const child = { parent: this };
-
-        const creds = resolveCredentials(sts, args);
-        this.passwordSecret = { name: creds.passwordSecret.name, key: creds.passwordSecret.key };
+        this.selector = id.selector;
+        const buildUrl = (pw: pulumi.Input<string>) => secretUrl(`postgresql://${user}:`, pw, `@${this.host}:${POSTGRES_PORT}/${db}`);
+        const creds = createStoreCredentials(name, id.sts, { namespace: args.namespace, labels: id.labels }, args, buildUrl, this);
+        this.passwordSecret = creds.passwordSecret;
         this.urlSecret = creds.urlSecret;
-        const secrets = createCredentialSecrets(name, ns, labels, this, {
-            password: args.password,
-            creds,
-            buildUrl: (pw) => secretUrl(`postgresql://${user}:`, pw, `@${this.host}:${POSTGRES_PORT}/${db}`),
-        });
-        this.password = secrets.password;
-        this.url = secrets.url;
-        const sa = createServiceAccount(name, ns, sts, labels, {}, this);
-        const security = { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID };
-        const containers = [postgresContainer(args, db, user, this.passwordSecret, security)];
-        if (args.exporter) containers.push(postgresExporter(args, db, user, this.passwordSecret, security));
+        this.password = creds.password;
+        this.url = creds.url;
 
-        const deps: pulumi.Resource[] = [sa.resource, ...secrets.resources];
-        const claimName = args.storage?.claimName;
-        const size = args.storage?.size ?? DEFAULT_POSTGRES_STORAGE;
-        if (claimName) {
-            deps.push(
-                new k8s.core.v1.PersistentVolumeClaim(
-                    `${name}-data`,
-                    { metadata: meta(claimName), spec: claimSpec(size, args.storage?.storageClassName) },
-                    { parent: this, retainOnDelete: retain },
-                ),
-            );
-        }
-        const postgresPorts = [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres", protocol: "TCP" }];
-        createStatefulSet(
-            name,
-            {
-                namespace: ns,
-                name: sts,
-                headlessServiceName: args.headlessServiceName ?? `${sts}-headless`,
-                ports: postgresPorts,
-                labels,
-                selector,
-                // One primary: a second replica would need streaming replication (not provided).
-                replicas: 1,
-                podManagementPolicy: "OrderedReady",
-                retainVolumes: retain,
-                template: {
-                    metadata: { labels, annotations: storePodAnnotations(1) },
-                    spec: buildPodSpec({
-                        containers,
-                        serviceAccountName: sa.name,
-                        automountServiceAccountToken: false,
-                        volumes: [
-                            ...(claimName ? [{ name: "data", persistentVolumeClaim: { claimName } }] : []),
-                            { name: "run", emptyDir: { sizeLimit: "16Mi" } },
-                            { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "256Mi" } },
-                        ],
-                        selector,
-                        placement: args.placement,
-                        security,
-                        // A clean shutdown checkpoints; SIGKILL forces crash recovery on the next start.
-                        terminationGracePeriodSeconds: 60,
-                    }),
-                },
-                claims: claimName ? undefined : [{ name: "data", size, storageClassName: args.storage?.storageClassName }],
-                dependsOn: deps,
-            },
-            this,
+        const sa = createServiceAccount(name, args.namespace, id.sts, id.labels, {}, this);
+        const dependsOn = [sa.resource, ...creds.resources, ...createStandaloneClaim(name, args, id, this)];
+        const statefulSet = postgresStatefulSet(args, id, { password: this.passwordSecret, serviceAccountName: sa.name, dependsOn });
+        const backup = args.backup && postgresBackupJob(args, args.backup, id, { host: this.host, passwordSecret: this.passwordSecret });
+        this.backupCronJobName = backup?.workload;
+        const ingress = postgresIngress(args, this.backupCronJobName);
+        createDataStore(name, id, args, { statefulSet, ingress, egress: [], exporterPort: POSTGRES_EXPORTER_PORT }, this);
+        new k8s.core.v1.Service(
+            `${name}-svc`,
+            { metadata: id.meta(serviceName), spec: { type: "ClusterIP", selector: id.selector, ports: POSTGRES_SERVICE_PORTS } },
+            { parent: this },
         );
-        new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(svcName), spec: { type: "ClusterIP", selector, ports: postgresPorts } }, child);
-
-        if (args.backup) {
-            const b = args.backup;
-            this.backupCronJobName = b.cronJobName ?? `${sts}-backup`;
-            createPgDumpJob(
-                name,
-                {
-                    namespace: ns,
-                    workload: this.backupCronJobName,
-                    server: sts,
-                    partOf: args.partOf,
-                    labels: args.labels,
-                    host: this.host,
-                    port: POSTGRES_PORT,
-                    database: db,
-                    username: user,
-                    passwordSecret: this.passwordSecret,
-                    destination: b.destination,
-                    schedule: b.schedule,
-                    image: args.image ?? POSTGRES_IMAGE,
-                    filePrefix: b.filePrefix,
-                    egress: b.egress,
-                    retainVolumes: retain,
-                },
-                this,
-            );
-        }
-        new k8s.networking.v1.NetworkPolicy(
-            `${name}-netpol`,
-            { metadata: meta(sts), spec: allowListPolicySpec(selector, postgresIngress(args, this.backupCronJobName), []) },
-            child,
-        );
-        if (args.exporter)
-            createMetricsEndpoint(
-                name,
-                { namespace: ns, workload: sts, labels, selector, port: POSTGRES_EXPORTER_PORT, capabilities: args.capabilities },
-                this,
-            );
+        if (backup) createPgDumpJob(name, backup, this);
         this.registerOutputs({
-            statefulSetName: sts,
-            serviceName: svcName,
+            statefulSetName: id.sts,
+            serviceName,
             host: this.host,
             passwordSecret: this.passwordSecret,
             urlSecret: this.urlSecret,

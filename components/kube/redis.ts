@@ -7,19 +7,17 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { ClusterCapabilities } from "./capabilities";
-import { CredentialArgs, SecretKeyRef, createCredentialSecrets, credentialNames, credentialProblems, resolveCredentials, secretUrl } from "./credentials";
-import { DEFAULT_EXPORTER_RESOURCES, createMetricsEndpoint, exporterContainer, scraperRule } from "./exporter";
+import { CredentialArgs, SecretKeyRef, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
+import { exporterContainer, scraperRules, withExporterResources } from "./exporter";
 import { redisMaxmemory, storePodAnnotations } from "./store-safety";
-import { WorkloadFootprint, sumResources } from "./quota";
-import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
-import { dns1123Problems, podHost, serviceHost } from "./names";
-import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
-import { PodPlacement, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
+import { WorkloadFootprint } from "./quota";
+import { Labels } from "./labels";
+import { podHost, serviceHost } from "./names";
+import { TrafficRule } from "./network";
+import { ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check } from "./problems";
-import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { createServiceAccount } from "./service-account";
-import { createStatefulSet } from "./stateful-set";
+import { DataStoreArgs, StatefulSetArgs, StoreIdentity, createDataStore, dataStoreProblems, storeClientPeers, storeIdentity } from "./stateful-set";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -39,6 +37,9 @@ export const DEFAULT_REDIS_RESOURCES: ResourceSpec = {
 };
 /** Commands renamed to "" (disabled): wipe-everything and reconfigure-at-runtime (Bitnami disables FLUSHDB/FLUSHALL). */
 export const REDIS_DISABLED_COMMANDS = ["FLUSHALL", "FLUSHDB", "CONFIG", "DEBUG"];
+/** The Service port (client, replicas and headless Services). */
+const REDIS_SERVICE_PORTS = [{ name: "redis", port: REDIS_PORT, targetPort: "redis", protocol: "TCP" }];
+const REDIS_SECURITY = { runAsUser: REDIS_UID, runAsGroup: REDIS_UID, fsGroup: REDIS_UID };
 const MAXMEMORY = /^[0-9]+(kb|mb|gb|k|m|g)?$/i;
 
 export interface RedisStorage {
@@ -48,33 +49,18 @@ export interface RedisStorage {
     storageClassName?: string;
 }
 
-export interface RedisArgs extends CredentialArgs {
-    /** Namespace (must exist). */
-    namespace: string;
+export interface RedisArgs extends DataStoreArgs {
     /** StatefulSet name; pods are `<name>-0..n-1` (seed 003 runs `kubectl exec redis-0`). @default "redis" */
     statefulSetName?: string;
     /** The client Service other workloads resolve (seed 003: `redis-service`). */
     serviceName: string;
-    /** Headless Service giving pods stable DNS. @default `<statefulSetName>-headless` */
-    headlessServiceName?: string;
-    /** Workloads (by `app.kubernetes.io/name`) admitted on 6379; nobody else is. */
-    clients: string[];
-    /** Extra peers admitted on 6379, e.g. workloads in another namespace. @default [] */
-    extraClientPeers?: NetworkPeer[];
     /** 1 = standalone; n > 1 = `redis-0` primary + n-1 read replicas (`replicaof`). @default 1 */
     replicas?: number;
     /** Password value; generated (RandomPassword, 32 alphanumerics) when omitted. Must not contain `"` or newlines. */
     password?: Input<string>;
     /** Also create a Secret with `redis://:<password>@<svc>.<ns>.svc.cluster.local:6379`. @default none */
     urlSecret?: CredentialArgs["urlSecret"];
-    /** redis_exporter sidecar, metrics Service (prometheus.io annotations) and ServiceMonitor (CRD-gated). @default false */
-    exporter?: boolean;
-    /** Who may scrape the exporter on 9121. @default pods in namespace `monitoring` */
-    metricsScraper?: NetworkPeer;
-    capabilities?: ClusterCapabilities;
     storage?: RedisStorage;
-    /** Keep the data claims when the stack is destroyed or the set is scaled down. @default true */
-    retainVolumes?: boolean;
     /** `maxmemory` (e.g. `768mb`); unset lets Redis grow to the container limit. @default unset */
     maxmemory?: string;
     /** @default "noeviction" (Redis holds state here, not a cache) */
@@ -85,36 +71,15 @@ export interface RedisArgs extends CredentialArgs {
     image?: string;
     /** @default "oliver006/redis_exporter:v1.66.0" */
     exporterImage?: string;
-    /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
-    exporterResources?: ResourceSpec;
-    placement?: PodPlacement;
-    partOf?: string;
-    labels?: Labels;
 }
 
 /** Every rule the args must satisfy, as data (path, rule, value). */
 export function redisProblems(a: RedisArgs): Problem[] {
-    const sts = a.statefulSetName ?? "redis";
     const replicas = a.replicas ?? 1;
     const size = a.storage?.size ?? DEFAULT_REDIS_STORAGE;
     return [
-        ...dns1123Problems([
-            ["namespace", a.namespace],
-            ["statefulSetName", sts],
-            ["serviceName", a.serviceName],
-            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`],
-            ...credentialNames(a),
-            ...a.clients.map((c): [string, string] => ["clients[]", c]),
-        ]),
+        ...dataStoreProblems(a, { kind: "Redis", defaultName: "redis", serviceName: a.serviceName, port: REDIS_PORT, size, sizeExample: "10Gi" }),
         ...check(Number.isInteger(replicas) && replicas >= 1, "replicas", "must be an integer >= 1", replicas),
-        ...check(
-            a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0,
-            "clients",
-            `must name at least one workload allowed to reach Redis on ${REDIS_PORT} (or set extraClientPeers)`,
-            a.clients,
-        ),
-        ...credentialProblems(a),
-        ...check(isQuantity(size), "storage.size", QUANTITY_RULE("10Gi"), size),
         ...check(
             a.maxmemory === undefined || MAXMEMORY.test(a.maxmemory),
             "maxmemory",
@@ -182,23 +147,25 @@ export function configChecksum(text: string): string {
 /** Every member at once (a StatefulSet rolls without surge), redis plus exporter, one data claim each; for quotas. */
 export function redisFootprint(a: RedisArgs): WorkloadFootprint {
     const replicas = a.replicas ?? 1;
-    const redis = a.resources ?? DEFAULT_REDIS_RESOURCES;
     return {
         pods: replicas,
-        resources: a.exporter ? sumResources(redis, a.exporterResources ?? DEFAULT_EXPORTER_RESOURCES) : redis,
+        resources: withExporterResources(a.resources ?? DEFAULT_REDIS_RESOURCES, a),
         claims: Array.from({ length: replicas }, () => a.storage?.size ?? DEFAULT_REDIS_STORAGE),
     };
 }
 
 /** The redis container: start script, password from the Secret, config and data mounts, tolerant probes. */
-function redisContainer(a: RedisArgs, primaryHost: string, password: SecretKeyRef, security: { runAsUser: number; runAsGroup: number; fsGroup: number }) {
-    const passwordEnv = (envName: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: password.name, key: password.key } } });
+function redisContainer(a: RedisArgs, primaryHost: string, password: SecretKeyRef) {
     return buildContainer({
         name: "redis",
         image: a.image ?? REDIS_IMAGE,
         command: ["sh", "-c", redisStartScript(primaryHost)],
         ports: [{ name: "redis", containerPort: REDIS_PORT }],
-        env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }, passwordEnv("REDIS_PASSWORD"), passwordEnv("REDISCLI_AUTH")],
+        env: [
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            secretKeyEnv("REDIS_PASSWORD", password),
+            secretKeyEnv("REDISCLI_AUTH", password),
+        ],
         volumeMounts: [
             { name: "data", mountPath: "/data" },
             { name: "config", mountPath: "/etc/redis", readOnly: true },
@@ -210,36 +177,109 @@ function redisContainer(a: RedisArgs, primaryHost: string, password: SecretKeyRe
             // Loading a large AOF can take minutes: 60 x 5s before liveness takes over.
             startup: { command: REDIS_LIVENESS_COMMAND, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
         },
-        security,
+        security: REDIS_SECURITY,
     });
 }
 
 /** The redis_exporter sidecar; CONFIG is disabled (REDIS_DISABLED_COMMANDS), so "-" makes it skip config metrics instead of erroring. */
-function redisExporter(a: RedisArgs, password: SecretKeyRef, security: { runAsUser: number; runAsGroup: number; fsGroup: number }) {
+function redisExporter(a: RedisArgs, password: SecretKeyRef) {
     return exporterContainer({
         image: a.exporterImage ?? REDIS_EXPORTER_IMAGE,
         port: REDIS_EXPORTER_PORT,
         env: [
             { name: "REDIS_ADDR", value: `redis://127.0.0.1:${REDIS_PORT}` },
             { name: "REDIS_EXPORTER_CONFIG_COMMAND", value: "-" },
-            { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: password.name, key: password.key } } },
+            secretKeyEnv("REDIS_PASSWORD", password),
         ],
         resources: a.exporterResources,
         // Liveness asks the exporter's /health; readiness is only the open port, so a slow
         // exporter never takes the Redis pod out of its Service.
         probes: { liveness: { path: "/health", port: "metrics" }, readiness: { tcp: true, port: "metrics" }, startup: { path: "/health", port: "metrics" } },
-        security,
+        security: REDIS_SECURITY,
     });
 }
 
 /** Clients (and, with replicas, the members themselves) on 6379; the scraper on the exporter port. */
 export function redisNetworkRules(a: RedisArgs, sts: string): { ingress: TrafficRule[]; egress: TrafficRule[] } {
     const replicas = a.replicas ?? 1;
-    const clientPeers: NetworkPeer[] = [...a.clients.map((w) => ({ workload: w })), ...(a.extraClientPeers ?? [])];
-    const ingress: TrafficRule[] = [{ peers: replicas > 1 ? [...clientPeers, { workload: sts }] : clientPeers, ports: [REDIS_PORT] }];
+    const clientPeers = storeClientPeers(a);
+    const ingress: TrafficRule[] = [
+        { peers: replicas > 1 ? [...clientPeers, { workload: sts }] : clientPeers, ports: [REDIS_PORT] },
+        ...scraperRules(a, REDIS_EXPORTER_PORT),
+    ];
     const egress: TrafficRule[] = replicas > 1 ? [{ peers: [{ workload: sts }], ports: [REDIS_PORT] }] : [];
-    if (a.exporter) ingress.push(scraperRule(a.metricsScraper, REDIS_EXPORTER_PORT));
     return { ingress, egress };
+}
+
+/** The pod spec: Redis (and its exporter), the config volume, zone spread when there are replicas. */
+function redisPodSpec(args: RedisArgs, id: StoreIdentity, containers: k8s.types.input.core.v1.Container[], serviceAccountName: string) {
+    return buildPodSpec({
+        containers,
+        serviceAccountName,
+        automountServiceAccountToken: false,
+        volumes: [{ name: "config", configMap: { name: `${id.sts}-config` } }],
+        selector: id.selector,
+        // Replicas are only worth having in other zones: spread by zone by default when there are several.
+        placement: { spreadAcrossZones: (args.replicas ?? 1) > 1, ...(args.placement ?? {}) },
+        security: REDIS_SECURITY,
+        terminationGracePeriodSeconds: 30,
+    });
+}
+
+/** `redis.conf` of these args; unless set, maxmemory follows the container limit (store-safety.ts): refuse writes before the OOM killer. */
+export function redisConfigFor(args: RedisArgs): string {
+    return redisConfig({ ...args, maxmemory: args.maxmemory ?? redisMaxmemory((args.resources ?? DEFAULT_REDIS_RESOURCES).limits.memory) });
+}
+
+/** The StatefulSet: the primary first, then replicas syncing from it, the config checksum rolling the pods, one data claim each. */
+function redisStatefulSet(
+    args: RedisArgs,
+    id: StoreIdentity,
+    w: { conf: string; password: SecretKeyRef; serviceAccountName: string; dependsOn: pulumi.Resource[] },
+): StatefulSetArgs {
+    const replicas = args.replicas ?? 1;
+    const containers = [redisContainer(args, podHost(id.sts, 0, id.headless, args.namespace), w.password)];
+    if (args.exporter) containers.push(redisExporter(args, w.password));
+    return {
+        namespace: args.namespace,
+        name: id.sts,
+        headlessServiceName: id.headless,
+        ports: REDIS_SERVICE_PORTS,
+        publishNotReadyAddresses: true,
+        labels: id.labels,
+        selector: id.selector,
+        replicas,
+        // The primary (-0) must be up before replicas sync from it.
+        podManagementPolicy: "OrderedReady",
+        retainVolumes: args.retainVolumes ?? true,
+        template: {
+            metadata: { labels: id.labels, annotations: { "checksum/config": configChecksum(w.conf), ...storePodAnnotations(replicas) } },
+            spec: redisPodSpec(args, id, containers, w.serviceAccountName),
+        },
+        claims: [{ name: "data", size: args.storage?.size ?? DEFAULT_REDIS_STORAGE, storageClassName: args.storage?.storageClassName }],
+        dependsOn: w.dependsOn,
+    };
+}
+
+/** The client Service (the primary only: writes fail on replicas) and, with replicas, a read Service and a PDB. */
+function createClientServices(name: string, args: RedisArgs, id: StoreIdentity, parent: pulumi.Resource): void {
+    const { meta, selector } = id;
+    const replicas = args.replicas ?? 1;
+    const ports = REDIS_SERVICE_PORTS;
+    const primarySelector = replicas > 1 ? { ...selector, "statefulset.kubernetes.io/pod-name": `${id.sts}-0` } : selector;
+    new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(args.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports } }, { parent });
+    if (replicas > 1) {
+        new k8s.core.v1.Service(
+            `${name}-replicas-svc`,
+            { metadata: meta(`${args.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports } },
+            { parent },
+        );
+        new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            { metadata: meta(id.sts), spec: { selector: { matchLabels: selector }, maxUnavailable: 1 } },
+            { parent },
+        );
+    }
 }
 
 /**
@@ -247,65 +287,6 @@ export function redisNetworkRules(a: RedisArgs, sts: string): { ingress: Traffic
  * optional exporter. The client Service always reaches the primary (`<sts>-0`); with replicas a
  * `<serviceName>-replicas` Service spreads reads over every member.
  */
-/** The pod spec: Redis (and its exporter), the config volume, zone spread when there are replicas. */
-function redisPodSpec(
-    args: RedisArgs,
-    p: {
-        sts: string;
-        containers: k8s.types.input.core.v1.Container[];
-        serviceAccountName: string;
-        selector: Labels;
-        replicas: number;
-        security: SecurityOptions;
-    },
-) {
-    return buildPodSpec({
-        containers: p.containers,
-        serviceAccountName: p.serviceAccountName,
-        automountServiceAccountToken: false,
-        volumes: [{ name: "config", configMap: { name: `${p.sts}-config` } }],
-        selector: p.selector,
-        // Replicas are only worth having in other zones: spread by zone by default when there are several.
-        placement: { spreadAcrossZones: p.replicas > 1, ...(args.placement ?? {}) },
-        security: p.security,
-        terminationGracePeriodSeconds: 30,
-    });
-}
-
-/** The client Service (the primary only: writes fail on replicas) and, with replicas, a read Service and a PDB. */
-function createClientServices(
-    name: string,
-    c: {
-        serviceName: string;
-        sts: string;
-        selector: Labels;
-        ports: k8s.types.input.core.v1.ServicePort[];
-        replicas: number;
-        meta: (n: string) => { name: string; namespace: string; labels: Labels };
-    },
-    parent: pulumi.Resource,
-): void {
-    const { meta, selector, replicas } = c;
-    const primarySelector = replicas > 1 ? { ...selector, "statefulset.kubernetes.io/pod-name": `${c.sts}-0` } : selector;
-    new k8s.core.v1.Service(
-        `${name}-svc`,
-        { metadata: meta(c.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports: c.ports } },
-        { parent },
-    );
-    if (replicas > 1) {
-        new k8s.core.v1.Service(
-            `${name}-replicas-svc`,
-            { metadata: meta(`${c.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports: c.ports } },
-            { parent },
-        );
-        new k8s.policy.v1.PodDisruptionBudget(
-            `${name}-pdb`,
-            { metadata: meta(c.sts), spec: { selector: { matchLabels: selector }, maxUnavailable: 1 } },
-            { parent },
-        );
-    }
-}
-
 export class Redis extends pulumi.ComponentResource {
     public readonly statefulSetName: string;
     public readonly serviceName: string;
@@ -326,76 +307,36 @@ export class Redis extends pulumi.ComponentResource {
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("Redis", name, redisProblems(args));
         super("agent-platform:kube:Redis", name, {}, opts);
-        const ns = args.namespace;
-        const sts = args.statefulSetName ?? "redis";
-        const headless = args.headlessServiceName ?? `${sts}-headless`;
-        const replicas = args.replicas ?? 1;
-        this.statefulSetName = sts;
+        // A standalone Redis is a singleton (one pod, never autoscaled).
+        const id = storeIdentity(args, "redis", { component: "cache", singleton: (args.replicas ?? 1) === 1 });
+        this.statefulSetName = id.sts;
         this.serviceName = args.serviceName;
-        this.headlessServiceName = headless;
-        this.host = serviceHost(args.serviceName, ns);
+        this.headlessServiceName = id.headless;
+        this.host = serviceHost(args.serviceName, args.namespace);
         this.port = REDIS_PORT;
-        const selector = selectorLabels(sts);
-        this.selector = selector;
-        // A standalone Redis is a singleton (one pod, never autoscaled): the policy pack exempts it from min-replicas/HPA.
-        const labels = standardLabels(sts, {
-            partOf: args.partOf,
-            component: "cache",
-            extra: { ...(args.labels ?? {}), ...(replicas === 1 ? { [SINGLETON_LABEL]: "true" } : {}) },
-        });
-        const meta = (n: string) => ({ name: n, namespace: ns, labels });
-        const child = { parent: this };
-
-        const creds = resolveCredentials(sts, args);
-        this.passwordSecret = { name: creds.passwordSecret.name, key: creds.passwordSecret.key };
-        this.urlSecret = creds.urlSecret;
-        const secrets = createCredentialSecrets(name, ns, labels, this, {
-            password: args.password,
-            creds,
-            buildUrl: (pw) => secretUrl("redis://:", pw, `@${this.host}:${REDIS_PORT}`),
-        });
-        this.password = secrets.password;
-        this.url = secrets.url;
-
-        // Unless set, maxmemory follows the container limit (store-safety.ts): refuse writes before the OOM killer.
-        const conf = redisConfig({ ...args, maxmemory: args.maxmemory ?? redisMaxmemory((args.resources ?? DEFAULT_REDIS_RESOURCES).limits.memory) });
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(`${sts}-config`), data: { "redis.conf": conf } }, child);
-        const sa = createServiceAccount(name, ns, sts, labels, {}, this);
-        const security = { runAsUser: REDIS_UID, runAsGroup: REDIS_UID, fsGroup: REDIS_UID };
-        const containers = [redisContainer(args, podHost(sts, 0, headless, ns), this.passwordSecret, security)];
-        if (args.exporter) containers.push(redisExporter(args, this.passwordSecret, security));
-
-        const redisPorts = [{ name: "redis", port: REDIS_PORT, targetPort: "redis", protocol: "TCP" }];
-        createStatefulSet(
+        this.selector = id.selector;
+        const creds = createStoreCredentials(
             name,
-            {
-                namespace: ns,
-                name: sts,
-                headlessServiceName: headless,
-                ports: redisPorts,
-                publishNotReadyAddresses: true,
-                labels,
-                selector,
-                replicas,
-                // The primary (-0) must be up before replicas sync from it.
-                podManagementPolicy: "OrderedReady",
-                retainVolumes: args.retainVolumes ?? true,
-                template: {
-                    metadata: { labels, annotations: { "checksum/config": configChecksum(conf), ...storePodAnnotations(replicas) } },
-                    spec: redisPodSpec(args, { sts, containers, serviceAccountName: sa.name, selector, replicas, security }),
-                },
-                claims: [{ name: "data", size: args.storage?.size ?? DEFAULT_REDIS_STORAGE, storageClassName: args.storage?.storageClassName }],
-                dependsOn: [config, sa.resource, ...secrets.resources],
-            },
+            id.sts,
+            { namespace: args.namespace, labels: id.labels },
+            args,
+            (pw) => secretUrl("redis://:", pw, `@${this.host}:${REDIS_PORT}`),
             this,
         );
-        createClientServices(name, { serviceName: args.serviceName, sts, selector, ports: redisPorts, replicas, meta }, this);
-        const rules = redisNetworkRules(args, sts);
-        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: meta(sts), spec: allowListPolicySpec(selector, rules.ingress, rules.egress) }, child);
-        if (args.exporter)
-            createMetricsEndpoint(name, { namespace: ns, workload: sts, labels, selector, port: REDIS_EXPORTER_PORT, capabilities: args.capabilities }, this);
+        this.passwordSecret = creds.passwordSecret;
+        this.urlSecret = creds.urlSecret;
+        this.password = creds.password;
+        this.url = creds.url;
+
+        const conf = redisConfigFor(args);
+        const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: id.meta(`${id.sts}-config`), data: { "redis.conf": conf } }, { parent: this });
+        const sa = createServiceAccount(name, args.namespace, id.sts, id.labels, {}, this);
+        const dependsOn = [config, sa.resource, ...creds.resources];
+        const statefulSet = redisStatefulSet(args, id, { conf, password: this.passwordSecret, serviceAccountName: sa.name, dependsOn });
+        createDataStore(name, id, args, { statefulSet, ...redisNetworkRules(args, id.sts), exporterPort: REDIS_EXPORTER_PORT }, this);
+        createClientServices(name, args, id, this);
         this.registerOutputs({
-            statefulSetName: sts,
+            statefulSetName: id.sts,
             serviceName: args.serviceName,
             host: this.host,
             passwordSecret: this.passwordSecret,

@@ -1,11 +1,19 @@
 /**
  * The StatefulSet shape every stateful workload shares (Redis, Postgres, RaftCluster and
  * AgentService with per-replica volumes): a headless Service giving each pod a stable DNS name,
- * per-replica claims from `volumeClaimTemplates`, and the claim retention policy.
+ * per-replica claims from `volumeClaimTemplates`, and the claim retention policy. Below it, what
+ * the data stores (Redis, Postgres) share on top: their common args, names, rules and access.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Labels } from "./labels";
+import { CredentialArgs, credentialNames, credentialProblems } from "./credentials";
+import { ExporterArgs, createMetricsEndpoint } from "./exporter";
+import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
+import { dns1123Problems } from "./names";
+import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
+import { PodPlacement } from "./pod";
+import { Problem, check } from "./problems";
+import { QUANTITY_RULE, isQuantity } from "./quantity";
 import { PodTiming, rolloutTiming } from "./timeouts";
 
 /** A per-replica claim (`<name>-<sts>-<i>`), ReadWriteOnce. */
@@ -108,4 +116,109 @@ export function createStatefulSet(
         { parent, dependsOn: [headless, ...(a.dependsOn ?? [])], customTimeouts: timing.customTimeouts },
     );
     return { statefulSet, headless };
+}
+
+/** The args every data store (Redis, Postgres) shares: where it runs, who connects, its credentials and exporter. */
+export interface DataStoreArgs extends CredentialArgs, ExporterArgs {
+    /** Namespace (must exist). */
+    namespace: string;
+    /** StatefulSet name; pods are `<name>-0..n-1`. @default the store's kind ("redis", "postgres") */
+    statefulSetName?: string;
+    /** Headless Service giving pods stable DNS. @default `<statefulSetName>-headless` */
+    headlessServiceName?: string;
+    /** Workloads (by `app.kubernetes.io/name`) admitted on the store's port; nobody else is. */
+    clients: string[];
+    /** Extra peers admitted on the store's port, e.g. workloads in another namespace. @default [] */
+    extraClientPeers?: NetworkPeer[];
+    /** Keep the data claims when the stack is destroyed or the set is scaled down. @default true */
+    retainVolumes?: boolean;
+    placement?: PodPlacement;
+    partOf?: string;
+    labels?: Labels;
+}
+
+/** A data store's names and labels, derived once from its args. */
+export interface StoreIdentity {
+    sts: string;
+    headless: string;
+    selector: Labels;
+    labels: Labels;
+    /** Object metadata of a store object named `name`. */
+    meta: (name: string) => { name: string; namespace: string; labels: Labels };
+}
+
+/**
+ * Names and labels of a store: `defaultName` unless `statefulSetName` is set, labelled with its
+ * `component` and, when it is a `singleton` (one pod, never autoscaled), the label that exempts it
+ * from the policy pack's min-replicas/HPA rules.
+ */
+export function storeIdentity(a: DataStoreArgs, defaultName: string, o: { component: string; singleton: boolean }): StoreIdentity {
+    const sts = a.statefulSetName ?? defaultName;
+    const extra = { ...(a.labels ?? {}), ...(o.singleton ? { [SINGLETON_LABEL]: "true" } : {}) };
+    const labels = standardLabels(sts, { partOf: a.partOf, component: o.component, extra });
+    return {
+        sts,
+        headless: a.headlessServiceName ?? `${sts}-headless`,
+        selector: selectorLabels(sts),
+        labels,
+        meta: (name) => ({ name, namespace: a.namespace, labels }),
+    };
+}
+
+/** The rules every data store shares: DNS-1123 names, at least one client, consistent credentials, a quantity for the size. */
+export function dataStoreProblems(
+    a: DataStoreArgs,
+    s: { kind: string; defaultName: string; serviceName: string; port: number; size: string; sizeExample: string; names?: [string, string][] },
+): Problem[] {
+    const sts = a.statefulSetName ?? s.defaultName;
+    return [
+        ...dns1123Problems([
+            ["namespace", a.namespace],
+            ["statefulSetName", sts],
+            ["serviceName", s.serviceName],
+            ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`],
+            ...credentialNames(a),
+            ...(s.names ?? []),
+            ...a.clients.map((c): [string, string] => ["clients[]", c]),
+        ]),
+        ...check(
+            a.clients.length > 0 || (a.extraClientPeers ?? []).length > 0,
+            "clients",
+            `must name at least one workload allowed to reach ${s.kind} on ${s.port} (or set extraClientPeers)`,
+            a.clients,
+        ),
+        ...credentialProblems(a),
+        ...check(isQuantity(s.size), "storage.size", QUANTITY_RULE(s.sizeExample), s.size),
+    ];
+}
+
+/** Peers admitted on the store's port: the client workloads, then `more` (e.g. a backup job), then the extra peers. */
+export function storeClientPeers(a: Pick<DataStoreArgs, "clients" | "extraClientPeers">, more: NetworkPeer[] = []): NetworkPeer[] {
+    return [...a.clients.map((w) => ({ workload: w })), ...more, ...(a.extraClientPeers ?? [])];
+}
+
+/**
+ * A data store's objects that do not depend on its kind: the StatefulSet with its headless Service,
+ * the NetworkPolicy `<prefix>-netpol` and, with an exporter on `exporterPort`, the metrics endpoint.
+ */
+export function createDataStore(
+    prefix: string,
+    id: StoreIdentity,
+    a: DataStoreArgs,
+    s: { statefulSet: StatefulSetArgs; ingress: TrafficRule[]; egress: TrafficRule[]; exporterPort: number },
+    parent: pulumi.Resource,
+): void {
+    createStatefulSet(prefix, s.statefulSet, parent);
+    new k8s.networking.v1.NetworkPolicy(
+        `${prefix}-netpol`,
+        { metadata: id.meta(id.sts), spec: allowListPolicySpec(id.selector, s.ingress, s.egress) },
+        { parent },
+    );
+    if (a.exporter) {
+        createMetricsEndpoint(
+            prefix,
+            { namespace: a.namespace, workload: id.sts, labels: id.labels, selector: id.selector, port: s.exporterPort, capabilities: a.capabilities },
+            parent,
+        );
+    }
 }
