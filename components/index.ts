@@ -15,9 +15,10 @@ export { PortSpec, ProbeSet, HealthCheck, ResourceSpec, SecurityOptions, PodPlac
 export { TrafficRule, NetworkPeer } from "./kube/network";
 export { ServiceAccountSpec } from "./kube/service-account";
 export { ServiceMonitorOptions } from "./kube/service-monitor";
-export { ReplicaVolumeSpec } from "./kube/stateful-set";
+export { ReplicaVolumeSpec, DataStoreArgs } from "./kube/stateful-set";
+export { ExporterArgs } from "./kube/exporter";
 export { WorkloadFootprint } from "./kube/quota";
-export { SecretKeyRef, PasswordSecretSpec, UrlSecretSpec } from "./kube/credentials";
+export { SecretKeyRef, PasswordSecretSpec, UrlSecretSpec, CredentialArgs } from "./kube/credentials";
 
 // Namespaces.
 export { PlatformNamespace, PlatformNamespaceArgs, PodSecurityLevel, QuotaSpec, LimitRangeSpec } from "./kube/platform-namespace";
