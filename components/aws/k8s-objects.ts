@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceAnnotations } from "../kube/service-await";
 
 /** A Kubernetes object as plain data (values may be Pulumi inputs, e.g. an IRSA role ARN). */
 export interface KubeObject {
@@ -19,6 +20,12 @@ export function objectResourceName(prefix: string, obj: KubeObject): string {
     return `${prefix}-${obj.kind.toLowerCase()}-${obj.metadata.name.replace(/[:]/g, "-")}`;
 }
 
+/** A Service with the project's await choice (components/kube/service-await.ts). */
+function withServiceAwait(obj: KubeObject): KubeObject {
+    const type = (obj.spec as { type?: string } | undefined)?.type;
+    return { ...obj, metadata: { ...obj.metadata, annotations: serviceAnnotations(type, obj.metadata.annotations) } };
+}
+
 /** Registers one plain Kubernetes object with its typed Pulumi class. */
 export function createKubeObject(prefix: string, obj: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
     const name = objectResourceName(prefix, obj);
@@ -27,7 +34,7 @@ export function createKubeObject(prefix: string, obj: KubeObject, opts: pulumi.C
         case "v1/ServiceAccount":
             return new k8s.core.v1.ServiceAccount(name, a as k8s.core.v1.ServiceAccountArgs, opts);
         case "v1/Service":
-            return new k8s.core.v1.Service(name, a as k8s.core.v1.ServiceArgs, opts);
+            return new k8s.core.v1.Service(name, withServiceAwait(obj) as k8s.core.v1.ServiceArgs, opts);
         case "apps/v1/Deployment":
             return new k8s.apps.v1.Deployment(name, a as k8s.apps.v1.DeploymentArgs, opts);
         case "policy/v1/PodDisruptionBudget":

@@ -11,6 +11,7 @@ import { claimSpec, createStatefulSet } from "./stateful-set";
 import { serviceMonitorSpec } from "./service-monitor";
 import { PodTiming, rolloutTiming } from "./timeouts";
 import { AgentServiceArgs } from "./agent-service-args";
+import { serviceAnnotations } from "./service-await";
 import {
     agentContainerSpec,
     agentServiceProblems,
@@ -238,11 +239,12 @@ export class AgentService extends pulumi.ComponentResource {
         if (a.service !== false && ports.length) {
             const svc = a.service ?? {};
             this.serviceName = svc.name ?? workload;
+            const spec = serviceSpec(a, selector, ports);
             service = new k8s.core.v1.Service(
                 `${name}-svc`,
                 {
-                    metadata: meta(this.serviceName, svc.annotations ? { annotations: svc.annotations } : {}),
-                    spec: serviceSpec(a, selector, ports),
+                    metadata: meta(this.serviceName, { annotations: serviceAnnotations(svc.type, svc.annotations) }),
+                    spec,
                 },
                 { parent: this },
             );

@@ -11,6 +11,7 @@ import { NetworkPeer, TrafficRule } from "./network";
 import { ProbeSet, ResourceSpec, SecurityOptions, buildContainer } from "./pod";
 import { sumResources } from "./quota";
 import { prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
+import { serviceAnnotations } from "./service-await";
 
 /** Exporter sidecar requests/limits when the caller sets none. */
 export const DEFAULT_EXPORTER_RESOURCES: ResourceSpec = {
@@ -88,7 +89,12 @@ export function createMetricsEndpoint(prefix: string, a: MetricsEndpointArgs, pa
     const service = new k8s.core.v1.Service(
         `${prefix}-metrics-svc`,
         {
-            metadata: { name: `${a.workload}-metrics`, namespace: a.namespace, labels: metricsLabels, annotations: prometheusScrapeAnnotations(a.port) },
+            metadata: {
+                name: `${a.workload}-metrics`,
+                namespace: a.namespace,
+                labels: metricsLabels,
+                annotations: serviceAnnotations("ClusterIP", prometheusScrapeAnnotations(a.port)),
+            },
             spec: {
                 type: "ClusterIP",
                 selector: a.selector,

@@ -10,6 +10,7 @@ import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./label
 import { dns1123Problem, dns1123Problems } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceMonitorOptions, prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
+import { serviceAnnotations } from "./service-await";
 
 export interface AlertRule {
     alert: string;
@@ -278,7 +279,12 @@ export class MetricsService extends pulumi.ComponentResource {
         const svc = new k8s.core.v1.Service(
             `${name}-svc`,
             {
-                metadata: { name: svcName, namespace: args.namespace, labels, annotations: prometheusScrapeAnnotations(args.port, path) },
+                metadata: {
+                    name: svcName,
+                    namespace: args.namespace,
+                    labels,
+                    annotations: serviceAnnotations("ClusterIP", prometheusScrapeAnnotations(args.port, path)),
+                },
                 spec: {
                     type: "ClusterIP",
                     selector: selectorLabels(args.workload),

@@ -18,6 +18,7 @@ import { ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check, under } from "./problems";
 import { createServiceAccount } from "./service-account";
 import { DataStoreArgs, StatefulSetArgs, StoreIdentity, claimSpec, createDataStore, dataStoreProblems, storeClientPeers, storeIdentity } from "./stateful-set";
+import { serviceAnnotations } from "./service-await";
 
 export const POSTGRES_IMAGE = "postgres:16.4-alpine";
 export const POSTGRES_EXPORTER_IMAGE = "prometheuscommunity/postgres-exporter:v0.15.0";
@@ -356,7 +357,10 @@ export class Postgres extends pulumi.ComponentResource {
         createDataStore(name, id, args, { statefulSet, ingress, egress: [], exporterPort: POSTGRES_EXPORTER_PORT }, this);
         new k8s.core.v1.Service(
             `${name}-svc`,
-            { metadata: id.meta(serviceName), spec: { type: "ClusterIP", selector: id.selector, ports: POSTGRES_SERVICE_PORTS } },
+            {
+                metadata: { ...id.meta(serviceName), annotations: serviceAnnotations("ClusterIP") },
+                spec: { type: "ClusterIP", selector: id.selector, ports: POSTGRES_SERVICE_PORTS },
+            },
             { parent: this },
         );
         if (backup) createPgDumpJob(name, backup, this);

@@ -8,6 +8,7 @@ import type { WorkloadFootprint } from "./quota";
 import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
 import { ReplicaVolumeSpec, createStatefulSet } from "./stateful-set";
+import { serviceAnnotations } from "./service-await";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -224,7 +225,7 @@ export class RaftCluster extends pulumi.ComponentResource {
         new k8s.core.v1.Service(
             `${name}-client`,
             {
-                metadata: meta(clientName, client.annotations ? { annotations: client.annotations } : {}),
+                metadata: meta(clientName, { annotations: serviceAnnotations(client.type, client.annotations) }),
                 spec: {
                     type: client.type ?? "ClusterIP",
                     selector,

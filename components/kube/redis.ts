@@ -18,6 +18,7 @@ import { ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check } from "./problems";
 import { createServiceAccount } from "./service-account";
 import { DataStoreArgs, StatefulSetArgs, StoreIdentity, createDataStore, dataStoreProblems, storeClientPeers, storeIdentity } from "./stateful-set";
+import { serviceAnnotations } from "./service-await";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -267,11 +268,21 @@ function createClientServices(name: string, args: RedisArgs, id: StoreIdentity, 
     const replicas = args.replicas ?? 1;
     const ports = REDIS_SERVICE_PORTS;
     const primarySelector = replicas > 1 ? { ...selector, "statefulset.kubernetes.io/pod-name": `${id.sts}-0` } : selector;
-    new k8s.core.v1.Service(`${name}-svc`, { metadata: meta(args.serviceName), spec: { type: "ClusterIP", selector: primarySelector, ports } }, { parent });
+    new k8s.core.v1.Service(
+        `${name}-svc`,
+        {
+            metadata: { ...meta(args.serviceName), annotations: serviceAnnotations("ClusterIP") },
+            spec: { type: "ClusterIP", selector: primarySelector, ports },
+        },
+        { parent },
+    );
     if (replicas > 1) {
         new k8s.core.v1.Service(
             `${name}-replicas-svc`,
-            { metadata: meta(`${args.serviceName}-replicas`), spec: { type: "ClusterIP", selector, ports } },
+            {
+                metadata: { ...meta(`${args.serviceName}-replicas`), annotations: serviceAnnotations("ClusterIP") },
+                spec: { type: "ClusterIP", selector, ports },
+            },
             { parent },
         );
         new k8s.policy.v1.PodDisruptionBudget(

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Labels, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, isValidPortName, serviceUrl } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
+import { serviceAnnotations } from "./service-await";
 
 export interface EndpointPortSpec {
     /** Service port name (IANA_SVC_NAME: <= 15 characters). */
@@ -70,7 +71,7 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
         new k8s.core.v1.Service(
             `${name}-svc`,
             {
-                metadata: { name: this.serviceName, namespace: a.namespace, labels, ...(a.annotations ? { annotations: a.annotations } : {}) },
+                metadata: { name: this.serviceName, namespace: a.namespace, labels, annotations: serviceAnnotations(a.type, a.annotations) },
                 spec: {
                     type: a.type ?? "ClusterIP",
                     selector: this.selector,

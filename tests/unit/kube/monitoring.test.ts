@@ -98,6 +98,7 @@ describe("kube/monitoring", () => {
             const svc = one(r, "Service", "inquisitor-metrics");
             assert.deepStrictEqual(svc.metadata.annotations, {
                 "prometheus.io/scrape": "true",
+                "pulumi.com/skipAwait": "true",
                 "prometheus.io/port": "8000",
                 "prometheus.io/path": "/metrics",
             });

@@ -80,6 +80,9 @@ describe("policy harness", () => {
             "avail-singleton",
             "avail-singleton-exempt",
             "hyg-deprecated-api",
+            // Services skip their own await (components/kube/service-await.ts): a selector that
+            // matches no pods is caught here, before up, on every stack.
+            "net-dangling-refs",
             "net-selector-match",
             "sec-no-dangerous-caps",
             "sec-no-host-namespaces",

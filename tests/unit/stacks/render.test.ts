@@ -111,15 +111,33 @@ describe("offline render of the stacks", () => {
     });
 });
 
-describe("load balancer awaits", () => {
-    it("GIVEN a cluster without load balancers (dev) WHEN rendered THEN every Ingress and LoadBalancer Service skips the await, and nothing else does", async function () {
+describe("awaits", () => {
+    it("GIVEN a cluster without load balancers (dev) WHEN rendered THEN Ingresses and Services skip the await, and nothing else does", async function () {
         this.timeout(RENDER_TIMEOUT_MS);
         const dev = await renderedStack("dev");
         const ingresses = dev.objects.filter((o) => o.kind === "Ingress");
         assert.ok(ingresses.length > 0, "the dev stack has Ingresses");
         for (const o of dev.objects) {
-            const lb = o.kind === "Ingress" || (o.kind === "Service" && o.spec?.type === "LoadBalancer");
-            assert.equal(o.metadata.annotations?.["pulumi.com/skipAwait"], lb ? "true" : undefined, `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+            // Headless Services are never awaited by the provider, so they carry nothing.
+            const skips = o.kind === "Ingress" || (o.kind === "Service" && o.spec?.clusterIP !== "None");
+            assert.equal(o.metadata.annotations?.["pulumi.com/skipAwait"], skips ? "true" : undefined, `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+        }
+    });
+
+    it("GIVEN prod (EKS) WHEN rendered THEN LoadBalancer Services are awaited (their address is news) and ClusterIP Services are not", async function () {
+        this.timeout(RENDER_TIMEOUT_MS);
+        const prod = await renderedStack("prod");
+        const services = prod.objects.filter((x) => x.kind === "Service" && x.spec?.clusterIP !== "None");
+        assert.ok(
+            services.some((s) => s.spec?.type === "LoadBalancer"),
+            "prod has a LoadBalancer Service",
+        );
+        for (const s of services) {
+            assert.equal(
+                s.metadata.annotations?.["pulumi.com/skipAwait"],
+                s.spec?.type === "LoadBalancer" ? undefined : "true",
+                `${s.metadata.namespace}/${s.metadata.name}`,
+            );
         }
     });
 

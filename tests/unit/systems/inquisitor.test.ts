@@ -167,6 +167,7 @@ describe("inquisitor system (seed 001)", () => {
                 const metrics = find(objs(stack), "Service", "inquisitor-metrics", NS);
                 assert.deepEqual(metrics.metadata.annotations, {
                     "prometheus.io/scrape": "true",
+                    "pulumi.com/skipAwait": "true",
                     "prometheus.io/port": "8000",
                     "prometheus.io/path": "/metrics",
                 });
