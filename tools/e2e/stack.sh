@@ -130,9 +130,9 @@ EOF
 }
 
 # --------------------------------------------------------------- workspace
-secret_keys() { # SECRET_KEYS from components/config/schema.ts, one per line
+secret_keys() { # SECRET_KEYS from stacks/config.ts (the systems registry), one per line
   (cd "$REPO" && node -r ts-node/register/transpile-only -e \
-    'for (const k of require("./components/config/schema").SECRET_KEYS) console.log(k)')
+    'for (const k of require("./stacks/config").SECRET_KEYS) console.log(k)')
 }
 
 ensure_policy_deps() {
