@@ -7,7 +7,7 @@ import { RenderResult, renderStack } from "../../tools/lib/render";
 const cache = new Map<string, Promise<RenderResult>>();
 
 /** The render of `Pulumi.<stack>.yaml` with Secret values unredacted (tests check they are secret, not what they are). */
-export function renderedStack(stack: "dev" | "prod"): Promise<RenderResult> {
+export function renderedStack(stack: "dev" | "prod" | "prod-eu-west-1"): Promise<RenderResult> {
     if (!cache.has(stack)) cache.set(stack, renderStack(stack, { redact: false }));
     return cache.get(stack)!;
 }

@@ -13,6 +13,8 @@ describe("GitHub expression evaluator (test helper for the workflow invariants)"
         assert.equal(evaluate("!(matrix.stack == 'dev')", ctx), false);
         assert.equal(evaluate("format('{0}/{1}', 'org', matrix.stack)", ctx), "org/dev");
         assert.equal(evaluate("'it''s'", ctx), "it's");
+        assert.equal(evaluate("startsWith(matrix.stack, 'DE') && 'yes' || 'no'", ctx), "yes", "startsWith ignores case, as on GitHub");
+        assert.equal(evaluate("startsWith(matrix.stack, 'prod')", ctx), false);
     });
 
     it("treats a missing if: as true and substitutes ${{ }} inside strings", () => {

@@ -151,6 +151,10 @@ export function evaluate(src: string, ctx: Context): Value | undefined {
             }
             eat(")");
             if (tok.v === "format") return format(String(args[0]), args.slice(1));
+            if (tok.v === "startsWith")
+                return String(args[0] ?? "")
+                    .toLowerCase()
+                    .startsWith(String(args[1] ?? "").toLowerCase());
             throw new Error(`function ${tok.v}() is not supported here`);
         }
         if (!(tok.v in ctx)) throw new Error(`unknown context ${tok.v} in: ${src}`);

@@ -52,13 +52,21 @@ const CI_DEV = { PULUMI_ACCESS_TOKEN: "pul-x", PULUMI_CONFIG_PASSPHRASE: "p", KU
 const CI_PROD = { PULUMI_ACCESS_TOKEN: "pul-x", AWS_ACCESS_KEY_ID: "ASIA...", AWS_REGION: "us-east-1" };
 
 describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
-    it("the committed stacks are dev and prod, one per environment, each mapped to a secrets provider", () => {
-        assert.deepEqual(committedStacks(), ["dev", "prod"]);
+    it("the committed stacks are dev, prod and one more prod region, each mapped to a secrets provider by its environment", () => {
+        assert.deepEqual(committedStacks(), ["dev", "prod", "prod-eu-west-1"]);
         assert.deepEqual(SECRETS_PROVIDER, { dev: "passphrase", prod: "awskms" });
     });
 
+    it("every committed stack is named after its environment (prod-<region> is prod), which picks policy/config/<environment>.json in CI", () => {
+        for (const stack of committedStacks()) {
+            const env = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")).config[`${PROJECT}:environment`];
+            assert.equal(stack.split("-")[0], env, stack);
+            assert.ok(fs.existsSync(path.join(REPO_ROOT, `policy/config/${env}.json`)), stack);
+        }
+    });
+
     describe("GIVEN the committed stack files (no provider initialised, no secret set)", () => {
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of committedStacks()) {
             it(`WHEN ${stack} is checked THEN every secure key its systems require and the provider are reported, nothing else`, () => {
                 const c = checkStackSecrets(stack, committed(stack), { nonInteractive: false, env: {} });
                 const missing = [...new Set(c.problems.map((p) => /^agent-platform:(\w+): required secret/.exec(p)?.[1]).filter(Boolean))].sort();
@@ -68,7 +76,7 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
                 assert.match(
                     other[0],
                     new RegExp(
-                        `^Pulumi\\.${stack}\\.yaml: secrets provider: the ${stack} environment uses ${stack === "dev" ? "the passphrase provider" : "an AWS KMS key"}`,
+                        `^Pulumi\\.${stack}\\.yaml: secrets provider: the ${stack.split("-")[0]} environment uses ${stack === "dev" ? "the passphrase provider" : "an AWS KMS key"}`,
                     ),
                 );
                 assert.match(formatSecretsCheck(stack, c), new RegExp(`^stack ${stack} cannot be previewed or deployed \\(${c.problems.length} problems?[;)]`));
@@ -216,13 +224,10 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
                     cells[1].split(", "),
                     readersOf(key).map((s) => `\`${s}\``),
                 );
-                // prod takes its secure values from AWS Secrets Manager (secrets.source externalSecrets): the cell names the secret.
-                const prodCell = requiredFor("prod").includes(key)
-                    ? "required"
-                    : neededFor("prod").includes(key)
-                      ? `Secrets Manager \`agent-platform/prod/${key}\``
-                      : "—";
-                assert.deepEqual(cells.slice(2), [requiredFor("dev").includes(key) ? "required" : "—", prodCell]);
+                // The prod regions take their secure values from AWS Secrets Manager (secrets.source externalSecrets): the cell names the secret.
+                const cell = (stack: string) =>
+                    requiredFor(stack).includes(key) ? "required" : neededFor(stack).includes(key) ? `Secrets Manager \`agent-platform/prod/${key}\`` : "—";
+                assert.deepEqual(cells.slice(2), committedStacks().map(cell));
             }
         });
 
@@ -273,7 +278,7 @@ describe("stack secrets (tools/lib/stack-secrets.ts)", () => {
         it("exits 1 naming the file for a stack without one", async () => {
             const r = await secretsCheck(["--stack", "staging"]);
             assert.equal(r.code, 1);
-            assert.equal(r.err, "secrets:check: no stack file Pulumi.staging.yaml (stacks: dev, prod)\n");
+            assert.equal(r.err, "secrets:check: no stack file Pulumi.staging.yaml (stacks: dev, prod, prod-eu-west-1)\n");
         });
 
         it("exits 1 listing every problem of a committed stack that is not bootstrapped, on stderr only", async () => {

@@ -33,6 +33,10 @@ const ACTIONS: Record<string, Doc> = Object.fromEntries(
 );
 const PULUMI_STACK = "./.github/actions/pulumi-stack";
 const STACKS = committedStacks();
+/** A stack's environment (agent-platform:environment), which picks its pack config policy/config/<environment>.json. */
+const envOf = (stack: string): string => YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")).config["agent-platform:environment"];
+/** What checks.yml's `${stack%%-*}` expands to. */
+const shellEnvOf = (stack: string): string => stack.split("-")[0];
 
 /** Every string in a document with the key path that leads to it. */
 function* strings(node: unknown, at: (string | number)[] = []): Generator<{ at: (string | number)[]; value: string }> {
@@ -157,7 +161,11 @@ describe("CI workflows (.github/)", () => {
                 stepIndex(steps, runs(/npx tsc --noEmit$/m), "tsc --noEmit"),
                 stepIndex(steps, runs(/^npm test$/m), "npm test"),
                 stepIndex(steps, runs(/npm run render -- --stack "\$stack"/), "render"),
-                stepIndex(steps, runs(/npm run --silent policy:check -- "rendered\/\$stack" --config "policy\/config\/\$stack\.json" --json/), "policy:check"),
+                stepIndex(
+                    steps,
+                    runs(/npm run --silent policy:check -- "rendered\/\$stack" --config "policy\/config\/\$\{stack%%-\*\}\.json" --json/),
+                    "policy:check",
+                ),
             ];
             assert.deepEqual(
                 order,
@@ -165,9 +173,10 @@ describe("CI workflows (.github/)", () => {
                 `steps out of order: ${order}`,
             );
             for (const re of [/npm run render/, /policy:check/]) {
-                const loop = /for stack in ([a-z ]+); do/.exec(steps.find(runs(re))!.run);
+                const loop = /for stack in ([a-z0-9 -]+); do/.exec(steps.find(runs(re))!.run);
                 assert.deepEqual(loop?.[1].trim().split(/\s+/), STACKS, `${re}: not every committed stack`);
             }
+            for (const stack of STACKS) assert.equal(shellEnvOf(stack), envOf(stack), `${stack}: policy:check would read another environment's pack config`);
         });
 
         it("puts the policy report in the job summary and fails on a mandatory violation", () => {
@@ -186,7 +195,8 @@ describe("CI workflows (.github/)", () => {
         it("the checks job writes one SARIF report per stack and keeps it with the renders", () => {
             const step = checksSteps.find((s) => typeof s.run === "string" && /--format sarif/.test(s.run))!;
             assert.ok(step, "no policy:check --format sarif step");
-            assert.match(step.run, /for stack in dev prod; do/);
+            assert.match(step.run, new RegExp(`for stack in ${STACKS.join(" ")}; do`));
+            assert.match(step.run, /--config "policy\/config\/\$\{stack%%-\*\}\.json" --format sarif/);
             assert.match(
                 step.run,
                 /> "rendered\/policy-\$stack\.sarif" \|\| \[ \$\? -eq 1 \]/,
@@ -254,9 +264,9 @@ describe("CI workflows (.github/)", () => {
                 const pulumi = pulumiStackRun(inputs).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
                 assert.deepEqual(
                     [pulumi.with.command, pulumi.with["stack-name"], pulumi.with.policyPacks, pulumi.with.policyPackConfigs],
-                    ["preview", stack, "policy", `policy/config/${stack}.json`],
+                    ["preview", stack, "policy", `policy/config/${envOf(stack)}.json`],
                 );
-                assert.ok(fs.existsSync(path.join(REPO_ROOT, `policy/config/${stack}.json`)));
+                assert.ok(fs.existsSync(path.join(REPO_ROOT, `policy/config/${envOf(stack)}.json`)));
                 assert.equal(pulumi.with["comment-on-pr"], "true");
                 assert.equal(pulumi.with["comment-on-summary"], true);
                 assert.equal(pulumi.with.diff, true);
@@ -281,12 +291,16 @@ describe("CI workflows (.github/)", () => {
                 role: undefined,
                 writesKubeconfig: true,
             });
-            assert.deepEqual(credentials("prod"), { passphrase: "", kubeconfig: "", role: "<AWS_PREVIEW_ROLE_ARN>", writesKubeconfig: false });
+            for (const prod of STACKS.filter((st) => envOf(st) === "prod"))
+                assert.deepEqual(credentials(prod), { passphrase: "", kubeconfig: "", role: "<AWS_PREVIEW_ROLE_ARN>", writesKubeconfig: false }, prod);
         });
 
         it("prod previews on PROD_RUNNER when it is set (the EKS endpoint admits only its CIDRs), dev on ubuntu-latest", () => {
             const on = (stack: string, runner: string) => interpolate(preview["runs-on"], { matrix: { stack }, vars: { ...VARS, PROD_RUNNER: runner } });
-            assert.deepEqual([on("dev", "vpc-runner"), on("prod", "vpc-runner"), on("prod", "")], ["ubuntu-latest", "vpc-runner", "ubuntu-latest"]);
+            assert.deepEqual(
+                [on("dev", "vpc-runner"), on("prod", "vpc-runner"), on("prod-eu-west-1", "vpc-runner"), on("prod", "")],
+                ["ubuntu-latest", "vpc-runner", "vpc-runner", "ubuntu-latest"],
+            );
         });
 
         it("a pull request from a fork, a deleted fork or Dependabot skips the preview with a notice; one from this repository previews", () => {
@@ -323,15 +337,12 @@ describe("CI workflows (.github/)", () => {
             assert.deepEqual(wf.permissions, { contents: "read" });
         });
 
-        it("runs pulumi up of dev, then prod, each with the policy pack and the stack's pack config", () => {
+        it("runs pulumi up of every committed stack, one after the other (dev, prod, then the second region), each with the policy pack and its environment's pack config", () => {
             assert.deepEqual(
                 upJobs.map(([, j]) => stackOf(j)),
-                ["dev", "prod"],
+                STACKS,
             );
-            assert.deepEqual(STACKS, ["dev", "prod"]);
-            const [[devId, dev], [, prod]] = upJobs;
-            assert.deepEqual([dev.needs].flat(), ["checks"]);
-            assert.deepEqual([prod.needs].flat(), [devId]);
+            for (const [i, [, job]] of upJobs.entries()) assert.deepEqual([job.needs].flat(), [i === 0 ? "checks" : upJobs[i - 1][0]], stackOf(job));
             for (const [id, job] of upJobs) {
                 const use = job.steps.find((s: Step) => s.uses === PULUMI_STACK);
                 const inputs = actionInputs(PULUMI_STACK, resolveWith(use, { secrets: SECRETS, vars: VARS }));
@@ -339,32 +350,37 @@ describe("CI workflows (.github/)", () => {
                 const stack = stackOf(job);
                 assert.deepEqual(
                     [pulumi.with.command, pulumi.with.policyPacks, pulumi.with.policyPackConfigs],
-                    ["up", "policy", `policy/config/${stack}.json`],
+                    ["up", "policy", `policy/config/${envOf(stack)}.json`],
                     id,
                 );
             }
         });
 
-        it("each up job runs in its stack's GitHub environment; prod (required reviewers) assumes the deploy role through OIDC", () => {
+        it("each up job runs in its stack's GitHub environment; each prod region (required reviewers) assumes the deploy role through OIDC", () => {
             for (const [id, job] of upJobs) assert.equal(job.environment?.name ?? job.environment, stackOf(job), id);
-            const [, prod] = upJobs[1];
-            assert.equal(prod.permissions["id-token"], "write");
-            const inputs = actionInputs(
-                PULUMI_STACK,
-                resolveWith(
-                    prod.steps.find((s: Step) => s.uses === PULUMI_STACK),
-                    { secrets: SECRETS, vars: VARS },
-                ),
-            );
-            assert.equal(inputs["aws-role-arn"], "<AWS_DEPLOY_ROLE_ARN>");
+            const prods = upJobs.filter(([, j]) => envOf(stackOf(j)) === "prod");
+            assert.equal(prods.length, 2);
+            for (const [id, prod] of prods) {
+                assert.equal(prod.permissions["id-token"], "write", id);
+                const inputs = actionInputs(
+                    PULUMI_STACK,
+                    resolveWith(
+                        prod.steps.find((s: Step) => s.uses === PULUMI_STACK),
+                        { secrets: SECRETS, vars: VARS },
+                    ),
+                );
+                assert.equal(inputs["aws-role-arn"], "<AWS_DEPLOY_ROLE_ARN>", id);
+                assert.equal(inputs.environment, "prod", id);
+            }
             const [, dev] = upJobs[0];
             assert.equal(dev.permissions["id-token"], undefined, "dev needs no AWS token");
         });
 
-        it("prod deploys on PROD_RUNNER when it is set", () => {
-            const [, prod] = upJobs[1];
-            assert.equal(interpolate(prod["runs-on"], { vars: { ...VARS, PROD_RUNNER: "vpc-runner" } }), "vpc-runner");
-            assert.equal(interpolate(prod["runs-on"], { vars: { ...VARS, PROD_RUNNER: "" } }), "ubuntu-latest");
+        it("each prod region deploys on PROD_RUNNER when it is set", () => {
+            for (const [, prod] of upJobs.slice(1)) {
+                assert.equal(interpolate(prod["runs-on"], { vars: { ...VARS, PROD_RUNNER: "vpc-runner" } }), "vpc-runner");
+                assert.equal(interpolate(prod["runs-on"], { vars: { ...VARS, PROD_RUNNER: "" } }), "ubuntu-latest");
+            }
         });
 
         it("one update per stack at a time: a concurrency group per stack that never cancels a running update", () => {
@@ -411,7 +427,7 @@ describe("CI workflows (.github/)", () => {
             assert.equal(calls.length, 1, "one home for pulumi commands");
             for (const { where, step } of calls) {
                 assert.equal(step.with.policyPacks, "policy", where);
-                assert.equal(step.with.policyPackConfigs, "policy/config/${{ inputs.stack }}.json", where);
+                assert.equal(step.with.policyPackConfigs, "policy/config/${{ inputs.environment }}.json", where);
             }
             for (const { where, step } of allSteps()) {
                 if (typeof step.run === "string" && /(^|&&|;|\|\|)\s*(npx\s+)?pulumi\s+(preview|up|update)\b/m.test(step.run))
@@ -436,7 +452,13 @@ describe("CI workflows (.github/)", () => {
         });
 
         it("prefixes the Pulumi organization when one is set", () => {
-            const inputs = actionInputs(PULUMI_STACK, { command: "preview", stack: "prod", "pulumi-access-token": "t", "pulumi-organization": "acme" });
+            const inputs = actionInputs(PULUMI_STACK, {
+                command: "preview",
+                stack: "prod",
+                environment: "prod",
+                "pulumi-access-token": "t",
+                "pulumi-organization": "acme",
+            });
             assert.equal(pulumiStackRun(inputs).find((s) => s.uses?.startsWith("pulumi/actions@"))!.with["stack-name"], "acme/prod");
         });
     });

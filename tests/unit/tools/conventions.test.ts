@@ -36,7 +36,7 @@ const CASES: Case[] = [
         script: "render",
         file: "tools/render.ts",
         load: () => require("../../../tools/render"),
-        badInput: [["--stack", "no-such-stack"], 1, /^render: no stack config Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/],
+        badInput: [["--stack", "no-such-stack"], 1, /^render: no stack config Pulumi\.no-such-stack\.yaml \(stacks: dev, prod, prod-eu-west-1\)$/],
     },
     {
         script: "compose:convert",
@@ -70,7 +70,7 @@ const CASES: Case[] = [
         script: "secrets:check",
         file: "tools/secrets-check.ts",
         load: viaBody("../../../tools/secrets-check", "secretsCheck"),
-        badInput: [["--stack", "no-such-stack"], 1, /^secrets:check: no stack file Pulumi\.no-such-stack\.yaml \(stacks: dev, prod\)$/],
+        badInput: [["--stack", "no-such-stack"], 1, /^secrets:check: no stack file Pulumi\.no-such-stack\.yaml \(stacks: dev, prod, prod-eu-west-1\)$/],
     },
     {
         script: "secrets:table",
