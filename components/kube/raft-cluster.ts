@@ -7,7 +7,7 @@ import { DEFAULT_RESOURCES, PodPlacement, ProbeSet, ResourceSpec, SecurityOption
 import type { WorkloadFootprint } from "./quota";
 import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
-import { ReplicaVolumeSpec, createStatefulSet } from "./stateful-set";
+import { ReplicaVolumeSpec, StatefulSetArgs, createStatefulSet } from "./stateful-set";
 import { serviceAnnotations } from "./service-await";
 
 type Input<T> = pulumi.Input<T>;
@@ -158,6 +158,87 @@ function raftPodSpec(a: RaftClusterArgs, container: ReturnType<typeof raftContai
     });
 }
 
+/** What a cluster is called and where it listens, derived once from its args. */
+interface RaftNames {
+    sts: string;
+    headless: string;
+    clientName: string;
+    clientPort: number;
+    httpPort: number;
+    raftPort: number;
+    selector: Labels;
+    labels: Labels;
+    meta: (n: string, extra?: Record<string, unknown>) => Record<string, unknown>;
+}
+
+function raftNames(name: string, a: RaftClusterArgs): RaftNames {
+    const sts = a.name ?? name;
+    const labels = standardLabels(sts, { partOf: a.partOf, component: "raft", extra: { ...(a.labels ?? {}), [RAFT_LABEL]: "true" } });
+    return {
+        sts,
+        headless: a.headlessServiceName ?? `${sts}-headless`,
+        clientName: a.clientService?.name ?? sts,
+        clientPort: a.clientService?.port ?? 80,
+        httpPort: a.httpPort ?? DEFAULT_HTTP_PORT,
+        raftPort: a.raftPort ?? DEFAULT_RAFT_PORT,
+        selector: selectorLabels(sts),
+        labels,
+        meta: (n, extra = {}) => ({ name: n, namespace: a.namespace, labels, ...extra }),
+    };
+}
+
+/** The members' StatefulSet: per-replica claims, a headless Service publishing not-ready members, all started at once. */
+function raftStatefulSet(
+    a: RaftClusterArgs,
+    n: RaftNames,
+    peers: string,
+    sa: { name: string; automountToken: boolean; resource: pulumi.Resource },
+): StatefulSetArgs {
+    return {
+        namespace: a.namespace,
+        name: n.sts,
+        headlessServiceName: n.headless,
+        ports: [
+            { name: "http", port: n.httpPort, targetPort: "http" },
+            { name: "raft", port: n.raftPort, targetPort: "raft" },
+        ],
+        // Members must find each other before any is ready.
+        publishNotReadyAddresses: true,
+        labels: n.labels,
+        selector: n.selector,
+        replicas: a.replicas,
+        // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
+        podManagementPolicy: "Parallel",
+        retainVolumes: a.retainVolumes ?? true,
+        template: {
+            metadata: { labels: n.labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
+            spec: raftPodSpec(a, raftContainer(n.sts, a, peers, n.httpPort, n.raftPort), sa, n.selector),
+        },
+        claims: a.volumes,
+        dependsOn: [sa.resource],
+    };
+}
+
+/** The client Service: ClusterIP (or a LoadBalancer admitting only its source ranges) on the members' http port. */
+function raftClientService(a: RaftClusterArgs, n: RaftNames): k8s.core.v1.ServiceArgs {
+    const client = a.clientService ?? {};
+    return {
+        metadata: n.meta(n.clientName, { annotations: serviceAnnotations(client.type, client.annotations) }),
+        spec: {
+            type: client.type ?? "ClusterIP",
+            selector: n.selector,
+            ports: [{ name: "http", port: n.clientPort, targetPort: "http" }],
+            ...(client.type === "LoadBalancer" && client.loadBalancerSourceRanges ? { loadBalancerSourceRanges: client.loadBalancerSourceRanges } : {}),
+        },
+    };
+}
+
+/** Raft traffic between the members both ways, plus the extra rules of the args. */
+function raftPolicySpec(a: RaftClusterArgs, n: RaftNames) {
+    const peerTraffic: TrafficRule = { peers: [{ workload: n.sts }], ports: [n.raftPort] };
+    return allowListPolicySpec(n.selector, [peerTraffic, ...(a.ingress ?? [])], [peerTraffic, ...(a.egress ?? [])]);
+}
+
 /**
  * A Raft consensus group: StatefulSet with per-replica claims, a headless Service that
  * publishes not-ready pods (members must find each other before any is ready), a client
@@ -174,84 +255,23 @@ export class RaftCluster extends pulumi.ComponentResource {
     constructor(name: string, args: RaftClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("RaftCluster", name, raftClusterProblems(name, args));
         super("agent-platform:kube:RaftCluster", name, {}, opts);
-        const a = args;
-        const sts = a.name ?? name;
-        const ns = a.namespace;
-        const httpPort = a.httpPort ?? DEFAULT_HTTP_PORT;
-        const raftPort = a.raftPort ?? DEFAULT_RAFT_PORT;
-        const headless = a.headlessServiceName ?? `${sts}-headless`;
-        const client = a.clientService ?? {};
-        const clientName = client.name ?? sts;
-        const clientPort = client.port ?? 80;
-        this.statefulSetName = sts;
-        this.headlessServiceName = headless;
-        this.clientServiceName = clientName;
-        this.peers = raftPeers(sts, headless, ns, a.replicas, raftPort);
-        this.url = serviceUrl("http", clientName, ns, clientPort);
-        const selector = selectorLabels(sts);
-        this.selector = selector;
-        const labels = standardLabels(sts, { partOf: a.partOf, component: "raft", extra: { ...(a.labels ?? {}), [RAFT_LABEL]: "true" } });
-        const meta = (n: string, extra: Record<string, unknown> = {}) => ({ name: n, namespace: ns, labels, ...extra });
+        const n = raftNames(name, args);
+        this.statefulSetName = n.sts;
+        this.headlessServiceName = n.headless;
+        this.clientServiceName = n.clientName;
+        this.peers = raftPeers(n.sts, n.headless, args.namespace, args.replicas, n.raftPort);
+        this.url = serviceUrl("http", n.clientName, args.namespace, n.clientPort);
+        this.selector = n.selector;
         const child = { parent: this };
-        const sa = createServiceAccount(name, ns, sts, labels, a.serviceAccount ?? {}, this);
-
-        createStatefulSet(
-            name,
-            {
-                namespace: ns,
-                name: sts,
-                headlessServiceName: headless,
-                ports: [
-                    { name: "http", port: httpPort, targetPort: "http" },
-                    { name: "raft", port: raftPort, targetPort: "raft" },
-                ],
-                // Members must find each other before any is ready.
-                publishNotReadyAddresses: true,
-                labels,
-                selector,
-                replicas: a.replicas,
-                // Members must start together to elect a leader; OrderedReady would wait for a readiness that needs quorum.
-                podManagementPolicy: "Parallel",
-                retainVolumes: a.retainVolumes ?? true,
-                template: {
-                    metadata: { labels, ...(a.podAnnotations ? { annotations: a.podAnnotations } : {}) },
-                    spec: raftPodSpec(a, raftContainer(sts, a, this.peers, httpPort, raftPort), sa, selector),
-                },
-                claims: a.volumes,
-                dependsOn: [sa.resource],
-            },
-            this,
-        );
-        new k8s.core.v1.Service(
-            `${name}-client`,
-            {
-                metadata: meta(clientName, { annotations: serviceAnnotations(client.type, client.annotations) }),
-                spec: {
-                    type: client.type ?? "ClusterIP",
-                    selector,
-                    ports: [{ name: "http", port: clientPort, targetPort: "http" }],
-                    ...(client.type === "LoadBalancer" && client.loadBalancerSourceRanges ? { loadBalancerSourceRanges: client.loadBalancerSourceRanges } : {}),
-                },
-            },
-            child,
-        );
+        const sa = createServiceAccount(name, args.namespace, n.sts, n.labels, args.serviceAccount ?? {}, this);
+        createStatefulSet(name, raftStatefulSet(args, n, this.peers, sa), this);
+        new k8s.core.v1.Service(`${name}-client`, raftClientService(args, n), child);
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb`,
-            {
-                metadata: meta(sts),
-                spec: { selector: { matchLabels: selector }, maxUnavailable: raftFaultTolerance(a.replicas) },
-            },
+            { metadata: n.meta(n.sts), spec: { selector: { matchLabels: n.selector }, maxUnavailable: raftFaultTolerance(args.replicas) } },
             child,
         );
-        const peerTraffic: TrafficRule = { peers: [{ workload: sts }], ports: [raftPort] };
-        new k8s.networking.v1.NetworkPolicy(
-            `${name}-netpol`,
-            {
-                metadata: meta(sts),
-                spec: allowListPolicySpec(selector, [peerTraffic, ...(a.ingress ?? [])], [peerTraffic, ...(a.egress ?? [])]),
-            },
-            child,
-        );
-        this.registerOutputs({ statefulSetName: sts, peers: this.peers, url: this.url });
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: n.meta(n.sts), spec: raftPolicySpec(args, n) }, child);
+        this.registerOutputs({ statefulSetName: n.sts, peers: this.peers, url: this.url });
     }
 }

@@ -27,7 +27,6 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     // Constructors and deploy functions still to be split into phases.
     "components/aws/eks-cluster.ts constructor",
     "components/aws/platform-addons.ts constructor",
-    "components/kube/raft-cluster.ts constructor",
     "stacks/systems/claude-code/deploy.ts workloadArgs",
     "stacks/systems/claude-code/deploy.ts deployClaudeCode",
 ];
