@@ -6,7 +6,7 @@
  * balancer) reaches them. Pure builders.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";
+import { CLUSTER_AUTOSCALER_METRICS_PORT, CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_NAMESPACE } from "./cluster-autoscaler";
 import { KubeObject } from "./k8s-objects";
 import { METRICS_SERVER_NAME, METRICS_SERVER_NAMESPACE } from "./metrics-server";
 
@@ -16,8 +16,7 @@ export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 export const KUBELET_PORT = 10250;
 /** metrics-server's secure port (metrics-server.ts `--secure-port`), which the API server calls. */
 export const METRICS_SERVER_PORT = 10250;
-/** cluster-autoscaler's metrics/health port (cluster-autoscaler.ts). */
-export const CLUSTER_AUTOSCALER_METRICS_PORT = 8085;
+export { CLUSTER_AUTOSCALER_METRICS_PORT };
 const HTTPS = 443;
 
 export interface KubeSystemPolicyArgs {

@@ -20,8 +20,6 @@ const ROOTS = ["components", "stacks"];
  */
 const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     // Declarative manifest tables (Deployment, RBAC, alert rules): long because they are data.
-    "components/aws/cluster-autoscaler.ts clusterAutoscalerManifests",
-    "components/aws/metrics-server.ts metricsServerManifests",
     "components/kube/monitoring.ts platformAlertRules",
     "components/kube/dashboards.ts systemDashboard",
     // Constructors and deploy functions still to be split into phases.
