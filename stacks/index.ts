@@ -13,6 +13,7 @@ import { policyGate } from "./policy-gate";
 import { CustomMetricsAdapter } from "../components/kube/custom-metrics";
 import { HpaMetricsRecorder } from "./custom-metrics";
 import { DashboardRecorder } from "./dashboards";
+import { deployLogging } from "./logging";
 import { ExternalSecretsSync, externalValue } from "./secrets";
 import { checkSystems, configSecretKeys, deploySystems } from "./systems";
 
@@ -100,6 +101,8 @@ dashboards.deploy(systems.outputs, config.crds, {
     dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])],
     transformations: [gate],
 });
+// Container logs on an existing cluster (logging.fluentBit; on EKS the CloudWatch observability add-on ships them).
+deployLogging(config, { providers: { kubernetes: target.provider }, dependsOn: target.eks ? [target.eks] : [], transformations: [gate] });
 if (secretsSync && secretsSync.unmatched().length > 0)
     throw new Error(`declared config-secret Secrets no system created: ${secretsSync.unmatched().join(", ")}`);
 

@@ -3,7 +3,8 @@ import { DEFAULT_VPC_CIDR } from "../aws/defaults";
 import { parseCidr } from "../aws/subnets";
 import type { EksClusterConfig } from "./eks";
 
-const cidr = z.string().refine(
+/** An IPv4 CIDR, validated by the subnet parser. */
+export const cidr = z.string().refine(
     (v) => {
         try {
             parseCidr(v);

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { crdsSchema } from "./capabilities";
 import { existingClusterIssues, existingClusterSchema } from "./cluster";
 import { imageOverridesSchema } from "./images";
+import { loggingIssues, loggingSchema } from "./logging";
 import { eksClusterSchema, validateEksForEnvironment } from "./eks-section";
 import { eksCapabilityIssues } from "./eks";
 import { limitProblems, limitsSchema } from "./limits";
@@ -35,6 +36,8 @@ export const platformBaseShape = {
     /** Maxima the rest of the config is held to (replicas, volume sizes, public CIDR share, admin policies). */
     limits: limitsSchema,
     images: imageOverridesSchema.default({}),
+    /** Container logs on an existing cluster: the opt-in Fluent Bit DaemonSet (components/config/logging.ts). */
+    logging: loggingSchema.optional(),
 };
 
 /** The platform-wide sections, parsed. */
@@ -69,6 +72,7 @@ export function platformBaseIssues(cfg: PlatformBase, whole: Record<string, unkn
     }
     const eso = cfg.cluster.provider === "eks" ? cfg.cluster.platformAddons?.externalSecrets : undefined;
     issues.push(...secretsIssues(cfg.secrets, { crds: cfg.crds, externalSecretsAddon: eso }));
+    issues.push(...loggingIssues(cfg.logging, cfg.cluster));
     return issues;
 }
 

@@ -58,6 +58,8 @@ export interface PlatformNamespaceArgs {
     /** System this namespace belongs to (`app.kubernetes.io/part-of`). */
     partOf?: string;
     labels?: Record<string, string>;
+    /** Namespace annotations (e.g. a policy exemption with its reason). */
+    annotations?: Record<string, string>;
 }
 
 // `latest` evaluates pods against the profile of the cluster's own Kubernetes version.
@@ -100,6 +102,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: ns,
+                    ...(args.annotations ? { annotations: args.annotations } : {}),
                     labels: {
                         ...(args.labels ?? {}),
                         ...podSecurityLabels(args.podSecurity.level, args.podSecurity.enforce),
