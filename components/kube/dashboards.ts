@@ -111,24 +111,27 @@ export function dashboardProblems(i: DashboardInput): string[] {
 /** Regex alternation of exact names (DNS-1123: no regex metacharacters but `.`, escaped), for a label matcher. */
 const anyOf = (names: readonly string[]) => names.map((n) => n.replace(/\./g, "\\\\.")).join("|");
 
-/**
- * The dashboard of one system. Pure and deterministic (sorted inputs, stable ids, no timestamps).
- * Panels: replicas per workload, HPA current against min/max, container restarts, p95 latency of
- * each histogram metric, Redis/Postgres exporter health, age of each CronJob's last success.
- */
-export function systemDashboard(input: DashboardInput): Dashboard {
-    const problems = dashboardProblems(input);
-    if (problems.length > 0) throw new Error(`dashboard ${input.system}: ${problems.join("; ")}`);
-    const ns = `namespace="${input.namespace}"`;
-    const panels: Omit<Panel, "id" | "gridPos" | "datasource" | "fieldConfig" | "options">[] = [];
-    const add = (title: string, type: Panel["type"], targets: [string, string][], unit?: string) =>
-        panels.push({
-            title,
-            type,
-            targets: targets.map(([expr, legendFormat], n) => ({ expr, legendFormat, refId: String.fromCharCode(65 + n) })),
-            ...(unit ? { unit } : {}),
-        } as never);
+/** A panel before layout: what it shows (targets get refIds A, B, ...). */
+interface PanelDraft {
+    title: string;
+    type: Panel["type"];
+    targets: Target[];
+    unit?: string;
+}
 
+function panel(title: string, type: Panel["type"], targets: [string, string][], unit?: string): PanelDraft {
+    return {
+        title,
+        type,
+        targets: targets.map(([expr, legendFormat], n) => ({ expr, legendFormat, refId: String.fromCharCode(65 + n) })),
+        ...(unit ? { unit } : {}),
+    };
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** One panel of the Deployments' and StatefulSets' replica counts. */
+function replicaPanels(input: DashboardInput, ns: string): PanelDraft[] {
     const byKind = (k: string) =>
         input.workloads
             .filter((w) => w.kind === k)
@@ -138,49 +141,88 @@ export function systemDashboard(input: DashboardInput): Dashboard {
     if (byKind("Deployment").length) replicas.push([`kube_deployment_status_replicas{${ns},deployment=~"${anyOf(byKind("Deployment"))}"}`, "{{deployment}}"]);
     if (byKind("StatefulSet").length)
         replicas.push([`kube_statefulset_status_replicas{${ns},statefulset=~"${anyOf(byKind("StatefulSet"))}"}`, "{{statefulset}}"]);
-    if (replicas.length) add("Replicas", "timeseries", replicas);
+    return replicas.length ? [panel("Replicas", "timeseries", replicas)] : [];
+}
 
-    for (const h of [...input.hpas].sort((a, b) => a.name.localeCompare(b.name))) {
+/** Per HPA, its current replicas against its bounds. */
+function hpaPanels(input: DashboardInput, ns: string): PanelDraft[] {
+    return [...input.hpas].sort(byName).map((h) => {
         const sel = `{${ns},horizontalpodautoscaler="${h.name}"}`;
-        add(`${h.target}: replicas vs HPA ${h.minReplicas}..${h.maxReplicas}`, "timeseries", [
+        return panel(`${h.target}: replicas vs HPA ${h.minReplicas}..${h.maxReplicas}`, "timeseries", [
             [`kube_horizontalpodautoscaler_status_current_replicas${sel}`, "current"],
             [`kube_horizontalpodautoscaler_spec_min_replicas${sel}`, "min"],
             [`kube_horizontalpodautoscaler_spec_max_replicas${sel}`, "max"],
         ]);
-    }
+    });
+}
 
-    add("Container restarts (1h)", "timeseries", [
+/** The application's own metrics: p95 of each histogram, each gauge by pod, the rate of each counter. */
+function appMetricPanels(input: DashboardInput, ns: string): PanelDraft[] {
+    const ofType = (t: AppMetricType) => [...input.metrics].filter((x) => x.type === t).sort(byName);
+    return [
+        ...ofType("histogram").map((m) =>
+            panel(`p95 ${m.name}`, "timeseries", [[`histogram_quantile(0.95, sum by (le) (rate(${m.name}_bucket{${ns}}[5m])))`, "p95"]], "s"),
+        ),
+        ...ofType("gauge").map((m) => panel(m.name, "timeseries", [[`sum by (pod) (${m.name}{${ns}})`, "{{pod}}"]])),
+        ...ofType("counter").map((m) => panel(`${m.name} (rate 5m)`, "timeseries", [[`sum(rate(${m.name}{${ns}}[5m]))`, "per second"]], "ops")),
+    ];
+}
+
+/** The data stores' exporters (up, clients) and the age of each backup CronJob's last success. */
+function dataPanels(input: DashboardInput, ns: string): PanelDraft[] {
+    const exporters = [...new Set(input.exporters)].sort();
+    const cronJobs = [...new Set(input.cronJobs)].sort();
+    return [
+        ...(exporters.includes("redis")
+            ? [
+                  panel("Redis up", "stat", [
+                      [`min(redis_up{${ns}})`, "redis_up"],
+                      [`sum(redis_connected_clients{${ns}})`, "clients"],
+                  ]),
+              ]
+            : []),
+        ...(exporters.includes("postgres") ? [panel("Postgres up", "stat", [[`min(pg_up{${ns}})`, "pg_up"]])] : []),
+        ...(cronJobs.length
+            ? [
+                  panel(
+                      "Backup age (since last successful run)",
+                      "stat",
+                      cronJobs.map((c) => [`time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${c}"}`, c]),
+                      "s",
+                  ),
+              ]
+            : []),
+    ];
+}
+
+/** Panels laid out two per row, 12 x 8 each, on the Prometheus datasource. */
+function layout(drafts: PanelDraft[]): Panel[] {
+    return drafts.map((p, n) => {
+        const { unit, type, ...rest } = p;
+        return {
+            id: n + 1,
+            ...rest,
+            type,
+            datasource: { type: "prometheus", uid: "prometheus" },
+            gridPos: { x: (n % 2) * 12, y: Math.floor(n / 2) * 8, w: 12, h: 8 },
+            fieldConfig: { defaults: unit ? { unit } : {}, overrides: [] },
+            options: type === "stat" ? { reduceOptions: { calcs: ["lastNotNull"] } } : { legend: { displayMode: "list", placement: "bottom" } },
+        };
+    });
+}
+
+/**
+ * The dashboard of one system. Pure and deterministic (sorted inputs, stable ids, no timestamps).
+ * Panels: replicas per workload, HPA current against min/max, container restarts, p95 latency of
+ * each histogram metric, Redis/Postgres exporter health, age of each CronJob's last success.
+ */
+export function systemDashboard(input: DashboardInput): Dashboard {
+    const problems = dashboardProblems(input);
+    if (problems.length > 0) throw new Error(`dashboard ${input.system}: ${problems.join("; ")}`);
+    const ns = `namespace="${input.namespace}"`;
+    const restarts = panel("Container restarts (1h)", "timeseries", [
         [`sum by (pod, container) (increase(kube_pod_container_status_restarts_total{${ns}}[1h]))`, "{{pod}}/{{container}}"],
     ]);
-
-    for (const m of [...input.metrics].filter((x) => x.type === "histogram").sort((a, b) => a.name.localeCompare(b.name))) {
-        add(`p95 ${m.name}`, "timeseries", [[`histogram_quantile(0.95, sum by (le) (rate(${m.name}_bucket{${ns}}[5m])))`, "p95"]], "s");
-    }
-    for (const m of [...input.metrics].filter((x) => x.type === "gauge").sort((a, b) => a.name.localeCompare(b.name))) {
-        add(m.name, "timeseries", [[`sum by (pod) (${m.name}{${ns}})`, "{{pod}}"]]);
-    }
-    for (const m of [...input.metrics].filter((x) => x.type === "counter").sort((a, b) => a.name.localeCompare(b.name))) {
-        add(`${m.name} (rate 5m)`, "timeseries", [[`sum(rate(${m.name}{${ns}}[5m]))`, "per second"]], "ops");
-    }
-
-    const exporters = [...new Set(input.exporters)].sort();
-    if (exporters.includes("redis"))
-        add("Redis up", "stat", [
-            [`min(redis_up{${ns}})`, "redis_up"],
-            [`sum(redis_connected_clients{${ns}})`, "clients"],
-        ]);
-    if (exporters.includes("postgres")) add("Postgres up", "stat", [[`min(pg_up{${ns}})`, "pg_up"]]);
-
-    const cronJobs = [...new Set(input.cronJobs)].sort();
-    if (cronJobs.length) {
-        add(
-            "Backup age (since last successful run)",
-            "stat",
-            cronJobs.map((c) => [`time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${c}"}`, c]),
-            "s",
-        );
-    }
-
     return {
         uid: `agent-platform-${input.namespace}`.slice(0, 40),
         title: `agent-platform / ${input.system} (${input.namespace})`,
@@ -193,18 +235,7 @@ export function systemDashboard(input: DashboardInput): Dashboard {
         time: { from: "now-6h", to: "now" },
         templating: { list: [] },
         annotations: { list: [] },
-        panels: panels.map((p, n) => {
-            const { unit, type, ...rest } = p as typeof p & { unit?: string };
-            return {
-                id: n + 1,
-                ...rest,
-                type,
-                datasource: { type: "prometheus", uid: "prometheus" },
-                gridPos: { x: (n % 2) * 12, y: Math.floor(n / 2) * 8, w: 12, h: 8 },
-                fieldConfig: { defaults: unit ? { unit } : {}, overrides: [] },
-                options: type === "stat" ? { reduceOptions: { calcs: ["lastNotNull"] } } : { legend: { displayMode: "list", placement: "bottom" } },
-            };
-        }),
+        panels: layout([...replicaPanels(input, ns), ...hpaPanels(input, ns), restarts, ...appMetricPanels(input, ns), ...dataPanels(input, ns)]),
     };
 }
 

@@ -62,17 +62,22 @@ export function platformAlertProblems(o: PlatformAlertOptions): Problem[] {
     ];
 }
 
-/** The alert groups for one namespace. Pure and deterministic (same options -> same rules). */
-export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
-    const ns = `namespace="${o.namespace}"`;
-    const rule = (alert: string, expr: string, forDur: string, severity: "warning" | "critical", summary: string, description: string): AlertRule => ({
+/** An alert of the namespace's groups: the options' extra labels on every one. */
+type RuleOf = (alert: string, expr: string, forDur: string, severity: "warning" | "critical", summary: string, description: string) => AlertRule;
+
+function ruleOf(o: PlatformAlertOptions): RuleOf {
+    return (alert, expr, forDur, severity, summary, description) => ({
         alert,
         expr,
         for: forDur,
         labels: { severity, ...(o.extraLabels ?? {}) },
         annotations: { summary, description },
     });
-    const workloads: AlertRule[] = [
+}
+
+/** Workloads that crash, stay unavailable or run out of autoscaling headroom. */
+function workloadAlerts(ns: string, rule: RuleOf): AlertRule[] {
+    return [
         rule(
             "PodCrashLooping",
             `max_over_time(kube_pod_container_status_waiting_reason{${ns},reason="CrashLoopBackOff"}[5m]) >= 1`,
@@ -106,44 +111,50 @@ export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
             "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at maxReplicas for 15 minutes; demand may exceed capacity.",
         ),
     ];
-    const data: AlertRule[] = [];
-    if (o.redis) {
-        data.push(
-            rule(
-                "RedisDown",
-                `redis_up{${ns}} == 0`,
-                ALERT_FOR.down,
-                "critical",
-                "Redis is down",
-                "The redis exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach Redis.",
-            ),
-        );
-        data.push(
-            rule(
-                "RedisMetricsAbsent",
-                `absent(redis_up{${ns}})`,
-                ALERT_FOR.unavailable,
-                "warning",
-                "No Redis metrics",
-                `Prometheus has scraped no redis_up series in namespace ${o.namespace} for 15 minutes.`,
-            ),
-        );
-    }
-    if (o.postgres) {
-        data.push(
-            rule(
-                "PostgresDown",
-                `pg_up{${ns}} == 0`,
-                ALERT_FOR.down,
-                "critical",
-                "Postgres is down",
-                "The postgres exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach PostgreSQL.",
-            ),
-        );
-    }
-    for (const cj of [...(o.backupCronJobs ?? [])].sort()) {
-        const age = (o.backupMaxAgeHours ?? 26) * 3600;
-        data.push(
+}
+
+/** Redis down, or its metrics gone. */
+function redisAlerts(o: PlatformAlertOptions, ns: string, rule: RuleOf): AlertRule[] {
+    return [
+        rule(
+            "RedisDown",
+            `redis_up{${ns}} == 0`,
+            ALERT_FOR.down,
+            "critical",
+            "Redis is down",
+            "The redis exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach Redis.",
+        ),
+        rule(
+            "RedisMetricsAbsent",
+            `absent(redis_up{${ns}})`,
+            ALERT_FOR.unavailable,
+            "warning",
+            "No Redis metrics",
+            `Prometheus has scraped no redis_up series in namespace ${o.namespace} for 15 minutes.`,
+        ),
+    ];
+}
+
+/** Postgres down. */
+function postgresAlerts(ns: string, rule: RuleOf): AlertRule[] {
+    return [
+        rule(
+            "PostgresDown",
+            `pg_up{${ns}} == 0`,
+            ALERT_FOR.down,
+            "critical",
+            "Postgres is down",
+            "The postgres exporter in {{ $labels.namespace }}/{{ $labels.pod }} cannot reach PostgreSQL.",
+        ),
+    ];
+}
+
+/** Each backup CronJob: a failed run, or no success within `backupMaxAgeHours`. */
+function backupAlerts(o: PlatformAlertOptions, ns: string, rule: RuleOf): AlertRule[] {
+    const age = (o.backupMaxAgeHours ?? 26) * 3600;
+    return [...(o.backupCronJobs ?? [])]
+        .sort()
+        .flatMap((cj) => [
             rule(
                 "PostgresBackupJobFailed",
                 `max by (namespace, job_name) (kube_job_status_failed{${ns},job_name=~"${cj}-[0-9]+"}) > 0`,
@@ -152,8 +163,6 @@ export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
                 "Database backup job failed",
                 `Backup job {{ $labels.job_name }} of CronJob ${o.namespace}/${cj} failed.`,
             ),
-        );
-        data.push(
             rule(
                 "PostgresBackupTooOld",
                 `time() - kube_cronjob_status_last_successful_time{${ns},cronjob="${cj}"} > ${age}`,
@@ -162,32 +171,43 @@ export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
                 "No recent successful database backup",
                 `CronJob ${o.namespace}/${cj} has not succeeded for more than ${o.backupMaxAgeHours ?? 26} hours.`,
             ),
-        );
-    }
-    if (o.raftLeaderMetric) {
-        const m = `${o.raftLeaderMetric}{${ns}}`;
-        data.push(
-            rule(
-                "RaftLeaderMissing",
-                `sum(${m}) < 1`,
-                ALERT_FOR.raft,
-                "critical",
-                "Raft cluster has no leader",
-                `No member in ${o.namespace} reports ${o.raftLeaderMetric} == 1: the cluster cannot commit writes.`,
-            ),
-        );
-        data.push(
-            rule(
-                "RaftMultipleLeaders",
-                `sum(${m}) > 1`,
-                ALERT_FOR.raft,
-                "critical",
-                "Raft cluster reports several leaders",
-                `More than one member in ${o.namespace} reports ${o.raftLeaderMetric} == 1 (split brain or stale metrics).`,
-            ),
-        );
-    }
-    return [{ name: `${o.namespace}.workloads`, rules: workloads }, ...(data.length ? [{ name: `${o.namespace}.data`, rules: data }] : [])];
+        ]);
+}
+
+/** A Raft cluster without a leader, or with several. */
+function raftAlerts(o: PlatformAlertOptions, leaderMetric: string, ns: string, rule: RuleOf): AlertRule[] {
+    const m = `${leaderMetric}{${ns}}`;
+    return [
+        rule(
+            "RaftLeaderMissing",
+            `sum(${m}) < 1`,
+            ALERT_FOR.raft,
+            "critical",
+            "Raft cluster has no leader",
+            `No member in ${o.namespace} reports ${leaderMetric} == 1: the cluster cannot commit writes.`,
+        ),
+        rule(
+            "RaftMultipleLeaders",
+            `sum(${m}) > 1`,
+            ALERT_FOR.raft,
+            "critical",
+            "Raft cluster reports several leaders",
+            `More than one member in ${o.namespace} reports ${leaderMetric} == 1 (split brain or stale metrics).`,
+        ),
+    ];
+}
+
+/** The alert groups for one namespace. Pure and deterministic (same options -> same rules). */
+export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
+    const ns = `namespace="${o.namespace}"`;
+    const rule = ruleOf(o);
+    const data: AlertRule[] = [
+        ...(o.redis ? redisAlerts(o, ns, rule) : []),
+        ...(o.postgres ? postgresAlerts(ns, rule) : []),
+        ...backupAlerts(o, ns, rule),
+        ...(o.raftLeaderMetric ? raftAlerts(o, o.raftLeaderMetric, ns, rule) : []),
+    ];
+    return [{ name: `${o.namespace}.workloads`, rules: workloadAlerts(ns, rule) }, ...(data.length ? [{ name: `${o.namespace}.data`, rules: data }] : [])];
 }
 
 export interface MonitoringRulesArgs extends PlatformAlertOptions {

@@ -20,8 +20,6 @@ const ROOTS = ["components", "stacks"];
  */
 const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     // Declarative manifest tables (Deployment, RBAC, alert rules): long because they are data.
-    "components/kube/monitoring.ts platformAlertRules",
-    "components/kube/dashboards.ts systemDashboard",
     // Constructors and deploy functions still to be split into phases.
     "components/aws/eks-cluster.ts constructor",
     "components/aws/platform-addons.ts constructor",
