@@ -6,10 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config/schema";
+import { PROJECT_ROOT } from "../stacks/project-root";
 import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError, UserError } from "./lib/cli";
 import { estimateCost, formatCostMarkdown, formatCostText, parsePriceTable, PLATFORM } from "./lib/cost";
 
-export const DEFAULT_PRICES = path.join(__dirname, "cost", "prices.json");
+export const DEFAULT_PRICES = path.join(PROJECT_ROOT, "tools", "cost", "prices.json");
 export const DEFAULT_LOG_GB = 10;
 
 export const CLI = defineCli({

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
 import { ConfigError } from "../components/config/schema";
+import { PROJECT_ROOT } from "../stacks/project-root";
 import { CliIo, defineCli, processIo, runCli, runMain, UsageError, UserError, Args } from "./lib/cli";
 import { formatSummary, LiveWorkload, parseSummary, Readiness, readiness, StackSummary } from "./lib/summary";
 
@@ -32,7 +32,7 @@ stdout.`,
   pulumi stack output summary --json --stack dev | npm run --silent summary -- --file - --live`,
 });
 
-const REPO_ROOT = path.resolve(__dirname, "..");
+const REPO_ROOT = PROJECT_ROOT;
 
 function fromPulumi(stack: string): string {
     const args = ["stack", "output", "summary", "--json", "--stack", stack];

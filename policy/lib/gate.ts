@@ -7,6 +7,7 @@
  *
  * Pure: the program (stacks/policy-gate.ts) resolves the inputs and calls `gateRefusals`.
  */
+import * as fs from "fs";
 import * as path from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asRunError, levelOf } from "./config";
@@ -14,9 +15,21 @@ import { InputResource, PackConfig, policyKnobs, runResourcePolicy } from "./har
 import { Json } from "./k8s";
 import { PlatformRule } from "./rule";
 
-/** The pack config the gate applies for an environment: the one the wrappers attach. */
+/**
+ * The pack config the gate applies for an environment: the one the wrappers attach, read from the
+ * pack's source directory (policy/config/) also when this module runs from the tsc build (build/policy/lib/).
+ */
 export function packConfigFile(environment: string): string {
-    return path.resolve(__dirname, "..", "config", `${environment}.json`);
+    return path.join(packDir(), "config", `${environment}.json`);
+}
+
+/** The pack's directory: the nearest ancestor of this module's directory holding PulumiPolicy.yaml or policy/PulumiPolicy.yaml. */
+function packDir(): string {
+    for (let dir = path.resolve(__dirname); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) return dir;
+        if (fs.existsSync(path.join(dir, "policy", "PulumiPolicy.yaml"))) return path.join(dir, "policy");
+        if (path.dirname(dir) === dir) throw new Error(`no PulumiPolicy.yaml above ${__dirname}`);
+    }
 }
 
 export interface Refusal {

@@ -32,6 +32,7 @@
  * class listed in `userErrors`) for bad input (exit 1, its message only). Anything else is an
  * unexpected failure: exit 1, its first line and a hint to rerun with `--debug`.
  */
+import { staleBuildMessage } from "../../stacks/project-root";
 
 /** Exit codes shared by every CLI. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
@@ -244,6 +245,13 @@ export async function runCli<S extends CliSpec>(
  * process.exit(), which would truncate output still flowing into a pipe).
  */
 export function runMain<S extends CliSpec>(spec: S, body: (args: Args<S>, io: CliIo) => Promise<number | void> | number | void): Promise<void> {
+    // The npm scripts run the tsc build (build/tools/): refuse one older than the sources.
+    const stale = staleBuildMessage(__dirname);
+    if (stale) {
+        process.stderr.write(`${spec.name}: ${stale}\n`);
+        process.exitCode = EXIT.invalid;
+        return Promise.resolve();
+    }
     return runCli(spec, process.argv.slice(2), body).then((code) => {
         process.exitCode = code;
     });

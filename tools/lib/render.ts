@@ -13,9 +13,13 @@ import { ConfigError, PROJECT } from "../../components/config/schema";
 import { SECRET_KEYS } from "../../stacks/config";
 import { InputError, readTextFile } from "../../components/input/files";
 import { parseYaml } from "../../components/input/yaml";
+import { PROJECT_ROOT } from "../../stacks/project-root";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const PROGRAM = path.join(REPO_ROOT, "stacks", "index.ts");
+/** Project files (stack configs, README): the source tree, also when this runs from build/. */
+export const REPO_ROOT = PROJECT_ROOT;
+/** The program's modules: stacks/ beside this tree's tools/ (TypeScript sources, or build/'s JavaScript). */
+const STACKS_DIR = path.resolve(__dirname, "..", "..", "stacks");
+const PROGRAM = path.join(STACKS_DIR, "index");
 export const REDACTED = "<redacted>";
 
 export interface K8sObject {
@@ -115,7 +119,7 @@ export function toK8sObject(r: RecordedResource, redact = true): K8sObject {
 
 /** Clears the program's modules so its top level (which reads config) runs again. */
 function forgetProgramModules(): void {
-    const stacksDir = path.join(REPO_ROOT, "stacks") + path.sep;
+    const stacksDir = STACKS_DIR + path.sep;
     for (const id of Object.keys(require.cache)) if (id.startsWith(stacksDir)) delete require.cache[id];
 }
 

@@ -13,6 +13,7 @@ import { ConfigError, PROJECT } from "../../../components/config/schema";
 import { UshadowConfig } from "./config";
 import { InputError, readTextInside, realRoot } from "../../../components/input/files";
 import { parseYaml } from "../../../components/input/yaml";
+import { PROJECT_ROOT } from "../../project-root";
 import {
     ComposeApp,
     ComposeAppArgs,
@@ -51,11 +52,9 @@ const LIMITS = { defaultRequest: { cpu: "100m", memory: "128Mi" }, defaultLimit:
  */
 export const SECRET_ENV = ["AUTH_SECRET_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "NEO4J_PASSWORD"] as const;
 
-/**
- * The project root (where Pulumi.yaml is): config paths are relative to it. The engine runs the
- * program with the working directory set to `main` (stacks/), so a cwd-relative read would miss.
- */
-const PROJECT_ROOT = path.resolve(__dirname, "..", "..", "..");
+// Config paths are relative to the project root (where Pulumi.yaml is, stacks/project-root.ts):
+// the engine runs the program with the working directory set to `main` (build/stacks/), so a
+// cwd-relative read would miss.
 
 /** `agent-platform:ushadow.<key>`: how errors name the config key that led to a file or value. */
 const key = (k: string) => `${PROJECT}:ushadow.${k}`;

@@ -1,0 +1,54 @@
+/**
+ * Where the project's files are, whether this code runs from its TypeScript sources (tests,
+ * ts-node) or from the tsc build (`npm run build` -> build/, which `pulumi up` and the npm tools
+ * run): the nearest ancestor of this module's directory that holds Pulumi.yaml. Stack configs,
+ * the README, pack configs and config-relative paths (ushadow's files) are read from there; the
+ * build holds only JavaScript.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+/** The nearest ancestor of `start` (itself included) holding `marker`; throws if none does. */
+export function ancestorWith(start: string, marker: string): string {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, marker))) return dir;
+        if (path.dirname(dir) === dir) throw new Error(`no ${marker} in ${start} or any directory above it`);
+    }
+}
+
+/** The project root: the directory of Pulumi.yaml. */
+export const PROJECT_ROOT = ancestorWith(__dirname, "Pulumi.yaml");
+
+/** Where `npm run build` (tsc -p tsconfig.build.json) writes the JavaScript that `pulumi up` and the npm tools run. */
+export const BUILD_DIR = path.join(PROJECT_ROOT, "build");
+
+/**
+ * Sources newer than their compiled module (project-relative .ts paths, at most `limit`): a build
+ * that would run code other than the checked-out sources. Empty when `codeDir` (the caller's
+ * __dirname) is not inside `buildDir`, i.e. when the sources run directly (tests, ts-node).
+ */
+export function staleBuild(codeDir: string, buildDir: string = BUILD_DIR, root: string = PROJECT_ROOT, limit = 3): string[] {
+    if (!path.resolve(codeDir).startsWith(buildDir + path.sep)) return [];
+    const stale: string[] = [];
+    const walk = (dir: string): void => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            if (stale.length >= limit) return;
+            const file = path.join(dir, e.name);
+            if (e.isDirectory()) walk(file);
+            else if (e.name.endsWith(".js")) {
+                const source = path.join(root, path.relative(buildDir, file)).replace(/\.js$/, ".ts");
+                const src = fs.statSync(source, { throwIfNoEntry: false });
+                if (src && src.mtimeMs > fs.statSync(file).mtimeMs) stale.push(path.relative(root, source));
+            }
+        }
+    };
+    walk(buildDir);
+    return stale;
+}
+
+/** The one-line refusal for a stale build, or undefined when the build is current. */
+export function staleBuildMessage(codeDir: string): string | undefined {
+    const stale = staleBuild(codeDir);
+    if (!stale.length) return undefined;
+    return `the JavaScript build is older than its sources (${stale.join(", ")}${stale.length >= 3 ? ", ..." : ""}): run \`npm run build\``;
+}
