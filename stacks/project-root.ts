@@ -23,8 +23,9 @@ export const PROJECT_ROOT = ancestorWith(__dirname, "Pulumi.yaml");
 export const BUILD_DIR = path.join(PROJECT_ROOT, "build");
 
 /**
- * Sources newer than their compiled module (project-relative .ts paths, at most `limit`): a build
- * that would run code other than the checked-out sources. Empty when `codeDir` (the caller's
+ * Sources newer than their compiled module, or compiled modules whose source was removed
+ * (project-relative .ts paths, at most `limit`): a build that would run code other than the
+ * checked-out sources. Empty when `codeDir` (the caller's
  * __dirname) is not inside `buildDir`, i.e. when the sources run directly (tests, ts-node).
  */
 export function staleBuild(codeDir: string, buildDir: string = BUILD_DIR, root: string = PROJECT_ROOT, limit = 3): string[] {
@@ -38,7 +39,9 @@ export function staleBuild(codeDir: string, buildDir: string = BUILD_DIR, root: 
             else if (e.name.endsWith(".js")) {
                 const source = path.join(root, path.relative(buildDir, file)).replace(/\.js$/, ".ts");
                 const src = fs.statSync(source, { throwIfNoEntry: false });
-                if (src && src.mtimeMs > fs.statSync(file).mtimeMs) stale.push(path.relative(root, source));
+                // A module whose source is gone would still be found by require (a file moved into a folder).
+                if (!src) stale.push(`${path.relative(root, source)} (removed)`);
+                else if (src.mtimeMs > fs.statSync(file).mtimeMs) stale.push(path.relative(root, source));
             }
         }
     };

@@ -34,7 +34,7 @@ describe("tsc build (npm run build -> build/)", () => {
     });
 
     it("GIVEN package.json THEN install builds (prepare) and every tool script runs a compiled entry file", () => {
-        assert.equal(pkg.scripts.build, "tsc -p tsconfig.build.json");
+        assert.equal(pkg.scripts.build, "rm -rf build && tsc -p tsconfig.build.json");
         assert.equal(pkg.scripts.prepare, "npm run build");
         const tools = Object.entries(pkg.scripts as Record<string, string>).filter(([, cmd]) => /\bnode build\//.test(cmd));
         assert.ok(tools.length >= 9, `${tools.length} compiled tool scripts`);
@@ -116,6 +116,13 @@ describe("stale build guard (pulumi up and the npm tools refuse a build older th
     it("GIVEN a source edited after the build THEN it is named", () => {
         write("tools/lib/cli.ts", new Date(2026, 0, 3));
         assert.deepEqual(staleBuild(path.join(root, "build", "stacks"), path.join(root, "build"), root), [path.join("tools", "lib", "cli.ts")]);
+    });
+
+    it("GIVEN a compiled module whose source was removed (a file moved into a folder) THEN it is named", () => {
+        write("build/stacks/systems/x.js", newer);
+        assert.deepEqual(staleBuild(path.join(root, "build", "stacks"), path.join(root, "build"), root), [
+            `${path.join("stacks", "systems", "x.ts")} (removed)`,
+        ]);
     });
 
     it("GIVEN code running from the sources (tests, ts-node) THEN the build is not checked", () => {
