@@ -81,7 +81,7 @@ const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
 /**
  * Texts the fast path leaves to the `yaml` library, because js-yaml reads them differently or
  * more leniently: a tag (`!`), a directive (`%` at a line start), a complex key (`?`), a null or
- * empty key (`~:`, `{~}`, `: v`: js-yaml names it "null", the yaml library ""), a quoted scalar
+ * empty key (`~:`, `{~}`, `: v`, `[:]`: js-yaml names it "null", the yaml library ""), a quoted scalar
  * that goes on past its line (a line with an odd number of quotes, or an escaped double quote),
  * a `---`/`...` glued to text (js-yaml: a document marker), an empty nested list item (`- -`:
  * js-yaml appends the next item to it), a `#` glued to a closing quote or bracket (the yaml
@@ -93,7 +93,7 @@ const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
 const NOT_PLAIN = [
     /!/,
     /^[%?]|[\s-]\?(?:\s|$)/m,
-    /(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?[ \t]*:(?:\s|$)|[{,][ \t]*(?:~|[Nn]ull|NULL)[ \t]*[,}]/m,
+    /(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?[ \t]*:(?:[\s,\]}]|$)|[{,][ \t]*(?:~|[Nn]ull|NULL)[ \t]*[,}]/m,
     /^[^'\n]*(?:'[^'\n]*'[^'\n]*)*'[^'\n]*$/m,
     /^[^"\n]*(?:"[^"\n]*"[^"\n]*)*"[^"\n]*$/m,
     /\\"/,

@@ -98,6 +98,9 @@ const SCALARS = [
     "---x",
     "...x",
     "=",
+    "[:]",
+    "{:}",
+    "[a, :]",
 ];
 
 describe("policy:check YAML fast path (js-yaml) gives the yaml library's values", () => {
