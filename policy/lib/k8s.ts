@@ -50,11 +50,15 @@ export interface ParsedType {
 
 /** Parses `kubernetes:<group>/<version>:<Kind>`; undefined for any other provider's token. */
 export function parseK8sType(type: string): ParsedType | undefined {
+    // Every rule asks for every resource: one parse per distinct type token (a stack has few).
+    if (PARSED_TYPES.has(type)) return PARSED_TYPES.get(type);
     const m = /^kubernetes:([^/:]+)\/([^:]+):(.+)$/.exec(type);
     // Helm releases (`kubernetes:helm.sh/v3:Release`) are provider resources, not API objects.
-    if (!m || m[1] === "helm.sh") return undefined;
-    return { group: m[1], version: m[2], kind: m[3] };
+    const parsed = !m || m[1] === "helm.sh" ? undefined : Object.freeze({ group: m[1], version: m[2], kind: m[3] });
+    if (PARSED_TYPES.size < 10_000) PARSED_TYPES.set(type, parsed);
+    return parsed;
 }
+const PARSED_TYPES = new Map<string, ParsedType | undefined>();
 
 /** Kind of a Kubernetes type token (`kubernetes:apps/v1:Deployment` -> `Deployment`). */
 export function kindOf(type: string): string | undefined {

@@ -107,6 +107,9 @@ const NOT_PLAIN = [
     /[[{][^\n\]}]*$|^[^\n[{]*[\]}]/m,
 ];
 
+/** NOT_PLAIN's line-by-line quote counts, which only a text holding that quote can match. */
+const [SINGLE_QUOTED, DOUBLE_QUOTED] = [3, 4];
+
 /** Thrown by the alias listener to leave a text to the full parser. */
 const LEAVE_TO_YAML = new Error("alias budget");
 
@@ -143,7 +146,8 @@ function aliasListener(text: string, maxAliasCount: number): NonNullable<jsYaml.
  * full parser decides, with its limits and its error messages.
  */
 export function plainYamlValues(text: string): Json[] | undefined {
-    if (NOT_PLAIN.some((re) => re.test(text))) return undefined;
+    const quote = (i: number) => (i === SINGLE_QUOTED ? "'" : i === DOUBLE_QUOTED ? '"' : "");
+    if (NOT_PLAIN.some((re, i) => text.includes(quote(i)) && re.test(text))) return undefined;
     try {
         const listener = text.includes("*") ? aliasListener(text, INPUT_LIMITS.maxAliasCount) : undefined;
         return jsYaml.loadAll(text, undefined, { schema: CORE_SCHEMA, ...(listener ? { listener } : {}) }) as Json[];
@@ -206,10 +210,13 @@ export function parseCloudResources(text: string, source: string): InputResource
     });
 }
 
+/** localeCompare's order (the default collation), without building a collator per comparison. */
+const NAME_ORDER = new Intl.Collator();
+
 function walk(dir: string): string[] {
     return fs
         .readdirSync(dir, { withFileTypes: true })
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .sort((a, b) => NAME_ORDER.compare(a.name, b.name))
         .flatMap((e) => {
             const p = path.join(dir, e.name);
             if (e.isDirectory()) return e.name === "node_modules" || e.name.startsWith(".") ? [] : walk(p);
@@ -231,7 +238,7 @@ export function loadResources(inputs: string[], onSkip: (message: string) => voi
         const walked = fs.statSync(input).isDirectory();
         for (const f of walked ? walk(input) : [input]) {
             // The same file reached twice (named and inside a named directory) is read once.
-            const real = fs.realpathSync(f);
+            const real = fs.realpathSync.native(f);
             const first = files.get(real);
             if (first !== undefined) {
                 onSkip(`${f}: the same file as ${first}; read once`);

@@ -205,15 +205,16 @@ export interface ExemptionState {
 export function exemptionState(rule: string, exemptions: Exemption[], type: string, name: string, props: Json, now: Date): ExemptionState {
     const problems: string[] = [];
     let exempt = false;
-    const key = exemptionKey(type, name, props);
-    const today = now.toISOString().slice(0, 10);
+    const key = exemptions.length ? exemptionKey(type, name, props) : "";
+    const today = exemptions.length ? now.toISOString().slice(0, 10) : "";
     for (const e of exemptions) {
         if (e.name !== key) continue;
         if (e.expires && isIsoDate(e.expires) && e.expires < today)
             problems.push(`exemption from ${rule} expired on ${e.expires} ("${e.reason}"); renew it with a new date or fix the resource`);
         else exempt = true;
     }
-    const ann = parseK8sType(type) ? props?.metadata?.annotations?.[EXEMPT_ANNOTATION_PREFIX + rule] : undefined;
+    const annotations = props?.metadata?.annotations;
+    const ann = annotations && parseK8sType(type) ? annotations[EXEMPT_ANNOTATION_PREFIX + rule] : undefined;
     if (ann !== undefined) {
         if (typeof ann === "string" && ann.trim() !== "") exempt = true;
         else
@@ -248,10 +249,16 @@ function schemaOf<C>(spec: RuleMeta<C>): RuleSchema {
  * weakening the rule.
  */
 function checkedKnobs<C>(schema: RuleSchema, defaults: C, given: object): C & { exemptions: Exemption[] } {
+    // One check per knobs object: a policy's config is handed to it for every resource.
+    const seen = CHECKED.get(given);
+    if (seen?.schema === schema) return seen.knobs as C & { exemptions: Exemption[] };
     const problems = knobProblems(schema, given as Record<string, unknown>, "advisory");
     if (problems.length) throw new PackConfigError("(pulumi policy config)", problems);
-    return withDefaults(defaults, given) as C & { exemptions: Exemption[] };
+    const knobs = withDefaults(defaults, given) as C & { exemptions: Exemption[] };
+    CHECKED.set(given, { schema, knobs });
+    return knobs;
 }
+const CHECKED = new WeakMap<object, { schema: RuleSchema; knobs: unknown }>();
 
 /** CrossGuard metadata shared by resource and stack policies. */
 function metadataOf<C>(spec: RuleMeta<C>) {
@@ -278,12 +285,13 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
             if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
             const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
-            const subject = describeResource(args.type, args.name, args.props);
+            let subject: string | undefined; // described only when there is something to report
+            const about = (m: string) => `${(subject ??= describeResource(args.type, args.name, args.props))}: ${m}`;
             const ex = exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, new Date());
-            for (const m of ex.problems) report(`${subject}: ${m}`);
+            for (const m of ex.problems) report(about(m));
             if (ex.exempt) return;
             for (const m of spec.check(args.props, config, { type: args.type, name: args.name, stackTags: args.stackTags })) {
-                report(`${subject}: ${m}`);
+                report(about(m));
             }
         },
     };
@@ -301,7 +309,10 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
 
 /** Resources of a stack as plain items (Kubernetes props also exposed as objects). */
 export function stackItems(args: StackValidationArgs): StackItem[] {
-    return args.resources.map((r) => {
+    // policy:check hands every stack rule the same list: build the items once for it.
+    const seen = STACK_ITEMS.get(args.resources);
+    if (seen && seen.length === args.resources.length) return seen;
+    const items = args.resources.map((r) => {
         const k = parseK8sType(r.type);
         const item: StackItem = { type: r.type, name: r.name, urn: r.urn, props: r.props };
         if (k && r.props && typeof r.props === "object") {
@@ -313,7 +324,10 @@ export function stackItems(args: StackValidationArgs): StackItem[] {
         }
         return item;
     });
+    STACK_ITEMS.set(args.resources, items);
+    return items;
 }
+const STACK_ITEMS = new WeakMap<StackValidationArgs["resources"], StackItem[]>();
 
 export function stackRule<C extends object = Record<string, never>>(spec: StackRuleSpec<C>): PlatformRule {
     const knobbed = withUniversalKnobs(spec.defaults, spec.knobs);
@@ -345,6 +359,23 @@ export function stackRule<C extends object = Record<string, never>>(spec: StackR
         },
     };
     return { policy, area: spec.area, scope: "stack", remediates: false, schema };
+}
+
+/**
+ * Items grouped by a key, each group in stack order: a stack rule that looks up, per workload,
+ * the objects of its namespace (or the one it names) reads one group instead of the whole stack,
+ * so its cost stays linear in the stack's size.
+ */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+        const k = key(item);
+        if (k === undefined) continue;
+        const g = groups.get(k);
+        if (g) g.push(item);
+        else groups.set(k, [item]);
+    }
+    return groups;
 }
 
 /** Kubernetes objects of a stack with their URNs. */

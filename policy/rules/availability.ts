@@ -25,7 +25,7 @@ import {
 } from "../lib/k8s";
 import { knobChecks } from "../lib/config";
 import { podRule } from "../lib/pod";
-import { k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
+import { groupBy, k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
 type K8sItem = StackItem & { obj: K8sObject };
 
@@ -341,10 +341,13 @@ export const availabilityRules: PlatformRule[] = [
             const hpas = k.filter((i) => i.obj.kind === "HorizontalPodAutoscaler");
             if (hpas.length === 0) return undefined;
             const out: StackViolation[] = [];
+            const byId = groupBy(k, (w) => `${w.obj.kind}\0${w.obj.metadata?.name}\0${k8sNamespaceOf(w.obj)}`);
             for (const h of hpas) {
                 const ref = h.obj.spec?.scaleTargetRef ?? {};
                 const ns = k8sNamespaceOf(h.obj);
-                const target = k.find((w) => w.obj.kind === ref.kind && w.obj.metadata?.name === ref.name && k8sNamespaceOf(w.obj) === ns);
+                const target = byId
+                    .get(`${ref.kind}\0${ref.name}\0${ns}`)
+                    ?.find((w) => w.obj.kind === ref.kind && w.obj.metadata?.name === ref.name && k8sNamespaceOf(w.obj) === ns);
                 const who = `HorizontalPodAutoscaler ${ns}/${h.obj.metadata?.name}`;
                 if (!target) out.push({ message: `${who}: targets ${ref.kind ?? "?"} ${ref.name ?? "?"}, which is not in the stack`, urn: h.urn });
                 else if (target.obj.spec?.replicas !== undefined)

@@ -4,7 +4,7 @@
  * templates of workloads in the same stack.
  */
 import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
-import { k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
+import { groupBy, k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
 type K8sItem = StackItem & { obj: K8sObject };
 
@@ -130,13 +130,12 @@ export const networkRules: PlatformRule[] = [
             const ws = workloads(k).filter((w) => !cfg.systemNamespaces.includes(k8sNamespaceOf(w.obj)));
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
+            const policiesByNs = groupBy(k, (i) => (i.obj.kind === "NetworkPolicy" ? k8sNamespaceOf(i.obj) : undefined));
             for (const w of ws) {
                 const labels = podTemplate(w.obj)!.labels;
                 const ns = k8sNamespaceOf(w.obj);
-                const covered = k.some(
+                const covered = (policiesByNs.get(ns) ?? []).some(
                     (i) =>
-                        i.obj.kind === "NetworkPolicy" &&
-                        k8sNamespaceOf(i.obj) === ns &&
                         !isDefaultDeny(i.obj, "Ingress") &&
                         !isDefaultDeny(i.obj, "Egress") &&
                         Object.keys(i.obj.spec?.podSelector?.matchLabels ?? {}).length + (i.obj.spec?.podSelector?.matchExpressions ?? []).length > 0 &&

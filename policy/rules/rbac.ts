@@ -1,6 +1,6 @@
 /** RBAC with least privilege (seed checklists: "RBAC is configured (with least privilege)"). */
 import { isKind, Json, K8sObject, k8sNamespaceOf } from "../lib/k8s";
-import { k8sItems, PlatformRule, resourceRule, stackRule, StackViolation } from "../lib/rule";
+import { groupBy, k8sItems, PlatformRule, resourceRule, stackRule, StackViolation } from "../lib/rule";
 
 const ROLE_KINDS = ["Role", "ClusterRole"];
 const BINDING_KINDS = ["RoleBinding", "ClusterRoleBinding"];
@@ -103,9 +103,10 @@ export const rbacRules: PlatformRule[] = [
             const bindings = k.filter((i) => BINDING_KINDS.includes(i.obj.kind));
             if (bindings.length === 0) return undefined;
             const out: StackViolation[] = [];
+            const byKindName = groupBy(k, (i) => `${i.obj.kind}\0${i.obj.metadata?.name}`);
             for (const b of bindings) {
                 const ref = b.obj.roleRef ?? {};
-                const role = k.find(
+                const role = (byKindName.get(`${ref.kind}\0${ref.name}`) ?? []).find(
                     (i) =>
                         i.obj.kind === ref.kind &&
                         i.obj.metadata?.name === ref.name &&
