@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { benchDeploy } from "./lib/deploy";
-import { REPO_ROOT, runChild, runCommand } from "./lib/child";
+import { REPO_ROOT, runChild, runCommand, Runtime } from "./lib/child";
 import { selfTimeByOrigin } from "./lib/profile";
 import { gitState, machine, Results, Row, writeResults } from "./lib/report";
 import { judgeGrowth, linearFit, median } from "./lib/stats";
@@ -25,11 +25,18 @@ interface Options {
     only: Set<Section>;
     reps: number;
     out: string;
+    /** The tests section also runs `npm run e2e` (the lead's local cluster: never by default). */
+    e2e: boolean;
+    /** The commit whose policy:check code gives the "before" rows. */
+    baseline: string;
 }
+
+/** main when issue 20 began: the policy:check code before its speed-up, run under ts-node as it was. */
+const BASELINE = "9c3fbbd";
 
 export const CLI = defineCli({
     name: "bench",
-    usage: `npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR]`,
+    usage: `npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR] [--e2e] [--baseline REV]`,
     summary: `Measures program evaluation, growth with AgentService count, policy evaluation, the real
 deploy against plain kubectl (when the e2e toolchain is cached), the test suites and a CPU
 profile, and writes DIR/results.md and DIR/results.json. Progress goes to stderr, one line per
@@ -38,11 +45,13 @@ figure to stdout.`,
         only: { value: "LIST", help: `comma-separated sections to run (default all: ${SECTIONS.join(",")})` },
         reps: { value: "N", help: "repetitions per timed unit (default 5)" },
         out: { value: "DIR", help: "where results.md and results.json go (default bench/)" },
+        e2e: { help: "the tests section also runs `npm run e2e` (starts a local cluster; off by default)" },
+        baseline: { value: "REV", help: `commit whose policy:check gives the "before" rows (default ${BASELINE})` },
     },
 });
 
-function toOptions(a: Args<typeof CLI>): Options {
-    const o: Options = { only: new Set(SECTIONS), reps: 5, out: path.join(REPO_ROOT, "bench") };
+export function toOptions(a: Args<typeof CLI>): Options {
+    const o: Options = { only: new Set(SECTIONS), reps: 5, out: path.join(REPO_ROOT, "bench"), e2e: a.e2e === true, baseline: a.baseline ?? BASELINE };
     if (a.only !== undefined) {
         const bad = a.only.split(",").filter((s) => !(SECTIONS as readonly string[]).includes(s));
         if (bad.length) throw new UsageError(`--only: unknown sections ${bad.join(", ")} (known: ${SECTIONS.join(", ")})`);
@@ -74,13 +83,20 @@ interface RenderReport {
     peakRssKiB: number;
 }
 
-async function benchEval(o: Options, rows: Row[], details: Record<string, unknown>): Promise<void> {
+const RUNTIMES: { runtime: Runtime; label: string }[] = [
+    { runtime: "ts-node", label: "before (ts-node)" },
+    { runtime: "compiled", label: "after (tsc build)" },
+];
+
+async function benchEval(o: Options, rows: Row[], details: Record<string, unknown>, tmp: string): Promise<void> {
     const S = "Program evaluation (mock runtime, the `npm run render` path)";
     const phaseRows: (string | number)[][] = [];
     for (const stack of ["dev", "prod"]) {
-        const runs: { wallMs: number; report: RenderReport }[] = [];
+        // Interleaved (ts-node, compiled, ts-node, ...) so a load swing hits both alike.
+        const runs = new Map<Runtime, { wallMs: number; report: RenderReport }[]>(RUNTIMES.map((r) => [r.runtime, []]));
         try {
-            for (let i = 0; i < o.reps; i++) runs.push(await runChild<RenderReport>("render-child.ts", [stack]));
+            for (let i = 0; i < o.reps; i++)
+                for (const { runtime } of RUNTIMES) runs.get(runtime)!.push(await runChild<RenderReport>("render-child.ts", [stack], [], { runtime }));
         } catch (e) {
             rows.push({
                 section: S,
@@ -91,50 +107,57 @@ async function benchEval(o: Options, rows: Row[], details: Record<string, unknow
             });
             continue;
         }
-        const med = (f: (r: RenderReport) => number) => median(runs.map((r) => f(r.report)));
-        const r0 = runs[0].report;
-        log(`${stack}: wall ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, program ${med((r) => r.programMs).toFixed(0)} ms`);
-        rows.push(
-            {
-                section: S,
-                figure: `${stack}: evaluate the stack, fresh process`,
-                value: median(runs.map((r) => r.wallMs)) / 1000,
-                unit: "s",
-                how: `median of ${o.reps} child processes, spawn to exit: node + ts-node start-up, module loading, TS transpile, program under mocks (${r0.resources} resources, ${r0.objects} Kubernetes objects, ${r0.cloudResources} AWS)`,
-            },
-            {
-                section: S,
-                figure: `${stack}: program alone (renderStack)`,
-                value: med((r) => r.programMs) / 1000,
-                unit: "s",
-                how: "median, in the child: renderStack() after @pulumi/* were loaded (transpile + evaluation of stacks/ and components/ + mock registration)",
-            },
-            {
-                section: S,
-                figure: `${stack}: peak memory`,
-                value: mib(med((r) => r.peakRssKiB)),
-                unit: "MiB",
-                how: `median getrusage maxRSS of the child (whole process); ${mib(med((r) => r.baseRssKiB)).toFixed(0)} MiB of it is node + ts-node before any import, so the program adds ${mib(med((r) => r.peakRssKiB - r.baseRssKiB)).toFixed(0)} MiB`,
-            },
-        );
-        phaseRows.push([
-            stack,
-            med((r) => r.bootMs),
-            med((r) => r.pulumiMs),
-            med((r) => r.k8sMs),
-            med((r) => r.awsMs),
-            med((r) => r.randomMs),
-            med((r) => r.toolsMs),
-            med((r) => r.programMs),
-            med((r) => r.totalMs),
-        ]);
+        for (const { runtime, label } of RUNTIMES) {
+            const rs = runs.get(runtime)!;
+            const med = (f: (r: RenderReport) => number) => median(rs.map((r) => f(r.report)));
+            const r0 = rs[0].report;
+            const wall = median(rs.map((r) => r.wallMs));
+            log(`${stack} ${runtime}: wall ${wall.toFixed(0)} ms, program ${med((r) => r.programMs).toFixed(0)} ms`);
+            rows.push(
+                {
+                    section: S,
+                    figure: `${stack}: evaluate the stack, fresh process, ${label}`,
+                    value: wall / 1000,
+                    unit: "s",
+                    goal: stack === "prod" && runtime === "compiled" ? "≤ 1.5 s" : "",
+                    how: `median of ${o.reps} child processes, spawn to exit: node start-up${runtime === "ts-node" ? " + ts-node, TS transpile" : ""}, module loading, program under mocks (${r0.resources} resources, ${r0.objects} Kubernetes objects, ${r0.cloudResources} AWS)`,
+                },
+                {
+                    section: S,
+                    figure: `${stack}: program alone (renderStack), ${label}`,
+                    value: med((r) => r.programMs) / 1000,
+                    unit: "s",
+                    how: `median, in the child: renderStack() after @pulumi/* were loaded (${runtime === "ts-node" ? "transpile + " : ""}evaluation of stacks/ and components/ + mock registration)`,
+                },
+                {
+                    section: S,
+                    figure: `${stack}: peak memory, ${label}`,
+                    value: mib(med((r) => r.peakRssKiB)),
+                    unit: "MiB",
+                    how: `median getrusage maxRSS of the child (whole process); ${mib(med((r) => r.baseRssKiB)).toFixed(0)} MiB of it is node${runtime === "ts-node" ? " + ts-node" : ""} before any import`,
+                },
+            );
+            phaseRows.push([
+                `${stack}, ${label}`,
+                med((r) => r.bootMs),
+                med((r) => r.pulumiMs),
+                med((r) => r.k8sMs),
+                med((r) => r.awsMs),
+                med((r) => r.randomMs),
+                med((r) => r.toolsMs),
+                med((r) => r.programMs),
+                med((r) => r.totalMs),
+            ]);
+        }
+        const [before, after] = RUNTIMES.map(({ runtime }) => median(runs.get(runtime)!.map((r) => r.wallMs)));
+        rows.push({ section: S, figure: `${stack}: fresh-process evaluation, before / after`, value: before / after, unit: "×", how: "same run, interleaved" });
     }
     details.evalPhases = {
         section: S,
         title: "Where a fresh-process evaluation spends its time (median ms, in the child)",
         headers: [
-            "stack",
-            "node + ts-node boot",
+            "stack, runtime",
+            "node (+ ts-node) boot",
             "require @pulumi/pulumi",
             "@pulumi/kubernetes",
             "@pulumi/aws",
@@ -145,6 +168,59 @@ async function benchEval(o: Options, rows: Row[], details: Record<string, unknow
         ],
         rows: phaseRows,
     };
+    await benchRenderCli(o, rows, tmp);
+}
+
+/** `render --stack prod` as a user runs it: the whole CLI process, start-up and writing the files included. */
+async function benchRenderCli(o: Options, rows: Row[], tmp: string): Promise<void> {
+    const S = "Program evaluation (mock runtime, the `npm run render` path)";
+    const out = path.join(tmp, "render-cli");
+    const variants: { label: string; cmd: string; args: string[]; goal: string; how: string }[] = [
+        {
+            label: "before: ts-node --transpile-only tools/render.ts",
+            cmd: process.execPath,
+            args: [path.join(REPO_ROOT, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", "tools/render.ts"],
+            goal: "",
+            how: "what `npm run render` ran before issue 20 (without npm's own start-up)",
+        },
+        {
+            label: "after: node build/tools/render.js",
+            cmd: process.execPath,
+            args: ["build/tools/render.js"],
+            goal: "≤ 3 s",
+            how: "what `npm run render` runs now (without npm's own start-up)",
+        },
+        {
+            label: "after: npm run render, npm's start-up included",
+            cmd: "npm",
+            args: ["run", "--silent", "render", "--"],
+            goal: "≤ 3 s",
+            how: "the npm script as typed",
+        },
+    ];
+    const times = new Map<string, number[]>(variants.map((v) => [v.label, []]));
+    for (let i = 0; i < o.reps; i++) {
+        for (const v of variants) {
+            const r = await runCommand(v.cmd, [...v.args, "--stack", "prod", "--out", out]);
+            if (r.code !== 0) {
+                rows.push({ section: S, figure: `render --stack prod, ${v.label}`, value: "failed", unit: "", how: (r.stderr || r.stdout).split("\n")[0] });
+                return;
+            }
+            times.get(v.label)!.push(r.wallMs);
+        }
+    }
+    for (const v of variants) {
+        const t = median(times.get(v.label)!);
+        log(`render --stack prod, ${v.label}: ${t.toFixed(0)} ms`);
+        rows.push({
+            section: S,
+            figure: `\`render --stack prod\` wall, CLI start included, ${v.label}`,
+            value: t / 1000,
+            unit: "s",
+            goal: v.goal,
+            how: `median of ${o.reps} processes, interleaved; ${v.how}; writes the 248 files of the prod render`,
+        });
+    }
 }
 
 interface GrowthReport {
@@ -159,41 +235,78 @@ async function benchGrowth(o: Options, rows: Row[], details: Record<string, unkn
     const S = "Growth: N AgentServices in one program (mock runtime)";
     const ns = [1, 10, 100, 500];
     const reps = Math.max(1, Math.min(o.reps, 3));
-    const byN = new Map<number, GrowthReport[]>(ns.map((n) => [n, []]));
-    // Interleaved (1, 10, 100, 500, 1, 10, ...) so load swings hit every size alike.
+    const byN = new Map<string, GrowthReport[]>();
+    const key = (runtime: Runtime, n: number) => `${runtime}:${n}`;
+    // Interleaved (1, 10, 100, 500 under each runtime, then again) so load swings hit every point alike.
     for (let i = 0; i < reps; i++) {
         for (const n of ns) {
-            const r = await runChild<GrowthReport>("growth-child.ts", [String(n)]);
-            byN.get(n)!.push(r.report);
-            log(`growth n=${n}: ${r.report.runMs.toFixed(0)} ms`);
+            for (const { runtime } of RUNTIMES) {
+                const r = await runChild<GrowthReport>("growth-child.ts", [String(n)], [], { runtime });
+                byN.set(key(runtime, n), [...(byN.get(key(runtime, n)) ?? []), r.report]);
+                log(`growth ${runtime} n=${n}: ${r.report.runMs.toFixed(0)} ms`);
+            }
         }
     }
-    const t = ns.map((n) => median(byN.get(n)!.map((r) => r.runMs)));
-    const perService = byN.get(1)![0].resources;
-    const fit = linearFit(ns, t);
-    const ratio = t[3] / t[2];
-    const judged = judgeGrowth(ratio, fit.r2);
-    const how = `median of ${reps} fresh processes per N; time of runUnderMocks alone (modules loaded first); each AgentService registers ${perService} resources (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy + component)`;
-    rows.push(
-        { section: S, figure: "per-AgentService cost b (fit t = a + b·N)", value: fit.b, unit: "ms", how: `least squares over N = ${ns.join(", ")}; ${how}` },
-        { section: S, figure: "per-resource cost", value: fit.b / perService, unit: "ms", how: `b / ${perService} resources per AgentService` },
-        { section: S, figure: "fixed cost a", value: fit.a, unit: "ms", how: "intercept of the fit" },
-        { section: S, figure: "R² of the linear fit", value: fit.r2, unit: "", how: "1 = the line explains every point" },
-        { section: S, figure: "t(500) / t(100)", value: ratio, unit: "×", how: "≈ 5 linear, ≈ 25 quadratic" },
-        { section: S, figure: "growth verdict", value: judged.linear ? "linear" : "NOT linear", unit: "", how: judged.verdict },
-        {
-            section: S,
-            figure: "peak memory at N = 500",
-            value: mib(median(byN.get(500)!.map((r) => r.peakRssKiB))),
-            unit: "MiB",
-            how: `getrusage maxRSS of the child (median); at N = 100: ${mib(median(byN.get(100)!.map((r) => r.peakRssKiB))).toFixed(0)} MiB`,
-        },
-    );
+    const points: (string | number)[][] = [];
+    const perResource: number[] = [];
+    for (const { runtime, label } of RUNTIMES) {
+        const at = (n: number) => byN.get(key(runtime, n))!;
+        const t = ns.map((n) => median(at(n).map((r) => r.runMs)));
+        const perService = at(1)[0].resources;
+        const fit = linearFit(ns, t);
+        const ratio = t[3] / t[2];
+        const judged = judgeGrowth(ratio, fit.r2);
+        perResource.push(fit.b / perService);
+        const after = runtime === "compiled";
+        const how = `median of ${reps} fresh processes per N; time of runUnderMocks alone (modules loaded first); each AgentService registers ${perService} resources (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy + component)`;
+        rows.push(
+            {
+                section: S,
+                figure: `per-AgentService cost b (fit t = a + b·N), ${label}`,
+                value: fit.b,
+                unit: "ms",
+                how: `least squares over N = ${ns.join(", ")}; ${how}`,
+            },
+            {
+                section: S,
+                figure: `per-resource cost, ${label}`,
+                value: fit.b / perService,
+                unit: "ms",
+                goal: after ? "≤ 2 ms" : "",
+                how: `b / ${perService} resources per AgentService`,
+            },
+            {
+                section: S,
+                figure: `R² of the linear fit, ${label}`,
+                value: fit.r2,
+                unit: "",
+                how: `1 = the line explains every point; fixed cost a = ${fit.a.toFixed(0)} ms`,
+            },
+            { section: S, figure: `t(500) / t(100), ${label}`, value: ratio, unit: "×", how: "≈ 5 linear, ≈ 25 quadratic" },
+            {
+                section: S,
+                figure: `growth verdict up to 500 AgentServices, ${label}`,
+                value: judged.linear ? "linear" : "NOT linear",
+                unit: "",
+                goal: after ? "linear" : "",
+                how: judged.verdict,
+            },
+            {
+                section: S,
+                figure: `peak memory at N = 500, ${label}`,
+                value: mib(median(at(500).map((r) => r.peakRssKiB))),
+                unit: "MiB",
+                how: `getrusage maxRSS of the child (median); at N = 100: ${mib(median(at(100).map((r) => r.peakRssKiB))).toFixed(0)} MiB`,
+            },
+        );
+        ns.forEach((n, i) => points.push([label, n, at(n)[0].resources, t[i], t[i] / n, fit.a + fit.b * n, mib(median(at(n).map((r) => r.peakRssKiB)))]));
+    }
+    rows.push({ section: S, figure: "per-resource cost, before / after", value: perResource[0] / perResource[1], unit: "×", how: "same run, interleaved" });
     details.growth = {
         section: S,
         title: "Growth points (median of the fresh processes)",
-        headers: ["N AgentServices", "resources", "time (ms)", "ms per AgentService", "fit a + b·N (ms)", "peak RSS (MiB)"],
-        rows: ns.map((n, i) => [n, byN.get(n)![0].resources, t[i], t[i] / n, fit.a + fit.b * n, mib(median(byN.get(n)!.map((r) => r.peakRssKiB)))]),
+        headers: ["runtime", "N AgentServices", "resources", "time (ms)", "ms per AgentService", "fit a + b·N (ms)", "peak RSS (MiB)"],
+        rows: points,
     };
 }
 
@@ -229,14 +342,36 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
                 return `${n} files generated by bench/lib/synthetic.ts: 1,000 each of hardened Deployments, Services, HPAs, PDBs, NetworkPolicies in 10 namespaces`;
             },
         },
+        {
+            name: "synthetic 2,500 objects",
+            dir: path.join(tmp, "synthetic-half"),
+            prep: async () => {
+                const n = writeSyntheticManifests(path.join(tmp, "synthetic-half"), 2500);
+                return `${n} files, the same generator at half the size (for the linearity row)`;
+            },
+        },
     ];
     const detailRows: (string | number)[][] = [];
+    let baseline: string | undefined;
+    try {
+        baseline = await baselineTree(o.baseline, tmp);
+    } catch (e) {
+        rows.push({ section: S, figure: "before rows (baseline commit)", value: "unavailable", unit: "", how: (e as Error).message.split("\n")[0] });
+    }
+    const totals = new Map<string, number>();
     for (const set of sets) {
         let origin: string;
         let r: PolicyReport;
+        let before: PolicyReport | undefined;
+        const config = (root: string) => path.join(root, "policy/config/prod.json");
         try {
             origin = await set.prep();
-            r = (await runChild<PolicyReport>("policy-child.ts", [set.dir, path.join(REPO_ROOT, "policy/config/prod.json"), String(reps)])).report;
+            // before: the baseline commit's code under ts-node, as policy:check ran it; after: this build.
+            if (baseline && !set.name.includes("2,500"))
+                before = (
+                    await runChild<PolicyReport>("policy-child.ts", [set.dir, config(baseline), String(reps)], [], { runtime: "ts-node", root: baseline })
+                ).report;
+            r = (await runChild<PolicyReport>("policy-child.ts", [set.dir, config(REPO_ROOT), String(reps)])).report;
         } catch (e) {
             rows.push({
                 section: S,
@@ -248,31 +383,81 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
             continue;
         }
         log(`policy ${set.name}: ${r.resources} resources, load ${r.loadMs.toFixed(0)} ms, evaluate ${r.evalMs.toFixed(0)} ms`);
-        rows.push(
-            {
+        totals.set(set.name, r.loadMs + r.evalMs);
+        const how = `${r.resources} resources × ${r.rules} policies with policy/config/prod.json; (parse YAML + evaluate) median of ${reps} passes in one process; ${origin}`;
+        for (const [label, x] of [
+            [`before (${o.baseline}, ts-node)`, before],
+            ["after (tsc build)", r],
+        ] as const) {
+            if (!x) continue;
+            if (x.violations !== r.violations) log(`policy ${set.name}: before found ${x.violations} violations, after ${r.violations}`);
+            rows.push(
+                {
+                    section: S,
+                    figure: `${set.name}: resources checked per second, ${label}`,
+                    value: x.resources / ((x.loadMs + x.evalMs) / 1000),
+                    unit: "resources/s",
+                    goal: set.name.startsWith("synthetic 5") && x === r ? "≥ 10,000 resources/s" : "",
+                    how: `${how}; ${x.violations} violations`,
+                },
+                {
+                    section: S,
+                    figure: `${set.name}: parsing alone, ${label}`,
+                    value: x.resources / (x.loadMs / 1000),
+                    unit: "resources/s",
+                    how: "loadResources() only: read, parse YAML, index",
+                },
+                {
+                    section: S,
+                    figure: `${set.name}: rule evaluation alone, ${label}`,
+                    value: x.resources / (x.evalMs / 1000),
+                    unit: "resources/s",
+                    how: "evaluate() only, YAML already parsed",
+                },
+            );
+            detailRows.push([`${set.name}, ${label}`, x.resources, x.violations, x.mandatory, x.firstLoadMs, x.loadMs, x.firstEvalMs, x.evalMs]);
+        }
+        if (before)
+            rows.push({
                 section: S,
-                figure: `${set.name}: resources checked per second`,
-                value: r.resources / ((r.loadMs + r.evalMs) / 1000),
-                unit: "resources/s",
-                goal: set.name.startsWith("synthetic") ? "≥ 10,000 resources/s" : "",
-                how: `${r.resources} resources × ${r.rules} policies with policy/config/prod.json; (parse YAML + evaluate) median of ${reps} passes in one process; ${origin}`,
-            },
-            {
-                section: S,
-                figure: `${set.name}: rule evaluation alone`,
-                value: r.resources / (r.evalMs / 1000),
-                unit: "resources/s",
-                how: "evaluate() only, YAML already parsed",
-            },
-        );
-        detailRows.push([set.name, r.resources, r.violations, r.mandatory, r.firstLoadMs, r.loadMs, r.firstEvalMs, r.evalMs]);
+                figure: `${set.name}: before / after`,
+                value: (before.loadMs + before.evalMs) / (r.loadMs + r.evalMs),
+                unit: "×",
+                how: "same run; the same input and config, every rule",
+            });
     }
+    const [half, full] = [totals.get("synthetic 2,500 objects"), totals.get("synthetic 5,000 objects")];
+    if (half && full)
+        rows.push({
+            section: S,
+            figure: "synthetic objects: t(5,000) / t(2,500), after",
+            value: full / half,
+            unit: "×",
+            goal: "≈ 2 (linear)",
+            how: `parse + evaluate, ${half.toFixed(0)} ms and ${full.toFixed(0)} ms; ≈ 2 linear, ≈ 4 quadratic: **${full / half < 2.8 ? "linear" : "NOT linear"}**`,
+        });
     details.policy = {
         section: S,
         title: "Policy check phases (ms)",
         headers: ["input", "resources", "violations", "mandatory", "parse (1st pass)", "parse (median)", "evaluate (1st pass)", "evaluate (median)"],
         rows: detailRows,
     };
+}
+
+/** The baseline commit's tree (git archive) with this tree's node_modules, for "before" rows. */
+async function baselineTree(rev: string, tmp: string): Promise<string> {
+    const dir = path.join(tmp, "baseline");
+    const tar = path.join(tmp, "baseline.tar");
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [cmd, args] of [
+        ["git", ["archive", "--format=tar", "-o", tar, rev]],
+        ["tar", ["-xf", tar, "-C", dir]],
+    ] as const) {
+        const r = await runCommand(cmd, [...args]);
+        if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    }
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
 }
 
 interface ScaleReport {
@@ -371,7 +556,19 @@ interface FileTiming {
     totalMs: number;
 }
 
-async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: string, toolchainOk: { ok: boolean; reason: string }): Promise<void> {
+/** Why the tests section does not run `npm run e2e` (undefined: it runs it): only with --e2e, a script and a cached toolchain. */
+export function e2eSkipped(
+    o: Pick<Options, "e2e">,
+    hasScript: boolean,
+    toolchain: { ok: boolean; reason: string },
+): { value: string; how: string } | undefined {
+    if (!hasScript) return { value: "unavailable", how: "package.json has no `e2e` script yet (issue 8)" };
+    if (!o.e2e) return { value: "not run", how: "pass --e2e to run it (it starts a local cluster)" };
+    if (!toolchain.ok) return { value: "unavailable", how: toolchain.reason };
+    return undefined;
+}
+
+async function benchTests(o: Options, rows: Row[], details: Record<string, unknown>, tmp: string, toolchainOk: { ok: boolean; reason: string }): Promise<void> {
     const S = "Test suites";
     const count = (out: string) => {
         const passing = /(\d+) passing/.exec(out)?.[1];
@@ -381,7 +578,7 @@ async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: st
     // Before/after in one run: the former set-up (ts-node transpiling every file with the TypeScript
     // compiler, stacks source-mapped, one process) against .mocharc.json (SWC, 2 workers).
     const spec = ["--extension", "ts", "--timeout", "20000", "--reporter", "dot", "tests/unit/**/*.test.ts"];
-    const timing = path.join(__dirname, "lib", "test-timing.js");
+    const timing = path.join(REPO_ROOT, "bench", "lib", "test-timing.js");
     const serial = async (label: string, loader: string) => {
         const out = path.join(tmp, `timing-${label}.json`);
         log(`unit tier, ${label} (serial, per-file timing)...`);
@@ -434,10 +631,9 @@ async function benchTests(rows: Row[], details: Record<string, unknown>, tmp: st
         ]),
     };
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-    if (!pkg.scripts?.e2e) {
-        rows.push({ section: S, figure: "`npm run e2e`", value: "unavailable", unit: "", how: "package.json has no `e2e` script yet (issue 8)" });
-    } else if (!toolchainOk.ok) {
-        rows.push({ section: S, figure: "`npm run e2e`", value: "unavailable", unit: "", how: toolchainOk.reason });
+    const skip = e2eSkipped(o, !!pkg.scripts?.e2e, toolchainOk);
+    if (skip) {
+        rows.push({ section: S, figure: "`npm run e2e`", value: skip.value, unit: "", how: skip.how });
     } else {
         log("npm run e2e (once)...");
         const e = await runCommand("npm", ["run", "e2e", "--silent"]);
@@ -494,8 +690,8 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
         off: number[] = [];
     try {
         for (let i = 0; i < 3; i++) {
-            on.push((await runChild<GrowthReport>("growth-child.ts", ["100"])).report.runMs);
-            off.push((await runChild<GrowthReport>("growth-child.ts", ["100", "--plain-stacks"])).report.runMs);
+            on.push((await runChild<GrowthReport>("growth-child.ts", ["100"], [], { runtime: "ts-node" })).report.runMs);
+            off.push((await runChild<GrowthReport>("growth-child.ts", ["100", "--plain-stacks"], [], { runtime: "ts-node" })).report.runMs);
         }
         const [mOn, mOff] = [median(on), median(off)];
         log(`profile: N=100 with source-mapped stacks ${mOn.toFixed(0)} ms, plain ${mOff.toFixed(0)} ms`);
@@ -525,16 +721,41 @@ async function benchProfile(rows: Row[], details: Record<string, unknown>, tmp: 
     } catch (e) {
         rows.push({ section: S, figure: "source-mapped stack trace experiment", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
     }
+    // Under `pulumi up` the SDK's cmd/run registers source-map-support whatever the program: with the
+    // build's JavaScript (no source maps emitted) it finds no map, and each captured stack stays plain.
+    try {
+        const withSms: number[] = [],
+            without: number[] = [];
+        const preload = [require.resolve("source-map-support/register", { paths: [REPO_ROOT] })];
+        for (let i = 0; i < 3; i++) {
+            without.push((await runChild<GrowthReport>("growth-child.ts", ["100"])).report.runMs);
+            withSms.push((await runChild<GrowthReport>("growth-child.ts", ["100"], [], { preload })).report.runMs);
+        }
+        const [mWith, mWithout] = [median(withSms), median(without)];
+        log(`profile: compiled N=100 with source-map-support ${mWith.toFixed(0)} ms, without ${mWithout.toFixed(0)} ms`);
+        rows.push(
+            {
+                section: S,
+                figure: "100 AgentServices, tsc build, source-map-support registered (as `pulumi up` runs it)",
+                value: mWith,
+                unit: "ms",
+                how: "median of 3 fresh processes, interleaved with the next row; the build emits no source maps, so each stack frame is left as it is",
+            },
+            { section: S, figure: "100 AgentServices, tsc build, plain V8 stack traces", value: mWithout, unit: "ms", how: "same, without it" },
+        );
+    } catch (e) {
+        rows.push({ section: S, figure: "source-map-support experiment (tsc build)", value: "failed", unit: "", how: (e as Error).message.split("\n")[0] });
+    }
     // Experiment: the same prod evaluation with transpiled JavaScript served from a warm on-disk cache.
     try {
         const env = { BENCH_TS_CACHE: path.join(tmp, "ts-cache") };
-        const preload = [path.join(__dirname, "lib", "ts-cache.ts")];
-        await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env }); // warms the cache
+        const preload = [path.join(REPO_ROOT, "bench", "lib", "ts-cache.ts")];
+        await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env, runtime: "ts-node" }); // warms the cache
         const plain: RenderReport[] = [],
             cached: RenderReport[] = [];
         for (let i = 0; i < 3; i++) {
-            plain.push((await runChild<RenderReport>("render-child.ts", ["prod"])).report);
-            cached.push((await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env })).report);
+            plain.push((await runChild<RenderReport>("render-child.ts", ["prod"], [], { runtime: "ts-node" })).report);
+            cached.push((await runChild<RenderReport>("render-child.ts", ["prod"], [], { preload, env, runtime: "ts-node" })).report);
         }
         const work = (r: RenderReport) => r.toolsMs + r.programMs;
         const [mp, mc] = [median(plain.map(work)), median(cached.map(work))];
@@ -592,7 +813,7 @@ async function bench(args: Args<typeof CLI>): Promise<void> {
     log(`load average at start: ${results.machine.loadAvgStart.join(" ")}; scratch dir ${tmp}`);
     try {
         let toolchain = { ok: false, reason: "not checked" };
-        if (o.only.has("eval")) await benchEval(o, results.rows, results.details);
+        if (o.only.has("eval")) await benchEval(o, results.rows, results.details, tmp);
         if (o.only.has("growth")) await benchGrowth(o, results.rows, results.details);
         if (o.only.has("policy")) await benchPolicy(o, results.rows, results.details, tmp);
         if (o.only.has("scale")) await benchScale(o, results.rows, results.details, tmp);
@@ -606,7 +827,7 @@ async function bench(args: Args<typeof CLI>): Promise<void> {
                 results.notes.push(...d.notes);
             }
         }
-        if (o.only.has("tests")) await benchTests(results.rows, results.details, tmp, toolchain);
+        if (o.only.has("tests")) await benchTests(o, results.rows, results.details, tmp, toolchain);
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -1,8 +1,16 @@
-/** Runs a benchmark child: a fresh `node -r ts-node/register/transpile-only` process. */
+/**
+ * Runs a benchmark child in a fresh node process: the tsc build's JavaScript (build/bench/lib/*.js,
+ * what `npm run render` and `pulumi up` run since issue 20), or the TypeScript source under
+ * ts-node (`node -r ts-node/register/transpile-only`, the set-up before it) for the "before" rows.
+ */
 import { spawn } from "child_process";
 import * as path from "path";
+import { BUILD_DIR, PROJECT_ROOT } from "../../stacks/project-root";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = PROJECT_ROOT;
+
+/** How a child runs: compiled JavaScript (build/), or TypeScript through ts-node. */
+export type Runtime = "compiled" | "ts-node";
 
 export interface ChildResult<T> {
     /** Spawn to exit, as seen by the parent (node start-up, ts-node, module loading, work). */
@@ -12,23 +20,26 @@ export interface ChildResult<T> {
 }
 
 /**
- * Runs `bench/lib/<script>` in a fresh node process (`preload` modules are required after ts-node);
- * rejects with its stderr tail on failure.
+ * Runs `bench/lib/<script>` (named by its .ts source) in a fresh node process, compiled by
+ * default; `runtime: "ts-node"` runs the source of `root` (default this tree) under ts-node, with
+ * `preload` modules required after it. Rejects with its stderr tail on failure.
  */
 export function runChild<T>(
     script: string,
     args: string[],
     nodeArgs: string[] = [],
-    opts: { preload?: string[]; env?: NodeJS.ProcessEnv } = {},
+    opts: { preload?: string[]; env?: NodeJS.ProcessEnv; runtime?: Runtime; root?: string } = {},
 ): Promise<ChildResult<T>> {
     return new Promise((resolve, reject) => {
-        const file = path.join(__dirname, script);
+        const root = opts.root ?? REPO_ROOT;
+        const tsNode = opts.runtime === "ts-node";
+        const file = tsNode ? path.join(root, "bench", "lib", script) : path.join(BUILD_DIR, "bench", "lib", script.replace(/\.ts$/, ".js"));
         const t0 = process.hrtime.bigint();
         const child = spawn(
             process.execPath,
-            [...nodeArgs, "-r", "ts-node/register/transpile-only", ...(opts.preload ?? []).flatMap((p) => ["-r", p]), file, ...args],
+            [...nodeArgs, ...(tsNode ? ["-r", "ts-node/register/transpile-only"] : []), ...(opts.preload ?? []).flatMap((p) => ["-r", p]), file, ...args],
             {
-                cwd: REPO_ROOT,
+                cwd: root,
                 stdio: ["ignore", "pipe", "pipe"],
                 env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...opts.env },
             },
