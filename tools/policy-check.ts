@@ -13,6 +13,7 @@ import { PackConfigError } from "../policy/lib/config";
 import { InputError, loadPackConfig, loadResources } from "../policy/lib/load";
 import { formatExamples, ruleExamples } from "../policy/examples/explain";
 import { rulesTable } from "../policy/lib/docs";
+import { checklistTable } from "../policy/checklist";
 import { packConfigFile } from "../policy/lib/gate";
 import { atLeast, explainRule, findRule, listRules, MIN_LEVELS, MinLevel, similarRules, toSarif } from "../policy/lib/report";
 import { allRules } from "../policy/rules/all";
@@ -20,7 +21,7 @@ import { Args, CliIo, defineCli, parseArgs as parseCliArgs, processIo, runCli, r
 
 export const CLI = defineCli({
     name: "policy:check",
-    usage: "npm run policy:check -- <file|dir>... [--config FILE] [--format text|json|sarif] [--min-level LEVEL] [--stack-tag KEY=VALUE]...  |  --list  |  --explain RULE  |  --readme-table",
+    usage: "npm run policy:check -- <file|dir>... [--config FILE] [--format text|json|sarif] [--min-level LEVEL] [--stack-tag KEY=VALUE]...  |  --list  |  --explain RULE  |  --readme-table  |  --checklist-table",
     summary: `Runs the CrossGuard pack's policies (resource and stack rules) over plain Kubernetes YAML
 (multi-document; directories are walked) and cloud-resources.json, e.g. the output of
 npm run render. Prints one line per violation on stdout (policy, level, resource, message),
@@ -37,6 +38,7 @@ rules instead (under --config's levels when given).`,
         minLevel: { value: "LEVEL", help: "report only findings at LEVEL or above: advisory (default) or mandatory" },
         list: { help: "print every rule: name, level under --config, area, scope and title" },
         readmeTable: { help: "print the Rules table of policy/README.md (generated from the rules and both pack configs)" },
+        checklistTable: { help: "print the seed checklist table of policy/README.md (generated from policy/checklist.ts)" },
         explain: { value: "RULE", help: "print what RULE checks and why, its level, fix, settings, a passing and a failing example, and docs" },
         stackTag: { value: "KEY=VALUE", repeat: true, help: "a stack tag the stack policies see (e.g. agent-platform:upgrade-rehearsed=2025-01-31)" },
     },
@@ -53,6 +55,7 @@ export interface CliOptions {
     minLevel: MinLevel;
     list: boolean;
     readmeTable: boolean;
+    checklistTable: boolean;
     explain?: string;
     stackTags: Map<string, string>;
 }
@@ -71,7 +74,7 @@ function toOptions(a: Args<typeof CLI>): CliOptions {
     if (a.json && a.format && a.format !== "json") throw new UsageError(`--json contradicts --format ${a.format}`);
     const minLevel = (a.minLevel ?? "advisory") as MinLevel;
     if (!MIN_LEVELS.includes(minLevel)) throw new UsageError(`--min-level must be one of ${MIN_LEVELS.join(", ")}, got ${a.minLevel}`);
-    const modes = [a.list && "--list", a.explain && "--explain", a.readmeTable && "--readme-table"].filter(Boolean);
+    const modes = [a.list && "--list", a.explain && "--explain", a.readmeTable && "--readme-table", a.checklistTable && "--checklist-table"].filter(Boolean);
     if (modes.length > 1) throw new UsageError(`${modes.join(" and ")} are exclusive`);
     if (modes.length && a._.length) throw new UsageError(`${modes[0]} takes no <file|dir>`);
     if (!modes.length && a._.length === 0) throw new UsageError("missing <file|dir>...");
@@ -82,6 +85,7 @@ function toOptions(a: Args<typeof CLI>): CliOptions {
         minLevel,
         list: !!a.list,
         readmeTable: !!a.readmeTable,
+        checklistTable: !!a.checklistTable,
         ...(a.explain ? { explain: a.explain } : {}),
         stackTags,
     };
@@ -121,6 +125,10 @@ async function check(args: Args<typeof CLI>, io: CliIo): Promise<number> {
     if (opts.config) config = readPackConfig(opts.config);
     if (opts.readmeTable) {
         io.stdout(rulesTable(allRules, loadPackConfig(packConfigFile("dev")), loadPackConfig(packConfigFile("prod"))) + "\n");
+        return 0;
+    }
+    if (opts.checklistTable) {
+        io.stdout(checklistTable() + "\n");
         return 0;
     }
     if (opts.list) {

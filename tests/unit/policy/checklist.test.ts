@@ -3,7 +3,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate } from "../../../policy/lib/harness";
-import { CHECKLIST } from "../../../policy/checklist";
+import { CHECKLIST, CHECKLIST_BEGIN, CHECKLIST_END, Proof, checklistTable, proofLabel } from "../../../policy/checklist";
+import { anchorsOf } from "../../../policy/lib/docs";
+import { RenderResult } from "../../../tools/lib/render";
+import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
 import { allRules } from "../../../policy/rules/all";
 import { compliantStack, compliantTags } from "../../../policy/examples/compliant";
 import { find, POLICY_DIR, PROD } from "./helpers";
@@ -96,5 +99,49 @@ describe("policy README", () => {
         const readme = fs.readFileSync(path.join(POLICY_DIR, "README.md"), "utf8");
         for (const r of allRules) assert.ok(readme.includes(`\`${r.policy.name}\``), r.policy.name);
         assert.ok(readme.includes("pulumi preview --policy-pack policy --policy-pack-config policy/config/prod.json"));
+    });
+});
+
+describe("policy README: the seed checklist table (generated)", function () {
+    this.timeout(RENDER_TIMEOUT_MS);
+    const readme = () => fs.readFileSync(path.join(POLICY_DIR, "README.md"), "utf8");
+    /** Whether the prod render holds the resource a checklist row names. */
+    const proves = (r: RenderResult, p: Proof): boolean =>
+        p.kind.includes(":")
+            ? r.cloudResources.some((c) => {
+                  const i = (c.inputs ?? {}) as Record<string, unknown>;
+                  return c.type === p.kind && [c.name, i.name, i.addonName, i.ecrRepositoryPrefix, i.bucket].includes(p.name);
+              })
+            : r.objects.some((o) => o.kind === p.kind && o.metadata.name === p.name && o.metadata.namespace === p.namespace);
+
+    it("GIVEN the README THEN its checklist table is exactly the generated one (npm run policy:check -- --checklist-table)", () => {
+        const text = readme();
+        const b = text.indexOf(CHECKLIST_BEGIN);
+        const e = text.indexOf(CHECKLIST_END);
+        assert.ok(b >= 0 && e > b, "policy/README.md lacks the checklist-table markers");
+        assert.strictEqual(
+            text.slice(b + CHECKLIST_BEGIN.length, e).trim(),
+            checklistTable(),
+            "stale: paste the output of npm run policy:check -- --checklist-table",
+        );
+    });
+
+    it("GIVEN every mapped rule id THEN the rule exists and the README has its anchor", () => {
+        const names = new Set(allRules.map((r) => r.policy.name));
+        const anchors = anchorsOf(readme());
+        const bad = CHECKLIST.flatMap((c) => c.rules.filter((r) => !names.has(r) || !anchors.has(r)).map((r) => `${c.seed} ${c.item}: ${r}`));
+        assert.deepStrictEqual(bad, []);
+        assert.match(checklistTable([{ seed: "9", item: "x", rules: ["no-such-rule"] }]), /\[`no-such-rule`\]\(#no-such-rule\)/);
+    });
+
+    it("GIVEN every proof THEN the prod render holds that resource (and a made-up one is not found)", async () => {
+        const prod = await renderedStack("prod");
+        const missing = CHECKLIST.flatMap((c) => (c.proof ?? []).filter((p) => !proves(prod, p)).map((p) => `${c.seed} ${c.item}: ${proofLabel(p)}`));
+        assert.deepStrictEqual(missing, []);
+        assert.ok(!proves(prod, { kind: "ConfigMap", namespace: "monitoring", name: "no-such-dashboard" }));
+        assert.ok(!proves(prod, { kind: "aws:eks/addon:Addon", name: "no-such-addon" }));
+        // What issue 19 added is each proved by a resource: logs, external secrets, scanned images, custom metrics, dashboards.
+        const proofs = new Set(CHECKLIST.flatMap((c) => (c.proof ?? []).map((p) => p.kind)));
+        for (const k of ["aws:eks/addon:Addon", "ExternalSecret", "aws:ecr/repository:Repository", "APIService", "ConfigMap"]) assert.ok(proofs.has(k), k);
     });
 });
