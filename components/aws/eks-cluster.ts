@@ -7,17 +7,15 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterAutoscalerManifests } from "./cluster-autoscaler";
 import { EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, GP3_STORAGE_CLASS_NAME, IRSA_AUDIENCE, VPC_CNI_CONFIGURATION } from "./defaults";
 import { createBucket } from "./buckets";
 import { createEcr } from "./ecr";
 import { createEfs } from "./efs";
 import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy } from "./iam-policies";
 import { IrsaRole } from "./irsa";
-import { createKubeObject, KubeObject } from "./k8s-objects";
-import { clusterAutoscalerNetworkPolicy, metricsServerNetworkPolicy } from "./kube-system-policies";
+import { createKubeObject } from "./k8s-objects";
+import { kubeSystemAddonObjects } from "./kube-system-addons";
 import { buildKubeconfig } from "./kubeconfig";
-import { metricsServerManifests } from "./metrics-server";
 import { createNetwork } from "./network";
 import { CLOUDWATCH_AGENT_POLICY, createCloudWatchObservability } from "./observability";
 import { ClusterAddons } from "./platform-addons";
@@ -26,20 +24,12 @@ import { EksClusterArgs } from "./types";
 import { createControlPlane } from "./control-plane";
 import { createNodeGroups } from "./node-groups";
 import { ResolvedEksCluster } from "./resolved";
+import { withRegion } from "./region";
 import { resolveEksClusterArgs } from "./validation";
 
-/** AWS resource types without a region (IAM is global). */
-const GLOBAL_AWS_TYPE_PREFIXES = ["aws:iam/"];
-
-/**
- * Pins every regional `aws:` child resource to `region` (the per-resource `region` input of
- * @pulumi/aws v7), so `cluster.region` is authoritative whatever `aws:region` says.
- */
-export function regionTransformation(region: string): pulumi.ResourceTransformation {
-    return (t) => {
-        if (!t.type.startsWith("aws:") || GLOBAL_AWS_TYPE_PREFIXES.some((p) => t.type.startsWith(p))) return undefined;
-        return { props: { ...t.props, region }, opts: t.opts };
-    };
+/** Node-group config name -> EKS node group name. */
+function nodeGroupNameMap(nodeGroups: Record<string, aws.eks.NodeGroup>): pulumi.Output<Record<string, string>> {
+    return pulumi.all(Object.entries(nodeGroups).map(([k, ng]) => ng.nodeGroupName.apply((n) => [k, n] as const))).apply((pairs) => Object.fromEntries(pairs));
 }
 
 export class EksCluster extends pulumi.ComponentResource {
@@ -90,7 +80,7 @@ export class EksCluster extends pulumi.ComponentResource {
     /** ARNs of the `irsaRoles` from the args, by name. */
     public readonly irsaRoleArns: Record<string, pulumi.Output<string>>;
     /** ECR repository URLs by repository name (`ecr.repositories`). */
-    public readonly ecrRepositoryUrls: Record<string, pulumi.Output<string>> = {};
+    public readonly ecrRepositoryUrls: Record<string, pulumi.Output<string>>;
     /** The CloudWatch agent's IRSA role; set only with `cloudwatchObservability.enabled`. */
     public readonly cloudwatchAgentRoleArn?: pulumi.Output<string>;
     /** The buckets of `buckets`, by bucket name. */
@@ -105,46 +95,24 @@ export class EksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before any resource (including this component) is registered.
         const s = resolveEksClusterArgs(name, args);
-        super(
-            "agent-platform:aws:EksCluster",
-            name,
-            {},
-            {
-                ...opts,
-                transformations: [...(opts?.transformations ?? []), ...(s.region ? [regionTransformation(s.region)] : [])],
-            },
-        );
+        super("agent-platform:aws:EksCluster", name, {}, withRegion(opts, s.region));
         this.settings = s;
         this.baseName = name;
         const parent = { parent: this };
         const tags = { ...s.tags, "agent-platform/cluster": s.clusterName };
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        this.partition = partition;
-        const policyArn = (policy: string) => partition.apply((p) => managedPolicyArn(p, policy));
+        this.partition = aws.getPartitionOutput({}, parent).partition;
         // With `region` set, every regional AWS child is pinned to it (see regionTransformation);
         // otherwise everything follows the AWS provider's region.
         this.region = s.region ? pulumi.output(s.region) : aws.getRegionOutput({}, parent).region;
 
-        // --- network
-        let privateSubnetIds: pulumi.Input<string>[];
-        let publicSubnetIds: pulumi.Input<string>[];
-        if (s.vpc.kind === "create") {
-            const net = createNetwork(name, { clusterName: s.clusterName, ...s.vpc, region: s.region, tags }, this);
-            this.vpcId = net.vpcId;
-            this.vpcCidr = pulumi.output(s.vpc.cidr);
-            privateSubnetIds = net.privateSubnetIds;
-            publicSubnetIds = net.publicSubnetIds;
-        } else {
-            this.vpcId = pulumi.output(s.vpc.vpcId);
-            this.vpcCidr = s.vpc.cidr !== undefined ? pulumi.output(s.vpc.cidr) : aws.ec2.getVpcOutput({ id: s.vpc.vpcId }, parent).cidrBlock;
-            privateSubnetIds = s.vpc.privateSubnetIds;
-            publicSubnetIds = s.vpc.publicSubnetIds;
-        }
-        this.privateSubnetIds = pulumi.output(privateSubnetIds);
-        this.publicSubnetIds = pulumi.output(publicSubnetIds);
+        const net = this.createVpc(s, tags);
+        this.vpcId = net.vpcId;
+        this.vpcCidr = net.vpcCidr;
+        this.privateSubnetIds = pulumi.output(net.privateSubnetIds);
+        this.publicSubnetIds = pulumi.output(net.publicSubnetIds);
 
-        // --- control plane
-        const { key, cluster, adminAccess } = createControlPlane({ name, settings: s, privateSubnetIds, tags, partition, owner: this });
+        const phase = { name, settings: s, privateSubnetIds: net.privateSubnetIds, tags, partition: this.partition, owner: this };
+        const { key, cluster, adminAccess } = createControlPlane(phase);
         this.kmsKeyArn = key.arn;
         this.cluster = cluster;
         this.clusterName = this.cluster.name;
@@ -153,200 +121,102 @@ export class EksCluster extends pulumi.ComponentResource {
         this.apiServerCidrs = pulumi.all([this.vpcCidr, this.serviceCidr]).apply(([vpc, svc]) => [vpc, svc]);
         this.endpoint = this.cluster.endpoint;
 
-        // --- IRSA: the cluster's OIDC provider. No thumbprint is pinned: IAM validates EKS
-        // issuers against its trusted root CAs and fills the thumbprint itself.
-        const oidc = new aws.iam.OpenIdConnectProvider(
-            `${name}-oidc`,
-            { url: this.cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!), clientIdLists: [IRSA_AUDIENCE], tags },
-            parent,
-        );
-        this.oidcProviderArn = oidc.arn;
+        // IRSA: the cluster's OIDC provider. No thumbprint is pinned: IAM validates EKS issuers
+        // against its trusted root CAs and fills the thumbprint itself.
         this.oidcIssuerUrl = this.cluster.identities.apply((ids) => ids[0].oidcs![0].issuer!);
-        const irsa = (
-            roleName: string,
-            namespace: string,
-            serviceAccount: string,
-            extra: { policyArns?: pulumi.Input<string>[]; inlinePolicy?: pulumi.Input<PolicyDocument> },
-        ) =>
-            new IrsaRole(
-                `${name}-${roleName}`,
-                { oidcProviderArn: oidc.arn, oidcIssuerUrl: this.oidcIssuerUrl, namespace, serviceAccount, tags, ...extra },
-                parent,
-            );
+        const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: this.oidcIssuerUrl, clientIdLists: [IRSA_AUDIENCE], tags }, parent);
+        this.oidcProviderArn = oidc.arn;
 
-        // --- add-ons that nodes need to join (before compute, as terraform-aws-modules/eks does)
-        const addon = (addonName: string, version: string | undefined, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
-            new aws.eks.Addon(
-                `${name}-${addonName}`,
-                {
-                    clusterName: this.cluster.name,
-                    addonName,
-                    ...(version ? { addonVersion: version } : {}),
-                    resolveConflictsOnCreate: "OVERWRITE",
-                    resolveConflictsOnUpdate: "OVERWRITE",
-                    tags,
-                    ...extra,
-                },
-                { parent: this, dependsOn },
-            );
-        // configurationValues: the network policy agent, so every NetworkPolicy is enforced (seed 003:
-        // "Enable CNI plugin that supports network policies"); without it they are accepted and ignored.
-        const vpcCni = addon("vpc-cni", s.addons.vpcCni, { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) });
-        const kubeProxy = addon("kube-proxy", s.addons.kubeProxy);
-
-        // --- node groups
-        const nodes = createNodeGroups({ name, settings: s, cluster, privateSubnetIds, tags, partition, joinAddons: [vpcCni, kubeProxy], owner: this });
+        // Add-ons that nodes need to join (before compute, as terraform-aws-modules/eks does). The
+        // vpc-cni configuration runs the network policy agent, so every NetworkPolicy is enforced
+        // (seed 003: "Enable CNI plugin that supports network policies"); without it they are ignored.
+        const vpcCni = this.addon("vpc-cni", s.addons.vpcCni, tags, { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) });
+        const kubeProxy = this.addon("kube-proxy", s.addons.kubeProxy, tags);
+        const nodes = createNodeGroups({ ...phase, cluster, joinAddons: [vpcCni, kubeProxy] });
         this.nodeRoleArn = nodes.nodeRole.arn;
         this.nodeGroups = nodes.nodeGroups;
         const nodeGroupList = Object.values(this.nodeGroups);
-        this.nodeGroupNames = pulumi
-            .all(Object.entries(this.nodeGroups).map(([k, ng]) => ng.nodeGroupName.apply((n) => [k, n] as const)))
-            .apply((pairs) => Object.fromEntries(pairs));
+        this.nodeGroupNames = nodeGroupNameMap(this.nodeGroups);
 
-        // --- add-ons that need running nodes
-        addon("coredns", s.addons.coredns, {}, nodeGroupList);
-        const ebsRole = irsa("ebs-csi", "kube-system", "ebs-csi-controller-sa", { policyArns: [policyArn("service-role/AmazonEBSCSIDriverPolicy")] });
-        this.ebsCsiRoleArn = ebsRole.roleArn;
-        const ebsCsi = addon("aws-ebs-csi-driver", s.addons.awsEbsCsiDriver, { serviceAccountRoleArn: ebsRole.roleArn }, nodeGroupList);
+        // Add-ons that need running nodes.
+        this.addon("coredns", s.addons.coredns, tags, {}, nodeGroupList);
+        const ebsPolicy = this.policyArn("service-role/AmazonEBSCSIDriverPolicy");
+        this.ebsCsiRoleArn = this.irsa("ebs-csi", "kube-system", "ebs-csi-controller-sa", tags, { policyArns: [ebsPolicy] }).roleArn;
+        const ebsCsi = this.addon("aws-ebs-csi-driver", s.addons.awsEbsCsiDriver, tags, { serviceAccountRoleArn: this.ebsCsiRoleArn }, nodeGroupList);
+        const efs = s.efs ? this.createEfsStorage(s.efs, { privateSubnetIds: net.privateSubnetIds, kmsKeyArn: key.arn, nodeGroupList, tags }) : undefined;
+        this.efsFileSystemId = efs?.fileSystemId;
+        this.efsCsiRoleArn = efs?.roleArn;
+        this.irsaRoleArns = this.createIrsaRoles(s, tags);
 
-        // --- opt-in EFS (ReadWriteMany): file system, NFS security group, mount targets, CSI add-on
-        let efsReady: pulumi.Resource[] = [];
-        if (s.efs) {
-            const efs = createEfs(
-                name,
-                {
-                    clusterName: s.clusterName,
-                    efs: s.efs,
-                    vpcId: this.vpcId,
-                    privateSubnetIds,
-                    nodeSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
-                    kmsKeyArn: key.arn,
-                    tags,
-                },
-                this,
-            );
-            this.efsFileSystemId = efs.fileSystem.id;
-            const efsRole = irsa("efs-csi", "kube-system", EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, {
-                policyArns: [policyArn("service-role/AmazonEFSCSIDriverPolicy")],
-            });
-            this.efsCsiRoleArn = efsRole.roleArn;
-            const efsCsi = addon("aws-efs-csi-driver", s.addons.awsEfsCsiDriver, { serviceAccountRoleArn: efsRole.roleArn }, nodeGroupList);
-            efsReady = [efsCsi, efs.nfsIngress, ...efs.mountTargets];
-        }
+        const account = this.createAccountResources(s, { kmsKeyArn: key.arn, nodeGroupList, tags });
+        this.cloudwatchAgentRoleArn = account.cloudwatchAgentRoleArn;
+        this.ecrRepositoryUrls = account.ecrRepositoryUrls;
+        this.buckets = account.buckets;
 
-        // --- extra IRSA roles (e.g. the Postgres backup job's S3 access)
-        this.irsaRoleArns = {};
-        for (const [roleName, spec] of Object.entries(s.irsaRoles).sort(([a], [b]) => (a < b ? -1 : 1))) {
-            const s3 = spec.s3Access;
-            const role = irsa(`irsa-${roleName}`, spec.namespace, spec.serviceAccount, {
-                policyArns: spec.policyArns,
-                inlinePolicy: s3 ? partition.apply((p) => s3AccessPolicy(p, s3.bucket, s3.prefix, s3.readOnly ?? false)) : undefined,
-            });
-            this.irsaRoleArns[roleName] = role.roleArn;
-        }
-
-        // --- container logs and metrics (CloudWatch agent + Fluent Bit), log groups with our retention
-        if (s.cloudwatchObservability) {
-            const cw = createCloudWatchObservability(
-                name,
-                {
-                    clusterName: s.clusterName,
-                    eksClusterName: this.cluster.name,
-                    retentionDays: s.cloudwatchObservability.logRetentionDays,
-                    version: s.cloudwatchObservability.version,
-                    oidcProviderArn: oidc.arn,
-                    oidcIssuerUrl: this.oidcIssuerUrl,
-                    agentPolicyArn: policyArn(CLOUDWATCH_AGENT_POLICY),
-                    nodesReady: nodeGroupList,
-                    tags,
-                },
-                this,
-            );
-            this.cloudwatchAgentRoleArn = cw.roleArn;
-        }
-
-        // --- ECR repositories for the project's own images, pull-through cache rules
-        if (s.ecr) {
-            const repos = createEcr(name, { ...s.ecr, kmsKeyArn: key.arn, tags }, this);
-            for (const [repoName, repo] of Object.entries(repos)) this.ecrRepositoryUrls[repoName] = repo.repositoryUrl;
-        }
-
-        // --- S3 buckets the stack owns (e.g. the Postgres dump target of an irsaRoles entry)
-        this.buckets = {};
-        for (const b of s.buckets) {
-            this.buckets[b.name] = createBucket(name, b, { tags, retainOnDelete: s.environment === "prod" }, this).bucket;
-        }
-
-        // --- Kubernetes provider from stable inputs (no token in the kubeconfig)
-        this.kubeconfig = pulumi.secret(
-            pulumi
-                .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority.data, this.region])
-                .apply(([clusterName, endpoint, ca, region]) =>
-                    JSON.stringify(buildKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca, region })),
-                ),
-        );
+        this.kubeconfig = this.buildKubeconfig();
         // enablePatchForce: the stack takes back the fields it declares after a manual `kubectl`
         // edit (as on existing clusters, stacks/cluster.ts); HPA-owned replicas are never declared.
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enablePatchForce: true }, { parent: this, dependsOn: adminAccess });
 
-        // --- in-cluster add-ons on the cluster's own provider, after nodes exist
+        // In-cluster add-ons on the cluster's own provider, after nodes exist.
         const kubeOpts = { parent: this, provider: this.provider, dependsOn: [...nodeGroupList, ...adminAccess] };
-        const objects: KubeObject[] = [];
         this.storageClassName = GP3_STORAGE_CLASS_NAME;
-        const gp3 = createKubeObject(name, gp3StorageClass(s.storage.defaultReclaimPolicy), { ...kubeOpts, dependsOn: [...kubeOpts.dependsOn, ebsCsi] });
-        if (s.efs && this.efsFileSystemId) {
-            this.efsStorageClassName = s.efs.storageClassName;
-            createKubeObject(name, efsStorageClass({ name: s.efs.storageClassName, fileSystemId: this.efsFileSystemId, reclaimPolicy: s.efs.reclaimPolicy }), {
-                ...kubeOpts,
-                dependsOn: [...kubeOpts.dependsOn, ...efsReady],
-            });
-        }
-        if (s.autoscaler.enabled) {
-            const caRole = irsa("cluster-autoscaler", "kube-system", "cluster-autoscaler", {
-                inlinePolicy: clusterAutoscalerPolicy(s.clusterName),
-            });
-            this.autoscalerRoleArn = caRole.roleArn;
-            objects.push(
-                ...clusterAutoscalerManifests({
-                    clusterName: s.clusterName,
-                    region: this.region,
-                    image: s.autoscaler.image,
-                    maxNodes: s.autoscaler.maxNodes,
-                    expander: s.autoscaler.expander,
-                    scaleDownUnneededTime: s.autoscaler.scaleDownUnneededTime,
-                    roleArn: caRole.roleArn,
-                }),
-            );
-        }
-        if (s.metricsServer.enabled) {
-            objects.push(...metricsServerManifests({ image: s.metricsServer.image, replicas: s.environment === "prod" ? 2 : 1 }));
-        }
-        // Their own NetworkPolicies: nothing else reaches them, they reach only what they need.
-        const policyScope = { apiServerCidrs: [this.vpcCidr, this.serviceCidr], vpcCidr: this.vpcCidr };
-        if (s.autoscaler.enabled) objects.push(clusterAutoscalerNetworkPolicy(policyScope));
-        if (s.metricsServer.enabled) objects.push(metricsServerNetworkPolicy(policyScope));
-        for (const obj of objects) createKubeObject(name, obj, kubeOpts);
+        this.efsStorageClassName = s.efs?.storageClassName;
+        const gp3 = this.createStorageClasses(s, efs, kubeOpts, ebsCsi);
+        this.autoscalerRoleArn = this.createKubeSystemAddons(s, tags, kubeOpts);
 
-        // --- platform add-ons (Prometheus Operator, VPA, Velero, cert-manager, Istio, ingress-nginx)
-        this.addons = new ClusterAddons(
-            `${name}-addons`,
+        this.addons = this.createPlatformAddons(s, tags, [...nodeGroupList, ...adminAccess, gp3]);
+        this.registerOutputs(this.outputs());
+    }
+
+    /** Platform add-ons (Prometheus Operator, VPA, Velero, cert-manager, Istio, ingress-nginx), once the cluster is ready. */
+    private createPlatformAddons(s: ResolvedEksCluster, tags: Record<string, string>, clusterReady: pulumi.Resource[]): ClusterAddons {
+        return new ClusterAddons(
+            `${this.baseName}-addons`,
             {
                 addons: s.platformAddons,
                 environment: s.environment,
                 region: this.region,
-                oidcProviderArn: oidc.arn,
+                oidcProviderArn: this.oidcProviderArn,
                 oidcIssuerUrl: this.oidcIssuerUrl,
-                partition,
+                partition: this.partition,
                 clusterName: this.cluster.name,
                 storageClassName: GP3_STORAGE_CLASS_NAME,
                 provider: this.provider,
-                clusterReady: [...nodeGroupList, ...adminAccess, gp3],
+                clusterReady,
                 tags,
             },
             { parent: this },
         );
+    }
 
-        this.registerOutputs({
+    /** The gp3 default StorageClass (after the EBS CSI driver) and, with EFS, its ReadWriteMany class (after its mount targets). */
+    private createStorageClasses(
+        s: ResolvedEksCluster,
+        efs: { fileSystemId: pulumi.Output<string>; ready: pulumi.Resource[] } | undefined,
+        kubeOpts: pulumi.CustomResourceOptions & { dependsOn: pulumi.Resource[] },
+        ebsCsi: pulumi.Resource,
+    ): pulumi.CustomResource {
+        const gp3 = createKubeObject(this.baseName, gp3StorageClass(s.storage.defaultReclaimPolicy), {
+            ...kubeOpts,
+            dependsOn: [...kubeOpts.dependsOn, ebsCsi],
+        });
+        if (s.efs && efs) {
+            createKubeObject(
+                this.baseName,
+                efsStorageClass({ name: s.efs.storageClassName, fileSystemId: efs.fileSystemId, reclaimPolicy: s.efs.reclaimPolicy }),
+                {
+                    ...kubeOpts,
+                    dependsOn: [...kubeOpts.dependsOn, ...efs.ready],
+                },
+            );
+        }
+        return gp3;
+    }
+
+    /** The component's registered outputs. */
+    private outputs(): Record<string, unknown> {
+        return {
             clusterName: this.clusterName,
             clusterArn: this.clusterArn,
             endpoint: this.endpoint,
@@ -363,7 +233,164 @@ export class EksCluster extends pulumi.ComponentResource {
             nodeRoleArn: this.nodeRoleArn,
             ebsCsiRoleArn: this.ebsCsiRoleArn,
             ...(this.efsFileSystemId ? { efsFileSystemId: this.efsFileSystemId, efsCsiRoleArn: this.efsCsiRoleArn } : {}),
+        };
+    }
+
+    /** The ARN of an AWS managed policy in this cluster's partition. */
+    private policyArn(policy: string): pulumi.Output<string> {
+        return this.partition.apply((p) => managedPolicyArn(p, policy));
+    }
+
+    /** The VPC: created with its subnets, or an existing one (its CIDR looked up when not given). */
+    private createVpc(s: ResolvedEksCluster, tags: Record<string, string>) {
+        if (s.vpc.kind === "create") {
+            const net = createNetwork(this.baseName, { clusterName: s.clusterName, ...s.vpc, region: s.region, tags }, this);
+            return { vpcId: net.vpcId, vpcCidr: pulumi.output(s.vpc.cidr), privateSubnetIds: net.privateSubnetIds, publicSubnetIds: net.publicSubnetIds };
+        }
+        return {
+            vpcId: pulumi.output(s.vpc.vpcId),
+            vpcCidr: s.vpc.cidr !== undefined ? pulumi.output(s.vpc.cidr) : aws.ec2.getVpcOutput({ id: s.vpc.vpcId }, { parent: this }).cidrBlock,
+            privateSubnetIds: s.vpc.privateSubnetIds as pulumi.Input<string>[],
+            publicSubnetIds: s.vpc.publicSubnetIds as pulumi.Input<string>[],
+        };
+    }
+
+    /** An EKS add-on `<name>-<addonName>`, overwriting conflicting fields, after `dependsOn`. */
+    private addon(
+        addonName: string,
+        version: string | undefined,
+        tags: Record<string, string>,
+        extra: Partial<aws.eks.AddonArgs> = {},
+        dependsOn: pulumi.Resource[] = [],
+    ) {
+        return new aws.eks.Addon(
+            `${this.baseName}-${addonName}`,
+            {
+                clusterName: this.cluster.name,
+                addonName,
+                ...(version ? { addonVersion: version } : {}),
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags,
+                ...extra,
+            },
+            { parent: this, dependsOn },
+        );
+    }
+
+    /** A tagged IRSA role `<name>-<roleName>` of this cluster's OIDC provider. */
+    private irsa(
+        roleName: string,
+        namespace: string,
+        serviceAccount: string,
+        tags: Record<string, string>,
+        extra: { policyArns?: pulumi.Input<string>[]; inlinePolicy?: pulumi.Input<PolicyDocument> },
+    ): IrsaRole {
+        return new IrsaRole(
+            `${this.baseName}-${roleName}`,
+            { oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl, namespace, serviceAccount, tags, ...extra },
+            { parent: this },
+        );
+    }
+
+    /** Opt-in EFS (ReadWriteMany): file system, NFS security group, mount targets, CSI add-on with its IRSA role. */
+    private createEfsStorage(
+        efsSettings: NonNullable<ResolvedEksCluster["efs"]>,
+        o: { privateSubnetIds: pulumi.Input<string>[]; kmsKeyArn: pulumi.Output<string>; nodeGroupList: pulumi.Resource[]; tags: Record<string, string> },
+    ) {
+        const efs = createEfs(
+            this.baseName,
+            {
+                clusterName: this.settings.clusterName,
+                efs: efsSettings,
+                vpcId: this.vpcId,
+                privateSubnetIds: o.privateSubnetIds,
+                nodeSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+                kmsKeyArn: o.kmsKeyArn,
+                tags: o.tags,
+            },
+            this,
+        );
+        const role = this.irsa("efs-csi", "kube-system", EFS_CSI_CONTROLLER_SERVICE_ACCOUNT, o.tags, {
+            policyArns: [this.policyArn("service-role/AmazonEFSCSIDriverPolicy")],
         });
+        const csi = this.addon("aws-efs-csi-driver", this.settings.addons.awsEfsCsiDriver, o.tags, { serviceAccountRoleArn: role.roleArn }, o.nodeGroupList);
+        return { fileSystemId: efs.fileSystem.id, roleArn: role.roleArn, ready: [csi, efs.nfsIngress, ...efs.mountTargets] };
+    }
+
+    /** The extra IRSA roles of the args (e.g. the Postgres backup job's S3 access), by name. */
+    private createIrsaRoles(s: ResolvedEksCluster, tags: Record<string, string>): Record<string, pulumi.Output<string>> {
+        const arns: Record<string, pulumi.Output<string>> = {};
+        for (const [roleName, spec] of Object.entries(s.irsaRoles).sort(([a], [b]) => (a < b ? -1 : 1))) {
+            const s3 = spec.s3Access;
+            const role = this.irsa(`irsa-${roleName}`, spec.namespace, spec.serviceAccount, tags, {
+                policyArns: spec.policyArns,
+                inlinePolicy: s3 ? this.partition.apply((p) => s3AccessPolicy(p, s3.bucket, s3.prefix, s3.readOnly ?? false)) : undefined,
+            });
+            arns[roleName] = role.roleArn;
+        }
+        return arns;
+    }
+
+    /**
+     * What the account holds for the cluster: container logs and metrics (CloudWatch agent + Fluent
+     * Bit, log groups with our retention), ECR repositories and cache rules, the S3 buckets.
+     */
+    private createAccountResources(
+        s: ResolvedEksCluster,
+        o: { kmsKeyArn: pulumi.Output<string>; nodeGroupList: pulumi.Resource[]; tags: Record<string, string> },
+    ) {
+        const name = this.baseName;
+        const cw = s.cloudwatchObservability
+            ? createCloudWatchObservability(
+                  name,
+                  {
+                      clusterName: s.clusterName,
+                      eksClusterName: this.cluster.name,
+                      retentionDays: s.cloudwatchObservability.logRetentionDays,
+                      version: s.cloudwatchObservability.version,
+                      oidcProviderArn: this.oidcProviderArn,
+                      oidcIssuerUrl: this.oidcIssuerUrl,
+                      agentPolicyArn: this.policyArn(CLOUDWATCH_AGENT_POLICY),
+                      nodesReady: o.nodeGroupList,
+                      tags: o.tags,
+                  },
+                  this,
+              )
+            : undefined;
+        const ecrRepositoryUrls: Record<string, pulumi.Output<string>> = {};
+        if (s.ecr) {
+            const repos = createEcr(name, { ...s.ecr, kmsKeyArn: o.kmsKeyArn, tags: o.tags }, this);
+            for (const [repoName, repo] of Object.entries(repos)) ecrRepositoryUrls[repoName] = repo.repositoryUrl;
+        }
+        const buckets: Record<string, aws.s3.Bucket> = {};
+        for (const b of s.buckets) buckets[b.name] = createBucket(name, b, { tags: o.tags, retainOnDelete: s.environment === "prod" }, this).bucket;
+        return { cloudwatchAgentRoleArn: cw?.roleArn, ecrRepositoryUrls, buckets };
+    }
+
+    /** Kubeconfig from stable inputs (no token in it: an `aws eks get-token` exec credential). Secret. */
+    private buildKubeconfig(): pulumi.Output<string> {
+        return pulumi.secret(
+            pulumi
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority.data, this.region])
+                .apply(([clusterName, endpoint, ca, region]) =>
+                    JSON.stringify(buildKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca, region })),
+                ),
+        );
+    }
+
+    /** cluster-autoscaler (with its IRSA role) and metrics-server in kube-system; the autoscaler's role ARN when it is enabled. */
+    private createKubeSystemAddons(
+        s: ResolvedEksCluster,
+        tags: Record<string, string>,
+        kubeOpts: pulumi.CustomResourceOptions,
+    ): pulumi.Output<string> | undefined {
+        const roleArn = s.autoscaler.enabled
+            ? this.irsa("cluster-autoscaler", "kube-system", "cluster-autoscaler", tags, { inlinePolicy: clusterAutoscalerPolicy(s.clusterName) }).roleArn
+            : undefined;
+        const objects = kubeSystemAddonObjects(s, { region: this.region, autoscalerRoleArn: roleArn, vpcCidr: this.vpcCidr, serviceCidr: this.serviceCidr });
+        for (const obj of objects) createKubeObject(this.baseName, obj, kubeOpts);
+        return roleArn;
     }
 
     /**

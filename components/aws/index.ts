@@ -1,7 +1,8 @@
 /** Public API of the AWS (EKS) components. */
 export * from "./types";
 export * from "./defaults";
-export { EksCluster, regionTransformation } from "./eks-cluster";
+export { EksCluster } from "./eks-cluster";
+export { regionTransformation } from "./region";
 export { launchTemplateSpec, nodeGroupResourceOptions } from "./node-groups";
 export { IrsaRole, IrsaRoleArgs } from "./irsa";
 export { planSubnets, parseCidr, formatCidr, cidrSubnet, cidrContains, cidrOverlaps, SubnetPlan, ParsedCidr } from "./subnets";
