@@ -8,6 +8,7 @@ import { SYSTEMS, SystemKey } from "./config";
 import { ClusterCapabilities } from "../components/kube/capabilities";
 import { customMetricsOf } from "../components/kube/custom-metrics";
 import { AppMetric, DashboardInput, SystemDashboard } from "../components/kube/dashboards";
+import { MonitoringRules, PlatformAlertOptions } from "../components/kube/monitoring";
 import { POSTGRES_EXPORTER_IMAGE } from "../components/kube/postgres";
 import { REDIS_EXPORTER_IMAGE } from "../components/kube/redis";
 import { SystemOutputs } from "./systems/types";
@@ -60,7 +61,23 @@ export function dashboardInput(system: SystemKey, namespace: string, recorded: r
     };
 }
 
-/** Records the objects the dashboards draw on as the systems register them (pass `transformation` before image overrides). */
+/** The alerts a system's recorded objects call for: its data stores' exporters, its dumps, its Raft leader gauge. Pure. */
+export function alertOptionsOf(input: DashboardInput): Omit<PlatformAlertOptions, "namespace"> {
+    const leader = input.metrics.find((m) => /_raft_leader$/.test(m.name));
+    return {
+        redis: input.exporters.includes("redis"),
+        postgres: input.exporters.includes("postgres"),
+        backupCronJobs: input.cronJobs,
+        ...(leader ? { raftLeaderMetric: leader.name } : {}),
+    };
+}
+
+/** Makes a component's objects wait for `deps`. */
+const after =
+    (deps: pulumi.Resource[]): pulumi.ResourceTransformation =>
+    (t) => ({ props: t.props, opts: pulumi.mergeOptions(t.opts, { dependsOn: deps }) });
+
+/** Records the objects the dashboards and alerts draw on as the systems register them (pass `transformation` before image overrides). */
 export class DashboardRecorder {
     private readonly recorded: pulumi.Output<Recorded>[] = [];
 
@@ -108,12 +125,24 @@ export class DashboardRecorder {
         return undefined;
     };
 
-    /** One dashboard per deployed system. */
-    deploy(systems: Partial<Record<SystemKey, SystemOutputs>>, capabilities: ClusterCapabilities, opts: pulumi.ComponentResourceOptions): SystemDashboard[] {
+    /** One dashboard (in `monitoring`) and one PrometheusRule (in the system's namespace) per deployed system. */
+    deploy(
+        systems: Partial<Record<SystemKey, SystemOutputs>>,
+        groups: Partial<Record<SystemKey, pulumi.Resource>>,
+        capabilities: ClusterCapabilities,
+        opts: pulumi.ComponentResourceOptions,
+    ): SystemDashboard[] {
         const all = pulumi.all(this.recorded);
-        return (Object.entries(systems) as [SystemKey, SystemOutputs][]).map(
-            ([key, out]) =>
-                new SystemDashboard(key, { namespace: out.namespace, input: all.apply((r) => dashboardInput(key, out.namespace, r)), capabilities }, opts),
-        );
+        return (Object.entries(systems) as [SystemKey, SystemOutputs][]).map(([key, out]) => {
+            const input = all.apply((r) => dashboardInput(key, out.namespace, r));
+            new MonitoringRules(
+                `${key}-alerts`,
+                { namespace: out.namespace, capabilities, resolvedOptions: input.apply(alertOptionsOf) },
+                // In the system's namespace: its objects wait for the system (so for the namespace); a
+                // component's dependsOn does not reach its children, a transformation does.
+                { ...opts, transformations: [...(opts.transformations ?? []), ...(groups[key] ? [after([groups[key]!])] : [])] },
+            );
+            return new SystemDashboard(key, { namespace: out.namespace, input, capabilities }, opts);
+        });
     }
 }

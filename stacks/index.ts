@@ -100,11 +100,12 @@ new CustomMetricsAdapter(
         transformations: [gate],
     },
 );
-// One Grafana dashboard per system, in `monitoring` next to the Grafana sidecar that loads it.
-dashboards.deploy(systems.outputs, config.crds, {
+// One Grafana dashboard per system, in `monitoring` next to the Grafana sidecar that loads it, and
+// one PrometheusRule per system in its namespace (the alerts its data stores, dumps and Raft call for).
+dashboards.deploy(systems.outputs, systems.groups, config.crds, {
     providers: { kubernetes: target.provider },
     dependsOn: [...(target.eks ? [target.eks] : []), ...(target.addons.prometheusOperator ?? [])],
-    transformations: [gate],
+    transformations: [dependOnAddons(target.addons), gate],
 });
 // Container logs on an existing cluster (logging.fluentBit; on EKS the CloudWatch observability add-on ships them).
 deployLogging(config, { providers: { kubernetes: target.provider }, dependsOn: target.eks ? [target.eks] : [], transformations: [gate] });

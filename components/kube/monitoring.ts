@@ -218,6 +218,12 @@ export interface MonitoringRulesArgs extends PlatformAlertOptions {
     /** Created only when `capabilities.serviceMonitor` (Prometheus Operator CRDs). */
     capabilities?: ClusterCapabilities;
     partOf?: string;
+    /**
+     * Options known only once other resources resolve (a stack deriving them from the objects it
+     * registered); they override the plain ones and are checked by the same rules when they resolve.
+     * @default none
+     */
+    resolvedOptions?: pulumi.Input<Partial<Omit<PlatformAlertOptions, "namespace">>>;
 }
 
 /** A PrometheusRule with the platform alerts for one namespace (skipped with a log line without the Operator). */
@@ -242,7 +248,13 @@ export class MonitoringRules extends pulumi.ComponentResource {
                         namespace: args.namespace,
                         labels: { ...standardLabels(ruleName, { partOf: args.partOf, component: "monitoring" }), ...(args.ruleLabels ?? {}) },
                     },
-                    spec: { groups: platformAlertRules(args) },
+                    spec: {
+                        groups: pulumi.output(args.resolvedOptions ?? {}).apply((resolved) => {
+                            const options = { ...args, ...resolved } as PlatformAlertOptions;
+                            assertNoProblems("MonitoringRules", name, platformAlertProblems(options));
+                            return platformAlertRules(options);
+                        }),
+                    },
                 },
                 { parent: this },
             );

@@ -47,8 +47,11 @@ export function deploySystems(
 ): {
     outputs: Record<string, SystemOutputs>;
     summary: Record<string, pulumi.Output<SystemSummary>>;
+    /** Each system's component, for what must come after the system (its namespace) exists. */
+    groups: Record<string, pulumi.Resource>;
 } {
     const outputs: Record<string, SystemOutputs> = {};
+    const groups: Record<string, pulumi.Resource> = {};
     const summary: Record<string, pulumi.Output<SystemSummary>> = {};
     for (const { key, def, section } of enabledSystems(config)) {
         const recorder = new SystemRecorder();
@@ -57,6 +60,7 @@ export function deploySystems(
         outputs[key] = result;
         summary[key] = recorder.summary(key, result, skipped);
         group.complete(outputs[key]);
+        groups[key] = group;
     }
-    return { outputs, summary };
+    return { outputs, summary, groups };
 }

@@ -50,7 +50,12 @@ describe("inquisitor system (seed 001)", () => {
                 const system = report.crdObjects.filter((id) => !id.includes(" _cluster/"));
                 assert.deepEqual(
                     system.sort(),
-                    [`ServiceMonitor ${NS}/inquisitor-api`, `ServiceMonitor ${NS}/inquisitor-metrics`, "Schedule velero/inquisitor-daily"].sort(),
+                    [
+                        `ServiceMonitor ${NS}/inquisitor-api`,
+                        `ServiceMonitor ${NS}/inquisitor-metrics`,
+                        "Schedule velero/inquisitor-daily",
+                        `PrometheusRule ${NS}/${NS}-alerts`,
+                    ].sort(),
                 );
             });
 

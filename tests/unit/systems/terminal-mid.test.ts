@@ -56,7 +56,11 @@ describe("terminal-mid system (seed 000)", () => {
                 // The cluster layer's own cluster-scoped custom resources (ClusterIssuer, ClusterSecretStore) are not the system's.
                 assert.deepEqual(
                     report.crdObjects.filter((id) => !id.includes(" _cluster/")).sort(),
-                    [...(prod ? ["ExternalSecret claude-mid-service/claude-terminal-secrets"] : []), "Schedule velero/claude-mid-service-daily"].sort(),
+                    [
+                        ...(prod ? ["ExternalSecret claude-mid-service/claude-terminal-secrets"] : []),
+                        "Schedule velero/claude-mid-service-daily",
+                        "PrometheusRule claude-mid-service/claude-mid-service-alerts",
+                    ].sort(),
                 );
                 assert.equal(report.validated, objs(stack).length - report.crdObjects.length);
             });
