@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities } from "./capabilities";
 import { Labels } from "./labels";
+import { NamespaceInput } from "./namespace-ref";
 import { TrafficRule } from "./network";
 import { PodPlacement, PortSpec, ProbeSet, ResourceSpec, SecurityOptions } from "./pod";
 import { ServiceAccountSpec } from "./service-account";
@@ -100,8 +101,11 @@ export interface NetworkSpec {
 }
 
 export interface AgentServiceArgs {
-    /** Namespace (must exist; pass the PlatformNamespace as `dependsOn`). */
-    namespace: string;
+    /**
+     * The namespace: a PlatformNamespace (the workload then waits for it), or a name, plain or an
+     * Output (a plain name must exist already, or be ordered with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** Kubernetes name of the workload. @default the component name */
     name?: string;
     /** `app.kubernetes.io/part-of`: the system. */

@@ -2,6 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
 import { dns1123Problems } from "./names";
+import { knownNamespace } from "./namespace-ref";
 import { meshProxyFromAnnotations } from "./mesh-proxy";
 import { ContainerSpec, DEFAULT_RESOURCES } from "./pod";
 import { WorkloadFootprint, withSurge } from "./quota";
@@ -72,7 +73,8 @@ function volumeProblems(a: AgentServiceArgs): Problem[] {
 export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem[] {
     const named: [string, string][] = [
         ["name", a.name ?? name],
-        ["namespace", a.namespace],
+        // An Output's name is checked by the API server; a known one here.
+        ...(knownNamespace(a.namespace) !== undefined ? [["namespace", knownNamespace(a.namespace)] as [string, string]] : []),
         ...(a.containerName ? [["containerName", a.containerName] as [string, string]] : []),
         ...Object.entries(a.objectNames ?? {})
             .filter(([, v]) => v !== undefined)

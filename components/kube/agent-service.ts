@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { crdAvailable } from "./capabilities";
 import { Labels, selectorLabels, standardLabels } from "./labels";
 import { serviceUrl } from "./names";
+import { knownNamespace, namespaceName } from "./namespace-ref";
 import { allowListPolicySpec } from "./network";
 import { buildContainer, buildPodSpec } from "./pod";
 import { assertNoProblems } from "./problems";
@@ -28,7 +29,7 @@ export * from "./agent-service-spec";
 
 type Input<T> = pulumi.Input<T>;
 
-type Meta = (objName: string, extra?: Record<string, unknown>) => { name: string; namespace: string; labels: Labels };
+type Meta = (objName: string, extra?: Record<string, unknown>) => { name: string; namespace: Input<string>; labels: Labels };
 
 /** The pod template: the one container, its account and volumes, placement and security. */
 function podTemplate(
@@ -120,7 +121,7 @@ function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, paren
 /** HPA, PDB, VPA (CRD-gated), ServiceMonitor (CRD-gated) and the NetworkPolicy around the workload. */
 function createSatellites(name: string, a: AgentServiceArgs, self: AgentService, meta: Meta, service: k8s.core.v1.Service | undefined): void {
     const child = { parent: self };
-    const ns = a.namespace;
+    const ns = knownNamespace(a.namespace) ?? "(namespace)";
     const workload = self.workloadName;
     const target = { apiVersion: "apps/v1", kind: self.kind, name: workload };
     if (a.hpa) {
@@ -216,7 +217,7 @@ export class AgentService extends pulumi.ComponentResource {
         assertNoProblems(type.split(":").pop() as string, name, agentServiceProblems(name, args));
         super(type, name, {}, opts);
         const a = args;
-        const ns = a.namespace;
+        const ns = namespaceName(a.namespace);
         const workload = a.name ?? name;
         this.workloadName = workload;
         this.kind = (a.replicaVolumes ?? []).length > 0 ? "StatefulSet" : "Deployment";
@@ -248,7 +249,8 @@ export class AgentService extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            this.url = serviceUrl("http", this.serviceName, ns, ports[0].port as number);
+            const known = knownNamespace(a.namespace);
+            if (known !== undefined) this.url = serviceUrl("http", this.serviceName, known, ports[0].port as number);
         }
 
         const workloadMeta = meta(workload, a.workloadAnnotations ? { annotations: a.workloadAnnotations } : {});

@@ -87,6 +87,8 @@ export function podSecurityLabels(level: PodSecurityLevel, enforce: boolean): Re
 export class PlatformNamespace extends pulumi.ComponentResource {
     /** The namespace name, resolved once the Namespace exists (use it to order children after it). */
     public readonly name: pulumi.Output<string>;
+    /** The namespace name as given (`args.name`), known while the program runs. */
+    public readonly namespaceName: string;
     public readonly namespace: k8s.core.v1.Namespace;
 
     constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -96,6 +98,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
         ]);
         super("agent-platform:kube:PlatformNamespace", name, {}, opts);
         const ns = args.name;
+        this.namespaceName = ns;
         const childOpts = { parent: this };
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-ns`,

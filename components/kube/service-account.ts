@@ -20,7 +20,7 @@ export interface ServiceAccountSpec {
 /** A dedicated ServiceAccount (token not automounted) plus a Role/RoleBinding for its rules. */
 export function createServiceAccount(
     prefix: string,
-    namespace: string,
+    namespace: pulumi.Input<string>,
     workload: string,
     labels: Labels,
     spec: ServiceAccountSpec,

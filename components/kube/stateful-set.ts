@@ -49,7 +49,7 @@ export interface ReplicaVolumeSpec extends ClaimTemplate {
 }
 
 export interface StatefulSetArgs {
-    namespace: string;
+    namespace: pulumi.Input<string>;
     /** StatefulSet name; pods are `<name>-0..n-1`. */
     name: string;
     /** The headless Service that gives pods their DNS names. */

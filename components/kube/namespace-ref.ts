@@ -1,0 +1,28 @@
+/** Where a component lives: a PlatformNamespace, or a namespace name that may still be an Output. */
+import * as pulumi from "@pulumi/pulumi";
+
+/** What a PlatformNamespace offers its workloads (kept structural so this module imports no component). */
+export interface NamespaceLike {
+    /** The name, resolved once the Namespace exists: using it orders a workload after its namespace. */
+    readonly name: pulumi.Output<string>;
+    /** The name as given, known while the program runs. */
+    readonly namespaceName: string;
+}
+
+/** A namespace: a PlatformNamespace (the workload then waits for it) or a name, plain or an Output. */
+export type NamespaceInput = NamespaceLike | pulumi.Input<string>;
+
+function isNamespaceLike(ns: NamespaceInput): ns is NamespaceLike {
+    return typeof ns === "object" && ns !== null && "namespaceName" in ns && pulumi.Output.isInstance((ns as NamespaceLike).name);
+}
+
+/** The name to put in `metadata.namespace`: for a PlatformNamespace its Output, which carries the dependency. */
+export function namespaceName(ns: NamespaceInput): pulumi.Input<string> {
+    return isNamespaceLike(ns) ? ns.name : ns;
+}
+
+/** The name when it is known while the program runs (a string or a PlatformNamespace), else undefined. */
+export function knownNamespace(ns: NamespaceInput): string | undefined {
+    if (isNamespaceLike(ns)) return ns.namespaceName;
+    return typeof ns === "string" ? ns : undefined;
+}
