@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CredentialArgs, SecretKeyRef, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
+import { CredentialArgs, SecretKeyRef, UrlSecretSpec, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
 import { exporterContainer, scraperRules, withExporterResources } from "./exporter";
 import { storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint } from "./quota";
@@ -91,7 +91,7 @@ export interface PostgresArgs extends DataStoreArgs {
     /** @default "app" */
     username?: string;
     /** Connection URL Secret `postgresql://user:pw@svc.ns.svc.cluster.local:5432/db` (seed 002: `postgres-credentials`/`url`). @default none */
-    urlSecret?: CredentialArgs["urlSecret"];
+    urlSecret?: UrlSecretSpec;
     storage?: PostgresStorage;
     /** Keep data claims on destroy/scale-down (StatefulSet retention policy; `retainOnDelete` on a standalone PVC). @default true */
     retainVolumes?: boolean;

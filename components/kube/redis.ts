@@ -7,7 +7,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CredentialArgs, SecretKeyRef, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
+import { CredentialArgs, SecretKeyRef, UrlSecretSpec, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
 import { exporterContainer, scraperRules, withExporterResources } from "./exporter";
 import { redisMaxmemory, storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint } from "./quota";
@@ -60,7 +60,7 @@ export interface RedisArgs extends DataStoreArgs {
     /** Password value; generated (RandomPassword, 32 alphanumerics) when omitted. Must not contain `"` or newlines. */
     password?: Input<string>;
     /** Also create a Secret with `redis://:<password>@<svc>.<ns>.svc.cluster.local:6379`. @default none */
-    urlSecret?: CredentialArgs["urlSecret"];
+    urlSecret?: UrlSecretSpec;
     storage?: RedisStorage;
     /** `maxmemory` (e.g. `768mb`); unset lets Redis grow to the container limit. @default unset */
     maxmemory?: string;
