@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { CredentialArgs, SecretKeyRef, UrlSecretSpec, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
+import { SecretKeyRef, UrlSecretSpec, createStoreCredentials, secretKeyEnv, secretUrl } from "./credentials";
 import { exporterContainer, scraperRules, withExporterResources } from "./exporter";
 import { storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint } from "./quota";
