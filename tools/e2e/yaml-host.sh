@@ -12,8 +12,8 @@
 #   tools/e2e/yaml-host.sh build      ensure the host (build when missing); print its path (stdout)
 #   tools/e2e/yaml-host.sh bin        ensure; link it into $AP_CACHE/bin (the PATH the e2e harness
 #                                     uses, see toolchain.sh env) and print that dir (stdout)
-#   tools/e2e/yaml-host.sh plugins    ensure; install it into $PULUMI_HOME's plugin cache as
-#                                     language yaml $YAML_VERSION (for PULUMI_IGNORE_AMBIENT_PLUGINS=true)
+#   tools/e2e/yaml-host.sh plugins    ensure; link it beside the cached pulumi binary, where Pulumi
+#                                     looks for language hosts under PULUMI_IGNORE_AMBIENT_PLUGINS=true
 #   tools/e2e/yaml-host.sh check      build nothing; exit 0 iff the host is available
 #   tools/e2e/yaml-host.sh version    print the pinned version
 #
@@ -89,14 +89,16 @@ case "${1:-build}" in
     [[ $p == "$HOST" ]] && ln -sfn "$HOST" "$BIN/pulumi-language-yaml"
     echo "$BIN" ;;
   plugins)
+    # Pulumi refuses `plugin install language yaml` (a "bundled" plugin) and, with
+    # PULUMI_IGNORE_AMBIENT_PLUGINS=true, looks for bundled language hosts only beside the pulumi
+    # binary: link the host there when that binary is the one toolchain.sh built into $AP_CACHE.
     p=$(ensure build)
-    home=${PULUMI_HOME:-$HOME/.pulumi}
-    if [[ -x $home/plugins/language-yaml-v$YAML_VERSION/pulumi-language-yaml ]]; then
-      log "language yaml $YAML_VERSION already in $home/plugins"
-    else
-      pulumi=$(command -v pulumi || echo "$BIN/pulumi")
-      PULUMI_HOME=$home "$pulumi" plugin install language yaml "$YAML_VERSION" -f "$(readlink -f "$p")" >&2
-    fi ;;
+    pulumi=$(readlink -f "$(command -v pulumi || echo "$BIN/pulumi")")
+    dir=$(dirname "$pulumi")
+    case "$dir/" in
+      "$(cd "$AP_CACHE" && pwd -P)"/*) ln -sfn "$(readlink -f "$p")" "$dir/pulumi-language-yaml"; log "linked beside $pulumi" ;;
+      *) [[ -x $dir/pulumi-language-yaml ]] || die "$pulumi is not in $AP_CACHE: put pulumi-language-yaml beside it or leave PULUMI_IGNORE_AMBIENT_PLUGINS unset (PATH: $(dirname "$p"))" ;;
+    esac ;;
   check) ensure >/dev/null ;;
   version) echo "pulumi-language-yaml v$YAML_VERSION (github.com/pulumi/pulumi-yaml, built against pulumi v$PULUMI_VERSION)" ;;
   __build) "$2" ;;   # internal: the build function, run by run_build in its own process
