@@ -115,5 +115,13 @@ export function veleroBackup(defaults: { schedule: string; ttl: string }) {
         .default({ enabled: true, ...defaults });
 }
 
+/** A namespace quota as a system's `quota` section sets it: CPU and memory requests and the number of claims. */
+export function namespaceQuota(defaults: { requestsCpu: string; requestsMemory: string; persistentVolumeClaims: number }) {
+    return z
+        .object({ requestsCpu: quantity, requestsMemory: quantity, persistentVolumeClaims: z.number().int().min(1) })
+        .strict()
+        .default(defaults);
+}
+
 /** An IPv4 CIDR block (API-server scopes, load-balancer source ranges). */
 export const ipv4Cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 CIDR such as 10.0.0.0/16" });

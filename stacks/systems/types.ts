@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Backups, ClusterCapabilities, PlatformNamespaceArgs } from "../../components/kube";
+import { Backups, ClusterCapabilities, PlatformNamespaceArgs, TrafficRule } from "../../components/kube";
 import { AppMetric } from "../../components/kube/dashboards";
 import { ConfigIssue, Environment, PlatformBase } from "../../components/config";
 import { apiServerScope } from "../../components/config/cluster";
@@ -79,6 +79,22 @@ export function kubeApiCidrs(own: readonly string[] | undefined, config: Pick<Pl
 
 /** The API server's ports: 443 behind the `kubernetes` Service and on EKS's endpoint, 6443 where a control plane serves itself. */
 export const KUBE_API_PORTS = [443, 6443];
+
+/** The egress rule to the API server: `kubeApiCidrs` on KUBE_API_PORTS. */
+export function kubeApiRule(own: readonly string[] | undefined, config: Pick<PlatformConfig, "cluster">): Required<TrafficRule> {
+    return { peers: kubeApiCidrs(own, config).map((cidr) => ({ cidr })), ports: KUBE_API_PORTS };
+}
+
+/** A system's `quota` section (`namespaceQuota`) as its ResourceQuota's `hard`. */
+export function quotaHard(q: { requestsCpu: string; requestsMemory: string; persistentVolumeClaims: number }): Record<string, string> {
+    return { "requests.cpu": q.requestsCpu, "requests.memory": q.requestsMemory, persistentvolumeclaims: String(q.persistentVolumeClaims) };
+}
+
+/** A volume section (`storage`) as a claim's size and class. */
+export const storageOf = (s: { size: string; storageClassName?: string }) => ({
+    size: s.size,
+    ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
+});
 
 /** Facts that differ between dev and prod, derived in one place. */
 export function environmentDefaults(env: Environment) {

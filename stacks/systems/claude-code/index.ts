@@ -1,9 +1,14 @@
 /** seed 002 claude-code: manager/worker agents, gateway, dashboard, Redis, Postgres (config section `agent-platform:claudeCode`). */
 import { defineSystem } from "../types";
 import { claudeCodeIssues, claudeCodeSchema, claudeCodeSecrets } from "./config";
-import { FRONTEND, claudeCodeConfigSecrets, deployClaudeCode } from "./deploy";
+import { claudeCodeConfigSecrets, deployClaudeCode } from "./deploy";
+import { FRONTEND } from "./seed";
 
 export * from "./config";
+export * from "./seed";
+export * from "./traffic";
+export * from "./data";
+export * from "./workloads";
 export * from "./deploy";
 
 export const claudeCode = defineSystem({

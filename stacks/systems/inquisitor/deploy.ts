@@ -15,16 +15,7 @@ import { serviceUrl } from "../../../components/kube/names";
 import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../../components/kube/raft-cluster";
 import { MetricsService } from "../../../components/kube/monitoring";
 import { prometheusScrapeAnnotations } from "../../../components/kube/service-monitor";
-import {
-    KUBE_API_PORTS,
-    SystemContext,
-    SystemOutputs,
-    environmentDefaults,
-    kubeApiCidrs,
-    backupNamespace,
-    DEFAULT_POD_LIMITS,
-    systemNamespaceArgs,
-} from "../types";
+import { SystemContext, SystemOutputs, environmentDefaults, kubeApiRule, storageOf, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs } from "../types";
 
 // seed 001 names: other services and operators address these by DNS.
 export const NAMESPACE = "inquisitor-system";
@@ -67,10 +58,6 @@ export const INQUISITOR_RULES = [
     { apiGroups: [""], resources: ["secrets"], resourceNames: [SECRET_NAME], verbs: ["get", "list", "watch"] },
 ];
 
-const storageOf = (s: { size: string; storageClassName?: string }) => ({
-    size: s.size,
-    ...(s.storageClassName ? { storageClassName: s.storageClassName } : {}),
-});
 const shared = {
     envFrom: { configMaps: [CONFIG_NAME] },
     secretEnv: { API_KEY: { secret: SECRET_NAME, key: "api-key" } },
@@ -85,7 +72,7 @@ function raftArgs(config: InquisitorConfig, ctx: SystemContext): RaftClusterArgs
     const env = environmentDefaults(ctx.environment);
     const publicLb = config.publicExposure && loadBalancersAvailable(ctx.config);
     const lbSources = [...(config.loadBalancerSourceRanges ?? privateNetworkScope(ctx.config.cluster))];
-    const kubeApi: TrafficRule = { peers: kubeApiCidrs(config.kubeApiCidrs, ctx.config).map((cidr) => ({ cidr })), ports: KUBE_API_PORTS };
+    const kubeApi = kubeApiRule(config.kubeApiCidrs, ctx.config);
     return {
         namespace: NAMESPACE,
         name: RAFT_NAME,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cronSchedule, dnsLabel, goDuration, hpa, pinnedImage, quantity, resources, storage } from "../../../components/config/common";
+import { cronSchedule, dnsLabel, goDuration, hpa, namespaceQuota, pinnedImage, quantity, resources, storage } from "../../../components/config/common";
 import { cpuMillis, formatCpu, formatMemory, memoryMi } from "../../../components/kube/quota";
 
 // seed 003 `hpa.yaml`: 3..10 replicas on cpu 70%, plus memory (the seed names no number: 80%).
@@ -81,14 +81,7 @@ export const productionAgentsSchema = z
             })
             .strict()
             .default({ storage: { size: "10Gi" } }),
-        quota: z
-            .object({
-                requestsCpu: quantity,
-                requestsMemory: quantity,
-                persistentVolumeClaims: z.number().int().min(1),
-            })
-            .strict()
-            .default(QUOTA),
+        quota: namespaceQuota(QUOTA),
         backup: z
             .object({
                 enabled: z.boolean().default(BACKUP.enabled),

@@ -20,7 +20,16 @@ import {
 import { ConfigBundle } from "../../../components/kube/config-bundle";
 import { REDIS_PORT, Redis } from "../../../components/kube/redis";
 import { Environment } from "../../../components/config";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, configSecretValues, environmentDefaults, backupNamespace, systemNamespaceArgs } from "../types";
+import {
+    ConfigSecretKeys,
+    SystemContext,
+    SystemOutputs,
+    configSecretValues,
+    environmentDefaults,
+    backupNamespace,
+    quotaHard,
+    systemNamespaceArgs,
+} from "../types";
 
 // seed 003: names other services, kubectl runbooks and DNS depend on.
 export const NAMESPACE = "production-agents";
@@ -148,11 +157,7 @@ export function namespaceArgs(c: ProductionAgentsConfig, environment: Environmen
         partOf: PART_OF,
         quota: {
             name: AGENT_QUOTA,
-            hard: {
-                "requests.cpu": c.quota.requestsCpu,
-                "requests.memory": c.quota.requestsMemory,
-                persistentvolumeclaims: String(c.quota.persistentVolumeClaims),
-            },
+            hard: quotaHard(c.quota),
         },
         limits: { name: "agent-limits", ...LIMITS },
     });

@@ -8,19 +8,18 @@ import { TerminalMidConfig } from "./config";
 import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
 import { ConfigBundle } from "../../../components/kube/config-bundle";
 import { serviceUrl } from "../../../components/kube/names";
-import { INTERNET_HTTPS } from "../../../components/kube/network";
+import { INTERNET_HTTPS, TrafficRule } from "../../../components/kube/network";
 import { PlatformNamespace } from "../../../components/kube/platform-namespace";
 import { ProbeSet, ResourceSpec, SecurityOptions } from "../../../components/kube/pod";
 import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../../components/kube/singleton-worker";
 import { TrafficGraph } from "../../../components/kube/traffic";
 import {
     ConfigSecretKeys,
-    KUBE_API_PORTS,
     SystemContext,
     SystemOutputs,
     configSecretValues,
     environmentDefaults,
-    kubeApiCidrs,
+    kubeApiRule,
     backupNamespace,
     DEFAULT_POD_LIMITS,
     systemNamespaceArgs,
@@ -94,7 +93,7 @@ type Mid = ReturnType<typeof midObjectNames>[number];
  * (443), reads the API server for its Role, and its replicas talk to each other; the ECC poller and
  * the MID servers call the terminal back; MID servers may go through the configured proxy.
  */
-export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeApi: readonly string[]): TrafficGraph {
+export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeApi: Required<TrafficRule>): TrafficGraph {
     const internet = INTERNET_HTTPS.peers[0];
     const proxy = config.midServer.proxy;
     const g = new TrafficGraph()
@@ -104,11 +103,7 @@ export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeA
             config.midServer.webServerPort,
         )
         .allow(TERMINAL_NAME, internet, 443)
-        .allow(
-            TERMINAL_NAME,
-            kubeApi.map((cidr) => ({ cidr })),
-            KUBE_API_PORTS,
-        )
+        .allow(TERMINAL_NAME, kubeApi.peers, kubeApi.ports)
         .allow(TERMINAL_NAME, TERMINAL_NAME, TERMINAL_PORT)
         .allow(POLLER_NAME, internet, 443)
         .allow(POLLER_NAME, TERMINAL_NAME, TERMINAL_PORT);
@@ -248,7 +243,7 @@ export function terminalMidBackup(config: TerminalMidConfig): NamespaceBackup {
 export function deployTerminalMid(config: TerminalMidConfig, ctx: SystemContext): SystemOutputs {
     const mids = midObjectNames(config.midServer.names);
     const midPort = config.midServer.webServerPort;
-    const flows = terminalMidTraffic(config, mids, kubeApiCidrs(config.kubeApiCidrs, ctx.config));
+    const flows = terminalMidTraffic(config, mids, kubeApiRule(config.kubeApiCidrs, ctx.config));
     const terminal = terminalArgs(config, ctx, flows);
     const poller = pollerArgs(config, ctx, flows);
     const midServers = mids.map((m) => midArgs(config, ctx, flows, m));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, quantity, replicas, resources, storage, veleroBackup } from "../../../components/config/common";
+import { dnsLabel, namespaceQuota, replicas, resources, storage, veleroBackup } from "../../../components/config/common";
 import { cpuMillis, memoryMi } from "../../../components/kube/quota";
 
 // Velero: daily at 03:00, kept 30 days (the platform's default retention, seed 002).
@@ -66,14 +66,7 @@ export const ushadowSchema = z
         singletons: z.array(composeName).default(["mongo", "neo4j", "qdrant", "redis"]),
         /** Compose services that call external LLM APIs (OpenAI/Anthropic) over HTTPS. */
         internetEgress: z.array(composeName).default(["backend", "mem0"]),
-        quota: z
-            .object({
-                requestsCpu: quantity,
-                requestsMemory: quantity,
-                persistentVolumeClaims: z.number().int().min(1),
-            })
-            .strict()
-            .default(QUOTA),
+        quota: namespaceQuota(QUOTA),
         backup: veleroBackup(BACKUP),
     })
     .strict()

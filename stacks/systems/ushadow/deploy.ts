@@ -25,7 +25,7 @@ import {
 } from "../../../components/compose";
 import { INTERNET_HTTPS, PlatformNamespace } from "../../../components/kube";
 import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../../components/kube/web-ingress";
-import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, systemNamespaceArgs } from "../types";
+import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, quotaHard, systemNamespaceArgs } from "../types";
 
 // seed 004: "Namespace: ushadow (default)".
 export const NAMESPACE = "ushadow";
@@ -286,11 +286,7 @@ export function deployUshadow(c: UshadowConfig, ctx: SystemContext): SystemOutpu
             partOf: PART_OF,
             quota: {
                 name: "ushadow-quota",
-                hard: {
-                    "requests.cpu": c.quota.requestsCpu,
-                    "requests.memory": c.quota.requestsMemory,
-                    persistentvolumeclaims: String(c.quota.persistentVolumeClaims),
-                },
+                hard: quotaHard(c.quota),
             },
             limits: { name: "ushadow-limits", ...LIMITS },
         }),

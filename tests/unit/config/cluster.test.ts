@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { PRIVATE_NETWORKS, apiServerScope, existingClusterSchema } from "../../../components/config/cluster";
 import { eksClusterSchema } from "../../../components/config/eks-section";
-import { kubeApiCidrs } from "../../../stacks/systems/types";
+import { KUBE_API_PORTS, kubeApiCidrs, kubeApiRule } from "../../../stacks/systems/types";
 
 const existing = (extra: Record<string, unknown> = {}) => existingClusterSchema.parse({ provider: "existing", ...extra });
 const eks = (vpc?: Record<string, unknown>) =>
@@ -37,5 +37,14 @@ describe("config/cluster: the API-server scope", () => {
         const cluster = eks({ create: { cidr: "10.40.0.0/16" } });
         assert.deepEqual(kubeApiCidrs(["10.40.3.0/24"], { cluster }), ["10.40.3.0/24"]);
         assert.deepEqual(kubeApiCidrs(undefined, { cluster }), ["10.40.0.0/16"]);
+    });
+
+    it("GIVEN a system's kubeApiCidrs THEN its API-server rule allows each of them on the API server's ports", () => {
+        const cluster = eks({ create: { cidr: "10.40.0.0/16" } });
+        assert.deepEqual(kubeApiRule(["10.40.3.0/24", "10.40.4.0/24"], { cluster }), {
+            peers: [{ cidr: "10.40.3.0/24" }, { cidr: "10.40.4.0/24" }],
+            ports: KUBE_API_PORTS,
+        });
+        assert.deepEqual(kubeApiRule(undefined, { cluster }).peers, [{ cidr: "10.40.0.0/16" }]);
     });
 });

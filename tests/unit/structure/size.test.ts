@@ -22,8 +22,6 @@ const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     // Declarative manifest tables (Deployment, RBAC, alert rules): long because they are data.
     // Constructors and deploy functions still to be split into phases.
     "components/aws/platform-addons.ts constructor",
-    "stacks/systems/claude-code/deploy.ts workloadArgs",
-    "stacks/systems/claude-code/deploy.ts deployClaudeCode",
 ];
 
 export interface Oversize {

@@ -505,7 +505,17 @@ describe("claude-code config section", () => {
         ["uppercase dashboard host", { dashboardHost: "Dashboard.Example.com" }, /claudeCode.dashboardHost: must be a lowercase DNS name/],
         ["unknown key", { replicas: 3 }, /claudeCode.replicas: unknown key/],
         ["service mesh without the istio CRD", { serviceMesh: true }, /claudeCode.serviceMesh: needs crds.istio/],
+        [
+            "an S3 backup without a role on a cluster that creates none",
+            { backup: { destination: { s3: { bucket: "claude-code-backups" } } } },
+            /claudeCode\.backup\.destination\.s3\.roleArn: required unless cluster\.irsaRoles\.postgres-backup creates the role \(EKS\)/,
+        ],
     ];
+    it("GIVEN an S3 backup without a role in a disabled section WHEN loaded THEN the backup-role rule does not apply", () => {
+        const c = load({ enabled: false, backup: { destination: { s3: { bucket: "claude-code-backups" } } } }).claudeCode!;
+        assert.equal(c.enabled, false);
+    });
+
     for (const [what, section, expected, crds] of bad) {
         it(`GIVEN ${what} WHEN loaded THEN a ConfigError names the key path`, () => {
             let err: unknown;
