@@ -84,7 +84,8 @@ const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
  * empty key (`~:`, `{~}`, `: v`, `[:]`: js-yaml names it "null", the yaml library ""), a quoted scalar
  * that goes on past its line (a line with an odd number of quotes, or an escaped double quote),
  * a `---`/`...` glued to text (js-yaml: a document marker), an empty nested list item (`- -`:
- * js-yaml appends the next item to it), a `#` glued to a closing quote or bracket (the yaml
+ * js-yaml appends the next item to it) or an empty item alone on its line (` -` then `-`: js-yaml
+ * reads two items at different indents, the yaml library one), a `#` glued to a closing quote or bracket (the yaml
  * library's error, js-yaml's comment), a flow collection as a key or inside a flow collection, a
  * `::` (js-yaml may read a same-line nested key), and a line of blanks (the yaml library refuses
  * it at the head of a block scalar), a key after an anchor on its line (`a: &x k: v`), and a
@@ -99,6 +100,7 @@ const NOT_PLAIN = [
     /\\"/,
     /^(?:---|\.\.\.)\S/m,
     /(?:^|\s)-[ \t]+-[ \t]*$/m,
+    /^[ \t]*-[ \t]*$/m,
     /["'}\]]#/,
     /[\]}][ \t]*:|[[{,][ \t]*[[{]/,
     /::/,
