@@ -12,7 +12,7 @@ export const CLI = defineCli({
     name: "secrets:table",
     usage: "npm run secrets:table [-- --write]",
     summary: `Prints the README's table of secure config keys: every key the config schema
-(components/config/schema.ts) knows, the systems that read it, and whether each committed stack
+(stacks/config.ts) knows, the systems that read it, and whether each committed stack
 requires it. A unit test compares the README with it.`,
     flags: {
         write: { help: "replace the table between the secret-keys markers in README.md instead of printing it" },
