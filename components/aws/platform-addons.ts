@@ -25,7 +25,7 @@ import {
     VELERO_SERVICE_ACCOUNT,
 } from "./defaults";
 import { secretsManagerReadPolicy, veleroPolicy } from "./iam-policies";
-import { IrsaRole } from "./irsa";
+import { IrsaRole, IrsaRoleArgs } from "./irsa";
 import { KubeObject } from "./k8s-objects";
 import { EksEnvironment, LoadBalancerScheme, PlatformAddonsArgs } from "./types";
 import { ResolvedPlatformAddons } from "./resolved";
@@ -258,6 +258,134 @@ export interface ClusterAddonsArgs {
     tags: Record<string, string>;
 }
 
+/** An add-on's resolved entry when it is installed here. */
+type Installed<K extends AddonKey> = Extract<NonNullable<ResolvedPlatformAddons[K]>, { mode: "install" }>;
+
+/**
+ * A pinned Helm release of the add-on `id`: into the chart's namespace (created), waiting for
+ * every object of the chart to be ready (the default), long enough for CRDs and webhooks. Pure.
+ */
+export function helmReleaseArgs(id: string, chart: PinnedChart, version: string, values: pulumi.Input<Record<string, unknown>>): k8s.helm.v3.ReleaseArgs {
+    return {
+        name: id,
+        chart: chart.chart,
+        version,
+        repositoryOpts: { repo: chart.repo },
+        namespace: chart.namespace,
+        createNamespace: true,
+        values,
+        timeout: 900,
+        cleanupOnFail: true,
+        maxHistory: 10,
+    };
+}
+
+/** The IRSA role of an add-on's service account in its chart's namespace. Pure. */
+function addonRoleArgs(args: ClusterAddonsArgs, chart: PinnedChart, serviceAccount: string, inlinePolicy: IrsaRoleArgs["inlinePolicy"]): IrsaRoleArgs {
+    return {
+        oidcProviderArn: args.oidcProviderArn,
+        oidcIssuerUrl: args.oidcIssuerUrl,
+        namespace: chart.namespace,
+        serviceAccount,
+        inlinePolicy,
+        tags: args.tags,
+    };
+}
+
+/** The cert-manager EKS add-on (its version when pinned, else EKS' default). Pure. */
+function certManagerAddonArgs(args: ClusterAddonsArgs, cm: Installed<"certManager">): aws.eks.AddonArgs {
+    return {
+        clusterName: args.clusterName,
+        addonName: CERT_MANAGER_ADDON_NAME,
+        ...(cm.version ? { addonVersion: cm.version } : {}),
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        tags: args.tags,
+    };
+}
+
+/** What the add-on installers share: the component's name, args and parent, and the Helm release maker. */
+interface AddonWiring {
+    name: string;
+    args: ClusterAddonsArgs;
+    parent: pulumi.Resource;
+    /** Options of an in-cluster object waiting for the cluster and `dependsOn`. */
+    kube: (dependsOn: pulumi.Resource[]) => pulumi.CustomResourceOptions;
+    release: (
+        id: string,
+        chart: PinnedChart,
+        version: string,
+        values: pulumi.Input<Record<string, unknown>>,
+        dependsOn?: pulumi.Resource[],
+    ) => k8s.helm.v3.Release;
+}
+
+function addonWiring(name: string, args: ClusterAddonsArgs, parent: pulumi.Resource): AddonWiring {
+    const kube = (dependsOn: pulumi.Resource[]) => ({ parent, provider: args.provider, dependsOn: [...args.clusterReady, ...dependsOn] });
+    return {
+        name,
+        args,
+        parent,
+        kube,
+        release: (id, chart, version, values, dependsOn = []) =>
+            new k8s.helm.v3.Release(`${name}-${id}`, helmReleaseArgs(id, chart, version, values), kube(dependsOn)),
+    };
+}
+
+/** Velero: its bucket, its IRSA role, and the release once both exist. */
+function installVelero(w: AddonWiring, v: Installed<"velero">): { ready: pulumi.Resource[]; roleArn: pulumi.Output<string> } {
+    const { name, args } = w;
+    const bucket = createBucket(
+        name,
+        { name: v.bucket, noncurrentVersionDays: v.noncurrentVersionDays },
+        { tags: args.tags, retainOnDelete: args.environment === "prod" },
+        w.parent,
+    );
+    const policy = pulumi.output(args.partition).apply((p) => veleroPolicy(p, v.bucket));
+    const role = new IrsaRole(`${name}-velero`, addonRoleArgs(args, ADDON_CHARTS.velero, VELERO_SERVICE_ACCOUNT, policy), { parent: w.parent });
+    const values = pulumi
+        .all([args.region, role.roleArn])
+        .apply(([region, roleArn]) => veleroValues({ bucket: v.bucket, region, roleArn, defaultVolumesToFsBackup: v.defaultVolumesToFsBackup }));
+    return { ready: [w.release("velero", ADDON_CHARTS.velero, v.version, values, [...bucket.ready, role])], roleArn: role.roleArn };
+}
+
+/** cert-manager (EKS add-on) and the ACME ClusterIssuer, which needs its CRDs. */
+function installCertManager(w: AddonWiring, cm: Installed<"certManager">): pulumi.Resource[] {
+    const addon = new aws.eks.Addon(`${w.name}-cert-manager`, certManagerAddonArgs(w.args, cm), { parent: w.parent, dependsOn: w.args.clusterReady });
+    const issuer = acmeClusterIssuer({ name: cm.issuerName, email: cm.acmeEmail, server: cm.acmeServer });
+    const issuerResource = new k8s.apiextensions.CustomResource(
+        `${w.name}-clusterissuer-${cm.issuerName}`,
+        issuer as k8s.apiextensions.CustomResourceArgs,
+        w.kube([addon]),
+    );
+    return [addon, issuerResource];
+}
+
+/** Istio: base (CRDs), then the CNI node agent, then istiod. */
+function installIstio(w: AddonWiring, version: string): pulumi.Resource[] {
+    const base = w.release("istio-base", ADDON_CHARTS.istioBase, version, { defaultRevision: "default" });
+    const cni = w.release("istio-cni", ADDON_CHARTS.istioCni, version, {}, [base]);
+    return [w.release("istiod", ADDON_CHARTS.istiod, version, istiodValues(w.args.environment), [base, cni])];
+}
+
+/** External Secrets Operator with its IRSA role (read under the prefix), and the ClusterSecretStore. */
+function installExternalSecrets(w: AddonWiring, e: Installed<"externalSecrets">): pulumi.Resource[] {
+    const { name, args } = w;
+    const account = aws.getCallerIdentityOutput({}, { parent: w.parent }).accountId;
+    const policy = pulumi.all([args.partition, args.region, account]).apply(([p, r, acct]) => secretsManagerReadPolicy(p, r, acct, e.secretsPrefix));
+    const role = new IrsaRole(`${name}-external-secrets`, addonRoleArgs(args, ADDON_CHARTS.externalSecrets, EXTERNAL_SECRETS_SERVICE_ACCOUNT, policy), {
+        parent: w.parent,
+    });
+    const values = role.roleArn.apply((arn) => externalSecretsValues(arn));
+    const operator = w.release("external-secrets", ADDON_CHARTS.externalSecrets, e.version, values, [role]);
+    const store = new k8s.apiextensions.CustomResource(
+        `${name}-clustersecretstore`,
+        secretsManagerStore(args.region) as k8s.apiextensions.CustomResourceArgs,
+        w.kube([operator]),
+    );
+    return [operator, store];
+}
+
 /**
  * The installed add-ons (children of the cluster component). `ready` says what dependents wait
  * for; `dependOnAddons(addons.ready)` applies it to the systems.
@@ -279,137 +407,34 @@ export class ClusterAddons extends pulumi.ComponentResource {
         super("agent-platform:index:ClusterAddons", name, {}, opts);
         const a = args.addons;
         const env = args.environment;
-        const kube = { parent: this, provider: args.provider };
-        const release = (id: string, chart: PinnedChart, version: string, values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[] = []) =>
-            new k8s.helm.v3.Release(
-                `${name}-${id}`,
-                {
-                    name: id,
-                    chart: chart.chart,
-                    version,
-                    repositoryOpts: { repo: chart.repo },
-                    namespace: chart.namespace,
-                    createNamespace: true,
-                    values,
-                    // Wait for every object of the chart to be ready (the default), long enough for CRDs and webhooks.
-                    timeout: 900,
-                    cleanupOnFail: true,
-                    maxHistory: 10,
-                },
-                { ...kube, dependsOn: [...args.clusterReady, ...dependsOn] },
-            );
-
+        const w = addonWiring(name, args, this);
         if (a.prometheusOperator?.mode === "install") {
-            this.ready.prometheusOperator = [
-                release(
-                    "kube-prometheus-stack",
-                    ADDON_CHARTS.prometheusOperator,
-                    a.prometheusOperator.version,
-                    prometheusOperatorValues(env, args.storageClassName),
-                ),
-            ];
+            const values = prometheusOperatorValues(env, args.storageClassName);
+            this.ready.prometheusOperator = [w.release("kube-prometheus-stack", ADDON_CHARTS.prometheusOperator, a.prometheusOperator.version, values)];
         }
         if (a.vpa?.mode === "install") {
-            this.ready.vpa = [release("vpa", ADDON_CHARTS.vpa, a.vpa.version, vpaValues())];
+            this.ready.vpa = [w.release("vpa", ADDON_CHARTS.vpa, a.vpa.version, vpaValues())];
         }
         if (a.velero?.mode === "install") {
-            const v = a.velero;
-            const bucket = createBucket(
-                name,
-                { name: v.bucket, noncurrentVersionDays: v.noncurrentVersionDays },
-                { tags: args.tags, retainOnDelete: env === "prod" },
-                this,
-            );
-            const role = new IrsaRole(
-                `${name}-velero`,
-                {
-                    oidcProviderArn: args.oidcProviderArn,
-                    oidcIssuerUrl: args.oidcIssuerUrl,
-                    namespace: ADDON_CHARTS.velero.namespace,
-                    serviceAccount: VELERO_SERVICE_ACCOUNT,
-                    inlinePolicy: pulumi.output(args.partition).apply((p) => veleroPolicy(p, v.bucket)),
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            this.veleroBucket = v.bucket;
-            this.veleroRoleArn = role.roleArn;
-            const values = pulumi
-                .all([args.region, role.roleArn])
-                .apply(([region, roleArn]) => veleroValues({ bucket: v.bucket, region, roleArn, defaultVolumesToFsBackup: v.defaultVolumesToFsBackup }));
-            this.ready.velero = [release("velero", ADDON_CHARTS.velero, v.version, values, [...bucket.ready, role])];
+            const velero = installVelero(w, a.velero);
+            this.veleroBucket = a.velero.bucket;
+            this.veleroRoleArn = velero.roleArn;
+            this.ready.velero = velero.ready;
         }
         if (a.ingressNginx?.mode === "install") {
-            this.ready.ingressNginx = [
-                release("ingress-nginx", ADDON_CHARTS.ingressNginx, a.ingressNginx.version, ingressNginxValues(env, a.ingressNginx.scheme)),
-            ];
+            const values = ingressNginxValues(env, a.ingressNginx.scheme);
+            this.ready.ingressNginx = [w.release("ingress-nginx", ADDON_CHARTS.ingressNginx, a.ingressNginx.version, values)];
         }
         if (a.certManager?.mode === "install") {
-            const cm = a.certManager;
-            const addon = new aws.eks.Addon(
-                `${name}-cert-manager`,
-                {
-                    clusterName: args.clusterName,
-                    addonName: CERT_MANAGER_ADDON_NAME,
-                    ...(cm.version ? { addonVersion: cm.version } : {}),
-                    resolveConflictsOnCreate: "OVERWRITE",
-                    resolveConflictsOnUpdate: "OVERWRITE",
-                    tags: args.tags,
-                },
-                { parent: this, dependsOn: args.clusterReady },
-            );
-            const issuer = acmeClusterIssuer({ name: cm.issuerName, email: cm.acmeEmail, server: cm.acmeServer });
-            const issuerResource = new k8s.apiextensions.CustomResource(
-                `${name}-clusterissuer-${cm.issuerName}`,
-                issuer as k8s.apiextensions.CustomResourceArgs,
-                {
-                    ...kube,
-                    dependsOn: [...args.clusterReady, addon],
-                },
-            );
-            this.clusterIssuer = cm.issuerName;
-            this.ready.certManager = [addon, issuerResource];
+            this.ready.certManager = installCertManager(w, a.certManager);
+            this.clusterIssuer = a.certManager.issuerName;
         }
         if (a.istio?.mode === "install") {
-            const version = a.istio.version;
-            const base = release("istio-base", ADDON_CHARTS.istioBase, version, { defaultRevision: "default" });
-            const cni = release("istio-cni", ADDON_CHARTS.istioCni, version, {}, [base]);
-            this.ready.istio = [release("istiod", ADDON_CHARTS.istiod, version, istiodValues(env), [base, cni])];
+            this.ready.istio = installIstio(w, a.istio.version);
         }
         if (a.externalSecrets?.mode === "install") {
-            const e = a.externalSecrets;
-            const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-            const role = new IrsaRole(
-                `${name}-external-secrets`,
-                {
-                    oidcProviderArn: args.oidcProviderArn,
-                    oidcIssuerUrl: args.oidcIssuerUrl,
-                    namespace: ADDON_CHARTS.externalSecrets.namespace,
-                    serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-                    inlinePolicy: pulumi
-                        .all([args.partition, args.region, account])
-                        .apply(([p, r, acct]) => secretsManagerReadPolicy(p, r, acct, e.secretsPrefix)),
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            const operator = release(
-                "external-secrets",
-                ADDON_CHARTS.externalSecrets,
-                e.version,
-                role.roleArn.apply((arn) => externalSecretsValues(arn)),
-                [role],
-            );
-            const store = new k8s.apiextensions.CustomResource(
-                `${name}-clustersecretstore`,
-                secretsManagerStore(args.region) as k8s.apiextensions.CustomResourceArgs,
-                {
-                    ...kube,
-                    dependsOn: [...args.clusterReady, operator],
-                },
-            );
+            this.ready.externalSecrets = installExternalSecrets(w, a.externalSecrets);
             this.secretStore = CLUSTER_SECRET_STORE;
-            this.ready.externalSecrets = [operator, store];
         }
         this.installed = ADDON_KEYS.filter((k) => this.ready[k]).sort();
         this.registerOutputs({ installed: this.installed, ...(this.veleroRoleArn ? { veleroRoleArn: this.veleroRoleArn } : {}) });

@@ -21,7 +21,6 @@ const ROOTS = ["components", "stacks"];
 const KNOWN_LONG_FUNCTIONS: readonly string[] = [
     // Declarative manifest tables (Deployment, RBAC, alert rules): long because they are data.
     // Constructors and deploy functions still to be split into phases.
-    "components/aws/platform-addons.ts constructor",
 ];
 
 export interface Oversize {
