@@ -3,16 +3,6 @@
  * closed value sets) and small helpers. Each validator lives with its concept (validate-*.ts,
  * efs-args.ts, addons-args.ts); validation.ts runs them all.
  */
-import {
-    AutoscalerExpander,
-    CapacityType,
-    EfsKmsKey,
-    EfsPerformanceMode,
-    EfsThroughputMode,
-    EfsTransitionToIa,
-    NatGatewayStrategy,
-    ReclaimPolicy,
-} from "./types";
 
 export interface ValidationIssue {
     /** Field path inside the args / the `cluster` config section, e.g. `["nodeGroups", "compute", "minSize"]`. */
@@ -36,25 +26,18 @@ export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 export const K8S_VERSION_RE = /^1\.\d{2}$/;
 export const DURATION_RE = /^\d+(s|m|h)$/;
 export const ARN_RE = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
-export const NAT_STRATEGIES: readonly NatGatewayStrategy[] = ["single", "onePerAz"];
-export const CAPACITY_TYPES: readonly CapacityType[] = ["ON_DEMAND", "SPOT"];
-export const TAINT_EFFECTS: readonly string[] = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
-export const EXPANDERS: readonly AutoscalerExpander[] = ["least-waste", "random", "most-pods", "price", "priority"];
-export const RECLAIM_POLICIES: readonly ReclaimPolicy[] = ["Retain", "Delete"];
-export const EFS_PERFORMANCE_MODES: readonly EfsPerformanceMode[] = ["generalPurpose", "maxIO"];
-export const EFS_THROUGHPUT_MODES: readonly EfsThroughputMode[] = ["elastic", "bursting", "provisioned"];
-export const EFS_KMS_KEYS: readonly EfsKmsKey[] = ["cluster", "aws-managed"];
-export const EFS_TRANSITIONS_TO_IA: readonly EfsTransitionToIa[] = [
-    "AFTER_1_DAY",
-    "AFTER_7_DAYS",
-    "AFTER_14_DAYS",
-    "AFTER_30_DAYS",
-    "AFTER_60_DAYS",
-    "AFTER_90_DAYS",
-    "AFTER_180_DAYS",
-    "AFTER_270_DAYS",
-    "AFTER_365_DAYS",
-];
+/** The closed value sets, spelled once in types.ts (each enum type is derived from its list). */
+export {
+    CAPACITY_TYPES,
+    EFS_KMS_KEYS,
+    EFS_PERFORMANCE_MODES,
+    EFS_THROUGHPUT_MODES,
+    EFS_TRANSITIONS_TO_IA,
+    EXPANDERS,
+    NAT_STRATEGIES,
+    RECLAIM_POLICIES,
+    TAINT_EFFECTS,
+} from "./types";
 /** Kubernetes object names (StorageClass): DNS-1123 subdomain. */
 export const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** The label every node group carries; workloads select on it (seed 002: compute vs memory groups). */

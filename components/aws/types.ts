@@ -3,35 +3,45 @@
  * endpoint access) are plain values, not `pulumi.Input`, because they are validated
  * synchronously before any resource is registered.
  */
+export const NAT_STRATEGIES = ["single", "onePerAz"] as const;
 /** `onePerAz`: one NAT gateway per AZ (no cross-AZ egress dependency); `single`: one shared NAT (cost option). */
-export type NatGatewayStrategy = "single" | "onePerAz";
+export type NatGatewayStrategy = (typeof NAT_STRATEGIES)[number];
+export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 /** EKS managed node group capacity type. */
-export type CapacityType = "ON_DEMAND" | "SPOT";
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
+export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 /** EKS node-group taint effects (the EKS API spelling, not the Kubernetes one). */
-export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 /** Environment profile: `prod` turns on the high-availability and exposure rules. */
 export type EksEnvironment = "dev" | "prod";
+export const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
 /** StorageClass `reclaimPolicy`: `Retain` keeps the volume (and its data) when the claim is deleted. */
-export type ReclaimPolicy = "Retain" | "Delete";
+export type ReclaimPolicy = (typeof RECLAIM_POLICIES)[number];
+export const EFS_PERFORMANCE_MODES = ["generalPurpose", "maxIO"] as const;
 /** EFS performance mode (`maxIO` is legacy and incompatible with `elastic` throughput). */
-export type EfsPerformanceMode = "generalPurpose" | "maxIO";
+export type EfsPerformanceMode = (typeof EFS_PERFORMANCE_MODES)[number];
+export const EFS_THROUGHPUT_MODES = ["elastic", "bursting", "provisioned"] as const;
 /** EFS throughput mode. */
-export type EfsThroughputMode = "elastic" | "bursting" | "provisioned";
+export type EfsThroughputMode = (typeof EFS_THROUGHPUT_MODES)[number];
+export const EFS_KMS_KEYS = ["cluster", "aws-managed"] as const;
 /** EFS encryption key: the cluster's customer-managed KMS key, or the AWS-managed `aws/elasticfilesystem` key. */
-export type EfsKmsKey = "cluster" | "aws-managed";
+export type EfsKmsKey = (typeof EFS_KMS_KEYS)[number];
+export const EFS_TRANSITIONS_TO_IA = [
+    "AFTER_1_DAY",
+    "AFTER_7_DAYS",
+    "AFTER_14_DAYS",
+    "AFTER_30_DAYS",
+    "AFTER_60_DAYS",
+    "AFTER_90_DAYS",
+    "AFTER_180_DAYS",
+    "AFTER_270_DAYS",
+    "AFTER_365_DAYS",
+] as const;
 /** EFS lifecycle transition of files to Infrequent Access (EFS API spelling). */
-export type EfsTransitionToIa =
-    | "AFTER_1_DAY"
-    | "AFTER_7_DAYS"
-    | "AFTER_14_DAYS"
-    | "AFTER_30_DAYS"
-    | "AFTER_60_DAYS"
-    | "AFTER_90_DAYS"
-    | "AFTER_180_DAYS"
-    | "AFTER_270_DAYS"
-    | "AFTER_365_DAYS";
+export type EfsTransitionToIa = (typeof EFS_TRANSITIONS_TO_IA)[number];
+export const EXPANDERS = ["least-waste", "random", "most-pods", "price", "priority"] as const;
 /** cluster-autoscaler `--expander` strategies supported here. */
-export type AutoscalerExpander = "least-waste" | "random" | "most-pods" | "price" | "priority";
+export type AutoscalerExpander = (typeof EXPANDERS)[number];
 
 /** A VPC created by the component. */
 export interface VpcCreateArgs {

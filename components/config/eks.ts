@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { CAPABILITY_ADDONS, DEFAULT_CLUSTER_ISSUER } from "../aws/defaults";
-import { EfsTransitionToIa, EksClusterArgs, EksEnvironment } from "../aws/types";
+import { EksClusterArgs, EksEnvironment } from "../aws/types";
 import { EFS_TRANSITIONS_TO_IA, ValidationIssue } from "../aws/rules";
 import { validateEksClusterArgs } from "../aws/validation";
 
@@ -75,7 +75,7 @@ const efsSchema = z
         throughputMode: z.enum(["elastic", "bursting", "provisioned"]).optional(),
         provisionedThroughputMibps: z.number().int().optional(),
         kmsKey: z.enum(["cluster", "aws-managed"]).optional(),
-        transitionToIa: z.enum(EFS_TRANSITIONS_TO_IA as [EfsTransitionToIa, ...EfsTransitionToIa[]]).optional(),
+        transitionToIa: z.enum(EFS_TRANSITIONS_TO_IA).optional(),
         reclaimPolicy: reclaimPolicySchema.optional(),
     })
     .strict();
