@@ -39,7 +39,7 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     /** Resource count the dev preview plans to create. */
     let planned = 0;
 
-    const onExit = () => ws.clusterDown();
+    let unguard = () => {};
     const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
         const t0 = Date.now();
         try {
@@ -64,7 +64,7 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
 
     before(async function () {
         this.timeout(900_000);
-        process.on("exit", onExit);
+        unguard = ws.stopClusterOnExit();
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
         await timed("cluster.sh up (own control plane)", () => ws.clusterUp());
         devConfig = await timed("stack.sh prepare dev (workspace, stack, secrets)", () => ws.prepare("dev"));
@@ -76,7 +76,7 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     after(function () {
         this.timeout(180_000);
         ws.cleanup();
-        process.removeListener("exit", onExit);
+        unguard();
         console.log("\n    e2e timings:");
         for (const [what, s] of timings) console.log(`      ${s.toFixed(1).padStart(6)} s  ${what}`);
     });

@@ -43,7 +43,7 @@ const enabled = nodesMode === "real";
         });
         const timings: [string, number][] = [];
         let config = "";
-        const onExit = () => ws.clusterDown();
+        let unguard = () => {};
         const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
             const t0 = Date.now();
             try {
@@ -59,7 +59,7 @@ const enabled = nodesMode === "real";
 
         before(async function () {
             this.timeout(1_800_000);
-            process.on("exit", onExit);
+            unguard = ws.stopClusterOnExit();
             console.log(`    e2e (real nodes) work dir ${ws.dir} (log: ${ws.log})`);
             await timed("cluster.sh up with 3 real nodes", () => ws.clusterUp());
             config = await timed("stack.sh prepare dev + images map", () => ws.prepare("dev"));
@@ -74,7 +74,7 @@ const enabled = nodesMode === "real";
         after(function () {
             this.timeout(180_000);
             ws.cleanup();
-            process.removeListener("exit", onExit);
+            unguard();
             console.log("\n    e2e (real nodes) timings:");
             for (const [what, s] of timings) console.log(`      ${s.toFixed(1).padStart(6)} s  ${what}`);
         });

@@ -98,6 +98,27 @@ export class Workspace {
         await this.must(path.join(E2E_TOOLS, "cluster.sh"), ["up"], { env: this.toolEnv, timeoutMs: 600_000 });
     }
 
+    /**
+     * Stops this run's cluster when the process ends, also on Ctrl-C or a kill: node's default
+     * signal action skips `exit` listeners and would leave the control plane running. Returns the
+     * function that removes the guard (for the suite's `after`, once the cluster is down).
+     */
+    stopClusterOnExit(): () => void {
+        const onExit = () => this.clusterDown();
+        const onSignal = (signal: NodeJS.Signals) => {
+            this.clusterDown();
+            process.exit(signal === "SIGINT" ? 130 : 143);
+        };
+        process.on("exit", onExit);
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
+        return () => {
+            process.removeListener("exit", onExit);
+            process.removeListener("SIGINT", onSignal);
+            process.removeListener("SIGTERM", onSignal);
+        };
+    }
+
     /** Stops exactly the PIDs this run's cluster.sh up recorded (synchronous: also usable on exit). */
     clusterDown(): void {
         if (!this.clusterStarted) return;
