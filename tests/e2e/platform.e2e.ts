@@ -29,6 +29,12 @@ const P = "agent-platform";
 const PLATFORM_NAMESPACES = ["claude-code", "claude-mid-service", "inquisitor-system", "production-agents", "ushadow"];
 const POLICY = ["--policy-pack", POLICY_DIR, "--policy-pack-config", DEV_POLICY_CONFIG];
 const WORKER_DEPLOYMENT = { ns: "claude-code", name: "worker-agent" };
+/**
+ * The revision (h) upgrades from: main just before the component type tokens moved to
+ * agent-platform:index:<Name>. Move it forward to the last release when the stack config changes
+ * in a way the old program cannot read.
+ */
+const UPGRADE_BASELINE = "079ed594a68634f5bda99beee4a10680cf0406a5";
 
 describe("e2e: the dev stack through the real Pulumi engine on a local control plane", function () {
     const ws = new Workspace();
@@ -534,5 +540,34 @@ new k8s.apps.v1.Deployment("privileged", {
         console.log(
             `      dry-run accepted ${rest.length} objects + ${namespaces.length} namespaces and ${platformPods.length} pods; skipped ${skipped.length}: ${skipped.join("; ") || "none"}`,
         );
+    });
+
+    // ------------------------------------------------------------------ (h) upgrade
+    it(`(h) GIVEN the dev stack deployed by the baseline revision ${UPGRADE_BASELINE.slice(0, 7)} WHEN this revision previews and ups it THEN nothing is replaced or deleted`, async function () {
+        this.timeout(1_200_000);
+        // The baseline predates the component type tokens' move to agent-platform:index:<Name>
+        // (issue 14): every component and child URN changes, and the old tokens' aliases must map
+        // them onto the deployed resources. Runs on the dev stack (g) emptied.
+        const baseline = await timed("(h) baseline program: git archive + tsc build", () => ws.baselineProgram(UPGRADE_BASELINE));
+        const old = await timed("(h) pulumi up dev with the baseline program", () => ws.pulumi(dev(["up", "--yes", "--skip-preview"]), { cwd: baseline }));
+        assert.equal(old.code, 0, failureText(old.out));
+        const deployed = await stackResources("dev");
+        assert.ok(deployed.length > 100, `${deployed.length} resources deployed by the baseline`);
+
+        const pv = await timed("(h) preview --json with this revision", () => ws.pulumi(dev(["preview", "--json"])));
+        assert.equal(pv.code, 0, failureText(pv.out));
+        const ops = (JSON.parse(pv.stdout).steps ?? []) as { op: string; urn: string }[];
+        const destructive = ops.filter((o) => /replace|delete|discard/.test(o.op)).map((o) => `${o.op} ${o.urn}`);
+        assert.deepEqual(destructive, [], "the upgrade plans replacements or deletions");
+
+        const up = await timed("(h) pulumi up dev with this revision", () => ws.pulumi(dev(["up", "--yes", "--skip-preview", ...POLICY])));
+        assert.equal(up.code, 0, failureText(up.out));
+        const s = summary(up.out);
+        assert.ok(!s.replaced && !s.deleted && !s.errored, JSON.stringify(s));
+        const ids = new Map(deployed.filter((r) => r.id).map((r) => [r.outputs?.metadata?.uid ?? r.id, r.type]));
+        const after = await stackResources("dev");
+        const kept = after.filter((r) => ids.has(r.outputs?.metadata?.uid ?? r.id)).length;
+        assert.equal(kept, ids.size, `${ids.size - kept} of the baseline's resources were recreated`);
+        console.log(`      upgrade from ${UPGRADE_BASELINE.slice(0, 7)}: ${JSON.stringify(s)}; ${kept} resources kept their identity`);
     });
 });

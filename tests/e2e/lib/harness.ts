@@ -157,6 +157,31 @@ export class Workspace {
         });
     }
 
+    /**
+     * The program as an earlier revision of this repository shipped it, built, in `<work>/baseline-<rev>`
+     * (for upgrade scenarios: deploy with it, then run this revision against the same state). Its
+     * dependencies are this checkout's node_modules (the lockfile is unchanged since the baseline).
+     * A shallow clone fetches the one commit from its origin.
+     */
+    async baselineProgram(rev: string): Promise<string> {
+        const git = (args: string[]) => this.must("git", ["-C", REPO_ROOT, ...args], { env: process.env });
+        if ((await this.run("git", ["-C", REPO_ROOT, "cat-file", "-e", `${rev}^{commit}`], { env: process.env })).code !== 0) {
+            await git(["fetch", "--depth", "1", "origin", rev]);
+        }
+        const dir = path.join(this.dir, `baseline-${rev.slice(0, 7)}`);
+        fs.mkdirSync(dir);
+        const tar = path.join(this.dir, `baseline-${rev.slice(0, 7)}.tar`);
+        await git(["archive", "--format=tar", "-o", tar, rev]);
+        await this.must("tar", ["-xf", tar, "-C", dir], { env: process.env });
+        for (const m of ["node_modules", path.join("policy", "node_modules")]) fs.symlinkSync(path.join(REPO_ROOT, m), path.join(dir, m));
+        await this.must(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+            cwd: dir,
+            env: process.env,
+            timeoutMs: 600_000,
+        });
+        return dir;
+    }
+
     pulumi(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<Result> {
         return this.run("pulumi", [...args, "--non-interactive"], { cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 900_000 });
     }
