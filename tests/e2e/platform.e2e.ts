@@ -564,10 +564,12 @@ new k8s.apps.v1.Deployment("privileged", {
         assert.equal(up.code, 0, failureText(up.out));
         const s = summary(up.out);
         assert.ok(!s.replaced && !s.deleted && !s.errored, JSON.stringify(s));
-        const ids = new Map(deployed.filter((r) => r.id).map((r) => [r.outputs?.metadata?.uid ?? r.id, r.type]));
-        const after = await stackResources("dev");
-        const kept = after.filter((r) => ids.has(r.outputs?.metadata?.uid ?? r.id)).length;
-        assert.equal(kept, ids.size, `${ids.size - kept} of the baseline's resources were recreated`);
-        console.log(`      upgrade from ${UPGRADE_BASELINE.slice(0, 7)}: ${JSON.stringify(s)}; ${kept} resources kept their identity`);
+        // Identity: the Kubernetes object's uid where the state shows it, else the provider's id.
+        const identity = (r: { id?: string; outputs?: any }) => r.outputs?.metadata?.uid ?? r.id;
+        const now = new Set((await stackResources("dev")).map(identity));
+        const baselineIds = deployed.filter((r) => r.id).map((r) => `${identity(r)} (${r.type} ${r.urn.split("::").pop()})`);
+        const recreated = deployed.filter((r) => r.id && !now.has(identity(r))).map((r) => r.urn);
+        assert.deepEqual(recreated, [], "resources the upgrade recreated");
+        console.log(`      upgrade from ${UPGRADE_BASELINE.slice(0, 7)}: ${JSON.stringify(s)}; ${baselineIds.length} resources kept their identity`);
     });
 });
