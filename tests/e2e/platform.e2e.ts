@@ -22,7 +22,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEV_POLICY_CONFIG, POLICY_DIR, REPO_ROOT, Workspace, editYaml, eventually, failureText, notReady, summary } from "./lib/harness";
+import { DEV_POLICY_CONFIG, POLICY_DIR, REPO_ROOT, Timings, Workspace, editYaml, eventually, failureText, notReady, summary } from "./lib/harness";
 
 const P = "agent-platform";
 /** Namespaces the dev stack creates (velero and monitoring are the add-ons', created below as they would). */
@@ -38,7 +38,8 @@ const UPGRADE_BASELINE = "079ed594a68634f5bda99beee4a10680cf0406a5";
 
 describe("e2e: the dev stack through the real Pulumi engine on a local control plane", function () {
     const ws = new Workspace();
-    const timings: [string, number][] = [];
+    const timings = new Timings();
+    const timed = timings.timed;
     let devConfig = "";
     /** The (a) config variant whose ushadow backend mounts an emptyDir at a data path. */
     let emptyDirConfig = "";
@@ -46,14 +47,6 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     let planned = 0;
 
     let unguard = () => {};
-    const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
-        const t0 = Date.now();
-        try {
-            return await f();
-        } finally {
-            timings.push([what, (Date.now() - t0) / 1000]);
-        }
-    };
     const dev = (args: string[], config = devConfig) => [...args, "--stack", "dev", "--config-file", config];
     const workloads = async (namespaces = PLATFORM_NAMESPACES): Promise<any[]> => {
         const list = await ws.kubectlJson<{ items: any[] }>(["get", "deployments,statefulsets", "-A"]);
@@ -83,8 +76,7 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
         this.timeout(180_000);
         ws.cleanup();
         unguard();
-        console.log("\n    e2e timings:");
-        for (const [what, s] of timings) console.log(`      ${s.toFixed(1).padStart(6)} s  ${what}`);
+        timings.print("e2e timings");
     });
 
     // ------------------------------------------------------------------ (a) policy gate

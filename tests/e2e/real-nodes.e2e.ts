@@ -18,7 +18,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEV_POLICY_CONFIG, POLICY_DIR, Workspace, eventually, sleep, summary } from "./lib/harness";
+import { DEV_POLICY_CONFIG, POLICY_DIR, Timings, Workspace, eventually, sleep, summary } from "./lib/harness";
 import { isExternal } from "../flows";
 import { FlowResult, devFlows, listening, matrixDot, matrixTable, sourcePod, standInPlatformPods, startPlatformPods, tryFlows } from "./lib/flows";
 
@@ -41,17 +41,10 @@ const enabled = nodesMode === "real";
             AP_APISERVER_PORT: process.env.E2E_REAL_APISERVER_PORT ?? "17543",
             AP_ETCD_PORT: process.env.E2E_REAL_ETCD_PORT ?? "17579",
         });
-        const timings: [string, number][] = [];
+        const timings = new Timings();
+        const timed = timings.timed;
         let config = "";
         let unguard = () => {};
-        const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
-            const t0 = Date.now();
-            try {
-                return await f();
-            } finally {
-                timings.push([what, (Date.now() - t0) / 1000]);
-            }
-        };
         const platformPods = async (): Promise<any[]> =>
             (await ws.kubectlJson<{ items: any[] }>(["get", "pods", "-A"])).items.filter((p) => PLATFORM_NAMESPACES.includes(p.metadata.namespace));
         const exec = (ns: string, pod: string, container: string, script: string) =>
@@ -75,8 +68,7 @@ const enabled = nodesMode === "real";
             this.timeout(180_000);
             ws.cleanup();
             unguard();
-            console.log("\n    e2e (real nodes) timings:");
-            for (const [what, s] of timings) console.log(`      ${s.toFixed(1).padStart(6)} s  ${what}`);
+            timings.print("e2e (real nodes) timings");
         });
 
         it("GIVEN the dev stack on real nodes THEN every pod is Running and Ready under its own probes, on the locally built images, without restarts", async function () {

@@ -201,6 +201,26 @@ export class Workspace {
     }
 }
 
+/** Wall times of a suite's steps, printed in its `after` (the figures CI logs show per step). */
+export class Timings {
+    private readonly steps: [string, number][] = [];
+
+    /** Runs `f`, recording its wall time under `what` (also when it throws). */
+    readonly timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        try {
+            return await f();
+        } finally {
+            this.steps.push([what, (Date.now() - t0) / 1000]);
+        }
+    };
+
+    print(title: string): void {
+        console.log(`\n    ${title}:`);
+        for (const [what, s] of this.steps) console.log(`      ${s.toFixed(1).padStart(6)} s  ${what}`);
+    }
+}
+
 /** `export A="x" B=y` lines -> env entries. */
 export function parseExports(text: string): Record<string, string> {
     const env: Record<string, string> = {};
