@@ -30,6 +30,7 @@ import {
 import { DiscoveredInfrastructure } from "./discovery";
 import { ComposeError } from "./errors";
 import { InputError, readTextInside } from "../input/files";
+import { componentType, withOldTypeAlias } from "../kube/type-token";
 
 export interface ComposeAppArgs {
     /** Path to the compose file (env_file paths resolve next to it). Exactly one of composeFile / composeText. */
@@ -213,7 +214,7 @@ export class ComposeApp extends pulumi.ComponentResource {
         // Compile and validate first: invalid input throws before anything is registered.
         const { compiled, inputs, file } = compileComposeAppArgs(args);
         const workloadArgs = compiled.workloads.map((w) => materializeWorkloadArgs(w, inputs, file));
-        super("agent-platform:compose:ComposeApp", name, {}, opts);
+        super(componentType("ComposeApp"), name, {}, withOldTypeAlias("agent-platform:compose:ComposeApp", opts));
 
         const workloads: Record<string, AgentService> = {};
         compiled.workloads.forEach((w, i) => {

@@ -23,6 +23,7 @@ import {
     serviceSpec,
     servicePorts,
 } from "./agent-service-spec";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 export * from "./agent-service-args";
 export * from "./agent-service-spec";
@@ -213,9 +214,9 @@ export class AgentService extends pulumi.ComponentResource {
     /** Pod selector labels (for NetworkPolicy peers and monitors). */
     public readonly selector: Labels;
 
-    constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions, type = "agent-platform:kube:AgentService") {
-        assertNoProblems(type.split(":").pop() as string, name, agentServiceProblems(name, args));
-        super(type, name, {}, opts);
+    constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions, kind: "AgentService" | "SingletonWorker" = "AgentService") {
+        assertNoProblems(kind, name, agentServiceProblems(name, args));
+        super(componentType(kind), name, {}, withOldTypeAlias(`agent-platform:kube:${kind}`, opts));
         const a = args;
         const ns = namespaceName(a.namespace);
         const workload = a.name ?? name;

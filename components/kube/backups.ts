@@ -9,6 +9,7 @@ import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { standardLabels } from "./labels";
 import { dns1123Problems } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 // seed 002 (Velero Backup) and seed 001 (`velero schedule create ... --include-namespaces`).
 export const VELERO_NAMESPACE = "velero";
@@ -147,7 +148,7 @@ export class Backups extends pulumi.ComponentResource {
 
     constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("Backups", name, backupsProblems(name, args));
-        super("agent-platform:kube:Backups", name, {}, opts);
+        super(componentType("Backups"), name, {}, withOldTypeAlias("agent-platform:kube:Backups", opts));
         const a = args;
         const ns = a.veleroNamespace ?? VELERO_NAMESPACE;
         const scheduleName = a.scheduleName ?? name;

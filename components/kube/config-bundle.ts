@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Labels, standardLabels } from "./labels";
 import { dns1123Problem } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -57,7 +58,7 @@ export class ConfigBundle extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConfigBundleArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("ConfigBundle", name, configBundleProblems(name, args));
-        super("agent-platform:kube:ConfigBundle", name, {}, opts);
+        super(componentType("ConfigBundle"), name, {}, withOldTypeAlias("agent-platform:kube:ConfigBundle", opts));
         const a = args;
         const sorted = <T>(d: Record<string, T>) => Object.fromEntries(Object.entries(d).sort(([x], [y]) => x.localeCompare(y)));
         this.resources = [];

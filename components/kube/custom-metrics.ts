@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { standardLabels } from "./labels";
+import { componentType } from "./type-token";
 
 export const ADAPTER_NAME = "prometheus-adapter";
 export const ADAPTER_NAMESPACE = "monitoring";
@@ -116,7 +117,7 @@ export class CustomMetricsAdapter extends pulumi.ComponentResource {
     public readonly created: boolean;
 
     constructor(name: string, args: CustomMetricsAdapterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agent-platform:index:CustomMetricsAdapter", name, {}, opts);
+        super(componentType("CustomMetricsAdapter"), name, {}, opts);
         this.created =
             args.metrics.length > 0 &&
             crdAvailable(args.capabilities, "customMetrics", `prometheus-adapter rules and APIService ${CUSTOM_METRICS_API_SERVICE}`, this);

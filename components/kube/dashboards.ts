@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { standardLabels } from "./labels";
+import { componentType } from "./type-token";
 
 /** Where the ConfigMaps live: the namespace of kube-prometheus-stack, the only one its Grafana sidecar watches by default (`sidecar.dashboards.searchNamespace` unset). */
 export const DASHBOARD_NAMESPACE = "monitoring";
@@ -281,7 +282,7 @@ export class SystemDashboard extends pulumi.ComponentResource {
     public readonly created: boolean;
 
     constructor(name: string, args: SystemDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agent-platform:index:SystemDashboard", name, {}, opts);
+        super(componentType("SystemDashboard"), name, {}, opts);
         this.created = crdAvailable(
             args.capabilities,
             "serviceMonitor",

@@ -17,6 +17,7 @@ import { PlatformNamespace } from "./platform-namespace";
 import { ResourceSpec } from "./pod";
 import { cpuMillis, formatCpu, formatMemory, memoryMi } from "./quantity";
 import { assertNoProblems, check } from "./problems";
+import { componentType } from "./type-token";
 
 export * from "./fluent-bit-spec";
 
@@ -120,7 +121,7 @@ export class FluentBit extends pulumi.ComponentResource {
                 args.maxNodes,
             ),
         ]);
-        super("agent-platform:index:FluentBit", name, {}, opts);
+        super(componentType("FluentBit"), name, {}, opts);
         this.namespace = ns;
         const labels = standardLabels(FLUENT_BIT_NAME, { partOf: "logging", component: "log-shipper" });
         const resources = args.resources ?? DEFAULT_FLUENT_BIT_RESOURCES;

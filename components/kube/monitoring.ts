@@ -11,6 +11,7 @@ import { dns1123Problem, dns1123Problems } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceMonitorOptions, prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 import { serviceAnnotations } from "./service-await";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 export interface AlertRule {
     alert: string;
@@ -234,7 +235,7 @@ export class MonitoringRules extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringRulesArgs, opts?: pulumi.ComponentResourceOptions) {
         const ruleName = args.name ?? `${args.namespace}-alerts`;
         assertNoProblems("MonitoringRules", name, [...platformAlertProblems(args), ...dns1123Problem("name", ruleName)]);
-        super("agent-platform:kube:MonitoringRules", name, {}, opts);
+        super(componentType("MonitoringRules"), name, {}, withOldTypeAlias("agent-platform:kube:MonitoringRules", opts));
         this.ruleName = ruleName;
         this.created = crdAvailable(args.capabilities, "serviceMonitor", `PrometheusRule ${args.namespace}/${ruleName}`, this);
         if (this.created) {
@@ -304,7 +305,7 @@ export class MetricsService extends pulumi.ComponentResource {
     constructor(name: string, args: MetricsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("MetricsService", name, metricsServiceProblems(args));
         const svcName = args.name ?? `${args.workload}-metrics`;
-        super("agent-platform:kube:MetricsService", name, {}, opts);
+        super(componentType("MetricsService"), name, {}, withOldTypeAlias("agent-platform:kube:MetricsService", opts));
         this.serviceName = svcName;
         const path = args.path ?? "/metrics";
         const labels = { ...standardLabels(args.workload, { partOf: args.partOf, extra: args.labels }), [COMPONENT_LABEL]: "metrics" };

@@ -6,6 +6,7 @@ import { defaultDenySpec, dnsEgressSpec } from "./network";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
 import { ISTIO_PROXY_RESOURCES } from "./mesh-proxy";
 import { WorkloadFootprint, atLeast, quotaFor, withMeshSidecars } from "./quota";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
@@ -96,7 +97,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
             ...dns1123Problem("name", args.name),
             ...check(!args.quota || args.quota.hard !== undefined || args.quota.footprints !== undefined, "quota", "needs hard, footprints or both"),
         ]);
-        super("agent-platform:kube:PlatformNamespace", name, {}, opts);
+        super(componentType("PlatformNamespace"), name, {}, withOldTypeAlias("agent-platform:kube:PlatformNamespace", opts));
         const ns = args.name;
         this.namespaceName = ns;
         const childOpts = { parent: this };

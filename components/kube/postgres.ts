@@ -19,6 +19,7 @@ import { Problem, assertNoProblems, check, under } from "./problems";
 import { createServiceAccount } from "./service-account";
 import { DataStoreArgs, StatefulSetArgs, StoreIdentity, claimSpec, createDataStore, dataStoreProblems, storeClientPeers, storeIdentity } from "./stateful-set";
 import { serviceAnnotations } from "./service-await";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 export const POSTGRES_IMAGE = "postgres:16.4-alpine";
 export const POSTGRES_EXPORTER_IMAGE = "prometheuscommunity/postgres-exporter:v0.15.0";
@@ -330,7 +331,7 @@ export class Postgres extends pulumi.ComponentResource {
 
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("Postgres", name, postgresProblems(args));
-        super("agent-platform:kube:Postgres", name, {}, opts);
+        super(componentType("Postgres"), name, {}, withOldTypeAlias("agent-platform:kube:Postgres", opts));
         // One primary, never autoscaled: a singleton.
         const id = storeIdentity(args, "postgres", { component: "database", singleton: true });
         const { serviceName, db, user } = postgresNames(args);

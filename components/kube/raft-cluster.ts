@@ -9,6 +9,7 @@ import { Problem, assertNoProblems, check } from "./problems";
 import { ServiceAccountSpec, createServiceAccount } from "./service-account";
 import { ReplicaVolumeSpec, StatefulSetArgs, createStatefulSet } from "./stateful-set";
 import { serviceAnnotations } from "./service-await";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -254,7 +255,7 @@ export class RaftCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: RaftClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("RaftCluster", name, raftClusterProblems(name, args));
-        super("agent-platform:kube:RaftCluster", name, {}, opts);
+        super(componentType("RaftCluster"), name, {}, withOldTypeAlias("agent-platform:kube:RaftCluster", opts));
         const n = raftNames(name, args);
         this.statefulSetName = n.sts;
         this.headlessServiceName = n.headless;

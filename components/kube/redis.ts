@@ -19,6 +19,7 @@ import { Problem, assertNoProblems, check } from "./problems";
 import { createServiceAccount } from "./service-account";
 import { DataStoreArgs, StatefulSetArgs, StoreIdentity, createDataStore, dataStoreProblems, storeClientPeers, storeIdentity } from "./stateful-set";
 import { serviceAnnotations } from "./service-await";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -317,7 +318,7 @@ export class Redis extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("Redis", name, redisProblems(args));
-        super("agent-platform:kube:Redis", name, {}, opts);
+        super(componentType("Redis"), name, {}, withOldTypeAlias("agent-platform:kube:Redis", opts));
         // A standalone Redis is a singleton (one pod, never autoscaled).
         const id = storeIdentity(args, "redis", { component: "cache", singleton: (args.replicas ?? 1) === 1 });
         this.statefulSetName = id.sts;

@@ -4,6 +4,7 @@ import { Labels, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, isValidPortName, serviceUrl } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { serviceAnnotations } from "./service-await";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 export interface EndpointPortSpec {
     /** Service port name (IANA_SVC_NAME: <= 15 characters). */
@@ -62,7 +63,7 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("ServiceEndpoint", name, serviceEndpointProblems(name, args));
-        super("agent-platform:kube:ServiceEndpoint", name, {}, opts);
+        super(componentType("ServiceEndpoint"), name, {}, withOldTypeAlias("agent-platform:kube:ServiceEndpoint", opts));
         const a = args;
         this.serviceName = a.name ?? name;
         this.selector = selectorLabels(a.workload);

@@ -26,6 +26,7 @@ import { Labels, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems } from "./names";
 import { assertNoProblems } from "./problems";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 /** Namespace istiod runs in (Istio's default install). */
 export const ISTIO_SYSTEM_NAMESPACE = "istio-system";
@@ -121,7 +122,7 @@ export class MeshPolicy extends pulumi.ComponentResource {
                 ...(args.plaintextPorts ?? []).map((p): [string, string] => [`plaintextPorts.${p.workload}`, `${p.workload}-plaintext-ports`]),
             ]),
         );
-        super("agent-platform:kube:MeshPolicy", name, {}, opts);
+        super(componentType("MeshPolicy"), name, {}, withOldTypeAlias("agent-platform:kube:MeshPolicy", opts));
         if (crdAvailable(args.capabilities, "istio", `PeerAuthentication ${args.namespace}/${objName}`, this)) {
             this.peerAuthenticationName = objName;
             new k8s.apiextensions.CustomResource(

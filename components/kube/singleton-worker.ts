@@ -46,6 +46,6 @@ function singletonArgs(a: SingletonWorkerArgs): AgentServiceArgs {
 export class SingletonWorker extends AgentService {
     constructor(name: string, args: SingletonWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("SingletonWorker", name, singletonRules(args as AgentServiceArgs));
-        super(name, singletonArgs(args), opts, "agent-platform:kube:SingletonWorker");
+        super(name, singletonArgs(args), opts, "SingletonWorker");
     }
 }

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
 import { dns1123Problem } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 // seed 002 `fast-ssd`: gp3, iops 3000, throughput 125, ext4, allowVolumeExpansion, Retain, WaitForFirstConsumer.
@@ -118,7 +119,7 @@ export class EbsStorageClass extends pulumi.ComponentResource {
 
     constructor(name: string, args: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("EbsStorageClass", name, ebsStorageClassProblems(name, args));
-        super("agent-platform:kube:EbsStorageClass", name, {}, opts);
+        super(componentType("EbsStorageClass"), name, {}, withOldTypeAlias("agent-platform:kube:EbsStorageClass", opts));
         const scName = args.name ?? name;
         this.storageClassName = scName;
         new k8s.storage.v1.StorageClass(

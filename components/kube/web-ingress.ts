@@ -10,6 +10,7 @@ import { Labels, standardLabels } from "./labels";
 import { dns1123Problem, dns1123Problems, isDnsName } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { NetworkPeer, allowListPolicySpec } from "./network";
+import { componentType, withOldTypeAlias } from "./type-token";
 
 // seed 002: `ingressClassName: nginx`.
 export const DEFAULT_INGRESS_CLASS = "nginx";
@@ -174,7 +175,7 @@ export class WebIngress extends pulumi.ComponentResource {
 
     constructor(name: string, args: WebIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("WebIngress", name, webIngressProblems(name, args));
-        super("agent-platform:kube:WebIngress", name, {}, opts);
+        super(componentType("WebIngress"), name, {}, withOldTypeAlias("agent-platform:kube:WebIngress", opts));
         const a = args;
         const ingressName = a.name ?? name;
         this.ingressName = ingressName;

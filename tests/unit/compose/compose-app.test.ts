@@ -36,7 +36,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
             return new Promise<Record<string, string>>((resolve) => app.services.apply(resolve));
         });
 
-        const component = resources.find((r) => r.type === "agent-platform:compose:ComposeApp");
+        const component = resources.find((r) => r.type === "agent-platform:index:ComposeApp");
         assert.ok(component && !component.custom);
 
         const secrets = byType(resources, "kubernetes:core/v1:Secret");
@@ -70,7 +70,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
             assert.ok(r.provider?.includes("cluster"), `${r.type} ${r.name} must use the given provider, got ${r.provider}`);
         }
         assert.equal(byType(resources, "kubernetes:apps/v1:Deployment").length, 7);
-        const workloads = resources.filter((r) => r.type === "agent-platform:kube:AgentService" || r.type === "agent-platform:kube:SingletonWorker");
+        const workloads = resources.filter((r) => r.type === "agent-platform:index:AgentService" || r.type === "agent-platform:index:SingletonWorker");
         assert.deepEqual(workloads.map((w) => `${w.type.split(":")[2]} ${w.name}`).sort(), [
             "AgentService ushadow-backend",
             "AgentService ushadow-mem0",
@@ -197,7 +197,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
             assert.equal(db.spec.template.metadata.labels["agent-platform.io/singleton"], "true");
             assert.ok(!k8s(resources, "PodDisruptionBudget").some((p) => p.metadata.name === "db"));
             assert.equal(named(resources, "PersistentVolumeClaim", "pg").metadata.labels["app.kubernetes.io/name"], "db");
-            assert.ok(resources.some((r) => r.type === "agent-platform:kube:SingletonWorker" && r.name === "acme-db"));
+            assert.ok(resources.some((r) => r.type === "agent-platform:index:SingletonWorker" && r.name === "acme-db"));
         });
 
         it("GIVEN metrics and the ServiceMonitor CRD WHEN deployed THEN a ServiceMonitor scrapes the named port", () => {

@@ -218,9 +218,9 @@ describe("kube/redis", () => {
             assert.strictEqual(sts.spec.volumeClaimTemplates[0].spec.storageClassName, "standard");
         });
 
-        it("GIVEN a component WHEN rendered THEN every child is parented, prefixed and the type token is agent-platform:kube:Redis", async () => {
+        it("GIVEN a component WHEN rendered THEN every child is parented, prefixed and the type token is agent-platform:index:Redis", async () => {
             const r = await render(() => new Redis("cache", { ...base, password: PASSWORD, exporter: true, capabilities: { serviceMonitor: true } }));
-            assert.ok(r.resources.some((x) => x.type === "agent-platform:kube:Redis" && x.name === "cache"));
+            assert.ok(r.resources.some((x) => x.type === "agent-platform:index:Redis" && x.name === "cache"));
             for (const x of r.resources.filter((y) => y.custom)) assert.ok(x.name.startsWith("cache-"), `${x.name} must be prefixed`);
         });
     });

@@ -23,7 +23,7 @@ describe("SingletonWorker", () => {
         assert.equal(d.metadata.labels[SINGLETON_LABEL], "true");
         assert.equal(d.spec.template.metadata.labels[SINGLETON_LABEL], "true");
         assert.equal(kinds(objects, "HorizontalPodAutoscaler").length + kinds(objects, "PodDisruptionBudget").length + kinds(objects, "Service").length, 0);
-        assert.ok(resources.some((r) => r.type === "agent-platform:kube:SingletonWorker"));
+        assert.ok(resources.some((r) => r.type === "agent-platform:index:SingletonWorker"));
     });
 
     for (const [what, args, expected] of [
