@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { engineProfile, traceSpans } from "../../../bench/lib/engine-events";
+import { engineProfile, previewPhases } from "../../../bench/lib/engine-events";
 
 const ev = (timestamp: number, body: object) => JSON.stringify({ sequence: 0, timestamp, ...body });
 const pre = (t: number, urn: string, type: string) => ev(t, { resourcePreEvent: { metadata: { urn, type, op: "create" } } });
@@ -36,15 +36,34 @@ describe("bench: the engine event profile", () => {
     });
 });
 
-describe("bench: trace spans", () => {
-    it("GIVEN an OpenTelemetry JSON trace THEN every span's duration is listed under its name", () => {
-        const span = (name: string, start: bigint, end: bigint) => ({ name, startTimeUnixNano: String(start), endTimeUnixNano: String(end) });
-        const doc = {
-            resourceSpans: [{ scopeSpans: [{ spans: [span("pulumi", 0n, 9_500_000_000n), span("language-runtime.runProgram", 1n, 4_000_000_001n)] }] }],
-        };
-        const other = { resourceSpans: [{ scopeSpans: [{ spans: [span("language-runtime.runProgram", 0n, 500_000_000n)] }] }] };
-        const spans = traceSpans([JSON.stringify(doc), JSON.stringify(other), ""].join("\n"));
-        assert.deepEqual(spans.get("pulumi"), [9.5]);
-        assert.deepEqual(spans.get("language-runtime.runProgram"), [4, 0.5]);
+describe("bench: the phases of a traced preview", () => {
+    const S = 1_000_000_000n;
+    const span = (name: string, start: bigint, end: bigint) => ({ name, startTimeUnixNano: String(start * S), endTimeUnixNano: String(end * S) });
+    const service = (name: string, spans: object[]) => ({
+        resource: { attributes: [{ key: "service.name", value: { stringValue: name } }] },
+        scopeSpans: [{ spans }],
+    });
+
+    it("GIVEN an OpenTelemetry JSON trace of a preview with a pack THEN it splits the CLI run into start-up, pack start-up, program and the rest, and sums the engine's calls", () => {
+        const cli = service("pulumi-cli", [
+            span("pulumi", 100n, 120n),
+            span("pulumirpc.Analyzer/GetPluginInfo", 101n, 103n),
+            span("run-program", 104n, 119n),
+            span("pulumirpc.Analyzer/Analyze", 106n, 107n),
+            span("pulumirpc.Analyzer/AnalyzeStack", 118n, 119n),
+            span("pulumirpc.ResourceProvider/Check", 108n, 109n),
+            span("pulumirpc.ResourceProvider/Diff", 109n, 111n),
+            span("pulumirpc.Engine/Log", 105n, 105n),
+            span("pulumirpc.Engine/Log", 106n, 106n),
+        ]);
+        // The SDK's own view of a log call is not one more round trip.
+        const sdk = service("pulumi-sdk-nodejs", [span("language-runtime.runProgram", 105n, 109n), span("pulumirpc.Engine/Log", 105n, 105n)]);
+        const p = previewPhases([JSON.stringify({ resourceSpans: [cli] }), "not json", JSON.stringify({ resourceSpans: [sdk] })].join("\n"));
+        assert.deepEqual(p, { totalS: 20, packStartS: 2, beforeProgramS: 4, programS: 4, afterProgramS: 11, packCallsS: 2, checkDiffS: 3, logCalls: 2 });
+    });
+
+    it("GIVEN a trace without a program span THEN it names the missing span", () => {
+        const cli = service("pulumi-cli", [span("pulumi", 0n, 1n), span("run-program", 0n, 1n)]);
+        assert.throws(() => previewPhases(JSON.stringify({ resourceSpans: [cli] })), /no span language-runtime\.runProgram/);
     });
 });
