@@ -8,6 +8,7 @@ import type {
     EnforcementLevel,
     PolicyResource,
     PolicyResourceOptions,
+    ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
@@ -161,10 +162,14 @@ function resourceOutcome(
     knobs: object,
     stackTags?: ReadonlyMap<string, string>,
 ): RuleOutcome | Promise<RuleOutcome> {
-    const messages: RuleOutcome["messages"] = [];
-    const args = resourceArgs(res, knobs, stackTags);
     const validations =
         policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    return validationOutcome(validations, resourceArgs(res, knobs, stackTags));
+}
+
+/** A resource policy's validations run in order on `args`: synchronously while they return nothing. */
+function validationOutcome(validations: ResourceValidation[], args: ResourceValidationArgs): RuleOutcome | Promise<RuleOutcome> {
+    const messages: RuleOutcome["messages"] = [];
     const report = (message: string, urn?: string) => messages.push({ message, urn: urn ?? args.urn });
     const settle = (e: unknown): RuleOutcome => {
         if (e instanceof NotApplicableError) return { messages, notApplicable: e.reason ?? "" };
@@ -217,11 +222,61 @@ export interface EvaluateOptions {
     only?: string[];
 }
 
+/**
+ * The resources each resource rule inspects, in input order: `appliesTo` is a function of the
+ * type token, so it is asked once per distinct type (a stack has few) instead of per resource.
+ */
+function applicableResources(resources: InputResource[]): (appliesTo: ((type: string) => boolean) | undefined) => InputResource[] {
+    const byType = new Map<string, number>();
+    const typeIndex = new Uint32Array(resources.length);
+    const types: string[] = [];
+    resources.forEach((r, i) => {
+        let t = byType.get(r.type);
+        if (t === undefined) {
+            t = types.push(r.type) - 1;
+            byType.set(r.type, t);
+        }
+        typeIndex[i] = t;
+    });
+    return (appliesTo) => {
+        if (!appliesTo) return resources;
+        const applies = types.map((t) => appliesTo(t));
+        if (applies.every(Boolean)) return resources;
+        return resources.filter((_, i) => applies[typeIndex[i]]);
+    };
+}
+
+/**
+ * `resourceArgs` for every resource, built once and shared by the resource rules of one
+ * `evaluate`: `getConfig` hands out the knobs of the rule being run (`setKnobs`), so a rule x
+ * resource pair allocates nothing but its findings.
+ */
+function sharedResourceArgs(resources: InputResource[], stackTags: ReadonlyMap<string, string>) {
+    let knobs: object = {};
+    const getConfig = <T extends object>() => knobs as T;
+    const built = new Map<InputResource, ResourceValidationArgs>();
+    return {
+        setKnobs: (k: object) => {
+            knobs = k;
+        },
+        argsOf: (res: InputResource): ResourceValidationArgs => {
+            let args = built.get(res);
+            if (!args) {
+                args = { ...resourceArgs(res, {}, stackTags), getConfig };
+                built.set(res, args);
+            }
+            return args;
+        },
+    };
+}
+
 /** Runs every rule (resource rules per resource, stack rules once) and returns violations. */
 export async function evaluate(rules: PlatformRule[], resources: InputResource[], options: EvaluateOptions = {}): Promise<Violation[]> {
     const config = options.config ?? {};
     const out: Violation[] = [];
     const byUrn = new Map(resources.map((r) => [r.urn ?? urnFor(r.type, r.name), r]));
+    const applicable = applicableResources(resources);
+    const shared = sharedResourceArgs(resources, options.stackTags ?? new Map());
     for (const rule of rules) {
         const p = rule.policy;
         if (options.only && !options.only.includes(p.name)) continue;
@@ -241,9 +296,11 @@ export async function evaluate(rules: PlatformRule[], resources: InputResource[]
             });
         };
         if (rule.scope === "resource") {
-            for (const r of resources) {
-                if (rule.appliesTo && !rule.appliesTo(r.type)) continue;
-                const pending = resourceOutcome(p as ResourceValidationPolicy, r, knobs, options.stackTags);
+            shared.setKnobs(knobs);
+            const validate = (p as ResourceValidationPolicy).validateResource;
+            const validations = validate === undefined ? [] : Array.isArray(validate) ? validate : [validate];
+            for (const r of applicable(rule.appliesTo)) {
+                const pending = validationOutcome(validations, shared.argsOf(r));
                 const o = pending instanceof Promise ? await pending : pending;
                 for (const m of o.messages) add(m.message, m.urn, resourceRef(r.type, r.name, r.props));
             }

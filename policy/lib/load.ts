@@ -11,6 +11,7 @@ import { validatePackConfig } from "./config";
 import { fromK8sObject, InputResource, PackConfig, urnFor } from "./harness";
 import { PlatformRule, resourceRef } from "./rule";
 import { CLUSTER_SCOPED_KINDS, Json, K8sObject, parseK8sType } from "./k8s";
+import { CORE_PLAIN_SCALARS, manifestYamlValues } from "./yaml-subset";
 
 export const CLOUD_RESOURCES_FILE = "cloud-resources.json";
 
@@ -18,6 +19,22 @@ export class InputError extends Error {}
 
 /** Input limits: a file's size, and the alias expansions one YAML document may make (billion laughs). */
 export const INPUT_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxAliasCount: 1000 };
+
+/** Strict UTF-8 (a BOM is dropped); one decoder serves every file. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The bytes of an open file of `size` bytes (fstat's), as readFileSync reads them without its second fstat. */
+function readAll(fd: number, size: number): Buffer {
+    if (size === 0) return fs.readFileSync(fd); // /proc-like files report 0 and are read to EOF
+    const buf = Buffer.allocUnsafe(size);
+    let n = 0;
+    while (n < size) {
+        const r = fs.readSync(fd, buf, n, size - n, null);
+        if (r === 0) break;
+        n += r;
+    }
+    return n < size ? buf.subarray(0, n) : buf;
+}
 
 /**
  * A regular file's text, or what else the file is (FIFO, socket, device): opened non-blocking so
@@ -43,9 +60,9 @@ function readRegular(file: string): { text: string } | { notRegular: string } {
                         : "not a regular file",
             };
         if (st.size > INPUT_LIMITS.maxFileBytes) throw new InputError(`${file}: ${st.size} bytes, over the ${INPUT_LIMITS.maxFileBytes}-byte limit per file`);
-        const bytes = fs.readFileSync(fd);
+        const bytes = readAll(fd, st.size);
         try {
-            return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+            return { text: UTF8.decode(bytes) };
         } catch {
             throw new InputError(`${file}: not UTF-8 text`);
         }
@@ -54,28 +71,10 @@ function readRegular(file: string): { text: string } | { notRegular: string } {
     }
 }
 
-/**
- * The YAML 1.2 core schema's plain scalars (null, bool, int, float), resolved the way the `yaml`
- * library's default schema resolves them, for js-yaml: `1_000`, `0b1`, `yes` and dates stay strings.
- */
-const CORE_SCALARS = [
-    new jsYaml.Type("tag:yaml.org,2002:null", { kind: "scalar", resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s), construct: () => null }),
-    new jsYaml.Type("tag:yaml.org,2002:bool", {
-        kind: "scalar",
-        resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
-        construct: (s: string) => s[0] === "t" || s[0] === "T",
-    }),
-    new jsYaml.Type("tag:yaml.org,2002:int", {
-        kind: "scalar",
-        resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
-        construct: (s: string) => (s.startsWith("0o") ? parseInt(s.slice(2), 8) : s.startsWith("0x") ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
-    }),
-    new jsYaml.Type("tag:yaml.org,2002:float", {
-        kind: "scalar",
-        resolve: (s: string) => /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/.test(s),
-        construct: (s: string) => (/nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s[0] === "-" ? -Infinity : Infinity) : parseFloat(s)),
-    }),
-];
+/** The core schema's plain scalars (CORE_PLAIN_SCALARS: as the `yaml` library resolves them) for js-yaml. */
+const CORE_SCALARS = CORE_PLAIN_SCALARS.map(
+    (t) => new jsYaml.Type(`tag:yaml.org,2002:${t.tag}`, { kind: "scalar", resolve: (s: string) => t.test.test(s), construct: t.construct }),
+);
 const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
 
 /**
@@ -159,12 +158,13 @@ export function plainYamlValues(text: string): Json[] | undefined {
 }
 
 /**
- * The JS value of each document in a YAML text. The composer recurses per nesting level, so a
+ * The JS value of each document in a YAML text: the manifest subset's reader first (what
+ * `render` writes), then js-yaml for other plain texts, then the `yaml` library. The composer recurses per nesting level, so a
  * hostile document can exhaust the stack (RangeError); alias expansion is budgeted. Every failure
  * is one InputError naming the source.
  */
 function yamlValues(text: string, source: string): Json[] {
-    const fast = plainYamlValues(text);
+    const fast = manifestYamlValues(text, INPUT_LIMITS.maxAliasCount) ?? plainYamlValues(text);
     if (fast !== undefined) return fast;
     try {
         const docs = parseAllDocuments(text);
@@ -215,14 +215,25 @@ export function parseCloudResources(text: string, source: string): InputResource
 /** localeCompare's order (the default collation), without building a collator per comparison. */
 const NAME_ORDER = new Intl.Collator();
 
-function walk(dir: string): string[] {
+/** A walked file and its real path when known without asking the file system (undefined: ask realpath). */
+interface Walked {
+    file: string;
+    real: string | undefined;
+}
+
+/**
+ * The files under `dir` in name order. Symbolic links to directories are not followed, so an
+ * entry that is not a link itself has the real path `realDir/name`: only links need a realpath.
+ */
+function walk(dir: string, realDir: string): Walked[] {
     return fs
         .readdirSync(dir, { withFileTypes: true })
         .sort((a, b) => NAME_ORDER.compare(a.name, b.name))
         .flatMap((e) => {
             const p = path.join(dir, e.name);
-            if (e.isDirectory()) return e.name === "node_modules" || e.name.startsWith(".") ? [] : walk(p);
-            return /\.ya?ml$/i.test(e.name) || e.name === CLOUD_RESOURCES_FILE ? [p] : [];
+            const real = path.join(realDir, e.name);
+            if (e.isDirectory()) return e.name === "node_modules" || e.name.startsWith(".") ? [] : walk(p, real);
+            return /\.ya?ml$/i.test(e.name) || e.name === CLOUD_RESOURCES_FILE ? [{ file: p, real: e.isSymbolicLink() ? undefined : real }] : [];
         });
 }
 
@@ -238,9 +249,10 @@ export function loadResources(inputs: string[], onSkip: (message: string) => voi
     for (const input of inputs) {
         if (!fs.existsSync(input)) throw new InputError(`${input}: no such file or directory`);
         const walked = fs.statSync(input).isDirectory();
-        for (const f of walked ? walk(input) : [input]) {
+        for (const w of walked ? walk(input, fs.realpathSync.native(input)) : [{ file: input, real: undefined }]) {
+            const f = w.file;
             // The same file reached twice (named and inside a named directory) is read once.
-            const real = fs.realpathSync.native(f);
+            const real = w.real ?? fs.realpathSync.native(f);
             const first = files.get(real);
             if (first !== undefined) {
                 onSkip(`${f}: the same file as ${first}; read once`);
@@ -257,7 +269,7 @@ export function loadResources(inputs: string[], onSkip: (message: string) => voi
             }
             const { text } = read;
             if (/\.json$/i.test(f)) out.push(...parseCloudResources(text, f));
-            else parseYamlObjects(text, f, walked ? onSkip : undefined).forEach((o, i) => out.push({ ...fromK8sObject(o, `${f}#${i + 1}`) }));
+            else parseYamlObjects(text, f, walked ? onSkip : undefined).forEach((o, i) => out.push(fromK8sObject(o, `${f}#${i + 1}`)));
         }
     }
     assertNoDuplicates(out);

@@ -197,12 +197,35 @@ export interface ExemptionState {
     problems: string[];
 }
 
+const NOT_EXEMPT: ExemptionState = Object.freeze({ exempt: false, problems: Object.freeze([]) as unknown as string[] });
+
+/** The date exemptions expire against: only read when a rule has config exemptions. */
+function exemptionDate(exemptions: Exemption[]): Date {
+    return exemptions.length ? new Date() : EPOCH;
+}
+const EPOCH = new Date(0);
+
+/** A type predicate asked once per distinct type token (`appliesTo` is a function of the token). */
+function perType(appliesTo: (type: string) => boolean): (type: string) => boolean {
+    const seen = new Map<string, boolean>();
+    return (type) => {
+        let v = seen.get(type);
+        if (v === undefined) {
+            v = appliesTo(type);
+            if (seen.size < 10_000) seen.set(type, v);
+        }
+        return v;
+    };
+}
+
 /**
  * Whether `rule` judges a resource: a config exemption `{name, reason, expires?}` or an object
  * annotation `agent-platform.io/policy-exempt.<rule>: "<reason>"` exempts it. An expired
  * exemption, or an annotation without a reason, exempts nothing and is itself a violation.
  */
 export function exemptionState(rule: string, exemptions: Exemption[], type: string, name: string, props: Json, now: Date): ExemptionState {
+    // The common case, asked rules x resources times: nothing can exempt this resource.
+    if (exemptions.length === 0 && (props?.metadata?.annotations === undefined || props.metadata.annotations === null)) return NOT_EXEMPT;
     const problems: string[] = [];
     let exempt = false;
     const key = exemptions.length ? exemptionKey(type, name, props) : "";
@@ -279,15 +302,16 @@ function metadataOf<C>(spec: RuleMeta<C>) {
 export function resourceRule<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): PlatformRule {
     const knobbed = withUniversalKnobs(spec.defaults, spec.knobs);
     const schema = schemaOf(spec);
+    const appliesTo = perType(spec.appliesTo);
     const policy: ResourceValidationPolicy = {
         ...metadataOf(spec),
         configSchema: configSchemaOf(knobbed.defaults, knobbed.knobs),
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-            if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
+            if (!appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
             const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
             let subject: string | undefined; // described only when there is something to report
             const about = (m: string) => `${(subject ??= describeResource(args.type, args.name, args.props))}: ${m}`;
-            const ex = exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, new Date());
+            const ex = exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, exemptionDate(config.exemptions));
             for (const m of ex.problems) report(about(m));
             if (ex.exempt) return;
             for (const m of spec.check(args.props, config, { type: args.type, name: args.name, stackTags: args.stackTags })) {
@@ -298,13 +322,13 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
     if (spec.remediate) {
         const remediate = spec.remediate;
         policy.remediateResource = (args: ResourceValidationArgs) => {
-            if (!spec.appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
+            if (!appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
             const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
-            if (exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, new Date()).exempt) return undefined;
+            if (exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, exemptionDate(config.exemptions)).exempt) return undefined;
             return remediate(clone(args.props), config);
         };
     }
-    return { policy, area: spec.area, scope: "resource", appliesTo: spec.appliesTo, remediates: !!spec.remediate, schema };
+    return { policy, area: spec.area, scope: "resource", appliesTo, remediates: !!spec.remediate, schema };
 }
 
 /** Resources of a stack as plain items (Kubernetes props also exposed as objects). */
