@@ -249,6 +249,68 @@ export function mapSelectorMatches(selector: Record<string, string> | undefined,
     return Object.entries(selector).every(([k, v]) => target[k] === v);
 }
 
+/**
+ * Objects filed by namespace and label pair, so a stack rule finds the few a selector concerns
+ * instead of testing every object of the namespace (quadratic in its size). Candidates are a
+ * superset of the matches, in input order: callers still apply the full selector test.
+ */
+export class LabelPairIndex<T> {
+    private readonly byNs = new Map<string, { pairs: Map<string, Map<unknown, { at: number; item: T }[]>>; rest: { at: number; item: T }[] }>();
+    private count = 0;
+
+    private ns(ns: string) {
+        let n = this.byNs.get(ns);
+        if (!n) this.byNs.set(ns, (n = { pairs: new Map(), rest: [] }));
+        return n;
+    }
+
+    private file(ns: string, key: string, value: unknown, entry: { at: number; item: T }): void {
+        const pairs = this.ns(ns).pairs;
+        let values = pairs.get(key);
+        if (!values) pairs.set(key, (values = new Map()));
+        const bucket = values.get(value);
+        if (bucket) bucket.push(entry);
+        else values.set(value, [entry]);
+    }
+
+    /** Files `item` under every pair of `labels` (for queries by a selector: `withPairs`). */
+    addLabels(ns: string, labels: Json, item: T): void {
+        const entry = { at: this.count++, item };
+        for (const [k, v] of Object.entries(labels ?? {})) this.file(ns, k, v, entry);
+    }
+
+    /** Files `item` under the first pair of `selector`, or among the namespace's rest without one (for queries by labels: `selecting`). */
+    addSelector(ns: string, selector: Json, item: T): void {
+        const entry = { at: this.count++, item };
+        const first = Object.entries(selector ?? {})[0];
+        if (first) this.file(ns, first[0], first[1], entry);
+        else this.ns(ns).rest.push(entry);
+    }
+
+    /** Items filed by `addLabels` in `ns` that carry every pair of a non-empty `selector` could match: the smallest bucket of its pairs. */
+    withPairs(ns: string, selector: Json): T[] {
+        const n = this.byNs.get(ns);
+        let best: { at: number; item: T }[] | undefined;
+        for (const [k, v] of Object.entries(selector ?? {})) {
+            const bucket = n?.pairs.get(k)?.get(v) ?? [];
+            if (!best || bucket.length < best.length) best = bucket;
+        }
+        return (best ?? []).map((e) => e.item);
+    }
+
+    /** Items filed by `addSelector` in `ns` whose selector may select `labels`, in the order they were added. */
+    selecting(ns: string, labels: Json): T[] {
+        const n = this.byNs.get(ns);
+        if (!n) return [];
+        const found = [...n.rest];
+        for (const [k, v] of Object.entries(labels ?? {})) {
+            const bucket = n.pairs.get(k)?.get(v);
+            if (bucket) found.push(...bucket);
+        }
+        return found.sort((a, b) => a.at - b.at).map((e) => e.item);
+    }
+}
+
 export function isSingleton(obj: K8sObject): boolean {
     return labels(obj)[SINGLETON_LABEL] === "true";
 }

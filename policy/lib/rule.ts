@@ -229,9 +229,10 @@ export function exemptionState(rule: string, exemptions: Exemption[], type: stri
     const problems: string[] = [];
     let exempt = false;
     const key = exemptions.length ? exemptionKey(type, name, props) : "";
-    const today = exemptions.length ? now.toISOString().slice(0, 10) : "";
+    let today: string | undefined; // formatted once an exemption names this resource
     for (const e of exemptions) {
         if (e.name !== key) continue;
+        today ??= now.toISOString().slice(0, 10);
         if (e.expires && isIsoDate(e.expires) && e.expires < today)
             problems.push(`exemption from ${rule} expired on ${e.expires} ("${e.reason}"); renew it with a new date or fix the resource`);
         else exempt = true;

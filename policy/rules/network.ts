@@ -3,7 +3,7 @@
  * Coverage rules are stack policies: they match NetworkPolicy selectors against the pod
  * templates of workloads in the same stack.
  */
-import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
+import { isKind, Json, K8sObject, k8sNamespaceOf, LabelPairIndex, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
 import { groupBy, k8sItems, PlatformRule, resourceRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
 type K8sItem = StackItem & { obj: K8sObject };
@@ -106,9 +106,21 @@ export const networkRules: PlatformRule[] = [
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
             const namespaces = [...new Set(ws.map((w) => k8sNamespaceOf(w.obj)))].sort();
+            // Per namespace: its NetworkPolicies, its Namespace object and its first workload (one pass each, not one per namespace).
+            const policiesByNs = groupBy(k, (i) => (i.obj.kind === "NetworkPolicy" ? k8sNamespaceOf(i.obj) : undefined));
+            const firstOf = (list: K8sItem[], key: (i: K8sItem) => unknown) => {
+                const m = new Map<unknown, K8sItem>();
+                for (const i of list) if (!m.has(key(i))) m.set(key(i), i);
+                return m;
+            };
+            const namespaceObjects = firstOf(
+                k.filter((i) => i.obj.kind === "Namespace"),
+                (i) => i.obj.metadata?.name,
+            );
+            const firstWorkload = firstOf(ws, (w) => k8sNamespaceOf(w.obj));
             for (const ns of namespaces) {
-                const nps = k.filter((i) => i.obj.kind === "NetworkPolicy" && k8sNamespaceOf(i.obj) === ns);
-                const urn = k.find((i) => i.obj.kind === "Namespace" && i.obj.metadata?.name === ns)?.urn ?? ws.find((w) => k8sNamespaceOf(w.obj) === ns)!.urn;
+                const nps = policiesByNs.get(ns) ?? [];
+                const urn = namespaceObjects.get(ns)?.urn ?? firstWorkload.get(ns)!.urn;
                 if (!nps.some((n) => isDefaultDeny(n.obj, "Ingress"))) out.push({ message: `Namespace ${ns}: no default-deny ingress NetworkPolicy`, urn });
                 if (cfg.requireEgress && !nps.some((n) => isDefaultDeny(n.obj, "Egress")))
                     out.push({ message: `Namespace ${ns}: no default-deny egress NetworkPolicy`, urn });
@@ -130,17 +142,21 @@ export const networkRules: PlatformRule[] = [
             const ws = workloads(k).filter((w) => !cfg.systemNamespaces.includes(k8sNamespaceOf(w.obj)));
             if (ws.length === 0) return undefined;
             const out: StackViolation[] = [];
-            const policiesByNs = groupBy(k, (i) => (i.obj.kind === "NetworkPolicy" ? k8sNamespaceOf(i.obj) : undefined));
+            // The NetworkPolicies of the workload's namespace whose podSelector may select its pods (the rest cannot).
+            const policies = new LabelPairIndex<K8sItem>();
+            for (const i of k) if (i.obj.kind === "NetworkPolicy") policies.addSelector(k8sNamespaceOf(i.obj), i.obj.spec?.podSelector?.matchLabels, i);
             for (const w of ws) {
                 const labels = podTemplate(w.obj)!.labels;
                 const ns = k8sNamespaceOf(w.obj);
-                const covered = (policiesByNs.get(ns) ?? []).some(
-                    (i) =>
-                        !isDefaultDeny(i.obj, "Ingress") &&
-                        !isDefaultDeny(i.obj, "Egress") &&
-                        Object.keys(i.obj.spec?.podSelector?.matchLabels ?? {}).length + (i.obj.spec?.podSelector?.matchExpressions ?? []).length > 0 &&
-                        selectorMatches(i.obj.spec?.podSelector, labels),
-                );
+                const covered = policies
+                    .selecting(ns, labels)
+                    .some(
+                        (i) =>
+                            !isDefaultDeny(i.obj, "Ingress") &&
+                            !isDefaultDeny(i.obj, "Egress") &&
+                            Object.keys(i.obj.spec?.podSelector?.matchLabels ?? {}).length + (i.obj.spec?.podSelector?.matchExpressions ?? []).length > 0 &&
+                            selectorMatches(i.obj.spec?.podSelector, labels),
+                    );
                 if (!covered) out.push({ message: `${who(w.obj)}: no NetworkPolicy names its pods (only namespace-wide policies apply)`, urn: w.urn });
             }
             return out;
@@ -160,14 +176,25 @@ export const networkRules: PlatformRule[] = [
             const ingresses = k.filter((i) => i.obj.kind === "Ingress");
             if (services.length + ingresses.length === 0) return undefined;
             const ws = workloads(k);
+            // Workloads by namespace and pod label pair: a selector can only select those carrying each of its pairs.
+            const byLabels = new LabelPairIndex<K8sItem>();
+            for (const w of ws) byLabels.addLabels(k8sNamespaceOf(w.obj), podTemplate(w.obj)!.labels, w);
             const out: StackViolation[] = [];
             for (const s of services) {
                 const sel = s.obj.spec?.selector;
                 if (!sel || Object.keys(sel).length === 0 || s.obj.spec?.type === "ExternalName") continue;
                 const ns = k8sNamespaceOf(s.obj);
-                if (!ws.some((w) => k8sNamespaceOf(w.obj) === ns && mapSelectorMatches(sel, podTemplate(w.obj)!.labels))) {
+                if (!byLabels.withPairs(ns, sel).some((w) => mapSelectorMatches(sel, podTemplate(w.obj)!.labels))) {
                     out.push({ message: `${who(s.obj)}: selector ${JSON.stringify(sel)} matches no workload's pods`, urn: s.urn });
                 }
+            }
+            // The first Service of each namespace and name (what a scan in stack order finds).
+            const serviceNamed = new Map<unknown, Map<unknown, K8sItem>>();
+            for (const s of services) {
+                const ns = k8sNamespaceOf(s.obj);
+                if (!serviceNamed.has(ns)) serviceNamed.set(ns, new Map());
+                const named = serviceNamed.get(ns)!;
+                if (!named.has(s.obj.metadata?.name)) named.set(s.obj.metadata?.name, s);
             }
             for (const ing of ingresses) {
                 const ns = k8sNamespaceOf(ing.obj);
@@ -178,7 +205,7 @@ export const networkRules: PlatformRule[] = [
                 for (const b of backends) {
                     const name = b?.service?.name;
                     if (!name) continue;
-                    const svc = services.find((s) => s.obj.metadata?.name === name && k8sNamespaceOf(s.obj) === ns);
+                    const svc = serviceNamed.get(ns)?.get(name);
                     if (!svc) {
                         out.push({ message: `${who(ing.obj)}: backend Service ${name} is not in the stack`, urn: ing.urn });
                         continue;

@@ -1,6 +1,6 @@
 /** Monitoring and logging (seed checklists: "monitoring is set up", "logging is configured"). */
-import { isKind, Json, K8sObject, k8sNamespaceOf, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
-import { groupBy, k8sItems, PlatformRule, StackItem, stackRule, StackViolation } from "../lib/rule";
+import { isKind, Json, K8sObject, k8sNamespaceOf, LabelPairIndex, mapSelectorMatches, podTemplate, selectorMatches, SYSTEM_NAMESPACES } from "../lib/k8s";
+import { k8sItems, PlatformRule, StackItem, stackRule, StackViolation } from "../lib/rule";
 
 type K8sItem = StackItem & { obj: K8sObject };
 
@@ -35,16 +35,19 @@ export const observabilityRules: PlatformRule[] = [
             const services = k.filter((i) => i.obj.kind === "Service" && i.obj.spec?.selector && Object.keys(i.obj.spec.selector).length);
             const serviceMonitors = k.filter((i) => i.obj.kind === "ServiceMonitor");
             const podMonitors = k.filter((i) => i.obj.kind === "PodMonitor");
-            const servicesByNs = groupBy(services, (s) => k8sNamespaceOf(s.obj));
-            const nsServices = (w: StackItem & { obj: K8sObject }) => servicesByNs.get(k8sNamespaceOf(w.obj)) ?? [];
+            // The Services of the workload's namespace whose selector may select its pods (the rest cannot).
+            const servicesBySelector = new LabelPairIndex<K8sItem>();
+            for (const s of services) servicesBySelector.addSelector(k8sNamespaceOf(s.obj), s.obj.spec.selector, s);
+            const nsServices = (w: StackItem & { obj: K8sObject }, labels: Record<string, string>) =>
+                servicesBySelector.selecting(k8sNamespaceOf(w.obj), labels);
             const served = k
                 .filter((i) => isKind(i.type, ["Deployment", "StatefulSet", "DaemonSet"]) && !cfg.systemNamespaces.includes(k8sNamespaceOf(i.obj)))
                 .map((w) => ({ w, tpl: podTemplate(w.obj)! }))
-                .filter(({ w, tpl }) => tpl && nsServices(w).some((s) => mapSelectorMatches(s.obj.spec.selector, tpl.labels)));
+                .filter(({ w, tpl }) => tpl && nsServices(w, tpl.labels).some((s) => mapSelectorMatches(s.obj.spec.selector, tpl.labels)));
             if (served.length === 0) return undefined;
             const out: StackViolation[] = [];
             for (const { w, tpl } of served) {
-                const mySvcs = nsServices(w).filter((s) => mapSelectorMatches(s.obj.spec.selector, tpl.labels));
+                const mySvcs = nsServices(w, tpl.labels).filter((s) => mapSelectorMatches(s.obj.spec.selector, tpl.labels));
                 const bySm = serviceMonitors.some((m) => mySvcs.some((s) => monitorSelects(m, s.obj, s.obj.metadata?.labels ?? {})));
                 const byPm = podMonitors.some((m) => monitorSelects(m, w.obj, tpl.labels));
                 const byAnn = cfg.acceptScrapeAnnotations && (tpl.annotations as Json)["prometheus.io/scrape"] === "true";
