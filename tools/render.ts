@@ -2,6 +2,7 @@
  * `npm run render -- --stack <name> [--out DIR]`: writes every Kubernetes object the stack
  * would create, one YAML file each, plus cloud-resources.json. No cloud, no cluster, no CLI.
  */
+import "./lib/sdk-load"; // first: before anything loads @pulumi/pulumi
 import * as path from "path";
 import { ComposeError } from "../components/compose/errors";
 import { ConfigError } from "../components/config/schema";

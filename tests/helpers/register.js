@@ -8,9 +8,13 @@
  * third of the unit tier's CPU.
  */
 "use strict";
+const crypto = require("crypto");
 const fs = require("fs");
+const os = require("os");
+const path = require("path");
 const Module = require("module");
-const { transformSync } = require("@swc/core");
+// @swc/core (a native binding) is loaded on the first cache miss only
+const swcVersion = require("@swc/core/package.json").version;
 const sourceMapSupport = require("@cspotcode/source-map-support");
 
 const maps = new Map();
@@ -51,8 +55,40 @@ const OPTIONS = {
     },
 };
 
+/**
+ * Transpiled files are kept on disk, keyed by SWC's version, the options, the path and the
+ * source: every test process (the workers, the CLI processes tests spawn) and every later run
+ * transpiles only what changed. A cache that cannot be written is only slower.
+ */
+const CACHE_DIR = path.join(os.tmpdir(), `agent-platform-swc-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
+const OPTIONS_KEY = JSON.stringify([swcVersion, OPTIONS]);
+
+function transpile(filename) {
+    const source = fs.readFileSync(filename, "utf8");
+    const key = crypto.createHash("sha256").update(OPTIONS_KEY).update("\0").update(filename).update("\0").update(source).digest("hex");
+    const cached = path.join(CACHE_DIR, `${key}.json`);
+    try {
+        return JSON.parse(fs.readFileSync(cached, "utf8"));
+    } catch {
+        // not cached yet (or unreadable): transpile below
+    }
+    const { code, map } = require("@swc/core").transformSync(source, { ...OPTIONS, filename });
+    try {
+        fs.mkdirSync(CACHE_DIR, { recursive: true });
+        const tmp = `${cached}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify({ code, map }));
+        fs.renameSync(tmp, cached);
+    } catch {
+        // read-only or full tmpdir: run uncached
+    }
+    return { code, map };
+}
+
 Module._extensions[".ts"] = function (module, filename) {
-    const { code, map } = transformSync(fs.readFileSync(filename, "utf8"), { ...OPTIONS, filename });
+    const { code, map } = transpile(filename);
     maps.set(filename, map);
     module._compile(code, filename);
 };
+
+// As the tools do (tools/lib/sdk-load.ts): the SDK's unused parts load on first use.
+require("../../tools/lib/sdk-load");
