@@ -1,5 +1,5 @@
 /**
- * Mocha's TypeScript loader (`.mocharc.json` require; also `node -r` for the CLI processes tests
+ * Mocha's TypeScript loader (`.mocharc.js` require; also `node -r` for the CLI processes tests
  * spawn): each .ts file is transpiled by SWC (native, per file, no type check: `npm run
  * typecheck` is the type check), with the tsconfig's emit settings (CommonJS, ES2022, define
  * semantics for class fields, esModuleInterop-style imports). Stack traces are source-mapped from
