@@ -61,3 +61,25 @@ export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType } from "./kube/stor
 
 // Docker Compose files as AgentServices.
 export { ComposeApp, ComposeAppArgs } from "./compose/compose-app";
+
+// Secrets Manager values merged into a Secret the platform owns (External Secrets Operator).
+export { ExternalSecretSpec, createExternalSecret } from "./kube/external-secret";
+
+// Helpers for wiring components together: in-cluster addresses, network allow-lists, the ports,
+// images and peers the components use, annotations and labels, quantities.
+export { serviceHost, serviceUrl } from "./kube/names";
+export { TrafficGraph, FlowPeer, WorkloadRef } from "./kube/traffic";
+export { INTERNET_HTTPS } from "./kube/network";
+export { REDIS_PORT, REDIS_EXPORTER_IMAGE, redisNetworkRules } from "./kube/redis";
+export { POSTGRES_PORT, POSTGRES_EXPORTER_IMAGE, postgresIngress } from "./kube/postgres";
+export { DEFAULT_EXPORTER_RESOURCES, DEFAULT_METRICS_SCRAPER } from "./kube/exporter";
+export { unmeshedIngressPorts } from "./kube/service-mesh";
+export { DEFAULT_INGRESS_CLASS, ingressControllerPeer, acmeSolverPolicy } from "./kube/web-ingress";
+export { prometheusScrapeAnnotations } from "./kube/service-monitor";
+export { meshProxyAnnotations } from "./kube/mesh-proxy";
+export { customMetricsOf } from "./kube/custom-metrics";
+export { NAME_LABEL, PART_OF_LABEL, SINGLETON_LABEL } from "./kube/labels";
+export { cpuMillis, memoryMi, formatCpu, formatMemory } from "./kube/quantity";
+export { atLeast } from "./kube/quota";
+export { sortedJson } from "./kube/sorted";
+export { SkippedObject, collectSkipped } from "./kube/capabilities";

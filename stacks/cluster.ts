@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { EksCluster } from "../components/aws";
-import { AddonReadiness } from "../components/aws/platform-addons";
+import { EksCluster, AddonReadiness } from "agent-platform/aws";
+import { existingNetworkPolicyEnforcement, NetworkPolicyEnforcement, toEksClusterArgs } from "agent-platform/config";
 import { PlatformConfig } from "./config";
-import { existingNetworkPolicyEnforcement, NetworkPolicyEnforcement } from "../components/config/cluster";
-import { toEksClusterArgs } from "../components/config/eks";
 
 export interface ClusterTarget {
     /** The provider every Kubernetes resource of the systems uses. */

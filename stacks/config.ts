@@ -5,7 +5,7 @@
  * naming every bad key path and rule.
  */
 import { z } from "zod";
-import { ConfigIssue, PlatformBase, SystemFacts, loadStackConfig, platformBaseIssues, platformBaseShape } from "../components/config/schema";
+import { ConfigIssue, PlatformBase, SystemFacts, loadStackConfig, platformBaseIssues, platformBaseShape } from "agent-platform/config";
 import { SYSTEMS } from "./systems/registry";
 
 export { SYSTEMS };

@@ -3,7 +3,7 @@
  * prometheus-adapter configuration that serves them (components/kube/custom-metrics.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { customMetricsOf } from "../components/kube/custom-metrics";
+import { customMetricsOf } from "agent-platform";
 
 const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 

@@ -5,12 +5,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SYSTEMS, SystemKey } from "./config";
-import { ClusterCapabilities } from "../components/kube/capabilities";
-import { customMetricsOf } from "../components/kube/custom-metrics";
-import { AppMetric, DashboardInput, SystemDashboard } from "../components/kube/dashboards";
-import { MonitoringRules, PlatformAlertOptions } from "../components/kube/monitoring";
-import { POSTGRES_EXPORTER_IMAGE } from "../components/kube/postgres";
-import { REDIS_EXPORTER_IMAGE } from "../components/kube/redis";
+import {
+    ClusterCapabilities,
+    customMetricsOf,
+    AppMetric,
+    DashboardInput,
+    SystemDashboard,
+    MonitoringRules,
+    PlatformAlertOptions,
+    POSTGRES_EXPORTER_IMAGE,
+    REDIS_EXPORTER_IMAGE,
+} from "agent-platform";
 import { SystemOutputs } from "./systems/types";
 
 /** The application metrics each system's pods serve, as its seed names them (its definition's `appMetrics`). */

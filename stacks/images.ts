@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ImageOverrides } from "../components/config";
+import { ImageOverrides } from "agent-platform/config";
 
 /** Where the pod template sits in each workload kind's spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {

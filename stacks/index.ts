@@ -3,14 +3,14 @@
  * The config is validated before any resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { dependOnAddons } from "../components/aws/platform-addons";
-import { PROJECT } from "../components/config";
+import { CustomMetricsAdapter } from "agent-platform";
+import { dependOnAddons } from "agent-platform/aws";
+import { PROJECT } from "agent-platform/config";
 import { loadPlatformConfig } from "./config";
 import { skipLoadBalancerAwaits } from "./awaits";
 import { clusterTarget } from "./cluster";
 import { imageOverridesTransformation } from "./images";
 import { policyGate } from "./policy-gate";
-import { CustomMetricsAdapter } from "../components/kube/custom-metrics";
 import { HpaMetricsRecorder } from "./custom-metrics";
 import { DashboardRecorder } from "./dashboards";
 import { deployLogging } from "./logging";

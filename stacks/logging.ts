@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
-import { apiServerScope } from "../components/config/cluster";
-import { FluentBit } from "../components/kube/fluent-bit";
+import { FluentBit } from "agent-platform/logging";
+import { apiServerScope } from "agent-platform/config";
 
 /** The Fluent Bit DaemonSet when `logging.fluentBit.enabled`, else nothing. */
 export function deployLogging(config: PlatformConfig, opts: pulumi.ComponentResourceOptions): FluentBit | undefined {

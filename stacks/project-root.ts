@@ -22,30 +22,38 @@ export const PROJECT_ROOT = ancestorWith(__dirname, "Pulumi.yaml");
 /** Where `npm run build` (tsc -p tsconfig.build.json) writes the JavaScript that `pulumi up` and the npm tools run. */
 export const BUILD_DIR = path.join(PROJECT_ROOT, "build");
 
+/** Where the component package's own build (components/tsconfig.json) writes the JavaScript the program loads as `agent-platform`. */
+export const PACKAGE_SOURCE_DIR = "components";
+export const PACKAGE_BUILD_DIR = path.join(PACKAGE_SOURCE_DIR, "dist");
+
 /**
  * Sources newer than their compiled module, or compiled modules whose source was removed
  * (project-relative .ts paths, at most `limit`): a build that would run code other than the
- * checked-out sources. Empty when `codeDir` (the caller's
- * __dirname) is not inside `buildDir`, i.e. when the sources run directly (tests, ts-node).
+ * checked-out sources. Both builds count: the program's (`buildDir`, mirroring `root`) and the
+ * component package's (components/dist, mirroring components/), which the program loads by name.
+ * Empty when `codeDir` (the caller's __dirname) is not inside `buildDir`, i.e. when the sources
+ * run directly (tests, ts-node).
  */
 export function staleBuild(codeDir: string, buildDir: string = BUILD_DIR, root: string = PROJECT_ROOT, limit = 3): string[] {
     if (!path.resolve(codeDir).startsWith(buildDir + path.sep)) return [];
     const stale: string[] = [];
-    const walk = (dir: string): void => {
+    const walk = (dir: string, out: string, src: string): void => {
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
             if (stale.length >= limit) return;
             const file = path.join(dir, e.name);
-            if (e.isDirectory()) walk(file);
+            if (e.isDirectory()) walk(file, out, src);
             else if (e.name.endsWith(".js")) {
-                const source = path.join(root, path.relative(buildDir, file)).replace(/\.js$/, ".ts");
-                const src = fs.statSync(source, { throwIfNoEntry: false });
+                const source = path.join(src, path.relative(out, file)).replace(/\.js$/, ".ts");
+                const stat = fs.statSync(source, { throwIfNoEntry: false });
                 // A module whose source is gone would still be found by require (a file moved into a folder).
-                if (!src) stale.push(`${path.relative(root, source)} (removed)`);
-                else if (src.mtimeMs > fs.statSync(file).mtimeMs) stale.push(path.relative(root, source));
+                if (!stat) stale.push(`${path.relative(root, source)} (removed)`);
+                else if (stat.mtimeMs > fs.statSync(file).mtimeMs) stale.push(path.relative(root, source));
             }
         }
     };
-    walk(buildDir);
+    walk(buildDir, buildDir, root);
+    const packageBuild = path.join(root, PACKAGE_BUILD_DIR);
+    if (fs.existsSync(packageBuild)) walk(packageBuild, packageBuild, path.join(root, PACKAGE_SOURCE_DIR));
     return stale;
 }
 

@@ -10,8 +10,8 @@
  * Generated values (Redis/Postgres passwords, encryption keys) stay generated in the Secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { remoteSecretName } from "../components/config/secrets";
-import { ClusterCapabilities, createExternalSecret } from "../components/kube";
+import { ClusterCapabilities, createExternalSecret } from "agent-platform";
+import { remoteSecretName } from "agent-platform/config";
 import { ConfigSecretKeys } from "./systems/types";
 
 const PLACEHOLDER_PREFIX = "\u0000agent-platform:from-secrets-manager:";

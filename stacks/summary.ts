@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SYSTEMS, SystemKey } from "./config";
-import { SkippedObject } from "../components/kube";
+import { SkippedObject } from "agent-platform";
 import { SystemOutputs } from "./systems/types";
 
 export interface WorkloadSummary {

@@ -11,13 +11,9 @@
  * `--root DIR` when given; files named by flags are never /proc, /dev, FIFOs or sockets.
  */
 import * as path from "path";
-import { ComposeApp, ComposeAppArgs } from "../components/compose/compose-app";
-import { ComposeError } from "../components/compose/errors";
-import { parseDotenv } from "../components/compose/interpolate";
-import { parseDeploymentOptions } from "../components/compose/options";
-import { InputError, readTextFile, readTextInside } from "../components/input/files";
-import { parseYaml } from "../components/input/yaml";
-import { renderObject, renderYaml } from "../components/compose/render";
+import { ComposeApp, ComposeAppArgs } from "agent-platform";
+import { InputError, readTextFile, readTextInside, parseYaml } from "agent-platform/config";
+import { ComposeError, parseDotenv, parseDeploymentOptions, renderObject, renderYaml } from "agent-platform/compose";
 import { Args, CliIo, defineCli, runCli, runMain, UsageError } from "./lib/cli";
 import { runUnderMocks } from "./lib/mock-runtime";
 import { assertWritable, MANIFEST, objectPath, writeOutputDir } from "./lib/output";

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError } from "../components/config/schema";
+import { ConfigError } from "agent-platform/config";
 import { PROJECT_ROOT } from "../stacks/project-root";
 import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError, UserError } from "./lib/cli";
 import { estimateCost, formatCostMarkdown, formatCostText, parsePriceTable, PLATFORM } from "./lib/cost";

@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError } from "../components/config/schema";
+import { ConfigError } from "agent-platform/config";
 import { FLOWS, KNOWN_VIOLATIONS, STACKS, StackName, flowsFor } from "../tests/flows";
 import { Args, CliIo, UsageError, UserError, defineCli, processIo, runCli, runMain } from "./lib/cli";
 import { REPO_ROOT, renderStack, toManifestYaml } from "./lib/render";

@@ -4,9 +4,8 @@
  */
 import "./lib/sdk-load"; // first: before anything loads @pulumi/pulumi
 import * as path from "path";
-import { ComposeError } from "../components/compose/errors";
-import { ConfigError } from "../components/config/schema";
-import { InputError } from "../components/input/files";
+import { ConfigError, InputError } from "agent-platform/config";
+import { ComposeError } from "agent-platform/compose";
 import { PackConfigError } from "../policy/lib/config";
 import { PolicyGateError } from "../policy/lib/gate";
 import { Args, CliIo, defineCli, processIo, runCli, runMain } from "./lib/cli";

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import { ConfigError } from "../components/config/schema";
+import { ConfigError } from "agent-platform/config";
 import { PROJECT_ROOT } from "../stacks/project-root";
 import { CliIo, defineCli, processIo, runCli, runMain, UsageError, UserError, Args } from "./lib/cli";
 import { formatSummary, LiveWorkload, parseSummary, Readiness, readiness, StackSummary } from "./lib/summary";

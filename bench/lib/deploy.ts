@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT } from "../../components/config/schema";
+import { PROJECT } from "agent-platform/config";
 import { SECRET_KEYS } from "../../stacks/config";
 import { REPO_ROOT, runChild, runCommand } from "./child";
 import { engineProfile, previewPhases } from "./engine-events";

@@ -8,7 +8,7 @@
  * mapped through source maps. The experiment measures what that costs.
  */
 import { performance } from "perf_hooks";
-import { AgentService, AgentServiceArgs } from "../../components/kube/agent-service";
+import { AgentService, AgentServiceArgs } from "agent-platform";
 import { runUnderMocks } from "../../tools/lib/mock-runtime";
 
 /** A typical service: HPA, PDB, NetworkPolicy, probes, ports (like production-agents' agent). */

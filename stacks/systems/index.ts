@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../components/config";
-import { collectSkipped } from "../../components/kube";
+import { collectSkipped } from "agent-platform";
+import { ConfigError } from "agent-platform/config";
 import { PlatformConfig, SYSTEMS, SystemKey } from "../config";
 import { SystemRecorder, SystemSummary } from "../summary";
 import { CheckContext, ConfigSecretKeys, SystemContext, SystemDefinition, SystemOutputs } from "./types";

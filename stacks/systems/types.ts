@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Backups, ClusterCapabilities, PlatformNamespaceArgs, TrafficRule } from "../../components/kube";
-import { AppMetric } from "../../components/kube/dashboards";
-import { ConfigIssue, Environment, PlatformBase } from "../../components/config";
-import { apiServerScope } from "../../components/config/cluster";
+import { Backups, ClusterCapabilities, PlatformNamespaceArgs, TrafficRule, AppMetric } from "agent-platform";
+import { ConfigIssue, Environment, PlatformBase, apiServerScope } from "agent-platform/config";
 import type { PlatformConfig } from "../config";
 
 /** What every system module gets: the environment, the cluster's CRDs, secrets and its parent. */

@@ -7,7 +7,7 @@
  * but one refusal is enough for the flow to be denied, so flows from pods with open egress (the
  * stranger in `default`, the ingress controller, Prometheus) are what test ingress policies.
  */
-import { NAME_LABEL } from "../../components/kube/labels";
+import { NAME_LABEL } from "agent-platform";
 import { AGENTS_DEBUG, CLAUDE_CODE_ACME_SOLVER, INGRESS_CONTROLLER, ISTIOD, KUBE_DNS, PROMETHEUS, STRANGER, USHADOW_ACME_SOLVER } from "./platform";
 import { Expectation, ExternalTarget, Flow, FlowTarget, PodRef, PodTarget, Protocol, StackName, STACKS, SystemId, isExternal } from "./types";
 

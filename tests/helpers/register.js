@@ -84,6 +84,30 @@ function transpile(filename) {
     return { code, map };
 }
 
+/**
+ * `agent-platform` (the component package stacks/ and tools/ import by name) resolves to its
+ * TypeScript sources here, not to the built components/dist: a test that imports
+ * components/kube/x.ts and a stack that imports "agent-platform" must share the same module
+ * instances (instanceof, ComponentResource identity). Each entry point of the package's
+ * "exports" maps to the source its declaration file is built from (./dist/aws/index.d.ts ->
+ * components/aws/index.ts).
+ */
+const COMPONENTS = path.resolve(__dirname, "../../components");
+const PACKAGE = require(path.join(COMPONENTS, "package.json"));
+const SOURCES = new Map(
+    Object.entries(PACKAGE.exports)
+        .filter(([, target]) => typeof target === "object" && typeof target.types === "string")
+        .map(([subpath, target]) => [
+            path.posix.join(PACKAGE.name, subpath),
+            path.join(COMPONENTS, target.types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts")),
+        ]),
+);
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+    const source = SOURCES.get(request);
+    return source === undefined ? resolveFilename.call(this, request, ...rest) : source;
+};
+
 Module._extensions[".ts"] = function (module, filename) {
     const { code, map } = transpile(filename);
     maps.set(filename, map);

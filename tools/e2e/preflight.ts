@@ -13,7 +13,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { CAPABILITY_REQUIREMENTS, Capability } from "../../components/config/capabilities";
+import { CAPABILITY_REQUIREMENTS, Capability } from "agent-platform/config";
 
 export interface ClusterFacts {
     /** Names of the CRDs the cluster serves (`<plural>.<group>`). */

@@ -9,10 +9,8 @@ import * as YAML from "yaml";
 import { RecordedResource, runUnderMocks } from "./mock-runtime";
 import { UserError } from "./cli";
 import { objectPath, OutputFile, writeOutputDir } from "./output";
-import { ConfigError, PROJECT } from "../../components/config/schema";
+import { ConfigError, PROJECT, InputError, readTextFile, parseYaml } from "agent-platform/config";
 import { SECRET_KEYS } from "../../stacks/config";
-import { InputError, readTextFile } from "../../components/input/files";
-import { parseYaml } from "../../components/input/yaml";
 import { PROJECT_ROOT } from "../../stacks/project-root";
 
 /** Project files (stack configs, README): the source tree, also when this runs from build/. */

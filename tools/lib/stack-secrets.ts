@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError, Environment, PROJECT } from "../../components/config/schema";
+import { ConfigError, Environment, PROJECT } from "agent-platform/config";
 import { PlatformConfig, SECRET_KEYS, SYSTEMS, SystemKey, loadPlatformConfig, neededSecrets, requiredSecrets } from "../../stacks/config";
 import { REPO_ROOT, readStackConfig } from "./render";
 

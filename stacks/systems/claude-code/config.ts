@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ConfigIssue, PlatformBase } from "../../../components/config/schema";
-import { cronSchedule, goDuration, ipv4Cidr, pinnedImage, quantity, replicas, resources, storage } from "../../../components/config/common";
+import { ConfigIssue, PlatformBase, cronSchedule, goDuration, ipv4Cidr, pinnedImage, quantity, replicas, resources, storage } from "agent-platform/config";
 import { BACKUP_CRONJOB } from "./seed";
 
 /* Defaults are the seed's production values (seed 002, "Technical Specifications - Kubernetes Deployment & Auto-scaling"). */

@@ -3,13 +3,18 @@
  * their credentials Secrets, exporters and retained claims.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_EXPORTER_RESOURCES } from "../../../components/kube/exporter";
-import { DumpDestination } from "../../../components/kube/pg-dump";
-import { ResourceSpec } from "../../../components/kube/pod";
-import { PostgresArgs } from "../../../components/kube/postgres";
-import { formatCpu, formatMemory, cpuMillis, memoryMi } from "../../../components/kube/quantity";
-import { RedisArgs } from "../../../components/kube/redis";
-import { TrafficGraph } from "../../../components/kube/traffic";
+import {
+    DEFAULT_EXPORTER_RESOURCES,
+    DumpDestination,
+    ResourceSpec,
+    PostgresArgs,
+    formatCpu,
+    formatMemory,
+    cpuMillis,
+    memoryMi,
+    RedisArgs,
+    TrafficGraph,
+} from "agent-platform";
 import { SystemContext, environmentDefaults, storageOf } from "../types";
 import { ClaudeCodeConfig } from "./config";
 import { BACKUP_CRONJOB, DATABASE, NAMESPACE, PART_OF, POSTGRES, POSTGRES_CLAIM, POSTGRES_CREDENTIALS, REDIS, REDIS_CREDENTIALS } from "./seed";

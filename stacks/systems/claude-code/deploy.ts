@@ -5,15 +5,24 @@
  * (nightly dump + Velero). Optional Istio mesh with STRICT mTLS.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
-import { ConfigBundle } from "../../../components/kube/config-bundle";
-import { PlatformNamespace, PlatformNamespaceArgs } from "../../../components/kube/platform-namespace";
-import { Postgres, PostgresArgs, postgresFootprints } from "../../../components/kube/postgres";
-import { Redis, RedisArgs, redisFootprint } from "../../../components/kube/redis";
-import { MeshPolicy } from "../../../components/kube/service-mesh";
-import { sortedJson } from "../../../components/kube/sorted";
-import { EbsStorageClass } from "../../../components/kube/storage";
-import { WebIngress } from "../../../components/kube/web-ingress";
+import {
+    AgentService,
+    AgentServiceArgs,
+    agentServiceFootprint,
+    ConfigBundle,
+    PlatformNamespace,
+    PlatformNamespaceArgs,
+    Postgres,
+    PostgresArgs,
+    postgresFootprints,
+    Redis,
+    RedisArgs,
+    redisFootprint,
+    MeshPolicy,
+    sortedJson,
+    EbsStorageClass,
+    WebIngress,
+} from "agent-platform";
 import {
     ConfigSecretKeys,
     SystemContext,
@@ -51,7 +60,7 @@ import {
 import { claudeCodePlaintextPorts, claudeCodeTraffic } from "./traffic";
 import { workloadArgs } from "./workloads";
 
-export { atLeast } from "../../../components/kube/quota";
+export { atLeast } from "agent-platform";
 
 /** Keys of `claude-code-secrets` that hold secure config values (data key -> secure key). */
 export function claudeCodeConfigSecrets(): ConfigSecretKeys[] {

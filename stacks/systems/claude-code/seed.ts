@@ -1,7 +1,5 @@
 /** seed 002's names, ports, probes, sizes and rules for claude-code: what other services, operators and tests address. */
-import { meshProxyAnnotations } from "../../../components/kube/mesh-proxy";
-import { NetworkPeer } from "../../../components/kube/network";
-import { ProbeSet, ResourceSpec } from "../../../components/kube/pod";
+import { meshProxyAnnotations, NetworkPeer, ProbeSet, ResourceSpec } from "agent-platform";
 
 // seed 002 names: other services and operators address these by DNS.
 export const NAMESPACE = "claude-code";

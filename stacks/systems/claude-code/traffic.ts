@@ -2,13 +2,21 @@
  * seed 002's network: every flow of the namespace declared once, and the ports the mesh leaves
  * in plaintext for the un-meshed callers.
  */
-import { DEFAULT_METRICS_SCRAPER } from "../../../components/kube/exporter";
-import { INTERNET_HTTPS, TrafficRule } from "../../../components/kube/network";
-import { POSTGRES_PORT, PostgresArgs, postgresIngress } from "../../../components/kube/postgres";
-import { REDIS_PORT, RedisArgs, redisNetworkRules } from "../../../components/kube/redis";
-import { PlaintextPorts, unmeshedIngressPorts } from "../../../components/kube/service-mesh";
-import { TrafficGraph } from "../../../components/kube/traffic";
-import { ingressControllerPeer } from "../../../components/kube/web-ingress";
+import {
+    DEFAULT_METRICS_SCRAPER,
+    INTERNET_HTTPS,
+    TrafficRule,
+    POSTGRES_PORT,
+    PostgresArgs,
+    postgresIngress,
+    REDIS_PORT,
+    RedisArgs,
+    redisNetworkRules,
+    PlaintextPorts,
+    unmeshedIngressPorts,
+    TrafficGraph,
+    ingressControllerPeer,
+} from "agent-platform";
 import { AGENT_PORT, BACKEND, BACKEND_PORT, FRONTEND, FRONTEND_PORT, GATEWAY, MANAGER, POSTGRES, PROMETHEUS, REDIS, WORKER } from "./seed";
 
 /**

@@ -2,10 +2,7 @@
  * seed 002's five workloads as AgentService args: the manager, the worker pool and the API
  * gateway (the agents), and the dashboard's frontend and backend.
  */
-import { AgentServiceArgs } from "../../../components/kube/agent-service";
-import { PART_OF_LABEL } from "../../../components/kube/labels";
-import { serviceUrl } from "../../../components/kube/names";
-import { TrafficGraph } from "../../../components/kube/traffic";
+import { AgentServiceArgs, PART_OF_LABEL, serviceUrl, TrafficGraph } from "agent-platform";
 import { SystemContext, environmentDefaults } from "../types";
 import { ClaudeCodeConfig } from "./config";
 import {

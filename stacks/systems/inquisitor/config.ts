@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ConfigIssue, PlatformBase } from "../../../components/config/schema";
-import { dnsLabel, hpa, ipv4Cidr, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "../../../components/config/common";
+import { ConfigIssue, PlatformBase, dnsLabel, hpa, ipv4Cidr, pinnedImage, raftReplicas, resources, storage, veleroBackup } from "agent-platform/config";
 
 const cidr = ipv4Cidr;
 

@@ -3,18 +3,25 @@
  * stateless API tier, shared config, and daily Velero backups of the namespace.
  */
 import * as random from "@pulumi/random";
-import { Environment } from "../../../components/config";
-import { privateNetworkScope } from "../../../components/config/cluster";
+import {
+    AgentService,
+    AgentServiceArgs,
+    agentServiceFootprint,
+    ConfigBundle,
+    TrafficRule,
+    PlatformNamespace,
+    PlatformNamespaceArgs,
+    ProbeSet,
+    ResourceSpec,
+    serviceUrl,
+    RaftCluster,
+    RaftClusterArgs,
+    raftClusterFootprint,
+    MetricsService,
+    prometheusScrapeAnnotations,
+} from "agent-platform";
+import { Environment, privateNetworkScope } from "agent-platform/config";
 import { InquisitorConfig, loadBalancersAvailable } from "./config";
-import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
-import { ConfigBundle } from "../../../components/kube/config-bundle";
-import { TrafficRule } from "../../../components/kube/network";
-import { PlatformNamespace, PlatformNamespaceArgs } from "../../../components/kube/platform-namespace";
-import { ProbeSet, ResourceSpec } from "../../../components/kube/pod";
-import { serviceUrl } from "../../../components/kube/names";
-import { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "../../../components/kube/raft-cluster";
-import { MetricsService } from "../../../components/kube/monitoring";
-import { prometheusScrapeAnnotations } from "../../../components/kube/service-monitor";
 import { SystemContext, SystemOutputs, environmentDefaults, kubeApiRule, storageOf, backupNamespace, DEFAULT_POD_LIMITS, systemNamespaceArgs } from "../types";
 
 // seed 001 names: other services and operators address these by DNS.

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { cronSchedule, dnsLabel, goDuration, hpa, namespaceQuota, pinnedImage, quantity, resources, storage } from "../../../components/config/common";
-import { cpuMillis, formatCpu, formatMemory, memoryMi } from "../../../components/kube/quota";
+import { cpuMillis, formatCpu, formatMemory, memoryMi } from "agent-platform";
+import { cronSchedule, dnsLabel, goDuration, hpa, namespaceQuota, pinnedImage, quantity, resources, storage } from "agent-platform/config";
 
 // seed 003 `hpa.yaml`: 3..10 replicas on cpu 70%, plus memory (the seed names no number: 80%).
 const HPA = { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 };

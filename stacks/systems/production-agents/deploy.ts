@@ -16,10 +16,11 @@ import {
     TrafficGraph,
     TrafficRule,
     serviceHost,
-} from "../../../components/kube";
-import { ConfigBundle } from "../../../components/kube/config-bundle";
-import { REDIS_PORT, Redis } from "../../../components/kube/redis";
-import { Environment } from "../../../components/config";
+    ConfigBundle,
+    REDIS_PORT,
+    Redis,
+} from "agent-platform";
+import { Environment } from "agent-platform/config";
 import {
     ConfigSecretKeys,
     SystemContext,

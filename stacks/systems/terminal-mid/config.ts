@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, ipv4Cidr, pinnedImage, quantity, replicas, resources, veleroBackup } from "../../../components/config/common";
+import { dnsLabel, ipv4Cidr, pinnedImage, quantity, replicas, resources, veleroBackup } from "agent-platform/config";
 
 // seed 000: the MID server Deployment is `servicenow-mid-server`; further MID servers append `-<name>`.
 const MID_WORKLOAD_PREFIX = "servicenow-mid-server-";

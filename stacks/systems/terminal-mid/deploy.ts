@@ -5,14 +5,23 @@
  */
 import * as random from "@pulumi/random";
 import { TerminalMidConfig } from "./config";
-import { AgentService, AgentServiceArgs, agentServiceFootprint } from "../../../components/kube/agent-service";
-import { ConfigBundle } from "../../../components/kube/config-bundle";
-import { serviceUrl } from "../../../components/kube/names";
-import { INTERNET_HTTPS, TrafficRule } from "../../../components/kube/network";
-import { PlatformNamespace } from "../../../components/kube/platform-namespace";
-import { ProbeSet, ResourceSpec, SecurityOptions } from "../../../components/kube/pod";
-import { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "../../../components/kube/singleton-worker";
-import { TrafficGraph } from "../../../components/kube/traffic";
+import {
+    AgentService,
+    AgentServiceArgs,
+    agentServiceFootprint,
+    ConfigBundle,
+    serviceUrl,
+    INTERNET_HTTPS,
+    TrafficRule,
+    PlatformNamespace,
+    ProbeSet,
+    ResourceSpec,
+    SecurityOptions,
+    SingletonWorker,
+    SingletonWorkerArgs,
+    singletonWorkerFootprint,
+    TrafficGraph,
+} from "agent-platform";
 import {
     ConfigSecretKeys,
     SystemContext,

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { dnsLabel, namespaceQuota, replicas, resources, storage, veleroBackup } from "../../../components/config/common";
-import { cpuMillis, memoryMi } from "../../../components/kube/quota";
+import { cpuMillis, memoryMi } from "agent-platform";
+import { dnsLabel, namespaceQuota, replicas, resources, storage, veleroBackup } from "agent-platform/config";
 
 // Velero: daily at 03:00, kept 30 days (the platform's default retention, seed 002).
 const BACKUP = { schedule: "0 3 * * *", ttl: "720h0m0s" };

@@ -9,22 +9,11 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ConfigError, PROJECT } from "../../../components/config/schema";
+import { ComposeApp, ComposeAppArgs, INTERNET_HTTPS, PlatformNamespace, DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "agent-platform";
+import { ConfigError, PROJECT, InputError, readTextInside, realRoot, parseYaml } from "agent-platform/config";
+import { ComposeError, DeploymentOptions, ServiceDeploymentSpec, compileComposeAppArgs, parseDeploymentOptions } from "agent-platform/compose";
 import { UshadowConfig } from "./config";
-import { InputError, readTextInside, realRoot } from "../../../components/input/files";
-import { parseYaml } from "../../../components/input/yaml";
 import { PROJECT_ROOT } from "../../project-root";
-import {
-    ComposeApp,
-    ComposeAppArgs,
-    ComposeError,
-    DeploymentOptions,
-    ServiceDeploymentSpec,
-    compileComposeAppArgs,
-    parseDeploymentOptions,
-} from "../../../components/compose";
-import { INTERNET_HTTPS, PlatformNamespace } from "../../../components/kube";
-import { DEFAULT_INGRESS_CLASS, acmeSolverPolicy } from "../../../components/kube/web-ingress";
 import { ConfigSecretKeys, SystemContext, SystemOutputs, environmentDefaults, backupNamespace, quotaHard, systemNamespaceArgs } from "../types";
 
 // seed 004: "Namespace: ushadow (default)".

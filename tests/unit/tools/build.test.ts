@@ -28,13 +28,15 @@ describe("tsc build (npm run build -> build/)", () => {
         assert.equal(buildConfig.compilerOptions.rootDir, ".");
         assert.equal(buildConfig.compilerOptions.noEmit, false);
         assert.equal(buildConfig.compilerOptions.sourceMap, false);
-        for (const dir of ["components", "stacks", "tools", "policy", "bench"]) assert.ok(buildConfig.include.includes(`${dir}/**/*.ts`), dir);
+        for (const dir of ["stacks", "tools", "policy", "bench"]) assert.ok(buildConfig.include.includes(`${dir}/**/*.ts`), dir);
+        // components/ is the package: built into components/dist first, loaded by name (tests/unit/package/by-name.test.ts).
+        assert.ok(!buildConfig.include.includes("components/**/*.ts"));
         assert.ok(buildConfig.exclude.includes("**/*.test.ts"));
         assert.equal(BUILD_DIR, path.join(PROJECT_ROOT, "build"));
     });
 
     it("GIVEN package.json THEN install builds (prepare) and every tool script runs a compiled entry file", () => {
-        assert.equal(pkg.scripts.build, "rm -rf build && tsc -p tsconfig.build.json");
+        assert.equal(pkg.scripts.build, "rm -rf build components/dist && npm run --silent build --workspace=components && tsc -p tsconfig.build.json");
         assert.equal(pkg.scripts.prepare, "npm run build");
         const tools = Object.entries(pkg.scripts as Record<string, string>).filter(([, cmd]) => /\bnode build\//.test(cmd));
         assert.ok(tools.length >= 9, `${tools.length} compiled tool scripts`);
@@ -122,6 +124,21 @@ describe("stale build guard (pulumi up and the npm tools refuse a build older th
         write("build/stacks/systems/x.js", newer);
         assert.deepEqual(staleBuild(path.join(root, "build", "stacks"), path.join(root, "build"), root), [
             `${path.join("stacks", "systems", "x.ts")} (removed)`,
+        ]);
+    });
+
+    it("GIVEN a component source edited after the package build (components/dist) THEN it is named", () => {
+        write("components/dist/kube/redis.js", newer);
+        write("components/kube/redis.ts", older);
+        assert.deepEqual(staleBuild(path.join(root, "build", "stacks"), path.join(root, "build"), root), []);
+        write("components/kube/redis.ts", new Date(2026, 0, 3));
+        assert.deepEqual(staleBuild(path.join(root, "build", "stacks"), path.join(root, "build"), root), [path.join("components", "kube", "redis.ts")]);
+    });
+
+    it("GIVEN a package module whose source was removed THEN it is named", () => {
+        write("components/dist/kube/gone.js", newer);
+        assert.deepEqual(staleBuild(path.join(root, "build", "tools"), path.join(root, "build"), root), [
+            `${path.join("components", "kube", "gone.ts")} (removed)`,
         ]);
     });
 
