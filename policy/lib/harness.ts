@@ -284,13 +284,13 @@ export async function evaluate(rules: PlatformRule[], resources: InputResource[]
         if (level === "disabled") continue;
         const reportLevel: EnforcementLevel = level === "remediate" ? "mandatory" : level;
         const knobs = policyKnobs(p.name, config);
-        const add = (message: string, urn: string | undefined, fallback: string) => {
+        const add = (message: string, urn: string | undefined, fallback: () => string) => {
             const res = urn ? byUrn.get(urn) : undefined;
             out.push({
                 policy: p.name,
                 level: reportLevel,
                 severity: p.severity,
-                resource: res ? resourceRef(res.type, res.name, res.props) : fallback,
+                resource: res ? resourceRef(res.type, res.name, res.props) : fallback(),
                 ...(urn ? { urn } : {}),
                 message,
             });
@@ -299,14 +299,38 @@ export async function evaluate(rules: PlatformRule[], resources: InputResource[]
             shared.setKnobs(knobs);
             const validate = (p as ResourceValidationPolicy).validateResource;
             const validations = validate === undefined ? [] : Array.isArray(validate) ? validate : [validate];
+            // validationOutcome inlined: one findings list and report function per rule, not per resource.
+            const found: RuleOutcome["messages"] = [];
+            let urnNow = "";
+            const report = (message: string, urn?: string) => found.push({ message, urn: urn ?? urnNow });
             for (const r of applicable(rule.appliesTo)) {
-                const pending = validationOutcome(validations, shared.argsOf(r));
-                const o = pending instanceof Promise ? await pending : pending;
-                for (const m of o.messages) add(m.message, m.urn, resourceRef(r.type, r.name, r.props));
+                const args = shared.argsOf(r);
+                urnNow = args.urn;
+                found.length = 0;
+                for (let i = 0; i < validations.length; i++) {
+                    let ret: unknown;
+                    try {
+                        ret = validations[i](args, report);
+                    } catch (e) {
+                        if (e instanceof NotApplicableError) break; // findings before it still count
+                        throw e;
+                    }
+                    if (ret && typeof (ret as Promise<void>).then === "function") {
+                        // Asynchronous from here on: the rest of the validations in order, awaited.
+                        try {
+                            await ret;
+                            for (const v of validations.slice(i + 1)) await v(args, report);
+                        } catch (e) {
+                            if (!(e instanceof NotApplicableError)) throw e;
+                        }
+                        break;
+                    }
+                }
+                for (const m of found) add(m.message, m.urn, () => resourceRef(r.type, r.name, r.props));
             }
         } else {
             const o = await runStackPolicy(p as StackValidationPolicy, resources, knobs, options.stackTags);
-            for (const m of o.messages) add(m.message, m.urn, "stack");
+            for (const m of o.messages) add(m.message, m.urn, () => "stack");
         }
     }
     return out;

@@ -310,13 +310,17 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
             if (!appliesTo(args.type)) args.notApplicable(`${spec.name} does not inspect ${args.type}`);
             const config = checkedKnobs(schema, knobbed.defaults, args.getConfig<object>());
-            let subject: string | undefined; // described only when there is something to report
-            const about = (m: string) => `${(subject ??= describeResource(args.type, args.name, args.props))}: ${m}`;
+            // The resource is described only when there is something to report (most pairs report nothing).
             const ex = exemptionState(spec.name, config.exemptions, args.type, args.name, args.props, exemptionDate(config.exemptions));
-            for (const m of ex.problems) report(about(m));
+            if (ex.problems.length) {
+                const subject = describeResource(args.type, args.name, args.props);
+                for (const m of ex.problems) report(`${subject}: ${m}`);
+            }
             if (ex.exempt) return;
-            for (const m of spec.check(args.props, config, { type: args.type, name: args.name, stackTags: args.stackTags })) {
-                report(about(m));
+            const messages = spec.check(args.props, config, { type: args.type, name: args.name, stackTags: args.stackTags });
+            if (messages.length) {
+                const subject = describeResource(args.type, args.name, args.props);
+                for (const m of messages) report(`${subject}: ${m}`);
             }
         },
     };

@@ -84,7 +84,11 @@ interface Anchor {
     hasAlias: boolean;
 }
 
-/** Parser state: the document's lines, the next unread one, anchors and the alias budget. */
+/**
+ * Parser state: the text and its lines (start and end offsets, no line strings: most of a line
+ * is never copied), the next unread line, anchors and the alias budget. Positions are offsets
+ * into the text; a column is an offset minus its line's start.
+ */
 class Reader {
     i: number;
     readonly anchors = new Map<string, Anchor>();
@@ -93,7 +97,9 @@ class Reader {
     readonly open: Anchor[] = [];
 
     constructor(
-        readonly lines: string[],
+        readonly text: string,
+        readonly starts: number[],
+        readonly ends: number[],
         start: number,
         readonly end: number,
         readonly maxAliasCount: number,
@@ -103,83 +109,99 @@ class Reader {
 
     /** Indentation of line `i`; gives up on a blank line or a comment. */
     indent(i: number): number {
-        const line = this.lines[i];
-        let n = 0;
-        while (line.charCodeAt(n) === 32) n++;
-        if (n === line.length || line.charCodeAt(n) === 35 /* # */) giveUp();
-        return n;
+        const t = this.text;
+        const ls = this.starts[i];
+        const le = this.ends[i];
+        let p = ls;
+        while (p < le && t.charCodeAt(p) === 32) p++;
+        if (p === le || t.charCodeAt(p) === 35 /* # */) giveUp();
+        return p - ls;
     }
 
-    /** A block collection starting on line `i` at column `col`. */
+    /** Whether the current line holds a sequence item's `-` at column `col`. */
+    seqItemAt(col: number): boolean {
+        const p = this.starts[this.i] + col;
+        const le = this.ends[this.i];
+        return this.text.charCodeAt(p) === 45 && (p + 1 === le || this.text.charCodeAt(p + 1) === 32);
+    }
+
+    /** A block collection starting on the current line at column `col`. */
     block(col: number, sameIndentParent: boolean): Json {
-        return isSeqItem(this.lines[this.i], col) ? this.sequence(col, sameIndentParent) : this.mapping(col, col);
+        return this.seqItemAt(col) ? this.sequence(col, sameIndentParent) : this.mapping(col, this.starts[this.i] + col);
     }
 
-    /** A block mapping whose keys sit at column `col`; the first key starts at `first` on the current line. */
+    /** A block mapping whose keys sit at column `col`; the first key starts at offset `first` on the current line. */
     mapping(col: number, first: number): Json {
         const obj: Record<string, Json> = {};
         let start = first;
         for (;;) {
-            const line = this.lines[this.i];
-            const [key, after] = this.key(line, start);
+            const after = this.key(start);
+            const key = this.lastKey;
             if (Object.prototype.hasOwnProperty.call(obj, key)) giveUp();
-            obj[key] = this.value(line, after, col, true);
+            obj[key] = this.value(after, col, true);
             if (this.i >= this.end) break;
             const ind = this.indent(this.i);
             if (ind < col) break;
             if (ind > col) giveUp();
-            start = col;
+            start = this.starts[this.i] + col;
         }
         return obj;
     }
 
-    /** A mapping key at `start`; returns it and the index just past its `:`. */
-    key(line: string, start: number): [string, number] {
-        const c = line.charCodeAt(start);
+    /** The key `key` read last (a field, not a returned pair: one allocation less per entry). */
+    lastKey = "";
+
+    /** A mapping key at offset `start` of the current line (into `lastKey`); returns the offset just past its `:`. */
+    key(start: number): number {
+        const t = this.text;
+        const le = this.ends[this.i];
+        const c = t.charCodeAt(start);
         let key: string;
         let colon: number;
         if (c === 34 /* " */ || c === 39 /* ' */) {
-            const [k, endQ] = c === 34 ? doubleQuoted(line, start) : singleQuoted(line, start);
-            if (line.charCodeAt(endQ) !== 58 /* : */) giveUp();
-            key = k;
-            colon = endQ;
+            colon = c === 34 ? doubleQuoted(t, start, le) : singleQuoted(t, start, le);
+            key = quoted;
+            if (colon >= le || t.charCodeAt(colon) !== 58 /* : */) giveUp();
         } else {
-            colon = line.indexOf(": ", start);
-            if (colon < 0) {
-                if (line.charCodeAt(line.length - 1) !== 58) giveUp();
-                colon = line.length - 1;
+            colon = t.indexOf(": ", start);
+            if (colon < 0 || colon >= le) {
+                if (t.charCodeAt(le - 1) !== 58) giveUp();
+                colon = le - 1;
             }
-            key = line.slice(start, colon);
+            key = t.slice(start, colon);
             if (key.length > 1024 || !PLAIN_KEY.test(key) || key.includes(" #") || key === "<<" || typeof resolvePlain(key) !== "string") giveUp();
         }
-        if (key === "__proto__") giveUp();
+        if (key.length > 1024 || key === "__proto__") giveUp();
         const next = colon + 1;
-        if (next < line.length && line.charCodeAt(next) !== 32) giveUp();
-        return [key, next];
+        if (next < le && t.charCodeAt(next) !== 32) giveUp();
+        this.lastKey = key;
+        return next;
     }
 
     /**
-     * The value after a key's `:` (`from`) or a sequence item's `-`: inline on this line, or a
-     * nested block on the next lines (a sequence may sit at the key's own column `col`).
-     * Leaves `i` on the first line after the value.
+     * The value at offset `from` of the current line, after a key's `:` or a sequence item's `-`:
+     * inline on this line, or a nested block on the next lines (a sequence may sit at the key's
+     * own column `col`). Leaves `i` on the first line after the value.
      */
-    value(line: string, from: number, col: number, inMapping: boolean): Json {
+    value(from: number, col: number, inMapping: boolean): Json {
+        const t = this.text;
+        const le = this.ends[this.i];
         let j = from;
-        while (line.charCodeAt(j) === 32) j++;
-        if (j === line.length) {
+        while (j < le && t.charCodeAt(j) === 32) j++;
+        if (j === le) {
             this.i++;
             return this.nested(col, inMapping);
         }
-        const c = line.charCodeAt(j);
+        const c = t.charCodeAt(j);
         let v: Json;
         if (c === 34 || c === 39) {
-            const [s, endQ] = c === 34 ? doubleQuoted(line, j) : singleQuoted(line, j);
-            if (endQ !== line.length) giveUp();
-            v = s;
+            const endQ = c === 34 ? doubleQuoted(t, j, le) : singleQuoted(t, j, le);
+            if (endQ !== le) giveUp();
+            v = quoted;
         } else if (c === 42 /* * */) {
-            v = this.alias(line.slice(j + 1));
+            v = this.alias(t.slice(j + 1, le));
         } else if (c === 38 /* & */) {
-            const name = line.slice(j + 1);
+            const name = t.slice(j + 1, le);
             if (!ANCHOR_NAME.test(name) || this.anchors.has(name)) giveUp();
             this.i++;
             if (this.i >= this.end || this.indent(this.i) <= col) giveUp(); // an anchored null or scalar: not in the subset
@@ -192,10 +214,10 @@ class Reader {
             this.anchors.set(name, anchor);
             return anchor.value;
         } else if (c === 91 /* [ */ || c === 123 /* { */) {
-            if (line.length !== j + 2 || line.charCodeAt(j + 1) !== c + 2) giveUp(); // only [] and {}
+            if (le !== j + 2 || t.charCodeAt(j + 1) !== c + 2) giveUp(); // only [] and {}
             v = c === 91 ? [] : {};
         } else {
-            const s = j === 0 ? line : line.slice(j);
+            const s = t.slice(j, le);
             if (!PLAIN_START.test(s) || s.includes(": ") || s.includes(" #") || s.charCodeAt(s.length - 1) === 58 || s.charCodeAt(s.length - 1) === 32)
                 giveUp();
             v = resolvePlain(s);
@@ -209,7 +231,7 @@ class Reader {
         if (this.i >= this.end) return null;
         const ind = this.indent(this.i);
         if (ind > col) return this.block(ind, false);
-        if (ind === col && inMapping && isSeqItem(this.lines[this.i], ind)) return this.sequence(ind, true);
+        if (ind === col && inMapping && this.seqItemAt(ind)) return this.sequence(ind, true);
         if (!inMapping) giveUp(); // an empty sequence item: the parsers differ on it
         return null;
     }
@@ -224,19 +246,20 @@ class Reader {
     /** A block sequence with its `-` at column `col`; `sameIndentParent`: it is a mapping value at the key's column. */
     sequence(col: number, sameIndentParent: boolean): Json[] {
         const out: Json[] = [];
+        const t = this.text;
         for (;;) {
-            const line = this.lines[this.i];
-            if (!isSeqItem(line, col)) {
+            if (!this.seqItemAt(col)) {
                 if (sameIndentParent) break;
                 giveUp();
             }
-            let c = col + 1;
-            while (line.charCodeAt(c) === 32) c++;
-            if (c === line.length) giveUp(); // `-` alone: an item on the next lines
-            const ch = line.charCodeAt(c);
-            if (ch === 45 /* - */ && (c + 1 === line.length || line.charCodeAt(c + 1) === 32)) giveUp(); // `- -`
+            const le = this.ends[this.i];
+            let c = this.starts[this.i] + col + 1;
+            while (c < le && t.charCodeAt(c) === 32) c++;
+            if (c === le) giveUp(); // `-` alone: an item on the next lines
+            const ch = t.charCodeAt(c);
+            if (ch === 45 /* - */ && (c + 1 === le || t.charCodeAt(c + 1) === 32)) giveUp(); // `- -`
             if (ch === 38 /* & */) giveUp();
-            out.push(startsMapping(line, c) ? this.mapping(c, c) : this.value(line, c, col, false));
+            out.push(startsMapping(t, c, le) ? this.mapping(c - this.starts[this.i], c) : this.value(c, col, false));
             if (this.i >= this.end) break;
             const ind = this.indent(this.i);
             if (ind < col) break;
@@ -246,39 +269,40 @@ class Reader {
     }
 }
 
-function isSeqItem(line: string, col: number): boolean {
-    return line.charCodeAt(col) === 45 && (line.length === col + 1 || line.charCodeAt(col + 1) === 32);
-}
-
-/** Whether a sequence item's content at `c` is a mapping entry (`key: ...`, `key:`, `"key": ...`). */
-function startsMapping(line: string, c: number): boolean {
-    const ch = line.charCodeAt(c);
-    if (ch === 34 || ch === 39) {
-        const [, endQ] = ch === 34 ? doubleQuoted(line, c) : singleQuoted(line, c);
-        return endQ < line.length;
-    }
+/** Whether a sequence item's content at offset `c` (line end `le`) is a mapping entry (`key: ...`, `key:`, `"key": ...`). */
+function startsMapping(t: string, c: number, le: number): boolean {
+    const ch = t.charCodeAt(c);
+    if (ch === 34 || ch === 39) return (ch === 34 ? doubleQuoted(t, c, le) : singleQuoted(t, c, le)) < le;
     if (ch === 42 || ch === 91 || ch === 123) return false;
-    return line.indexOf(": ", c) >= 0 || line.charCodeAt(line.length - 1) === 58;
+    const colon = t.indexOf(": ", c);
+    return (colon >= 0 && colon < le) || t.charCodeAt(le - 1) === 58;
 }
 
-/** A one-line double-quoted scalar at `start`: its value and the index after the closing quote. */
-function doubleQuoted(line: string, start: number): [string, number] {
+/** The value of the quoted scalar read last by doubleQuoted or singleQuoted. */
+let quoted = "";
+
+/** A one-line double-quoted scalar at offset `start` (line end `end`): its value into `quoted`; returns the offset after the closing quote. */
+function doubleQuoted(line: string, start: number, end: number): number {
     let out = "";
     let run = start + 1;
-    for (let j = run; j < line.length; j++) {
+    for (let j = run; j < end; j++) {
         const c = line.charCodeAt(j);
-        if (c === 34) return [out + line.slice(run, j), j + 1];
+        if (c === 34) {
+            quoted = out + line.slice(run, j);
+            return j + 1;
+        }
         if (c !== 92 /* \ */) continue;
         out += line.slice(run, j);
-        const e = line[j + 1];
+        const e = j + 1 < end ? line[j + 1] : undefined;
         const simple = e === undefined ? undefined : ESCAPES[e];
-        if (simple !== undefined && Object.prototype.hasOwnProperty.call(ESCAPES, e)) {
+        if (simple !== undefined && Object.prototype.hasOwnProperty.call(ESCAPES, e!)) {
             out += simple;
             j++;
         } else if (e === "x" || e === "u" || e === "U") {
             const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+            if (j + 2 + n > end) giveUp();
             const hex = line.slice(j + 2, j + 2 + n);
-            if (hex.length !== n || !/^[0-9a-fA-F]+$/.test(hex)) giveUp();
+            if (!/^[0-9a-fA-F]+$/.test(hex)) giveUp();
             const code = parseInt(hex, 16);
             if (code > 0x10ffff) giveUp();
             out += String.fromCodePoint(code);
@@ -289,19 +313,20 @@ function doubleQuoted(line: string, start: number): [string, number] {
     return giveUp(); // not closed on this line
 }
 
-/** A one-line single-quoted scalar at `start` (`''` is a quote): its value and the index after the closing quote. */
-function singleQuoted(line: string, start: number): [string, number] {
+/** A one-line single-quoted scalar at offset `start` (`''` is a quote): its value into `quoted`; returns the offset after the closing quote. */
+function singleQuoted(line: string, start: number, end: number): number {
     let out = "";
     let run = start + 1;
     for (;;) {
         const q = line.indexOf("'", run);
-        if (q < 0) giveUp();
-        if (line.charCodeAt(q + 1) === 39) {
+        if (q < 0 || q >= end) giveUp();
+        if (q + 1 < end && line.charCodeAt(q + 1) === 39) {
             out += line.slice(run, q + 1);
             run = q + 2;
             continue;
         }
-        return [out + line.slice(run, q), q + 1];
+        quoted = out + line.slice(run, q);
+        return q + 1;
     }
 }
 
@@ -312,20 +337,28 @@ function singleQuoted(line: string, start: number): [string, number] {
  */
 export function manifestYamlValues(text: string, maxAliasCount: number): Json[] | undefined {
     if (text.length === 0 || FOREIGN.test(text)) return undefined;
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let p = 0; p < text.length;) {
+        const nl = text.indexOf("\n", p);
+        const e = nl < 0 ? text.length : nl;
+        starts.push(p);
+        ends.push(e);
+        p = e + 1;
+    }
+    const lines = starts.length;
     const docs: Json[] = [];
+    const isMarker = (i: number) => ends[i] - starts[i] === 3 && text.startsWith("---", starts[i]);
     try {
-        let start = lines[0] === "---" ? 1 : 0;
-        for (let i = start; i <= lines.length; i++) {
-            if (i < lines.length) {
-                const l = lines[i];
-                const c = l.charCodeAt(0);
-                if (!((c === 45 && l.startsWith("---")) || (c === 46 && l.startsWith("...")))) continue;
-                if (l !== "---") return undefined;
+        let start = lines > 0 && isMarker(0) ? 1 : 0;
+        for (let i = start; i <= lines; i++) {
+            if (i < lines) {
+                const c = text.charCodeAt(starts[i]);
+                if (!((c === 45 && text.startsWith("---", starts[i])) || (c === 46 && text.startsWith("...", starts[i])))) continue;
+                if (!isMarker(i)) return undefined;
             }
             if (i === start) return undefined; // an empty document
-            const r = new Reader(lines, start, i, maxAliasCount);
+            const r = new Reader(text, starts, ends, start, i, maxAliasCount);
             if (r.indent(start) !== 0) return undefined;
             docs.push(r.block(0, false));
             if (r.i !== i) return undefined;
