@@ -11,8 +11,19 @@ export { ValidationError, Problem } from "./kube/problems";
 // Shared argument types.
 export { Labels } from "./kube/labels";
 export { ClusterCapabilities } from "./kube/capabilities";
-export { PortSpec, ProbeSet, HealthCheck, ResourceSpec, SecurityOptions, PodPlacement } from "./kube/pod";
-export { TrafficRule, NetworkPeer } from "./kube/network";
+export {
+    PortSpec,
+    Protocol,
+    ProbeSet,
+    HealthCheck,
+    ResourceSpec,
+    ResourceQuantities,
+    CpuMemory,
+    SecurityOptions,
+    PodPlacement,
+    AntiAffinity,
+} from "./kube/pod";
+export { TrafficRule, TrafficPort, NetworkPeer } from "./kube/network";
 export { ServiceAccountSpec } from "./kube/service-account";
 export { ServiceMonitorOptions } from "./kube/service-monitor";
 export { ReplicaVolumeSpec, DataStoreArgs } from "./kube/stateful-set";
@@ -21,30 +32,41 @@ export { WorkloadFootprint } from "./kube/quota";
 export { SecretKeyRef, PasswordSecretSpec, UrlSecretSpec, CredentialArgs } from "./kube/credentials";
 
 // Namespaces.
-export { PlatformNamespace, PlatformNamespaceArgs, PodSecurityLevel, QuotaSpec, LimitRangeSpec } from "./kube/platform-namespace";
+export { PlatformNamespace, PlatformNamespaceArgs, PodSecurityLevel, PodSecuritySpec, QuotaSpec, LimitRangeSpec } from "./kube/platform-namespace";
 
 // Workloads.
 export { AgentService } from "./kube/agent-service";
 export {
+    WorkloadArgs,
     AgentServiceArgs,
     PodsMetric,
     HpaSpec,
     PdbSpec,
     VpaSpec,
+    VpaUpdateMode,
     ClaimSpec,
+    StorageMedium,
+    EmptyDirSpec,
     VolumeSpec,
     ServicePortSpec,
+    ServiceType,
     ServiceSpec,
+    DeploymentStrategy,
     NetworkSpec,
+    SecretKeySelector,
+    OwnedConfigMap,
+    OwnedSecret,
+    EnvFromSpec,
+    ObjectNames,
 } from "./kube/agent-service-args";
 export { agentServiceFootprint } from "./kube/agent-service-spec";
 export { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "./kube/singleton-worker";
-export { RaftCluster, RaftClusterArgs, raftClusterFootprint } from "./kube/raft-cluster";
+export { RaftCluster, RaftClusterArgs, RaftClientService, ClientServiceType, raftClusterFootprint } from "./kube/raft-cluster";
 export { ConfigBundle, ConfigBundleArgs } from "./kube/config-bundle";
 export { ServiceEndpoint, ServiceEndpointArgs, EndpointPortSpec } from "./kube/service-endpoint";
 
 // Data stores.
-export { Redis, RedisArgs, RedisStorage, redisFootprint } from "./kube/redis";
+export { Redis, RedisArgs, RedisStorage, MaxmemoryPolicy, redisFootprint } from "./kube/redis";
 export { Postgres, PostgresArgs, PostgresStorage, PostgresBackup, postgresFootprints } from "./kube/postgres";
 export { DumpDestination } from "./kube/pg-dump";
 export { Backups, BackupsArgs, VeleroBackupTemplate } from "./kube/backups";

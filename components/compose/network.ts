@@ -52,20 +52,20 @@ export function networkRules(
         .sort();
     const ingress: TrafficRule[] = [];
     if (portsOf(svc).length) {
-        if (clients.length) ingress.push({ peers: clients.map((c) => ({ workload: c })), ports: portsOf(svc) });
-        for (const ns of net.allowFromNamespaces ?? []) ingress.push({ peers: [{ namespace: ns }], ports: portsOf(svc) });
-        for (const a of admitted) ingress.push({ peers: [{ namespace: a.namespace }], ports: a.ports });
+        if (clients.length) ingress.push({ peers: clients.map((c) => ({ workload: c })), portSpecs: portsOf(svc) });
+        for (const ns of net.allowFromNamespaces ?? []) ingress.push({ peers: [{ namespace: ns }], portSpecs: portsOf(svc) });
+        for (const a of admitted) ingress.push({ peers: [{ namespace: a.namespace }], portSpecs: a.ports });
     }
     const egress: TrafficRule[] = [
         // DNS, so the policy works even without a namespace-wide DNS allowance.
         {
             peers: [{ namespace: "kube-system" }],
-            ports: [
+            portSpecs: [
                 { port: 53, protocol: "UDP" },
                 { port: 53, protocol: "TCP" },
             ],
         },
-        ...(calls.get(svc) ?? []).filter((callee) => portsOf(callee).length).map((callee) => ({ peers: [{ workload: callee }], ports: portsOf(callee) })),
+        ...(calls.get(svc) ?? []).filter((callee) => portsOf(callee).length).map((callee) => ({ peers: [{ workload: callee }], portSpecs: portsOf(callee) })),
         ...(net.egress ?? []).map((e) => ({ peers: [{ cidr: e.cidr, ...(e.except?.length ? { except: e.except } : {}) }], ports: e.ports })),
     ];
     return { ingress, egress };

@@ -25,8 +25,8 @@ export function resolveProbes(
         if (!firstTcp) throw new ComposeError(ctx.optAt("healthCheckPath"), "an HTTP probe needs a TCP port, but the service has none");
         // Liveness on the TCP port, readiness on the HTTP path: a slow or cut-off app leaves the
         // Service without being restarted (the same endpoint for both would fail them together).
-        const check = { path: spec.healthCheckPath, port: firstTcp.name };
-        return { liveness: { tcp: true, port: firstTcp.name }, readiness: check, startup: check };
+        const check = { path: spec.healthCheckPath, portName: firstTcp.name };
+        return { liveness: { tcp: true, portName: firstTcp.name }, readiness: check, startup: check };
     }
     if (hc) {
         const period = hc.intervalSeconds ?? DEFAULT_PROBE.periodSeconds;
@@ -44,6 +44,6 @@ export function resolveProbes(
         };
     }
     if (hc === null || !firstTcp) return undefined;
-    const tcp = { tcp: true, port: firstTcp.name };
+    const tcp = { tcp: true, portName: firstTcp.name };
     return { liveness: tcp, readiness: tcp, startup: tcp };
 }

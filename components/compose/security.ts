@@ -45,9 +45,9 @@ export function podSecurity(svc: ComposeService, spec: ServiceDeploymentSpec, ct
     // Every id is explicit: a number, or null for the image's own (no field in the security contexts).
     return {
         ...(runAsNonRoot ? {} : { runAsNonRoot: false }),
-        runAsUser: runAsUser ?? null,
-        runAsGroup: runAsGroup ?? null,
-        fsGroup: fsGroup ?? null,
+        ...(typeof runAsUser === "number" ? { runAsUser } : { keepImageUser: true }),
+        ...(typeof runAsGroup === "number" ? { runAsGroup } : { keepImageGroup: true }),
+        ...(typeof fsGroup === "number" ? { fsGroup } : { noFsGroup: true }),
         readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
     };
 }

@@ -108,7 +108,7 @@ export function metricsAndPodAnnotations(
 export function serviceArgs(
     ctx: Pick<WorkloadContext, "ports" | "serviceType" | "serviceAnnotations" | "annotations" | "nodePorts">,
 ): AgentServiceArgs["service"] {
-    if (!ctx.ports.length) return false;
+    if (!ctx.ports.length) return { enabled: false };
     const annotations = ctx.serviceAnnotations || ctx.annotations ? sortKeys({ ...(ctx.annotations ?? {}), ...(ctx.serviceAnnotations ?? {}) }) : undefined;
     return {
         type: ctx.serviceType === "Headless" ? "ClusterIP" : ctx.serviceType,

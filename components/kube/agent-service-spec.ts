@@ -8,7 +8,7 @@ import { ContainerSpec, DEFAULT_RESOURCES } from "./pod";
 import { WorkloadFootprint, withSurge } from "./quota";
 import { Problem, check } from "./problems";
 import { QUANTITY_RULE, isQuantity } from "./quantity";
-import { AgentServiceArgs, HpaSpec, PdbSpec } from "./agent-service-args";
+import { AgentServiceArgs, HpaSpec, PdbSpec, ServiceSpec } from "./agent-service-args";
 
 /** HPA rules: a floor of one, max >= min, at least one metric, utilisations in 1..100. */
 function hpaProblems(h: HpaSpec): Problem[] {
@@ -27,11 +27,21 @@ function hpaProblems(h: HpaSpec): Problem[] {
     ];
 }
 
-/** A PDB that leaves no pod evictable would block every node drain. */
+const PDB_BOUNDS = ["minAvailable", "minAvailablePercent", "maxUnavailable", "maxUnavailablePercent"] as const;
+const PERCENT = /^(100|[1-9]?[0-9])%$/;
+
+/** At most one bound, none when disabled, percentages as `N%`; a PDB that leaves no pod evictable would block every node drain. */
 function pdbProblems(a: AgentServiceArgs): Problem[] {
     const pdb = a.pdb;
     if (!pdb) return [];
-    if ("minAvailable" in pdb && typeof pdb.minAvailable === "number") {
+    const bounds = PDB_BOUNDS.filter((k) => pdb[k] !== undefined);
+    if (bounds.length > 1) return check(false, "pdb", `takes at most one of ${PDB_BOUNDS.join(", ")}`, bounds.join(", "));
+    if (pdb.enabled === false && bounds.length) return check(false, `pdb.${bounds[0]}`, "is not allowed with pdb.enabled: false");
+    for (const k of ["minAvailablePercent", "maxUnavailablePercent"] as const) {
+        const v = pdb[k];
+        if (v !== undefined && !PERCENT.test(v)) return check(false, `pdb.${k}`, "must be a percentage such as 50%", v);
+    }
+    if (pdb.minAvailable !== undefined) {
         const floor = minimumReplicas(a);
         return check(
             pdb.minAvailable < floor,
@@ -40,7 +50,7 @@ function pdbProblems(a: AgentServiceArgs): Problem[] {
             pdb.minAvailable,
         );
     }
-    if ("maxUnavailable" in pdb && typeof pdb.maxUnavailable === "number") {
+    if (pdb.maxUnavailable !== undefined) {
         return check(pdb.maxUnavailable >= 1, "pdb.maxUnavailable", "must be >= 1 or no pod can ever be evicted", pdb.maxUnavailable);
     }
     return [];
@@ -89,9 +99,9 @@ export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem
         ...pdbProblems(a),
         ...volumeProblems(a),
         ...check(
-            a.service === false || a.service?.type === undefined || (a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0,
+            !serviceEnabled(a.service) || a.service?.type === undefined || (a.ports ?? []).length > 0 || (a.service.ports ?? []).length > 0,
             "service",
-            "needs ports: set ports or service: false",
+            "needs ports: set ports or service.enabled: false",
         ),
         ...check(!a.serviceMonitor || (a.ports ?? []).length > 0, "serviceMonitor", "needs a port to scrape"),
         ...check(
@@ -99,6 +109,9 @@ export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem
             "security.runAsUser",
             "0 (root) needs security.runAsNonRoot: false",
             a.security?.runAsUser,
+        ),
+        ...(a.service?.ports ?? []).flatMap((p, i) =>
+            check(p.targetPort === undefined || p.targetPortName === undefined, `service.ports[${i}]`, "takes at most one of targetPort and targetPortName"),
         ),
         ...Object.entries(a.service ? (a.service.nodePorts ?? {}) : {}).flatMap(([port, n]) =>
             check(Number.isInteger(n) && n >= 30000 && n <= 32767, `service.nodePorts.${port}`, "must be a port in 30000-32767", n),
@@ -112,10 +125,19 @@ export function minimumReplicas(a: AgentServiceArgs): number {
 }
 
 /** The default PDB: allow one pod down when at least two run; none for a single replica. */
-export function defaultPdb(a: AgentServiceArgs): PdbSpec | undefined {
-    if (a.pdb === false) return undefined;
-    if (a.pdb) return a.pdb;
+export function defaultPdb(a: AgentServiceArgs): { minAvailable: number | string } | { maxUnavailable: number | string } | undefined {
+    const p: PdbSpec = a.pdb ?? {};
+    if (p.enabled === false) return undefined;
+    if (p.minAvailable !== undefined) return { minAvailable: p.minAvailable };
+    if (p.minAvailablePercent !== undefined) return { minAvailable: p.minAvailablePercent };
+    if (p.maxUnavailable !== undefined) return { maxUnavailable: p.maxUnavailable };
+    if (p.maxUnavailablePercent !== undefined) return { maxUnavailable: p.maxUnavailablePercent };
     return minimumReplicas(a) >= 2 ? { maxUnavailable: 1 } : undefined;
+}
+
+/** Whether the workload gets a Service at all (`service.enabled`, default true). */
+export function serviceEnabled(s: ServiceSpec | undefined): boolean {
+    return s?.enabled !== false;
 }
 
 export function hpaMetrics(h: HpaSpec): k8s.types.input.autoscaling.v2.MetricSpec[] {
@@ -187,12 +209,12 @@ export function podVolumes(a: AgentServiceArgs): k8s.types.input.core.v1.Volume[
 
 /** Service ports: explicit ones, or every container port at its own number. */
 export function servicePorts(a: AgentServiceArgs, containerPortNames: string[]): k8s.types.input.core.v1.ServicePort[] {
-    const svc = a.service === false ? undefined : a.service;
+    const svc = serviceEnabled(a.service) ? a.service : undefined;
     if (svc?.ports?.length) {
         return svc.ports.map((p, i) => ({
             name: p.name ?? containerPortNames[i] ?? `port-${p.port}`,
             port: p.port,
-            targetPort: p.targetPort ?? p.port,
+            targetPort: p.targetPortName ?? p.targetPort ?? p.port,
             protocol: "TCP",
         }));
     }
@@ -228,7 +250,7 @@ export function agentServiceFootprint(a: AgentServiceArgs): WorkloadFootprint {
 
 /** The Service spec: type, ports (with NodePort numbers), headless when asked. */
 export function serviceSpec(a: AgentServiceArgs, selector: Labels, ports: k8s.types.input.core.v1.ServicePort[]): k8s.types.input.core.v1.ServiceSpec {
-    const svc = a.service === false ? {} : (a.service ?? {});
+    const svc = serviceEnabled(a.service) ? (a.service ?? {}) : {};
     const nodePorts = svc.nodePorts ?? {};
     return {
         type: svc.type ?? "ClusterIP",

@@ -17,6 +17,7 @@ import {
     agentContainerSpec,
     agentServiceProblems,
     defaultPdb,
+    serviceEnabled,
     deploymentStrategy,
     hpaMetrics,
     podVolumes,
@@ -119,12 +120,22 @@ function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, paren
     return deps;
 }
 
+/** What the satellites point at. */
+type SatelliteTarget = Pick<DeployedWorkload, "workloadName" | "kind" | "selector"> & { workload: pulumi.Resource };
+
 /** HPA, PDB, VPA (CRD-gated), ServiceMonitor (CRD-gated) and the NetworkPolicy around the workload. */
-function createSatellites(name: string, a: AgentServiceArgs, self: AgentService, meta: Meta, service: k8s.core.v1.Service | undefined): void {
-    const child = { parent: self };
+function createSatellites(
+    name: string,
+    a: AgentServiceArgs,
+    parent: pulumi.ComponentResource,
+    w: SatelliteTarget,
+    meta: Meta,
+    service: k8s.core.v1.Service | undefined,
+): void {
+    const child = { parent };
     const ns = knownNamespace(a.namespace) ?? "(namespace)";
-    const workload = self.workloadName;
-    const target = { apiVersion: "apps/v1", kind: self.kind, name: workload };
+    const workload = w.workloadName;
+    const target = { apiVersion: "apps/v1", kind: w.kind, name: workload };
     if (a.hpa) {
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             `${name}-hpa`,
@@ -138,18 +149,18 @@ function createSatellites(name: string, a: AgentServiceArgs, self: AgentService,
                     ...(a.hpa.behavior ? { behavior: a.hpa.behavior } : {}),
                 },
             },
-            { parent: self, dependsOn: [self.workload] },
+            { parent, dependsOn: [w.workload] },
         );
     }
     const pdb = defaultPdb(a);
     if (pdb) {
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb`,
-            { metadata: meta(a.objectNames?.pdb ?? workload), spec: { selector: { matchLabels: self.selector }, ...pdb } },
+            { metadata: meta(a.objectNames?.pdb ?? workload), spec: { selector: { matchLabels: w.selector }, ...pdb } },
             child,
         );
     }
-    if (a.vpa && crdAvailable(a.capabilities, "vpa", `VerticalPodAutoscaler ${ns}/${workload}`, self)) {
+    if (a.vpa && crdAvailable(a.capabilities, "vpa", `VerticalPodAutoscaler ${ns}/${workload}`, parent)) {
         const { minAllowed, maxAllowed } = a.vpa;
         new k8s.apiextensions.CustomResource(
             `${name}-vpa`,
@@ -169,19 +180,19 @@ function createSatellites(name: string, a: AgentServiceArgs, self: AgentService,
                     },
                 },
             },
-            { parent: self, dependsOn: [self.workload] },
+            { parent, dependsOn: [w.workload] },
         );
     }
-    if (a.serviceMonitor && service && crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${ns}/${a.serviceMonitor.name ?? workload}`, self)) {
+    if (a.serviceMonitor && service && crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${ns}/${a.serviceMonitor.name ?? workload}`, parent)) {
         new k8s.apiextensions.CustomResource(
             `${name}-monitor`,
             {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
                 metadata: meta(a.serviceMonitor.name ?? workload),
-                spec: serviceMonitorSpec(self.selector, a.serviceMonitor),
+                spec: serviceMonitorSpec(w.selector, a.serviceMonitor),
             },
-            { parent: self, dependsOn: [service] },
+            { parent, dependsOn: [service] },
         );
     }
     const net = a.network ?? {};
@@ -190,11 +201,109 @@ function createSatellites(name: string, a: AgentServiceArgs, self: AgentService,
             `${name}-netpol`,
             {
                 metadata: meta(a.objectNames?.networkPolicy ?? workload),
-                spec: allowListPolicySpec(self.selector, net.ingress ?? [], net.egress ?? [], { isolateIngress: net.isolateIngress }),
+                spec: allowListPolicySpec(w.selector, net.ingress ?? [], net.egress ?? [], { isolateIngress: net.isolateIngress }),
             },
             child,
         );
     }
+}
+
+/** What a workload is run as. */
+export const WorkloadKind = {
+    Deployment: "Deployment",
+    StatefulSet: "StatefulSet",
+} as const;
+/** What a workload is run as: `Deployment` or `StatefulSet` (with per-replica volumes). */
+export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
+
+/** What a deployed workload offers (the outputs of AgentService and SingletonWorker). */
+export interface DeployedWorkload {
+    workloadName: string;
+    kind: WorkloadKind;
+    serviceName?: string;
+    url?: string;
+    deployment?: k8s.apps.v1.Deployment;
+    statefulSet?: k8s.apps.v1.StatefulSet;
+    selector: Labels;
+}
+
+/**
+ * Deployment (or StatefulSet with per-replica volumes), Service, dedicated ServiceAccount + Role,
+ * HPA, PDB, VPA, ServiceMonitor, NetworkPolicy, env ConfigMap/Secret and PVCs, all children of
+ * `parent` (an AgentService, or a SingletonWorker that runs one with its rules applied). The args
+ * are checked by the caller.
+ */
+export function deployWorkload(parent: pulumi.ComponentResource, name: string, a: AgentServiceArgs): DeployedWorkload {
+    const ns = namespaceName(a.namespace);
+    const workload = a.name ?? name;
+    const kind: WorkloadKind = (a.replicaVolumes ?? []).length > 0 ? "StatefulSet" : "Deployment";
+    const selector = selectorLabels(workload);
+    const labels = standardLabels(workload, { partOf: a.partOf, component: a.component, extra: a.labels });
+    const meta: Meta = (objName, extra = {}) => ({ name: objName, namespace: ns, labels, ...extra });
+    const out: DeployedWorkload = { workloadName: workload, kind, selector };
+
+    const sa = createServiceAccount(name, ns, workload, labels, a.serviceAccount ?? {}, parent);
+    const deps: pulumi.Resource[] = [sa.resource, ...createOwnedObjects(name, a, meta, parent)];
+    const container = buildContainer(agentContainerSpec(workload, a));
+    const template = podTemplate(a, container, sa, labels, selector);
+    const replicas = a.hpa ? undefined : (a.replicas ?? 1);
+
+    let service: k8s.core.v1.Service | undefined;
+    const ports = servicePorts(
+        a,
+        (container.ports as { name: string }[]).map((p) => p.name),
+    );
+    if (serviceEnabled(a.service) && ports.length) {
+        const svc = a.service ?? {};
+        out.serviceName = svc.name ?? workload;
+        const spec = serviceSpec(a, selector, ports);
+        service = new k8s.core.v1.Service(
+            `${name}-svc`,
+            {
+                metadata: meta(out.serviceName, { annotations: serviceAnnotations(svc.type, svc.annotations) }),
+                spec,
+            },
+            { parent },
+        );
+        const known = knownNamespace(a.namespace);
+        if (known !== undefined) out.url = serviceUrl("http", out.serviceName, known, ports[0].port as number);
+    }
+
+    const workloadMeta = meta(workload, a.workloadAnnotations ? { annotations: a.workloadAnnotations } : {});
+    let resource: pulumi.Resource;
+    if (kind === "StatefulSet") {
+        resource = out.statefulSet = createStatefulSet(
+            name,
+            {
+                namespace: ns,
+                name: workload,
+                headlessServiceName: `${workload}-headless`,
+                ports,
+                labels,
+                selector,
+                replicas,
+                maxReplicas: a.hpa?.maxReplicas,
+                annotations: a.workloadAnnotations,
+                podManagementPolicy: "Parallel",
+                retainVolumes: a.retainVolumes ?? true,
+                template,
+                claims: a.replicaVolumes ?? [],
+                dependsOn: deps,
+            },
+            parent,
+        ).statefulSet;
+    } else {
+        resource = out.deployment = createDeployment(name, a, { metadata: workloadMeta, selector, template, replicas }, { parent, dependsOn: deps });
+    }
+    createSatellites(name, a, parent, { workloadName: workload, kind, selector, workload: resource }, meta, service);
+    return out;
+}
+
+/** The Deployment or StatefulSet of a deployed workload. */
+export function workloadResource(w: Pick<DeployedWorkload, "deployment" | "statefulSet">): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
+    const r = w.deployment ?? w.statefulSet;
+    if (!r) throw new Error("the workload has neither a Deployment nor a StatefulSet");
+    return r;
 }
 
 /**
@@ -205,81 +314,35 @@ function createSatellites(name: string, a: AgentServiceArgs, self: AgentService,
 export class AgentService extends pulumi.ComponentResource {
     /** Kubernetes name of the workload. */
     public readonly workloadName: string;
-    public readonly kind: "Deployment" | "StatefulSet";
+    /** `Deployment`, or `StatefulSet` with per-replica volumes. */
+    public readonly kind: WorkloadKind;
     /** Service name, when there is a Service. */
     public readonly serviceName?: string;
     /** `http://<svc>.<ns>.svc.cluster.local:<port>` for the first Service port. */
     public readonly url?: string;
-    public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+    /** The Deployment, when the workload is one. */
+    public readonly deployment?: k8s.apps.v1.Deployment;
+    /** The StatefulSet, when the workload is one. */
+    public readonly statefulSet?: k8s.apps.v1.StatefulSet;
     /** Pod selector labels (for NetworkPolicy peers and monitors). */
     public readonly selector: Labels;
 
-    constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions, kind: "AgentService" | "SingletonWorker" = "AgentService") {
-        assertNoProblems(kind, name, agentServiceProblems(name, args));
-        super(componentType(kind), name, {}, withOldTypeAlias(`agent-platform:kube:${kind}`, opts));
-        const a = args;
-        const ns = namespaceName(a.namespace);
-        const workload = a.name ?? name;
-        this.workloadName = workload;
-        this.kind = (a.replicaVolumes ?? []).length > 0 ? "StatefulSet" : "Deployment";
-        const selector = selectorLabels(workload);
-        this.selector = selector;
-        const labels = standardLabels(workload, { partOf: a.partOf, component: a.component, extra: a.labels });
-        const meta: Meta = (objName, extra = {}) => ({ name: objName, namespace: ns, labels, ...extra });
+    /** The Deployment or StatefulSet. */
+    get workload(): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
+        return workloadResource(this);
+    }
 
-        const sa = createServiceAccount(name, ns, workload, labels, a.serviceAccount ?? {}, this);
-        const deps: pulumi.Resource[] = [sa.resource, ...createOwnedObjects(name, a, meta, this)];
-        const container = buildContainer(agentContainerSpec(workload, a));
-        const template = podTemplate(a, container, sa, labels, selector);
-        const replicas = a.hpa ? undefined : (a.replicas ?? 1);
-
-        let service: k8s.core.v1.Service | undefined;
-        const ports = servicePorts(
-            a,
-            (container.ports as { name: string }[]).map((p) => p.name),
-        );
-        if (a.service !== false && ports.length) {
-            const svc = a.service ?? {};
-            this.serviceName = svc.name ?? workload;
-            const spec = serviceSpec(a, selector, ports);
-            service = new k8s.core.v1.Service(
-                `${name}-svc`,
-                {
-                    metadata: meta(this.serviceName, { annotations: serviceAnnotations(svc.type, svc.annotations) }),
-                    spec,
-                },
-                { parent: this },
-            );
-            const known = knownNamespace(a.namespace);
-            if (known !== undefined) this.url = serviceUrl("http", this.serviceName, known, ports[0].port as number);
-        }
-
-        const workloadMeta = meta(workload, a.workloadAnnotations ? { annotations: a.workloadAnnotations } : {});
-        if (this.kind === "StatefulSet") {
-            this.workload = createStatefulSet(
-                name,
-                {
-                    namespace: ns,
-                    name: workload,
-                    headlessServiceName: `${workload}-headless`,
-                    ports,
-                    labels,
-                    selector,
-                    replicas,
-                    maxReplicas: a.hpa?.maxReplicas,
-                    annotations: a.workloadAnnotations,
-                    podManagementPolicy: "Parallel",
-                    retainVolumes: a.retainVolumes ?? true,
-                    template,
-                    claims: a.replicaVolumes ?? [],
-                    dependsOn: deps,
-                },
-                this,
-            ).statefulSet;
-        } else {
-            this.workload = createDeployment(name, a, { metadata: workloadMeta, selector, template, replicas }, { parent: this, dependsOn: deps });
-        }
-        createSatellites(name, a, this, meta, service);
-        this.registerOutputs({ workloadName: workload, serviceName: this.serviceName, url: this.url });
+    constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertNoProblems("AgentService", name, agentServiceProblems(name, args));
+        super(componentType("AgentService"), name, {}, withOldTypeAlias("agent-platform:kube:AgentService", opts));
+        const w = deployWorkload(this, name, args);
+        this.workloadName = w.workloadName;
+        this.kind = w.kind;
+        this.selector = w.selector;
+        if (w.serviceName !== undefined) this.serviceName = w.serviceName;
+        if (w.url !== undefined) this.url = w.url;
+        if (w.deployment) this.deployment = w.deployment;
+        if (w.statefulSet) this.statefulSet = w.statefulSet;
+        this.registerOutputs({ workloadName: w.workloadName, serviceName: w.serviceName, url: w.url });
     }
 }

@@ -57,7 +57,7 @@ export const DEFAULT_FLUENT_BIT_RESOURCES: ResourceSpec = {
  * capability dropped (it reads them as their owner, no DAC override), no privilege escalation, a
  * read-only root filesystem and seccomp RuntimeDefault.
  */
-export const FLUENT_BIT_SECURITY: SecurityOptions = { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: null, readOnlyRootFilesystem: true };
+export const FLUENT_BIT_SECURITY: SecurityOptions = { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, noFsGroup: true, readOnlyRootFilesystem: true };
 
 const ENV = {
     awsKeyId: "AWS_ACCESS_KEY_ID",
@@ -213,9 +213,9 @@ export function fluentBitPodSpec(a: FluentBitPodArgs): k8s.types.input.core.v1.P
         ],
         resources: a.resources ?? DEFAULT_FLUENT_BIT_RESOURCES,
         probes: {
-            liveness: { path: "/", port: "http" },
-            readiness: { path: "/api/v1/health", port: "http" },
-            startup: { path: "/", port: "http" },
+            liveness: { path: "/", portName: "http" },
+            readiness: { path: "/api/v1/health", portName: "http" },
+            startup: { path: "/", portName: "http" },
         },
         security: FLUENT_BIT_SECURITY,
     });

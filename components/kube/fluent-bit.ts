@@ -32,7 +32,7 @@ export const CONFIG_HASH_ANNOTATION = "agent-platform.io/config-hash";
 /** DNS on kube-system, the only other egress besides the API server and the output. */
 const DNS_EGRESS: TrafficRule = {
     peers: [{ namespace: "kube-system" }],
-    ports: [
+    portSpecs: [
         { port: 53, protocol: "UDP" },
         { port: 53, protocol: "TCP" },
     ],

@@ -6,10 +6,30 @@ import { defaultDenySpec, dnsEgressSpec } from "./network";
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
 import { ISTIO_PROXY_RESOURCES } from "./mesh-proxy";
 import { WorkloadFootprint, atLeast, quotaFor, withMeshSidecars } from "./quota";
+import { CpuMemory } from "./pod";
 import { componentType, withOldTypeAlias } from "./type-token";
 
-export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+/** A Pod Security Standards profile (Pod Security Admission). */
+export const PodSecurityLevel = {
+    /** Unrestricted (node agents, log collectors). */
+    Privileged: "privileged",
+    /** Prevents known privilege escalations. */
+    Baseline: "baseline",
+    /** Hardened: non-root, no capabilities, seccomp. */
+    Restricted: "restricted",
+} as const;
+/** A Pod Security Standards profile: `privileged`, `baseline` or `restricted`. */
+export type PodSecurityLevel = (typeof PodSecurityLevel)[keyof typeof PodSecurityLevel];
 
+/** Pod Security Admission for a namespace. */
+export interface PodSecuritySpec {
+    /** The profile pods are held to. */
+    level: PodSecurityLevel;
+    /** Reject violating pods (`enforce` label); otherwise only `warn` and `audit`. */
+    enforce: boolean;
+}
+
+/** The namespace's ResourceQuota. */
 export interface QuotaSpec {
     /**
      * e.g. `{ "requests.cpu": "100", "limits.memory": "400Gi", "persistentvolumeclaims": "10" }`. With
@@ -32,21 +52,31 @@ export function quotaHard(q: QuotaSpec, meshed: boolean): Record<string, string>
     return atLeast(q.hard ?? {}, quotaFor(meshed ? withMeshSidecars(q.footprints, ISTIO_PROXY_RESOURCES) : q.footprints));
 }
 
+/** The Kubernetes form of a CpuMemory. */
+const cpuMemory = (q: CpuMemory): Record<string, string> => ({ cpu: q.cpu, memory: q.memory });
+
+/** The namespace's LimitRange for containers. */
 export interface LimitRangeSpec {
-    /** @default `<namespace>-limits` */
+    /** Object name. @default `<namespace>-limits` */
     name?: string;
-    defaultLimit: { cpu: string; memory: string };
-    defaultRequest: { cpu: string; memory: string };
-    max?: { cpu: string; memory: string };
-    min?: { cpu: string; memory: string };
+    /** Limits of a container that sets none. */
+    defaultLimit: CpuMemory;
+    /** Requests of a container that sets none. */
+    defaultRequest: CpuMemory;
+    /** Largest limits a container may set. @default no maximum */
+    max?: CpuMemory;
+    /** Smallest requests a container may set. @default no minimum */
+    min?: CpuMemory;
 }
 
 export interface PlatformNamespaceArgs {
     /** Namespace name (the seed's name; other systems address services through it). */
     name: string;
     /** Pod Security Admission: `enforce` is applied in prod, `warn`+`audit` only in dev. */
-    podSecurity: { level: PodSecurityLevel; enforce: boolean };
+    podSecurity: PodSecuritySpec;
+    /** A ResourceQuota for the namespace. @default none */
     quota?: QuotaSpec;
+    /** A LimitRange with container defaults. @default none */
     limits?: LimitRangeSpec;
     /** Label the namespace for Istio sidecar injection (seed 002 service mesh). @default false */
     istioInjection?: boolean;
@@ -56,10 +86,11 @@ export interface PlatformNamespaceArgs {
      * @default false
      */
     retainOnDelete?: boolean;
-    /** System this namespace belongs to (`app.kubernetes.io/part-of`). */
+    /** System this namespace belongs to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
+    /** Extra namespace labels (the Pod Security, mesh and managed-by labels win). @default none */
     labels?: Record<string, string>;
-    /** Namespace annotations (e.g. a policy exemption with its reason). */
+    /** Namespace annotations (e.g. a policy exemption with its reason). @default none */
     annotations?: Record<string, string>;
 }
 
@@ -140,10 +171,10 @@ export class PlatformNamespace extends pulumi.ComponentResource {
                         limits: [
                             {
                                 type: "Container",
-                                default: l.defaultLimit,
-                                defaultRequest: l.defaultRequest,
-                                ...(l.max ? { max: l.max } : {}),
-                                ...(l.min ? { min: l.min } : {}),
+                                default: cpuMemory(l.defaultLimit),
+                                defaultRequest: cpuMemory(l.defaultRequest),
+                                ...(l.max ? { max: cpuMemory(l.max) } : {}),
+                                ...(l.min ? { min: cpuMemory(l.min) } : {}),
                             },
                         ],
                     },

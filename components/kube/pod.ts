@@ -13,10 +13,35 @@ type Probe = k8s.types.input.core.v1.Probe;
 /** Non-root uid used when a workload does not name its own (outside the range distro images reserve). */
 export const DEFAULT_UID = 10001;
 
-/** Requests/limits for one container; `ephemeral-storage` is derived by buildPodSpec when unset. */
+/** CPU and memory quantities, e.g. `{ cpu: "500m", memory: "512Mi" }`. */
+export interface CpuMemory {
+    /** CPU quantity, e.g. `500m`. */
+    cpu: string;
+    /** Memory quantity, e.g. `512Mi`. */
+    memory: string;
+}
+
+/** Quantities of one container's requests or limits. */
+export interface ResourceQuantities {
+    /** CPU, e.g. `100m`. */
+    cpu: string;
+    /** Memory, e.g. `128Mi`. */
+    memory: string;
+    /** Local disk (Kubernetes `ephemeral-storage`), e.g. `1Gi`. @default derived from the pod's scratch volumes and root filesystem */
+    ephemeralStorage?: string;
+}
+
+/** Requests/limits for one container; `ephemeralStorage` is derived by buildPodSpec when unset. */
 export interface ResourceSpec {
-    requests: { cpu: string; memory: string; "ephemeral-storage"?: string };
-    limits: { cpu: string; memory: string; "ephemeral-storage"?: string };
+    /** What the scheduler reserves. */
+    requests: ResourceQuantities;
+    /** What the container may use at most. */
+    limits: ResourceQuantities;
+}
+
+/** The Kubernetes form of one container's quantities (`ephemeral-storage` spelled as the API does). */
+export function k8sQuantities(q: ResourceQuantities): Record<string, string> {
+    return { cpu: q.cpu, memory: q.memory, ...(q.ephemeralStorage !== undefined ? { "ephemeral-storage": q.ephemeralStorage } : {}) };
 }
 
 // seed 004: compose services default to 100m/128Mi requests and 500m/512Mi limits; a sane floor for any agent.
@@ -33,27 +58,48 @@ export interface HealthCheck {
     command?: string[];
     /** Plain TCP connect. */
     tcp?: boolean;
-    /** Port name or number; defaults to the container's first port. */
-    port?: number | string;
+    /** Port number (at most one of `port` and `portName`). @default the container's first port */
+    port?: number;
+    /** Port name, e.g. `http` (at most one of `port` and `portName`). @default the container's first port */
+    portName?: string;
+    /** Seconds before the first check. @default 10 liveness, 5 readiness, 0 startup */
     initialDelaySeconds?: number;
+    /** Seconds between checks. @default 10 liveness, 5 readiness, 10 startup */
     periodSeconds?: number;
+    /** Seconds a check may take. @default 5 liveness, 3 readiness, 5 startup */
     timeoutSeconds?: number;
+    /** Failed checks in a row that count as failure. @default 3 liveness and readiness, 30 startup */
     failureThreshold?: number;
 }
 
 /** Liveness, readiness and startup checks. `health` fills whichever of the three is missing. */
 export interface ProbeSet {
+    /** The check for every probe not given on its own. @default none */
     health?: HealthCheck;
+    /** Restart the container when it fails. @default `health` */
     liveness?: HealthCheck;
+    /** Take the pod out of its Services while it fails. @default `health` */
     readiness?: HealthCheck;
+    /** Hold liveness and readiness until it passes once. @default `health` */
     startup?: HealthCheck;
 }
 
+/** A port's transport protocol. */
+export const Protocol = {
+    TCP: "TCP",
+    UDP: "UDP",
+} as const;
+/** A port's transport protocol: `TCP` or `UDP`. */
+export type Protocol = (typeof Protocol)[keyof typeof Protocol];
+
+/** A container port. */
 export interface PortSpec {
-    /** Preferred port name; made DNS-1123, <= 15 characters and unique per container. */
+    /** Preferred port name; made DNS-1123, <= 15 characters and unique per container. @default `http` (`udp` for UDP) */
     name?: string;
+    /** Port number in the container. */
     containerPort: number;
-    protocol?: "TCP" | "UDP";
+    /** @default "TCP" */
+    protocol?: Protocol;
 }
 
 export interface SecurityOptions {
@@ -62,21 +108,34 @@ export interface SecurityOptions {
      * `runAsNonRoot` is false on the pod and its containers. @default true
      */
     runAsNonRoot?: boolean;
-    /** uid, or `null` to keep the image's USER (no `runAsUser` in the security contexts). @default DEFAULT_UID */
-    runAsUser?: number | null;
-    /** gid, or `null` to keep the image's group. @default runAsUser */
-    runAsGroup?: number | null;
-    /** Group owning mounted volumes, or `null` for none. @default runAsGroup */
-    fsGroup?: number | null;
+    /** uid. @default DEFAULT_UID (10001), or the image's USER with `keepImageUser` */
+    runAsUser?: number;
+    /** Keep the image's USER: no `runAsUser` in the security contexts (`runAsUser` must be unset). @default false */
+    keepImageUser?: boolean;
+    /** gid. @default runAsUser (none with `keepImageUser`) */
+    runAsGroup?: number;
+    /** Keep the image's group: no `runAsGroup` in the security contexts (`runAsGroup` must be unset). @default false */
+    keepImageGroup?: boolean;
+    /** Group owning mounted volumes. @default runAsGroup */
+    fsGroup?: number;
+    /** No `fsGroup`: volumes keep their ownership (`fsGroup` must be unset). @default false */
+    noFsGroup?: boolean;
     /** Opt-out for images that write outside mounted volumes. @default true */
     readOnlyRootFilesystem?: boolean;
 }
 
 /** The ids in effect: `null` means "not set" (the image's own), defaults follow uid -> gid -> fsGroup. */
 export function securityIds(opts: SecurityOptions = {}): { uid: number | null; gid: number | null; fsGroup: number | null } {
-    const uid = opts.runAsUser === undefined ? DEFAULT_UID : opts.runAsUser;
-    const gid = opts.runAsGroup === undefined ? uid : opts.runAsGroup;
-    return { uid, gid, fsGroup: opts.fsGroup === undefined ? gid : opts.fsGroup };
+    const given = (v: number | undefined, keep: boolean | undefined, what: string, flag: string): number | null | undefined => {
+        if (keep && v !== undefined) throw new Error(`security.${what} and security.${flag} exclude each other, got ${what} ${v}`);
+        return keep ? null : v;
+    };
+    const user = given(opts.runAsUser, opts.keepImageUser, "runAsUser", "keepImageUser");
+    const group = given(opts.runAsGroup, opts.keepImageGroup, "runAsGroup", "keepImageGroup");
+    const fs = given(opts.fsGroup, opts.noFsGroup, "fsGroup", "noFsGroup");
+    const uid = user === undefined ? DEFAULT_UID : user;
+    const gid = group === undefined ? uid : group;
+    return { uid, gid, fsGroup: fs === undefined ? gid : fs };
 }
 
 /** `{ [key]: value }` unless the value is null (the field is left to the image). */
@@ -115,7 +174,8 @@ export function buildProbe(check: HealthCheck, kind: keyof typeof PROBE_DEFAULTS
     const modes = [check.path !== undefined, check.command !== undefined, check.tcp === true].filter(Boolean).length;
     if (modes !== 1) throw new Error(`${kind} probe must set exactly one of path, command or tcp, got ${modes}`);
     const d = PROBE_DEFAULTS[kind];
-    const port = check.port ?? defaultPort;
+    if (check.port !== undefined && check.portName !== undefined) throw new Error(`${kind} probe sets both port and portName; give one`);
+    const port = check.portName ?? check.port ?? defaultPort;
     if ((check.path !== undefined || check.tcp) && port === undefined) {
         throw new Error(`${kind} probe needs a port: the container has no ports and the check names none`);
     }
@@ -188,7 +248,7 @@ export function buildContainer(spec: ContainerSpec): Container {
         ports: ports.map((p, i) => ({ name: names[i], containerPort: p.containerPort, protocol: p.protocol ?? "TCP" })),
         ...(spec.env && spec.env.length ? { env: spec.env } : {}),
         ...(spec.envFrom && spec.envFrom.length ? { envFrom: spec.envFrom } : {}),
-        resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+        resources: { requests: k8sQuantities(resources.requests), limits: k8sQuantities(resources.limits) },
         ...(liveness ? { livenessProbe: buildProbe(liveness, "liveness", firstPort) } : {}),
         ...(readiness ? { readinessProbe: buildProbe(readiness, "readiness", firstPort) } : {}),
         ...(startup ? { startupProbe: buildProbe(startup, "startup", firstPort) } : {}),
@@ -200,12 +260,27 @@ export function buildContainer(spec: ContainerSpec): Container {
     };
 }
 
+/** How hard replicas are kept off one node. */
+export const AntiAffinity = {
+    /** The scheduler tries to place replicas on different nodes. */
+    Preferred: "preferred",
+    /** Two replicas never share a node (a replica stays pending instead). */
+    Required: "required",
+    /** No pod anti-affinity. */
+    None: "none",
+} as const;
+/** How hard replicas are kept off one node: `preferred`, `required` or `none`. */
+export type AntiAffinity = (typeof AntiAffinity)[keyof typeof AntiAffinity];
+
+/** Where the pods run. */
 export interface PodPlacement {
     /** Spread replicas across nodes (always) and zones (prod). @default false */
     spreadAcrossZones?: boolean;
     /** `required` anti-affinity keeps two replicas off one node; `preferred` only tries. @default "preferred" */
-    antiAffinity?: "preferred" | "required" | "none";
+    antiAffinity?: AntiAffinity;
+    /** Node labels the pods require. @default none */
     nodeSelector?: Record<string, string>;
+    /** Taints the pods tolerate. @default none */
     tolerations?: k8s.types.input.core.v1.Toleration[];
 }
 

@@ -216,7 +216,7 @@ function postgresExporter(a: PostgresArgs, password: SecretKeyRef) {
             secretKeyEnv("DATA_SOURCE_PASS", password),
         ],
         resources: a.exporterResources,
-        probes: { health: { tcp: true, port: "metrics" } },
+        probes: { health: { tcp: true, portName: "metrics" } },
         security: POSTGRES_SECURITY,
     });
 }

@@ -10,6 +10,7 @@ import { ServiceAccountSpec, createServiceAccount } from "./service-account";
 import { ReplicaVolumeSpec, StatefulSetArgs, createStatefulSet } from "./stateful-set";
 import { serviceAnnotations } from "./service-await";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { EnvFromSpec, SecretKeySelector } from "./agent-service-args";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -17,56 +18,88 @@ type Input<T> = pulumi.Input<T>;
 export const DEFAULT_HTTP_PORT = 8000;
 export const DEFAULT_RAFT_PORT = 4321;
 export const DEFAULT_RAFT_PROBES: ProbeSet = {
-    liveness: { path: "/health", port: "http" },
-    readiness: { path: "/ready", port: "http" },
-    startup: { path: "/health", port: "http" },
+    liveness: { path: "/health", portName: "http" },
+    readiness: { path: "/ready", portName: "http" },
+    startup: { path: "/health", portName: "http" },
 };
 
+/** How the Raft cluster's client Service is exposed. */
+export const ClientServiceType = {
+    ClusterIP: "ClusterIP",
+    LoadBalancer: "LoadBalancer",
+} as const;
+/** How the Raft cluster's client Service is exposed: `ClusterIP` or `LoadBalancer`. */
+export type ClientServiceType = (typeof ClientServiceType)[keyof typeof ClientServiceType];
+
+/** The Raft cluster's client Service. */
+export interface RaftClientService {
+    /** @default the cluster name */
+    name?: string;
+    /** @default "ClusterIP" */
+    type?: ClientServiceType;
+    /** Port clients use (to the members' http port). @default 80 */
+    port?: number;
+    /** Service annotations. @default none */
+    annotations?: Record<string, string>;
+    /** Client ranges a LoadBalancer admits (`spec.loadBalancerSourceRanges`). @default any */
+    loadBalancerSourceRanges?: string[];
+}
+
+/** The arguments of `RaftCluster`. */
 export interface RaftClusterArgs {
+    /** Namespace (must exist). */
     namespace: string;
     /** StatefulSet name; pods are `<name>-0..n-1`. @default the component name */
     name?: string;
+    /** `app.kubernetes.io/part-of`: the system. @default none */
     partOf?: string;
+    /** Member image. */
     image: Input<string>;
+    /** Entrypoint override. @default the image's */
     command?: string[];
+    /** Arguments. @default the image's */
     args?: string[];
     /** Cluster size 2f+1: odd and >= 3 (tolerates f failures). */
     replicas: number;
-    /** @default 8000 */
+    /** Client (HTTP) port of each member. @default 8000 */
     httpPort?: number;
-    /** @default 4321 */
+    /** Peer (Raft) port of each member. @default 4321 */
     raftPort?: number;
     /** Per-replica volumes (at least one, for the Raft log). */
     volumes: ReplicaVolumeSpec[];
     /** The client Service. @default ClusterIP named like the cluster, port 80 -> http */
-    clientService?: {
-        name?: string;
-        type?: "ClusterIP" | "LoadBalancer";
-        port?: number;
-        annotations?: Record<string, string>;
-        /** Client ranges a LoadBalancer admits (`spec.loadBalancerSourceRanges`). */
-        loadBalancerSourceRanges?: string[];
-    };
+    clientService?: RaftClientService;
     /** @default `<name>-headless` */
     headlessServiceName?: string;
     /** Env var carrying the comma-separated peer addresses. @default "RAFT_PEERS" */
     peersEnvVar?: string;
     /** Env var carrying the stable node id (the pod name, e.g. `inquisitor-0`). @default "NODE_ID" */
     nodeIdEnvVar?: string;
+    /** Plain env literals. @default none */
     env?: Record<string, Input<string>>;
-    secretEnv?: Record<string, { secret: string; key: string }>;
-    envFrom?: { configMaps?: string[]; secrets?: string[] };
+    /** Env vars read from existing Secret keys. @default none */
+    secretEnv?: Record<string, SecretKeySelector>;
+    /** Existing ConfigMaps/Secrets to load with envFrom. @default none */
+    envFrom?: EnvFromSpec;
+    /** Requests and limits of each member. @default 100m/128Mi requests, 500m/512Mi limits */
     resources?: ResourceSpec;
+    /** Health checks. @default GET /health (liveness, startup) and /ready (readiness) on http */
     probes?: ProbeSet;
+    /** Security-context ids and opt-outs. @default non-root uid 10001, read-only root */
     security?: SecurityOptions;
+    /** Spread and anti-affinity. @default spread by node, preferred anti-affinity */
     placement?: PodPlacement;
+    /** The dedicated ServiceAccount and Role. @default a ServiceAccount named after the cluster */
     serviceAccount?: ServiceAccountSpec;
-    /** Extra ingress allow rules (Raft peer traffic between members is always allowed). */
+    /** Extra ingress allow rules (Raft peer traffic between members is always allowed). @default none */
     ingress?: TrafficRule[];
+    /** Egress allow rules. @default none (peer traffic only) */
     egress?: TrafficRule[];
     /** Keep each replica's claims when the stack is destroyed or scaled down. @default true */
     retainVolumes?: boolean;
+    /** Extra labels on every object and pod. @default none */
     labels?: Labels;
+    /** Pod template annotations. @default none */
     podAnnotations?: Record<string, string>;
 }
 

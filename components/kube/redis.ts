@@ -44,6 +44,22 @@ const REDIS_SERVICE_PORTS = [{ name: "redis", port: REDIS_PORT, targetPort: "red
 const REDIS_SECURITY = { runAsUser: REDIS_UID, runAsGroup: REDIS_UID, fsGroup: REDIS_UID };
 const MAXMEMORY = /^[0-9]+(kb|mb|gb|k|m|g)?$/i;
 
+/** What Redis does when `maxmemory` is reached. */
+export const MaxmemoryPolicy = {
+    /** Refuse writes (state, not a cache). */
+    Noeviction: "noeviction",
+    AllkeysLru: "allkeys-lru",
+    VolatileLru: "volatile-lru",
+    AllkeysLfu: "allkeys-lfu",
+    VolatileLfu: "volatile-lfu",
+    AllkeysRandom: "allkeys-random",
+    VolatileRandom: "volatile-random",
+    VolatileTtl: "volatile-ttl",
+} as const;
+/** What Redis does when `maxmemory` is reached, e.g. `noeviction` or `allkeys-lru`. */
+export type MaxmemoryPolicy = (typeof MaxmemoryPolicy)[keyof typeof MaxmemoryPolicy];
+
+/** The data volume of each Redis pod. */
 export interface RedisStorage {
     /** @default "10Gi" (DEFAULT_REDIS_STORAGE) */
     size?: string;
@@ -51,6 +67,7 @@ export interface RedisStorage {
     storageClassName?: string;
 }
 
+/** The arguments of `Redis`. */
 export interface RedisArgs extends DataStoreArgs {
     /** StatefulSet name; pods are `<name>-0..n-1` (seed 003 runs `kubectl exec redis-0`). @default "redis" */
     statefulSetName?: string;
@@ -62,11 +79,12 @@ export interface RedisArgs extends DataStoreArgs {
     password?: Input<string>;
     /** Also create a Secret with `redis://:<password>@<svc>.<ns>.svc.cluster.local:6379`. @default none */
     urlSecret?: UrlSecretSpec;
+    /** The data volume. @default 10Gi on the default StorageClass */
     storage?: RedisStorage;
     /** `maxmemory` (e.g. `768mb`); unset lets Redis grow to the container limit. @default unset */
     maxmemory?: string;
     /** @default "noeviction" (Redis holds state here, not a cache) */
-    maxmemoryPolicy?: "noeviction" | "allkeys-lru" | "volatile-lru" | "allkeys-lfu" | "volatile-lfu" | "allkeys-random" | "volatile-random" | "volatile-ttl";
+    maxmemoryPolicy?: MaxmemoryPolicy;
     /** @default 100m/256Mi requests, 1/1Gi limits */
     resources?: ResourceSpec;
     /** @default "redis:7.4.1-alpine" */
@@ -196,7 +214,11 @@ function redisExporter(a: RedisArgs, password: SecretKeyRef) {
         resources: a.exporterResources,
         // Liveness asks the exporter's /health; readiness is only the open port, so a slow
         // exporter never takes the Redis pod out of its Service.
-        probes: { liveness: { path: "/health", port: "metrics" }, readiness: { tcp: true, port: "metrics" }, startup: { path: "/health", port: "metrics" } },
+        probes: {
+            liveness: { path: "/health", portName: "metrics" },
+            readiness: { tcp: true, portName: "metrics" },
+            startup: { path: "/health", portName: "metrics" },
+        },
         security: REDIS_SECURITY,
     });
 }

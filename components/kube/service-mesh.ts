@@ -60,16 +60,10 @@ export function unmeshedIngressPorts(ingress: Record<string, TrafficRule[]>, unm
         const ports = new Set<number>();
         for (const rule of rules) {
             if (!rule.peers.some((p) => unmeshed.some((u) => isDeepStrictEqual(p, u)))) continue;
-            if (!rule.ports?.length)
+            const listed = [...(rule.ports ?? []), ...(rule.portSpecs ?? []).map((p) => p.port)];
+            if (!listed.length)
                 throw new Error(`MeshPolicy: ${workload} admits a peer outside the mesh on all ports; port-level PERMISSIVE needs the ports listed`);
-            for (const p of rule.ports) {
-                const port = typeof p === "number" ? p : p.port;
-                if (typeof port !== "number")
-                    throw new Error(
-                        `MeshPolicy: ${workload} admits a peer outside the mesh on named port "${port}"; port-level PERMISSIVE needs a port number`,
-                    );
-                ports.add(port);
-            }
+            for (const port of listed) ports.add(port);
         }
         if (ports.size) out.push({ workload, ports: [...ports].sort((a, b) => a - b) });
     }

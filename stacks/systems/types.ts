@@ -78,8 +78,11 @@ export function kubeApiCidrs(own: readonly string[] | undefined, config: Pick<Pl
 /** The API server's ports: 443 behind the `kubernetes` Service and on EKS's endpoint, 6443 where a control plane serves itself. */
 export const KUBE_API_PORTS = [443, 6443];
 
+/** An egress rule to the API server: address blocks on TCP ports. */
+export type KubeApiRule = Required<Pick<TrafficRule, "peers" | "ports">>;
+
 /** The egress rule to the API server: `kubeApiCidrs` on KUBE_API_PORTS. */
-export function kubeApiRule(own: readonly string[] | undefined, config: Pick<PlatformConfig, "cluster">): Required<TrafficRule> {
+export function kubeApiRule(own: readonly string[] | undefined, config: Pick<PlatformConfig, "cluster">): KubeApiRule {
     return { peers: kubeApiCidrs(own, config).map((cidr) => ({ cidr })), ports: KUBE_API_PORTS };
 }
 

@@ -53,22 +53,22 @@ export const AGENT_SIDECAR_ANNOTATIONS: Record<string, string> = meshProxyAnnota
 // seed 002 manager-agent: liveness GET /health:3000 (initialDelay 30, period 10, failureThreshold 3),
 // readiness GET /ready:3000 (initialDelay 5, period 5, failureThreshold 3). The startup probe is ours.
 export const AGENT_PROBES: ProbeSet = {
-    liveness: { path: "/health", port: "http", initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
-    readiness: { path: "/ready", port: "http", initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 },
-    startup: { path: "/health", port: "http", periodSeconds: 10, failureThreshold: 30 },
+    liveness: { path: "/health", portName: "http", initialDelaySeconds: 30, periodSeconds: 10, failureThreshold: 3 },
+    readiness: { path: "/ready", portName: "http", initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 },
+    startup: { path: "/health", portName: "http", periodSeconds: 10, failureThreshold: 30 },
 };
 // The dashboard frontend serves static files: liveness is the open port, readiness the page itself.
 export const STATIC_WEB_PROBES = (path: string): ProbeSet => ({
-    liveness: { tcp: true, port: "http", initialDelaySeconds: 10, periodSeconds: 10 },
-    readiness: { path, port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
-    startup: { path, port: "http", periodSeconds: 5, failureThreshold: 24 },
+    liveness: { tcp: true, portName: "http", initialDelaySeconds: 10, periodSeconds: 10 },
+    readiness: { path, portName: "http", initialDelaySeconds: 5, periodSeconds: 5 },
+    startup: { path, portName: "http", periodSeconds: 5, failureThreshold: 24 },
 });
 // The dashboard backend follows seed 002's service convention (the manager's /health + /ready):
 // readiness /ready reflects its backends (manager, Redis), liveness /health only the process.
 export const BACKEND_PROBES: ProbeSet = {
-    liveness: { path: "/health", port: "http", initialDelaySeconds: 10, periodSeconds: 10 },
-    readiness: { path: "/ready", port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
-    startup: { path: "/health", port: "http", periodSeconds: 5, failureThreshold: 24 },
+    liveness: { path: "/health", portName: "http", initialDelaySeconds: 10, periodSeconds: 10 },
+    readiness: { path: "/ready", portName: "http", initialDelaySeconds: 5, periodSeconds: 5 },
+    startup: { path: "/health", portName: "http", periodSeconds: 5, failureThreshold: 24 },
 };
 // seed 002 manager-agent securityContext: runAsNonRoot, runAsUser 1000, fsGroup 2000.
 export const AGENT_SECURITY = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 2000 };

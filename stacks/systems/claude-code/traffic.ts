@@ -24,7 +24,7 @@ import { AGENT_PORT, BACKEND, BACKEND_PORT, FRONTEND, FRONTEND_PORT, GATEWAY, MA
  * clients) follow from it. seed 002 agent-network-policy: the worker admits the manager and the
  * gateway on 3000 and reaches Redis and 443.
  */
-export function claudeCodeTraffic(kubeApi: Required<TrafficRule>): TrafficGraph {
+export function claudeCodeTraffic(kubeApi: Required<Pick<TrafficRule, "peers" | "ports">>): TrafficGraph {
     const internet = INTERNET_HTTPS.peers[0];
     return (
         new TrafficGraph()

@@ -132,7 +132,7 @@ function dashboardArgs(shared: Shared, config: ClaudeCodeConfig, ctx: SystemCont
             resources: config.dashboard.frontendResources,
             hpa: hpa(config.dashboard.frontendReplicas),
             ports: [{ name: "http", containerPort: FRONTEND_PORT }],
-            service: { ports: [{ name: "http", port: FRONTEND_SERVICE_PORT, targetPort: "http" }] },
+            service: { ports: [{ name: "http", port: FRONTEND_SERVICE_PORT, targetPortName: "http" }] },
             probes: STATIC_WEB_PROBES("/"),
             placement,
             network: flows.network(FRONTEND),

@@ -55,9 +55,9 @@ export const RAFT_RESOURCES: ResourceSpec = { requests: { cpu: "500m", memory: "
 export const API_RESOURCES: ResourceSpec = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } };
 // seed 001: liveness /health (initialDelay 30, period 10), readiness /ready (initialDelay 10, period 5).
 export const INQUISITOR_PROBES: ProbeSet = {
-    liveness: { path: "/health", port: "http", initialDelaySeconds: 30, periodSeconds: 10 },
-    readiness: { path: "/ready", port: "http", initialDelaySeconds: 10, periodSeconds: 5 },
-    startup: { path: "/health", port: "http", periodSeconds: 10, failureThreshold: 30 },
+    liveness: { path: "/health", portName: "http", initialDelaySeconds: 30, periodSeconds: 10 },
+    readiness: { path: "/ready", portName: "http", initialDelaySeconds: 10, periodSeconds: 5 },
+    startup: { path: "/health", portName: "http", periodSeconds: 10, failureThreshold: 30 },
 };
 // seed 001 Role `inquisitor-role`: configmaps and secrets get/list/watch; secrets narrowed to the system's own.
 export const INQUISITOR_RULES = [
@@ -131,7 +131,7 @@ function apiArgs(config: InquisitorConfig, ctx: SystemContext): AgentServiceArgs
         component: "api",
         image: config.api.image ?? config.image,
         ports: [{ name: "http", containerPort: HTTP_PORT }],
-        service: { ports: [{ name: "http", port: CLIENT_PORT, targetPort: "http" }] },
+        service: { ports: [{ name: "http", port: CLIENT_PORT, targetPortName: "http" }] },
         hpa: config.api.hpa,
         ...shared,
         env: { INQUISITOR_CLUSTER_URL: serviceUrl("http", RAFT_NAME, NAMESPACE, CLIENT_PORT) },

@@ -136,10 +136,10 @@ export function agentArgs(c: ProductionAgentsConfig, ctx: Pick<SystemContext, "e
         retainVolumes: env.retainVolumes,
         resources: c.resources,
         probes: {
-            liveness: { path: c.probes.livenessPath, port: "http" },
-            readiness: { path: c.probes.readinessPath, port: "http" },
+            liveness: { path: c.probes.livenessPath, portName: "http" },
+            readiness: { path: c.probes.readinessPath, portName: "http" },
             // Up to 5 minutes (30 x 10s) to load models/connect before liveness may restart it.
-            startup: { path: c.probes.startupPath, port: "http", periodSeconds: 10, failureThreshold: 30 },
+            startup: { path: c.probes.startupPath, portName: "http", periodSeconds: 10, failureThreshold: 30 },
         },
         security: { runAsUser: AGENT_UID, runAsGroup: AGENT_UID, fsGroup: AGENT_UID },
         placement: { antiAffinity: c.antiAffinity, spreadAcrossZones: env.spreadAcrossZones, ...(c.nodeSelector ? { nodeSelector: c.nodeSelector } : {}) },

@@ -79,9 +79,9 @@ export const MID_PROBES: ProbeSet = {
 // service's dependencies (ServiceNow API, sessions volume), so a cut-off pod leaves the Service
 // instead of being restarted.
 export const TERMINAL_PROBES: ProbeSet = {
-    liveness: { path: "/health", port: "http", initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
-    readiness: { path: "/ready", port: "http", initialDelaySeconds: 5, periodSeconds: 5 },
-    startup: { path: "/health", port: "http", periodSeconds: 5, failureThreshold: 24 },
+    liveness: { path: "/health", portName: "http", initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
+    readiness: { path: "/ready", portName: "http", initialDelaySeconds: 5, periodSeconds: 5 },
+    startup: { path: "/health", portName: "http", periodSeconds: 5, failureThreshold: 24 },
 };
 // seed 000 Role `claude-terminal-role`: pods and services, get and list.
 export const TERMINAL_RULES = [{ apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list"] }];
@@ -102,7 +102,7 @@ type Mid = ReturnType<typeof midObjectNames>[number];
  * (443), reads the API server for its Role, and its replicas talk to each other; the ECC poller and
  * the MID servers call the terminal back; MID servers may go through the configured proxy.
  */
-export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeApi: Required<TrafficRule>): TrafficGraph {
+export function terminalMidTraffic(config: TerminalMidConfig, mids: Mid[], kubeApi: Required<Pick<TrafficRule, "peers" | "ports">>): TrafficGraph {
     const internet = INTERNET_HTTPS.peers[0];
     const proxy = config.midServer.proxy;
     const g = new TrafficGraph()
@@ -191,7 +191,7 @@ function pollerArgs(config: TerminalMidConfig, ctx: SystemContext, flows: Traffi
         component: "ecc-poller",
         image: config.pollerImage,
         ...(config.pollerCommand ? { command: config.pollerCommand } : {}),
-        service: false,
+        service: { enabled: false },
         envFrom: { configMaps: [CONFIG_NAME] },
         secretEnv: serviceNowApi,
         env: { TERMINAL_SERVICE_URL: serviceUrl("http", TERMINAL_NAME, NAMESPACE, TERMINAL_PORT) },

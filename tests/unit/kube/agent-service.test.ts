@@ -298,9 +298,9 @@ describe("AgentService", () => {
         assert.deepEqual(find(alone.objects, "NetworkPolicy", "lone").spec.policyTypes, ["Ingress"]);
     });
 
-    it("GIVEN the image-id opt-outs WHEN created THEN null ids are left to the image and root needs runAsNonRoot false", async () => {
+    it("GIVEN the image-id opt-outs WHEN created THEN the ids they name are left to the image and root needs runAsNonRoot false", async () => {
         const { objects } = await render(() => {
-            new AgentService("img", { ...base, name: "img", security: { runAsUser: null, runAsGroup: null, fsGroup: null } });
+            new AgentService("img", { ...base, name: "img", security: { keepImageUser: true, keepImageGroup: true, noFsGroup: true } });
             new AgentService("root", { ...base, name: "root", security: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 } });
         });
         const pod = (n: string) => find(objects, "Deployment", n).spec.template.spec;

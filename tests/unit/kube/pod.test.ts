@@ -91,8 +91,8 @@ describe("pod helpers", () => {
                     image: "x:1",
                     security: { readOnlyRootFilesystem: false },
                     resources: {
-                        requests: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" },
-                        limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "5Gi" },
+                        requests: { cpu: "1", memory: "1Gi", ephemeralStorage: "1Gi" },
+                        limits: { cpu: "1", memory: "1Gi", ephemeralStorage: "5Gi" },
                     },
                 }),
             ],

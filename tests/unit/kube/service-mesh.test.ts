@@ -12,7 +12,7 @@ describe("kube/service-mesh: port-level PERMISSIVE for the peers outside the mes
                 api: [
                     { peers: [{ workload: "web" }], ports: [8080] },
                     { peers: [PROM], ports: [9090] },
-                    { peers: [NGINX, { workload: "x" }], ports: [8080, { port: 8443 }] },
+                    { peers: [NGINX, { workload: "x" }], ports: [8080], portSpecs: [{ port: 8443 }] },
                 ],
                 db: [{ peers: [{ workload: "api" }], ports: [5432] }],
             },
@@ -21,9 +21,8 @@ describe("kube/service-mesh: port-level PERMISSIVE for the peers outside the mes
         assert.deepEqual(got, [{ workload: "api", ports: [8080, 8443, 9090] }]);
     });
 
-    it("refuses what port-level mTLS cannot express: all ports, or a named port", () => {
+    it("refuses what port-level mTLS cannot express: all ports", () => {
         assert.throws(() => unmeshedIngressPorts({ api: [{ peers: [PROM] }] }, [PROM]), /MeshPolicy: api admits a peer outside the mesh on all ports/);
-        assert.throws(() => unmeshedIngressPorts({ api: [{ peers: [PROM], ports: [{ port: "metrics" }] }] }, [PROM]), /named port "metrics"/);
     });
 
     it("the PeerAuthentication selects the workload, stays STRICT and relaxes only the listed ports", () => {

@@ -12,7 +12,7 @@ describe("SingletonWorker", () => {
                     namespace: "claude-mid-service",
                     name: "claude-ecc-poller",
                     image: "ghcr.io/acme/ecc-poller:1.0.0",
-                    service: false,
+                    service: { enabled: false },
                     probes: { health: { command: ["/bin/ecc-poller", "healthcheck"] } },
                 }),
         );

@@ -51,11 +51,8 @@ describe("kube/type-token", () => {
         const alwaysIndex = new Set(["SystemDashboard", "CustomMetricsAdapter"]);
         const names = exportedComponents();
         assert.ok(names.length >= 17, `only ${names.length} components exported: ${names.join(", ")}`);
-        for (const name of names.filter((n) => n !== "SingletonWorker")) {
-            // AgentService also registers SingletonWorker (its subclass): componentType(kind).
-            const call = superCallOf(name)
-                .replace("componentType(kind)", `componentType("${name}")`)
-                .replace("`agent-platform:kube:${kind}`", '"agent-platform:kube:AgentService"');
+        for (const name of names) {
+            const call = superCallOf(name);
             assert.ok(call.startsWith(`componentType("${name}")`), `${name}: super(${call})`);
             if (!alwaysIndex.has(name)) assert.match(call, /withOldTypeAlias\("agent-platform:(kube|compose):\w+", opts\)/, `${name}: super(${call})`);
         }
@@ -64,7 +61,7 @@ describe("kube/type-token", () => {
     it("GIVEN a Redis and a SingletonWorker under the mock runtime THEN their type is the index token and their alias URN is the old token's", async () => {
         const run = await runUnderMocks(async () => {
             const redis = new Redis("cache", { namespace: "ns", serviceName: "redis", clients: ["agent"] });
-            const worker = new SingletonWorker("poller", { namespace: "ns", image: "a/b:1", service: false });
+            const worker = new SingletonWorker("poller", { namespace: "ns", image: "a/b:1", service: { enabled: false } });
             return { redis: await aliasUrns(redis), worker: await aliasUrns(worker) };
         });
         assert.ok(run.resources.some((r) => r.type === componentType("Redis") && r.name === "cache"));
