@@ -121,17 +121,15 @@ function createOwnedObjects(name: string, a: AgentServiceArgs, meta: Meta, paren
 }
 
 /** What the satellites point at. */
-type SatelliteTarget = Pick<DeployedWorkload, "workloadName" | "kind" | "selector"> & { workload: pulumi.Resource };
+type SatelliteTarget = Pick<DeployedWorkload, "workloadName" | "kind" | "selector"> & {
+    workload: pulumi.Resource;
+    parent: pulumi.ComponentResource;
+    meta: Meta;
+};
 
 /** HPA, PDB, VPA (CRD-gated), ServiceMonitor (CRD-gated) and the NetworkPolicy around the workload. */
-function createSatellites(
-    name: string,
-    a: AgentServiceArgs,
-    parent: pulumi.ComponentResource,
-    w: SatelliteTarget,
-    meta: Meta,
-    service: k8s.core.v1.Service | undefined,
-): void {
+function createSatellites(name: string, a: AgentServiceArgs, w: SatelliteTarget, service: k8s.core.v1.Service | undefined): void {
+    const { parent, meta } = w;
     const child = { parent };
     const ns = knownNamespace(a.namespace) ?? "(namespace)";
     const workload = w.workloadName;
@@ -295,7 +293,7 @@ export function deployWorkload(parent: pulumi.ComponentResource, name: string, a
     } else {
         resource = out.deployment = createDeployment(name, a, { metadata: workloadMeta, selector, template, replicas }, { parent, dependsOn: deps });
     }
-    createSatellites(name, a, parent, { workloadName: workload, kind, selector, workload: resource }, meta, service);
+    createSatellites(name, a, { workloadName: workload, kind, selector, workload: resource, parent, meta }, service);
     return out;
 }
 

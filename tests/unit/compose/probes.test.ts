@@ -8,9 +8,9 @@ const http = [{ name: "http", containerPort: 8000, protocol: "TCP" as const }];
 describe("compose/probes", () => {
     it("GIVEN a health path THEN readiness and startup are HTTP on the first TCP port and liveness is TCP there (distinct endpoints)", () => {
         const p = resolveProbes(service(), { healthCheckPath: "/health" }, http, context())!;
-        assert.deepEqual(p.readiness, { path: "/health", port: "http" });
-        assert.deepEqual(p.startup, { path: "/health", port: "http" });
-        assert.deepEqual(p.liveness, { tcp: true, port: "http" });
+        assert.deepEqual(p.readiness, { path: "/health", portName: "http" });
+        assert.deepEqual(p.startup, { path: "/health", portName: "http" });
+        assert.deepEqual(p.liveness, { tcp: true, portName: "http" });
     });
 
     it("GIVEN a compose healthcheck THEN exec probes on its timing; liveness waits twice the retries; startup covers start_period", () => {
@@ -22,7 +22,7 @@ describe("compose/probes", () => {
     });
 
     it("GIVEN no healthcheck THEN TCP on the first port; none without ports, a disabled healthcheck or a null path", () => {
-        assert.deepEqual(resolveProbes(service(), {}, http, context())?.readiness, { tcp: true, port: "http" });
+        assert.deepEqual(resolveProbes(service(), {}, http, context())?.readiness, { tcp: true, portName: "http" });
         assert.equal(resolveProbes(service(), {}, [], context()), undefined);
         assert.equal(resolveProbes(service({ healthcheck: null }), {}, http, context()), undefined);
         assert.equal(resolveProbes(service(), { healthCheckPath: null }, http, context()), undefined);

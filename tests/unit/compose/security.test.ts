@@ -34,9 +34,9 @@ describe("compose/security", () => {
         assert.deepEqual(s, { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0, readOnlyRootFilesystem: true });
     });
 
-    it("GIVEN the image's own user (null) THEN every id is null so AgentService leaves them to the image", () => {
+    it("GIVEN the image's own user (null) THEN every id is kept from the image so AgentService leaves them out", () => {
         const s = podSecurity(service(), { security: { runAsUser: null, readOnlyRootFilesystem: false } }, context());
-        assert.deepEqual(s, { runAsUser: null, runAsGroup: null, fsGroup: null, readOnlyRootFilesystem: false });
+        assert.deepEqual(s, { keepImageUser: true, keepImageGroup: true, noFsGroup: true, readOnlyRootFilesystem: false });
     });
 
     it("GIVEN root without the opt-out or a negative id THEN one error names the option", () => {

@@ -52,7 +52,7 @@ describe("compose/workload", () => {
             nodePorts: { http: 30080 },
             annotations: { a: "2", b: "1" },
         });
-        assert.equal(serviceArgs(ctx({ ports: [] })), false);
+        assert.deepEqual(serviceArgs(ctx({ ports: [] })), { enabled: false });
     });
 
     it("GIVEN a compose service with working_dir, tty and stdin_open THEN they are AgentService args, and service links are off", () => {
