@@ -1,14 +1,15 @@
 /**
  * An exact reader for the YAML that `npm run render` writes (the `yaml` library's `stringify`
- * of one object: block mappings and sequences, one-line plain and quoted scalars, `[]`/`{}`,
- * collection anchors and flat aliases), and for kubectl-style manifests in the same form.
+ * of one object: block mappings and sequences, plain scalars (folded over several lines too),
+ * one-line quoted scalars, literal and folded block scalars, `[]`/`{}`, collection anchors and
+ * flat aliases), and for kubectl-style manifests in the same form.
  *
  * It reads the subset in one pass over the lines, several times faster than js-yaml, and gives
- * up (undefined) on anything outside it: block scalars, multi-line scalars, flow collections
- * with content, tags, comments, blank lines, tabs, keys that resolve to non-strings, duplicate
- * keys, nested aliases... Then the general parsers (policy/lib/load.ts) decide. Where it returns
- * values they are the `yaml` library's (YAML 1.2 core schema), aliases included as shared
- * references; tests/unit/policy/yaml-subset.test.ts checks that against the library.
+ * up (undefined) on anything outside it: multi-line quoted scalars, flow collections with
+ * content, tags, comments, blank lines between entries, tabs, keys that resolve to non-strings,
+ * duplicate keys, nested aliases... Then the general parsers (policy/lib/load.ts) decide. Where
+ * it returns values they are the `yaml` library's (YAML 1.2 core schema), aliases included as
+ * shared references; tests/unit/policy/yaml-subset.test.ts checks that against the library.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -97,6 +98,7 @@ class Reader {
     readonly open: Anchor[] = [];
 
     constructor(
+        readonly endsWithNewline: boolean,
         readonly text: string,
         readonly starts: number[],
         readonly ends: number[],
@@ -216,14 +218,88 @@ class Reader {
         } else if (c === 91 /* [ */ || c === 123 /* { */) {
             if (le !== j + 2 || t.charCodeAt(j + 1) !== c + 2) giveUp(); // only [] and {}
             v = c === 91 ? [] : {};
+        } else if ((c === 124 /* | */ || c === 62) /* > */ && (le === j + 1 || (le === j + 2 && t.charCodeAt(j + 1) === 45))) {
+            return this.blockScalar(c === 62, le === j + 2, col);
         } else {
             const s = t.slice(j, le);
-            if (!PLAIN_START.test(s) || s.includes(": ") || s.includes(" #") || s.charCodeAt(s.length - 1) === 58 || s.charCodeAt(s.length - 1) === 32)
-                giveUp();
-            v = resolvePlain(s);
+            if (!PLAIN_START.test(s) || !plainLine(s)) giveUp();
+            this.i++;
+            // More-indented lines continue a plain scalar: each line break folds into a space.
+            if (this.i < this.end && this.indent(this.i) > col) return this.continued(s, col);
+            return resolvePlain(s);
         }
         this.i++;
         return v;
+    }
+
+    /** A plain scalar whose first line is `first`, continued on the lines indented more than `col`. */
+    continued(first: string, col: number): Json {
+        const t = this.text;
+        let s = first;
+        while (this.i < this.end && this.indent(this.i) > col) {
+            const le = this.ends[this.i];
+            const line = t.slice(this.starts[this.i] + this.indent(this.i), le);
+            if (!plainLine(line) || line === "-" || line.startsWith("- ")) giveUp();
+            s += " " + line;
+            this.i++;
+        }
+        return resolvePlain(s);
+    }
+
+    /**
+     * A literal (`|`, `|-`) or folded (`>`, `>-`) block scalar whose header ends the current
+     * line: its lines are the next ones indented more than `col` (empty lines included). Gives up
+     * on explicit indentation, keep chomping, and leading or space-only lines.
+     */
+    blockScalar(folded: boolean, strip: boolean, col: number): string {
+        const t = this.text;
+        this.i++;
+        if (this.i >= this.end) giveUp();
+        const n = this.indent(this.i);
+        if (n <= col) giveUp();
+        const lines: string[] = [];
+        let last = this.i; // the line after the last content line
+        for (let i = this.i; i < this.end; i++) {
+            const ls = this.starts[i];
+            const le = this.ends[i];
+            if (ls === le) {
+                lines.push("");
+                continue;
+            }
+            let p = ls;
+            while (p < le && t.charCodeAt(p) === 32) p++;
+            if (p === le) giveUp(); // spaces only
+            if (p - ls < n) break;
+            lines.push(t.slice(ls + n, le));
+            last = i + 1;
+        }
+        // Trailing empty lines belong to the scalar and are chomped (clip and strip drop them).
+        lines.length = last - this.i;
+        let end = last;
+        while (end < this.end && this.starts[end] === this.ends[end]) end++;
+        if (last === this.starts.length && !this.endsWithNewline) giveUp(); // the last line has no line break to clip
+        this.i = end;
+        let body: string;
+        if (!folded) body = lines.join("\n");
+        else {
+            // Folding (YAML 1.2 8.1.3): a break between two lines that start with text is a space, or
+            // dropped before empty lines (each one a break); around a more-indented line it is kept.
+            body = lines[0];
+            let empties = 0;
+            let prevSpaced = lines[0].charCodeAt(0) === 32;
+            for (let k = 1; k < lines.length; k++) {
+                const l = lines[k];
+                if (l === "") {
+                    empties++;
+                    continue;
+                }
+                const spaced = l.charCodeAt(0) === 32;
+                body += (prevSpaced || spaced ? "\n".repeat(empties + 1) : empties ? "\n".repeat(empties) : " ") + l;
+                empties = 0;
+                prevSpaced = spaced;
+            }
+        }
+        return strip ? body : body + "\n";
     }
 
     /** What follows `key:` with nothing after it: a block more indented, a sequence at `col` in a mapping, or null. */
@@ -267,6 +343,12 @@ class Reader {
         }
         return out;
     }
+}
+
+/** A plain scalar's line in block context: no `: ` or ` #` in it, no `:` or blank at its end. */
+function plainLine(s: string): boolean {
+    const last = s.charCodeAt(s.length - 1);
+    return !s.includes(": ") && !s.includes(" #") && last !== 58 && last !== 32;
 }
 
 /** Whether a sequence item's content at offset `c` (line end `le`) is a mapping entry (`key: ...`, `key:`, `"key": ...`). */
@@ -358,7 +440,7 @@ export function manifestYamlValues(text: string, maxAliasCount: number): Json[] 
                 if (!isMarker(i)) return undefined;
             }
             if (i === start) return undefined; // an empty document
-            const r = new Reader(text, starts, ends, start, i, maxAliasCount);
+            const r = new Reader(text.endsWith("\n"), text, starts, ends, start, i, maxAliasCount);
             if (r.indent(start) !== 0) return undefined;
             docs.push(r.block(0, false));
             if (r.i !== i) return undefined;

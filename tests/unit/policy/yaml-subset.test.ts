@@ -46,8 +46,13 @@ function sameAsYaml(text: string): boolean {
 /** Strings of the characters manifests use, including every indicator, quotes and escapes' sources. */
 const text = fc.stringMatching(/^[A-Za-z0-9 ._:+\-~'"%,/{}[\]#&*!|>?@`\\=<\u00e9\u2603]{0,14}$/);
 const key = fc.oneof(text, fc.constantFrom("app.kubernetes.io/name", "a b", "null", "true", "80", "<<", "__proto__", "", "x:", "-x", "k"));
+/** Longer text with words and line breaks: folded and block scalars. */
+const prose = fc
+    .array(fc.oneof(text, fc.constantFrom("\n", "\n\n", " ", "  x", "word", "- item", "#", "a: b")), { maxLength: 12 })
+    .map((parts) => parts.join(" "));
 const leaf = fc.oneof(
     text,
+    prose,
     fc.integer(),
     fc.double(),
     fc.boolean(),
@@ -72,12 +77,16 @@ describe("policy:check manifest YAML reader gives the yaml library's values or g
                     YAML.stringify(doc, { indentSeq: false }),
                     YAML.stringify(doc, { indent: 4 }),
                     `---\n${YAML.stringify(doc)}---\n${YAML.stringify([v, doc])}`,
+                    // Folded plain scalars and block scalars: long and multi-line strings at a short line width.
+                    YAML.stringify(doc, { lineWidth: 20, minContentWidth: 0 }),
+                    YAML.stringify(doc, { lineWidth: 20, minContentWidth: 0, blockQuote: "folded" }),
+                    YAML.stringify(doc, { lineWidth: 20, minContentWidth: 0, blockQuote: "literal", indentSeq: false }),
                 ])
                     if (sameAsYaml(t)) read++;
             }),
             { numRuns: 1500 },
         );
-        assert.ok(read > 1500, `the reader read only ${read} of 7,500 texts`);
+        assert.ok(read > 2500, `the reader read only ${read} of 12,000 texts`);
     });
 
     it("GIVEN shared objects (YAML.stringify writes anchors and aliases) THEN the same values, shared like the yaml library's", () => {
@@ -171,14 +180,27 @@ describe("policy:check manifest YAML reader gives the yaml library's values or g
             'a:b: c\nd: e:f\ng: h,i[j]{k}\nl: it\'s "q"\n',
             "- a\n- b: c\n-   d: e\n    f: g\n",
             "a: &x\n  - 1\nb: *x\n",
+            "a: one\n  two\n   three >= 1 - x {y}\nb: c\n",
+            "- one\n  two\n- k: a\n    b\n  l: c\n",
+            "a: |\n  x\n    y\n\n  z\n\nb: |-\n  x\n  y\nc: >-\n  x\n  y\n\n  z\nd: >\n  x\n",
+            "- |\n  a: b # c\n- >-\n  set -eu\n\n  exec x\n",
+            "a: >\n  x\n    y\n",
+            'a: >-\n  {\n    "k": 1,\n\n    "l": [\n      2\n    ]\n  }\n  y\n\n\n  z\n',
         ];
         for (const t of reads) assert.ok(sameAsYaml(t), `not read:\n${t}`);
         const givesUp = [
             "",
             "\n",
             "---\n",
-            "a: |\n  x\n",
-            "a: >-\n  x\n",
+            "a: |+\n  x\n",
+            "a: |2\n  x\n",
+            "a: |\n\n  x\n",
+            "a: |\n  x\n   \n",
+            "a: |\n  x",
+            "a: b\n  c: d\n",
+            "a: b\n  - c\n",
+            "a: b\n  c #d\n",
+            "a: b\n\n  c\n",
             "# c\na: 1\n",
             "a: 1 # c\n",
             "a: 1\n\nb: 2\n",
@@ -186,7 +208,6 @@ describe("policy:check manifest YAML reader gives the yaml library's values or g
             "a: 1\r\n",
             "\ufeffa: 1\n",
             "a: 1\na: 2\n",
-            "a: long\n  continued\n",
             'a: "two\n  lines"\n',
             "- - a\n",
             "-\n  a: 1\n",
