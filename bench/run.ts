@@ -13,7 +13,7 @@ import * as path from "path";
 import { benchDeploy } from "./lib/deploy";
 import { REPO_ROOT, runChild, runCommand, Runtime } from "./lib/child";
 import { selfTimeByOrigin } from "./lib/profile";
-import { gitState, machine, Results, Row, writeResults } from "./lib/report";
+import { gitState, machine, mergeEarlier, Results, Row, writeResults } from "./lib/report";
 import { judgeGrowth, linearFit, median } from "./lib/stats";
 import { writeSyntheticManifests } from "./lib/synthetic";
 import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError } from "../tools/lib/cli";
@@ -29,6 +29,8 @@ interface Options {
     e2e: boolean;
     /** The commit whose policy:check code gives the "before" rows. */
     baseline: string;
+    /** Keep the sections this run does not measure from the results already in `out`. */
+    merge: boolean;
 }
 
 /** main when issue 20 began: the policy:check code before its speed-up, run under ts-node as it was. */
@@ -36,7 +38,7 @@ const BASELINE = "9c3fbbd";
 
 export const CLI = defineCli({
     name: "bench",
-    usage: `npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR] [--e2e] [--baseline REV]`,
+    usage: `npm run bench -- [--only ${SECTIONS.join(",")}] [--reps N] [--out DIR] [--e2e] [--baseline REV] [--merge]`,
     summary: `Measures program evaluation, growth with AgentService count, policy evaluation, the real
 deploy against plain kubectl (when the e2e toolchain is cached), the test suites and a CPU
 profile, and writes DIR/results.md and DIR/results.json. Progress goes to stderr, one line per
@@ -47,11 +49,19 @@ figure to stdout.`,
         out: { value: "DIR", help: "where results.md and results.json go (default bench/)" },
         e2e: { help: "the tests section also runs `npm run e2e` (starts a local cluster; off by default)" },
         baseline: { value: "REV", help: `commit whose policy:check gives the "before" rows (default ${BASELINE})` },
+        merge: { help: "keep the sections this run does not measure from DIR/results.json, each labelled with its own run" },
     },
 });
 
 export function toOptions(a: Args<typeof CLI>): Options {
-    const o: Options = { only: new Set(SECTIONS), reps: 5, out: path.join(REPO_ROOT, "bench"), e2e: a.e2e === true, baseline: a.baseline ?? BASELINE };
+    const o: Options = {
+        only: new Set(SECTIONS),
+        reps: 5,
+        out: path.join(REPO_ROOT, "bench"),
+        e2e: a.e2e === true,
+        baseline: a.baseline ?? BASELINE,
+        merge: a.merge === true,
+    };
     if (a.only !== undefined) {
         const bad = a.only.split(",").filter((s) => !(SECTIONS as readonly string[]).includes(s));
         if (bad.length) throw new UsageError(`--only: unknown sections ${bad.join(", ")} (known: ${SECTIONS.join(", ")})`);
@@ -833,7 +843,8 @@ async function bench(args: Args<typeof CLI>): Promise<void> {
     }
     results.machine.loadAvgEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
     results.durationS = Math.round((Date.now() - t0) / 1000);
-    writeResults(results, o.out);
+    const earlier = path.join(o.out, "results.json");
+    writeResults(o.merge && fs.existsSync(earlier) ? mergeEarlier(results, JSON.parse(fs.readFileSync(earlier, "utf8")) as Results) : results, o.out);
     log(
         `load average at end: ${results.machine.loadAvgEnd.join(" ")}; wrote ${path.relative(process.cwd(), o.out)}/results.{md,json} in ${results.durationS} s`,
     );

@@ -123,6 +123,29 @@ export function toMarkdown(r: Results): string {
     return out.join("\n");
 }
 
+/**
+ * `now` plus the sections of `earlier` that `now` did not measure (a partial run with --merge):
+ * their rows and tables are kept as they were, each row's "how" and a note naming the run they
+ * come from (date, commit, load), so no figure is passed off as this run's.
+ */
+export function mergeEarlier(now: Results, earlier: Results): Results {
+    const measured = new Set(now.rows.map((x) => x.section));
+    const from = `run of ${earlier.date}, commit ${earlier.git.commit}, load ${earlier.machine.loadAvgStart.join(" / ")}`;
+    const kept = earlier.rows.filter((x) => !measured.has(x.section));
+    if (kept.length === 0) return now;
+    const keptSections = [...new Set(kept.map((x) => x.section))];
+    const keptDetails = Object.entries(earlier.details).filter(([name, d]) => {
+        const section = (d as Detail).section;
+        return !(name in now.details) && section !== undefined && keptSections.includes(section);
+    });
+    return {
+        ...now,
+        rows: [...now.rows, ...kept.map((x) => ({ ...x, how: `${x.how} [earlier ${from}]` }))],
+        details: { ...now.details, ...Object.fromEntries(keptDetails) },
+        notes: [...now.notes, `Sections not measured in this run, kept from the ${from}: ${keptSections.join("; ")}.`],
+    };
+}
+
 export function writeResults(r: Results, dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(r, null, 2) + "\n");
