@@ -57,8 +57,31 @@ export function staleBuild(codeDir: string, buildDir: string = BUILD_DIR, root: 
     return stale;
 }
 
-/** The one-line refusal for a stale build, or undefined when the build is current. */
+/**
+ * Where `agent-platform`, as the build loads it, comes from when that is not this checkout's
+ * components/ (undefined when it is, or when the sources run directly). The build loads the
+ * package through node_modules, so a node_modules linked from another checkout (a worktree
+ * sharing one install) would run that checkout's components with this one's stacks.
+ */
+export function foreignPackage(codeDir: string, buildDir: string = BUILD_DIR, root: string = PROJECT_ROOT): string | undefined {
+    if (!path.resolve(codeDir).startsWith(buildDir + path.sep)) return undefined;
+    let manifest: string;
+    try {
+        manifest = fs.realpathSync(require.resolve("agent-platform/package.json", { paths: [codeDir] }));
+    } catch {
+        return "(not installed)";
+    }
+    const own = fs.realpathSync(path.join(root, PACKAGE_SOURCE_DIR, "package.json"));
+    return manifest === own ? undefined : path.dirname(manifest);
+}
+
+/** The one-line refusal for a stale build (or one loading another checkout's package), or undefined when the build is current. */
 export function staleBuildMessage(codeDir: string): string | undefined {
+    const foreign = foreignPackage(codeDir);
+    if (foreign) {
+        const where = foreign === "(not installed)" ? "is not installed" : `resolves to ${foreign}`;
+        return `the component package agent-platform ${where}, not to this checkout's ${PACKAGE_SOURCE_DIR}/: run \`npm ci\` here`;
+    }
     const stale = staleBuild(codeDir);
     if (!stale.length) return undefined;
     return `the JavaScript build is older than its sources (${stale.join(", ")}${stale.length >= 3 ? ", ..." : ""}): run \`npm run build\``;

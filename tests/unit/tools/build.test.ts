@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { packConfigFile } from "../../../policy/lib/gate";
-import { ancestorWith, BUILD_DIR, PROJECT_ROOT, staleBuild, staleBuildMessage } from "../../../stacks/project-root";
+import { ancestorWith, BUILD_DIR, foreignPackage, PROJECT_ROOT, staleBuild, staleBuildMessage } from "../../../stacks/project-root";
 
 const read = (f: string) => fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8");
 const json = (f: string) => JSON.parse(read(f));
@@ -153,6 +153,31 @@ describe("stale build guard (pulumi up and the npm tools refuse a build older th
             write(`components/m${i}.ts`, newer);
         }
         assert.equal(staleBuild(path.join(root, "build", "tools"), path.join(root, "build"), root).length, 3);
+    });
+
+    it("GIVEN the build loading agent-platform from another checkout's components/ (a linked node_modules) THEN that directory is named", () => {
+        const manifest = JSON.stringify({ name: "agent-platform", exports: { "./package.json": "./package.json" } });
+        for (const dir of ["components", "other/components"]) {
+            fs.mkdirSync(path.join(root, dir), { recursive: true });
+            fs.writeFileSync(path.join(root, dir, "package.json"), manifest);
+        }
+        // One checkout per case: node caches what a link resolves to for the life of the process.
+        const checkout = (name: string, linkTo?: string): string => {
+            const dir = path.join(root, name);
+            fs.mkdirSync(path.join(dir, "build", "stacks"), { recursive: true });
+            fs.symlinkSync(path.join(root, "components"), path.join(dir, "components"), "dir");
+            if (linkTo) {
+                fs.mkdirSync(path.join(dir, "node_modules"));
+                fs.symlinkSync(linkTo, path.join(dir, "node_modules", "agent-platform"), "dir");
+            }
+            return dir;
+        };
+        const foreign = (dir: string, code = "build/stacks") => foreignPackage(path.join(dir, code), path.join(dir, "build"), dir);
+        const own = checkout("own", path.join(root, "components"));
+        assert.equal(foreign(own), undefined);
+        assert.equal(foreign(own, "stacks"), undefined, "the sources are not checked");
+        assert.equal(foreign(checkout("linked", path.join(root, "other", "components"))), path.join(fs.realpathSync(root), "other", "components"));
+        assert.equal(foreign(checkout("bare")), "(not installed)");
     });
 
     it("GIVEN the sources running THEN staleBuildMessage is undefined (this test runs them)", () => {
