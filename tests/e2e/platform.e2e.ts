@@ -539,7 +539,11 @@ new k8s.apps.v1.Deployment("privileged", {
         this.timeout(1_200_000);
         // The baseline predates the component type tokens' move to agent-platform:index:<Name>
         // (issue 14): every component and child URN changes, and the old tokens' aliases must map
-        // them onto the deployed resources. Runs on the dev stack (g) emptied.
+        // them onto the deployed resources. Runs on the dev stack (g) emptied; the prod variant
+        // kept its namespaces and claims (as prod does), so those go first.
+        await timed("(h) delete the namespaces the prod variant kept", () =>
+            ws.must("kubectl", ["delete", "namespace", ...PLATFORM_NAMESPACES, "--ignore-not-found", "--wait=true", "--timeout=300s"], { timeoutMs: 360_000 }),
+        );
         const baseline = await timed("(h) baseline program: git archive + tsc build", () => ws.baselineProgram(UPGRADE_BASELINE));
         const old = await timed("(h) pulumi up dev with the baseline program", () => ws.pulumi(dev(["up", "--yes", "--skip-preview"]), { cwd: baseline }));
         assert.equal(old.code, 0, failureText(old.out));
