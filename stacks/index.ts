@@ -17,10 +17,14 @@ import { deployLogging } from "./logging";
 import { ExternalSecretsSync, externalValue } from "./secrets";
 import { checkSystems, configSecretKeys, deploySystems } from "./systems";
 import { staleBuildMessage } from "./project-root";
+import { skipUnreadPromiseStacks } from "./promise-stacks";
 
 // `pulumi up` runs build/stacks/ (Pulumi.yaml main): refuse a build older than the sources.
 const stale = staleBuildMessage(__dirname);
 if (stale) throw new pulumi.RunError(stale);
+
+// Before any resource: the SDK's per-promise stack traces, which nothing reads (./promise-stacks.ts).
+skipUnreadPromiseStacks();
 
 // `isConfigSecret` is marked internal in the SDK typings but is how the runtime knows which keys were set with --secret.
 const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };

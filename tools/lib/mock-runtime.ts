@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, mockState } from "./mock-providers";
 import "./mock-aws";
+import { skipUnreadPromiseStacks } from "../../stacks/promise-stacks";
 
 /** The marker Pulumi wraps secret values in when they cross the RPC boundary. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -106,6 +107,8 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
         failed(reason);
     };
     process.on("unhandledRejection", onRejection);
+    // as the program does (stacks/index.ts), for components run without it too
+    skipUnreadPromiseStacks();
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
         await pulumi.runtime.setMocks(
