@@ -62,13 +62,13 @@ export {
 export { agentServiceFootprint } from "./kube/agent-service-spec";
 export { SingletonWorker, SingletonWorkerArgs, singletonWorkerFootprint } from "./kube/singleton-worker";
 export { RaftCluster, RaftClusterArgs, RaftClientService, ClientServiceType, raftClusterFootprint } from "./kube/raft-cluster";
-export { ConfigBundle, ConfigBundleArgs } from "./kube/config-bundle";
+export { ConfigBundle, ConfigBundleArgs, BundleConfigMap, BundleSecret } from "./kube/config-bundle";
 export { ServiceEndpoint, ServiceEndpointArgs, EndpointPortSpec } from "./kube/service-endpoint";
 
 // Data stores.
 export { Redis, RedisArgs, RedisStorage, MaxmemoryPolicy, redisFootprint } from "./kube/redis";
 export { Postgres, PostgresArgs, PostgresStorage, PostgresBackup, postgresFootprints } from "./kube/postgres";
-export { DumpDestination } from "./kube/pg-dump";
+export { DumpDestination, S3Destination, PvcDestination } from "./kube/pg-dump";
 export { Backups, BackupsArgs, VeleroBackupTemplate } from "./kube/backups";
 
 // Traffic, mesh and ingress.

@@ -110,17 +110,21 @@ export function veleroScheduleSpec(schedule: string, t: VeleroBackupTemplate) {
     };
 }
 
+/** The arguments of `Backups`. */
 export interface BackupsArgs extends VeleroBackupTemplate {
-    /** Schedule cron, or `false` for on-demand backups only. @default "0 3 * * *" */
-    schedule?: string | false;
+    /** Schedule cron. @default "0 3 * * *" */
+    schedule?: string;
+    /** `false`: no Schedule, on-demand backups only (`schedule` must then be unset). @default true */
+    scheduleEnabled?: boolean;
     /** Schedule object name (seed 001: `inquisitor-daily`). @default the component name */
     scheduleName?: string;
     /** One-off Backup objects to create now, by name (seed 002: `claude-code-daily-backup`). @default [] */
     onDemand?: string[];
     /** Namespace Velero runs in (its objects must live there). @default "velero" */
     veleroNamespace?: string;
-    /** Velero objects are created only when `capabilities.velero` is true. */
+    /** Velero objects are created only when `capabilities.velero` is true. @default none */
     capabilities?: ClusterCapabilities;
+    /** `app.kubernetes.io/part-of`: the system. @default none */
     partOf?: string;
 }
 
@@ -132,8 +136,13 @@ export function backupsProblems(name: string, a: BackupsArgs): Problem[] {
             ["veleroNamespace", a.veleroNamespace ?? VELERO_NAMESPACE],
             ...(a.onDemand ?? []).map((b): [string, string] => ["onDemand[]", b]),
         ]),
-        ...check(a.schedule === false || a.schedule === undefined || isCronSchedule(a.schedule), "schedule", CRON_RULE, a.schedule),
-        ...check(!(a.schedule === false && (a.onDemand ?? []).length === 0), "schedule", "is false and onDemand is empty: nothing would be backed up"),
+        ...check(a.schedule === undefined || isCronSchedule(a.schedule), "schedule", CRON_RULE, a.schedule),
+        ...check(!(a.scheduleEnabled === false && a.schedule !== undefined), "schedule", "is set but scheduleEnabled is false", a.schedule),
+        ...check(
+            !(a.scheduleEnabled === false && (a.onDemand ?? []).length === 0),
+            "scheduleEnabled",
+            "is false and onDemand is empty: nothing would be backed up",
+        ),
     ];
 }
 
@@ -156,7 +165,7 @@ export class Backups extends pulumi.ComponentResource {
         this.backupNames = [];
         const what = `Velero backups of ${a.includedNamespaces.join(",")}`;
         if (crdAvailable(a.capabilities, "velero", what, this)) {
-            if (a.schedule !== false) {
+            if (a.scheduleEnabled !== false) {
                 this.scheduleName = scheduleName;
                 new k8s.apiextensions.CustomResource(
                     `${name}-schedule`,

@@ -7,15 +7,33 @@ import { componentType, withOldTypeAlias } from "./type-token";
 
 type Input<T> = pulumi.Input<T>;
 
+/** A ConfigMap of plain settings. */
+export interface BundleConfigMap {
+    /** ConfigMap name. */
+    name: string;
+    /** Its entries (no key named like a credential). */
+    data: Record<string, string>;
+}
+
+/** An Opaque Secret of sensitive settings. */
+export interface BundleSecret {
+    /** Secret name (not the ConfigMap's). */
+    name: string;
+    /** Its entries; they stay secret Outputs. */
+    data: Record<string, Input<string>>;
+}
+
+/** The arguments of `ConfigBundle`: at least one of `configMap` and `secret`. */
 export interface ConfigBundleArgs {
     /** Namespace (must exist; pass the PlatformNamespace as `dependsOn`). */
     namespace: string;
-    /** Plain settings, one ConfigMap (seed 001: `inquisitor-config`). */
-    configMap?: { name: string; data: Record<string, string> };
-    /** Sensitive settings, one Opaque Secret (seed 000: `claude-terminal-secrets`). Values stay secret Outputs. */
-    secret?: { name: string; data: Record<string, Input<string>> };
-    /** `app.kubernetes.io/part-of`: the system. */
+    /** Plain settings, one ConfigMap (seed 001: `inquisitor-config`). @default none */
+    configMap?: BundleConfigMap;
+    /** Sensitive settings, one Opaque Secret (seed 000: `claude-terminal-secrets`). Values stay secret Outputs. @default none */
+    secret?: BundleSecret;
+    /** `app.kubernetes.io/part-of`: the system. @default none */
     partOf?: string;
+    /** Extra labels on both objects. @default none */
     labels?: Labels;
 }
 

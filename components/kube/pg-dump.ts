@@ -41,27 +41,45 @@ export const DEFAULT_DUMP_SCRATCH = "20Gi";
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** Where dumps go: S3 through an IRSA role (prod) or a PVC (dev). Exactly one. */
-export type DumpDestination =
-    | {
-          s3: {
-              bucket: string;
-              /** key prefix, no leading slash. @default "" */ prefix?: string;
-              /** IAM role for the backup ServiceAccount (IRSA). */ roleArn: Input<string>;
-          };
-      }
-    | { pvc: { /** e.g. `20Gi` */ size: string; storageClassName?: string; /** @default 14 */ keepDays?: number } };
+/** Dumps uploaded to S3 through an IRSA role. */
+export interface S3Destination {
+    /** Bucket name. */
+    bucket: string;
+    /** Key prefix, no leading slash. @default "" */
+    prefix?: string;
+    /** IAM role for the backup ServiceAccount (IRSA). */
+    roleArn: Input<string>;
+}
+
+/** Dumps kept on a PVC. */
+export interface PvcDestination {
+    /** Claim size, e.g. `20Gi`. */
+    size: string;
+    /** @default the cluster's default StorageClass */
+    storageClassName?: string;
+    /** Days a dump is kept. @default 14 */
+    keepDays?: number;
+}
+
+/** Where dumps go: S3 through an IRSA role (prod) or a PVC (dev). Exactly one of `s3` and `pvc`. */
+export interface DumpDestination {
+    /** Upload to S3. */
+    s3?: S3Destination;
+    /** Keep on a PVC. */
+    pvc?: PvcDestination;
+}
 
 /** The destination's problems, paths relative to it (`s3.bucket`, `pvc.keepDays`). */
 export function destinationProblems(d: DumpDestination): Problem[] {
-    const kinds = ["s3" in d, "pvc" in d].filter(Boolean).length;
+    const kinds = [d.s3 !== undefined, d.pvc !== undefined].filter(Boolean).length;
     if (kinds !== 1) return [{ path: "", rule: "must set exactly one of s3 or pvc", value: kinds }];
-    if ("s3" in d) {
+    if (d.s3) {
         return [
             ...check(S3_BUCKET.test(d.s3.bucket), "s3.bucket", "must be an S3 bucket name (3-63 lowercase letters, digits, '.', '-')", d.s3.bucket),
             ...check(!d.s3.prefix?.startsWith("/"), "s3.prefix", "must not start with '/'", d.s3.prefix),
         ];
     }
+    if (!d.pvc) return [];
     const keep = d.pvc.keepDays ?? DEFAULT_PVC_KEEP_DAYS;
     return [
         ...check(isQuantity(d.pvc.size), "pvc.size", QUANTITY_RULE("20Gi"), d.pvc.size),
@@ -134,7 +152,7 @@ export interface PgDumpCronJobArgs {
  */
 export function pgDumpCronJobSpec(a: PgDumpCronJobArgs): k8s.types.input.batch.v1.CronJobSpec {
     const security: SecurityOptions = { runAsUser: PG_DUMP_UID, runAsGroup: PG_DUMP_UID, fsGroup: PG_DUMP_UID };
-    const toS3 = "s3" in a.destination;
+    const toS3 = a.destination.s3 !== undefined;
     const env = [
         { name: "PGHOST", value: a.host },
         { name: "PGPORT", value: String(a.port ?? 5432) },
@@ -142,7 +160,7 @@ export function pgDumpCronJobSpec(a: PgDumpCronJobArgs): k8s.types.input.batch.v
         { name: "PGUSER", value: a.username },
         { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: a.passwordSecret.name, key: a.passwordSecret.key } } },
         { name: "BACKUP_FILE_PREFIX", value: a.filePrefix ?? a.database },
-        ...(!toS3 ? [{ name: "KEEP_DAYS", value: String(("pvc" in a.destination ? a.destination.pvc.keepDays : undefined) ?? DEFAULT_PVC_KEEP_DAYS) }] : []),
+        ...(!toS3 ? [{ name: "KEEP_DAYS", value: String(a.destination.pvc?.keepDays ?? DEFAULT_PVC_KEEP_DAYS) }] : []),
     ];
     const backupMount = [{ name: "backup", mountPath: "/backup" }];
     const dump = buildContainer({
@@ -154,21 +172,20 @@ export function pgDumpCronJobSpec(a: PgDumpCronJobArgs): k8s.types.input.batch.v
         resources: DEFAULT_DUMP_RESOURCES,
         security,
     });
-    const upload =
-        "s3" in a.destination
-            ? buildContainer({
-                  name: "upload",
-                  image: a.awsCliImage ?? AWS_CLI_IMAGE,
-                  command: ["sh", "-c", S3_UPLOAD_SCRIPT],
-                  env: [
-                      { name: "BACKUP_S3_URI", value: s3Uri(a.destination.s3.bucket, a.destination.s3.prefix) },
-                      { name: "HOME", value: "/tmp" },
-                  ],
-                  volumeMounts: backupMount,
-                  resources: DEFAULT_UPLOAD_RESOURCES,
-                  security,
-              })
-            : undefined;
+    const upload = a.destination.s3
+        ? buildContainer({
+              name: "upload",
+              image: a.awsCliImage ?? AWS_CLI_IMAGE,
+              command: ["sh", "-c", S3_UPLOAD_SCRIPT],
+              env: [
+                  { name: "BACKUP_S3_URI", value: s3Uri(a.destination.s3.bucket, a.destination.s3.prefix) },
+                  { name: "HOME", value: "/tmp" },
+              ],
+              volumeMounts: backupMount,
+              resources: DEFAULT_UPLOAD_RESOURCES,
+              security,
+          })
+        : undefined;
     const backupVolume = toS3
         ? { name: "backup", emptyDir: { sizeLimit: DEFAULT_DUMP_SCRATCH } }
         : { name: "backup", persistentVolumeClaim: { claimName: a.claimName! } };
@@ -214,14 +231,13 @@ export function pgDumpFootprint(d: DumpDestination): WorkloadFootprint {
     const larger = (a: string, b: string, parse: (q: string) => number) => (parse(a) >= parse(b) ? a : b);
     const u = DEFAULT_UPLOAD_RESOURCES;
     const dmp = DEFAULT_DUMP_RESOURCES;
-    const resources: ResourceSpec =
-        "s3" in d
-            ? {
-                  requests: { cpu: larger(dmp.requests.cpu, u.requests.cpu, cpuMillis), memory: larger(dmp.requests.memory, u.requests.memory, memoryMi) },
-                  limits: { cpu: larger(dmp.limits.cpu, u.limits.cpu, cpuMillis), memory: larger(dmp.limits.memory, u.limits.memory, memoryMi) },
-              }
-            : dmp;
-    return { pods: 1, resources, claims: "pvc" in d ? [d.pvc.size] : [] };
+    const resources: ResourceSpec = d.s3
+        ? {
+              requests: { cpu: larger(dmp.requests.cpu, u.requests.cpu, cpuMillis), memory: larger(dmp.requests.memory, u.requests.memory, memoryMi) },
+              limits: { cpu: larger(dmp.limits.cpu, u.limits.cpu, cpuMillis), memory: larger(dmp.limits.memory, u.limits.memory, memoryMi) },
+          }
+        : dmp;
+    return { pods: 1, resources, claims: d.pvc ? [d.pvc.size] : [] };
 }
 
 export interface PgDumpJobArgs {
@@ -262,13 +278,13 @@ export function createPgDumpJob(prefix: string, a: PgDumpJobArgs, parent: pulumi
         a.workload,
         labels,
         {
-            ...("s3" in d ? { annotations: { "eks.amazonaws.com/role-arn": d.s3.roleArn } } : {}),
+            ...(d.s3 ? { annotations: { "eks.amazonaws.com/role-arn": d.s3.roleArn } } : {}),
         },
         parent,
     );
     const deps: pulumi.Resource[] = [sa.resource];
     const claimName = `${a.workload}-dumps`;
-    if ("pvc" in d) {
+    if (d.pvc) {
         deps.push(
             new k8s.core.v1.PersistentVolumeClaim(
                 `${prefix}-backup-pvc`,
@@ -302,6 +318,6 @@ export function createPgDumpJob(prefix: string, a: PgDumpJobArgs, parent: pulumi
         },
         { parent, dependsOn: deps },
     );
-    const egress: TrafficRule[] = [{ peers: [{ workload: a.server }], ports: [a.port] }, ...(a.egress ?? ("s3" in d ? [INTERNET_HTTPS] : []))];
+    const egress: TrafficRule[] = [{ peers: [{ workload: a.server }], ports: [a.port] }, ...(a.egress ?? (d.s3 ? [INTERNET_HTTPS] : []))];
     new k8s.networking.v1.NetworkPolicy(`${prefix}-backup-netpol`, { metadata: meta(a.workload), spec: allowListPolicySpec(selector, [], egress) }, { parent });
 }

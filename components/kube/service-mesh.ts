@@ -41,7 +41,15 @@ export function istiodEgress(namespace = ISTIO_SYSTEM_NAMESPACE): TrafficRule {
 /** Name of the namespace-wide NetworkPolicy admitting sidecar -> istiod traffic. */
 export const ISTIOD_EGRESS_POLICY = "allow-istiod-egress";
 
-export type MtlsMode = "STRICT" | "PERMISSIVE";
+/** Istio mutual TLS for a namespace. */
+export const MtlsMode = {
+    /** Only mTLS from mesh peers. */
+    Strict: "STRICT",
+    /** mTLS and plaintext. */
+    Permissive: "PERMISSIVE",
+} as const;
+/** Istio mutual TLS for a namespace: `STRICT` or `PERMISSIVE`. */
+export type MtlsMode = (typeof MtlsMode)[keyof typeof MtlsMode];
 
 /** A workload's container ports that accept plaintext from peers outside the mesh (port-level PERMISSIVE). */
 export interface PlaintextPorts {

@@ -17,7 +17,10 @@ export const FAST_SSD_DEFAULTS = { type: "gp3", iops: 3000, throughput: 125, fsT
 export const GP3_LIMITS = { minIops: 3000, maxIops: 16000, minThroughput: 125, maxThroughput: 1000, throughputPerIops: 0.25 } as const;
 export const IS_DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
-export type EbsVolumeType = "gp3" | "gp2" | "io1" | "io2" | "st1" | "sc1";
+/** An EBS volume type. */
+export const EbsVolumeType = { Gp3: "gp3", Gp2: "gp2", Io1: "io1", Io2: "io2", St1: "st1", Sc1: "sc1" } as const;
+/** An EBS volume type: `gp3`, `gp2`, `io1`, `io2`, `st1` or `sc1`. */
+export type EbsVolumeType = (typeof EbsVolumeType)[keyof typeof EbsVolumeType];
 
 export interface EbsStorageClassArgs {
     /** StorageClass name (cluster-scoped; seed 002: `fast-ssd`). @default the component name */

@@ -55,7 +55,8 @@ describe("kube/backups", () => {
             ["bad namespace", { includedNamespaces: ["Claude"] }, /includedNamespaces\[\] must be a DNS-1123 label .* got "Claude"/],
             ["bad ttl", { ttl: "30 days" }, /ttl must be a Go duration such as 720h0m0s, got "30 days"/],
             ["bad schedule", { schedule: "nightly" }, /schedule must be a five-field cron expression .* got "nightly"/],
-            ["nothing to back up", { schedule: false }, /schedule is false and onDemand is empty/],
+            ["nothing to back up", { scheduleEnabled: false }, /scheduleEnabled is false and onDemand is empty/],
+            ["a schedule that is off", { scheduleEnabled: false, schedule: "0 3 * * *", onDemand: ["x"] }, /schedule is set but scheduleEnabled is false/],
             ["bad on-demand name", { onDemand: ["Daily_Backup"] }, /onDemand\[\] must be a DNS-1123 label/],
         ];
         for (const [label, patch, re] of cases) {
