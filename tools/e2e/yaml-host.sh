@@ -12,8 +12,9 @@
 #   tools/e2e/yaml-host.sh build      ensure the host (build when missing); print its path (stdout)
 #   tools/e2e/yaml-host.sh bin        ensure; link it into $AP_CACHE/bin (the PATH the e2e harness
 #                                     uses, see toolchain.sh env) and print that dir (stdout)
-#   tools/e2e/yaml-host.sh plugins    ensure; link it beside the cached pulumi binary, where Pulumi
-#                                     looks for language hosts under PULUMI_IGNORE_AMBIENT_PLUGINS=true
+#   tools/e2e/yaml-host.sh plugins    ensure; link it as `bin` does and beside the cached pulumi binary,
+#                                     where Pulumi looks for language hosts under
+#                                     PULUMI_IGNORE_AMBIENT_PLUGINS=true (.ci/run and the e2e suite run this)
 #   tools/e2e/yaml-host.sh check      build nothing; exit 0 iff the host is available
 #   tools/e2e/yaml-host.sh version    print the pinned version
 #
@@ -93,6 +94,8 @@ case "${1:-build}" in
     # PULUMI_IGNORE_AMBIENT_PLUGINS=true, looks for bundled language hosts only beside the pulumi
     # binary: link the host there when that binary is the one toolchain.sh built into $AP_CACHE.
     p=$(ensure build)
+    mkdir -p "$BIN"
+    [[ $p == "$HOST" ]] && ln -sfn "$HOST" "$BIN/pulumi-language-yaml"   # also on the e2e PATH, as `bin` does
     pulumi=$(readlink -f "$(command -v pulumi || echo "$BIN/pulumi")")
     dir=$(dirname "$pulumi")
     case "$dir/" in
@@ -102,6 +105,6 @@ case "${1:-build}" in
   check) ensure >/dev/null ;;
   version) echo "pulumi-language-yaml v$YAML_VERSION (github.com/pulumi/pulumi-yaml, built against pulumi v$PULUMI_VERSION)" ;;
   __build) "$2" ;;   # internal: the build function, run by run_build in its own process
-  -h|--help|help) sed -n '2,22p' "$0" ;;
+  -h|--help|help) sed -n '2,/^set -euo/p' "$0" | sed '$d' ;;
   *) die "unknown command $1 (build|bin|plugins|check|version)" ;;
 esac
