@@ -16,7 +16,8 @@
  * the root `prepare` (the tsc build of the whole program) every time. The package is built first
  * (`npm run build -w agent-platform`, components/dist, what package.json's `main` names), so the
  * plugin loads compiled JavaScript; without dist/ Node falls back to index.ts under ts-node with
- * type checking, about 1.5 min more per plugin start on 2 cores.
+ * type checking, about 1.5 min more per plugin start on 2 cores. A dist/ the run made is removed at
+ * the end.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -59,8 +60,14 @@ function publicComponents(): string[] {
     return componentClasses(require(entrySource(".")));
 }
 
+const DIST = path.join(COMPONENTS, "dist");
+/** components/dist was not there before this run: removed again after the last suite (root hook). */
+const distIsOurs = !fs.existsSync(DIST);
 let packageBuilt: Promise<unknown> | undefined;
 const buildPackage = (ws: Workspace) => ws.must("npm", ["run", "build", "-w", PACKAGE], { env: process.env, timeoutMs: 600_000 });
+after(() => {
+    if (packageBuilt && distIsOurs) fs.rmSync(DIST, { recursive: true, force: true });
+});
 
 /**
  * The package built once per run, then a Pulumi workspace in `ws.dir` (file backend, PULUMI_HOME with the providers, the YAML
