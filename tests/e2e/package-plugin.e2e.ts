@@ -156,9 +156,12 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
                             ports: [{ name: "http", containerPort: 8080 }],
                         },
                     },
+                    // Redis takes the namespace by name (a plain string; an output is refused by
+                    // its name check), ordered after the namespace by dependsOn.
                     cache: {
                         type: `${PACKAGE}:index:Redis`,
-                        properties: { namespace: "${apps.name}", serviceName: "redis", clients: ["api"] },
+                        properties: { namespace: NS, serviceName: "redis", clients: ["api"] },
+                        options: { dependsOn: ["${apps}"] },
                     },
                 },
                 outputs: { namespace: "${apps.name}" },
@@ -189,8 +192,18 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
         // --skip-preview: a preview starts the plugin once more (about a minute on 2 cores) and deploys nothing.
         const r = await t.timed("pulumi up", () => stack(["up", "--yes", "--skip-preview"]));
         assert.equal(r.code, 0, failureText(r.out));
-        const created = summary(r.out).created ?? 0;
-        assert.ok(created >= 10, `created ${created}: ${JSON.stringify(summary(r.out))}`);
+        const state = await ws.must("pulumi", ["stack", "export", "--stack", "e2e", "--non-interactive"], { cwd: project });
+        const resources: { urn: string; type: string; parent?: string }[] = JSON.parse(state.stdout).deployment.resources ?? [];
+        assert.equal(summary(r.out).created, resources.length, "everything in the state was created by this up");
+        // Each component is in the state once, with the objects it made as its children.
+        const childTypes = (component: string) => {
+            const own = resources.filter((x) => x.type === `${PACKAGE}:index:${component}`);
+            assert.equal(own.length, 1, `${component} in the state: ${own.length}`);
+            return resources.filter((x) => x.parent === own[0].urn).map((x) => x.type);
+        };
+        assert.ok(childTypes("PlatformNamespace").includes("kubernetes:core/v1:Namespace"));
+        assert.ok(childTypes("AgentService").includes("kubernetes:apps/v1:Deployment"));
+        assert.ok(childTypes("Redis").includes("kubernetes:apps/v1:StatefulSet"));
         const out = await ws.must("pulumi", ["stack", "output", "--json", "--stack", "e2e", "--non-interactive"], { cwd: project });
         assert.equal(JSON.parse(out.stdout).namespace, NS);
 
