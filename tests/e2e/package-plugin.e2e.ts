@@ -13,17 +13,16 @@
  * Each Pulumi command that loads the plugin first runs the Node.js language host's dependency
  * install (`npm install` at the npm workspace root, i.e. this checkout, whose `npm ci` already
  * installed everything). The suite sets npm_config_ignore_scripts so that install does not re-run
- * the root `prepare` (the tsc build of the whole program) every time. The package is built first
- * (`npm run build -w agent-platform`, components/dist, what package.json's `main` names), so the
- * plugin loads compiled JavaScript; without dist/ Node falls back to index.ts under ts-node with
- * type checking, about 1.5 min more per plugin start on 2 cores. A dist/ the run made is removed at
- * the end.
+ * the root `prepare` (the tsc build of the whole program) every time. The plugin loads the
+ * package's build (components/dist, what its package.json `main` names; `npm run e2e` builds it),
+ * which must be current.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { PACKAGE_BUILD_DIR, staleBuild } from "../../stacks/project-root";
 import { REPO_ROOT, Timings, Workspace, eventually, failureText, notReady, parseExports, summary } from "./lib/harness";
 
 const E2E_TOOLS = path.join(REPO_ROOT, "tools", "e2e");
@@ -60,21 +59,22 @@ function publicComponents(): string[] {
     return componentClasses(require(entrySource(".")));
 }
 
-const DIST = path.join(COMPONENTS, "dist");
-/** components/dist was not there before this run: removed again after the last suite (root hook). */
-const distIsOurs = !fs.existsSync(DIST);
-let packageBuilt: Promise<unknown> | undefined;
-const buildPackage = (ws: Workspace) => ws.must("npm", ["run", "build", "-w", PACKAGE], { env: process.env, timeoutMs: 600_000 });
-after(() => {
-    if (packageBuilt && distIsOurs) fs.rmSync(DIST, { recursive: true, force: true });
-});
+/**
+ * The plugin runs the package's build (components/dist, which `npm run build` and so `npm run e2e`
+ * make) while Pulumi's analyzer reads the sources: both must be the checked-out code.
+ */
+function assertPackageBuilt(): void {
+    const dist = path.join(REPO_ROOT, PACKAGE_BUILD_DIR);
+    assert.ok(fs.existsSync(path.join(dist, "index.js")), `${PACKAGE_BUILD_DIR} is missing: run npm run build`);
+    assert.deepEqual(staleBuild(path.join(dist, "index.js"), dist, COMPONENTS), [], `${PACKAGE_BUILD_DIR} is older than its sources: run npm run build`);
+}
 
 /**
- * The package built once per run, then a Pulumi workspace in `ws.dir` (file backend, PULUMI_HOME with the providers, the YAML
- * language host beside the pulumi binary): `stack.sh env` gives PATH, KUBECONFIG and PULUMI_*.
+ * A Pulumi workspace in `ws.dir` (file backend, PULUMI_HOME with the providers, the YAML language
+ * host beside the pulumi binary): `stack.sh env` gives PATH, KUBECONFIG and PULUMI_*.
  */
-async function pulumiWorkspace(ws: Workspace, t: Timings): Promise<void> {
-    await t.timed("npm run build -w agent-platform (components/dist)", () => (packageBuilt ??= buildPackage(ws)));
+async function pulumiWorkspace(ws: Workspace): Promise<void> {
+    assertPackageBuilt();
     const e = await ws.must(path.join(E2E_TOOLS, "stack.sh"), ["env"], { env: ws.toolEnv, timeoutMs: 600_000 });
     ws.env = { ...process.env, ...parseExports(e.stdout), npm_config_ignore_scripts: "true", npm_config_audit: "false", npm_config_fund: "false" };
     await ws.must(path.join(E2E_TOOLS, "toolchain.sh"), ["plugins"], { env: { ...ws.toolEnv, ...ws.env }, timeoutMs: 600_000 });
@@ -88,7 +88,7 @@ describe("e2e: pulumi package get-schema lists every public component", function
     before(async function () {
         this.timeout(900_000);
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
-        await pulumiWorkspace(ws, t);
+        await pulumiWorkspace(ws);
     });
 
     after(() => {
@@ -132,7 +132,7 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
         unguard = ws.stopClusterOnExit();
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
         await t.timed("cluster.sh up (own control plane)", () => ws.clusterUp());
-        await pulumiWorkspace(ws, t);
+        await pulumiWorkspace(ws);
         fs.mkdirSync(project);
         // What a YAML user writes: the resources block with the package's type tokens.
         fs.writeFileSync(
