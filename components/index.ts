@@ -73,13 +73,13 @@ export { Backups, BackupsArgs, VeleroBackupTemplate } from "./kube/backups";
 
 // Traffic, mesh and ingress.
 export { MeshPolicy, MeshPolicyArgs, MtlsMode, PlaintextPorts } from "./kube/service-mesh";
-export { WebIngress, WebIngressArgs, IngressRoute } from "./kube/web-ingress";
+export { WebIngress, WebIngressArgs, IngressRoute, PathType } from "./kube/web-ingress";
 
 // Monitoring and storage classes.
 export { MonitoringRules, MonitoringRulesArgs, AlertRule, AlertGroup, PlatformAlertOptions, MetricsService, MetricsServiceArgs } from "./kube/monitoring";
 export { CustomMetricsAdapter, CustomMetricsAdapterArgs, AdapterRule } from "./kube/custom-metrics";
 export { SystemDashboard, SystemDashboardArgs, DashboardInput, AppMetric, AppMetricType } from "./kube/dashboards";
-export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType } from "./kube/storage";
+export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType, FsType } from "./kube/storage";
 
 // Docker Compose files as AgentServices.
 export { ComposeApp, ComposeAppArgs } from "./compose/compose-app";

@@ -17,6 +17,11 @@ export const FAST_SSD_DEFAULTS = { type: "gp3", iops: 3000, throughput: 125, fsT
 export const GP3_LIMITS = { minIops: 3000, maxIops: 16000, minThroughput: 125, maxThroughput: 1000, throughputPerIops: 0.25 } as const;
 export const IS_DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
+/** A filesystem the EBS CSI driver formats volumes with. */
+export const FsType = { Ext4: "ext4", Xfs: "xfs" } as const;
+/** A filesystem the EBS CSI driver formats volumes with: `ext4` or `xfs`. */
+export type FsType = (typeof FsType)[keyof typeof FsType];
+
 /** An EBS volume type. */
 export const EbsVolumeType = { Gp3: "gp3", Gp2: "gp2", Io1: "io1", Io2: "io2", St1: "st1", Sc1: "sc1" } as const;
 /** An EBS volume type: `gp3`, `gp2`, `io1`, `io2`, `st1` or `sc1`. */
@@ -32,7 +37,7 @@ export interface EbsStorageClassArgs {
     /** MiB/s (gp3 only). @default 125 for gp3 */
     throughput?: number;
     /** @default "ext4" */
-    fsType?: "ext4" | "xfs";
+    fsType?: FsType;
     /** Encrypt volumes at rest. @default true */
     encrypted?: boolean;
     /** KMS key for encryption. @default the account's EBS default key */

@@ -39,6 +39,11 @@ export function acmeSolverPolicySpec(ingressControllerNamespace = INGRESS_NGINX_
     return allowListPolicySpec(ACME_SOLVER_LABELS, [{ peers: [ingressControllerPeer(ingressControllerNamespace)], ports: [ACME_SOLVER_PORT] }], []);
 }
 
+/** How an Ingress path matches. */
+export const PathType = { Prefix: "Prefix", Exact: "Exact", ImplementationSpecific: "ImplementationSpecific" } as const;
+/** How an Ingress path matches: `Prefix`, `Exact` or `ImplementationSpecific`. */
+export type PathType = (typeof PathType)[keyof typeof PathType];
+
 /** The NetworkPolicy `<name>` admitting the ingress controller to cert-manager's HTTP-01 solver pods in `namespace`. */
 export function acmeSolverPolicy(
     name: string,
@@ -59,7 +64,7 @@ export interface IngressRoute {
     /** URL path, starting with `/`. */
     path: string;
     /** @default "Prefix" */
-    pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+    pathType?: PathType;
     /** Backend Service name. */
     service: string;
     /** Backend Service port number or name. */
