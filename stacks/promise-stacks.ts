@@ -18,7 +18,9 @@ const WRAPPED = Symbol.for("agent-platform:debuggablePromise without unread stac
 
 /** Idempotent; affects the SDK instance this module resolves (the program's, under the engine too). */
 export function skipUnreadPromiseStacks(): void {
-    // internal to the SDK (no typings): the module every SDK file calls debuggablePromise through
+    // internal to the SDK: the module every SDK file calls debuggablePromise through; a require
+    // gives the mutable exports object itself (an import would be a read-only namespace copy)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
     const original = sdk.debuggablePromise as Debuggable["debuggablePromise"] & { [WRAPPED]?: true };
     if (original[WRAPPED]) return;
