@@ -105,3 +105,9 @@ export { cpuMillis, memoryMi, formatCpu, formatMemory } from "./kube/quantity";
 export { atLeast } from "./kube/quota";
 export { sortedJson } from "./kube/sorted";
 export { SkippedObject, collectSkipped } from "./kube/capabilities";
+
+// The EKS components (EksCluster, IrsaRole) need @pulumi/aws, an optional peer dependency: TypeScript
+// imports them from "agent-platform/aws". They are also on this entry as getters that load them on
+// first read, so Pulumi's component provider puts them in the package schema (aws/lazy.ts, aws/README.md).
+import { defineLazyEksComponents } from "./aws/lazy";
+defineLazyEksComponents(exports);

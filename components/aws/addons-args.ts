@@ -5,11 +5,19 @@
  */
 import * as defaults from "./defaults";
 import { ResolvedBucket, ResolvedEksCluster, ResolvedHelmAddon, ResolvedPlatformAddons } from "./resolved";
-import { DNS1123_SUBDOMAIN_RE, duplicates, isInt, issueList, LOG_RETENTION_VALUES, ValidationIssue } from "./rules";
-import { AddonMode, BucketArgs, EksClusterArgs, LoadBalancerScheme, PullThroughCachePrefix } from "./types";
+import {
+    ADDON_MODES,
+    DNS1123_SUBDOMAIN_RE,
+    duplicates,
+    isInt,
+    issueList,
+    LOAD_BALANCER_SCHEMES as LB_SCHEMES,
+    LOG_RETENTION_VALUES,
+    PULL_THROUGH_PREFIXES,
+    ValidationIssue,
+} from "./rules";
+import { AddonMode, BucketArgs, EksClusterArgs } from "./types";
 
-const ADDON_MODES: readonly AddonMode[] = ["install", "external"];
-const LB_SCHEMES: readonly LoadBalancerScheme[] = ["internet-facing", "internal"];
 /** S3 bucket naming rules (general purpose buckets): 3..63 lowercase letters, digits, dots, hyphens. */
 const S3_BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -26,7 +34,6 @@ const INSTALL_ONLY: Record<string, readonly string[]> = {
     ingressNginx: ["scheme"],
     externalSecrets: ["secretsPrefix"],
 };
-const PULL_THROUGH_PREFIXES: readonly PullThroughCachePrefix[] = ["ecr-public", "k8s", "quay"];
 /** ECR repository names (ECR API: lowercase path segments separated by `/`). */
 const ECR_REPO_RE = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** Secrets Manager name characters (no wildcard: the prefix scopes an IAM policy). */

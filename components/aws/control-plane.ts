@@ -129,8 +129,11 @@ function createCluster(
 function grantAdmins({ name, settings: s, tags, partition, owner }: ControlPlaneInputs, cluster: aws.eks.Cluster): pulumi.Resource[] {
     const parent = { parent: owner };
     const adminAccess: pulumi.Resource[] = [];
+    let outputIndex = 0;
     for (const principalArn of s.adminPrincipals) {
-        const id = shortHash(principalArn);
+        // A known ARN names its entry (stable whatever the list order); an Output ARN (a role made
+        // in the same program) is named by its position among the Outputs.
+        const id = typeof principalArn === "string" ? shortHash(principalArn) : `output-${outputIndex++}`;
         const entry = new aws.eks.AccessEntry(`${name}-admin-${id}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
         adminAccess.push(
             new aws.eks.AccessPolicyAssociation(

@@ -1,9 +1,4 @@
-/**
- * EksCluster: VPC, EKS control plane, managed node groups, IRSA, add-ons, cluster-autoscaler,
- * metrics-server, gp3 default StorageClass, opt-in EFS (ReadWriteMany StorageClass), and a
- * `k8s.Provider` for everything deployed on it.
- * Built with `@pulumi/aws` resources only. All validation happens before `super(...)`.
- */
+/** EksCluster, built with `@pulumi/aws` resources only. All validation happens before `super(...)`. */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,13 +7,15 @@ import { createBucket } from "./buckets";
 import { createEcr } from "./ecr";
 import { createEfs } from "./efs";
 import { clusterAutoscalerPolicy, managedPolicyArn, PolicyDocument, s3AccessPolicy } from "./iam-policies";
-import { IrsaRole } from "./irsa";
+import { IrsaRole, policyJson } from "./irsa";
+import { componentType, withOldTypeAlias } from "../kube/type-token";
 import { createKubeObject } from "./k8s-objects";
 import { kubeSystemAddonObjects } from "./kube-system-addons";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNetwork } from "./network";
 import { CLOUDWATCH_AGENT_POLICY, createCloudWatchObservability } from "./observability";
 import { ClusterAddons } from "./platform-addons";
+import { EksClusterHandles, handle, handles } from "./eks-cluster-handles";
 import { efsStorageClass, gp3StorageClass } from "./storage-class";
 import { EksClusterArgs } from "./types";
 import { createControlPlane } from "./control-plane";
@@ -32,10 +29,12 @@ function nodeGroupNameMap(nodeGroups: Record<string, aws.eks.NodeGroup>): pulumi
     return pulumi.all(Object.entries(nodeGroups).map(([k, ng]) => ng.nodeGroupName.apply((n) => [k, n] as const))).apply((pairs) => Object.fromEntries(pairs));
 }
 
+/**
+ * An EKS cluster for the agent platform: VPC (created or existing), control plane, managed node
+ * groups, IRSA, EKS add-ons, cluster-autoscaler, metrics-server, gp3 default StorageClass, opt-in
+ * EFS, platform add-ons, ECR, buckets and container logs; `kubeconfig` (secret) reaches it.
+ */
 export class EksCluster extends pulumi.ComponentResource {
-    /** Validated, defaulted settings this cluster was built from. */
-    public readonly settings: ResolvedEksCluster;
-    public readonly cluster: aws.eks.Cluster;
     public readonly clusterName: pulumi.Output<string>;
     public readonly clusterArn: pulumi.Output<string>;
     public readonly endpoint: pulumi.Output<string>;
@@ -62,11 +61,8 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly nodeRoleArn: pulumi.Output<string>;
     /** Node-group config name -> EKS node group name. */
     public readonly nodeGroupNames: pulumi.Output<Record<string, string>>;
-    public readonly nodeGroups: Record<string, aws.eks.NodeGroup>;
     /** Kubeconfig (JSON) with an `aws eks get-token` exec credential. Secret. */
     public readonly kubeconfig: pulumi.Output<string>;
-    /** The provider every Kubernetes resource of this cluster must use. */
-    public readonly provider: k8s.Provider;
     /** Name of the gp3 default StorageClass. */
     public readonly storageClassName: string;
     public readonly ebsCsiRoleArn: pulumi.Output<string>;
@@ -83,24 +79,49 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly ecrRepositoryUrls: Record<string, pulumi.Output<string>>;
     /** The CloudWatch agent's IRSA role; set only with `cloudwatchObservability.enabled`. */
     public readonly cloudwatchAgentRoleArn?: pulumi.Output<string>;
-    /** The buckets of `buckets`, by bucket name. */
-    public readonly buckets: Record<string, aws.s3.Bucket>;
-    /** The platform add-ons (`platformAddons`): what the systems depend on. */
-    public readonly addons: ClusterAddons;
+    /** Validated, defaulted settings this cluster was built from (TypeScript only). */
+    public get settings(): ResolvedEksCluster {
+        return handle(this, "settings");
+    }
+    /** The EKS cluster resource (TypeScript only; other languages use `clusterName`/`clusterArn`). */
+    public get cluster(): aws.eks.Cluster {
+        return handle(this, "cluster");
+    }
+    /** The managed node groups by config name (TypeScript only; see `nodeGroupNames`). */
+    public get nodeGroups(): Record<string, aws.eks.NodeGroup> {
+        return handle(this, "nodeGroups");
+    }
+    /** The provider every Kubernetes resource of this cluster must use (TypeScript only; other languages build one from `kubeconfig`). */
+    public get provider(): k8s.Provider {
+        return handle(this, "provider");
+    }
+    /** The buckets of `buckets`, by bucket name (TypeScript only). */
+    public get buckets(): Record<string, aws.s3.Bucket> {
+        return handle(this, "buckets");
+    }
+    /** The platform add-ons (`platformAddons`): what the systems depend on (TypeScript only). */
+    public get addons(): ClusterAddons {
+        return handle(this, "addons");
+    }
     /** Whether NetworkPolicies are enforced: always, the vpc-cni add-on runs its network policy agent. */
-    public readonly networkPolicyEnforcement = "enforced" as const;
-    private readonly partition: pulumi.Output<string>;
-    private readonly baseName: string;
+    public get networkPolicyEnforcement(): "enforced" {
+        return "enforced";
+    }
+    private get partition(): pulumi.Output<string> {
+        return handle(this, "partition");
+    }
+    private get baseName(): string {
+        return handle(this, "baseName");
+    }
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate everything before any resource (including this component) is registered.
         const s = resolveEksClusterArgs(name, args);
-        super("agent-platform:aws:EksCluster", name, {}, withRegion(opts, s.region));
-        this.settings = s;
-        this.baseName = name;
+        super(componentType("EksCluster"), name, {}, withRegion(withOldTypeAlias("agent-platform:aws:EksCluster", opts), s.region));
+        const h: EksClusterHandles = { settings: s, baseName: name, partition: aws.getPartitionOutput({}, { parent: this }).partition };
+        handles.set(this, h);
         const parent = { parent: this };
         const tags = { ...s.tags, "agent-platform/cluster": s.clusterName };
-        this.partition = aws.getPartitionOutput({}, parent).partition;
         // With `region` set, every regional AWS child is pinned to it (see regionTransformation);
         // otherwise everything follows the AWS provider's region.
         this.region = s.region ? pulumi.output(s.region) : aws.getRegionOutput({}, parent).region;
@@ -114,7 +135,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const phase = { name, settings: s, privateSubnetIds: net.privateSubnetIds, tags, partition: this.partition, owner: this };
         const { key, cluster, adminAccess } = createControlPlane(phase);
         this.kmsKeyArn = key.arn;
-        this.cluster = cluster;
+        h.cluster = cluster;
         this.clusterName = this.cluster.name;
         this.clusterArn = this.cluster.arn;
         this.serviceCidr = this.cluster.kubernetesNetworkConfig.apply((c) => c.serviceIpv4Cidr!);
@@ -134,7 +155,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const kubeProxy = this.addon("kube-proxy", s.addons.kubeProxy, tags);
         const nodes = createNodeGroups({ ...phase, cluster, joinAddons: [vpcCni, kubeProxy] });
         this.nodeRoleArn = nodes.nodeRole.arn;
-        this.nodeGroups = nodes.nodeGroups;
+        h.nodeGroups = nodes.nodeGroups;
         const nodeGroupList = Object.values(this.nodeGroups);
         this.nodeGroupNames = nodeGroupNameMap(this.nodeGroups);
 
@@ -151,12 +172,12 @@ export class EksCluster extends pulumi.ComponentResource {
         const account = this.createAccountResources(s, { kmsKeyArn: key.arn, nodeGroupList, tags });
         this.cloudwatchAgentRoleArn = account.cloudwatchAgentRoleArn;
         this.ecrRepositoryUrls = account.ecrRepositoryUrls;
-        this.buckets = account.buckets;
+        h.buckets = account.buckets;
 
         this.kubeconfig = this.buildKubeconfig();
         // enablePatchForce: the stack takes back the fields it declares after a manual `kubectl`
         // edit (as on existing clusters, stacks/cluster.ts); HPA-owned replicas are never declared.
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enablePatchForce: true }, { parent: this, dependsOn: adminAccess });
+        h.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enablePatchForce: true }, { parent: this, dependsOn: adminAccess });
 
         // In-cluster add-ons on the cluster's own provider, after nodes exist.
         const kubeOpts = { parent: this, provider: this.provider, dependsOn: [...nodeGroupList, ...adminAccess] };
@@ -165,7 +186,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const gp3 = this.createStorageClasses(s, efs, kubeOpts, ebsCsi);
         this.autoscalerRoleArn = this.createKubeSystemAddons(s, tags, kubeOpts);
 
-        this.addons = this.createPlatformAddons(s, tags, [...nodeGroupList, ...adminAccess, gp3]);
+        h.addons = this.createPlatformAddons(s, tags, [...nodeGroupList, ...adminAccess, gp3]);
         this.registerOutputs(this.outputs());
     }
 
@@ -278,6 +299,11 @@ export class EksCluster extends pulumi.ComponentResource {
         );
     }
 
+    /** This cluster's OIDC provider, as IRSA roles take it. */
+    private oidc(): { oidcProviderArn: pulumi.Output<string>; oidcIssuerUrl: pulumi.Output<string> } {
+        return { oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl };
+    }
+
     /** A tagged IRSA role `<name>-<roleName>` of this cluster's OIDC provider. */
     private irsa(
         roleName: string,
@@ -288,7 +314,14 @@ export class EksCluster extends pulumi.ComponentResource {
     ): IrsaRole {
         return new IrsaRole(
             `${this.baseName}-${roleName}`,
-            { oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl, namespace, serviceAccount, tags, ...extra },
+            {
+                ...this.oidc(),
+                namespace,
+                serviceAccount,
+                tags,
+                policyArns: extra.policyArns,
+                inlinePolicy: extra.inlinePolicy && policyJson(extra.inlinePolicy),
+            },
             { parent: this },
         );
     }
@@ -404,7 +437,7 @@ export class EksCluster extends pulumi.ComponentResource {
     ): IrsaRole {
         return new IrsaRole(
             `${this.baseName}-${roleName}`,
-            { oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl, ...args },
+            { ...this.oidc(), ...args, inlinePolicy: args.inlinePolicy && policyJson(args.inlinePolicy) },
             { parent: this, ...opts },
         );
     }

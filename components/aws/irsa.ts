@@ -5,7 +5,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy, PolicyDocument } from "./iam-policies";
+import { componentType, withOldTypeAlias } from "../kube/type-token";
 
+/** Arguments of `IrsaRole`. */
 export interface IrsaRoleArgs {
     /** ARN of the cluster's IAM OIDC provider. */
     oidcProviderArn: pulumi.Input<string>;
@@ -17,15 +19,28 @@ export interface IrsaRoleArgs {
     serviceAccount: string;
     /** Managed policy ARNs to attach. @default [] */
     policyArns?: pulumi.Input<string>[];
-    /** Inline policy document. @default none */
-    inlinePolicy?: pulumi.Input<PolicyDocument>;
-    /** @default {} */
+    /** Inline policy: an IAM policy document as JSON (`policyJson(doc)` makes one from a `PolicyDocument`). @default none */
+    inlinePolicy?: pulumi.Input<string>;
+    /** Tags of the IAM role. @default {} */
     tags?: Record<string, string>;
 }
 
+/** An IAM policy document as the JSON `IrsaRoleArgs.inlinePolicy` takes. */
+export function policyJson(doc: pulumi.Input<PolicyDocument>): pulumi.Output<string> {
+    return pulumi.output(doc).apply((p) => JSON.stringify(p));
+}
+
+/** The IAM role resources, kept out of the schema's outputs (see EksCluster). */
+const roles = new WeakMap<IrsaRole, aws.iam.Role>();
+
 /** An IAM role bound to `system:serviceaccount:<namespace>:<serviceAccount>`. */
 export class IrsaRole extends pulumi.ComponentResource {
-    public readonly role: aws.iam.Role;
+    /** The IAM role (TypeScript only; other languages use `roleArn`). */
+    public get role(): aws.iam.Role {
+        const role = roles.get(this);
+        if (!role) throw new Error("IrsaRole: role is read before it is created");
+        return role;
+    }
     public readonly roleArn: pulumi.Output<string>;
     /** The `eks.amazonaws.com/role-arn` annotation to put on the ServiceAccount. */
     public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
@@ -39,13 +54,13 @@ export class IrsaRole extends pulumi.ComponentResource {
         if ((args.policyArns ?? []).length === 0 && args.inlinePolicy === undefined) {
             throw new Error(`IrsaRole ${name}: set policyArns or inlinePolicy (a role without permissions is useless)`);
         }
-        super("agent-platform:aws:IrsaRole", name, {}, opts);
+        super(componentType("IrsaRole"), name, {}, withOldTypeAlias("agent-platform:aws:IrsaRole", opts));
         const trust = pulumi
             .all([args.oidcProviderArn, args.oidcIssuerUrl])
             .apply(([oidcProviderArn, oidcIssuerUrl]) =>
                 JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace: args.namespace, serviceAccount: args.serviceAccount })),
             );
-        this.role = new aws.iam.Role(
+        const role = new aws.iam.Role(
             `${name}-role`,
             {
                 assumeRolePolicy: trust,
@@ -54,18 +69,15 @@ export class IrsaRole extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        roles.set(this, role);
         (args.policyArns ?? []).forEach((policyArn, i) => {
-            new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, { role: this.role.name, policyArn }, { parent: this });
+            new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, { role: role.name, policyArn }, { parent: this });
         });
         if (args.inlinePolicy !== undefined) {
-            new aws.iam.RolePolicy(
-                `${name}-inline`,
-                { role: this.role.name, policy: pulumi.output(args.inlinePolicy).apply((p) => JSON.stringify(p)) },
-                { parent: this },
-            );
+            new aws.iam.RolePolicy(`${name}-inline`, { role: role.name, policy: args.inlinePolicy }, { parent: this });
         }
-        this.roleArn = this.role.arn;
-        this.serviceAccountAnnotations = this.role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }));
+        this.roleArn = role.arn;
+        this.serviceAccountAnnotations = role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }));
         this.registerOutputs({ roleArn: this.roleArn });
     }
 }

@@ -24,9 +24,10 @@ import {
     VELERO_LOCATION_NAME,
     VELERO_SERVICE_ACCOUNT,
 } from "./defaults";
-import { secretsManagerReadPolicy, veleroPolicy } from "./iam-policies";
-import { IrsaRole, IrsaRoleArgs } from "./irsa";
+import { PolicyDocument, secretsManagerReadPolicy, veleroPolicy } from "./iam-policies";
+import { IrsaRole, IrsaRoleArgs, policyJson } from "./irsa";
 import { KubeObject } from "./k8s-objects";
+import { componentType } from "../kube/type-token";
 import { EksEnvironment, LoadBalancerScheme, PlatformAddonsArgs } from "./types";
 import { ResolvedPlatformAddons } from "./resolved";
 
@@ -281,13 +282,13 @@ export function helmReleaseArgs(id: string, chart: PinnedChart, version: string,
 }
 
 /** The IRSA role of an add-on's service account in its chart's namespace. Pure. */
-function addonRoleArgs(args: ClusterAddonsArgs, chart: PinnedChart, serviceAccount: string, inlinePolicy: IrsaRoleArgs["inlinePolicy"]): IrsaRoleArgs {
+function addonRoleArgs(args: ClusterAddonsArgs, chart: PinnedChart, serviceAccount: string, inlinePolicy: pulumi.Input<PolicyDocument>): IrsaRoleArgs {
     return {
         oidcProviderArn: args.oidcProviderArn,
         oidcIssuerUrl: args.oidcIssuerUrl,
         namespace: chart.namespace,
         serviceAccount,
-        inlinePolicy,
+        inlinePolicy: policyJson(inlinePolicy),
         tags: args.tags,
     };
 }
@@ -404,7 +405,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
     public readonly secretStore?: string;
 
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agent-platform:index:ClusterAddons", name, {}, opts);
+        super(componentType("ClusterAddons"), name, {}, opts);
         const a = args.addons;
         const env = args.environment;
         const w = addonWiring(name, args, this);

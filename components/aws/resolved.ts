@@ -2,6 +2,7 @@
  * The shapes `resolveEksClusterArgs` returns: `EksClusterArgs` validated, with every default
  * filled, keys and lists sorted. The resources are built from these, never from the raw args.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { SubnetPlan } from "./subnets";
 import {
     AddonVersions,
@@ -33,12 +34,18 @@ export interface ResolvedNodeGroup {
     diskSizeGiB: number;
     amiType: string;
     /** Explicit subnets; undefined means every private subnet. */
-    subnetIds?: string[];
+    subnetIds?: pulumi.Input<string>[];
 }
 
 export type ResolvedVpc =
     | { kind: "create"; cidr: string; azCount: number; availabilityZones?: string[]; natGateways: NatGatewayStrategy; subnets: SubnetPlan }
-    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[]; cidr?: string };
+    | {
+          kind: "existing";
+          vpcId: pulumi.Input<string>;
+          privateSubnetIds: pulumi.Input<string>[];
+          publicSubnetIds: pulumi.Input<string>[];
+          cidr?: string;
+      };
 
 /** A Helm-installed add-on with its chart version resolved (`external`: nothing is installed). */
 export type ResolvedHelmAddon = { mode: "install"; version: string } | { mode: "external" };
@@ -79,8 +86,8 @@ export interface ResolvedEksCluster {
     kubernetesVersion: string;
     vpc: ResolvedVpc;
     endpoint: { privateAccess: boolean; publicAccess: boolean; publicAccessCidrs: string[] };
-    /** Sorted. */
-    adminPrincipals: string[];
+    /** The known ARNs sorted, then the Outputs in their order. */
+    adminPrincipals: pulumi.Input<string>[];
     bootstrapCreatorAdmin: boolean;
     /** Sorted by name. */
     nodeGroups: ResolvedNodeGroup[];

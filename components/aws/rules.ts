@@ -26,15 +26,18 @@ export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 export const K8S_VERSION_RE = /^1\.\d{2}$/;
 export const DURATION_RE = /^\d+(s|m|h)$/;
 export const ARN_RE = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
-/** The closed value sets, spelled once in types.ts (each enum type is derived from its list). */
+/** The closed value sets, spelled once in types.ts (each list is derived from its enum object). */
 export {
+    ADDON_MODES,
     CAPACITY_TYPES,
     EFS_KMS_KEYS,
     EFS_PERFORMANCE_MODES,
     EFS_THROUGHPUT_MODES,
     EFS_TRANSITIONS_TO_IA,
     EXPANDERS,
+    LOAD_BALANCER_SCHEMES,
     NAT_STRATEGIES,
+    PULL_THROUGH_PREFIXES,
     RECLAIM_POLICIES,
     TAINT_EFFECTS,
 } from "./types";
@@ -49,6 +52,14 @@ export function isInt(n: unknown): n is number {
 
 export function duplicates(values: string[]): string[] {
     return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+/**
+ * The values known while the program runs (plain strings) of a list whose items may be Outputs.
+ * Rules on ids and ARNs apply to these; an Output's value is checked by AWS when it is used.
+ */
+export function knownStrings(values: readonly unknown[]): string[] {
+    return values.filter((v): v is string => typeof v === "string");
 }
 
 export function sortedRecord(rec: Record<string, string>): Record<string, string> {

@@ -1,47 +1,59 @@
 /**
  * Public argument types of the EKS components. Structural fields (VPC plan, node-group sizes,
  * endpoint access) are plain values, not `pulumi.Input`, because they are validated
- * synchronously before any resource is registered.
+ * synchronously before any resource is registered. Values other resources usually produce (the
+ * ids of an existing VPC and its subnets, role and policy ARNs) accept Outputs.
+ *
+ * Shapes follow what Pulumi's schema inference accepts (named interfaces, enums as `as const`
+ * objects, explicit `enabled` flags, string-keyed maps only), so `pulumi package add` can offer
+ * them to Python, Go, .NET and YAML programs.
  */
-export const NAT_STRATEGIES = ["single", "onePerAz"] as const;
-/** `onePerAz`: one NAT gateway per AZ (no cross-AZ egress dependency); `single`: one shared NAT (cost option). */
-export type NatGatewayStrategy = (typeof NAT_STRATEGIES)[number];
-export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
-/** EKS managed node group capacity type. */
-export type CapacityType = (typeof CAPACITY_TYPES)[number];
-export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
-/** EKS node-group taint effects (the EKS API spelling, not the Kubernetes one). */
-export type TaintEffect = (typeof TAINT_EFFECTS)[number];
-/** Environment profile: `prod` turns on the high-availability and exposure rules. */
-export type EksEnvironment = "dev" | "prod";
-export const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
-/** StorageClass `reclaimPolicy`: `Retain` keeps the volume (and its data) when the claim is deleted. */
-export type ReclaimPolicy = (typeof RECLAIM_POLICIES)[number];
-export const EFS_PERFORMANCE_MODES = ["generalPurpose", "maxIO"] as const;
-/** EFS performance mode (`maxIO` is legacy and incompatible with `elastic` throughput). */
-export type EfsPerformanceMode = (typeof EFS_PERFORMANCE_MODES)[number];
-export const EFS_THROUGHPUT_MODES = ["elastic", "bursting", "provisioned"] as const;
-/** EFS throughput mode. */
-export type EfsThroughputMode = (typeof EFS_THROUGHPUT_MODES)[number];
-export const EFS_KMS_KEYS = ["cluster", "aws-managed"] as const;
-/** EFS encryption key: the cluster's customer-managed KMS key, or the AWS-managed `aws/elasticfilesystem` key. */
-export type EfsKmsKey = (typeof EFS_KMS_KEYS)[number];
-export const EFS_TRANSITIONS_TO_IA = [
-    "AFTER_1_DAY",
-    "AFTER_7_DAYS",
-    "AFTER_14_DAYS",
-    "AFTER_30_DAYS",
-    "AFTER_60_DAYS",
-    "AFTER_90_DAYS",
-    "AFTER_180_DAYS",
-    "AFTER_270_DAYS",
-    "AFTER_365_DAYS",
-] as const;
-/** EFS lifecycle transition of files to Infrequent Access (EFS API spelling). */
-export type EfsTransitionToIa = (typeof EFS_TRANSITIONS_TO_IA)[number];
-export const EXPANDERS = ["least-waste", "random", "most-pods", "price", "priority"] as const;
-/** cluster-autoscaler `--expander` strategies supported here. */
-export type AutoscalerExpander = (typeof EXPANDERS)[number];
+import * as pulumi from "@pulumi/pulumi";
+import {
+    NatGatewayStrategy,
+    CapacityType,
+    TaintEffect,
+    EksEnvironment,
+    ReclaimPolicy,
+    EfsPerformanceMode,
+    EfsThroughputMode,
+    EfsKmsKey,
+    EfsTransitionToIa,
+    AutoscalerExpander,
+    AddonMode,
+    LoadBalancerScheme,
+    PullThroughCachePrefix,
+} from "./enums";
+
+/** The closed value sets (enums.ts), part of the args API. */
+export {
+    NatGatewayStrategy,
+    CapacityType,
+    TaintEffect,
+    EksEnvironment,
+    ReclaimPolicy,
+    EfsPerformanceMode,
+    EfsThroughputMode,
+    EfsKmsKey,
+    EfsTransitionToIa,
+    AutoscalerExpander,
+    AddonMode,
+    LoadBalancerScheme,
+    PullThroughCachePrefix,
+    NAT_STRATEGIES,
+    CAPACITY_TYPES,
+    TAINT_EFFECTS,
+    EKS_ENVIRONMENTS,
+    RECLAIM_POLICIES,
+    EFS_PERFORMANCE_MODES,
+    EFS_THROUGHPUT_MODES,
+    EFS_KMS_KEYS,
+    EFS_TRANSITIONS_TO_IA,
+    EXPANDERS,
+    ADDON_MODES,
+    LOAD_BALANCER_SCHEMES,
+    PULL_THROUGH_PREFIXES,
+} from "./enums";
 
 /** A VPC created by the component. */
 export interface VpcCreateArgs {
@@ -57,12 +69,15 @@ export interface VpcCreateArgs {
 
 /** A VPC that already exists (bring your own). Private subnets must be in distinct AZs. */
 export interface VpcExistingArgs {
-    /** VPC id. */
-    vpcId: string;
-    /** Private subnet ids (nodes and the control-plane ENIs go here), one per AZ. */
-    privateSubnetIds: string[];
-    /** Public subnet ids (internet-facing load balancers). @default [] */
-    publicSubnetIds?: string[];
+    /** VPC id (may be another resource's Output). */
+    vpcId: pulumi.Input<string>;
+    /**
+     * Private subnet ids (nodes and the control-plane ENIs go here), one per AZ, at least 2. Each id
+     * may be an Output; the list itself must be known when the program runs.
+     */
+    privateSubnetIds: pulumi.Input<string>[];
+    /** Public subnet ids (internet-facing load balancers); each may be an Output. @default [] */
+    publicSubnetIds?: pulumi.Input<string>[];
     /**
      * The VPC's IPv4 CIDR: the range the API server's ENIs (and the nodes) live in, used to scope
      * NetworkPolicy egress to the API server. @default looked up from the VPC
@@ -72,7 +87,9 @@ export interface VpcExistingArgs {
 
 /** Network choice: exactly one of `create` / `existing`. @default { create: {} } */
 export interface VpcArgs {
+    /** Create a VPC (public and private subnets per AZ, NAT). @default {} when `existing` is not set */
     create?: VpcCreateArgs;
+    /** Use an existing VPC and its subnets; mutually exclusive with `create`. @default none */
     existing?: VpcExistingArgs;
 }
 
@@ -86,9 +103,13 @@ export interface EndpointArgs {
     publicAccessCidrs?: string[];
 }
 
+/** A Kubernetes taint on every node of a group. */
 export interface NodeTaint {
+    /** Taint key. */
     key: string;
+    /** Taint value. @default "" */
     value?: string;
+    /** Taint effect (EKS spelling). */
     effect: TaintEffect;
 }
 
@@ -96,7 +117,7 @@ export interface NodeTaint {
 export interface NodeGroupArgs {
     /** Instance types, at least one; more than one diversifies SPOT capacity. */
     instanceTypes: string[];
-    /** @default "ON_DEMAND" */
+    /** On-demand or spot capacity. @default "ON_DEMAND" */
     capacityType?: CapacityType;
     /** Minimum nodes (the autoscaler never goes below). */
     minSize: number;
@@ -112,10 +133,14 @@ export interface NodeGroupArgs {
     diskSizeGiB?: number;
     /** EKS AMI type. @default "AL2023_x86_64_STANDARD" */
     amiType?: string;
-    /** Restrict the group to these subnet ids; @default every private subnet (every AZ). */
-    subnetIds?: string[];
+    /**
+     * Restrict the group to these subnet ids (only with `vpc.existing`); each may be an Output.
+     * @default every private subnet (every AZ)
+     */
+    subnetIds?: pulumi.Input<string>[];
 }
 
+/** cluster-autoscaler (IRSA role, RBAC, Deployment and NetworkPolicy in kube-system). */
 export interface AutoscalerArgs {
     /** Deploy cluster-autoscaler. @default true */
     enabled?: boolean;
@@ -125,26 +150,31 @@ export interface AutoscalerArgs {
     maxNodes?: number;
     /** Container image; @default the release matching the Kubernetes minor. */
     image?: string;
-    /** @default "least-waste" */
+    /** How the autoscaler picks the group to grow. @default "least-waste" */
     expander?: AutoscalerExpander;
     /** `--scale-down-unneeded-time`. @default "10m" */
     scaleDownUnneededTime?: string;
 }
 
+/** metrics-server in kube-system (resource metrics for HPAs and `kubectl top`). */
 export interface MetricsServerArgs {
     /** Deploy metrics-server (every HPA needs it). @default true */
     enabled?: boolean;
-    /** @default registry.k8s.io/metrics-server/metrics-server:v0.7.2 */
+    /** Container image. @default registry.k8s.io/metrics-server/metrics-server:v0.7.2 */
     image?: string;
 }
 
 /** EKS add-on versions; unset means the default version AWS picks for the cluster version. */
 export interface AddonVersions {
+    /** `vpc-cni` add-on version. @default AWS's default for the cluster version */
     vpcCni?: string;
+    /** `coredns` add-on version. @default AWS's default for the cluster version */
     coredns?: string;
+    /** `kube-proxy` add-on version. @default AWS's default for the cluster version */
     kubeProxy?: string;
+    /** `aws-ebs-csi-driver` add-on version. @default AWS's default for the cluster version */
     awsEbsCsiDriver?: string;
-    /** Only with `efs.enabled`. */
+    /** `aws-efs-csi-driver` add-on version; only with `efs.enabled`. @default AWS's default for the cluster version */
     awsEfsCsiDriver?: string;
 }
 
@@ -164,11 +194,11 @@ export interface EfsArgs {
     enabled?: boolean;
     /** Name of the EFS StorageClass. @default "efs-sc" */
     storageClassName?: string;
-    /** @default "generalPurpose" */
+    /** Performance mode. @default "generalPurpose" */
     performanceMode?: EfsPerformanceMode;
-    /** @default "elastic" */
+    /** Throughput mode. @default "elastic" */
     throughputMode?: EfsThroughputMode;
-    /** MiB/s; required with (and only allowed with) `throughputMode: provisioned`. */
+    /** MiB/s; required with (and only allowed with) `throughputMode: provisioned`. @default none */
     provisionedThroughputMibps?: number;
     /** Encryption key of the file system (always encrypted). @default "cluster" */
     kmsKey?: EfsKmsKey;
@@ -179,25 +209,31 @@ export interface EfsArgs {
 }
 
 /** An extra IRSA role bound to one namespace/service account. */
-export interface IrsaRoleSpec {
-    namespace: string;
-    serviceAccount: string;
-    /** Managed policy ARNs to attach. */
-    policyArns?: string[];
-    /** S3 access for the role (e.g. the Postgres backup job). */
-    s3Access?: { bucket: string; prefix?: string; readOnly?: boolean };
+/** S3 access granted to an IRSA role: one bucket, optionally one key prefix. */
+export interface S3AccessArgs {
+    /** Bucket name. */
+    bucket: string;
+    /** Key prefix the role is limited to (e.g. `postgres/`). @default the whole bucket */
+    prefix?: string;
+    /** Read (get/list) only. @default false */
+    readOnly?: boolean;
 }
 
-/**
- * How a cluster add-on is provided: `install` (this component installs and owns it) or
- * `external` (someone else manages it on this cluster; nothing is installed, and the systems
- * may still rely on it). An add-on without an entry is neither: the systems must not rely on it.
- */
-export type AddonMode = "install" | "external";
+/** An extra IRSA role bound to one namespace/service account. */
+export interface IrsaRoleSpec {
+    /** Namespace of the service account. */
+    namespace: string;
+    /** Name of the service account. */
+    serviceAccount: string;
+    /** Managed policy ARNs to attach; each may be an Output. @default [] */
+    policyArns?: pulumi.Input<string>[];
+    /** S3 access for the role (e.g. the Postgres backup job). @default none */
+    s3Access?: S3AccessArgs;
+}
 
 /** An add-on installed as a pinned Helm release. */
 export interface HelmAddonArgs {
-    /** @default "install" */
+    /** Installed here or run by someone else. @default "install" */
     mode?: AddonMode;
     /** Chart version; @default the pinned version in defaults.ts (ADDON_CHARTS). */
     version?: string;
@@ -205,7 +241,7 @@ export interface HelmAddonArgs {
 
 /** Velero: S3 backup storage location (bucket created here), EBS snapshot location, IRSA role, node agent. */
 export interface VeleroAddonArgs extends HelmAddonArgs {
-    /** S3 bucket for backups; created versioned, encrypted, private, with a lifecycle rule. Required with `install`. */
+    /** S3 bucket for backups; created versioned, encrypted, private, with a lifecycle rule. Required with `install`. @default none */
     bucket?: string;
     /** Days a replaced or deleted backup object version is kept. @default 30 */
     noncurrentVersionDays?: number;
@@ -218,11 +254,11 @@ export interface VeleroAddonArgs extends HelmAddonArgs {
 
 /** cert-manager (the EKS community add-on `cert-manager`) and the ACME ClusterIssuer the Ingresses name. */
 export interface CertManagerAddonArgs {
-    /** @default "install" */
+    /** Installed here or run by someone else. @default "install" */
     mode?: AddonMode;
     /** EKS add-on version; @default AWS's default for the cluster version. */
     version?: string;
-    /** ACME account e-mail (expiry notices). Required with `install`. */
+    /** ACME account e-mail (expiry notices). Required with `install`. @default none */
     acmeEmail?: string;
     /** ClusterIssuer name. @default "letsencrypt-prod" */
     issuerName?: string;
@@ -235,17 +271,14 @@ export interface IstioAddonArgs extends HelmAddonArgs {
     /**
      * With `external`: whether that Istio runs its CNI node agent. Without it every injected pod
      * carries `istio-init` (NET_ADMIN, NET_RAW), which Pod Security `restricted` rejects.
-     * Installed here, Istio always runs with its CNI node agent.
+     * Installed here, Istio always runs with its CNI node agent. @default false
      */
     cni?: boolean;
 }
 
-/** Load balancer scheme of the ingress controller's NLB. */
-export type LoadBalancerScheme = "internet-facing" | "internal";
-
 /** ingress-nginx (class `nginx`) behind an AWS Network Load Balancer. */
 export interface IngressNginxAddonArgs extends HelmAddonArgs {
-    /** @default "internet-facing" */
+    /** Internet-facing or internal NLB. @default "internet-facing" */
     scheme?: LoadBalancerScheme;
 }
 
@@ -253,22 +286,26 @@ export interface IngressNginxAddonArgs extends HelmAddonArgs {
 export interface ExternalSecretsAddonArgs extends HelmAddonArgs {
     /**
      * The Secrets Manager name prefix the stack's secrets live under (e.g. `agent-platform/prod/`);
-     * the operator's IRSA role may read those secrets only. Required with `install`.
+     * the operator's IRSA role may read those secrets only. Required with `install`. @default none
      */
     secretsPrefix?: string;
 }
 
 /** The cluster add-ons the systems rely on (CRDs, controllers, the Ingress path). */
 export interface PlatformAddonsArgs {
-    /** Prometheus Operator with its CRDs (ServiceMonitor, PrometheusRule) and a Prometheus selecting every ServiceMonitor. */
+    /** Prometheus Operator with its CRDs (ServiceMonitor, PrometheusRule) and a Prometheus selecting every ServiceMonitor. @default not provided */
     prometheusOperator?: HelmAddonArgs;
-    /** Vertical Pod Autoscaler (recommender, updater, admission controller) and its CRD. */
+    /** Vertical Pod Autoscaler (recommender, updater, admission controller) and its CRD. @default not provided */
     vpa?: HelmAddonArgs;
+    /** Velero backups (Schedules). @default not provided */
     velero?: VeleroAddonArgs;
+    /** cert-manager and the ACME ClusterIssuer (TLS of the Ingresses). @default not provided */
     certManager?: CertManagerAddonArgs;
+    /** Istio service mesh. @default not provided */
     istio?: IstioAddonArgs;
+    /** ingress-nginx behind an NLB (the Ingresses' class `nginx`). @default not provided */
     ingressNginx?: IngressNginxAddonArgs;
-    /** External Secrets Operator + ClusterSecretStore `aws-secrets-manager` (issue 19). */
+    /** External Secrets Operator + ClusterSecretStore `aws-secrets-manager` (issue 19). @default not provided */
     externalSecrets?: ExternalSecretsAddonArgs;
 }
 
@@ -277,16 +314,13 @@ export interface PlatformAddonsArgs {
  * agent + Fluent Bit), its IRSA role, and the Container Insights log groups with our retention.
  */
 export interface CloudWatchObservabilityArgs {
-    /** @default false */
+    /** Create the log groups, the IRSA role and the add-on. @default false */
     enabled?: boolean;
     /** Retention of the Container Insights log groups. @default 30 */
     logRetentionDays?: number;
     /** EKS add-on version; @default AWS's default for the cluster version. */
     version?: string;
 }
-
-/** Public registries ECR caches without credentials, by cache prefix. */
-export type PullThroughCachePrefix = "ecr-public" | "k8s" | "quay";
 
 /** ECR repositories for the project's own images (scan on push, immutable tags, lifecycle). */
 export interface EcrArgs {
@@ -308,6 +342,7 @@ export interface BucketArgs {
     noncurrentVersionDays?: number;
 }
 
+/** Arguments of `EksCluster`. */
 export interface EksClusterArgs {
     /** EKS cluster name (also the autoscaler discovery tag suffix). @default the component name */
     clusterName?: string;
@@ -321,19 +356,22 @@ export interface EksClusterArgs {
     vpc?: VpcArgs;
     /** API endpoint exposure. @default private only */
     endpoint?: EndpointArgs;
-    /** IAM role/user ARNs granted AmazonEKSClusterAdminPolicy via access entries. @default [] */
-    adminPrincipals?: string[];
+    /**
+     * IAM role/user ARNs granted AmazonEKSClusterAdminPolicy via access entries; each may be an
+     * Output (a role created in the same program). @default []
+     */
+    adminPrincipals?: pulumi.Input<string>[];
     /** Grant the identity running `pulumi up` cluster-admin at creation (needed to deploy workloads). @default true */
     bootstrapCreatorAdmin?: boolean;
-    /** Managed node groups by name (the name becomes the `node-group` label). */
+    /** Managed node groups by name (the name becomes the `node-group` label); at least one. */
     nodeGroups: Record<string, NodeGroupArgs>;
     /** Ignore `scalingConfig.desiredSize` diffs so the autoscaler owns it. @default true */
     ignoreDesiredSizeChanges?: boolean;
-    /** cluster-autoscaler settings. */
+    /** cluster-autoscaler settings. @default { enabled: true } */
     autoscaler?: AutoscalerArgs;
-    /** metrics-server settings. */
+    /** metrics-server settings. @default { enabled: true } */
     metricsServer?: MetricsServerArgs;
-    /** EKS add-on versions. */
+    /** EKS add-on versions. @default AWS's defaults for the cluster version */
     addons?: AddonVersions;
     /** The gp3 default StorageClass. @default { defaultReclaimPolicy: "Retain" in prod, "Delete" in dev } */
     storage?: StorageArgs;

@@ -1,6 +1,6 @@
 /** The network rules of `EksClusterArgs`: VPC (created or existing), API endpoint access, admin principals. Pure. */
 import * as defaults from "./defaults";
-import { duplicates, isInt, issueList, NAT_STRATEGIES, ValidationIssue } from "./rules";
+import { duplicates, isInt, issueList, knownStrings, NAT_STRATEGIES, ValidationIssue } from "./rules";
 import { parseCidr, planSubnets } from "./subnets";
 import { EksClusterArgs } from "./types";
 
@@ -12,7 +12,7 @@ export function validateVpc(args: EksClusterArgs): ValidationIssue[] {
         add(["vpc"], "vpc.create and vpc.existing are mutually exclusive: set exactly one");
     } else if (vpc.existing) {
         const ex = vpc.existing;
-        if (!ex.vpcId) add(["vpc", "existing", "vpcId"], "vpc.existing.vpcId must be a non-empty VPC id");
+        if (!ex.vpcId) add(["vpc", "existing", "vpcId"], "vpc.existing.vpcId must be a non-empty VPC id (or an Output of one)");
         const priv = ex.privateSubnetIds ?? [];
         if (new Set(priv).size < defaults.MIN_AZ_COUNT) {
             add(
@@ -27,7 +27,7 @@ export function validateVpc(args: EksClusterArgs): ValidationIssue[] {
                 add(["vpc", "existing", "cidr"], `vpc.existing.cidr: ${(e as Error).message}`);
             }
         }
-        for (const d of duplicates([...priv, ...(ex.publicSubnetIds ?? [])])) {
+        for (const d of duplicates(knownStrings([...priv, ...(ex.publicSubnetIds ?? [])]))) {
             add(["vpc", "existing"], `vpc.existing subnet ids must be unique across privateSubnetIds and publicSubnetIds, got ${d} twice`);
         }
     } else {
@@ -103,13 +103,13 @@ export function validateAccess(args: EksClusterArgs): ValidationIssue[] {
     // --- access
     const admins = args.adminPrincipals ?? [];
     admins.forEach((arn, i) => {
-        if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) {
+        if (typeof arn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) {
             add(
                 ["adminPrincipals", String(i)],
                 `adminPrincipals[${i}] must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), got ${JSON.stringify(arn)}`,
             );
         }
     });
-    for (const d of duplicates(admins)) add(["adminPrincipals"], `adminPrincipals must be unique, got ${d} twice`);
+    for (const d of duplicates(knownStrings(admins))) add(["adminPrincipals"], `adminPrincipals must be unique, got ${d} twice`);
     return issues;
 }

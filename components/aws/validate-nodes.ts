@@ -17,7 +17,8 @@ import {
 import { EksClusterArgs } from "./types";
 
 /** Number of AZs (private subnets) a node group spans, given the network choice. */
-function nodeGroupAzSpan(args: EksClusterArgs, subnetIds: string[] | undefined): number {
+function nodeGroupAzSpan(args: EksClusterArgs, subnetIds: readonly unknown[] | undefined): number {
+    // Each Output (an id not known yet) counts as its own subnet.
     if (subnetIds) return new Set(subnetIds).size;
     if (args.vpc?.existing) return new Set(args.vpc.existing.privateSubnetIds ?? []).size;
     const create = args.vpc?.create ?? {};

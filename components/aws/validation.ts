@@ -4,6 +4,7 @@
  * EFS, add-ons, and the cluster-wide ones here); `resolveEksClusterArgs` throws before any
  * resource exists and fills every default.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { resolveBuckets, resolveCloudwatch, resolveEcr, resolvePlatformAddons, validatePlatformAddons } from "./addons-args";
 import * as defaults from "./defaults";
 import { resolveEfs, validateEfs } from "./efs-args";
@@ -25,6 +26,12 @@ import { planSubnets } from "./subnets";
 import { EksClusterArgs, EksEnvironment } from "./types";
 import { validateAccess, validateVpc } from "./validate-network";
 import { validateAutoscaler, validateNodeGroups } from "./validate-nodes";
+
+/** The plain strings sorted (a stable order for the resources named after them), then the Outputs in their order. */
+function sortedInputs(values: readonly pulumi.Input<string>[]): pulumi.Input<string>[] {
+    const known = values.filter((v): v is string => typeof v === "string").sort();
+    return [...known, ...values.filter((v) => typeof v !== "string")];
+}
 
 /** Returns every rule violation of `args`; empty when valid. Pure. */
 export function validateEksClusterArgs(name: string, args: EksClusterArgs): ValidationIssue[] {
@@ -83,7 +90,8 @@ function validateClusterWide(args: EksClusterArgs): ValidationIssue[] {
         }
         if ((r.policyArns ?? []).length === 0 && !r.s3Access) add(p(), `irsaRoles.${rname} must grant something: set policyArns or s3Access`);
         (r.policyArns ?? []).forEach((arn, i) => {
-            if (!ARN_RE.test(arn)) add(p("policyArns", String(i)), `irsaRoles.${rname}.policyArns[${i}] must be an IAM policy ARN, got ${JSON.stringify(arn)}`);
+            if (typeof arn === "string" && !ARN_RE.test(arn))
+                add(p("policyArns", String(i)), `irsaRoles.${rname}.policyArns[${i}] must be an IAM policy ARN, got ${JSON.stringify(arn)}`);
         });
         if (r.s3Access && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(r.s3Access.bucket ?? "")) {
             add(p("s3Access", "bucket"), `irsaRoles.${rname}.s3Access.bucket must be an S3 bucket name, got ${JSON.stringify(r.s3Access.bucket)}`);
@@ -115,7 +123,7 @@ export function resolveEksClusterArgs(name: string, args: EksClusterArgs): Resol
             publicAccess: args.endpoint?.publicAccess ?? false,
             publicAccessCidrs: [...(args.endpoint?.publicAccessCidrs ?? [])],
         },
-        adminPrincipals: [...(args.adminPrincipals ?? [])].sort(),
+        adminPrincipals: sortedInputs(args.adminPrincipals ?? []),
         bootstrapCreatorAdmin: args.bootstrapCreatorAdmin ?? true,
         nodeGroups: resolveNodeGroups(args),
         ignoreDesiredSizeChanges: args.ignoreDesiredSizeChanges ?? true,

@@ -258,7 +258,7 @@ describe("aws/EksCluster under mocks (prod defaults)", function () {
     });
 
     it("THEN every child is parented to the component and named with its prefix", () => {
-        for (const r of resources.filter((x) => x.type !== "agent-platform:aws:EksCluster" && x.name !== "workload")) assert.match(r.name, /^prod-/);
+        for (const r of resources.filter((x) => x.type !== "agent-platform:index:EksCluster" && x.name !== "workload")) assert.match(r.name, /^prod-/);
         for (const [name, opts] of Object.entries(captured.opts)) if (name !== "prod") assert.ok(opts.parent, `${name} has no parent`);
     });
 });

@@ -60,7 +60,7 @@ describe("aws: the prod stack on EKS (Pulumi.prod.yaml under mocks)", function (
         assert.ok(kube.length > 50, `only ${kube.length} Kubernetes objects`);
         const providers = new Set(kube.map((x) => (x.provider ?? "").split("::").slice(0, 4).join("::")));
         assert.equal(providers.size, 1, `objects on several providers: ${[...providers].join(", ")}`);
-        assert.match([...providers][0], /agent-platform:aws:EksCluster\$pulumi:providers:kubernetes::[^:]+-k8s$/);
+        assert.match([...providers][0], /agent-platform:index:EksCluster\$pulumi:providers:kubernetes::[^:]+-k8s$/);
         const names = kube.map((x) => `${x.type.split(":").pop()}/${x.inputs.metadata?.name}`);
         for (const n of ["StorageClass/gp3", "Deployment/cluster-autoscaler", "Deployment/metrics-server"]) assert.ok(names.includes(n), `missing ${n}`);
     });
