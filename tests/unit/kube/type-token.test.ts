@@ -26,7 +26,7 @@ function exportedComponents(): string[] {
 
 /** `class <Name> extends ...` up to its first `super(...)` call, from the components' sources. */
 function superCallOf(name: string): string {
-    const files = ["kube", "compose"].flatMap((d) => fs.readdirSync(path.join(COMPONENTS, d)).map((f) => path.join(COMPONENTS, d, f)));
+    const files = ["kube", "compose", "aws"].flatMap((d) => fs.readdirSync(path.join(COMPONENTS, d)).map((f) => path.join(COMPONENTS, d, f)));
     for (const f of files.filter((f) => f.endsWith(".ts"))) {
         const src = fs.readFileSync(f, "utf8");
         const at = src.indexOf(`export class ${name} extends `);
@@ -34,7 +34,7 @@ function superCallOf(name: string): string {
         const call = /super\(([^;]*)\);/.exec(src.slice(at));
         if (call) return call[1]!;
     }
-    throw new Error(`no class ${name} with a super call under components/kube or components/compose`);
+    throw new Error(`no class ${name} with a super call under components/kube, components/compose or components/aws`);
 }
 
 describe("kube/type-token", () => {
@@ -54,7 +54,7 @@ describe("kube/type-token", () => {
         for (const name of names) {
             const call = superCallOf(name);
             assert.ok(call.startsWith(`componentType("${name}")`), `${name}: super(${call})`);
-            if (!alwaysIndex.has(name)) assert.match(call, /withOldTypeAlias\("agent-platform:(kube|compose):\w+", opts\)/, `${name}: super(${call})`);
+            if (!alwaysIndex.has(name)) assert.match(call, /withOldTypeAlias\("agent-platform:(kube|compose|aws):\w+", opts\)/, `${name}: super(${call})`);
         }
     });
 
