@@ -89,6 +89,18 @@ describe("the packed component package, used from outside the repository", funct
         run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "."], project);
     });
 
+    it("lists the EKS components on the main entry for Pulumi's component provider, and reading one without @pulumi/aws fails with one clear error", function () {
+        const probe = [
+            'const ap = require("agent-platform");',
+            "let error = null;",
+            "try { ap.EksCluster; } catch (e) { error = e.message; }",
+            'console.log(JSON.stringify({ listed: Object.keys(ap).filter((k) => ["EksCluster", "IrsaRole"].includes(k)), error }));',
+        ].join("\n");
+        const out = JSON.parse(run(process.execPath, ["-e", probe], project).trim()) as { listed: string[]; error: string | null };
+        assert.deepEqual(out.listed, ["EksCluster", "IrsaRole"]);
+        assert.match(out.error ?? "", /need @pulumi\/aws, an optional peer dependency that is not installed: npm install @pulumi\/aws/);
+    });
+
     it("runs the consumer under the mock runtime: the AgentService lands in the PlatformNamespace's Output", function () {
         const out = run(process.execPath, ["dist/index.js"], project).trim().split("\n");
         const result = JSON.parse(out[out.length - 1] as string) as {
