@@ -39,7 +39,6 @@ describe("the EKS components in the package schema", function () {
 
     before(async function () {
         // The entry's source (components/dist, the packed build, may be being rebuilt by the pack test).
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const entry = require(path.join(COMPONENTS, "index.ts")) as Record<string, unknown>;
         const eks = getPulumiComponents(entry).filter((c) => (EKS_COMPONENT_NAMES as readonly string[]).includes(c.name));
         assert.deepEqual(eks.map((c) => c.name).sort(), [...EKS_COMPONENT_NAMES].sort(), "the main entry does not expose the EKS components");
