@@ -23,10 +23,13 @@ function loadEksComponents(): typeof schemaComponents {
     } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === "MODULE_NOT_FOUND" && /@pulumi\/aws/.test(err.message)) {
-            throw new Error(
+            // The cause is set, not passed: Pulumi runs a source plugin through ts-node with its
+            // default (pre-ES2022) lib, which has no `new Error(message, { cause })`.
+            const missing: Error & { cause?: unknown } = new Error(
                 "agent-platform: the EKS components (EksCluster, IrsaRole) need @pulumi/aws, an optional peer dependency that is not installed: npm install @pulumi/aws@^7.48.0",
-                { cause: e },
             );
+            missing.cause = e;
+            throw missing;
         }
         throw e;
     }
