@@ -17,6 +17,7 @@ import { gitState, machine, mergeEarlier, Results, Row, writeResults } from "./l
 import { judgeGrowth, linearFit, median } from "./lib/stats";
 import { writeSyntheticManifests } from "./lib/synthetic";
 import { Args, CliIo, defineCli, processIo, runCli, runMain, UsageError } from "../tools/lib/cli";
+import { extractRevision } from "../tools/lib/revision";
 
 const SECTIONS = ["eval", "growth", "policy", "scale", "deploy", "tests", "profile"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -364,7 +365,8 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
     const detailRows: (string | number)[][] = [];
     let baseline: string | undefined;
     try {
-        baseline = await baselineTree(o.baseline, tmp);
+        baseline = path.join(tmp, "baseline");
+        extractRevision(REPO_ROOT, o.baseline, baseline);
     } catch (e) {
         rows.push({ section: S, figure: "before rows (baseline commit)", value: "unavailable", unit: "", how: (e as Error).message.split("\n")[0] });
     }
@@ -452,22 +454,6 @@ async function benchPolicy(o: Options, rows: Row[], details: Record<string, unkn
         headers: ["input", "resources", "violations", "mandatory", "parse (1st pass)", "parse (median)", "evaluate (1st pass)", "evaluate (median)"],
         rows: detailRows,
     };
-}
-
-/** The baseline commit's tree (git archive) with this tree's node_modules, for "before" rows. */
-async function baselineTree(rev: string, tmp: string): Promise<string> {
-    const dir = path.join(tmp, "baseline");
-    const tar = path.join(tmp, "baseline.tar");
-    fs.mkdirSync(dir, { recursive: true });
-    for (const [cmd, args] of [
-        ["git", ["archive", "--format=tar", "-o", tar, rev]],
-        ["tar", ["-xf", tar, "-C", dir]],
-    ] as const) {
-        const r = await runCommand(cmd, [...args]);
-        if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    }
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
-    return dir;
 }
 
 interface ScaleReport {

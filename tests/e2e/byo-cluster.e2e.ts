@@ -29,12 +29,10 @@ describe("e2e: up:local --kubeconfig deploys the dev stack to an existing cluste
         (JSON.parse((await kubectl(["get", "namespaces"])).stdout).items as any[])
             .map((n) => n.metadata.name)
             .filter((n: string) => DEV_NAMESPACES.includes(n));
-    let unguard = () => {};
     let deployed = false;
 
     before(async function () {
         this.timeout(900_000);
-        unguard = ws.stopClusterOnExit();
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
         await ws.clusterUp();
         // kubectl for the assertions below: the one stack.sh env would give (PATH from the toolchain and cluster builds).
@@ -45,7 +43,6 @@ describe("e2e: up:local --kubeconfig deploys the dev stack to an existing cluste
         this.timeout(600_000);
         if (deployed) await ws.run(STACK_SH, ["down", ...byo, "--destroy"], { env: stackEnv(), timeoutMs: 600_000 });
         ws.cleanup();
-        unguard();
     });
 
     it("GIVEN the cluster lacks Velero's namespace (crds.velero: true) WHEN up --kubeconfig THEN it fails naming the key and deploys nothing", async function () {

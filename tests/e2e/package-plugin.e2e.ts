@@ -124,12 +124,10 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
     const NS = "yaml-apps";
     const t = new Timings();
     const stack = (args: string[]) => ws.pulumi([...args, "--stack", "e2e"], { cwd: project });
-    let unguard = () => {};
     let deployed = false;
 
     before(async function () {
         this.timeout(900_000);
-        unguard = ws.stopClusterOnExit();
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
         await t.timed("cluster.sh up (own control plane)", () => ws.clusterUp());
         await pulumiWorkspace(ws);
@@ -173,7 +171,6 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
         this.timeout(600_000);
         if (deployed) await stack(["destroy", "--yes"]);
         ws.cleanup();
-        unguard();
         t.print("YAML program timings");
     });
 

@@ -46,7 +46,6 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     /** Resource count the dev preview plans to create. */
     let planned = 0;
 
-    let unguard = () => {};
     const dev = (args: string[], config = devConfig) => [...args, "--stack", "dev", "--config-file", config];
     const workloads = async (namespaces = PLATFORM_NAMESPACES): Promise<any[]> => {
         const list = await ws.kubectlJson<{ items: any[] }>(["get", "deployments,statefulsets", "-A"]);
@@ -63,7 +62,6 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
 
     before(async function () {
         this.timeout(900_000);
-        unguard = ws.stopClusterOnExit();
         console.log(`    e2e work dir ${ws.dir} (log: ${ws.log})`);
         await timed("cluster.sh up (own control plane)", () => ws.clusterUp());
         devConfig = await timed("stack.sh prepare dev (workspace, stack, secrets)", () => ws.prepare("dev"));
@@ -75,7 +73,6 @@ describe("e2e: the dev stack through the real Pulumi engine on a local control p
     after(function () {
         this.timeout(180_000);
         ws.cleanup();
-        unguard();
         timings.print("e2e timings");
     });
 

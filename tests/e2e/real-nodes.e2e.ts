@@ -44,7 +44,6 @@ const enabled = nodesMode === "real";
         const timings = new Timings();
         const timed = timings.timed;
         let config = "";
-        let unguard = () => {};
         const platformPods = async (): Promise<any[]> =>
             (await ws.kubectlJson<{ items: any[] }>(["get", "pods", "-A"])).items.filter((p) => PLATFORM_NAMESPACES.includes(p.metadata.namespace));
         const exec = (ns: string, pod: string, container: string, script: string) =>
@@ -52,7 +51,6 @@ const enabled = nodesMode === "real";
 
         before(async function () {
             this.timeout(1_800_000);
-            unguard = ws.stopClusterOnExit();
             console.log(`    e2e (real nodes) work dir ${ws.dir} (log: ${ws.log})`);
             await timed("cluster.sh up with 3 real nodes", () => ws.clusterUp());
             config = await timed("stack.sh prepare dev + images map", () => ws.prepare("dev"));
@@ -67,7 +65,6 @@ const enabled = nodesMode === "real";
         after(function () {
             this.timeout(180_000);
             ws.cleanup();
-            unguard();
             timings.print("e2e (real nodes) timings");
         });
 

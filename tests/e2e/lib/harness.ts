@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { declaredCapabilities, impliedNamespaces } from "../../../tools/e2e/preflight";
+import { extractRevision } from "../../../tools/lib/revision";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const E2E_TOOLS = path.join(REPO_ROOT, "tools", "e2e");
@@ -41,6 +42,7 @@ export class Workspace {
     /** The env of `stack.sh env` (PATH, KUBECONFIG, PULUMI_*), filled by `prepare`. */
     env: NodeJS.ProcessEnv = {};
     clusterStarted = false;
+    private removeExitGuard = () => {};
 
     note(line: string): void {
         fs.appendFileSync(this.log, `\n### ${new Date().toISOString()} ${line}\n`);
@@ -93,17 +95,22 @@ export class Workspace {
         for (const ns of impliedNamespaces(declared)) await this.must("kubectl", [...kubectlArgs, "create", "namespace", ns], env ? { env } : {});
     }
 
+    /**
+     * Starts this workspace's own control plane. Until clusterDown (which cleanup calls), the
+     * process stops it on exit, also on Ctrl-C or a kill.
+     */
     async clusterUp(): Promise<void> {
         this.clusterStarted = true; // cluster.sh up stops what it started itself when it fails
+        this.removeExitGuard = this.stopClusterOnExit();
         await this.must(path.join(E2E_TOOLS, "cluster.sh"), ["up"], { env: this.toolEnv, timeoutMs: 600_000 });
     }
 
     /**
      * Stops this run's cluster when the process ends, also on Ctrl-C or a kill: node's default
      * signal action skips `exit` listeners and would leave the control plane running. Returns the
-     * function that removes the guard (for the suite's `after`, once the cluster is down).
+     * function that removes the guard (clusterDown calls it).
      */
-    stopClusterOnExit(): () => void {
+    private stopClusterOnExit(): () => void {
         const onExit = () => this.clusterDown();
         const onSignal = (signal: NodeJS.Signals) => {
             this.clusterDown();
@@ -126,6 +133,8 @@ export class Workspace {
         const r = spawnSync(path.join(E2E_TOOLS, "cluster.sh"), ["down"], { env: this.toolEnv, encoding: "utf8", timeout: 120_000 });
         fs.appendFileSync(this.log, `${r.stdout ?? ""}${r.stderr ?? ""}`);
         this.clusterStarted = false;
+        this.removeExitGuard();
+        this.removeExitGuard = () => {};
     }
 
     /** `stack.sh prepare` for one stack: workspace, stack, config copy with generated secrets. Returns the config copy. */
@@ -159,21 +168,12 @@ export class Workspace {
 
     /**
      * The program as an earlier revision of this repository shipped it, built, in `<work>/baseline-<rev>`
-     * (for upgrade scenarios: deploy with it, then run this revision against the same state). Its
-     * dependencies are this checkout's node_modules (the lockfile is unchanged since the baseline).
-     * A shallow clone fetches the one commit from its origin.
+     * (for upgrade scenarios: deploy with it, then run this revision against the same state), with
+     * this checkout's dependencies (see extractRevision).
      */
     async baselineProgram(rev: string): Promise<string> {
-        const git = (args: string[]) => this.must("git", ["-C", REPO_ROOT, ...args], { env: process.env });
-        if ((await this.run("git", ["-C", REPO_ROOT, "cat-file", "-e", `${rev}^{commit}`], { env: process.env })).code !== 0) {
-            await git(["fetch", "--depth", "1", "origin", rev]);
-        }
         const dir = path.join(this.dir, `baseline-${rev.slice(0, 7)}`);
-        fs.mkdirSync(dir);
-        const tar = path.join(this.dir, `baseline-${rev.slice(0, 7)}.tar`);
-        await git(["archive", "--format=tar", "-o", tar, rev]);
-        await this.must("tar", ["-xf", tar, "-C", dir], { env: process.env });
-        for (const m of ["node_modules", path.join("policy", "node_modules")]) fs.symlinkSync(path.join(REPO_ROOT, m), path.join(dir, m));
+        extractRevision(REPO_ROOT, rev, dir);
         await this.must(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
             cwd: dir,
             env: process.env,
