@@ -50,6 +50,7 @@ export {
     VolumeSpec,
     ServicePortSpec,
     ServiceType,
+    WorkloadKind,
     ServiceSpec,
     DeploymentStrategy,
     NetworkSpec,
@@ -73,12 +74,31 @@ export { Backups, BackupsArgs, VeleroBackupTemplate } from "./kube/backups";
 
 // Traffic, mesh and ingress.
 export { MeshPolicy, MeshPolicyArgs, MtlsMode, PlaintextPorts } from "./kube/service-mesh";
-export { WebIngress, WebIngressArgs, IngressRoute, PathType } from "./kube/web-ingress";
+export { WebIngress, WebIngressArgs, IngressRoute, IngressTls, PathType } from "./kube/web-ingress";
 
 // Monitoring and storage classes.
-export { MonitoringRules, MonitoringRulesArgs, AlertRule, AlertGroup, PlatformAlertOptions, MetricsService, MetricsServiceArgs } from "./kube/monitoring";
+export {
+    MonitoringRules,
+    MonitoringRulesArgs,
+    AlertRule,
+    AlertGroup,
+    AlertOptions,
+    PlatformAlertOptions,
+    MetricsService,
+    MetricsServiceArgs,
+    MetricsServiceMonitor,
+} from "./kube/monitoring";
 export { CustomMetricsAdapter, CustomMetricsAdapterArgs, AdapterRule } from "./kube/custom-metrics";
-export { SystemDashboard, SystemDashboardArgs, DashboardInput, AppMetric, AppMetricType } from "./kube/dashboards";
+export {
+    SystemDashboard,
+    SystemDashboardArgs,
+    DashboardInput,
+    DashboardWorkload,
+    DashboardHpa,
+    ExporterKind,
+    AppMetric,
+    AppMetricType,
+} from "./kube/dashboards";
 export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType, FsType } from "./kube/storage";
 
 // Docker Compose files as AgentServices.

@@ -10,9 +10,10 @@ import {
     customMetricsOf,
     AppMetric,
     DashboardInput,
+    ExporterKind,
     SystemDashboard,
     MonitoringRules,
-    PlatformAlertOptions,
+    AlertOptions,
     POSTGRES_EXPORTER_IMAGE,
     REDIS_EXPORTER_IMAGE,
 } from "agent-platform";
@@ -36,7 +37,7 @@ const KINDS: Record<string, Recorded["kind"]> = {
 };
 
 const imageRepo = (image: string) => image.split("@")[0].replace(/:[^/:]+$/, "");
-const EXPORTERS: [string, "redis" | "postgres"][] = [
+const EXPORTERS: [string, ExporterKind][] = [
     [imageRepo(REDIS_EXPORTER_IMAGE), "redis"],
     [imageRepo(POSTGRES_EXPORTER_IMAGE), "postgres"],
 ];
@@ -67,7 +68,7 @@ export function dashboardInput(system: SystemKey, namespace: string, recorded: r
 }
 
 /** The alerts a system's recorded objects call for: its data stores' exporters, its dumps, its Raft leader gauge. Pure. */
-export function alertOptionsOf(input: DashboardInput): Omit<PlatformAlertOptions, "namespace"> {
+export function alertOptionsOf(input: DashboardInput): AlertOptions {
     const leader = input.metrics.find((m) => /_raft_leader$/.test(m.name));
     return {
         redis: input.exporters.includes("redis"),

@@ -171,6 +171,14 @@ export interface ServiceSpec {
     nodePorts?: Record<string, number>;
 }
 
+/** What a workload is run as. */
+export const WorkloadKind = {
+    Deployment: "Deployment",
+    StatefulSet: "StatefulSet",
+} as const;
+/** What a workload is run as: `Deployment` or `StatefulSet` (with per-replica volumes). */
+export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
+
 /** How a Deployment replaces its pods. */
 export const DeploymentStrategy = {
     /** Surge one new pod before stopping an old one (no pod unavailable). */

@@ -1,7 +1,7 @@
 /** `AgentService`'s pure half: the rules its args must satisfy, and the specs (container, volumes, Service, scaling, footprint) built from them. */
 import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
-import { dns1123Problems } from "./names";
+import { dns1123Problems, targetPortProblems } from "./names";
 import { knownNamespace } from "./namespace-ref";
 import { meshProxyFromAnnotations } from "./mesh-proxy";
 import { ContainerSpec, DEFAULT_RESOURCES } from "./pod";
@@ -110,9 +110,7 @@ export function agentServiceProblems(name: string, a: AgentServiceArgs): Problem
             "0 (root) needs security.runAsNonRoot: false",
             a.security?.runAsUser,
         ),
-        ...(a.service?.ports ?? []).flatMap((p, i) =>
-            check(p.targetPort === undefined || p.targetPortName === undefined, `service.ports[${i}]`, "takes at most one of targetPort and targetPortName"),
-        ),
+        ...(a.service?.ports ?? []).flatMap((p, i) => targetPortProblems(`service.ports[${i}]`, p)),
         ...Object.entries(a.service ? (a.service.nodePorts ?? {}) : {}).flatMap(([port, n]) =>
             check(Number.isInteger(n) && n >= 30000 && n <= 32767, `service.nodePorts.${port}`, "must be a port in 30000-32767", n),
         ),

@@ -11,7 +11,7 @@ import { createServiceAccount } from "./service-account";
 import { claimSpec, createStatefulSet } from "./stateful-set";
 import { serviceMonitorSpec } from "./service-monitor";
 import { PodTiming, rolloutTiming } from "./timeouts";
-import { AgentServiceArgs } from "./agent-service-args";
+import { AgentServiceArgs, WorkloadKind } from "./agent-service-args";
 import { serviceAnnotations } from "./service-await";
 import {
     agentContainerSpec,
@@ -205,14 +205,6 @@ function createSatellites(name: string, a: AgentServiceArgs, w: SatelliteTarget,
         );
     }
 }
-
-/** What a workload is run as. */
-export const WorkloadKind = {
-    Deployment: "Deployment",
-    StatefulSet: "StatefulSet",
-} as const;
-/** What a workload is run as: `Deployment` or `StatefulSet` (with per-replica volumes). */
-export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
 
 /** What a deployed workload offers (the outputs of AgentService and SingletonWorker). */
 export interface DeployedWorkload {

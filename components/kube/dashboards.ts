@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { standardLabels } from "./labels";
 import { componentType } from "./type-token";
+import { WorkloadKind } from "./agent-service-args";
 
 /** Where the ConfigMaps live: the namespace of kube-prometheus-stack, the only one its Grafana sidecar watches by default (`sidecar.dashboards.searchNamespace` unset). */
 export const DASHBOARD_NAMESPACE = "monitoring";
@@ -28,31 +29,76 @@ export const KSM_METRICS = [
     "kube_statefulset_status_replicas",
 ] as const;
 
-export type AppMetricType = "counter" | "gauge" | "histogram";
+/** The Prometheus type of an application metric. */
+export const AppMetricType = {
+    /** Only goes up: the dashboard plots its 5-minute rate. */
+    Counter: "counter",
+    /** Goes up and down: plotted per pod. */
+    Gauge: "gauge",
+    /** Buckets: the dashboard plots its p95. */
+    Histogram: "histogram",
+} as const;
+/** The Prometheus type of an application metric: `counter`, `gauge` or `histogram`. */
+export type AppMetricType = (typeof AppMetricType)[keyof typeof AppMetricType];
 
 /** A metric a system's own pods serve. */
 export interface AppMetric {
+    /** Prometheus metric name (a histogram without its `_bucket` suffix). */
     name: string;
+    /** Its Prometheus type. */
     type: AppMetricType;
 }
+
+/** A Deployment or StatefulSet of the system. */
+export interface DashboardWorkload {
+    /** What it runs as. */
+    kind: WorkloadKind;
+    /** Its Kubernetes name. */
+    name: string;
+}
+
+/** A HorizontalPodAutoscaler of the system. */
+export interface DashboardHpa {
+    /** The HPA's name. */
+    name: string;
+    /** The workload it scales. */
+    target: string;
+    /** Its fewest replicas. */
+    minReplicas: number;
+    /** Its most replicas. */
+    maxReplicas: number;
+}
+
+/** A data store's metrics exporter. */
+export const ExporterKind = {
+    /** redis_exporter. */
+    Redis: "redis",
+    /** postgres-exporter. */
+    Postgres: "postgres",
+} as const;
+/** A data store's metrics exporter: `redis` or `postgres`. */
+export type ExporterKind = (typeof ExporterKind)[keyof typeof ExporterKind];
 
 /** What one system declares, as its objects and config say. */
 export interface DashboardInput {
     /** The system (config key), used in the title and uid. */
     system: string;
+    /** The system's namespace (every query is scoped to it). */
     namespace: string;
-    workloads: { kind: "Deployment" | "StatefulSet"; name: string }[];
-    hpas: { name: string; target: string; minReplicas: number; maxReplicas: number }[];
+    /** Its Deployments and StatefulSets. */
+    workloads: DashboardWorkload[];
+    /** Its HorizontalPodAutoscalers. */
+    hpas: DashboardHpa[];
     /** CronJobs whose last success matters (database dumps). */
     cronJobs: string[];
     /** Data stores with an exporter sidecar. */
-    exporters: ("redis" | "postgres")[];
+    exporters: ExporterKind[];
     /** The system's own application metrics. */
     metrics: AppMetric[];
 }
 
 /** The metrics the exporters serve that the dashboards read (redis_exporter, postgres-exporter). */
-export const EXPORTER_METRICS: Record<"redis" | "postgres", AppMetric[]> = {
+export const EXPORTER_METRICS: Record<ExporterKind, AppMetric[]> = {
     redis: [
         { name: "redis_up", type: "gauge" },
         { name: "redis_connected_clients", type: "gauge" },
@@ -268,12 +314,13 @@ export function dashboardConfigMap(
     };
 }
 
+/** The arguments of `SystemDashboard`. */
 export interface SystemDashboardArgs {
     /** What the system declares; resolved when its objects' names are Outputs. */
     input: pulumi.Input<DashboardInput>;
     /** Namespace of the system (the ConfigMap's name must be known before the input resolves). */
     namespace: string;
-    /** Created only with the Prometheus Operator stack (`serviceMonitor`), whose Grafana sidecar reads it. */
+    /** What the cluster runs: the ConfigMap is created only with the Prometheus Operator stack (`serviceMonitor`), whose Grafana sidecar reads it. @default none installed */
     capabilities?: ClusterCapabilities;
 }
 

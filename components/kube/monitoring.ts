@@ -7,12 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels, selectorLabels, standardLabels } from "./labels";
-import { dns1123Problem, dns1123Problems } from "./names";
+import { dns1123Problem, dns1123Problems, targetPortProblems } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
-import { ServiceMonitorOptions, prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
+import { prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 import { serviceAnnotations } from "./service-await";
 import { componentType, withOldTypeAlias } from "./type-token";
 
+/** One Prometheus alerting rule. */
 export interface AlertRule {
     alert: string;
     expr: string;
@@ -22,14 +23,14 @@ export interface AlertRule {
     annotations: { summary: string; description: string };
 }
 
+/** A PrometheusRule group. */
 export interface AlertGroup {
     name: string;
     rules: AlertRule[];
 }
 
-export interface PlatformAlertOptions {
-    /** Namespace whose workloads are watched (every expression is scoped to it). */
-    namespace: string;
+/** Which alerts a namespace gets beyond the workload ones (what its data stores, dumps and Raft members serve). */
+export interface AlertOptions {
     /** Add Redis alerts (needs the redis exporter). @default false */
     redis?: boolean;
     /** Add Postgres-down alerts (needs the postgres exporter). @default false */
@@ -40,8 +41,14 @@ export interface PlatformAlertOptions {
     backupMaxAgeHours?: number;
     /** A 0/1 gauge per member saying "I am the leader" (seed 001: `inquisitor_raft_leader`). @default no Raft alerts */
     raftLeaderMetric?: string;
-    /** Label added to every alert, for routing. @default "warning"/"critical" per alert */
+    /** Labels added to every alert, for routing (next to its `severity`, "warning" or "critical"). @default none */
     extraLabels?: Record<string, string>;
+}
+
+/** The alerts of one namespace. */
+export interface PlatformAlertOptions extends AlertOptions {
+    /** Namespace whose workloads are watched (every expression is scoped to it). */
+    namespace: string;
 }
 
 // Alert windows: long enough to ignore a rollout, short enough to page within a quarter hour.
@@ -211,20 +218,23 @@ export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
     return [{ name: `${o.namespace}.workloads`, rules: workloadAlerts(ns, rule) }, ...(data.length ? [{ name: `${o.namespace}.data`, rules: data }] : [])];
 }
 
+/** The arguments of `MonitoringRules`: the alerts of one namespace and where the PrometheusRule goes. */
 export interface MonitoringRulesArgs extends PlatformAlertOptions {
     /** PrometheusRule name. @default `<namespace>-alerts` */
     name?: string;
     /** Labels the Prometheus `ruleSelector` matches (kube-prometheus-stack: `release: <release>`). @default {} */
     ruleLabels?: Record<string, string>;
-    /** Created only when `capabilities.serviceMonitor` (Prometheus Operator CRDs). */
+    /** What the cluster runs; the PrometheusRule is created only with `serviceMonitor` (Prometheus Operator CRDs). @default none installed */
     capabilities?: ClusterCapabilities;
+    /** System the PrometheusRule belongs to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
     /**
      * Options known only once other resources resolve (a stack deriving them from the objects it
-     * registered); they override the plain ones and are checked by the same rules when they resolve.
+     * registered); the fields they set override the plain ones, and are checked by the same rules
+     * when they resolve.
      * @default none
      */
-    resolvedOptions?: pulumi.Input<Partial<Omit<PlatformAlertOptions, "namespace">>>;
+    resolvedOptions?: pulumi.Input<AlertOptions>;
 }
 
 /** A PrometheusRule with the platform alerts for one namespace (skipped with a log line without the Operator). */
@@ -264,22 +274,39 @@ export class MonitoringRules extends pulumi.ComponentResource {
     }
 }
 
+/** The ServiceMonitor of a MetricsService: it scrapes just that Service's `metrics` port at its `path`. */
+export interface MetricsServiceMonitor {
+    /** `false`: no ServiceMonitor. @default true */
+    enabled?: boolean;
+    /** ServiceMonitor name. @default the Service name */
+    name?: string;
+    /** Scrape interval, a Prometheus duration. @default "30s" */
+    interval?: string;
+}
+
+/** The arguments of `MetricsService`. */
 export interface MetricsServiceArgs {
+    /** Namespace of the workload and of the Service. */
     namespace: string;
     /** Workload whose pods serve metrics (selector `app.kubernetes.io/name`). */
     workload: string;
     /** Service name (seed 001: `inquisitor-metrics`). @default `<workload>-metrics` */
     name?: string;
-    /** Container port serving metrics (seed 001: 8000). */
+    /** Port the Service listens on, also the scrape annotation's port (seed 001: 8000). */
     port: number;
-    /** Container port name or number to target. @default the port */
-    targetPort?: number | string;
-    /** @default "/metrics" */
+    /** Container port number to target (at most one of `targetPort` and `targetPortName`). @default the port */
+    targetPort?: number;
+    /** Container port name to target, e.g. `http` (at most one of `targetPort` and `targetPortName`). @default the port */
+    targetPortName?: string;
+    /** HTTP path of the metrics. @default "/metrics" */
     path?: string;
-    /** Also create a ServiceMonitor (CRD-gated). @default false */
-    serviceMonitor?: boolean | Omit<ServiceMonitorOptions, "port" | "path" | "selector">;
+    /** A ServiceMonitor for the Service, created only with `capabilities.serviceMonitor`. @default none */
+    serviceMonitor?: MetricsServiceMonitor;
+    /** What the cluster runs (the ServiceMonitor needs `serviceMonitor`). @default none installed */
     capabilities?: ClusterCapabilities;
+    /** System the Service belongs to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
+    /** Extra labels on the Service and the ServiceMonitor. @default none */
     labels?: Labels;
 }
 
@@ -292,6 +319,8 @@ export function metricsServiceProblems(a: MetricsServiceArgs): Problem[] {
         ]),
         ...check(Number.isInteger(a.port) && a.port >= 1 && a.port <= 65535, "port", "must be 1..65535", a.port),
         ...check(a.path === undefined || a.path.startsWith("/"), "path", "must start with '/'", a.path),
+        ...targetPortProblems(undefined, a),
+        ...(a.serviceMonitor?.name !== undefined ? dns1123Problem("serviceMonitor.name", a.serviceMonitor.name) : []),
     ];
 }
 
@@ -321,13 +350,13 @@ export class MetricsService extends pulumi.ComponentResource {
                 spec: {
                     type: "ClusterIP",
                     selector: selectorLabels(args.workload),
-                    ports: [{ name: "metrics", port: args.port, targetPort: args.targetPort ?? args.port, protocol: "TCP" }],
+                    ports: [{ name: "metrics", port: args.port, targetPort: args.targetPortName ?? args.targetPort ?? args.port, protocol: "TCP" }],
                 },
             },
             { parent: this },
         );
-        if (args.serviceMonitor && crdAvailable(args.capabilities, "serviceMonitor", `ServiceMonitor ${args.namespace}/${svcName}`, this)) {
-            const o = typeof args.serviceMonitor === "object" ? args.serviceMonitor : {};
+        const o = args.serviceMonitor;
+        if (o && o.enabled !== false && crdAvailable(args.capabilities, "serviceMonitor", `ServiceMonitor ${args.namespace}/${o.name ?? svcName}`, this)) {
             new k8s.apiextensions.CustomResource(
                 `${name}-monitor`,
                 {
@@ -335,7 +364,7 @@ export class MetricsService extends pulumi.ComponentResource {
                     kind: "ServiceMonitor",
                     metadata: { name: o.name ?? svcName, namespace: args.namespace, labels },
                     spec: serviceMonitorSpec(selectorLabels(args.workload), {
-                        ...o,
+                        interval: o.interval,
                         port: "metrics",
                         path,
                         selector: { ...selectorLabels(args.workload), [COMPONENT_LABEL]: "metrics" },

@@ -86,6 +86,22 @@ export function isValidPortName(value: string): boolean {
     return value.length <= MAX_PORT_NAME_LENGTH && PORT_NAME.test(value) && /[a-z]/.test(value) && !value.includes("--");
 }
 
+/** A Service port's target: a number in 1..65535 or a valid port name, not both (`key`: the port's path, none at the top level). */
+export function targetPortProblems(key: string | undefined, p: { targetPort?: number; targetPortName?: string }): Problem[] {
+    const n = p.targetPort;
+    const at = (field: string) => (key === undefined ? field : `${key}.${field}`);
+    return [
+        ...check(n === undefined || p.targetPortName === undefined, key ?? "targetPort", "takes at most one of targetPort and targetPortName"),
+        ...check(n === undefined || (Number.isInteger(n) && n >= 1 && n <= 65535), at("targetPort"), "must be in 1..65535", n),
+        ...check(
+            p.targetPortName === undefined || isValidPortName(p.targetPortName),
+            at("targetPortName"),
+            "must be a valid port name (DNS-1123, <= 15 characters, a letter)",
+            p.targetPortName,
+        ),
+    ];
+}
+
 /** Squeezes any string into port-name shape (may still collide: see `uniquePortNames`). */
 export function sanitizePortName(raw: string): string {
     let name = raw

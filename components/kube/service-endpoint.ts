@@ -1,33 +1,41 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, selectorLabels, standardLabels } from "./labels";
-import { dns1123Problems, isValidPortName, serviceUrl } from "./names";
+import { dns1123Problems, isValidPortName, serviceUrl, targetPortProblems } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { serviceAnnotations } from "./service-await";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { ServiceType } from "./agent-service-args";
 
+/** One port of a ServiceEndpoint's Service. */
 export interface EndpointPortSpec {
     /** Service port name (IANA_SVC_NAME: <= 15 characters). */
     name: string;
     /** Port the Service listens on. */
     port: number;
-    /** Container port name or number. @default the port */
-    targetPort?: number | string;
+    /** Container port number (at most one of `targetPort` and `targetPortName`). @default the port */
+    targetPort?: number;
+    /** Container port name, e.g. `http` (at most one of `targetPort` and `targetPortName`). @default the port */
+    targetPortName?: string;
 }
 
+/** The arguments of `ServiceEndpoint`. */
 export interface ServiceEndpointArgs {
+    /** Namespace of the workload and of the Service. */
     namespace: string;
     /** Service name other workloads (or scrapers) resolve. @default the component name */
     name?: string;
     /** The workload (its `app.kubernetes.io/name`) whose pods the Service selects. */
     workload: string;
+    /** The Service's ports (at least one; the first one is in `url`). */
     ports: EndpointPortSpec[];
-    /** @default "ClusterIP" */
-    type?: "ClusterIP" | "LoadBalancer";
-    /** e.g. `prometheusScrapeAnnotations(8000)` (seed 001 `inquisitor-metrics`). */
+    /** How the Service is exposed. @default "ClusterIP" */
+    type?: ServiceType;
+    /** Service annotations, e.g. `prometheusScrapeAnnotations(8000)` (seed 001 `inquisitor-metrics`). @default none */
     annotations?: Record<string, string>;
+    /** System the Service belongs to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
-    /** `app.kubernetes.io/component` of the Service itself, e.g. `metrics`. */
+    /** `app.kubernetes.io/component` of the Service itself, e.g. `metrics`. @default none */
     component?: string;
 }
 
@@ -46,6 +54,7 @@ export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): P
         p.push(...check(!seen.has(port.name), `ports[${i}].name`, "must be unique", port.name));
         seen.add(port.name);
         p.push(...check(Number.isInteger(port.port) && port.port >= 1 && port.port <= 65535, `ports[${i}].port`, "must be in 1..65535", port.port));
+        p.push(...targetPortProblems(`ports[${i}]`, port));
     });
     return p;
 }
@@ -76,7 +85,7 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
                 spec: {
                     type: a.type ?? "ClusterIP",
                     selector: this.selector,
-                    ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: "TCP" })),
+                    ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPortName ?? p.targetPort ?? p.port, protocol: "TCP" })),
                 },
             },
             { parent: this },

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { Labels, standardLabels } from "./labels";
-import { dns1123Problem, dns1123Problems, isDnsName } from "./names";
+import { dns1123Problem, dns1123Problems, isDnsName, isValidPortName } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { NetworkPeer, allowListPolicySpec } from "./network";
 import { componentType, withOldTypeAlias } from "./type-token";
@@ -60,47 +60,70 @@ export function acmeSolverPolicy(
     );
 }
 
+/** One path rule: requests under `path` go to a Service port. */
 export interface IngressRoute {
     /** URL path, starting with `/`. */
     path: string;
-    /** @default "Prefix" */
+    /** How the path matches. @default "Prefix" */
     pathType?: PathType;
     /** Backend Service name. */
     service: string;
-    /** Backend Service port number or name. */
-    port: number | string;
+    /** Backend Service port number (exactly one of `port` and `portName`). */
+    port?: number;
+    /** Backend Service port name (exactly one of `port` and `portName`). */
+    portName?: string;
     /** The backend speaks websockets (long proxy timeouts; listed in `websocket-services`). @default false */
     websocket?: boolean;
 }
 
+/**
+ * TLS for a WebIngress: the certificate Secret and the cert-manager ClusterIssuer that fills it (the
+ * issuer annotation is set only when `capabilities.certManager`).
+ */
+export interface IngressTls {
+    /** `false` serves plain HTTP (dev only). @default true */
+    enabled?: boolean;
+    /** The certificate Secret. @default `<ingress name>-tls` */
+    secretName?: string;
+    /** The cert-manager ClusterIssuer. @default "letsencrypt-prod" */
+    clusterIssuer?: string;
+}
+
+/** The arguments of `WebIngress`. */
 export interface WebIngressArgs {
+    /** Namespace of the Ingress and its backend Services. */
     namespace: string;
     /** Ingress name (seed 002: `dashboard-ingress`). @default the component name */
     name?: string;
     /** Hosts served; all share the routes and the TLS certificate (seed 002: `dashboard.claude-code.company.com`). */
     hosts: string[];
+    /** The path rules (at least one), the same for every host. */
     routes: IngressRoute[];
-    /** @default "nginx" */
+    /** The IngressClass. @default "nginx" */
     ingressClassName?: string;
-    /**
-     * TLS: certificate Secret and the cert-manager ClusterIssuer that fills it (the annotation is set
-     * only when `capabilities.certManager`). `false` serves plain HTTP (dev only).
-     * @default { secretName: `<name>-tls`, clusterIssuer: "letsencrypt-prod" }
-     */
-    tls?: { secretName?: string; clusterIssuer?: string } | false;
+    /** TLS for every host. @default on, Secret `<name>-tls` filled by ClusterIssuer "letsencrypt-prod" */
+    tls?: IngressTls;
     /** Redirect HTTP to HTTPS. @default true when TLS is on */
     sslRedirect?: boolean;
     /** nginx `rewrite-target` (seed 002 sets `/`, which strips `/api/...` paths: opt-in only). @default none */
     rewriteTarget?: string;
     /** Proxy read/send timeout for websocket routes, seconds. @default 3600 */
     websocketTimeoutSeconds?: number;
-    /** Extra annotations (win over the computed ones). */
+    /** Extra annotations (win over the computed ones). @default none */
     annotations?: Record<string, string>;
     /** The ingress controller's namespace, admitted to cert-manager's HTTP-01 solver pods when the issuer annotation is set. @default "ingress-nginx" */
     ingressControllerNamespace?: string;
+    /** What the cluster runs (the issuer annotation needs `certManager`). @default none installed */
     capabilities?: ClusterCapabilities;
+    /** System the Ingress belongs to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
+    /** Extra labels on the Ingress. @default none */
     labels?: Labels;
+}
+
+/** The TLS settings in force, or undefined for plain HTTP. */
+function tlsOf(a: WebIngressArgs): IngressTls | undefined {
+    return a.tls?.enabled === false ? undefined : (a.tls ?? {});
 }
 
 export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
@@ -121,17 +144,24 @@ export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
         p.push(...check(!seen.has(key), `routes[${i}].path`, `must not repeat a path (${r.pathType ?? "Prefix"})`, r.path));
         seen.add(key);
         p.push(...dns1123Problem(`routes[${i}].service`, r.service));
-        if (typeof r.port === "number")
-            p.push(...check(Number.isInteger(r.port) && r.port >= 1 && r.port <= 65535, `routes[${i}].port`, "must be 1..65535", r.port));
+        p.push(...check((r.port === undefined) !== (r.portName === undefined), `routes[${i}]`, "takes exactly one of port and portName"));
+        if (r.port !== undefined) p.push(...check(Number.isInteger(r.port) && r.port >= 1 && r.port <= 65535, `routes[${i}].port`, "must be 1..65535", r.port));
+        if (r.portName !== undefined)
+            p.push(
+                ...check(isValidPortName(r.portName), `routes[${i}].portName`, "must be a valid port name (DNS-1123, <= 15 characters, a letter)", r.portName),
+            );
     });
-    p.push(...check(!(a.tls === false && a.sslRedirect === true), "sslRedirect", "is true but tls is false: there is no HTTPS to redirect to"));
-    if (a.tls && a.tls.secretName !== undefined) p.push(...dns1123Problem("tls.secretName", a.tls.secretName));
+    const tls = tlsOf(a);
+    p.push(...check(!(!tls && a.sslRedirect === true), "sslRedirect", "is true but tls is off: there is no HTTPS to redirect to"));
+    if (tls?.secretName !== undefined) p.push(...dns1123Problem("tls.secretName", tls.secretName));
+    for (const k of ["secretName", "clusterIssuer"] as const)
+        p.push(...check(!(a.tls?.enabled === false && a.tls[k] !== undefined), `tls.${k}`, "is not allowed with tls.enabled: false"));
     return p;
 }
 
 /** Annotations: ssl-redirect, websocket services + timeouts, cert-manager issuer (when available), rewrite, extras. Sorted. */
 export function webIngressAnnotations(a: WebIngressArgs, certManager: boolean): Record<string, string> {
-    const tls = a.tls === false ? undefined : (a.tls ?? {});
+    const tls = tlsOf(a);
     const ws = [...new Set(a.routes.filter((r) => r.websocket).map((r) => r.service))].sort();
     const timeout = String(a.websocketTimeoutSeconds ?? 3600);
     const out: Record<string, string> = {
@@ -157,13 +187,13 @@ export function webIngressAnnotations(a: WebIngressArgs, certManager: boolean): 
 
 /** The Ingress spec: class, TLS for every host, the same path rules per host (longest paths first). */
 export function webIngressSpec(ingressName: string, a: WebIngressArgs): k8s.types.input.networking.v1.IngressSpec {
-    const tls = a.tls === false ? undefined : (a.tls ?? {});
+    const tls = tlsOf(a);
     const paths = [...a.routes]
         .sort((x, y) => y.path.length - x.path.length || x.path.localeCompare(y.path))
         .map((r) => ({
             path: r.path,
             pathType: r.pathType ?? "Prefix",
-            backend: { service: { name: r.service, port: typeof r.port === "number" ? { number: r.port } : { name: r.port } } },
+            backend: { service: { name: r.service, port: r.portName !== undefined ? { name: r.portName } : { number: r.port } } },
         }));
     return {
         ingressClassName: a.ingressClassName ?? DEFAULT_INGRESS_CLASS,
@@ -184,7 +214,7 @@ export class WebIngress extends pulumi.ComponentResource {
         const a = args;
         const ingressName = a.name ?? name;
         this.ingressName = ingressName;
-        const tls = a.tls === false ? undefined : (a.tls ?? {});
+        const tls = tlsOf(a);
         this.tlsSecretName = tls ? (tls.secretName ?? `${ingressName}-tls`) : undefined;
         this.url = `${tls ? "https" : "http"}://${a.hosts[0]}`;
         // Without cert-manager the TLS Secret must be provided some other way; say so rather than fail.

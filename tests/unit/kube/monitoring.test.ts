@@ -122,6 +122,32 @@ describe("kube/monitoring", () => {
             assert.deepStrictEqual(sm.spec.selector.matchLabels, { "app.kubernetes.io/name": "manager-agent", "app.kubernetes.io/component": "metrics" });
             assert.strictEqual(one(r, "Service", "manager-agent-metrics").metadata.labels["app.kubernetes.io/component"], "metrics");
         });
+        it("GIVEN targetPortName WHEN rendered THEN the metrics port targets the named container port", async () => {
+            const r = await render(() => new MetricsService("m", { namespace: "ns", workload: "w", port: 8000, targetPortName: "http" }));
+            assert.deepStrictEqual(one(r, "Service", "w-metrics").spec.ports, [{ name: "metrics", port: 8000, targetPort: "http", protocol: "TCP" }]);
+        });
+        it("GIVEN serviceMonitor enabled: false, or none, THEN no ServiceMonitor even with the CRD; { enabled: true } makes one named after the Service", async () => {
+            const r = await render(() => {
+                const base = { namespace: "ns", port: 8000, capabilities: { serviceMonitor: true } };
+                new MetricsService("off", { ...base, workload: "off", serviceMonitor: { enabled: false, interval: "10s" } });
+                new MetricsService("none", { ...base, workload: "none" });
+                new MetricsService("on", { ...base, workload: "on", serviceMonitor: { enabled: true, interval: "10s" } });
+            });
+            assert.deepStrictEqual(
+                byKind(r, "ServiceMonitor").map((m: any) => [m.metadata.name, m.spec.endpoints[0].interval]),
+                [["on-metrics", "10s"]],
+            );
+        });
+        it("GIVEN both target port forms or a bad ServiceMonitor name THEN construction fails naming the key", () => {
+            assert.throws(
+                () => new MetricsService("m", { namespace: "ns", workload: "w", port: 80, targetPort: 8080, targetPortName: "http" }),
+                /targetPort takes at most one of targetPort and targetPortName/,
+            );
+            assert.throws(
+                () => new MetricsService("m", { namespace: "ns", workload: "w", port: 80, serviceMonitor: { name: "Bad_Name" } }),
+                /serviceMonitor.name must be a DNS-1123 label/,
+            );
+        });
         it("GIVEN a bad port or path THEN construction fails naming it", () => {
             assert.throws(() => new MetricsService("m", { namespace: "ns", workload: "w", port: 0 }), /port must be 1..65535, got 0/);
             assert.throws(

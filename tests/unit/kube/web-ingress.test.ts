@@ -56,8 +56,8 @@ describe("kube/web-ingress", () => {
                 },
             ]);
         });
-        it("GIVEN tls false WHEN building THEN no tls block, no redirect, no issuer", () => {
-            const args = { ...seed002, tls: false as const };
+        it("GIVEN tls.enabled false WHEN building THEN no tls block, no redirect, no issuer", () => {
+            const args: WebIngressArgs = { ...seed002, tls: { enabled: false } };
             assert.strictEqual((webIngressSpec("x", args) as any).tls, undefined);
             const a = webIngressAnnotations(args, true);
             assert.strictEqual(a["nginx.ingress.kubernetes.io/ssl-redirect"], "false");
@@ -66,7 +66,7 @@ describe("kube/web-ingress", () => {
         it("GIVEN a named port and extra annotations WHEN building THEN port.name is used and extras win", () => {
             const args: WebIngressArgs = {
                 ...seed002,
-                routes: [{ path: "/", service: "web", port: "http" }],
+                routes: [{ path: "/", service: "web", portName: "http" }],
                 annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false" },
             };
             assert.deepStrictEqual((webIngressSpec("x", args) as any).rules[0].http.paths[0].backend.service.port, { name: "http" });
@@ -96,7 +96,15 @@ describe("kube/web-ingress", () => {
             ],
             ["bad port", { routes: [{ path: "/", service: "a", port: 70000 }] }, /routes\[0\].port must be 1..65535, got 70000/],
             ["bad service", { routes: [{ path: "/", service: "Front_End", port: 80 }] }, /routes\[0\].service must be a DNS-1123 label/],
-            ["redirect without TLS", { tls: false, sslRedirect: true }, /sslRedirect is true but tls is false/],
+            ["redirect without TLS", { tls: { enabled: false }, sslRedirect: true }, /sslRedirect is true but tls is off/],
+            ["a Secret while TLS is off", { tls: { enabled: false, secretName: "x-tls" } }, /tls.secretName is not allowed with tls.enabled: false/],
+            [
+                "both port and portName",
+                { routes: [{ path: "/", service: "a", port: 80, portName: "http" }] },
+                /routes\[0\] takes exactly one of port and portName/,
+            ],
+            ["neither port nor portName", { routes: [{ path: "/", service: "a" }] }, /routes\[0\] takes exactly one of port and portName/],
+            ["a bad port name", { routes: [{ path: "/", service: "a", portName: "Web_Port" }] }, /routes\[0\].portName must be a valid port name/],
         ];
         for (const [label, patch, re] of cases) {
             it(`GIVEN ${label} WHEN validated THEN it fails naming the rule`, () => {
