@@ -83,9 +83,9 @@ export interface ClaimSpec {
     name: string;
     /** e.g. `10Gi` */
     size: string;
-    /** @default the cluster's default StorageClass */
+    /** StorageClass of the claim. @default the cluster's default StorageClass */
     storageClassName?: string;
-    /** @default ["ReadWriteOnce"] */
+    /** Access modes of the claim. @default ["ReadWriteOnce"] */
     accessModes?: string[];
 }
 
@@ -103,7 +103,7 @@ export type StorageMedium = (typeof StorageMedium)[keyof typeof StorageMedium];
 export interface EmptyDirSpec {
     /** Most it may hold, e.g. `1Gi`. @default unbounded */
     sizeLimit?: string;
-    /** @default the node's disk */
+    /** Where the data is kept. @default the node's disk */
     medium?: StorageMedium;
 }
 
@@ -113,7 +113,7 @@ export interface VolumeSpec {
     name: string;
     /** Where it is mounted. */
     mountPath: string;
-    /** @default false */
+    /** Mount read-only. @default false */
     readOnly?: boolean;
     /** Mount only this path inside the volume. @default the whole volume */
     subPath?: string;
@@ -159,9 +159,9 @@ export interface ServiceSpec {
     enabled?: boolean;
     /** Service name other workloads resolve. @default the workload name */
     name?: string;
-    /** @default "ClusterIP" */
+    /** How the Service is exposed. @default "ClusterIP" */
     type?: ServiceType;
-    /** @default every container port at its own number */
+    /** The Service's ports. @default every container port at its own number */
     ports?: ServicePortSpec[];
     /** Service annotations. @default none */
     annotations?: Record<string, string>;
@@ -238,13 +238,13 @@ export interface EnvFromSpec {
 
 /** Names of the satellite objects. */
 export interface ObjectNames {
-    /** @default the workload name */
+    /** HorizontalPodAutoscaler name. @default the workload name */
     hpa?: string;
-    /** @default the workload name */
+    /** VerticalPodAutoscaler name. @default the workload name */
     vpa?: string;
-    /** @default the workload name */
+    /** PodDisruptionBudget name. @default the workload name */
     pdb?: string;
-    /** @default the workload name */
+    /** NetworkPolicy name. @default the workload name */
     networkPolicy?: string;
 }
 
@@ -333,10 +333,10 @@ export interface WorkloadArgs {
 export interface AgentServiceArgs extends WorkloadArgs {
     /** Static replica count; mutually exclusive with `hpa`. @default 1 */
     replicas?: number;
-    /** @default "RollingUpdate" (maxSurge 1, maxUnavailable 0) */
+    /** How the Deployment replaces its pods. @default "RollingUpdate" (maxSurge 1, maxUnavailable 0) */
     strategy?: DeploymentStrategy;
     /** Autoscaling; mutually exclusive with `replicas`. @default none */
     hpa?: HpaSpec;
-    /** @default maxUnavailable 1 when at least 2 replicas run, none otherwise; `{ enabled: false }` for none */
+    /** The PodDisruptionBudget. @default maxUnavailable 1 when at least 2 replicas run, none otherwise; `{ enabled: false }` for none */
     pdb?: PdbSpec;
 }

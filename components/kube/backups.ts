@@ -68,13 +68,13 @@ export interface VeleroBackupTemplate {
     ttl?: string;
     /** BackupStorageLocation. @default "default" */
     storageLocation?: string;
-    /** @default ["default"] */
+    /** Velero VolumeSnapshotLocations for volume snapshots. @default ["default"] */
     volumeSnapshotLocations?: string[];
     /** Snapshot PersistentVolumes. @default true */
     snapshotVolumes?: boolean;
     /** Copy volume contents with the file-system backup instead of snapshots. @default false */
     defaultVolumesToFsBackup?: boolean;
-    /** @default none */
+    /** Resource kinds left out of the backup. @default none */
     excludedResources?: string[];
 }
 

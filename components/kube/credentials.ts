@@ -16,7 +16,9 @@ export const GENERATED_PASSWORD_LENGTH = 32;
 
 /** Where a credential lives: a Secret name and key. */
 export interface SecretKeyRef {
+    /** The Secret's name. */
     name: string;
+    /** The key in the Secret. */
     key: string;
 }
 
@@ -24,7 +26,7 @@ export interface SecretKeyRef {
 export interface PasswordSecretSpec {
     /** Secret name. */
     name: string;
-    /** @default "password" */
+    /** Key of the password in the Secret. @default "password" */
     key?: string;
     /**
      * The Secret already exists and is owned elsewhere (seed 003: `agent-secrets`/`redis-password`):
@@ -35,8 +37,9 @@ export interface PasswordSecretSpec {
 
 /** A Secret the component creates holding a client connection URL (seed 002: `redis-credentials`/`url`). */
 export interface UrlSecretSpec {
+    /** Secret name. */
     name: string;
-    /** @default "url" */
+    /** Key of the URL in the Secret. @default "url" */
     key?: string;
 }
 
@@ -44,7 +47,7 @@ export interface UrlSecretSpec {
 export interface CredentialArgs {
     /** Password value; generated (RandomPassword, 32 alphanumerics) when omitted. */
     password?: Input<string>;
-    /** @default { name: `<workload>-password`, key: "password" } created by the component */
+    /** The Secret holding the password. @default { name: `<workload>-password`, key: "password" } created by the component */
     passwordSecret?: PasswordSecretSpec;
     /** Also create a Secret with a client URL. @default none */
     urlSecret?: UrlSecretSpec;

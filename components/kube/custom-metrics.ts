@@ -106,9 +106,11 @@ export function customMetricsApiService(): Record<string, unknown> {
     };
 }
 
+/** The arguments of `CustomMetricsAdapter`. */
 export interface CustomMetricsAdapterArgs {
     /** Every Pods/Object metric the stack's HPAs declare. */
     metrics: string[];
+    /** What the cluster runs: the rules and APIService are created only with `customMetrics`. @default none installed */
     capabilities?: ClusterCapabilities;
 }
 

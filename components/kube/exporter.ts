@@ -29,8 +29,9 @@ export interface ExporterArgs {
     exporter?: boolean;
     /** Who may scrape the exporter. @default pods in namespace `monitoring` */
     metricsScraper?: NetworkPeer;
+    /** What the cluster runs (the ServiceMonitor needs `serviceMonitor`). @default none installed */
     capabilities?: ClusterCapabilities;
-    /** @default the store's pinned exporter image */
+    /** Exporter image. @default the store's pinned exporter image */
     exporterImage?: string;
     /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
     exporterResources?: ResourceSpec;

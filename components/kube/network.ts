@@ -32,7 +32,7 @@ export interface NetworkPeer {
 export interface TrafficPort {
     /** Port number. */
     port: number;
-    /** @default "TCP" */
+    /** Transport protocol. @default "TCP" */
     protocol?: Protocol;
 }
 

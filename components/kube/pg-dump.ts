@@ -55,7 +55,7 @@ export interface S3Destination {
 export interface PvcDestination {
     /** Claim size, e.g. `20Gi`. */
     size: string;
-    /** @default the cluster's default StorageClass */
+    /** StorageClass of the claim. @default the cluster's default StorageClass */
     storageClassName?: string;
     /** Days a dump is kept. @default 14 */
     keepDays?: number;

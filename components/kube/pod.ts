@@ -98,7 +98,7 @@ export interface PortSpec {
     name?: string;
     /** Port number in the container. */
     containerPort: number;
-    /** @default "TCP" */
+    /** Transport protocol. @default "TCP" */
     protocol?: Protocol;
 }
 

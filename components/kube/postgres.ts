@@ -56,10 +56,11 @@ const POSTGRES_SERVICE_PORTS = [{ name: "postgres", port: POSTGRES_PORT, targetP
 const POSTGRES_SECURITY = { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID };
 const PG_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** The data volume of the Postgres pod. */
 export interface PostgresStorage {
-    /** @default "100Gi" (seed 002) */
+    /** Claim size, a quantity. @default "100Gi" (seed 002) */
     size?: string;
-    /** seed 002: `fast-ssd`. @default the cluster's default StorageClass */
+    /** StorageClass of the claim (seed 002: `fast-ssd`). @default the cluster's default StorageClass */
     storageClassName?: string;
     /**
      * Name a standalone PVC the component creates (seed 002: `postgres-data`), kept on stack destroy
@@ -68,9 +69,11 @@ export interface PostgresStorage {
     claimName?: string;
 }
 
+/** A nightly `pg_dump` CronJob. */
 export interface PostgresBackup {
-    /** @default "0 2 * * *" (seed 002) */
+    /** Cron schedule of the dump. @default "0 2 * * *" (seed 002) */
     schedule?: string;
+    /** Where the dumps go: S3 or a PVC. */
     destination: DumpDestination;
     /** CronJob name (seed 002: `postgres-backup`). @default `<statefulSetName>-backup` */
     cronJobName?: string;
@@ -80,30 +83,33 @@ export interface PostgresBackup {
     egress?: TrafficRule[];
 }
 
+/** The arguments of `Postgres`. */
 export interface PostgresArgs extends DataStoreArgs {
-    /** @default "postgres" */
+    /** StatefulSet name; the pod is `<name>-0`. @default "postgres" */
     statefulSetName?: string;
     /** Client Service. @default the statefulSetName */
     serviceName?: string;
     /** Workloads admitted on 5432 (the backup job is added automatically). */
     clients: string[];
-    /** @default "app" */
+    /** Database created at first start. @default "app" */
     database?: string;
-    /** @default "app" */
+    /** Owner of the database, the user clients log in as. @default "app" */
     username?: string;
     /** Connection URL Secret `postgresql://user:pw@svc.ns.svc.cluster.local:5432/db` (seed 002: `postgres-credentials`/`url`). @default none */
     urlSecret?: UrlSecretSpec;
+    /** The data volume. @default 100Gi on the default StorageClass */
     storage?: PostgresStorage;
     /** Keep data claims on destroy/scale-down (StatefulSet retention policy; `retainOnDelete` on a standalone PVC). @default true */
     retainVolumes?: boolean;
     /** Extra/overriding server settings (`-c key=value`). @default DEFAULT_POSTGRES_SETTINGS */
     settings?: Record<string, string>;
+    /** A `pg_dump` CronJob. @default none */
     backup?: PostgresBackup;
-    /** @default 250m/512Mi requests, 2/2Gi limits */
+    /** Requests and limits of the Postgres container. @default 250m/512Mi requests, 2/2Gi limits */
     resources?: ResourceSpec;
-    /** @default "postgres:16.4-alpine" */
+    /** Postgres image, pinned. @default "postgres:16.4-alpine" */
     image?: string;
-    /** @default "prometheuscommunity/postgres-exporter:v0.15.0" */
+    /** postgres-exporter image, pinned. @default "prometheuscommunity/postgres-exporter:v0.15.0" */
     exporterImage?: string;
 }
 

@@ -33,9 +33,9 @@ export type ClientServiceType = (typeof ClientServiceType)[keyof typeof ClientSe
 
 /** The Raft cluster's client Service. */
 export interface RaftClientService {
-    /** @default the cluster name */
+    /** Service name. @default the cluster name */
     name?: string;
-    /** @default "ClusterIP" */
+    /** How the Service is exposed. @default "ClusterIP" */
     type?: ClientServiceType;
     /** Port clients use (to the members' http port). @default 80 */
     port?: number;
@@ -69,7 +69,7 @@ export interface RaftClusterArgs {
     volumes: ReplicaVolumeSpec[];
     /** The client Service. @default ClusterIP named like the cluster, port 80 -> http */
     clientService?: RaftClientService;
-    /** @default `<name>-headless` */
+    /** Headless Service giving the members stable DNS names. @default `<name>-headless` */
     headlessServiceName?: string;
     /** Env var carrying the comma-separated peer addresses. @default "RAFT_PEERS" */
     peersEnvVar?: string;

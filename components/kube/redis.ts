@@ -61,9 +61,9 @@ export type MaxmemoryPolicy = (typeof MaxmemoryPolicy)[keyof typeof MaxmemoryPol
 
 /** The data volume of each Redis pod. */
 export interface RedisStorage {
-    /** @default "10Gi" (DEFAULT_REDIS_STORAGE) */
+    /** Claim size, a quantity. @default "10Gi" (DEFAULT_REDIS_STORAGE) */
     size?: string;
-    /** @default the cluster's default StorageClass */
+    /** StorageClass of the claim. @default the cluster's default StorageClass */
     storageClassName?: string;
 }
 
@@ -83,13 +83,13 @@ export interface RedisArgs extends DataStoreArgs {
     storage?: RedisStorage;
     /** `maxmemory` (e.g. `768mb`); unset lets Redis grow to the container limit. @default unset */
     maxmemory?: string;
-    /** @default "noeviction" (Redis holds state here, not a cache) */
+    /** What Redis does at `maxmemory`. @default "noeviction" (Redis holds state here, not a cache) */
     maxmemoryPolicy?: MaxmemoryPolicy;
-    /** @default 100m/256Mi requests, 1/1Gi limits */
+    /** Requests and limits of the Redis container. @default 100m/256Mi requests, 1/1Gi limits */
     resources?: ResourceSpec;
-    /** @default "redis:7.4.1-alpine" */
+    /** Redis image, pinned. @default "redis:7.4.1-alpine" */
     image?: string;
-    /** @default "oliver006/redis_exporter:v1.66.0" */
+    /** redis_exporter image, pinned. @default "oliver006/redis_exporter:v1.66.0" */
     exporterImage?: string;
 }
 

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
 
 export interface ServiceAccountSpec {
-    /** @default the workload name */
+    /** ServiceAccount name. @default the workload name */
     name?: string;
     /** Least-privilege namespaced rules; a Role + RoleBinding are created when non-empty. */
     rules?: k8s.types.input.rbac.v1.PolicyRule[];

@@ -53,7 +53,9 @@ export type MtlsMode = (typeof MtlsMode)[keyof typeof MtlsMode];
 
 /** A workload's container ports that accept plaintext from peers outside the mesh (port-level PERMISSIVE). */
 export interface PlaintextPorts {
+    /** The workload (its `app.kubernetes.io/name`). */
     workload: string;
+    /** Its container ports that accept plaintext. */
     ports: number[];
 }
 
@@ -92,7 +94,7 @@ export interface MeshPolicyArgs {
     namespace: string;
     /** PeerAuthentication name. @default "default" (Istio's convention for the namespace-wide policy) */
     name?: string;
-    /** @default "STRICT": plaintext traffic into the namespace's sidecars is refused */
+    /** Mutual TLS mode of the namespace. @default "STRICT": plaintext traffic into the namespace's sidecars is refused */
     mtlsMode?: MtlsMode;
     /** Namespace istiod runs in. @default "istio-system" */
     istioNamespace?: string;
@@ -100,7 +102,9 @@ export interface MeshPolicyArgs {
     plaintextPorts?: PlaintextPorts[];
     /** The PeerAuthentication is created only when `capabilities.istio` is true. */
     capabilities?: ClusterCapabilities;
+    /** System the policies belong to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
+    /** Extra labels on the policies. @default none */
     labels?: Labels;
 }
 

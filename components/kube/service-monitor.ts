@@ -4,9 +4,9 @@ import { Labels } from "./labels";
 export interface ServiceMonitorOptions {
     /** Service port name to scrape. */
     port: string;
-    /** @default "/metrics" */
+    /** HTTP path of the metrics. @default "/metrics" */
     path?: string;
-    /** @default "30s" */
+    /** Scrape interval, a Prometheus duration. @default "30s" */
     interval?: string;
     /** ServiceMonitor name (seed 002: `agent-metrics`). @default the workload name */
     name?: string;

@@ -18,10 +18,11 @@ import { PodTiming, rolloutTiming } from "./timeouts";
 
 /** A per-replica claim (`<name>-<sts>-<i>`), ReadWriteOnce. */
 export interface ClaimTemplate {
+    /** Claim template name (the PVCs are `<name>-<statefulset>-<i>`). */
     name: string;
-    /** e.g. `10Gi` */
+    /** Claim size, a quantity, e.g. `10Gi`. */
     size: string;
-    /** @default the cluster's default StorageClass */
+    /** StorageClass of the claims. @default the cluster's default StorageClass */
     storageClassName?: string;
 }
 
@@ -45,6 +46,7 @@ export function claimTemplates(claims: ClaimTemplate[], selector: Labels) {
 
 /** A per-replica volume mounted into the main container (switches AgentService to a StatefulSet). */
 export interface ReplicaVolumeSpec extends ClaimTemplate {
+    /** Where the volume is mounted in the main container. */
     mountPath: string;
 }
 
@@ -132,8 +134,11 @@ export interface DataStoreArgs extends CredentialArgs, ExporterArgs {
     extraClientPeers?: NetworkPeer[];
     /** Keep the data claims when the stack is destroyed or the set is scaled down. @default true */
     retainVolumes?: boolean;
+    /** Node selection, tolerations and spreading of the pods. @default spread over nodes, preferred anti-affinity (Redis with replicas: also over zones) */
     placement?: PodPlacement;
+    /** System the store belongs to (`app.kubernetes.io/part-of`). @default none */
     partOf?: string;
+    /** Extra labels on the store's objects. @default none */
     labels?: Labels;
 }
 

@@ -1,7 +1,7 @@
 /**
- * The monitoring, endpoint, ingress and dashboard components and the data stores in the package
- * schema (issue 14, items 2 and 4): what `pulumi package get-schema` does for a Node.js source
- * package, in process, for these components only. Pulumi's analyzer rejects union types (a
+ * The Kubernetes components in the package schema (issue 14, items 2 and 4): what `pulumi package
+ * get-schema` does for a Node.js source package, in process, for the components of
+ * components/kube (EbsStorageClass aside). Pulumi's analyzer rejects union types (a
  * `number | string` port, `X | false`, inline string unions) and unnamed object types; it reads
  * each input's description from its JSDoc.
  */
@@ -10,7 +10,23 @@ import * as path from "path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 
 const COMPONENTS = path.resolve(__dirname, "../../../components");
-const NAMES = ["ServiceEndpoint", "MetricsService", "MonitoringRules", "WebIngress", "SystemDashboard"];
+const NAMES = [
+    "PlatformNamespace",
+    "AgentService",
+    "SingletonWorker",
+    "RaftCluster",
+    "ConfigBundle",
+    "ServiceEndpoint",
+    "Redis",
+    "Postgres",
+    "Backups",
+    "MeshPolicy",
+    "WebIngress",
+    "MonitoringRules",
+    "MetricsService",
+    "CustomMetricsAdapter",
+    "SystemDashboard",
+];
 
 interface SchemaProperty {
     type?: string;
@@ -25,7 +41,7 @@ interface Schema {
     types: Record<string, { type: string; properties?: Record<string, SchemaProperty>; enum?: { name: string; value: string }[] }>;
 }
 
-describe("the endpoint, monitoring, ingress and dashboard components in the package schema", function () {
+describe("the Kubernetes components in the package schema", function () {
     this.timeout(300_000);
     let schema: Schema;
     const token = (name: string) => `agent-platform:index:${name}`;
