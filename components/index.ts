@@ -99,7 +99,7 @@ export {
     AppMetric,
     AppMetricType,
 } from "./kube/dashboards";
-export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType, FsType } from "./kube/storage";
+export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType, FsType, ReclaimPolicy, VolumeBindingMode } from "./kube/storage";
 
 // Docker Compose files as AgentServices.
 export { ComposeApp, ComposeAppArgs } from "./compose/compose-app";

@@ -9,6 +9,9 @@ import { MANAGED_BY_LABEL, PART_OF_LABEL } from "./labels";
 import { dns1123Problem } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { ReclaimPolicy } from "../aws/enums";
+
+export { ReclaimPolicy };
 
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 // seed 002 `fast-ssd`: gp3, iops 3000, throughput 125, ext4, allowVolumeExpansion, Retain, WaitForFirstConsumer.
@@ -27,29 +30,41 @@ export const EbsVolumeType = { Gp3: "gp3", Gp2: "gp2", Io1: "io1", Io2: "io2", S
 /** An EBS volume type: `gp3`, `gp2`, `io1`, `io2`, `st1` or `sc1`. */
 export type EbsVolumeType = (typeof EbsVolumeType)[keyof typeof EbsVolumeType];
 
+/** When a StorageClass binds and provisions a claim's volume. */
+export const VolumeBindingMode = {
+    /** Provision when the first pod using the claim is scheduled, in that pod's zone. */
+    WaitForFirstConsumer: "WaitForFirstConsumer",
+    /** Provision as soon as the claim is created (the zone may not be the pod's). */
+    Immediate: "Immediate",
+} as const;
+/** When a StorageClass binds and provisions a claim's volume: `WaitForFirstConsumer` or `Immediate`. */
+export type VolumeBindingMode = (typeof VolumeBindingMode)[keyof typeof VolumeBindingMode];
+
+/** The arguments of an `EbsStorageClass`. */
 export interface EbsStorageClassArgs {
     /** StorageClass name (cluster-scoped; seed 002: `fast-ssd`). @default the component name */
     name?: string;
-    /** @default "gp3" */
+    /** EBS volume type of the provisioned volumes. @default "gp3" */
     type?: EbsVolumeType;
     /** Provisioned IOPS (gp3, io1, io2). @default 3000 for gp3 */
     iops?: number;
-    /** MiB/s (gp3 only). @default 125 for gp3 */
+    /** Provisioned throughput in MiB/s (gp3 only). @default 125 for gp3 */
     throughput?: number;
-    /** @default "ext4" */
+    /** Filesystem the volumes are formatted with. @default "ext4" */
     fsType?: FsType;
     /** Encrypt volumes at rest. @default true */
     encrypted?: boolean;
     /** KMS key for encryption. @default the account's EBS default key */
     kmsKeyId?: pulumi.Input<string>;
     /** `Retain` keeps the EBS volume when its claim is deleted (prod); `Delete` removes it (dev). @default "Retain" */
-    reclaimPolicy?: "Retain" | "Delete";
-    /** @default true */
+    reclaimPolicy?: ReclaimPolicy;
+    /** Claims of this class may be resized (grown) in place. @default true */
     allowVolumeExpansion?: boolean;
-    /** @default "WaitForFirstConsumer" (the volume is created in the zone the pod lands in) */
-    volumeBindingMode?: "WaitForFirstConsumer" | "Immediate";
+    /** When the volume is provisioned. @default "WaitForFirstConsumer" (the volume is created in the zone the pod lands in) */
+    volumeBindingMode?: VolumeBindingMode;
     /** Mark as the cluster default StorageClass. @default false */
     isDefault?: boolean;
+    /** `app.kubernetes.io/part-of` label on the StorageClass. @default none */
     partOf?: string;
 }
 
