@@ -16,22 +16,14 @@ import * as k8s from "@pulumi/kubernetes";
 import { AgentService, type AgentServiceArgs } from "../kube/agent-service";
 import type { ClusterCapabilities } from "../kube/capabilities";
 import { SingletonWorker } from "../kube/singleton-worker";
-import {
-    CompiledApp,
-    CompiledWorkload,
-    CompileOptions,
-    containsPlaceholder,
-    convertCompose,
-    inputPlaceholder,
-    INPUT_PLACEHOLDER,
-    ServiceDeploymentSpec,
-    VolumeSpec,
-} from "./compile";
+import { CompiledApp, CompiledWorkload, containsPlaceholder, convertCompose, inputPlaceholder, INPUT_PLACEHOLDER, ServiceDeploymentSpec } from "./compile";
+import type { BindMountMode, ComposeVolumeSpec } from "./spec";
 import { DiscoveredInfrastructure } from "./discovery";
 import { ComposeError } from "./errors";
 import { InputError, readTextInside } from "../input/files";
 import { componentType, withOldTypeAlias } from "../kube/type-token";
 
+/** The arguments of a `ComposeApp`. */
 export interface ComposeAppArgs {
     /** Path to the compose file (env_file paths resolve next to it). Exactly one of composeFile / composeText. */
     composeFile?: string;
@@ -47,9 +39,9 @@ export interface ComposeAppArgs {
     composeFileName?: string;
     /** Target namespace for every object (a plain string: Kubernetes names and in-cluster URLs are built from it). */
     namespace: string;
-    /** Explicit env values (highest precedence). Plain strings are routed by name; Outputs always go to the Secret. */
+    /** Explicit env values (highest precedence). Plain strings are routed by name; Outputs always go to the Secret. @default {} */
     env?: Record<string, pulumi.Input<string>>;
-    /** Explicit values that are always secret (routed to the Secret, wrapped in pulumi.secret). */
+    /** Explicit values that are always secret (routed to the Secret, wrapped in pulumi.secret). @default {} */
     secretEnv?: Record<string, pulumi.Input<string>>;
     /** Stack config settings (second in the resolution order). @default {} */
     settings?: Record<string, string>;
@@ -64,11 +56,11 @@ export interface ComposeAppArgs {
     /** Per-service deployment spec (seed 004 KubernetesDeploymentSpec), incl. security opt-outs. @default {} */
     services?: Record<string, ServiceDeploymentSpec>;
     /** Per-volume PVC settings. @default 1Gi ReadWriteOnce */
-    volumes?: Record<string, VolumeSpec>;
+    volumes?: Record<string, ComposeVolumeSpec>;
     /** Env names routed to the Secret. @default DEFAULT_SECRET_PATTERNS */
     secretPatterns?: string[];
-    /** @default "reject" */
-    bindMounts?: CompileOptions["bindMounts"];
+    /** Bind mounts (host paths): rejected, or each an emptyDir at its container path. @default "reject" */
+    bindMounts?: BindMountMode;
     /** Active compose profiles. @default [] */
     profiles?: string[];
     /** One allow-list NetworkPolicy per service (see `CompileOptions.networkPolicies`). @default false */
@@ -197,18 +189,38 @@ export function materializeWorkloadArgs(w: CompiledWorkload, inputs: readonly pu
 }
 
 /**
+ * A ComposeApp's TypeScript-only handles, kept off the class's properties (its schema outputs,
+ * which are plain values and Outputs): the child components and Ingresses.
+ */
+interface ComposeAppHandles {
+    workloads: Record<string, AgentService | SingletonWorker>;
+    ingresses: Record<string, k8s.networking.v1.Ingress>;
+}
+const handles = new WeakMap<ComposeApp, ComposeAppHandles>();
+function handlesOf(app: ComposeApp): ComposeAppHandles {
+    const h = handles.get(app);
+    if (!h) throw new Error("ComposeApp: its workloads are read before they are created");
+    return h;
+}
+
+/**
  * A Compose project on the platform's workload component: one `AgentService` (or `SingletonWorker`
  * for single-instance stateful services) per compose service, named after it, plus its Ingress.
  */
 export class ComposeApp extends pulumi.ComponentResource {
     /** Compose service name -> in-cluster URL of its first port (services with ports only). */
     public readonly services!: pulumi.Output<Record<string, string>>;
-    /** The workload component per compose service. */
-    public readonly workloads!: Record<string, AgentService>;
-    /** Ingresses by compose service name. */
-    public readonly ingresses!: Record<string, k8s.networking.v1.Ingress>;
     /** Compiler warnings (unknown keys, ignored settings). */
     public readonly warnings!: string[];
+
+    /** The workload component per compose service (TypeScript only: a getter, outside the package schema). */
+    public get workloads(): Record<string, AgentService | SingletonWorker> {
+        return handlesOf(this).workloads;
+    }
+    /** Ingresses by compose service name (TypeScript only: a getter, outside the package schema). */
+    public get ingresses(): Record<string, k8s.networking.v1.Ingress> {
+        return handlesOf(this).ingresses;
+    }
 
     constructor(name: string, args: ComposeAppArgs, opts?: pulumi.ComponentResourceOptions) {
         // Compile and validate first: invalid input throws before anything is registered.
@@ -216,7 +228,7 @@ export class ComposeApp extends pulumi.ComponentResource {
         const workloadArgs = compiled.workloads.map((w) => materializeWorkloadArgs(w, inputs, file));
         super(componentType("ComposeApp"), name, {}, withOldTypeAlias("agent-platform:compose:ComposeApp", opts));
 
-        const workloads: Record<string, AgentService> = {};
+        const workloads: Record<string, AgentService | SingletonWorker> = {};
         compiled.workloads.forEach((w, i) => {
             const a = { ...workloadArgs[i], ...(args.capabilities ? { capabilities: args.capabilities } : {}) };
             const childOpts: pulumi.ComponentResourceOptions = {
@@ -245,8 +257,7 @@ export class ComposeApp extends pulumi.ComponentResource {
                 .map((s) => [s.name, s.url as string]),
         );
         this.services = pulumi.output(urls);
-        this.workloads = workloads;
-        this.ingresses = ingresses;
+        handles.set(this, { workloads, ingresses });
         this.warnings = compiled.warnings;
         for (const w of compiled.warnings) pulumi.log.warn(w, this);
         this.registerOutputs({ services: this.services });

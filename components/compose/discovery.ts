@@ -5,21 +5,44 @@
  * that reference them (`REDIS_URL`, `QDRANT_URL`, `MONGO_URL`, `NEO4J_URI`, ...).
  */
 
-export type InfraKind = "mongo" | "redis" | "postgres" | "qdrant" | "neo4j";
+/** A kind of infrastructure the compiler discovers and offers to env vars. */
+export const InfraKind = {
+    Mongo: "mongo",
+    Redis: "redis",
+    Postgres: "postgres",
+    Qdrant: "qdrant",
+    Neo4j: "neo4j",
+} as const;
+/** A kind of infrastructure: `mongo`, `redis`, `postgres`, `qdrant` or `neo4j`. */
+export type InfraKind = (typeof InfraKind)[keyof typeof InfraKind];
 
 export const INFRA_KINDS: readonly InfraKind[] = ["mongo", "neo4j", "postgres", "qdrant", "redis"];
 
+/** A Service providing one kind of infrastructure. */
 export interface DiscoveredService {
+    /** What it provides. */
     kind: InfraKind;
     /** Kubernetes Service name. */
     service: string;
+    /** The Service's namespace. */
     namespace: string;
     /** The client port (mongo 27017, redis 6379, postgres 5432, qdrant 6333 HTTP, neo4j 7687 bolt). */
     port: number;
 }
 
-/** Discovered infrastructure keyed by kind: at most one provider per kind. */
-export type DiscoveredInfrastructure = Partial<Record<InfraKind, DiscoveredService>>;
+/** Discovered infrastructure, one field per kind: at most one provider per kind. */
+export interface DiscoveredInfrastructure {
+    /** The MongoDB Service (`MONGO_URL`, `MONGODB_URI`, ...). @default none */
+    mongo?: DiscoveredService;
+    /** The Redis Service (`REDIS_URL`, ...). @default none */
+    redis?: DiscoveredService;
+    /** The PostgreSQL Service (`POSTGRES_HOST`, `PGHOST`, ...). @default none */
+    postgres?: DiscoveredService;
+    /** The Qdrant Service (`QDRANT_URL`, ...). @default none */
+    qdrant?: DiscoveredService;
+    /** The Neo4j Service (`NEO4J_URI`, ...). @default none */
+    neo4j?: DiscoveredService;
+}
 
 /** seed 004: default client ports of the scanned infrastructure. */
 export const DEFAULT_INFRA_PORTS: Readonly<Record<InfraKind, number>> = {

@@ -8,7 +8,7 @@ import { sortKeys } from "../kube/sorted";
 import { ComposeError } from "./errors";
 import { baseLabels } from "./metadata";
 import type { ComposeService } from "./model";
-import type { NamedPort } from "./ports";
+import { findPort, type NamedPort } from "./ports";
 import { DEFAULT_INGRESS_PATH, IngressSpec, KOMPOSE_LABELS, KubeObject, ServiceContext, ServiceDeploymentSpec } from "./spec";
 
 const isHost = (h: string) => isDnsName(h, { wildcard: true });
@@ -53,13 +53,8 @@ export interface IngressObjectArgs {
 /** The service port an Ingress routes to (`ingress.port`, else the first port), checked. */
 export function ingressBackendPort(ingress: IngressSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "at" | "optAt">): NamedPort {
     if (ports.length === 0) throw new ComposeError(ctx.at("ports"), "an ingress was requested but the service has no ports to route to");
-    const backendPort = ingress.port === undefined ? ports[0] : ports.find((p) => p.name === ingress.port || p.containerPort === Number(ingress.port));
-    if (!backendPort)
-        throw new ComposeError(
-            ctx.optAt("ingress.port"),
-            `"${ingress.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ")})`,
-        );
-    return backendPort;
+    if (ingress.port === undefined && ingress.portName === undefined) return ports[0];
+    return findPort(ingress, ports, ctx.optAt("ingress.port"));
 }
 
 const NGINX = "nginx.ingress.kubernetes.io";

@@ -1,10 +1,15 @@
 /**
- * Runtime schema for deployment options given as data (the CLI's `--options` YAML file).
- * The TypeScript interfaces in compile.ts are the source of truth; this mirrors them.
+ * Runtime schema for deployment options given as data (the CLI's `--options` YAML file, the
+ * ushadow system's options file). The TypeScript interfaces in spec.ts are the source of truth;
+ * the file takes their fields plus compact forms, which `parseDeploymentOptions` turns into them:
+ * `healthCheckPath: null` (`probesEnabled: false`), `runAsUser`/`runAsGroup`/`fsGroup: null`
+ * (`keepImageUser`/`keepImageGroup`/`noFsGroup`), a writable path as a plain string, and an
+ * ingress or metrics `port` that is a name (`portName`).
  */
 import { z } from "zod";
 import { ComposeError } from "./errors";
 import type { CompileOptions } from "./compile";
+import type { ServiceDeploymentSpec } from "./spec";
 
 const quantities = z.strictObject({ cpu: z.string().optional(), memory: z.string().optional() });
 const serviceSpec = z.strictObject({
@@ -12,6 +17,7 @@ const serviceSpec = z.strictObject({
     resources: z.strictObject({ requests: quantities.optional(), limits: quantities.optional() }).optional(),
     serviceType: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).optional(),
     healthCheckPath: z.string().nullable().optional(),
+    probesEnabled: z.boolean().optional(),
     ingress: z
         .strictObject({
             enabled: z.boolean().optional(),
@@ -22,6 +28,7 @@ const serviceSpec = z.strictObject({
             tlsSecretName: z.string().optional(),
             className: z.string().optional(),
             port: z.union([z.string(), z.number()]).optional(),
+            portName: z.string().optional(),
             annotations: z.record(z.string(), z.string()).optional(),
         })
         .optional(),
@@ -30,8 +37,11 @@ const serviceSpec = z.strictObject({
     security: z
         .strictObject({
             runAsUser: z.number().int().min(0).nullable().optional(),
+            keepImageUser: z.boolean().optional(),
             runAsGroup: z.number().int().min(0).nullable().optional(),
+            keepImageGroup: z.boolean().optional(),
             fsGroup: z.number().int().min(0).nullable().optional(),
+            noFsGroup: z.boolean().optional(),
             runAsNonRoot: z.boolean().optional(),
             readOnlyRootFilesystem: z.boolean().optional(),
         })
@@ -54,7 +64,13 @@ const serviceSpec = z.strictObject({
             cpuUtilization: z.number().int().min(1).max(100).optional(),
         })
         .optional(),
-    metrics: z.strictObject({ port: z.union([z.string(), z.number().int().min(1).max(65535)]), path: z.string().optional() }).optional(),
+    metrics: z
+        .strictObject({
+            port: z.union([z.string(), z.number().int().min(1).max(65535)]).optional(),
+            portName: z.string().optional(),
+            path: z.string().optional(),
+        })
+        .optional(),
     singleton: z.boolean().optional(),
 });
 
@@ -95,5 +111,46 @@ export function parseDeploymentOptions(data: unknown, file: string): DeploymentO
         const issue = result.error.issues[0];
         throw new ComposeError({ file, field: issue.path.map(String).join(".") || undefined }, issue.message);
     }
-    return result.data as DeploymentOptions;
+    const { defaults, services, ...rest } = result.data;
+    return {
+        ...(rest as Omit<DeploymentOptions, "defaults" | "services">),
+        ...(defaults ? { defaults: fromFileSpec(defaults) } : {}),
+        ...(services ? { services: Object.fromEntries(Object.entries(services).map(([k, v]) => [k, fromFileSpec(v)])) } : {}),
+    };
+}
+
+type FileSpec = z.infer<typeof serviceSpec>;
+
+/** A port given as a number or a digit string is a number; any other string is a port name. */
+function portRef(port: string | number | undefined, portName: string | undefined): { port?: number; portName?: string } {
+    if (port === undefined) return portName === undefined ? {} : { portName };
+    const byNumber = typeof port === "number" || /^\d+$/.test(port);
+    return { ...(byNumber ? { port: Number(port) } : { portName: port }), ...(portName === undefined ? {} : { portName }) };
+}
+
+/** One service's options from the file's compact forms to the `ServiceDeploymentSpec` fields. Pure. */
+export function fromFileSpec(f: FileSpec): ServiceDeploymentSpec {
+    const { healthCheckPath, ingress, security, writablePaths, metrics, ...same } = f;
+    const out: ServiceDeploymentSpec = { ...same };
+    if (healthCheckPath === null) out.probesEnabled = false;
+    else if (healthCheckPath !== undefined) out.healthCheckPath = healthCheckPath;
+    if (ingress) {
+        const { port, portName, ...i } = ingress;
+        out.ingress = { ...i, ...portRef(port, portName) };
+    }
+    if (security) {
+        const { runAsUser, runAsGroup, fsGroup, ...sec } = security;
+        out.security = {
+            ...sec,
+            ...(runAsUser === null ? { keepImageUser: true } : runAsUser !== undefined ? { runAsUser } : {}),
+            ...(runAsGroup === null ? { keepImageGroup: true } : runAsGroup !== undefined ? { runAsGroup } : {}),
+            ...(fsGroup === null ? { noFsGroup: true } : fsGroup !== undefined ? { fsGroup } : {}),
+        };
+    }
+    if (writablePaths) out.writablePaths = writablePaths.map((w) => (typeof w === "string" ? { path: w } : w));
+    if (metrics) {
+        const { port, portName, ...m } = metrics;
+        out.metrics = { ...m, ...portRef(port, portName) };
+    }
+    return out;
 }

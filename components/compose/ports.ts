@@ -7,6 +7,7 @@
  * the same ones AgentService applies to every workload.
  */
 import { uniquePortNames } from "../kube/names";
+import { ComposeError, ComposeErrorLocation } from "./errors";
 
 export type PortProtocol = "TCP" | "UDP" | "SCTP";
 
@@ -146,4 +147,19 @@ export function namePorts(ports: readonly ComposePort[]): { ports: NamedPort[]; 
     }
     const names = uniquePortNames(kept.map(wantedPortName));
     return { ports: kept.map((p, i) => ({ ...p, name: names[i] })), duplicates };
+}
+
+/**
+ * The service port an option names by number (`port`) or name (`portName`), checked; the error is
+ * reported at `at` (the options file's `port` key, which takes either).
+ */
+export function findPort(ref: { port?: number; portName?: string }, ports: readonly NamedPort[], at: ComposeErrorLocation): NamedPort {
+    if (ref.port !== undefined && ref.portName !== undefined) throw new ComposeError(at, "give one of port and portName");
+    const found = ports.find((p) => (ref.portName !== undefined ? p.name === ref.portName : p.containerPort === ref.port));
+    if (!found)
+        throw new ComposeError(
+            at,
+            `"${ref.portName ?? ref.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`,
+        );
+    return found;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_PROBE, ServiceContext, ServiceDeploymentSpec } from "./spec";
  * Probes, always three distinct ones (an overloaded pod should leave the Service, not restart):
  * `healthCheckPath` -> readiness and startup HTTP on the first TCP port, liveness TCP on that port
  * (AgentService's timing defaults); a compose healthcheck -> exec probes, readiness on its timing, liveness after twice its
- * retries, startup covering start_period; otherwise TCP on the first port; `null` -> none.
+ * retries, startup covering start_period; otherwise TCP on the first port; `probesEnabled: false` -> none.
  */
 export function resolveProbes(
     svc: ComposeService,
@@ -17,7 +17,10 @@ export function resolveProbes(
     ports: readonly NamedPort[],
     ctx: Pick<ServiceContext, "optAt">,
 ): ProbeSet | undefined {
-    if (spec.healthCheckPath === null) return undefined;
+    if (spec.probesEnabled === false) {
+        if (spec.healthCheckPath !== undefined) throw new ComposeError(ctx.optAt("healthCheckPath"), "is set but probesEnabled is false; give one of them");
+        return undefined;
+    }
     const hc = svc.healthcheck;
     const firstTcp = ports.find((p) => p.protocol === "TCP");
     if (typeof spec.healthCheckPath === "string") {

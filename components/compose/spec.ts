@@ -4,6 +4,7 @@
  * constants only, plus `mergeSpec` (defaults under a service's own spec).
  */
 import type { AgentServiceArgs } from "../kube/agent-service";
+import { ServiceType } from "../kube/agent-service-args";
 import { MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from "../kube/labels";
 import { DEFAULT_RESOURCES, DEFAULT_UID } from "../kube/pod";
 import { INGRESS_NGINX_NAMESPACE } from "../kube/web-ingress";
@@ -67,88 +68,153 @@ export const KOMPOSE_LABELS = {
 
 // ---------------------------------------------------------------- options
 
-export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
-export type AccessMode = "ReadWriteOnce" | "ReadWriteMany" | "ReadOnlyMany" | "ReadWriteOncePod";
+/** How a compose service's Service is exposed (the platform's one `ServiceType`). */
+export { ServiceType };
 
-export interface ResourceRequirements {
-    requests?: { cpu?: string; memory?: string };
-    limits?: { cpu?: string; memory?: string };
+/** How a volume claim may be mounted. */
+export const AccessMode = {
+    /** By the pods of one node. */
+    ReadWriteOnce: "ReadWriteOnce",
+    /** Read-write by pods on many nodes (EFS, NFS). */
+    ReadWriteMany: "ReadWriteMany",
+    /** Read-only by pods on many nodes. */
+    ReadOnlyMany: "ReadOnlyMany",
+    /** By one pod. */
+    ReadWriteOncePod: "ReadWriteOncePod",
+} as const;
+/** How a volume claim may be mounted: `ReadWriteOnce`, `ReadWriteMany`, `ReadOnlyMany` or `ReadWriteOncePod`. */
+export type AccessMode = (typeof AccessMode)[keyof typeof AccessMode];
+
+/** What a compose project does with bind mounts (host paths), which a cluster cannot honour. */
+export const BindMountMode = {
+    /** A bind mount is an error. */
+    Reject: "reject",
+    /** Each bind mount becomes an empty emptyDir at its container path. */
+    EmptyDir: "emptyDir",
+} as const;
+/** What a compose project does with bind mounts: `reject` or `emptyDir`. */
+export type BindMountMode = (typeof BindMountMode)[keyof typeof BindMountMode];
+
+/** CPU and memory quantities of one container (Kubernetes notation). */
+export interface ComposeQuantities {
+    /** CPU, e.g. `250m`. @default the platform default */
+    cpu?: string;
+    /** Memory, e.g. `512Mi`. @default the platform default */
+    memory?: string;
 }
 
+/** A compose service's requests and limits, merged over compose `deploy.resources` and the defaults. */
+export interface ResourceRequirements {
+    /** What the scheduler reserves. @default 100m CPU, 128Mi memory */
+    requests?: ComposeQuantities;
+    /** The most the container may use. @default 500m CPU, 512Mi memory */
+    limits?: ComposeQuantities;
+}
+
+/** An Ingress for a compose service. */
 export interface IngressSpec {
-    /** @default true when an ingress block is given */
+    /** Create the Ingress. @default true when an ingress block is given */
     enabled?: boolean;
     /** Host name; required for TLS. */
     host?: string;
-    /** @default "/" */
+    /** Path the service is routed at. @default "/" */
     path?: string;
     /**
      * Route `path` and everything under it with the prefix removed (`/mem0/api/x` reaches the
      * service as `/api/x`): an ingress-nginx regex path with `rewrite-target`. @default false
      */
     stripPath?: boolean;
-    /** @default false */
+    /** Serve HTTPS with the certificate in `tlsSecretName` (needs `host`). @default false */
     tls?: boolean;
-    /** @default `<svc>-tls` */
+    /** Secret holding the TLS certificate. @default `<svc>-tls` */
     tlsSecretName?: string;
     /** IngressClass name; omitted when unset (cluster default). */
     className?: string;
-    /** Service port (name or number) the ingress targets. @default the first port */
-    port?: string | number;
+    /** Service port number the ingress targets (give this or `portName`). @default the first port */
+    port?: number;
+    /** Service port name the ingress targets (in the options file: a `port` that is a name). @default the first port */
+    portName?: string;
     /** Extra annotations on the Ingress only (e.g. cert-manager issuer). */
     annotations?: Record<string, string>;
 }
 
-/** Pod security opt-outs. Every field defaults to the hardened value; set one to opt out visibly. */
+/**
+ * Pod security opt-outs. Every field defaults to the hardened value; set one to opt out visibly.
+ * (In the options file `runAsUser: null`, `runAsGroup: null` and `fsGroup: null` stand for
+ * `keepImageUser`, `keepImageGroup` and `noFsGroup`.)
+ */
 export interface ServiceSecuritySpec {
-    /** uid, or `null` to keep the image's USER. @default compose `user` if numeric, else 10001 */
-    runAsUser?: number | null;
-    /** gid, or `null` to keep the image's group. @default the compose gid, else runAsUser */
-    runAsGroup?: number | null;
-    /** Volume ownership gid, or `null` for none. @default runAsGroup */
-    fsGroup?: number | null;
+    /** uid. @default compose `user` if numeric, else 10001 */
+    runAsUser?: number;
+    /** Keep the image's USER (no uid in the security context; excludes `runAsUser`). @default false */
+    keepImageUser?: boolean;
+    /** gid. @default the compose gid, else runAsUser */
+    runAsGroup?: number;
+    /** Keep the image's group (excludes `runAsGroup`). @default false */
+    keepImageGroup?: boolean;
+    /** Volume ownership gid. @default runAsGroup */
+    fsGroup?: number;
+    /** No volume ownership gid (excludes `fsGroup`). @default false */
+    noFsGroup?: boolean;
     /** Set false only for images that must run as root. @default true */
     runAsNonRoot?: boolean;
     /** Set false for images that write outside their volumes and /tmp. @default true */
     readOnlyRootFilesystem?: boolean;
 }
 
+/** Egress from a compose service beyond the project's own services. */
+export interface ComposeEgressRule {
+    /** Destination address block, e.g. `0.0.0.0/0`. */
+    cidr: string;
+    /** Blocks inside `cidr` that stay denied. @default none */
+    except?: string[];
+    /** Destination TCP ports. */
+    ports: number[];
+}
+
+/** An extra writable emptyDir (for a read-only root filesystem). */
+export interface WritablePath {
+    /** Absolute path in the container. */
+    path: string;
+    /** The emptyDir's size limit. @default DEFAULT_SCRATCH_SIZE (1Gi) */
+    sizeLimit?: string;
+}
+
 /** Traffic rules for a service's NetworkPolicy (used when `CompileOptions.networkPolicies`). */
 export interface ServiceNetworkSpec {
-    /** Compose services that may connect to this service's ports, besides those that `depends_on` it. */
+    /** Compose services that may connect to this service's ports, besides those that `depends_on` it. @default none */
     allowFrom?: string[];
-    /** Namespaces whose pods may connect to this service's ports (e.g. the ingress controller's). */
+    /** Namespaces whose pods may connect to this service's ports (e.g. the ingress controller's). @default none */
     allowFromNamespaces?: string[];
-    /** Egress beyond the project's own services, e.g. the internet on 443 for LLM APIs. */
-    egress?: { cidr: string; except?: string[]; ports: number[] }[];
+    /** Egress beyond the project's own services, e.g. the internet on 443 for LLM APIs. @default none */
+    egress?: ComposeEgressRule[];
 }
 
 /** seed 004 `KubernetesDeploymentSpec`, per compose service (namespace is app-wide). */
 export interface ServiceDeploymentSpec {
-    /** @default compose deploy.replicas, else 1 */
+    /** Pod count. @default compose deploy.replicas, else 1 */
     replicas?: number;
     /** Merged over compose deploy.resources and the defaults (100m/128Mi requests, 500m/512Mi limits). */
     resources?: ResourceRequirements;
-    /** @default kompose.service.type label, else ClusterIP */
+    /** How the Service is exposed. @default kompose.service.type label, else ClusterIP */
     serviceType?: ServiceType;
-    /** HTTP probe path; `null` disables probes. @default the compose healthcheck (exec), else a TCP probe on the first port */
-    healthCheckPath?: string | null;
-    /** @default from the kompose.service.expose label, else none */
+    /** HTTP probe path. @default the compose healthcheck (exec), else a TCP probe on the first port */
+    healthCheckPath?: string;
+    /** Set false for no probes at all (in the options file: `healthCheckPath: null`). @default true */
+    probesEnabled?: boolean;
+    /** An Ingress for the service. @default from the kompose.service.expose label, else none */
     ingress?: IngressSpec;
-    /** Added to every object of the service. */
+    /** Added to every object of the service. @default none */
     annotations?: Record<string, string>;
-    /** Added to every object of the service (cannot replace the app.kubernetes.io/* labels). */
+    /** Added to every object of the service (cannot replace the app.kubernetes.io/* labels). @default none */
     labels?: Record<string, string>;
-    /** Pod security opt-outs. */
+    /** Pod security opt-outs. @default the hardened values */
     security?: ServiceSecuritySpec;
-    /**
-     * Extra writable emptyDir paths besides /tmp (for a read-only root filesystem): a path, or
-     * `{ path, sizeLimit }`. @default sizeLimit DEFAULT_SCRATCH_SIZE
-     */
-    writablePaths?: (string | { path: string; sizeLimit?: string })[];
-    /** Env values for this service only; they override everything else. */
+    /** Extra writable emptyDir paths besides /tmp (for a read-only root filesystem; in the options file a path alone is allowed). @default none */
+    writablePaths?: WritablePath[];
+    /** Env values for this service only; they override everything else. @default none */
     env?: Record<string, string>;
-    /** NetworkPolicy additions (with `networkPolicies`). */
+    /** NetworkPolicy additions (with `networkPolicies`). @default none */
     network?: ServiceNetworkSpec;
     /** An HPA instead of a fixed replica count (mutually exclusive with `replicas`). @default none */
     autoscaling?: AutoscalingSpec;
@@ -161,30 +227,37 @@ export interface ServiceDeploymentSpec {
     singleton?: boolean;
 }
 
+/** A HorizontalPodAutoscaler for a compose service. */
 export interface AutoscalingSpec {
-    /** @default none: required */
+    /** Fewest pods. */
     minReplicas: number;
-    /** @default none: required, >= minReplicas */
+    /** Most pods (>= minReplicas). */
     maxReplicas: number;
     /** Target average CPU, percent of requests. @default 70 */
     cpuUtilization?: number;
 }
 
+/** Where a compose service serves Prometheus metrics. */
 export interface MetricsSpec {
-    /** Container port name or number serving the metrics. */
-    port: string | number;
-    /** @default "/metrics" */
+    /** Container port number serving the metrics (give this or `portName`). */
+    port?: number;
+    /** Container port name serving the metrics (in the options file: a `port` that is a name). */
+    portName?: string;
+    /** HTTP path of the metrics. @default "/metrics" */
     path?: string;
 }
 
-export interface VolumeSpec {
-    /** @default kompose.volume.size label, else 1Gi */
+/** The claim of a top-level compose volume. */
+export interface ComposeVolumeSpec {
+    /** Requested size. @default kompose.volume.size label, else 1Gi */
     size?: string;
-    /** @default kompose.volume.storage-class-name label, else the cluster default */
+    /** StorageClass of the claim. @default kompose.volume.storage-class-name label, else the cluster default */
     storageClassName?: string;
-    /** @default ["ReadWriteOnce"] */
+    /** How the claim may be mounted. @default ["ReadWriteOnce"] */
     accessModes?: AccessMode[];
 }
+/** The claim of a top-level compose volume (`ComposeVolumeSpec`). */
+export type VolumeSpec = ComposeVolumeSpec;
 
 export interface CompileOptions {
     /** Target namespace (seed 004 default `ushadow` is the caller's choice). */
@@ -202,7 +275,7 @@ export interface CompileOptions {
     /** Variables whose values are secret whatever their names (secret inputs, Outputs). */
     taintedVariables?: readonly string[];
     /** Bind mounts: rejected (default) or explicitly mapped to an emptyDir. @default "reject" */
-    bindMounts?: "reject" | "emptyDir";
+    bindMounts?: BindMountMode;
     /** Variable layers (explicit > settings > infrastructure) used for env values. */
     layers?: VariableLayers;
     /** Infrastructure in effect; a service does not receive its own infrastructure values. */
@@ -315,18 +388,32 @@ export type Warn = (service: string | undefined, field: string | undefined, mess
 export function mergeSpec(defaults: ServiceDeploymentSpec | undefined, own: ServiceDeploymentSpec | undefined): ServiceDeploymentSpec {
     const d = defaults ?? {};
     const o = own ?? {};
+    // A service's own health check (path or probes off) and its own ids replace the defaults' as a whole.
+    const probes = o.healthCheckPath !== undefined || o.probesEnabled !== undefined ? o : d;
     return {
         ...d,
         ...o,
+        healthCheckPath: probes.healthCheckPath,
+        probesEnabled: probes.probesEnabled,
         resources:
             d.resources || o.resources
                 ? { requests: { ...d.resources?.requests, ...o.resources?.requests }, limits: { ...d.resources?.limits, ...o.resources?.limits } }
                 : undefined,
         annotations: d.annotations || o.annotations ? { ...d.annotations, ...o.annotations } : undefined,
         labels: d.labels || o.labels ? { ...d.labels, ...o.labels } : undefined,
-        security: d.security || o.security ? { ...d.security, ...o.security } : undefined,
+        security: d.security || o.security ? mergeSecurity(d.security ?? {}, o.security ?? {}) : undefined,
         env: d.env || o.env ? { ...d.env, ...o.env } : undefined,
         writablePaths: o.writablePaths ?? d.writablePaths,
         network: d.network || o.network ? { ...d.network, ...o.network } : undefined,
     };
+}
+
+/** Security opt-outs: the service's own over the defaults', each id (a number or its keep/none flag) as a whole. */
+function mergeSecurity(d: ServiceSecuritySpec, o: ServiceSecuritySpec): ServiceSecuritySpec {
+    const id = <N extends "runAsUser" | "runAsGroup" | "fsGroup", F extends "keepImageUser" | "keepImageGroup" | "noFsGroup">(n: N, f: F) => {
+        const from = o[n] !== undefined || o[f] !== undefined ? o : d;
+        return { ...(from[n] !== undefined ? { [n]: from[n] } : {}), ...(from[f] !== undefined ? { [f]: from[f] } : {}) };
+    };
+    const { runAsUser: _u, keepImageUser: _ku, runAsGroup: _g, keepImageGroup: _kg, fsGroup: _f, noFsGroup: _nf, ...rest } = { ...d, ...o };
+    return { ...rest, ...id("runAsUser", "keepImageUser"), ...id("runAsGroup", "keepImageGroup"), ...id("fsGroup", "noFsGroup") };
 }

@@ -10,7 +10,17 @@ import { isQuantity } from "../kube/quantity";
 import { mountPathProblem } from "../input/files";
 import { ComposeError } from "./errors";
 import type { ComposeProject, ComposeService, ComposeVolumeMount } from "./model";
-import { AccessMode, CompileOptions, DEFAULT_SCRATCH_SIZE, DEFAULT_VOLUME_SIZE, KOMPOSE_LABELS, ServiceContext, ServiceDeploymentSpec, Warn } from "./spec";
+import {
+    AccessMode,
+    BindMountMode,
+    CompileOptions,
+    DEFAULT_SCRATCH_SIZE,
+    DEFAULT_VOLUME_SIZE,
+    KOMPOSE_LABELS,
+    ServiceContext,
+    ServiceDeploymentSpec,
+    Warn,
+} from "./spec";
 
 export interface VolumePlan {
     claimName: string;
@@ -139,7 +149,7 @@ function writablePaths(svc: ComposeService, spec: ServiceDeploymentSpec, readOnl
     const mounted = new Set(["/tmp", ...svc.volumes.map((m) => m.target)]);
     const out: AgentVolumeSpec[] = [];
     (spec.writablePaths ?? []).forEach((entry, i) => {
-        const { path, sizeLimit } = typeof entry === "string" ? { path: entry, sizeLimit: undefined } : entry;
+        const { path, sizeLimit } = entry;
         const problem = mountPathProblem(path);
         if (problem) throw new ComposeError(ctx.optAt(`writablePaths[${i}]`), problem);
         if (sizeLimit !== undefined && !isQuantity(sizeLimit))
@@ -156,7 +166,7 @@ export function serviceVolumes(
     svc: ComposeService,
     spec: ServiceDeploymentSpec,
     plans: Map<string, VolumePlan>,
-    o: { bindMounts: "reject" | "emptyDir"; readOnlyRoot: boolean },
+    o: { bindMounts: BindMountMode; readOnlyRoot: boolean },
     ctx: ServiceContext,
 ): ServiceVolumes {
     const volumes = svc.volumes.map((m, i) => mountVolume(svc, m, i, plans, o.bindMounts, ctx));

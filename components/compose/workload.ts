@@ -12,7 +12,7 @@ import { sortKeys } from "../kube/sorted";
 import { ComposeError } from "./errors";
 import { configHash } from "./metadata";
 import type { ComposeService } from "./model";
-import type { NamedPort } from "./ports";
+import { findPort, type NamedPort } from "./ports";
 import { resolveProbes } from "./probes";
 import { resolveResources } from "./resources";
 import { podSecurity } from "./security";
@@ -76,13 +76,9 @@ export function resolveScale(
 
 /** The container port serving `metrics` (by name or number), checked. */
 export function metricsPort(metrics: MetricsSpec, ports: readonly NamedPort[], ctx: Pick<ServiceContext, "optAt">): NamedPort {
-    const mp = ports.find((p) => p.name === metrics.port || p.containerPort === Number(metrics.port));
-    if (!mp)
-        throw new ComposeError(
-            ctx.optAt("metrics.port"),
-            `"${metrics.port}" is not one of the service's ports (${ports.map((p) => `${p.name}/${p.containerPort}`).join(", ") || "none"})`,
-        );
-    return mp;
+    if (metrics.port === undefined && metrics.portName === undefined)
+        throw new ComposeError(ctx.optAt("metrics.port"), "give the port serving the metrics (port or portName)");
+    return findPort(metrics, ports, ctx.optAt("metrics.port"));
 }
 
 /** Metrics: a ServiceMonitor where the Prometheus Operator is installed, scrape annotations otherwise; plus the config digest. */

@@ -225,7 +225,7 @@ describe("ComposeApp (under Pulumi mocks)", () => {
                 { db: { autoscaling: { minReplicas: 2, maxReplicas: 3 } } },
                 /service "db": autoscaling: a service on a ReadWriteOnce volume cannot autoscale/,
             ],
-            ["metrics on an unknown port", { api: { metrics: { port: "prom" } } }, /service "api": metrics.port: "prom" is not one of the service's ports/],
+            ["metrics on an unknown port", { api: { metrics: { portName: "prom" } } }, /service "api": metrics.port: "prom" is not one of the service's ports/],
         ] as const) {
             it(`GIVEN ${what} WHEN constructing THEN ComposeError names the option and nothing is registered`, async () => {
                 const { resources: rs, result } = await runUnderMocks(() => {

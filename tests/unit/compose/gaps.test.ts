@@ -55,7 +55,7 @@ describe("compose: nothing is silently dropped or reinterpreted", () => {
     }
 
     it("GIVEN writablePaths: [/] in the options WHEN converted THEN the option is refused", () => {
-        const e = composeError(web(), "apps", { web: { writablePaths: ["/"] } });
+        const e = composeError(web(), "apps", { web: { writablePaths: [{ path: "/" }] } });
         assert.equal(e.field, "writablePaths[0]");
     });
 

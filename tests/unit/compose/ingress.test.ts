@@ -36,7 +36,7 @@ describe("compose/ingress", () => {
 
     it("GIVEN a resolved ingress THEN the object routes the named port, carries sorted labels and annotations, and TLS for its host", () => {
         const o: any = ingressObject(
-            { host: "app.example.com", tls: true, port: "http", annotations: { z: "1" } },
+            { host: "app.example.com", tls: true, portName: "http", annotations: { z: "1" } },
             {
                 service: "web",
                 namespace: "apps",

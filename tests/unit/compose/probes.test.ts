@@ -25,7 +25,7 @@ describe("compose/probes", () => {
         assert.deepEqual(resolveProbes(service(), {}, http, context())?.readiness, { tcp: true, portName: "http" });
         assert.equal(resolveProbes(service(), {}, [], context()), undefined);
         assert.equal(resolveProbes(service({ healthcheck: null }), {}, http, context()), undefined);
-        assert.equal(resolveProbes(service(), { healthCheckPath: null }, http, context()), undefined);
+        assert.equal(resolveProbes(service(), { probesEnabled: false }, http, context()), undefined);
     });
 
     it("GIVEN a relative path or no TCP port THEN one error names healthCheckPath", () => {

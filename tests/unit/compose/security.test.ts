@@ -34,8 +34,8 @@ describe("compose/security", () => {
         assert.deepEqual(s, { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0, readOnlyRootFilesystem: true });
     });
 
-    it("GIVEN the image's own user (null) THEN every id is kept from the image so AgentService leaves them out", () => {
-        const s = podSecurity(service(), { security: { runAsUser: null, readOnlyRootFilesystem: false } }, context());
+    it("GIVEN the image's own user (keepImageUser) THEN every id is kept from the image so AgentService leaves them out", () => {
+        const s = podSecurity(service(), { security: { keepImageUser: true, readOnlyRootFilesystem: false } }, context());
         assert.deepEqual(s, { keepImageUser: true, keepImageGroup: true, noFsGroup: true, readOnlyRootFilesystem: false });
     });
 
@@ -44,9 +44,6 @@ describe("compose/security", () => {
             () => podSecurity(service(), { security: { runAsUser: 0 } }, context()),
             (e: unknown) => e instanceof ComposeError && e.field === "security.runAsUser",
         );
-        assert.throws(
-            () => podSecurity(service(), { security: { fsGroup: -1 } }, context()),
-            /security.fsGroup: must be a non-negative integer or null, got -1/,
-        );
+        assert.throws(() => podSecurity(service(), { security: { fsGroup: -1 } }, context()), /security.fsGroup: must be a non-negative integer, got -1/);
     });
 });

@@ -57,7 +57,13 @@ describe("compose/volumes", () => {
 
     it("GIVEN writable paths THEN emptyDirs under a read-only root, none for /tmp or mounted paths, a warning when the root is writable", () => {
         const svc = service({ volumes: [{ type: "tmpfs", target: "/run", readOnly: false, field: "volumes[0]" }] });
-        const v = serviceVolumes(svc, { writablePaths: ["/tmp", "/run", "/var/cache"] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context());
+        const v = serviceVolumes(
+            svc,
+            { writablePaths: [{ path: "/tmp" }, { path: "/run" }, { path: "/var/cache" }] },
+            new Map(),
+            { bindMounts: "reject", readOnlyRoot: true },
+            context(),
+        );
         assert.deepEqual(v.volumes, [
             { name: "tmpfs-0", mountPath: "/run", emptyDir: { medium: "Memory" } },
             { name: "writable-3", mountPath: "/var/cache", emptyDir: { sizeLimit: "1Gi" } },
@@ -82,10 +88,10 @@ describe("compose/volumes", () => {
             /writablePaths\[0\]\.sizeLimit: "lots" is not a Kubernetes quantity/,
         );
         const ctx = context();
-        assert.equal(serviceVolumes(svc, { writablePaths: ["/x"] }, new Map(), { bindMounts: "reject", readOnlyRoot: false }, ctx).volumes.length, 1);
+        assert.equal(serviceVolumes(svc, { writablePaths: [{ path: "/x" }] }, new Map(), { bindMounts: "reject", readOnlyRoot: false }, ctx).volumes.length, 1);
         assert.match(ctx.warnings.join(), /writablePaths: ignored/);
         assert.throws(
-            () => serviceVolumes(svc, { writablePaths: ["rel"] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()),
+            () => serviceVolumes(svc, { writablePaths: [{ path: "rel" }] }, new Map(), { bindMounts: "reject", readOnlyRoot: true }, context()),
             /writablePaths\[0\]: container path "rel" must be absolute/,
         );
     });

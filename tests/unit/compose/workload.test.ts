@@ -36,13 +36,13 @@ describe("compose/workload", () => {
 
     it("GIVEN metrics THEN a ServiceMonitor where the operator runs, scrape annotations otherwise; the config digest always", () => {
         const c = ctx({ config: { name: "api-config", data: { A: "1" } } });
-        const withMonitor = metricsAndPodAnnotations({ metrics: { port: "http" } }, { ...c, serviceMonitors: true });
+        const withMonitor = metricsAndPodAnnotations({ metrics: { portName: "http" } }, { ...c, serviceMonitors: true });
         assert.deepEqual(withMonitor.serviceMonitor, { port: "http", path: "/metrics" });
         assert.deepEqual(Object.keys(withMonitor.podAnnotations), [CONFIG_HASH_ANNOTATION]);
         const scraped = metricsAndPodAnnotations({ metrics: { port: 8000, path: "/m" } }, c);
         assert.equal(scraped.serviceMonitor, undefined);
         assert.deepEqual([scraped.podAnnotations["prometheus.io/port"], scraped.podAnnotations["prometheus.io/path"]], ["8000", "/m"]);
-        assert.throws(() => metricsAndPodAnnotations({ metrics: { port: "nope" } }, c), /metrics.port: "nope" is not one of the service's ports/);
+        assert.throws(() => metricsAndPodAnnotations({ metrics: { portName: "nope" } }, c), /metrics.port: "nope" is not one of the service's ports/);
     });
 
     it("GIVEN a headless kompose type and node ports THEN the Service args say so; no ports, no Service", () => {

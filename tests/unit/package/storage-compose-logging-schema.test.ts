@@ -9,7 +9,7 @@ import * as path from "path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 
 const COMPONENTS = path.resolve(__dirname, "../../../components");
-const NAMES = ["EbsStorageClass"];
+const NAMES = ["EbsStorageClass", "ComposeApp"];
 
 interface SchemaProperty {
     type?: string;
@@ -62,5 +62,24 @@ describe("EbsStorageClass, ComposeApp and FluentBit in the package schema", func
         assert.deepEqual(enumValues("EbsVolumeType"), ["gp3", "gp2", "io1", "io2", "st1", "sc1"]);
         assert.notEqual((inputs.kmsKeyId as { plain?: boolean }).plain, true);
         assert.deepEqual(Object.keys(schema.resources[token("EbsStorageClass")]!.properties), ["storageClassName"]);
+    });
+
+    it("ComposeApp: infrastructure is one field per kind, the options are named types, the handles stay TypeScript-only", () => {
+        const inputs = schema.resources[token("ComposeApp")]!.inputProperties;
+        assert.equal(inputs.infrastructure?.$ref, `#/types/${token("DiscoveredInfrastructure")}`);
+        assert.deepEqual(Object.keys(schema.types[token("DiscoveredInfrastructure")]!.properties ?? {}).sort(), [
+            "mongo",
+            "neo4j",
+            "postgres",
+            "qdrant",
+            "redis",
+        ]);
+        assert.deepEqual(enumValues("InfraKind"), ["mongo", "redis", "postgres", "qdrant", "neo4j"]);
+        assert.deepEqual(enumValues("BindMountMode"), ["reject", "emptyDir"]);
+        assert.equal(inputs.services?.additionalProperties?.$ref, `#/types/${token("ServiceDeploymentSpec")}`);
+        assert.equal(inputs.volumes?.additionalProperties?.$ref, `#/types/${token("ComposeVolumeSpec")}`);
+        const security = Object.keys(schema.types[token("ServiceSecuritySpec")]!.properties ?? {});
+        for (const flag of ["keepImageUser", "keepImageGroup", "noFsGroup"]) assert.ok(security.includes(flag), flag);
+        assert.deepEqual(Object.keys(schema.resources[token("ComposeApp")]!.properties).sort(), ["services", "warnings"]);
     });
 });
