@@ -171,7 +171,7 @@ async function benchEval(o: Options, rows: Row[], details: Record<string, unknow
             "node (+ ts-node) boot",
             "require @pulumi/pulumi",
             "@pulumi/kubernetes",
-            "@pulumi/aws",
+            "@pulumi/aws (when the program loads it)",
             "@pulumi/random",
             "tools/lib/render",
             "program (renderStack)",

@@ -1,8 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { EksCluster, AddonReadiness } from "agent-platform/aws";
+import type { EksCluster, AddonReadiness } from "agent-platform/aws";
 import { existingNetworkPolicyEnforcement, NetworkPolicyEnforcement, toEksClusterArgs } from "agent-platform/config";
 import { PlatformConfig } from "./config";
+
+/**
+ * The EKS part of the package (`agent-platform/aws`, which loads `@pulumi/aws`: about a quarter
+ * of the program's module loading), required only by a stack that provisions EKS or has add-ons
+ * to wait for. A stack on an existing cluster never loads it.
+ */
+function eksPart(): typeof import("agent-platform/aws") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("agent-platform/aws") as typeof import("agent-platform/aws");
+}
+
+/**
+ * `dependOnAddons` of `agent-platform/aws`: objects needing a platform add-on wait for it. With no
+ * add-on to wait for (an existing cluster, or add-ons that are external) it changes nothing, so
+ * the EKS part is not loaded for it.
+ */
+export function dependOnAddons(ready: AddonReadiness): pulumi.ResourceTransformation {
+    if (Object.keys(ready).length === 0) return () => undefined;
+    return eksPart().dependOnAddons(ready);
+}
 
 export interface ClusterTarget {
     /** The provider every Kubernetes resource of the systems uses. */
@@ -53,7 +73,7 @@ export function clusterTarget(config: PlatformConfig, opts: pulumi.ComponentReso
             },
         };
     }
-    const eks = new EksCluster("eks", toEksClusterArgs(cluster, config.environment), opts);
+    const eks = new (eksPart().EksCluster)("eks", toEksClusterArgs(cluster, config.environment), opts);
     return {
         provider: eks.provider,
         eks,

@@ -4,11 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CustomMetricsAdapter } from "agent-platform";
-import { dependOnAddons } from "agent-platform/aws";
 import { PROJECT } from "agent-platform/config";
 import { loadPlatformConfig } from "./config";
 import { skipLoadBalancerAwaits } from "./awaits";
-import { clusterTarget } from "./cluster";
+import { clusterTarget, dependOnAddons } from "./cluster";
 import { imageOverridesTransformation } from "./images";
 import { policyGate } from "./policy-gate";
 import { HpaMetricsRecorder } from "./custom-metrics";
