@@ -103,7 +103,7 @@ export function credentialNames(a: CredentialArgs): [string, string][] {
 }
 
 /** A connection URL built from a (secret) password; the result stays secret. */
-export function secretUrl(prefix: string, password: Input<string>, suffix: string): pulumi.Output<string> {
+export function secretUrl(prefix: string, password: Input<string>, suffix: Input<string>): pulumi.Output<string> {
     return pulumi.secret(pulumi.interpolate`${prefix}${pulumi.output(password).apply(encodeURIComponent)}${suffix}`);
 }
 
@@ -129,7 +129,7 @@ export interface CreatedCredentials {
  */
 export function createCredentialSecrets(
     prefix: string,
-    namespace: string,
+    namespace: Input<string>,
     labels: Labels,
     parent: pulumi.Resource,
     o: { password?: Input<string>; creds: ResolvedCredentials; buildUrl?: (pw: Input<string>) => pulumi.Output<string> },
@@ -175,7 +175,7 @@ export interface StoreCredentials extends CreatedCredentials {
 export function createStoreCredentials(
     prefix: string,
     workload: string,
-    meta: { namespace: string; labels: Labels },
+    meta: { namespace: Input<string>; labels: Labels },
     args: CredentialArgs,
     buildUrl: (pw: Input<string>) => pulumi.Output<string>,
     parent: pulumi.Resource,

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { ClusterCapabilities, crdAvailable } from "./capabilities";
 import { COMPONENT_LABEL, Labels } from "./labels";
+import { NamespaceInput, knownNamespace, namespaceName } from "./namespace-ref";
 import { NetworkPeer, TrafficRule } from "./network";
 import { ProbeSet, ResourceSpec, SecurityOptions, buildContainer } from "./pod";
 import { sumResources } from "./quota";
@@ -75,7 +76,7 @@ export function scraperRules(a: ExporterArgs, port: number): TrafficRule[] {
 }
 
 export interface MetricsEndpointArgs {
-    namespace: string;
+    namespace: NamespaceInput;
     /** The workload whose pods serve the metrics; the Service is `<workload>-metrics`, the ServiceMonitor `<workload>`. */
     workload: string;
     labels: Labels;
@@ -87,12 +88,13 @@ export interface MetricsEndpointArgs {
 /** The metrics Service `<prefix>-metrics-svc` and, CRD permitting, the ServiceMonitor `<prefix>-monitor`. */
 export function createMetricsEndpoint(prefix: string, a: MetricsEndpointArgs, parent: pulumi.Resource): void {
     const metricsLabels = { ...a.labels, [COMPONENT_LABEL]: "metrics" };
+    const namespace = namespaceName(a.namespace);
     const service = new k8s.core.v1.Service(
         `${prefix}-metrics-svc`,
         {
             metadata: {
                 name: `${a.workload}-metrics`,
-                namespace: a.namespace,
+                namespace,
                 labels: metricsLabels,
                 annotations: serviceAnnotations("ClusterIP", prometheusScrapeAnnotations(a.port)),
             },
@@ -104,13 +106,13 @@ export function createMetricsEndpoint(prefix: string, a: MetricsEndpointArgs, pa
         },
         { parent },
     );
-    if (crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${a.namespace}/${a.workload}`, parent)) {
+    if (crdAvailable(a.capabilities, "serviceMonitor", `ServiceMonitor ${knownNamespace(a.namespace) ?? "(namespace)"}/${a.workload}`, parent)) {
         new k8s.apiextensions.CustomResource(
             `${prefix}-monitor`,
             {
                 apiVersion: "monitoring.coreos.com/v1",
                 kind: "ServiceMonitor",
-                metadata: { name: a.workload, namespace: a.namespace, labels: a.labels },
+                metadata: { name: a.workload, namespace, labels: a.labels },
                 spec: serviceMonitorSpec(a.selector, { port: METRICS_PORT_NAME, selector: { ...a.selector, [COMPONENT_LABEL]: "metrics" } }),
             },
             { parent, dependsOn: [service] },

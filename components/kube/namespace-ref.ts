@@ -26,3 +26,15 @@ export function knownNamespace(ns: NamespaceInput): string | undefined {
     if (isNamespaceLike(ns)) return ns.namespaceName;
     return typeof ns === "string" ? ns : undefined;
 }
+
+/** `f` of the namespace name: a plain value when the name is known while the program runs, else an Output of it. */
+export function ofNamespace<T>(ns: NamespaceInput, f: (name: string) => T): T | pulumi.Output<T> {
+    const known = knownNamespace(ns);
+    return known !== undefined ? f(known) : pulumi.output(namespaceName(ns)).apply((n) => f(n));
+}
+
+/** `[["namespace", name]]` for DNS-1123 checks when the name is known; an Output is checked by the API server. */
+export function knownNamespaceNames(ns: NamespaceInput): [string, string][] {
+    const known = knownNamespace(ns);
+    return known !== undefined ? [["namespace", known]] : [];
+}

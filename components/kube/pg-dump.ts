@@ -121,7 +121,7 @@ export interface PgDumpCronJobArgs {
     labels: Labels;
     serviceAccountName: string;
     /** Database host (the Postgres Service DNS name). */
-    host: string;
+    host: pulumi.Input<string>;
     /** @default 5432 */
     port?: number;
     database: string;
@@ -241,14 +241,14 @@ export function pgDumpFootprint(d: DumpDestination): WorkloadFootprint {
 }
 
 export interface PgDumpJobArgs {
-    namespace: string;
+    namespace: pulumi.Input<string>;
     /** The CronJob (and its ServiceAccount, NetworkPolicy) name (seed 002: `postgres-backup`). */
     workload: string;
     /** The Postgres workload the job may reach. */
     server: string;
     partOf?: string;
     labels?: Labels;
-    host: string;
+    host: pulumi.Input<string>;
     port: number;
     database: string;
     username: string;

@@ -2,6 +2,7 @@
  * Pure builders for hardened pod specs: security contexts, probes, resources, topology spread.
  * Every workload component builds its pods through these, so the hardening is in one place.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { uniquePortNames, isValidPortName } from "./names";
 import { Labels } from "./labels";
@@ -144,7 +145,7 @@ const idField = (key: string, v: number | null) => (v === null ? {} : { [key]: v
 export interface ContainerSpec {
     name: string;
     image: k8s.types.input.core.v1.Container["image"];
-    command?: string[];
+    command?: pulumi.Input<string>[];
     args?: string[];
     ports?: PortSpec[];
     env?: k8s.types.input.core.v1.EnvVar[];

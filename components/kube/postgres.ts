@@ -11,6 +11,7 @@ import { storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint } from "./quota";
 import { Labels } from "./labels";
 import { serviceHost } from "./names";
+import { namespaceName, ofNamespace } from "./namespace-ref";
 import { TrafficRule } from "./network";
 import { DumpDestination, PgDumpJobArgs, createPgDumpJob, destinationProblems, pgDumpFootprint } from "./pg-dump";
 import { isCronSchedule } from "./backups";
@@ -243,7 +244,7 @@ function postgresStatefulSet(
     const containers = [postgresContainer(args, w.password)];
     if (args.exporter) containers.push(postgresExporter(args, w.password));
     return {
-        namespace: args.namespace,
+        namespace: namespaceName(args.namespace),
         name: id.sts,
         headlessServiceName: id.headless,
         ports: POSTGRES_SERVICE_PORTS,
@@ -282,11 +283,11 @@ function postgresBackupJob(
     args: PostgresArgs,
     backup: PostgresBackup,
     id: StoreIdentity,
-    server: { host: string; passwordSecret: SecretKeyRef },
+    server: { host: pulumi.Input<string>; passwordSecret: SecretKeyRef },
 ): PgDumpJobArgs {
     const { db, user } = postgresNames(args);
     return {
-        namespace: args.namespace,
+        namespace: namespaceName(args.namespace),
         workload: backup.cronJobName ?? `${id.sts}-backup`,
         server: id.sts,
         partOf: args.partOf,
@@ -322,8 +323,8 @@ function createStandaloneClaim(name: string, args: PostgresArgs, id: StoreIdenti
 export class Postgres extends pulumi.ComponentResource {
     public readonly statefulSetName: string;
     public readonly serviceName: string;
-    /** `<serviceName>.<ns>.svc.cluster.local` */
-    public readonly host: string;
+    /** `<serviceName>.<ns>.svc.cluster.local`, when the namespace is known while the program runs (not an Output). */
+    public readonly host?: string;
     public readonly port: number;
     public readonly database: string;
     public readonly username: string;
@@ -343,22 +344,23 @@ export class Postgres extends pulumi.ComponentResource {
         const { serviceName, db, user } = postgresNames(args);
         this.statefulSetName = id.sts;
         this.serviceName = serviceName;
-        this.host = serviceHost(serviceName, args.namespace);
+        const host = ofNamespace(args.namespace, (ns) => serviceHost(serviceName, ns));
+        if (typeof host === "string") this.host = host;
         this.port = POSTGRES_PORT;
         this.database = db;
         this.username = user;
         this.selector = id.selector;
-        const buildUrl = (pw: pulumi.Input<string>) => secretUrl(`postgresql://${user}:`, pw, `@${this.host}:${POSTGRES_PORT}/${db}`);
-        const creds = createStoreCredentials(name, id.sts, { namespace: args.namespace, labels: id.labels }, args, buildUrl, this);
+        const buildUrl = (pw: pulumi.Input<string>) => secretUrl(`postgresql://${user}:`, pw, pulumi.interpolate`@${host}:${POSTGRES_PORT}/${db}`);
+        const creds = createStoreCredentials(name, id.sts, { namespace: namespaceName(args.namespace), labels: id.labels }, args, buildUrl, this);
         this.passwordSecret = creds.passwordSecret;
         this.urlSecret = creds.urlSecret;
         this.password = creds.password;
         this.url = creds.url;
 
-        const sa = createServiceAccount(name, args.namespace, id.sts, id.labels, {}, this);
+        const sa = createServiceAccount(name, namespaceName(args.namespace), id.sts, id.labels, {}, this);
         const dependsOn = [sa.resource, ...creds.resources, ...createStandaloneClaim(name, args, id, this)];
         const statefulSet = postgresStatefulSet(args, id, { password: this.passwordSecret, serviceAccountName: sa.name, dependsOn });
-        const backup = args.backup && postgresBackupJob(args, args.backup, id, { host: this.host, passwordSecret: this.passwordSecret });
+        const backup = args.backup && postgresBackupJob(args, args.backup, id, { host, passwordSecret: this.passwordSecret });
         this.backupCronJobName = backup?.workload;
         const ingress = postgresIngress(args, this.backupCronJobName);
         createDataStore(name, id, args, { statefulSet, ingress, egress: [], exporterPort: POSTGRES_EXPORTER_PORT }, this);

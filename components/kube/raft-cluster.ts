@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, RAFT_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems, podHost, serviceUrl } from "./names";
+import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName, ofNamespace } from "./namespace-ref";
 import { TrafficRule, allowListPolicySpec } from "./network";
 import { DEFAULT_RESOURCES, PodPlacement, ProbeSet, ResourceSpec, SecurityOptions, buildContainer, buildPodSpec } from "./pod";
 import type { WorkloadFootprint } from "./quota";
@@ -47,8 +48,11 @@ export interface RaftClientService {
 
 /** The arguments of `RaftCluster`. */
 export interface RaftClusterArgs {
-    /** Namespace (must exist). */
-    namespace: string;
+    /**
+     * The namespace: a PlatformNamespace (the cluster then waits for it), or a name, plain or an
+     * Output (which carries its own dependency). It must exist.
+     */
+    namespace: NamespaceInput;
     /** StatefulSet name; pods are `<name>-0..n-1`. @default the component name */
     name?: string;
     /** `app.kubernetes.io/part-of`: the system. @default none */
@@ -118,10 +122,7 @@ export const RAFT_SIZE_RULE = "must be odd and >= 3 (2f+1)";
 /** Every rule the args must satisfy, as data (path, rule, value). */
 export function raftClusterProblems(name: string, a: RaftClusterArgs): Problem[] {
     return [
-        ...dns1123Problems([
-            ["name", a.name ?? name],
-            ["namespace", a.namespace],
-        ]),
+        ...dns1123Problems([["name", a.name ?? name], ...knownNamespaceNames(a.namespace)]),
         ...check(isRaftSize(a.replicas), "replicas", RAFT_SIZE_RULE, a.replicas),
         ...check(a.volumes.length > 0, "volumes", "must name at least one per-replica volume for the Raft log", a.volumes),
     ];
@@ -142,7 +143,7 @@ export function raftPeers(name: string, headless: string, namespace: string, rep
 }
 
 /** The member container: peer list, node id and cluster size in env, http and raft ports, per-replica mounts. */
-function raftContainer(sts: string, a: RaftClusterArgs, peers: string, httpPort: number, raftPort: number) {
+function raftContainer(sts: string, a: RaftClusterArgs, peers: Input<string>, httpPort: number, raftPort: number) {
     const env: k8s.types.input.core.v1.EnvVar[] = [
         { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
         { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
@@ -217,7 +218,7 @@ function raftNames(name: string, a: RaftClusterArgs): RaftNames {
         raftPort: a.raftPort ?? DEFAULT_RAFT_PORT,
         selector: selectorLabels(sts),
         labels,
-        meta: (n, extra = {}) => ({ name: n, namespace: a.namespace, labels, ...extra }),
+        meta: (n, extra = {}) => ({ name: n, namespace: namespaceName(a.namespace), labels, ...extra }),
     };
 }
 
@@ -225,11 +226,11 @@ function raftNames(name: string, a: RaftClusterArgs): RaftNames {
 function raftStatefulSet(
     a: RaftClusterArgs,
     n: RaftNames,
-    peers: string,
+    peers: Input<string>,
     sa: { name: string; automountToken: boolean; resource: pulumi.Resource },
 ): StatefulSetArgs {
     return {
-        namespace: a.namespace,
+        namespace: namespaceName(a.namespace),
         name: n.sts,
         headlessServiceName: n.headless,
         ports: [
@@ -282,9 +283,11 @@ export class RaftCluster extends pulumi.ComponentResource {
     public readonly statefulSetName: string;
     public readonly headlessServiceName: string;
     public readonly clientServiceName: string;
-    public readonly peers: string;
+    /** The members' peer addresses, comma-separated, when the namespace is known while the program runs (not an Output). */
+    public readonly peers?: string;
     public readonly selector: Labels;
-    public readonly url: string;
+    /** `http://<client svc>.<ns>.svc.cluster.local:<port>`, when the namespace is known while the program runs (not an Output). */
+    public readonly url?: string;
 
     constructor(name: string, args: RaftClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoProblems("RaftCluster", name, raftClusterProblems(name, args));
@@ -293,12 +296,14 @@ export class RaftCluster extends pulumi.ComponentResource {
         this.statefulSetName = n.sts;
         this.headlessServiceName = n.headless;
         this.clientServiceName = n.clientName;
-        this.peers = raftPeers(n.sts, n.headless, args.namespace, args.replicas, n.raftPort);
-        this.url = serviceUrl("http", n.clientName, args.namespace, n.clientPort);
+        const peers = ofNamespace(args.namespace, (ns) => raftPeers(n.sts, n.headless, ns, args.replicas, n.raftPort));
+        if (typeof peers === "string") this.peers = peers;
+        const known = knownNamespace(args.namespace);
+        if (known !== undefined) this.url = serviceUrl("http", n.clientName, known, n.clientPort);
         this.selector = n.selector;
         const child = { parent: this };
-        const sa = createServiceAccount(name, args.namespace, n.sts, n.labels, args.serviceAccount ?? {}, this);
-        createStatefulSet(name, raftStatefulSet(args, n, this.peers, sa), this);
+        const sa = createServiceAccount(name, namespaceName(args.namespace), n.sts, n.labels, args.serviceAccount ?? {}, this);
+        createStatefulSet(name, raftStatefulSet(args, n, peers, sa), this);
         new k8s.core.v1.Service(`${name}-client`, raftClientService(args, n), child);
         new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb`,

@@ -13,6 +13,7 @@ import { redisMaxmemory, storePodAnnotations } from "./store-safety";
 import { WorkloadFootprint } from "./quota";
 import { Labels } from "./labels";
 import { podHost, serviceHost } from "./names";
+import { namespaceName, ofNamespace } from "./namespace-ref";
 import { TrafficRule } from "./network";
 import { ResourceSpec, buildContainer, buildPodSpec } from "./pod";
 import { Problem, assertNoProblems, check } from "./problems";
@@ -175,11 +176,11 @@ export function redisFootprint(a: RedisArgs): WorkloadFootprint {
 }
 
 /** The redis container: start script, password from the Secret, config and data mounts, tolerant probes. */
-function redisContainer(a: RedisArgs, primaryHost: string, password: SecretKeyRef) {
+function redisContainer(a: RedisArgs, startScript: Input<string>, password: SecretKeyRef) {
     return buildContainer({
         name: "redis",
         image: a.image ?? REDIS_IMAGE,
-        command: ["sh", "-c", redisStartScript(primaryHost)],
+        command: ["sh", "-c", startScript],
         ports: [{ name: "redis", containerPort: REDIS_PORT }],
         env: [
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -262,10 +263,11 @@ function redisStatefulSet(
     w: { conf: string; password: SecretKeyRef; serviceAccountName: string; dependsOn: pulumi.Resource[] },
 ): StatefulSetArgs {
     const replicas = args.replicas ?? 1;
-    const containers = [redisContainer(args, podHost(id.sts, 0, id.headless, args.namespace), w.password)];
+    const startScript = ofNamespace(args.namespace, (ns) => redisStartScript(podHost(id.sts, 0, id.headless, ns)));
+    const containers = [redisContainer(args, startScript, w.password)];
     if (args.exporter) containers.push(redisExporter(args, w.password));
     return {
-        namespace: args.namespace,
+        namespace: namespaceName(args.namespace),
         name: id.sts,
         headlessServiceName: id.headless,
         ports: REDIS_SERVICE_PORTS,
@@ -325,8 +327,8 @@ export class Redis extends pulumi.ComponentResource {
     public readonly statefulSetName: string;
     public readonly serviceName: string;
     public readonly headlessServiceName: string;
-    /** `<serviceName>.<ns>.svc.cluster.local` */
-    public readonly host: string;
+    /** `<serviceName>.<ns>.svc.cluster.local`, when the namespace is known while the program runs (not an Output). */
+    public readonly host?: string;
     public readonly port: number;
     /** Where clients read the password (`secretEnv: { REDIS_PASSWORD: { secret: name, key } }`). */
     public readonly passwordSecret: SecretKeyRef;
@@ -346,15 +348,16 @@ export class Redis extends pulumi.ComponentResource {
         this.statefulSetName = id.sts;
         this.serviceName = args.serviceName;
         this.headlessServiceName = id.headless;
-        this.host = serviceHost(args.serviceName, args.namespace);
+        const host = ofNamespace(args.namespace, (ns) => serviceHost(args.serviceName, ns));
+        if (typeof host === "string") this.host = host;
         this.port = REDIS_PORT;
         this.selector = id.selector;
         const creds = createStoreCredentials(
             name,
             id.sts,
-            { namespace: args.namespace, labels: id.labels },
+            { namespace: namespaceName(args.namespace), labels: id.labels },
             args,
-            (pw) => secretUrl("redis://:", pw, `@${this.host}:${REDIS_PORT}`),
+            (pw) => secretUrl("redis://:", pw, pulumi.interpolate`@${host}:${REDIS_PORT}`),
             this,
         );
         this.passwordSecret = creds.passwordSecret;
@@ -364,7 +367,7 @@ export class Redis extends pulumi.ComponentResource {
 
         const conf = redisConfigFor(args);
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: id.meta(`${id.sts}-config`), data: { "redis.conf": conf } }, { parent: this });
-        const sa = createServiceAccount(name, args.namespace, id.sts, id.labels, {}, this);
+        const sa = createServiceAccount(name, namespaceName(args.namespace), id.sts, id.labels, {}, this);
         const dependsOn = [config, sa.resource, ...creds.resources];
         const statefulSet = redisStatefulSet(args, id, { conf, password: this.passwordSecret, serviceAccountName: sa.name, dependsOn });
         createDataStore(name, id, args, { statefulSet, ...redisNetworkRules(args, id.sts), exporterPort: REDIS_EXPORTER_PORT }, this);

@@ -10,6 +10,7 @@ import { CredentialArgs, credentialNames, credentialProblems } from "./credentia
 import { ExporterArgs, createMetricsEndpoint } from "./exporter";
 import { Labels, SINGLETON_LABEL, selectorLabels, standardLabels } from "./labels";
 import { dns1123Problems } from "./names";
+import { NamespaceInput, knownNamespaceNames, namespaceName } from "./namespace-ref";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 import { PodPlacement } from "./pod";
 import { Problem, check } from "./problems";
@@ -122,8 +123,11 @@ export function createStatefulSet(
 
 /** The args every data store (Redis, Postgres) shares: where it runs, who connects, its credentials and exporter. */
 export interface DataStoreArgs extends CredentialArgs, ExporterArgs {
-    /** Namespace (must exist). */
-    namespace: string;
+    /**
+     * The namespace: a PlatformNamespace (the store then waits for it), or a name, plain or an
+     * Output (which carries its own dependency). It must exist.
+     */
+    namespace: NamespaceInput;
     /** StatefulSet name; pods are `<name>-0..n-1`. @default the store's kind ("redis", "postgres") */
     statefulSetName?: string;
     /** Headless Service giving pods stable DNS. @default `<statefulSetName>-headless` */
@@ -149,7 +153,7 @@ export interface StoreIdentity {
     selector: Labels;
     labels: Labels;
     /** Object metadata of a store object named `name`. */
-    meta: (name: string) => { name: string; namespace: string; labels: Labels };
+    meta: (name: string) => { name: string; namespace: pulumi.Input<string>; labels: Labels };
 }
 
 /**
@@ -166,7 +170,7 @@ export function storeIdentity(a: DataStoreArgs, defaultName: string, o: { compon
         headless: a.headlessServiceName ?? `${sts}-headless`,
         selector: selectorLabels(sts),
         labels,
-        meta: (name) => ({ name, namespace: a.namespace, labels }),
+        meta: (name) => ({ name, namespace: namespaceName(a.namespace), labels }),
     };
 }
 
@@ -178,7 +182,7 @@ export function dataStoreProblems(
     const sts = a.statefulSetName ?? s.defaultName;
     return [
         ...dns1123Problems([
-            ["namespace", a.namespace],
+            ...knownNamespaceNames(a.namespace),
             ["statefulSetName", sts],
             ["serviceName", s.serviceName],
             ["headlessServiceName", a.headlessServiceName ?? `${sts}-headless`],

@@ -192,8 +192,8 @@ export function deployClaudeCode(config: ClaudeCodeConfig, ctx: SystemContext): 
         namespace: NAMESPACE,
         services: {
             ...Object.fromEntries(Object.entries(svc).map(([w, c]) => [w, c.url!])),
-            [REDIS]: `redis://${redis.host}:${redis.port}`,
-            [POSTGRES]: `postgresql://${postgres.host}:${postgres.port}/${postgres.database}`,
+            [REDIS]: `redis://${redis.host!}:${redis.port}`,
+            [POSTGRES]: `postgresql://${postgres.host!}:${postgres.port}/${postgres.database}`,
         },
         ingressHosts: [config.dashboardHost],
     };

@@ -214,7 +214,7 @@ export function deployInquisitor(config: InquisitorConfig, ctx: SystemContext): 
     return {
         namespace: NAMESPACE,
         services: {
-            [RAFT_NAME]: cluster.url,
+            [RAFT_NAME]: cluster.url!,
             [HEADLESS_NAME]: serviceUrl("http", HEADLESS_NAME, NAMESPACE, HTTP_PORT),
             [METRICS_NAME]: serviceUrl("http", metrics.serviceName, NAMESPACE, HTTP_PORT),
             [API_NAME]: apiTier.url!,

@@ -219,7 +219,7 @@ export function deployProductionAgents(c: ProductionAgentsConfig, ctx: SystemCon
         namespace: NAMESPACE,
         services: {
             [AGENT_SERVICE]: agent.url!,
-            [REDIS_SERVICE]: `redis://${redis.host}:${redis.port}`,
+            [REDIS_SERVICE]: `redis://${redis.host!}:${redis.port}`,
         },
     };
 }
