@@ -7,8 +7,8 @@
  * 2. A Pulumi YAML program in a temp dir adds the package with `pulumi package add <components/>`
  *    (source-based: components/PulumiPlugin.yaml, runtime nodejs; the YAML language host from
  *    tools/e2e/yaml-host.sh) and deploys a PlatformNamespace, an AgentService whose namespace is
- *    the PlatformNamespace's output, and a Redis to the suite's own local control plane (kwok
- *    nodes). The Deployment and the StatefulSet become Ready; `pulumi destroy` removes them.
+ *    the PlatformNamespace's output, and a Redis in the same namespace (also from that output) to
+ *    the suite's own local control plane (kwok nodes). The Deployment and the StatefulSet become Ready; `pulumi destroy` removes them.
  *
  * Each Pulumi command that loads the plugin first runs the Node.js language host's dependency
  * install (`npm install` at the npm workspace root, i.e. this checkout, whose `npm ci` already
@@ -154,12 +154,9 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
                             ports: [{ name: "http", containerPort: 8080 }],
                         },
                     },
-                    // Redis takes the namespace by name (a plain string; an output is refused by
-                    // its name check), ordered after the namespace by dependsOn.
                     cache: {
                         type: `${PACKAGE}:index:Redis`,
-                        properties: { namespace: NS, serviceName: "redis", clients: ["api"] },
-                        options: { dependsOn: ["${apps}"] },
+                        properties: { namespace: "${apps.name}", serviceName: "redis", clients: ["api"] },
                     },
                 },
                 outputs: { namespace: "${apps.name}" },
@@ -182,7 +179,7 @@ describe("e2e: a Pulumi YAML program deploys the components through pulumi packa
         assert.equal(written.packages?.[PACKAGE], COMPONENTS, `packages: ${JSON.stringify(written.packages)}`);
     });
 
-    it("GIVEN the package added WHEN pulumi up THEN the PlatformNamespace, the AgentService (namespace from its output) and the Redis are created and Ready", async function () {
+    it("GIVEN the package added WHEN pulumi up THEN the PlatformNamespace, the AgentService and the Redis (both in the namespace from its output) are created and Ready", async function () {
         this.timeout(900_000);
         await ws.must("pulumi", ["stack", "init", "e2e", "--non-interactive"], { cwd: project });
         deployed = true;
