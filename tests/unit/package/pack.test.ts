@@ -101,7 +101,7 @@ describe("the packed component package, used from outside the repository", funct
         assert.match(out.error ?? "", /need @pulumi\/aws, an optional peer dependency that is not installed: npm install @pulumi\/aws/);
     });
 
-    it("runs the consumer under the mock runtime: the AgentService lands in the PlatformNamespace's Output", function () {
+    it("runs the consumer under the mock runtime: the AgentService and the Redis land in the PlatformNamespace's Output", function () {
         const out = run(process.execPath, ["dist/index.js"], project).trim().split("\n");
         const result = JSON.parse(out[out.length - 1] as string) as {
             registered: { type: string; name: string; namespace?: string }[];
@@ -117,6 +117,7 @@ describe("the packed component package, used from outside the repository", funct
         assert.equal(byName.get("api-deploy")?.namespace, "apps");
         assert.equal(result.workloadNamespace, "apps");
         assert.equal(byName.get("redis-sts")?.type, "kubernetes:apps/v1:StatefulSet");
+        assert.equal(byName.get("redis-sts")?.namespace, "apps");
         assert.ok(result.redis);
         // The URL needs the namespace's name while the program runs; an Output's is not known then.
         assert.equal(result.url, null);
