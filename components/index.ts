@@ -104,6 +104,18 @@ export { EbsStorageClass, EbsStorageClassArgs, EbsVolumeType, FsType, ReclaimPol
 // Docker Compose files as AgentServices.
 export { ComposeApp, ComposeAppArgs } from "./compose/compose-app";
 
+// Container logs on clusters the EKS part does not provision (also `agent-platform/logging`).
+export {
+    FluentBit,
+    FluentBitArgs,
+    FluentBitOutputArgs,
+    FluentBitCloudWatchOutput,
+    FluentBitForwardOutput,
+    FluentBitHttpOutput,
+    FluentBitBasicAuth,
+    DEFAULT_FLUENT_BIT_IMAGE,
+} from "./kube/logging";
+
 // Secrets Manager values merged into a Secret the platform owns (External Secrets Operator).
 export { ExternalSecretSpec, createExternalSecret } from "./kube/external-secret";
 

@@ -6,37 +6,86 @@
 import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
 import { INTERNET_HTTPS, NetworkPeer, TrafficRule } from "./network";
+import { SecretKeyRef } from "./credentials";
 import { ResourceSpec, SecurityOptions, TMP_VOLUME, buildContainer, podSecurityContext } from "./pod";
 
-/** Where Fluent Bit ships the container logs. */
-export type FluentBitOutputArgs =
-    | {
-          type: "cloudwatchLogs";
-          region: string;
-          logGroup: string;
-          /** Secret with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; none: the node's or the IRSA role. */
-          credentialsSecret?: string;
-          /** Address blocks of the CloudWatch Logs endpoint (a VPC endpoint). @default the internet on 443 */
-          cidrs?: string[];
-      }
-    | {
-          type: "forward";
-          host: string;
-          port: number;
-          tls: boolean;
-          sharedKey?: { name: string; key: string };
-          /** Address blocks `host` resolves to; none: `host` must be `<svc>.<namespace>.svc`. */
-          cidrs?: string[];
-      }
-    | {
-          type: "http";
-          host: string;
-          port: number;
-          uri: string;
-          tls: boolean;
-          basicAuth?: { secret: string; userKey: string; passwordKey: string };
-          cidrs?: string[];
-      };
+/** CloudWatch Logs as the output (AWS credentials from a Secret, the node's role or IRSA). */
+export interface FluentBitCloudWatchOutput {
+    /** AWS region of the log group. */
+    region: string;
+    /** The log group (created outside this component, with its retention). */
+    logGroup: string;
+    /** Secret with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. @default none: the node's or the IRSA role */
+    credentialsSecret?: string;
+    /** Address blocks of the CloudWatch Logs endpoint (a VPC endpoint). @default the internet on 443 */
+    cidrs?: string[];
+}
+
+/** A Fluentd / Fluent Bit `forward` endpoint as the output. */
+export interface FluentBitForwardOutput {
+    /** Host name or address of the endpoint. */
+    host: string;
+    /** Its port (Fluentd's is 24224). */
+    port: number;
+    /** Connect with TLS (and verify the certificate). */
+    tls: boolean;
+    /** The secure-forward shared key, from a Secret in the shipper's namespace. @default none */
+    sharedKey?: SecretKeyRef;
+    /** Address blocks `host` resolves to. @default none: `host` must be `<svc>.<namespace>.svc` */
+    cidrs?: string[];
+}
+
+/** HTTP basic auth for the `http` output: the user and password keys of one Secret. */
+export interface FluentBitBasicAuth {
+    /** The Secret (in the shipper's namespace). */
+    secret: string;
+    /** Its key holding the user name. */
+    userKey: string;
+    /** Its key holding the password. */
+    passwordKey: string;
+}
+
+/** An HTTP endpoint taking JSON lines as the output. */
+export interface FluentBitHttpOutput {
+    /** Host name or address of the endpoint. */
+    host: string;
+    /** Its port. */
+    port: number;
+    /** Request path, starting with `/`. */
+    uri: string;
+    /** Connect with TLS (and verify the certificate). */
+    tls: boolean;
+    /** HTTP basic auth. @default none */
+    basicAuth?: FluentBitBasicAuth;
+    /** Address blocks `host` resolves to. @default none: `host` must be `<svc>.<namespace>.svc` */
+    cidrs?: string[];
+}
+
+/** Where Fluent Bit ships the container logs: exactly one of `cloudwatchLogs`, `forward` and `http`. */
+export interface FluentBitOutputArgs {
+    /** Ship to CloudWatch Logs. */
+    cloudwatchLogs?: FluentBitCloudWatchOutput;
+    /** Ship to a Fluentd / Fluent Bit `forward` endpoint. */
+    forward?: FluentBitForwardOutput;
+    /** Ship to an HTTP endpoint. */
+    http?: FluentBitHttpOutput;
+}
+
+/** The one output that is set, tagged with its kind (what the builders below switch on). */
+type ResolvedOutput =
+    ({ type: "cloudwatchLogs" } & FluentBitCloudWatchOutput) | ({ type: "forward" } & FluentBitForwardOutput) | ({ type: "http" } & FluentBitHttpOutput);
+
+/** How many of the output kinds are set (valid: exactly 1). Pure. */
+export function outputKinds(o: FluentBitOutputArgs): number {
+    return [o.cloudwatchLogs, o.forward, o.http].filter((k) => k !== undefined).length;
+}
+
+function resolveOutput(o: FluentBitOutputArgs): ResolvedOutput {
+    if (outputKinds(o) !== 1) throw new Error("fluent-bit output: set exactly one of cloudwatchLogs, forward and http");
+    if (o.cloudwatchLogs) return { type: "cloudwatchLogs", ...o.cloudwatchLogs };
+    if (o.forward) return { type: "forward", ...o.forward };
+    return { type: "http", ...(o.http as FluentBitHttpOutput) };
+}
 
 /** Fluent Bit's built-in HTTP server: health (`/api/v1/health`) and metrics. */
 export const FLUENT_BIT_HTTP_PORT = 2020;
@@ -75,7 +124,8 @@ function section(name: string, entries: [string, string | number][]): string {
 const onOff = (b: boolean) => (b ? "On" : "Off");
 
 /** The `[OUTPUT]` entries; credentials appear only as `${VAR}` references. Pure. */
-export function outputEntries(o: FluentBitOutputArgs): [string, string | number][] {
+export function outputEntries(output: FluentBitOutputArgs): [string, string | number][] {
+    const o = resolveOutput(output);
     const base: [string, string | number][] = [["Match", "kube.*"]];
     if (o.type === "cloudwatchLogs")
         return [
@@ -164,7 +214,8 @@ const fromSecret = (name: string, secret: string, key: string): k8s.types.input.
 });
 
 /** The container env: the node name (log stream prefix) and each output credential from its Secret. Pure. */
-export function fluentBitEnv(o: FluentBitOutputArgs): k8s.types.input.core.v1.EnvVar[] {
+export function fluentBitEnv(output: FluentBitOutputArgs): k8s.types.input.core.v1.EnvVar[] {
+    const o = resolveOutput(output);
     const env: k8s.types.input.core.v1.EnvVar[] = [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }];
     if (o.type === "cloudwatchLogs" && o.credentialsSecret)
         env.push(fromSecret(ENV.awsKeyId, o.credentialsSecret, ENV.awsKeyId), fromSecret(ENV.awsSecret, o.credentialsSecret, ENV.awsSecret));
@@ -180,7 +231,8 @@ export function serviceNamespace(host: string): string | undefined {
 }
 
 /** The one egress rule to the output: its address blocks, an in-cluster namespace, or the internet on 443 for CloudWatch. Pure. */
-export function outputEgress(o: FluentBitOutputArgs): TrafficRule {
+export function outputEgress(output: FluentBitOutputArgs): TrafficRule {
+    const o = resolveOutput(output);
     if (o.type === "cloudwatchLogs") return o.cidrs ? { peers: o.cidrs.map((cidr) => ({ cidr })), ports: [443] } : INTERNET_HTTPS;
     const ns = serviceNamespace(o.host);
     const peers: NetworkPeer[] | undefined = o.cidrs ? o.cidrs.map((cidr) => ({ cidr })) : ns ? [{ namespace: ns }] : undefined;

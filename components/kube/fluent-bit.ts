@@ -9,7 +9,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DEFAULT_FLUENT_BIT_RESOURCES, FluentBitOutputArgs, fluentBitConf, fluentBitPodSpec, outputEgress } from "./fluent-bit-spec";
+import { DEFAULT_FLUENT_BIT_RESOURCES, FluentBitOutputArgs, fluentBitConf, fluentBitPodSpec, outputEgress, outputKinds } from "./fluent-bit-spec";
 import { standardLabels, selectorLabels } from "./labels";
 import { dns1123Problem } from "./names";
 import { allowListPolicySpec, TrafficRule } from "./network";
@@ -71,22 +71,23 @@ export function fluentBitQuota(resources: ResourceSpec, maxNodes: number): Recor
     };
 }
 
+/** The arguments of a `FluentBit`. */
 export interface FluentBitArgs {
     /** Namespace created for the shipper (Pod Security `privileged`: it mounts node paths). @default logging */
     namespace?: string;
     /** Fluent Bit image, pinned. @default DEFAULT_FLUENT_BIT_IMAGE */
     image?: string;
-    /** Where the logs go. */
+    /** Where the logs go: exactly one of `cloudwatchLogs`, `forward` and `http`. */
     output: FluentBitOutputArgs;
     /** Address blocks of the API server (the kubernetes filter reads pod metadata there). */
     kubeApiCidrs: string[];
     /** The API server's ports. @default [443, 6443] */
     kubeApiPorts?: number[];
-    /** IAM role for the ServiceAccount (IRSA), e.g. for CloudWatch Logs. */
+    /** IAM role for the ServiceAccount (IRSA), e.g. for CloudWatch Logs. @default none */
     roleArn?: pulumi.Input<string>;
     /** Enforce the namespace's Pod Security level (prod). @default false */
     enforcePodSecurity?: boolean;
-    /** @default DEFAULT_FLUENT_BIT_RESOURCES */
+    /** Requests and limits of each shipper pod (also sizes the namespace quota). @default DEFAULT_FLUENT_BIT_RESOURCES (50m/64Mi requests, 500m/256Mi limits) */
     resources?: ResourceSpec;
     /** Nodes the namespace quota admits one pod for. @default DEFAULT_MAX_NODES */
     maxNodes?: number;
@@ -105,15 +106,29 @@ export function fluentBitNetworkPolicySpec(
     return allowListPolicySpec(selectorLabels(FLUENT_BIT_NAME), [], [DNS_EGRESS, api, outputEgress(a.output)], { isolateIngress: true });
 }
 
+/** FluentBit's DaemonSet, kept off the class's properties (its schema outputs, plain values and Outputs only). */
+const daemonSets = new WeakMap<FluentBit, k8s.apps.v1.DaemonSet>();
+
+/** The opt-in log shipper: a Fluent Bit DaemonSet in its own namespace, shipping every container log to one output. */
 export class FluentBit extends pulumi.ComponentResource {
+    /** The shipper's namespace. */
     public readonly namespace: string;
-    public readonly daemonSet: k8s.apps.v1.DaemonSet;
+    /** The DaemonSet's name (`fluent-bit`). */
+    public readonly daemonSetName: pulumi.Output<string>;
+
+    /** The DaemonSet (TypeScript only: a getter, outside the package schema). */
+    public get daemonSet(): k8s.apps.v1.DaemonSet {
+        const ds = daemonSets.get(this);
+        if (!ds) throw new Error("FluentBit: its DaemonSet is read before it is created");
+        return ds;
+    }
 
     constructor(name: string, args: FluentBitArgs, opts?: pulumi.ComponentResourceOptions) {
         const ns = args.namespace ?? "logging";
         assertNoProblems("FluentBit", name, [
             ...dns1123Problem("namespace", ns),
             ...check(args.kubeApiCidrs.length > 0, "kubeApiCidrs", "needs at least one address block (the API server's)"),
+            ...check(outputKinds(args.output) === 1, "output", "must set exactly one of cloudwatchLogs, forward and http"),
             ...check(
                 args.maxNodes === undefined || (Number.isInteger(args.maxNodes) && args.maxNodes >= 1),
                 "maxNodes",
@@ -164,7 +179,7 @@ export class FluentBit extends pulumi.ComponentResource {
         const conf = fluentBitConf(args.output);
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: meta(FLUENT_BIT_NAME), data: { "fluent-bit.conf": conf } }, inNs);
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: meta(FLUENT_BIT_NAME), spec: fluentBitNetworkPolicySpec(args) }, inNs);
-        this.daemonSet = new k8s.apps.v1.DaemonSet(
+        const daemonSet = new k8s.apps.v1.DaemonSet(
             `${name}-ds`,
             {
                 metadata: { ...meta(FLUENT_BIT_NAME), annotations: FLUENT_BIT_EXEMPTIONS },
@@ -187,6 +202,8 @@ export class FluentBit extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [namespace, config, sa] },
         );
-        this.registerOutputs({ namespace: ns, daemonSet: this.daemonSet.metadata.name });
+        daemonSets.set(this, daemonSet);
+        this.daemonSetName = daemonSet.metadata.name;
+        this.registerOutputs({ namespace: ns, daemonSetName: this.daemonSetName });
     }
 }

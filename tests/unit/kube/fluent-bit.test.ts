@@ -12,6 +12,9 @@ import {
     FluentBit,
     FluentBitArgs,
     FluentBitOutputArgs,
+    FluentBitCloudWatchOutput,
+    FluentBitForwardOutput,
+    FluentBitHttpOutput,
     fluentBitConf,
     fluentBitEnv,
     fluentBitNetworkPolicySpec,
@@ -28,16 +31,14 @@ import { find, render } from "../../helpers/mocks";
 import { RENDER_TIMEOUT_MS, renderedStack } from "../../helpers/stacks";
 import { DEV, PROD, checkStack } from "../policy/helpers";
 
-const CW: FluentBitOutputArgs = { type: "cloudwatchLogs", region: "eu-west-1", logGroup: "/agent-platform/dev/containers", credentialsSecret: "aws-logs" };
-const FORWARD: FluentBitOutputArgs = {
-    type: "forward",
+const CW_OUT: FluentBitCloudWatchOutput = { region: "eu-west-1", logGroup: "/agent-platform/dev/containers", credentialsSecret: "aws-logs" };
+const FORWARD_OUT: FluentBitForwardOutput = {
     host: "fluentd.logging-hub.svc",
     port: 24224,
     tls: true,
     sharedKey: { name: "forward-key", key: "shared" },
 };
-const HTTP: FluentBitOutputArgs = {
-    type: "http",
+const HTTP_OUT: FluentBitHttpOutput = {
     host: "logs.example.com",
     port: 8443,
     uri: "/ingest",
@@ -45,6 +46,9 @@ const HTTP: FluentBitOutputArgs = {
     basicAuth: { secret: "http-logs", userKey: "user", passwordKey: "password" },
     cidrs: ["203.0.113.10/32"],
 };
+const CW: FluentBitOutputArgs = { cloudwatchLogs: CW_OUT };
+const FORWARD: FluentBitOutputArgs = { forward: FORWARD_OUT };
+const HTTP: FluentBitOutputArgs = { http: HTTP_OUT };
 const ARGS: FluentBitArgs = { output: CW, kubeApiCidrs: ["10.96.0.1/32"] };
 
 const outputSection = (conf: string) => conf.slice(conf.indexOf("[OUTPUT]"));
@@ -73,7 +77,7 @@ describe("kube: Fluent Bit log shipper (issue 19)", () => {
                 [entry(http, "Name"), entry(http, "Host"), entry(http, "Port"), entry(http, "URI"), entry(http, "HTTP_User"), entry(http, "HTTP_Passwd")],
                 ["http", "logs.example.com", "8443", "/ingest", "${FLUENT_HTTP_USER}", "${FLUENT_HTTP_PASSWORD}"],
             );
-            assert.equal(entry(fluentBitConf({ ...HTTP, tls: false, basicAuth: undefined }), "HTTP_Passwd"), undefined);
+            assert.equal(entry(fluentBitConf({ http: { ...HTTP_OUT, tls: false, basicAuth: undefined } }), "HTTP_Passwd"), undefined);
         });
 
         it("GIVEN credentials THEN the env reads each from its Secret key, and the node name from the downward API", () => {
@@ -83,7 +87,7 @@ describe("kube: Fluent Bit log shipper (issue 19)", () => {
             assert.deepEqual(ref(cw, "NODE_NAME").fieldRef, { fieldPath: "spec.nodeName" });
             assert.deepEqual(ref(fluentBitEnv(HTTP), "FLUENT_HTTP_PASSWORD").secretKeyRef, { name: "http-logs", key: "password" });
             assert.deepEqual(
-                fluentBitEnv({ ...CW, credentialsSecret: undefined }).map((e) => e.name),
+                fluentBitEnv({ cloudwatchLogs: { ...CW_OUT, credentialsSecret: undefined } }).map((e) => e.name),
                 ["NODE_NAME"],
             );
             for (const o of [CW, FORWARD, HTTP])
@@ -95,10 +99,10 @@ describe("kube: Fluent Bit log shipper (issue 19)", () => {
 
         it("GIVEN each output THEN egress goes to its address blocks, its in-cluster namespace, or the internet on 443 for CloudWatch", () => {
             assert.deepEqual(outputEgress(CW), INTERNET_HTTPS);
-            assert.deepEqual(outputEgress({ ...CW, cidrs: ["10.0.5.0/24"] }), { peers: [{ cidr: "10.0.5.0/24" }], ports: [443] });
+            assert.deepEqual(outputEgress({ cloudwatchLogs: { ...CW_OUT, cidrs: ["10.0.5.0/24"] } }), { peers: [{ cidr: "10.0.5.0/24" }], ports: [443] });
             assert.deepEqual(outputEgress(FORWARD), { peers: [{ namespace: "logging-hub" }], ports: [24224] });
             assert.deepEqual(outputEgress(HTTP), { peers: [{ cidr: "203.0.113.10/32" }], ports: [8443] });
-            assert.throws(() => outputEgress({ ...HTTP, cidrs: undefined }), /give cidrs \(a NetworkPolicy cannot name a host\)/);
+            assert.throws(() => outputEgress({ http: { ...HTTP_OUT, cidrs: undefined } }), /give cidrs \(a NetworkPolicy cannot name a host\)/);
         });
     });
 
@@ -250,6 +254,11 @@ describe("kube: Fluent Bit log shipper (issue 19)", () => {
         it("GIVEN an empty kubeApiCidrs or a bad namespace THEN the constructor refuses with the field", () => {
             assert.throws(() => new FluentBit("x", { ...ARGS, kubeApiCidrs: [] }), /kubeApiCidrs/);
             assert.throws(() => new FluentBit("x", { ...ARGS, namespace: "Logs" }), /namespace/);
+            assert.throws(() => new FluentBit("x", { ...ARGS, output: {} }), /output must set exactly one of cloudwatchLogs, forward and http/);
+            assert.throws(
+                () => new FluentBit("x", { ...ARGS, output: { ...CW, ...FORWARD } }),
+                /output must set exactly one of cloudwatchLogs, forward and http/,
+            );
             assert.deepEqual((fluentBitNetworkPolicySpec({ ...ARGS, kubeApiPorts: [6443] }).egress as any[])[1].ports, [{ port: 6443, protocol: "TCP" }]);
         });
     });
@@ -283,7 +292,7 @@ describe("kube: Fluent Bit log shipper (issue 19)", () => {
                 /agent-platform:logging\.fluentBit\.output\.region: must be an AWS region/,
             );
             assert.match(
-                errorOf({ fluentBit: { enabled: true, output: { ...FORWARD, password: "x" } } }),
+                errorOf({ fluentBit: { enabled: true, output: { type: "forward", ...FORWARD_OUT, password: "x" } } }),
                 /agent-platform:logging\.fluentBit\.output.*password/,
             );
         });
@@ -308,7 +317,7 @@ describe("kube: Fluent Bit log shipper (issue 19)", () => {
 
         it("GIVEN prod (EKS, whose CloudWatch add-on ships the logs) WHEN fluentBit is enabled too THEN the config refuses the double shipping", () => {
             const prod = readStackConfig(path.join(REPO_ROOT, "Pulumi.prod.yaml"));
-            prod.values["agent-platform:logging"] = JSON.stringify({ fluentBit: { enabled: true, output: CW } });
+            prod.values["agent-platform:logging"] = JSON.stringify({ fluentBit: { enabled: true, output: { type: "cloudwatchLogs", ...CW_OUT } } });
             assert.match(
                 configErrorOfRaw(prod.values, (k) => prod.secretKeys.includes(k)).message,
                 /agent-platform:logging\.fluentBit\.enabled: cannot be true together with cluster\.cloudwatchObservability\.enabled/,

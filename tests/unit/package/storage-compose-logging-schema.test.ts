@@ -9,7 +9,7 @@ import * as path from "path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 
 const COMPONENTS = path.resolve(__dirname, "../../../components");
-const NAMES = ["EbsStorageClass", "ComposeApp"];
+const NAMES = ["EbsStorageClass", "ComposeApp", "FluentBit"];
 
 interface SchemaProperty {
     type?: string;
@@ -81,5 +81,19 @@ describe("EbsStorageClass, ComposeApp and FluentBit in the package schema", func
         const security = Object.keys(schema.types[token("ServiceSecuritySpec")]!.properties ?? {});
         for (const flag of ["keepImageUser", "keepImageGroup", "noFsGroup"]) assert.ok(security.includes(flag), flag);
         assert.deepEqual(Object.keys(schema.resources[token("ComposeApp")]!.properties).sort(), ["services", "warnings"]);
+    });
+
+    it("FluentBit: the output is one interface with a field per kind, and the DaemonSet handle stays TypeScript-only", () => {
+        const inputs = schema.resources[token("FluentBit")]!.inputProperties;
+        assert.equal(inputs.output?.$ref, `#/types/${token("FluentBitOutputArgs")}`);
+        const output = schema.types[token("FluentBitOutputArgs")]!.properties ?? {};
+        assert.deepEqual(Object.fromEntries(Object.entries(output).map(([k, p]) => [k, p.$ref])), {
+            cloudwatchLogs: `#/types/${token("FluentBitCloudWatchOutput")}`,
+            forward: `#/types/${token("FluentBitForwardOutput")}`,
+            http: `#/types/${token("FluentBitHttpOutput")}`,
+        });
+        assert.equal(schema.types[token("FluentBitForwardOutput")]!.properties?.sharedKey?.$ref, `#/types/${token("SecretKeyRef")}`);
+        assert.notEqual((inputs.roleArn as { plain?: boolean }).plain, true);
+        assert.deepEqual(Object.keys(schema.resources[token("FluentBit")]!.properties).sort(), ["daemonSetName", "namespace"]);
     });
 });
