@@ -16,7 +16,7 @@ import { allowListPolicySpec, TrafficRule } from "./network";
 import { PlatformNamespace } from "./platform-namespace";
 import { ResourceSpec } from "./pod";
 import { cpuMillis, formatCpu, formatMemory, memoryMi } from "./quantity";
-import { assertNoProblems, check } from "./problems";
+import { Problem, assertNoProblems, check } from "./problems";
 import { componentType } from "./type-token";
 
 export * from "./fluent-bit-spec";
@@ -106,6 +106,16 @@ export function fluentBitNetworkPolicySpec(
     return allowListPolicySpec(selectorLabels(FLUENT_BIT_NAME), [], [DNS_EGRESS, api, outputEgress(a.output)], { isolateIngress: true });
 }
 
+/** The args' problems (`ns` is the namespace in effect). Pure. */
+export function fluentBitProblems(ns: string, args: FluentBitArgs): Problem[] {
+    return [
+        ...dns1123Problem("namespace", ns),
+        ...check(args.kubeApiCidrs.length > 0, "kubeApiCidrs", "needs at least one address block (the API server's)"),
+        ...check(outputKinds(args.output) === 1, "output", "must set exactly one of cloudwatchLogs, forward and http"),
+        ...check(args.maxNodes === undefined || (Number.isInteger(args.maxNodes) && args.maxNodes >= 1), "maxNodes", "must be an integer >= 1", args.maxNodes),
+    ];
+}
+
 /** FluentBit's DaemonSet, kept off the class's properties (its schema outputs, plain values and Outputs only). */
 const daemonSets = new WeakMap<FluentBit, k8s.apps.v1.DaemonSet>();
 
@@ -125,17 +135,7 @@ export class FluentBit extends pulumi.ComponentResource {
 
     constructor(name: string, args: FluentBitArgs, opts?: pulumi.ComponentResourceOptions) {
         const ns = args.namespace ?? "logging";
-        assertNoProblems("FluentBit", name, [
-            ...dns1123Problem("namespace", ns),
-            ...check(args.kubeApiCidrs.length > 0, "kubeApiCidrs", "needs at least one address block (the API server's)"),
-            ...check(outputKinds(args.output) === 1, "output", "must set exactly one of cloudwatchLogs, forward and http"),
-            ...check(
-                args.maxNodes === undefined || (Number.isInteger(args.maxNodes) && args.maxNodes >= 1),
-                "maxNodes",
-                "must be an integer >= 1",
-                args.maxNodes,
-            ),
-        ]);
+        assertNoProblems("FluentBit", name, fluentBitProblems(ns, args));
         super(componentType("FluentBit"), name, {}, opts);
         this.namespace = ns;
         const labels = standardLabels(FLUENT_BIT_NAME, { partOf: "logging", component: "log-shipper" });

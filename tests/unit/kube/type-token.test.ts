@@ -48,7 +48,7 @@ describe("kube/type-token", () => {
     });
 
     it("GIVEN every component the package exports THEN it registers under agent-platform:index:<ClassName>, with an alias to its old token unless it never had another", () => {
-        const alwaysIndex = new Set(["SystemDashboard", "CustomMetricsAdapter"]);
+        const alwaysIndex = new Set(["SystemDashboard", "CustomMetricsAdapter", "FluentBit"]);
         const names = exportedComponents();
         assert.ok(names.length >= 17, `only ${names.length} components exported: ${names.join(", ")}`);
         for (const name of names) {
