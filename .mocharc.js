@@ -3,9 +3,8 @@
  * worker processes (the machine's cores). Each worker takes the next file in `spec` order when
  * it is free. The file whose time is mostly child processes (npm pack, then tsc and a consumer
  * program) goes first, so that the other worker runs the rest beside it, starting with the
- * package's schema tests: they follow each other in that worker while npm pack runs, so their
- * TypeScript programs share the parsed sources (tests/helpers/ts-source-cache.js) and only the
- * first pays for parsing the package and its dependencies' declarations. (The CLI-process file,
+ * package schema test (Pulumi's analyzer parses the package and its dependencies' declarations,
+ * about 4,000 files, once for the whole package). (The CLI-process file,
  * tools/conventions.test.ts, stays in path order: started beside npm pack and tsc it timed out at
  * load 24.) Every other file follows in path order, each once.
  */
@@ -20,9 +19,7 @@ const all = fs
     .filter((f) => f.endsWith(".test.ts"))
     .map((f) => path.posix.join(UNIT, f.split(path.sep).join("/")))
     .sort();
-/** The package's schema tests (Pulumi's analyzer), one after the other. */
-const SCHEMA = all.filter((f) => /^tests\/unit\/package\/.*schema\.test\.ts$/.test(f));
-const first = ["tests/unit/package/pack.test.ts", ...SCHEMA].filter((f) => all.includes(f));
+const first = ["tests/unit/package/pack.test.ts", "tests/unit/package/schema.test.ts"].filter((f) => all.includes(f));
 
 module.exports = {
     require: ["tests/helpers/register.js"],

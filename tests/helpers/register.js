@@ -116,5 +116,3 @@ Module._extensions[".ts"] = function (module, filename) {
 
 // As the tools do (tools/lib/sdk-load.ts): the SDK's unused parts load on first use.
 require("../../tools/lib/sdk-load");
-// Pulumi's schema analyzer builds its TypeScript programs from shared parsed sources (in this process).
-require("./ts-source-cache");
