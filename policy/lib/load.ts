@@ -82,8 +82,9 @@ const CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: CORE_SCALARS });
  * more leniently: a tag (`!`), a directive (`%` at a line start), a complex key (`?`), a null or
  * empty key (`~:`, `{~}`, `: v`, `[:]`: js-yaml names it "null", the yaml library ""), a quoted scalar
  * that goes on past its line (a line with an odd number of quotes, or an escaped double quote),
- * a `---`/`...` glued to text (js-yaml: a document marker), an empty nested list item (`- -`:
- * js-yaml appends the next item to it) or an empty item alone on its line (` -` then `-`: js-yaml
+ * a `---`/`...` glued to text (js-yaml: a document marker), an empty nested list item (`- -`,
+ * also before a comment: js-yaml appends the next item to it) or an empty item alone on its line
+ * (` -` then `-`, also before a comment: js-yaml
  * reads two items at different indents, the yaml library one), a `#` glued to a closing quote or bracket (the yaml
  * library's error, js-yaml's comment), a flow collection as a key or inside a flow collection, a
  * `::` (js-yaml may read a same-line nested key), and a line of blanks (the yaml library refuses
@@ -98,8 +99,8 @@ const NOT_PLAIN = [
     /^[^"\n]*(?:"[^"\n]*"[^"\n]*)*"[^"\n]*$/m,
     /\\"/,
     /^(?:---|\.\.\.)\S/m,
-    /(?:^|\s)-[ \t]+-[ \t]*$/m,
-    /^[ \t]*-[ \t]*$/m,
+    /(?:^|\s)-[ \t]+-(?:[ \t]+#.*)?[ \t]*$/m,
+    /^[ \t]*-(?:[ \t]+#.*)?[ \t]*$/m,
     /["'}\]]#/,
     /[\]}][ \t]*:|[[{,][ \t]*[[{]/,
     /::/,
