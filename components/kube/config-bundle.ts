@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels, standardLabels } from "./labels";
-import { dns1123Problem } from "./names";
+import { dns1123Problem, dns1123Problems } from "./names";
 import { Problem, assertNoProblems, check } from "./problems";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { NamespaceInput, knownNamespaceNames, namespaceName } from "./namespace-ref";
 
 type Input<T> = pulumi.Input<T>;
 
@@ -25,8 +26,11 @@ export interface BundleSecret {
 
 /** The arguments of `ConfigBundle`: at least one of `configMap` and `secret`. */
 export interface ConfigBundleArgs {
-    /** Namespace (must exist; pass the PlatformNamespace as `dependsOn`). */
-    namespace: string;
+    /**
+     * The namespace: a PlatformNamespace (the objects then wait for it), or a name, plain or an
+     * Output (a plain name must exist already, or be ordered with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** Plain settings, one ConfigMap (seed 001: `inquisitor-config`). @default none */
     configMap?: BundleConfigMap;
     /** Sensitive settings, one Opaque Secret (seed 000: `claude-terminal-secrets`). Values stay secret Outputs. @default none */
@@ -42,7 +46,7 @@ const SENSITIVE_KEY = /(PASSWORD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?
 
 /** Every rule a ConfigBundle's args must satisfy, as data (path, rule, value); empty when valid. */
 export function configBundleProblems(name: string, a: ConfigBundleArgs): Problem[] {
-    const p: Problem[] = [...dns1123Problem("namespace", a.namespace)];
+    const p: Problem[] = dns1123Problems(knownNamespaceNames(a.namespace));
     p.push(...check(!!(a.configMap || a.secret), "configMap", "or secret (or both) must be set"));
     if (a.configMap) {
         p.push(...dns1123Problem("configMap.name", a.configMap.name));
@@ -88,7 +92,7 @@ export class ConfigBundle extends pulumi.ComponentResource {
                     {
                         metadata: {
                             name: a.configMap.name,
-                            namespace: a.namespace,
+                            namespace: namespaceName(a.namespace),
                             labels: standardLabels(a.configMap.name, { partOf: a.partOf, component: "config", extra: a.labels }),
                         },
                         data: sorted(a.configMap.data),
@@ -105,7 +109,7 @@ export class ConfigBundle extends pulumi.ComponentResource {
                     {
                         metadata: {
                             name: a.secret.name,
-                            namespace: a.namespace,
+                            namespace: namespaceName(a.namespace),
                             labels: standardLabels(a.secret.name, { partOf: a.partOf, component: "config", extra: a.labels }),
                         },
                         type: "Opaque",

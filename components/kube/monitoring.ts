@@ -12,6 +12,7 @@ import { Problem, assertNoProblems, check } from "./problems";
 import { prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 import { serviceAnnotations } from "./service-await";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName } from "./namespace-ref";
 
 /** One Prometheus alerting rule. */
 export interface AlertRule {
@@ -286,8 +287,12 @@ export interface MetricsServiceMonitor {
 
 /** The arguments of `MetricsService`. */
 export interface MetricsServiceArgs {
-    /** Namespace of the workload and of the Service. */
-    namespace: string;
+    /**
+     * Namespace of the workload, the Service and the ServiceMonitor: a PlatformNamespace (they then
+     * wait for it), or a name, plain or an Output (a plain name must exist already, or be ordered
+     * with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** Workload whose pods serve metrics (selector `app.kubernetes.io/name`). */
     workload: string;
     /** Service name (seed 001: `inquisitor-metrics`). @default `<workload>-metrics` */
@@ -312,11 +317,7 @@ export interface MetricsServiceArgs {
 
 export function metricsServiceProblems(a: MetricsServiceArgs): Problem[] {
     return [
-        ...dns1123Problems([
-            ["namespace", a.namespace],
-            ["workload", a.workload],
-            ["name", a.name ?? `${a.workload}-metrics`],
-        ]),
+        ...dns1123Problems([...knownNamespaceNames(a.namespace), ["workload", a.workload], ["name", a.name ?? `${a.workload}-metrics`]]),
         ...check(Number.isInteger(a.port) && a.port >= 1 && a.port <= 65535, "port", "must be 1..65535", a.port),
         ...check(a.path === undefined || a.path.startsWith("/"), "path", "must start with '/'", a.path),
         ...targetPortProblems(undefined, a),
@@ -336,6 +337,7 @@ export class MetricsService extends pulumi.ComponentResource {
         const svcName = args.name ?? `${args.workload}-metrics`;
         super(componentType("MetricsService"), name, {}, withOldTypeAlias("agent-platform:kube:MetricsService", opts));
         this.serviceName = svcName;
+        const ns = namespaceName(args.namespace);
         const path = args.path ?? "/metrics";
         const labels = { ...standardLabels(args.workload, { partOf: args.partOf, extra: args.labels }), [COMPONENT_LABEL]: "metrics" };
         const svc = new k8s.core.v1.Service(
@@ -343,7 +345,7 @@ export class MetricsService extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: svcName,
-                    namespace: args.namespace,
+                    namespace: ns,
                     labels,
                     annotations: serviceAnnotations("ClusterIP", prometheusScrapeAnnotations(args.port, path)),
                 },
@@ -356,13 +358,17 @@ export class MetricsService extends pulumi.ComponentResource {
             { parent: this },
         );
         const o = args.serviceMonitor;
-        if (o && o.enabled !== false && crdAvailable(args.capabilities, "serviceMonitor", `ServiceMonitor ${args.namespace}/${o.name ?? svcName}`, this)) {
+        if (
+            o &&
+            o.enabled !== false &&
+            crdAvailable(args.capabilities, "serviceMonitor", `ServiceMonitor ${knownNamespace(args.namespace) ?? "(namespace)"}/${o.name ?? svcName}`, this)
+        ) {
             new k8s.apiextensions.CustomResource(
                 `${name}-monitor`,
                 {
                     apiVersion: "monitoring.coreos.com/v1",
                     kind: "ServiceMonitor",
-                    metadata: { name: o.name ?? svcName, namespace: args.namespace, labels },
+                    metadata: { name: o.name ?? svcName, namespace: ns, labels },
                     spec: serviceMonitorSpec(selectorLabels(args.workload), {
                         interval: o.interval,
                         port: "metrics",

@@ -6,6 +6,7 @@ import { Problem, assertNoProblems, check } from "./problems";
 import { serviceAnnotations } from "./service-await";
 import { componentType, withOldTypeAlias } from "./type-token";
 import { ServiceType } from "./agent-service-args";
+import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName } from "./namespace-ref";
 
 /** One port of a ServiceEndpoint's Service. */
 export interface EndpointPortSpec {
@@ -21,8 +22,11 @@ export interface EndpointPortSpec {
 
 /** The arguments of `ServiceEndpoint`. */
 export interface ServiceEndpointArgs {
-    /** Namespace of the workload and of the Service. */
-    namespace: string;
+    /**
+     * Namespace of the workload and of the Service: a PlatformNamespace (the Service then waits for
+     * it), or a name, plain or an Output (a plain name must exist already, or be ordered with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** Service name other workloads (or scrapers) resolve. @default the component name */
     name?: string;
     /** The workload (its `app.kubernetes.io/name`) whose pods the Service selects. */
@@ -40,13 +44,7 @@ export interface ServiceEndpointArgs {
 }
 
 export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): Problem[] {
-    const p: Problem[] = [
-        ...dns1123Problems([
-            ["name", a.name ?? name],
-            ["namespace", a.namespace],
-            ["workload", a.workload],
-        ]),
-    ];
+    const p: Problem[] = [...dns1123Problems([["name", a.name ?? name], ...knownNamespaceNames(a.namespace), ["workload", a.workload]])];
     p.push(...check(a.ports.length > 0, "ports", "must name at least one port", a.ports));
     const seen = new Set<string>();
     a.ports.forEach((port, i) => {
@@ -66,8 +64,8 @@ export function serviceEndpointProblems(name: string, a: ServiceEndpointArgs): P
  */
 export class ServiceEndpoint extends pulumi.ComponentResource {
     public readonly serviceName: string;
-    /** `http://<svc>.<ns>.svc.cluster.local:<first port>` */
-    public readonly url: string;
+    /** `http://<svc>.<ns>.svc.cluster.local:<first port>`, when the namespace is known while the program runs (not an Output). */
+    public readonly url?: string;
     public readonly selector: Labels;
 
     constructor(name: string, args: ServiceEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -81,7 +79,7 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
         new k8s.core.v1.Service(
             `${name}-svc`,
             {
-                metadata: { name: this.serviceName, namespace: a.namespace, labels, annotations: serviceAnnotations(a.type, a.annotations) },
+                metadata: { name: this.serviceName, namespace: namespaceName(a.namespace), labels, annotations: serviceAnnotations(a.type, a.annotations) },
                 spec: {
                     type: a.type ?? "ClusterIP",
                     selector: this.selector,
@@ -90,7 +88,8 @@ export class ServiceEndpoint extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.url = serviceUrl("http", this.serviceName, a.namespace, a.ports[0].port);
+        const known = knownNamespace(a.namespace);
+        if (known !== undefined) this.url = serviceUrl("http", this.serviceName, known, a.ports[0].port);
         this.registerOutputs({ serviceName: this.serviceName, url: this.url });
     }
 }

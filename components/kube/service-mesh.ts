@@ -27,6 +27,7 @@ import { dns1123Problems } from "./names";
 import { assertNoProblems } from "./problems";
 import { NetworkPeer, TrafficRule, allowListPolicySpec } from "./network";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName } from "./namespace-ref";
 
 /** Namespace istiod runs in (Istio's default install). */
 export const ISTIO_SYSTEM_NAMESPACE = "istio-system";
@@ -90,8 +91,11 @@ export function plaintextPortsSpec(p: PlaintextPorts) {
 }
 
 export interface MeshPolicyArgs {
-    /** Namespace the policy covers (all its workloads). */
-    namespace: string;
+    /**
+     * Namespace the policy covers (all its workloads): a PlatformNamespace (the policies then wait
+     * for it), or a name, plain or an Output (a plain name must exist already, or be ordered with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** PeerAuthentication name. @default "default" (Istio's convention for the namespace-wide policy) */
     name?: string;
     /** Mutual TLS mode of the namespace. @default "STRICT": plaintext traffic into the namespace's sidecars is refused */
@@ -123,13 +127,14 @@ export class MeshPolicy extends pulumi.ComponentResource {
             "MeshPolicy",
             name,
             dns1123Problems([
-                ["namespace", args.namespace],
+                ...knownNamespaceNames(args.namespace),
                 ["name", objName],
                 ...(args.plaintextPorts ?? []).map((p): [string, string] => [`plaintextPorts.${p.workload}`, `${p.workload}-plaintext-ports`]),
             ]),
         );
         super(componentType("MeshPolicy"), name, {}, withOldTypeAlias("agent-platform:kube:MeshPolicy", opts));
-        if (crdAvailable(args.capabilities, "istio", `PeerAuthentication ${args.namespace}/${objName}`, this)) {
+        const ns = namespaceName(args.namespace);
+        if (crdAvailable(args.capabilities, "istio", `PeerAuthentication ${knownNamespace(args.namespace) ?? "(namespace)"}/${objName}`, this)) {
             this.peerAuthenticationName = objName;
             new k8s.apiextensions.CustomResource(
                 `${name}-peerauthentication`,
@@ -138,7 +143,7 @@ export class MeshPolicy extends pulumi.ComponentResource {
                     kind: "PeerAuthentication",
                     metadata: {
                         name: objName,
-                        namespace: args.namespace,
+                        namespace: ns,
                         labels: standardLabels(objName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
                     },
                     spec: peerAuthenticationSpec(args.mtlsMode ?? "STRICT"),
@@ -154,7 +159,7 @@ export class MeshPolicy extends pulumi.ComponentResource {
                         kind: "PeerAuthentication",
                         metadata: {
                             name: paName,
-                            namespace: args.namespace,
+                            namespace: ns,
                             labels: standardLabels(paName, { partOf: args.partOf, component: "mesh", extra: args.labels }),
                         },
                         spec: plaintextPortsSpec(p),
@@ -169,7 +174,7 @@ export class MeshPolicy extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: ISTIOD_EGRESS_POLICY,
-                    namespace: args.namespace,
+                    namespace: ns,
                     labels: standardLabels(ISTIOD_EGRESS_POLICY, { partOf: args.partOf, component: "mesh", extra: args.labels }),
                 },
                 spec: { ...allowListPolicySpec({}, [], [istiodEgress(args.istioNamespace)]) },

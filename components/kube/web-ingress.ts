@@ -11,6 +11,7 @@ import { dns1123Problem, dns1123Problems, isDnsName, isValidPortName } from "./n
 import { Problem, assertNoProblems, check } from "./problems";
 import { NetworkPeer, allowListPolicySpec } from "./network";
 import { componentType, withOldTypeAlias } from "./type-token";
+import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName } from "./namespace-ref";
 
 // seed 002: `ingressClassName: nginx`.
 export const DEFAULT_INGRESS_CLASS = "nginx";
@@ -47,7 +48,7 @@ export type PathType = (typeof PathType)[keyof typeof PathType];
 /** The NetworkPolicy `<name>` admitting the ingress controller to cert-manager's HTTP-01 solver pods in `namespace`. */
 export function acmeSolverPolicy(
     name: string,
-    a: { namespace: string; ingressControllerNamespace?: string; partOf?: string },
+    a: { namespace: pulumi.Input<string>; ingressControllerNamespace?: string; partOf?: string },
     opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy {
     return new k8s.networking.v1.NetworkPolicy(
@@ -91,8 +92,11 @@ export interface IngressTls {
 
 /** The arguments of `WebIngress`. */
 export interface WebIngressArgs {
-    /** Namespace of the Ingress and its backend Services. */
-    namespace: string;
+    /**
+     * Namespace of the Ingress and its backend Services: a PlatformNamespace (the Ingress then waits
+     * for it), or a name, plain or an Output (a plain name must exist already, or be ordered with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** Ingress name (seed 002: `dashboard-ingress`). @default the component name */
     name?: string;
     /** Hosts served; all share the routes and the TLS certificate (seed 002: `dashboard.claude-code.company.com`). */
@@ -127,12 +131,7 @@ function tlsOf(a: WebIngressArgs): IngressTls | undefined {
 }
 
 export function webIngressProblems(name: string, a: WebIngressArgs): Problem[] {
-    const p: Problem[] = [
-        ...dns1123Problems([
-            ["namespace", a.namespace],
-            ["name", a.name ?? name],
-        ]),
-    ];
+    const p: Problem[] = [...dns1123Problems([...knownNamespaceNames(a.namespace), ["name", a.name ?? name]])];
     p.push(...check(a.hosts.length > 0, "hosts", "must name at least one host", a.hosts));
     for (const h of a.hosts) p.push(...check(isDnsName(h, { wildcard: true }), "hosts[]", "must be a lowercase DNS name", h));
     p.push(...check(new Set(a.hosts).size === a.hosts.length, "hosts", "must be unique", a.hosts));
@@ -222,7 +221,7 @@ export class WebIngress extends pulumi.ComponentResource {
             ? crdAvailable(
                   a.capabilities,
                   "certManager",
-                  `cert-manager issuer annotation on Ingress ${a.namespace}/${ingressName} (provide Secret ${this.tlsSecretName} yourself)`,
+                  `cert-manager issuer annotation on Ingress ${knownNamespace(a.namespace) ?? "(namespace)"}/${ingressName} (provide Secret ${this.tlsSecretName} yourself)`,
                   this,
               )
             : false;
@@ -231,7 +230,7 @@ export class WebIngress extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: ingressName,
-                    namespace: a.namespace,
+                    namespace: namespaceName(a.namespace),
                     labels: standardLabels(ingressName, { partOf: a.partOf, component: "ingress", extra: a.labels }),
                     annotations: webIngressAnnotations(a, certManager),
                 },
@@ -243,7 +242,7 @@ export class WebIngress extends pulumi.ComponentResource {
         if (certManager)
             acmeSolverPolicy(
                 `${ingressName}-acme-http01-solver`,
-                { namespace: a.namespace, ingressControllerNamespace: a.ingressControllerNamespace, partOf: a.partOf },
+                { namespace: namespaceName(a.namespace), ingressControllerNamespace: a.ingressControllerNamespace, partOf: a.partOf },
                 { parent: this },
             );
         this.registerOutputs({ ingressName, url: this.url, tlsSecretName: this.tlsSecretName });

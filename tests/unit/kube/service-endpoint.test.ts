@@ -18,7 +18,7 @@ describe("ServiceEndpoint", () => {
                 ports: [{ name: "metrics", port: 8000, targetPortName: "http" }],
                 annotations: prometheusScrapeAnnotations(8000),
             });
-            url = e.url;
+            url = e.url ?? "";
         });
         validateObjects(objects);
         assert.equal(objects.length, 1);

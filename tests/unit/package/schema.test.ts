@@ -88,7 +88,18 @@ describe("the package schema", function () {
     });
 
     it("takes the namespace as an Input (a PlatformNamespace's name Output) wherever a workload or data store goes", () => {
-        for (const name of ["AgentService", "SingletonWorker", "Redis", "Postgres", "RaftCluster"]) {
+        for (const name of [
+            "AgentService",
+            "SingletonWorker",
+            "Redis",
+            "Postgres",
+            "RaftCluster",
+            "ServiceEndpoint",
+            "MetricsService",
+            "WebIngress",
+            "MeshPolicy",
+            "ConfigBundle",
+        ]) {
             const ns = schema.resources[token(name)]!.inputProperties.namespace;
             assert.equal(ns?.type, "string", `${name}.namespace`);
             assert.notEqual(ns?.plain, true, `${name}.namespace is plain`);
