@@ -32,8 +32,8 @@ export interface ExporterArgs {
     metricsScraper?: NetworkPeer;
     /** What the cluster runs (the ServiceMonitor needs `serviceMonitor`). @default none installed */
     capabilities?: ClusterCapabilities;
-    /** Exporter image. @default the store's pinned exporter image */
-    exporterImage?: string;
+    /** Exporter image, pinned; an Output too. @default the store's pinned exporter image */
+    exporterImage?: pulumi.Input<string>;
     /** Exporter sidecar requests/limits (raise them to a namespace LimitRange's minimum). @default DEFAULT_EXPORTER_RESOURCES */
     exporterResources?: ResourceSpec;
 }
@@ -44,7 +44,7 @@ export function withExporterResources(main: ResourceSpec, a: ExporterArgs): Reso
 }
 
 export interface ExporterSidecar {
-    image: string;
+    image: pulumi.Input<string>;
     port: number;
     env: k8s.types.input.core.v1.EnvVar[];
     resources?: ResourceSpec;

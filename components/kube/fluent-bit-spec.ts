@@ -3,6 +3,7 @@
  * the output credentials as Secret references, its pod spec and its traffic. Nothing here holds a
  * secret: credentials reach the container as env vars from Secrets, and the config names the vars.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Labels } from "./labels";
 import { INTERNET_HTTPS, NetworkPeer, TrafficRule } from "./network";
@@ -242,7 +243,7 @@ export function outputEgress(output: FluentBitOutputArgs): TrafficRule {
 }
 
 export interface FluentBitPodArgs {
-    image: string;
+    image: pulumi.Input<string>;
     output: FluentBitOutputArgs;
     serviceAccount: string;
     configMap: string;

@@ -75,8 +75,8 @@ export function fluentBitQuota(resources: ResourceSpec, maxNodes: number): Recor
 export interface FluentBitArgs {
     /** Namespace created for the shipper (Pod Security `privileged`: it mounts node paths). @default logging */
     namespace?: string;
-    /** Fluent Bit image, pinned. @default DEFAULT_FLUENT_BIT_IMAGE */
-    image?: string;
+    /** Fluent Bit image, pinned; an Output too (e.g. a registry's repository URL with a tag). @default DEFAULT_FLUENT_BIT_IMAGE */
+    image?: pulumi.Input<string>;
     /** Where the logs go: exactly one of `cloudwatchLogs`, `forward` and `http`. */
     output: FluentBitOutputArgs;
     /** Address blocks of the API server (the kubernetes filter reads pod metadata there). */

@@ -134,7 +134,7 @@ export interface PgDumpCronJobArgs {
     /** @default "0 2 * * *" (seed 002) */
     schedule?: string;
     /** pg_dump image: its major version must be >= the server's. @default "postgres:16.4-alpine" */
-    image?: string;
+    image?: pulumi.Input<string>;
     /** @default "amazon/aws-cli:2.17.50" */
     awsCliImage?: string;
     /** File names are `<prefix>-<UTC timestamp>.sql.gz` (seed 002: `claude-code-<date>.sql.gz`). @default the database */
@@ -255,7 +255,7 @@ export interface PgDumpJobArgs {
     passwordSecret: { name: string; key: string };
     destination: DumpDestination;
     schedule?: string;
-    image: string;
+    image: pulumi.Input<string>;
     filePrefix?: string;
     /** Egress the upload needs besides the database. @default HTTPS to the internet for S3, none for pvc */
     egress?: TrafficRule[];

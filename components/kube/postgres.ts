@@ -108,10 +108,10 @@ export interface PostgresArgs extends DataStoreArgs {
     backup?: PostgresBackup;
     /** Requests and limits of the Postgres container. @default 250m/512Mi requests, 2/2Gi limits */
     resources?: ResourceSpec;
-    /** Postgres image, pinned. @default "postgres:16.4-alpine" */
-    image?: string;
-    /** postgres-exporter image, pinned. @default "prometheuscommunity/postgres-exporter:v0.15.0" */
-    exporterImage?: string;
+    /** Postgres image, pinned; an Output too (e.g. a registry's repository URL with a tag). Also the backup's pg_dump image. @default "postgres:16.4-alpine" */
+    image?: pulumi.Input<string>;
+    /** postgres-exporter image, pinned; an Output too. @default "prometheuscommunity/postgres-exporter:v0.15.0" */
+    exporterImage?: pulumi.Input<string>;
 }
 
 /** The names Postgres derives from its args: client Service, database and user. */

@@ -88,10 +88,10 @@ export interface RedisArgs extends DataStoreArgs {
     maxmemoryPolicy?: MaxmemoryPolicy;
     /** Requests and limits of the Redis container. @default 100m/256Mi requests, 1/1Gi limits */
     resources?: ResourceSpec;
-    /** Redis image, pinned. @default "redis:7.4.1-alpine" */
-    image?: string;
-    /** redis_exporter image, pinned. @default "oliver006/redis_exporter:v1.66.0" */
-    exporterImage?: string;
+    /** Redis image, pinned; an Output too (e.g. a registry's repository URL with a tag). @default "redis:7.4.1-alpine" */
+    image?: pulumi.Input<string>;
+    /** redis_exporter image, pinned; an Output too. @default "oliver006/redis_exporter:v1.66.0" */
+    exporterImage?: pulumi.Input<string>;
 }
 
 /** Every rule the args must satisfy, as data (path, rule, value). */
