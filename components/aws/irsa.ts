@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy, PolicyDocument } from "./iam-policies";
 import { componentType, withOldTypeAlias } from "../kube/type-token";
+import { NamespaceInput, knownNamespace, namespaceName, ofNamespace } from "../kube/namespace-ref";
 
 /** Arguments of `IrsaRole`. */
 export interface IrsaRoleArgs {
@@ -13,8 +14,11 @@ export interface IrsaRoleArgs {
     oidcProviderArn: pulumi.Input<string>;
     /** The cluster's OIDC issuer URL. */
     oidcIssuerUrl: pulumi.Input<string>;
-    /** Namespace of the service account. */
-    namespace: string;
+    /**
+     * Namespace of the service account (in the trust policy's `sub` condition): a PlatformNamespace,
+     * or a name, plain or an Output.
+     */
+    namespace: NamespaceInput;
     /** Name of the service account. */
     serviceAccount: string;
     /** Managed policy ARNs to attach. @default [] */
@@ -48,7 +52,7 @@ export class IrsaRole extends pulumi.ComponentResource {
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         if (!args.namespace || !args.serviceAccount) {
             throw new Error(
-                `IrsaRole ${name}: namespace and serviceAccount are both required, got namespace=${JSON.stringify(args.namespace)} serviceAccount=${JSON.stringify(args.serviceAccount)}`,
+                `IrsaRole ${name}: namespace and serviceAccount are both required, got namespace=${JSON.stringify(knownNamespace(args.namespace) ?? "(an Output)")} serviceAccount=${JSON.stringify(args.serviceAccount)}`,
             );
         }
         if ((args.policyArns ?? []).length === 0 && args.inlinePolicy === undefined) {
@@ -56,15 +60,15 @@ export class IrsaRole extends pulumi.ComponentResource {
         }
         super(componentType("IrsaRole"), name, {}, withOldTypeAlias("agent-platform:aws:IrsaRole", opts));
         const trust = pulumi
-            .all([args.oidcProviderArn, args.oidcIssuerUrl])
-            .apply(([oidcProviderArn, oidcIssuerUrl]) =>
-                JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace: args.namespace, serviceAccount: args.serviceAccount })),
+            .all([args.oidcProviderArn, args.oidcIssuerUrl, namespaceName(args.namespace)])
+            .apply(([oidcProviderArn, oidcIssuerUrl, namespace]) =>
+                JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuerUrl, namespace, serviceAccount: args.serviceAccount })),
             );
         const role = new aws.iam.Role(
             `${name}-role`,
             {
                 assumeRolePolicy: trust,
-                description: `IRSA role for ${args.namespace}/${args.serviceAccount}`,
+                description: ofNamespace(args.namespace, (ns) => `IRSA role for ${ns}/${args.serviceAccount}`),
                 tags: args.tags,
             },
             { parent: this },

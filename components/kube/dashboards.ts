@@ -318,7 +318,12 @@ export function dashboardConfigMap(
 export interface SystemDashboardArgs {
     /** What the system declares; resolved when its objects' names are Outputs. */
     input: pulumi.Input<DashboardInput>;
-    /** Namespace of the system (the ConfigMap's name must be known before the input resolves). */
+    /**
+     * Namespace of the system, a plain name (not an Output, unlike other components' `namespace`):
+     * the ConfigMap's name `grafana-dashboard-<namespace>` and its data key `<namespace>.json` (the
+     * file Grafana's sidecar writes) are made from it when the component is constructed, before
+     * `input` resolves. The ConfigMap itself goes to `monitoring`, not into this namespace.
+     */
     namespace: string;
     /** What the cluster runs: the ConfigMap is created only with the Prometheus Operator stack (`serviceMonitor`), whose Grafana sidecar reads it. @default none installed */
     capabilities?: ClusterCapabilities;

@@ -12,7 +12,7 @@ import { Problem, assertNoProblems, check } from "./problems";
 import { prometheusScrapeAnnotations, serviceMonitorSpec } from "./service-monitor";
 import { serviceAnnotations } from "./service-await";
 import { componentType, withOldTypeAlias } from "./type-token";
-import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName } from "./namespace-ref";
+import { NamespaceInput, knownNamespace, knownNamespaceNames, namespaceName, ofNamespace } from "./namespace-ref";
 
 /** One Prometheus alerting rule. */
 export interface AlertRule {
@@ -58,9 +58,14 @@ export const ALERT_FOR = { crashLoop: "15m", unavailable: "15m", hpaMax: "15m", 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 export function platformAlertProblems(o: PlatformAlertOptions): Problem[] {
+    return [...dns1123Problem("namespace", o.namespace), ...alertOptionsProblems(o)];
+}
+
+/** The rules of the options other than the namespace (which MonitoringRules may get as an Output). */
+export function alertOptionsProblems(o: AlertOptions): Problem[] {
     const age = o.backupMaxAgeHours ?? 26;
     return [
-        ...dns1123Problems([["namespace", o.namespace], ...(o.backupCronJobs ?? []).map((c): [string, string] => ["backupCronJobs[]", c])]),
+        ...dns1123Problems((o.backupCronJobs ?? []).map((c): [string, string] => ["backupCronJobs[]", c])),
         ...check(
             o.raftLeaderMetric === undefined || METRIC_NAME.test(o.raftLeaderMetric),
             "raftLeaderMetric",
@@ -220,7 +225,13 @@ export function platformAlertRules(o: PlatformAlertOptions): AlertGroup[] {
 }
 
 /** The arguments of `MonitoringRules`: the alerts of one namespace and where the PrometheusRule goes. */
-export interface MonitoringRulesArgs extends PlatformAlertOptions {
+export interface MonitoringRulesArgs extends AlertOptions {
+    /**
+     * Namespace whose workloads are watched (every expression is scoped to it) and where the
+     * PrometheusRule goes: a PlatformNamespace (the rule then waits for it), or a name, plain or an
+     * Output (a plain name must exist already, or be ordered with `dependsOn`).
+     */
+    namespace: NamespaceInput;
     /** PrometheusRule name. @default `<namespace>-alerts` */
     name?: string;
     /** Labels the Prometheus `ruleSelector` matches (kube-prometheus-stack: `release: <release>`). @default {} */
@@ -240,16 +251,23 @@ export interface MonitoringRulesArgs extends PlatformAlertOptions {
 
 /** A PrometheusRule with the platform alerts for one namespace (skipped with a log line without the Operator). */
 export class MonitoringRules extends pulumi.ComponentResource {
-    public readonly ruleName: string;
+    /** The PrometheusRule's name, when known while the program runs (`name` given, or a namespace that is not an Output). */
+    public readonly ruleName?: string;
     public readonly created: boolean;
 
     constructor(name: string, args: MonitoringRulesArgs, opts?: pulumi.ComponentResourceOptions) {
-        const ruleName = args.name ?? `${args.namespace}-alerts`;
-        assertNoProblems("MonitoringRules", name, [...platformAlertProblems(args), ...dns1123Problem("name", ruleName)]);
+        const ruleName = args.name ?? ofNamespace(args.namespace, (ns) => `${ns}-alerts`);
+        assertNoProblems("MonitoringRules", name, [
+            ...dns1123Problems(knownNamespaceNames(args.namespace)),
+            ...alertOptionsProblems(args),
+            ...(typeof ruleName === "string" ? dns1123Problem("name", ruleName) : []),
+        ]);
         super(componentType("MonitoringRules"), name, {}, withOldTypeAlias("agent-platform:kube:MonitoringRules", opts));
-        this.ruleName = ruleName;
-        this.created = crdAvailable(args.capabilities, "serviceMonitor", `PrometheusRule ${args.namespace}/${ruleName}`, this);
+        if (typeof ruleName === "string") this.ruleName = ruleName;
+        const where = `PrometheusRule ${knownNamespace(args.namespace) ?? "(namespace)"}/${this.ruleName ?? "(namespace)-alerts"}`;
+        this.created = crdAvailable(args.capabilities, "serviceMonitor", where, this);
         if (this.created) {
+            const labelsOf = (n: string): Labels => ({ ...standardLabels(n, { partOf: args.partOf, component: "monitoring" }), ...(args.ruleLabels ?? {}) });
             new k8s.apiextensions.CustomResource(
                 `${name}-rules`,
                 {
@@ -257,12 +275,12 @@ export class MonitoringRules extends pulumi.ComponentResource {
                     kind: "PrometheusRule",
                     metadata: {
                         name: ruleName,
-                        namespace: args.namespace,
-                        labels: { ...standardLabels(ruleName, { partOf: args.partOf, component: "monitoring" }), ...(args.ruleLabels ?? {}) },
+                        namespace: namespaceName(args.namespace),
+                        labels: typeof ruleName === "string" ? labelsOf(ruleName) : ruleName.apply(labelsOf),
                     },
                     spec: {
-                        groups: pulumi.output(args.resolvedOptions ?? {}).apply((resolved) => {
-                            const options = { ...args, ...resolved } as PlatformAlertOptions;
+                        groups: pulumi.all([namespaceName(args.namespace), args.resolvedOptions ?? {}]).apply(([namespace, resolved]) => {
+                            const options = { ...args, ...resolved, namespace } as PlatformAlertOptions;
                             assertNoProblems("MonitoringRules", name, platformAlertProblems(options));
                             return platformAlertRules(options);
                         }),
@@ -271,7 +289,7 @@ export class MonitoringRules extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        this.registerOutputs({ ruleName, created: this.created });
+        this.registerOutputs({ ruleName: this.ruleName, created: this.created });
     }
 }
 

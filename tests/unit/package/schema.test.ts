@@ -99,6 +99,8 @@ describe("the package schema", function () {
             "WebIngress",
             "MeshPolicy",
             "ConfigBundle",
+            "MonitoringRules",
+            "IrsaRole",
         ]) {
             const ns = schema.resources[token(name)]!.inputProperties.namespace;
             assert.equal(ns?.type, "string", `${name}.namespace`);
