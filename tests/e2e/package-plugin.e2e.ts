@@ -20,22 +20,14 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { PACKAGE_BUILD_DIR, staleBuild } from "../../stacks/project-root";
+import { componentClasses } from "../helpers/component-classes";
 import { REPO_ROOT, Timings, Workspace, eventually, failureText, notReady, parseExports, summary } from "./lib/harness";
 
 const E2E_TOOLS = path.join(REPO_ROOT, "tools", "e2e");
 const COMPONENTS = path.join(REPO_ROOT, "components");
 const PACKAGE = "agent-platform";
-
-/** Class names of the ComponentResource subclasses among a module's exports. */
-function componentClasses(moduleExports: Record<string, unknown>): string[] {
-    return Object.entries(moduleExports)
-        .filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof pulumi.ComponentResource)
-        .map(([name]) => name)
-        .sort();
-}
 
 /**
  * The TypeScript source of one of the package's entry points (package.json `exports`), which

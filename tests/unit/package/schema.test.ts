@@ -9,9 +9,9 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { EKS_COMPONENT_NAMES } from "../../../components/aws/lazy";
+import { componentClasses } from "../../helpers/component-classes";
 
 const COMPONENTS = path.resolve(__dirname, "../../../components");
 interface SchemaProperty {
@@ -47,12 +47,7 @@ describe("the package schema", function () {
     before(async function () {
         // The entry's source (components/dist, the packed build, may be being rebuilt by the pack test).
         const entry = require(path.join(COMPONENTS, "index.ts")) as Record<string, unknown>;
-        exported = Object.keys(entry)
-            .filter((k) => {
-                const v = entry[k] as { prototype?: unknown } | undefined;
-                return typeof v === "function" && v.prototype instanceof pulumi.ComponentResource;
-            })
-            .sort();
+        exported = componentClasses(entry);
         const components = getPulumiComponents(entry);
         const provider = new ComponentProvider({ components, dirname: COMPONENTS, name: "agent-platform" });
         schema = JSON.parse(await provider.getSchema()) as Schema;
